@@ -1,0 +1,118 @@
+#pragma once
+
+#include <darkscan/record.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace darkscan {
+
+// What a field of the log line means to darkscan.
+enum class FieldKind : std::uint8_t {
+  skip,          // a variable darkscan does not use
+  client,        // $remote_addr, %h, %a
+  user,          // $remote_user, %u
+  time,          // $time_local, $time_iso8601, $msec, %t, %{...}t
+  request,       // $request, %r
+  method,        // $request_method, %m
+  target,        // $request_uri (path + query)
+  path,          // $uri, %U
+  query,         // $args, $query_string, %q
+  protocol,      // $server_protocol, %H
+  status,        // $status, %s, %>s
+  bytes,         // $body_bytes_sent, $bytes_sent, %b, %B, %O
+  referer,       // $http_referer, %{Referer}i
+  user_agent,    // $http_user_agent, %{User-Agent}i
+  host,          // $host, $server_name, %v, %V
+  forwarded_for, // $http_x_forwarded_for, %{X-Forwarded-For}i
+  duration,      // $request_time (s), %D (µs), %T (s)
+};
+
+// How a time field is written.
+enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, epoch_micros, pattern };
+
+// Where a parse failed: a static description and the byte column (0-based).
+// Owns nothing, so failing costs nothing.
+struct ParseError {
+  const char* reason = "";
+  std::size_t column = 0;
+};
+
+// A log format compiled once into parse steps: a leading literal, then for
+// each field its kind and the literal text that follows it. Parsing a line walks
+// the steps with memchr-style scans and allocates nothing.
+class LogFormat {
+public:
+  // Compiles an Nginx log_format string ("$remote_addr - ...") or an Apache
+  // LogFormat string ("%h %l %u %t \"%r\" ..."); the syntax is recognised from
+  // the text. Whole config lines (`log_format main '...' '...';`, `LogFormat
+  // "..." combined`) are accepted too. Throws Error(ExitCode::usage) with a
+  // message naming the column of the problem: empty, unbalanced braces,
+  // unknown Apache directive, two fields with nothing between them, no field
+  // holding the request.
+  static LogFormat compile(std::string_view spec, std::string name = "custom");
+
+  // Parses `line` into `hit`. Returns false and fills `error` when the line
+  // does not have the format's shape; an invalid request inside a well-formed
+  // line is not a failure (hit.request_valid is false). Extra fields after the
+  // last one are accepted ("combined" plus $request_time), unless `exact`.
+  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact = false) const {
+    std::size_t fields = 0;
+    return parse(line, hit, error, exact, fields);
+  }
+
+  // As above, and sets `fields` to the number of fields the line held (fewer
+  // than field_count() when its optional tail was missing).
+  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact, std::size_t& fields) const;
+
+  // Name to show users: a preset name or "custom".
+  const std::string& name() const { return m_name; }
+  // The format in its source syntax, for messages.
+  const std::string& spec() const { return m_spec; }
+  std::size_t field_count() const { return m_steps.size(); }
+
+  // Lines may end before the field at `index` (and the literal in front of
+  // it): Apache logs that mix common and combined lines. Used by presets.
+  void set_optional_from(std::size_t index) { m_optional_from = index; }
+
+  // Whether text after the last field is accepted (the default): logs often
+  // append fields to a standard format. Presets whose last field is not quoted
+  // turn it off, so that a cut line is not mistaken for a short one.
+  void set_trailing_fields(bool allowed) { m_trailing_fields = allowed; }
+
+  // The compiled representation (public for the compiler in log_format.cpp).
+  enum class Scan : std::uint8_t {
+    token,       // no spaces: up to the next literal
+    client_list, // like token, but ", " may occur ("10.0.0.2, 10.0.0.1")
+    quoted,      // between quotes, honouring backslash escapes
+    spaced,      // may hold spaces: up to the next literal ("[...]", time patterns)
+  };
+
+  struct Step {
+    FieldKind kind = FieldKind::skip;
+    Scan scan = Scan::token;
+    TimeKind time_kind = TimeKind::clf;
+    std::int64_t duration_scale = 0; // µs per unit: 1000000 for seconds, 1 for µs
+    std::string literal_after;       // text that must follow the field
+    std::string label;               // "$http_referer", "%{Referer}i": for messages
+  };
+
+private:
+  friend class FormatBuilder;
+  bool store(const Step& step, std::string_view value, Hit& hit) const;
+
+  std::string m_name;
+  std::string m_spec;
+  std::string m_lead; // literal text before the first field
+  std::vector<Step> m_steps;
+  std::shared_ptr<const util::TimePattern> m_time_pattern;
+  std::size_t m_optional_from = static_cast<std::size_t>(-1);
+  bool m_trailing_fields = true;
+};
+
+} // namespace darkscan

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <darkscan/error.hpp>
+#include <darkscan/lines.hpp>
+#include <darkscan/log_format.hpp>
+#include <darkscan/record.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace darkscan {
+
+// Receives every parsed hit, in input order.
+class HitSink {
+public:
+  virtual ~HitSink() = default;
+  virtual void add(const Hit& hit) = 0;
+};
+
+// A malformed line kept for the run summary.
+struct MalformedLine {
+  std::string file;
+  std::uint64_t line = 0;
+  std::string reason;
+};
+
+// What was read from one input.
+struct InputStats {
+  std::string name;
+  std::string codec;
+  std::string format;      // format name used, empty if none was found
+  std::uint64_t lines = 0; // every line, empty and malformed ones included
+  std::uint64_t parsed = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t other_format = 0; // parsed by a preset other than `format` (mixed file)
+  std::uint64_t bytes = 0;        // decoded bytes read
+  std::string error;       // why the input was not read to its end
+};
+
+// Totals of a run over all inputs.
+struct ScanTotals {
+  std::uint64_t lines = 0;
+  std::uint64_t parsed = 0;
+  std::uint64_t malformed = 0; // includes overlong lines
+  std::uint64_t empty = 0;
+  std::uint64_t overlong = 0;
+  std::uint64_t invalid_requests = 0; // parsed, but the request is not METHOD TARGET
+  std::uint64_t bytes = 0;
+  std::int64_t first_time = Hit::k_no_time;
+  std::int64_t last_time = Hit::k_no_time;
+  std::vector<MalformedLine> examples; // the first few malformed lines
+  std::vector<InputStats> inputs;
+  ExitCode status = ExitCode::ok; // worst problem met (input_failed, data)
+};
+
+struct ScanOptions {
+  std::optional<LogFormat> format; // none: detect per input
+  bool strict = false;             // a malformed line throws Error(ExitCode::data)
+  std::size_t max_line = LineReader::k_default_max_line;
+  std::size_t max_examples = 10;
+  std::size_t detect_lines = 50;
+};
+
+// Reads inputs one after another, parses every line and hands hits to a
+// sink. Errors on one input (cannot open, corrupt data, unknown format) are
+// reported through `on_error` and recorded; the next input is still read.
+class Scanner {
+public:
+  using ErrorHandler = std::function<void(const std::string& message)>;
+
+  Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error);
+
+  // Reads `path` ("-" for standard input) to its end. Throws only under
+  // --strict, on the first malformed line.
+  void scan(const std::string& path);
+
+  const ScanTotals& totals() const { return m_totals; }
+
+private:
+  void process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input);
+  void malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input);
+  void fail(InputStats& input, std::string message, ExitCode code);
+
+  ScanOptions m_options;
+  HitSink& m_sink;
+  ErrorHandler m_on_error;
+  ScanTotals m_totals;
+  Hit m_hit;
+};
+
+} // namespace darkscan

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace darkscan::util {
+
+// Text from a log is attacker-controlled. These make it safe for each place
+// it is shown; all append to or return a new string (report-time only, never
+// on the per-line path).
+
+// For a terminal: control bytes (ESC, CR, BS, DEL, ...) become "\xHH", so no
+// escape sequence from a log reaches the screen. Other bytes are kept.
+std::string escape_for_terminal(std::string_view text);
+
+// Appends `text` as the inside of a JSON string: quotes, backslashes and
+// control characters escaped; bytes that are not valid UTF-8 are replaced by
+// U+FFFD, so the output is always valid UTF-8.
+void append_json_string(std::string& out, std::string_view text);
+
+// For TSV: tab, newline, CR and backslash become \t \n \r \\ (one record per
+// line, whatever the log holds); control bytes become \xHH.
+void append_tsv_field(std::string& out, std::string_view text);
+
+// `text` cut to at most `width` bytes by replacing its middle with "…".
+std::string shorten(std::string_view text, std::size_t width);
+
+// 1234567 -> "1,234,567".
+std::string group_thousands(std::uint64_t value);
+
+} // namespace darkscan::util

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace darkscan::util {
+
+// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's
+// days_from_civil); no validation.
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// All parsers below take the field as logged and return UTC seconds since the
+// epoch; they return false (and leave `utc` alone) on anything malformed.
+// None allocates.
+
+// Common Log Format time, "10/Oct/2000:13:55:36 -0700" (nginx $time_local,
+// Apache %t without the brackets).
+bool parse_clf_time(std::string_view text, std::int64_t& utc);
+
+// ISO 8601 as nginx $time_iso8601 writes it, "2000-10-10T13:55:36-07:00";
+// also accepts "Z", a space for "T", fractional seconds and "+0700".
+bool parse_iso8601(std::string_view text, std::int64_t& utc);
+
+// Epoch time with optional fraction, "1548117974" or "1548117974.123" (nginx
+// $msec). `divisor` scales an integer count: 1 for seconds, 1000 for Apache's
+// %{msec}t, 1000000 for %{usec}t.
+bool parse_epoch(std::string_view text, std::int64_t divisor, std::int64_t& utc);
+
+// Month number 1..12 from an English abbreviation ("Jan"), 0 if none.
+unsigned month_from_abbrev(std::string_view abbrev);
+
+// A strftime-style pattern (Apache's %{...}t) compiled once and matched against
+// log fields. Supports %Y %y %m %d %e %H %M %S %T %F %D %R %b %h %B %a %A %z
+// %Z (GMT/UTC only) %s %n %t %%; other conversions are refused by compile().
+// Without %z or %s the time is taken as UTC.
+class TimePattern {
+public:
+  // Throws darkscan::Error naming the unsupported conversion.
+  static TimePattern compile(std::string_view pattern);
+
+  bool parse(std::string_view text, std::int64_t& utc) const;
+
+  bool contains_space() const { return m_contains_space; }
+
+private:
+  struct Item {
+    char conversion; // 0 for a literal
+    std::string literal;
+  };
+  std::vector<Item> m_items;
+  bool m_contains_space = false;
+};
+
+} // namespace darkscan::util

@@ -1,0 +1,273 @@
+// The per-line hot path: walks a compiled LogFormat over one line. No
+// allocation, no exceptions; values stay views into the line.
+#include <darkscan/log_format.hpp>
+
+#include <cstring>
+
+namespace darkscan {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+bool parse_uint(std::string_view s, std::uint64_t& out) {
+  if (!all_digits(s) || s.size() > 19) return false;
+  std::uint64_t v = 0;
+  for (char c : s) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  out = v;
+  return true;
+}
+
+// "0.012" -> 12000 with scale 1000000 (seconds to µs); "-" -> -1.
+bool parse_duration(std::string_view s, std::int64_t scale, std::int64_t& out) {
+  if (s == "-" || s.empty()) {
+    out = -1;
+    return true;
+  }
+  std::size_t dot = s.find('.');
+  std::string_view whole = s.substr(0, dot);
+  std::uint64_t w = 0;
+  if (!parse_uint(whole, w) || w > 1000000000ULL) return false;
+  std::int64_t value = static_cast<std::int64_t>(w) * scale;
+  if (dot != std::string_view::npos) {
+    std::string_view frac = s.substr(dot + 1);
+    if (!all_digits(frac)) return false;
+    std::int64_t unit = scale;
+    for (char c : frac) {
+      unit /= 10;
+      if (unit == 0) break;
+      value += (c - '0') * unit;
+    }
+  }
+  out = value;
+  return true;
+}
+
+std::string_view none_if_dash(std::string_view s) { return (s == "-") ? std::string_view() : s; }
+
+// "example.com:443" -> "example.com"; "[::1]:80" -> "[::1]"; IPv6 without
+// brackets is left alone.
+std::string_view strip_port(std::string_view host) {
+  std::size_t colon = host.rfind(':');
+  if (colon == std::string_view::npos || !all_digits(host.substr(colon + 1))) return host;
+  std::string_view name = host.substr(0, colon);
+  if (name.find(':') != std::string_view::npos && name.back() != ']') return host;
+  return name;
+}
+
+bool is_method_char(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
+
+// Splits a target into path and query.
+void split_target(Hit& hit) {
+  std::string_view t = hit.target;
+  if (t.substr(0, 7) == "http://" || t.substr(0, 8) == "https://") {
+    // Absolute-form (proxy) request: drop scheme and authority.
+    std::size_t slash = t.find('/', t.find("//") + 2);
+    t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+  }
+  std::size_t q = t.find('?');
+  hit.path = t.substr(0, q);
+  hit.query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+  std::size_t hash = hit.path.find('#');
+  if (hash != std::string_view::npos) hit.path = hit.path.substr(0, hash);
+}
+
+bool valid_target(std::string_view t) {
+  return !t.empty() && (t[0] == '/' || t == "*" || t.substr(0, 7) == "http://" || t.substr(0, 8) == "https://");
+}
+
+// "GET /a?b HTTP/1.1" -> method, target, protocol. Anything else (TLS bytes,
+// "-", "") leaves request_valid false.
+void split_request(std::string_view r, Hit& hit) {
+  std::size_t sp = r.find(' ');
+  if (sp == std::string_view::npos || sp == 0 || sp > 24) return;
+  std::string_view method = r.substr(0, sp);
+  for (char c : method)
+    if (!is_method_char(c)) return;
+  std::string_view rest = r.substr(sp + 1);
+  std::string_view protocol;
+  std::size_t last = rest.rfind(' ');
+  if (last != std::string_view::npos && rest.substr(last + 1, 5) == "HTTP/") {
+    protocol = rest.substr(last + 1);
+    rest = rest.substr(0, last);
+  }
+  if (!valid_target(rest)) return;
+  hit.method = method;
+  hit.protocol = protocol;
+  hit.target = rest;
+  hit.request_valid = true;
+}
+
+// Index of the closing quote of a quoted field starting at `pos`: a '"' not
+// escaped by a backslash and followed by `after` (so a raw quote inside a
+// value, as `escape=none` writes it, does not end the field). npos if none.
+std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::string_view after,
+                               bool last) {
+  const char* data = line.data();
+  while (pos < line.size()) {
+    const void* hit = std::memchr(data + pos, '"', line.size() - pos);
+    if (!hit) return std::string_view::npos;
+    std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    std::size_t backslashes = 0;
+    while (q - backslashes > pos && data[q - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) {
+      std::string_view rest = line.substr(q);
+      if (rest.substr(0, after.size()) == after) {
+        if (!last) return q;
+        std::string_view tail = rest.substr(after.size());
+        if (tail.empty() || tail[0] == ' ' || tail[0] == '\t') return q;
+      }
+    }
+    pos = q + 1;
+  }
+  return std::string_view::npos;
+}
+
+} // namespace
+
+bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const {
+  switch (step.kind) {
+  case FieldKind::skip: return true;
+  case FieldKind::client: hit.client = value; return !value.empty();
+  case FieldKind::user: hit.user = value; return true;
+  case FieldKind::time:
+    switch (step.time_kind) {
+    case TimeKind::clf: return util::parse_clf_time(value, hit.time);
+    case TimeKind::iso8601: return util::parse_iso8601(value, hit.time);
+    case TimeKind::epoch_seconds: return util::parse_epoch(value, 1, hit.time);
+    case TimeKind::epoch_millis: return util::parse_epoch(value, 1000, hit.time);
+    case TimeKind::epoch_micros: return util::parse_epoch(value, 1000000, hit.time);
+    case TimeKind::pattern: return m_time_pattern->parse(value, hit.time);
+    }
+    return false;
+  case FieldKind::request: split_request(value, hit); return true;
+  case FieldKind::method: hit.method = value; return true;
+  case FieldKind::target: hit.target = value; return true;
+  case FieldKind::path: hit.path = value; return true;
+  case FieldKind::query:
+    if (!value.empty() && value[0] == '?') value.remove_prefix(1); // Apache %q
+    hit.query = none_if_dash(value);
+    return true;
+  case FieldKind::protocol: hit.protocol = value; return true;
+  case FieldKind::status: {
+    if (value.size() != 3 || !all_digits(value)) return false;
+    hit.status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+    return true;
+  }
+  case FieldKind::bytes:
+    if (value == "-") {
+      hit.bytes = 0;
+      return true;
+    }
+    return parse_uint(value, hit.bytes);
+  case FieldKind::referer: hit.referer = none_if_dash(value); return true;
+  case FieldKind::user_agent: hit.user_agent = none_if_dash(value); return true;
+  case FieldKind::forwarded_for: hit.forwarded_for = none_if_dash(value); return true;
+  case FieldKind::host: hit.host = strip_port(none_if_dash(value)); return true;
+  case FieldKind::duration: return parse_duration(value, step.duration_scale, hit.duration_us);
+  }
+  return true;
+}
+
+bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool exact,
+                      std::size_t& fields) const {
+  hit = Hit{};
+  exact |= !m_trailing_fields;
+  fields = m_steps.size();
+  if (line.substr(0, m_lead.size()) != m_lead) {
+    error = {"the line does not start as the format does", 0};
+    return false;
+  }
+  std::size_t pos = m_lead.size();
+  const std::size_t n = line.size();
+  for (std::size_t i = 0; i < m_steps.size(); ++i) {
+    const Step& step = m_steps[i];
+    const std::string_view after = step.literal_after;
+    const bool last = i + 1 == m_steps.size();
+    std::size_t end = pos;
+    switch (step.scan) {
+    case Scan::quoted:
+      end = find_closing_quote(line, pos, after, last);
+      if (end == std::string_view::npos) {
+        error = {"a quoted field is not closed (line cut short?)", pos};
+        return false;
+      }
+      break;
+    case Scan::spaced:
+      end = line.find(after, pos);
+      if (end == std::string_view::npos) {
+        error = {"a field is not followed by the text the format expects", pos};
+        return false;
+      }
+      break;
+    case Scan::token:
+    case Scan::client_list: {
+      const char stop = after.empty() ? ' ' : after[0];
+      while (end < n) {
+        const char c = line[end];
+        if (c == ' ' && step.scan == Scan::client_list && end > pos && line[end - 1] == ',') {
+          ++end; // "10.0.0.2, 10.0.0.1"
+          continue;
+        }
+        if (c == stop && line.substr(end, after.size()) == after) break;
+        if (c == ' ' || c == '\t') break;
+        ++end;
+      }
+      break;
+    }
+    }
+    if (!store(step, line.substr(pos, end - pos), hit)) {
+      error = {step.kind == FieldKind::time     ? "the timestamp is not in the format's time format"
+               : step.kind == FieldKind::status ? "the status is not a 3-digit number"
+               : step.kind == FieldKind::bytes  ? "the byte count is not a number"
+               : step.kind == FieldKind::client ? "the client address is empty"
+                                                : "a field does not hold what the format says",
+               pos};
+      return false;
+    }
+    pos = end;
+    if (line.substr(pos, after.size()) == after) {
+      pos += after.size();
+      continue;
+    }
+    if (pos == n && i + 1 >= m_optional_from) { // common line in a combined log
+      fields = i + 1;
+      break;
+    }
+    error = {"a field is not followed by the text the format expects", pos};
+    return false;
+  }
+  // Extra fields after the last one are allowed ("combined" plus $request_time
+  // ...), but not text glued to it.
+  if (pos < n && exact) {
+    error = {"unexpected text after the last field", pos};
+    return false;
+  }
+  if (pos < n && line[pos] != ' ' && line[pos] != '\t') {
+    const std::string& tail = m_steps.back().literal_after;
+    if (tail.empty() || (tail.back() != ' ' && tail.back() != '\t') || exact) {
+      error = {"unexpected text after the last field", pos};
+      return false;
+    }
+  }
+  if (!hit.request_valid && (hit.target.size() || hit.path.size())) {
+    // The format gives the request in parts ($request_method $request_uri, %m %U%q).
+    if (hit.target.empty()) hit.target = hit.path;
+    hit.request_valid = valid_target(hit.target) && (hit.method.empty() || is_method_char(hit.method[0]));
+  }
+  if (hit.request_valid) {
+    std::string_view explicit_query = hit.query;
+    std::string_view explicit_path = hit.path;
+    split_target(hit);
+    if (!explicit_query.empty()) hit.query = explicit_query;
+    if (!explicit_path.empty() && hit.path.empty()) hit.path = explicit_path;
+  }
+  return true;
+}
+
+} // namespace darkscan

@@ -1,0 +1,152 @@
+#include <darkscan/error.hpp>
+#include <darkscan/presets.hpp>
+#include <darkscan/util/text.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace darkscan {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool has_name(const Preset& preset, std::string_view name) {
+  if (iequals(preset.name, name)) return true;
+  std::string_view aliases = preset.aliases;
+  while (!aliases.empty()) {
+    std::size_t sp = aliases.find(' ');
+    if (iequals(aliases.substr(0, sp), name)) return true;
+    if (sp == std::string_view::npos) break;
+    aliases.remove_prefix(sp + 1);
+  }
+  return false;
+}
+
+LogFormat compile_preset(const Preset& preset) {
+  LogFormat format = LogFormat::compile(preset.spec, std::string(preset.name));
+  if (preset.optional_from > 0) format.set_optional_from(preset.optional_from);
+  format.set_trailing_fields(preset.spec.back() == '"');
+  return format;
+}
+
+} // namespace
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> list = {
+      {"vcombined", "vhost_combined vhost-combined",
+       R"(%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i")", 8,
+       "Apache vhost_combined (Debian default for virtual hosts): combined with a \"host:port \" or \"host \" prefix"},
+      {"combined-xff", "nginx-main-xff main-xff xff",
+       R"(%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i")", 0,
+       "combined plus a trailing \"$http_x_forwarded_for\" (nginx's commented-out 'main' format)"},
+      {"combined", "nginx apache ncsa",
+       R"(%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i")", 7,
+       "Nginx default and Apache combined (lines without referer and user agent are accepted)"},
+      {"common", "clf", R"(%h %l %u %t "%r" %>s %b)", 0, "Common Log Format (CLF)"},
+  };
+  return list;
+}
+
+bool find_preset(std::string_view name, LogFormat& out) {
+  for (const Preset& preset : presets()) {
+    if (has_name(preset, name)) {
+      out = compile_preset(preset);
+      return true;
+    }
+  }
+  return false;
+}
+
+LogFormat resolve_format(std::string_view value) {
+  LogFormat format;
+  if (find_preset(value, format)) return format;
+  const bool looks_like_name = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+  if (looks_like_name) {
+    std::string names;
+    for (const Preset& preset : presets()) names += (names.empty() ? "" : ", ") + std::string(preset.name);
+    throw Error(fmt::format("--log-format: unknown preset '{}' (presets: {}; or give an Nginx log_format "
+                            "or Apache LogFormat string)",
+                            value, names));
+  }
+  return LogFormat::compile(value);
+}
+
+std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name) {
+  std::vector<LogFormat> compiled;
+  for (const Preset& preset : presets()) compiled.push_back(compile_preset(preset));
+
+  std::size_t non_empty = 0;
+  for (const auto& line : sample) non_empty += !line.empty();
+  // Score: lines parsed, then fields found in them (combined beats common on a
+  // mixed file), then fewer fields in the format (common beats combined on a
+  // file with no referer and user agent at all).
+  struct Score {
+    std::size_t lines = 0, fields = 0;
+  };
+  std::vector<Score> scores(compiled.size());
+  Hit hit;
+  ParseError error;
+  for (const auto& line : sample) {
+    if (line.empty()) continue;
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      std::size_t fields = 0;
+      if (compiled[i].parse(line, hit, error, false, fields)) {
+        ++scores[i].lines;
+        scores[i].fields += fields;
+      }
+    }
+  }
+  auto better = [&](std::size_t a, std::size_t b) {
+    if (scores[a].lines != scores[b].lines) return scores[a].lines > scores[b].lines;
+    if (scores[a].fields != scores[b].fields) return scores[a].fields > scores[b].fields;
+    return compiled[a].field_count() < compiled[b].field_count();
+  };
+  std::size_t best_index = 0;
+  for (std::size_t i = 1; i < compiled.size(); ++i)
+    if (better(i, best_index)) best_index = i;
+  const std::size_t best_count = scores[best_index].lines;
+  // Lines the scanner will parse: by the best preset, or exactly by another.
+  std::size_t covered = 0;
+  for (const auto& line : sample) {
+    if (line.empty()) continue;
+    bool ok = compiled[best_index].parse(line, hit, error);
+    for (std::size_t i = 0; i < compiled.size() && !ok; ++i) ok = compiled[i].parse(line, hit, error, true);
+    covered += ok;
+  }
+  if (non_empty == 0 || covered * 2 > non_empty) {
+    std::rotate(compiled.begin(), compiled.begin() + static_cast<std::ptrdiff_t>(best_index),
+                compiled.begin() + static_cast<std::ptrdiff_t>(best_index) + 1);
+    return compiled;
+  }
+
+  // Explain with the best preset, or with the most common one (combined).
+  const LogFormat& shown = compiled[best_count > 0 ? best_index : 2];
+  std::size_t line_no = 0;
+  std::string detail;
+  for (const auto& line : sample) {
+    ++line_no;
+    if (line.empty() || shown.parse(line, hit, error)) continue;
+    detail = fmt::format("line {} is not {} ({} at column {}):\n  {}", line_no, shown.name(), error.reason,
+                         error.column + 1, util::shorten(util::escape_for_terminal(line), 200));
+    break;
+  }
+  std::string names;
+  for (const Preset& preset : presets()) names += (names.empty() ? "" : ", ") + std::string(preset.name);
+  throw Error(fmt::format("cannot recognise the log format of '{}': {} of its first {} lines match a preset "
+                          "({}); {}\n  give the format with --log-format, e.g. --log-format "
+                          "'$remote_addr - $remote_user [$time_local] \"$request\" ...' (your nginx log_format) "
+                          "or --log-format '%h %l %u %t \"%r\" ...' (your Apache LogFormat)",
+                          source_name, covered, non_empty, names, detail),
+              ExitCode::data);
+}
+
+} // namespace darkscan

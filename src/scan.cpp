@@ -1,0 +1,125 @@
+#include <darkscan/presets.hpp>
+#include <darkscan/scan.hpp>
+#include <darkscan/source.hpp>
+
+#include <fmt/format.h>
+
+namespace darkscan {
+
+Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
+    : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
+
+void Scanner::fail(InputStats& input, std::string message, ExitCode code) {
+  input.error = message;
+  if (m_totals.status == ExitCode::ok || code == ExitCode::input_failed) m_totals.status = code;
+  m_on_error(message);
+}
+
+void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input) {
+  ++m_totals.malformed;
+  ++input.malformed;
+  if (m_options.strict) {
+    throw Error(fmt::format("{}:{}: {} (--strict stops at the first malformed line)", file, line_no, reason),
+                ExitCode::data);
+  }
+  if (m_totals.examples.size() < m_options.max_examples) {
+    m_totals.examples.push_back({file, line_no, std::move(reason)});
+  }
+}
+
+void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
+  ++m_totals.lines;
+  ++input.lines;
+  if (line.overlong) {
+    ++m_totals.overlong;
+    malformed(input.name, line.number,
+              fmt::format("line longer than {} bytes, skipped (raise --max-line-length to read it)",
+                          m_options.max_line),
+              input);
+    return;
+  }
+  if (line.text.empty()) {
+    ++m_totals.empty;
+    return;
+  }
+  ParseError error;
+  if (!formats.front().parse(line.text, m_hit, error)) {
+    // A mixed file (detected formats only): a line of another preset's exact shape.
+    bool parsed = false;
+    ParseError ignored;
+    for (std::size_t i = 1; i < formats.size() && !parsed; ++i) {
+      parsed = formats[i].parse(line.text, m_hit, ignored, true);
+    }
+    if (!parsed) {
+      malformed(input.name, line.number,
+                fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
+                input);
+      return;
+    }
+    ++input.other_format;
+  }
+  ++m_totals.parsed;
+  ++input.parsed;
+  if (!m_hit.request_valid) ++m_totals.invalid_requests;
+  if (m_hit.time != Hit::k_no_time) {
+    if (m_totals.first_time == Hit::k_no_time || m_hit.time < m_totals.first_time) m_totals.first_time = m_hit.time;
+    if (m_totals.last_time == Hit::k_no_time || m_hit.time > m_totals.last_time) m_totals.last_time = m_hit.time;
+  }
+  m_sink.add(m_hit);
+}
+
+void Scanner::scan(const std::string& path) {
+  m_totals.inputs.push_back({});
+  InputStats& input = m_totals.inputs.back();
+  input.name = path == "-" ? "(stdin)" : path;
+
+  std::unique_ptr<Source> source;
+  try {
+    source = Source::open(path);
+  } catch (const Error& e) {
+    fail(input, e.what(), e.code());
+    return;
+  }
+  input.codec = std::string(codec_name(source->codec()));
+  LineReader reader(*source, m_options.max_line);
+  Line line;
+
+  std::vector<LogFormat> formats;
+  if (m_options.format) {
+    formats.push_back(*m_options.format);
+  } else {
+    // Keep the first lines, rank the presets on them, then parse them.
+    struct Kept {
+      std::string text;
+      std::uint64_t number;
+      bool overlong;
+    };
+    std::vector<Kept> kept;
+    std::vector<std::string> sample;
+    while (kept.size() < m_options.detect_lines && reader.next(line)) {
+      kept.push_back({std::string(line.text), line.number, line.overlong});
+      sample.push_back(line.overlong ? std::string() : std::string(line.text));
+    }
+    try {
+      formats = detect_formats(sample, input.name);
+    } catch (const Error& e) {
+      fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
+      return;
+    }
+    for (const Kept& k : kept) process(Line{k.text, k.number, k.overlong}, formats, input);
+  }
+  while (reader.next(line)) process(line, formats, input);
+  // A detected format is named only if the input held text to detect it on.
+  if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
+
+  input.bytes = reader.bytes();
+  m_totals.bytes += input.bytes;
+  if (!source->error().empty()) {
+    fail(input,
+         fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),
+                     input.lines),
+         ExitCode::input_failed);
+  }
+}
+
+} // namespace darkscan

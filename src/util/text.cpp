@@ -1,0 +1,130 @@
+#include <darkscan/util/text.hpp>
+
+#include <fmt/format.h>
+
+namespace darkscan::util {
+
+namespace {
+
+constexpr char k_hex[] = "0123456789ABCDEF";
+
+void append_hex_escape(std::string& out, unsigned char c) {
+  out += "\\x";
+  out += k_hex[c >> 4];
+  out += k_hex[c & 0xF];
+}
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned min = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) { len = 2; min = 0x80; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; min = 0x800; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; min = 0x10000; }
+  else return 0;
+  if (i + len > s.size()) return 0;
+  unsigned cp = c & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+} // namespace
+
+std::string escape_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_control(c)) {
+      append_hex_escape(out, c);
+    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      // C1 controls (U+0080..U+009F, e.g. CSI) act as escapes on some terminals.
+      append_hex_escape(out, c);
+      append_hex_escape(out, static_cast<unsigned char>(text[++i]));
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20 || c == 0x7F) {
+      switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += fmt::format("\\u{:04x}", c);
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      std::size_t len = utf8_length(text, i);
+      if (len == 0) {
+        out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
+        ++i;
+      } else {
+        out.append(text.substr(i, len));
+        i += len;
+      }
+    }
+  }
+}
+
+void append_tsv_field(std::string& out, std::string_view text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+    case '\t': out += "\\t"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\\': out += "\\\\"; break;
+    default:
+      if (is_control(c)) append_hex_escape(out, c);
+      else out += ch;
+    }
+  }
+}
+
+std::string shorten(std::string_view text, std::size_t width) {
+  if (text.size() <= width) return std::string(text);
+  if (width < 4) return std::string(text.substr(0, width));
+  const std::size_t keep = width - 1; // one column for the ellipsis
+  std::size_t head = (keep + 1) / 2;
+  std::size_t tail = keep - head;
+  // Do not cut inside a UTF-8 sequence.
+  while (head > 0 && (static_cast<unsigned char>(text[head]) & 0xC0) == 0x80) --head;
+  std::size_t tail_start = text.size() - tail;
+  while (tail_start < text.size() && (static_cast<unsigned char>(text[tail_start]) & 0xC0) == 0x80) ++tail_start;
+  return std::string(text.substr(0, head)) + "\xE2\x80\xA6" + std::string(text.substr(tail_start));
+}
+
+std::string group_thousands(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+} // namespace darkscan::util

@@ -1,0 +1,306 @@
+#include <darkscan/error.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <array>
+
+namespace darkscan::util {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `width` digits at `pos`.
+bool digits(std::string_view s, std::size_t& pos, std::size_t width, unsigned& out) {
+  if (pos + width > s.size()) return false;
+  unsigned v = 0;
+  for (std::size_t i = 0; i < width; ++i) {
+    char c = s[pos + i];
+    if (!is_digit(c)) return false;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  pos += width;
+  out = v;
+  return true;
+}
+
+// Reads 1..max_width digits at `pos`.
+bool some_digits(std::string_view s, std::size_t& pos, std::size_t max_width, unsigned& out) {
+  std::size_t start = pos;
+  unsigned v = 0;
+  while (pos < s.size() && pos - start < max_width && is_digit(s[pos])) {
+    v = v * 10 + static_cast<unsigned>(s[pos] - '0');
+    ++pos;
+  }
+  out = v;
+  return pos > start;
+}
+
+bool expect(std::string_view s, std::size_t& pos, char c) {
+  if (pos >= s.size() || s[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec) {
+  return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 &&
+         sec <= 60;
+}
+
+std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec,
+                      std::int64_t offset_seconds) {
+  return days_from_civil(y, mo, d) * 86400 + static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) - offset_seconds;
+}
+
+// "+0700", "-07:00", "+07", "Z"; returns seconds east of UTC.
+bool parse_offset(std::string_view s, std::size_t& pos, std::int64_t& offset) {
+  if (pos < s.size() && s[pos] == 'Z') {
+    ++pos;
+    offset = 0;
+    return true;
+  }
+  if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) return false;
+  const bool negative = s[pos] == '-';
+  ++pos;
+  unsigned hh = 0, mm = 0;
+  if (!digits(s, pos, 2, hh)) return false;
+  if (pos < s.size() && s[pos] == ':') ++pos;
+  if (pos < s.size() && is_digit(s[pos]) && !digits(s, pos, 2, mm)) return false;
+  if (hh > 23 || mm > 59) return false;
+  offset = static_cast<std::int64_t>(hh * 3600 + mm * 60) * (negative ? -1 : 1);
+  return true;
+}
+
+constexpr std::array<std::string_view, 12> k_months = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                       "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr std::array<std::string_view, 12> k_month_names = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals_prefix(std::string_view s, std::size_t pos, std::string_view word) {
+  if (pos + word.size() > s.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (lower(s[pos + i]) != word[i]) return false;
+  return true;
+}
+
+} // namespace
+
+unsigned month_from_abbrev(std::string_view abbrev) {
+  if (abbrev.size() != 3) return 0;
+  for (unsigned i = 0; i < 12; ++i)
+    if (iequals_prefix(abbrev, 0, k_months[i])) return i + 1;
+  return 0;
+}
+
+bool parse_clf_time(std::string_view s, std::int64_t& utc) {
+  // dd/Mon/yyyy:HH:MM:SS +zzzz
+  std::size_t pos = 0;
+  unsigned d = 0, y = 0, h = 0, mi = 0, sec = 0;
+  if (!some_digits(s, pos, 2, d) || !expect(s, pos, '/')) return false;
+  if (pos + 3 > s.size()) return false;
+  unsigned mo = month_from_abbrev(s.substr(pos, 3));
+  pos += 3;
+  if (mo == 0 || !expect(s, pos, '/') || !digits(s, pos, 4, y) || !expect(s, pos, ':') ||
+      !digits(s, pos, 2, h) || !expect(s, pos, ':') || !digits(s, pos, 2, mi) || !expect(s, pos, ':') ||
+      !digits(s, pos, 2, sec))
+    return false;
+  std::int64_t offset = 0;
+  if (pos < s.size()) {
+    if (!expect(s, pos, ' ') || !parse_offset(s, pos, offset) || pos != s.size()) return false;
+  }
+  if (!valid_civil(y, mo, d, h, mi, sec)) return false;
+  utc = to_epoch(y, mo, d, h, mi, sec, offset);
+  return true;
+}
+
+bool parse_iso8601(std::string_view s, std::int64_t& utc) {
+  std::size_t pos = 0;
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!digits(s, pos, 4, y) || !expect(s, pos, '-') || !digits(s, pos, 2, mo) || !expect(s, pos, '-') ||
+      !digits(s, pos, 2, d))
+    return false;
+  if (pos >= s.size() || (s[pos] != 'T' && s[pos] != ' ')) return false;
+  ++pos;
+  if (!digits(s, pos, 2, h) || !expect(s, pos, ':') || !digits(s, pos, 2, mi) || !expect(s, pos, ':') ||
+      !digits(s, pos, 2, sec))
+    return false;
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && is_digit(s[pos])) ++pos;
+    if (pos == start) return false;
+  }
+  std::int64_t offset = 0;
+  if (pos < s.size() && !parse_offset(s, pos, offset)) return false;
+  if (pos != s.size() || !valid_civil(y, mo, d, h, mi, sec)) return false;
+  utc = to_epoch(y, mo, d, h, mi, sec, offset);
+  return true;
+}
+
+bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
+  std::size_t pos = 0;
+  std::int64_t v = 0;
+  while (pos < s.size() && is_digit(s[pos])) {
+    if (pos >= 18) return false; // would overflow
+    v = v * 10 + (s[pos] - '0');
+    ++pos;
+  }
+  if (pos == 0) return false;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && is_digit(s[pos])) ++pos;
+    if (pos == start) return false;
+  }
+  if (pos != s.size()) return false;
+  utc = v / divisor;
+  return true;
+}
+
+TimePattern TimePattern::compile(std::string_view pattern) {
+  TimePattern tp;
+  auto add_literal = [&](char c) {
+    if (c == ' ' || c == '\t') tp.m_contains_space = true;
+    if (tp.m_items.empty() || tp.m_items.back().conversion != 0) tp.m_items.push_back({0, {}});
+    tp.m_items.back().literal += c;
+  };
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c != '%') {
+      add_literal(c);
+      continue;
+    }
+    if (++i >= pattern.size()) throw Error("time format '" + std::string(pattern) + "' ends with a lone '%'");
+    char conv = pattern[i];
+    switch (conv) {
+    case '%': add_literal('%'); break;
+    case 'n':
+    case 't': add_literal(conv == 'n' ? '\n' : '\t'); break;
+    case 'T': // %H:%M:%S
+      tp.m_items.push_back({'H', {}});
+      add_literal(':');
+      tp.m_items.push_back({'M', {}});
+      add_literal(':');
+      tp.m_items.push_back({'S', {}});
+      break;
+    case 'R': // %H:%M
+      tp.m_items.push_back({'H', {}});
+      add_literal(':');
+      tp.m_items.push_back({'M', {}});
+      break;
+    case 'F': // %Y-%m-%d
+      tp.m_items.push_back({'Y', {}});
+      add_literal('-');
+      tp.m_items.push_back({'m', {}});
+      add_literal('-');
+      tp.m_items.push_back({'d', {}});
+      break;
+    case 'D': // %m/%d/%y
+      tp.m_items.push_back({'m', {}});
+      add_literal('/');
+      tp.m_items.push_back({'d', {}});
+      add_literal('/');
+      tp.m_items.push_back({'y', {}});
+      break;
+    case 'Y': case 'y': case 'm': case 'd': case 'e': case 'H': case 'M': case 'S':
+    case 'b': case 'h': case 'B': case 'a': case 'A': case 'z': case 'Z': case 's':
+      tp.m_items.push_back({conv == 'h' ? 'b' : conv, {}});
+      if (conv == 'e') tp.m_contains_space = true; // day padded with a space
+      break;
+    default:
+      throw Error("time format '" + std::string(pattern) + "': conversion '%" + std::string(1, conv) +
+                  "' is not supported (supported: %Y %y %m %d %e %H %M %S %T %F %D %R %b %h %B %a %A %z %Z %s)");
+    }
+  }
+  return tp;
+}
+
+bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
+  std::size_t pos = 0;
+  unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
+  std::int64_t offset = 0;
+  std::int64_t epoch = -1;
+  for (const Item& item : m_items) {
+    if (item.conversion == 0) {
+      if (s.substr(pos, item.literal.size()) != item.literal) return false;
+      pos += item.literal.size();
+      continue;
+    }
+    unsigned v = 0;
+    switch (item.conversion) {
+    case 'Y':
+      if (!digits(s, pos, 4, y)) return false;
+      break;
+    case 'y':
+      if (!digits(s, pos, 2, v)) return false;
+      y = v < 69 ? 2000 + v : 1900 + v;
+      break;
+    case 'm':
+      if (!some_digits(s, pos, 2, mo)) return false;
+      break;
+    case 'e':
+      if (pos < s.size() && s[pos] == ' ') ++pos;
+      [[fallthrough]];
+    case 'd':
+      if (!some_digits(s, pos, 2, d)) return false;
+      break;
+    case 'H':
+      if (!some_digits(s, pos, 2, h)) return false;
+      break;
+    case 'M':
+      if (!some_digits(s, pos, 2, mi)) return false;
+      break;
+    case 'S':
+      if (!some_digits(s, pos, 2, sec)) return false;
+      break;
+    case 'b':
+    case 'B': {
+      mo = 0;
+      for (unsigned i = 0; i < 12 && mo == 0; ++i) {
+        if (item.conversion == 'B' && iequals_prefix(s, pos, k_month_names[i])) {
+          mo = i + 1;
+          pos += k_month_names[i].size();
+        } else if (iequals_prefix(s, pos, k_months[i])) {
+          mo = i + 1;
+          pos += 3;
+        }
+      }
+      if (mo == 0) return false;
+      break;
+    }
+    case 'a':
+    case 'A': {
+      std::size_t start = pos;
+      while (pos < s.size() && lower(s[pos]) >= 'a' && lower(s[pos]) <= 'z') ++pos;
+      if (pos == start) return false;
+      break;
+    }
+    case 'z':
+      if (!parse_offset(s, pos, offset)) return false;
+      break;
+    case 'Z':
+      if (iequals_prefix(s, pos, "utc") || iequals_prefix(s, pos, "gmt")) pos += 3;
+      else return false;
+      break;
+    case 's': {
+      std::size_t start = pos;
+      while (pos < s.size() && is_digit(s[pos])) ++pos;
+      if (pos == start || !parse_epoch(s.substr(start, pos - start), 1, epoch)) return false;
+      break;
+    }
+    default: return false;
+    }
+  }
+  if (pos != s.size()) return false;
+  if (epoch >= 0) {
+    utc = epoch;
+    return true;
+  }
+  if (!valid_civil(y, mo, d, h, mi, sec)) return false;
+  utc = to_epoch(y, mo, d, h, mi, sec, offset);
+  return true;
+}
+
+} // namespace darkscan::util

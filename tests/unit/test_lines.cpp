@@ -1,0 +1,89 @@
+#include "memory_source.hpp"
+
+#include <darkscan/lines.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace darkscan;
+
+namespace {
+
+struct Read {
+  std::vector<std::string> lines;
+  std::vector<bool> overlong;
+};
+
+Read read_all(const std::string& data, std::size_t chunk = 1 << 20, std::size_t max_line = 1024) {
+  test::MemorySource source(data, chunk);
+  LineReader reader(source, max_line);
+  Read r;
+  Line line;
+  std::uint64_t expected_number = 1;
+  while (reader.next(line)) {
+    CHECK(line.number == expected_number++);
+    r.lines.emplace_back(line.text);
+    r.overlong.push_back(line.overlong);
+  }
+  CHECK(reader.bytes() == data.size());
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("lines: line endings", "[lines]") {
+  SECTION("LF, CRLF and a last line without a newline") {
+    const Read r = read_all("a\r\nbb\n\nccc");
+    CHECK(r.lines == std::vector<std::string>{"a", "bb", "", "ccc"});
+  }
+  SECTION("empty input has no lines") { CHECK(read_all("").lines.empty()); }
+  SECTION("a lone newline is one empty line") { CHECK(read_all("\n").lines == std::vector<std::string>{""}); }
+  SECTION("NUL bytes are kept inside lines") {
+    const Read r = read_all(std::string("a\0b\nc", 5));
+    REQUIRE(r.lines.size() == 2);
+    CHECK(r.lines[0] == std::string("a\0b", 3));
+  }
+  SECTION("a CR alone in the middle is not a line break") {
+    CHECK(read_all("a\rb\n").lines == std::vector<std::string>{"a\rb"});
+  }
+}
+
+TEST_CASE("lines: reads of every size give the same lines", "[lines]") {
+  std::string data;
+  for (int i = 0; i < 300; ++i) data += std::string(static_cast<std::size_t>(i % 37), 'x') + std::to_string(i) + "\n";
+  const Read whole = read_all(data);
+  REQUIRE(whole.lines.size() == 300);
+  for (std::size_t chunk : {1, 2, 3, 7, 64, 1000}) {
+    INFO("chunk " << chunk);
+    CHECK(read_all(data, chunk).lines == whole.lines);
+  }
+}
+
+TEST_CASE("lines: overlong lines are capped, flagged and skipped", "[lines]") {
+  const std::string huge(1 << 20, 'y'); // 1 MiB, cap 1 KiB
+  SECTION("followed by a normal line") {
+    for (std::size_t chunk : {std::size_t(1) << 20, std::size_t(4096), std::size_t(333)}) {
+      INFO("chunk " << chunk);
+      const Read r = read_all("first\n" + huge + "\nnext\n", chunk);
+      REQUIRE(r.lines.size() == 3);
+      CHECK(r.lines[0] == "first");
+      CHECK(r.overlong[1]);
+      CHECK(r.lines[1].size() == 1024);
+      CHECK(r.lines[2] == "next");
+      CHECK_FALSE(r.overlong[2]);
+    }
+  }
+  SECTION("at the end, without a newline") {
+    const Read r = read_all("first\n" + huge);
+    REQUIRE(r.lines.size() == 2);
+    CHECK(r.overlong[1]);
+  }
+  SECTION("exactly at the cap is not overlong") {
+    const Read r = read_all(std::string(1024, 'z') + "\n" + std::string(1025, 'z') + "\n");
+    REQUIRE(r.lines.size() == 2);
+    CHECK_FALSE(r.overlong[0]);
+    CHECK(r.overlong[1]);
+  }
+}

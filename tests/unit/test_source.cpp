@@ -1,0 +1,149 @@
+#include "temp_dir.hpp"
+
+#include <darkscan/error.hpp>
+#include <darkscan/source.hpp>
+
+#include <boost/iostreams/copy.hpp>
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/filter/bzip2.hpp>
+#include <boost/iostreams/filter/gzip.hpp>
+#include <boost/iostreams/filter/lzma.hpp>
+#include <boost/iostreams/filter/zstd.hpp>
+#include <boost/iostreams/filtering_stream.hpp>
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace darkscan;
+namespace io = boost::iostreams;
+
+namespace {
+
+template <typename Compressor> std::string compress(const std::string& data, Compressor compressor) {
+  std::string out;
+  io::filtering_ostream os;
+  os.push(compressor);
+  os.push(io::back_inserter(out));
+  os << data;
+  os.reset();
+  return out;
+}
+
+std::string read_all(Source& source) {
+  std::string out;
+  char buf[777]; // an odd size, to cross member and buffer boundaries
+  while (std::size_t n = source.read(buf, sizeof buf)) out.append(buf, n);
+  return out;
+}
+
+std::string sample_text(int lines) {
+  std::string s;
+  for (int i = 0; i < lines; ++i) s += "1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] \"GET /p/" + std::to_string(i) + " HTTP/1.1\" 200 1\n";
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("source: codec from magic bytes", "[source]") {
+  CHECK(detect_codec("\x1f\x8b\x08\x00") == Codec::gzip);
+  CHECK(detect_codec("BZh91AY") == Codec::bzip2);
+  CHECK(detect_codec("BZh") == Codec::plain);
+  CHECK(detect_codec(std::string_view("\xfd" "7zXZ\0", 6)) == Codec::xz);
+  CHECK(detect_codec("\x28\xb5\x2f\xfd") == Codec::zstd);
+  CHECK(detect_codec("1.2.3.4 - -") == Codec::plain);
+  CHECK(detect_codec("") == Codec::plain);
+  CHECK(detect_codec("\x1f") == Codec::plain);
+}
+
+TEST_CASE("source: every codec decodes to the same text, whatever the file name", "[source]") {
+  test::TempDir dir;
+  const std::string text = sample_text(5000);
+  struct Case {
+    const char* name;
+    std::string bytes;
+    Codec codec;
+  };
+  const Case cases[] = {
+      {"plain.gz", text, Codec::plain}, // a name that lies
+      {"a.log", compress(text, io::gzip_compressor()), Codec::gzip},
+      {"b.log", compress(text, io::bzip2_compressor()), Codec::bzip2},
+      {"c.log", compress(text, io::lzma_compressor()), Codec::xz},
+      {"d.log", compress(text, io::zstd_compressor()), Codec::zstd},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    auto source = Source::open(dir.write(c.name, c.bytes));
+    CHECK(source->codec() == c.codec);
+    CHECK(read_all(*source) == text);
+    CHECK(source->error().empty());
+  }
+}
+
+TEST_CASE("source: gzip with several members (appended rotations)", "[source]") {
+  test::TempDir dir;
+  const std::string a = sample_text(1000), b = sample_text(7), c = sample_text(300);
+  const std::string joined =
+      compress(a, io::gzip_compressor()) + compress(b, io::gzip_compressor()) + compress(c, io::gzip_compressor());
+  auto source = Source::open(dir.write("multi.gz", joined));
+  CHECK(read_all(*source) == a + b + c);
+  CHECK(source->error().empty());
+}
+
+TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
+  test::TempDir dir;
+  const std::string text = sample_text(50000);
+  SECTION("truncated gzip: the part before the cut is read, then an error") {
+    const std::string gz = compress(text, io::gzip_compressor());
+    auto source = Source::open(dir.write("cut.gz", gz.substr(0, gz.size() / 2)));
+    const std::string got = read_all(*source);
+    CHECK(got.size() > 0);
+    CHECK(got.size() < text.size());
+    CHECK(text.compare(0, got.size(), got) == 0);
+    CHECK(source->error() == "truncated gzip data (the file ends in the middle of a stream)");
+  }
+  SECTION("garbage after a gzip magic") {
+    auto source = Source::open(dir.write("bad.gz", "\x1f\x8b garbage that is not deflate"));
+    read_all(*source);
+    CHECK_THAT(source->error(), Catch::StartsWith("corrupt gzip data"));
+  }
+  SECTION("data after the last gzip member") {
+    auto source = Source::open(dir.write("tail.gz", compress(text, io::gzip_compressor()) + "trailing junk"));
+    CHECK(read_all(*source) == text);
+    CHECK(source->error() == "unexpected data after the end of a gzip member");
+  }
+  SECTION("truncated bzip2, zstd and xz") {
+    for (const std::string& packed : {compress(text, io::bzip2_compressor()), compress(text, io::zstd_compressor()),
+                                      compress(text, io::lzma_compressor())}) {
+      auto source = Source::open(dir.write("cut", packed.substr(0, packed.size() / 2)));
+      const std::string got = read_all(*source);
+      CHECK(got.size() < text.size());
+      CHECK_FALSE(source->error().empty());
+    }
+  }
+}
+
+TEST_CASE("source: files that cannot be opened", "[source]") {
+  test::TempDir dir;
+  try {
+    Source::open(dir.path("missing.log"));
+    FAIL("opened a missing file");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "cannot open '" + dir.path("missing.log") + "': No such file or directory");
+    CHECK(e.code() == ExitCode::input_failed);
+  }
+  try {
+    Source::open(dir.path(""));
+    FAIL("opened a directory");
+  } catch (const Error& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("Is a directory"));
+  }
+}
+
+TEST_CASE("source: tiny and empty files", "[source]") {
+  test::TempDir dir;
+  auto empty = Source::open(dir.write("empty", ""));
+  CHECK(read_all(*empty).empty());
+  CHECK(empty->error().empty());
+  auto tiny = Source::open(dir.write("tiny", "ab"));
+  CHECK(read_all(*tiny) == "ab");
+}

@@ -1,0 +1,53 @@
+#include <darkscan/util/text.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace darkscan::util;
+
+namespace {
+std::string json(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+std::string tsv(std::string_view s) {
+  std::string out;
+  append_tsv_field(out, s);
+  return out;
+}
+} // namespace
+
+TEST_CASE("text: terminal output never carries control sequences", "[text]") {
+  CHECK(escape_for_terminal("plain /path") == "plain /path");
+  CHECK(escape_for_terminal("\x1b[31mred\x1b[0m") == "\\x1B[31mred\\x1B[0m");
+  CHECK(escape_for_terminal("a\rb\bc\x7f") == "a\\x0Db\\x08c\\x7F");
+  CHECK(escape_for_terminal("\xc2\x9b" "2J") == "\\xC2\\x9B2J"); // C1 CSI
+  CHECK(escape_for_terminal("caf\xc3\xa9") == "caf\xc3\xa9");     // UTF-8 stays
+}
+
+TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
+  CHECK(json(R"(a"b\c)") == R"(a\"b\\c)");
+  CHECK(json("tab\there\nnl") == R"(tab\there\nnl)");
+  CHECK(json(std::string("\0\x1f", 2)) == R"(\u0000\u001f)");
+  CHECK(json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  CHECK(json("\xff\xfe") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(json("\xc3(") == "\xEF\xBF\xBD(");           // truncated sequence
+  CHECK(json("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD"); // overlong encoding of '/'
+  CHECK(json("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
+  CHECK(json("\xe2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut at the end
+}
+
+TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
+  CHECK(tsv("a\tb\nc\rd\\e") == R"(a\tb\nc\rd\\e)");
+  CHECK(tsv("\x1b[0m") == "\\x1B[0m");
+}
+
+TEST_CASE("text: shorten and group_thousands", "[text]") {
+  CHECK(shorten("short", 10) == "short");
+  CHECK(shorten("/news/2026/11/a-very-long-article-slug", 15) == "/news/2\xE2\x80\xA6le-slug");
+  CHECK(shorten("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6) == "\xc3\xa9\xE2\x80\xA6\xc3\xa9");
+  CHECK(group_thousands(0) == "0");
+  CHECK(group_thousands(999) == "999");
+  CHECK(group_thousands(1000) == "1,000");
+  CHECK(group_thousands(1234567) == "1,234,567");
+}

@@ -1,0 +1,112 @@
+#include <darkscan/error.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace darkscan::util;
+
+TEST_CASE("time_parse: days_from_civil", "[time]") {
+  STATIC_REQUIRE(days_from_civil(1970, 1, 1) == 0);
+  STATIC_REQUIRE(days_from_civil(2000, 3, 1) == 11017);
+  STATIC_REQUIRE(days_from_civil(2024, 2, 29) == 19782);
+}
+
+TEST_CASE("time_parse: Common Log Format", "[time]") {
+  std::int64_t t = 0;
+  SECTION("offsets are converted to UTC") {
+    REQUIRE(parse_clf_time("10/Oct/2000:13:55:36 -0700", t));
+    CHECK(t == 971211336);
+    REQUIRE(parse_clf_time("10/Oct/2000:20:55:36 +0000", t));
+    CHECK(t == 971211336);
+    REQUIRE(parse_clf_time("22/Jan/2019:03:56:14 +0330", t)); // Tehran
+    CHECK(t == 1548116774);
+    REQUIRE(parse_clf_time("31/Dec/2026:23:30:00 -0545", t)); // crosses the year
+    CHECK(t == 1798780500);
+  }
+  SECTION("month names in any case, one-digit days") {
+    REQUIRE(parse_clf_time("1/JAN/2020:00:00:00 +0000", t));
+    CHECK(t == 1577836800);
+  }
+  SECTION("leap day and leap second") {
+    REQUIRE(parse_clf_time("29/Feb/2024:12:00:00 +0000", t));
+    CHECK(t == 1709208000);
+    CHECK(parse_clf_time("31/Dec/2016:23:59:60 +0000", t));
+  }
+  SECTION("malformed") {
+    std::int64_t before = t = 42;
+    for (const char* bad : {"", "10/Oct/2000", "10/Okt/2000:13:55:36 -0700", "10/Oct/2000:24:00:00 +0000",
+                            "10/Oct/2000:13:61:00 +0000", "32/Oct/2000:13:55:36 +0000", "10/Oct/2000:13:55:36 0700",
+                            "10/Oct/2000:13:55:36 -0700x", "10/Oct/2000:13:55:36 +2500", "10/Oct/20:13:55:36 +0000"}) {
+      INFO(bad);
+      CHECK_FALSE(parse_clf_time(bad, t));
+      CHECK(t == before);
+    }
+  }
+}
+
+TEST_CASE("time_parse: ISO 8601", "[time]") {
+  std::int64_t t = 0;
+  REQUIRE(parse_iso8601("2026-11-20T08:15:02+01:00", t));
+  CHECK(t == 1795158902);
+  REQUIRE(parse_iso8601("2026-11-20T07:15:02Z", t));
+  CHECK(t == 1795158902);
+  REQUIRE(parse_iso8601("2026-11-20T02:15:02-0500", t));
+  CHECK(t == 1795158902);
+  REQUIRE(parse_iso8601("2026-11-20 07:15:02.123456Z", t));
+  CHECK(t == 1795158902);
+  REQUIRE(parse_iso8601("2026-11-20T07:15:02", t)); // no offset: UTC
+  CHECK(t == 1795158902);
+  CHECK_FALSE(parse_iso8601("2026-11-20", t));
+  CHECK_FALSE(parse_iso8601("2026-13-20T07:15:02Z", t));
+  CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02+01:00 ", t));
+  CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02.Z", t));
+}
+
+TEST_CASE("time_parse: epoch", "[time]") {
+  std::int64_t t = 0;
+  REQUIRE(parse_epoch("1795158902", 1, t));
+  CHECK(t == 1795158902);
+  REQUIRE(parse_epoch("1795158902.999", 1, t)); // nginx $msec
+  CHECK(t == 1795158902);
+  REQUIRE(parse_epoch("1795158902123", 1000, t)); // Apache %{msec}t
+  CHECK(t == 1795158902);
+  REQUIRE(parse_epoch("1795158902123456", 1000000, t));
+  CHECK(t == 1795158902);
+  CHECK_FALSE(parse_epoch("", 1, t));
+  CHECK_FALSE(parse_epoch("-1", 1, t));
+  CHECK_FALSE(parse_epoch("12a", 1, t));
+  CHECK_FALSE(parse_epoch("1.", 1, t));
+  CHECK_FALSE(parse_epoch("99999999999999999999999", 1, t));
+}
+
+TEST_CASE("time_parse: strftime patterns", "[time]") {
+  std::int64_t t = 0;
+  SECTION("Apache's own %t as a pattern") {
+    const TimePattern p = TimePattern::compile("%d/%b/%Y:%H:%M:%S %z");
+    CHECK(p.contains_space());
+    REQUIRE(p.parse("20/Nov/2026:08:15:02 +0100", t));
+    CHECK(t == 1795158902);
+    CHECK_FALSE(p.parse("20/Nov/2026:08:15:02", t));
+  }
+  SECTION("%F %T, %s, names") {
+    REQUIRE(TimePattern::compile("%F %T").parse("2026-11-20 07:15:02", t));
+    CHECK(t == 1795158902);
+    REQUIRE(TimePattern::compile("%s").parse("1795158902", t));
+    CHECK(t == 1795158902);
+    REQUIRE(TimePattern::compile("%a, %d %B %Y %T %Z").parse("Fri, 20 November 2026 07:15:02 GMT", t));
+    CHECK(t == 1795158902);
+    REQUIRE(TimePattern::compile("%D %R").parse("11/20/26 07:15", t));
+    CHECK(t == 1795158900);
+  }
+  SECTION("unsupported conversions are refused when compiled") {
+    CHECK_THROWS_AS(TimePattern::compile("%Y %Q"), darkscan::Error);
+    CHECK_THROWS_AS(TimePattern::compile("%Y %"), darkscan::Error);
+  }
+}
+
+TEST_CASE("time_parse: month abbreviations", "[time]") {
+  CHECK(month_from_abbrev("Jan") == 1);
+  CHECK(month_from_abbrev("dec") == 12);
+  CHECK(month_from_abbrev("Dez") == 0);
+  CHECK(month_from_abbrev("January") == 0);
+}
