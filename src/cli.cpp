@@ -175,21 +175,27 @@ int run_cli(int argc, char** argv) {
   app.get_formatter()->column_width(30);
 
   Options opts;
-  app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)");
+  app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
+      ->type_name("");
   auto* log_format = app.add_option("-f,--log-format", opts.log_format,
                  "Preset name (combined, common, vcombined, combined-xff) or an nginx log_format / Apache "
-                 "LogFormat string (default: detected per input)");
+                 "LogFormat string (default: detected per input)")
+      ->type_name("FMT");
   app.add_option("-F,--output-format", opts.output_format,
                  "table, tsv or json (default: table on a terminal, tsv otherwise)")
-      ->check(CLI::IsMember({"table", "tsv", "json"}));
+      ->check(CLI::IsMember({"table", "tsv", "json"}))
+      ->type_name("FMT");
   app.add_option("-o,--output", opts.output,
-                 "Write the report to FILE (atomically: a temporary file, then rename)");
+                 "Write the report to FILE (atomically: a temporary file, then rename)")
+      ->type_name("FILE");
   auto* top = app.add_option("-n,--top", opts.top,
-                             "Pages to list (default: 20 on a terminal, all otherwise)");
+                             "Pages to list (default: 20 on a terminal, all otherwise)")
+                 ->type_name("N");
   app.add_flag("--strict", opts.strict, "Stop with exit status 65 at the first malformed line");
   app.add_option("--max-line-length", opts.max_line,
                  "Longer lines are counted as malformed and skipped (default: 65536)")
-      ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20));
+      ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20))
+      ->type_name("BYTES");
   app.add_flag("-q,--quiet", opts.quiet, "No run summary on standard error");
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
 
