@@ -1,16 +1,23 @@
+#include <darkscan/aggregate.hpp>
+#include <darkscan/analyzer.hpp>
 #include <darkscan/cli.hpp>
 #include <darkscan/error.hpp>
-#include <darkscan/page_counts.hpp>
+#include <darkscan/hits_writer.hpp>
+#include <darkscan/output.hpp>
+#include <darkscan/periods.hpp>
 #include <darkscan/presets.hpp>
 #include <darkscan/report.hpp>
+#include <darkscan/rules.hpp>
+#include <darkscan/rules_command.hpp>
 #include <darkscan/scan.hpp>
-#include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -29,6 +36,12 @@ struct Options {
   std::string output;
   std::size_t top = 0;
   bool top_given = false;
+  std::uint64_t min_visits = 0;
+  std::vector<std::string> rules;
+  std::vector<std::string> sites;
+  std::string since, until, by;
+  bool hits = false;
+  bool explain = false;
   bool strict = false;
   bool quiet = false;
   bool list_formats = false;
@@ -55,15 +68,18 @@ Examples:
   darkscan access.log.3.gz access.log.2.gz access.log.1 access.log
   zcat access.log.*.gz | darkscan -
   darkscan --output-format json access.log | jq .summary
+  darkscan --hits --explain access.log | jq 'select(.visit_start)'
+  darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log
   # crontab: nightly JSON summary of the rotated log, written atomically
   15 0 * * * darkscan -q -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.1
 
 Exit status:
   0   success
-  1   an input could not be opened or read to its end (the others were read)
-  2   bad option or bad --log-format
-  65  log format not recognised, or a malformed line under --strict
-  73  the report could not be written (-o)
+  1   a runtime failure: an input could not be opened, recognised or read to
+      its end (the report of what could be read is still produced), or the
+      output could not be written
+  2   usage error: bad option, bad --log-format, bad rules
+  3   --strict and a malformed line was found
 )";
 
 std::string preset_list() {
@@ -75,18 +91,9 @@ std::string preset_list() {
   return out;
 }
 
-class PageSink final : public HitSink {
-public:
-  explicit PageSink(PageCounts& pages) : m_pages(pages) {}
-  void add(const Hit& hit) override { m_pages.add(hit); }
-
-private:
-  PageCounts& m_pages;
-};
-
 // Messages may quote log text: escape each of their lines for the terminal.
-void print_error(const std::string& message) {
-  std::string out = "darkscan: error: ";
+void print_message(std::string_view prefix, const std::string& message) {
+  std::string out(prefix);
   std::string_view rest = message;
   for (;;) {
     std::size_t nl = rest.find('\n');
@@ -97,6 +104,8 @@ void print_error(const std::string& message) {
   }
   std::fputs(out.c_str(), stderr);
 }
+
+void print_error(const std::string& message) { print_message("darkscan: error: ", message); }
 
 void print_run_summary(const ScanTotals& t, double seconds) {
   std::string out = fmt::format(
@@ -116,11 +125,6 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   std::fputs(out.c_str(), stderr);
 }
 
-bool write_stdout(const std::string& text) {
-  std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
-  return written == text.size() && std::fflush(stdout) == 0;
-}
-
 int run(const Options& opts) {
   if (opts.list_formats) {
     std::fputs(preset_list().c_str(), stdout);
@@ -128,38 +132,81 @@ int run(const Options& opts) {
   }
   const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
   const bool to_terminal = opts.output.empty() && stdout_tty;
-  const std::string output_format = !opts.output_format.empty() ? opts.output_format
-                                    : to_terminal                ? "table"
-                                                                 : "tsv";
+  std::string format = opts.output_format;
+  if (format.empty()) format = opts.hits ? "ndjson" : to_terminal ? "table" : "tsv";
+  if (opts.hits && format != "ndjson" && format != "tsv") {
+    throw Error("--hits writes ndjson or tsv, not '" + format + "'");
+  }
+  if (opts.explain && !opts.hits) throw Error("--explain goes with --hits");
   const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
-  auto reporter = make_reporter(output_format, colour); // checks the name before any reading
+  std::unique_ptr<Reporter> reporter;
+  if (!opts.hits) reporter = make_reporter(format, colour); // checks the name before any reading
 
   ScanOptions scan_options;
   if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
+  const Rules rules = Rules::load(rules_dirs(opts.rules));
+  auto note = [&](const std::string& message) {
+    if (!opts.quiet) print_message("darkscan: note: ", message);
+  };
 
-  PageCounts pages;
-  PageSink sink(pages);
-  Scanner scanner(std::move(scan_options), sink, print_error);
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  std::optional<std::int64_t> since, until;
+  if (!opts.since.empty()) since = parse_time_arg("--since", opts.since, now);
+  if (!opts.until.empty()) until = parse_time_arg("--until", opts.until, now);
+  const PeriodKind by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
+  const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
+  if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
+
+  std::unique_ptr<Output> hits_output;
+  std::unique_ptr<HitsWriter> hits;
+  std::unique_ptr<WindowFilter> window;
+  if (opts.hits) {
+    hits_output = std::make_unique<Output>(opts.output);
+    hits = std::make_unique<HitsWriter>(*hits_output,
+                                        format == "tsv" ? HitsWriter::Format::tsv : HitsWriter::Format::ndjson,
+                                        opts.explain);
+    window = std::make_unique<WindowFilter>(*hits, since, until);
+  }
+  PeriodSplitter splitter(by, since, until);
+  Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
+  Scanner scanner(std::move(scan_options), analyzer, print_error);
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> files = opts.files;
   if (files.empty()) files.push_back("-");
   for (const std::string& file : files) scanner.scan(file);
+  analyzer.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
   const ScanTotals& totals = scanner.totals();
-  if (!opts.quiet) print_run_summary(totals, seconds);
 
-  ReportData data{totals, pages, opts.top_given ? opts.top : (to_terminal ? k_terminal_top : pages.size()),
-                  DARKSCAN_VERSION};
-  std::string report;
-  reporter->write(data, report);
-  if (!opts.output.empty()) {
-    util::write_file_atomically(opts.output, report);
-  } else if (!write_stdout(report)) {
-    throw Error("cannot write the report to standard output", ExitCode::cannot_write);
+  if (hits_output) {
+    hits_output->finish();
+  } else {
+    const std::size_t top =
+        opts.top_given ? opts.top : (to_terminal ? k_terminal_top : static_cast<std::size_t>(-1));
+    const Aggregate total = splitter.total();
+    auto report = [&](const Aggregate& all, std::vector<ReportPeriod> periods, const std::string& path) {
+      ReportData data{totals, all, std::move(periods), by != PeriodKind::none, top, opts.min_visits,
+                      DARKSCAN_VERSION, analyzer.site().hosts()};
+      std::string text;
+      reporter->write(data, text);
+      Output out(path);
+      out.write(text);
+      out.finish();
+    };
+    if (file_per_period) {
+      for (const auto& [start_time, slice] : splitter.slices()) {
+        report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
+      }
+    } else {
+      std::vector<ReportPeriod> periods;
+      for (const auto& [start_time, slice] : splitter.slices()) periods.push_back({slice.period.label, &slice.traffic});
+      if (periods.empty()) periods.push_back({"", &total});
+      report(total, std::move(periods), opts.output);
+    }
   }
+  if (!opts.quiet) print_run_summary(totals, seconds);
   return static_cast<int>(totals.status);
 }
 
@@ -178,26 +225,56 @@ int run_cli(int argc, char** argv) {
   app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
       ->type_name("");
   auto* log_format = app.add_option("-f,--log-format", opts.log_format,
-                 "Preset name (combined, common, vcombined, combined-xff) or an nginx log_format / Apache "
-                 "LogFormat string (default: detected per input)")
-      ->type_name("FMT");
+                                    "Preset name (combined, common, vcombined, combined-xff) or an nginx "
+                                    "log_format / Apache LogFormat string (default: detected per input)")
+                         ->type_name("FMT");
   app.add_option("-F,--output-format", opts.output_format,
-                 "table, tsv or json (default: table on a terminal, tsv otherwise)")
-      ->check(CLI::IsMember({"table", "tsv", "json"}))
+                 "table, tsv, csv, json or ndjson for the report (default: table on a terminal, tsv "
+                 "otherwise); ndjson or tsv with --hits (default ndjson)")
+      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson"}))
       ->type_name("FMT");
-  app.add_option("-o,--output", opts.output,
-                 "Write the report to FILE (atomically: a temporary file, then rename)")
+  app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
       ->type_name("FILE");
-  auto* top = app.add_option("-n,--top", opts.top,
-                             "Pages to list (default: 20 on a terminal, all otherwise)")
-                 ->type_name("N");
-  app.add_flag("--strict", opts.strict, "Stop with exit status 65 at the first malformed line");
+  auto* top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
+                  ->type_name("N");
+  app.add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits (the report says how many)")
+      ->type_name("N");
+  app.add_option("--site", opts.sites,
+                 "The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers")
+      ->type_name("HOST");
+  app.add_option("--rules", opts.rules,
+                 "Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)")
+      ->type_name("DIR")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--since", opts.since,
+                 "Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
+                 "(local time unless an offset is given)")
+      ->type_name("TIME");
+  app.add_option("--until", opts.until, "Count only hits before TIME (same forms as --since)")->type_name("TIME");
+  app.add_option("--by", opts.by, "Split the report by hour, day, week or month (local time); with -o "
+                                  "'out/%Y-%m-%d.tsv', one file per period")
+      ->check(CLI::IsMember({"hour", "day", "week", "month"}))
+      ->type_name("PERIOD");
+  app.add_flag("--hits", opts.hits, "Write one record per hit with its verdict instead of the report");
+  app.add_flag("--explain", opts.explain, "With --hits: add the text and origin of each matched rule");
+  app.add_flag("--strict", opts.strict, "Stop with exit status 3 at the first malformed line");
   app.add_option("--max-line-length", opts.max_line,
                  "Longer lines are counted as malformed and skipped (default: 65536)")
       ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20))
       ->type_name("BYTES");
-  app.add_flag("-q,--quiet", opts.quiet, "No run summary on standard error");
+  app.add_flag("-q,--quiet", opts.quiet, "No run summary or notes on standard error");
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
+
+  std::vector<std::string> rules_dirs_arg;
+  auto* rules_cmd = app.add_subcommand("rules", "Check or try the classification rules (see doc/RULES.md)");
+  rules_cmd->require_subcommand(1);
+  auto* rules_check_cmd = rules_cmd->add_subcommand(
+      "check", "Load the built-in rules with DIR... on top (as --rules would) and print the rules per file");
+  rules_check_cmd->add_option("DIR", rules_dirs_arg, "Rules directories")->check(CLI::ExistingDirectory);
+  auto* rules_ua_cmd = rules_cmd->add_subcommand(
+      "ua", "Classify user agents read from standard input, one per line: kind, app, rule id");
+  rules_ua_cmd->add_option("--rules", rules_dirs_arg, "Rules directories on top of the built-in ones")
+      ->check(CLI::ExistingDirectory);
 
   try {
     app.parse(argc, argv);
@@ -215,6 +292,8 @@ int run_cli(int argc, char** argv) {
   opts.log_format_given = log_format->count() > 0;
 
   try {
+    if (rules_check_cmd->parsed()) return rules_check(rules_dirs_arg);
+    if (rules_ua_cmd->parsed()) return rules_ua(rules_dirs_arg);
     return run(opts);
   } catch (const Error& e) {
     print_error(e.what());

@@ -168,6 +168,7 @@ bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const 
   case FieldKind::referer: hit.referer = none_if_dash(value); return true;
   case FieldKind::user_agent: hit.user_agent = none_if_dash(value); return true;
   case FieldKind::forwarded_for: hit.forwarded_for = none_if_dash(value); return true;
+  case FieldKind::requested_with: hit.requested_with = none_if_dash(value); return true;
   case FieldKind::host: hit.host = strip_port(none_if_dash(value)); return true;
   case FieldKind::duration: return parse_duration(value, step.duration_scale, hit.duration_us);
   }

@@ -260,6 +260,8 @@ void compile_nginx(std::string_view s, FormatBuilder& builder) {
       step.kind = FieldKind::host;
     } else if (name == "http_x_forwarded_for" || name == "proxy_add_x_forwarded_for") {
       step.kind = FieldKind::forwarded_for;
+    } else if (name == "http_x_requested_with") {
+      step.kind = FieldKind::requested_with;
     } else if (name == "request_time") {
       step.kind = FieldKind::duration;
       step.duration_scale = 1000000;
@@ -349,6 +351,7 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
       else if (header == "user-agent") step.kind = FieldKind::user_agent;
       else if (header == "x-forwarded-for") step.kind = FieldKind::forwarded_for;
       else if (header == "host") step.kind = FieldKind::host;
+      else if (header == "x-requested-with") step.kind = FieldKind::requested_with;
       break;
     }
     case 't': {

@@ -146,7 +146,7 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, co
                           "'$remote_addr - $remote_user [$time_local] \"$request\" ...' (your nginx log_format) "
                           "or --log-format '%h %l %u %t \"%r\" ...' (your Apache LogFormat)",
                           source_name, covered, non_empty, names, detail),
-              ExitCode::data);
+              ExitCode::input_failed);
 }
 
 } // namespace darkscan

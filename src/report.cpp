@@ -3,13 +3,37 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace darkscan {
 
 std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
   if (name == "table") return make_table_reporter(colour);
   if (name == "tsv") return make_tsv_reporter();
+  if (name == "csv") return make_csv_reporter();
   if (name == "json") return make_json_reporter();
-  throw Error(fmt::format("--output-format: unknown format '{}' (table, tsv, json)", name));
+  if (name == "ndjson") return make_ndjson_reporter();
+  throw Error(fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson)", name));
+}
+
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
+  std::vector<PageRow> rows;
+  hidden = 0;
+  for (const auto& [path, stats] : period.traffic->pages()) {
+    if (stats.visits == 0 && stats.previews.empty()) continue;
+    if (stats.visits < data.min_visits) {
+      ++hidden;
+      continue;
+    }
+    rows.push_back({path, &stats, wilson_interval(stats.dark_social, stats.visits)});
+  }
+  std::sort(rows.begin(), rows.end(), [](const PageRow& a, const PageRow& b) {
+    if (a.stats->dark_social != b.stats->dark_social) return a.stats->dark_social > b.stats->dark_social;
+    if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
+    return a.path < b.path;
+  });
+  if (rows.size() > data.top) rows.resize(data.top);
+  return rows;
 }
 
 std::string format_utc(std::int64_t seconds) {

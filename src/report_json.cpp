@@ -1,5 +1,7 @@
-// JSON: one object {"summary": {...}, "pages": [...]}; always valid UTF-8.
+// JSON: one object {"summary": {...}, "channels": {...}, "pages": [...]};
+// always valid UTF-8. Fields are documented in README.md ("Output").
 #include <darkscan/report.hpp>
+#include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
@@ -8,81 +10,193 @@ namespace darkscan {
 
 namespace {
 
-void key(std::string& out, std::string_view name) {
-  out += '"';
-  out += name;
-  out += "\":";
+class Json {
+public:
+  explicit Json(std::string& out) : m_out(out) {}
+
+  Json& key(std::string_view name) {
+    comma();
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
+    m_after_key = true; // the value follows without a comma
+    return *this;
+  }
+  Json& string(std::string_view value) {
+    comma();
+    m_out += '"';
+    util::append_json_string(m_out, value);
+    m_out += '"';
+    return *this;
+  }
+  Json& number(double value) {
+    comma();
+    m_out += util::plain_number(value);
+    return *this;
+  }
+  Json& count(std::uint64_t value) {
+    comma();
+    m_out += std::to_string(value);
+    return *this;
+  }
+  Json& null() {
+    comma();
+    m_out += "null";
+    return *this;
+  }
+  Json& time(std::int64_t t) { return t == Hit::k_no_time ? null() : string(format_utc(t)); }
+  Json& open(char bracket) {
+    comma();
+    m_out += bracket;
+    m_first = true;
+    return *this;
+  }
+  Json& close(char bracket) {
+    m_out += bracket;
+    m_first = false;
+    return *this;
+  }
+  Json& apps(const AppCounts& counts) {
+    open('{');
+    for (const auto& [app, n] : counts) key(app).count(n);
+    return close('}');
+  }
+
+private:
+  void comma() {
+    if (m_after_key) {
+      m_after_key = false;
+    } else if (!m_first) {
+      m_out += ',';
+    }
+    m_first = false;
+  }
+
+  std::string& m_out;
+  bool m_first = true;
+  bool m_after_key = false;
+};
+
+void channels(Json& j, const TrafficTotals& t) {
+  j.open('{');
+  for (std::size_t c = 0; c < k_channel_count; ++c) {
+    const ChannelStats& cs = t.channels[c];
+    j.key(channel_name(static_cast<Channel>(c))).open('{');
+    j.key("visits").count(cs.visits);
+    j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
+    j.key("dark_social").number(cs.dark_social).close('}');
+  }
+  j.close('}');
 }
 
-void string_value(std::string& out, std::string_view value) {
-  out += '"';
-  util::append_json_string(out, value);
-  out += '"';
+void traffic_fields(Json& j, const TrafficTotals& t) {
+  const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
+  j.key("bots").count(t.bots).key("previews").count(t.previews).key("assets").count(t.assets);
+  j.key("page_views").count(t.page_views).key("visits").count(t.visits);
+  j.key("dark_social_visits").count(t.dark_social_visits).key("dark_social").number(t.dark_social);
+  j.key("share").number(overall.share).key("share_low").number(overall.low).key("share_high").number(overall.high);
 }
 
-void time_value(std::string& out, std::int64_t t) {
-  if (t == Hit::k_no_time) out += "null";
-  else string_value(out, format_utc(t));
+void page(Json& j, const ReportData& data, const ReportPeriod& period, const PageRow& row) {
+  const PageStats& p = *row.stats;
+  j.open('{');
+  if (data.by_period) j.key("period").string(period.label);
+  j.key("path").string(row.path).key("visits").count(p.visits);
+  j.key("dark_social").number(p.dark_social).key("dark_social_visits").count(p.dark_social_visits);
+  j.key("share").number(row.estimate.share);
+  j.key("share_low").number(row.estimate.low).key("share_high").number(row.estimate.high);
+  j.key("evidence").open('{');
+  for (std::size_t e = 0; e < k_evidence_group_count; ++e) {
+    j.key(evidence_group_name(static_cast<EvidenceGroup>(e))).count(p.evidence[e]);
+  }
+  j.close('}').key("previews").apps(p.previews).key("top_app");
+  const std::string_view top = p.top_app();
+  top.empty() ? j.null() : j.string(top);
+  j.key("page_views").count(p.page_views).close('}');
 }
 
 class JsonReporter final : public Reporter {
 public:
   void write(const ReportData& data, std::string& out) const override {
-    const ScanTotals& t = data.totals;
-    out += "{\"summary\":{";
-    out += fmt::format("\"lines\":{},\"parsed\":{},\"malformed\":{},\"empty\":{},\"overlong\":{},"
-                       "\"invalid_requests\":{},\"bytes\":{},\"pages\":{},\"page_hits\":{},",
-                       t.lines, t.parsed, t.malformed, t.empty, t.overlong, t.invalid_requests, t.bytes,
-                       data.pages.size(), data.pages.total());
-    key(out, "first_time");
-    time_value(out, t.first_time);
-    out += ',';
-    key(out, "last_time");
-    time_value(out, t.last_time);
-    out += ",\"inputs\":[";
-    for (std::size_t i = 0; i < t.inputs.size(); ++i) {
-      const InputStats& in = t.inputs[i];
-      out += i ? ",{" : "{";
-      key(out, "name");
-      string_value(out, in.name);
-      out += ',';
-      key(out, "codec");
-      in.codec.empty() ? void(out += "null") : string_value(out, in.codec);
-      out += ',';
-      key(out, "format");
-      in.format.empty() ? void(out += "null") : string_value(out, in.format);
-      out += fmt::format(",\"lines\":{},\"parsed\":{},\"malformed\":{},\"bytes\":{},", in.lines, in.parsed,
-                         in.malformed, in.bytes);
-      key(out, "error");
-      in.error.empty() ? void(out += "null") : string_value(out, in.error);
-      out += '}';
+    const ScanTotals& s = data.scan;
+    const TrafficTotals& t = data.total.totals();
+    std::vector<std::vector<PageRow>> rows;
+    std::size_t shown = 0, hidden = 0;
+    for (const ReportPeriod& period : data.periods) {
+      std::size_t h = 0;
+      rows.push_back(page_rows(data, period, h));
+      shown += rows.back().size();
+      hidden += h;
     }
-    out += "],\"malformed_examples\":[";
-    for (std::size_t i = 0; i < t.examples.size(); ++i) {
-      const MalformedLine& m = t.examples[i];
-      out += i ? ",{" : "{";
-      key(out, "file");
-      string_value(out, m.file);
-      out += fmt::format(",\"line\":{},", m.line);
-      key(out, "reason");
-      string_value(out, m.reason);
-      out += '}';
+    Json j(out);
+    j.open('{').key("summary").open('{');
+    j.key("lines").count(s.lines).key("parsed").count(s.parsed).key("malformed").count(s.malformed);
+    j.key("empty").count(s.empty).key("overlong").count(s.overlong);
+    j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
+    traffic_fields(j, t);
+    j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
+    j.key("site").open('[');
+    for (const auto& host : data.site_hosts) j.string(host);
+    j.close(']');
+    j.key("pages").count(shown).key("pages_hidden").count(hidden);
+    j.key("previews_by_app").apps(t.previews_by_app);
+    j.key("inputs").open('[');
+    for (const InputStats& in : s.inputs) {
+      j.open('{').key("name").string(in.name);
+      j.key("codec");
+      in.codec.empty() ? j.null() : j.string(in.codec);
+      j.key("format");
+      in.format.empty() ? j.null() : j.string(in.format);
+      j.key("lines").count(in.lines).key("parsed").count(in.parsed).key("malformed").count(in.malformed);
+      j.key("bytes").count(in.bytes).key("error");
+      in.error.empty() ? j.null() : j.string(in.error);
+      j.close('}');
     }
-    out += "]},\"pages\":[";
-    bool first = true;
-    for (const auto& [path, hits] : data.pages.top(data.top)) {
-      out += first ? "{" : ",{";
-      first = false;
-      key(out, "path");
-      string_value(out, path);
-      out += fmt::format(",\"hits\":{}}}", hits);
+    j.close(']').key("malformed_examples").open('[');
+    for (const MalformedLine& m : s.examples) {
+      j.open('{').key("file").string(m.file).key("line").count(m.line).key("reason").string(m.reason).close('}');
     }
-    out += "]}\n";
+    j.close(']').close('}');
+    j.key("channels");
+    channels(j, t);
+    if (data.by_period) {
+      j.key("periods").open('[');
+      for (const ReportPeriod& period : data.periods) {
+        j.open('{').key("period").string(period.label);
+        traffic_fields(j, period.traffic->totals());
+        j.key("channels");
+        channels(j, period.traffic->totals());
+        j.close('}');
+      }
+      j.close(']');
+    }
+    j.key("pages").open('[');
+    for (std::size_t i = 0; i < data.periods.size(); ++i) {
+      for (const PageRow& row : rows[i]) page(j, data, data.periods[i], row);
+    }
+    j.close(']').close('}');
+    out += '\n';
+  }
+};
+
+// NDJSON: one page object per line, as in the "pages" array of the JSON.
+class NdjsonReporter final : public Reporter {
+public:
+  void write(const ReportData& data, std::string& out) const override {
+    for (const ReportPeriod& period : data.periods) {
+      std::size_t hidden = 0;
+      for (const PageRow& row : page_rows(data, period, hidden)) {
+        Json j(out);
+        page(j, data, period, row);
+        out += '\n';
+      }
+    }
   }
 };
 
 } // namespace
 
 std::unique_ptr<Reporter> make_json_reporter() { return std::make_unique<JsonReporter>(); }
+std::unique_ptr<Reporter> make_ndjson_reporter() { return std::make_unique<NdjsonReporter>(); }
 
 } // namespace darkscan

@@ -1,6 +1,7 @@
 // Table: for people at a terminal. Log text is escaped so that no control
 // sequence from a log reaches the screen.
 #include <darkscan/report.hpp>
+#include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
@@ -9,48 +10,97 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::size_t k_path_width = 70;
+constexpr std::size_t k_path_width = 60;
 
 class TableReporter final : public Reporter {
 public:
   explicit TableReporter(bool colour) : m_colour(colour) {}
 
   void write(const ReportData& data, std::string& out) const override {
-    const ScanTotals& t = data.totals;
+    const ScanTotals& s = data.scan;
+    const TrafficTotals& t = data.total.totals();
+    const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
+
     out += heading("Summary");
-    auto row = [&](std::string_view label, std::uint64_t value) {
-      out += fmt::format("  {:<18}{:>14}\n", label, util::group_thousands(value));
+    auto row = [&](std::string_view label, std::string value) {
+      out += fmt::format("  {:<20}{}\n", label, value);
     };
-    row("lines", t.lines);
-    row("parsed", t.parsed);
-    row("malformed", t.malformed);
-    if (t.empty) row("empty", t.empty);
-    if (t.invalid_requests) row("invalid requests", t.invalid_requests);
-    row("page hits", data.pages.total());
-    row("distinct pages", data.pages.size());
-    if (t.first_time != Hit::k_no_time) {
-      out += fmt::format("  {:<18}{} .. {}\n", "time span", format_utc(t.first_time), format_utc(t.last_time));
+    auto count = [](std::uint64_t n) { return fmt::format("{:>12}", util::group_thousands(n)); };
+    row("lines", count(s.lines) + (s.malformed ? fmt::format("  ({} malformed)", util::group_thousands(s.malformed)) : ""));
+    row("bots", count(t.bots));
+    row("link previews", count(t.previews));
+    row("assets", count(t.assets));
+    row("page views", count(t.page_views));
+    row("visits", count(t.visits));
+    row("dark social", fmt::format("{:>12}  {} of visits (95% range {} to {})",
+                                   util::group_thousands(static_cast<std::uint64_t>(t.dark_social + 0.5)),
+                                   util::percent(overall.share), util::percent(overall.low),
+                                   util::percent(overall.high)));
+    if (s.first_time != Hit::k_no_time) {
+      row("time span", fmt::format("{} .. {}", format_utc(s.first_time), format_utc(s.last_time)));
     }
-    for (const InputStats& in : t.inputs) {
-      out += fmt::format("  {:<18}{}{}\n", "input", util::escape_for_terminal(in.name),
-                         in.format.empty() ? std::string(" (not read)")
-                                           : fmt::format(" ({}, {}, {} lines)", in.format, in.codec,
-                                                         util::group_thousands(in.lines)));
+    if (!data.site_hosts.empty()) {
+      std::string hosts;
+      for (const auto& h : data.site_hosts) hosts += (hosts.empty() ? "" : ", ") + util::escape_for_terminal(h);
+      row("site", hosts);
     }
 
-    const auto rows = data.pages.top(data.top);
     out += '\n';
-    out += heading(rows.size() < data.pages.size()
-                       ? fmt::format("Top {} of {} pages by hits", rows.size(), data.pages.size())
-                       : std::string("Pages by hits"));
-    out += fmt::format("  {:>10}  {}\n", "hits", "path");
-    for (const auto& [path, hits] : rows) {
-      out += fmt::format("  {:>10}  {}\n", util::group_thousands(hits),
-                         util::escape_for_terminal(util::shorten(path, k_path_width)));
+    out += heading("Channels (visits)");
+    for (std::size_t c = 0; c < k_channel_count; ++c) {
+      const ChannelStats& cs = t.channels[c];
+      if (cs.visits == 0) continue;
+      out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_name(static_cast<Channel>(c)),
+                         util::group_thousands(cs.visits),
+                         util::percent(static_cast<double>(cs.visits) / static_cast<double>(t.visits)));
+    }
+    if (!t.previews_by_app.empty()) {
+      out += '\n';
+      out += heading("Link previews by app");
+      for (const auto& [app, n] : t.previews_by_app) {
+        out += fmt::format("  {:<20}{:>12}\n", util::escape_for_terminal(app), util::group_thousands(n));
+      }
+    }
+
+    for (const ReportPeriod& period : data.periods) {
+      out += '\n';
+      if (data.by_period) {
+        const TrafficTotals& pt = period.traffic->totals();
+        const ShareEstimate e = wilson_interval(pt.dark_social, pt.visits);
+        out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
+                                   util::group_thousands(pt.visits), util::plain_number(pt.dark_social),
+                                   util::percent(e.share)));
+      } else {
+        out += heading("Pages by estimated dark-social visits");
+      }
+      pages(data, period, out);
     }
   }
 
 private:
+  void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
+    std::size_t hidden = 0;
+    const auto rows = page_rows(data, period, hidden);
+    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "dark", "visits", "share", "95% range", "top app",
+                       "path");
+    for (const PageRow& r : rows) {
+      const PageStats& p = *r.stats;
+      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", util::plain_number(p.dark_social),
+                         util::group_thousands(p.visits), util::percent(r.estimate.share),
+                         fmt::format("{:.0f}-{:.0f}%", r.estimate.low * 100, r.estimate.high * 100),
+                         util::escape_for_terminal(util::shorten(p.top_app(), 10)),
+                         util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+    }
+    std::size_t listed = 0;
+    for (const auto& [path, stats] : period.traffic->pages()) listed += stats.visits > 0 || !stats.previews.empty();
+    if (rows.size() + hidden < listed) {
+      out += fmt::format("  ... {} more pages (--top N shows more)\n", listed - rows.size() - hidden);
+    }
+    if (hidden > 0) {
+      out += fmt::format("  {} pages with fewer than {} visits not shown (--min-visits)\n", hidden, data.min_visits);
+    }
+  }
+
   std::string heading(std::string_view title) const {
     return m_colour ? fmt::format("\x1b[1m{}\x1b[0m\n", title) : fmt::format("{}\n", title);
   }

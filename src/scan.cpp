@@ -58,6 +58,8 @@ void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, I
     }
     ++input.other_format;
   }
+  m_hit.file = input.name;
+  m_hit.line = line.number;
   ++m_totals.parsed;
   ++input.parsed;
   if (!m_hit.request_valid) ++m_totals.invalid_requests;

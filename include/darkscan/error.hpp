@@ -8,10 +8,10 @@ namespace darkscan {
 // Process exit codes; documented in README.md ("Exit status") and `--help`.
 enum class ExitCode : int {
   ok = 0,
-  input_failed = 1,   // some input could not be read (fully); the rest was reported
-  usage = 2,          // bad option or bad --log-format
-  data = 65,          // log format not recognised, or a malformed line under --strict
-  cannot_write = 73,  // the report could not be written
+  input_failed = 1,  // an input could not be read (fully) or the output written; the rest was reported
+  usage = 2,         // bad option, bad --log-format, bad rules
+  data = 3,          // --strict: a malformed line
+  cannot_write = 1,  // the report could not be written (a runtime failure, as input_failed)
 };
 
 // The one exception type of darkscan. Thrown only during set-up (opening files,

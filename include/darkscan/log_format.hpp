@@ -30,6 +30,7 @@ enum class FieldKind : std::uint8_t {
   user_agent,    // $http_user_agent, %{User-Agent}i
   host,          // $host, $server_name, %v, %V
   forwarded_for, // $http_x_forwarded_for, %{X-Forwarded-For}i
+  requested_with, // $http_x_requested_with, %{X-Requested-With}i
   duration,      // $request_time (s), %D (µs), %T (s)
 };
 

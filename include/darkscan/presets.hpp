@@ -30,7 +30,7 @@ LogFormat resolve_format(std::string_view value);
 // The presets ranked for an input whose first lines are `sample`: the one
 // that parses most of them first (ties go to the more specific), then the
 // others as fall-backs for lines of another shape in a mixed file. Throws
-// Error(ExitCode::data), showing the first line that fails and suggesting
+// Error(ExitCode::input_failed), showing the first line that fails and suggesting
 // --log-format, when the presets together parse no more than half of the
 // non-empty lines.
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name);

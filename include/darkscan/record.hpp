@@ -23,6 +23,9 @@ struct Hit {
   std::string_view referer;    // empty when the log says "-" or ""
   std::string_view user_agent; // empty when the log says "-" or ""
   std::string_view forwarded_for; // $http_x_forwarded_for, empty when "-"
+  std::string_view requested_with; // $http_x_requested_with (Android app package), empty when "-"
+  std::string_view file;           // the input's name, for messages and --hits
+  std::uint64_t line = 0;          // 1-based line number in that input
 
   std::int64_t time = k_no_time;  // UTC seconds since the epoch
   std::int64_t duration_us = -1;  // $request_time / %D, -1 when absent

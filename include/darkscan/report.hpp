@@ -1,22 +1,46 @@
 #pragma once
 
-#include <darkscan/page_counts.hpp>
+#include <darkscan/aggregate.hpp>
+#include <darkscan/estimate.hpp>
 #include <darkscan/scan.hpp>
 
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace darkscan {
 
+// One period of a report (--by), or the whole input.
+struct ReportPeriod {
+  std::string label; // "2026-11-20", "2026-W47", ... ; empty without --by
+  const Aggregate* traffic;
+};
+
 // Everything a report shows. Reporters see only this, never raw lines.
 struct ReportData {
-  const ScanTotals& totals;
-  const PageCounts& pages;
-  std::size_t top = static_cast<std::size_t>(-1); // pages to list
+  const ScanTotals& scan;
+  const Aggregate& total;            // all periods together
+  std::vector<ReportPeriod> periods; // one, unlabelled, without --by
+  bool by_period = false;
+  std::size_t top = static_cast<std::size_t>(-1); // pages to list per period
+  std::uint64_t min_visits = 0;                   // pages with fewer visits are hidden
   std::string version;
+  std::vector<std::string> site_hosts;
 };
+
+// One page of the report, with its estimate.
+struct PageRow {
+  std::string_view path;
+  const PageStats* stats;
+  ShareEstimate estimate;
+};
+
+// The pages of `period` to show: those with visits or previews and at least
+// `min_visits` visits, by estimated dark-social visits (then visits, then
+// path), at most `top`. `hidden` gets the number left out by min_visits.
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
 
 // One output format. write() renders the whole report into `out`.
 class Reporter {
@@ -25,16 +49,18 @@ public:
   virtual void write(const ReportData& data, std::string& out) const = 0;
 };
 
-// Output format names accepted by --output-format.
-inline constexpr std::string_view k_output_formats[] = {"table", "tsv", "json"};
+// Names accepted by --output-format for the report.
+inline constexpr const char* k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson"};
 
-// The reporter for `name`; throws Error(ExitCode::usage) for an unknown one.
-// `colour` applies to the table only.
+// The reporter for `name` (see k_report_formats); throws Error(ExitCode::usage)
+// for an unknown one. `colour` applies to the table only.
 std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour);
 
 std::unique_ptr<Reporter> make_table_reporter(bool colour);
 std::unique_ptr<Reporter> make_tsv_reporter();
+std::unique_ptr<Reporter> make_csv_reporter();
 std::unique_ptr<Reporter> make_json_reporter();
+std::unique_ptr<Reporter> make_ndjson_reporter();
 
 // "2026-11-20T08:15:02Z" for UTC seconds since the epoch.
 std::string format_utc(std::int64_t seconds);

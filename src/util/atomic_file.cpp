@@ -10,43 +10,55 @@
 
 namespace darkscan::util {
 
-void write_file_atomically(const std::string& path, std::string_view content) {
-  auto fail = [&](const std::string& what, int err) {
-    throw Error("cannot write '" + path + "': " + what + system_message(err), ExitCode::cannot_write);
-  };
-  std::string tmp = path + ".XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) fail("", errno);
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("", err);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path + ".XXXXXX") {
+  m_fd = ::mkstemp(m_tmp.data());
+  if (m_fd < 0) {
+    m_tmp.clear();
+    fail(errno);
   }
   // mkstemp creates 0600; a report is as readable as any file the user writes.
-  mode_t mask = ::umask(0);
+  const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  const bool synced = ::fsync(fd) == 0;
-  int sync_err = errno;
-  const bool closed = ::close(fd) == 0;
-  if (!synced || !closed) {
-    ::unlink(tmp.c_str());
-    fail("", synced ? errno : sync_err);
+  ::fchmod(m_fd, 0666 & ~mask);
+}
+
+AtomicFile::~AtomicFile() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
+}
+
+void AtomicFile::fail(int err) {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+  if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
+  m_tmp.clear();
+  throw Error("cannot write '" + m_path + "': " + system_message(err), ExitCode::cannot_write);
+}
+
+void AtomicFile::write(std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(m_fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    fail("", err);
-  }
+}
+
+void AtomicFile::commit() {
+  if (::fsync(m_fd) != 0) fail(errno);
+  const int fd = m_fd;
+  m_fd = -1;
+  if (::close(fd) != 0) fail(errno);
+  if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) fail(errno);
+  m_tmp.clear();
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 } // namespace darkscan::util

@@ -104,6 +104,19 @@ void append_tsv_field(std::string& out, std::string_view text) {
   }
 }
 
+void append_csv_field(std::string& out, std::string_view text) {
+  const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                                         text[0] == '\t' || text[0] == '\r');
+  const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (quote) out += '"';
+  if (formula) out += '\'';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quote) out += '"';
+}
+
 std::string shorten(std::string_view text, std::size_t width) {
   if (text.size() <= width) return std::string(text);
   if (width < 4) return std::string(text.substr(0, width));

@@ -25,6 +25,7 @@ public:
   // Writes `content` to a file in the directory and returns its path.
   std::string write(const std::string& name, const std::string& content) const {
     const auto p = m_path / name;
+    std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << content;
     return p.string();
   }

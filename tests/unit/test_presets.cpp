@@ -44,7 +44,7 @@ TEST_CASE("presets: an unknown format is explained", "[presets]") {
     FAIL("an unknown format was accepted");
   } catch (const Error& e) {
     const std::string msg = e.what();
-    CHECK(e.code() == ExitCode::data);
+    CHECK(e.code() == ExitCode::input_failed);
     CHECK_THAT(msg, Catch::Contains("'odd.log'"));
     CHECK_THAT(msg, Catch::Contains("1 of its first 3 lines"));
     CHECK_THAT(msg, Catch::Contains("line 1 is not combined"));

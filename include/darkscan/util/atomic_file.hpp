@@ -5,10 +5,30 @@
 
 namespace darkscan::util {
 
-// Writes `content` to `path` atomically: a temporary file in the same
-// directory, fsync, then rename over `path`. Readers see the old file or the
-// new one, never half of it. Throws Error(ExitCode::cannot_write) naming the
-// path; the temporary file is removed on failure.
+// A file written atomically: the content goes to a temporary file in the same
+// directory, and commit() fsyncs it and renames it over `path`. Readers see
+// the old file or the whole new one, never half of it; a run that fails before
+// commit() leaves the old file as it was (the destructor removes the
+// temporary). Errors throw Error(ExitCode::cannot_write) naming the path.
+class AtomicFile {
+public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view data);
+  void commit();
+
+private:
+  [[noreturn]] void fail(int err);
+
+  std::string m_path;
+  std::string m_tmp;
+  int m_fd = -1;
+};
+
+// Writes `content` to `path` through an AtomicFile.
 void write_file_atomically(const std::string& path, std::string_view content);
 
 } // namespace darkscan::util

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <darkscan/record.hpp>
+#include <darkscan/rules.hpp>
+#include <darkscan/verdict.hpp>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace darkscan {
+
+// A referrer reduced to what the rules look at.
+struct ReferrerInfo {
+  std::string_view host;      // lower-case host (or "scheme:package"); valid until the next call
+  const Rule* rule = nullptr; // referrers.rules match, if any
+};
+
+// Per-hit knowledge from the rules, with caches: each distinct user agent,
+// referrer host and X-Requested-With package is matched against the rules
+// once; later hits cost one hash lookup. The caches are bounded (cleared when
+// full), so memory does not grow without limit on hostile input.
+class Classifier {
+public:
+  explicit Classifier(const Rules& rules);
+
+  // Sets verdict.cls, verdict.app and, for hits that are not page views,
+  // verdict.reasons. Page views get their channel from the Analyzer.
+  void classify(const Hit& hit, Verdict& verdict);
+
+  // The agents.rules match for a user agent, or nullptr for a plain browser.
+  const Rule* agent(std::string_view user_agent);
+  // The xrw.rules match for an X-Requested-With package, or nullptr.
+  const Rule* package(std::string_view package);
+  // The referrer's host and its referrers.rules match. An empty referrer
+  // gives an empty host.
+  ReferrerInfo referrer(std::string_view referer);
+
+  const Rules& rules() const { return m_rules; }
+
+private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Cache = std::unordered_map<std::string, const Rule*, Hash, std::equal_to<>>;
+  template <typename Match> const Rule* cached(Cache& cache, std::string_view key, Match match);
+
+  const Rules& m_rules;
+  Cache m_agents, m_hosts, m_packages;
+  std::string m_host; // lower-cased host of the last referrer
+};
+
+// The host of a referrer URL in lower case ("https://Mail.Google.com/x" ->
+// "mail.google.com"; "android-app://com.google.android.gm/" ->
+// "android-app:com.google.android.gm"; "abc.com/x" -> "abc.com"), written to
+// `out`.
+void referrer_host(std::string_view referer, std::string& out);
+
+} // namespace darkscan

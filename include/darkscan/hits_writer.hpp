@@ -1,0 +1,31 @@
+#pragma once
+
+#include <darkscan/analyzer.hpp>
+#include <darkscan/output.hpp>
+
+#include <string_view>
+
+namespace darkscan {
+
+// `--hits`: one record per hit, with its verdict, instead of the report.
+// NDJSON (one object per line) or TSV (a header line, then one hit per line).
+// Field names are a public interface: README "Per-hit output".
+class HitsWriter final : public VerdictSink {
+public:
+  enum class Format { ndjson, tsv };
+
+  // `explain`: add the text and origin of each matched rule.
+  HitsWriter(Output& out, Format format, bool explain);
+
+  void add(const Hit& hit, const Verdict& verdict) override;
+
+private:
+  void add_json(const Hit& hit, const Verdict& v);
+  void add_tsv(const Hit& hit, const Verdict& v);
+
+  Output& m_out;
+  Format m_format;
+  bool m_explain;
+};
+
+} // namespace darkscan

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace re2 {
+class RE2;
+class Set;
+} // namespace re2
+
+namespace darkscan {
+
+// What a user agent says about the hit (agents.rules).
+enum class AgentKind : std::uint8_t { browser, preview, messaging, social, app, bot };
+// What a referrer host is (referrers.rules).
+enum class ReferrerKind : std::uint8_t { other, mail, messaging, social, search };
+// What a URL parameter says (params.rules).
+enum class TagKind : std::uint8_t { none, dark_social, social, campaign };
+// What an X-Requested-With package is (xrw.rules).
+enum class PackageKind : std::uint8_t { browser, messaging, social, mail, app };
+
+// Evidence keys of weights.rules, in file-documented order.
+enum class Evidence : std::uint8_t {
+  inapp_messaging,
+  tagged_private,
+  mail,
+  inapp_social_noref,
+  direct_deep_after_preview,
+  direct_deep_new,
+  direct_deep_returning,
+  direct_landing,
+};
+inline constexpr std::size_t k_evidence_count = 8;
+std::string_view evidence_name(Evidence evidence);
+
+// One rule of any file. `kind` holds the file's kind enum as a number.
+struct Rule {
+  std::string id;      // reason id shown to users, e.g. "ua.inapp.messenger"
+  std::string app;     // "" for none
+  std::string param;   // params.rules only
+  std::string pattern; // as written
+  std::string origin;  // "rules/agents.rules:14"
+  std::uint8_t kind = 0;
+};
+
+// The classification knowledge of darkscan: all rules files of one or more
+// directories, compiled once (RE2::Set per family). Immutable after load();
+// matching costs one pass of a compiled set, so callers cache the results for
+// repeated user agents and hosts.
+class Rules {
+public:
+  Rules();
+  ~Rules();
+  Rules(Rules&&) noexcept;
+  Rules& operator=(Rules&&) noexcept;
+
+  // Loads `dirs` in order: the first is the base (built-in) set, each later
+  // one replaces rules with the same id and adds new ones ahead of the others.
+  // A file missing from a later directory is skipped; missing from the first,
+  // it is an error. Throws Error(ExitCode::usage) naming file and line.
+  static Rules load(const std::vector<std::string>& dirs);
+
+  // The built-in rules directory: $DARKSCAN_RULES_DIR, else next to the
+  // binary (../share/darkscan/rules, rules/, ../rules), else the source tree.
+  // Throws Error when none exists.
+  static std::string default_dir();
+
+  // The winning rule, or nullptr (a plain browser, an unknown host...).
+  const Rule* match_agent(std::string_view user_agent) const;
+  const Rule* match_referrer(std::string_view host) const; // lower-case host or "scheme:package"
+  const Rule* match_package(std::string_view package) const;
+  // The first params rule (file order) matching a parameter of `query`
+  // ("a=1&b=2", without '?').
+  const Rule* match_query(std::string_view query) const;
+
+  bool is_landing(std::string_view path) const;
+  bool is_asset(std::string_view path) const; // by extension or path rule
+  double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)]; }
+
+  // Rules per file, for `darkscan rules check`.
+  std::vector<std::pair<std::string, std::size_t>> counts() const;
+
+  // Every rule of the agents file, in match order (for tests and --explain).
+  const std::vector<Rule>& agents() const;
+
+private:
+  struct Family;
+  std::unique_ptr<Family> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
+  std::vector<Rule> m_params;
+  std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
+  std::vector<std::string> m_param_names;                  // distinct, lower case
+  std::vector<std::string> m_asset_extensions;             // lower case, sorted
+  std::array<double, k_evidence_count> m_weights{};
+  std::vector<std::pair<std::string, std::size_t>> m_counts;
+};
+
+} // namespace darkscan

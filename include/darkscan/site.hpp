@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace darkscan {
+
+// The site's own host names, to tell internal navigation from arrivals.
+// Hosts are compared in lower case and without a leading "www.".
+class SiteHosts {
+public:
+  void add(std::string_view host);
+  bool empty() const { return m_hosts.empty(); }
+  const std::vector<std::string>& hosts() const { return m_hosts; }
+
+  // True if `host` (a lower-case referrer host) is the site: one of its hosts,
+  // or `vhost`, the host the hit itself was served for ($host, %v).
+  bool is_internal(std::string_view host, std::string_view vhost) const;
+
+private:
+  std::vector<std::string> m_hosts;
+};
+
+// Counts referrer hosts to guess the site's host when neither the log nor
+// --site gives it: the host that refers most hits is almost always the site
+// itself (its pages refer their own images, scripts and links).
+class SiteGuess {
+public:
+  void count(std::string_view host) {
+    ++m_counts[std::string(host)];
+    ++m_total;
+  }
+  std::uint64_t total() const { return m_total; }
+  // The most counted host ("" when none), and how many hits named it.
+  std::pair<std::string, std::uint64_t> best() const;
+
+private:
+  std::unordered_map<std::string, std::uint64_t> m_counts;
+  std::uint64_t m_total = 0;
+};
+
+// `host` without a leading "www." and a trailing dot, in lower case.
+std::string normalize_host(std::string_view host);
+
+} // namespace darkscan

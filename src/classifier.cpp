@@ -1,0 +1,127 @@
+#include <darkscan/classifier.hpp>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::size_t k_cache_limit = 100000;
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_success(int status) { return (status >= 200 && status < 300) || status == 304; }
+
+} // namespace
+
+std::string_view class_name(HitClass cls) {
+  switch (cls) {
+  case HitClass::page_view: return "page_view";
+  case HitClass::asset: return "asset";
+  case HitClass::preview: return "preview";
+  case HitClass::bot: return "bot";
+  }
+  return "page_view";
+}
+
+std::string_view channel_name(Channel channel) {
+  switch (channel) {
+  case Channel::dark_social: return "dark_social";
+  case Channel::direct: return "direct";
+  case Channel::search: return "search";
+  case Channel::social: return "social";
+  case Channel::campaign: return "campaign";
+  case Channel::referral: return "referral";
+  case Channel::internal: return "internal";
+  }
+  return "direct";
+}
+
+void referrer_host(std::string_view referer, std::string& out) {
+  out.clear();
+  std::string_view rest = referer;
+  std::string_view scheme;
+  std::size_t sep = rest.find("://");
+  if (sep != std::string_view::npos && sep > 0 && sep < 32) {
+    scheme = rest.substr(0, sep);
+    rest.remove_prefix(sep + 3);
+  }
+  std::size_t end = rest.find_first_of("/?#");
+  std::string_view host = rest.substr(0, end);
+  if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  const bool web = scheme.empty() || scheme == "http" || scheme == "https";
+  if (web && !host.empty() && host.front() != '[') {
+    if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+  }
+  if (!web) {
+    for (char c : scheme) out += lower(c);
+    out += ':';
+  }
+  for (char c : host) out += lower(c);
+  if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
+}
+
+Classifier::Classifier(const Rules& rules) : m_rules(rules) {}
+
+template <typename Match>
+const Rule* Classifier::cached(Cache& cache, std::string_view key, Match match) {
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const Rule* rule = match(key);
+  if (cache.size() >= k_cache_limit) cache.clear();
+  cache.emplace(std::string(key), rule);
+  return rule;
+}
+
+const Rule* Classifier::agent(std::string_view user_agent) {
+  return cached(m_agents, user_agent, [&](std::string_view ua) { return m_rules.match_agent(ua); });
+}
+
+const Rule* Classifier::package(std::string_view package) {
+  return cached(m_packages, package, [&](std::string_view p) { return m_rules.match_package(p); });
+}
+
+ReferrerInfo Classifier::referrer(std::string_view referer) {
+  if (referer.empty()) return {};
+  referrer_host(referer, m_host);
+  if (m_host.empty()) return {};
+  return {m_host, cached(m_hosts, m_host, [&](std::string_view h) { return m_rules.match_referrer(h); })};
+}
+
+void Classifier::classify(const Hit& hit, Verdict& verdict) {
+  verdict = Verdict{};
+  if (hit.user_agent.empty()) {
+    verdict.cls = HitClass::bot;
+    verdict.add_reason("ua.empty");
+    return;
+  }
+  const Rule* ua = agent(hit.user_agent);
+  const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
+  if (ua) verdict.app = ua->app;
+  if (kind == AgentKind::preview || kind == AgentKind::bot) {
+    verdict.cls = kind == AgentKind::preview ? HitClass::preview : HitClass::bot;
+    verdict.add_reason(ua->id, ua);
+    // A preview of an og:image is not a preview of a page.
+    if (kind == AgentKind::preview) verdict.asset_path = hit.request_valid && m_rules.is_asset(hit.path);
+    return;
+  }
+  if (!hit.requested_with.empty() && verdict.app.empty()) {
+    const Rule* pkg = package(hit.requested_with);
+    if (pkg && static_cast<PackageKind>(pkg->kind) != PackageKind::browser) verdict.app = pkg->app;
+  }
+  if (!hit.request_valid) {
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("req.invalid");
+  } else if (!hit.method.empty() && hit.method != "GET") {
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("req.method");
+  } else if (hit.status != 0 && !is_success(hit.status)) {
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("status.not_ok");
+  } else if (m_rules.is_asset(hit.path)) {
+    verdict.cls = HitClass::asset;
+    verdict.asset_path = true;
+    verdict.add_reason("path.asset");
+  } else {
+    verdict.cls = HitClass::page_view;
+  }
+}
+
+} // namespace darkscan

@@ -1,0 +1,106 @@
+#include <darkscan/hits_writer.hpp>
+#include <darkscan/report.hpp>
+#include <darkscan/util/text.hpp>
+
+#include <fmt/format.h>
+
+namespace darkscan {
+
+namespace {
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  util::append_json_string(out, s);
+  out += '"';
+}
+
+} // namespace
+
+HitsWriter::HitsWriter(Output& out, Format format, bool explain) : m_out(out), m_format(format), m_explain(explain) {
+  if (m_format == Format::tsv) {
+    m_out.write(m_explain ? "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\trules\n"
+                          : "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\n");
+  }
+}
+
+void HitsWriter::add(const Hit& hit, const Verdict& verdict) {
+  if (m_format == Format::ndjson) add_json(hit, verdict);
+  else add_tsv(hit, verdict);
+  m_out.maybe_flush();
+}
+
+void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
+  std::string& out = m_out.buffer();
+  out += "{\"file\":";
+  json_string(out, hit.file);
+  fmt::format_to(std::back_inserter(out), ",\"line\":{},\"time\":", hit.line);
+  if (hit.time == Hit::k_no_time) out += "null";
+  else json_string(out, format_utc(hit.time));
+  out += ",\"path\":";
+  if (hit.request_valid) json_string(out, hit.path);
+  else out += "null";
+  out += ",\"class\":";
+  json_string(out, class_name(v.cls));
+  out += v.visit_start ? ",\"visit_start\":true,\"channel\":" : ",\"visit_start\":false,\"channel\":";
+  if (v.channel) json_string(out, channel_name(*v.channel));
+  else out += "null";
+  fmt::format_to(std::back_inserter(out), ",\"weight\":{},\"app\":", v.weight);
+  if (v.app.empty()) out += "null";
+  else json_string(out, v.app);
+  out += ",\"reasons\":[";
+  for (std::size_t i = 0; i < v.reason_count; ++i) {
+    if (i) out += ',';
+    json_string(out, v.reasons[i]);
+  }
+  out += ']';
+  if (m_explain) {
+    out += ",\"rules\":[";
+    bool first = true;
+    for (std::size_t i = 0; i < v.reason_count; ++i) {
+      const Rule* r = v.rules[i];
+      if (!r) continue;
+      out += first ? "{\"id\":" : ",{\"id\":";
+      first = false;
+      json_string(out, r->id);
+      out += ",\"pattern\":";
+      json_string(out, r->param.empty() ? r->pattern : r->param + "=" + r->pattern);
+      out += ",\"origin\":";
+      json_string(out, r->origin);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += "}\n";
+}
+
+void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
+  std::string& out = m_out.buffer();
+  util::append_tsv_field(out, hit.file);
+  fmt::format_to(std::back_inserter(out), "\t{}\t{}\t", hit.line, hit.time == Hit::k_no_time ? "" : format_utc(hit.time));
+  if (hit.request_valid) util::append_tsv_field(out, hit.path);
+  out += '\t';
+  out += class_name(v.cls);
+  out += v.visit_start ? "\ttrue\t" : "\tfalse\t";
+  if (v.channel) out += channel_name(*v.channel);
+  fmt::format_to(std::back_inserter(out), "\t{}\t", v.weight);
+  util::append_tsv_field(out, v.app);
+  out += '\t';
+  for (std::size_t i = 0; i < v.reason_count; ++i) {
+    if (i) out += ',';
+    util::append_tsv_field(out, v.reasons[i]);
+  }
+  if (m_explain) {
+    out += '\t';
+    bool first = true;
+    for (std::size_t i = 0; i < v.reason_count; ++i) {
+      const Rule* r = v.rules[i];
+      if (!r) continue;
+      if (!first) out += " | ";
+      first = false;
+      util::append_tsv_field(out, r->origin + ": " + r->pattern);
+    }
+  }
+  out += '\n';
+}
+
+} // namespace darkscan

@@ -1,0 +1,51 @@
+#include <darkscan/site.hpp>
+
+#include <algorithm>
+
+namespace darkscan {
+
+namespace {
+
+std::string_view without_www(std::string_view host) {
+  return host.substr(0, 4) == "www." ? host.substr(4) : host;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y);
+         });
+}
+
+} // namespace
+
+std::string normalize_host(std::string_view host) {
+  std::string out;
+  for (char c : host) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  if (out.substr(0, 4) == "www.") out.erase(0, 4);
+  return out;
+}
+
+void SiteHosts::add(std::string_view host) {
+  std::string h = normalize_host(host);
+  if (!h.empty() && std::find(m_hosts.begin(), m_hosts.end(), h) == m_hosts.end()) m_hosts.push_back(h);
+}
+
+bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const {
+  const std::string_view h = without_www(host);
+  if (!vhost.empty() && iequals(h, without_www(vhost))) return true;
+  return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
+}
+
+std::pair<std::string, std::uint64_t> SiteGuess::best() const {
+  // Fold "www.x" into "x" before choosing.
+  std::unordered_map<std::string, std::uint64_t> folded;
+  for (const auto& [host, n] : m_counts) folded[normalize_host(host)] += n;
+  std::pair<std::string, std::uint64_t> best;
+  for (const auto& [host, n] : folded) {
+    if (n > best.second || (n == best.second && host < best.first)) best = {host, n};
+  }
+  return best;
+}
+
+} // namespace darkscan

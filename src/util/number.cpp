@@ -1,0 +1,20 @@
+#include <darkscan/util/number.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace darkscan::util {
+
+std::string plain_number(double value) {
+  if (!std::isfinite(value)) return "0";
+  std::string s = fmt::format("{:.4f}", value);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
+
+} // namespace darkscan::util
