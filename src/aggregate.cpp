@@ -81,6 +81,28 @@ PageStats& Aggregate::page(std::string_view path) {
   return m_pages.emplace(std::string(path), PageStats{}).first->second;
 }
 
+std::string_view Aggregate::page_key(const Hit& hit) {
+  if (m_keep_params.empty() || hit.query.empty()) return hit.path;
+  m_key.assign(hit.path);
+  char sep = '?';
+  std::string_view query = hit.query;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    for (const std::string& keep : m_keep_params) {
+      if (name == keep) {
+        m_key += sep;
+        m_key.append(pair);
+        sep = '&';
+        break;
+      }
+    }
+  }
+  return m_key;
+}
+
 void Aggregate::add(const Hit& hit, const Verdict& v) {
   switch (v.cls) {
   case HitClass::bot: ++m_totals.bots; return;
@@ -88,12 +110,12 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   case HitClass::preview:
     ++m_totals.previews;
     if (!v.app.empty()) add_app(m_totals.previews_by_app, v.app);
-    if (hit.request_valid && !v.asset_path) add_app(page(hit.path).previews, v.app.empty() ? "other" : v.app);
+    if (hit.request_valid && !v.asset_path) add_app(page(page_key(hit)).previews, v.app.empty() ? "other" : v.app);
     return;
   case HitClass::page_view: break;
   }
   ++m_totals.page_views;
-  PageStats& p = page(hit.path);
+  PageStats& p = page(page_key(hit));
   ++p.page_views;
   if (!v.visit_start || !v.channel) return;
   ++m_totals.visits;

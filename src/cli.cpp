@@ -6,6 +6,7 @@
 #include <darkscan/output.hpp>
 #include <darkscan/periods.hpp>
 #include <darkscan/presets.hpp>
+#include <darkscan/progress.hpp>
 #include <darkscan/report.hpp>
 #include <darkscan/rules.hpp>
 #include <darkscan/rules_command.hpp>
@@ -40,6 +41,7 @@ struct Options {
   std::vector<std::string> rules;
   std::vector<std::string> sites;
   std::string since, until, by;
+  std::vector<std::string> keep_params;
   bool hits = false;
   bool explain = false;
   bool strict = false;
@@ -108,10 +110,11 @@ void print_message(std::string_view prefix, const std::string& message) {
 void print_error(const std::string& message) { print_message("darkscan: error: ", message); }
 
 void print_run_summary(const ScanTotals& t, double seconds) {
+  const double mb = static_cast<double>(t.bytes) / 1e6;
   std::string out = fmt::format(
-      "darkscan: {} input{}, {} lines ({:.1f} MB) in {:.2f} s: {} parsed, {} malformed", t.inputs.size(),
-      t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), static_cast<double>(t.bytes) / 1e6,
-      seconds, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
+      "darkscan: {} input{}, {} lines ({:.1f} MB) in {:.2f} s ({:.0f} MB/s): {} parsed, {} malformed",
+      t.inputs.size(), t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), mb, seconds,
+      seconds > 0 ? mb / seconds : 0.0, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
   if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
   out += '\n';
   if (!t.examples.empty()) {
@@ -147,7 +150,9 @@ int run(const Options& opts) {
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
   const Rules rules = Rules::load(rules_dirs(opts.rules));
+  std::unique_ptr<Progress> progress;
   auto note = [&](const std::string& message) {
+    if (progress) progress->clear();
     if (!opts.quiet) print_message("darkscan: note: ", message);
   };
 
@@ -169,14 +174,24 @@ int run(const Options& opts) {
                                         opts.explain);
     window = std::make_unique<WindowFilter>(*hits, since, until);
   }
-  PeriodSplitter splitter(by, since, until);
+  PeriodSplitter splitter(by, since, until, opts.keep_params);
   Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
-  Scanner scanner(std::move(scan_options), analyzer, print_error);
-  const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> files = opts.files;
   if (files.empty()) files.push_back("-");
+  std::uint64_t total_size = 0;
+  if (!opts.quiet && Progress::wanted(files, total_size)) {
+    progress = std::make_unique<Progress>(total_size);
+    scan_options.progress = [&](const Source& source, bool done) { progress->update(source, done); };
+  }
+  auto on_error = [&](const std::string& message) {
+    if (progress) progress->clear();
+    print_error(message);
+  };
+  Scanner scanner(std::move(scan_options), analyzer, on_error);
+  const auto start = std::chrono::steady_clock::now();
   for (const std::string& file : files) scanner.scan(file);
   analyzer.finish();
+  if (progress) progress->clear();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const ScanTotals& totals = scanner.totals();
 
@@ -198,6 +213,11 @@ int run(const Options& opts) {
     if (file_per_period) {
       for (const auto& [start_time, slice] : splitter.slices()) {
         report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
+      }
+      if (splitter.slices().empty()) {
+        // No hit in the window: a nightly job still gets its (empty) report.
+        const Period p = period_of(by, since.value_or(now));
+        report(total, {{p.label, &total}}, format_local(opts.output, p.start));
       }
     } else {
       std::vector<ReportPeriod> periods;
@@ -237,6 +257,9 @@ int run_cli(int argc, char** argv) {
       ->type_name("FILE");
   auto* top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
                   ->type_name("N");
+  app.add_option("--keep-param", opts.keep_params,
+                 "Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42")
+      ->type_name("NAME");
   app.add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits (the report says how many)")
       ->type_name("N");
   app.add_option("--site", opts.sites,

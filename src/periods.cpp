@@ -141,28 +141,35 @@ std::string format_local(const std::string& pattern, std::int64_t utc) {
   return std::string(buf, n);
 }
 
-PeriodSplitter::PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until)
-    : m_kind(kind), m_since(since), m_until(until) {}
+PeriodSplitter::PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                               std::vector<std::string> keep_params)
+    : m_kind(kind), m_since(since), m_until(until), m_keep_params(std::move(keep_params)) {}
+
+PeriodSplitter::Slice& PeriodSplitter::slice(std::int64_t start) {
+  auto it = m_slices.find(start);
+  if (it == m_slices.end()) it = m_slices.emplace(start, Slice{Period{}, Aggregate(m_keep_params)}).first;
+  return it->second;
+}
 
 void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
   if (hit.time == Hit::k_no_time) {
     if (m_since || m_until) return;
-    if (!m_current) m_current = &m_slices[std::numeric_limits<std::int64_t>::min()];
+    if (!m_current) m_current = &slice(std::numeric_limits<std::int64_t>::min());
     m_current->traffic.add(hit, verdict);
     return;
   }
   if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
   if (!m_current || hit.time < m_current->period.start || hit.time >= m_current->period.end) {
     Period p = period_of(m_kind, hit.time);
-    Slice& slice = m_slices[p.start];
-    if (slice.period.end == 0) slice.period = std::move(p);
-    m_current = &slice;
+    Slice& s = slice(p.start);
+    if (s.period.end == 0) s.period = std::move(p);
+    m_current = &s;
   }
   m_current->traffic.add(hit, verdict);
 }
 
 Aggregate PeriodSplitter::total() const {
-  Aggregate all;
+  Aggregate all(m_keep_params);
   for (const auto& [start, slice] : m_slices) all.merge(slice.traffic);
   return all;
 }

@@ -110,7 +110,20 @@ void Scanner::scan(const std::string& path) {
     }
     for (const Kept& k : kept) process(Line{k.text, k.number, k.overlong}, formats, input);
   }
-  while (reader.next(line)) process(line, formats, input);
+  if (m_options.progress) {
+    constexpr std::uint64_t k_every = 16384; // lines between progress reports
+    std::uint64_t countdown = k_every;
+    while (reader.next(line)) {
+      process(line, formats, input);
+      if (--countdown == 0) {
+        countdown = k_every;
+        m_options.progress(*source, false);
+      }
+    }
+    m_options.progress(*source, true);
+  } else {
+    while (reader.next(line)) process(line, formats, input);
+  }
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
 

@@ -68,13 +68,19 @@ public:
     }
     for (;;) {
       ssize_t n = ::read(m_fd, out, static_cast<std::size_t>(size));
-      if (n >= 0) return n;
+      if (n >= 0) {
+        m_position += static_cast<std::uint64_t>(n);
+        return n;
+      }
       if (errno != EINTR) return -1;
     }
   }
 
+  std::uint64_t position() const { return m_position; }
+
 private:
   int m_fd;
+  std::uint64_t m_position = 0;
   std::string m_head;
   std::size_t m_head_pos = 0;
 };
@@ -172,6 +178,8 @@ public:
     return static_cast<std::size_t>(n);
   }
 
+  std::uint64_t stored_position() const override { return m_reader->position(); }
+
 private:
   std::unique_ptr<FdReader> m_reader;
 };
@@ -215,6 +223,8 @@ public:
     return 0;
   }
 
+  std::uint64_t stored_position() const override { return m_reader->position(); }
+
 private:
   static constexpr std::streamsize k_buffer = 64 * 1024;
   std::unique_ptr<FdReader> m_reader;
@@ -256,8 +266,12 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   head.resize(got);
   const Codec codec = detect_codec(head);
   reader->unread(std::move(head));
-  if (codec == Codec::plain) return std::make_unique<PlainSource>(name, std::move(reader));
-  return std::make_unique<DecompressingSource>(name, codec, std::move(reader));
+  std::unique_ptr<Source> source;
+  if (codec == Codec::plain) source = std::make_unique<PlainSource>(name, std::move(reader));
+  else source = std::make_unique<DecompressingSource>(name, codec, std::move(reader));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) source->m_stored_size = static_cast<std::uint64_t>(st.st_size);
+  return source;
 }
 
 } // namespace darkscan

@@ -61,6 +61,10 @@ struct TrafficTotals {
 // number of distinct pages. merge() combines per-thread or per-shard parts.
 class Aggregate final : public VerdictSink {
 public:
+  // `keep_params`: query parameters that stay in the page key
+  // ("/search?q=x"), in the order the URL has them; all others are dropped.
+  explicit Aggregate(std::vector<std::string> keep_params = {}) : m_keep_params(std::move(keep_params)) {}
+
   void add(const Hit& hit, const Verdict& verdict) override;
   void merge(const Aggregate& other);
 
@@ -75,7 +79,11 @@ public:
 
 private:
   PageStats& page(std::string_view path);
+  // The page key of a hit: its path, plus the kept parameters.
+  std::string_view page_key(const Hit& hit);
 
+  std::vector<std::string> m_keep_params;
+  std::string m_key; // reused buffer for page_key()
   Pages m_pages;
   TrafficTotals m_totals;
 };

@@ -60,7 +60,8 @@ private:
 // window is set, in the period of the last timed hit (or an unlabelled one).
 class PeriodSplitter final : public VerdictSink {
 public:
-  PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until);
+  PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                 std::vector<std::string> keep_params = {});
 
   void add(const Hit& hit, const Verdict& verdict) override;
 
@@ -68,6 +69,7 @@ public:
     Period period;
     Aggregate traffic;
   };
+  Slice& slice(std::int64_t start);
   // The periods seen, in time order (one, unlabelled, for PeriodKind::none).
   const std::map<std::int64_t, Slice>& slices() const { return m_slices; }
   // All periods merged.
@@ -76,6 +78,7 @@ public:
 private:
   PeriodKind m_kind;
   std::optional<std::int64_t> m_since, m_until;
+  std::vector<std::string> m_keep_params;
   std::map<std::int64_t, Slice> m_slices;
   Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
 };

@@ -4,6 +4,7 @@
 #include <darkscan/lines.hpp>
 #include <darkscan/log_format.hpp>
 #include <darkscan/record.hpp>
+#include <darkscan/source.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -62,6 +63,9 @@ struct ScanOptions {
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t max_examples = 10;
   std::size_t detect_lines = 50;
+  // Called every few thousand lines and at the end of each input, for a
+  // progress display; may be empty.
+  std::function<void(const Source& source, bool done)> progress{};
 };
 
 // Reads inputs one after another, parses every line and hands hits to a

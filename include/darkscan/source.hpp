@@ -37,6 +37,11 @@ public:
   const std::string& name() const { return m_name; }
   Codec codec() const { return m_codec; }
 
+  // Size of the file as stored (compressed), 0 when unknown (a pipe).
+  std::uint64_t stored_size() const { return m_stored_size; }
+  // Bytes of the file read so far, as stored: for progress reports.
+  virtual std::uint64_t stored_position() const = 0;
+
   // Empty, or why reading stopped before the end ("truncated or corrupt gzip
   // data", "Input/output error"); what was read before stays valid.
   const std::string& error() const { return m_error; }
@@ -44,6 +49,7 @@ public:
 protected:
   Source(std::string name, Codec codec) : m_name(std::move(name)), m_codec(codec) {}
   std::string m_error;
+  std::uint64_t m_stored_size = 0;
 
 private:
   std::string m_name;
