@@ -109,8 +109,12 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   case HitClass::asset: ++m_totals.assets; return;
   case HitClass::preview:
     ++m_totals.previews;
-    if (!v.app.empty()) add_app(m_totals.previews_by_app, v.app);
-    if (hit.request_valid && !v.asset_path) add_app(page(page_key(hit)).previews, v.app.empty() ? "other" : v.app);
+    // Previews of pages, not of their og:image: these are the shares.
+    if (hit.request_valid && !v.asset_path) {
+      const std::string_view app = v.app.empty() ? "other" : v.app;
+      add_app(m_totals.previews_by_app, app);
+      add_app(page(page_key(hit)).previews, app);
+    }
     return;
   case HitClass::page_view: break;
   }

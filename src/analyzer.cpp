@@ -11,14 +11,25 @@ namespace {
 constexpr std::size_t k_guess_referred = 2000; // enough referred hits to decide
 constexpr std::size_t k_guess_max_held = 20000;
 
+class ClassifierPreparer final : public HitPreparer {
+public:
+  explicit ClassifierPreparer(const Rules& rules) : m_classifier(rules) {}
+  void prepare(const Hit& hit, Prepared& out, std::string& arena) override { m_classifier.prepare(hit, out, arena); }
+
+private:
+  Classifier m_classifier;
+};
+
 } // namespace
 
-// A copy of a Hit that owns its text.
+// A copy of a Hit, with its Prepared and referrer host, that owns its text.
 struct Analyzer::HeldHit {
   std::string text;
   Hit hit;
+  Prepared prepared;
+  std::string ref_host;
 
-  explicit HeldHit(const Hit& h) : hit(h) {
+  HeldHit(const Hit& h, const Prepared& p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
     std::string_view* fields[] = {&hit.client, &hit.user,       &hit.host,          &hit.method,
                                   &hit.target, &hit.path,       &hit.query,         &hit.protocol,
                                   &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
@@ -37,30 +48,39 @@ struct Analyzer::HeldHit {
   }
 };
 
-Analyzer::Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink,
-                   NoteHandler note)
-    : m_classifier(rules), m_sink(sink), m_note(std::move(note)) {
+Analyzer::Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink, NoteHandler note)
+    : m_rules(rules), m_classifier(rules), m_sink(sink), m_note(std::move(note)) {
   for (const std::string& s : sites) m_site.add(s);
   m_guessing = m_site.empty();
 }
 
 Analyzer::~Analyzer() = default;
 
+std::unique_ptr<HitPreparer> Analyzer::preparer() { return std::make_unique<ClassifierPreparer>(m_rules); }
+
 void Analyzer::add(const Hit& hit) {
+  m_arena.clear();
+  m_classifier.prepare(hit, m_prepared, m_arena);
+  decide(hit, m_prepared, m_arena);
+}
+
+void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view arena) {
+  const std::string_view ref_host = prepared.ref_host(arena);
   if (m_guessing && !hit.host.empty()) m_guessing = false; // the log names the site on every line
   if (!m_guessing) {
-    analyze(hit);
+    decide_now(hit, prepared, ref_host);
     return;
   }
-  m_held.push_back(std::make_unique<HeldHit>(hit));
-  if (!hit.referer.empty() && !hit.user_agent.empty()) {
-    const ReferrerInfo ref = m_classifier.referrer(hit.referer);
-    const Rule* ua = m_classifier.agent(hit.user_agent);
-    const bool human = !ua || (static_cast<AgentKind>(ua->kind) != AgentKind::bot &&
-                               static_cast<AgentKind>(ua->kind) != AgentKind::preview);
-    if (human && !ref.host.empty() && ref.host.find(':') == std::string_view::npos && !ref.rule) {
-      m_guess.count(ref.host);
-    }
+  m_held.push_back(std::make_unique<HeldHit>(hit, prepared, ref_host));
+  // Count the referrers of human hits that no rule knows: the site's own host
+  // is the one that refers most of them.
+  const HitClass cls = prepared.verdict.cls;
+  if ((cls == HitClass::page_view || cls == HitClass::asset) && !hit.referer.empty()) {
+    std::string host_text;
+    referrer_host(hit.referer, host_text);
+    const Rule* rule = nullptr;
+    if (!host_text.empty() && host_text.find(':') == std::string::npos) rule = m_rules.match_referrer(host_text);
+    if (!host_text.empty() && host_text.find(':') == std::string::npos && !rule) m_guess.count(host_text);
   }
   if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
 }
@@ -82,12 +102,11 @@ void Analyzer::guess_site() {
            "use --site HOST to set it");
   }
   auto held = std::move(m_held);
-  for (const auto& h : held) analyze(h->hit);
+  for (const auto& h : held) decide_now(h->hit, h->prepared, h->ref_host);
 }
 
-void Analyzer::analyze(const Hit& hit) {
-  Verdict& v = m_verdict;
-  m_classifier.classify(hit, v);
+void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view ref_host) {
+  Verdict v = p.verdict;
   if (v.cls == HitClass::preview) {
     if (hit.request_valid && hit.time != Hit::k_no_time) m_previews.record(hit.path, hit.time, v.rules[0]);
   }
@@ -96,19 +115,12 @@ void Analyzer::analyze(const Hit& hit) {
     return;
   }
 
-  const ReferrerInfo ref = m_classifier.referrer(hit.referer);
-  const bool internal = !ref.host.empty() && m_site.is_internal(ref.host, hit.host);
-  const Rule* tag = m_classifier.rules().match_query(hit.query);
-  // Social click ids (fbclid) count only with a referrer: without one the
-  // arrival is judged on the rest (doc/RULES.md).
-  if (tag && static_cast<TagKind>(tag->kind) == TagKind::social && ref.host.empty()) tag = nullptr;
-
-  Sessions::Visitor& visitor =
-      m_sessions.visitor(visitor_key(hit.client, hit.forwarded_for, hit.user_agent));
-  const bool external = !ref.host.empty() && !internal;
+  const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
+  Sessions::Visitor& visitor = m_sessions.visitor(p.visitor);
+  const bool external = !ref_host.empty() && !internal;
   // Without timestamps, a visit is everything a visitor does.
   const bool continues = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
-  const bool new_visit = !continues || external || tag != nullptr;
+  const bool new_visit = !continues || external || p.tag != nullptr;
   v.returning = visitor.seen;
   if (hit.time != Hit::k_no_time) visitor.last_page_view = hit.time;
   visitor.seen = true;
@@ -118,17 +130,18 @@ void Analyzer::analyze(const Hit& hit) {
     return;
   }
   v.visit_start = true;
-  arrival(hit, ref, internal, tag, v);
-  if (v.evidence) v.weight = m_classifier.rules().weight(*v.evidence);
+  arrival(hit, p, ref_host, internal, v);
+  if (v.evidence) v.weight = m_rules.weight(*v.evidence);
   m_sink.add(hit, v);
 }
 
 // The channel of an arrival, in the order of doc/CLASSIFIER.md.
-void Analyzer::arrival(const Hit& hit, const ReferrerInfo& ref, bool internal, const Rule* tag, Verdict& v) {
-  const Rule* ua = hit.user_agent.empty() ? nullptr : m_classifier.agent(hit.user_agent);
+void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v) {
+  const Rule* ua = p.ua;
   const auto ua_kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
-  const Rule* pkg = hit.requested_with.empty() ? nullptr : m_classifier.package(hit.requested_with);
+  const Rule* pkg = p.package;
   const auto pkg_kind = pkg ? static_cast<PackageKind>(pkg->kind) : PackageKind::browser;
+  const Rule* tag = p.tag;
   const auto tag_kind = tag ? static_cast<TagKind>(tag->kind) : TagKind::none;
   auto decide = [&](Channel channel, std::optional<Evidence> evidence, const Rule* rule, std::string_view id) {
     v.channel = channel;
@@ -140,32 +153,31 @@ void Analyzer::arrival(const Hit& hit, const ReferrerInfo& ref, bool internal, c
   if (tag_kind == TagKind::dark_social) return decide(Channel::dark_social, Evidence::tagged_private, tag, tag->id);
   if (ua_kind == AgentKind::messaging) return decide(Channel::dark_social, Evidence::inapp_messaging, ua, ua->id);
   if (pkg_kind == PackageKind::messaging) return decide(Channel::dark_social, Evidence::inapp_messaging, pkg, pkg->id);
+  // The site's own campaigns (a newsletter read in Gmail) are not private shares.
+  if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
   if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
 
-  if (!ref.host.empty()) {
+  if (!ref_host.empty()) {
     if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
-    const auto ref_kind = ref.rule ? static_cast<ReferrerKind>(ref.rule->kind) : ReferrerKind::other;
+    const Rule* ref = p.referrer;
+    const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
     if (ref_kind == ReferrerKind::mail || ref_kind == ReferrerKind::messaging) {
-      return decide(Channel::dark_social, Evidence::mail, ref.rule, ref.rule->id);
+      return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
     }
-    if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
     if (tag_kind == TagKind::social) return decide(Channel::social, std::nullopt, tag, tag->id);
-    if (ref_kind == ReferrerKind::social) return decide(Channel::social, std::nullopt, ref.rule, ref.rule->id);
-    if (ref_kind == ReferrerKind::search) return decide(Channel::search, std::nullopt, ref.rule, ref.rule->id);
+    if (ref_kind == ReferrerKind::social) return decide(Channel::social, std::nullopt, ref, ref->id);
+    if (ref_kind == ReferrerKind::search) return decide(Channel::search, std::nullopt, ref, ref->id);
     return decide(Channel::referral, std::nullopt, nullptr, "ref.other");
   }
 
   // No referrer.
-  if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
   if (ua_kind == AgentKind::social || pkg_kind == PackageKind::social) {
     const Rule* app_rule = ua_kind == AgentKind::social ? ua : pkg;
     decide(Channel::dark_social, Evidence::inapp_social_noref, app_rule, app_rule->id);
     v.add_reason("ref.none");
     return;
   }
-  if (m_classifier.rules().is_landing(hit.path)) {
-    return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
-  }
+  if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
   if (const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time)) {
     decide(Channel::dark_social, Evidence::direct_deep_after_preview, nullptr, "ref.none.deep");
     v.add_reason(preview->id, preview);

@@ -1,4 +1,5 @@
 #include <darkscan/classifier.hpp>
+#include <darkscan/sessions.hpp>
 
 namespace darkscan {
 
@@ -87,29 +88,32 @@ ReferrerInfo Classifier::referrer(std::string_view referer) {
 
 void Classifier::classify(const Hit& hit, Verdict& verdict) {
   verdict = Verdict{};
-  if (hit.user_agent.empty()) {
+  if (!hit.request_valid) {
+    // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("req.invalid");
+    return;
+  }
+  if (hit.user_agent.empty() && hit.has_user_agent) {
     verdict.cls = HitClass::bot;
     verdict.add_reason("ua.empty");
     return;
   }
-  const Rule* ua = agent(hit.user_agent);
+  const Rule* ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
   const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
   if (ua) verdict.app = ua->app;
   if (kind == AgentKind::preview || kind == AgentKind::bot) {
     verdict.cls = kind == AgentKind::preview ? HitClass::preview : HitClass::bot;
     verdict.add_reason(ua->id, ua);
     // A preview of an og:image is not a preview of a page.
-    if (kind == AgentKind::preview) verdict.asset_path = hit.request_valid && m_rules.is_asset(hit.path);
+    if (kind == AgentKind::preview) verdict.asset_path = m_rules.is_asset(hit.path);
     return;
   }
   if (!hit.requested_with.empty() && verdict.app.empty()) {
     const Rule* pkg = package(hit.requested_with);
     if (pkg && static_cast<PackageKind>(pkg->kind) != PackageKind::browser) verdict.app = pkg->app;
   }
-  if (!hit.request_valid) {
-    verdict.cls = HitClass::asset;
-    verdict.add_reason("req.invalid");
-  } else if (!hit.method.empty() && hit.method != "GET") {
+  if (!hit.method.empty() && hit.method != "GET") {
     verdict.cls = HitClass::asset;
     verdict.add_reason("req.method");
   } else if (hit.status != 0 && !is_success(hit.status)) {
@@ -122,6 +126,29 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
   } else {
     verdict.cls = HitClass::page_view;
   }
+}
+
+void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
+  out = Prepared{};
+  classify(hit, out.verdict);
+  if (out.verdict.cls != HitClass::page_view) return;
+  out.ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent); // cached by classify()
+  if (!hit.requested_with.empty()) out.package = package(hit.requested_with);
+  if (!hit.referer.empty()) {
+    const ReferrerInfo ref = referrer(hit.referer);
+    if (!ref.host.empty()) {
+      out.ref_host_offset = static_cast<std::uint32_t>(arena.size());
+      out.ref_host_size = static_cast<std::uint32_t>(ref.host.size());
+      arena.append(ref.host);
+      out.referrer = ref.rule;
+    }
+  }
+  out.tag = m_rules.match_query(hit.query);
+  // Social click ids (fbclid) count only with a referrer: without one the
+  // arrival is judged on the rest (doc/RULES.md).
+  if (out.tag && static_cast<TagKind>(out.tag->kind) == TagKind::social && out.ref_host_size == 0) out.tag = nullptr;
+  if (out.ref_host_size == 0) out.landing = m_rules.is_landing(hit.path);
+  out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
 }
 
 } // namespace darkscan

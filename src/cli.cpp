@@ -16,9 +16,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <optional>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -48,6 +50,7 @@ struct Options {
   bool quiet = false;
   bool list_formats = false;
   std::size_t max_line = LineReader::k_default_max_line;
+  std::size_t threads = 0; // 0: one per core
 };
 
 constexpr const char* k_footer = R"(Input:
@@ -149,6 +152,7 @@ int run(const Options& opts) {
   if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
+  scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   std::unique_ptr<Progress> progress;
   auto note = [&](const std::string& message) {
@@ -160,6 +164,9 @@ int run(const Options& opts) {
   std::optional<std::int64_t> since, until;
   if (!opts.since.empty()) since = parse_time_arg("--since", opts.since, now);
   if (!opts.until.empty()) until = parse_time_arg("--until", opts.until, now);
+  if (since && until && *since >= *until) {
+    throw Error(fmt::format("--since {} is not before --until {}", opts.since, opts.until));
+  }
   const PeriodKind by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
   const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
   if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
@@ -183,6 +190,7 @@ int run(const Options& opts) {
     progress = std::make_unique<Progress>(total_size);
     scan_options.progress = [&](const Source& source, bool done) { progress->update(source, done); };
   }
+  scan_options.note = note;
   auto on_error = [&](const std::string& message) {
     if (progress) progress->clear();
     print_error(message);
@@ -256,18 +264,23 @@ int run_cli(int argc, char** argv) {
   app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
       ->type_name("FILE");
   auto* top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
+                  ->check(CLI::NonNegativeNumber)
                   ->type_name("N");
   app.add_option("--keep-param", opts.keep_params,
                  "Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   app.add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits (the report says how many)")
+      ->check(CLI::NonNegativeNumber)
       ->type_name("N");
   app.add_option("--site", opts.sites,
                  "The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers")
-      ->type_name("HOST");
+      ->type_name("HOST")
+      ->allow_extra_args(false);
   app.add_option("--rules", opts.rules,
                  "Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)")
       ->type_name("DIR")
+      ->allow_extra_args(false)
       ->check(CLI::ExistingDirectory);
   app.add_option("--since", opts.since,
                  "Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
@@ -285,6 +298,11 @@ int run_cli(int argc, char** argv) {
                  "Longer lines are counted as malformed and skipped (default: 65536)")
       ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20))
       ->type_name("BYTES");
+  app.add_option("--threads", opts.threads,
+                 "Worker threads for parsing and classifying (default: one per core); results are the same "
+                 "for any number")
+      ->check(CLI::Range(1, 256))
+      ->type_name("N");
   app.add_flag("-q,--quiet", opts.quiet, "No run summary or notes on standard error");
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
 
@@ -297,7 +315,8 @@ int run_cli(int argc, char** argv) {
   auto* rules_ua_cmd = rules_cmd->add_subcommand(
       "ua", "Classify user agents read from standard input, one per line: kind, app, rule id");
   rules_ua_cmd->add_option("--rules", rules_dirs_arg, "Rules directories on top of the built-in ones")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingDirectory)
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);
@@ -323,6 +342,10 @@ int run_cli(int argc, char** argv) {
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
     print_error("out of memory");
+    return static_cast<int>(ExitCode::input_failed);
+  } catch (const std::exception& e) {
+    // A failure no stage turned into an Error (a bug, or a system error).
+    print_error(std::string("unexpected failure: ") + e.what());
     return static_cast<int>(ExitCode::input_failed);
   }
 }

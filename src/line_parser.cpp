@@ -178,6 +178,7 @@ bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const 
 bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool exact,
                       std::size_t& fields) const {
   hit = Hit{};
+  hit.has_user_agent = m_has_user_agent;
   exact |= !m_trailing_fields;
   fields = m_steps.size();
   if (line.substr(0, m_lead.size()) != m_lead) {

@@ -168,6 +168,7 @@ public:
       has_request |= step.kind == FieldKind::request || step.kind == FieldKind::target ||
                      step.kind == FieldKind::path;
     }
+    m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
     if (!has_request) {
       throw Error("--log-format: '" + m_format.m_spec +
                   "' has no field with the requested page ($request, $request_uri, $uri, %r or %U); "
@@ -411,6 +412,12 @@ bool looks_like_apache(std::string_view s, std::size_t& first) {
 }
 
 } // namespace
+
+bool LogFormat::has(FieldKind kind) const {
+  for (const Step& step : m_steps)
+    if (step.kind == kind) return true;
+  return false;
+}
 
 LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   LogFormat format;

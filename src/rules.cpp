@@ -163,6 +163,14 @@ Rules::Rules(Rules&&) noexcept = default;
 Rules& Rules::operator=(Rules&&) noexcept = default;
 
 Rules Rules::load(const std::vector<std::string>& dirs) {
+  try {
+    return load_dirs(dirs);
+  } catch (const fs::filesystem_error& e) {
+    throw Error(fmt::format("cannot read rules '{}': {}", e.path1().string(), e.code().message()));
+  }
+}
+
+Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   if (dirs.empty()) throw Error("rules: no rules directory");
   for (const std::string& dir : dirs) {
     if (!fs::is_directory(dir)) throw Error(fmt::format("cannot read rules directory '{}': not a directory", dir));

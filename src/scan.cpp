@@ -27,47 +27,56 @@ void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::str
   }
 }
 
-void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
+Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
+                                        ParseError& error) {
+  if (line.overlong) return LineResult::overlong;
+  if (line.text.empty()) return LineResult::empty;
+  if (formats.front().parse(line.text, hit, error)) return LineResult::parsed;
+  // A mixed file (detected formats only): a line of another preset's exact shape.
+  ParseError ignored;
+  for (std::size_t i = 1; i < formats.size(); ++i) {
+    if (formats[i].parse(line.text, hit, ignored, true)) return LineResult::parsed_other;
+  }
+  return LineResult::malformed;
+}
+
+bool Scanner::account(const Line& line, LineResult result, const ParseError& error,
+                      const std::vector<LogFormat>& formats, Hit& hit, InputStats& input) {
   ++m_totals.lines;
   ++input.lines;
-  if (line.overlong) {
+  switch (result) {
+  case LineResult::overlong:
     ++m_totals.overlong;
     malformed(input.name, line.number,
               fmt::format("line longer than {} bytes, skipped (raise --max-line-length to read it)",
                           m_options.max_line),
               input);
-    return;
+    return false;
+  case LineResult::empty: ++m_totals.empty; return false;
+  case LineResult::malformed:
+    malformed(input.name, line.number,
+              fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
+              input);
+    return false;
+  case LineResult::parsed_other: ++input.other_format; break;
+  case LineResult::parsed: break;
   }
-  if (line.text.empty()) {
-    ++m_totals.empty;
-    return;
-  }
-  ParseError error;
-  if (!formats.front().parse(line.text, m_hit, error)) {
-    // A mixed file (detected formats only): a line of another preset's exact shape.
-    bool parsed = false;
-    ParseError ignored;
-    for (std::size_t i = 1; i < formats.size() && !parsed; ++i) {
-      parsed = formats[i].parse(line.text, m_hit, ignored, true);
-    }
-    if (!parsed) {
-      malformed(input.name, line.number,
-                fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
-                input);
-      return;
-    }
-    ++input.other_format;
-  }
-  m_hit.file = input.name;
-  m_hit.line = line.number;
+  hit.file = input.name;
+  hit.line = line.number;
   ++m_totals.parsed;
   ++input.parsed;
-  if (!m_hit.request_valid) ++m_totals.invalid_requests;
-  if (m_hit.time != Hit::k_no_time) {
-    if (m_totals.first_time == Hit::k_no_time || m_hit.time < m_totals.first_time) m_totals.first_time = m_hit.time;
-    if (m_totals.last_time == Hit::k_no_time || m_hit.time > m_totals.last_time) m_totals.last_time = m_hit.time;
+  if (!hit.request_valid) ++m_totals.invalid_requests;
+  if (hit.time != Hit::k_no_time) {
+    if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time) m_totals.first_time = hit.time;
+    if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
   }
-  m_sink.add(m_hit);
+  return true;
+}
+
+void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
+  ParseError error;
+  const LineResult result = parse_line(line, formats, m_hit, error);
+  if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
 void Scanner::scan(const std::string& path) {
@@ -110,19 +119,30 @@ void Scanner::scan(const std::string& path) {
     }
     for (const Kept& k : kept) process(Line{k.text, k.number, k.overlong}, formats, input);
   }
-  if (m_options.progress) {
-    constexpr std::uint64_t k_every = 16384; // lines between progress reports
-    std::uint64_t countdown = k_every;
-    while (reader.next(line)) {
-      process(line, formats, input);
-      if (--countdown == 0) {
-        countdown = k_every;
-        m_options.progress(*source, false);
-      }
+  if (m_options.threads > 1) {
+    if (auto preparer = m_sink.preparer()) {
+      preparer.reset();
+      scan_parallel(reader, *source, formats, input);
+    } else {
+      scan_serial(reader, *source, formats, input);
     }
-    m_options.progress(*source, true);
   } else {
-    while (reader.next(line)) process(line, formats, input);
+    scan_serial(reader, *source, formats, input);
+  }
+  if (m_options.note && (m_options.format || input.parsed > 0)) {
+    const LogFormat& f = formats.front();
+    if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
+      m_options.note(fmt::format("'{}' ({}) logs no referrer and no user agent: bots, previews and in-app "
+                                 "browsers cannot be recognised, and every arrival looks direct; log "
+                                 "\"$http_referer\" \"$http_user_agent\" (nginx combined) for a useful estimate",
+                                 input.name, f.name()));
+    } else if (!f.has(FieldKind::referer)) {
+      m_options.note(fmt::format("'{}' ({}) logs no referrer: every arrival looks direct", input.name, f.name()));
+    } else if (!f.has(FieldKind::user_agent)) {
+      m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                                 "recognised",
+                                 input.name, f.name()));
+    }
   }
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
@@ -135,6 +155,25 @@ void Scanner::scan(const std::string& path) {
                      input.lines),
          ExitCode::input_failed);
   }
+}
+
+void Scanner::scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+                          InputStats& input) {
+  Line line;
+  if (!m_options.progress) {
+    while (reader.next(line)) process(line, formats, input);
+    return;
+  }
+  constexpr std::uint64_t k_every = 16384; // lines between progress reports
+  std::uint64_t countdown = k_every;
+  while (reader.next(line)) {
+    process(line, formats, input);
+    if (--countdown == 0) {
+      countdown = k_every;
+      m_options.progress(source, false);
+    }
+  }
+  m_options.progress(source, true);
 }
 
 } // namespace darkscan

@@ -1,6 +1,5 @@
 #include <darkscan/sessions.hpp>
-
-#include <functional>
+#include <darkscan/util/hash.hpp>
 
 namespace darkscan {
 
@@ -15,6 +14,18 @@ std::string_view first_of_list(std::string_view list) {
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// An IPv4 or IPv6 address, by its characters ("unknown" and junk are not).
+bool looks_like_address(std::string_view s) {
+  if (s.size() < 2 || s.size() > 45) return false;
+  bool digit = false;
+  for (char c : s) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex && c != '.' && c != ':') return false;
+    digit |= c >= '0' && c <= '9';
+  }
+  return digit;
+}
 
 } // namespace
 
@@ -34,14 +45,45 @@ bool is_private_address(std::string_view a) {
 }
 
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for, std::string_view user_agent) {
+  // Behind a proxy or CDN the client is the first X-Forwarded-For address.
   std::string_view address = first_of_list(client);
-  if (!forwarded_for.empty() && is_private_address(address)) {
+  if (!forwarded_for.empty()) {
     std::string_view forwarded = first_of_list(forwarded_for);
-    if (!forwarded.empty()) address = forwarded;
+    if (looks_like_address(forwarded)) address = forwarded;
   }
-  const std::uint64_t a = std::hash<std::string_view>{}(address);
-  const std::uint64_t u = std::hash<std::string_view>{}(user_agent);
-  return a ^ (u + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  const std::uint64_t a = util::hash_bytes(address);
+  const std::uint64_t u = util::hash_bytes(user_agent);
+  const std::uint64_t key = a ^ (u + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  return key == 0 ? 1 : key;
+}
+
+Sessions::Sessions() : m_slots(1024) {}
+
+Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
+  if (key == 0) key = 1;
+  if ((m_size + 1) * 4 > m_slots.size() * 3) grow(); // keep the load under 3/4
+  const std::size_t mask = m_slots.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;; i = (i + 1) & mask) {
+    Visitor& v = m_slots[i];
+    if (v.key == key) return v;
+    if (v.key == 0) {
+      v.key = key;
+      ++m_size;
+      return v;
+    }
+  }
+}
+
+void Sessions::grow() {
+  std::vector<Visitor> old(m_slots.size() * 2);
+  old.swap(m_slots);
+  const std::size_t mask = m_slots.size() - 1;
+  for (const Visitor& v : old) {
+    if (v.key == 0) continue;
+    std::size_t i = static_cast<std::size_t>(v.key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+    while (m_slots[i].key != 0) i = (i + 1) & mask;
+    m_slots[i] = v;
+  }
 }
 
 } // namespace darkscan

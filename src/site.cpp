@@ -27,6 +27,12 @@ std::string normalize_host(std::string_view host) {
 }
 
 void SiteHosts::add(std::string_view host) {
+  // Accept what users paste: "https://www.example.com/", "example.com:443".
+  if (std::size_t scheme = host.find("://"); scheme != std::string_view::npos) host.remove_prefix(scheme + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon) {
+    host = host.substr(0, colon);
+  }
   std::string h = normalize_host(host);
   if (!h.empty() && std::find(m_hosts.begin(), m_hosts.end(), h) == m_hosts.end()) m_hosts.push_back(h);
 }

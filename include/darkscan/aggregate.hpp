@@ -1,6 +1,7 @@
 #pragma once
 
 #include <darkscan/analyzer.hpp>
+#include <darkscan/util/hash.hpp>
 #include <darkscan/verdict.hpp>
 
 #include <array>
@@ -70,11 +71,7 @@ public:
 
   const TrafficTotals& totals() const { return m_totals; }
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Pages = std::unordered_map<std::string, PageStats, Hash, std::equal_to<>>;
+  using Pages = std::unordered_map<std::string, PageStats, util::StringHash, std::equal_to<>>;
   const Pages& pages() const { return m_pages; }
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <darkscan/classifier.hpp>
+#include <darkscan/prepared.hpp>
 #include <darkscan/preview_memory.hpp>
 #include <darkscan/scan.hpp>
 #include <darkscan/sessions.hpp>
@@ -23,12 +24,15 @@ public:
 
 // Turns hits into verdicts: what each hit is (Classifier), which page views
 // start a visit (Sessions), and where each arrival came from, with the
-// evidence and its weight. The decision order is documented in
-// doc/CLASSIFIER.md.
+// evidence and its weight, in the order of doc/CLASSIFIER.md.
+//
+// The work is split in two: prepare (the Classifier: rule matches, any thread,
+// any order) and decide (visits, previews, channels: one thread, input order),
+// so a parallel scan gives the same verdicts as a serial one.
 //
 // When neither the log ($host, %v) nor --site names the site, the first hits
 // are held back (up to a few thousand, copied) until the site's host can be
-// guessed from referrers; then they are analysed in order. finish() must be
+// guessed from referrers; then they are decided in order. finish() must be
 // called at the end of the input.
 class Analyzer final : public HitSink {
 public:
@@ -37,7 +41,11 @@ public:
   Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink, NoteHandler note);
   ~Analyzer() override;
 
+  // Serial use: prepare and decide.
   void add(const Hit& hit) override;
+  // Parallel use: a preparer per worker thread, then decide() in input order.
+  std::unique_ptr<HitPreparer> preparer() override;
+  void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) override;
   void finish();
 
   // The site hosts used (given or guessed).
@@ -46,11 +54,12 @@ public:
 
 private:
   struct HeldHit;
-  void analyze(const Hit& hit);
-  void arrival(const Hit& hit, const ReferrerInfo& ref, bool internal, const Rule* tag, Verdict& v);
+  void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
+  void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
 
-  Classifier m_classifier;
+  const Rules& m_rules;
+  Classifier m_classifier; // for the serial path
   Sessions m_sessions;
   PreviewMemory m_previews;
   SiteHosts m_site;
@@ -59,7 +68,8 @@ private:
   NoteHandler m_note;
   bool m_guessing;
   std::vector<std::unique_ptr<HeldHit>> m_held;
-  Verdict m_verdict;
+  Prepared m_prepared;
+  std::string m_arena;
 };
 
 } // namespace darkscan

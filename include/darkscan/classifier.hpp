@@ -1,7 +1,9 @@
 #pragma once
 
+#include <darkscan/prepared.hpp>
 #include <darkscan/record.hpp>
 #include <darkscan/rules.hpp>
+#include <darkscan/util/hash.hpp>
 #include <darkscan/verdict.hpp>
 
 #include <string>
@@ -28,6 +30,10 @@ public:
   // verdict.reasons. Page views get their channel from the Analyzer.
   void classify(const Hit& hit, Verdict& verdict);
 
+  // classify() plus every rule match an arrival needs (Prepared). Appends
+  // the referrer's host to `arena`.
+  void prepare(const Hit& hit, Prepared& out, std::string& arena);
+
   // The agents.rules match for a user agent, or nullptr for a plain browser.
   const Rule* agent(std::string_view user_agent);
   // The xrw.rules match for an X-Requested-With package, or nullptr.
@@ -39,11 +45,7 @@ public:
   const Rules& rules() const { return m_rules; }
 
 private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Cache = std::unordered_map<std::string, const Rule*, Hash, std::equal_to<>>;
+  using Cache = std::unordered_map<std::string, const Rule*, util::StringHash, std::equal_to<>>;
   template <typename Match> const Rule* cached(Cache& cache, std::string_view key, Match match);
 
   const Rules& m_rules;

@@ -76,6 +76,8 @@ public:
   // The format in its source syntax, for messages.
   const std::string& spec() const { return m_spec; }
   std::size_t field_count() const { return m_steps.size(); }
+  // Whether the format has a field of this kind.
+  bool has(FieldKind kind) const;
 
   // Lines may end before the field at `index` (and the literal in front of
   // it): Apache logs that mix common and combined lines. Used by presets.
@@ -114,6 +116,7 @@ private:
   std::shared_ptr<const util::TimePattern> m_time_pattern;
   std::size_t m_optional_from = static_cast<std::size_t>(-1);
   bool m_trailing_fields = true;
+  bool m_has_user_agent = false;
 };
 
 } // namespace darkscan

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <darkscan/rules.hpp>
+#include <darkscan/util/hash.hpp>
 
 #include <cstdint>
 #include <string>
@@ -28,11 +29,7 @@ private:
     std::int64_t time;
     const Rule* rule;
   };
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Fetch, Hash, std::equal_to<>> m_fetches;
+  std::unordered_map<std::string, Fetch, util::StringHash, std::equal_to<>> m_fetches;
 };
 
 } // namespace darkscan

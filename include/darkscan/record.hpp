@@ -35,6 +35,10 @@ struct Hit {
   // False when the request line is not "METHOD TARGET [PROTOCOL]": TLS
   // handshakes on port 80, "-", "", probes. Such a line is a valid log line.
   bool request_valid = false;
+
+  // Whether the format logs the user agent at all: without one (Common Log
+  // Format), an empty user agent says nothing about bots.
+  bool has_user_agent = false;
 };
 
 } // namespace darkscan

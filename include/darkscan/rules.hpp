@@ -89,6 +89,7 @@ public:
   const std::vector<Rule>& agents() const;
 
 private:
+  static Rules load_dirs(const std::vector<std::string>& dirs);
   struct Family;
   std::unique_ptr<Family> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
   std::vector<Rule> m_params;

@@ -22,6 +22,8 @@ public:
     return n;
   }
 
+  std::uint64_t stored_position() const override { return m_pos; }
+
 private:
   std::string m_data;
   std::size_t m_chunk;

@@ -67,6 +67,7 @@ public:
     h.host = s.host;
     h.requested_with = s.xrw;
     h.request_valid = true;
+    h.has_user_agent = true;
     m_analyzer->add(h);
     return recorder.seen.back();
   }
