@@ -88,4 +88,36 @@ bool LineReader::next(Line& line) {
   }
 }
 
+bool LineReader::read_raw(std::string& out, std::size_t size) {
+  while (m_skipping) {
+    if (m_begin == m_end && !fill()) return false;
+    const char* start = m_buffer.data() + m_begin;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin));
+    if (nl) {
+      m_begin += static_cast<std::size_t>(nl - start) + 1;
+      m_skipping = false;
+    } else {
+      m_begin = m_end;
+    }
+  }
+  if (m_begin < m_end) {
+    const std::size_t n = std::min(size, m_end - m_begin);
+    out.append(m_buffer.data() + m_begin, n);
+    m_begin += n;
+    return true;
+  }
+  if (m_eof) return false;
+  // Read straight into `out`: no copy through the buffer.
+  const std::size_t old = out.size();
+  out.resize(old + size);
+  const std::size_t n = m_source.read(out.data() + old, size);
+  out.resize(old + n);
+  if (n == 0) {
+    m_eof = true;
+    return false;
+  }
+  m_bytes += n;
+  return true;
+}
+
 } // namespace darkscan

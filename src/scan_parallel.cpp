@@ -5,6 +5,7 @@
 #include <darkscan/scan.hpp>
 
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -15,16 +16,17 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::size_t k_block_lines = 4096;
 constexpr std::size_t k_block_bytes = 1 << 20;
 
+// A run of whole lines of the input, as read: the calling thread only reads,
+// the worker splits it into lines, parses and prepares them.
 struct Block {
   struct Entry {
     std::uint32_t offset = 0, size = 0;
-    std::uint64_t number = 0;
     bool overlong = false;
   };
-  std::string text; // the lines, one after another
+  std::string text;      // raw bytes: whole lines (the last one may lack its newline at the end of input)
+  bool one_overlong = false; // the block is the capped start of a single line longer than the cap
   std::vector<Entry> entries;
   std::vector<Hit> hits;
   std::vector<Prepared> prepared;
@@ -36,14 +38,37 @@ struct Block {
 
   void clear() {
     text.clear();
+    one_overlong = false;
     entries.clear();
     arena.clear();
     failure = nullptr;
     done = false;
   }
-  Line line(std::size_t i) const {
+
+  // Splits `text` into lines as LineReader does: "\n" or "\r\n" ends a line,
+  // a line longer than `max_line` is kept capped and flagged.
+  void split(std::size_t max_line) {
+    if (one_overlong) {
+      entries.push_back({0, static_cast<std::uint32_t>(text.size()), true});
+      return;
+    }
+    const char* data = text.data();
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const auto* nl = static_cast<const char*>(std::memchr(data + pos, '\n', text.size() - pos));
+      const std::size_t end = nl ? static_cast<std::size_t>(nl - data) : text.size();
+      std::size_t size = end - pos;
+      const bool overlong = size > max_line;
+      if (overlong) size = max_line;
+      else if (size > 0 && data[pos + size - 1] == '\r') --size;
+      entries.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(size), overlong});
+      pos = end + 1;
+    }
+  }
+
+  Line line(std::size_t i, std::uint64_t first_number) const {
     const Entry& e = entries[i];
-    return Line{std::string_view(text.data() + e.offset, e.size), e.number, e.overlong};
+    return Line{std::string_view(text.data() + e.offset, e.size), first_number + i, e.overlong};
   }
 };
 
@@ -124,14 +149,16 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
   std::vector<std::unique_ptr<Block>> spare;
   std::deque<std::unique_ptr<Block>> in_flight;
 
-  auto job = [&formats](Block& block, HitPreparer& preparer) {
+  const std::size_t max_line = m_options.max_line;
+  auto job = [&formats, max_line](Block& block, HitPreparer& preparer) {
+    block.split(max_line);
     const std::size_t n = block.entries.size();
     block.hits.resize(n);
     block.prepared.resize(n);
     block.results.resize(n);
     block.errors.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const LineResult r = parse_line(block.line(i), formats, block.hits[i], block.errors[i]);
+      const LineResult r = parse_line(block.line(i, 0), formats, block.hits[i], block.errors[i]);
       block.results[i] = static_cast<std::uint8_t>(r);
       if (r == LineResult::parsed || r == LineResult::parsed_other) {
         preparer.prepare(block.hits[i], block.prepared[i], block.arena);
@@ -140,29 +167,65 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
   };
   Workers workers(m_options.threads, m_sink, job); // destroyed first: joins before the blocks go
 
-  Line line;
+  std::string carry;            // bytes after the last newline of the previous read
   bool eof = false;
+  bool skipping = false;        // inside the rest of an overlong line
+  std::uint64_t next_line = reader.lines() + 1;
+  // Fills `block` with whole lines; false when the input is exhausted.
+  auto fill = [&](Block& block) {
+    block.text.swap(carry);
+    carry.clear();
+    for (;;) {
+      if (skipping) {
+        // Drop the rest of an overlong line, up to and including its newline.
+        const std::size_t nl = block.text.find('\n');
+        if (nl == std::string::npos) {
+          block.text.clear();
+          if (!reader.read_raw(block.text, k_block_bytes)) {
+            eof = true;
+            return false;
+          }
+          continue;
+        }
+        block.text.erase(0, nl + 1);
+        skipping = false;
+      }
+      while (!eof && block.text.size() < k_block_bytes) {
+        if (!reader.read_raw(block.text, k_block_bytes - block.text.size())) eof = true;
+      }
+      const std::size_t last_nl = block.text.rfind('\n');
+      if (last_nl != std::string::npos) {
+        carry.assign(block.text, last_nl + 1, std::string::npos);
+        block.text.resize(last_nl + 1);
+        return true;
+      }
+      if (eof) return !block.text.empty(); // a last line without newline
+      // No newline in a whole block: a line longer than the block.
+      if (block.text.size() > max_line) {
+        block.text.resize(max_line);
+        block.one_overlong = true;
+        skipping = true;
+        return true;
+      }
+      const std::size_t have = block.text.size();
+      if (!reader.read_raw(block.text, k_block_bytes)) eof = true;
+      if (block.text.size() == have && eof) return !block.text.empty();
+    }
+  };
+
+  bool exhausted = false; // fill() has nothing more to give
   for (;;) {
-    while (!eof && in_flight.size() < max_in_flight) {
+    while (!exhausted && in_flight.size() < max_in_flight) {
       std::unique_ptr<Block> block;
       if (!spare.empty()) {
         block = std::move(spare.back());
         spare.pop_back();
       } else {
         block = std::make_unique<Block>();
-        block->text.reserve(k_block_bytes + LineReader::k_default_max_line);
       }
       block->clear();
-      while (block->entries.size() < k_block_lines && block->text.size() < k_block_bytes) {
-        if (!reader.next(line)) {
-          eof = true;
-          break;
-        }
-        block->entries.push_back({static_cast<std::uint32_t>(block->text.size()),
-                                  static_cast<std::uint32_t>(line.text.size()), line.number, line.overlong});
-        block->text.append(line.text);
-      }
-      if (block->entries.empty()) {
+      if (!fill(*block)) {
+        exhausted = true;
         spare.push_back(std::move(block));
         break;
       }
@@ -176,11 +239,12 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
     workers.wait(block);
     if (block.failure) std::rethrow_exception(block.failure);
     for (std::size_t i = 0; i < block.entries.size(); ++i) {
-      if (account(block.line(i), static_cast<LineResult>(block.results[i]), block.errors[i], formats, block.hits[i],
-                  input)) {
+      if (account(block.line(i, next_line), static_cast<LineResult>(block.results[i]), block.errors[i], formats,
+                  block.hits[i], input)) {
         m_sink.decide(block.hits[i], block.prepared[i], block.arena);
       }
     }
+    next_line += block.entries.size();
     spare.push_back(std::move(in_flight.front()));
     in_flight.pop_front();
   }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,14 @@ public:
 
   // Bytes of decoded input consumed so far.
   std::uint64_t bytes() const { return m_bytes; }
+
+  // Lines returned by next() so far (the number of the last one).
+  std::uint64_t lines() const { return m_number; }
+
+  // For a caller that splits lines itself (the parallel scan): appends up to
+  // `size` raw bytes that next() has not returned, buffered ones first, and
+  // returns false when none is left. Finishes skipping an overlong line first.
+  bool read_raw(std::string& out, std::size_t size);
 
 private:
   bool fill();
