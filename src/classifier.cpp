@@ -131,6 +131,8 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
 void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   out = Prepared{};
   classify(hit, out.verdict);
+  out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
+  out.verdict.visitor = out.visitor;
   if (out.verdict.cls != HitClass::page_view) return;
   out.ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent); // cached by classify()
   if (!hit.requested_with.empty()) out.package = package(hit.requested_with);
@@ -148,7 +150,6 @@ void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   // arrival is judged on the rest (doc/RULES.md).
   if (out.tag && static_cast<TagKind>(out.tag->kind) == TagKind::social && out.ref_host_size == 0) out.tag = nullptr;
   if (out.ref_host_size == 0) out.landing = m_rules.is_landing(hit.path);
-  out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
 }
 
 } // namespace darkscan

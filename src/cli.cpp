@@ -20,6 +20,7 @@
 #include <chrono>
 #include <ctime>
 #include <optional>
+#include <random>
 #include <thread>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +47,8 @@ struct Options {
   std::vector<std::string> keep_params;
   bool hits = false;
   bool explain = false;
+  bool show_ip = false;
+  std::string salt;
   bool strict = false;
   bool quiet = false;
   bool list_formats = false;
@@ -144,6 +147,7 @@ int run(const Options& opts) {
     throw Error("--hits writes ndjson or tsv, not '" + format + "'");
   }
   if (opts.explain && !opts.hits) throw Error("--explain goes with --hits");
+  if ((opts.show_ip || !opts.salt.empty()) && !opts.hits) throw Error("--show-ip and --salt go with --hits");
   const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
   std::unique_ptr<Reporter> reporter;
   if (!opts.hits) reporter = make_reporter(format, colour); // checks the name before any reading
@@ -176,9 +180,14 @@ int run(const Options& opts) {
   std::unique_ptr<WindowFilter> window;
   if (opts.hits) {
     hits_output = std::make_unique<Output>(opts.output);
+    std::string salt = opts.salt;
+    if (salt.empty()) {
+      std::random_device random;
+      salt = fmt::format("{:08x}{:08x}", random(), random());
+    }
     hits = std::make_unique<HitsWriter>(*hits_output,
                                         format == "tsv" ? HitsWriter::Format::tsv : HitsWriter::Format::ndjson,
-                                        opts.explain);
+                                        opts.explain, salt, opts.show_ip);
     window = std::make_unique<WindowFilter>(*hits, since, until);
   }
   PeriodSplitter splitter(by, since, until, opts.keep_params);
@@ -293,6 +302,11 @@ int run_cli(int argc, char** argv) {
       ->type_name("PERIOD");
   app.add_flag("--hits", opts.hits, "Write one record per hit with its verdict instead of the report");
   app.add_flag("--explain", opts.explain, "With --hits: add the text and origin of each matched rule");
+  app.add_option("--salt", opts.salt,
+                 "With --hits: the secret mixed into visitor hashes (default: random each run, so hashes "
+                 "cannot be linked across runs)")
+      ->type_name("TEXT");
+  app.add_flag("--show-ip", opts.show_ip, "With --hits: add the client address (never shown otherwise)");
   app.add_flag("--strict", opts.strict, "Stop with exit status 3 at the first malformed line");
   app.add_option("--max-line-length", opts.max_line,
                  "Longer lines are counted as malformed and skipped (default: 65536)")

@@ -1,5 +1,6 @@
 #include <darkscan/hits_writer.hpp>
 #include <darkscan/report.hpp>
+#include <darkscan/util/hash.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
@@ -16,11 +17,21 @@ void json_string(std::string& out, std::string_view s) {
 
 } // namespace
 
-HitsWriter::HitsWriter(Output& out, Format format, bool explain) : m_out(out), m_format(format), m_explain(explain) {
+HitsWriter::HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip)
+    : m_out(out), m_format(format), m_explain(explain), m_salt(std::move(salt)), m_show_ip(show_ip) {
   if (m_format == Format::tsv) {
-    m_out.write(m_explain ? "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\trules\n"
-                          : "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\n");
+    std::string header = "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\tvisitor";
+    if (m_show_ip) header += "\tclient";
+    if (m_explain) header += "\trules";
+    m_out.write(header + "\n");
   }
+}
+
+// 16 hex digits: the visitor key hashed with the run's salt.
+std::string HitsWriter::visitor_id(std::uint64_t key) const {
+  std::string bytes = m_salt;
+  bytes.append(reinterpret_cast<const char*>(&key), sizeof key);
+  return fmt::format("{:016x}", util::hash_bytes(bytes));
 }
 
 void HitsWriter::add(const Hit& hit, const Verdict& verdict) {
@@ -52,7 +63,12 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
     if (i) out += ',';
     json_string(out, v.reasons[i]);
   }
-  out += ']';
+  out += "],\"visitor\":";
+  json_string(out, visitor_id(v.visitor));
+  if (m_show_ip) {
+    out += ",\"client\":";
+    json_string(out, hit.client);
+  }
   if (m_explain) {
     out += ",\"rules\":[";
     bool first = true;
@@ -88,6 +104,12 @@ void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
   for (std::size_t i = 0; i < v.reason_count; ++i) {
     if (i) out += ',';
     util::append_tsv_field(out, v.reasons[i]);
+  }
+  out += '\t';
+  out += visitor_id(v.visitor);
+  if (m_show_ip) {
+    out += '\t';
+    util::append_tsv_field(out, hit.client);
   }
   if (m_explain) {
     out += '\t';

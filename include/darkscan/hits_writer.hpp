@@ -3,6 +3,8 @@
 #include <darkscan/analyzer.hpp>
 #include <darkscan/output.hpp>
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace darkscan {
@@ -14,8 +16,10 @@ class HitsWriter final : public VerdictSink {
 public:
   enum class Format { ndjson, tsv };
 
-  // `explain`: add the text and origin of each matched rule.
-  HitsWriter(Output& out, Format format, bool explain);
+  // `explain`: add the text and origin of each matched rule. `salt`: mixed
+  // into the visitor hash, so that it cannot be reversed to an address by
+  // trying them all; `show_ip`: add the client address (off by default).
+  HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip);
 
   void add(const Hit& hit, const Verdict& verdict) override;
 
@@ -23,9 +27,13 @@ private:
   void add_json(const Hit& hit, const Verdict& v);
   void add_tsv(const Hit& hit, const Verdict& v);
 
+  std::string visitor_id(std::uint64_t key) const;
+
   Output& m_out;
   Format m_format;
   bool m_explain;
+  std::string m_salt;
+  bool m_show_ip;
 };
 
 } // namespace darkscan

@@ -31,6 +31,7 @@ struct Verdict {
   std::optional<Evidence> evidence;    // arrivals whose channel is dark_social or direct
   double weight = 0.0;                 // dark-social weight of an arrival, 0..1
   std::string_view app;                // "whatsapp", "messenger"... empty for none
+  std::uint64_t visitor = 0;           // visitor key (a hash of address and user agent)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
   std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
   std::size_t reason_count = 0;

@@ -60,7 +60,7 @@ COLUMNS = ["path", "visits", "dark_social", "dark_social_visits", "share", "shar
 EVIDENCE = ["direct_deep", "inapp_messaging", "inapp_social", "tagged_private", "mail"]
 CHANNELS = ["dark_social", "direct", "search", "social", "campaign", "referral", "internal"]
 HIT_FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
-              "reasons"]
+              "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot"}
 
 QUOTED = r'"((?:[^"\\]|\\.)*)"'
@@ -108,7 +108,7 @@ def run_json(*args, stdin=None, tz="UTC"):
 
 def run_hits(*args, stdin=None, tz="UTC"):
     """darkscan --hits (NDJSON): (process, list of records)."""
-    p = run("--hits", *args, stdin=stdin, tz=tz)
+    p = run("--hits", "--salt", "e2e", *args, stdin=stdin, tz=tz)
     text = p.stdout.decode("utf-8")
     return p, [json.loads(line) for line in text.splitlines()]
 
@@ -874,9 +874,9 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(read_bytes(tsv), run(sample("combined.log")).stdout)
         hits = os.path.join(self.tmp, "hits.ndjson")
-        p = run("-q", "--hits", "-o", hits, sample("combined.log"))
+        p = run("-q", "--hits", "--salt", "e2e", "-o", hits, sample("combined.log"))
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(read_bytes(hits), run("--hits", sample("combined.log")).stdout)
+        self.assertEqual(read_bytes(hits), run("--hits", "--salt", "e2e", sample("combined.log")).stdout)
         self.assertEqual(sorted(os.listdir(self.tmp)), ["hits.ndjson", "report.json", "report.tsv"])
 
     def test_output_untouched_when_the_run_fails(self):

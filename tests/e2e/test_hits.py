@@ -50,7 +50,7 @@ NEWSLETTER = "newsletter click (utm_source=newsletter) from a webmail or mail-ap
 DISPUTED = {"combined.log": {}, "vcombined.log": {}, "combined-xff.log": {}}
 
 FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
-          "reasons"]
+          "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot"}
 CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal"}
 REASON_RE = re.compile(r"^[a-z]+(\.[a-z0-9_-]+)+$")
@@ -80,7 +80,7 @@ def run(*args):
 
 def hits(name, *extra):
     """The NDJSON records of `darkscan --hits` on samples/<name> (a path relative to the repo)."""
-    p = run("-q", "--hits", "--site", SITE, *extra, "--", "samples/" + name)
+    p = run("-q", "--hits", "--salt", "golden", "--site", SITE, *extra, "--", "samples/" + name)
     if p.returncode != 0:
         raise AssertionError("darkscan failed (%d): %s" % (p.returncode, p.stderr.decode()))
     return [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
@@ -449,7 +449,7 @@ class RecordsTest(unittest.TestCase):
             with self.subTest(name):
                 args = self.sample_args(extra)
                 records = hits(name, *args)
-                p = run("-q", "--hits", "-F", "tsv", "--site", SITE, *args, "--", "samples/" + name)
+                p = run("-q", "--hits", "--salt", "golden", "-F", "tsv", "--site", SITE, *args, "--", "samples/" + name)
                 self.assertEqual(p.returncode, 0, p.stderr)
                 lines = p.stdout.decode("utf-8").split("\n")
                 self.assertEqual(lines[0].split("\t"), FIELDS)
@@ -461,7 +461,7 @@ class RecordsTest(unittest.TestCase):
                 for row, r in zip(rows, records):
                     self.assertEqual(len(row), len(FIELDS))
                     self.assertEqual(float(row[7]), r["weight"], (name, r["line"]))
-                    expected = [text(r[k]) for k in FIELDS[:-1]] + [",".join(r["reasons"])]
+                    expected = [",".join(r[k]) if k == "reasons" else text(r[k]) for k in FIELDS]
                     self.assertEqual(row[:7] + row[8:], expected[:7] + expected[8:], (name, r["line"]))
 
 
