@@ -4,8 +4,6 @@
 
 namespace darkscan {
 
-std::string system_message(int errnum) {
-  return std::strerror(errnum);
-}
+std::string system_message(int errnum) { return std::strerror(errnum); }
 
 } // namespace darkscan

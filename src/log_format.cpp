@@ -20,15 +20,17 @@ std::string lowercase(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
 // Joins the quoted pieces of a config value: `'a' "b"` -> `ab`, stopping at
 // ';'. Inside double quotes `\"` and `\\` are unescaped (Apache config and
 // nginx both use them). Returns false when a quote is left open.
-bool join_quoted(std::string_view s, std::string& out, bool first_only) {
+bool join_quoted(std::string_view s, std::string &out, bool first_only) {
   std::size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -76,7 +78,8 @@ std::string strip_config_syntax(std::string_view spec) {
     // log_format NAME [escape=...] 'piece' 'piece' ...;
     s = trim(s.substr(10));
     std::size_t name_end = s.find_first_of(" \t");
-    if (name_end == std::string_view::npos) throw Error("--log-format: 'log_format' line has no format string");
+    if (name_end == std::string_view::npos)
+      throw Error("--log-format: 'log_format' line has no format string");
     s = trim(s.substr(name_end));
     if (s.substr(0, 7) == "escape=") s = trim(s.substr(std::min(s.find_first_of(" \t"), s.size())));
     std::string out;
@@ -110,14 +113,14 @@ std::string strip_config_syntax(std::string_view spec) {
 // field is scanned and checks that the format is usable.
 class FormatBuilder {
 public:
-  explicit FormatBuilder(LogFormat& format) : m_format(format) {}
+  explicit FormatBuilder(LogFormat &format) : m_format(format) {}
 
   void literal(std::string_view text) {
     (m_format.m_steps.empty() ? m_format.m_lead : m_format.m_steps.back().literal_after) += text;
   }
 
   void field(LogFormat::Step step, std::size_t column) {
-    auto& steps = m_format.m_steps;
+    auto &steps = m_format.m_steps;
     if (!steps.empty() && steps.back().literal_after.empty() && steps.back().kind == FieldKind::path &&
         step.kind == FieldKind::query) {
       // Apache's "%U%q": the query starts with '?', so the pair is the target.
@@ -138,7 +141,7 @@ public:
   }
 
   void finish() {
-    auto& steps = m_format.m_steps;
+    auto &steps = m_format.m_steps;
     if (steps.empty()) {
       throw Error("--log-format: '" + m_format.m_spec +
                   "' has no fields: an Nginx format uses $variables ($remote_addr), an Apache one "
@@ -146,9 +149,9 @@ public:
     }
     bool has_request = false;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-      auto& step = steps[i];
-      const std::string& before = i == 0 ? m_format.m_lead : steps[i - 1].literal_after;
-      const std::string& after = step.literal_after;
+      auto &step = steps[i];
+      const std::string &before = i == 0 ? m_format.m_lead : steps[i - 1].literal_after;
+      const std::string &after = step.literal_after;
       using Scan = LogFormat::Scan;
       if (!before.empty() && before.back() == '"' && !after.empty() && after.front() == '"') {
         step.scan = Scan::quoted;
@@ -165,8 +168,8 @@ public:
       if (step.scan == Scan::spaced && after.empty()) {
         throw Error("--log-format: '" + step.label + "' may hold spaces, so it needs text after it");
       }
-      has_request |= step.kind == FieldKind::request || step.kind == FieldKind::target ||
-                     step.kind == FieldKind::path;
+      has_request |=
+          step.kind == FieldKind::request || step.kind == FieldKind::target || step.kind == FieldKind::path;
     }
     m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
     if (!has_request) {
@@ -177,7 +180,7 @@ public:
   }
 
 private:
-  LogFormat& m_format;
+  LogFormat &m_format;
 };
 
 namespace {
@@ -192,7 +195,7 @@ Step make_step(FieldKind kind, std::string label) {
 }
 
 // Nginx: $name or ${name}.
-void compile_nginx(std::string_view s, FormatBuilder& builder) {
+void compile_nginx(std::string_view s, FormatBuilder &builder) {
   std::size_t i = 0;
   while (i < s.size()) {
     if (s[i] != '$') {
@@ -213,7 +216,8 @@ void compile_nginx(std::string_view s, FormatBuilder& builder) {
       i = close + 1;
     } else {
       std::size_t end = i + 1;
-      while (end < s.size() && is_var_char(s[end])) ++end;
+      while (end < s.size() && is_var_char(s[end]))
+        ++end;
       name = s.substr(i + 1, end - i - 1);
       i = end;
     }
@@ -272,7 +276,7 @@ void compile_nginx(std::string_view s, FormatBuilder& builder) {
 }
 
 // Apache: %[modifiers][{arg}]letter, with %% and the config's backslash escapes.
-void compile_apache(std::string_view s, FormatBuilder& builder) {
+void compile_apache(std::string_view s, FormatBuilder &builder) {
   std::size_t i = 0;
   std::string text;
   auto flush = [&] {
@@ -348,18 +352,25 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
       break;
     case 'i': {
       std::string header = lowercase(arg);
-      if (header == "referer") step.kind = FieldKind::referer;
-      else if (header == "user-agent") step.kind = FieldKind::user_agent;
-      else if (header == "x-forwarded-for") step.kind = FieldKind::forwarded_for;
-      else if (header == "host") step.kind = FieldKind::host;
-      else if (header == "x-requested-with") step.kind = FieldKind::requested_with;
+      if (header == "referer")
+        step.kind = FieldKind::referer;
+      else if (header == "user-agent")
+        step.kind = FieldKind::user_agent;
+      else if (header == "x-forwarded-for")
+        step.kind = FieldKind::forwarded_for;
+      else if (header == "host")
+        step.kind = FieldKind::host;
+      else if (header == "x-requested-with")
+        step.kind = FieldKind::requested_with;
       break;
     }
     case 't': {
       step.kind = FieldKind::time;
       std::string_view fmt_arg = arg;
-      if (fmt_arg.substr(0, 6) == "begin:") fmt_arg.remove_prefix(6);
-      else if (fmt_arg.substr(0, 4) == "end:") fmt_arg.remove_prefix(4);
+      if (fmt_arg.substr(0, 6) == "begin:")
+        fmt_arg.remove_prefix(6);
+      else if (fmt_arg.substr(0, 4) == "end:")
+        fmt_arg.remove_prefix(4);
       if (arg.empty()) {
         // %t is "[10/Oct/2000:13:55:36 -0700]", brackets included.
         text += '[';
@@ -369,18 +380,36 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
         text += ']';
         continue;
       }
-      if (fmt_arg == "sec") step.time_kind = TimeKind::epoch_seconds;
-      else if (fmt_arg == "msec") step.time_kind = TimeKind::epoch_millis;
-      else if (fmt_arg == "usec") step.time_kind = TimeKind::epoch_micros;
-      else if (fmt_arg == "msec_frac" || fmt_arg == "usec_frac") step.kind = FieldKind::skip;
+      if (fmt_arg == "sec")
+        step.time_kind = TimeKind::epoch_seconds;
+      else if (fmt_arg == "msec")
+        step.time_kind = TimeKind::epoch_millis;
+      else if (fmt_arg == "usec")
+        step.time_kind = TimeKind::epoch_micros;
+      else if (fmt_arg == "msec_frac" || fmt_arg == "usec_frac")
+        step.kind = FieldKind::skip;
       else {
         step.time_kind = TimeKind::pattern;
         builder.time_pattern(fmt_arg);
       }
       break;
     }
-    case 'A': case 'C': case 'e': case 'f': case 'k': case 'l': case 'L': case 'n': case 'o':
-    case 'p': case 'P': case 'R': case 'S': case 'X': case 'I': case 'M': break;
+    case 'A':
+    case 'C':
+    case 'e':
+    case 'f':
+    case 'k':
+    case 'l':
+    case 'L':
+    case 'n':
+    case 'o':
+    case 'p':
+    case 'P':
+    case 'R':
+    case 'S':
+    case 'X':
+    case 'I':
+    case 'M': break;
     default:
       throw Error(fmt::format("--log-format: unknown Apache directive '{}' at column {}", label, column + 1));
     }
@@ -390,7 +419,7 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
   flush();
 }
 
-bool looks_like_nginx(std::string_view s, std::size_t& first) {
+bool looks_like_nginx(std::string_view s, std::size_t &first) {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     if (s[i] == '$' && (is_var_char(s[i + 1]) || s[i + 1] == '{')) {
       first = i;
@@ -400,7 +429,7 @@ bool looks_like_nginx(std::string_view s, std::size_t& first) {
   return false;
 }
 
-bool looks_like_apache(std::string_view s, std::size_t& first) {
+bool looks_like_apache(std::string_view s, std::size_t &first) {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     if (s[i] == '%' && s[i + 1] != '%' && s[i + 1] != ' ') {
       first = i;
@@ -414,7 +443,7 @@ bool looks_like_apache(std::string_view s, std::size_t& first) {
 } // namespace
 
 bool LogFormat::has(FieldKind kind) const {
-  for (const Step& step : m_steps)
+  for (const Step &step : m_steps)
     if (step.kind == kind) return true;
   return false;
 }
@@ -431,8 +460,10 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   std::size_t nginx_at = 0, apache_at = 0;
   const bool nginx = looks_like_nginx(format.m_spec, nginx_at);
   const bool apache = looks_like_apache(format.m_spec, apache_at);
-  if (nginx && (!apache || nginx_at < apache_at)) compile_nginx(format.m_spec, builder);
-  else if (apache) compile_apache(format.m_spec, builder);
+  if (nginx && (!apache || nginx_at < apache_at))
+    compile_nginx(format.m_spec, builder);
+  else if (apache)
+    compile_apache(format.m_spec, builder);
   builder.finish();
   return format;
 }

@@ -16,9 +16,9 @@ class TableReporter final : public Reporter {
 public:
   explicit TableReporter(bool colour) : m_colour(colour) {}
 
-  void write(const ReportData& data, std::string& out) const override {
-    const ScanTotals& s = data.scan;
-    const TrafficTotals& t = data.total.totals();
+  void write(const ReportData &data, std::string &out) const override {
+    const ScanTotals &s = data.scan;
+    const TrafficTotals &t = data.total.totals();
     const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
 
     out += heading("Summary");
@@ -26,29 +26,32 @@ public:
       out += fmt::format("  {:<20}{}\n", label, value);
     };
     auto count = [](std::uint64_t n) { return fmt::format("{:>12}", util::group_thousands(n)); };
-    row("lines", count(s.lines) + (s.malformed ? fmt::format("  ({} malformed)", util::group_thousands(s.malformed)) : ""));
+    row("lines",
+        count(s.lines) +
+            (s.malformed ? fmt::format("  ({} malformed)", util::group_thousands(s.malformed)) : ""));
     row("bots", count(t.bots));
     row("link previews", count(t.previews));
     row("assets", count(t.assets));
     row("page views", count(t.page_views));
     row("visits", count(t.visits));
-    row("dark social", fmt::format("{:>12}  {} of visits (95% range {} to {})",
-                                   util::group_thousands(static_cast<std::uint64_t>(t.dark_social + 0.5)),
-                                   util::percent(overall.share), util::percent(overall.low),
-                                   util::percent(overall.high)));
+    row("dark social",
+        fmt::format("{:>12}  {} of visits (95% range {} to {})",
+                    util::group_thousands(static_cast<std::uint64_t>(t.dark_social + 0.5)),
+                    util::percent(overall.share), util::percent(overall.low), util::percent(overall.high)));
     if (s.first_time != Hit::k_no_time) {
       row("time span", fmt::format("{} .. {}", format_utc(s.first_time), format_utc(s.last_time)));
     }
     if (!data.site_hosts.empty()) {
       std::string hosts;
-      for (const auto& h : data.site_hosts) hosts += (hosts.empty() ? "" : ", ") + util::escape_for_terminal(h);
+      for (const auto &h : data.site_hosts)
+        hosts += (hosts.empty() ? "" : ", ") + util::escape_for_terminal(h);
       row("site", hosts);
     }
 
     out += '\n';
     out += heading("Channels (visits)");
     for (std::size_t c = 0; c < k_channel_count; ++c) {
-      const ChannelStats& cs = t.channels[c];
+      const ChannelStats &cs = t.channels[c];
       if (cs.visits == 0) continue;
       out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_name(static_cast<Channel>(c)),
                          util::group_thousands(cs.visits),
@@ -57,15 +60,15 @@ public:
     if (!t.previews_by_app.empty()) {
       out += '\n';
       out += heading("Link previews by app");
-      for (const auto& [app, n] : t.previews_by_app) {
+      for (const auto &[app, n] : t.previews_by_app) {
         out += fmt::format("  {:<20}{:>12}\n", util::escape_for_terminal(app), util::group_thousands(n));
       }
     }
 
-    for (const ReportPeriod& period : data.periods) {
+    for (const ReportPeriod &period : data.periods) {
       out += '\n';
       if (data.by_period) {
-        const TrafficTotals& pt = period.traffic->totals();
+        const TrafficTotals &pt = period.traffic->totals();
         const ShareEstimate e = wilson_interval(pt.dark_social, pt.visits);
         out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
                                    util::group_thousands(pt.visits), util::plain_number(pt.dark_social),
@@ -78,13 +81,13 @@ public:
   }
 
 private:
-  void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
+  void pages(const ReportData &data, const ReportPeriod &period, std::string &out) const {
     std::size_t hidden = 0;
     const auto rows = page_rows(data, period, hidden);
-    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "dark", "visits", "share", "95% range", "top app",
-                       "path");
-    for (const PageRow& r : rows) {
-      const PageStats& p = *r.stats;
+    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "dark", "visits", "share", "95% range",
+                       "top app", "path");
+    for (const PageRow &r : rows) {
+      const PageStats &p = *r.stats;
       out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", util::plain_number(p.dark_social),
                          util::group_thousands(p.visits), util::percent(r.estimate.share),
                          fmt::format("{:.0f}-{:.0f}%", r.estimate.low * 100, r.estimate.high * 100),
@@ -92,12 +95,14 @@ private:
                          util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;
-    for (const auto& [path, stats] : period.traffic->pages()) listed += stats.visits > 0 || !stats.previews.empty();
+    for (const auto &[path, stats] : period.traffic->pages())
+      listed += stats.visits > 0 || !stats.previews.empty();
     if (rows.size() + hidden < listed) {
       out += fmt::format("  ... {} more pages (--top N shows more)\n", listed - rows.size() - hidden);
     }
     if (hidden > 0) {
-      out += fmt::format("  {} pages with fewer than {} visits not shown (--min-visits)\n", hidden, data.min_visits);
+      out += fmt::format("  {} pages with fewer than {} visits not shown (--min-visits)\n", hidden,
+                         data.min_visits);
     }
   }
 

@@ -6,16 +6,17 @@
 
 namespace darkscan {
 
-Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
+Scanner::Scanner(ScanOptions options, HitSink &sink, ErrorHandler on_error)
     : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
 
-void Scanner::fail(InputStats& input, std::string message, ExitCode code) {
+void Scanner::fail(InputStats &input, std::string message, ExitCode code) {
   input.error = message;
   if (m_totals.status == ExitCode::ok || code == ExitCode::input_failed) m_totals.status = code;
   m_on_error(message);
 }
 
-void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input) {
+void Scanner::malformed(const std::string &file, std::uint64_t line_no, std::string reason,
+                        InputStats &input) {
   ++m_totals.malformed;
   ++input.malformed;
   if (m_options.strict) {
@@ -27,8 +28,8 @@ void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::str
   }
 }
 
-Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
-                                        ParseError& error) {
+Scanner::LineResult Scanner::parse_line(const Line &line, const std::vector<LogFormat> &formats, Hit &hit,
+                                        ParseError &error) {
   if (line.overlong) return LineResult::overlong;
   if (line.text.empty()) return LineResult::empty;
   if (formats.front().parse(line.text, hit, error)) return LineResult::parsed;
@@ -40,8 +41,8 @@ Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogF
   return LineResult::malformed;
 }
 
-bool Scanner::account(const Line& line, LineResult result, const ParseError& error,
-                      const std::vector<LogFormat>& formats, Hit& hit, InputStats& input) {
+bool Scanner::account(const Line &line, LineResult result, const ParseError &error,
+                      const std::vector<LogFormat> &formats, Hit &hit, InputStats &input) {
   ++m_totals.lines;
   ++input.lines;
   switch (result) {
@@ -54,9 +55,10 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     return false;
   case LineResult::empty: ++m_totals.empty; return false;
   case LineResult::malformed:
-    malformed(input.name, line.number,
-              fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
-              input);
+    malformed(
+        input.name, line.number,
+        fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
+        input);
     return false;
   case LineResult::parsed_other: ++input.other_format; break;
   case LineResult::parsed: break;
@@ -67,27 +69,28 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   ++input.parsed;
   if (!hit.request_valid) ++m_totals.invalid_requests;
   if (hit.time != Hit::k_no_time) {
-    if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time) m_totals.first_time = hit.time;
+    if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
+      m_totals.first_time = hit.time;
     if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
   }
   return true;
 }
 
-void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
+void Scanner::process(const Line &line, const std::vector<LogFormat> &formats, InputStats &input) {
   ParseError error;
   const LineResult result = parse_line(line, formats, m_hit, error);
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
-void Scanner::scan(const std::string& path) {
+void Scanner::scan(const std::string &path) {
   m_totals.inputs.push_back({});
-  InputStats& input = m_totals.inputs.back();
+  InputStats &input = m_totals.inputs.back();
   input.name = path == "-" ? "(stdin)" : path;
 
   std::unique_ptr<Source> source;
   try {
     source = Source::open(path);
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     fail(input, e.what(), e.code());
     return;
   }
@@ -113,11 +116,12 @@ void Scanner::scan(const std::string& path) {
     }
     try {
       formats = detect_formats(sample, input.name);
-    } catch (const Error& e) {
+    } catch (const Error &e) {
       fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
       return;
     }
-    for (const Kept& k : kept) process(Line{k.text, k.number, k.overlong}, formats, input);
+    for (const Kept &k : kept)
+      process(Line{k.text, k.number, k.overlong}, formats, input);
   }
   if (m_options.threads > 1) {
     if (auto preparer = m_sink.preparer()) {
@@ -130,14 +134,16 @@ void Scanner::scan(const std::string& path) {
     scan_serial(reader, *source, formats, input);
   }
   if (m_options.note && (m_options.format || input.parsed > 0)) {
-    const LogFormat& f = formats.front();
+    const LogFormat &f = formats.front();
     if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
-      m_options.note(fmt::format("'{}' ({}) logs no referrer and no user agent: bots, previews and in-app "
-                                 "browsers cannot be recognised, and every arrival looks direct; log "
-                                 "\"$http_referer\" \"$http_user_agent\" (nginx combined) for a useful estimate",
-                                 input.name, f.name()));
+      m_options.note(
+          fmt::format("'{}' ({}) logs no referrer and no user agent: bots, previews and in-app "
+                      "browsers cannot be recognised, and every arrival looks direct; log "
+                      "\"$http_referer\" \"$http_user_agent\" (nginx combined) for a useful estimate",
+                      input.name, f.name()));
     } else if (!f.has(FieldKind::referer)) {
-      m_options.note(fmt::format("'{}' ({}) logs no referrer: every arrival looks direct", input.name, f.name()));
+      m_options.note(
+          fmt::format("'{}' ({}) logs no referrer: every arrival looks direct", input.name, f.name()));
     } else if (!f.has(FieldKind::user_agent)) {
       m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
                                  "recognised",
@@ -157,11 +163,12 @@ void Scanner::scan(const std::string& path) {
   }
 }
 
-void Scanner::scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
-                          InputStats& input) {
+void Scanner::scan_serial(LineReader &reader, const Source &source, const std::vector<LogFormat> &formats,
+                          InputStats &input) {
   Line line;
   if (!m_options.progress) {
-    while (reader.next(line)) process(line, formats, input);
+    while (reader.next(line))
+      process(line, formats, input);
     return;
   }
   constexpr std::uint64_t k_every = 16384; // lines between progress reports

@@ -8,8 +8,10 @@ namespace {
 std::string_view first_of_list(std::string_view list) {
   std::size_t comma = list.find(',');
   std::string_view first = list.substr(0, comma);
-  while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
-  while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+  while (!first.empty() && first.back() == ' ')
+    first.remove_suffix(1);
+  while (!first.empty() && first.front() == ' ')
+    first.remove_prefix(1);
   return first;
 }
 
@@ -30,21 +32,23 @@ bool looks_like_address(std::string_view s) {
 } // namespace
 
 bool is_private_address(std::string_view a) {
-  if (starts_with(a, "10.") || starts_with(a, "127.") || starts_with(a, "192.168.") || starts_with(a, "169.254.") ||
-      a == "::1" || starts_with(a, "fc") || starts_with(a, "fd") || starts_with(a, "fe80:") || a == "unix:" ||
-      a == "localhost") {
+  if (starts_with(a, "10.") || starts_with(a, "127.") || starts_with(a, "192.168.") ||
+      starts_with(a, "169.254.") || a == "::1" || starts_with(a, "fc") || starts_with(a, "fd") ||
+      starts_with(a, "fe80:") || a == "unix:" || a == "localhost") {
     return true;
   }
   if (starts_with(a, "172.")) {
     int second = 0;
     std::size_t i = 4;
-    while (i < a.size() && a[i] >= '0' && a[i] <= '9') second = second * 10 + (a[i++] - '0');
+    while (i < a.size() && a[i] >= '0' && a[i] <= '9')
+      second = second * 10 + (a[i++] - '0');
     return i < a.size() && a[i] == '.' && second >= 16 && second <= 31;
   }
   return false;
 }
 
-std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for, std::string_view user_agent) {
+std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
+                          std::string_view user_agent) {
   // Behind a proxy or CDN the client is the first X-Forwarded-For address.
   std::string_view address = first_of_list(client);
   if (!forwarded_for.empty()) {
@@ -59,12 +63,13 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
 
 Sessions::Sessions() : m_slots(1024) {}
 
-Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
+Sessions::Visitor &Sessions::visitor(std::uint64_t key) {
   if (key == 0) key = 1;
   if ((m_size + 1) * 4 > m_slots.size() * 3) grow(); // keep the load under 3/4
   const std::size_t mask = m_slots.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;; i = (i + 1) & mask) {
-    Visitor& v = m_slots[i];
+  for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
+       i = (i + 1) & mask) {
+    Visitor &v = m_slots[i];
     if (v.key == key) return v;
     if (v.key == 0) {
       v.key = key;
@@ -78,10 +83,11 @@ void Sessions::grow() {
   std::vector<Visitor> old(m_slots.size() * 2);
   old.swap(m_slots);
   const std::size_t mask = m_slots.size() - 1;
-  for (const Visitor& v : old) {
+  for (const Visitor &v : old) {
     if (v.key == 0) continue;
     std::size_t i = static_cast<std::size_t>(v.key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
-    while (m_slots[i].key != 0) i = (i + 1) & mask;
+    while (m_slots[i].key != 0)
+      i = (i + 1) & mask;
     m_slots[i] = v;
   }
 }

@@ -20,7 +20,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string normalize_host(std::string_view host) {
   std::string out;
-  for (char c : host) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : host)
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   if (!out.empty() && out.back() == '.') out.pop_back();
   if (out.substr(0, 4) == "www.") out.erase(0, 4);
   return out;
@@ -46,9 +47,10 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
 std::pair<std::string, std::uint64_t> SiteGuess::best() const {
   // Fold "www.x" into "x" before choosing.
   std::unordered_map<std::string, std::uint64_t> folded;
-  for (const auto& [host, n] : m_counts) folded[normalize_host(host)] += n;
+  for (const auto &[host, n] : m_counts)
+    folded[normalize_host(host)] += n;
   std::pair<std::string, std::uint64_t> best;
-  for (const auto& [host, n] : folded) {
+  for (const auto &[host, n] : folded) {
     if (n > best.second || (n == best.second && host < best.first)) best = {host, n};
   }
   return best;

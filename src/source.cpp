@@ -34,7 +34,10 @@ Codec detect_codec(std::string_view head) {
   auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
   if (starts("\x1f\x8b")) return Codec::gzip;
   if (starts("BZh") && head.size() >= 4 && head[3] >= '1' && head[3] <= '9') return Codec::bzip2;
-  if (starts(std::string_view("\xfd" "7zXZ\0", 6))) return Codec::xz;
+  if (starts(std::string_view("\xfd"
+                              "7zXZ\0",
+                              6)))
+    return Codec::xz;
   if (starts("\x28\xb5\x2f\xfd")) return Codec::zstd;
   return Codec::plain;
 }
@@ -46,8 +49,8 @@ namespace {
 class FdReader {
 public:
   explicit FdReader(int fd) : m_fd(fd) {}
-  FdReader(const FdReader&) = delete;
-  FdReader& operator=(const FdReader&) = delete;
+  FdReader(const FdReader &) = delete;
+  FdReader &operator=(const FdReader &) = delete;
   ~FdReader() {
     if (m_fd > 0) ::close(m_fd);
   }
@@ -59,7 +62,7 @@ public:
   }
 
   // Returns bytes read, 0 at end of file, -1 on error (errno set).
-  std::streamsize read(char* out, std::streamsize size) {
+  std::streamsize read(char *out, std::streamsize size) {
     if (m_head_pos < m_head.size()) {
       auto n = std::min<std::size_t>(size, m_head.size() - m_head_pos);
       std::memcpy(out, m_head.data() + m_head_pos, n);
@@ -96,15 +99,15 @@ class FdDevice {
 public:
   using char_type = char;
   using category = io::source_tag;
-  explicit FdDevice(FdReader& reader) : m_reader(&reader) {}
-  std::streamsize read(char* out, std::streamsize size) {
+  explicit FdDevice(FdReader &reader) : m_reader(&reader) {}
+  std::streamsize read(char *out, std::streamsize size) {
     auto n = m_reader->read(out, size);
     if (n < 0) throw ReadFailure(errno);
     return n == 0 ? -1 : n;
   }
 
 private:
-  FdReader* m_reader;
+  FdReader *m_reader;
 };
 
 // A Boost.Iostreams input filter around a Decoder. On damage it ends the
@@ -118,7 +121,7 @@ public:
   DecoderFilter(std::shared_ptr<Decoder> decoder, std::string codec)
       : m_decoder(std::move(decoder)), m_codec(std::move(codec)), m_buffer(64 * 1024) {}
 
-  template <typename Upstream> std::streamsize read(Upstream& upstream, char* out, std::streamsize size) {
+  template <typename Upstream> std::streamsize read(Upstream &upstream, char *out, std::streamsize size) {
     for (;;) {
       if (m_begin == m_end && !m_eof) {
         refill(upstream);
@@ -143,7 +146,7 @@ public:
   }
 
 private:
-  template <typename Upstream> void refill(Upstream& upstream) {
+  template <typename Upstream> void refill(Upstream &upstream) {
     if (m_begin > 0) {
       std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
       m_end -= m_begin;
@@ -152,8 +155,10 @@ private:
     if (m_end == m_buffer.size()) m_buffer.resize(m_buffer.size() * 2); // a decoder that wants more
     const std::streamsize n =
         io::read(upstream, m_buffer.data() + m_end, static_cast<std::streamsize>(m_buffer.size() - m_end));
-    if (n <= 0) m_eof = true;
-    else m_end += static_cast<std::size_t>(n);
+    if (n <= 0)
+      m_eof = true;
+    else
+      m_end += static_cast<std::size_t>(n);
   }
 
   std::shared_ptr<Decoder> m_decoder;
@@ -168,7 +173,7 @@ public:
   PlainSource(std::string name, std::unique_ptr<FdReader> reader)
       : Source(std::move(name), Codec::plain), m_reader(std::move(reader)) {}
 
-  std::size_t read(char* out, std::size_t size) override {
+  std::size_t read(char *out, std::size_t size) override {
     if (!m_error.empty()) return 0;
     auto n = m_reader->read(out, static_cast<std::streamsize>(size));
     if (n < 0) {
@@ -205,7 +210,7 @@ public:
     m_chain.push(FdDevice(*m_reader), k_buffer);
   }
 
-  std::size_t read(char* out, std::size_t size) override {
+  std::size_t read(char *out, std::size_t size) override {
     if (m_done) return 0;
     try {
       auto n = io::read(m_chain, out, static_cast<std::streamsize>(size));
@@ -213,9 +218,9 @@ public:
       m_done = true;
       if (m_decoder && !m_decoder->error().empty()) m_error = m_decoder->error();
       return 0;
-    } catch (const ReadFailure& e) {
+    } catch (const ReadFailure &e) {
       m_error = system_message(e.errnum);
-    } catch (const std::exception&) {
+    } catch (const std::exception &) {
       // zlib/bzip2/lzma/zstd errors all end here: the data stops making sense.
       m_error = "truncated or corrupt " + std::string(codec_name(codec())) + " data";
     }
@@ -235,7 +240,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Source> Source::open(const std::string& path) {
+std::unique_ptr<Source> Source::open(const std::string &path) {
   const bool is_stdin = path == "-";
   const std::string name = is_stdin ? "(stdin)" : path;
   int fd = 0;
@@ -267,10 +272,13 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   const Codec codec = detect_codec(head);
   reader->unread(std::move(head));
   std::unique_ptr<Source> source;
-  if (codec == Codec::plain) source = std::make_unique<PlainSource>(name, std::move(reader));
-  else source = std::make_unique<DecompressingSource>(name, codec, std::move(reader));
+  if (codec == Codec::plain)
+    source = std::make_unique<PlainSource>(name, std::move(reader));
+  else
+    source = std::make_unique<DecompressingSource>(name, codec, std::move(reader));
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) source->m_stored_size = static_cast<std::uint64_t>(st.st_size);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    source->m_stored_size = static_cast<std::uint64_t>(st.st_size);
   return source;
 }
 

@@ -8,10 +8,10 @@ namespace darkscan {
 // Process exit codes; documented in README.md ("Exit status") and `--help`.
 enum class ExitCode : int {
   ok = 0,
-  input_failed = 1,  // an input could not be read (fully) or the output written; the rest was reported
-  usage = 2,         // bad option, bad --log-format, bad rules
-  data = 3,          // --strict: a malformed line
-  cannot_write = 1,  // the report could not be written (a runtime failure, as input_failed)
+  input_failed = 1, // an input could not be read (fully) or the output written; the rest was reported
+  usage = 2,        // bad option, bad --log-format, bad rules
+  data = 3,         // --strict: a malformed line
+  cannot_write = 1, // the report could not be written (a runtime failure, as input_failed)
 };
 
 // The one exception type of darkscan. Thrown only during set-up (opening files,
@@ -19,7 +19,7 @@ enum class ExitCode : int {
 // names the file and line where that makes sense.
 class Error : public std::runtime_error {
 public:
-  explicit Error(const std::string& message, ExitCode code = ExitCode::usage)
+  explicit Error(const std::string &message, ExitCode code = ExitCode::usage)
       : std::runtime_error(message), m_code(code) {}
 
   ExitCode code() const { return m_code; }

@@ -12,25 +12,25 @@ namespace darkscan {
 struct Hit {
   static constexpr std::int64_t k_no_time = std::numeric_limits<std::int64_t>::min();
 
-  std::string_view client;     // $remote_addr / %h; may be an X-Forwarded-For style list
-  std::string_view user;       // $remote_user / %u, "-" when none
-  std::string_view host;       // $host / %v, without ":port"
-  std::string_view method;     // "GET"
-  std::string_view target;     // "/a/b?x=1" as requested (path + query)
-  std::string_view path;       // "/a/b"
-  std::string_view query;      // "x=1" (without '?'), empty when none
-  std::string_view protocol;   // "HTTP/1.1"
-  std::string_view referer;    // empty when the log says "-" or ""
-  std::string_view user_agent; // empty when the log says "-" or ""
-  std::string_view forwarded_for; // $http_x_forwarded_for, empty when "-"
+  std::string_view client;         // $remote_addr / %h; may be an X-Forwarded-For style list
+  std::string_view user;           // $remote_user / %u, "-" when none
+  std::string_view host;           // $host / %v, without ":port"
+  std::string_view method;         // "GET"
+  std::string_view target;         // "/a/b?x=1" as requested (path + query)
+  std::string_view path;           // "/a/b"
+  std::string_view query;          // "x=1" (without '?'), empty when none
+  std::string_view protocol;       // "HTTP/1.1"
+  std::string_view referer;        // empty when the log says "-" or ""
+  std::string_view user_agent;     // empty when the log says "-" or ""
+  std::string_view forwarded_for;  // $http_x_forwarded_for, empty when "-"
   std::string_view requested_with; // $http_x_requested_with (Android app package), empty when "-"
   std::string_view file;           // the input's name, for messages and --hits
   std::uint64_t line = 0;          // 1-based line number in that input
 
-  std::int64_t time = k_no_time;  // UTC seconds since the epoch
-  std::int64_t duration_us = -1;  // $request_time / %D, -1 when absent
-  std::uint64_t bytes = 0;        // response bytes; "-" is 0
-  int status = 0;                 // HTTP status, 0 when absent
+  std::int64_t time = k_no_time; // UTC seconds since the epoch
+  std::int64_t duration_us = -1; // $request_time / %D, -1 when absent
+  std::uint64_t bytes = 0;       // response bytes; "-" is 0
+  int status = 0;                // HTTP status, 0 when absent
 
   // False when the request line is not "METHOD TARGET [PROTOCOL]": TLS
   // handshakes on port 80, "-", "", probes. Such a line is a valid log line.

@@ -24,19 +24,19 @@ struct Verdict {
   static constexpr std::size_t k_max_reasons = 4;
 
   HitClass cls = HitClass::page_view;
-  bool visit_start = false;            // page views only: the first of a visit (an arrival)
-  bool returning = false;              // the visitor was seen earlier in the input
-  bool asset_path = false;             // the path is a static file (assets.rules), whatever the class
-  std::optional<Channel> channel;      // arrivals only
-  std::optional<Evidence> evidence;    // arrivals whose channel is dark_social or direct
-  double weight = 0.0;                 // dark-social weight of an arrival, 0..1
-  std::string_view app;                // "whatsapp", "messenger"... empty for none
-  std::uint64_t visitor = 0;           // visitor key (a hash of address and user agent)
+  bool visit_start = false;         // page views only: the first of a visit (an arrival)
+  bool returning = false;           // the visitor was seen earlier in the input
+  bool asset_path = false;          // the path is a static file (assets.rules), whatever the class
+  std::optional<Channel> channel;   // arrivals only
+  std::optional<Evidence> evidence; // arrivals whose channel is dark_social or direct
+  double weight = 0.0;              // dark-social weight of an arrival, 0..1
+  std::string_view app;             // "whatsapp", "messenger"... empty for none
+  std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
-  std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
+  std::array<const Rule *, k_max_reasons> rules{};       // the rule behind each reason, if any
   std::size_t reason_count = 0;
 
-  void add_reason(std::string_view id, const Rule* rule = nullptr) {
+  void add_reason(std::string_view id, const Rule *rule = nullptr) {
     if (reason_count < k_max_reasons) {
       reasons[reason_count] = id;
       rules[reason_count] = rule;

@@ -9,7 +9,8 @@ namespace darkscan::util {
 std::string plain_number(double value) {
   if (!std::isfinite(value)) return "0";
   std::string s = fmt::format("{:.4f}", value);
-  while (s.back() == '0') s.pop_back();
+  while (s.back() == '0')
+    s.pop_back();
   if (s.back() == '.') s.pop_back();
   if (s == "-0") s = "0";
   return s;

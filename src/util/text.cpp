@@ -8,7 +8,7 @@ namespace {
 
 constexpr char k_hex[] = "0123456789ABCDEF";
 
-void append_hex_escape(std::string& out, unsigned char c) {
+void append_hex_escape(std::string &out, unsigned char c) {
   out += "\\x";
   out += k_hex[c >> 4];
   out += k_hex[c & 0xF];
@@ -22,10 +22,17 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   std::size_t len = 0;
   unsigned min = 0;
   if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { len = 2; min = 0x80; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; min = 0x800; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; min = 0x10000; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    min = 0x10000;
+  } else
+    return 0;
   if (i + len > s.size()) return 0;
   unsigned cp = c & (0x7F >> len);
   for (std::size_t k = 1; k < len; ++k) {
@@ -58,7 +65,7 @@ std::string escape_for_terminal(std::string_view text) {
   return out;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
+void append_json_string(std::string &out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
@@ -89,7 +96,7 @@ void append_json_string(std::string& out, std::string_view text) {
   }
 }
 
-void append_tsv_field(std::string& out, std::string_view text) {
+void append_tsv_field(std::string &out, std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
@@ -98,15 +105,17 @@ void append_tsv_field(std::string& out, std::string_view text) {
     case '\r': out += "\\r"; break;
     case '\\': out += "\\\\"; break;
     default:
-      if (is_control(c)) append_hex_escape(out, c);
-      else out += ch;
+      if (is_control(c))
+        append_hex_escape(out, c);
+      else
+        out += ch;
     }
   }
 }
 
-void append_csv_field(std::string& out, std::string_view text) {
-  const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                                         text[0] == '\t' || text[0] == '\r');
+void append_csv_field(std::string &out, std::string_view text) {
+  const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
+                                         text[0] == '@' || text[0] == '\t' || text[0] == '\r');
   const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out += '"';
   if (formula) out += '\'';
@@ -124,9 +133,11 @@ std::string shorten(std::string_view text, std::size_t width) {
   std::size_t head = (keep + 1) / 2;
   std::size_t tail = keep - head;
   // Do not cut inside a UTF-8 sequence.
-  while (head > 0 && (static_cast<unsigned char>(text[head]) & 0xC0) == 0x80) --head;
+  while (head > 0 && (static_cast<unsigned char>(text[head]) & 0xC0) == 0x80)
+    --head;
   std::size_t tail_start = text.size() - tail;
-  while (tail_start < text.size() && (static_cast<unsigned char>(text[tail_start]) & 0xC0) == 0x80) ++tail_start;
+  while (tail_start < text.size() && (static_cast<unsigned char>(text[tail_start]) & 0xC0) == 0x80)
+    ++tail_start;
   return std::string(text.substr(0, head)) + "\xE2\x80\xA6" + std::string(text.substr(tail_start));
 }
 

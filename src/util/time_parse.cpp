@@ -10,7 +10,7 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads exactly `width` digits at `pos`.
-bool digits(std::string_view s, std::size_t& pos, std::size_t width, unsigned& out) {
+bool digits(std::string_view s, std::size_t &pos, std::size_t width, unsigned &out) {
   if (pos + width > s.size()) return false;
   unsigned v = 0;
   for (std::size_t i = 0; i < width; ++i) {
@@ -24,7 +24,7 @@ bool digits(std::string_view s, std::size_t& pos, std::size_t width, unsigned& o
 }
 
 // Reads 1..max_width digits at `pos`.
-bool some_digits(std::string_view s, std::size_t& pos, std::size_t max_width, unsigned& out) {
+bool some_digits(std::string_view s, std::size_t &pos, std::size_t max_width, unsigned &out) {
   std::size_t start = pos;
   unsigned v = 0;
   while (pos < s.size() && pos - start < max_width && is_digit(s[pos])) {
@@ -35,7 +35,7 @@ bool some_digits(std::string_view s, std::size_t& pos, std::size_t max_width, un
   return pos > start;
 }
 
-bool expect(std::string_view s, std::size_t& pos, char c) {
+bool expect(std::string_view s, std::size_t &pos, char c) {
   if (pos >= s.size() || s[pos] != c) return false;
   ++pos;
   return true;
@@ -48,11 +48,12 @@ bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, u
 
 std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec,
                       std::int64_t offset_seconds) {
-  return days_from_civil(y, mo, d) * 86400 + static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) - offset_seconds;
+  return days_from_civil(y, mo, d) * 86400 + static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) -
+         offset_seconds;
 }
 
 // "+0700", "-07:00", "+07", "Z"; returns seconds east of UTC.
-bool parse_offset(std::string_view s, std::size_t& pos, std::int64_t& offset) {
+bool parse_offset(std::string_view s, std::size_t &pos, std::int64_t &offset) {
   if (pos < s.size() && s[pos] == 'Z') {
     ++pos;
     offset = 0;
@@ -72,9 +73,9 @@ bool parse_offset(std::string_view s, std::size_t& pos, std::int64_t& offset) {
 
 constexpr std::array<std::string_view, 12> k_months = {"jan", "feb", "mar", "apr", "may", "jun",
                                                        "jul", "aug", "sep", "oct", "nov", "dec"};
-constexpr std::array<std::string_view, 12> k_month_names = {
-    "january", "february", "march",     "april",   "may",      "june",
-    "july",    "august",   "september", "october", "november", "december"};
+constexpr std::array<std::string_view, 12> k_month_names = {"january",   "february", "march",    "april",
+                                                            "may",       "june",     "july",     "august",
+                                                            "september", "october",  "november", "december"};
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -94,7 +95,7 @@ unsigned month_from_abbrev(std::string_view abbrev) {
   return 0;
 }
 
-bool parse_clf_time(std::string_view s, std::int64_t& utc) {
+bool parse_clf_time(std::string_view s, std::int64_t &utc) {
   // dd/Mon/yyyy:HH:MM:SS +zzzz
   std::size_t pos = 0;
   unsigned d = 0, y = 0, h = 0, mi = 0, sec = 0;
@@ -115,7 +116,7 @@ bool parse_clf_time(std::string_view s, std::int64_t& utc) {
   return true;
 }
 
-bool parse_iso8601(std::string_view s, std::int64_t& utc) {
+bool parse_iso8601(std::string_view s, std::int64_t &utc) {
   std::size_t pos = 0;
   unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!digits(s, pos, 4, y) || !expect(s, pos, '-') || !digits(s, pos, 2, mo) || !expect(s, pos, '-') ||
@@ -129,7 +130,8 @@ bool parse_iso8601(std::string_view s, std::int64_t& utc) {
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     ++pos;
     std::size_t start = pos;
-    while (pos < s.size() && is_digit(s[pos])) ++pos;
+    while (pos < s.size() && is_digit(s[pos]))
+      ++pos;
     if (pos == start) return false;
   }
   std::int64_t offset = 0;
@@ -139,7 +141,7 @@ bool parse_iso8601(std::string_view s, std::int64_t& utc) {
   return true;
 }
 
-bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
+bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t &utc) {
   std::size_t pos = 0;
   std::int64_t v = 0;
   while (pos < s.size() && is_digit(s[pos])) {
@@ -151,7 +153,8 @@ bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     std::size_t start = pos;
-    while (pos < s.size() && is_digit(s[pos])) ++pos;
+    while (pos < s.size() && is_digit(s[pos]))
+      ++pos;
     if (pos == start) return false;
   }
   if (pos != s.size()) return false;
@@ -204,25 +207,40 @@ TimePattern TimePattern::compile(std::string_view pattern) {
       add_literal('/');
       tp.m_items.push_back({'y', {}});
       break;
-    case 'Y': case 'y': case 'm': case 'd': case 'e': case 'H': case 'M': case 'S':
-    case 'b': case 'h': case 'B': case 'a': case 'A': case 'z': case 'Z': case 's':
+    case 'Y':
+    case 'y':
+    case 'm':
+    case 'd':
+    case 'e':
+    case 'H':
+    case 'M':
+    case 'S':
+    case 'b':
+    case 'h':
+    case 'B':
+    case 'a':
+    case 'A':
+    case 'z':
+    case 'Z':
+    case 's':
       tp.m_items.push_back({conv == 'h' ? 'b' : conv, {}});
       if (conv == 'e') tp.m_contains_space = true; // day padded with a space
       break;
     default:
-      throw Error("time format '" + std::string(pattern) + "': conversion '%" + std::string(1, conv) +
-                  "' is not supported (supported: %Y %y %m %d %e %H %M %S %T %F %D %R %b %h %B %a %A %z %Z %s)");
+      throw Error(
+          "time format '" + std::string(pattern) + "': conversion '%" + std::string(1, conv) +
+          "' is not supported (supported: %Y %y %m %d %e %H %M %S %T %F %D %R %b %h %B %a %A %z %Z %s)");
     }
   }
   return tp;
 }
 
-bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
+bool TimePattern::parse(std::string_view s, std::int64_t &utc) const {
   std::size_t pos = 0;
   unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
   std::int64_t offset = 0;
   std::int64_t epoch = -1;
-  for (const Item& item : m_items) {
+  for (const Item &item : m_items) {
     if (item.conversion == 0) {
       if (s.substr(pos, item.literal.size()) != item.literal) return false;
       pos += item.literal.size();
@@ -273,7 +291,8 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
     case 'a':
     case 'A': {
       std::size_t start = pos;
-      while (pos < s.size() && lower(s[pos]) >= 'a' && lower(s[pos]) <= 'z') ++pos;
+      while (pos < s.size() && lower(s[pos]) >= 'a' && lower(s[pos]) <= 'z')
+        ++pos;
       if (pos == start) return false;
       break;
     }
@@ -281,12 +300,15 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
       if (!parse_offset(s, pos, offset)) return false;
       break;
     case 'Z':
-      if (iequals_prefix(s, pos, "utc") || iequals_prefix(s, pos, "gmt")) pos += 3;
-      else return false;
+      if (iequals_prefix(s, pos, "utc") || iequals_prefix(s, pos, "gmt"))
+        pos += 3;
+      else
+        return false;
       break;
     case 's': {
       std::size_t start = pos;
-      while (pos < s.size() && is_digit(s[pos])) ++pos;
+      while (pos < s.size() && is_digit(s[pos]))
+        ++pos;
       if (pos == start || !parse_epoch(s.substr(start, pos - start), 1, epoch)) return false;
       break;
     }

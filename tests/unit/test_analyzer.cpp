@@ -13,8 +13,8 @@ using namespace darkscan;
 namespace {
 
 constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
-constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
-constexpr const char* k_firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+constexpr const char *k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
+constexpr const char *k_firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
 
 struct HitSpec {
   std::int64_t time = T0;
@@ -37,9 +37,10 @@ struct Recorded {
 
 class Recorder final : public VerdictSink {
 public:
-  void add(const Hit&, const Verdict& v) override {
+  void add(const Hit &, const Verdict &v) override {
     Recorded r{v, {}, std::string(v.app)};
-    for (std::size_t i = 0; i < v.reason_count; ++i) r.reasons.emplace_back(v.reasons[i]);
+    for (std::size_t i = 0; i < v.reason_count; ++i)
+      r.reasons.emplace_back(v.reasons[i]);
     seen.push_back(std::move(r));
   }
   std::vector<Recorded> seen;
@@ -50,10 +51,11 @@ public:
   explicit Harness(std::vector<std::string> sites = {"www.example.com"}) {
     test::write_rules(m_dir);
     m_rules = Rules::load({m_dir.path("")});
-    m_analyzer = std::make_unique<Analyzer>(m_rules, sites, recorder, [this](const std::string& n) { notes.push_back(n); });
+    m_analyzer = std::make_unique<Analyzer>(m_rules, sites, recorder,
+                                            [this](const std::string &n) { notes.push_back(n); });
   }
 
-  const Recorded& feed(const HitSpec& s) {
+  const Recorded &feed(const HitSpec &s) {
     Hit h;
     h.time = s.time;
     h.client = s.client;
@@ -89,7 +91,7 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
   CHECK(h.feed({.ua = ""}).verdict.cls == HitClass::bot);
   CHECK(h.feed({.ua = ""}).reasons == std::vector<std::string>{"ua.empty"});
   CHECK(h.feed({.ua = "curl/8.0"}).verdict.cls == HitClass::bot);
-  const Recorded& preview = h.feed({.ua = "WhatsApp/2.23.20.0 A"});
+  const Recorded &preview = h.feed({.ua = "WhatsApp/2.23.20.0 A"});
   CHECK(preview.verdict.cls == HitClass::preview);
   CHECK(preview.app == "whatsapp");
   CHECK(h.feed({.path = "/static/app.JS"}).verdict.cls == HitClass::asset);
@@ -101,24 +103,25 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
 
 TEST_CASE("analyzer: visits and the 30-minute gap", "[analyzer][sessions]") {
   Harness h;
-  const Recorded& first = h.feed({.time = T0});
+  const Recorded &first = h.feed({.time = T0});
   CHECK(first.verdict.visit_start);
   CHECK_FALSE(first.verdict.returning);
   SECTION("a page view within 30 minutes with an internal referrer continues the visit") {
-    const Recorded& next = h.feed({.time = T0 + 29 * 60, .path = "/b", .referer = "https://www.example.com/a"});
+    const Recorded &next =
+        h.feed({.time = T0 + 29 * 60, .path = "/b", .referer = "https://www.example.com/a"});
     CHECK_FALSE(next.verdict.visit_start);
     CHECK_FALSE(next.verdict.channel);
     CHECK(next.reasons == std::vector<std::string>{"visit.continues"});
   }
   SECTION("after 30 minutes a new visit starts, from a returning visitor") {
-    const Recorded& next = h.feed({.time = T0 + 31 * 60, .path = "/c/deep"});
+    const Recorded &next = h.feed({.time = T0 + 31 * 60, .path = "/c/deep"});
     CHECK(next.verdict.visit_start);
     CHECK(next.verdict.returning);
     CHECK(next.reasons == std::vector<std::string>{"ref.none.deep", "visitor.returning"});
     CHECK(next.verdict.weight == Approx(0.4));
   }
   SECTION("an external referrer mid-visit starts a new visit") {
-    const Recorded& next = h.feed({.time = T0 + 60, .path = "/x", .referer = "https://www.google.com/"});
+    const Recorded &next = h.feed({.time = T0 + 60, .path = "/x", .referer = "https://www.google.com/"});
     CHECK(next.verdict.visit_start);
     CHECK(*next.verdict.channel == Channel::search);
   }
@@ -126,7 +129,7 @@ TEST_CASE("analyzer: visits and the 30-minute gap", "[analyzer][sessions]") {
     CHECK(h.feed({.time = T0 + 60, .query = "utm_source=newsletter"}).verdict.visit_start);
   }
   SECTION("another user agent on the same address is another visitor") {
-    const Recorded& other = h.feed({.time = T0 + 60, .ua = k_firefox});
+    const Recorded &other = h.feed({.time = T0 + 60, .ua = k_firefox});
     CHECK(other.verdict.visit_start);
     CHECK_FALSE(other.verdict.returning);
   }
@@ -150,7 +153,7 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*deep.verdict.evidence == Evidence::direct_deep_new);
     CHECK(deep.verdict.weight == Approx(0.8));
     CHECK(deep.reasons == std::vector<std::string>{"ref.none.deep", "visitor.new"});
-    for (const char* landing : {"/", "/index.html", "/fr/"}) {
+    for (const char *landing : {"/", "/index.html", "/fr/"}) {
       const Recorded home = arrive({.path = landing});
       CHECK(*home.verdict.channel == Channel::direct);
       CHECK(home.verdict.weight == 0.0);
@@ -167,7 +170,8 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*fb_noref.verdict.evidence == Evidence::inapp_social_noref);
     CHECK(fb_noref.reasons == std::vector<std::string>{"ua.inapp.facebook", "ref.none"});
     CHECK(fb_noref.verdict.weight == Approx(0.6));
-    const Recorded fb_ref = arrive({.ua = "Mozilla/5.0 [FBAN/FBIOS;FBAV/1]", .referer = "https://l.facebook.com/"});
+    const Recorded fb_ref =
+        arrive({.ua = "Mozilla/5.0 [FBAN/FBIOS;FBAV/1]", .referer = "https://l.facebook.com/"});
     CHECK(*fb_ref.verdict.channel == Channel::social);
     CHECK(fb_ref.app == "facebook"); // the user agent names the app, arrival or not
     const Recorded telegram = arrive({.xrw = "org.telegram.messenger"});
@@ -180,7 +184,8 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*gmail.verdict.channel == Channel::dark_social);
     CHECK(*gmail.verdict.evidence == Evidence::mail);
     CHECK(gmail.app == "gmail");
-    CHECK(*arrive({.referer = "android-app://com.google.android.gm/"}).verdict.channel == Channel::dark_social);
+    CHECK(*arrive({.referer = "android-app://com.google.android.gm/"}).verdict.channel ==
+          Channel::dark_social);
     CHECK(*arrive({.referer = "https://web.whatsapp.com/"}).verdict.channel == Channel::dark_social);
     CHECK(*arrive({.referer = "https://www.google.com.ng/"}).verdict.channel == Channel::search);
     CHECK(*arrive({.referer = "https://m.facebook.com/story"}).verdict.channel == Channel::social);
@@ -194,7 +199,8 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*wa.verdict.channel == Channel::dark_social);
     CHECK(wa.app == "whatsapp");
     CHECK(*arrive({.query = "utm_source=newsletter"}).verdict.channel == Channel::campaign);
-    CHECK(*arrive({.query = "fbclid=IwAR", .referer = "https://blog.other.org/"}).verdict.channel == Channel::social);
+    CHECK(*arrive({.query = "fbclid=IwAR", .referer = "https://blog.other.org/"}).verdict.channel ==
+          Channel::social);
     // fbclid without a referrer is judged on the rest: a deep page, no referrer.
     const Recorded fbclid = arrive({.query = "fbclid=IwAR"});
     CHECK(*fbclid.verdict.channel == Channel::dark_social);
@@ -228,14 +234,17 @@ TEST_CASE("analyzer: the site host", "[analyzer][site]") {
   SECTION("from the log's $host: each hit's own host is internal") {
     Harness h(std::vector<std::string>{});
     h.feed({.host = "shop.example.org"});
-    const Recorded r = h.feed({.time = T0 + 10, .path = "/b", .referer = "https://shop.example.org/a", .host = "shop.example.org"});
+    const Recorded r = h.feed(
+        {.time = T0 + 10, .path = "/b", .referer = "https://shop.example.org/a", .host = "shop.example.org"});
     CHECK_FALSE(r.verdict.visit_start);
     CHECK(h.notes.empty());
   }
   SECTION("guessed from referrers, with a note, and the held hits analysed in order") {
     Harness h(std::vector<std::string>{});
     for (int i = 0; i < 5; ++i) {
-      h.feed({.time = T0 + i, .client = "9.9.9." + std::to_string(i), .path = "/p" + std::to_string(i),
+      h.feed({.time = T0 + i,
+              .client = "9.9.9." + std::to_string(i),
+              .path = "/p" + std::to_string(i),
               .referer = "https://www.news.example/front"});
     }
     h.feed({.time = T0 + 9, .client = "8.8.8.8", .path = "/q", .referer = "https://elsewhere.example/"});
@@ -254,10 +263,13 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
   Aggregate agg;
   // Replay the recorded verdicts of a small scenario through the aggregate.
   h.feed({.time = T0, .client = "1.1.1.1", .ua = "WhatsApp/2", .path = "/a"});
-  h.feed({.time = T0 + 5, .client = "2.2.2.2", .path = "/a"});                                   // after preview
+  h.feed({.time = T0 + 5, .client = "2.2.2.2", .path = "/a"}); // after preview
   h.feed({.time = T0 + 6, .client = "3.3.3.3", .path = "/a", .referer = "https://www.google.com/"}); // search
-  h.feed({.time = T0 + 7, .client = "4.4.4.4", .path = "/"});                                     // direct
-  h.feed({.time = T0 + 8, .client = "4.4.4.4", .path = "/a", .referer = "https://www.example.com/"}); // internal nav
+  h.feed({.time = T0 + 7, .client = "4.4.4.4", .path = "/"});                                        // direct
+  h.feed({.time = T0 + 8,
+          .client = "4.4.4.4",
+          .path = "/a",
+          .referer = "https://www.example.com/"}); // internal nav
   const std::vector<std::string> paths = {"/a", "/a", "/a", "/", "/a"};
   for (std::size_t i = 0; i < h.recorder.seen.size(); ++i) {
     Hit hit;
@@ -265,13 +277,13 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
     hit.request_valid = true;
     agg.add(hit, h.recorder.seen[i].verdict);
   }
-  const TrafficTotals& t = agg.totals();
+  const TrafficTotals &t = agg.totals();
   CHECK(t.previews == 1);
   CHECK(t.page_views == 4);
   CHECK(t.visits == 3);
   CHECK(t.dark_social_visits == 1);
   CHECK(t.dark_social == Approx(1.0));
-  const PageStats& a = agg.pages().at("/a");
+  const PageStats &a = agg.pages().at("/a");
   CHECK(a.visits == 2);
   CHECK(a.page_views == 3);
   CHECK(a.dark_social == Approx(1.0));

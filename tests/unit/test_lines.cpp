@@ -16,7 +16,7 @@ struct Read {
   std::vector<bool> overlong;
 };
 
-Read read_all(const std::string& data, std::size_t chunk = 1 << 20, std::size_t max_line = 1024) {
+Read read_all(const std::string &data, std::size_t chunk = 1 << 20, std::size_t max_line = 1024) {
   test::MemorySource source(data, chunk);
   LineReader reader(source, max_line);
   Read r;
@@ -52,7 +52,8 @@ TEST_CASE("lines: line endings", "[lines]") {
 
 TEST_CASE("lines: reads of every size give the same lines", "[lines]") {
   std::string data;
-  for (int i = 0; i < 300; ++i) data += std::string(static_cast<std::size_t>(i % 37), 'x') + std::to_string(i) + "\n";
+  for (int i = 0; i < 300; ++i)
+    data += std::string(static_cast<std::size_t>(i % 37), 'x') + std::to_string(i) + "\n";
   const Read whole = read_all(data);
   REQUIRE(whole.lines.size() == 300);
   for (std::size_t chunk : {1, 2, 3, 7, 64, 1000}) {

@@ -10,13 +10,13 @@ using namespace darkscan;
 
 namespace {
 
-LogFormat preset(const char* name) {
+LogFormat preset(const char *name) {
   LogFormat f;
   REQUIRE(find_preset(name, f));
   return f;
 }
 
-Hit parse_ok(const LogFormat& format, std::string_view line) {
+Hit parse_ok(const LogFormat &format, std::string_view line) {
   Hit hit;
   ParseError error;
   INFO(line);
@@ -26,7 +26,7 @@ Hit parse_ok(const LogFormat& format, std::string_view line) {
   return hit;
 }
 
-ParseError parse_fail(const LogFormat& format, std::string_view line) {
+ParseError parse_fail(const LogFormat &format, std::string_view line) {
   Hit hit;
   ParseError error;
   INFO(line);
@@ -34,7 +34,7 @@ ParseError parse_fail(const LogFormat& format, std::string_view line) {
   return error;
 }
 
-constexpr const char* k_combined_line =
+constexpr const char *k_combined_line =
     R"(41.58.12.7 - - [20/Nov/2026:08:15:02 +0100] "GET /news/2026/11/lagos-floods-relief-4411?utm_source=whatsapp HTTP/1.1" 200 5123 "-" "Mozilla/5.0 (Linux; Android 13) WhatsApp")";
 
 } // namespace
@@ -82,7 +82,8 @@ TEST_CASE("log_format: common, vcombined and combined-xff presets", "[log_format
   SECTION("common") {
     const LogFormat f = preset("clf");
     CHECK(f.name() == "common");
-    const Hit h = parse_ok(f, R"(192.168.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326)");
+    const Hit h = parse_ok(
+        f, R"(192.168.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326)");
     CHECK(h.user == "frank");
     CHECK(h.time == 971211336);
     CHECK(h.path == "/apache_pb.gif");
@@ -91,11 +92,14 @@ TEST_CASE("log_format: common, vcombined and combined-xff presets", "[log_format
   }
   SECTION("vcombined with and without a port") {
     const LogFormat f = preset("vhost_combined");
-    Hit h = parse_ok(f, R"(www.example.com:443 41.58.1.2 - - [20/Nov/2026:06:00:04 +0000] "GET /fr/ HTTP/2.0" 200 1022 "https://www.google.com/" "Mozilla/5.0")");
+    Hit h = parse_ok(
+        f,
+        R"(www.example.com:443 41.58.1.2 - - [20/Nov/2026:06:00:04 +0000] "GET /fr/ HTTP/2.0" 200 1022 "https://www.google.com/" "Mozilla/5.0")");
     CHECK(h.host == "www.example.com");
     CHECK(h.client == "41.58.1.2");
     CHECK(h.referer == "https://www.google.com/");
-    h = parse_ok(f, R"(www.crowdsec.net 1.2.3.4 - - [08/Jun/2020:08:04:43 +0000] "GET / HTTP/1.1" 500 803 "-" "-")");
+    h = parse_ok(
+        f, R"(www.crowdsec.net 1.2.3.4 - - [08/Jun/2020:08:04:43 +0000] "GET / HTTP/1.1" 500 803 "-" "-")");
     CHECK(h.host == "www.crowdsec.net");
     CHECK(h.user_agent.empty());
     // A plain combined line is not a vcombined line.
@@ -112,7 +116,8 @@ TEST_CASE("log_format: common, vcombined and combined-xff presets", "[log_format
 
 TEST_CASE("log_format: clients", "[log_format]") {
   const LogFormat f = preset("combined");
-  const std::string rest = R"( - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "Mozilla/5.0")";
+  const std::string rest =
+      R"( - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "Mozilla/5.0")";
   CHECK(parse_ok(f, "2a02:cf40:10ff:f00f::8000" + rest).client == "2a02:cf40:10ff:f00f::8000");
   CHECK(parse_ok(f, "monitoring-server" + rest).client == "monitoring-server");
   CHECK(parse_ok(f, "10.0.0.2, 10.0.0.1, 127.0.0.1" + rest).client == "10.0.0.2, 10.0.0.1, 127.0.0.1");
@@ -124,22 +129,29 @@ TEST_CASE("log_format: clients", "[log_format]") {
 TEST_CASE("log_format: escapes inside quoted fields", "[log_format]") {
   const LogFormat f = preset("combined");
   SECTION("nginx writes a quote as \\x22") {
-    const Hit h = parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "Mozilla \x22quoted\x22 UA")");
+    const Hit h = parse_ok(
+        f,
+        R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "Mozilla \x22quoted\x22 UA")");
     CHECK(h.user_agent == R"(Mozilla \x22quoted\x22 UA)");
   }
   SECTION("Apache writes \\\" and \\\\") {
-    Hit h = parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "\"Mozilla/5.0\" x")");
+    Hit h = parse_ok(
+        f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "\"Mozilla/5.0\" x")");
     CHECK(h.user_agent == R"(\"Mozilla/5.0\" x)");
-    h = parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET /..\\..\\win.ini HTTP/1.1" 404 1 "-" "ends with backslash\\")");
+    h = parse_ok(
+        f,
+        R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET /..\\..\\win.ini HTTP/1.1" 404 1 "-" "ends with backslash\\")");
     CHECK(h.path == R"(/..\\..\\win.ini)");
     CHECK(h.user_agent == R"(ends with backslash\\)");
   }
   SECTION("nginx escape=json writes \\\" too") {
-    const Hit h = parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "a \"b\" c")");
+    const Hit h =
+        parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "a \"b\" c")");
     CHECK(h.user_agent == R"(a \"b\" c)");
   }
   SECTION("a raw quote (escape=none) that is not followed by the next field stays inside") {
-    const Hit h = parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "http://x/"a" "UA")");
+    const Hit h =
+        parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "http://x/"a" "UA")");
     CHECK(h.referer == R"(http://x/"a)");
     CHECK(h.user_agent == "UA");
   }
@@ -148,10 +160,11 @@ TEST_CASE("log_format: escapes inside quoted fields", "[log_format]") {
 TEST_CASE("log_format: requests that are not METHOD TARGET PROTOCOL", "[log_format]") {
   const LogFormat f = preset("combined");
   auto with_request = [](std::string_view request) {
-    return "172.68.244.173 - - [24/Aug/2018:12:14:04 +0000] \"" + std::string(request) + "\" 400 173 \"-\" \"-\"";
+    return "172.68.244.173 - - [24/Aug/2018:12:14:04 +0000] \"" + std::string(request) +
+           "\" 400 173 \"-\" \"-\"";
   };
   SECTION("invalid requests are valid lines") {
-    for (const char* request : {R"(\x16\x03\x01\x00\xEC\x01)", "-", "", "hello", "GET", "get / HTTP/1.1",
+    for (const char *request : {R"(\x16\x03\x01\x00\xEC\x01)", "-", "", "hello", "GET", "get / HTTP/1.1",
                                 R"(\x16\x03\x01\x01 \x02)", "GET nopath HTTP/1.1"}) {
       const Hit h = parse_ok(f, with_request(request));
       CHECK_FALSE(h.request_valid);
@@ -192,20 +205,26 @@ TEST_CASE("log_format: numbers", "[log_format]") {
 TEST_CASE("log_format: malformed lines", "[log_format]") {
   const LogFormat f = preset("combined");
   SECTION("cut in the middle") {
-    const ParseError e = parse_fail(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (Linux; Andr)");
+    const ParseError e = parse_fail(
+        f,
+        R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (Linux; Andr)");
     CHECK(std::string(e.reason).find("not closed") != std::string::npos);
   }
   SECTION("missing ident and user") {
-    const ParseError e = parse_fail(f, R"(192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET /vmw HTTP/1.0" 404 46210 "-" "gPXE/0.9.7")");
+    const ParseError e = parse_fail(
+        f, R"(192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET /vmw HTTP/1.0" 404 46210 "-" "gPXE/0.9.7")");
     CHECK(e.column == 44); // where " [" was expected after the shifted fields
   }
   SECTION("bad timestamp") {
-    const ParseError e = parse_fail(f, R"(1.2.3.4 - - [20/Nov/2026:24:61:99 +0100] "GET / HTTP/1.1" 200 1 "-" "-")");
+    const ParseError e =
+        parse_fail(f, R"(1.2.3.4 - - [20/Nov/2026:24:61:99 +0100] "GET / HTTP/1.1" 200 1 "-" "-")");
     CHECK(std::string(e.reason).find("timestamp") != std::string::npos);
     CHECK(e.column == 13);
   }
   SECTION("error-log lines and noise") {
-    parse_fail(f, R"(2021/12/01 13:53:33 [error] 31#31: *46 open() failed, client: 172.17.0.1, request: "GET /market/ HTTP/1.1")");
+    parse_fail(
+        f,
+        R"(2021/12/01 13:53:33 [error] 31#31: *46 open() failed, client: 172.17.0.1, request: "GET /market/ HTTP/1.1")");
     parse_fail(f, std::string("\xff\xfe\0\0garbage\x01", 13));
     parse_fail(f, "");
   }
@@ -217,7 +236,8 @@ TEST_CASE("log_format: custom nginx log_format", "[log_format][nginx]") {
   CHECK(f.name() == "custom");
   CHECK(f.field_count() == 10);
   const Hit h = parse_ok(
-      f, R"~(www.example.com 10.0.0.4 [2026-11-20T08:15:02+01:00] "GET /sport/afcon HTTP/2.0" 200 812 0.012 "https://t.co/x" "TelegramBot (like TwitterBot)" "41.58.1.2, 10.0.0.3")~");
+      f,
+      R"~(www.example.com 10.0.0.4 [2026-11-20T08:15:02+01:00] "GET /sport/afcon HTTP/2.0" 200 812 0.012 "https://t.co/x" "TelegramBot (like TwitterBot)" "41.58.1.2, 10.0.0.3")~");
   CHECK(h.host == "www.example.com");
   CHECK(h.client == "10.0.0.4");
   CHECK(h.time == 1795158902);
@@ -226,7 +246,8 @@ TEST_CASE("log_format: custom nginx log_format", "[log_format][nginx]") {
   CHECK(h.forwarded_for == "41.58.1.2, 10.0.0.3");
 
   SECTION("${var} braces, $msec and separate request parts") {
-    const LogFormat g = LogFormat::compile(R"(${remote_addr}|$msec|$request_method|$request_uri|$status|$unknown_var)");
+    const LogFormat g =
+        LogFormat::compile(R"(${remote_addr}|$msec|$request_method|$request_uri|$status|$unknown_var)");
     const Hit k = parse_ok(g, "1.2.3.4|1795158902.123|POST|/api/x?y=1|201|whatever");
     CHECK(k.time == 1795158902);
     CHECK(k.method == "POST");
@@ -256,14 +277,17 @@ TEST_CASE("log_format: custom Apache LogFormat", "[log_format][apache]") {
   SECTION("backslash-escaped quotes as written in apache2.conf") {
     const LogFormat f =
         LogFormat::compile(R"(%h %l %u %{sec}t \"%r\" %>s %B %D \"%{Referer}i\" \"%{User-Agent}i\")");
-    const Hit h = parse_ok(f, R"(69.162.124.190 - - 1795154404 "HEAD / HTTP/1.1" 200 0 3605 "-" "UptimeRobot/2.0")");
+    const Hit h =
+        parse_ok(f, R"(69.162.124.190 - - 1795154404 "HEAD / HTTP/1.1" 200 0 3605 "-" "UptimeRobot/2.0")");
     CHECK(h.time == 1795154404);
     CHECK(h.duration_us == 3605);
     CHECK(h.method == "HEAD");
   }
   SECTION("%v:%p, %{msec}t, %U%q, header names in any case") {
-    const LogFormat f = LogFormat::compile(R"(%v:%p %a %{msec}t "%m %U%q %H" %s %b "%{referer}i" "%{USER-AGENT}i")");
-    const Hit h = parse_ok(f, R"(example.com:80 1.2.3.4 1795154404123 "GET /a/b?c=d HTTP/1.1" 200 12 "-" "curl/8")");
+    const LogFormat f =
+        LogFormat::compile(R"(%v:%p %a %{msec}t "%m %U%q %H" %s %b "%{referer}i" "%{USER-AGENT}i")");
+    const Hit h =
+        parse_ok(f, R"(example.com:80 1.2.3.4 1795154404123 "GET /a/b?c=d HTTP/1.1" 200 12 "-" "curl/8")");
     CHECK(h.host == "example.com");
     CHECK(h.time == 1795154404);
     CHECK(h.user_agent == "curl/8");
@@ -286,7 +310,7 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   auto message = [](std::string_view spec) {
     try {
       LogFormat::compile(spec);
-    } catch (const Error& e) {
+    } catch (const Error &e) {
       CHECK(e.code() == ExitCode::usage);
       return std::string(e.what());
     }
@@ -306,7 +330,7 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   try {
     resolve_format("combinedd");
     FAIL("an unknown preset name was accepted");
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("unknown preset 'combinedd'"));
   }
 }

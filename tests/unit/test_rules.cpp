@@ -13,10 +13,10 @@ using namespace darkscan;
 
 namespace {
 
-std::string error_of(const std::vector<std::string>& dirs) {
+std::string error_of(const std::vector<std::string> &dirs) {
   try {
     Rules::load(dirs);
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     return e.what();
   }
   return "";
@@ -30,7 +30,7 @@ TEST_CASE("rules: matching by family", "[rules]") {
   const Rules rules = Rules::load({dir.path("")});
 
   SECTION("agents: previews first, then in-app, then bots; file order inside") {
-    const Rule* r = rules.match_agent("Mozilla/5.0 facebookexternalhit/1.1 Facebot Twitterbot/1.0");
+    const Rule *r = rules.match_agent("Mozilla/5.0 facebookexternalhit/1.1 Facebot Twitterbot/1.0");
     REQUIRE(r);
     CHECK(r->id == "ua.preview.imessage"); // also matches the bot and facebook rules
     r = rules.match_agent("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)");
@@ -86,12 +86,11 @@ TEST_CASE("rules: matching by family", "[rules]") {
 TEST_CASE("rules: a later directory overrides by id and adds new rules first", "[rules]") {
   test::TempDir dir;
   test::write_rules(dir, "base");
-  dir.write("mine/agents.rules",
-            "ua.inapp.newapp   messaging  newapp   NewChatApp/\n"
-            "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
+  dir.write("mine/agents.rules", "ua.inapp.newapp   messaging  newapp   NewChatApp/\n"
+                                 "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
   dir.write("mine/weights.rules", "mail 0.5\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
-  const Rule* r = rules.match_agent("Mozilla/5.0 NewChatApp/3.1 crawler");
+  const Rule *r = rules.match_agent("Mozilla/5.0 NewChatApp/3.1 crawler");
   REQUIRE(r);
   CHECK(r->id == "ua.inapp.newapp");
   CHECK(r->app == "newapp");
@@ -99,14 +98,14 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
   CHECK(rules.match_agent("curl/7.68.0")->id == "ua.bot.curl");
   CHECK(rules.weight(Evidence::mail) == Approx(0.5));
   CHECK(rules.weight(Evidence::inapp_messaging) == Approx(1.0)); // kept from the base
-  CHECK(rules.match_referrer("mail.google.com")); // a file missing from mine/ stays
+  CHECK(rules.match_referrer("mail.google.com"));                // a file missing from mine/ stays
 }
 
 TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]") {
   test::TempDir dir;
   test::write_rules(dir, "base");
   const std::string base = dir.path("base");
-  auto with = [&](const std::string& file, const std::string& content) {
+  auto with = [&](const std::string &file, const std::string &content) {
     std::filesystem::remove_all(dir.path("bad"));
     dir.write("bad/" + file, content);
     return error_of({base, dir.path("bad")});
@@ -116,20 +115,26 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
   CHECK_THAT(with("agents.rules", "ua.bot.x bot - (?<=a)b\n"),
              Catch::Contains("agents.rules:1: invalid regex") && Catch::Contains("never backtracks"));
   CHECK_THAT(with("agents.rules", "ua.bot.x bot - (a)\\1\n"), Catch::Contains("never backtracks"));
-  CHECK_THAT(with("agents.rules", "ua.bot.x robot - x\n"), Catch::Contains("agents.rules:1: unknown kind 'robot'"));
-  CHECK_THAT(with("agents.rules", "ua.bot.x bot\n"), Catch::Contains("agents.rules:1: expected 4 columns, found 2"));
+  CHECK_THAT(with("agents.rules", "ua.bot.x robot - x\n"),
+             Catch::Contains("agents.rules:1: unknown kind 'robot'"));
+  CHECK_THAT(with("agents.rules", "ua.bot.x bot\n"),
+             Catch::Contains("agents.rules:1: expected 4 columns, found 2"));
   CHECK_THAT(with("agents.rules", "Bad Id bot - x\n"), Catch::Contains("bad id 'Bad'"));
   CHECK_THAT(with("agents.rules", "ua.BAD bot - x\n"), Catch::Contains("bad id 'ua.BAD'"));
-  CHECK_THAT(with("agents.rules", "ua.a bot - x\nua.a bot - y\n"), Catch::Contains("agents.rules:2: duplicate id 'ua.a'"));
-  CHECK_THAT(with("weights.rules", "mail 1.5\n"), Catch::Contains("weights.rules:1: weight '1.5' is not a number from 0 to 1"));
+  CHECK_THAT(with("agents.rules", "ua.a bot - x\nua.a bot - y\n"),
+             Catch::Contains("agents.rules:2: duplicate id 'ua.a'"));
+  CHECK_THAT(with("weights.rules", "mail 1.5\n"),
+             Catch::Contains("weights.rules:1: weight '1.5' is not a number from 0 to 1"));
   CHECK_THAT(with("weights.rules", "typo 0.5\n"), Catch::Contains("unknown evidence 'typo'"));
   CHECK_THAT(with("assets.rules", "extension css\n"), Catch::Contains("expected 'ext' or 'path'"));
   CHECK_THAT(with("params.rules", "tag.x none - utm_source *\n"), Catch::Contains("'none' is not a channel"));
   CHECK_THAT(error_of({dir.path("nowhere")}), Catch::Contains("not a directory"));
   dir.write("partial/agents.rules", "ua.bot.x bot - x\n");
-  CHECK_THAT(error_of({dir.path("partial")}), Catch::Contains("cannot read rules") && Catch::Contains("referrers.rules"));
+  CHECK_THAT(error_of({dir.path("partial")}),
+             Catch::Contains("cannot read rules") && Catch::Contains("referrers.rules"));
   dir.write("noweights/x", "");
-  for (const char* f : {"agents.rules", "referrers.rules", "params.rules", "xrw.rules", "landing.rules", "assets.rules"}) {
+  for (const char *f :
+       {"agents.rules", "referrers.rules", "params.rules", "xrw.rules", "landing.rules", "assets.rules"}) {
     std::ifstream in(dir.path(std::string("base/") + f));
     std::stringstream ss;
     ss << in.rdbuf();
@@ -141,7 +146,7 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
 
 TEST_CASE("rules: the shipped rules load", "[rules]") {
   const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
-  for (const auto& [file, count] : rules.counts()) {
+  for (const auto &[file, count] : rules.counts()) {
     INFO(file);
     CHECK(count > 0);
   }

@@ -12,7 +12,7 @@ using namespace darkscan;
 
 namespace {
 
-std::string line(const std::string& path, int second = 2) {
+std::string line(const std::string &path, int second = 2) {
   return "41.58.12.7 - - [20/Nov/2026:08:15:0" + std::to_string(second) + " +0100] \"GET " + path +
          " HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0\"\n";
 }
@@ -25,20 +25,21 @@ struct Run {
 
 class Sink final : public HitSink {
 public:
-  explicit Sink(std::map<std::string, int>& pages) : m_pages(pages) {}
-  void add(const Hit& hit) override {
+  explicit Sink(std::map<std::string, int> &pages) : m_pages(pages) {}
+  void add(const Hit &hit) override {
     if (hit.request_valid) ++m_pages[std::string(hit.path)];
   }
 
 private:
-  std::map<std::string, int>& m_pages;
+  std::map<std::string, int> &m_pages;
 };
 
-Run scan(const std::vector<std::string>& paths, ScanOptions options = {}) {
+Run scan(const std::vector<std::string> &paths, ScanOptions options = {}) {
   Run run;
   Sink sink(run.pages);
-  Scanner scanner(std::move(options), sink, [&](const std::string& m) { run.errors.push_back(m); });
-  for (const auto& p : paths) scanner.scan(p);
+  Scanner scanner(std::move(options), sink, [&](const std::string &m) { run.errors.push_back(m); });
+  for (const auto &p : paths)
+    scanner.scan(p);
   run.totals = scanner.totals();
   return run;
 }
@@ -70,8 +71,10 @@ TEST_CASE("scan: counts, time span and pages over several files", "[scan]") {
 TEST_CASE("scan: only the first malformed lines are kept, all are counted", "[scan]") {
   test::TempDir dir;
   std::string content = line("/ok");
-  for (int i = 0; i < 25; ++i) content += "bad line " + std::to_string(i) + "\n";
-  const Run run = scan({dir.write("bad.log", content + line("/ok"))}, ScanOptions{resolve_format("combined")});
+  for (int i = 0; i < 25; ++i)
+    content += "bad line " + std::to_string(i) + "\n";
+  const Run run =
+      scan({dir.write("bad.log", content + line("/ok"))}, ScanOptions{resolve_format("combined")});
   CHECK(run.totals.malformed == 25);
   CHECK(run.totals.parsed == 2);
   REQUIRE(run.totals.examples.size() == 10);
@@ -106,7 +109,7 @@ TEST_CASE("scan: --strict stops at the first malformed line", "[scan]") {
   try {
     scan({path}, options);
     FAIL("no error under --strict");
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     CHECK(e.code() == ExitCode::data);
     CHECK_THAT(std::string(e.what()), Catch::StartsWith(path + ":2: "));
   }
@@ -116,7 +119,8 @@ TEST_CASE("scan: overlong lines are counted as malformed and the next line is re
   test::TempDir dir;
   ScanOptions options;
   options.max_line = 1000;
-  const Run run = scan({dir.write("long.log", line("/a") + line("/" + std::string(5000, 'z')) + line("/b"))}, options);
+  const Run run =
+      scan({dir.write("long.log", line("/a") + line("/" + std::string(5000, 'z')) + line("/b"))}, options);
   CHECK(run.totals.overlong == 1);
   CHECK(run.totals.malformed == 1);
   CHECK(run.totals.parsed == 2);

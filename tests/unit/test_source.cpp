@@ -19,7 +19,7 @@ namespace io = boost::iostreams;
 
 namespace {
 
-template <typename Compressor> std::string compress(const std::string& data, Compressor compressor) {
+template <typename Compressor> std::string compress(const std::string &data, Compressor compressor) {
   std::string out;
   io::filtering_ostream os;
   os.push(compressor);
@@ -29,16 +29,18 @@ template <typename Compressor> std::string compress(const std::string& data, Com
   return out;
 }
 
-std::string read_all(Source& source) {
+std::string read_all(Source &source) {
   std::string out;
   char buf[777]; // an odd size, to cross member and buffer boundaries
-  while (std::size_t n = source.read(buf, sizeof buf)) out.append(buf, n);
+  while (std::size_t n = source.read(buf, sizeof buf))
+    out.append(buf, n);
   return out;
 }
 
 std::string sample_text(int lines) {
   std::string s;
-  for (int i = 0; i < lines; ++i) s += "1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] \"GET /p/" + std::to_string(i) + " HTTP/1.1\" 200 1\n";
+  for (int i = 0; i < lines; ++i)
+    s += "1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] \"GET /p/" + std::to_string(i) + " HTTP/1.1\" 200 1\n";
   return s;
 }
 
@@ -48,7 +50,9 @@ TEST_CASE("source: codec from magic bytes", "[source]") {
   CHECK(detect_codec("\x1f\x8b\x08\x00") == Codec::gzip);
   CHECK(detect_codec("BZh91AY") == Codec::bzip2);
   CHECK(detect_codec("BZh") == Codec::plain);
-  CHECK(detect_codec(std::string_view("\xfd" "7zXZ\0", 6)) == Codec::xz);
+  CHECK(detect_codec(std::string_view("\xfd"
+                                      "7zXZ\0",
+                                      6)) == Codec::xz);
   CHECK(detect_codec("\x28\xb5\x2f\xfd") == Codec::zstd);
   CHECK(detect_codec("1.2.3.4 - -") == Codec::plain);
   CHECK(detect_codec("") == Codec::plain);
@@ -59,7 +63,7 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
   test::TempDir dir;
   const std::string text = sample_text(5000);
   struct Case {
-    const char* name;
+    const char *name;
     std::string bytes;
     Codec codec;
   };
@@ -70,7 +74,7 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
       {"c.log", compress(text, io::lzma_compressor()), Codec::xz},
       {"d.log", compress(text, io::zstd_compressor()), Codec::zstd},
   };
-  for (const Case& c : cases) {
+  for (const Case &c : cases) {
     INFO(c.name);
     auto source = Source::open(dir.write(c.name, c.bytes));
     CHECK(source->codec() == c.codec);
@@ -82,8 +86,8 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
 TEST_CASE("source: gzip with several members (appended rotations)", "[source]") {
   test::TempDir dir;
   const std::string a = sample_text(1000), b = sample_text(7), c = sample_text(300);
-  const std::string joined =
-      compress(a, io::gzip_compressor()) + compress(b, io::gzip_compressor()) + compress(c, io::gzip_compressor());
+  const std::string joined = compress(a, io::gzip_compressor()) + compress(b, io::gzip_compressor()) +
+                             compress(c, io::gzip_compressor());
   auto source = Source::open(dir.write("multi.gz", joined));
   CHECK(read_all(*source) == a + b + c);
   CHECK(source->error().empty());
@@ -112,8 +116,9 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
     CHECK(source->error() == "unexpected data after the end of a gzip member");
   }
   SECTION("truncated bzip2, zstd and xz") {
-    for (const std::string& packed : {compress(text, io::bzip2_compressor()), compress(text, io::zstd_compressor()),
-                                      compress(text, io::lzma_compressor())}) {
+    for (const std::string &packed :
+         {compress(text, io::bzip2_compressor()), compress(text, io::zstd_compressor()),
+          compress(text, io::lzma_compressor())}) {
       auto source = Source::open(dir.write("cut", packed.substr(0, packed.size() / 2)));
       const std::string got = read_all(*source);
       CHECK(got.size() < text.size());
@@ -127,14 +132,15 @@ TEST_CASE("source: files that cannot be opened", "[source]") {
   try {
     Source::open(dir.path("missing.log"));
     FAIL("opened a missing file");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()) == "cannot open '" + dir.path("missing.log") + "': No such file or directory");
+  } catch (const Error &e) {
+    CHECK(std::string(e.what()) ==
+          "cannot open '" + dir.path("missing.log") + "': No such file or directory");
     CHECK(e.code() == ExitCode::input_failed);
   }
   try {
     Source::open(dir.path(""));
     FAIL("opened a directory");
-  } catch (const Error& e) {
+  } catch (const Error &e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("Is a directory"));
   }
 }

@@ -21,8 +21,9 @@ TEST_CASE("text: terminal output never carries control sequences", "[text]") {
   CHECK(escape_for_terminal("plain /path") == "plain /path");
   CHECK(escape_for_terminal("\x1b[31mred\x1b[0m") == "\\x1B[31mred\\x1B[0m");
   CHECK(escape_for_terminal("a\rb\bc\x7f") == "a\\x0Db\\x08c\\x7F");
-  CHECK(escape_for_terminal("\xc2\x9b" "2J") == "\\xC2\\x9B2J"); // C1 CSI
-  CHECK(escape_for_terminal("caf\xc3\xa9") == "caf\xc3\xa9");     // UTF-8 stays
+  CHECK(escape_for_terminal("\xc2\x9b"
+                            "2J") == "\\xC2\\x9B2J");         // C1 CSI
+  CHECK(escape_for_terminal("caf\xc3\xa9") == "caf\xc3\xa9"); // UTF-8 stays
 }
 
 TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
@@ -31,8 +32,8 @@ TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
   CHECK(json(std::string("\0\x1f", 2)) == R"(\u0000\u001f)");
   CHECK(json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   CHECK(json("\xff\xfe") == "\xEF\xBF\xBD\xEF\xBF\xBD");
-  CHECK(json("\xc3(") == "\xEF\xBF\xBD(");           // truncated sequence
-  CHECK(json("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD"); // overlong encoding of '/'
+  CHECK(json("\xc3(") == "\xEF\xBF\xBD(");                               // truncated sequence
+  CHECK(json("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong encoding of '/'
   CHECK(json("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
   CHECK(json("\xe2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut at the end
 }
