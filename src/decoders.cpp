@@ -25,8 +25,15 @@ public:
     while (produced < size && (!in.empty() || m_pending)) {
       if (m_between_members) {
         if (in.empty()) break;
+        // Zero bytes after a member are padding (tape and block devices add
+        // them; gzip ignores them); anything after the padding is an error.
+        while (!in.empty() && in[0] == '\0') {
+          in.remove_prefix(1);
+          m_padding = true;
+        }
+        if (in.empty()) break;
         // After a member: another one must follow ("cat a.gz b.gz").
-        if (static_cast<unsigned char>(in[0]) != 0x1f) {
+        if (m_padding || static_cast<unsigned char>(in[0]) != 0x1f) {
           m_error = "unexpected data after the end of a gzip member";
           break;
         }
@@ -60,6 +67,7 @@ private:
   z_stream m_z{};
   bool m_between_members = false;
   bool m_pending = false;
+  bool m_padding = false;
 };
 
 class XzDecoder final : public Decoder {

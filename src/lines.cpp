@@ -60,15 +60,16 @@ bool LineReader::next(Line &line) {
       const auto size = static_cast<std::size_t>(nl - start);
       m_begin += size + 1;
       ++m_number;
-      if (size > m_max_line) {
+      const std::string_view text = without_cr(start, size); // the cap is on the text, not its CR
+      if (text.size() > m_max_line) {
         line = {std::string_view(start, m_max_line), m_number, true};
       } else {
-        line = {without_cr(start, size), m_number, false};
+        line = {text, m_number, false};
       }
       return true;
     }
 
-    if (avail > m_max_line) {
+    if (avail > m_max_line + 1) { // + 1: room for the CR of a CRLF line of exactly the cap
       // No newline within the cap: return the capped start, skip the rest.
       ++m_number;
       line = {std::string_view(start, m_max_line), m_number, true};

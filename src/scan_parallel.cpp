@@ -58,11 +58,9 @@ struct Block {
       const auto *nl = static_cast<const char *>(std::memchr(data + pos, '\n', text.size() - pos));
       const std::size_t end = nl ? static_cast<std::size_t>(nl - data) : text.size();
       std::size_t size = end - pos;
+      if (size > 0 && data[pos + size - 1] == '\r') --size; // the cap is on the text, not its CR
       const bool overlong = size > max_line;
-      if (overlong)
-        size = max_line;
-      else if (size > 0 && data[pos + size - 1] == '\r')
-        --size;
+      if (overlong) size = max_line;
       entries.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(size), overlong});
       pos = end + 1;
     }
@@ -204,7 +202,7 @@ void Scanner::scan_parallel(LineReader &reader, const Source &source, const std:
       }
       if (eof) return !block.text.empty(); // a last line without newline
       // No newline in a whole block: a line longer than the block.
-      if (block.text.size() > max_line) {
+      if (block.text.size() > max_line + 1) { // + 1: the CR of a CRLF line of exactly the cap
         block.text.resize(max_line);
         block.one_overlong = true;
         skipping = true;

@@ -49,18 +49,26 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 std::string escape_for_terminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (is_control(c)) {
-      append_hex_escape(out, c);
-    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
-      // C1 controls (U+0080..U+009F, e.g. CSI) act as escapes on some terminals.
-      append_hex_escape(out, c);
-      append_hex_escape(out, static_cast<unsigned char>(text[++i]));
-    } else {
-      out += text[i];
+    if (c < 0x80) {
+      if (is_control(c)) append_hex_escape(out, c);
+      else out += static_cast<char>(c);
+      ++i;
+      continue;
     }
+    // Only well-formed UTF-8 outside the C1 controls (U+0080..U+009F, e.g. CSI)
+    // goes through: a lone 0x9B is CSI to a terminal that is not in UTF-8 mode.
+    const std::size_t len = utf8_length(text, i);
+    const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (len == 0 || c1) {
+      const std::size_t n = len == 0 ? 1 : len;
+      for (std::size_t k = 0; k < n; ++k) append_hex_escape(out, static_cast<unsigned char>(text[i + k]));
+      i += n;
+      continue;
+    }
+    out.append(text.substr(i, len));
+    i += len;
   }
   return out;
 }

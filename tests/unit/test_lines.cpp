@@ -81,6 +81,14 @@ TEST_CASE("lines: overlong lines are capped, flagged and skipped", "[lines]") {
     REQUIRE(r.lines.size() == 2);
     CHECK(r.overlong[1]);
   }
+  SECTION("the CR of a CRLF line does not count towards the cap") {
+    const Read r = read_all(std::string(1024, 'z') + "\r\n" + std::string(1025, 'z') + "\r\nend\r\n", 100);
+    REQUIRE(r.lines.size() == 3);
+    CHECK_FALSE(r.overlong[0]);
+    CHECK(r.lines[0].size() == 1024);
+    CHECK(r.overlong[1]);
+    CHECK(r.lines[2] == "end");
+  }
   SECTION("exactly at the cap is not overlong") {
     const Read r = read_all(std::string(1024, 'z') + "\n" + std::string(1025, 'z') + "\n");
     REQUIRE(r.lines.size() == 2);

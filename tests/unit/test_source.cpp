@@ -110,6 +110,15 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
     read_all(*source);
     CHECK_THAT(source->error(), Catch::StartsWith("corrupt gzip data"));
   }
+  SECTION("zero padding after the last gzip member is ignored, data after the padding is not") {
+    const std::string gz = compress(text, io::gzip_compressor());
+    auto padded = Source::open(dir.write("padded.gz", gz + std::string(512, '\0')));
+    CHECK(read_all(*padded) == text);
+    CHECK(padded->error().empty());
+    auto junk = Source::open(dir.write("junk.gz", gz + std::string(8, '\0') + "junk"));
+    CHECK(read_all(*junk) == text);
+    CHECK_FALSE(junk->error().empty());
+  }
   SECTION("data after the last gzip member") {
     auto source = Source::open(dir.write("tail.gz", compress(text, io::gzip_compressor()) + "trailing junk"));
     CHECK(read_all(*source) == text);
