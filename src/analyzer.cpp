@@ -13,8 +13,8 @@ constexpr std::size_t k_guess_max_held = 20000;
 
 class ClassifierPreparer final : public HitPreparer {
 public:
-  explicit ClassifierPreparer(const Rules &rules) : m_classifier(rules) {}
-  void prepare(const Hit &hit, Prepared &out, std::string &arena) override {
+  explicit ClassifierPreparer(const Rules& rules) : m_classifier(rules) {}
+  void prepare(const Hit& hit, Prepared& out, std::string& arena) override {
     m_classifier.prepare(hit, out, arena);
   }
 
@@ -31,17 +31,17 @@ struct Analyzer::HeldHit {
   Prepared prepared;
   std::string ref_host;
 
-  HeldHit(const Hit &h, const Prepared &p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
-    std::string_view *fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
+  HeldHit(const Hit& h, const Prepared& p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
+    std::string_view* fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
                                   &hit.target,  &hit.path,       &hit.query,         &hit.protocol,
                                   &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
                                   &hit.file};
     std::size_t size = 0;
-    for (auto *f : fields)
+    for (auto* f : fields)
       size += f->size();
     text.reserve(size);
     std::vector<std::size_t> offsets;
-    for (auto *f : fields) {
+    for (auto* f : fields) {
       offsets.push_back(text.size());
       text.append(*f);
     }
@@ -51,10 +51,10 @@ struct Analyzer::HeldHit {
   }
 };
 
-Analyzer::Analyzer(const Rules &rules, const std::vector<std::string> &sites, VerdictSink &sink,
+Analyzer::Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink,
                    NoteHandler note)
     : m_rules(rules), m_classifier(rules), m_sink(sink), m_note(std::move(note)) {
-  for (const std::string &s : sites)
+  for (const std::string& s : sites)
     m_site.add(s);
   m_guessing = m_site.empty();
 }
@@ -63,13 +63,13 @@ Analyzer::~Analyzer() = default;
 
 std::unique_ptr<HitPreparer> Analyzer::preparer() { return std::make_unique<ClassifierPreparer>(m_rules); }
 
-void Analyzer::add(const Hit &hit) {
+void Analyzer::add(const Hit& hit) {
   m_arena.clear();
   m_classifier.prepare(hit, m_prepared, m_arena);
   decide(hit, m_prepared, m_arena);
 }
 
-void Analyzer::decide(const Hit &hit, const Prepared &prepared, std::string_view arena) {
+void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view arena) {
   const std::string_view ref_host = prepared.ref_host(arena);
   if (m_guessing && !hit.host.empty()) m_guessing = false; // the log names the site on every line
   if (!m_guessing) {
@@ -83,7 +83,7 @@ void Analyzer::decide(const Hit &hit, const Prepared &prepared, std::string_view
   if ((cls == HitClass::page_view || cls == HitClass::asset) && !hit.referer.empty()) {
     std::string host_text;
     referrer_host(hit.referer, host_text);
-    const Rule *rule = nullptr;
+    const Rule* rule = nullptr;
     if (!host_text.empty() && host_text.find(':') == std::string::npos)
       rule = m_rules.match_referrer(host_text);
     if (!host_text.empty() && host_text.find(':') == std::string::npos && !rule) m_guess.count(host_text);
@@ -108,11 +108,11 @@ void Analyzer::guess_site() {
            "use --site HOST to set it");
   }
   auto held = std::move(m_held);
-  for (const auto &h : held)
+  for (const auto& h : held)
     decide_now(h->hit, h->prepared, h->ref_host);
 }
 
-void Analyzer::decide_now(const Hit &hit, const Prepared &p, std::string_view ref_host) {
+void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view ref_host) {
   Verdict v = p.verdict;
   if (v.cls == HitClass::preview) {
     if (hit.request_valid && hit.time != Hit::k_no_time) m_previews.record(hit.path, hit.time, v.rules[0]);
@@ -123,7 +123,7 @@ void Analyzer::decide_now(const Hit &hit, const Prepared &p, std::string_view re
   }
 
   const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
-  Sessions::Visitor &visitor = m_sessions.visitor(p.visitor);
+  Sessions::Visitor& visitor = m_sessions.visitor(p.visitor);
   const bool external = !ref_host.empty() && !internal;
   // Without timestamps, a visit is everything a visitor does.
   const bool continues = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
@@ -143,15 +143,15 @@ void Analyzer::decide_now(const Hit &hit, const Prepared &p, std::string_view re
 }
 
 // The channel of an arrival, in the order of doc/CLASSIFIER.md.
-void Analyzer::arrival(const Hit &hit, const Prepared &p, std::string_view ref_host, bool internal,
-                       Verdict &v) {
-  const Rule *ua = p.ua;
+void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal,
+                       Verdict& v) {
+  const Rule* ua = p.ua;
   const auto ua_kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
-  const Rule *pkg = p.package;
+  const Rule* pkg = p.package;
   const auto pkg_kind = pkg ? static_cast<PackageKind>(pkg->kind) : PackageKind::browser;
-  const Rule *tag = p.tag;
+  const Rule* tag = p.tag;
   const auto tag_kind = tag ? static_cast<TagKind>(tag->kind) : TagKind::none;
-  auto decide = [&](Channel channel, std::optional<Evidence> evidence, const Rule *rule,
+  auto decide = [&](Channel channel, std::optional<Evidence> evidence, const Rule* rule,
                     std::string_view id) {
     v.channel = channel;
     v.evidence = evidence;
@@ -171,7 +171,7 @@ void Analyzer::arrival(const Hit &hit, const Prepared &p, std::string_view ref_h
 
   if (!ref_host.empty()) {
     if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
-    const Rule *ref = p.referrer;
+    const Rule* ref = p.referrer;
     const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
     if (ref_kind == ReferrerKind::mail || ref_kind == ReferrerKind::messaging) {
       return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
@@ -184,13 +184,13 @@ void Analyzer::arrival(const Hit &hit, const Prepared &p, std::string_view ref_h
 
   // No referrer.
   if (ua_kind == AgentKind::social || pkg_kind == PackageKind::social) {
-    const Rule *app_rule = ua_kind == AgentKind::social ? ua : pkg;
+    const Rule* app_rule = ua_kind == AgentKind::social ? ua : pkg;
     decide(Channel::dark_social, Evidence::inapp_social_noref, app_rule, app_rule->id);
     v.add_reason("ref.none");
     return;
   }
   if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
-  if (const Rule *preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time)) {
+  if (const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time)) {
     decide(Channel::dark_social, Evidence::direct_deep_after_preview, nullptr, "ref.none.deep");
     v.add_reason(preview->id, preview);
     if (v.app.empty()) v.app = preview->app;

@@ -36,7 +36,7 @@ std::string_view channel_name(Channel channel) {
   return "direct";
 }
 
-void referrer_host(std::string_view referer, std::string &out) {
+void referrer_host(std::string_view referer, std::string& out) {
   out.clear();
   std::string_view rest = referer;
   std::string_view scheme;
@@ -62,21 +62,21 @@ void referrer_host(std::string_view referer, std::string &out) {
   if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
 }
 
-Classifier::Classifier(const Rules &rules) : m_rules(rules) {}
+Classifier::Classifier(const Rules& rules) : m_rules(rules) {}
 
-template <typename Match> const Rule *Classifier::cached(Cache &cache, std::string_view key, Match match) {
+template <typename Match> const Rule* Classifier::cached(Cache& cache, std::string_view key, Match match) {
   if (auto it = cache.find(key); it != cache.end()) return it->second;
-  const Rule *rule = match(key);
+  const Rule* rule = match(key);
   if (cache.size() >= k_cache_limit) cache.clear();
   cache.emplace(std::string(key), rule);
   return rule;
 }
 
-const Rule *Classifier::agent(std::string_view user_agent) {
+const Rule* Classifier::agent(std::string_view user_agent) {
   return cached(m_agents, user_agent, [&](std::string_view ua) { return m_rules.match_agent(ua); });
 }
 
-const Rule *Classifier::package(std::string_view package) {
+const Rule* Classifier::package(std::string_view package) {
   return cached(m_packages, package, [&](std::string_view p) { return m_rules.match_package(p); });
 }
 
@@ -87,7 +87,7 @@ ReferrerInfo Classifier::referrer(std::string_view referer) {
   return {m_host, cached(m_hosts, m_host, [&](std::string_view h) { return m_rules.match_referrer(h); })};
 }
 
-void Classifier::classify(const Hit &hit, Verdict &verdict) {
+void Classifier::classify(const Hit& hit, Verdict& verdict) {
   verdict = Verdict{};
   if (!hit.request_valid) {
     // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
@@ -100,7 +100,7 @@ void Classifier::classify(const Hit &hit, Verdict &verdict) {
     verdict.add_reason("ua.empty");
     return;
   }
-  const Rule *ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
+  const Rule* ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
   const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
   if (ua) verdict.app = ua->app;
   if (kind == AgentKind::preview || kind == AgentKind::bot) {
@@ -111,7 +111,7 @@ void Classifier::classify(const Hit &hit, Verdict &verdict) {
     return;
   }
   if (!hit.requested_with.empty() && verdict.app.empty()) {
-    const Rule *pkg = package(hit.requested_with);
+    const Rule* pkg = package(hit.requested_with);
     if (pkg && static_cast<PackageKind>(pkg->kind) != PackageKind::browser) verdict.app = pkg->app;
   }
   if (!hit.method.empty() && hit.method != "GET") {
@@ -129,7 +129,7 @@ void Classifier::classify(const Hit &hit, Verdict &verdict) {
   }
 }
 
-void Classifier::prepare(const Hit &hit, Prepared &out, std::string &arena) {
+void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   out = Prepared{};
   classify(hit, out.verdict);
   out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);

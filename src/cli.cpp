@@ -56,7 +56,7 @@ struct Options {
   std::size_t threads = 0; // 0: one per core
 };
 
-constexpr const char *k_footer = R"(Input:
+constexpr const char* k_footer = R"(Input:
   FILE may be plain or compressed with gzip (several members too), bzip2, xz or
   zstd: the codec is read from the first bytes, not the name. Files are read in
   the order given, so list rotated logs oldest first. No FILE, or '-', reads
@@ -92,7 +92,7 @@ Exit status:
 
 std::string preset_list() {
   std::string out;
-  for (const Preset &preset : presets()) {
+  for (const Preset& preset : presets()) {
     out += fmt::format("{}\n  {}\n  aliases: {}\n  {}\n", preset.name, preset.description, preset.aliases,
                        preset.spec);
   }
@@ -100,7 +100,7 @@ std::string preset_list() {
 }
 
 // Messages may quote log text: escape each of their lines for the terminal.
-void print_message(std::string_view prefix, const std::string &message) {
+void print_message(std::string_view prefix, const std::string& message) {
   std::string out(prefix);
   std::string_view rest = message;
   for (;;) {
@@ -113,9 +113,9 @@ void print_message(std::string_view prefix, const std::string &message) {
   std::fputs(out.c_str(), stderr);
 }
 
-void print_error(const std::string &message) { print_message("darkscan: error: ", message); }
+void print_error(const std::string& message) { print_message("darkscan: error: ", message); }
 
-void print_run_summary(const ScanTotals &t, double seconds) {
+void print_run_summary(const ScanTotals& t, double seconds) {
   const double mb = static_cast<double>(t.bytes) / 1e6;
   std::string out = fmt::format(
       "darkscan: {} input{}, {} lines ({:.1f} MB) in {:.2f} s ({:.0f} MB/s): {} parsed, {} malformed",
@@ -127,14 +127,14 @@ void print_run_summary(const ScanTotals &t, double seconds) {
     out += t.malformed > t.examples.size()
                ? fmt::format("darkscan: first {} malformed lines:\n", t.examples.size())
                : std::string("darkscan: malformed lines:\n");
-    for (const MalformedLine &m : t.examples) {
+    for (const MalformedLine& m : t.examples) {
       out += fmt::format("  {}:{}: {}\n", util::escape_for_terminal(m.file), m.line, m.reason);
     }
   }
   std::fputs(out.c_str(), stderr);
 }
 
-int run(const Options &opts) {
+int run(const Options& opts) {
   if (opts.list_formats) {
     std::fputs(preset_list().c_str(), stdout);
     return 0;
@@ -159,7 +159,7 @@ int run(const Options &opts) {
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   std::unique_ptr<Progress> progress;
-  auto note = [&](const std::string &message) {
+  auto note = [&](const std::string& message) {
     if (progress) progress->clear();
     if (!opts.quiet) print_message("darkscan: note: ", message);
   };
@@ -191,27 +191,27 @@ int run(const Options &opts) {
     window = std::make_unique<WindowFilter>(*hits, since, until);
   }
   PeriodSplitter splitter(by, since, until, opts.keep_params);
-  Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink &>(*window) : splitter, note);
+  Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
   std::vector<std::string> files = opts.files;
   if (files.empty()) files.push_back("-");
   std::uint64_t total_size = 0;
   if (!opts.quiet && Progress::wanted(files, total_size)) {
     progress = std::make_unique<Progress>(total_size);
-    scan_options.progress = [&](const Source &source, bool done) { progress->update(source, done); };
+    scan_options.progress = [&](const Source& source, bool done) { progress->update(source, done); };
   }
   scan_options.note = note;
-  auto on_error = [&](const std::string &message) {
+  auto on_error = [&](const std::string& message) {
     if (progress) progress->clear();
     print_error(message);
   };
   Scanner scanner(std::move(scan_options), analyzer, on_error);
   const auto start = std::chrono::steady_clock::now();
-  for (const std::string &file : files)
+  for (const std::string& file : files)
     scanner.scan(file);
   analyzer.finish();
   if (progress) progress->clear();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const ScanTotals &totals = scanner.totals();
+  const ScanTotals& totals = scanner.totals();
 
   if (hits_output) {
     hits_output->finish();
@@ -219,7 +219,7 @@ int run(const Options &opts) {
     const std::size_t top =
         opts.top_given ? opts.top : (to_terminal ? k_terminal_top : static_cast<std::size_t>(-1));
     const Aggregate total = splitter.total();
-    auto report = [&](const Aggregate &all, std::vector<ReportPeriod> periods, const std::string &path) {
+    auto report = [&](const Aggregate& all, std::vector<ReportPeriod> periods, const std::string& path) {
       ReportData data{totals,
                       all,
                       std::move(periods),
@@ -235,7 +235,7 @@ int run(const Options &opts) {
       out.finish();
     };
     if (file_per_period) {
-      for (const auto &[start_time, slice] : splitter.slices()) {
+      for (const auto& [start_time, slice] : splitter.slices()) {
         report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
       }
       if (splitter.slices().empty()) {
@@ -245,7 +245,7 @@ int run(const Options &opts) {
       }
     } else {
       std::vector<ReportPeriod> periods;
-      for (const auto &[start_time, slice] : splitter.slices())
+      for (const auto& [start_time, slice] : splitter.slices())
         periods.push_back({slice.period.label, &slice.traffic});
       if (periods.empty()) periods.push_back({"", &total});
       report(total, std::move(periods), opts.output);
@@ -257,7 +257,7 @@ int run(const Options &opts) {
 
 } // namespace
 
-int run_cli(int argc, char **argv) {
+int run_cli(int argc, char** argv) {
   CLI::App app{"darkscan " DARKSCAN_VERSION
                " - find the dark-social traffic (private shares through WhatsApp, Messenger,\n"
                "e-mail, ...) hidden as \"direct\" visits in Nginx and Apache access logs.",
@@ -269,7 +269,7 @@ int run_cli(int argc, char **argv) {
   Options opts;
   app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
       ->type_name("");
-  auto *log_format = app.add_option("-f,--log-format", opts.log_format,
+  auto* log_format = app.add_option("-f,--log-format", opts.log_format,
                                     "Preset name (combined, common, vcombined, combined-xff) or an nginx "
                                     "log_format / Apache LogFormat string (default: detected per input)")
                          ->type_name("FMT");
@@ -280,7 +280,7 @@ int run_cli(int argc, char **argv) {
       ->type_name("FMT");
   app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
       ->type_name("FILE");
-  auto *top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
+  auto* top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
                   ->check(CLI::NonNegativeNumber)
                   ->type_name("N");
   app.add_option("--keep-param", opts.keep_params,
@@ -333,12 +333,12 @@ int run_cli(int argc, char **argv) {
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
 
   std::vector<std::string> rules_dirs_arg;
-  auto *rules_cmd = app.add_subcommand("rules", "Check or try the classification rules (see doc/RULES.md)");
+  auto* rules_cmd = app.add_subcommand("rules", "Check or try the classification rules (see doc/RULES.md)");
   rules_cmd->require_subcommand(1);
-  auto *rules_check_cmd = rules_cmd->add_subcommand(
+  auto* rules_check_cmd = rules_cmd->add_subcommand(
       "check", "Load the built-in rules with DIR... on top (as --rules would) and print the rules per file");
   rules_check_cmd->add_option("DIR", rules_dirs_arg, "Rules directories")->check(CLI::ExistingDirectory);
-  auto *rules_ua_cmd = rules_cmd->add_subcommand(
+  auto* rules_ua_cmd = rules_cmd->add_subcommand(
       "ua", "Classify user agents read from standard input, one per line: kind, app, rule id");
   rules_ua_cmd->add_option("--rules", rules_dirs_arg, "Rules directories on top of the built-in ones")
       ->check(CLI::ExistingDirectory)
@@ -346,13 +346,13 @@ int run_cli(int argc, char **argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForAllHelp &e) {
+  } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForVersion &e) {
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
-  } catch (const CLI::ParseError &e) {
+  } catch (const CLI::ParseError& e) {
     print_error(std::string(e.what()) + "\n  (see 'darkscan --help')");
     return static_cast<int>(ExitCode::usage);
   }
@@ -363,13 +363,13 @@ int run_cli(int argc, char **argv) {
     if (rules_check_cmd->parsed()) return rules_check(rules_dirs_arg);
     if (rules_ua_cmd->parsed()) return rules_ua(rules_dirs_arg);
     return run(opts);
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     print_error(e.what());
     return static_cast<int>(e.code());
-  } catch (const std::bad_alloc &) {
+  } catch (const std::bad_alloc&) {
     print_error("out of memory");
     return static_cast<int>(ExitCode::input_failed);
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     // A failure no stage turned into an Error (a bug, or a system error).
     print_error(std::string("unexpected failure: ") + e.what());
     return static_cast<int>(ExitCode::input_failed);

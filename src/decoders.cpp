@@ -16,10 +16,10 @@ public:
     if (inflateInit2(&m_z, 15 + 16) != Z_OK) throw std::bad_alloc();
   }
   ~GzipDecoder() override { inflateEnd(&m_z); }
-  GzipDecoder(const GzipDecoder &) = delete;
-  GzipDecoder &operator=(const GzipDecoder &) = delete;
+  GzipDecoder(const GzipDecoder&) = delete;
+  GzipDecoder& operator=(const GzipDecoder&) = delete;
 
-  std::size_t decode(std::string_view &in, char *out, std::size_t size) override {
+  std::size_t decode(std::string_view& in, char* out, std::size_t size) override {
     if (!m_error.empty()) return 0;
     std::size_t produced = 0;
     while (produced < size && (!in.empty() || m_pending)) {
@@ -40,9 +40,9 @@ public:
         inflateReset(&m_z);
         m_between_members = false;
       }
-      m_z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+      m_z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
       m_z.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), 1u << 30));
-      m_z.next_out = reinterpret_cast<Bytef *>(out + produced);
+      m_z.next_out = reinterpret_cast<Bytef*>(out + produced);
       m_z.avail_out = static_cast<uInt>(std::min<std::size_t>(size - produced, 1u << 30));
       const uInt before_in = m_z.avail_in, before_out = m_z.avail_out;
       const int rc = inflate(&m_z, Z_NO_FLUSH);
@@ -76,14 +76,14 @@ public:
     if (lzma_stream_decoder(&m_s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) throw std::bad_alloc();
   }
   ~XzDecoder() override { lzma_end(&m_s); }
-  XzDecoder(const XzDecoder &) = delete;
-  XzDecoder &operator=(const XzDecoder &) = delete;
+  XzDecoder(const XzDecoder&) = delete;
+  XzDecoder& operator=(const XzDecoder&) = delete;
 
-  std::size_t decode(std::string_view &in, char *out, std::size_t size) override {
+  std::size_t decode(std::string_view& in, char* out, std::size_t size) override {
     if (!m_error.empty() || m_ended) return 0;
-    m_s.next_in = reinterpret_cast<const uint8_t *>(in.data());
+    m_s.next_in = reinterpret_cast<const uint8_t*>(in.data());
     m_s.avail_in = in.size();
-    m_s.next_out = reinterpret_cast<uint8_t *>(out);
+    m_s.next_out = reinterpret_cast<uint8_t*>(out);
     m_s.avail_out = size;
     // LZMA_FINISH on an empty input tells the decoder the file has ended.
     const lzma_ret rc = lzma_code(&m_s, in.empty() ? LZMA_FINISH : LZMA_RUN);
@@ -111,10 +111,10 @@ public:
     if (!m_d) throw std::bad_alloc();
   }
   ~ZstdDecoder() override { ZSTD_freeDStream(m_d); }
-  ZstdDecoder(const ZstdDecoder &) = delete;
-  ZstdDecoder &operator=(const ZstdDecoder &) = delete;
+  ZstdDecoder(const ZstdDecoder&) = delete;
+  ZstdDecoder& operator=(const ZstdDecoder&) = delete;
 
-  std::size_t decode(std::string_view &in, char *out, std::size_t size) override {
+  std::size_t decode(std::string_view& in, char* out, std::size_t size) override {
     if (!m_error.empty()) return 0;
     ZSTD_inBuffer input{in.data(), in.size(), 0};
     ZSTD_outBuffer output{out, size, 0};
@@ -131,7 +131,7 @@ public:
   bool at_boundary() const override { return m_frame_done; }
 
 private:
-  ZSTD_DStream *m_d;
+  ZSTD_DStream* m_d;
   bool m_frame_done = true;
 };
 

@@ -9,7 +9,7 @@ namespace darkscan {
 
 namespace {
 
-void json_string(std::string &out, std::string_view s) {
+void json_string(std::string& out, std::string_view s) {
   out += '"';
   util::append_json_string(out, s);
   out += '"';
@@ -17,7 +17,7 @@ void json_string(std::string &out, std::string_view s) {
 
 } // namespace
 
-HitsWriter::HitsWriter(Output &out, Format format, bool explain, std::string salt, bool show_ip)
+HitsWriter::HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip)
     : m_out(out), m_format(format), m_explain(explain), m_salt(std::move(salt)), m_show_ip(show_ip) {
   if (m_format == Format::tsv) {
     std::string header = "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\tvisitor";
@@ -30,11 +30,11 @@ HitsWriter::HitsWriter(Output &out, Format format, bool explain, std::string sal
 // 16 hex digits: the visitor key hashed with the run's salt.
 std::string HitsWriter::visitor_id(std::uint64_t key) const {
   std::string bytes = m_salt;
-  bytes.append(reinterpret_cast<const char *>(&key), sizeof key);
+  bytes.append(reinterpret_cast<const char*>(&key), sizeof key);
   return fmt::format("{:016x}", util::hash_bytes(bytes));
 }
 
-void HitsWriter::add(const Hit &hit, const Verdict &verdict) {
+void HitsWriter::add(const Hit& hit, const Verdict& verdict) {
   if (m_format == Format::ndjson)
     add_json(hit, verdict);
   else
@@ -42,8 +42,8 @@ void HitsWriter::add(const Hit &hit, const Verdict &verdict) {
   m_out.maybe_flush();
 }
 
-void HitsWriter::add_json(const Hit &hit, const Verdict &v) {
-  std::string &out = m_out.buffer();
+void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
+  std::string& out = m_out.buffer();
   out += "{\"file\":";
   json_string(out, hit.file);
   fmt::format_to(std::back_inserter(out), ",\"line\":{},\"time\":", hit.line);
@@ -83,7 +83,7 @@ void HitsWriter::add_json(const Hit &hit, const Verdict &v) {
     out += ",\"rules\":[";
     bool first = true;
     for (std::size_t i = 0; i < v.reason_count; ++i) {
-      const Rule *r = v.rules[i];
+      const Rule* r = v.rules[i];
       if (!r) continue;
       out += first ? "{\"id\":" : ",{\"id\":";
       first = false;
@@ -99,8 +99,8 @@ void HitsWriter::add_json(const Hit &hit, const Verdict &v) {
   out += "}\n";
 }
 
-void HitsWriter::add_tsv(const Hit &hit, const Verdict &v) {
-  std::string &out = m_out.buffer();
+void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
+  std::string& out = m_out.buffer();
   util::append_tsv_field(out, hit.file);
   fmt::format_to(std::back_inserter(out), "\t{}\t{}\t", hit.line,
                  hit.time == Hit::k_no_time ? "" : format_utc(hit.time));
@@ -126,7 +126,7 @@ void HitsWriter::add_tsv(const Hit &hit, const Verdict &v) {
     out += '\t';
     bool first = true;
     for (std::size_t i = 0; i < v.reason_count; ++i) {
-      const Rule *r = v.rules[i];
+      const Rule* r = v.rules[i];
       if (!r) continue;
       if (!first) out += " | ";
       first = false;

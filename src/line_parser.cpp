@@ -15,7 +15,7 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-bool parse_uint(std::string_view s, std::uint64_t &out) {
+bool parse_uint(std::string_view s, std::uint64_t& out) {
   if (!all_digits(s) || s.size() > 19) return false;
   std::uint64_t v = 0;
   for (char c : s)
@@ -25,7 +25,7 @@ bool parse_uint(std::string_view s, std::uint64_t &out) {
 }
 
 // "0.012" -> 12000 with scale 1000000 (seconds to µs); "-" -> -1.
-bool parse_duration(std::string_view s, std::int64_t scale, std::int64_t &out) {
+bool parse_duration(std::string_view s, std::int64_t scale, std::int64_t& out) {
   if (s == "-" || s.empty()) {
     out = -1;
     return true;
@@ -64,7 +64,7 @@ std::string_view strip_port(std::string_view host) {
 bool is_method_char(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
 
 // Splits a target into path and query.
-void split_target(Hit &hit) {
+void split_target(Hit& hit) {
   std::string_view t = hit.target;
   if (t.substr(0, 7) == "http://" || t.substr(0, 8) == "https://") {
     // Absolute-form (proxy) request: drop scheme and authority.
@@ -85,7 +85,7 @@ bool valid_target(std::string_view t) {
 
 // "GET /a?b HTTP/1.1" -> method, target, protocol. Anything else (TLS bytes,
 // "-", "") leaves request_valid false.
-void split_request(std::string_view r, Hit &hit) {
+void split_request(std::string_view r, Hit& hit) {
   std::size_t sp = r.find(' ');
   if (sp == std::string_view::npos || sp == 0 || sp > 24) return;
   std::string_view method = r.substr(0, sp);
@@ -109,11 +109,11 @@ void split_request(std::string_view r, Hit &hit) {
 // escaped by a backslash and followed by `after` (so a raw quote inside a
 // value, as `escape=none` writes it, does not end the field). npos if none.
 std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::string_view after, bool last) {
-  const char *data = line.data();
+  const char* data = line.data();
   while (pos < line.size()) {
-    const void *hit = std::memchr(data + pos, '"', line.size() - pos);
+    const void* hit = std::memchr(data + pos, '"', line.size() - pos);
     if (!hit) return std::string_view::npos;
-    std::size_t q = static_cast<std::size_t>(static_cast<const char *>(hit) - data);
+    std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
     std::size_t backslashes = 0;
     while (q - backslashes > pos && data[q - backslashes - 1] == '\\')
       ++backslashes;
@@ -132,7 +132,7 @@ std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::stri
 
 } // namespace
 
-bool LogFormat::store(const Step &step, std::string_view value, Hit &hit) const {
+bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const {
   switch (step.kind) {
   case FieldKind::skip: return true;
   case FieldKind::client: hit.client = value; return !value.empty();
@@ -177,8 +177,8 @@ bool LogFormat::store(const Step &step, std::string_view value, Hit &hit) const 
   return true;
 }
 
-bool LogFormat::parse(std::string_view line, Hit &hit, ParseError &error, bool exact,
-                      std::size_t &fields) const {
+bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool exact,
+                      std::size_t& fields) const {
   hit = Hit{};
   hit.has_user_agent = m_has_user_agent;
   exact |= !m_trailing_fields;
@@ -190,7 +190,7 @@ bool LogFormat::parse(std::string_view line, Hit &hit, ParseError &error, bool e
   std::size_t pos = m_lead.size();
   const std::size_t n = line.size();
   for (std::size_t i = 0; i < m_steps.size(); ++i) {
-    const Step &step = m_steps[i];
+    const Step& step = m_steps[i];
     const std::string_view after = step.literal_after;
     const bool last = i + 1 == m_steps.size();
     std::size_t end = pos;
@@ -253,7 +253,7 @@ bool LogFormat::parse(std::string_view line, Hit &hit, ParseError &error, bool e
     return false;
   }
   if (pos < n && line[pos] != ' ' && line[pos] != '\t') {
-    const std::string &tail = m_steps.back().literal_after;
+    const std::string& tail = m_steps.back().literal_after;
     if (tail.empty() || (tail.back() != ' ' && tail.back() != '\t') || exact) {
       error = {"unexpected text after the last field", pos};
       return false;

@@ -8,13 +8,13 @@ namespace darkscan {
 namespace {
 constexpr std::size_t k_read_size = 1024 * 1024;
 
-std::string_view without_cr(const char *data, std::size_t size) {
+std::string_view without_cr(const char* data, std::size_t size) {
   if (size > 0 && data[size - 1] == '\r') --size;
   return {data, size};
 }
 } // namespace
 
-LineReader::LineReader(Source &source, std::size_t max_line)
+LineReader::LineReader(Source& source, std::size_t max_line)
     : m_source(source), m_max_line(std::max<std::size_t>(max_line, 16)),
       m_buffer(std::max(k_read_size, 2 * m_max_line)) {}
 
@@ -38,11 +38,11 @@ bool LineReader::fill() {
   return true;
 }
 
-bool LineReader::next(Line &line) {
+bool LineReader::next(Line& line) {
   for (;;) {
-    const char *start = m_buffer.data() + m_begin;
+    const char* start = m_buffer.data() + m_begin;
     const std::size_t avail = m_end - m_begin;
-    const auto *nl = static_cast<const char *>(std::memchr(start, '\n', avail));
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
 
     if (m_skipping) {
       // Drop the rest of an overlong line, up to and including its newline.
@@ -89,11 +89,11 @@ bool LineReader::next(Line &line) {
   }
 }
 
-bool LineReader::read_raw(std::string &out, std::size_t size) {
+bool LineReader::read_raw(std::string& out, std::size_t size) {
   while (m_skipping) {
     if (m_begin == m_end && !fill()) return false;
-    const char *start = m_buffer.data() + m_begin;
-    const auto *nl = static_cast<const char *>(std::memchr(start, '\n', m_end - m_begin));
+    const char* start = m_buffer.data() + m_begin;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin));
     if (nl) {
       m_begin += static_cast<std::size_t>(nl - start) + 1;
       m_skipping = false;

@@ -30,7 +30,7 @@ std::string_view trim(std::string_view s) {
 // Joins the quoted pieces of a config value: `'a' "b"` -> `ab`, stopping at
 // ';'. Inside double quotes `\"` and `\\` are unescaped (Apache config and
 // nginx both use them). Returns false when a quote is left open.
-bool join_quoted(std::string_view s, std::string &out, bool first_only) {
+bool join_quoted(std::string_view s, std::string& out, bool first_only) {
   std::size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -113,14 +113,14 @@ std::string strip_config_syntax(std::string_view spec) {
 // field is scanned and checks that the format is usable.
 class FormatBuilder {
 public:
-  explicit FormatBuilder(LogFormat &format) : m_format(format) {}
+  explicit FormatBuilder(LogFormat& format) : m_format(format) {}
 
   void literal(std::string_view text) {
     (m_format.m_steps.empty() ? m_format.m_lead : m_format.m_steps.back().literal_after) += text;
   }
 
   void field(LogFormat::Step step, std::size_t column) {
-    auto &steps = m_format.m_steps;
+    auto& steps = m_format.m_steps;
     if (!steps.empty() && steps.back().literal_after.empty() && steps.back().kind == FieldKind::path &&
         step.kind == FieldKind::query) {
       // Apache's "%U%q": the query starts with '?', so the pair is the target.
@@ -141,7 +141,7 @@ public:
   }
 
   void finish() {
-    auto &steps = m_format.m_steps;
+    auto& steps = m_format.m_steps;
     if (steps.empty()) {
       throw Error("--log-format: '" + m_format.m_spec +
                   "' has no fields: an Nginx format uses $variables ($remote_addr), an Apache one "
@@ -149,9 +149,9 @@ public:
     }
     bool has_request = false;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-      auto &step = steps[i];
-      const std::string &before = i == 0 ? m_format.m_lead : steps[i - 1].literal_after;
-      const std::string &after = step.literal_after;
+      auto& step = steps[i];
+      const std::string& before = i == 0 ? m_format.m_lead : steps[i - 1].literal_after;
+      const std::string& after = step.literal_after;
       using Scan = LogFormat::Scan;
       if (!before.empty() && before.back() == '"' && !after.empty() && after.front() == '"') {
         step.scan = Scan::quoted;
@@ -180,7 +180,7 @@ public:
   }
 
 private:
-  LogFormat &m_format;
+  LogFormat& m_format;
 };
 
 namespace {
@@ -195,7 +195,7 @@ Step make_step(FieldKind kind, std::string label) {
 }
 
 // Nginx: $name or ${name}.
-void compile_nginx(std::string_view s, FormatBuilder &builder) {
+void compile_nginx(std::string_view s, FormatBuilder& builder) {
   std::size_t i = 0;
   while (i < s.size()) {
     if (s[i] != '$') {
@@ -276,7 +276,7 @@ void compile_nginx(std::string_view s, FormatBuilder &builder) {
 }
 
 // Apache: %[modifiers][{arg}]letter, with %% and the config's backslash escapes.
-void compile_apache(std::string_view s, FormatBuilder &builder) {
+void compile_apache(std::string_view s, FormatBuilder& builder) {
   std::size_t i = 0;
   std::string text;
   auto flush = [&] {
@@ -419,7 +419,7 @@ void compile_apache(std::string_view s, FormatBuilder &builder) {
   flush();
 }
 
-bool looks_like_nginx(std::string_view s, std::size_t &first) {
+bool looks_like_nginx(std::string_view s, std::size_t& first) {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     if (s[i] == '$' && (is_var_char(s[i + 1]) || s[i + 1] == '{')) {
       first = i;
@@ -429,7 +429,7 @@ bool looks_like_nginx(std::string_view s, std::size_t &first) {
   return false;
 }
 
-bool looks_like_apache(std::string_view s, std::size_t &first) {
+bool looks_like_apache(std::string_view s, std::size_t& first) {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     if (s[i] == '%' && s[i + 1] != '%' && s[i + 1] != ' ') {
       first = i;
@@ -443,7 +443,7 @@ bool looks_like_apache(std::string_view s, std::size_t &first) {
 } // namespace
 
 bool LogFormat::has(FieldKind kind) const {
-  for (const Step &step : m_steps)
+  for (const Step& step : m_steps)
     if (step.kind == kind) return true;
   return false;
 }

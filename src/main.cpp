@@ -1,3 +1,3 @@
 #include <darkscan/cli.hpp>
 
-int main(int argc, char **argv) { return darkscan::run_cli(argc, argv); }
+int main(int argc, char** argv) { return darkscan::run_cli(argc, argv); }

@@ -6,7 +6,7 @@
 
 namespace darkscan {
 
-Output::Output(const std::string &path) {
+Output::Output(const std::string& path) {
   if (!path.empty()) m_file = std::make_unique<util::AtomicFile>(path);
   m_buffer.reserve(k_flush + 4096);
 }

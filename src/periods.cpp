@@ -134,7 +134,7 @@ Period period_of(PeriodKind kind, std::int64_t utc) {
   return p;
 }
 
-std::string format_local(const std::string &pattern, std::int64_t utc) {
+std::string format_local(const std::string& pattern, std::int64_t utc) {
   const std::tm tm = local_tm(utc);
   char buf[512];
   const std::size_t n = std::strftime(buf, sizeof buf, pattern.c_str(), &tm);
@@ -146,13 +146,13 @@ PeriodSplitter::PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> sinc
                                std::optional<std::int64_t> until, std::vector<std::string> keep_params)
     : m_kind(kind), m_since(since), m_until(until), m_keep_params(std::move(keep_params)) {}
 
-PeriodSplitter::Slice &PeriodSplitter::slice(std::int64_t start) {
+PeriodSplitter::Slice& PeriodSplitter::slice(std::int64_t start) {
   auto it = m_slices.find(start);
   if (it == m_slices.end()) it = m_slices.emplace(start, Slice{Period{}, Aggregate(m_keep_params)}).first;
   return it->second;
 }
 
-void PeriodSplitter::add(const Hit &hit, const Verdict &verdict) {
+void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
   if (hit.time == Hit::k_no_time) {
     if (m_since || m_until) return;
     if (!m_current) m_current = &slice(std::numeric_limits<std::int64_t>::min());
@@ -162,7 +162,7 @@ void PeriodSplitter::add(const Hit &hit, const Verdict &verdict) {
   if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
   if (!m_current || hit.time < m_current->period.start || hit.time >= m_current->period.end) {
     Period p = period_of(m_kind, hit.time);
-    Slice &s = slice(p.start);
+    Slice& s = slice(p.start);
     if (s.period.end == 0) s.period = std::move(p);
     m_current = &s;
   }
@@ -171,7 +171,7 @@ void PeriodSplitter::add(const Hit &hit, const Verdict &verdict) {
 
 Aggregate PeriodSplitter::total() const {
   Aggregate all(m_keep_params);
-  for (const auto &[start, slice] : m_slices)
+  for (const auto& [start, slice] : m_slices)
     all.merge(slice.traffic);
   return all;
 }

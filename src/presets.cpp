@@ -17,7 +17,7 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-bool has_name(const Preset &preset, std::string_view name) {
+bool has_name(const Preset& preset, std::string_view name) {
   if (iequals(preset.name, name)) return true;
   std::string_view aliases = preset.aliases;
   while (!aliases.empty()) {
@@ -29,7 +29,7 @@ bool has_name(const Preset &preset, std::string_view name) {
   return false;
 }
 
-LogFormat compile_preset(const Preset &preset) {
+LogFormat compile_preset(const Preset& preset) {
   LogFormat format = LogFormat::compile(preset.spec, std::string(preset.name));
   if (preset.optional_from > 0) format.set_optional_from(preset.optional_from);
   format.set_trailing_fields(preset.spec.back() == '"');
@@ -38,7 +38,7 @@ LogFormat compile_preset(const Preset &preset) {
 
 } // namespace
 
-const std::vector<Preset> &presets() {
+const std::vector<Preset>& presets() {
   static const std::vector<Preset> list = {
       {"vcombined", "vhost_combined vhost-combined",
        R"(%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i")", 8,
@@ -54,8 +54,8 @@ const std::vector<Preset> &presets() {
   return list;
 }
 
-bool find_preset(std::string_view name, LogFormat &out) {
-  for (const Preset &preset : presets()) {
+bool find_preset(std::string_view name, LogFormat& out) {
+  for (const Preset& preset : presets()) {
     if (has_name(preset, name)) {
       out = compile_preset(preset);
       return true;
@@ -72,7 +72,7 @@ LogFormat resolve_format(std::string_view value) {
   });
   if (looks_like_name) {
     std::string names;
-    for (const Preset &preset : presets())
+    for (const Preset& preset : presets())
       names += (names.empty() ? "" : ", ") + std::string(preset.name);
     throw Error(fmt::format("--log-format: unknown preset '{}' (presets: {}; or give an Nginx log_format "
                             "or Apache LogFormat string)",
@@ -81,14 +81,14 @@ LogFormat resolve_format(std::string_view value) {
   return LogFormat::compile(value);
 }
 
-std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample,
-                                      const std::string &source_name) {
+std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
+                                      const std::string& source_name) {
   std::vector<LogFormat> compiled;
-  for (const Preset &preset : presets())
+  for (const Preset& preset : presets())
     compiled.push_back(compile_preset(preset));
 
   std::size_t non_empty = 0;
-  for (const auto &line : sample)
+  for (const auto& line : sample)
     non_empty += !line.empty();
   // Score: lines parsed, then fields found in them (combined beats common on a
   // mixed file), then fewer fields in the format (common beats combined on a
@@ -99,7 +99,7 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample,
   std::vector<Score> scores(compiled.size());
   Hit hit;
   ParseError error;
-  for (const auto &line : sample) {
+  for (const auto& line : sample) {
     if (line.empty()) continue;
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       std::size_t fields = 0;
@@ -120,7 +120,7 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample,
   const std::size_t best_count = scores[best_index].lines;
   // Lines the scanner will parse: by the best preset, or exactly by another.
   std::size_t covered = 0;
-  for (const auto &line : sample) {
+  for (const auto& line : sample) {
     if (line.empty()) continue;
     bool ok = compiled[best_index].parse(line, hit, error);
     for (std::size_t i = 0; i < compiled.size() && !ok; ++i)
@@ -134,10 +134,10 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample,
   }
 
   // Explain with the best preset, or with the most common one (combined).
-  const LogFormat &shown = compiled[best_count > 0 ? best_index : 2];
+  const LogFormat& shown = compiled[best_count > 0 ? best_index : 2];
   std::size_t line_no = 0;
   std::string detail;
-  for (const auto &line : sample) {
+  for (const auto& line : sample) {
     ++line_no;
     if (line.empty() || shown.parse(line, hit, error)) continue;
     detail = fmt::format("line {} is not {} ({} at column {}):\n  {}", line_no, shown.name(), error.reason,
@@ -145,7 +145,7 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample,
     break;
   }
   std::string names;
-  for (const Preset &preset : presets())
+  for (const Preset& preset : presets())
     names += (names.empty() ? "" : ", ") + std::string(preset.name);
   throw Error(
       fmt::format("cannot recognise the log format of '{}': {} of its first {} lines match a preset "

@@ -2,7 +2,7 @@
 
 namespace darkscan {
 
-void PreviewMemory::record(std::string_view path, std::int64_t time, const Rule *rule) {
+void PreviewMemory::record(std::string_view path, std::int64_t time, const Rule* rule) {
   if (auto it = m_fetches.find(path); it != m_fetches.end()) {
     if (time >= it->second.time) it->second = {time, rule};
     return;
@@ -10,7 +10,7 @@ void PreviewMemory::record(std::string_view path, std::int64_t time, const Rule 
   m_fetches.emplace(std::string(path), Fetch{time, rule});
 }
 
-const Rule *PreviewMemory::before(std::string_view path, std::int64_t time) const {
+const Rule* PreviewMemory::before(std::string_view path, std::int64_t time) const {
   auto it = m_fetches.find(path);
   if (it == m_fetches.end()) return nullptr;
   const std::int64_t age = time - it->second.time;

@@ -24,10 +24,10 @@ Progress::Progress(std::uint64_t total)
 
 Progress::~Progress() { clear(); }
 
-bool Progress::wanted(const std::vector<std::string> &files, std::uint64_t &total) {
+bool Progress::wanted(const std::vector<std::string>& files, std::uint64_t& total) {
   if (::isatty(STDERR_FILENO) != 1) return false;
   total = 0;
-  for (const std::string &f : files) {
+  for (const std::string& f : files) {
     struct stat st {};
     if (f != "-" && ::stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode))
       total += static_cast<std::uint64_t>(st.st_size);
@@ -35,7 +35,7 @@ bool Progress::wanted(const std::vector<std::string> &files, std::uint64_t &tota
   return total >= k_large_input;
 }
 
-void Progress::update(const Source &source, bool done) {
+void Progress::update(const Source& source, bool done) {
   const auto now = std::chrono::steady_clock::now();
   const std::uint64_t read = m_finished + source.stored_position();
   if (done) m_finished += source.stored_position();

@@ -16,10 +16,10 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
   throw Error(fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson)", name));
 }
 
-std::vector<PageRow> page_rows(const ReportData &data, const ReportPeriod &period, std::size_t &hidden) {
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
   std::vector<PageRow> rows;
   hidden = 0;
-  for (const auto &[path, stats] : period.traffic->pages()) {
+  for (const auto& [path, stats] : period.traffic->pages()) {
     if (stats.visits == 0 && stats.previews.empty()) continue;
     if (stats.visits < data.min_visits) {
       ++hidden;
@@ -27,7 +27,7 @@ std::vector<PageRow> page_rows(const ReportData &data, const ReportPeriod &perio
     }
     rows.push_back({path, &stats, wilson_interval(stats.dark_social, stats.visits)});
   }
-  std::sort(rows.begin(), rows.end(), [](const PageRow &a, const PageRow &b) {
+  std::sort(rows.begin(), rows.end(), [](const PageRow& a, const PageRow& b) {
     if (a.stats->dark_social != b.stats->dark_social) return a.stats->dark_social > b.stats->dark_social;
     if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
     return a.path < b.path;

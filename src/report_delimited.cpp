@@ -13,25 +13,25 @@ namespace {
 
 class DelimitedReporter final : public Reporter {
 public:
-  using Escape = void (*)(std::string &, std::string_view);
-  DelimitedReporter(char separator, const char *line_end, Escape escape)
+  using Escape = void (*)(std::string&, std::string_view);
+  DelimitedReporter(char separator, const char* line_end, Escape escape)
       : m_sep(separator), m_line_end(line_end), m_escape(escape) {}
 
-  void write(const ReportData &data, std::string &out) const override {
+  void write(const ReportData& data, std::string& out) const override {
     std::vector<std::string> header = {"path",  "visits",    "dark_social", "dark_social_visits",
                                        "share", "share_low", "share_high"};
     for (std::size_t e = 0; e < k_evidence_group_count; ++e) {
       header.emplace_back(evidence_group_name(static_cast<EvidenceGroup>(e)));
     }
-    for (const char *h : {"previews", "top_app", "page_views"})
+    for (const char* h : {"previews", "top_app", "page_views"})
       header.emplace_back(h);
     if (data.by_period) header.insert(header.begin(), "period");
     row(out, header);
 
-    for (const ReportPeriod &period : data.periods) {
+    for (const ReportPeriod& period : data.periods) {
       std::size_t hidden = 0;
-      for (const PageRow &r : page_rows(data, period, hidden)) {
-        const PageStats &p = *r.stats;
+      for (const PageRow& r : page_rows(data, period, hidden)) {
+        const PageStats& p = *r.stats;
         std::vector<std::string> cells;
         if (data.by_period) cells.push_back(period.label);
         cells.emplace_back(r.path);
@@ -56,7 +56,7 @@ public:
   }
 
 private:
-  void row(std::string &out, const std::vector<std::string> &cells) const {
+  void row(std::string& out, const std::vector<std::string>& cells) const {
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i) out += m_sep;
       m_escape(out, cells[i]);
@@ -65,7 +65,7 @@ private:
   }
 
   char m_sep;
-  const char *m_line_end;
+  const char* m_line_end;
   Escape m_escape;
 };
 

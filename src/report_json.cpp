@@ -12,9 +12,9 @@ namespace {
 
 class Json {
 public:
-  explicit Json(std::string &out) : m_out(out) {}
+  explicit Json(std::string& out) : m_out(out) {}
 
-  Json &key(std::string_view name) {
+  Json& key(std::string_view name) {
     comma();
     m_out += '"';
     m_out += name;
@@ -22,43 +22,43 @@ public:
     m_after_key = true; // the value follows without a comma
     return *this;
   }
-  Json &string(std::string_view value) {
+  Json& string(std::string_view value) {
     comma();
     m_out += '"';
     util::append_json_string(m_out, value);
     m_out += '"';
     return *this;
   }
-  Json &number(double value) {
+  Json& number(double value) {
     comma();
     m_out += util::plain_number(value);
     return *this;
   }
-  Json &count(std::uint64_t value) {
+  Json& count(std::uint64_t value) {
     comma();
     m_out += std::to_string(value);
     return *this;
   }
-  Json &null() {
+  Json& null() {
     comma();
     m_out += "null";
     return *this;
   }
-  Json &time(std::int64_t t) { return t == Hit::k_no_time ? null() : string(format_utc(t)); }
-  Json &open(char bracket) {
+  Json& time(std::int64_t t) { return t == Hit::k_no_time ? null() : string(format_utc(t)); }
+  Json& open(char bracket) {
     comma();
     m_out += bracket;
     m_first = true;
     return *this;
   }
-  Json &close(char bracket) {
+  Json& close(char bracket) {
     m_out += bracket;
     m_first = false;
     return *this;
   }
-  Json &apps(const AppCounts &counts) {
+  Json& apps(const AppCounts& counts) {
     open('{');
-    for (const auto &[app, n] : counts)
+    for (const auto& [app, n] : counts)
       key(app).count(n);
     return close('}');
   }
@@ -73,15 +73,15 @@ private:
     m_first = false;
   }
 
-  std::string &m_out;
+  std::string& m_out;
   bool m_first = true;
   bool m_after_key = false;
 };
 
-void channels(Json &j, const TrafficTotals &t) {
+void channels(Json& j, const TrafficTotals& t) {
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
-    const ChannelStats &cs = t.channels[c];
+    const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
     j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
@@ -90,7 +90,7 @@ void channels(Json &j, const TrafficTotals &t) {
   j.close('}');
 }
 
-void traffic_fields(Json &j, const TrafficTotals &t) {
+void traffic_fields(Json& j, const TrafficTotals& t) {
   const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
   j.key("bots").count(t.bots).key("previews").count(t.previews).key("assets").count(t.assets);
   j.key("page_views").count(t.page_views).key("visits").count(t.visits);
@@ -103,8 +103,8 @@ void traffic_fields(Json &j, const TrafficTotals &t) {
       .number(overall.high);
 }
 
-void page(Json &j, const ReportData &data, const ReportPeriod &period, const PageRow &row) {
-  const PageStats &p = *row.stats;
+void page(Json& j, const ReportData& data, const ReportPeriod& period, const PageRow& row) {
+  const PageStats& p = *row.stats;
   j.open('{');
   if (data.by_period) j.key("period").string(period.label);
   j.key("path").string(row.path).key("visits").count(p.visits);
@@ -123,12 +123,12 @@ void page(Json &j, const ReportData &data, const ReportPeriod &period, const Pag
 
 class JsonReporter final : public Reporter {
 public:
-  void write(const ReportData &data, std::string &out) const override {
-    const ScanTotals &s = data.scan;
-    const TrafficTotals &t = data.total.totals();
+  void write(const ReportData& data, std::string& out) const override {
+    const ScanTotals& s = data.scan;
+    const TrafficTotals& t = data.total.totals();
     std::vector<std::vector<PageRow>> rows;
     std::size_t shown = 0, hidden = 0;
-    for (const ReportPeriod &period : data.periods) {
+    for (const ReportPeriod& period : data.periods) {
       std::size_t h = 0;
       rows.push_back(page_rows(data, period, h));
       shown += rows.back().size();
@@ -142,13 +142,13 @@ public:
     traffic_fields(j, t);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
     j.key("site").open('[');
-    for (const auto &host : data.site_hosts)
+    for (const auto& host : data.site_hosts)
       j.string(host);
     j.close(']');
     j.key("pages").count(shown).key("pages_hidden").count(hidden);
     j.key("previews_by_app").apps(t.previews_by_app);
     j.key("inputs").open('[');
-    for (const InputStats &in : s.inputs) {
+    for (const InputStats& in : s.inputs) {
       j.open('{').key("name").string(in.name);
       j.key("codec");
       in.codec.empty() ? j.null() : j.string(in.codec);
@@ -160,7 +160,7 @@ public:
       j.close('}');
     }
     j.close(']').key("malformed_examples").open('[');
-    for (const MalformedLine &m : s.examples) {
+    for (const MalformedLine& m : s.examples) {
       j.open('{').key("file").string(m.file).key("line").count(m.line).key("reason").string(m.reason).close(
           '}');
     }
@@ -169,7 +169,7 @@ public:
     channels(j, t);
     if (data.by_period) {
       j.key("periods").open('[');
-      for (const ReportPeriod &period : data.periods) {
+      for (const ReportPeriod& period : data.periods) {
         j.open('{').key("period").string(period.label);
         traffic_fields(j, period.traffic->totals());
         j.key("channels");
@@ -180,7 +180,7 @@ public:
     }
     j.key("pages").open('[');
     for (std::size_t i = 0; i < data.periods.size(); ++i) {
-      for (const PageRow &row : rows[i])
+      for (const PageRow& row : rows[i])
         page(j, data, data.periods[i], row);
     }
     j.close(']').close('}');
@@ -191,10 +191,10 @@ public:
 // NDJSON: one page object per line, as in the "pages" array of the JSON.
 class NdjsonReporter final : public Reporter {
 public:
-  void write(const ReportData &data, std::string &out) const override {
-    for (const ReportPeriod &period : data.periods) {
+  void write(const ReportData& data, std::string& out) const override {
+    for (const ReportPeriod& period : data.periods) {
       std::size_t hidden = 0;
-      for (const PageRow &row : page_rows(data, period, hidden)) {
+      for (const PageRow& row : page_rows(data, period, hidden)) {
         Json j(out);
         page(j, data, period, row);
         out += '\n';

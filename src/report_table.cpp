@@ -16,9 +16,9 @@ class TableReporter final : public Reporter {
 public:
   explicit TableReporter(bool colour) : m_colour(colour) {}
 
-  void write(const ReportData &data, std::string &out) const override {
-    const ScanTotals &s = data.scan;
-    const TrafficTotals &t = data.total.totals();
+  void write(const ReportData& data, std::string& out) const override {
+    const ScanTotals& s = data.scan;
+    const TrafficTotals& t = data.total.totals();
     const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
 
     out += heading("Summary");
@@ -43,7 +43,7 @@ public:
     }
     if (!data.site_hosts.empty()) {
       std::string hosts;
-      for (const auto &h : data.site_hosts)
+      for (const auto& h : data.site_hosts)
         hosts += (hosts.empty() ? "" : ", ") + util::escape_for_terminal(h);
       row("site", hosts);
     }
@@ -51,7 +51,7 @@ public:
     out += '\n';
     out += heading("Channels (visits)");
     for (std::size_t c = 0; c < k_channel_count; ++c) {
-      const ChannelStats &cs = t.channels[c];
+      const ChannelStats& cs = t.channels[c];
       if (cs.visits == 0) continue;
       out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_name(static_cast<Channel>(c)),
                          util::group_thousands(cs.visits),
@@ -60,15 +60,15 @@ public:
     if (!t.previews_by_app.empty()) {
       out += '\n';
       out += heading("Link previews by app");
-      for (const auto &[app, n] : t.previews_by_app) {
+      for (const auto& [app, n] : t.previews_by_app) {
         out += fmt::format("  {:<20}{:>12}\n", util::escape_for_terminal(app), util::group_thousands(n));
       }
     }
 
-    for (const ReportPeriod &period : data.periods) {
+    for (const ReportPeriod& period : data.periods) {
       out += '\n';
       if (data.by_period) {
-        const TrafficTotals &pt = period.traffic->totals();
+        const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = wilson_interval(pt.dark_social, pt.visits);
         out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
                                    util::group_thousands(pt.visits), util::plain_number(pt.dark_social),
@@ -81,13 +81,13 @@ public:
   }
 
 private:
-  void pages(const ReportData &data, const ReportPeriod &period, std::string &out) const {
+  void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
     std::size_t hidden = 0;
     const auto rows = page_rows(data, period, hidden);
     out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "dark", "visits", "share", "95% range",
                        "top app", "path");
-    for (const PageRow &r : rows) {
-      const PageStats &p = *r.stats;
+    for (const PageRow& r : rows) {
+      const PageStats& p = *r.stats;
       out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", util::plain_number(p.dark_social),
                          util::group_thousands(p.visits), util::percent(r.estimate.share),
                          fmt::format("{:.0f}-{:.0f}%", r.estimate.low * 100, r.estimate.high * 100),
@@ -95,7 +95,7 @@ private:
                          util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;
-    for (const auto &[path, stats] : period.traffic->pages())
+    for (const auto& [path, stats] : period.traffic->pages())
       listed += stats.visits > 0 || !stats.previews.empty();
     if (rows.size() + hidden < listed) {
       out += fmt::format("  ... {} more pages (--top N shows more)\n", listed - rows.size() - hidden);

@@ -12,7 +12,7 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-template <typename SplitLine> std::vector<RuleLine> read_lines(const std::string &path, SplitLine split) {
+template <typename SplitLine> std::vector<RuleLine> read_lines(const std::string& path, SplitLine split) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot read rules '{}': {}", path, system_message(errno)));
   std::vector<RuleLine> rules;
@@ -37,7 +37,7 @@ template <typename SplitLine> std::vector<RuleLine> read_lines(const std::string
 }
 
 // Next whitespace-separated word of `s` from `pos`.
-std::string_view next_word(std::string_view s, std::size_t &pos) {
+std::string_view next_word(std::string_view s, std::size_t& pos) {
   while (pos < s.size() && is_blank(s[pos]))
     ++pos;
   std::size_t start = pos;
@@ -48,8 +48,8 @@ std::string_view next_word(std::string_view s, std::size_t &pos) {
 
 } // namespace
 
-std::vector<RuleLine> read_rule_file(const std::string &path, std::size_t columns) {
-  return read_lines(path, [&](std::string_view line, RuleLine &rule) {
+std::vector<RuleLine> read_rule_file(const std::string& path, std::size_t columns) {
+  return read_lines(path, [&](std::string_view line, RuleLine& rule) {
     std::size_t pos = 0;
     for (std::size_t i = 0; i + 1 < columns; ++i) {
       std::string_view word = next_word(line, pos);

@@ -42,7 +42,7 @@ RE2::Options regex_options() {
 }
 
 // Checks one pattern and throws with its origin when RE2 refuses it.
-void check_pattern(const std::string &pattern, const std::string &origin) {
+void check_pattern(const std::string& pattern, const std::string& origin) {
   RE2 re(pattern, regex_options());
   if (re.ok()) return;
   std::string hint;
@@ -60,8 +60,8 @@ bool valid_id(std::string_view id) {
 }
 
 template <std::size_t N>
-std::uint8_t parse_kind(const std::string &word, const std::array<std::string_view, N> &names,
-                        const std::string &origin, std::string_view file) {
+std::uint8_t parse_kind(const std::string& word, const std::array<std::string_view, N>& names,
+                        const std::string& origin, std::string_view file) {
   for (std::size_t i = 0; i < N; ++i)
     if (word == names[i]) return static_cast<std::uint8_t>(i);
   std::string list;
@@ -74,15 +74,15 @@ namespace fs = std::filesystem;
 
 // Rules of one file across directories: later directories replace rules by id
 // and put new ones first.
-std::vector<Rule> merge_dirs(const std::vector<std::string> &dirs, const std::string &file,
-                             const std::function<std::vector<Rule>(const std::string &)> &load_one) {
+std::vector<Rule> merge_dirs(const std::vector<std::string>& dirs, const std::string& file,
+                             const std::function<std::vector<Rule>(const std::string&)>& load_one) {
   std::vector<Rule> merged;
   for (std::size_t d = 0; d < dirs.size(); ++d) {
     const std::string path = (fs::path(dirs[d]) / file).string();
     if (d > 0 && !fs::exists(path)) continue;
     std::vector<Rule> rules = load_one(path);
     std::unordered_set<std::string> seen;
-    for (const Rule &r : rules) {
+    for (const Rule& r : rules) {
       if (!seen.insert(r.id).second) throw Error(fmt::format("{}: duplicate id '{}'", r.origin, r.id));
     }
     if (d == 0) {
@@ -90,8 +90,8 @@ std::vector<Rule> merge_dirs(const std::vector<std::string> &dirs, const std::st
       continue;
     }
     std::vector<Rule> added;
-    for (Rule &r : rules) {
-      auto it = std::find_if(merged.begin(), merged.end(), [&](const Rule &m) { return m.id == r.id; });
+    for (Rule& r : rules) {
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const Rule& m) { return m.id == r.id; });
       if (it != merged.end())
         *it = std::move(r);
       else
@@ -105,10 +105,10 @@ std::vector<Rule> merge_dirs(const std::vector<std::string> &dirs, const std::st
 
 // id kind app pattern
 std::vector<Rule>
-load_kind_rules(const std::string &path, std::string_view file,
-                const std::function<std::uint8_t(const std::string &, const std::string &)> &kind) {
+load_kind_rules(const std::string& path, std::string_view file,
+                const std::function<std::uint8_t(const std::string&, const std::string&)>& kind) {
   std::vector<Rule> rules;
-  for (RuleLine &line : read_rule_file(path, 4)) {
+  for (RuleLine& line : read_rule_file(path, 4)) {
     Rule r;
     r.origin = line.origin;
     r.id = line.columns[0];
@@ -143,7 +143,7 @@ struct Rules::Family {
     RE2::Options options = regex_options();
     options.set_max_mem(256 << 20); // the DFA of a large set needs room; RE2's default is 8 MiB
     set = std::make_unique<RE2::Set>(options, anchor);
-    for (const Rule &r : rules) {
+    for (const Rule& r : rules) {
       std::string error;
       if (set->Add(r.pattern, &error) < 0) throw Error(fmt::format("{}: invalid regex: {}", r.origin, error));
       singles.push_back(std::make_unique<RE2>(r.pattern, regex_options()));
@@ -153,7 +153,7 @@ struct Rules::Family {
     }
   }
 
-  const Rule *match(std::string_view text) const {
+  const Rule* match(std::string_view text) const {
     if (rules.empty()) return nullptr;
     std::vector<int> hits;
     RE2::Set::ErrorInfo info{};
@@ -173,20 +173,20 @@ struct Rules::Family {
 
 Rules::Rules() = default;
 Rules::~Rules() = default;
-Rules::Rules(Rules &&) noexcept = default;
-Rules &Rules::operator=(Rules &&) noexcept = default;
+Rules::Rules(Rules&&) noexcept = default;
+Rules& Rules::operator=(Rules&&) noexcept = default;
 
-Rules Rules::load(const std::vector<std::string> &dirs) {
+Rules Rules::load(const std::vector<std::string>& dirs) {
   try {
     return load_dirs(dirs);
-  } catch (const fs::filesystem_error &e) {
+  } catch (const fs::filesystem_error& e) {
     throw Error(fmt::format("cannot read rules '{}': {}", e.path1().string(), e.code().message()));
   }
 }
 
-Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
+Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   if (dirs.empty()) throw Error("rules: no rules directory");
-  for (const std::string &dir : dirs) {
+  for (const std::string& dir : dirs) {
     if (!fs::is_directory(dir))
       throw Error(fmt::format("cannot read rules directory '{}': not a directory", dir));
   }
@@ -195,11 +195,11 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
   // agents.rules: previews first, then in-app kinds, then bots (doc/RULES.md).
   static constexpr std::array<std::string_view, 6> agent_kinds = {"browser", "preview", "messaging",
                                                                   "social",  "app",     "bot"};
-  auto agent_kind = [](const std::string &word, const std::string &origin) {
+  auto agent_kind = [](const std::string& word, const std::string& origin) {
     if (word == "browser") throw Error(fmt::format("{}: kind 'browser' is what no rule means", origin));
     return parse_kind(word, agent_kinds, origin, "agents.rules");
   };
-  std::vector<Rule> agents = merge_dirs(dirs, "agents.rules", [&](const std::string &p) {
+  std::vector<Rule> agents = merge_dirs(dirs, "agents.rules", [&](const std::string& p) {
     return load_kind_rules(p, "agents.rules", agent_kind);
   });
   auto priority = [](std::uint8_t kind) {
@@ -210,16 +210,16 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
     }
   };
   std::stable_sort(agents.begin(), agents.end(),
-                   [&](const Rule &a, const Rule &b) { return priority(a.kind) < priority(b.kind); });
+                   [&](const Rule& a, const Rule& b) { return priority(a.kind) < priority(b.kind); });
   out.m_counts.emplace_back("agents.rules", agents.size());
   out.m_agents = std::make_unique<Family>(std::move(agents), RE2::UNANCHORED);
 
   static constexpr std::array<std::string_view, 5> referrer_kinds = {"other", "mail", "messaging", "social",
                                                                      "search"};
-  auto referrer_kind = [](const std::string &word, const std::string &origin) {
+  auto referrer_kind = [](const std::string& word, const std::string& origin) {
     return parse_kind(word, referrer_kinds, origin, "referrers.rules");
   };
-  std::vector<Rule> referrers = merge_dirs(dirs, "referrers.rules", [&](const std::string &p) {
+  std::vector<Rule> referrers = merge_dirs(dirs, "referrers.rules", [&](const std::string& p) {
     return load_kind_rules(p, "referrers.rules", referrer_kind);
   });
   out.m_counts.emplace_back("referrers.rules", referrers.size());
@@ -227,19 +227,19 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
 
   static constexpr std::array<std::string_view, 5> package_kinds = {"browser", "messaging", "social", "mail",
                                                                     "app"};
-  auto package_kind = [](const std::string &word, const std::string &origin) {
+  auto package_kind = [](const std::string& word, const std::string& origin) {
     return parse_kind(word, package_kinds, origin, "xrw.rules");
   };
   std::vector<Rule> packages = merge_dirs(
-      dirs, "xrw.rules", [&](const std::string &p) { return load_kind_rules(p, "xrw.rules", package_kind); });
+      dirs, "xrw.rules", [&](const std::string& p) { return load_kind_rules(p, "xrw.rules", package_kind); });
   out.m_counts.emplace_back("xrw.rules", packages.size());
   out.m_packages = std::make_unique<Family>(std::move(packages), RE2::UNANCHORED);
 
   // params.rules: id channel app parameter value-pattern
   static constexpr std::array<std::string_view, 4> tag_kinds = {"none", "dark_social", "social", "campaign"};
-  out.m_params = merge_dirs(dirs, "params.rules", [&](const std::string &p) {
+  out.m_params = merge_dirs(dirs, "params.rules", [&](const std::string& p) {
     std::vector<Rule> rules;
-    for (RuleLine &line : read_rule_file(p, 5)) {
+    for (RuleLine& line : read_rule_file(p, 5)) {
       Rule r;
       r.origin = line.origin;
       r.id = line.columns[0];
@@ -256,7 +256,7 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
     }
     return rules;
   });
-  for (const Rule &r : out.m_params) {
+  for (const Rule& r : out.m_params) {
     out.m_param_patterns.push_back(r.pattern == "*" ? nullptr
                                                     : std::make_unique<RE2>(r.pattern, regex_options()));
     if (std::find(out.m_param_names.begin(), out.m_param_names.end(), r.param) == out.m_param_names.end()) {
@@ -266,9 +266,9 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
   out.m_counts.emplace_back("params.rules", out.m_params.size());
 
   // landing.rules: one pattern per line, matched against the whole path.
-  auto pattern_lines = [](const std::string &p, const std::string &prefix) {
+  auto pattern_lines = [](const std::string& p, const std::string& prefix) {
     std::vector<Rule> rules;
-    for (RuleLine &line : read_rule_file(p, 1)) {
+    for (RuleLine& line : read_rule_file(p, 1)) {
       Rule r;
       r.origin = line.origin;
       r.pattern = line.columns[0];
@@ -279,7 +279,7 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
     return rules;
   };
   std::vector<Rule> landing =
-      merge_dirs(dirs, "landing.rules", [&](const std::string &p) { return pattern_lines(p, "landing:"); });
+      merge_dirs(dirs, "landing.rules", [&](const std::string& p) { return pattern_lines(p, "landing:"); });
   out.m_counts.emplace_back("landing.rules", landing.size());
   out.m_landing = std::make_unique<Family>(std::move(landing), RE2::ANCHOR_BOTH);
 
@@ -289,7 +289,7 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
   for (std::size_t d = 0; d < dirs.size(); ++d) {
     const std::string path = (fs::path(dirs[d]) / "assets.rules").string();
     if (d > 0 && !fs::exists(path)) continue;
-    for (RuleLine &line : read_rule_file(path, 2)) {
+    for (RuleLine& line : read_rule_file(path, 2)) {
       ++asset_rules;
       if (line.columns[0] == "ext") {
         std::string_view rest = line.columns[1];
@@ -331,14 +331,14 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
   for (std::size_t d = 0; d < dirs.size(); ++d) {
     const std::string path = (fs::path(dirs[d]) / "weights.rules").string();
     if (d > 0 && !fs::exists(path)) continue;
-    for (RuleLine &line : read_rule_file(path, 2)) {
+    for (RuleLine& line : read_rule_file(path, 2)) {
       ++weight_rules;
       auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), line.columns[0]);
       if (it == k_evidence_names.end()) {
         throw Error(
             fmt::format("{}: unknown evidence '{}' (see doc/RULES.md)", line.origin, line.columns[0]));
       }
-      char *end = nullptr;
+      char* end = nullptr;
       const double value = std::strtod(line.columns[1].c_str(), &end);
       if (end == line.columns[1].c_str() || *end != '\0' || !(value >= 0.0 && value <= 1.0)) {
         throw Error(fmt::format("{}: weight '{}' is not a number from 0 to 1", line.origin, line.columns[1]));
@@ -359,8 +359,8 @@ Rules Rules::load_dirs(const std::vector<std::string> &dirs) {
 }
 
 std::string Rules::default_dir() {
-  auto usable = [](const fs::path &dir) { return fs::exists(dir / "agents.rules"); };
-  if (const char *env = std::getenv("DARKSCAN_RULES_DIR"); env && *env) {
+  auto usable = [](const fs::path& dir) { return fs::exists(dir / "agents.rules"); };
+  if (const char* env = std::getenv("DARKSCAN_RULES_DIR"); env && *env) {
     if (!usable(env)) throw Error(fmt::format("DARKSCAN_RULES_DIR='{}' holds no agents.rules", env));
     return env;
   }
@@ -368,7 +368,7 @@ std::string Rules::default_dir() {
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const fs::path bin = exe.parent_path();
-    for (const fs::path &candidate :
+    for (const fs::path& candidate :
          {bin / ".." / "share" / "darkscan" / "rules", bin / "rules", bin / ".." / "rules"}) {
       if (usable(candidate)) return fs::weakly_canonical(candidate).string();
     }
@@ -384,11 +384,11 @@ std::string Rules::default_dir() {
       "set DARKSCAN_RULES_DIR or give --rules DIR");
 }
 
-const Rule *Rules::match_agent(std::string_view user_agent) const { return m_agents->match(user_agent); }
-const Rule *Rules::match_referrer(std::string_view host) const { return m_referrers->match(host); }
-const Rule *Rules::match_package(std::string_view package) const { return m_packages->match(package); }
+const Rule* Rules::match_agent(std::string_view user_agent) const { return m_agents->match(user_agent); }
+const Rule* Rules::match_referrer(std::string_view host) const { return m_referrers->match(host); }
+const Rule* Rules::match_package(std::string_view package) const { return m_packages->match(package); }
 
-const Rule *Rules::match_query(std::string_view query) const {
+const Rule* Rules::match_query(std::string_view query) const {
   if (query.empty() || m_params.empty()) return nullptr;
   // The query's parameters that some rule names (at most 32 looked at).
   struct Param {
@@ -403,7 +403,7 @@ const Rule *Rules::match_query(std::string_view query) const {
     std::size_t eq = pair.find('=');
     std::string_view name = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    for (const std::string &known : m_param_names) {
+    for (const std::string& known : m_param_names) {
       if (iequals(name, known)) {
         params[count++] = {name, value};
         break;
@@ -412,10 +412,10 @@ const Rule *Rules::match_query(std::string_view query) const {
   }
   if (count == 0) return nullptr;
   for (std::size_t i = 0; i < m_params.size(); ++i) {
-    const Rule &rule = m_params[i];
+    const Rule& rule = m_params[i];
     for (std::size_t k = 0; k < count; ++k) {
       if (!iequals(params[k].name, rule.param)) continue;
-      const RE2 *re = m_param_patterns[i].get();
+      const RE2* re = m_param_patterns[i].get();
       if (!re || RE2::PartialMatch(params[k].value, *re)) return &rule;
     }
   }
@@ -442,6 +442,6 @@ bool Rules::is_asset(std::string_view path) const {
 
 std::vector<std::pair<std::string, std::size_t>> Rules::counts() const { return m_counts; }
 
-const std::vector<Rule> &Rules::agents() const { return m_agents->rules; }
+const std::vector<Rule>& Rules::agents() const { return m_agents->rules; }
 
 } // namespace darkscan

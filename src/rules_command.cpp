@@ -10,26 +10,26 @@
 
 namespace darkscan {
 
-std::vector<std::string> rules_dirs(const std::vector<std::string> &extra) {
+std::vector<std::string> rules_dirs(const std::vector<std::string>& extra) {
   std::vector<std::string> dirs{Rules::default_dir()};
   dirs.insert(dirs.end(), extra.begin(), extra.end());
   return dirs;
 }
 
-int rules_check(const std::vector<std::string> &dirs) {
+int rules_check(const std::vector<std::string>& dirs) {
   const std::vector<std::string> all = rules_dirs(dirs);
   const Rules rules = Rules::load(all);
   std::string out;
-  for (const auto &dir : all)
+  for (const auto& dir : all)
     out += fmt::format("rules from {}\n", util::escape_for_terminal(dir));
-  for (const auto &[file, count] : rules.counts())
+  for (const auto& [file, count] : rules.counts())
     out += fmt::format("  {:<18}{:>6} rules\n", file, count);
   out += "ok\n";
   std::fputs(out.c_str(), stdout);
   return 0;
 }
 
-int rules_ua(const std::vector<std::string> &dirs) {
+int rules_ua(const std::vector<std::string>& dirs) {
   const Rules rules = Rules::load(rules_dirs(dirs));
   static constexpr std::array<std::string_view, 6> kinds = {"browser", "preview", "messaging",
                                                             "social",  "app",     "bot"};
@@ -38,7 +38,7 @@ int rules_ua(const std::vector<std::string> &dirs) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line == "-") {
       out += "bot\t-\tua.empty\n";
-    } else if (const Rule *r = rules.match_agent(line)) {
+    } else if (const Rule* r = rules.match_agent(line)) {
       out += fmt::format("{}\t{}\t{}\n", kinds[r->kind], r->app.empty() ? "-" : r->app, r->id);
     } else {
       out += "browser\t-\t-\n";

@@ -6,17 +6,17 @@
 
 namespace darkscan {
 
-Scanner::Scanner(ScanOptions options, HitSink &sink, ErrorHandler on_error)
+Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
     : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
 
-void Scanner::fail(InputStats &input, std::string message, ExitCode code) {
+void Scanner::fail(InputStats& input, std::string message, ExitCode code) {
   input.error = message;
   if (m_totals.status == ExitCode::ok || code == ExitCode::input_failed) m_totals.status = code;
   m_on_error(message);
 }
 
-void Scanner::malformed(const std::string &file, std::uint64_t line_no, std::string reason,
-                        InputStats &input) {
+void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::string reason,
+                        InputStats& input) {
   ++m_totals.malformed;
   ++input.malformed;
   if (m_options.strict) {
@@ -28,8 +28,8 @@ void Scanner::malformed(const std::string &file, std::uint64_t line_no, std::str
   }
 }
 
-Scanner::LineResult Scanner::parse_line(const Line &line, const std::vector<LogFormat> &formats, Hit &hit,
-                                        ParseError &error) {
+Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
+                                        ParseError& error) {
   if (line.overlong) return LineResult::overlong;
   if (line.text.empty()) return LineResult::empty;
   if (formats.front().parse(line.text, hit, error)) return LineResult::parsed;
@@ -41,8 +41,8 @@ Scanner::LineResult Scanner::parse_line(const Line &line, const std::vector<LogF
   return LineResult::malformed;
 }
 
-bool Scanner::account(const Line &line, LineResult result, const ParseError &error,
-                      const std::vector<LogFormat> &formats, Hit &hit, InputStats &input) {
+bool Scanner::account(const Line& line, LineResult result, const ParseError& error,
+                      const std::vector<LogFormat>& formats, Hit& hit, InputStats& input) {
   ++m_totals.lines;
   ++input.lines;
   switch (result) {
@@ -76,21 +76,21 @@ bool Scanner::account(const Line &line, LineResult result, const ParseError &err
   return true;
 }
 
-void Scanner::process(const Line &line, const std::vector<LogFormat> &formats, InputStats &input) {
+void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
   ParseError error;
   const LineResult result = parse_line(line, formats, m_hit, error);
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
-void Scanner::scan(const std::string &path) {
+void Scanner::scan(const std::string& path) {
   m_totals.inputs.push_back({});
-  InputStats &input = m_totals.inputs.back();
+  InputStats& input = m_totals.inputs.back();
   input.name = path == "-" ? "(stdin)" : path;
 
   std::unique_ptr<Source> source;
   try {
     source = Source::open(path);
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     fail(input, e.what(), e.code());
     return;
   }
@@ -116,11 +116,11 @@ void Scanner::scan(const std::string &path) {
     }
     try {
       formats = detect_formats(sample, input.name);
-    } catch (const Error &e) {
+    } catch (const Error& e) {
       fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
       return;
     }
-    for (const Kept &k : kept)
+    for (const Kept& k : kept)
       process(Line{k.text, k.number, k.overlong}, formats, input);
   }
   if (m_options.threads > 1) {
@@ -134,7 +134,7 @@ void Scanner::scan(const std::string &path) {
     scan_serial(reader, *source, formats, input);
   }
   if (m_options.note && (m_options.format || input.parsed > 0)) {
-    const LogFormat &f = formats.front();
+    const LogFormat& f = formats.front();
     if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
       m_options.note(
           fmt::format("'{}' ({}) logs no referrer and no user agent: bots, previews and in-app "
@@ -163,8 +163,8 @@ void Scanner::scan(const std::string &path) {
   }
 }
 
-void Scanner::scan_serial(LineReader &reader, const Source &source, const std::vector<LogFormat> &formats,
-                          InputStats &input) {
+void Scanner::scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+                          InputStats& input) {
   Line line;
   if (!m_options.progress) {
     while (reader.next(line))

@@ -52,10 +52,10 @@ struct Block {
       entries.push_back({0, static_cast<std::uint32_t>(text.size()), true});
       return;
     }
-    const char *data = text.data();
+    const char* data = text.data();
     std::size_t pos = 0;
     while (pos < text.size()) {
-      const auto *nl = static_cast<const char *>(std::memchr(data + pos, '\n', text.size() - pos));
+      const auto* nl = static_cast<const char*>(std::memchr(data + pos, '\n', text.size() - pos));
       const std::size_t end = nl ? static_cast<std::size_t>(nl - data) : text.size();
       std::size_t size = end - pos;
       if (size > 0 && data[pos + size - 1] == '\r') --size; // the cap is on the text, not its CR
@@ -67,7 +67,7 @@ struct Block {
   }
 
   Line line(std::size_t i, std::uint64_t first_number) const {
-    const Entry &e = entries[i];
+    const Entry& e = entries[i];
     return Line{std::string_view(text.data() + e.offset, e.size), first_number + i, e.overlong};
   }
 };
@@ -76,9 +76,9 @@ struct Block {
 // so an exception on the calling thread leaves no thread behind.
 class Workers {
 public:
-  using Job = std::function<void(Block &, HitPreparer &)>;
+  using Job = std::function<void(Block&, HitPreparer&)>;
 
-  Workers(std::size_t count, HitSink &sink, Job job) : m_job(std::move(job)) {
+  Workers(std::size_t count, HitSink& sink, Job job) : m_job(std::move(job)) {
     for (std::size_t i = 0; i < count; ++i) {
       m_threads.emplace_back([this, preparer = sink.preparer()]() mutable { run(*preparer); });
     }
@@ -89,13 +89,13 @@ public:
       m_stop = true;
     }
     m_work.notify_all();
-    for (auto &t : m_threads)
+    for (auto& t : m_threads)
       t.join();
   }
-  Workers(const Workers &) = delete;
-  Workers &operator=(const Workers &) = delete;
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
 
-  void push(Block *block) {
+  void push(Block* block) {
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_todo.push_back(block);
@@ -103,15 +103,15 @@ public:
     m_work.notify_one();
   }
 
-  void wait(Block &block) {
+  void wait(Block& block) {
     std::unique_lock<std::mutex> lock(m_mutex);
     m_done.wait(lock, [&] { return block.done; });
   }
 
 private:
-  void run(HitPreparer &preparer) {
+  void run(HitPreparer& preparer) {
     for (;;) {
-      Block *block = nullptr;
+      Block* block = nullptr;
       {
         std::unique_lock<std::mutex> lock(m_mutex);
         m_work.wait(lock, [&] { return m_stop || !m_todo.empty(); });
@@ -135,15 +135,15 @@ private:
   Job m_job;
   std::mutex m_mutex;
   std::condition_variable m_work, m_done;
-  std::deque<Block *> m_todo;
+  std::deque<Block*> m_todo;
   bool m_stop = false;
   std::vector<std::thread> m_threads;
 };
 
 } // namespace
 
-void Scanner::scan_parallel(LineReader &reader, const Source &source, const std::vector<LogFormat> &formats,
-                            InputStats &input) {
+void Scanner::scan_parallel(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+                            InputStats& input) {
   // Blocks in flight: enough to keep the workers busy while this thread
   // commits, few enough to keep memory bounded (about 3 MB a block).
   const std::size_t max_in_flight = 3 * m_options.threads;
@@ -151,7 +151,7 @@ void Scanner::scan_parallel(LineReader &reader, const Source &source, const std:
   std::deque<std::unique_ptr<Block>> in_flight;
 
   const std::size_t max_line = m_options.max_line;
-  auto job = [&formats, max_line](Block &block, HitPreparer &preparer) {
+  auto job = [&formats, max_line](Block& block, HitPreparer& preparer) {
     block.split(max_line);
     const std::size_t n = block.entries.size();
     block.hits.resize(n);
@@ -173,7 +173,7 @@ void Scanner::scan_parallel(LineReader &reader, const Source &source, const std:
   bool skipping = false; // inside the rest of an overlong line
   std::uint64_t next_line = reader.lines() + 1;
   // Fills `block` with whole lines; false when the input is exhausted.
-  auto fill = [&](Block &block) {
+  auto fill = [&](Block& block) {
     block.text.swap(carry);
     carry.clear();
     for (;;) {
@@ -236,7 +236,7 @@ void Scanner::scan_parallel(LineReader &reader, const Source &source, const std:
     }
     if (in_flight.empty()) break;
 
-    Block &block = *in_flight.front();
+    Block& block = *in_flight.front();
     workers.wait(block);
     if (block.failure) std::rethrow_exception(block.failure);
     for (std::size_t i = 0; i < block.entries.size(); ++i) {

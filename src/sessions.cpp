@@ -63,13 +63,13 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
 
 Sessions::Sessions() : m_slots(1024) {}
 
-Sessions::Visitor &Sessions::visitor(std::uint64_t key) {
+Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
   if (key == 0) key = 1;
   if ((m_size + 1) * 4 > m_slots.size() * 3) grow(); // keep the load under 3/4
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
        i = (i + 1) & mask) {
-    Visitor &v = m_slots[i];
+    Visitor& v = m_slots[i];
     if (v.key == key) return v;
     if (v.key == 0) {
       v.key = key;
@@ -83,7 +83,7 @@ void Sessions::grow() {
   std::vector<Visitor> old(m_slots.size() * 2);
   old.swap(m_slots);
   const std::size_t mask = m_slots.size() - 1;
-  for (const Visitor &v : old) {
+  for (const Visitor& v : old) {
     if (v.key == 0) continue;
     std::size_t i = static_cast<std::size_t>(v.key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
     while (m_slots[i].key != 0)

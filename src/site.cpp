@@ -47,10 +47,10 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
 std::pair<std::string, std::uint64_t> SiteGuess::best() const {
   // Fold "www.x" into "x" before choosing.
   std::unordered_map<std::string, std::uint64_t> folded;
-  for (const auto &[host, n] : m_counts)
+  for (const auto& [host, n] : m_counts)
     folded[normalize_host(host)] += n;
   std::pair<std::string, std::uint64_t> best;
-  for (const auto &[host, n] : folded) {
+  for (const auto& [host, n] : folded) {
     if (n > best.second || (n == best.second && host < best.first)) best = {host, n};
   }
   return best;

@@ -49,8 +49,8 @@ namespace {
 class FdReader {
 public:
   explicit FdReader(int fd) : m_fd(fd) {}
-  FdReader(const FdReader &) = delete;
-  FdReader &operator=(const FdReader &) = delete;
+  FdReader(const FdReader&) = delete;
+  FdReader& operator=(const FdReader&) = delete;
   ~FdReader() {
     if (m_fd > 0) ::close(m_fd);
   }
@@ -62,7 +62,7 @@ public:
   }
 
   // Returns bytes read, 0 at end of file, -1 on error (errno set).
-  std::streamsize read(char *out, std::streamsize size) {
+  std::streamsize read(char* out, std::streamsize size) {
     if (m_head_pos < m_head.size()) {
       auto n = std::min<std::size_t>(size, m_head.size() - m_head_pos);
       std::memcpy(out, m_head.data() + m_head_pos, n);
@@ -99,15 +99,15 @@ class FdDevice {
 public:
   using char_type = char;
   using category = io::source_tag;
-  explicit FdDevice(FdReader &reader) : m_reader(&reader) {}
-  std::streamsize read(char *out, std::streamsize size) {
+  explicit FdDevice(FdReader& reader) : m_reader(&reader) {}
+  std::streamsize read(char* out, std::streamsize size) {
     auto n = m_reader->read(out, size);
     if (n < 0) throw ReadFailure(errno);
     return n == 0 ? -1 : n;
   }
 
 private:
-  FdReader *m_reader;
+  FdReader* m_reader;
 };
 
 // A Boost.Iostreams input filter around a Decoder. On damage it ends the
@@ -121,7 +121,7 @@ public:
   DecoderFilter(std::shared_ptr<Decoder> decoder, std::string codec)
       : m_decoder(std::move(decoder)), m_codec(std::move(codec)), m_buffer(64 * 1024) {}
 
-  template <typename Upstream> std::streamsize read(Upstream &upstream, char *out, std::streamsize size) {
+  template <typename Upstream> std::streamsize read(Upstream& upstream, char* out, std::streamsize size) {
     for (;;) {
       if (m_begin == m_end && !m_eof) {
         refill(upstream);
@@ -146,7 +146,7 @@ public:
   }
 
 private:
-  template <typename Upstream> void refill(Upstream &upstream) {
+  template <typename Upstream> void refill(Upstream& upstream) {
     if (m_begin > 0) {
       std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
       m_end -= m_begin;
@@ -173,7 +173,7 @@ public:
   PlainSource(std::string name, std::unique_ptr<FdReader> reader)
       : Source(std::move(name), Codec::plain), m_reader(std::move(reader)) {}
 
-  std::size_t read(char *out, std::size_t size) override {
+  std::size_t read(char* out, std::size_t size) override {
     if (!m_error.empty()) return 0;
     auto n = m_reader->read(out, static_cast<std::streamsize>(size));
     if (n < 0) {
@@ -210,7 +210,7 @@ public:
     m_chain.push(FdDevice(*m_reader), k_buffer);
   }
 
-  std::size_t read(char *out, std::size_t size) override {
+  std::size_t read(char* out, std::size_t size) override {
     if (m_done) return 0;
     try {
       auto n = io::read(m_chain, out, static_cast<std::streamsize>(size));
@@ -218,9 +218,9 @@ public:
       m_done = true;
       if (m_decoder && !m_decoder->error().empty()) m_error = m_decoder->error();
       return 0;
-    } catch (const ReadFailure &e) {
+    } catch (const ReadFailure& e) {
       m_error = system_message(e.errnum);
-    } catch (const std::exception &) {
+    } catch (const std::exception&) {
       // zlib/bzip2/lzma/zstd errors all end here: the data stops making sense.
       m_error = "truncated or corrupt " + std::string(codec_name(codec())) + " data";
     }
@@ -240,7 +240,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Source> Source::open(const std::string &path) {
+std::unique_ptr<Source> Source::open(const std::string& path) {
   const bool is_stdin = path == "-";
   const std::string name = is_stdin ? "(stdin)" : path;
   int fd = 0;

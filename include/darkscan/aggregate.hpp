@@ -19,12 +19,12 @@ enum class EvidenceGroup : std::uint8_t { direct_deep, inapp_messaging, inapp_so
 inline constexpr std::size_t k_evidence_group_count = 5;
 std::string_view evidence_group_name(EvidenceGroup group);
 // The group of a piece of evidence; false for evidence of no dark social (direct to a landing page).
-bool evidence_group(Evidence evidence, EvidenceGroup &group);
+bool evidence_group(Evidence evidence, EvidenceGroup& group);
 
 // Counts per app name (a few apps per page: a small vector beats a map).
 // Names are views into the Rules, which outlive the aggregate.
 using AppCounts = std::vector<std::pair<std::string_view, std::uint64_t>>;
-void add_app(AppCounts &counts, std::string_view app, std::uint64_t n = 1);
+void add_app(AppCounts& counts, std::string_view app, std::uint64_t n = 1);
 
 // What the report says about one page.
 struct PageStats {
@@ -36,7 +36,7 @@ struct PageStats {
   AppCounts previews; // preview fetches by app
   AppCounts apps;     // dark-social arrivals by app
 
-  void merge(const PageStats &other);
+  void merge(const PageStats& other);
   // The app with most previews plus dark-social arrivals ("" if none).
   std::string_view top_app() const;
 };
@@ -55,7 +55,7 @@ struct TrafficTotals {
   std::array<ChannelStats, k_channel_count> channels{};
   AppCounts previews_by_app;
 
-  void merge(const TrafficTotals &other);
+  void merge(const TrafficTotals& other);
 };
 
 // Per-page and overall counters, fed with verdicts. Memory grows with the
@@ -66,18 +66,18 @@ public:
   // ("/search?q=x"), in the order the URL has them; all others are dropped.
   explicit Aggregate(std::vector<std::string> keep_params = {}) : m_keep_params(std::move(keep_params)) {}
 
-  void add(const Hit &hit, const Verdict &verdict) override;
-  void merge(const Aggregate &other);
+  void add(const Hit& hit, const Verdict& verdict) override;
+  void merge(const Aggregate& other);
 
-  const TrafficTotals &totals() const { return m_totals; }
+  const TrafficTotals& totals() const { return m_totals; }
 
   using Pages = std::unordered_map<std::string, PageStats, util::StringHash, std::equal_to<>>;
-  const Pages &pages() const { return m_pages; }
+  const Pages& pages() const { return m_pages; }
 
 private:
-  PageStats &page(std::string_view path);
+  PageStats& page(std::string_view path);
   // The page key of a hit: its path, plus the kept parameters.
-  std::string_view page_key(const Hit &hit);
+  std::string_view page_key(const Hit& hit);
 
   std::vector<std::string> m_keep_params;
   std::string m_key; // reused buffer for page_key()

@@ -19,7 +19,7 @@ namespace darkscan {
 class VerdictSink {
 public:
   virtual ~VerdictSink() = default;
-  virtual void add(const Hit &hit, const Verdict &verdict) = 0;
+  virtual void add(const Hit& hit, const Verdict& verdict) = 0;
 };
 
 // Turns hits into verdicts: what each hit is (Classifier), which page views
@@ -36,35 +36,35 @@ public:
 // called at the end of the input.
 class Analyzer final : public HitSink {
 public:
-  using NoteHandler = std::function<void(const std::string &)>;
+  using NoteHandler = std::function<void(const std::string&)>;
 
-  Analyzer(const Rules &rules, const std::vector<std::string> &sites, VerdictSink &sink, NoteHandler note);
+  Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink, NoteHandler note);
   ~Analyzer() override;
 
   // Serial use: prepare and decide.
-  void add(const Hit &hit) override;
+  void add(const Hit& hit) override;
   // Parallel use: a preparer per worker thread, then decide() in input order.
   std::unique_ptr<HitPreparer> preparer() override;
-  void decide(const Hit &hit, const Prepared &prepared, std::string_view arena) override;
+  void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) override;
   void finish();
 
   // The site hosts used (given or guessed).
-  const SiteHosts &site() const { return m_site; }
+  const SiteHosts& site() const { return m_site; }
   std::size_t visitors() const { return m_sessions.size(); }
 
 private:
   struct HeldHit;
-  void decide_now(const Hit &hit, const Prepared &prepared, std::string_view ref_host);
-  void arrival(const Hit &hit, const Prepared &p, std::string_view ref_host, bool internal, Verdict &v);
+  void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
+  void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
 
-  const Rules &m_rules;
+  const Rules& m_rules;
   Classifier m_classifier; // for the serial path
   Sessions m_sessions;
   PreviewMemory m_previews;
   SiteHosts m_site;
   SiteGuess m_guess;
-  VerdictSink &m_sink;
+  VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;
   std::vector<std::unique_ptr<HeldHit>> m_held;

@@ -15,7 +15,7 @@ namespace darkscan {
 // A referrer reduced to what the rules look at.
 struct ReferrerInfo {
   std::string_view host;      // lower-case host (or "scheme:package"); valid until the next call
-  const Rule *rule = nullptr; // referrers.rules match, if any
+  const Rule* rule = nullptr; // referrers.rules match, if any
 };
 
 // Per-hit knowledge from the rules, with caches: each distinct user agent,
@@ -24,31 +24,31 @@ struct ReferrerInfo {
 // full), so memory does not grow without limit on hostile input.
 class Classifier {
 public:
-  explicit Classifier(const Rules &rules);
+  explicit Classifier(const Rules& rules);
 
   // Sets verdict.cls, verdict.app and, for hits that are not page views,
   // verdict.reasons. Page views get their channel from the Analyzer.
-  void classify(const Hit &hit, Verdict &verdict);
+  void classify(const Hit& hit, Verdict& verdict);
 
   // classify() plus every rule match an arrival needs (Prepared). Appends
   // the referrer's host to `arena`.
-  void prepare(const Hit &hit, Prepared &out, std::string &arena);
+  void prepare(const Hit& hit, Prepared& out, std::string& arena);
 
   // The agents.rules match for a user agent, or nullptr for a plain browser.
-  const Rule *agent(std::string_view user_agent);
+  const Rule* agent(std::string_view user_agent);
   // The xrw.rules match for an X-Requested-With package, or nullptr.
-  const Rule *package(std::string_view package);
+  const Rule* package(std::string_view package);
   // The referrer's host and its referrers.rules match. An empty referrer
   // gives an empty host.
   ReferrerInfo referrer(std::string_view referer);
 
-  const Rules &rules() const { return m_rules; }
+  const Rules& rules() const { return m_rules; }
 
 private:
-  using Cache = std::unordered_map<std::string, const Rule *, util::StringHash, std::equal_to<>>;
-  template <typename Match> const Rule *cached(Cache &cache, std::string_view key, Match match);
+  using Cache = std::unordered_map<std::string, const Rule*, util::StringHash, std::equal_to<>>;
+  template <typename Match> const Rule* cached(Cache& cache, std::string_view key, Match match);
 
-  const Rules &m_rules;
+  const Rules& m_rules;
   Cache m_agents, m_hosts, m_packages;
   std::string m_host; // lower-cased host of the last referrer
 };
@@ -57,6 +57,6 @@ private:
 // "mail.google.com"; "android-app://com.google.android.gm/" ->
 // "android-app:com.google.android.gm"; "abc.com/x" -> "abc.com"), written to
 // `out`.
-void referrer_host(std::string_view referer, std::string &out);
+void referrer_host(std::string_view referer, std::string& out);
 
 } // namespace darkscan

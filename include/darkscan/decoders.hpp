@@ -19,12 +19,12 @@ public:
   // Decodes from `in` (advanced past what was consumed) into `out`; returns
   // the bytes written. On corrupt data it returns what it decoded before and
   // sets error(); later calls return 0.
-  virtual std::size_t decode(std::string_view &in, char *out, std::size_t size) = 0;
+  virtual std::size_t decode(std::string_view& in, char* out, std::size_t size) = 0;
 
   // True when the data fed so far ends at a stream boundary (not cut short).
   virtual bool at_boundary() const = 0;
 
-  const std::string &error() const { return m_error; }
+  const std::string& error() const { return m_error; }
   // Records damage found outside decode() (a stream cut short).
   void set_error(std::string message) { m_error = std::move(message); }
 

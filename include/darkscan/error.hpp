@@ -19,7 +19,7 @@ enum class ExitCode : int {
 // names the file and line where that makes sense.
 class Error : public std::runtime_error {
 public:
-  explicit Error(const std::string &message, ExitCode code = ExitCode::usage)
+  explicit Error(const std::string& message, ExitCode code = ExitCode::usage)
       : std::runtime_error(message), m_code(code) {}
 
   ExitCode code() const { return m_code; }

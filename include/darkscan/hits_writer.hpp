@@ -19,17 +19,17 @@ public:
   // `explain`: add the text and origin of each matched rule. `salt`: mixed
   // into the visitor hash, so that it cannot be reversed to an address by
   // trying them all; `show_ip`: add the client address (off by default).
-  HitsWriter(Output &out, Format format, bool explain, std::string salt, bool show_ip);
+  HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip);
 
-  void add(const Hit &hit, const Verdict &verdict) override;
+  void add(const Hit& hit, const Verdict& verdict) override;
 
 private:
-  void add_json(const Hit &hit, const Verdict &v);
-  void add_tsv(const Hit &hit, const Verdict &v);
+  void add_json(const Hit& hit, const Verdict& v);
+  void add_tsv(const Hit& hit, const Verdict& v);
 
   std::string visitor_id(std::uint64_t key) const;
 
-  Output &m_out;
+  Output& m_out;
   Format m_format;
   bool m_explain;
   std::string m_salt;

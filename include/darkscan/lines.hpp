@@ -26,11 +26,11 @@ class LineReader {
 public:
   static constexpr std::size_t k_default_max_line = 64 * 1024;
 
-  explicit LineReader(Source &source, std::size_t max_line = k_default_max_line);
+  explicit LineReader(Source& source, std::size_t max_line = k_default_max_line);
 
   // Next line, or false at the end of the source (or when it failed: see
   // Source::error()). A last line without a newline is still returned.
-  bool next(Line &line);
+  bool next(Line& line);
 
   // Bytes of decoded input consumed so far.
   std::uint64_t bytes() const { return m_bytes; }
@@ -41,12 +41,12 @@ public:
   // For a caller that splits lines itself (the parallel scan): appends up to
   // `size` raw bytes that next() has not returned, buffered ones first, and
   // returns false when none is left. Finishes skipping an overlong line first.
-  bool read_raw(std::string &out, std::size_t size);
+  bool read_raw(std::string& out, std::size_t size);
 
 private:
   bool fill();
 
-  Source &m_source;
+  Source& m_source;
   std::size_t m_max_line;
   std::vector<char> m_buffer;
   std::size_t m_begin = 0;

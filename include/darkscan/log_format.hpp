@@ -40,7 +40,7 @@ enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, 
 // Where a parse failed: a static description and the byte column (0-based).
 // Owns nothing, so failing costs nothing.
 struct ParseError {
-  const char *reason = "";
+  const char* reason = "";
   std::size_t column = 0;
 };
 
@@ -62,19 +62,19 @@ public:
   // does not have the format's shape; an invalid request inside a well-formed
   // line is not a failure (hit.request_valid is false). Extra fields after the
   // last one are accepted ("combined" plus $request_time), unless `exact`.
-  bool parse(std::string_view line, Hit &hit, ParseError &error, bool exact = false) const {
+  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact = false) const {
     std::size_t fields = 0;
     return parse(line, hit, error, exact, fields);
   }
 
   // As above, and sets `fields` to the number of fields the line held (fewer
   // than field_count() when its optional tail was missing).
-  bool parse(std::string_view line, Hit &hit, ParseError &error, bool exact, std::size_t &fields) const;
+  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact, std::size_t& fields) const;
 
   // Name to show users: a preset name or "custom".
-  const std::string &name() const { return m_name; }
+  const std::string& name() const { return m_name; }
   // The format in its source syntax, for messages.
-  const std::string &spec() const { return m_spec; }
+  const std::string& spec() const { return m_spec; }
   std::size_t field_count() const { return m_steps.size(); }
   // Whether the format has a field of this kind.
   bool has(FieldKind kind) const;
@@ -107,7 +107,7 @@ public:
 
 private:
   friend class FormatBuilder;
-  bool store(const Step &step, std::string_view value, Hit &hit) const;
+  bool store(const Step& step, std::string_view value, Hit& hit) const;
 
   std::string m_name;
   std::string m_spec;

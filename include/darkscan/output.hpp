@@ -13,12 +13,12 @@ namespace darkscan {
 class Output {
 public:
   // `path` empty: standard output.
-  explicit Output(const std::string &path);
+  explicit Output(const std::string& path);
 
   // Appends to the buffer; flushes when it holds more than 1 MiB.
   void write(std::string_view data);
   // The buffer, to append to directly; call maybe_flush() after.
-  std::string &buffer() { return m_buffer; }
+  std::string& buffer() { return m_buffer; }
   void maybe_flush() {
     if (m_buffer.size() >= k_flush) flush();
   }

@@ -34,14 +34,14 @@ struct Period {
 Period period_of(PeriodKind kind, std::int64_t utc);
 
 // strftime(pattern) for the local time `utc` ("out/%Y-%m-%d.tsv").
-std::string format_local(const std::string &pattern, std::int64_t utc);
+std::string format_local(const std::string& pattern, std::int64_t utc);
 
 // Passes on the verdicts of hits inside [since, until) (--hits with a window).
 class WindowFilter final : public VerdictSink {
 public:
-  WindowFilter(VerdictSink &next, std::optional<std::int64_t> since, std::optional<std::int64_t> until)
+  WindowFilter(VerdictSink& next, std::optional<std::int64_t> since, std::optional<std::int64_t> until)
       : m_next(next), m_since(since), m_until(until) {}
-  void add(const Hit &hit, const Verdict &verdict) override {
+  void add(const Hit& hit, const Verdict& verdict) override {
     if (m_since || m_until) {
       if (hit.time == Hit::k_no_time) return;
       if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
@@ -50,7 +50,7 @@ public:
   }
 
 private:
-  VerdictSink &m_next;
+  VerdictSink& m_next;
   std::optional<std::int64_t> m_since, m_until;
 };
 
@@ -63,15 +63,15 @@ public:
   PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                  std::vector<std::string> keep_params = {});
 
-  void add(const Hit &hit, const Verdict &verdict) override;
+  void add(const Hit& hit, const Verdict& verdict) override;
 
   struct Slice {
     Period period;
     Aggregate traffic;
   };
-  Slice &slice(std::int64_t start);
+  Slice& slice(std::int64_t start);
   // The periods seen, in time order (one, unlabelled, for PeriodKind::none).
-  const std::map<std::int64_t, Slice> &slices() const { return m_slices; }
+  const std::map<std::int64_t, Slice>& slices() const { return m_slices; }
   // All periods merged.
   Aggregate total() const;
 
@@ -80,7 +80,7 @@ private:
   std::optional<std::int64_t> m_since, m_until;
   std::vector<std::string> m_keep_params;
   std::map<std::int64_t, Slice> m_slices;
-  Slice *m_current = nullptr; // the slice of the last hit: most hits fall in it
+  Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
 };
 
 } // namespace darkscan

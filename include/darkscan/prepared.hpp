@@ -15,10 +15,10 @@ namespace darkscan {
 // input order, by Analyzer::decide.
 struct Prepared {
   Verdict verdict;                   // class, app, asset_path; reasons of hits that are not page views
-  const Rule *ua = nullptr;          // agents.rules match (page views)
-  const Rule *package = nullptr;     // xrw.rules match
-  const Rule *tag = nullptr;         // params.rules match (social click ids only with a referrer)
-  const Rule *referrer = nullptr;    // referrers.rules match
+  const Rule* ua = nullptr;          // agents.rules match (page views)
+  const Rule* package = nullptr;     // xrw.rules match
+  const Rule* tag = nullptr;         // params.rules match (social click ids only with a referrer)
+  const Rule* referrer = nullptr;    // referrers.rules match
   std::uint32_t ref_host_offset = 0; // the referrer's lower-case host, in the arena given to prepare()
   std::uint32_t ref_host_size = 0;
   bool landing = false;      // the path is a landing page (computed when there is no referrer)
@@ -34,7 +34,7 @@ class HitPreparer {
 public:
   virtual ~HitPreparer() = default;
   // Fills `out`; text it needs to keep is appended to `arena`.
-  virtual void prepare(const struct Hit &hit, Prepared &out, std::string &arena) = 0;
+  virtual void prepare(const struct Hit& hit, Prepared& out, std::string& arena) = 0;
 };
 
 } // namespace darkscan

@@ -18,11 +18,11 @@ struct Preset {
 };
 
 // The presets in detection order (the more specific first).
-const std::vector<Preset> &presets();
+const std::vector<Preset>& presets();
 
 // Compiles the preset called `name` (or one of its aliases, any case), or
 // returns false.
-bool find_preset(std::string_view name, LogFormat &out);
+bool find_preset(std::string_view name, LogFormat& out);
 
 // The value of --log-format: a preset name or a format string. Throws Error.
 LogFormat resolve_format(std::string_view value);
@@ -33,6 +33,6 @@ LogFormat resolve_format(std::string_view value);
 // Error(ExitCode::input_failed), showing the first line that fails and suggesting
 // --log-format, when the presets together parse no more than half of the
 // non-empty lines.
-std::vector<LogFormat> detect_formats(const std::vector<std::string> &sample, const std::string &source_name);
+std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name);
 
 } // namespace darkscan

@@ -18,16 +18,16 @@ public:
   static constexpr std::int64_t k_window = 48 * 3600; // seconds a preview stays evidence
 
   // Records a preview fetch of `path` at `time` by the fetcher of `rule`.
-  void record(std::string_view path, std::int64_t time, const Rule *rule);
+  void record(std::string_view path, std::int64_t time, const Rule* rule);
 
   // The preview rule of the latest fetch of `path` at most k_window before
   // `time`, or nullptr.
-  const Rule *before(std::string_view path, std::int64_t time) const;
+  const Rule* before(std::string_view path, std::int64_t time) const;
 
 private:
   struct Fetch {
     std::int64_t time;
-    const Rule *rule;
+    const Rule* rule;
   };
   std::unordered_map<std::string, Fetch, util::StringHash, std::equal_to<>> m_fetches;
 };

@@ -18,12 +18,12 @@ public:
   explicit Progress(std::uint64_t total);
   ~Progress();
 
-  void update(const Source &source, bool done);
+  void update(const Source& source, bool done);
   // Erases the line, before the report and summary are printed.
   void clear();
 
   // Whether a progress display is wanted for these inputs.
-  static bool wanted(const std::vector<std::string> &files, std::uint64_t &total);
+  static bool wanted(const std::vector<std::string>& files, std::uint64_t& total);
 
 private:
   std::uint64_t m_total;

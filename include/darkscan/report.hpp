@@ -15,13 +15,13 @@ namespace darkscan {
 // One period of a report (--by), or the whole input.
 struct ReportPeriod {
   std::string label; // "2026-11-20", "2026-W47", ... ; empty without --by
-  const Aggregate *traffic;
+  const Aggregate* traffic;
 };
 
 // Everything a report shows. Reporters see only this, never raw lines.
 struct ReportData {
-  const ScanTotals &scan;
-  const Aggregate &total;            // all periods together
+  const ScanTotals& scan;
+  const Aggregate& total;            // all periods together
   std::vector<ReportPeriod> periods; // one, unlabelled, without --by
   bool by_period = false;
   std::size_t top = static_cast<std::size_t>(-1); // pages to list per period
@@ -33,24 +33,24 @@ struct ReportData {
 // One page of the report, with its estimate.
 struct PageRow {
   std::string_view path;
-  const PageStats *stats;
+  const PageStats* stats;
   ShareEstimate estimate;
 };
 
 // The pages of `period` to show: those with visits or previews and at least
 // `min_visits` visits, by estimated dark-social visits (then visits, then
 // path), at most `top`. `hidden` gets the number left out by min_visits.
-std::vector<PageRow> page_rows(const ReportData &data, const ReportPeriod &period, std::size_t &hidden);
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
 
 // One output format. write() renders the whole report into `out`.
 class Reporter {
 public:
   virtual ~Reporter() = default;
-  virtual void write(const ReportData &data, std::string &out) const = 0;
+  virtual void write(const ReportData& data, std::string& out) const = 0;
 };
 
 // Names accepted by --output-format for the report.
-inline constexpr const char *k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson"};
+inline constexpr const char* k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson"};
 
 // The reporter for `name` (see k_report_formats); throws Error(ExitCode::usage)
 // for an unknown one. `colour` applies to the table only.

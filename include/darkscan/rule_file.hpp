@@ -17,6 +17,6 @@ struct RuleLine {
 // `columns` columns, the last one being the rest of the line. Throws
 // Error(ExitCode::usage) "FILE:LINE: ..." on a line with too few columns, and
 // "cannot read rules 'FILE': ..." when the file cannot be read.
-std::vector<RuleLine> read_rule_file(const std::string &path, std::size_t columns);
+std::vector<RuleLine> read_rule_file(const std::string& path, std::size_t columns);
 
 } // namespace darkscan

@@ -56,14 +56,14 @@ class Rules {
 public:
   Rules();
   ~Rules();
-  Rules(Rules &&) noexcept;
-  Rules &operator=(Rules &&) noexcept;
+  Rules(Rules&&) noexcept;
+  Rules& operator=(Rules&&) noexcept;
 
   // Loads `dirs` in order: the first is the base (built-in) set, each later
   // one replaces rules with the same id and adds new ones ahead of the others.
   // A file missing from a later directory is skipped; missing from the first,
   // it is an error. Throws Error(ExitCode::usage) naming file and line.
-  static Rules load(const std::vector<std::string> &dirs);
+  static Rules load(const std::vector<std::string>& dirs);
 
   // The built-in rules directory: $DARKSCAN_RULES_DIR, else next to the
   // binary (../share/darkscan/rules, rules/, ../rules), else the source tree.
@@ -71,12 +71,12 @@ public:
   static std::string default_dir();
 
   // The winning rule, or nullptr (a plain browser, an unknown host...).
-  const Rule *match_agent(std::string_view user_agent) const;
-  const Rule *match_referrer(std::string_view host) const; // lower-case host or "scheme:package"
-  const Rule *match_package(std::string_view package) const;
+  const Rule* match_agent(std::string_view user_agent) const;
+  const Rule* match_referrer(std::string_view host) const; // lower-case host or "scheme:package"
+  const Rule* match_package(std::string_view package) const;
   // The first params rule (file order) matching a parameter of `query`
   // ("a=1&b=2", without '?').
-  const Rule *match_query(std::string_view query) const;
+  const Rule* match_query(std::string_view query) const;
 
   bool is_landing(std::string_view path) const;
   bool is_asset(std::string_view path) const; // by extension or path rule
@@ -86,10 +86,10 @@ public:
   std::vector<std::pair<std::string, std::size_t>> counts() const;
 
   // Every rule of the agents file, in match order (for tests and --explain).
-  const std::vector<Rule> &agents() const;
+  const std::vector<Rule>& agents() const;
 
 private:
-  static Rules load_dirs(const std::vector<std::string> &dirs);
+  static Rules load_dirs(const std::vector<std::string>& dirs);
   struct Family;
   std::unique_ptr<Family> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
   std::vector<Rule> m_params;

@@ -20,14 +20,14 @@ namespace darkscan {
 class HitSink {
 public:
   virtual ~HitSink() = default;
-  virtual void add(const Hit &hit) = 0;
+  virtual void add(const Hit& hit) = 0;
 
   // Parallel scans (ScanOptions::threads > 1) call, instead of add(): a
   // preparer's prepare() for each hit on worker threads, in any order, then
   // decide() on one thread in input order. A sink that returns no preparer is
   // always fed serially through add().
   virtual std::unique_ptr<HitPreparer> preparer() { return nullptr; }
-  virtual void decide(const Hit &hit, const Prepared &prepared, std::string_view arena) {
+  virtual void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) {
     (void)prepared;
     (void)arena;
     add(hit);
@@ -79,10 +79,10 @@ struct ScanOptions {
   std::size_t threads = 1; // > 1: parse and prepare hits on this many worker threads
   // Called every few thousand lines and at the end of each input, for a
   // progress display; may be empty.
-  std::function<void(const Source &source, bool done)> progress{};
+  std::function<void(const Source& source, bool done)> progress{};
   // Called with advice about an input (its format lacks a field darkscan
   // needs); may be empty.
-  std::function<void(const std::string &message)> note{};
+  std::function<void(const std::string& message)> note{};
 };
 
 // Reads inputs one after another, parses every line and hands hits to a
@@ -90,37 +90,37 @@ struct ScanOptions {
 // reported through `on_error` and recorded; the next input is still read.
 class Scanner {
 public:
-  using ErrorHandler = std::function<void(const std::string &message)>;
+  using ErrorHandler = std::function<void(const std::string& message)>;
 
-  Scanner(ScanOptions options, HitSink &sink, ErrorHandler on_error);
+  Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error);
 
   // Reads `path` ("-" for standard input) to its end. Throws only under
   // --strict, on the first malformed line.
-  void scan(const std::string &path);
+  void scan(const std::string& path);
 
-  const ScanTotals &totals() const { return m_totals; }
+  const ScanTotals& totals() const { return m_totals; }
 
 private:
   enum class LineResult : std::uint8_t { parsed, parsed_other, empty, malformed, overlong };
 
   // Pure: safe on any thread.
-  static LineResult parse_line(const Line &line, const std::vector<LogFormat> &formats, Hit &hit,
-                               ParseError &error);
+  static LineResult parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
+                               ParseError& error);
   // Counts the line; true when `hit` is a parsed hit for the sink.
-  bool account(const Line &line, LineResult result, const ParseError &error,
-               const std::vector<LogFormat> &formats, Hit &hit, InputStats &input);
-  void process(const Line &line, const std::vector<LogFormat> &formats, InputStats &input);
-  void scan_serial(LineReader &reader, const Source &source, const std::vector<LogFormat> &formats,
-                   InputStats &input);
+  bool account(const Line& line, LineResult result, const ParseError& error,
+               const std::vector<LogFormat>& formats, Hit& hit, InputStats& input);
+  void process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input);
+  void scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+                   InputStats& input);
   // scan_parallel.cpp: blocks of lines parsed and prepared on worker threads,
   // accounted and decided here in input order.
-  void scan_parallel(LineReader &reader, const Source &source, const std::vector<LogFormat> &formats,
-                     InputStats &input);
-  void malformed(const std::string &file, std::uint64_t line_no, std::string reason, InputStats &input);
-  void fail(InputStats &input, std::string message, ExitCode code);
+  void scan_parallel(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+                     InputStats& input);
+  void malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input);
+  void fail(InputStats& input, std::string message, ExitCode code);
 
   ScanOptions m_options;
-  HitSink &m_sink;
+  HitSink& m_sink;
   ErrorHandler m_on_error;
   ScanTotals m_totals;
   Hit m_hit;

@@ -24,11 +24,11 @@ public:
 
   // The visitor record for this key, created empty on first sight. The
   // reference is valid until the next call.
-  Visitor &visitor(std::uint64_t key);
+  Visitor& visitor(std::uint64_t key);
 
   // True if a page view at `time` continues the visitor's current visit
   // (a page view within k_visit_gap; times may step back a little).
-  static bool continues(const Visitor &v, std::int64_t time) {
+  static bool continues(const Visitor& v, std::int64_t time) {
     if (!v.seen) return false;
     const std::int64_t gap = time - v.last_page_view;
     return gap <= k_visit_gap && gap >= -k_visit_gap;

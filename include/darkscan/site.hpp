@@ -14,7 +14,7 @@ class SiteHosts {
 public:
   void add(std::string_view host);
   bool empty() const { return m_hosts.empty(); }
-  const std::vector<std::string> &hosts() const { return m_hosts; }
+  const std::vector<std::string>& hosts() const { return m_hosts; }
 
   // True if `host` (a lower-case referrer host) is the site: one of its hosts,
   // or `vhost`, the host the hit itself was served for ($host, %v).

@@ -27,14 +27,14 @@ public:
 
   // Opens `path` ("-" is standard input). Throws Error(ExitCode::input_failed)
   // "cannot open 'path': <reason>" when it cannot be opened or is a directory.
-  static std::unique_ptr<Source> open(const std::string &path);
+  static std::unique_ptr<Source> open(const std::string& path);
 
   // Copies up to `size` decoded bytes into `out`; returns 0 at the end of the
   // input or when reading stopped on an error (then error() says why).
-  virtual std::size_t read(char *out, std::size_t size) = 0;
+  virtual std::size_t read(char* out, std::size_t size) = 0;
 
   // The name to show in messages: the path, or "(stdin)".
-  const std::string &name() const { return m_name; }
+  const std::string& name() const { return m_name; }
   Codec codec() const { return m_codec; }
 
   // Size of the file as stored (compressed), 0 when unknown (a pipe).
@@ -44,7 +44,7 @@ public:
 
   // Empty, or why reading stopped before the end ("truncated or corrupt gzip
   // data", "Input/output error"); what was read before stays valid.
-  const std::string &error() const { return m_error; }
+  const std::string& error() const { return m_error; }
 
 protected:
   Source(std::string name, Codec codec) : m_name(std::move(name)), m_codec(codec) {}

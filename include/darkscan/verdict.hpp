@@ -33,10 +33,10 @@ struct Verdict {
   std::string_view app;             // "whatsapp", "messenger"... empty for none
   std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
-  std::array<const Rule *, k_max_reasons> rules{};       // the rule behind each reason, if any
+  std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
   std::size_t reason_count = 0;
 
-  void add_reason(std::string_view id, const Rule *rule = nullptr) {
+  void add_reason(std::string_view id, const Rule* rule = nullptr) {
     if (reason_count < k_max_reasons) {
       reasons[reason_count] = id;
       rules[reason_count] = rule;

@@ -55,7 +55,7 @@ void AtomicFile::commit() {
   m_tmp.clear();
 }
 
-void write_file_atomically(const std::string &path, std::string_view content) {
+void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile file(path);
   file.write(content);
   file.commit();

@@ -8,7 +8,7 @@ namespace {
 
 constexpr char k_hex[] = "0123456789ABCDEF";
 
-void append_hex_escape(std::string &out, unsigned char c) {
+void append_hex_escape(std::string& out, unsigned char c) {
   out += "\\x";
   out += k_hex[c >> 4];
   out += k_hex[c & 0xF];
@@ -52,8 +52,10 @@ std::string escape_for_terminal(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if (is_control(c)) append_hex_escape(out, c);
-      else out += static_cast<char>(c);
+      if (is_control(c))
+        append_hex_escape(out, c);
+      else
+        out += static_cast<char>(c);
       ++i;
       continue;
     }
@@ -63,7 +65,8 @@ std::string escape_for_terminal(std::string_view text) {
     const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
     if (len == 0 || c1) {
       const std::size_t n = len == 0 ? 1 : len;
-      for (std::size_t k = 0; k < n; ++k) append_hex_escape(out, static_cast<unsigned char>(text[i + k]));
+      for (std::size_t k = 0; k < n; ++k)
+        append_hex_escape(out, static_cast<unsigned char>(text[i + k]));
       i += n;
       continue;
     }
@@ -73,7 +76,7 @@ std::string escape_for_terminal(std::string_view text) {
   return out;
 }
 
-void append_json_string(std::string &out, std::string_view text) {
+void append_json_string(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
@@ -104,7 +107,7 @@ void append_json_string(std::string &out, std::string_view text) {
   }
 }
 
-void append_tsv_field(std::string &out, std::string_view text) {
+void append_tsv_field(std::string& out, std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
@@ -121,7 +124,7 @@ void append_tsv_field(std::string &out, std::string_view text) {
   }
 }
 
-void append_csv_field(std::string &out, std::string_view text) {
+void append_csv_field(std::string& out, std::string_view text) {
   const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
                                          text[0] == '@' || text[0] == '\t' || text[0] == '\r');
   const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;

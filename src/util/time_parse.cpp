@@ -10,7 +10,7 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads exactly `width` digits at `pos`.
-bool digits(std::string_view s, std::size_t &pos, std::size_t width, unsigned &out) {
+bool digits(std::string_view s, std::size_t& pos, std::size_t width, unsigned& out) {
   if (pos + width > s.size()) return false;
   unsigned v = 0;
   for (std::size_t i = 0; i < width; ++i) {
@@ -24,7 +24,7 @@ bool digits(std::string_view s, std::size_t &pos, std::size_t width, unsigned &o
 }
 
 // Reads 1..max_width digits at `pos`.
-bool some_digits(std::string_view s, std::size_t &pos, std::size_t max_width, unsigned &out) {
+bool some_digits(std::string_view s, std::size_t& pos, std::size_t max_width, unsigned& out) {
   std::size_t start = pos;
   unsigned v = 0;
   while (pos < s.size() && pos - start < max_width && is_digit(s[pos])) {
@@ -35,7 +35,7 @@ bool some_digits(std::string_view s, std::size_t &pos, std::size_t max_width, un
   return pos > start;
 }
 
-bool expect(std::string_view s, std::size_t &pos, char c) {
+bool expect(std::string_view s, std::size_t& pos, char c) {
   if (pos >= s.size() || s[pos] != c) return false;
   ++pos;
   return true;
@@ -53,7 +53,7 @@ std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned 
 }
 
 // "+0700", "-07:00", "+07", "Z"; returns seconds east of UTC.
-bool parse_offset(std::string_view s, std::size_t &pos, std::int64_t &offset) {
+bool parse_offset(std::string_view s, std::size_t& pos, std::int64_t& offset) {
   if (pos < s.size() && s[pos] == 'Z') {
     ++pos;
     offset = 0;
@@ -95,7 +95,7 @@ unsigned month_from_abbrev(std::string_view abbrev) {
   return 0;
 }
 
-bool parse_clf_time(std::string_view s, std::int64_t &utc) {
+bool parse_clf_time(std::string_view s, std::int64_t& utc) {
   // dd/Mon/yyyy:HH:MM:SS +zzzz
   std::size_t pos = 0;
   unsigned d = 0, y = 0, h = 0, mi = 0, sec = 0;
@@ -116,7 +116,7 @@ bool parse_clf_time(std::string_view s, std::int64_t &utc) {
   return true;
 }
 
-bool parse_iso8601(std::string_view s, std::int64_t &utc) {
+bool parse_iso8601(std::string_view s, std::int64_t& utc) {
   std::size_t pos = 0;
   unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!digits(s, pos, 4, y) || !expect(s, pos, '-') || !digits(s, pos, 2, mo) || !expect(s, pos, '-') ||
@@ -141,7 +141,7 @@ bool parse_iso8601(std::string_view s, std::int64_t &utc) {
   return true;
 }
 
-bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t &utc) {
+bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
   std::size_t pos = 0;
   std::int64_t v = 0;
   while (pos < s.size() && is_digit(s[pos])) {
@@ -235,12 +235,12 @@ TimePattern TimePattern::compile(std::string_view pattern) {
   return tp;
 }
 
-bool TimePattern::parse(std::string_view s, std::int64_t &utc) const {
+bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
   std::size_t pos = 0;
   unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
   std::int64_t offset = 0;
   std::int64_t epoch = -1;
-  for (const Item &item : m_items) {
+  for (const Item& item : m_items) {
     if (item.conversion == 0) {
       if (s.substr(pos, item.literal.size()) != item.literal) return false;
       pos += item.literal.size();

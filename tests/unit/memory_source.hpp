@@ -15,7 +15,7 @@ public:
   explicit MemorySource(std::string data, std::size_t chunk = 1 << 20)
       : Source("memory", Codec::plain), m_data(std::move(data)), m_chunk(chunk) {}
 
-  std::size_t read(char *out, std::size_t size) override {
+  std::size_t read(char* out, std::size_t size) override {
     std::size_t n = std::min({size, m_chunk, m_data.size() - m_pos});
     std::memcpy(out, m_data.data() + m_pos, n);
     m_pos += n;

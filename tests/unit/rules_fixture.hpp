@@ -10,7 +10,7 @@ namespace darkscan::test {
 
 // A small, complete rules directory written for tests, so that tests of the
 // mechanics do not depend on the content of the shipped rules/.
-inline void write_rules(const TempDir &dir, const std::string &sub = "") {
+inline void write_rules(const TempDir& dir, const std::string& sub = "") {
   const std::string p = sub.empty() ? "" : sub + "/";
   dir.write(p + "agents.rules", R"(# test agents
 ua.preview.imessage   preview    imessage   facebookexternalhit/1\.1 Facebot Twitterbot/1\.0

@@ -19,17 +19,17 @@ public:
     std::error_code ec;
     std::filesystem::remove_all(m_path, ec);
   }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
 
   // Writes `content` to a file in the directory and returns its path.
-  std::string write(const std::string &name, const std::string &content) const {
+  std::string write(const std::string& name, const std::string& content) const {
     const auto p = m_path / name;
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << content;
     return p.string();
   }
-  std::string path(const std::string &name) const { return (m_path / name).string(); }
+  std::string path(const std::string& name) const { return (m_path / name).string(); }
 
 private:
   std::filesystem::path m_path;

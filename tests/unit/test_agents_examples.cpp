@@ -12,8 +12,8 @@
 using namespace darkscan;
 
 TEST_CASE("agents.rules: real user agents of every in-app browser and preview fetcher", "[rules][agents]") {
-  static constexpr std::array<const char *, 6> kinds = {"browser", "preview", "messaging",
-                                                        "social",  "app",     "bot"};
+  static constexpr std::array<const char*, 6> kinds = {"browser", "preview", "messaging",
+                                                       "social",  "app",     "bot"};
   const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
   std::ifstream in(std::string(DARKSCAN_TEST_DATA_DIR) + "/ua-examples.tsv");
   REQUIRE(in);
@@ -27,7 +27,7 @@ TEST_CASE("agents.rules: real user agents of every in-app browser and preview fe
     const std::string kind = line.substr(0, t1), app = line.substr(t1 + 1, t2 - t1 - 1),
                       ua = line.substr(t2 + 1);
     INFO(ua);
-    const Rule *r = rules.match_agent(ua);
+    const Rule* r = rules.match_agent(ua);
     CHECK((r ? kinds[r->kind] : "browser") == kind);
     CHECK((r && !r->app.empty() ? r->app : "-") == app);
     ++per_family[kind + "/" + app];
@@ -35,7 +35,7 @@ TEST_CASE("agents.rules: real user agents of every in-app browser and preview fe
   }
   CHECK(cases >= 200);
   // Every preview fetcher and in-app app named in the table has real examples.
-  for (const auto &[family, n] : per_family) {
+  for (const auto& [family, n] : per_family) {
     INFO(family);
     CHECK(n >= 1);
   }

@@ -13,8 +13,8 @@ using namespace darkscan;
 namespace {
 
 constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
-constexpr const char *k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
-constexpr const char *k_firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
+constexpr const char* k_firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
 
 struct HitSpec {
   std::int64_t time = T0;
@@ -37,7 +37,7 @@ struct Recorded {
 
 class Recorder final : public VerdictSink {
 public:
-  void add(const Hit &, const Verdict &v) override {
+  void add(const Hit&, const Verdict& v) override {
     Recorded r{v, {}, std::string(v.app)};
     for (std::size_t i = 0; i < v.reason_count; ++i)
       r.reasons.emplace_back(v.reasons[i]);
@@ -52,10 +52,18 @@ public:
     test::write_rules(m_dir);
     m_rules = Rules::load({m_dir.path("")});
     m_analyzer = std::make_unique<Analyzer>(m_rules, sites, recorder,
-                                            [this](const std::string &n) { notes.push_back(n); });
+                                            [this](const std::string& n) { notes.push_back(n); });
   }
 
-  const Recorded &feed(const HitSpec &s) {
+  // Feeds a hit and returns its verdict (the analyzer must not be holding hits back).
+  const Recorded& feed(const HitSpec& s) {
+    add(s);
+    REQUIRE_FALSE(recorder.seen.empty());
+    return recorder.seen.back();
+  }
+
+  // Feeds a hit whose verdict may come later (while the site host is guessed).
+  void add(const HitSpec& s) {
     Hit h;
     h.time = s.time;
     h.client = s.client;
@@ -71,7 +79,6 @@ public:
     h.request_valid = true;
     h.has_user_agent = true;
     m_analyzer->add(h);
-    return recorder.seen.back();
   }
   void finish() { m_analyzer->finish(); }
 
@@ -91,7 +98,7 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
   CHECK(h.feed({.ua = ""}).verdict.cls == HitClass::bot);
   CHECK(h.feed({.ua = ""}).reasons == std::vector<std::string>{"ua.empty"});
   CHECK(h.feed({.ua = "curl/8.0"}).verdict.cls == HitClass::bot);
-  const Recorded &preview = h.feed({.ua = "WhatsApp/2.23.20.0 A"});
+  const Recorded& preview = h.feed({.ua = "WhatsApp/2.23.20.0 A"});
   CHECK(preview.verdict.cls == HitClass::preview);
   CHECK(preview.app == "whatsapp");
   CHECK(h.feed({.path = "/static/app.JS"}).verdict.cls == HitClass::asset);
@@ -103,25 +110,25 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
 
 TEST_CASE("analyzer: visits and the 30-minute gap", "[analyzer][sessions]") {
   Harness h;
-  const Recorded &first = h.feed({.time = T0});
+  const Recorded& first = h.feed({.time = T0});
   CHECK(first.verdict.visit_start);
   CHECK_FALSE(first.verdict.returning);
   SECTION("a page view within 30 minutes with an internal referrer continues the visit") {
-    const Recorded &next =
+    const Recorded& next =
         h.feed({.time = T0 + 29 * 60, .path = "/b", .referer = "https://www.example.com/a"});
     CHECK_FALSE(next.verdict.visit_start);
     CHECK_FALSE(next.verdict.channel);
     CHECK(next.reasons == std::vector<std::string>{"visit.continues"});
   }
   SECTION("after 30 minutes a new visit starts, from a returning visitor") {
-    const Recorded &next = h.feed({.time = T0 + 31 * 60, .path = "/c/deep"});
+    const Recorded& next = h.feed({.time = T0 + 31 * 60, .path = "/c/deep"});
     CHECK(next.verdict.visit_start);
     CHECK(next.verdict.returning);
     CHECK(next.reasons == std::vector<std::string>{"ref.none.deep", "visitor.returning"});
     CHECK(next.verdict.weight == Approx(0.4));
   }
   SECTION("an external referrer mid-visit starts a new visit") {
-    const Recorded &next = h.feed({.time = T0 + 60, .path = "/x", .referer = "https://www.google.com/"});
+    const Recorded& next = h.feed({.time = T0 + 60, .path = "/x", .referer = "https://www.google.com/"});
     CHECK(next.verdict.visit_start);
     CHECK(*next.verdict.channel == Channel::search);
   }
@@ -129,7 +136,7 @@ TEST_CASE("analyzer: visits and the 30-minute gap", "[analyzer][sessions]") {
     CHECK(h.feed({.time = T0 + 60, .query = "utm_source=newsletter"}).verdict.visit_start);
   }
   SECTION("another user agent on the same address is another visitor") {
-    const Recorded &other = h.feed({.time = T0 + 60, .ua = k_firefox});
+    const Recorded& other = h.feed({.time = T0 + 60, .ua = k_firefox});
     CHECK(other.verdict.visit_start);
     CHECK_FALSE(other.verdict.returning);
   }
@@ -153,7 +160,7 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*deep.verdict.evidence == Evidence::direct_deep_new);
     CHECK(deep.verdict.weight == Approx(0.8));
     CHECK(deep.reasons == std::vector<std::string>{"ref.none.deep", "visitor.new"});
-    for (const char *landing : {"/", "/index.html", "/fr/"}) {
+    for (const char* landing : {"/", "/index.html", "/fr/"}) {
       const Recorded home = arrive({.path = landing});
       CHECK(*home.verdict.channel == Channel::direct);
       CHECK(home.verdict.weight == 0.0);
@@ -242,12 +249,12 @@ TEST_CASE("analyzer: the site host", "[analyzer][site]") {
   SECTION("guessed from referrers, with a note, and the held hits analysed in order") {
     Harness h(std::vector<std::string>{});
     for (int i = 0; i < 5; ++i) {
-      h.feed({.time = T0 + i,
+      h.add({.time = T0 + i,
               .client = "9.9.9." + std::to_string(i),
               .path = "/p" + std::to_string(i),
               .referer = "https://www.news.example/front"});
     }
-    h.feed({.time = T0 + 9, .client = "8.8.8.8", .path = "/q", .referer = "https://elsewhere.example/"});
+    h.add({.time = T0 + 9, .client = "8.8.8.8", .path = "/q", .referer = "https://elsewhere.example/"});
     CHECK(h.recorder.seen.empty()); // held until the end of the input
     h.finish();
     REQUIRE(h.recorder.seen.size() == 6);
@@ -277,13 +284,13 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
     hit.request_valid = true;
     agg.add(hit, h.recorder.seen[i].verdict);
   }
-  const TrafficTotals &t = agg.totals();
+  const TrafficTotals& t = agg.totals();
   CHECK(t.previews == 1);
   CHECK(t.page_views == 4);
   CHECK(t.visits == 3);
   CHECK(t.dark_social_visits == 1);
   CHECK(t.dark_social == Approx(1.0));
-  const PageStats &a = agg.pages().at("/a");
+  const PageStats& a = agg.pages().at("/a");
   CHECK(a.visits == 2);
   CHECK(a.page_views == 3);
   CHECK(a.dark_social == Approx(1.0));

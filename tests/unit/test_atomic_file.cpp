@@ -20,7 +20,7 @@ TEST_CASE("atomic_file: replaces the file and leaves nothing else", "[atomic_fil
   ss << in.rdbuf();
   CHECK(ss.str() == "new content\n");
   std::size_t files = 0;
-  for (const auto &entry : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
     (void)entry;
     ++files;
   }
@@ -33,7 +33,7 @@ TEST_CASE("atomic_file: a missing directory is an error naming the path", "[atom
   try {
     util::write_file_atomically(path, "x");
     FAIL("wrote into a missing directory");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     CHECK(e.code() == ExitCode::cannot_write);
     CHECK_THAT(std::string(e.what()), Catch::Contains(path));
   }

@@ -16,7 +16,7 @@ struct Read {
   std::vector<bool> overlong;
 };
 
-Read read_all(const std::string &data, std::size_t chunk = 1 << 20, std::size_t max_line = 1024) {
+Read read_all(const std::string& data, std::size_t chunk = 1 << 20, std::size_t max_line = 1024) {
   test::MemorySource source(data, chunk);
   LineReader reader(source, max_line);
   Read r;

@@ -4,19 +4,29 @@
 
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <string>
 
 using namespace darkscan;
 
 namespace {
 
-LogFormat preset(const char *name) {
+LogFormat preset(const char* name) {
   LogFormat f;
   REQUIRE(find_preset(name, f));
   return f;
 }
 
-Hit parse_ok(const LogFormat &format, std::string_view line) {
+// The Hit's views point into the line: keep every line alive for the test run,
+// so that callers may pass temporaries.
+std::string_view keep(std::string_view line) {
+  static std::deque<std::string> lines;
+  lines.emplace_back(line);
+  return lines.back();
+}
+
+Hit parse_ok(const LogFormat& format, std::string_view text) {
+  const std::string_view line = keep(text);
   Hit hit;
   ParseError error;
   INFO(line);
@@ -26,7 +36,7 @@ Hit parse_ok(const LogFormat &format, std::string_view line) {
   return hit;
 }
 
-ParseError parse_fail(const LogFormat &format, std::string_view line) {
+ParseError parse_fail(const LogFormat& format, std::string_view line) {
   Hit hit;
   ParseError error;
   INFO(line);
@@ -34,7 +44,7 @@ ParseError parse_fail(const LogFormat &format, std::string_view line) {
   return error;
 }
 
-constexpr const char *k_combined_line =
+constexpr const char* k_combined_line =
     R"(41.58.12.7 - - [20/Nov/2026:08:15:02 +0100] "GET /news/2026/11/lagos-floods-relief-4411?utm_source=whatsapp HTTP/1.1" 200 5123 "-" "Mozilla/5.0 (Linux; Android 13) WhatsApp")";
 
 } // namespace
@@ -164,7 +174,7 @@ TEST_CASE("log_format: requests that are not METHOD TARGET PROTOCOL", "[log_form
            "\" 400 173 \"-\" \"-\"";
   };
   SECTION("invalid requests are valid lines") {
-    for (const char *request : {R"(\x16\x03\x01\x00\xEC\x01)", "-", "", "hello", "GET", "get / HTTP/1.1",
+    for (const char* request : {R"(\x16\x03\x01\x00\xEC\x01)", "-", "", "hello", "GET", "get / HTTP/1.1",
                                 R"(\x16\x03\x01\x01 \x02)", "GET nopath HTTP/1.1"}) {
       const Hit h = parse_ok(f, with_request(request));
       CHECK_FALSE(h.request_valid);
@@ -310,7 +320,7 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   auto message = [](std::string_view spec) {
     try {
       LogFormat::compile(spec);
-    } catch (const Error &e) {
+    } catch (const Error& e) {
       CHECK(e.code() == ExitCode::usage);
       return std::string(e.what());
     }
@@ -330,7 +340,7 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   try {
     resolve_format("combinedd");
     FAIL("an unknown preset name was accepted");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("unknown preset 'combinedd'"));
   }
 }

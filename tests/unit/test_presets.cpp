@@ -13,7 +13,7 @@ const std::string k_common = R"(41.58.12.7 - - [20/Nov/2026:08:15:02 +0100] "GET
 const std::string k_vhost = "www.example.com:443 " + k_combined;
 const std::string k_xff = k_combined + R"( "41.58.1.2, 10.0.0.3")";
 
-std::string detected(const std::vector<std::string> &sample) {
+std::string detected(const std::vector<std::string>& sample) {
   return detect_formats(sample, "test.log").front().name();
 }
 
@@ -46,7 +46,7 @@ TEST_CASE("presets: an unknown format is explained", "[presets]") {
   try {
     detect_formats(sample, "odd.log");
     FAIL("an unknown format was accepted");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     const std::string msg = e.what();
     CHECK(e.code() == ExitCode::input_failed);
     CHECK_THAT(msg, Catch::Contains("'odd.log'"));
@@ -58,7 +58,7 @@ TEST_CASE("presets: an unknown format is explained", "[presets]") {
 
 TEST_CASE("presets: names and aliases", "[presets]") {
   LogFormat f;
-  for (const Preset &p : presets()) {
+  for (const Preset& p : presets()) {
     CHECK(find_preset(p.name, f));
     CHECK(f.name() == p.name);
   }

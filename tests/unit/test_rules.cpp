@@ -13,10 +13,10 @@ using namespace darkscan;
 
 namespace {
 
-std::string error_of(const std::vector<std::string> &dirs) {
+std::string error_of(const std::vector<std::string>& dirs) {
   try {
     Rules::load(dirs);
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     return e.what();
   }
   return "";
@@ -30,7 +30,7 @@ TEST_CASE("rules: matching by family", "[rules]") {
   const Rules rules = Rules::load({dir.path("")});
 
   SECTION("agents: previews first, then in-app, then bots; file order inside") {
-    const Rule *r = rules.match_agent("Mozilla/5.0 facebookexternalhit/1.1 Facebot Twitterbot/1.0");
+    const Rule* r = rules.match_agent("Mozilla/5.0 facebookexternalhit/1.1 Facebot Twitterbot/1.0");
     REQUIRE(r);
     CHECK(r->id == "ua.preview.imessage"); // also matches the bot and facebook rules
     r = rules.match_agent("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)");
@@ -90,7 +90,7 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
                                  "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
   dir.write("mine/weights.rules", "mail 0.5\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
-  const Rule *r = rules.match_agent("Mozilla/5.0 NewChatApp/3.1 crawler");
+  const Rule* r = rules.match_agent("Mozilla/5.0 NewChatApp/3.1 crawler");
   REQUIRE(r);
   CHECK(r->id == "ua.inapp.newapp");
   CHECK(r->app == "newapp");
@@ -105,7 +105,7 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
   test::TempDir dir;
   test::write_rules(dir, "base");
   const std::string base = dir.path("base");
-  auto with = [&](const std::string &file, const std::string &content) {
+  auto with = [&](const std::string& file, const std::string& content) {
     std::filesystem::remove_all(dir.path("bad"));
     dir.write("bad/" + file, content);
     return error_of({base, dir.path("bad")});
@@ -133,7 +133,7 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
   CHECK_THAT(error_of({dir.path("partial")}),
              Catch::Contains("cannot read rules") && Catch::Contains("referrers.rules"));
   dir.write("noweights/x", "");
-  for (const char *f :
+  for (const char* f :
        {"agents.rules", "referrers.rules", "params.rules", "xrw.rules", "landing.rules", "assets.rules"}) {
     std::ifstream in(dir.path(std::string("base/") + f));
     std::stringstream ss;
@@ -146,7 +146,7 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
 
 TEST_CASE("rules: the shipped rules load", "[rules]") {
   const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
-  for (const auto &[file, count] : rules.counts()) {
+  for (const auto& [file, count] : rules.counts()) {
     INFO(file);
     CHECK(count > 0);
   }

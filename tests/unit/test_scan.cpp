@@ -12,7 +12,7 @@ using namespace darkscan;
 
 namespace {
 
-std::string line(const std::string &path, int second = 2) {
+std::string line(const std::string& path, int second = 2) {
   return "41.58.12.7 - - [20/Nov/2026:08:15:0" + std::to_string(second) + " +0100] \"GET " + path +
          " HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0\"\n";
 }
@@ -25,20 +25,20 @@ struct Run {
 
 class Sink final : public HitSink {
 public:
-  explicit Sink(std::map<std::string, int> &pages) : m_pages(pages) {}
-  void add(const Hit &hit) override {
+  explicit Sink(std::map<std::string, int>& pages) : m_pages(pages) {}
+  void add(const Hit& hit) override {
     if (hit.request_valid) ++m_pages[std::string(hit.path)];
   }
 
 private:
-  std::map<std::string, int> &m_pages;
+  std::map<std::string, int>& m_pages;
 };
 
-Run scan(const std::vector<std::string> &paths, ScanOptions options = {}) {
+Run scan(const std::vector<std::string>& paths, ScanOptions options = {}) {
   Run run;
   Sink sink(run.pages);
-  Scanner scanner(std::move(options), sink, [&](const std::string &m) { run.errors.push_back(m); });
-  for (const auto &p : paths)
+  Scanner scanner(std::move(options), sink, [&](const std::string& m) { run.errors.push_back(m); });
+  for (const auto& p : paths)
     scanner.scan(p);
   run.totals = scanner.totals();
   return run;
@@ -109,7 +109,7 @@ TEST_CASE("scan: --strict stops at the first malformed line", "[scan]") {
   try {
     scan({path}, options);
     FAIL("no error under --strict");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     CHECK(e.code() == ExitCode::data);
     CHECK_THAT(std::string(e.what()), Catch::StartsWith(path + ":2: "));
   }

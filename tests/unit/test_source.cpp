@@ -19,7 +19,7 @@ namespace io = boost::iostreams;
 
 namespace {
 
-template <typename Compressor> std::string compress(const std::string &data, Compressor compressor) {
+template <typename Compressor> std::string compress(const std::string& data, Compressor compressor) {
   std::string out;
   io::filtering_ostream os;
   os.push(compressor);
@@ -29,7 +29,7 @@ template <typename Compressor> std::string compress(const std::string &data, Com
   return out;
 }
 
-std::string read_all(Source &source) {
+std::string read_all(Source& source) {
   std::string out;
   char buf[777]; // an odd size, to cross member and buffer boundaries
   while (std::size_t n = source.read(buf, sizeof buf))
@@ -63,7 +63,7 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
   test::TempDir dir;
   const std::string text = sample_text(5000);
   struct Case {
-    const char *name;
+    const char* name;
     std::string bytes;
     Codec codec;
   };
@@ -74,7 +74,7 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
       {"c.log", compress(text, io::lzma_compressor()), Codec::xz},
       {"d.log", compress(text, io::zstd_compressor()), Codec::zstd},
   };
-  for (const Case &c : cases) {
+  for (const Case& c : cases) {
     INFO(c.name);
     auto source = Source::open(dir.write(c.name, c.bytes));
     CHECK(source->codec() == c.codec);
@@ -125,7 +125,7 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
     CHECK(source->error() == "unexpected data after the end of a gzip member");
   }
   SECTION("truncated bzip2, zstd and xz") {
-    for (const std::string &packed :
+    for (const std::string& packed :
          {compress(text, io::bzip2_compressor()), compress(text, io::zstd_compressor()),
           compress(text, io::lzma_compressor())}) {
       auto source = Source::open(dir.write("cut", packed.substr(0, packed.size() / 2)));
@@ -141,7 +141,7 @@ TEST_CASE("source: files that cannot be opened", "[source]") {
   try {
     Source::open(dir.path("missing.log"));
     FAIL("opened a missing file");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     CHECK(std::string(e.what()) ==
           "cannot open '" + dir.path("missing.log") + "': No such file or directory");
     CHECK(e.code() == ExitCode::input_failed);
@@ -149,7 +149,7 @@ TEST_CASE("source: files that cannot be opened", "[source]") {
   try {
     Source::open(dir.path(""));
     FAIL("opened a directory");
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("Is a directory"));
   }
 }

@@ -24,8 +24,9 @@ TEST_CASE("text: terminal output never carries control sequences", "[text]") {
   CHECK(escape_for_terminal("\xc2\x9b"
                             "2J") == "\\xC2\\x9B2J");         // C1 CSI
   CHECK(escape_for_terminal("caf\xc3\xa9") == "caf\xc3\xa9"); // UTF-8 stays
-  CHECK(escape_for_terminal("\x9b[31m") == "\\x9B[31m");     // a lone 8-bit CSI
-  CHECK(escape_for_terminal("a\xff\xfe" "b") == "a\\xFF\\xFEb"); // invalid UTF-8
+  CHECK(escape_for_terminal("\x9b[31m") == "\\x9B[31m");      // a lone 8-bit CSI
+  CHECK(escape_for_terminal("a\xff\xfe"
+                            "b") == "a\\xFF\\xFEb"); // invalid UTF-8
 }
 
 TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {

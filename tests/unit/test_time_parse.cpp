@@ -34,7 +34,7 @@ TEST_CASE("time_parse: Common Log Format", "[time]") {
   }
   SECTION("malformed") {
     std::int64_t before = t = 42;
-    for (const char *bad :
+    for (const char* bad :
          {"", "10/Oct/2000", "10/Okt/2000:13:55:36 -0700", "10/Oct/2000:24:00:00 +0000",
           "10/Oct/2000:13:61:00 +0000", "32/Oct/2000:13:55:36 +0000", "10/Oct/2000:13:55:36 0700",
           "10/Oct/2000:13:55:36 -0700x", "10/Oct/2000:13:55:36 +2500", "10/Oct/20:13:55:36 +0000"}) {

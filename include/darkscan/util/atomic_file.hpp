@@ -14,8 +14,8 @@ class AtomicFile {
 public:
   explicit AtomicFile(std::string path);
   ~AtomicFile();
-  AtomicFile(const AtomicFile &) = delete;
-  AtomicFile &operator=(const AtomicFile &) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view data);
   void commit();
@@ -29,6 +29,6 @@ private:
 };
 
 // Writes `content` to `path` through an AtomicFile.
-void write_file_atomically(const std::string &path, std::string_view content);
+void write_file_atomically(const std::string& path, std::string_view content);
 
 } // namespace darkscan::util

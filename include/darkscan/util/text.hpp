@@ -17,16 +17,16 @@ std::string escape_for_terminal(std::string_view text);
 // Appends `text` as the inside of a JSON string: quotes, backslashes and
 // control characters escaped; bytes that are not valid UTF-8 are replaced by
 // U+FFFD, so the output is always valid UTF-8.
-void append_json_string(std::string &out, std::string_view text);
+void append_json_string(std::string& out, std::string_view text);
 
 // For TSV: tab, newline, CR and backslash become \t \n \r \\ (one record per
 // line, whatever the log holds); control bytes become \xHH.
-void append_tsv_field(std::string &out, std::string_view text);
+void append_tsv_field(std::string& out, std::string_view text);
 
 // For CSV (RFC 4180): the field quoted when it holds a comma, quote, CR or LF
 // (quotes doubled); a field that starts with = + - @ TAB or CR is prefixed with
 // a single quote, so that no spreadsheet runs it as a formula.
-void append_csv_field(std::string &out, std::string_view text);
+void append_csv_field(std::string& out, std::string_view text);
 
 // `text` cut to at most `width` bytes by replacing its middle with "…".
 std::string shorten(std::string_view text, std::size_t width);

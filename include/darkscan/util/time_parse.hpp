@@ -24,16 +24,16 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 // Common Log Format time, "10/Oct/2000:13:55:36 -0700" (nginx $time_local,
 // Apache %t without the brackets).
-bool parse_clf_time(std::string_view text, std::int64_t &utc);
+bool parse_clf_time(std::string_view text, std::int64_t& utc);
 
 // ISO 8601 as nginx $time_iso8601 writes it, "2000-10-10T13:55:36-07:00";
 // also accepts "Z", a space for "T", fractional seconds and "+0700".
-bool parse_iso8601(std::string_view text, std::int64_t &utc);
+bool parse_iso8601(std::string_view text, std::int64_t& utc);
 
 // Epoch time with optional fraction, "1548117974" or "1548117974.123" (nginx
 // $msec). `divisor` scales an integer count: 1 for seconds, 1000 for Apache's
 // %{msec}t, 1000000 for %{usec}t.
-bool parse_epoch(std::string_view text, std::int64_t divisor, std::int64_t &utc);
+bool parse_epoch(std::string_view text, std::int64_t divisor, std::int64_t& utc);
 
 // Month number 1..12 from an English abbreviation ("Jan"), 0 if none.
 unsigned month_from_abbrev(std::string_view abbrev);
@@ -47,7 +47,7 @@ public:
   // Throws darkscan::Error naming the unsupported conversion.
   static TimePattern compile(std::string_view pattern);
 
-  bool parse(std::string_view text, std::int64_t &utc) const;
+  bool parse(std::string_view text, std::int64_t& utc) const;
 
   bool contains_space() const { return m_contains_space; }
 
