@@ -1,13 +1,12 @@
 #include <darkscan/classifier.hpp>
 #include <darkscan/sessions.hpp>
+#include <darkscan/util/text.hpp>
 
 namespace darkscan {
 
 namespace {
 
 constexpr std::size_t k_cache_limit = 100000;
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_success(int status) { return (status >= 200 && status < 300) || status == 304; }
 
@@ -54,11 +53,11 @@ void referrer_host(std::string_view referer, std::string& out) {
   }
   if (!web) {
     for (char c : scheme)
-      out += lower(c);
+      out += util::ascii_lower(c);
     out += ':';
   }
   for (char c : host)
-    out += lower(c);
+    out += util::ascii_lower(c);
   if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
 }
 

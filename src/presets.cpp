@@ -11,18 +11,12 @@ namespace darkscan {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool has_name(const Preset& preset, std::string_view name) {
-  if (iequals(preset.name, name)) return true;
+  if (util::iequals(preset.name, name)) return true;
   std::string_view aliases = preset.aliases;
   while (!aliases.empty()) {
     std::size_t sp = aliases.find(' ');
-    if (iequals(aliases.substr(0, sp), name)) return true;
+    if (util::iequals(aliases.substr(0, sp), name)) return true;
     if (sp == std::string_view::npos) break;
     aliases.remove_prefix(sp + 1);
   }

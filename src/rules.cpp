@@ -1,6 +1,7 @@
 #include <darkscan/error.hpp>
 #include <darkscan/rule_file.hpp>
 #include <darkscan/rules.hpp>
+#include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -25,15 +26,6 @@ constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {"in
                                                                              "direct_deep_new",
                                                                              "direct_deep_returning",
                                                                              "direct_landing"};
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != b[i]) return false;
-  return true;
-}
 
 RE2::Options regex_options() {
   RE2::Options options;
@@ -249,7 +241,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       r.kind = parse_kind(line.columns[1], tag_kinds, r.origin, "params.rules");
       r.app = line.columns[2] == "-" ? "" : line.columns[2];
       r.param = line.columns[3];
-      std::transform(r.param.begin(), r.param.end(), r.param.begin(), lower);
+      std::transform(r.param.begin(), r.param.end(), r.param.begin(), util::ascii_lower);
       r.pattern = line.columns[4];
       if (r.pattern != "*") check_pattern(r.pattern, r.origin);
       rules.push_back(std::move(r));
@@ -303,7 +295,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
           if (pos > start) {
             std::string ext(rest.substr(start, pos - start));
             if (ext[0] == '.') ext.erase(0, 1);
-            std::transform(ext.begin(), ext.end(), ext.begin(), lower);
+            std::transform(ext.begin(), ext.end(), ext.begin(), util::ascii_lower);
             out.m_asset_extensions.push_back(ext);
           }
         }
@@ -404,7 +396,7 @@ const Rule* Rules::match_query(std::string_view query) const {
     std::string_view name = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     for (const std::string& known : m_param_names) {
-      if (iequals(name, known)) {
+      if (util::iequals(name, known)) {
         params[count++] = {name, value};
         break;
       }
@@ -414,7 +406,7 @@ const Rule* Rules::match_query(std::string_view query) const {
   for (std::size_t i = 0; i < m_params.size(); ++i) {
     const Rule& rule = m_params[i];
     for (std::size_t k = 0; k < count; ++k) {
-      if (!iequals(params[k].name, rule.param)) continue;
+      if (!util::iequals(params[k].name, rule.param)) continue;
       const RE2* re = m_param_patterns[i].get();
       if (!re || RE2::PartialMatch(params[k].value, *re)) return &rule;
     }
@@ -432,7 +424,7 @@ bool Rules::is_asset(std::string_view path) const {
     char ext[17];
     std::size_t n = 0;
     for (char c : last.substr(dot + 1))
-      ext[n++] = lower(c);
+      ext[n++] = util::ascii_lower(c);
     if (std::binary_search(m_asset_extensions.begin(), m_asset_extensions.end(), std::string_view(ext, n))) {
       return true;
     }

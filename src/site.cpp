@@ -1,4 +1,5 @@
 #include <darkscan/site.hpp>
+#include <darkscan/util/text.hpp>
 
 #include <algorithm>
 
@@ -8,12 +9,6 @@ namespace {
 
 std::string_view without_www(std::string_view host) {
   return host.substr(0, 4) == "www." ? host.substr(4) : host;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y);
-         });
 }
 
 } // namespace
@@ -40,7 +35,7 @@ void SiteHosts::add(std::string_view host) {
 
 bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const {
   const std::string_view h = without_www(host);
-  if (!vhost.empty() && iequals(h, without_www(vhost))) return true;
+  if (!vhost.empty() && util::iequals(h, without_www(vhost))) return true;
   return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
 }
 

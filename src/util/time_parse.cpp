@@ -1,4 +1,5 @@
 #include <darkscan/error.hpp>
+#include <darkscan/util/text.hpp>
 #include <darkscan/util/time_parse.hpp>
 
 #include <array>
@@ -77,12 +78,10 @@ constexpr std::array<std::string_view, 12> k_month_names = {"january",   "februa
                                                             "may",       "june",     "july",     "august",
                                                             "september", "october",  "november", "december"};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool iequals_prefix(std::string_view s, std::size_t pos, std::string_view word) {
   if (pos + word.size() > s.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i)
-    if (lower(s[pos + i]) != word[i]) return false;
+    if (ascii_lower(s[pos + i]) != word[i]) return false;
   return true;
 }
 
@@ -291,7 +290,7 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
     case 'a':
     case 'A': {
       std::size_t start = pos;
-      while (pos < s.size() && lower(s[pos]) >= 'a' && lower(s[pos]) <= 'z')
+      while (pos < s.size() && ascii_lower(s[pos]) >= 'a' && ascii_lower(s[pos]) <= 'z')
         ++pos;
       if (pos == start) return false;
       break;

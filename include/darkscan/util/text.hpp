@@ -6,6 +6,17 @@
 
 namespace darkscan::util {
 
+// ASCII lower case, for hosts, headers and names (never locale-dependent).
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII case-insensitive equality.
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
 // Text from a log is attacker-controlled. These make it safe for each place
 // it is shown; all append to or return a new string (report-time only, never
 // on the per-line path).
