@@ -1,0 +1,71 @@
+#include <darkscan/estimate.hpp>
+#include <darkscan/periods.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+using namespace darkscan;
+
+TEST_CASE("estimate: Wilson interval against known values", "[estimate]") {
+  // Wilson 95% intervals as published tables and R's prop.test(correct = FALSE) give them.
+  ShareEstimate e = wilson_interval(3, 10);
+  CHECK(e.share == Approx(0.3));
+  CHECK(e.low == Approx(0.1078).epsilon(0.001));
+  CHECK(e.high == Approx(0.6032).epsilon(0.001));
+  e = wilson_interval(10, 10);
+  CHECK(e.low == Approx(0.7225).epsilon(0.001));
+  CHECK(e.high == Approx(1.0));
+  e = wilson_interval(0, 10);
+  CHECK(e.low == Approx(0.0));
+  CHECK(e.high == Approx(0.2775).epsilon(0.001));
+  e = wilson_interval(50, 100);
+  CHECK(e.low == Approx(0.4038).epsilon(0.001));
+  CHECK(e.high == Approx(0.5962).epsilon(0.001));
+  SECTION("no trials: nothing known") {
+    e = wilson_interval(0, 0);
+    CHECK(e.share == 0.0);
+    CHECK(e.low == 0.0);
+    CHECK(e.high == 1.0);
+  }
+  SECTION("fractional successes (summed weights) and clamping") {
+    e = wilson_interval(2.5, 5);
+    CHECK(e.share == Approx(0.5));
+    CHECK(wilson_interval(7, 5).share == Approx(1.0));
+    CHECK(wilson_interval(-1, 5).share == Approx(0.0));
+  }
+}
+
+TEST_CASE("periods: --since/--until values and --by periods in local time", "[periods]") {
+  ::setenv("TZ", "Africa/Lagos", 1); // UTC+1, no daylight saving
+  ::tzset();
+  const std::int64_t now = 1795158902; // 2026-11-20T07:15:02Z = 08:15:02 in Lagos
+  CHECK(parse_time_arg("--since", "2026-11-20", now) == 1795129200);           // local midnight
+  CHECK(parse_time_arg("--since", "2026-11-20T08:15", now) == 1795158900);     // local time
+  CHECK(parse_time_arg("--since", "2026-11-20 08:15:02", now) == 1795158902);
+  CHECK(parse_time_arg("--since", "2026-11-20T07:15:02Z", now) == 1795158902); // explicit offset
+  CHECK(parse_time_arg("--since", "2026-11-20T09:15:02+02:00", now) == 1795158902);
+  CHECK(parse_time_arg("--since", "today", now) == 1795129200);
+  CHECK(parse_time_arg("--since", "yesterday", now) == 1795129200 - 86400);
+  CHECK(parse_time_arg("--since", "-7d", now) == now - 7 * 86400);
+  CHECK(parse_time_arg("--since", "-12h", now) == now - 12 * 3600);
+  for (const char* bad : {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08"}) {
+    INFO(bad);
+    CHECK_THROWS(parse_time_arg("--since", bad, now));
+  }
+  Period p = period_of(PeriodKind::day, now);
+  CHECK(p.label == "2026-11-20");
+  CHECK(p.start == 1795129200);
+  CHECK(p.end == 1795129200 + 86400);
+  p = period_of(PeriodKind::hour, now);
+  CHECK(p.label == "2026-11-20T08");
+  CHECK(p.end - p.start == 3600);
+  p = period_of(PeriodKind::week, now); // 2026-11-20 is a Friday: the week starts on Monday 16th
+  CHECK(p.label == "2026-W47");
+  CHECK(p.start == 1795129200 - 4 * 86400);
+  p = period_of(PeriodKind::month, now);
+  CHECK(p.label == "2026-11");
+  CHECK(format_local("out/%Y-%m-%d.tsv", now) == "out/2026-11-20.tsv");
+  ::unsetenv("TZ");
+  ::tzset();
+}
