@@ -54,6 +54,7 @@ struct Options {
   bool list_formats = false;
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t threads = 0; // 0: one per core
+  std::size_t block_bytes = 1 << 20;
 };
 
 constexpr const char* k_footer = R"(Input:
@@ -156,6 +157,7 @@ int run(const Options& opts) {
   if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
+  scan_options.block_bytes = opts.block_bytes;
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   std::unique_ptr<Progress> progress;
@@ -329,6 +331,10 @@ int run_cli(int argc, char** argv) {
                  "for any number")
       ->check(CLI::Range(1, 256))
       ->type_name("N");
+  // For tests of determinism across block sizes; not in --help.
+  app.add_option("--block-size", opts.block_bytes, "Bytes per block in a parallel scan")
+      ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(256) << 20))
+      ->group("");
   app.add_flag("-q,--quiet", opts.quiet, "No run summary or notes on standard error");
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
 

@@ -4,6 +4,7 @@
 // block in input order. Results are the same for any thread count.
 #include <darkscan/scan.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -16,7 +17,6 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::size_t k_block_bytes = 1 << 20;
 
 // A run of whole lines of the input, as read: the calling thread only reads,
 // the worker splits it into lines, parses and prepares them.
@@ -151,6 +151,7 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
   std::deque<std::unique_ptr<Block>> in_flight;
 
   const std::size_t max_line = m_options.max_line;
+  const std::size_t k_block_bytes = std::max<std::size_t>(m_options.block_bytes, 64);
   auto job = [&formats, max_line](Block& block, HitPreparer& preparer) {
     block.split(max_line);
     const std::size_t n = block.entries.size();

@@ -77,6 +77,7 @@ struct ScanOptions {
   std::size_t max_examples = 10;
   std::size_t detect_lines = 50;
   std::size_t threads = 1; // > 1: parse and prepare hits on this many worker threads
+  std::size_t block_bytes = 1 << 20; // bytes of whole lines per block in a parallel scan
   // Called every few thousand lines and at the end of each input, for a
   // progress display; may be empty.
   std::function<void(const Source& source, bool done)> progress{};

@@ -77,6 +77,17 @@ class ThreadsTest(unittest.TestCase):
         self.assertEqual(numbers, sorted(numbers))
         self.assertEqual(numbers[-1], 30000)
 
+    def test_block_sizes(self):
+        outputs = set()
+        for block in ("64", "1000", "65536", "1048576"):
+            for threads in ("2", "3"):
+                code, out, err = run("-q", "-F", "json", "--threads", threads, "--block-size", block, self.mixed)
+                self.assertEqual(code, 0, err)
+                outputs.add(hashlib.sha256(out).hexdigest())
+        _, serial, _ = run("-q", "-F", "json", "--threads", "1", self.mixed)
+        outputs.add(hashlib.sha256(serial).hexdigest())
+        self.assertEqual(len(outputs), 1)
+
     def test_several_inputs_and_stdin(self):
         sample = os.path.join(ROOT, "samples", "combined.log")
         self.same_for_all_thread_counts("-q", "-F", "json", sample, self.mixed, sample)
