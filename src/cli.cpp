@@ -195,7 +195,13 @@ int run(const Options& opts) {
   PeriodSplitter splitter(by, since, until, opts.keep_params);
   Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
   std::vector<std::string> files = opts.files;
-  if (files.empty()) files.push_back("-");
+  if (files.empty()) {
+    files.push_back("-");
+    if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {
+      print_message("darkscan: ", "reading an access log from the terminal (end with Ctrl-D); "
+                                  "give FILE... to read files, or see 'darkscan --help'");
+    }
+  }
   std::uint64_t total_size = 0;
   if (!opts.quiet && Progress::wanted(files, total_size)) {
     progress = std::make_unique<Progress>(total_size);
