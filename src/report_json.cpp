@@ -14,10 +14,11 @@ class Json {
 public:
   explicit Json(std::string& out) : m_out(out) {}
 
+  // Keys are escaped too: app names come from rules files, which users write.
   Json& key(std::string_view name) {
     comma();
     m_out += '"';
-    m_out += name;
+    util::append_json_string(m_out, name);
     m_out += "\":";
     m_after_key = true; // the value follows without a comma
     return *this;

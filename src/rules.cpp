@@ -45,6 +45,20 @@ void check_pattern(const std::string& pattern, const std::string& origin) {
   throw Error(fmt::format("{}: invalid regex: {}{}", origin, re.error(), hint));
 }
 
+// An app name: "-" for none, else a short name of a-z, 0-9, '.', '_', '-'
+// (it becomes a JSON key, a TSV cell and a table column).
+std::string app_name(const std::string& word, const std::string& origin) {
+  if (word == "-") return "";
+  const bool ok = word.size() <= 32 && std::all_of(word.begin(), word.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok) {
+    throw Error(
+        fmt::format("{}: bad app name '{}' (use a-z, 0-9, '.', '_', '-', at most 32 characters; or '-')", origin, word));
+  }
+  return word;
+}
+
 bool valid_id(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -107,7 +121,7 @@ load_kind_rules(const std::string& path, std::string_view file,
     if (!valid_id(r.id))
       throw Error(fmt::format("{}: bad id '{}' (use a-z, 0-9, '.', '_', '-')", r.origin, r.id));
     r.kind = kind(line.columns[1], r.origin);
-    r.app = line.columns[2] == "-" ? "" : line.columns[2];
+    r.app = app_name(line.columns[2], r.origin);
     r.pattern = line.columns[3];
     check_pattern(r.pattern, r.origin);
     rules.push_back(std::move(r));
@@ -239,7 +253,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       if (line.columns[1] == "none")
         throw Error(fmt::format("{}: channel 'none' is not a channel", r.origin));
       r.kind = parse_kind(line.columns[1], tag_kinds, r.origin, "params.rules");
-      r.app = line.columns[2] == "-" ? "" : line.columns[2];
+      r.app = app_name(line.columns[2], r.origin);
       r.param = line.columns[3];
       std::transform(r.param.begin(), r.param.end(), r.param.begin(), util::ascii_lower);
       r.pattern = line.columns[4];

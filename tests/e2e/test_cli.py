@@ -794,24 +794,31 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual([json.loads(x) for x in ndjson], r["pages"])
 
     def test_csv_defuses_formulas(self):
-        # Paths start with '/', but app names come from rules: a rule's app can start with = or +.
+        # Paths start with '/'; app names come from rules and may start with '-' (a spreadsheet
+        # formula character); '=', '+' and '@' are refused in app names.
         rules = os.path.join(self.tmp, "rules")
         os.mkdir(rules)
         write_bytes(os.path.join(rules, "agents.rules"),
-                    b"ua.preview.evil  preview    =evil  EvilPreview/\n"
-                    b"ua.inapp.plus    messaging  +plus  PlusChat/\n")
+                    b"ua.preview.evil  preview    -evil  EvilPreview/\n"
+                    b"ua.inapp.plus    messaging  -2+3   PlusChat/\n")
         data = (log_line(0, b"/a/story", client=b"41.58.1.9", ua=b"EvilPreview/1.0")
                 + log_line(60, b"/a/story", client=b"41.58.1.1")
                 + log_line(60, b"/b/story", client=b"41.58.1.2", ua=FIREFOX + b" PlusChat/2"))
         path = self.tmpfile("formula.log", data)
+        p = run("--rules", rules, "--", path)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"bad app name '-2+3'", p.stderr)
+        write_bytes(os.path.join(rules, "agents.rules"),
+                    b"ua.preview.evil  preview    -evil  EvilPreview/\n"
+                    b"ua.inapp.plus    messaging  -plus  PlusChat/\n")
         _, r = run_json("--rules", rules, "--", path)
-        self.assertEqual(sorted(pg["top_app"] for pg in r["pages"]), ["+plus", "=evil"])
+        self.assertEqual(sorted(pg["top_app"] for pg in r["pages"]), ["-evil", "-plus"])
         tsv = tsv_table(run("-F", "tsv", "--rules", rules, "--", path).stdout)
         self.assertEqual(tsv, [page_as_row(pg) for pg in r["pages"]])
         table = csv_table(run("-F", "csv", "--rules", rules, "--", path).stdout)
         self.assertEqual(table[1:], as_csv(tsv))
-        self.assertEqual(sorted(row[13] for row in table[1:]), ["'+plus", "'=evil"])
-        self.assertIn("'=evil:1", [row[12] for row in table[1:]])
+        self.assertEqual(sorted(row[13] for row in table[1:]), ["'-evil", "'-plus"])
+        self.assertIn("'-evil:1", [row[12] for row in table[1:]])
 
     def test_since_until_boundaries(self):
         # four visitors, one page view each, at 08:00, 08:01, 08:02, 08:03 (+0100)

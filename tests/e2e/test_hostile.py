@@ -802,30 +802,35 @@ class CsvSafetyTest(TempDirMixin, unittest.TestCase):
         self.assertIn("/plain", csv_paths)
 
     def test_formula_like_app_names_are_defused(self):
-        # app names come from rules, and a rules file can be shared: they can start with anything
+        # app names come from rules, and a rules file can be shared: '=', '+' and '@' are refused
+        # in them, and a leading '-' (allowed) is defused in CSV
         rules = self.path("rules")
         os.mkdir(rules)
+        for bad in (b"=eq", b"+plus", b"@at"):
+            with open(os.path.join(rules, "agents.rules"), "wb") as f:
+                f.write(b"ua.inapp.x  messaging  " + bad + b"  XChat/\n")
+            p = run("-F", "csv", "--rules", rules, "--", self.tmpfile("none.log", b""))
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn(b"agents.rules:1: bad app name", p.stderr)
         with open(os.path.join(rules, "agents.rules"), "wb") as f:
             f.write(b"ua.preview.minus  preview    -minus  MinusPreview/\n"
-                    b"ua.preview.at     preview    @at     AtPreview/\n"
-                    b"ua.inapp.eq       messaging  =eq     EqChat/\n"
-                    b"ua.inapp.plus     messaging  +plus   PlusChat/\n")
+                    b"ua.preview.at     preview    -at     AtPreview/\n"
+                    b"ua.inapp.eq       messaging  -eq     EqChat/\n")
         data = (log_line(0, b"/a/story", client=b"10.8.0.1", ua=b"MinusPreview/1.0")
                 + log_line(1, b"/a/story", client=b"10.8.0.2", ua=b"AtPreview/1.0")
                 + log_line(2, b"/a/story", client=b"10.8.0.3", ua=b"AtPreview/1.0")
                 + log_line(60, b"/a/story", client=b"10.8.0.4")
-                + log_line(60, b"/b/story", client=b"10.8.0.5", ua=FIREFOX + b" EqChat/2")
-                + log_line(60, b"/c/story", client=b"10.8.0.6", ua=FIREFOX + b" PlusChat/2"))
+                + log_line(60, b"/b/story", client=b"10.8.0.5", ua=FIREFOX + b" EqChat/2"))
         path = self.tmpfile("apps.log", data)
         p = run("-F", "csv", "--rules", rules, "--", path)
         self.assertEqual(p.returncode, 0, p.stderr)
         rows = self._csv(p.stdout)
         by_path = {row[0]: row for row in rows[1:]}
-        self.assertEqual(by_path["/a/story"][13], "'@at")
+        self.assertEqual(by_path["/a/story"][13], "'-at")
         previews = by_path["/a/story"][12]
         self.assertTrue(previews.startswith("'"), previews)
-        self.assertEqual(sorted(previews[1:].split(",")), ["-minus:1", "@at:2"])
-        self.assertEqual(sorted([by_path["/b/story"][13], by_path["/c/story"][13]]), ["'+plus", "'=eq"])
+        self.assertEqual(sorted(previews[1:].split(",")), ["-at:2", "-minus:1"])
+        self.assertEqual(by_path["/b/story"][13], "'-eq")
 
     def test_quotes_commas_and_breaks_are_quoted(self):
         targets = [b'/q"uote', b'/a\\"pache', b"/com,ma", b"/cr\rhere", b'/"z', b'/x""y',
