@@ -1,0 +1,80 @@
+#pragma once
+
+// Checks of a parsed Hit for the fuzz targets: every view points into the line
+// it was parsed from (record.hpp promises views into the line buffer), and
+// parsing with exact=true never accepts a line that exact=false refuses.
+
+#include "output_checks.hpp"
+
+#include <darkscan/log_format.hpp>
+#include <darkscan/record.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace darkscan::fuzz {
+
+// A copy of `line` in a heap block of exactly its size, so that AddressSanitizer
+// reports a parser that reads past the end of the line (in the fuzzer's input the
+// next bytes would be the next line, and the read would go unnoticed).
+class ExactLine {
+public:
+  explicit ExactLine(std::string_view line) : m_data(new char[line.size() ? line.size() : 1]), m_size(line.size()) {
+    if (m_size) std::memcpy(m_data.get(), line.data(), m_size);
+  }
+  std::string_view view() const { return {m_data.get(), m_size}; }
+
+private:
+  std::unique_ptr<char[]> m_data;
+  std::size_t m_size;
+};
+
+// Every non-empty field of `hit` lies inside `line` (or is the "/" the parser
+// supplies for an absolute-form target without a path); each byte is read so
+// that AddressSanitizer checks the memory too.
+inline void check_views(const Hit& hit, std::string_view line) {
+  const std::string_view fields[] = {hit.client,  hit.user,       hit.host,          hit.method,
+                                     hit.target,  hit.path,       hit.query,         hit.protocol,
+                                     hit.referer, hit.user_agent, hit.forwarded_for, hit.requested_with};
+  const auto begin = reinterpret_cast<std::uintptr_t>(line.data());
+  const std::uintptr_t end = begin + line.size();
+  volatile unsigned sum = 0;
+  for (std::string_view f : fields) {
+    if (f.empty()) continue;
+    const auto at = reinterpret_cast<std::uintptr_t>(f.data());
+    const bool inside = at >= begin && at <= end && f.size() <= end - at;
+    require(inside || f == "/", "a field of the parsed hit points outside the line", line, 0);
+    for (char c : f) sum = sum + static_cast<unsigned char>(c);
+  }
+  (void)sum;
+  require(hit.status >= 0 && hit.status <= 999, "status out of range", line, 0);
+  require(hit.duration_us >= -1, "negative duration", line, 0);
+}
+
+// Parses `line` (copied into an exact-size block) with `format`, relaxed and
+// exact, and checks the invariants. Returns whether the relaxed parse succeeded.
+inline bool parse_and_check(const LogFormat& format, std::string_view text) {
+  const ExactLine copy(text);
+  const std::string_view line = copy.view();
+  Hit hit;
+  ParseError error;
+  std::size_t fields = 0;
+  const bool ok = format.parse(line, hit, error, false, fields);
+  if (ok) {
+    check_views(hit, line);
+    require(fields <= format.field_count(), "more fields than the format has", line, 0);
+  } else {
+    require(error.reason != nullptr && *error.reason != '\0', "failed parse without a reason", line, 0);
+    require(error.column <= line.size(), "error column past the end of the line", line, 0);
+  }
+  Hit exact_hit;
+  ParseError exact_error;
+  const bool exact = format.parse(line, exact_hit, exact_error, true);
+  if (exact) check_views(exact_hit, line);
+  require(!exact || ok, "an exact parse accepts a line the relaxed parse refuses", line, 0);
+  return ok;
+}
+
+} // namespace darkscan::fuzz
