@@ -19,12 +19,13 @@
 
 #include <darkscan/aggregate.hpp>
 #include <darkscan/analyzer.hpp>
-#include <darkscan/log_format.hpp>
-
 #include <darkscan/error.hpp>
+#include <darkscan/log_format.hpp>
 #include <darkscan/rules.hpp>
 
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -32,6 +33,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <unistd.h>
 #include <vector>
 
@@ -71,11 +73,28 @@ struct Dirs {
   std::string user;       // rewritten for each input
 };
 
+constexpr std::string_view k_dir_prefix = "darkscan-fuzz-rules-";
+
+// Removes the directories of earlier processes that are gone: libFuzzer ends
+// crashing inputs, -fork jobs and -minimize_crash runs without running atexit().
+// Names are <prefix><pid>-XXXXXX.
+void remove_stale_dirs(const std::string& tmp) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, k_dir_prefix.size(), k_dir_prefix) != 0) continue;
+    const long pid = std::strtol(name.c_str() + k_dir_prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+  }
+}
+
 // The temporary directories: created once per process, removed at exit.
 const Dirs& dirs() {
   static const Dirs d = [] {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string root = std::string(tmp && *tmp ? tmp : "/tmp") + "/darkscan-fuzz-rules-XXXXXX";
+    const char* env = std::getenv("TMPDIR");
+    const std::string tmp = env && *env ? env : "/tmp";
+    remove_stale_dirs(tmp);
+    std::string root = tmp + "/" + std::string(k_dir_prefix) + std::to_string(::getpid()) + "-XXXXXX";
     if (::mkdtemp(root.data()) == nullptr) {
       std::perror("fuzz_rules_loader: mkdtemp");
       std::abort();
