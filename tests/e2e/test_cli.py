@@ -18,8 +18,8 @@ never copied. Origins and licences (see ../shared/data/README.md):
     of the Zanbil log), BSD-2-Clause / CC0.
 These logs hold real client addresses: the tests run them with -q and never print their lines.
 
-Tests marked @unittest.expectedFailure assert the intended behaviour where darkscan has a known
-bug (see the comment on each); remove the decorator when the bug is fixed.
+When a bug is found, a test asserting the intended behaviour can carry @unittest.expectedFailure
+with a comment until it is fixed; none does today.
 """
 
 import collections

@@ -13,9 +13,8 @@ Environment:
 GoldenTest compares `darkscan -q --hits --site www.example.com -- samples/<sample>.log` record by
 record with tests/data/hits/<sample>.ndjson. The golden files were made by the binary and then checked,
 by hand and by a script, against doc/CLASSIFIER.md and the scripted events of samples/README.md.
-They leave out the records listed in DISPUTED (where darkscan follows the letter of
-doc/CLASSIFIER.md but the result looks wrong). ScriptedEventsTest checks those events directly, and
-tests marked @unittest.expectedFailure state the intended verdict of the disputed records.
+Records listed in DISPUTED (none today; both earlier disputes were decided for the doc) would be left
+out of the golden files. ScriptedEventsTest checks the scripted events directly.
 """
 
 import collections

@@ -15,8 +15,8 @@ Environment:
 Every run gets TZ=UTC and a timeout, so that a hang fails the test instead of blocking it.
 Every input is generated in a temporary directory; nothing is downloaded.
 
-Tests marked @unittest.expectedFailure assert the intended behaviour where darkscan has a known
-bug (see the comment on each); remove the decorator when the bug is fixed.
+When a bug is found, a test asserting the intended behaviour can carry @unittest.expectedFailure
+with a comment until it is fixed; none does today.
 """
 
 import csv
