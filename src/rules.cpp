@@ -49,12 +49,13 @@ void check_pattern(const std::string& pattern, const std::string& origin) {
 // (it becomes a JSON key, a TSV cell and a table column).
 std::string app_name(const std::string& word, const std::string& origin) {
   if (word == "-") return "";
-  const bool ok = word.size() <= 32 && std::all_of(word.begin(), word.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-                  });
+  const bool ok =
+      word.size() <= 32 && std::all_of(word.begin(), word.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
   if (!ok) {
-    throw Error(
-        fmt::format("{}: bad app name '{}' (use a-z, 0-9, '.', '_', '-', at most 32 characters; or '-')", origin, word));
+    throw Error(fmt::format(
+        "{}: bad app name '{}' (use a-z, 0-9, '.', '_', '-', at most 32 characters; or '-')", origin, word));
   }
   return word;
 }
@@ -111,7 +112,7 @@ std::vector<Rule> merge_dirs(const std::vector<std::string>& dirs, const std::st
 
 // id kind app pattern
 std::vector<Rule>
-load_kind_rules(const std::string& path, std::string_view file,
+load_kind_rules(const std::string& path,
                 const std::function<std::uint8_t(const std::string&, const std::string&)>& kind) {
   std::vector<Rule> rules;
   for (RuleLine& line : read_rule_file(path, 4)) {
@@ -126,7 +127,6 @@ load_kind_rules(const std::string& path, std::string_view file,
     check_pattern(r.pattern, r.origin);
     rules.push_back(std::move(r));
   }
-  (void)file;
   return rules;
 }
 
@@ -205,9 +205,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
     if (word == "browser") throw Error(fmt::format("{}: kind 'browser' is what no rule means", origin));
     return parse_kind(word, agent_kinds, origin, "agents.rules");
   };
-  std::vector<Rule> agents = merge_dirs(dirs, "agents.rules", [&](const std::string& p) {
-    return load_kind_rules(p, "agents.rules", agent_kind);
-  });
+  std::vector<Rule> agents =
+      merge_dirs(dirs, "agents.rules", [&](const std::string& p) { return load_kind_rules(p, agent_kind); });
   auto priority = [](std::uint8_t kind) {
     switch (static_cast<AgentKind>(kind)) {
     case AgentKind::preview: return 0;
@@ -225,9 +224,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   auto referrer_kind = [](const std::string& word, const std::string& origin) {
     return parse_kind(word, referrer_kinds, origin, "referrers.rules");
   };
-  std::vector<Rule> referrers = merge_dirs(dirs, "referrers.rules", [&](const std::string& p) {
-    return load_kind_rules(p, "referrers.rules", referrer_kind);
-  });
+  std::vector<Rule> referrers = merge_dirs(
+      dirs, "referrers.rules", [&](const std::string& p) { return load_kind_rules(p, referrer_kind); });
   out.m_counts.emplace_back("referrers.rules", referrers.size());
   out.m_referrers = std::make_unique<Family>(std::move(referrers), RE2::UNANCHORED);
 
@@ -236,8 +234,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   auto package_kind = [](const std::string& word, const std::string& origin) {
     return parse_kind(word, package_kinds, origin, "xrw.rules");
   };
-  std::vector<Rule> packages = merge_dirs(
-      dirs, "xrw.rules", [&](const std::string& p) { return load_kind_rules(p, "xrw.rules", package_kind); });
+  std::vector<Rule> packages =
+      merge_dirs(dirs, "xrw.rules", [&](const std::string& p) { return load_kind_rules(p, package_kind); });
   out.m_counts.emplace_back("xrw.rules", packages.size());
   out.m_packages = std::make_unique<Family>(std::move(packages), RE2::UNANCHORED);
 
