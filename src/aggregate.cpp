@@ -1,5 +1,7 @@
 #include <darkscan/aggregate.hpp>
 
+#include <algorithm>
+
 namespace darkscan {
 
 std::string_view evidence_group_name(EvidenceGroup group) {
@@ -37,10 +39,17 @@ void add_app(AppCounts& counts, std::string_view app, std::uint64_t n) {
   counts.emplace_back(app, n);
 }
 
+AppCounts ranked(AppCounts counts) {
+  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return counts;
+}
+
 void PageStats::merge(const PageStats& other) {
   page_views += other.page_views;
   visits += other.visits;
-  dark_social += other.dark_social;
+  add_weight(dark_social, other.dark_social);
   dark_social_visits += other.dark_social_visits;
   for (std::size_t i = 0; i < evidence.size(); ++i)
     evidence[i] += other.evidence[i];
@@ -72,10 +81,10 @@ void TrafficTotals::merge(const TrafficTotals& o) {
   page_views += o.page_views;
   visits += o.visits;
   dark_social_visits += o.dark_social_visits;
-  dark_social += o.dark_social;
+  add_weight(dark_social, o.dark_social);
   for (std::size_t i = 0; i < channels.size(); ++i) {
     channels[i].visits += o.channels[i].visits;
-    channels[i].dark_social += o.channels[i].dark_social;
+    add_weight(channels[i].dark_social, o.channels[i].dark_social);
   }
   for (const auto& [app, n] : o.previews_by_app)
     add_app(previews_by_app, app, n);
@@ -124,29 +133,81 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   case HitClass::page_view: break;
   }
   ++m_totals.page_views;
-  PageStats& p = page(page_key(hit));
-  ++p.page_views;
+  const std::string_view key = page_key(hit);
+  ++page(key).page_views;
   if (!v.visit_start || !v.channel) return;
+  if (v.open) {
+    m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(hit.path), *v.channel, v.evidence,
+                         v.app, v.open});
+    return;
+  }
+  count_arrival(key, *v.channel, v.evidence, v.app, v.weight);
+}
+
+void Aggregate::count_arrival(std::string_view key, Channel channel_id, std::optional<Evidence> evidence,
+                              std::string_view app, double weight) {
+  PageStats& p = page(key);
   ++m_totals.visits;
   ++p.visits;
-  auto& channel = m_totals.channels[static_cast<std::size_t>(*v.channel)];
+  auto& channel = m_totals.channels[static_cast<std::size_t>(channel_id)];
   ++channel.visits;
-  channel.dark_social += v.weight;
-  m_totals.dark_social += v.weight;
-  p.dark_social += v.weight;
-  if (*v.channel == Channel::dark_social) {
+  add_weight(channel.dark_social, weight);
+  add_weight(m_totals.dark_social, weight);
+  add_weight(p.dark_social, weight);
+  if (channel_id == Channel::dark_social) {
     ++m_totals.dark_social_visits;
     ++p.dark_social_visits;
-    if (!v.app.empty()) add_app(p.apps, v.app);
+    if (!app.empty()) add_app(p.apps, app);
   }
   EvidenceGroup group;
-  if (v.evidence && evidence_group(*v.evidence, group)) ++p.evidence[static_cast<std::size_t>(group)];
+  if (evidence && evidence_group(*evidence, group)) ++p.evidence[static_cast<std::size_t>(group)];
+}
+
+// The same decisions as Analyzer::decide_now and Analyzer::arrival, for the
+// parts that history before the shard can change. A part stays open while
+// history before the earlier shard could still decide it.
+void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rules) {
+  std::vector<PendingArrival> still_open;
+  for (PendingArrival& a : m_pending) {
+    if (earlier) {
+      const Sessions::Visitor* before = earlier->visitors.find(a.visitor);
+      // Can history before the earlier shard still matter `window` seconds after its start?
+      const auto reaches = [&](std::int64_t window) {
+        return !earlier->whole && earlier->origin != Hit::k_no_time && a.time - earlier->origin < window;
+      };
+      if (a.open & k_open_session) {
+        if (before && Sessions::continues(*before, a.time)) continue; // not an arrival after all
+        if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;
+      }
+      if (a.open & k_open_preview) {
+        if (const Rule* preview = earlier->previews.before(a.path, a.time)) {
+          a.evidence = Evidence::direct_deep_after_preview;
+          a.channel = Channel::dark_social;
+          if (a.app.empty()) a.app = preview->app;
+          a.open &= ~(k_open_preview | k_open_returning);
+        } else if (!reaches(PreviewMemory::k_window)) {
+          a.open &= ~k_open_preview;
+        }
+      }
+      if (a.open & k_open_returning) {
+        if (before && Sessions::returning(*before, a.time)) a.evidence = Evidence::direct_deep_returning;
+        if (before || !reaches(Sessions::k_returning_window)) a.open &= ~k_open_returning;
+      }
+      if (a.open) {
+        still_open.push_back(std::move(a));
+        continue;
+      }
+    }
+    count_arrival(a.page, a.channel, a.evidence, a.app, a.evidence ? rules.weight(*a.evidence) : 0.0);
+  }
+  m_pending = std::move(still_open);
 }
 
 void Aggregate::merge(const Aggregate& other) {
   for (const auto& [path, stats] : other.m_pages)
     page(path).merge(stats);
   m_totals.merge(other.m_totals);
+  m_pending.insert(m_pending.end(), other.m_pending.begin(), other.m_pending.end());
 }
 
 } // namespace darkscan

@@ -91,6 +91,11 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
   if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
 }
 
+void Analyzer::defer_history(std::int64_t origin) {
+  m_defer = true;
+  m_origin = origin;
+}
+
 void Analyzer::finish() {
   if (m_guessing) guess_site();
 }
@@ -127,8 +132,10 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   const bool external = !ref_host.empty() && !internal;
   // Without timestamps, a visit is everything a visitor does.
   const bool continues = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
-  const bool new_visit = !continues || external || p.tag != nullptr;
-  v.returning = visitor.seen;
+  const bool forced = external || p.tag != nullptr;
+  const bool new_visit = !continues || forced;
+  const bool seen_before = visitor.seen;
+  v.returning = Sessions::returning(visitor, hit.time);
   if (hit.time != Hit::k_no_time) visitor.last_page_view = hit.time;
   visitor.seen = true;
   if (!new_visit) {
@@ -139,7 +146,20 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   v.visit_start = true;
   arrival(hit, p, ref_host, internal, v);
   if (v.evidence) v.weight = m_rules.weight(*v.evidence);
+  if (m_defer && hit.time != Hit::k_no_time) mark_open(hit.time, seen_before, forced, v);
   m_sink.add(hit, v);
+}
+
+// Which parts of this arrival's decision history before the origin could change.
+void Analyzer::mark_open(std::int64_t time, bool seen_before, bool forced, Verdict& v) {
+  if (m_origin == Hit::k_no_time) m_origin = time;
+  const std::int64_t since_origin = time - m_origin;
+  const bool direct_deep =
+      v.evidence == Evidence::direct_deep_new || v.evidence == Evidence::direct_deep_returning;
+  if (!seen_before && !forced && since_origin < Sessions::k_visit_gap) v.open |= k_open_session;
+  if (!seen_before && v.evidence == Evidence::direct_deep_new && since_origin < Sessions::k_returning_window)
+    v.open |= k_open_returning;
+  if (direct_deep && since_origin < PreviewMemory::k_window) v.open |= k_open_preview;
 }
 
 // The channel of an arrival, in the order of doc/CLASSIFIER.md.

@@ -11,19 +11,24 @@
 #include <darkscan/rules.hpp>
 #include <darkscan/rules_command.hpp>
 #include <darkscan/scan.hpp>
+#include <darkscan/state.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <random>
+#include <sys/stat.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 namespace darkscan {
@@ -55,6 +60,9 @@ struct Options {
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t threads = 0; // 0: one per core
   std::size_t block_bytes = 1 << 20;
+  std::string state;                     // --state: load if present, continue, save back
+  std::string state_out;                 // --state-out: save the (shard) state here
+  std::vector<std::string> merge_states; // darkscan merge STATE...
 };
 
 constexpr const char* k_footer = R"(Input:
@@ -135,6 +143,161 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   std::fputs(out.c_str(), stderr);
 }
 
+// Writes the report of `periods`: to -o or standard output, or one file per
+// period when -o holds a strftime pattern and --by is given.
+void write_report(const Options& opts, const Reporter& reporter, const ScanTotals& totals,
+                  const PeriodSplitter& periods, PeriodKind by, std::optional<std::int64_t> since,
+                  std::int64_t now, bool to_terminal, const std::vector<std::string>& site_hosts) {
+  const std::size_t top =
+      opts.top_given ? opts.top : (to_terminal ? k_terminal_top : static_cast<std::size_t>(-1));
+  const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
+  const Aggregate total = periods.total();
+  auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path) {
+    ReportData data{
+        totals,           all,       std::move(list), by != PeriodKind::none, top, opts.min_visits,
+        DARKSCAN_VERSION, site_hosts};
+    std::string text;
+    reporter.write(data, text);
+    Output out(path);
+    out.write(text);
+    out.finish();
+  };
+  if (file_per_period) {
+    for (const auto& [start_time, slice] : periods.slices()) {
+      report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
+    }
+    if (periods.slices().empty()) {
+      // No hit in the window: a nightly job still gets its (empty) report.
+      const Period p = period_of(by, since.value_or(now));
+      report(total, {{p.label, &total}}, format_local(opts.output, p.start));
+    }
+  } else {
+    std::vector<ReportPeriod> list;
+    for (const auto& [start_time, slice] : periods.slices())
+      list.push_back({slice.period.label, &slice.traffic});
+    if (list.empty()) list.push_back({"", &total});
+    report(total, std::move(list), opts.output);
+  }
+}
+
+struct ReportWindow {
+  std::optional<std::int64_t> since, until;
+  PeriodKind by = PeriodKind::none;
+};
+
+// A state counts by hour: says so when --since/--until fall inside an hour.
+void note_whole_hours(const ReportWindow& w, const Options& opts) {
+  if (opts.quiet) return;
+  for (const auto& [name, value, text] :
+       {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
+    if (value && period_of(PeriodKind::hour, *value).start != *value) {
+      print_message("darkscan: note: ",
+                    fmt::format("a state counts by the hour: {} {} counts from the next whole hour, {}", name,
+                                text,
+                                format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
+    }
+  }
+}
+
+ReportWindow report_window(const Options& opts, std::int64_t now) {
+  ReportWindow w;
+  if (!opts.since.empty()) w.since = parse_time_arg("--since", opts.since, now);
+  if (!opts.until.empty()) w.until = parse_time_arg("--until", opts.until, now);
+  if (w.since && w.until && *w.since >= *w.until) {
+    throw Error(fmt::format("--since {} is not before --until {}", opts.since, opts.until));
+  }
+  w.by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
+  return w;
+}
+
+// `darkscan merge STATE...`: shard states combined, in time order, into one
+// report (and, with --state-out, one state).
+int run_merge(const Options& opts) {
+  const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
+  std::string format = opts.output_format;
+  if (format.empty()) format = to_terminal ? "table" : "tsv";
+  const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const auto [since, until, by] = report_window(opts, now);
+  const Rules rules = Rules::load(rules_dirs(opts.rules));
+  const auto start = std::chrono::steady_clock::now();
+  note_whole_hours({since, until, by}, opts);
+
+  NamePool names;
+  std::vector<State> states;
+  ScanTotals run_totals;
+  std::vector<std::uint64_t> checksums;
+  for (const std::string& path : opts.merge_states) {
+    states.push_back(load_state(path, rules, names));
+    const State& s = states.back();
+    for (std::size_t i = 0; i < checksums.size(); ++i) {
+      if (checksums[i] == s.checksum) {
+        throw Error(fmt::format("'{}' holds the same shard as '{}': it would be counted twice", path,
+                                opts.merge_states[i]));
+      }
+    }
+    checksums.push_back(s.checksum);
+    if (s.keep_params != states.front().keep_params) {
+      throw Error(fmt::format("'{}' and '{}' were made with different --keep-param: their pages do not match",
+                              opts.merge_states.front(), path));
+    }
+    InputStats in;
+    in.name = path;
+    in.codec = "state";
+    in.lines = s.counters.lines;
+    in.parsed = s.counters.parsed;
+    in.malformed = s.counters.malformed;
+    in.bytes = s.counters.bytes;
+    run_totals.inputs.push_back(std::move(in));
+  }
+  // Earliest first: each shard's open arrivals are decided with what came before it.
+  std::stable_sort(states.begin(), states.end(), [](const State& a, const State& b) {
+    const auto key = [](const State& s) {
+      return s.origin == Hit::k_no_time ? std::numeric_limits<std::int64_t>::max() : s.origin;
+    };
+    return key(a) < key(b);
+  });
+  State merged = std::move(states.front());
+  for (std::size_t i = 1; i < states.size(); ++i)
+    merged.merge(std::move(states[i]), rules);
+  merged.forget_old(now);
+
+  ScanTotals totals = merged.counters.totals();
+  totals.inputs = std::move(run_totals.inputs);
+  PeriodSplitter periods = merged.report_periods(by, since, until, rules);
+  write_report(opts, *reporter, totals, periods, by, since, now, to_terminal, merged.site_hosts);
+  if (!opts.state_out.empty()) save_state(merged, opts.state_out);
+  if (!opts.quiet) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fputs(fmt::format("darkscan: merged {} state{} ({} lines, {} parsed, {} malformed) in {:.2f} s\n",
+                           opts.merge_states.size(), opts.merge_states.size() == 1 ? "" : "s",
+                           util::group_thousands(totals.lines), util::group_thousands(totals.parsed),
+                           util::group_thousands(totals.malformed), seconds)
+                   .c_str(),
+               stderr);
+  }
+  return 0;
+}
+
+// The state of --state (loaded if the file exists) or a new one for
+// --state-out; nullptr without either.
+std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NamePool& names) {
+  if (opts.state.empty() && opts.state_out.empty()) return nullptr;
+  auto state = std::make_unique<State>();
+  struct stat st {};
+  if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {
+    *state = load_state(opts.state, rules, names);
+  } else if (!opts.state.empty() && errno != ENOENT) {
+    throw Error(fmt::format("cannot open state '{}': {}", opts.state, system_message(errno)),
+                ExitCode::input_failed);
+  } else {
+    // A new history (--state) is whole; a shard (--state-out alone) may be
+    // merged after an earlier one.
+    state->rooted = !opts.state.empty();
+  }
+  return state;
+}
+
 int run(const Options& opts) {
   if (opts.list_formats) {
     std::fputs(preset_list().c_str(), stdout);
@@ -167,14 +330,7 @@ int run(const Options& opts) {
   };
 
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  std::optional<std::int64_t> since, until;
-  if (!opts.since.empty()) since = parse_time_arg("--since", opts.since, now);
-  if (!opts.until.empty()) until = parse_time_arg("--until", opts.until, now);
-  if (since && until && *since >= *until) {
-    throw Error(fmt::format("--since {} is not before --until {}", opts.since, opts.until));
-  }
-  const PeriodKind by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
-  const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
+  const auto [since, until, by] = report_window(opts, now);
   if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
 
   std::unique_ptr<Output> hits_output;
@@ -192,8 +348,37 @@ int run(const Options& opts) {
         salt, opts.show_ip);
     window = std::make_unique<WindowFilter>(*hits, since, until);
   }
-  PeriodSplitter splitter(by, since, until, opts.keep_params);
-  Analyzer analyzer(rules, opts.sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
+  // With a state, this run's hits are counted by hour and added to it; the
+  // report then covers everything the state holds.
+  NamePool names;
+  std::unique_ptr<State> state = open_state(opts, rules, names);
+  std::vector<std::string> keep_params = opts.keep_params;
+  std::vector<std::string> sites = opts.sites;
+  if (state) {
+    if (opts.hits) throw Error("--state and --state-out go with the report, not with --hits");
+    note_whole_hours({since, until, by}, opts);
+    if (!opts.keep_params.empty() && opts.keep_params != state->keep_params && state->counters.lines > 0) {
+      throw Error(fmt::format(
+          "--keep-param differs from the state's ({}): page keys would not match; "
+          "give the same ones, or none",
+          state->keep_params.empty() ? "none" : fmt::format("{}", fmt::join(state->keep_params, " "))));
+    }
+    if (opts.keep_params.empty()) keep_params = state->keep_params;
+    state->keep_params = keep_params;
+    if (sites.empty()) sites = state->site_hosts;
+  }
+  PeriodSplitter splitter(state ? State::k_slice_kind : by, state ? std::nullopt : since,
+                          state ? std::nullopt : until, keep_params);
+  Analyzer analyzer(rules, sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
+  if (state) {
+    analyzer.sessions() = std::move(state->sessions);
+    analyzer.previews() = std::move(state->previews);
+    if (!state->rooted) analyzer.defer_history(state->origin);
+    scan_options.ledger = &state->ledger;
+    scan_options.now = now;
+    if (!state->format.empty() && !opts.log_format_given)
+      scan_options.fallback_format = resolve_format(state->format);
+  }
   std::vector<std::string> files = opts.files;
   if (files.empty()) {
     files.push_back("-");
@@ -218,46 +403,34 @@ int run(const Options& opts) {
     scanner.scan(file);
   analyzer.finish();
   if (progress) progress->clear();
+  if (state) {
+    state->sessions = std::move(analyzer.sessions());
+    state->previews = std::move(analyzer.previews());
+    state->site_hosts = analyzer.site().hosts();
+    const std::int64_t first = state->rooted ? scanner.totals().first_time : analyzer.origin();
+    if (state->origin == Hit::k_no_time || (first != Hit::k_no_time && first < state->origin))
+      state->origin = first;
+    state->add_run(scanner.totals(), splitter);
+    if (!scanner.detected_format().empty()) state->format = scanner.detected_format();
+    state->forget_old(now);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const ScanTotals& totals = scanner.totals();
 
   if (hits_output) {
     hits_output->finish();
+  } else if (state) {
+    ScanTotals report_totals = state->counters.totals();
+    report_totals.inputs = totals.inputs;
+    report_totals.examples = totals.examples;
+    PeriodSplitter periods = state->report_periods(by, since, until, rules);
+    write_report(opts, *reporter, report_totals, periods, by, since, now, to_terminal, state->site_hosts);
   } else {
-    const std::size_t top =
-        opts.top_given ? opts.top : (to_terminal ? k_terminal_top : static_cast<std::size_t>(-1));
-    const Aggregate total = splitter.total();
-    auto report = [&](const Aggregate& all, std::vector<ReportPeriod> periods, const std::string& path) {
-      ReportData data{totals,
-                      all,
-                      std::move(periods),
-                      by != PeriodKind::none,
-                      top,
-                      opts.min_visits,
-                      DARKSCAN_VERSION,
-                      analyzer.site().hosts()};
-      std::string text;
-      reporter->write(data, text);
-      Output out(path);
-      out.write(text);
-      out.finish();
-    };
-    if (file_per_period) {
-      for (const auto& [start_time, slice] : splitter.slices()) {
-        report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
-      }
-      if (splitter.slices().empty()) {
-        // No hit in the window: a nightly job still gets its (empty) report.
-        const Period p = period_of(by, since.value_or(now));
-        report(total, {{p.label, &total}}, format_local(opts.output, p.start));
-      }
-    } else {
-      std::vector<ReportPeriod> periods;
-      for (const auto& [start_time, slice] : splitter.slices())
-        periods.push_back({slice.period.label, &slice.traffic});
-      if (periods.empty()) periods.push_back({"", &total});
-      report(total, std::move(periods), opts.output);
-    }
+    write_report(opts, *reporter, totals, splitter, by, since, now, to_terminal, analyzer.site().hosts());
+  }
+  if (state) {
+    const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;
+    save_state(*state, path);
   }
   if (!opts.quiet) print_run_summary(totals, seconds);
   return static_cast<int>(totals.status);
@@ -341,6 +514,14 @@ int run_cli(int argc, char** argv) {
   app.add_option("--block-size", opts.block_bytes, "Bytes per block in a parallel scan")
       ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(256) << 20))
       ->group("");
+  app.add_option("--state", opts.state,
+                 "Continue from FILE if it exists, read only what is new in the logs (recognised by content, "
+                 "across rotation and compression), save FILE back; the report covers all it holds")
+      ->type_name("FILE");
+  app.add_option("--state-out", opts.state_out,
+                 "Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
+                 "receives the update instead)")
+      ->type_name("FILE");
   app.add_flag("-q,--quiet", opts.quiet, "No run summary or notes on standard error");
   app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
 
@@ -356,6 +537,35 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::ExistingDirectory)
       ->allow_extra_args(false);
 
+  auto* merge_cmd = app.add_subcommand(
+      "merge",
+      "Combine states written with --state-out (one per server, day, ...) into one report, as one run "
+      "over all their logs would give");
+  merge_cmd->add_option("STATE", opts.merge_states, "State files, in any order")->required()->type_name("");
+  merge_cmd
+      ->add_option("-F,--output-format", opts.output_format, "table, tsv, csv, json or ndjson (as for a run)")
+      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson"}))
+      ->type_name("FMT");
+  merge_cmd->add_option("-o,--output", opts.output, "Write to FILE (atomically)")->type_name("FILE");
+  auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, "Pages to list")
+                        ->check(CLI::NonNegativeNumber)
+                        ->type_name("N");
+  merge_cmd->add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits")
+      ->check(CLI::NonNegativeNumber)
+      ->type_name("N");
+  merge_cmd->add_option("--since", opts.since, "Count only hours at or after TIME")->type_name("TIME");
+  merge_cmd->add_option("--until", opts.until, "Count only hours before TIME")->type_name("TIME");
+  merge_cmd->add_option("--by", opts.by, "Split the report by hour, day, week or month")
+      ->check(CLI::IsMember({"hour", "day", "week", "month"}))
+      ->type_name("PERIOD");
+  merge_cmd->add_option("--rules", opts.rules, "Rules on top of the built-in ones (for the weights)")
+      ->type_name("DIR")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
+  merge_cmd->add_option("--state-out", opts.state_out, "Also write the merged state to FILE")
+      ->type_name("FILE");
+  merge_cmd->add_flag("-q,--quiet", opts.quiet, "No summary on standard error");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -365,15 +575,17 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(std::string(e.what()) + "\n  (see 'darkscan --help')");
+    print_error(std::string(e.what()) +
+                (merge_cmd->parsed() ? "\n  (see 'darkscan merge --help')" : "\n  (see 'darkscan --help')"));
     return static_cast<int>(ExitCode::usage);
   }
-  opts.top_given = top->count() > 0;
+  opts.top_given = top->count() > 0 || merge_top->count() > 0;
   opts.log_format_given = log_format->count() > 0;
 
   try {
     if (rules_check_cmd->parsed()) return rules_check(rules_dirs_arg);
     if (rules_ua_cmd->parsed()) return rules_ua(rules_dirs_arg);
+    if (merge_cmd->parsed()) return run_merge(opts);
     return run(opts);
   } catch (const Error& e) {
     print_error(e.what());

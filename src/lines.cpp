@@ -14,9 +14,9 @@ std::string_view without_cr(const char* data, std::size_t size) {
 }
 } // namespace
 
-LineReader::LineReader(Source& source, std::size_t max_line)
+LineReader::LineReader(Source& source, std::size_t max_line, std::uint64_t first_line)
     : m_source(source), m_max_line(std::max<std::size_t>(max_line, 16)),
-      m_buffer(std::max(k_read_size, 2 * m_max_line)) {}
+      m_buffer(std::max(k_read_size, 2 * m_max_line)), m_number(first_line) {}
 
 // Moves the unconsumed bytes to the front and reads more behind them.
 // Returns false when nothing more can be read.

@@ -44,8 +44,9 @@ public:
         for (std::uint64_t n : p.evidence)
           cells.push_back(std::to_string(n));
         std::string previews;
-        for (std::size_t i = 0; i < p.previews.size(); ++i) {
-          previews += fmt::format("{}{}:{}", i ? "," : "", p.previews[i].first, p.previews[i].second);
+        const AppCounts apps = ranked(p.previews);
+        for (std::size_t i = 0; i < apps.size(); ++i) {
+          previews += fmt::format("{}{}:{}", i ? "," : "", apps[i].first, apps[i].second);
         }
         cells.push_back(previews);
         cells.emplace_back(p.top_app());

@@ -59,7 +59,7 @@ public:
   }
   Json& apps(const AppCounts& counts) {
     open('{');
-    for (const auto& [app, n] : counts)
+    for (const auto& [app, n] : ranked(counts))
       key(app).count(n);
     return close('}');
   }

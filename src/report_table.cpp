@@ -60,7 +60,7 @@ public:
     if (!t.previews_by_app.empty()) {
       out += '\n';
       out += heading("Link previews by app");
-      for (const auto& [app, n] : t.previews_by_app) {
+      for (const auto& [app, n] : ranked(t.previews_by_app)) {
         out += fmt::format("  {:<20}{:>12}\n", util::escape_for_terminal(app), util::group_thousands(n));
       }
     }

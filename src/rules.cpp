@@ -8,6 +8,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -348,7 +349,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
         throw Error(fmt::format("{}: weight '{}' is not a number from 0 to 1", line.origin, line.columns[1]));
       }
       const auto index = static_cast<std::size_t>(it - k_evidence_names.begin());
-      out.m_weights[index] = value;
+      out.m_weights[index] = std::round(value * 1e4) / 1e4; // sums are kept to 4 decimals
       have[index] = true;
     }
   }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace darkscan {
 
 Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
@@ -95,7 +97,20 @@ void Scanner::scan(const std::string& path) {
     return;
   }
   input.codec = std::string(codec_name(source->codec()));
-  LineReader reader(*source, m_options.max_line);
+  const Codec codec = source->codec();
+  const std::uint64_t stored_size = source->stored_size();
+  Resume resume;
+  if (m_options.ledger) {
+    resume = m_options.ledger->resume(std::move(source));
+    source = std::move(resume.source);
+    input.skipped_bytes = resume.offset;
+    if (resume.whole) {
+      m_options.ledger->record(resume, codec, stored_size, resume.offset, resume.lines, true, input.name,
+                               m_options.now);
+      return;
+    }
+  }
+  LineReader reader(*source, m_options.max_line, resume.lines);
   Line line;
 
   std::vector<LogFormat> formats;
@@ -116,9 +131,14 @@ void Scanner::scan(const std::string& path) {
     }
     try {
       formats = detect_formats(sample, input.name);
+      if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
+        m_detected = formats.front().name();
     } catch (const Error& e) {
-      fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
-      return;
+      if (!m_options.fallback_format) {
+        fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
+        return;
+      }
+      formats = {*m_options.fallback_format};
     }
     for (const Kept& k : kept)
       process(Line{k.text, k.number, k.overlong}, formats, input);
@@ -155,6 +175,17 @@ void Scanner::scan(const std::string& path) {
 
   input.bytes = reader.bytes();
   m_totals.bytes += input.bytes;
+  if (m_options.ledger) {
+    if (resume.known && input.bytes == 0 && stored_size != 0 && codec == Codec::plain &&
+        stored_size < resume.offset && m_options.note) {
+      m_options.note(fmt::format("'{}' is shorter than when it was last read ({} < {} bytes): it was "
+                                 "truncated or replaced; nothing new was read from it",
+                                 input.name, stored_size, resume.offset));
+    }
+    m_options.ledger->record(resume, codec, stored_size, resume.offset + input.bytes,
+                             resume.lines + input.lines, codec != Codec::plain && source->error().empty(),
+                             input.name, m_options.now);
+  }
   if (!source->error().empty()) {
     fail(input,
          fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),

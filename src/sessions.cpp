@@ -1,3 +1,4 @@
+#include <darkscan/record.hpp>
 #include <darkscan/sessions.hpp>
 #include <darkscan/util/hash.hpp>
 
@@ -77,6 +78,37 @@ Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
       return v;
     }
   }
+}
+
+bool Sessions::returning(const Visitor& v, std::int64_t time) {
+  if (!v.seen) return false;
+  return time == Hit::k_no_time || time - v.last_page_view <= k_returning_window;
+}
+
+const Sessions::Visitor* Sessions::find(std::uint64_t key) const {
+  if (key == 0) key = 1;
+  const std::size_t mask = m_slots.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
+       i = (i + 1) & mask) {
+    const Visitor& v = m_slots[i];
+    if (v.key == key) return &v;
+    if (v.key == 0) return nullptr;
+  }
+}
+
+void Sessions::forget_before(std::int64_t time) {
+  Sessions kept;
+  for (const Visitor& v : m_slots) {
+    if (v.key != 0 && v.last_page_view >= time) kept.visitor(v.key) = v;
+  }
+  *this = std::move(kept);
+}
+
+void Sessions::merge(const Sessions& other) {
+  other.for_each([&](const Visitor& o) {
+    Visitor& v = visitor(o.key);
+    if (!v.seen || (o.seen && o.last_page_view > v.last_page_view)) v = o;
+  });
 }
 
 void Sessions::grow() {

@@ -80,6 +80,37 @@ public:
   }
 
   std::uint64_t position() const { return m_position; }
+  int fd() const { return m_fd; }
+
+  // Skips `size` bytes: replayed ones first, then lseek on a regular file
+  // (reading on a pipe). Returns bytes skipped, -1 on a read error.
+  std::int64_t skip(std::uint64_t size) {
+    std::uint64_t done = 0;
+    if (m_head_pos < m_head.size()) {
+      done = std::min<std::uint64_t>(size, m_head.size() - m_head_pos);
+      m_head_pos += done;
+    }
+    struct stat st {};
+    if (done < size && ::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      const std::uint64_t left = static_cast<std::uint64_t>(st.st_size) > m_position
+                                     ? static_cast<std::uint64_t>(st.st_size) - m_position
+                                     : 0;
+      const std::uint64_t step = std::min(size - done, left);
+      if (::lseek(m_fd, static_cast<off_t>(step), SEEK_CUR) >= 0) {
+        m_position += step;
+        return static_cast<std::int64_t>(done + step);
+      }
+    }
+    std::vector<char> scratch(64 * 1024);
+    while (done < size) {
+      const auto n = read(scratch.data(),
+                          static_cast<std::streamsize>(std::min<std::uint64_t>(scratch.size(), size - done)));
+      if (n < 0) return -1;
+      if (n == 0) break;
+      done += static_cast<std::uint64_t>(n);
+    }
+    return static_cast<std::int64_t>(done);
+  }
 
 private:
   int m_fd;
@@ -185,6 +216,34 @@ public:
 
   std::uint64_t stored_position() const override { return m_reader->position(); }
 
+  std::uint64_t skip(std::uint64_t size) override {
+    if (!m_error.empty()) return 0;
+    const std::int64_t n = m_reader->skip(size);
+    if (n < 0) {
+      m_error = system_message(errno);
+      return 0;
+    }
+    return static_cast<std::uint64_t>(n);
+  }
+
+  std::uint64_t complete_lines_end() override {
+    struct stat st {};
+    if (::fstat(m_reader->fd(), &st) != 0 || !S_ISREG(st.st_mode)) return UINT64_MAX;
+    // Look back from the end for the last newline (usually the last byte).
+    std::uint64_t end = static_cast<std::uint64_t>(st.st_size);
+    char buf[4096];
+    while (end > 0) {
+      const std::uint64_t start = end > sizeof buf ? end - sizeof buf : 0;
+      const ssize_t n = ::pread(m_reader->fd(), buf, end - start, static_cast<off_t>(start));
+      if (n <= 0) return UINT64_MAX;
+      for (ssize_t i = n; i > 0; --i) {
+        if (buf[i - 1] == '\n') return start + static_cast<std::uint64_t>(i);
+      }
+      end = start;
+    }
+    return 0;
+  }
+
 private:
   std::unique_ptr<FdReader> m_reader;
 };
@@ -239,6 +298,17 @@ private:
 };
 
 } // namespace
+
+std::uint64_t Source::skip(std::uint64_t size) {
+  std::vector<char> scratch(64 * 1024);
+  std::uint64_t done = 0;
+  while (done < size) {
+    const std::size_t n = read(scratch.data(), std::min<std::uint64_t>(scratch.size(), size - done));
+    if (n == 0) break;
+    done += n;
+  }
+  return done;
+}
 
 std::unique_ptr<Source> Source::open(const std::string& path) {
   const bool is_stdin = path == "-";

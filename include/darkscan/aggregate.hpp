@@ -1,11 +1,15 @@
 #pragma once
 
 #include <darkscan/analyzer.hpp>
+#include <darkscan/preview_memory.hpp>
+#include <darkscan/sessions.hpp>
 #include <darkscan/util/hash.hpp>
 #include <darkscan/verdict.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,10 +25,18 @@ std::string_view evidence_group_name(EvidenceGroup group);
 // The group of a piece of evidence; false for evidence of no dark social (direct to a landing page).
 bool evidence_group(Evidence evidence, EvidenceGroup& group);
 
+// Adds a dark-social weight to a sum, to the 4 decimals reports print: every
+// sum is then the same double in whatever order its parts were added
+// (threads, shards), so merged reports equal single runs to the last digit.
+inline void add_weight(double& sum, double weight) { sum = std::round((sum + weight) * 1e4) / 1e4; }
+
 // Counts per app name (a few apps per page: a small vector beats a map).
 // Names are views into the Rules, which outlive the aggregate.
 using AppCounts = std::vector<std::pair<std::string_view, std::uint64_t>>;
 void add_app(AppCounts& counts, std::string_view app, std::uint64_t n = 1);
+// The counts by number (most first), then name: the order reports list them
+// in, the same whatever order the apps were met in.
+AppCounts ranked(AppCounts counts);
 
 // What the report says about one page.
 struct PageStats {
@@ -58,6 +70,28 @@ struct TrafficTotals {
   void merge(const TrafficTotals& other);
 };
 
+// An arrival of a shard that history before the shard could decide otherwise
+// (Verdict::open). It counts as a page view at once, and as an arrival once
+// resolved against that history (Aggregate::resolve_pending).
+struct PendingArrival {
+  std::uint64_t visitor = 0;
+  std::int64_t time = 0;
+  std::string page; // page key
+  std::string path; // previews are remembered by path
+  Channel channel = Channel::direct;
+  std::optional<Evidence> evidence;
+  std::string_view app;  // a view into the Rules or a State's names
+  std::uint8_t open = 0; // k_open_* bits
+};
+
+// What an earlier shard leaves for deciding a later shard's pending arrivals.
+struct EarlierHistory {
+  const Sessions& visitors;
+  const PreviewMemory& previews;
+  std::int64_t origin; // its first hit
+  bool whole;          // nothing came before it
+};
+
 // Per-page and overall counters, fed with verdicts. Memory grows with the
 // number of distinct pages. merge() combines per-thread or per-shard parts.
 class Aggregate final : public VerdictSink {
@@ -69,13 +103,28 @@ public:
   void add(const Hit& hit, const Verdict& verdict) override;
   void merge(const Aggregate& other);
 
+  // Counts an arrival on page `key`.
+  void count_arrival(std::string_view key, Channel channel, std::optional<Evidence> evidence,
+                     std::string_view app, double weight);
+
+  // Decides the pending arrivals with what an earlier shard left, and counts
+  // those that nothing before that shard could change any more (all of them
+  // when `earlier` is nullptr: no earlier history). Weights come from `rules`.
+  void resolve_pending(const EarlierHistory* earlier, const Rules& rules);
+  const std::vector<PendingArrival>& pending() const { return m_pending; }
+
   const TrafficTotals& totals() const { return m_totals; }
 
   using Pages = std::unordered_map<std::string, PageStats, util::StringHash, std::equal_to<>>;
   const Pages& pages() const { return m_pages; }
+  const std::vector<std::string>& keep_params() const { return m_keep_params; }
+
+  // For loading a saved state.
+  PageStats& page(std::string_view key);
+  TrafficTotals& mutable_totals() { return m_totals; }
+  std::vector<PendingArrival>& mutable_pending() { return m_pending; }
 
 private:
-  PageStats& page(std::string_view path);
   // The page key of a hit: its path, plus the kept parameters.
   std::string_view page_key(const Hit& hit);
 
@@ -83,6 +132,7 @@ private:
   std::string m_key; // reused buffer for page_key()
   Pages m_pages;
   TrafficTotals m_totals;
+  std::vector<PendingArrival> m_pending;
 };
 
 } // namespace darkscan

@@ -52,11 +52,23 @@ public:
   const SiteHosts& site() const { return m_site; }
   std::size_t visitors() const { return m_sessions.size(); }
 
+  // What earlier runs left (a saved state): visits in progress, returning
+  // visitors, recent previews. Set before the first hit; read after finish().
+  Sessions& sessions() { return m_sessions; }
+  PreviewMemory& previews() { return m_previews; }
+
+  // For a shard that may later be merged after an earlier one: arrivals that
+  // history before `origin` (the shard's first hit; Hit::k_no_time: this
+  // run's first timed hit) could decide otherwise carry Verdict::open bits.
+  void defer_history(std::int64_t origin);
+  std::int64_t origin() const { return m_origin; }
+
 private:
   struct HeldHit;
   void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
   void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
+  void mark_open(std::int64_t time, bool seen_before, bool forced, Verdict& v);
 
   const Rules& m_rules;
   Classifier m_classifier; // for the serial path
@@ -67,6 +79,8 @@ private:
   VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;
+  bool m_defer = false;
+  std::int64_t m_origin = Hit::k_no_time;
   std::vector<std::unique_ptr<HeldHit>> m_held;
   Prepared m_prepared;
   std::string m_arena;

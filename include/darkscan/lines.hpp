@@ -26,7 +26,10 @@ class LineReader {
 public:
   static constexpr std::size_t k_default_max_line = 64 * 1024;
 
-  explicit LineReader(Source& source, std::size_t max_line = k_default_max_line);
+  // `first_line`: the number of the line before the first one read (lines
+  // already read in an earlier run), so messages keep the file's numbering.
+  explicit LineReader(Source& source, std::size_t max_line = k_default_max_line,
+                      std::uint64_t first_line = 0);
 
   // Next line, or false at the end of the source (or when it failed: see
   // Source::error()). A last line without a newline is still returned.

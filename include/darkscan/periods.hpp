@@ -72,6 +72,7 @@ public:
   Slice& slice(std::int64_t start);
   // The periods seen, in time order (one, unlabelled, for PeriodKind::none).
   const std::map<std::int64_t, Slice>& slices() const { return m_slices; }
+  std::map<std::int64_t, Slice>& slices() { return m_slices; }
   // All periods merged.
   Aggregate total() const;
 

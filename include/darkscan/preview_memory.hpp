@@ -24,11 +24,22 @@ public:
   // `time`, or nullptr.
   const Rule* before(std::string_view path, std::int64_t time) const;
 
-private:
   struct Fetch {
     std::int64_t time;
     const Rule* rule;
   };
+  // Calls fn(path, const Fetch&) for every path, in no particular order.
+  template <typename Fn> void for_each(Fn&& fn) const {
+    for (const auto& [path, fetch] : m_fetches)
+      fn(std::string_view(path), fetch);
+  }
+  // Forgets fetches before `time` (too old to be evidence after it).
+  void forget_before(std::int64_t time);
+  // Takes in the fetches of `other` (another shard): the latest of a path wins.
+  void merge(const PreviewMemory& other);
+  std::size_t size() const { return m_fetches.size(); }
+
+private:
   std::unordered_map<std::string, Fetch, util::StringHash, std::equal_to<>> m_fetches;
 };
 

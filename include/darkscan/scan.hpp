@@ -1,6 +1,7 @@
 #pragma once
 
 #include <darkscan/error.hpp>
+#include <darkscan/ledger.hpp>
 #include <darkscan/lines.hpp>
 #include <darkscan/log_format.hpp>
 #include <darkscan/prepared.hpp>
@@ -49,9 +50,10 @@ struct InputStats {
   std::uint64_t lines = 0; // every line, empty and malformed ones included
   std::uint64_t parsed = 0;
   std::uint64_t malformed = 0;
-  std::uint64_t other_format = 0; // parsed by a preset other than `format` (mixed file)
-  std::uint64_t bytes = 0;        // decoded bytes read
-  std::string error;              // why the input was not read to its end
+  std::uint64_t other_format = 0;  // parsed by a preset other than `format` (mixed file)
+  std::uint64_t bytes = 0;         // decoded bytes read
+  std::string error;               // why the input was not read to its end
+  std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
 };
 
 // Totals of a run over all inputs.
@@ -76,11 +78,19 @@ struct ScanOptions {
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t max_examples = 10;
   std::size_t detect_lines = 50;
-  std::size_t threads = 1; // > 1: parse and prepare hits on this many worker threads
+  std::size_t threads = 1;           // > 1: parse and prepare hits on this many worker threads
   std::size_t block_bytes = 1 << 20; // bytes of whole lines per block in a parallel scan
   // Called every few thousand lines and at the end of each input, for a
   // progress display; may be empty.
   std::function<void(const Source& source, bool done)> progress{};
+  // With a state (--state): inputs are recognised by their first bytes, and
+  // read from where earlier runs stopped; the ledger is updated. `now` is
+  // the wall-clock time recorded in it.
+  Ledger* ledger = nullptr;
+  std::int64_t now = 0;
+  // Used when detection finds no format in an input's first lines (a state's
+  // log that has only a few new lines, the first of them damaged).
+  std::optional<LogFormat> fallback_format{};
   // Called with advice about an input (its format lacks a field darkscan
   // needs); may be empty.
   std::function<void(const std::string& message)> note{};
@@ -100,6 +110,8 @@ public:
   void scan(const std::string& path);
 
   const ScanTotals& totals() const { return m_totals; }
+  // The preset detected in the last input that had one ("" if none).
+  const std::string& detected_format() const { return m_detected; }
 
 private:
   enum class LineResult : std::uint8_t { parsed, parsed_other, empty, malformed, overlong };
@@ -125,6 +137,7 @@ private:
   ErrorHandler m_on_error;
   ScanTotals m_totals;
   Hit m_hit;
+  std::string m_detected;
 };
 
 } // namespace darkscan

@@ -13,6 +13,9 @@ namespace darkscan {
 class Sessions {
 public:
   static constexpr std::int64_t k_visit_gap = 30 * 60; // seconds without a page view that end a visit
+  // A visitor is "returning" when seen within this many seconds before; older
+  // history is forgotten, so a saved state holds only recent visitors.
+  static constexpr std::int64_t k_returning_window = 30 * 24 * 3600;
 
   struct Visitor {
     std::uint64_t key = 0; // 0: empty slot
@@ -33,6 +36,27 @@ public:
     const std::int64_t gap = time - v.last_page_view;
     return gap <= k_visit_gap && gap >= -k_visit_gap;
   }
+
+  // True if a page view at `time` (Hit::k_no_time: untimed) comes from a
+  // visitor seen within k_returning_window.
+  static bool returning(const Visitor& v, std::int64_t time);
+
+  // The visitor record for this key, or nullptr if never seen.
+  const Visitor* find(std::uint64_t key) const;
+
+  // Calls fn(const Visitor&) for every visitor, in no particular order.
+  template <typename Fn> void for_each(Fn&& fn) const {
+    for (const Visitor& v : m_slots)
+      if (v.key != 0) fn(v);
+  }
+
+  // Forgets visitors whose last page view is before `time` (they can neither
+  // continue a visit nor count as returning after it).
+  void forget_before(std::int64_t time);
+
+  // Takes in the visitors of `other` (another shard): for a visitor in both,
+  // the later page view wins.
+  void merge(const Sessions& other);
 
   std::size_t size() const { return m_size; }
 

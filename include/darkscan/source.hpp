@@ -33,6 +33,15 @@ public:
   // input or when reading stopped on an error (then error() says why).
   virtual std::size_t read(char* out, std::size_t size) = 0;
 
+  // Skips up to `size` decoded bytes; returns how many were skipped (fewer at
+  // the end of the input). Plain files seek; others are decoded and dropped.
+  virtual std::uint64_t skip(std::uint64_t size);
+
+  // For a plain regular file: the size of its complete lines now (up to and
+  // including its last newline), so that a line being written is left for
+  // the next run. Otherwise (compressed, a pipe): UINT64_MAX.
+  virtual std::uint64_t complete_lines_end() { return UINT64_MAX; }
+
   // The name to show in messages: the path, or "(stdin)".
   const std::string& name() const { return m_name; }
   Codec codec() const { return m_codec; }

@@ -18,6 +18,11 @@ inline constexpr std::size_t k_channel_count = 7;
 std::string_view class_name(HitClass cls);
 std::string_view channel_name(Channel channel);
 
+// Parts of an arrival's decision that history before a shard's first hit
+// could change (Verdict::open): the visit may continue one from that history,
+// the visitor may be returning, a preview from it may explain the arrival.
+inline constexpr std::uint8_t k_open_session = 1, k_open_returning = 2, k_open_preview = 4;
+
 // The classifier's answer for one hit, with the evidence. Strings are views
 // into the Rules (stable for the run) or static text: nothing is allocated.
 struct Verdict {
@@ -32,6 +37,7 @@ struct Verdict {
   double weight = 0.0;              // dark-social weight of an arrival, 0..1
   std::string_view app;             // "whatsapp", "messenger"... empty for none
   std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
+  std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
   std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
   std::size_t reason_count = 0;

@@ -1,0 +1,125 @@
+#include <darkscan/state.hpp>
+
+#include <algorithm>
+#include <limits>
+
+namespace darkscan {
+
+namespace {
+
+std::int64_t earliest(std::int64_t a, std::int64_t b) {
+  if (a == Hit::k_no_time) return b;
+  if (b == Hit::k_no_time) return a;
+  return std::min(a, b);
+}
+
+std::int64_t latest(std::int64_t a, std::int64_t b) {
+  if (a == Hit::k_no_time) return b;
+  if (b == Hit::k_no_time) return a;
+  return std::max(a, b);
+}
+
+} // namespace
+
+void StateCounters::add(const ScanTotals& run) {
+  lines += run.lines;
+  parsed += run.parsed;
+  malformed += run.malformed;
+  empty += run.empty;
+  overlong += run.overlong;
+  invalid_requests += run.invalid_requests;
+  bytes += run.bytes;
+  first_time = earliest(first_time, run.first_time);
+  last_time = latest(last_time, run.last_time);
+}
+
+void StateCounters::merge(const StateCounters& o) {
+  lines += o.lines;
+  parsed += o.parsed;
+  malformed += o.malformed;
+  empty += o.empty;
+  overlong += o.overlong;
+  invalid_requests += o.invalid_requests;
+  bytes += o.bytes;
+  first_time = earliest(first_time, o.first_time);
+  last_time = latest(last_time, o.last_time);
+}
+
+ScanTotals StateCounters::totals() const {
+  ScanTotals t;
+  t.lines = lines;
+  t.parsed = parsed;
+  t.malformed = malformed;
+  t.empty = empty;
+  t.overlong = overlong;
+  t.invalid_requests = invalid_requests;
+  t.bytes = bytes;
+  t.first_time = first_time;
+  t.last_time = last_time;
+  return t;
+}
+
+void State::add_run(const ScanTotals& run, const PeriodSplitter& hours) {
+  counters.add(run);
+  for (const auto& [start, slice] : hours.slices()) {
+    auto it = slices.find(start);
+    if (it == slices.end()) {
+      slices.emplace(start, slice);
+    } else {
+      it->second.traffic.merge(slice.traffic);
+    }
+  }
+}
+
+void State::merge(State&& later, const Rules& rules) {
+  const EarlierHistory earlier{sessions, previews, origin, rooted};
+  for (auto& [start, slice] : later.slices)
+    slice.traffic.resolve_pending(&earlier, rules);
+  for (auto& [start, slice] : later.slices) {
+    auto it = slices.find(start);
+    if (it == slices.end()) {
+      slices.emplace(start, std::move(slice));
+    } else {
+      it->second.traffic.merge(slice.traffic);
+    }
+  }
+  origin = earliest(origin, later.origin);
+  counters.merge(later.counters);
+  ledger.merge(later.ledger);
+  sessions.merge(later.sessions);
+  previews.merge(later.previews);
+  if (format.empty()) format = later.format;
+  for (const std::string& host : later.site_hosts) {
+    if (std::find(site_hosts.begin(), site_hosts.end(), host) == site_hosts.end()) site_hosts.push_back(host);
+  }
+}
+
+void State::forget_old(std::int64_t now) {
+  if (counters.last_time != Hit::k_no_time) {
+    sessions.forget_before(counters.last_time - Sessions::k_returning_window);
+    previews.forget_before(counters.last_time - PreviewMemory::k_window);
+  }
+  ledger.prune(now);
+}
+
+PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
+                                     std::optional<std::int64_t> until, const Rules& rules) const {
+  PeriodSplitter out(by, since, until, keep_params);
+  for (const auto& [start, slice] : slices) {
+    if (start == Hit::k_no_time) {
+      if (since || until) continue;
+      out.slice(start).traffic.merge(slice.traffic);
+      continue;
+    }
+    if ((since && start < *since) || (until && start >= *until)) continue;
+    Period p = period_of(by, start);
+    PeriodSplitter::Slice& s = out.slice(p.start);
+    if (s.period.end == 0) s.period = std::move(p);
+    s.traffic.merge(slice.traffic);
+  }
+  for (auto& [start, slice] : out.slices())
+    slice.traffic.resolve_pending(nullptr, rules);
+  return out;
+}
+
+} // namespace darkscan

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Incremental runs (--state) and shard merges (--state-out, darkscan merge) give the report of one run
+over all the logs: a growing log read night after night through rotation and compression, shards split
+by time or by server, unfinished last lines, and damaged states refused without loss.
+Binary from DARKSCAN (default build/darkscan under the repo root); the log from bench/gen-log."""
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zlib
+
+ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
+                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
+if not os.path.isabs(BIN):
+    BIN = os.path.join(ROOT, BIN)
+ENV = dict(os.environ, TZ="Africa/Lagos")
+
+
+def run(*args, cwd=None, stdin=None):
+    p = subprocess.run([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=cwd,
+                       input=stdin)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def report(*args, cwd=None):
+    code, out, err = run("-q", "-F", "json", *args, cwd=cwd)
+    if code != 0:
+        raise AssertionError(f"darkscan {' '.join(args)} exited {code}: {err}")
+    data = json.loads(out)
+    # What differs between one run and several by nature: which inputs each run read.
+    for key in ("inputs", "malformed_examples"):
+        data["summary"].pop(key)
+    return data
+
+
+def lines_of(path):
+    with open(path, "rb") as f:
+        return f.read().splitlines(keepends=True)
+
+
+class StateTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="darkscan-state-")
+        cls.log = os.path.join(cls.tmp, "all.log")
+        # 6 days, so that visits, returning visitors and previews cross every day boundary.
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-log"), "--lines", "60000", "--days",
+                        "6", "--seed", "11", "--malformed-per-million", "200", "-o", cls.log],
+                       check=True, stderr=subprocess.DEVNULL)
+        cls.lines = lines_of(cls.log)
+        # Lines by the day in their timestamp ([01/Nov/2026:...]): one chunk per night. A line
+        # without a timestamp stays with the chunk before it.
+        cls.days = []
+        for line in cls.lines:
+            start = line.find(b"[")
+            day = line[start + 1:start + 12] if start >= 0 else None
+            if not cls.days or (day is not None and day != cls.days[-1][0]):
+                cls.days.append((day, []))
+            cls.days[-1][1].append(line)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def dir(self, name):
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d)
+        return d
+
+    def assert_same_report(self, expected, got):
+        self.assertEqual(expected["summary"], got["summary"])
+        self.assertEqual(expected["channels"], got["channels"])
+        self.assertEqual(len(expected["pages"]), len(got["pages"]))
+        self.assertEqual(expected, got)
+
+    def test_nightly_runs_through_rotation_equal_one_run(self):
+        d = self.dir("nightly")
+        state = os.path.join(d, "darkscan.state")
+        self.assertGreaterEqual(len(self.days), 6)
+        for night, (_, day_lines) in enumerate(self.days):
+            # During the day the server appends; a run at noon sees a line being written.
+            half = len(day_lines) // 2
+            with open(os.path.join(d, "access.log"), "ab") as f:
+                f.writelines(day_lines[:half])
+                f.write(day_lines[half][:20])  # unfinished: no newline yet
+            existing = [n for n in ("access.log.3.gz", "access.log.2.gz", "access.log.1", "access.log")
+                        if os.path.exists(os.path.join(d, n))]
+            report("--state", state, *existing, cwd=d)
+            with open(os.path.join(d, "access.log"), "ab") as f:
+                f.write(day_lines[half][20:])
+                f.writelines(day_lines[half + 1:])
+            existing = [n for n in ("access.log.3.gz", "access.log.2.gz", "access.log.1", "access.log")
+                        if os.path.exists(os.path.join(d, n))]
+            last = report("--state", state, *existing, cwd=d)
+            # logrotate with delaycompress: .2.gz -> .3.gz, .1 -> .2.gz, access.log -> .1
+            if os.path.exists(os.path.join(d, "access.log.2.gz")):
+                os.replace(os.path.join(d, "access.log.2.gz"), os.path.join(d, "access.log.3.gz"))
+            if os.path.exists(os.path.join(d, "access.log.1")):
+                with open(os.path.join(d, "access.log.1"), "rb") as src:
+                    data = src.read()
+                with gzip.open(os.path.join(d, "access.log.2.gz"), "wb") as dst:
+                    dst.write(data)
+                os.remove(os.path.join(d, "access.log.1"))
+            os.replace(os.path.join(d, "access.log"), os.path.join(d, "access.log.1"))
+            open(os.path.join(d, "access.log"), "wb").close()
+        self.assert_same_report(report(self.log), last)
+        # Nothing new: the same report again, and no input read twice.
+        again = report("--state", state, "access.log.3.gz", "access.log.2.gz", "access.log.1", "access.log",
+                       cwd=d)
+        self.assert_same_report(last, again)
+        # --by day and --since still apply to what the state holds.
+        whole_by_day = report("--by", "day", self.log)
+        state_by_day = report("--state", state, "--by", "day", "access.log", cwd=d)
+        self.assert_same_report(whole_by_day, state_by_day)
+        iso = "2026-11-03"  # gen-log starts on 2026-11-01
+        self.assert_same_report(report("--since", iso, self.log),
+                                report("--state", state, "--since", iso, "access.log", cwd=d))
+
+    def test_state_file_size_grows_with_pages_not_lines(self):
+        d = self.dir("size")
+        state = os.path.join(d, "s.state")
+        report("--state", state, self.log)
+        size_once = os.path.getsize(state)
+        report("--state", state, self.log)  # the same file again: nothing new
+        self.assertEqual(size_once, os.path.getsize(state))
+
+    def shards_by_time(self, d, count):
+        shards = []
+        per = len(self.lines) // count + 1
+        for i in range(count):
+            path = os.path.join(d, f"part{i}.log")
+            with open(path, "wb") as f:
+                f.writelines(self.lines[i * per:(i + 1) * per])
+            shards.append(path)
+        return shards
+
+    def test_merge_of_time_shards_equals_one_run(self):
+        d = self.dir("time")
+        states = []
+        for shard in self.shards_by_time(d, 4):
+            code, _, err = run("-q", "--state-out", shard + ".state", shard)
+            self.assertEqual(code, 0, err)
+            states.append(shard + ".state")
+        whole = report(self.log)
+        self.assert_same_report(whole, report("merge", *reversed(states)))
+        self.assert_same_report(report("--by", "day", self.log), report("merge", "--by", "day", *states))
+        # Merging merged states: a tree of merges gives the same.
+        a, b = os.path.join(d, "a.state"), os.path.join(d, "b.state")
+        self.assertEqual(run("-q", "merge", "-o", os.devnull, "--state-out", a, states[0], states[1])[0], 0)
+        self.assertEqual(run("-q", "merge", "-o", os.devnull, "--state-out", b, states[2], states[3])[0], 0)
+        self.assert_same_report(whole, report("merge", b, a))
+        # With two worker threads per shard too.
+        states2 = []
+        for shard in self.shards_by_time(d, 3):
+            self.assertEqual(run("-q", "--threads", "2", "--state-out", shard + ".2.state", shard)[0], 0)
+            states2.append(shard + ".2.state")
+        self.assert_same_report(whole, report("merge", *states2))
+
+    def test_merge_of_server_shards_keeps_counts_and_visits(self):
+        d = self.dir("servers")
+        servers = [[], [], []]
+        for line in self.lines:
+            address = line.split(b" ", 1)[0]
+            servers[zlib.crc32(address) % 3].append(line)  # a load balancer with sticky clients
+        states = []
+        for i, lines in enumerate(servers):
+            path = os.path.join(d, f"web{i}.log")
+            with open(path, "wb") as f:
+                f.writelines(lines)
+            self.assertEqual(run("-q", "--state-out", path + ".state", path)[0], 0)
+            states.append(path + ".state")
+        whole, merged = report(self.log), report("merge", *states)
+        for key in ("lines", "parsed", "malformed", "bots", "previews", "assets", "page_views", "visits"):
+            self.assertEqual(whole["summary"][key], merged["summary"][key], key)
+        visits = lambda r: {p["path"]: (p["visits"], p["page_views"]) for p in r["pages"]}
+        self.assertEqual(visits(whole), visits(merged))
+
+    def test_damaged_state_is_refused_and_left_alone(self):
+        d = self.dir("damaged")
+        state = os.path.join(d, "s.state")
+        report("--state", state, self.log)
+        good = open(state, "rb").read()
+        cases = {
+            "flipped": good[:len(good) // 2] + bytes([good[len(good) // 2] ^ 0x40]) + good[len(good) // 2 + 1:],
+            "truncated": good[:len(good) - 100],
+            "empty": b"",
+            "not a state": b"".join(self.lines[:5]),
+            "version": good[:16] + (99).to_bytes(4, "little") + good[20:],
+        }
+        words = {"flipped": "checksum", "truncated": "truncated", "empty": "not a darkscan state",
+                 "not a state": "not a darkscan state", "version": "version 99"}
+        out = os.path.join(d, "report.json")
+        for name, data in cases.items():
+            with open(state, "wb") as f:
+                f.write(data)
+            code, stdout, err = run("--state", state, "-o", out, self.log)
+            self.assertEqual(code, 1, name)
+            self.assertIn(state, err, name)
+            self.assertIn(words[name], err, name)
+            self.assertEqual(open(state, "rb").read(), data, name)  # untouched
+            self.assertFalse(os.path.exists(out), name)  # nothing written
+            code, stdout, err = run("merge", state)
+            self.assertEqual((code, stdout), (1, ""), name)
+
+    def test_usage_errors(self):
+        d = self.dir("usage")
+        state = os.path.join(d, "s.state")
+        code, _, err = run("--state", state, "--hits", self.log)
+        self.assertEqual(code, 2)
+        self.assertIn("--hits", err)
+        report("--state", state, "--keep-param", "id", self.log)
+        code, _, err = run("--state", state, "--keep-param", "page", self.log)
+        self.assertEqual(code, 2)
+        self.assertIn("--keep-param", err)
+        code, _, err = run("merge", os.path.join(d, "missing.state"))
+        self.assertEqual(code, 1)
+        self.assertIn("missing.state", err)
+        code, _, err = run("merge")
+        self.assertEqual(code, 2)
+
+    def test_rotated_file_is_recognised_by_content(self):
+        d = self.dir("rename")
+        first = os.path.join(d, "access.log")
+        with open(first, "wb") as f:
+            f.writelines(self.lines[:1000])
+        state = os.path.join(d, "s.state")
+        report("--state", state, first)
+        # Renamed and compressed, with more lines written before rotation.
+        with open(first, "ab") as f:
+            f.writelines(self.lines[1000:1500])
+        with open(first, "rb") as src, gzip.open(os.path.join(d, "old.gz"), "wb") as dst:
+            dst.write(src.read())
+        os.remove(first)
+        code, out, err = run("-F", "json", "--state", state, os.path.join(d, "old.gz"))
+        self.assertEqual(code, 0, err)
+        inputs = json.loads(out)["summary"]["inputs"]
+        self.assertEqual(inputs[0]["lines"], 500)
+        self.assertEqual(json.loads(out)["summary"]["lines"], 1500)
+
+
+if __name__ == "__main__":
+    unittest.main()

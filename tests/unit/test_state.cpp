@@ -1,0 +1,190 @@
+#include "memory_source.hpp"
+#include "rules_fixture.hpp"
+
+#include <darkscan/analyzer.hpp>
+#include <darkscan/error.hpp>
+#include <darkscan/ledger.hpp>
+#include <darkscan/state.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace darkscan;
+
+namespace {
+
+constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
+constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
+
+struct Visit {
+  std::int64_t time;
+  std::string client;
+  std::string path;
+  std::string ua = k_chrome;
+  std::string referer{};
+};
+
+Hit hit_of(const Visit& v) {
+  Hit h;
+  h.time = v.time;
+  h.client = v.client;
+  h.user_agent = v.ua;
+  h.path = v.path;
+  h.target = v.path;
+  h.referer = v.referer;
+  h.status = 200;
+  h.method = "GET";
+  h.request_valid = true;
+  h.has_user_agent = true;
+  return h;
+}
+
+// One analyzer run over `hits` into an hourly splitter; `shard`: a shard that
+// may be merged after an earlier one.
+struct Run {
+  Run(const Rules& rules, const std::vector<Visit>& hits, bool shard)
+      : hours(State::k_slice_kind, std::nullopt, std::nullopt), analyzer(rules, {"example.com"}, hours, {}) {
+    if (shard) analyzer.defer_history(Hit::k_no_time);
+    for (const Visit& v : hits)
+      analyzer.add(hit_of(v));
+    analyzer.finish();
+    state.rooted = !shard;
+    state.origin = analyzer.origin();
+    ScanTotals totals;
+    totals.lines = hits.size();
+    state.add_run(totals, hours);
+    state.sessions = std::move(analyzer.sessions());
+    state.previews = std::move(analyzer.previews());
+  }
+  PeriodSplitter hours;
+  Analyzer analyzer;
+  State state;
+};
+
+Aggregate total_of(const State& state, const Rules& rules) {
+  return state.report_periods(PeriodKind::none, std::nullopt, std::nullopt, rules).total();
+}
+
+void check_same(const Aggregate& a, const Aggregate& b) {
+  CHECK(a.totals().visits == b.totals().visits);
+  CHECK(a.totals().dark_social == b.totals().dark_social);
+  CHECK(a.totals().dark_social_visits == b.totals().dark_social_visits);
+  REQUIRE(a.pages().size() == b.pages().size());
+  for (const auto& [key, stats] : a.pages()) {
+    INFO(key);
+    const PageStats& other = b.pages().at(key);
+    CHECK(stats.visits == other.visits);
+    CHECK(stats.page_views == other.page_views);
+    CHECK(stats.dark_social == other.dark_social);
+    CHECK(stats.evidence == other.evidence);
+    CHECK(stats.apps == other.apps);
+  }
+}
+
+} // namespace
+
+TEST_CASE("state: shards merged in time order decide their edges as one run would", "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  const std::string a = "41.58.1.2", b = "41.58.9.9", c = "102.89.3.3";
+  const std::vector<Visit> first = {
+      {T0, a, "/news/one"}, // a: new visitor
+      {T0 + 2400, a, "/news/two", k_chrome, "https://example.com/news/one"},
+      {T0 + 2500, "31.13.1.1", "/news/shared", "WhatsApp/2.23.20.0 A"}, // a preview of /news/shared
+      {T0 + 2600, c, "/news/c"},                                        // c: seen, will return
+  };
+  const std::vector<Visit> second = {
+      {T0 + 3500, a, "/news/three"},  // 1100 s after a's last view: continues the visit
+      {T0 + 4000, b, "/news/shared"}, // direct, deep, after the preview in the first shard
+      {T0 + 9000, c, "/news/c2"},     // c returns after more than 30 min: returning, not new
+      {T0 + 9100, "8.8.4.4", "/news/new"},
+  };
+  std::vector<Visit> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+
+  const Run whole(rules, all, false);
+  Run one(rules, first, true), two(rules, second, true);
+  REQUIRE_FALSE(two.state.slices.begin()->second.traffic.pending().empty());
+
+  SECTION("merged") {
+    one.state.merge(std::move(two.state), rules);
+    check_same(total_of(whole.state, rules), total_of(one.state, rules));
+    const Aggregate merged = total_of(one.state, rules);
+    CHECK(merged.pages().at("/news/three").visits == 0);
+    CHECK(merged.pages().at("/news/shared").apps == AppCounts{{"whatsapp", 1}});
+  }
+  SECTION("without the first shard, the second's edges are decided as a start") {
+    const Aggregate alone = total_of(two.state, rules);
+    CHECK(alone.pages().at("/news/three").visits == 1);
+    CHECK(alone.pages().at("/news/shared").apps.empty());
+  }
+  SECTION("a round trip through the file keeps what the merge needs") {
+    NamePool names;
+    State loaded = decode_state(encode_state(two.state), "two.state", rules, names);
+    CHECK(encode_state(loaded) == encode_state(two.state));
+    one.state.merge(std::move(loaded), rules);
+    check_same(total_of(whole.state, rules), total_of(one.state, rules));
+  }
+}
+
+TEST_CASE("state: a damaged, truncated or foreign file is refused", "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  const Run run(rules, {{T0, "41.58.1.2", "/news/one"}, {T0 + 10, "31.13.1.1", "/x", "WhatsApp/2 A"}}, true);
+  LedgerEntry entry;
+  entry.fingerprint = 42;
+  entry.fingerprint_size = 100;
+  entry.offset = 1000;
+  entry.name = "access.log";
+  State state = run.state;
+  state.ledger.add(entry);
+  const std::string good = encode_state(state);
+  NamePool names;
+  REQUIRE_NOTHROW(decode_state(good, "s", rules, names));
+
+  auto refused = [&](const std::string& bytes) {
+    try {
+      decode_state(bytes, "s", rules, names);
+    } catch (const Error& e) {
+      return e.code() == ExitCode::input_failed && std::string(e.what()).find("'s'") != std::string::npos;
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x01);
+    INFO("byte " << i << " flipped");
+    CHECK(refused(bad));
+  }
+  for (std::size_t size = 0; size < good.size(); size += 7) {
+    INFO("cut to " << size << " bytes");
+    CHECK(refused(good.substr(0, size)));
+  }
+  CHECK(refused(good + "x"));
+  CHECK(refused("192.0.2.1 - - [20/Nov/2026:06:00:04 +0100] \"GET / HTTP/1.1\" 200 0\n"));
+}
+
+TEST_CASE("ledger: an input is known by its first bytes, under any name", "[state]") {
+  const std::string day1 = "line one\nline two\n";
+  const std::string day2 = day1 + "line three\nline four\n";
+  Ledger ledger;
+  auto read_all = [&](const std::string& data, const std::string& name) {
+    Resume r = ledger.resume(std::make_unique<test::MemorySource>(data, 3));
+    std::string got;
+    char buf[64];
+    for (std::size_t n; (n = r.source->read(buf, sizeof buf)) > 0;)
+      got.append(buf, n);
+    ledger.record(r, Codec::plain, data.size(), r.offset + got.size(), 0, false, name, 0);
+    return got;
+  };
+  CHECK(read_all(day1, "access.log") == day1);
+  CHECK(read_all(day2, "access.log.1") == "line three\nline four\n"); // renamed, grown
+  CHECK(read_all(day2, "access.log.2") == "");                        // nothing new
+  CHECK(read_all("other start\n", "access.log") == "other start\n");  // a new file under the old name
+  CHECK(ledger.entries().size() == 2);
+}
