@@ -89,6 +89,11 @@ Examples:
   darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log
   # crontab: nightly JSON summary of the rotated log, written atomically
   15 0 * * * darkscan -q -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.1
+  # crontab: read only what is new since last night, report on the last 7 days
+  15 0 * * * darkscan -q --state /var/lib/darkscan/state --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
+  # one shard per server, then one report (see doc/DISTRIBUTED.md)
+  darkscan --state-out web1.state -o /dev/null web1/access.log   # on each server
+  darkscan merge -F json web1.state web2.state > report.json
 
 Exit status:
   0   success
@@ -131,6 +136,10 @@ void print_run_summary(const ScanTotals& t, double seconds) {
       t.inputs.size(), t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), mb, seconds,
       seconds > 0 ? mb / seconds : 0.0, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
   if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
+  std::uint64_t skipped = 0;
+  for (const InputStats& in : t.inputs)
+    skipped += in.skipped_bytes;
+  if (skipped) out += fmt::format("; {:.1f} MB read by earlier runs skipped", static_cast<double>(skipped) / 1e6);
   out += '\n';
   if (!t.examples.empty()) {
     out += t.malformed > t.examples.size()

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,24 +21,40 @@ namespace {
 // "darkscan state" and a byte that text tools and `file` show as binary.
 constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
 // Bump on any change of the payload layout; older files are then refused.
-constexpr std::uint32_t k_version = 1;
+constexpr std::uint32_t k_version = 2;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 constexpr std::size_t k_max_string = 1 << 20;
 
+// Counts and times are LEB128 varints (most counts of an hour are 0 or 1),
+// hashes are 8 fixed bytes, weight sums are varints of ten-thousandths
+// (exact: sums are kept to 4 decimals), all little-endian.
 class Writer {
 public:
   explicit Writer(std::string& out) : m_out(out) {}
   void u8(std::uint8_t v) { m_out += static_cast<char>(v); }
-  void u32(std::uint32_t v) { fixed(v, 4); }
-  void u64(std::uint64_t v) { fixed(v, 8); }
-  void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v), 8); }
-  void f64(double v) { fixed(std::bit_cast<std::uint64_t>(v), 8); }
+  void u32(std::uint32_t v) { u64(v); }
+  void u64(std::uint64_t v) {
+    while (v >= 0x80) {
+      m_out += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    m_out += static_cast<char>(v);
+  }
+  void i64(std::int64_t v) {
+    u64((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void f64(double weight) { u64(static_cast<std::uint64_t>(std::llround(weight * 1e4))); }
+  void hash(std::uint64_t v) { fixed(v, 8); }
+  void fixed(std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      m_out += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
   void str(std::string_view s) {
-    u32(static_cast<std::uint32_t>(s.size()));
+    u64(s.size());
     m_out.append(s);
   }
   void apps(const AppCounts& counts) {
-    u32(static_cast<std::uint32_t>(counts.size()));
+    u64(counts.size());
     for (const auto& [app, n] : counts) {
       str(app);
       u64(n);
@@ -46,10 +62,6 @@ public:
   }
 
 private:
-  void fixed(std::uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-      m_out += static_cast<char>((v >> (8 * i)) & 0xff);
-  }
   std::string& m_out;
 };
 
@@ -59,17 +71,42 @@ public:
   Reader(std::string_view in, const std::string& name, NamePool& names)
       : m_in(in), m_name(name), m_names(names) {}
   std::uint8_t u8() { return static_cast<std::uint8_t>(fixed(1)); }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }
-  std::uint64_t u64() { return fixed(8); }
-  std::int64_t i64() { return static_cast<std::int64_t>(fixed(8)); }
-  double f64() { return std::bit_cast<double>(fixed(8)); }
+  std::uint32_t u32() {
+    const std::uint64_t v = u64();
+    if (v > UINT32_MAX) corrupt("a number is out of range");
+    return static_cast<std::uint32_t>(v);
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const std::uint64_t byte = fixed(1);
+      v |= (byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    corrupt("a number runs too long");
+  }
+  std::int64_t i64() {
+    const std::uint64_t v = u64();
+    return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+  }
+  double f64() { return static_cast<double>(u64()) / 1e4; }
+  std::uint64_t hash() { return fixed(8); }
+  std::uint64_t fixed(int bytes) {
+    if (m_in.size() < static_cast<std::size_t>(bytes)) corrupt("it ends too early");
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_in[static_cast<std::size_t>(i)]))
+           << (8 * i);
+    m_in.remove_prefix(static_cast<std::size_t>(bytes));
+    return v;
+  }
   bool flag() {
     const std::uint8_t v = u8();
     if (v > 1) corrupt("a flag is neither 0 nor 1");
     return v == 1;
   }
   std::string_view str() {
-    const std::uint32_t size = u32();
+    const std::uint64_t size = u64();
     if (size > k_max_string || size > m_in.size()) corrupt("a string runs past the end");
     std::string_view s = m_in.substr(0, size);
     m_in.remove_prefix(size);
@@ -78,12 +115,12 @@ public:
   std::string_view name() { return *m_names.emplace(str()).first; }
   // A count of items of at least `item_size` bytes each, checked against what is left.
   std::size_t count(std::size_t item_size) {
-    const std::uint32_t n = u32();
-    if (static_cast<std::uint64_t>(n) * item_size > m_in.size()) corrupt("a count runs past the end");
-    return n;
+    const std::uint64_t n = u64();
+    if (n > m_in.size() / item_size) corrupt("a count runs past the end");
+    return static_cast<std::size_t>(n);
   }
   void apps(AppCounts& counts) {
-    for (std::size_t i = count(12); i > 0; --i) {
+    for (std::size_t i = count(2); i > 0; --i) {
       const std::string_view app = name();
       add_app(counts, app, u64());
     }
@@ -95,15 +132,6 @@ public:
   }
 
 private:
-  std::uint64_t fixed(int bytes) {
-    if (m_in.size() < static_cast<std::size_t>(bytes)) corrupt("it ends too early");
-    std::uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i)
-      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_in[static_cast<std::size_t>(i)]))
-           << (8 * i);
-    m_in.remove_prefix(static_cast<std::size_t>(bytes));
-    return v;
-  }
   std::string_view m_in;
   const std::string& m_name;
   NamePool& m_names;
@@ -131,7 +159,11 @@ void read_stats(Reader& r, PageStats& p) {
   r.apps(p.apps);
 }
 
-void write_aggregate(Writer& w, const Aggregate& a) {
+// Page keys and paths are written once, in a table; hours refer to them by
+// index (a page seen in 100 hours is stored once, not 100 times).
+using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
+
+void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
   const TrafficTotals& t = a.totals();
   for (std::uint64_t v : {t.bots, t.previews, t.assets, t.page_views, t.visits, t.dark_social_visits})
     w.u64(v);
@@ -141,22 +173,24 @@ void write_aggregate(Writer& w, const Aggregate& a) {
     w.f64(c.dark_social);
   }
   w.apps(t.previews_by_app);
-  // Sorted, here and below: the same state is always the same bytes.
-  std::vector<const Aggregate::Pages::value_type*> pages;
-  for (const auto& entry : a.pages())
-    pages.push_back(&entry);
-  std::sort(pages.begin(), pages.end(), [](auto* x, auto* y) { return x->first < y->first; });
-  w.u32(static_cast<std::uint32_t>(pages.size()));
-  for (const auto* entry : pages) {
-    w.str(entry->first);
-    write_stats(w, entry->second);
+  // In index order, as deltas: the same state is always the same bytes.
+  std::vector<std::pair<std::uint64_t, const PageStats*>> pages;
+  for (const auto& [key, stats] : a.pages())
+    pages.emplace_back(ids.at(key), &stats);
+  std::sort(pages.begin(), pages.end());
+  w.u64(pages.size());
+  std::uint64_t previous = 0;
+  for (const auto& [id, stats] : pages) {
+    w.u64(id - previous);
+    previous = id;
+    write_stats(w, *stats);
   }
-  w.u32(static_cast<std::uint32_t>(a.pending().size()));
+  w.u64(a.pending().size());
   for (const PendingArrival& p : a.pending()) {
-    w.u64(p.visitor);
+    w.hash(p.visitor);
     w.i64(p.time);
-    w.str(p.page);
-    w.str(p.path);
+    w.u64(ids.at(p.page));
+    w.u64(ids.at(p.path));
     w.u8(static_cast<std::uint8_t>(p.channel));
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
@@ -164,7 +198,11 @@ void write_aggregate(Writer& w, const Aggregate& a) {
   }
 }
 
-void read_aggregate(Reader& r, Aggregate& a) {
+void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys) {
+  auto key = [&](std::uint64_t id) {
+    if (id >= keys.size()) r.corrupt("a page index is out of range");
+    return keys[static_cast<std::size_t>(id)];
+  };
   TrafficTotals& t = a.mutable_totals();
   for (std::uint64_t* v : {&t.bots, &t.previews, &t.assets, &t.page_views, &t.visits, &t.dark_social_visits})
     *v = r.u64();
@@ -174,16 +212,19 @@ void read_aggregate(Reader& r, Aggregate& a) {
     c.dark_social = r.f64();
   }
   r.apps(t.previews_by_app);
-  for (std::size_t n = r.count(4 + 8 * 9 + 8); n > 0; --n) {
-    const std::string_view key = r.str();
-    read_stats(r, a.page(key));
+  std::uint64_t id = 0;
+  for (std::size_t n = r.count(12); n > 0; --n) {
+    const std::uint64_t delta = r.u64();
+    if (delta > keys.size()) r.corrupt("a page index is out of range");
+    id += delta;
+    read_stats(r, a.page(key(id)));
   }
-  for (std::size_t n = r.count(8 + 8 + 4 + 4 + 2 + 4 + 1); n > 0; --n) {
+  for (std::size_t n = r.count(8 + 7); n > 0; --n) {
     PendingArrival p;
-    p.visitor = r.u64();
+    p.visitor = r.hash();
     p.time = r.i64();
-    p.page = r.str();
-    p.path = r.str();
+    p.page = key(r.u64());
+    p.path = key(r.u64());
     const std::uint8_t channel = r.u8();
     if (channel >= k_channel_count) r.corrupt("an unknown channel");
     p.channel = static_cast<Channel>(channel);
@@ -241,7 +282,7 @@ std::string encode_state(const State& s) {
     w.str(h);
   w.u32(static_cast<std::uint32_t>(s.ledger.entries().size()));
   for (const LedgerEntry& e : s.ledger.entries()) {
-    w.u64(e.fingerprint);
+    w.hash(e.fingerprint);
     w.u32(e.fingerprint_size);
     w.u64(e.offset);
     w.u64(e.lines);
@@ -257,7 +298,7 @@ std::string encode_state(const State& s) {
   std::sort(visitors.begin(), visitors.end(), [](const auto& x, const auto& y) { return x.key < y.key; });
   w.u32(static_cast<std::uint32_t>(visitors.size()));
   for (const Sessions::Visitor& v : visitors) {
-    w.u64(v.key);
+    w.hash(v.key);
     w.i64(v.last_page_view);
     w.u8(v.seen ? 1 : 0);
   }
@@ -271,20 +312,37 @@ std::string encode_state(const State& s) {
     w.i64(f.time);
     w.str(f.rule ? std::string_view(f.rule->id) : std::string_view());
   }
-  w.u32(static_cast<std::uint32_t>(s.slices.size()));
+  std::vector<std::string_view> keys;
+  for (const auto& [start, slice] : s.slices) {
+    for (const auto& [key, stats] : slice.traffic.pages())
+      keys.push_back(key);
+    for (const PendingArrival& p : slice.traffic.pending()) {
+      keys.push_back(p.page);
+      keys.push_back(p.path);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  PageIds ids;
+  w.u64(keys.size());
+  for (const std::string_view key : keys) {
+    ids.emplace(key, ids.size());
+    w.str(key);
+  }
+  w.u64(s.slices.size());
   for (const auto& [start, slice] : s.slices) {
     w.i64(start);
     w.i64(slice.period.end);
     w.str(slice.period.label);
-    write_aggregate(w, slice.traffic);
+    write_aggregate(w, slice.traffic, ids);
   }
 
   std::string out(k_magic);
   Writer header(out);
-  header.u32(k_version);
-  header.u64(payload.size());
+  header.fixed(k_version, 4);
+  header.fixed(payload.size(), 8);
   out += payload;
-  header.u64(util::hash_bytes(payload));
+  header.hash(util::hash_bytes(payload));
   return out;
 }
 
@@ -295,8 +353,8 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   if (bytes.substr(0, k_magic.size()) != k_magic) refuse("is not a darkscan state file");
   if (bytes.size() < k_header_size + 8) refuse("is truncated");
   Reader header(bytes.substr(k_magic.size(), 12), name, names);
-  const std::uint32_t version = header.u32();
-  const std::uint64_t size = header.u64();
+  const auto version = static_cast<std::uint32_t>(header.fixed(4));
+  const std::uint64_t size = header.fixed(8);
   if (version != k_version) {
     refuse(fmt::format("has format version {}, and this darkscan reads version {}; rebuild it from the "
                        "logs (run again without the state)",
@@ -307,7 +365,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   }
   const std::string_view payload = bytes.substr(k_header_size, size);
   Reader sum(bytes.substr(k_header_size + size), name, names);
-  if (sum.u64() != util::hash_bytes(payload)) refuse("is damaged (its checksum does not match)");
+  if (sum.hash() != util::hash_bytes(payload)) refuse("is damaged (its checksum does not match)");
 
   // The checksum matched: what follows fails only on a bug or a forged file.
   Reader r(payload, name, names);
@@ -321,14 +379,14 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     *v = r.u64();
   c.first_time = r.i64();
   c.last_time = r.i64();
-  for (std::size_t n = r.count(4); n > 0; --n)
+  for (std::size_t n = r.count(1); n > 0; --n)
     s.keep_params.emplace_back(r.str());
   s.format = r.str();
-  for (std::size_t n = r.count(4); n > 0; --n)
+  for (std::size_t n = r.count(1); n > 0; --n)
     s.site_hosts.emplace_back(r.str());
-  for (std::size_t n = r.count(8 + 4 + 8 + 8 + 1 + 8 + 1 + 4 + 8); n > 0; --n) {
+  for (std::size_t n = r.count(8 + 8); n > 0; --n) {
     LedgerEntry e;
-    e.fingerprint = r.u64();
+    e.fingerprint = r.hash();
     e.fingerprint_size = r.u32();
     e.offset = r.u64();
     e.lines = r.u64();
@@ -341,8 +399,9 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     e.last_seen = r.i64();
     s.ledger.add(std::move(e));
   }
-  for (std::size_t n = r.count(17); n > 0; --n) {
-    const std::uint64_t key = r.u64();
+  for (std::size_t n = r.count(8 + 2); n > 0; --n) {
+    const std::uint64_t key = r.hash();
+    if (key == 0) r.corrupt("a visitor key is 0");
     Sessions::Visitor& v = s.sessions.visitor(key);
     v.last_page_view = r.i64();
     v.seen = r.flag();
@@ -351,7 +410,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   for (const Rule& rule : rules.agents()) {
     if (static_cast<AgentKind>(rule.kind) == AgentKind::preview) previews_by_id.emplace(rule.id, &rule);
   }
-  for (std::size_t n = r.count(16); n > 0; --n) {
+  for (std::size_t n = r.count(3); n > 0; --n) {
     const std::string_view path = r.str();
     const std::int64_t time = r.i64();
     const std::string_view id = r.str();
@@ -359,10 +418,13 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     if (auto it = previews_by_id.find(id); it != previews_by_id.end())
       s.previews.record(path, time, it->second);
   }
-  for (std::size_t n = r.count(8 + 8 + 4); n > 0; --n) {
+  std::vector<std::string_view> keys(r.count(1));
+  for (std::string_view& key : keys)
+    key = r.str();
+  for (std::size_t n = r.count(3); n > 0; --n) {
     const std::int64_t start = r.i64();
     PeriodSplitter::Slice slice{Period{start, r.i64(), std::string(r.str())}, Aggregate(s.keep_params)};
-    read_aggregate(r, slice.traffic);
+    read_aggregate(r, slice.traffic, keys);
     if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt("an hour appears twice");
   }
   if (!r.done()) r.corrupt("bytes left after the last section");
