@@ -12,6 +12,7 @@
 #include <darkscan/rules_command.hpp>
 #include <darkscan/scan.hpp>
 #include <darkscan/state.hpp>
+#include <darkscan/util/file_lock.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <CLI/CLI.hpp>
@@ -139,7 +140,8 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   std::uint64_t skipped = 0;
   for (const InputStats& in : t.inputs)
     skipped += in.skipped_bytes;
-  if (skipped) out += fmt::format("; {:.1f} MB read by earlier runs skipped", static_cast<double>(skipped) / 1e6);
+  if (skipped)
+    out += fmt::format("; {:.1f} MB read by earlier runs skipped", static_cast<double>(skipped) / 1e6);
   out += '\n';
   if (!t.examples.empty()) {
     out += t.malformed > t.examples.size()
@@ -290,8 +292,11 @@ int run_merge(const Options& opts) {
 
 // The state of --state (loaded if the file exists) or a new one for
 // --state-out; nullptr without either.
-std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NamePool& names) {
+std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NamePool& names,
+                                  std::unique_ptr<util::FileLock>& lock) {
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
+  // Two runs updating one state would each miss what the other read.
+  if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
   auto state = std::make_unique<State>();
   struct stat st {};
   if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {
@@ -360,7 +365,8 @@ int run(const Options& opts) {
   // With a state, this run's hits are counted by hour and added to it; the
   // report then covers everything the state holds.
   NamePool names;
-  std::unique_ptr<State> state = open_state(opts, rules, names);
+  std::unique_ptr<util::FileLock> state_lock;
+  std::unique_ptr<State> state = open_state(opts, rules, names, state_lock);
   std::vector<std::string> keep_params = opts.keep_params;
   std::vector<std::string> sites = opts.sites;
   if (state) {

@@ -186,7 +186,8 @@ class StateTest(unittest.TestCase):
         d = self.dir("damaged")
         state = os.path.join(d, "s.state")
         report("--state", state, self.log)
-        good = open(state, "rb").read()
+        with open(state, "rb") as f:
+            good = f.read()
         cases = {
             "flipped": good[:len(good) // 2] + bytes([good[len(good) // 2] ^ 0x40]) + good[len(good) // 2 + 1:],
             "truncated": good[:len(good) - 100],
@@ -204,7 +205,8 @@ class StateTest(unittest.TestCase):
             self.assertEqual(code, 1, name)
             self.assertIn(state, err, name)
             self.assertIn(words[name], err, name)
-            self.assertEqual(open(state, "rb").read(), data, name)  # untouched
+            with open(state, "rb") as f:
+                self.assertEqual(f.read(), data, name)  # untouched
             self.assertFalse(os.path.exists(out), name)  # nothing written
             code, stdout, err = run("merge", state)
             self.assertEqual((code, stdout), (1, ""), name)
@@ -224,6 +226,18 @@ class StateTest(unittest.TestCase):
         self.assertIn("missing.state", err)
         code, _, err = run("merge")
         self.assertEqual(code, 2)
+
+    def test_a_state_in_use_is_not_updated_twice(self):
+        import fcntl
+        d = self.dir("lock")
+        state = os.path.join(d, "s.state")
+        with open(state + ".lock", "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            code, out, err = run("--state", state, self.log)
+            self.assertEqual((code, out), (1, ""))
+            self.assertIn("another darkscan is using this state", err)
+            self.assertFalse(os.path.exists(state))
+        self.assertEqual(run("-q", "--state", state, "-o", os.devnull, self.log)[0], 0)
 
     def test_rotated_file_is_recognised_by_content(self):
         d = self.dir("rename")

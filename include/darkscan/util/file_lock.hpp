@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+namespace darkscan::util {
+
+// An exclusive lock on `path` (created if missing), held until destruction:
+// two runs that share a state file must not both update it. Throws
+// Error(ExitCode::input_failed) naming the file when another process holds
+// it, or when it cannot be created.
+class FileLock {
+public:
+  explicit FileLock(std::string path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+private:
+  std::string m_path;
+  int m_fd = -1;
+};
+
+} // namespace darkscan::util
