@@ -297,6 +297,13 @@ std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NameP
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
   // Two runs updating one state would each miss what the other read.
   if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
+  // Fail before reading any log when the state could not be saved after it.
+  const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
+  const std::string dir = out.find('/') == std::string::npos ? "." : out.substr(0, out.rfind('/') + 1);
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw Error(fmt::format("cannot write the state '{}': {}", out, system_message(errno)),
+                ExitCode::cannot_write);
+  }
   auto state = std::make_unique<State>();
   struct stat st {};
   if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {
