@@ -37,6 +37,7 @@ namespace darkscan {
 namespace {
 
 constexpr std::size_t k_terminal_top = 20;
+constexpr std::size_t k_html_top = 100; // pages in an html report unless --top says otherwise
 
 struct Options {
   std::vector<std::string> files;
@@ -156,17 +157,31 @@ void print_run_summary(const ScanTotals& t, double seconds) {
 
 // Writes the report of `periods`: to -o or standard output, or one file per
 // period when -o holds a strftime pattern and --by is given.
+// `days`: the same by day, for the html trend chart (nullptr for the others).
 void write_report(const Options& opts, const Reporter& reporter, const ScanTotals& totals,
                   const PeriodSplitter& periods, PeriodKind by, std::optional<std::int64_t> since,
-                  std::int64_t now, bool to_terminal, const std::vector<std::string>& site_hosts) {
-  const std::size_t top =
-      opts.top_given ? opts.top : (to_terminal ? k_terminal_top : static_cast<std::size_t>(-1));
+                  std::int64_t now, bool to_terminal, const std::vector<std::string>& site_hosts,
+                  const PeriodSplitter* days) {
+  const std::size_t top = opts.top_given                 ? opts.top
+                          : to_terminal                  ? k_terminal_top
+                          : opts.output_format == "html" ? k_html_top
+                                                         : static_cast<std::size_t>(-1);
   const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
   const Aggregate total = periods.total();
-  auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path) {
+  // `from`, `to`: the time this report covers (its file's period, with one file per period).
+  auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,
+                    std::int64_t from = std::numeric_limits<std::int64_t>::min(),
+                    std::int64_t to = std::numeric_limits<std::int64_t>::max()) {
+    std::vector<ReportPeriod> trend;
+    if (days) {
+      for (const auto& [start_time, day] : days->slices()) {
+        if (start_time != Hit::k_no_time && start_time >= from && start_time < to)
+          trend.push_back({day.period.label, &day.traffic});
+      }
+    }
     ReportData data{
-        totals,           all,       std::move(list), by != PeriodKind::none, top, opts.min_visits,
-        DARKSCAN_VERSION, site_hosts};
+        totals,           all,        std::move(list), by != PeriodKind::none, top, opts.min_visits,
+        DARKSCAN_VERSION, site_hosts, std::move(trend)};
     std::string text;
     reporter.write(data, text);
     Output out(path);
@@ -175,7 +190,8 @@ void write_report(const Options& opts, const Reporter& reporter, const ScanTotal
   };
   if (file_per_period) {
     for (const auto& [start_time, slice] : periods.slices()) {
-      report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time));
+      report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time),
+             slice.period.start, slice.period.end);
     }
     if (periods.slices().empty()) {
       // No hit in the window: a nightly job still gets its (empty) report.
@@ -190,6 +206,20 @@ void write_report(const Options& opts, const Reporter& reporter, const ScanTotal
     report(total, std::move(list), opts.output);
   }
 }
+
+// Hands each verdict to two sinks.
+class VerdictTee final : public VerdictSink {
+public:
+  VerdictTee(VerdictSink& a, VerdictSink& b) : m_a(a), m_b(b) {}
+  void add(const Hit& hit, const Verdict& verdict) override {
+    m_a.add(hit, verdict);
+    m_b.add(hit, verdict);
+  }
+
+private:
+  VerdictSink& m_a;
+  VerdictSink& m_b;
+};
 
 struct ReportWindow {
   std::optional<std::int64_t> since, until;
@@ -276,7 +306,10 @@ int run_merge(const Options& opts) {
   ScanTotals totals = merged.counters.totals();
   totals.inputs = std::move(run_totals.inputs);
   PeriodSplitter periods = merged.report_periods(by, since, until, rules);
-  write_report(opts, *reporter, totals, periods, by, since, now, to_terminal, merged.site_hosts);
+  std::optional<PeriodSplitter> days;
+  if (format == "html") days = merged.report_periods(PeriodKind::day, since, until, rules);
+  write_report(opts, *reporter, totals, periods, by, since, now, to_terminal, merged.site_hosts,
+               days ? &*days : nullptr);
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -391,7 +424,18 @@ int run(const Options& opts) {
   }
   PeriodSplitter splitter(state ? State::k_slice_kind : by, state ? std::nullopt : since,
                           state ? std::nullopt : until, keep_params);
-  Analyzer analyzer(rules, sites, window ? static_cast<VerdictSink&>(*window) : splitter, note);
+  // The html report draws a daily trend: the same verdicts, also by day.
+  std::unique_ptr<PeriodSplitter> days;
+  std::unique_ptr<VerdictTee> tee;
+  if (format == "html" && !state) {
+    days = std::make_unique<PeriodSplitter>(PeriodKind::day, since, until, keep_params);
+    tee = std::make_unique<VerdictTee>(splitter, *days);
+  }
+  Analyzer analyzer(rules, sites,
+                    window ? static_cast<VerdictSink&>(*window)
+                    : tee  ? static_cast<VerdictSink&>(*tee)
+                           : splitter,
+                    note);
   if (state) {
     analyzer.sessions() = std::move(state->sessions);
     analyzer.previews() = std::move(state->previews);
@@ -446,9 +490,13 @@ int run(const Options& opts) {
     report_totals.inputs = totals.inputs;
     report_totals.examples = totals.examples;
     PeriodSplitter periods = state->report_periods(by, since, until, rules);
-    write_report(opts, *reporter, report_totals, periods, by, since, now, to_terminal, state->site_hosts);
+    std::optional<PeriodSplitter> state_days;
+    if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until, rules);
+    write_report(opts, *reporter, report_totals, periods, by, since, now, to_terminal, state->site_hosts,
+                 state_days ? &*state_days : nullptr);
   } else {
-    write_report(opts, *reporter, totals, splitter, by, since, now, to_terminal, analyzer.site().hosts());
+    write_report(opts, *reporter, totals, splitter, by, since, now, to_terminal, analyzer.site().hosts(),
+                 days.get());
   }
   if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;
@@ -477,13 +525,14 @@ int run_cli(int argc, char** argv) {
                                     "log_format / Apache LogFormat string (default: detected per input)")
                          ->type_name("FMT");
   app.add_option("-F,--output-format", opts.output_format,
-                 "table, tsv, csv, json or ndjson for the report (default: table on a terminal, tsv "
-                 "otherwise); ndjson or tsv with --hits (default ndjson)")
-      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson"}))
+                 "table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
+                 "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)")
+      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson", "html"}))
       ->type_name("FMT");
   app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
       ->type_name("FILE");
-  auto* top = app.add_option("-n,--top", opts.top, "Pages to list (default: 20 on a terminal, all otherwise)")
+  auto* top = app.add_option("-n,--top", opts.top,
+                             "Pages to list (default: 20 on a terminal, 100 in html, all otherwise)")
                   ->check(CLI::NonNegativeNumber)
                   ->type_name("N");
   app.add_option("--keep-param", opts.keep_params,
@@ -565,8 +614,9 @@ int run_cli(int argc, char** argv) {
       "over all their logs would give");
   merge_cmd->add_option("STATE", opts.merge_states, "State files, in any order")->required()->type_name("");
   merge_cmd
-      ->add_option("-F,--output-format", opts.output_format, "table, tsv, csv, json or ndjson (as for a run)")
-      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson"}))
+      ->add_option("-F,--output-format", opts.output_format,
+                   "table, tsv, csv, json, ndjson or html (as for a run)")
+      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson", "html"}))
       ->type_name("FMT");
   merge_cmd->add_option("-o,--output", opts.output, "Write to FILE (atomically)")->type_name("FILE");
   auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, "Pages to list")

@@ -14,7 +14,9 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
   if (name == "csv") return make_csv_reporter();
   if (name == "json") return make_json_reporter();
   if (name == "ndjson") return make_ndjson_reporter();
-  throw Error(fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson)", name));
+  if (name == "html") return make_html_reporter();
+  throw Error(
+      fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
 }
 
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {

@@ -17,7 +17,6 @@ namespace darkscan {
 
 namespace {
 
-
 // A run of whole lines of the input, as read: the calling thread only reads,
 // the worker splits it into lines, parses and prepares them.
 struct Block {

@@ -28,6 +28,7 @@ struct ReportData {
   std::uint64_t min_visits = 0;                   // pages with fewer visits are hidden
   std::string version;
   std::vector<std::string> site_hosts;
+  std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
 };
 
 // One page of the report, with its estimate.
@@ -50,7 +51,7 @@ public:
 };
 
 // Names accepted by --output-format for the report.
-inline constexpr const char* k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson"};
+inline constexpr const char* k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson", "html"};
 
 // The reporter for `name` (see k_report_formats); throws Error(ExitCode::usage)
 // for an unknown one. `colour` applies to the table only.
@@ -61,6 +62,7 @@ std::unique_ptr<Reporter> make_tsv_reporter();
 std::unique_ptr<Reporter> make_csv_reporter();
 std::unique_ptr<Reporter> make_json_reporter();
 std::unique_ptr<Reporter> make_ndjson_reporter();
+std::unique_ptr<Reporter> make_html_reporter();
 
 // "2026-11-20T08:15:02Z" for UTC seconds since the epoch.
 std::string format_utc(std::int64_t seconds);

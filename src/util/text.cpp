@@ -107,6 +107,36 @@ void append_json_string(std::string& out, std::string_view text) {
   }
 }
 
+void append_html_text(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
+    default:
+      if (c < 0x20 || c == 0x7F) {
+        out += "\xEF\xBF\xBD"; // control bytes have no business in a page
+      } else if (c < 0x80) {
+        out += static_cast<char>(c);
+      } else {
+        const std::size_t len = utf8_length(text, i);
+        if (len == 0) {
+          out += "\xEF\xBF\xBD";
+          ++i;
+          continue;
+        }
+        out.append(text.substr(i, len));
+        i += len;
+        continue;
+      }
+    }
+    ++i;
+  }
+}
+
 void append_tsv_field(std::string& out, std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);

@@ -250,9 +250,9 @@ TEST_CASE("analyzer: the site host", "[analyzer][site]") {
     Harness h(std::vector<std::string>{});
     for (int i = 0; i < 5; ++i) {
       h.add({.time = T0 + i,
-              .client = "9.9.9." + std::to_string(i),
-              .path = "/p" + std::to_string(i),
-              .referer = "https://www.news.example/front"});
+             .client = "9.9.9." + std::to_string(i),
+             .path = "/p" + std::to_string(i),
+             .referer = "https://www.news.example/front"});
     }
     h.add({.time = T0 + 9, .client = "8.8.8.8", .path = "/q", .referer = "https://elsewhere.example/"});
     CHECK(h.recorder.seen.empty()); // held until the end of the input

@@ -40,8 +40,8 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
   ::setenv("TZ", "Africa/Lagos", 1); // UTC+1, no daylight saving
   ::tzset();
   const std::int64_t now = 1795158902; // 2026-11-20T07:15:02Z = 08:15:02 in Lagos
-  CHECK(parse_time_arg("--since", "2026-11-20", now) == 1795129200);           // local midnight
-  CHECK(parse_time_arg("--since", "2026-11-20T08:15", now) == 1795158900);     // local time
+  CHECK(parse_time_arg("--since", "2026-11-20", now) == 1795129200);       // local midnight
+  CHECK(parse_time_arg("--since", "2026-11-20T08:15", now) == 1795158900); // local time
   CHECK(parse_time_arg("--since", "2026-11-20 08:15:02", now) == 1795158902);
   CHECK(parse_time_arg("--since", "2026-11-20T07:15:02Z", now) == 1795158902); // explicit offset
   CHECK(parse_time_arg("--since", "2026-11-20T09:15:02+02:00", now) == 1795158902);
@@ -49,7 +49,8 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
   CHECK(parse_time_arg("--since", "yesterday", now) == 1795129200 - 86400);
   CHECK(parse_time_arg("--since", "-7d", now) == now - 7 * 86400);
   CHECK(parse_time_arg("--since", "-12h", now) == now - 12 * 3600);
-  for (const char* bad : {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08"}) {
+  for (const char* bad :
+       {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08"}) {
     INFO(bad);
     CHECK_THROWS(parse_time_arg("--since", bad, now));
   }

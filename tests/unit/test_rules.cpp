@@ -121,7 +121,8 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
              Catch::Contains("agents.rules:1: expected 4 columns, found 2"));
   CHECK_THAT(with("agents.rules", "Bad Id bot - x\n"), Catch::Contains("bad id 'Bad'"));
   CHECK_THAT(with("agents.rules", "ua.BAD bot - x\n"), Catch::Contains("bad id 'ua.BAD'"));
-  CHECK_THAT(with("agents.rules", "ua.x messaging We\"Chat x\n"), Catch::Contains("agents.rules:1: bad app name"));
+  CHECK_THAT(with("agents.rules", "ua.x messaging We\"Chat x\n"),
+             Catch::Contains("agents.rules:1: bad app name"));
   CHECK_THAT(with("agents.rules", "ua.a bot - x\nua.a bot - y\n"),
              Catch::Contains("agents.rules:2: duplicate id 'ua.a'"));
   CHECK_THAT(with("weights.rules", "mail 1.5\n"),

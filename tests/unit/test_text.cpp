@@ -55,3 +55,17 @@ TEST_CASE("text: shorten and group_thousands", "[text]") {
   CHECK(group_thousands(1000) == "1,000");
   CHECK(group_thousands(1234567) == "1,234,567");
 }
+
+TEST_CASE("text: HTML text cannot open a tag or an attribute", "[text]") {
+  const auto html = [](std::string_view s) {
+    std::string out;
+    append_html_text(out, s);
+    return out;
+  };
+  CHECK(html("/<script>alert(1)</script>") == "/&lt;script&gt;alert(1)&lt;/script&gt;");
+  CHECK(html("\"><img src=x onerror='a'>") == "&quot;&gt;&lt;img src=x onerror=&#39;a&#39;&gt;");
+  CHECK(html("a&b") == "a&amp;b");
+  CHECK(html("caf\xc3\xa9") == "caf\xc3\xa9");
+  CHECK(html("\x1b[31m") == "\xEF\xBF\xBD[31m");
+  CHECK(html(std::string_view("\x01\xff", 2)) == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}

@@ -30,6 +30,11 @@ std::string escape_for_terminal(std::string_view text);
 // U+FFFD, so the output is always valid UTF-8.
 void append_json_string(std::string& out, std::string_view text);
 
+// For HTML text and attribute values: & < > " ' as entities; control bytes
+// and bytes that are not valid UTF-8 become U+FFFD. Log text so escaped is
+// shown as text, never read as markup.
+void append_html_text(std::string& out, std::string_view text);
+
 // For TSV: tab, newline, CR and backslash become \t \n \r \\ (one record per
 // line, whatever the log holds); control bytes become \xHH.
 void append_tsv_field(std::string& out, std::string_view text);

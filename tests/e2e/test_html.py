@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""The html report (-F html): one self-contained page whose charts are there, and in which hostile log
+content (<script>, "><img onerror=...>, javascript:) is shown as text, never run. Checked with Python's
+HTML parser, then in a real browser: Debian's chromium, headless, must load the page without a console
+message (the page forbids scripts and external requests with a Content-Security-Policy, so any of them
+would log one) and with its charts in the DOM; a screenshot is kept in DARKSCAN_ARTIFACTS.
+Binary from DARKSCAN (default build/darkscan under the repo root)."""
+
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
+                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
+if not os.path.isabs(BIN):
+    BIN = os.path.join(ROOT, BIN)
+ENV = dict(os.environ, TZ="UTC")
+SAMPLE = os.path.join(ROOT, "samples", "combined.log")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+HOSTILE = [
+    "/<script>alert(1)</script>",
+    "/\"><img src=x onerror=alert(2)>",
+    "/javascript:alert(3)",
+    "/<svg onload=alert(4)>",
+    "/x'><iframe src=//192.0.2.1/>",
+]
+# The only elements a report may hold: no script, img, iframe, link, a, object, ...
+ALLOWED = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p", "section", "div",
+           "svg", "g", "line", "rect", "text", "details", "summary", "table", "thead", "tbody", "tr", "th",
+           "td", "footer"}
+
+
+def hostile_log(path):
+    lines = []
+    t = 0
+    for i, target in enumerate(HOSTILE):
+        for j in range(3):
+            t += 1
+            stamp = "20/Nov/2026:10:%02d:%02d +0000" % (t // 60, t % 60)
+            ua = "Mozilla/5.0 (iPhone) <script>alert(5)</script> FBAN/FBIOS;FB_IAB/MESSENGER"
+            lines.append('41.58.%d.%d - - [%s] "GET %s HTTP/1.1" 200 512 "-" "%s"'
+                         % (i, j, stamp, target.replace('"', "\\x22"), ua))
+        lines.append('31.13.1.%d - - [%s] "GET %s HTTP/1.1" 200 512 "-" "WhatsApp/2.23.20.0 A"'
+                     % (i, stamp, target.replace('"', "\\x22")))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attrs, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def render(*args):
+    p = subprocess.run([BIN, "-q", "-F", "html", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("darkscan exited %d: %s" % (p.returncode, p.stderr.decode()))
+    return p.stdout.decode("utf-8")
+
+
+class HtmlTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="darkscan-html-")
+        cls.hostile = os.path.join(cls.tmp, "hostile.log")
+        hostile_log(cls.hostile)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def parse(self, text):
+        page = Page()
+        page.feed(text)
+        page.close()
+        return page
+
+    def assert_inert(self, page):
+        self.assertLessEqual(set(page.tags), ALLOWED, "unexpected elements")
+        for name, value in page.attrs:
+            self.assertFalse(name.startswith("on"), (name, value))
+            self.assertNotIn(name, ("href", "src", "srcset", "action", "formaction", "xlink:href"))
+            self.assertNotIn("javascript:", (value or "").lower())
+
+    def test_sample_report_is_self_contained_with_its_charts(self):
+        text = render(SAMPLE, os.path.join(ROOT, "samples", "combined.log.gz"))
+        page = self.parse(text)
+        self.assert_inert(page)
+        self.assertIn("Content-Security-Policy", text)
+        self.assertNotRegex(text, r"(?i)(src|href)\s*=|url\(|@import")  # nothing fetched
+        for chart in ("chart pages", "chart channels", "chart previews", "chart trend"):
+            self.assertIn('class="%s"' % chart, text)
+        body = "".join(page.text)
+        self.assertIn("Dark-social share", body)
+        self.assertIn("whatsapp", body)
+        self.assertIn("/news/2026/11/lagos-floods-relief-4411", body)
+
+    def test_hostile_log_content_is_text(self):
+        text = render("--site", "example.com", self.hostile)
+        page = self.parse(text)
+        self.assert_inert(page)
+        body = "".join(page.text)
+        for target in HOSTILE:
+            self.assertIn(target.replace('"', "\\x22"), body)  # shown as logged (nginx writes " as \x22), as text
+        self.assertNotIn("<script", re.sub(r"&[a-z]+;|&#\d+;", "", text).split("</style>", 1)[1].lower())
+
+    def test_by_day_and_files_per_period(self):
+        page = self.parse(render("--by", "day", SAMPLE))
+        self.assert_inert(page)
+        self.assertEqual(page.tags.count("details") >= 3, True)
+        out = os.path.join(self.tmp, "daily")
+        os.makedirs(out)
+        code = subprocess.run([BIN, "-q", "-F", "html", "--by", "day", "-o", os.path.join(out, "%Y-%m-%d.html"),
+                               SAMPLE, SAMPLE + ".gz"], env=ENV).returncode
+        self.assertEqual(code, 0)
+        self.assertEqual(sorted(os.listdir(out)), ["2026-11-20.html", "2026-11-21.html", "2026-11-22.html"])
+        with open(os.path.join(out, "2026-11-21.html"), encoding="utf-8") as f:
+            one_day = f.read()
+        self.assertNotIn('class="chart trend"', one_day)  # one day: no trend to draw
+
+    def chromium(self, url, *flags):
+        with tempfile.TemporaryDirectory(prefix="darkscan-chromium-") as profile:
+            p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
+                                "--virtual-time-budget=3000", *flags, url],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        console = [l for l in p.stderr.decode(errors="replace").splitlines() if ":CONSOLE" in l]
+        return p.returncode, p.stdout.decode(errors="replace"), console
+
+    @unittest.skipUnless(CHROMIUM or os.environ.get("CI"), "chromium is not installed")
+    def test_in_chromium(self):
+        self.assertTrue(CHROMIUM, "CI installs chromium (scripts/install-deps)")
+        # The console check works: a page that breaks its own policy is caught.
+        bad = os.path.join(self.tmp, "bad.html")
+        with open(bad, "w") as f:
+            f.write(render(SAMPLE).replace("</main>", '<img src="http://192.0.2.1/x.png"></main>'))
+        _, _, console = self.chromium("file://" + bad, "--dump-dom")
+        self.assertTrue(console, "a blocked request must show on the console")
+
+        for name, args in (("report", [SAMPLE, os.path.join(ROOT, "samples", "combined.log.gz")]),
+                           ("hostile", ["--site", "example.com", self.hostile])):
+            path = os.path.join(self.tmp, name + ".html")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(render(*args))
+            code, dom, console = self.chromium("file://" + path, "--dump-dom")
+            self.assertEqual(code, 0)
+            self.assertEqual(console, [], name)
+            self.assertNotIn("<script", dom.lower())
+            self.assertNotIn("<img", dom.lower())
+            self.assertGreaterEqual(dom.count('class="bar"'), 5, name)
+            for chart in ("chart pages", "chart channels", "chart previews"):
+                self.assertIn('class="%s"' % chart, dom, name)
+            if name == "report":
+                self.assertIn('class="chart trend"', dom)
+            else:
+                self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", dom)
+
+            artifacts = os.environ.get("DARKSCAN_ARTIFACTS") or self.tmp
+            os.makedirs(artifacts, exist_ok=True)
+            shot = os.path.join(artifacts, "html-%s.png" % name)
+            if os.path.exists(shot):
+                os.remove(shot)
+            code, _, console = self.chromium("file://" + path, "--hide-scrollbars", "--window-size=1200,2400",
+                                             "--screenshot=" + shot)
+            self.assertEqual((code, console), (0, []))
+            with open(shot, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            self.assertGreater(os.path.getsize(shot), 20000)  # not a blank page
+
+
+if __name__ == "__main__":
+    unittest.main()
