@@ -8,6 +8,7 @@
 #include <darkscan/presets.hpp>
 #include <darkscan/progress.hpp>
 #include <darkscan/report.hpp>
+#include <darkscan/report_writer.hpp>
 #include <darkscan/rules.hpp>
 #include <darkscan/rules_command.hpp>
 #include <darkscan/scan.hpp>
@@ -155,71 +156,22 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   std::fputs(out.c_str(), stderr);
 }
 
-// Writes the report of `periods`: to -o or standard output, or one file per
-// period when -o holds a strftime pattern and --by is given.
-// `days`: the same by day, for the html trend chart (nullptr for the others).
-void write_report(const Options& opts, const Reporter& reporter, const ScanTotals& totals,
-                  const PeriodSplitter& periods, PeriodKind by, std::optional<std::int64_t> since,
-                  std::int64_t now, bool to_terminal, const std::vector<std::string>& site_hosts,
-                  const PeriodSplitter* days) {
-  const std::size_t top = opts.top_given                 ? opts.top
-                          : to_terminal                  ? k_terminal_top
-                          : opts.output_format == "html" ? k_html_top
-                                                         : static_cast<std::size_t>(-1);
-  const bool file_per_period = by != PeriodKind::none && opts.output.find('%') != std::string::npos;
-  const Aggregate total = periods.total();
-  // `from`, `to`: the time this report covers (its file's period, with one file per period).
-  auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,
-                    std::int64_t from = std::numeric_limits<std::int64_t>::min(),
-                    std::int64_t to = std::numeric_limits<std::int64_t>::max()) {
-    std::vector<ReportPeriod> trend;
-    if (days) {
-      for (const auto& [start_time, day] : days->slices()) {
-        if (start_time != Hit::k_no_time && start_time >= from && start_time < to)
-          trend.push_back({day.period.label, &day.traffic});
-      }
-    }
-    ReportData data{
-        totals,           all,        std::move(list), by != PeriodKind::none, top, opts.min_visits,
-        DARKSCAN_VERSION, site_hosts, std::move(trend)};
-    std::string text;
-    reporter.write(data, text);
-    Output out(path);
-    out.write(text);
-    out.finish();
-  };
-  if (file_per_period) {
-    for (const auto& [start_time, slice] : periods.slices()) {
-      report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(opts.output, start_time),
-             slice.period.start, slice.period.end);
-    }
-    if (periods.slices().empty()) {
-      // No hit in the window: a nightly job still gets its (empty) report.
-      const Period p = period_of(by, since.value_or(now));
-      report(total, {{p.label, &total}}, format_local(opts.output, p.start));
-    }
-  } else {
-    std::vector<ReportPeriod> list;
-    for (const auto& [start_time, slice] : periods.slices())
-      list.push_back({slice.period.label, &slice.traffic});
-    if (list.empty()) list.push_back({"", &total});
-    report(total, std::move(list), opts.output);
-  }
+// The report's destination, pages and time, from the options.
+ReportRequest report_request(const Options& opts, const std::string& format, bool to_terminal,
+                             std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                             PeriodKind by) {
+  ReportRequest r;
+  r.output = opts.output;
+  r.top = opts.top_given     ? opts.top
+          : to_terminal      ? k_terminal_top
+          : format == "html" ? k_html_top
+                             : static_cast<std::size_t>(-1);
+  r.min_visits = opts.min_visits;
+  r.since = since;
+  r.until = until;
+  r.by = by;
+  return r;
 }
-
-// Hands each verdict to two sinks.
-class VerdictTee final : public VerdictSink {
-public:
-  VerdictTee(VerdictSink& a, VerdictSink& b) : m_a(a), m_b(b) {}
-  void add(const Hit& hit, const Verdict& verdict) override {
-    m_a.add(hit, verdict);
-    m_b.add(hit, verdict);
-  }
-
-private:
-  VerdictSink& m_a;
-  VerdictSink& m_b;
-};
 
 struct ReportWindow {
   std::optional<std::int64_t> since, until;
@@ -265,51 +217,17 @@ int run_merge(const Options& opts) {
   note_whole_hours({since, until, by}, opts);
 
   NamePool names;
-  std::vector<State> states;
-  ScanTotals run_totals;
-  std::vector<std::uint64_t> checksums;
-  for (const std::string& path : opts.merge_states) {
-    states.push_back(load_state(path, rules, names));
-    const State& s = states.back();
-    for (std::size_t i = 0; i < checksums.size(); ++i) {
-      if (checksums[i] == s.checksum) {
-        throw Error(fmt::format("'{}' holds the same shard as '{}': it would be counted twice", path,
-                                opts.merge_states[i]));
-      }
-    }
-    checksums.push_back(s.checksum);
-    if (s.keep_params != states.front().keep_params) {
-      throw Error(fmt::format("'{}' and '{}' were made with different --keep-param: their pages do not match",
-                              opts.merge_states.front(), path));
-    }
-    InputStats in;
-    in.name = path;
-    in.codec = "state";
-    in.lines = s.counters.lines;
-    in.parsed = s.counters.parsed;
-    in.malformed = s.counters.malformed;
-    in.bytes = s.counters.bytes;
-    run_totals.inputs.push_back(std::move(in));
-  }
-  // Earliest first: each shard's open arrivals are decided with what came before it.
-  std::stable_sort(states.begin(), states.end(), [](const State& a, const State& b) {
-    const auto key = [](const State& s) {
-      return s.origin == Hit::k_no_time ? std::numeric_limits<std::int64_t>::max() : s.origin;
-    };
-    return key(a) < key(b);
-  });
-  State merged = std::move(states.front());
-  for (std::size_t i = 1; i < states.size(); ++i)
-    merged.merge(std::move(states[i]), rules);
+  std::vector<InputStats> inputs;
+  State merged = merge_state_files(opts.merge_states, rules, names, inputs);
   merged.forget_old(now);
 
   ScanTotals totals = merged.counters.totals();
-  totals.inputs = std::move(run_totals.inputs);
+  totals.inputs = std::move(inputs);
   PeriodSplitter periods = merged.report_periods(by, since, until, rules);
   std::optional<PeriodSplitter> days;
   if (format == "html") days = merged.report_periods(PeriodKind::day, since, until, rules);
-  write_report(opts, *reporter, totals, periods, by, since, now, to_terminal, merged.site_hosts,
-               days ? &*days : nullptr);
+  write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, totals, periods,
+               days ? &*days : nullptr, merged.site_hosts, now);
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -492,11 +410,11 @@ int run(const Options& opts) {
     PeriodSplitter periods = state->report_periods(by, since, until, rules);
     std::optional<PeriodSplitter> state_days;
     if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until, rules);
-    write_report(opts, *reporter, report_totals, periods, by, since, now, to_terminal, state->site_hosts,
-                 state_days ? &*state_days : nullptr);
+    write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, report_totals,
+                 periods, state_days ? &*state_days : nullptr, state->site_hosts, now);
   } else {
-    write_report(opts, *reporter, totals, splitter, by, since, now, to_terminal, analyzer.site().hosts(),
-                 days.get());
+    write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, totals, splitter,
+                 days.get(), analyzer.site().hosts(), now);
   }
   if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;

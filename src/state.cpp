@@ -1,4 +1,7 @@
+#include <darkscan/error.hpp>
 #include <darkscan/state.hpp>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <limits>
@@ -120,6 +123,45 @@ PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> 
   for (auto& [start, slice] : out.slices())
     slice.traffic.resolve_pending(nullptr, rules);
   return out;
+}
+
+State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
+                        std::vector<InputStats>& inputs) {
+  if (paths.empty()) throw Error("no state to merge", ExitCode::usage);
+  std::vector<State> states;
+  for (const std::string& path : paths) {
+    states.push_back(load_state(path, rules, names));
+    const State& s = states.back();
+    for (std::size_t i = 0; i + 1 < states.size(); ++i) {
+      if (states[i].checksum == s.checksum) {
+        throw Error(
+            fmt::format("'{}' holds the same shard as '{}': it would be counted twice", path, paths[i]));
+      }
+    }
+    if (s.keep_params != states.front().keep_params) {
+      throw Error(fmt::format("'{}' and '{}' were made with different --keep-param: their pages do not match",
+                              paths.front(), path));
+    }
+    InputStats in;
+    in.name = path;
+    in.codec = "state";
+    in.lines = s.counters.lines;
+    in.parsed = s.counters.parsed;
+    in.malformed = s.counters.malformed;
+    in.bytes = s.counters.bytes;
+    inputs.push_back(std::move(in));
+  }
+  // Earliest first: each shard's open arrivals are decided with what came before it.
+  std::stable_sort(states.begin(), states.end(), [](const State& a, const State& b) {
+    const auto key = [](const State& s) {
+      return s.origin == Hit::k_no_time ? std::numeric_limits<std::int64_t>::max() : s.origin;
+    };
+    return key(a) < key(b);
+  });
+  State merged = std::move(states.front());
+  for (std::size_t i = 1; i < states.size(); ++i)
+    merged.merge(std::move(states[i]), rules);
+  return merged;
 }
 
 } // namespace darkscan

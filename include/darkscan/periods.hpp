@@ -54,6 +54,20 @@ private:
   std::optional<std::int64_t> m_since, m_until;
 };
 
+// Hands each verdict to two sinks.
+class VerdictTee final : public VerdictSink {
+public:
+  VerdictTee(VerdictSink& a, VerdictSink& b) : m_a(a), m_b(b) {}
+  void add(const Hit& hit, const Verdict& verdict) override {
+    m_a.add(hit, verdict);
+    m_b.add(hit, verdict);
+  }
+
+private:
+  VerdictSink& m_a;
+  VerdictSink& m_b;
+};
+
 // Keeps the verdicts of hits inside [since, until) and splits them by period
 // into Aggregates. Hits outside the window are still analysed (sessions stay
 // right at the edges), just not counted. Hits without a time count when no

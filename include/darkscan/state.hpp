@@ -72,6 +72,13 @@ struct State {
                                 std::optional<std::int64_t> until, const Rules& rules) const;
 };
 
+// Loads the state files at `paths` and merges them in time order (their
+// first hit), so that each shard's pending arrivals are decided with what came
+// before it. Refuses (Error) a file given twice (same content), and states made
+// with different --keep-param. `inputs` gets one entry per file, for the report.
+State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
+                        std::vector<InputStats>& inputs);
+
 // state_file.cpp. The file: a magic line, a format version, the payload size,
 // the payload and its XXH3 checksum.
 //

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <darkscan/periods.hpp>
+#include <darkscan/report.hpp>
+#include <darkscan/scan.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace darkscan {
+
+// What a report was asked for: where it goes, which pages, which time.
+struct ReportRequest {
+  std::string output;           // "" for standard output
+  std::size_t top = SIZE_MAX;   // pages per period
+  std::uint64_t min_visits = 0; // pages with fewer visits are hidden
+  std::optional<std::int64_t> since, until;
+  PeriodKind by = PeriodKind::none;
+};
+
+// Renders `periods` (their total, and each period with --by) with `reporter`
+// and writes it to the request's output, atomically; with --by and an output
+// holding a strftime pattern ("out/%Y-%m-%d.tsv"), one file per period, and
+// an empty dated file when no hit fell in the window. `days`: the same
+// verdicts by day, for the html trend chart (nullptr for other formats).
+// Throws Error(ExitCode::cannot_write) when an output cannot be written.
+void write_report(const ReportRequest& request, const Reporter& reporter, const ScanTotals& totals,
+                  const PeriodSplitter& periods, const PeriodSplitter* days,
+                  const std::vector<std::string>& site_hosts, std::int64_t now);
+
+} // namespace darkscan
