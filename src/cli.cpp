@@ -25,7 +25,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <limits>
 #include <optional>
 #include <random>
 #include <sys/stat.h>
