@@ -393,7 +393,7 @@ int run(const Options& opts) {
     const std::int64_t first = state->rooted ? scanner.totals().first_time : analyzer.origin();
     if (state->origin == Hit::k_no_time || (first != Hit::k_no_time && first < state->origin))
       state->origin = first;
-    state->add_run(scanner.totals(), splitter);
+    state->add_run(scanner.totals(), std::move(splitter)); // the analyzer sends no more verdicts
     if (!scanner.detected_format().empty()) state->format = scanner.detected_format();
     state->forget_old(now);
   }

@@ -62,12 +62,17 @@ ScanTotals StateCounters::totals() const {
   return t;
 }
 
-void State::add_run(const ScanTotals& run, const PeriodSplitter& hours) {
+void State::add_run(const ScanTotals& run, PeriodSplitter&& hours) {
   counters.add(run);
-  for (const auto& [start, slice] : hours.slices()) {
+  if (slices.empty()) {
+    slices = hours.take_slices();
+    return;
+  }
+  // Moved, not copied: a run's hours are most of its memory.
+  for (auto& [start, slice] : hours.take_slices()) {
     auto it = slices.find(start);
     if (it == slices.end()) {
-      slices.emplace(start, slice);
+      slices.emplace(start, std::move(slice));
     } else {
       it->second.traffic.merge(slice.traffic);
     }

@@ -87,6 +87,11 @@ public:
   // The periods seen, in time order (one, unlabelled, for PeriodKind::none).
   const std::map<std::int64_t, Slice>& slices() const { return m_slices; }
   std::map<std::int64_t, Slice>& slices() { return m_slices; }
+  // Moves the periods out, leaving none.
+  std::map<std::int64_t, Slice> take_slices() {
+    m_current = nullptr;
+    return std::exchange(m_slices, {});
+  }
   // All periods merged.
   Aggregate total() const;
 

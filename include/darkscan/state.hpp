@@ -57,8 +57,8 @@ struct State {
   Slices slices;              // by hour; untimed hits under Hit::k_no_time
   std::uint64_t checksum = 0; // of the file it was loaded from (not saved)
 
-  // Adds the slices and counts of one run.
-  void add_run(const ScanTotals& run, const PeriodSplitter& hours);
+  // Adds the counts of one run, and takes its hours (`hours` is left empty).
+  void add_run(const ScanTotals& run, PeriodSplitter&& hours);
   // Merges a shard into this one. Call in time order (by origin): the
   // shard's pending arrivals are decided with this state's history first.
   void merge(State&& later, const Rules& rules);

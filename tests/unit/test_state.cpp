@@ -55,7 +55,7 @@ struct Run {
     state.origin = analyzer.origin();
     ScanTotals totals;
     totals.lines = hits.size();
-    state.add_run(totals, hours);
+    state.add_run(totals, std::move(hours));
     state.sessions = std::move(analyzer.sessions());
     state.previews = std::move(analyzer.previews());
   }
