@@ -140,9 +140,8 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
   std::uint64_t skipped = 0;
   for (const InputStats& in : t.inputs)
-    skipped += in.skipped_bytes;
-  if (skipped)
-    out += fmt::format("; {:.1f} MB read by earlier runs skipped", static_cast<double>(skipped) / 1e6);
+    skipped += in.skipped_lines;
+  if (skipped) out += fmt::format("; {} lines read by earlier runs skipped", util::group_thousands(skipped));
   out += '\n';
   if (!t.examples.empty()) {
     out += t.malformed > t.examples.size()

@@ -104,6 +104,7 @@ void Scanner::scan(const std::string& path) {
     resume = m_options.ledger->resume(std::move(source));
     source = std::move(resume.source);
     input.skipped_bytes = resume.offset;
+    input.skipped_lines = resume.lines;
     if (resume.whole) {
       m_options.ledger->record(resume, codec, stored_size, resume.offset, resume.lines, true, input.name,
                                m_options.now);

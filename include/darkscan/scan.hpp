@@ -54,6 +54,7 @@ struct InputStats {
   std::uint64_t bytes = 0;         // decoded bytes read
   std::string error;               // why the input was not read to its end
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
+  std::uint64_t skipped_lines = 0; // the lines in them
 };
 
 // Totals of a run over all inputs.
