@@ -134,7 +134,7 @@ class HtmlTest(unittest.TestCase):
 
     def chromium(self, url, *flags):
         with tempfile.TemporaryDirectory(prefix="darkscan-chromium-") as profile:
-            p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                                 "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
                                 "--virtual-time-budget=3000", *flags, url],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
