@@ -282,6 +282,8 @@ int run(const Options& opts) {
   }
   if (opts.explain && !opts.hits) throw Error("--explain goes with --hits");
   if ((opts.show_ip || !opts.salt.empty()) && !opts.hits) throw Error("--show-ip and --salt go with --hits");
+  if (opts.hits && (!opts.state.empty() || !opts.state_out.empty()))
+    throw Error("--state and --state-out go with the report, not with --hits");
   const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
   std::unique_ptr<Reporter> reporter;
   if (!opts.hits) reporter = make_reporter(format, colour); // checks the name before any reading
@@ -326,7 +328,6 @@ int run(const Options& opts) {
   std::vector<std::string> keep_params = opts.keep_params;
   std::vector<std::string> sites = opts.sites;
   if (state) {
-    if (opts.hits) throw Error("--state and --state-out go with the report, not with --hits");
     note_whole_hours({since, until, by}, opts);
     if (!opts.keep_params.empty() && opts.keep_params != state->keep_params && state->counters.lines > 0) {
       throw Error(fmt::format(

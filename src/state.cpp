@@ -25,15 +25,8 @@ std::int64_t latest(std::int64_t a, std::int64_t b) {
 } // namespace
 
 void StateCounters::add(const ScanTotals& run) {
-  lines += run.lines;
-  parsed += run.parsed;
-  malformed += run.malformed;
-  empty += run.empty;
-  overlong += run.overlong;
-  invalid_requests += run.invalid_requests;
-  bytes += run.bytes;
-  first_time = earliest(first_time, run.first_time);
-  last_time = latest(last_time, run.last_time);
+  merge({run.lines, run.parsed, run.malformed, run.empty, run.overlong, run.invalid_requests, run.bytes,
+         run.first_time, run.last_time});
 }
 
 void StateCounters::merge(const StateCounters& o) {
