@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace darkscan {
 
@@ -30,12 +29,10 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
     }
     rows.push_back({path, &stats, wilson_interval(stats.dark_social, stats.visits)});
   }
-  // Sums of weights compare at the precision reports print (4 decimals): the
-  // same counts added in another order (threads, merged shards) rank the same.
-  const auto units = [](double weight) { return std::llround(weight * 1e4); };
-  std::sort(rows.begin(), rows.end(), [&](const PageRow& a, const PageRow& b) {
-    const auto wa = units(a.stats->dark_social), wb = units(b.stats->dark_social);
-    if (wa != wb) return wa > wb;
+  // Weight sums are exact to 4 decimals (add_weight): equal sums compare
+  // equal whatever order their parts were added in (threads, merged shards).
+  std::sort(rows.begin(), rows.end(), [](const PageRow& a, const PageRow& b) {
+    if (a.stats->dark_social != b.stats->dark_social) return a.stats->dark_social > b.stats->dark_social;
     if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
     return a.path < b.path;
   });
