@@ -106,6 +106,21 @@ Exit status:
   3   --strict and a malformed line was found
 )";
 
+constexpr const char* k_merge_footer = R"(Examples:
+  darkscan merge -F json web1.state web2.state web3.state > report.json
+  darkscan merge --by day -F html -o report.html states/*.state
+  darkscan merge -o /dev/null --state-out week.state mon.state tue.state   # one state for later merges
+
+Merging is exact for every counter, and for visits when shards split the traffic by server or by
+time; doc/DISTRIBUTED.md says what can differ when shards overlap. A state given twice is refused.
+
+Exit status:
+  0   success
+  1   a state could not be read, or is damaged or of another version
+      (nothing is written), or the output could not be written
+  2   usage error
+)";
+
 std::string preset_list() {
   std::string out;
   for (const Preset& preset : presets()) {
@@ -516,6 +531,8 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> rules_dirs_arg;
   auto* rules_cmd = app.add_subcommand("rules", "Check or try the classification rules (see doc/RULES.md)");
   rules_cmd->require_subcommand(1);
+  rules_cmd->footer(
+      "The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES).");
   auto* rules_check_cmd = rules_cmd->add_subcommand(
       "check", "Load the built-in rules with DIR... on top (as --rules would) and print the rules per file");
   rules_check_cmd->add_option("DIR", rules_dirs_arg, "Rules directories")->check(CLI::ExistingDirectory);
@@ -529,6 +546,7 @@ int run_cli(int argc, char** argv) {
       "merge",
       "Combine states written with --state-out (one per server, day, ...) into one report, as one run "
       "over all their logs would give");
+  merge_cmd->footer(k_merge_footer);
   merge_cmd->add_option("STATE", opts.merge_states, "State files, in any order")->required()->type_name("");
   merge_cmd
       ->add_option("-F,--output-format", opts.output_format,
