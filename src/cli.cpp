@@ -450,6 +450,9 @@ int run_cli(int argc, char** argv) {
   app.get_formatter()->column_width(30);
 
   Options opts;
+  // Accepted by the run and by merge alike.
+  const std::vector<std::string> report_formats(std::begin(k_report_formats), std::end(k_report_formats));
+  const std::vector<std::string> period_names{"hour", "day", "week", "month"};
   app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
       ->type_name("");
   auto* log_format = app.add_option("-f,--log-format", opts.log_format,
@@ -459,7 +462,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("-F,--output-format", opts.output_format,
                  "table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
                  "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)")
-      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson", "html"}))
+      ->check(CLI::IsMember(report_formats))
       ->type_name("FMT");
   app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
       ->type_name("FILE");
@@ -494,7 +497,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--by", opts.by,
                  "Split the report by hour, day, week or month (local time); with -o "
                  "'out/%Y-%m-%d.tsv', one file per period")
-      ->check(CLI::IsMember({"hour", "day", "week", "month"}))
+      ->check(CLI::IsMember(period_names))
       ->type_name("PERIOD");
   app.add_flag("--hits", opts.hits, "Write one record per hit with its verdict instead of the report");
   app.add_flag("--explain", opts.explain, "With --hits: add the text and origin of each matched rule");
@@ -551,7 +554,7 @@ int run_cli(int argc, char** argv) {
   merge_cmd
       ->add_option("-F,--output-format", opts.output_format,
                    "table, tsv, csv, json, ndjson or html (as for a run)")
-      ->check(CLI::IsMember({"table", "tsv", "csv", "json", "ndjson", "html"}))
+      ->check(CLI::IsMember(report_formats))
       ->type_name("FMT");
   merge_cmd->add_option("-o,--output", opts.output, "Write to FILE (atomically)")->type_name("FILE");
   auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, "Pages to list")
@@ -563,7 +566,7 @@ int run_cli(int argc, char** argv) {
   merge_cmd->add_option("--since", opts.since, "Count only hours at or after TIME")->type_name("TIME");
   merge_cmd->add_option("--until", opts.until, "Count only hours before TIME")->type_name("TIME");
   merge_cmd->add_option("--by", opts.by, "Split the report by hour, day, week or month")
-      ->check(CLI::IsMember({"hour", "day", "week", "month"}))
+      ->check(CLI::IsMember(period_names))
       ->type_name("PERIOD");
   merge_cmd->add_option("--rules", opts.rules, "Rules on top of the built-in ones (for the weights)")
       ->type_name("DIR")
