@@ -100,8 +100,9 @@ Examples:
 Exit status:
   0   success
   1   a runtime failure: an input could not be opened, recognised or read to
-      its end (the report of what could be read is still produced), or the
-      output could not be written
+      its end, or none of its lines could be parsed with the format (the
+      report of what could be read is still produced, and names the input),
+      or the output could not be written
   2   usage error: bad option, bad --log-format, bad rules
   3   --strict and a malformed line was found
 )";

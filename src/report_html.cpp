@@ -23,6 +23,7 @@ main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4p
 .sub{color:var(--muted);margin:0 0 20px}.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}
 .tile{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .tile .k{color:var(--muted);font-size:13px}.tile .v{font-size:26px;font-weight:650}.tile .n{color:var(--muted);font-size:13px}
+.warn{background:#fff4e5;border:1px solid #e8a33d;border-radius:10px;padding:10px 16px;margin:0 0 16px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;overflow-x:auto}
 svg{display:block;max-width:100%;height:auto}svg text{font:13px system-ui,sans-serif;fill:var(--ink)}svg .muted{fill:var(--muted)}
 .bar{fill:var(--dark)}.bar.visits{fill:var(--grey)}.range{stroke:var(--range);stroke-width:2}.axis{stroke:var(--line)}
@@ -50,6 +51,16 @@ AppCounts all_apps(const Aggregate& traffic) {
     for (const auto& [app, n] : stats.apps)
       add_app(apps, app, n);
   return ranked(std::move(apps));
+}
+
+// The inputs that could not be read (in full): a report of what was read is not a quiet day.
+void input_errors(const ScanTotals& s, std::string& out) {
+  std::string items;
+  for (const InputStats& in : s.inputs)
+    if (!in.error.empty()) items += "<li>" + h(in.error) + "</li>";
+  if (items.empty()) return;
+  out += R"(<div class="warn" id="errors"><strong>Incomplete: some input was not read.</strong><ul>)" + items +
+         "</ul></div>\n";
 }
 
 void tiles(const ReportData& data, std::string& out) {
@@ -226,6 +237,7 @@ public:
         R"(<p class="sub">{} · {} lines read{} · the share of visits that came through private channels (chats, mail), estimated from access logs</p>)",
         h(span), count(s.lines), s.malformed ? ", " + count(s.malformed) + " malformed" : std::string());
     out += '\n';
+    input_errors(s, out);
     tiles(data, out);
 
     if (data.trend.size() > 1) {

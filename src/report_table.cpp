@@ -21,6 +21,11 @@ public:
     const TrafficTotals& t = data.total.totals();
     const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
 
+    std::string errors;
+    for (const InputStats& in : s.inputs)
+      if (!in.error.empty()) errors += "  " + util::escape_for_terminal(in.error) + '\n';
+    if (!errors.empty()) out += heading("Incomplete: some input was not read") + errors + '\n';
+
     out += heading("Summary");
     auto row = [&](std::string_view label, std::string value) {
       out += fmt::format("  {:<20}{}\n", label, value);

@@ -20,7 +20,7 @@ void Scanner::fail(InputStats& input, std::string message, ExitCode code) {
 void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::string reason,
                         InputStats& input) {
   ++m_totals.malformed;
-  ++input.malformed;
+  if (++input.malformed == 1) input.first_malformed = fmt::format("line {}: {}", line_no, reason);
   if (m_options.strict) {
     throw Error(fmt::format("{}:{}: {} (--strict stops at the first malformed line)", file, line_no, reason),
                 ExitCode::data);
@@ -191,6 +191,15 @@ void Scanner::scan(const std::string& path) {
     fail(input,
          fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),
                      input.lines),
+         ExitCode::input_failed);
+  } else if (input.parsed == 0 && input.malformed > 0 &&
+             (input.skipped_lines == 0 || input.malformed >= m_options.detect_lines)) {
+    // Not a quiet day: an input of the wrong format, or not a log at all. What an earlier run
+    // (--state) left to read is judged on as many lines as auto-detection would use.
+    fail(input,
+         fmt::format("'{}': none of its {} lines could be read with format '{}'; first: {}{}", input.name,
+                     input.malformed, formats.front().name(), input.first_malformed,
+                     m_options.format ? " (without --log-format the format is detected)" : ""),
          ExitCode::input_failed);
   }
 }

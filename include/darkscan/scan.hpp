@@ -52,7 +52,8 @@ struct InputStats {
   std::uint64_t malformed = 0;
   std::uint64_t other_format = 0;  // parsed by a preset other than `format` (mixed file)
   std::uint64_t bytes = 0;         // decoded bytes read
-  std::string error;               // why the input was not read to its end
+  std::string error;               // why the input was not read (to its end), or read nothing
+  std::string first_malformed;     // "line N: reason" of its first malformed line, if any
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
   std::uint64_t skipped_lines = 0; // the lines in them
 };

@@ -44,23 +44,18 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return len;
 }
 
-} // namespace
-
-std::string escape_for_terminal(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Appends `text` with nothing a terminal could take for a control: bytes that are
+// not valid UTF-8 and the C1 controls as UTF-8 (U+0080..U+009F, e.g. CSI) become
+// \xHH (a lone 0x9B is CSI to a terminal that is not in UTF-8 mode); ASCII bytes
+// go through `ascii(out, c)`, which escapes what its format needs.
+template <class Ascii> void append_visible(std::string& out, std::string_view text, Ascii ascii) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if (is_control(c))
-        append_hex_escape(out, c);
-      else
-        out += static_cast<char>(c);
+      ascii(out, c);
       ++i;
       continue;
     }
-    // Only well-formed UTF-8 outside the C1 controls (U+0080..U+009F, e.g. CSI)
-    // goes through: a lone 0x9B is CSI to a terminal that is not in UTF-8 mode.
     const std::size_t len = utf8_length(text, i);
     const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
     if (len == 0 || c1) {
@@ -73,6 +68,19 @@ std::string escape_for_terminal(std::string_view text) {
     out.append(text.substr(i, len));
     i += len;
   }
+}
+
+} // namespace
+
+std::string escape_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_visible(out, text, [](std::string& o, unsigned char c) {
+    if (is_control(c))
+      append_hex_escape(o, c);
+    else
+      o += static_cast<char>(c);
+  });
   return out;
 }
 
@@ -99,6 +107,10 @@ void append_json_string(std::string& out, std::string_view text) {
       if (len == 0) {
         out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
         ++i;
+      } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+        // A C1 control (U+0080..U+009F, e.g. CSI): escaped, so `cat` of the JSON shows no control.
+        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
+        i += 2;
       } else {
         out.append(text.substr(i, len));
         i += len;
@@ -138,20 +150,19 @@ void append_html_text(std::string& out, std::string_view text) {
 }
 
 void append_tsv_field(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  append_visible(out, text, [](std::string& o, unsigned char c) {
     switch (c) {
-    case '\t': out += "\\t"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\\': out += "\\\\"; break;
+    case '\t': o += "\\t"; break;
+    case '\n': o += "\\n"; break;
+    case '\r': o += "\\r"; break;
+    case '\\': o += "\\\\"; break;
     default:
       if (is_control(c))
-        append_hex_escape(out, c);
+        append_hex_escape(o, c);
       else
-        out += ch;
+        o += static_cast<char>(c);
     }
-  }
+  });
 }
 
 void append_csv_field(std::string& out, std::string_view text) {
@@ -160,10 +171,14 @@ void append_csv_field(std::string& out, std::string_view text) {
   const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out += '"';
   if (formula) out += '\'';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
+  append_visible(out, text, [](std::string& o, unsigned char c) {
+    if (c == '"')
+      o += "\"\"";
+    else if (is_control(c) && c != '\r' && c != '\n' && c != '\t') // CR/LF stay, quoted (RFC 4180)
+      append_hex_escape(o, c);
+    else
+      o += static_cast<char>(c);
+  });
   if (quote) out += '"';
 }
 

@@ -15,6 +15,11 @@ std::string tsv(std::string_view s) {
   append_tsv_field(out, s);
   return out;
 }
+std::string csv(std::string_view s) {
+  std::string out;
+  append_csv_field(out, s);
+  return out;
+}
 } // namespace
 
 TEST_CASE("text: terminal output never carries control sequences", "[text]") {
@@ -39,11 +44,35 @@ TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
   CHECK(json("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong encoding of '/'
   CHECK(json("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
   CHECK(json("\xe2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut at the end
+  CHECK(json("\xc2\x9b[2J\xc2\xa0") == "\\u009b[2J\xc2\xa0");                  // C1 CSI escaped, NBSP kept
 }
 
 TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
   CHECK(tsv("a\tb\nc\rd\\e") == R"(a\tb\nc\rd\\e)");
   CHECK(tsv("\x1b[0m") == "\\x1B[0m");
+  CHECK(tsv("\x9b[2J caf\xc3\xa9 \xc2\x9b") == "\\x9B[2J caf\xc3\xa9 \\xC2\\x9B"); // C1, raw or UTF-8
+}
+
+TEST_CASE("text: CSV fields cannot attack a terminal", "[text]") {
+  CHECK(csv("/plain") == "/plain");
+  CHECK(csv("a,b") == "\"a,b\"");
+  CHECK(csv("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  SECTION("CR and LF stay inside quotes (RFC 4180); tab stays") {
+    CHECK(csv("a\r\nb") == "\"a\r\nb\"");
+    CHECK(csv("a\tb") == "a\tb");
+  }
+  SECTION("other control bytes are escaped as in TSV") {
+    CHECK(csv("\x1b]0;owned\x07\x1b[2J") == "\\x1B]0;owned\\x07\\x1B[2J");
+    CHECK(csv(std::string("a\0b", 3)) == "a\\x00b");
+    CHECK(csv("del\x7f") == "del\\x7F");
+    CHECK(csv("\x9b[31m\xc2\x9b\xff") == "\\x9B[31m\\xC2\\x9B\\xFF");
+    CHECK(csv("caf\xc3\xa9") == "caf\xc3\xa9");
+    CHECK(csv("\x1b,\"") == "\"\\x1B,\"\"\"");
+  }
+  SECTION("formulas are defused") {
+    CHECK(csv("=cmd") == "\"'=cmd\"");
+    CHECK(csv("@\x1b") == "\"'@\\x1B\"");
+  }
 }
 
 TEST_CASE("text: shorten and group_thousands", "[text]") {

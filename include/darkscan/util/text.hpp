@@ -21,13 +21,14 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 // it is shown; all append to or return a new string (report-time only, never
 // on the per-line path).
 
-// For a terminal: control bytes (ESC, CR, BS, DEL, ...) become "\xHH", so no
-// escape sequence from a log reaches the screen. Other bytes are kept.
+// For a terminal: control bytes (ESC, CR, BS, DEL, ...), the C1 controls and
+// bytes that are not valid UTF-8 become "\xHH", so no escape sequence from a
+// log reaches the screen. Other bytes are kept.
 std::string escape_for_terminal(std::string_view text);
 
 // Appends `text` as the inside of a JSON string: quotes, backslashes and
-// control characters escaped; bytes that are not valid UTF-8 are replaced by
-// U+FFFD, so the output is always valid UTF-8.
+// control characters (C0 and C1) escaped; bytes that are not valid UTF-8 are
+// replaced by U+FFFD, so the output is always valid UTF-8.
 void append_json_string(std::string& out, std::string_view text);
 
 // For HTML text and attribute values: & < > " ' as entities; control bytes
@@ -36,12 +37,16 @@ void append_json_string(std::string& out, std::string_view text);
 void append_html_text(std::string& out, std::string_view text);
 
 // For TSV: tab, newline, CR and backslash become \t \n \r \\ (one record per
-// line, whatever the log holds); control bytes become \xHH.
+// line, whatever the log holds); other bytes as escape_for_terminal does, so
+// `cat report.tsv` runs no escape sequence.
 void append_tsv_field(std::string& out, std::string_view text);
 
 // For CSV (RFC 4180): the field quoted when it holds a comma, quote, CR or LF
-// (quotes doubled); a field that starts with = + - @ TAB or CR is prefixed with
-// a single quote, so that no spreadsheet runs it as a formula.
+// (quotes doubled; CR, LF and tab kept); a field that starts with = + - @ TAB
+// or CR is prefixed with a single quote, so that no spreadsheet runs it as a
+// formula. Other control bytes, C1 controls and bytes that are not valid UTF-8
+// become \xHH as in TSV (a backslash itself is kept), so `cat report.csv` runs
+// no escape sequence.
 void append_csv_field(std::string& out, std::string_view text);
 
 // `text` cut to at most `width` bytes by replacing its middle with "…".
