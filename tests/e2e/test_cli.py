@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the darkscan command line (Python 3 stdlib only).
 
-    python3 tests/e2e/test_cli.py [-v] [SamplesTest|InputTest|ErrorsTest]
+    python3 tests/e2e/test_cli.py [-v] [SamplesTest|SharedLogsTest|InputTest|ErrorsTest]
 
 Environment:
     DARKSCAN       the binary (default: build/darkscan under the repo root)
@@ -9,8 +9,8 @@ Environment:
 
 Every run gets TZ=UTC, so that --by and --since/--until (local time) are deterministic.
 
-Besides samples/, some tests read real logs from ../shared/data/logs/ (relative
-to the repo root) and skip when that folder is absent. They are read in place,
+Besides samples/, SharedLogsTest reads real logs from ../shared/data/logs/ (found by
+harness.shared_data; a missing prerequisite: skipped, or a failure under CI=true). They are read in place,
 never copied. Origins and licences (see ../shared/data/README.md):
   - elastic-apache-combined.log: elastic/examples, "Common Data Formats/apache_logs/apache_logs",
     Apache-2.0.
@@ -37,13 +37,15 @@ import tempfile
 import unittest
 import zlib
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or "build/darkscan"
 if not os.path.isabs(BIN):
     BIN = os.path.join(ROOT, BIN)
 SAMPLES = os.path.join(ROOT, "samples")
-SHARED_LOGS = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "logs"))
+SHARED_LOGS = harness.shared_data("logs")
 
 # (file, detected format, lines) from samples/README.md
 PRESET_SAMPLES = [
@@ -93,10 +95,16 @@ def write_bytes(path, data):
     return path
 
 
-def run(*args, stdin=None, tz="UTC"):
-    """Runs darkscan; stdout and stderr are bytes, stdin bytes or None (empty)."""
+# As root, setpriv drops the capabilities that let root read and search whatever the file mode.
+AS_USER = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+           if os.geteuid() == 0 else [])
+
+
+def run(*args, stdin=None, tz="UTC", as_user=False):
+    """Runs darkscan; stdout and stderr are bytes, stdin bytes or None (empty). With `as_user`,
+    file modes bind darkscan even when the tests run as root."""
     env = dict(os.environ, TZ=tz)
-    return subprocess.run([BIN, *args], input=stdin if stdin is not None else b"",
+    return subprocess.run([*(AS_USER if as_user else []), BIN, *args], input=stdin if stdin is not None else b"",
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, env=env)
 
 
@@ -293,7 +301,7 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         self.assertEqual(r["pages"], guessed["pages"])  # the guess was right on this sample
 
     def test_site_option_takes_one_value(self):
-        # darkscan bug: `--site HOST FILE` swallows FILE as a second site and reads stdin instead.
+        # `--site HOST FILE` once swallowed FILE as a second site and read stdin instead.
         p, r = run_json("--site", "www.example.com", sample("combined.log"))
         self.assertEqual(r["summary"]["inputs"][0]["name"], sample("combined.log"))
         self.assertEqual(r["summary"]["lines"], 334)
@@ -404,8 +412,8 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         self.assertEqual(r["pages"][0]["top_app"], "whatsapp")
 
     def test_previews_by_app_exclude_static_files(self):
-        # darkscan bug: summary.previews_by_app also counts the og:image fetches, although
-        # doc/CLASSIFIER.md counts previews "per page and per app, unless it fetched a static file".
+        # summary.previews_by_app once counted the og:image fetches too, although doc/CLASSIFIER.md
+        # counts previews "per page and per app, unless it fetched a static file".
         _, r = run_json(sample("combined.log"))
         per_app = collections.Counter()
         for page in r["pages"]:
@@ -538,7 +546,14 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         table = run("-F", "table", "--min-visits", "3", sample("combined.log")).stdout.decode()
         self.assertRegex(table, r"\b%d pages\b.*--min-visits" % len(fewer))
 
-    @unittest.skipUnless(os.path.isdir(SHARED_LOGS), "../shared/data/logs is absent")
+
+class SharedLogsTest(ReportChecks, unittest.TestCase):
+    """Real logs written by others, from ../shared/data/logs/ (read in place, never copied)."""
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require(SHARED_LOGS, "../shared/data/logs (the shared real logs; or set DARKSCAN_SHARED_DATA)")
+
     def test_shared_elastic_apache_combined(self):
         path = os.path.join(SHARED_LOGS, "elastic-apache-combined.log")
         counts, _, bad = independent_combined_count(read_bytes(path))
@@ -552,7 +567,6 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         _, hits = run_hits("-q", path)
         self.assertEqual(hits_per_path(hits), counts)
 
-    @unittest.skipUnless(os.path.isdir(SHARED_LOGS), "../shared/data/logs is absent")
     def test_shared_zanbil_combined_xff(self):
         path = os.path.join(SHARED_LOGS, "zanbil-combined-xff-1000.log")
         p, r = run_json("-q", path)
@@ -618,8 +632,7 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         _, expected = run_json(sample("combined.log"))
         for tool in ("bzip2", "xz", "zstd"):
             with self.subTest(tool):
-                if not shutil.which(tool):
-                    self.skipTest(tool + " is not installed")
+                harness.require(shutil.which(tool), "the %s command (scripts/install-deps --tests)" % tool)
                 packed = subprocess.run([tool, "-c"], input=plain, stdout=subprocess.PIPE,
                                         check=True).stdout
                 path = self.tmpfile("access.log." + tool, packed)
@@ -922,18 +935,19 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertEqual(read_bytes(out), run(sample("combined.log")).stdout)
 
-    @unittest.skipIf(os.geteuid() == 0, "root reads directories whatever their mode")
     def test_rules_dir_without_permissions(self):
-        # darkscan bug: a --rules DIR that cannot be searched makes darkscan abort on an uncaught
+        # A --rules DIR that cannot be searched once made darkscan abort on an uncaught
         # std::filesystem::filesystem_error (SIGABRT, status 134); `darkscan rules check DIR` too.
+        # Root reads directories whatever their mode: as root, darkscan runs without the
+        # capabilities that allow it (setpriv, util-linux).
         out = self.tmpfile("report.tsv", b"old\n")
         closed = os.path.join(self.tmp, "closed-rules")
         os.mkdir(closed)
         write_bytes(os.path.join(closed, "agents.rules"), b"")
         os.chmod(closed, 0)
         try:
-            p = run("-q", "-o", out, "--rules", closed, "--", sample("combined.log"))
-            check = run("rules", "check", closed)
+            p = run("-q", "-o", out, "--rules", closed, "--", sample("combined.log"), as_user=True)
+            check = run("rules", "check", closed, as_user=True)
         finally:
             os.chmod(closed, 0o755)
         self.assertEqual(read_bytes(out), b"old\n")
@@ -974,6 +988,46 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertIn("No such file or directory", s["inputs"][0]["error"])
         self.assertIsNone(s["inputs"][1]["error"])
         self.assertRegex(p.stderr.decode(), r"darkscan: 2 inputs, 298 lines ")
+
+    def test_every_line_malformed_is_an_error(self):
+        # A JSON log (nginx escape=json) read with --log-format combined once gave an empty report and
+        # status 0: a quiet day. Now status 1, an error naming the file, the format tried and the first
+        # line's reason, and a report that names the input it could not read.
+        record = ('{"time_local":"20/Nov/2026:08:00:%02d +0100","remote_addr":"41.58.1.%d",'
+                  '"request":"GET /news/a HTTP/1.1","status":"200","http_referer":"",'
+                  '"http_user_agent":"Mozilla/5.0"}\n')
+        bad = self.tmpfile("access.json.log", "".join(record % (i, i) for i in range(40)).encode())
+        p, r = run_json("-f", "combined", bad)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        err = p.stderr.decode()
+        self.assertRegex(err, r"darkscan: error: '%s': none of its 40 lines could be read with format "
+                              r"'combined'; first: line 1: " % re.escape(bad))
+        s = r["summary"]
+        self.assertEqual((s["parsed"], s["malformed"], s["inputs_failed"]), (0, 40, 1))
+        self.assertIn("none of its 40 lines", s["inputs"][0]["error"])
+        table = run("-F", "table", "-f", "combined", bad)
+        self.assertEqual(table.returncode, 1)
+        self.assertIn(b"Incomplete: some input was not read", table.stdout)
+        self.assertIn(bad.encode(), table.stdout)
+        page = run("-F", "html", "-f", "combined", bad)
+        self.assertIn(b'id="errors"', page.stdout)
+        self.assertIn(b"none of its 40 lines", page.stdout)
+        # Beside a good input: that one is reported, the status still says something was lost.
+        p, r = run_json("-f", "combined", bad, sample("combined.log"))
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(r["summary"]["parsed"], 334)
+        self.assertEqual(r["summary"]["inputs_failed"], 1)
+        # Some lines parsed: malformed lines are counted, not an error.
+        mixed = self.tmpfile("mixed.log", read_bytes(sample("combined.log")) + b"garbage\n")
+        p, r = run_json(mixed)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual((r["summary"]["malformed"], r["summary"]["inputs_failed"]), (1, 0))
+
+    def test_only_overlong_lines_is_an_error(self):
+        path = self.tmpfile("long.log", log_line(0, b"/" + b"x" * 70000) * 3)
+        p, r = run_json("-f", "combined", path)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("raise --max-line-length", r["summary"]["inputs"][0]["error"])
 
     def test_directory_as_input(self):
         p, r = run_json(self.tmp, sample("common.log"))
@@ -1059,15 +1113,13 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
             self.assertUsageError(["--hits", "-F", fmt], fmt)
 
     def test_negative_min_visits(self):
-        # darkscan bug: --min-visits -1 is accepted (status 0) and hides every page
-        # (summary.pages 0, pages_hidden 14 on combined.log), as if -1 were a huge number.
+        # --min-visits -1 was once accepted (status 0) and hid every page, as if -1 were huge.
         self.assertUsageError(["--min-visits", "-1"], "--min-visits")
 
     def test_site_with_port_or_scheme(self):
-        # darkscan bug: --site www.example.com:443 (or https://www.example.com/) is taken as it is;
-        # referrer hosts are compared without port or scheme, so no referrer is internal any more
-        # and the internal visits become referrals, silently. Either refuse it (status 2) or
-        # normalise it like a referrer host.
+        # --site www.example.com:443 (or https://www.example.com/) was once taken as it is; referrer
+        # hosts are compared without port or scheme, so internal visits silently became referrals.
+        # It is normalised like a referrer host (or refused with status 2).
         _, expected = run_json("--site", "www.example.com", "--", sample("combined.log"))
         self.assertGreater(expected["channels"]["internal"]["visits"], 0)
         for site in ("www.example.com:443", "https://www.example.com/"):
@@ -1152,4 +1204,4 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
 if __name__ == "__main__":
     if not os.access(BIN, os.X_OK):
         sys.exit("darkscan binary not found: %s (set DARKSCAN)" % BIN)
-    unittest.main()
+    harness.main()

@@ -18,6 +18,8 @@ import tempfile
 import time
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
@@ -62,8 +64,8 @@ class DaskTest(unittest.TestCase):
     def setUpClass(cls):
         cls.python = python_with_distributed()
         if cls.python is None:
-            raise unittest.SkipTest("Python's 'distributed' is not installed "
-                                    "(Debian: apt-get install python3-distributed)")
+            harness.require(False, "Python's 'distributed' (Debian: python3-distributed; "
+                                   "scripts/install-deps --tests)")
         cls.tmp = tempfile.TemporaryDirectory(prefix="darkscan-dask-test-")
         cls.addClassCleanup(cls.tmp.cleanup)
         cls.processes = []
@@ -237,4 +239,4 @@ class DaskTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -13,8 +13,7 @@ Environment:
 GoldenTest compares `darkscan -q --hits --site www.example.com -- samples/<sample>.log` record by
 record with tests/data/hits/<sample>.ndjson. The golden files were made by the binary and then checked,
 by hand and by a script, against doc/CLASSIFIER.md and the scripted events of samples/README.md.
-Records listed in DISPUTED (none today; both earlier disputes were decided for the doc) would be left
-out of the golden files. ScriptedEventsTest checks the scripted events directly.
+ScriptedEventsTest checks the scripted events directly.
 """
 
 import collections
@@ -25,6 +24,8 @@ import re
 import subprocess
 import sys
 import unittest
+
+import harness
 
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -38,15 +39,6 @@ SITE = "www.example.com"
 # sample -> its preset; the golden file is tests/data/hits/<name without .log>.ndjson
 GOLDEN_SAMPLES = {"combined.log": "combined", "vcombined.log": "vcombined",
                   "combined-xff.log": "combined-xff"}
-
-INVALID = "invalid request (TLS handshake or \"-\"): doc/CLASSIFIER.md gives req.invalid as the " \
-          "asset reason for these, but its ua.empty rule comes first, so darkscan says bot"
-NEWSLETTER = "newsletter click (utm_source=newsletter) from a webmail or mail-app referrer: the " \
-             "mail-referrer rule (#5) comes before the campaign-tag rule (#6), so darkscan counts the " \
-             "site's own newsletter as dark social"
-# Both disputes were decided for the doc (invalid requests are checked before the user agent;
-# campaign tags before mail referrers): no record is left out of the golden files any more.
-DISPUTED = {"combined.log": {}, "vcombined.log": {}, "combined-xff.log": {}}
 
 FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
           "reasons", "visitor"]
@@ -128,9 +120,8 @@ class GoldenTest(unittest.TestCase):
         if os.environ.get("DARKSCAN_UPDATE_GOLDEN") == "1":
             os.makedirs(GOLDEN_DIR, exist_ok=True)
             for name in GOLDEN_SAMPLES:
-                kept = [r for r in hits(name) if r["line"] not in DISPUTED[name]]
                 with open(golden_path(name), "w", encoding="utf-8") as f:
-                    for r in kept:
+                    for r in hits(name):
                         f.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     def test_golden_files_match(self):
@@ -138,10 +129,8 @@ class GoldenTest(unittest.TestCase):
             with self.subTest(name):
                 got = hits(name)
                 expected = read_golden(name)
-                disputed = DISPUTED[name]
-                # every line is either in the golden file or disputed, once, in order
-                self.assertEqual([r["line"] for r in got],
-                                 sorted([r["line"] for r in expected] + list(disputed)))
+                # every line is in the golden file, once, in order
+                self.assertEqual([r["line"] for r in got], [r["line"] for r in expected])
                 by_line = {r["line"]: r for r in got}
                 for want in expected:
                     have = by_line.get(want["line"])
@@ -154,20 +143,6 @@ class GoldenTest(unittest.TestCase):
                 # the record fields, in order, and nothing else
                 for r in got:
                     self.assertEqual(list(r), FIELDS, r["line"])
-
-    def test_disputed_lines_are_what_they_claim(self):
-        for name, disputed in DISPUTED.items():
-            lines = log_lines(name)
-            for number, why in disputed.items():
-                with self.subTest(name=name, line=number):
-                    m = lines[number]
-                    if why is INVALID:
-                        self.assertFalse(re.match(r"^[A-Z]+ \S+( HTTP/\d(\.\d)?)?$", m["request"]))
-                        self.assertEqual(m["ua"], "-")
-                    else:
-                        self.assertIn("utm_source=newsletter", m["request"])
-                        self.assertRegex(m["referer"], r"mail\.google\.com|outlook\.live\.com|"
-                                                       r"android-app://com\.google\.android\.gm")
 
     def test_golden_files_are_consistent(self):
         """The golden files themselves follow doc/CLASSIFIER.md's invariants (a check of the
@@ -315,8 +290,8 @@ class ScriptedEventsTest(unittest.TestCase):
             self.assertEqual(r["path"], m["request"].split(" ")[1].split("?")[0])
 
     def test_newsletter_clicks_from_webmail_are_campaign(self):
-        # Disputed (see DISPUTED / NEWSLETTER): the brief wants newsletter clicks to be campaign
-        # traffic whatever the mail client; darkscan counts them as dark social (mail).
+        # The site's own newsletter is campaign traffic whatever the mail client (campaign tags
+        # are tried before mail referrers, doc/CLASSIFIER.md); it was once counted as dark social.
         for name, r, m in self.each(lambda m, r: r["visit_start"]
                                     and "utm_source=newsletter" in m["request"]):
             self.assertEqual((r["channel"], r["weight"]), ("campaign", 0), (name, r["line"]))
@@ -373,8 +348,8 @@ class ScriptedEventsTest(unittest.TestCase):
             self.assertIn(r["class"], ("bot", "asset"))
 
     def test_invalid_requests_are_assets_with_req_invalid(self):
-        # Disputed (see DISPUTED / INVALID): the brief wants TLS handshakes and "-" requests to be
-        # class asset with reason req.invalid; darkscan says bot / ua.empty (their user agent is "-").
+        # TLS handshakes and "-" requests are assets with reason req.invalid (checked before the
+        # user agent, doc/CLASSIFIER.md); they were once bots by ua.empty (their user agent is "-").
         for name, r, m in self.each(lambda m, r: r["path"] is None):
             self.assertEqual((r["class"], r["reasons"]), ("asset", ["req.invalid"]),
                              (name, r["line"]))
@@ -467,4 +442,4 @@ class RecordsTest(unittest.TestCase):
 if __name__ == "__main__":
     if not os.access(BIN, os.X_OK):
         sys.exit("darkscan binary not found: %s (set DARKSCAN)" % BIN)
-    unittest.main()
+    harness.main()

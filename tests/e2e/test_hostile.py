@@ -37,6 +37,8 @@ import time
 import unittest
 import zlib
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or "build/darkscan"
@@ -266,9 +268,9 @@ class OverlongLinesTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(outputs["hits1"], outputs["hits2"])
 
     def test_crlf_line_of_exactly_the_cap_is_not_overlong(self):
-        # darkscan bug: the \r of a CRLF ending counts towards --max-line-length. A line of exactly
-        # 65536 bytes is read with an LF ending but is "overlong" with a CRLF ending, so the same log
-        # gives another report once converted to CRLF (README: CRLF endings are accepted).
+        # The \r of a CRLF ending once counted towards --max-line-length: a line of exactly 65536
+        # bytes was read with an LF ending but "overlong" with a CRLF ending, so the same log gave
+        # another report once converted to CRLF (README: CRLF endings are accepted).
         first = log_line(0, b"/a", client=b"41.58.1.1")
         line = log_line(1, b"/b", client=b"41.58.1.2")[:-1]
         line = line.replace(b"GET /b", b"GET /b" + b"p" * (CAP - len(line)))
@@ -458,8 +460,7 @@ class DamagedCompressionTest(TempDirMixin, unittest.TestCase):
         return self.tmpfile(name, packed[:len(packed) // 2])
 
     def _cli_pack(self, tool, *args):
-        if not shutil.which(tool):
-            self.skipTest("no %s command" % tool)
+        harness.require(shutil.which(tool), "the %s command (scripts/install-deps --tests)" % tool)
         return subprocess.run([tool, *args], input=self.data, stdout=subprocess.PIPE,
                               check=True, timeout=TIMEOUT).stdout
 
@@ -543,7 +544,8 @@ class BoundedMemoryTest(TempDirMixin, unittest.TestCase):
         path, size = self._gzip_stream("noline.gz", b"A" * (1 << 20), 100 * 1024 * 1024)
         out = self.path("noline.json")
         rc, rss, err, seconds = run_measured(out, "-q", "-F", "json", path)
-        self.assertEqual(rc, 0, err[-2000:])
+        self.assertEqual(rc, 1, err[-2000:])  # no line could be read: an error, with the report
+        self.assertIn(b"raise --max-line-length", err)
         with open(out, "rb") as f:
             s = strict_json(f.read())["summary"]
         self.assertEqual((s["lines"], s["parsed"], s["malformed"], s["overlong"]), (1, 0, 1, 1))
@@ -552,7 +554,7 @@ class BoundedMemoryTest(TempDirMixin, unittest.TestCase):
         self.assertLess(seconds, 30)
         # the same line with a raised cap is still refused within the cap's memory
         rc, rss, err, _ = run_measured(out, "-q", "-F", "json", "--max-line-length", str(1 << 20), path)
-        self.assertEqual(rc, 0, err[-2000:])
+        self.assertEqual(rc, 1, err[-2000:])
         self.assertLess(rss, MAX_RSS_KB)
 
 
@@ -567,8 +569,7 @@ class ChangingFileTest(TempDirMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.isdir("/proc/self/fdinfo"):
-            raise unittest.SkipTest("no /proc/PID/fdinfo")
+        harness.require(os.path.isdir("/proc/self/fdinfo"), "/proc/PID/fdinfo (a mounted /proc)")
         cls.block = random_log(cls.BLOCK, seed=3)
         cls.batch = random_log(1000, seed=4)  # appended lines, 1000 at a time
 
@@ -751,11 +752,27 @@ class TerminalSafetyTest(TempDirMixin, unittest.TestCase):
         self.assertNoControl(p.stdout, "stdout", allowed=b"\n\t")  # a TSV of verdicts
         self.assertNoControl(p.stderr, "stderr")
 
+    def test_csv_and_tsv_hold_no_control_sequence(self):
+        # `cat report.csv` must not run escape sequences: CSV once passed ESC, BEL, BS and C1 bytes
+        # through (RFC 4180 allows them). CR/LF stay inside quoted CSV fields; TSV escapes them too.
+        junk = TERMINAL_JUNK + b"\x9b[2J\x00NUL"
+        path = self.tmpfile("evil.log", self._evil_log(junk).replace(b"malformed", b"mal"))
+        for fmt, allowed in (("csv", b"\r\n"), ("tsv", b"\n\t"), ("ndjson", b"\n")):
+            with self.subTest(fmt):
+                p = run("-F", fmt, "--min-visits", "0", path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(b"/a", p.stdout)
+                self.assertEqual(control_bytes(p.stdout, allowed), [], show(p.stdout, control_bytes(p.stdout, allowed)))
+                self.assertNotIn(b"\x1b", p.stdout)
+                self.assertNotRegex(p.stdout, rb"[\x80-\x9f]" if fmt != "ndjson" else rb"\xc2[\x80-\x9f]")
+        rows = list(csv.reader(io.StringIO(run("-F", "csv", path).stdout.decode("utf-8"), newline="")))
+        paths = [r[0] for r in rows[1:]]
+        self.assertIn("/a\\x1B[31mRED\\x1B]0;title\\x07\rCR\\x08BS\\xC2\\x9BC1\\x9B[2J\\x00NUL", paths)
+
     def test_lone_c1_bytes_are_escaped_in_the_table(self):
-        # darkscan bug: a lone byte 0x80..0x9F (not valid UTF-8) reaches the table and stderr raw.
-        # 0x9B is the 8-bit CSI: a terminal not in UTF-8 mode (ISO 8859, or one that honours 8-bit
-        # controls) reads "\x9b[31m" as an escape sequence. \x1b and \xc2\x9b are escaped; \x9b alone
-        # should be too (shown as \x9B like the other bytes).
+        # A lone byte 0x80..0x9F (not valid UTF-8) once reached the table and stderr raw. 0x9B is
+        # the 8-bit CSI: a terminal not in UTF-8 mode (ISO 8859, or one that honours 8-bit
+        # controls) reads "\x9b[31m" as an escape sequence; it is shown as \x9B like other bytes.
         junk = b"\x9b[31mRED\x9b2J\x90q\x9c"
         path = self.tmpfile("c1.log", self._evil_log(junk))
         p = run("-F", "table", path)
@@ -865,8 +882,7 @@ class FuzzCorpusTest(unittest.TestCase):
                 if os.path.isdir(folder):
                     files += [os.path.join(folder, f) for f in sorted(os.listdir(folder))
                               if os.path.isfile(os.path.join(folder, f))]
-        if not files:
-            self.skipTest("no fuzz/corpus or fuzz/regressions inputs")
+        self.assertTrue(files, "no inputs in fuzz/corpus or fuzz/regressions")
         return files
 
     def assertSurvived(self, p, name):
@@ -964,4 +980,4 @@ class BadConfigTest(TempDirMixin, unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
@@ -30,10 +32,10 @@ def long_options(*command):
     return sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", out)))
 
 
-@unittest.skipUnless(shutil.which("groff"), "groff is not installed")
 class ManTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        harness.require(shutil.which("groff"), "groff (Debian: groff-base; scripts/install-deps --tests)")
         cls.code, cls.text, cls.warnings = rendered()
         cls.flat = " ".join(cls.text.split())
 
@@ -68,4 +70,4 @@ class ManTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

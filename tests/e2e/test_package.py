@@ -12,17 +12,20 @@ import subprocess
 import tempfile
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILD = os.environ.get("DARKSCAN_BUILD") or os.path.join(ROOT, "build")
 SANITIZED = os.environ.get("DARKSCAN_SANITIZED", "0").lower() in ("1", "on", "true", "yes")
 
 
-@unittest.skipIf(SANITIZED, "a sanitizer build is not packaged")
-@unittest.skipUnless(shutil.which("cpack") and shutil.which("dpkg-deb"), "cpack or dpkg-deb missing")
 class PackageTest(unittest.TestCase):
+    """Not registered in sanitizer builds (tests/CMakeLists.txt): those are not packaged."""
+
     @classmethod
     def setUpClass(cls):
+        harness.require(shutil.which("cpack") and shutil.which("dpkg-deb"), "cpack and dpkg-deb")
         cls.tmp = tempfile.mkdtemp(prefix="darkscan-deb-")
         subprocess.run(["cpack", "-G", "DEB", "-B", cls.tmp, "--config", os.path.join(BUILD, "CPackConfig.cmake")],
                        check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -70,8 +73,8 @@ class PackageTest(unittest.TestCase):
         p = subprocess.run([binary, "rules", "check"], stdout=subprocess.PIPE, env=env, check=True)
         self.assertIn(os.path.join(self.root, "usr/share/darkscan/rules").encode(), p.stdout)
 
-    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("apt-get"), "apt-get --simulate needs root")
     def test_apt_accepts_it(self):
+        harness.require(os.geteuid() == 0 and shutil.which("apt-get"), "root and apt-get (for apt-get --simulate)")
         p = subprocess.run(["apt-get", "install", "--simulate", "-y", "./" + os.path.basename(self.deb)],
                            cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.assertEqual(p.returncode, 0, p.stdout.decode())
@@ -79,4 +82,4 @@ class PackageTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

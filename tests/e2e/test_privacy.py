@@ -9,6 +9,8 @@ import re
 import subprocess
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
@@ -81,4 +83,4 @@ class PrivacyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

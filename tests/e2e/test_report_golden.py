@@ -8,6 +8,8 @@ import os
 import subprocess
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
@@ -56,4 +58,4 @@ class ReportGoldenTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -8,12 +8,15 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 import zlib
+
+import harness
 
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -59,8 +62,8 @@ class StateTest(unittest.TestCase):
         # without a timestamp stays with the chunk before it.
         cls.days = []
         for line in cls.lines:
-            start = line.find(b"[")
-            day = line[start + 1:start + 12] if start >= 0 else None
+            m = re.search(rb"\[(\d\d/[A-Z][a-z][a-z]/\d{4}):", line)  # not a cut line's "[" and garbage
+            day = m.group(1) if m else None
             if not cls.days or (day is not None and day != cls.days[-1][0]):
                 cls.days.append((day, []))
             cls.days[-1][1].append(line)
@@ -260,4 +263,4 @@ class StateTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
@@ -101,4 +103,4 @@ class ThreadsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -19,8 +19,8 @@ Environment:
     DARKSCAN_ROOT  the repo root (default: two levels above this script)
     DARKSCAN_SHOW_MISSES=1  list every miss with darkscan's verdict
 
-The labelled sets are read in place from ../shared/data/ua/ (relative to the repo root), never
-copied; LabelledSetsTest skips when that folder is absent. Origins and licences (see
+The labelled sets are read in place from ../shared/data/ua/ (found by harness.shared_data), never
+copied; LabelledSetsTest skips when that folder is absent, and fails under CI=true. Origins and licences (see
 ../shared/data/README.md):
   - uap-core-test_ua.yaml: ua-parser/uap-core, tests/test_ua.yaml, Apache-2.0.
   - crawler-user-agents.json: monperrus/crawler-user-agents, crawler-user-agents.json, MIT.
@@ -42,12 +42,14 @@ import subprocess
 import sys
 import unittest
 
+import harness
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BIN = os.environ.get("DARKSCAN") or "build/darkscan"
 if not os.path.isabs(BIN):
     BIN = os.path.join(ROOT, BIN)
-UA_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "ua"))
+UA_DIR = harness.shared_data("ua")
 
 MIN_RATE = 0.95
 INAPP_KINDS = ("messaging", "social", "app")
@@ -352,11 +354,10 @@ def have_binary():
 # Tests
 # ---------------------------------------------------------------------------------------------
 
-@unittest.skipUnless(os.path.isdir(UA_DIR), "no labelled user agents in " + UA_DIR)
 class LabelledSetsTest(unittest.TestCase):
     def test_rates(self):
-        if not have_binary():
-            self.skipTest("no binary " + BIN)
+        harness.require(UA_DIR, "../shared/data/ua (the labelled user agents; or set DARKSCAN_SHARED_DATA)")
+        self.assertTrue(have_binary(), "no binary " + BIN)
         sets = load_sets()
         uas = [c[0] for c in sets["inapp"]] + sets["browsers"] + sets["crawlers"]
         verdicts = classify(uas)
@@ -433,8 +434,7 @@ NO_REAL_STRING = {("messaging", "teams"), ("messaging", "zalo"), ("social", "red
 
 class ExamplesTest(unittest.TestCase):
     def test_examples(self):
-        if not have_binary():
-            self.skipTest("no binary " + BIN)
+        self.assertTrue(have_binary(), "no binary " + BIN)
         uas = [ua for cases in EXAMPLES.values() for ua in cases]
         verdicts = classify(uas)
         for (kind, app), cases in EXAMPLES.items():
@@ -456,4 +456,4 @@ class ExamplesTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
