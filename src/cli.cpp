@@ -3,6 +3,7 @@
 #include <darkscan/cli.hpp>
 #include <darkscan/error.hpp>
 #include <darkscan/hits_writer.hpp>
+#include <darkscan/input_order.hpp>
 #include <darkscan/output.hpp>
 #include <darkscan/periods.hpp>
 #include <darkscan/presets.hpp>
@@ -89,8 +90,8 @@ Examples:
   darkscan --output-format json access.log | jq .summary
   darkscan --hits --explain access.log | jq 'select(.visit_start)'
   darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log
-  # crontab: nightly JSON summary of the rotated log, written atomically
-  15 0 * * * darkscan -q -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.1
+  # crontab (with PATH=/usr/local/bin:/usr/bin:/bin): yesterday's JSON summary, written atomically
+  15 2 * * * darkscan -q --since yesterday --until today -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.2.gz /var/log/nginx/access.log.1 /var/log/nginx/access.log
   # crontab: read only what is new since last night, report on the last 7 days
   15 0 * * * darkscan -q --state /var/lib/darkscan/state --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
   # one shard per server, then one report (see doc/DISTRIBUTED.md)
@@ -154,6 +155,8 @@ void print_run_summary(const ScanTotals& t, double seconds) {
       t.inputs.size(), t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), mb, seconds,
       seconds > 0 ? mb / seconds : 0.0, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
   if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
+  if (t.overlapping)
+    out += fmt::format(", {} left out as already in the state", util::group_thousands(t.overlapping));
   std::uint64_t skipped = 0;
   for (const InputStats& in : t.inputs)
     skipped += in.skipped_lines;
@@ -206,6 +209,24 @@ void note_whole_hours(const ReportWindow& w, const Options& opts) {
   }
 }
 
+// Says so when the inputs do not cover the window asked for: they start after --since (an earlier
+// rotated file left out?) or end before an --until that has passed. A quiet hour is not a gap: only
+// the first and last lines of the inputs, in the window or not, tell.
+void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                          std::int64_t now, const std::function<void(const std::string&)>& note) {
+  if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
+  if (since && t.first_time > *since) {
+    note(fmt::format("the inputs start at {}, after --since {}: what was logged before is not in them "
+                     "(an older rotated file, such as access.log.2.gz, left out?); the report misses it",
+                     format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since)));
+  }
+  if (until && *until <= now && t.last_time < *until) {
+    note(fmt::format("the inputs end at {}, before --until {}: what was logged after is not in them "
+                     "(a newer file left out?); the report misses it",
+                     format_local("%Y-%m-%d %H:%M:%S", t.last_time), format_local("%Y-%m-%d %H:%M:%S", *until)));
+  }
+}
+
 ReportWindow report_window(const Options& opts, std::int64_t now) {
   ReportWindow w;
   if (!opts.since.empty()) w.since = parse_time_arg("--since", opts.since, now);
@@ -226,6 +247,8 @@ int run_merge(const Options& opts) {
   const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
+  const ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
+  check_report_output(request, now); // before any state is read
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   const auto start = std::chrono::steady_clock::now();
   note_whole_hours({since, until, by}, opts);
@@ -240,7 +263,7 @@ int run_merge(const Options& opts) {
   PeriodSplitter periods = merged.report_periods(by, since, until, rules);
   std::optional<PeriodSplitter> days;
   if (format == "html") days = merged.report_periods(PeriodKind::day, since, until, rules);
-  write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, totals, periods,
+  write_report(request, *reporter, totals, periods,
                days ? &*days : nullptr, merged.site_hosts, now);
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
@@ -312,7 +335,9 @@ int run(const Options& opts) {
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   std::unique_ptr<Progress> progress;
+  std::vector<std::string> notes; // also in the JSON summary, for cron jobs that run with -q
   auto note = [&](const std::string& message) {
+    notes.push_back(message);
     if (progress) progress->clear();
     if (!opts.quiet) print_message("darkscan: note: ", message);
   };
@@ -320,6 +345,8 @@ int run(const Options& opts) {
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
   if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
+  const ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
+  check_report_output(request, now); // before any log is read
 
   std::unique_ptr<Output> hits_output;
   std::unique_ptr<HitsWriter> hits;
@@ -375,6 +402,7 @@ int run(const Options& opts) {
     if (!state->rooted) analyzer.defer_history(state->origin);
     scan_options.ledger = &state->ledger;
     scan_options.now = now;
+    scan_options.history_end = state->counters.last_time;
     if (!state->format.empty() && !opts.log_format_given)
       scan_options.fallback_format = resolve_format(state->format);
   }
@@ -384,6 +412,14 @@ int run(const Options& opts) {
     if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {
       print_message("darkscan: ", "reading an access log from the terminal (end with Ctrl-D); "
                                   "give FILE... to read files, or see 'darkscan --help'");
+    }
+  }
+  if (files.size() > 1) {
+    bool moved = false;
+    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved);
+    if (moved) {
+      note(fmt::format("inputs read in time order (by their first lines), not in the order given: {}",
+                       fmt::join(files, " ")));
     }
   }
   std::uint64_t total_size = 0;
@@ -414,7 +450,11 @@ int run(const Options& opts) {
     state->forget_old(now);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const ScanTotals& totals = scanner.totals();
+  ScanTotals totals = scanner.totals();
+  note_window_coverage(state ? state->counters.totals() : totals, since, until, now, note);
+  totals.notes = std::move(notes);
+  totals.window_start = since;
+  totals.window_end = until;
 
   if (hits_output) {
     hits_output->finish();
@@ -422,14 +462,21 @@ int run(const Options& opts) {
     ScanTotals report_totals = state->counters.totals();
     report_totals.inputs = totals.inputs;
     report_totals.examples = totals.examples;
+    report_totals.notes = totals.notes;
+    report_totals.window_start = since;
+    report_totals.window_end = until;
     PeriodSplitter periods = state->report_periods(by, since, until, rules);
     std::optional<PeriodSplitter> state_days;
     if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until, rules);
-    write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, report_totals,
+    write_report(request, *reporter, report_totals,
                  periods, state_days ? &*state_days : nullptr, state->site_hosts, now);
+  } else if (!opts.output.empty() && !totals.inputs.empty() &&
+             std::all_of(totals.inputs.begin(), totals.inputs.end(),
+                         [](const InputStats& in) { return !in.error.empty(); })) {
+    // Nothing could be read: yesterday's good report is worth more than a report of nothing.
+    print_error(fmt::format("no input could be read: '{}' was left as it was", opts.output));
   } else {
-    write_report(report_request(opts, format, to_terminal, since, until, by), *reporter, totals, splitter,
-                 days.get(), analyzer.site().hosts(), now);
+    write_report(request, *reporter, totals, splitter, days.get(), analyzer.site().hosts(), now);
   }
   if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;

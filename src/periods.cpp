@@ -46,6 +46,17 @@ PeriodKind parse_period_kind(std::string_view name) {
   throw Error(fmt::format("--by: unknown period '{}' (hour, day, week, month)", name));
 }
 
+const char* period_kind_name(PeriodKind kind) {
+  switch (kind) {
+  case PeriodKind::hour: return "hour";
+  case PeriodKind::day: return "day";
+  case PeriodKind::week: return "week";
+  case PeriodKind::month: return "month";
+  case PeriodKind::none: break;
+  }
+  return "";
+}
+
 std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::int64_t now) {
   auto bad = [&]() -> Error {
     return Error(fmt::format("{}: cannot read '{}' as a time (try 2026-11-20, 2026-11-20T08:00, "

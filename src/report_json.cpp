@@ -144,6 +144,8 @@ public:
     j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
     traffic_fields(j, t);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
+    j.key("window_start").time(s.window_start.value_or(Hit::k_no_time));
+    j.key("window_end").time(s.window_end.value_or(Hit::k_no_time));
     j.key("site").open('[');
     for (const auto& host : data.site_hosts)
       j.string(host);
@@ -160,7 +162,8 @@ public:
       j.key("format");
       in.format.empty() ? j.null() : j.string(in.format);
       j.key("lines").count(in.lines).key("parsed").count(in.parsed).key("malformed").count(in.malformed);
-      j.key("bytes").count(in.bytes).key("error");
+      j.key("bytes").count(in.bytes).key("out_of_order").count(in.out_of_order);
+      j.key("overlapping").count(in.overlapping).key("error");
       in.error.empty() ? j.null() : j.string(in.error);
       j.close('}');
     }
@@ -169,6 +172,9 @@ public:
       j.open('{').key("file").string(m.file).key("line").count(m.line).key("reason").string(m.reason).close(
           '}');
     }
+    j.close(']').key("notes").open('[');
+    for (const std::string& note : s.notes)
+      j.string(note);
     j.close(']').close('}');
     j.key("channels");
     channels(j, t);

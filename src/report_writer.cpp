@@ -1,7 +1,16 @@
 #include <darkscan/output.hpp>
 #include <darkscan/report_writer.hpp>
 
+#include <darkscan/error.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cerrno>
 #include <limits>
+#include <map>
+#include <sys/stat.h>
 
 namespace darkscan {
 
@@ -9,7 +18,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                   const PeriodSplitter& periods, const PeriodSplitter* days,
                   const std::vector<std::string>& site_hosts, std::int64_t now) {
   const bool by_period = request.by != PeriodKind::none;
-  const bool file_per_period = by_period && request.output.find('%') != std::string::npos;
+  const bool file_per_period = by_period && has_time_pattern(request.output);
   const Aggregate total = periods.total();
   // `from`, `to`: the time this report covers (its file's period, with one file per period).
   auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,
@@ -46,6 +55,70 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
       list.push_back({slice.period.label, &slice.traffic});
     if (list.empty()) list.push_back({"", &total});
     report(total, std::move(list), request.output);
+  }
+}
+
+bool has_time_pattern(const std::string& output) {
+  for (std::size_t i = output.find('%'); i != std::string::npos; i = output.find('%', i + 2)) {
+    if (i + 1 >= output.size() || output[i + 1] != '%') return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The conversion that tells the periods of `kind` apart, for the error message.
+const char* distinguishing(PeriodKind kind) {
+  switch (kind) {
+  case PeriodKind::hour: return "%Y-%m-%dT%H";
+  case PeriodKind::day: return "%Y-%m-%d";
+  case PeriodKind::week: return "%G-W%V";
+  case PeriodKind::month: return "%Y-%m";
+  case PeriodKind::none: break;
+  }
+  return "";
+}
+
+// Two periods of `kind` that the pattern maps to one name, over about a year (or two for weeks
+// and months: every hour of the year, every day of the week and month). Periods that share their
+// own label (the hour repeated when clocks go back) are not a collision of the pattern.
+void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind, std::int64_t now) {
+  const std::int64_t span = kind == PeriodKind::hour ? 370 * 86400LL : 2 * 370 * 86400LL;
+  std::map<std::string, Period> seen;
+  for (std::int64_t t = now - span; t < now;) {
+    Period p = period_of(kind, t);
+    const auto [it, fresh] = seen.emplace(format_local(pattern, p.start), p);
+    if (!fresh && it->second.label != p.label) {
+      throw Error(fmt::format("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
+                              "overwrite the last; make the pattern tell them apart (e.g. {})",
+                              pattern, period_kind_name(kind), it->second.label, p.label,
+                              distinguishing(kind)));
+    }
+    t = p.end > t ? p.end : t + 3600;
+  }
+}
+
+} // namespace
+
+void check_report_output(const ReportRequest& request, std::int64_t now) {
+  if (request.output.empty()) return;
+  const bool pattern = has_time_pattern(request.output);
+  if (pattern && request.by == PeriodKind::none) {
+    throw Error(fmt::format("-o '{}' holds a date pattern (%...) but there is no --by to fill it: give "
+                            "--by hour|day|week|month, or a file name without %",
+                            request.output));
+  }
+  if (pattern) check_pattern_separates_periods(request.output, request.by, now);
+  // The folder the (first) file goes to must exist and be writable; the output must not be one.
+  const std::string path = pattern ? format_local(request.output, now) : request.output;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(fmt::format("cannot write '{}': it is a directory", path), ExitCode::cannot_write);
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw Error(fmt::format("cannot write '{}': {}", path, system_message(errno)), ExitCode::cannot_write);
   }
 }
 

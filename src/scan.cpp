@@ -1,12 +1,29 @@
 #include <darkscan/presets.hpp>
 #include <darkscan/scan.hpp>
 #include <darkscan/source.hpp>
+#include <darkscan/util/time_parse.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace darkscan {
+
+namespace {
+
+// A hint naming the preset that fits `sample` (the input's first lines) when it is not `used`.
+std::string fitting_preset(const std::vector<std::string>& sample, const std::string& name,
+                           const std::string& used) {
+  try {
+    const std::string fits = detect_formats(sample, name).front().name();
+    if (fits != used) return fmt::format("\n  its first lines fit preset '{}': give -f {}, or no -f to detect it", fits, fits);
+  } catch (const Error&) {
+    // No preset fits either: the message already shows the first malformed line.
+  }
+  return {};
+}
+
+} // namespace
 
 Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
     : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
@@ -65,6 +82,12 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   case LineResult::parsed_other: ++input.other_format; break;
   case LineResult::parsed: break;
   }
+  if (hit.time != Hit::k_no_time && hit.time < m_skip_before) {
+    ++m_totals.overlapping;
+    if (input.overlapping++ == 0 || hit.time < input.overlap_first) input.overlap_first = hit.time;
+    if (hit.time > input.overlap_last) input.overlap_last = hit.time;
+    return false;
+  }
   hit.file = input.name;
   hit.line = line.number;
   ++m_totals.parsed;
@@ -74,6 +97,10 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
       m_totals.first_time = hit.time;
     if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
+    if (input.max_time == Hit::k_no_time || hit.time > input.max_time)
+      input.max_time = hit.time;
+    else if (hit.time < input.max_time - k_out_of_order_seconds)
+      out_of_order(input, line.number, hit.time);
   }
   return true;
 }
@@ -111,25 +138,29 @@ void Scanner::scan(const std::string& path) {
       return;
     }
   }
+  m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
+                      ? m_options.history_end - k_out_of_order_seconds
+                      : Hit::k_no_time;
   LineReader reader(*source, m_options.max_line, resume.lines);
   Line line;
 
+  // The first lines are kept: to detect the format, and to name a preset that fits them when the
+  // format given does not.
+  struct Kept {
+    std::string text;
+    std::uint64_t number;
+    bool overlong;
+  };
+  std::vector<Kept> kept;
+  std::vector<std::string> sample;
+  while (kept.size() < m_options.detect_lines && reader.next(line)) {
+    kept.push_back({std::string(line.text), line.number, line.overlong});
+    sample.push_back(line.overlong ? std::string() : std::string(line.text));
+  }
   std::vector<LogFormat> formats;
   if (m_options.format) {
     formats.push_back(*m_options.format);
   } else {
-    // Keep the first lines, rank the presets on them, then parse them.
-    struct Kept {
-      std::string text;
-      std::uint64_t number;
-      bool overlong;
-    };
-    std::vector<Kept> kept;
-    std::vector<std::string> sample;
-    while (kept.size() < m_options.detect_lines && reader.next(line)) {
-      kept.push_back({std::string(line.text), line.number, line.overlong});
-      sample.push_back(line.overlong ? std::string() : std::string(line.text));
-    }
     try {
       formats = detect_formats(sample, input.name);
       if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
@@ -141,9 +172,9 @@ void Scanner::scan(const std::string& path) {
       }
       formats = {*m_options.fallback_format};
     }
-    for (const Kept& k : kept)
-      process(Line{k.text, k.number, k.overlong}, formats, input);
   }
+  for (const Kept& k : kept)
+    process(Line{k.text, k.number, k.overlong}, formats, input);
   if (m_options.threads > 1) {
     if (auto preparer = m_sink.preparer()) {
       preparer.reset();
@@ -154,7 +185,7 @@ void Scanner::scan(const std::string& path) {
   } else {
     scan_serial(reader, *source, formats, input);
   }
-  if (m_options.note && (m_options.format || input.parsed > 0)) {
+  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input)) {
     const LogFormat& f = formats.front();
     if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
       m_options.note(
@@ -170,6 +201,22 @@ void Scanner::scan(const std::string& path) {
                                  "recognised",
                                  input.name, f.name()));
     }
+  }
+  if (input.out_of_order > 0 && m_options.note) {
+    m_options.note(fmt::format(
+        "'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
+        "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
+        "files themselves (darkscan reads them in time order), or concatenate them oldest first",
+        input.name, input.out_of_order, k_out_of_order_seconds / 60, input.first_out_of_order));
+  }
+  if (input.overlapping > 0 && m_options.note) {
+    m_options.note(fmt::format(
+        "'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
+        "left out, so that no line counts twice (the same lines under another name, or a copy that "
+        "goes on where a file the state read stops?). Another server's log of the same time goes into "
+        "a state of its own: --state-out, then 'darkscan merge'",
+        input.name, input.overlapping, util::format_utc(input.overlap_first), util::format_utc(input.overlap_last),
+        util::format_utc(m_options.history_end)));
   }
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
@@ -192,16 +239,31 @@ void Scanner::scan(const std::string& path) {
          fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),
                      input.lines),
          ExitCode::input_failed);
-  } else if (input.parsed == 0 && input.malformed > 0 &&
-             (input.skipped_lines == 0 || input.malformed >= m_options.detect_lines)) {
-    // Not a quiet day: an input of the wrong format, or not a log at all. What an earlier run
-    // (--state) left to read is judged on as many lines as auto-detection would use.
+  } else if (unreadable(input)) {
+    const std::string& used = formats.front().name();
+    const std::string read =
+        input.parsed == 0 ? fmt::format("none of its {} lines", input.malformed)
+                          : fmt::format("only {} of its {} lines", input.parsed, input.parsed + input.malformed);
     fail(input,
-         fmt::format("'{}': none of its {} lines could be read with format '{}'; first: {}{}", input.name,
-                     input.malformed, formats.front().name(), input.first_malformed,
-                     m_options.format ? " (without --log-format the format is detected)" : ""),
+         fmt::format("'{}': {} could be read with format '{}'; first malformed: {}{}", input.name, read, used,
+                     input.first_malformed, fitting_preset(sample, input.name, used)),
          ExitCode::input_failed);
   }
+}
+
+void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time) {
+  if (input.out_of_order++ == 0) {
+    input.first_out_of_order = fmt::format("line {} ({}) comes after {}", line_no, util::format_utc(time),
+                                           util::format_utc(input.max_time));
+  }
+}
+
+bool Scanner::unreadable(const InputStats& input) const {
+  if (input.malformed == 0) return false;
+  // What an earlier run (--state) left to read is judged on as many lines as detection uses.
+  if (input.parsed == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
+  // "Almost nothing": under 1 line in 100, on at least as many malformed lines as detection uses.
+  return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
 }
 
 void Scanner::scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,

@@ -15,6 +15,8 @@ enum class PeriodKind : std::uint8_t { none, hour, day, week, month };
 
 // Parses "hour", "day", "week", "month"; throws Error(ExitCode::usage).
 PeriodKind parse_period_kind(std::string_view name);
+// "hour", "day", "week", "month"; "" for none.
+const char* period_kind_name(PeriodKind kind);
 
 // Parses a --since/--until value into UTC seconds: "2026-11-20" (local
 // midnight), "2026-11-20T08:00[:00]" or with a space (local time), the same

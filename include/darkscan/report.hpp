@@ -3,6 +3,7 @@
 #include <darkscan/aggregate.hpp>
 #include <darkscan/estimate.hpp>
 #include <darkscan/scan.hpp>
+#include <darkscan/util/time_parse.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -64,7 +65,6 @@ std::unique_ptr<Reporter> make_json_reporter();
 std::unique_ptr<Reporter> make_ndjson_reporter();
 std::unique_ptr<Reporter> make_html_reporter();
 
-// "2026-11-20T08:15:02Z" for UTC seconds since the epoch.
-std::string format_utc(std::int64_t seconds);
+using util::format_utc;
 
 } // namespace darkscan

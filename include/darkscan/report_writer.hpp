@@ -31,4 +31,15 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                   const PeriodSplitter& periods, const PeriodSplitter* days,
                   const std::vector<std::string>& site_hosts, std::int64_t now);
 
+// True when `output` holds a strftime conversion ("%d"; "%%" is a literal %).
+bool has_time_pattern(const std::string& output);
+
+// Refuses, before any log is read, an output the report could not be written
+// to as asked: a directory, a folder that does not exist or cannot be written,
+// a strftime pattern without --by, or a pattern that gives two periods of
+// --by one file name (--by hour with "%Y-%m-%d": each hour would overwrite
+// the last). Throws Error (usage, or cannot_write for the folder). Costs one
+// strftime per period of about a year (hours: ~9,000) when there is a pattern.
+void check_report_output(const ReportRequest& request, std::int64_t now);
+
 } // namespace darkscan

@@ -35,6 +35,13 @@ public:
   }
 };
 
+// A line this much older than a line read before it in the same input means the input is not in
+// time order (files concatenated newest first). Servers write lines in nearly time order: nginx's
+// $time_local is the time of logging, Apache's %t the time a request started, so a line is late by
+// at most its request's duration, and the default timeouts that bound it are 60 s (nginx
+// send_timeout, proxy_read_timeout; Apache Timeout). Ten minutes leaves room for slow downloads.
+inline constexpr std::int64_t k_out_of_order_seconds = 600;
+
 // A malformed line kept for the run summary.
 struct MalformedLine {
   std::string file;
@@ -54,6 +61,11 @@ struct InputStats {
   std::uint64_t bytes = 0;         // decoded bytes read
   std::string error;               // why the input was not read (to its end), or read nothing
   std::string first_malformed;     // "line N: reason" of its first malformed line, if any
+  std::int64_t max_time = Hit::k_no_time; // the latest time read so far
+  std::uint64_t out_of_order = 0;  // lines more than k_out_of_order older than a line before them
+  std::string first_out_of_order;  // "line N (time) after time", for the note
+  std::uint64_t overlapping = 0;   // lines skipped: older than what the state (--state) holds
+  std::int64_t overlap_first = Hit::k_no_time, overlap_last = Hit::k_no_time;
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
   std::uint64_t skipped_lines = 0; // the lines in them
 };
@@ -64,12 +76,15 @@ struct ScanTotals {
   std::uint64_t parsed = 0;
   std::uint64_t malformed = 0; // includes overlong lines
   std::uint64_t empty = 0;
+  std::uint64_t overlapping = 0; // parsed, but skipped as older than what the state holds (see InputStats)
   std::uint64_t overlong = 0;
   std::uint64_t invalid_requests = 0; // parsed, but the request is not METHOD TARGET
   std::uint64_t bytes = 0;
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
   std::vector<MalformedLine> examples; // the first few malformed lines
+  std::vector<std::string> notes;      // the notes of the run (filled by the CLI, for the report)
+  std::optional<std::int64_t> window_start, window_end; // --since, --until (filled by the CLI)
   std::vector<InputStats> inputs;
   ExitCode status = ExitCode::ok; // worst problem met (input_failed, data)
 };
@@ -93,6 +108,11 @@ struct ScanOptions {
   // Used when detection finds no format in an input's first lines (a state's
   // log that has only a few new lines, the first of them damaged).
   std::optional<LogFormat> fallback_format{};
+  // With a state: the time of the last hit it holds. New lines older than that by more than
+  // k_out_of_order_seconds are skipped (counted as overlapping): the state counts that time
+  // already, and the same lines under another name would count twice. A log that grows, or is
+  // rotated, only adds lines after it.
+  std::int64_t history_end = Hit::k_no_time;
   // Called with advice about an input (its format lacks a field darkscan
   // needs); may be empty.
   std::function<void(const std::string& message)> note{};
@@ -133,6 +153,10 @@ private:
                      InputStats& input);
   void malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input);
   void fail(InputStats& input, std::string message, ExitCode code);
+  // True when (almost) no line of `input` could be parsed: a wrong format or not a log.
+  bool unreadable(const InputStats& input) const;
+  // Counts a line of `input` older than k_out_of_order_seconds before its latest one.
+  static void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time);
 
   ScanOptions m_options;
   HitSink& m_sink;
@@ -140,6 +164,7 @@ private:
   ScanTotals m_totals;
   Hit m_hit;
   std::string m_detected;
+  std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
 };
 
 } // namespace darkscan

@@ -1001,7 +1001,7 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stderr)
         err = p.stderr.decode()
         self.assertRegex(err, r"darkscan: error: '%s': none of its 40 lines could be read with format "
-                              r"'combined'; first: line 1: " % re.escape(bad))
+                              r"'combined'; first malformed: line 1: " % re.escape(bad))
         s = r["summary"]
         self.assertEqual((s["parsed"], s["malformed"], s["inputs_failed"]), (0, 40, 1))
         self.assertIn("none of its 40 lines", s["inputs"][0]["error"])

@@ -49,10 +49,11 @@ def python_with_distributed():
 
 def comparable(report):
     """The parsed JSON report without the fields that name the inputs (file names, line numbers
-    of malformed examples), which differ between shards and the whole log by design."""
+    of malformed examples) or tell about the run (notes), which differ between shards and the
+    whole log by design."""
     def strip(value):
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ("inputs", "malformed_examples")}
+            return {k: strip(v) for k, v in value.items() if k not in ("inputs", "malformed_examples", "notes")}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value

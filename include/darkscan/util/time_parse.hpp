@@ -7,6 +7,9 @@
 
 namespace darkscan::util {
 
+// "2026-11-20T08:15:02Z" for UTC seconds since the epoch.
+std::string format_utc(std::int64_t seconds);
+
 // Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's
 // days_from_civil); no validation.
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Never a silent wrong answer in cron and pipes (Python 3 stdlib only).
+
+Each test is an ordinary sysadmin situation that once gave a wrong report with exit status 0 and
+nothing on standard error: rotated files given newest first, a format that fits nothing, an -o
+pattern coarser than --by, a run that read nothing replacing yesterday's report, a window the inputs
+do not cover, a state fed the same lines twice. Logs come from bench/gen-log (fixed seed).
+Binary from DARKSCAN (default build/darkscan under the repo root).
+"""
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import harness
+
+ROOT = harness.ROOT
+BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
+SAMPLES = os.path.join(ROOT, "samples")
+ENV = dict(os.environ, TZ="UTC")
+
+
+def run(*args, cwd=None, stdin=b""):
+    return subprocess.run([BIN, *args], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=ENV, cwd=cwd, timeout=120)
+
+
+def report(*args, cwd=None, stdin=b""):
+    p = run("-F", "json", *args, cwd=cwd, stdin=stdin)
+    return p, (json.loads(p.stdout) if p.stdout else None)
+
+
+def same_traffic(a, b):
+    """The report's numbers, without what tells about the run (inputs, notes, examples)."""
+    strip = lambda r: {**r, "summary": {k: v for k, v in r["summary"].items()
+                                        if k not in ("inputs", "notes", "malformed_examples")}}
+    return strip(a) == strip(b)
+
+
+class CronTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="darkscan-cron-")
+        log = os.path.join(cls.tmp, "all.log")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-log"), "--lines", "30000",
+                        "--days", "3", "--seed", "5", "-o", log], check=True, stderr=subprocess.DEVNULL)
+        with open(log, "rb") as f:
+            cls.lines = f.read().splitlines(keepends=True)
+        # A week's rotation, in miniature: access.log.2.gz (oldest), access.log.1, access.log.
+        cls.parts = [b"".join(cls.lines[:10000]), b"".join(cls.lines[10000:20000]), b"".join(cls.lines[20000:])]
+        with gzip.open(cls.path("access.log.2.gz"), "wb") as f:
+            f.write(cls.parts[0])
+        for name, data in (("access.log.1", cls.parts[1]), ("access.log", cls.parts[2])):
+            with open(cls.path(name), "wb") as f:
+                f.write(data)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    @classmethod
+    def path(cls, name):
+        return os.path.join(cls.tmp, name)
+
+    def setUp(self):
+        self.work = tempfile.mkdtemp(dir=self.tmp)
+
+    # 1. input order
+
+    def test_files_given_newest_first_give_the_oldest_first_report(self):
+        oldest_first = [self.path(n) for n in ("access.log.2.gz", "access.log.1", "access.log")]
+        p, expected = report("-q", *oldest_first)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse([n for n in expected["summary"]["notes"] if "time order" in n])
+        glob_order = sorted(oldest_first)  # access.log access.log.1 access.log.2.gz: as a shell glob
+        p, got = report(*glob_order)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(same_traffic(expected, got))
+        self.assertIn("inputs read in time order", p.stderr.decode())
+        self.assertEqual([i["name"] for i in got["summary"]["inputs"]], oldest_first)
+        self.assertTrue(any("time order" in n for n in got["summary"]["notes"]))
+
+    def test_stream_out_of_time_order_is_named(self):
+        p, r = report(stdin=self.parts[2] + self.parts[1] + self.parts[0])  # zcat newest first
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("'(stdin)' is not in time order", p.stderr.decode())
+        self.assertEqual(r["summary"]["inputs"][0]["out_of_order"], 20000)
+        self.assertTrue(any("not in time order" in n for n in r["summary"]["notes"]))
+        p, r = report(stdin=b"".join(self.parts))  # oldest first: no note
+        self.assertEqual(r["summary"]["inputs"][0]["out_of_order"], 0)
+        self.assertNotIn(b"time order", p.stderr)
+
+    # 2. a format that fits nothing
+
+    def test_wrong_format_fails_and_names_the_one_that_fits(self):
+        p, r = report("-q", "-f", "common", os.path.join(SAMPLES, "combined.log"))
+        self.assertEqual(p.returncode, 1)
+        err = p.stderr.decode()  # -q silences notes, not errors
+        self.assertIn("none of its 334 lines could be read with format 'common'", err)
+        self.assertIn("fit preset 'combined'", err)
+        self.assertEqual(r["summary"]["inputs_failed"], 1)
+
+    def test_almost_nothing_parses_fails(self):
+        junk = b"".join(b'{"msg":"not an access log line %d"}\n' % i for i in range(300))
+        path = self.path("mostly-junk.log")
+        with open(path, "wb") as f:
+            f.write(self.lines[0] + junk)
+        p, _ = report("-q", "-f", "combined", path)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("only 1 of its 301 lines could be read", p.stderr.decode())
+        with open(path, "wb") as f:  # 1 malformed line in 60: counted, not an error
+            f.write(b"".join(self.lines[:59]) + junk.splitlines(keepends=True)[0])
+        p, r = report("-q", "-f", "combined", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(r["summary"]["malformed"], 1)
+
+    # 3. -o patterns
+
+    def test_output_pattern_coarser_than_by_is_refused_before_reading(self):
+        for by, pattern in (("hour", "%Y-%m-%d.json"), ("day", "%Y-%m.json"), ("week", "%Y-%m.json"),
+                            ("month", "%Y.json"), ("day", "%d.json")):
+            with self.subTest(by=by, pattern=pattern):
+                p = run("--by", by, "-o", os.path.join(self.work, pattern), self.path("access.log"))
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("names one file for two periods of --by " + by, p.stderr.decode())
+                self.assertEqual(os.listdir(self.work), [])
+                self.assertNotIn(b"lines (", p.stderr)  # no run summary: nothing was read
+        p = run("-o", os.path.join(self.work, "%Y-%m-%d.json"), self.path("access.log"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no --by", p.stderr.decode())
+        for by, pattern in (("hour", "%Y%m%d-%H.json"), ("day", "%F.json"), ("week", "%G-W%V.json"),
+                            ("month", "%Y/%m.json".replace("/", "-"))):
+            with self.subTest(by=by, pattern=pattern):
+                p = run("-q", "--by", by, "-F", "json", "-o", os.path.join(self.work, pattern),
+                        self.path("access.log"))
+                self.assertEqual(p.returncode, 0, p.stderr)
+
+    # 4. nothing read
+
+    def test_run_that_read_nothing_keeps_the_previous_report(self):
+        keep = os.path.join(self.work, "keep.json")
+        with open(keep, "w") as f:
+            f.write("yesterday\n")
+        p = run("-q", "-F", "json", "-o", keep, os.path.join(self.work, "missing.log"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("was left as it was", p.stderr.decode())
+        with open(keep) as f:
+            self.assertEqual(f.read(), "yesterday\n")
+        # one input read of two: the report is written, status 1
+        p = run("-q", "-F", "json", "-o", keep, os.path.join(self.work, "missing.log"), self.path("access.log"))
+        self.assertEqual(p.returncode, 1)
+        with open(keep) as f:
+            self.assertEqual(json.load(f)["summary"]["inputs_failed"], 1)
+
+    def test_missing_output_folder_is_refused_before_reading(self):
+        p = run("-o", os.path.join(self.work, "no", "r.json"), stdin=b"x" * 100)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot write", p.stderr.decode())
+        self.assertNotIn(b"lines (", p.stderr)
+
+    # 5. the window
+
+    def test_window_the_inputs_do_not_cover_is_named(self):
+        # access.log.1 alone for a day that starts in access.log.2.gz and ends in access.log
+        first = json.loads(run("-q", "-F", "json", self.path("access.log.1")).stdout)["summary"]
+        start = first["first_time"]
+        since = "2026-11-01T12:00:00+00:00"
+        self.assertGreater(start, "2026-11-01T12:00:00Z")
+        p, r = report("--since", since, "--until", "2026-11-03T12:00:00+00:00", self.path("access.log.1"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        err = p.stderr.decode()
+        self.assertIn("after --since 2026-11-01 12:00:00", err)
+        self.assertIn("before --until 2026-11-03 12:00:00", err)
+        s = r["summary"]
+        self.assertEqual((s["window_start"], s["window_end"]), ("2026-11-01T12:00:00Z", "2026-11-03T12:00:00Z"))
+        self.assertEqual(len([n for n in s["notes"] if "the report misses it" in n]), 2)
+        # all three files cover it: no note
+        p, r = report("--since", since, "--until", "2026-11-03T12:00:00+00:00",
+                      *[self.path(n) for n in ("access.log.2.gz", "access.log.1", "access.log")])
+        self.assertNotIn(b"misses it", p.stderr)
+
+    # 6. a state fed the same lines twice
+
+    def test_state_does_not_count_the_same_lines_twice(self):
+        state = os.path.join(self.work, "state")
+        for name in ("access.log.2.gz", "access.log.1", "access.log"):
+            p, held = report("-q", "--state", state, self.path(name))
+            self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(held["summary"]["lines"], 30000)
+        copy = os.path.join(self.work, "access.log.1+access.log")
+        with open(copy, "wb") as f:
+            f.write(self.parts[1] + self.parts[2])
+        p, r = report("--state", state, copy)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        err = p.stderr.decode()
+        self.assertIn("a time the state already counts", err)
+        self.assertIn(os.path.basename(copy), err)
+        inp = r["summary"]["inputs"][0]
+        # Lines within k_out_of_order_seconds (10 min) of the state's end are kept: a late line is
+        # not a copy. Everything older is left out.
+        self.assertGreater(inp["overlapping"], 9900)
+        self.assertLess(r["summary"]["lines"] - 30000, 100)
+        self.assertLess(r["summary"]["visits"] - held["summary"]["visits"], 10)
+        self.assertEqual(r["summary"]["lines"], r["summary"]["parsed"] + r["summary"]["malformed"]
+                         + r["summary"]["empty"])
+
+
+if __name__ == "__main__":
+    harness.main()
