@@ -1,4 +1,5 @@
 #include <darkscan/aggregate.hpp>
+#include <darkscan/util/url_path.hpp>
 
 #include <algorithm>
 
@@ -96,8 +97,9 @@ PageStats& Aggregate::page(std::string_view path) {
 }
 
 std::string_view Aggregate::page_key(const Hit& hit) {
-  if (m_keep_params.empty() || hit.query.empty()) return hit.path;
-  m_key.assign(hit.path);
+  const std::string_view path = util::normalise_path(hit.path, m_path) ? std::string_view(m_path) : hit.path;
+  if (m_keep_params.empty() || hit.query.empty()) return path;
+  m_key.assign(path);
   char sep = '?';
   std::string_view query = hit.query;
   while (!query.empty()) {
@@ -121,6 +123,7 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   switch (v.cls) {
   case HitClass::bot: ++m_totals.bots; return;
   case HitClass::asset: ++m_totals.assets; return;
+  case HitClass::invalid: return; // counted by the scanner, as invalid_requests
   case HitClass::preview:
     ++m_totals.previews;
     // Previews of pages, not of their og:image: these are the shares.

@@ -18,6 +18,7 @@ std::string_view class_name(HitClass cls) {
   case HitClass::asset: return "asset";
   case HitClass::preview: return "preview";
   case HitClass::bot: return "bot";
+  case HitClass::invalid: return "invalid";
   }
   return "page_view";
 }
@@ -90,7 +91,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
   verdict = Verdict{};
   if (!hit.request_valid) {
     // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
-    verdict.cls = HitClass::asset;
+    verdict.cls = HitClass::invalid;
     verdict.add_reason("req.invalid");
     return;
   }

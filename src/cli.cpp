@@ -486,6 +486,34 @@ int run(const Options& opts) {
   return static_cast<int>(totals.status);
 }
 
+// "\n  did you mean --since?" for each long option of argv that `command` does not know but has
+// one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
+std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : command.get_options())
+    for (const std::string& name : option->get_lnames())
+      known.push_back("--" + name);
+  std::string out;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.substr(0, 2) != "--") continue;
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
+    std::size_t best = arg.size() / 3 + 1;
+    std::string closest;
+    for (const std::string& name : known) {
+      const std::size_t d = util::edit_distance(arg, name);
+      if (d < best && d <= 2) {
+        best = d;
+        closest = name;
+      }
+    }
+    if (!closest.empty()) out += fmt::format("\n  did you mean {} (not {})?", closest, util::escape_for_terminal(arg));
+  }
+  return out;
+}
+
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -633,7 +661,8 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(std::string(e.what()) +
+    const CLI::App& command = merge_cmd->parsed() ? *merge_cmd : app;
+    print_error(std::string(e.what()) + did_you_mean(command, argc, argv) +
                 (merge_cmd->parsed() ? "\n  (see 'darkscan merge --help')" : "\n  (see 'darkscan --help')"));
     return static_cast<int>(ExitCode::usage);
   }

@@ -2,6 +2,7 @@
 #include <darkscan/report.hpp>
 #include <darkscan/util/hash.hpp>
 #include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
 
 #include <fmt/format.h>
 
@@ -53,7 +54,7 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
     json_string(out, format_utc(hit.time));
   out += ",\"path\":";
   if (hit.request_valid)
-    json_string(out, hit.path);
+    json_string(out, path_of(hit));
   else
     out += "null";
   out += ",\"class\":";
@@ -99,12 +100,17 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
   out += "}\n";
 }
 
+// The path as the report counts it: one page, one spelling.
+std::string_view HitsWriter::path_of(const Hit& hit) {
+  return util::normalise_path(hit.path, m_path) ? std::string_view(m_path) : hit.path;
+}
+
 void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
   std::string& out = m_out.buffer();
   util::append_tsv_field(out, hit.file);
   fmt::format_to(std::back_inserter(out), "\t{}\t{}\t", hit.line,
                  hit.time == Hit::k_no_time ? "" : format_utc(hit.time));
-  if (hit.request_valid) util::append_tsv_field(out, hit.path);
+  if (hit.request_valid) util::append_tsv_field(out, path_of(hit));
   out += '\t';
   out += class_name(v.cls);
   out += v.visit_start ? "\ttrue\t" : "\tfalse\t";

@@ -75,6 +75,54 @@ LogFormat resolve_format(std::string_view value) {
   return LogFormat::compile(value);
 }
 
+namespace {
+
+bool digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+// nginx's error log: "2026/11/20 08:00:01 [error] 1234#0: ..." (ngx_log_error_core).
+bool nginx_error_line(std::string_view l) {
+  return digits(l, 0, 4) && l.size() > 21 && l[4] == '/' && digits(l, 5, 2) && l[7] == '/' && digits(l, 8, 2) &&
+         l[10] == ' ' && digits(l, 11, 2) && l[13] == ':' && l[16] == ':' && l[19] == ' ' && l[20] == '[';
+}
+
+// Apache's error log: "[Fri Nov 20 08:00:01.123456 2026] [core:error] [pid 1234] ...".
+bool apache_error_line(std::string_view l) {
+  return l.size() > 30 && l[0] == '[' && l[4] == ' ' && l[8] == ' ' && l.find("] [") != std::string_view::npos &&
+         l.find("] [") < 40;
+}
+
+} // namespace
+
+std::string not_an_access_log(const std::vector<std::string>& sample) {
+  std::size_t lines = 0, bytes = 0, controls = 0, nginx = 0, apache = 0;
+  for (const std::string& line : sample) {
+    if (line.empty()) continue;
+    ++lines;
+    bytes += line.size();
+    for (const char c : line) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u == 0) return "is a binary file (it holds NUL bytes), not an access log";
+      controls += u < 0x20 && u != '\t' && u != '\r';
+    }
+    nginx += nginx_error_line(line);
+    apache += apache_error_line(line);
+  }
+  if (lines == 0) return {};
+  if (controls * 10 > bytes) return "is a binary file (one byte in ten is a control byte), not an access log";
+  if (nginx * 2 > lines)
+    return "is an nginx error log (\"2026/11/20 08:00:01 [error] ...\"), not an access log: give the file "
+           "that nginx's access_log directive names (e.g. /var/log/nginx/access.log)";
+  if (apache * 2 > lines)
+    return "is an Apache error log (\"[Fri Nov 20 08:00:01 2026] [core:error] ...\"), not an access log: give "
+           "the file that Apache's CustomLog directive names (e.g. /var/log/apache2/access.log)";
+  return {};
+}
+
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
   std::vector<LogFormat> compiled;
@@ -126,6 +174,9 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                 compiled.begin() + static_cast<std::ptrdiff_t>(best_index) + 1);
     return compiled;
   }
+
+  if (const std::string what = not_an_access_log(sample); !what.empty())
+    throw Error(fmt::format("'{}' {}", source_name, what), ExitCode::input_failed);
 
   // Explain with the best preset, or with the most common one (combined).
   const LogFormat& shown = compiled[best_count > 0 ? best_index : 2];

@@ -38,6 +38,7 @@ public:
     row("link previews", count(t.previews));
     row("assets", count(t.assets));
     row("page views", count(t.page_views));
+    if (s.invalid_requests) row("not HTTP", count(s.invalid_requests) + "  (TLS on port 80, \"-\")");
     row("visits", count(t.visits));
     row("dark social",
         fmt::format("{:>12}  {} of visits (95% range {} to {})",

@@ -167,6 +167,17 @@ void Scanner::scan(const std::string& path) {
         m_detected = formats.front().name();
     } catch (const Error& e) {
       if (!m_options.fallback_format) {
+        // The lines read to detect the format count as read and malformed: "0 lines" would hide them.
+        for (const Kept& k : kept) {
+          ++input.lines;
+          ++m_totals.lines;
+          if (k.text.empty() && !k.overlong) {
+            ++m_totals.empty;
+          } else {
+            ++input.malformed;
+            ++m_totals.malformed;
+          }
+        }
         fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
         return;
       }

@@ -129,7 +129,8 @@ private:
   std::string_view page_key(const Hit& hit);
 
   std::vector<std::string> m_keep_params;
-  std::string m_key; // reused buffer for page_key()
+  std::string m_key;  // reused buffer for page_key()
+  std::string m_path; // reused buffer for the canonical path (util::normalise_path)
   Pages m_pages;
   TrafficTotals m_totals;
   std::vector<PendingArrival> m_pending;

@@ -28,12 +28,15 @@ private:
   void add_tsv(const Hit& hit, const Verdict& v);
 
   std::string visitor_id(std::uint64_t key) const;
+  // The path as the report counts it (util::normalise_path), valid until the next call.
+  std::string_view path_of(const Hit& hit);
 
   Output& m_out;
   Format m_format;
   bool m_explain;
   std::string m_salt;
   bool m_show_ip;
+  std::string m_path; // reused buffer for the canonical path (util::normalise_path)
 };
 
 } // namespace darkscan

@@ -35,4 +35,8 @@ LogFormat resolve_format(std::string_view value);
 // non-empty lines.
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name);
 
+// What `sample` (an input's first lines) is when it is plainly not an access
+// log: "is a binary file ...", "is an nginx error log ..."; "" otherwise.
+std::string not_an_access_log(const std::vector<std::string>& sample);
+
 } // namespace darkscan

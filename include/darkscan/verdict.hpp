@@ -10,7 +10,9 @@
 namespace darkscan {
 
 // What a hit is.
-enum class HitClass : std::uint8_t { page_view, asset, preview, bot };
+// `invalid`: not an HTTP request (a TLS handshake on port 80, "-"), counted once, as
+// summary.invalid_requests, never as an asset.
+enum class HitClass : std::uint8_t { page_view, asset, preview, bot, invalid };
 // Where an arrival came from.
 enum class Channel : std::uint8_t { dark_social, direct, search, social, campaign, referral, internal };
 inline constexpr std::size_t k_channel_count = 7;

@@ -16,10 +16,18 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path
     m_tmp.clear();
     fail(errno);
   }
-  // mkstemp creates 0600; a report is as readable as any file the user writes.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(m_fd, 0666 & ~mask);
+  // mkstemp creates 0600. A file replaced keeps its mode (a report made private with chmod 600
+  // stays private) and, for root, its owner and group; a new one is as readable as any file the
+  // user writes.
+  struct stat old {};
+  if (::stat(m_path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    ::fchmod(m_fd, old.st_mode & 07777);
+    if (::geteuid() == 0) (void)!::fchown(m_fd, old.st_uid, old.st_gid);
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(m_fd, 0666 & ~mask);
+  }
 }
 
 AtomicFile::~AtomicFile() {

@@ -6,31 +6,44 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace darkscan::util {
 
 FileLock::FileLock(std::string path) : m_path(std::move(path)) {
-  m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (m_fd < 0) {
-    throw Error(fmt::format("cannot create lock file '{}': {}", m_path, system_message(errno)),
-                ExitCode::input_failed);
-  }
-  if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(m_fd);
-    m_fd = -1;
-    throw Error(err == EWOULDBLOCK
-                    ? fmt::format("'{}' is locked: another darkscan is using this state; try again when it "
-                                  "has finished",
-                                  m_path)
-                    : fmt::format("cannot lock '{}': {}", m_path, system_message(err)),
-                ExitCode::input_failed);
+  // The file is removed when the lock is released. A run that opened it just before could then
+  // lock a file that no longer has the name: so a lock counts only when the name still leads to
+  // the file locked, else try again with the new one.
+  for (;;) {
+    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0) {
+      throw Error(fmt::format("cannot create lock file '{}': {}", m_path, system_message(errno)),
+                  ExitCode::input_failed);
+    }
+    if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(m_fd);
+      m_fd = -1;
+      throw Error(err == EWOULDBLOCK
+                      ? fmt::format("'{}' is locked: another darkscan is using this state; try again when "
+                                    "it has finished",
+                                    m_path)
+                      : fmt::format("cannot lock '{}': {}", m_path, system_message(err)),
+                  ExitCode::input_failed);
+    }
+    struct stat held {}, named {};
+    if (::fstat(m_fd, &held) == 0 && ::stat(m_path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+        held.st_ino == named.st_ino)
+      return;
+    ::close(m_fd); // removed by the run that held it: take the new one
   }
 }
 
 FileLock::~FileLock() {
-  if (m_fd >= 0) ::close(m_fd); // closing releases the lock
+  if (m_fd < 0) return;
+  ::unlink(m_path.c_str()); // while still locked: no lock file is left behind
+  ::close(m_fd);            // closing releases the lock
 }
 
 } // namespace darkscan::util

@@ -63,7 +63,7 @@ EVIDENCE = ["direct_deep", "inapp_messaging", "inapp_social", "tagged_private", 
 CHANNELS = ["dark_social", "direct", "search", "social", "campaign", "referral", "internal"]
 HIT_FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
               "reasons", "visitor"]
-CLASSES = {"page_view", "asset", "preview", "bot"}
+CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
 
 QUOTED = r'"((?:[^"\\]|\\.)*)"'
 CLF = r'(\S+) (\S+) (\S+) \[([^\]]+)\] ' + QUOTED + r' (\d{3}) (\d+|-)'
@@ -193,12 +193,59 @@ def independent_count(data, fmt="combined"):
         times.append(clf_time_to_utc(m.group(4)))
         r = REQUEST_RE.match(m.group(5))
         if r:
-            counts[r.group(1).split("?", 1)[0]] += 1
+            counts[canonical_path(r.group(1).split("?", 1)[0].encode("latin-1"))] += 1
     return counts, times, bad
 
 
 def independent_combined_count(data):
     return independent_count(data, "combined")
+
+
+UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def canonical_path(path):
+    """The page key darkscan counts a logged path (bytes) under, written independently of
+    src/util/url_path.cpp: %XX, \\xHH, \\" and \\\\ read as bytes; escaped unreserved ASCII and
+    valid UTF-8 shown as themselves, other escaped bytes as %XX in upper case."""
+    raw = path
+    if b"%" not in raw and b"\\" not in raw:
+        return raw.decode("utf-8", "replace")  # as in the JSON: invalid UTF-8 becomes U+FFFD
+    units = []  # (byte, escaped, spelling length)
+    i = 0
+    while i < len(raw):
+        m = re.match(rb"%([0-9A-Fa-f]{2})|\\x([0-9A-Fa-f]{2})|\\([\"\\])", raw[i:])
+        if m:
+            value = int(m.group(1) or m.group(2), 16) if (m.group(1) or m.group(2)) else m.group(3)[0]
+            units.append((value, True))
+            i += m.end()
+        else:
+            units.append((raw[i], False))
+            i += 1
+    out = bytearray()
+    k = 0
+    while k < len(units):
+        value, escaped = units[k]
+        if value >= 0x80:
+            for n in (4, 3, 2):
+                chunk = bytes(u[0] for u in units[k:k + n])
+                try:
+                    if len(chunk) == n and len(chunk.decode("utf-8")) == 1:
+                        out += chunk
+                        k += n
+                        break
+                except UnicodeDecodeError:
+                    pass
+            else:
+                out += b"%%%02X" % value
+                k += 1
+            continue
+        if not escaped or value in UNRESERVED:
+            out.append(value)
+        else:
+            out += b"%%%02X" % value
+        k += 1
+    return out.decode("utf-8", "replace")
 
 
 def hits_per_path(records):
@@ -232,7 +279,9 @@ class ReportChecks:
         """The sums that hold in every JSON report (without --by)."""
         s = r["summary"]
         pages = r["pages"]
-        self.assertEqual(s["bots"] + s["previews"] + s["assets"] + s["page_views"], s["parsed"])
+        # every parsed line in one class: invalid requests (TLS on port 80) are not assets too
+        self.assertEqual(s["bots"] + s["previews"] + s["assets"] + s["page_views"] + s["invalid_requests"],
+                         s["parsed"])
         self.assertEqual(sorted(r["channels"]), sorted(CHANNELS))
         self.assertEqual(sum(c["visits"] for c in r["channels"].values()), s["visits"])
         self.assertEqual(r["channels"]["dark_social"]["visits"], s["dark_social_visits"])
@@ -367,8 +416,9 @@ class SamplesTest(ReportChecks, unittest.TestCase):
                 self.assertEqual(set(classes) - CLASSES, set())
                 s = r["summary"]
                 self.assertEqual((classes["bot"], classes["preview"], classes["asset"],
-                                  classes["page_view"]),
-                                 (s["bots"], s["previews"], s["assets"], s["page_views"]))
+                                  classes["page_view"], classes["invalid"]),
+                                 (s["bots"], s["previews"], s["assets"], s["page_views"],
+                                  s["invalid_requests"]))
                 self.assertEqual(sum(h["visit_start"] for h in hits), s["visits"])
 
     def test_hits_and_report_agree_per_page(self):

@@ -210,5 +210,77 @@ class CronTest(unittest.TestCase):
                          + r["summary"]["empty"])
 
 
+def line(second, target, client=b"41.58.1.1"):
+    return (client + b" - - [20/Nov/2026:08:00:%02d +0000] \"GET " % second + target +
+            b" HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0\"\n")
+
+
+class SmallThingsTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="darkscan-small-")
+        self.tmp = self._tmp.name
+        self.addCleanup(self._tmp.cleanup)
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_one_page_whatever_its_spelling(self):
+        path = self.write("utf8.log", line(1, b"/news/%C3%A9t%C3%A9.html", b"10.0.0.1")
+                          + line(2, b"/news/%c3%a9t%c3%a9.html", b"10.0.0.2")
+                          + line(3, b"/news/\\xC3\\xA9t\\xC3\\xA9.html", b"10.0.0.3")  # nginx's escape
+                          + line(4, "/news/été.html".encode(), b"10.0.0.4")
+                          + line(5, b"/news/%7Efaq", b"10.0.0.5") + line(6, b"/news/~faq", b"10.0.0.6"))
+        p, r = report("-q", "--site", "example.com", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pages = {pg["path"]: pg["visits"] for pg in r["pages"]}
+        self.assertEqual(pages, {"/news/été.html": 4, "/news/~faq": 2})
+
+    def test_tls_on_port_80_is_counted_once(self):
+        tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'
+        p, r = report("-q", self.write("tls.log", line(1, b"/a") + tls))
+        s = r["summary"]
+        self.assertEqual((s["invalid_requests"], s["assets"], s["page_views"], s["parsed"]), (1, 0, 1, 2))
+        hits = [json.loads(l) for l in run("--hits", self.write("tls2.log", tls)).stdout.splitlines()]
+        self.assertEqual(hits[0]["class"], "invalid")
+
+    def test_did_you_mean(self):
+        p = run("--sinse", "yesterday", "x.log")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("did you mean --since", p.stderr.decode())
+        p = run("merge", "--bi", "day", "x.state")
+        self.assertIn("did you mean --by", p.stderr.decode())
+        p = run("--zzzzzzzz", "x.log")  # nothing close: no suggestion
+        self.assertNotIn("did you mean", p.stderr.decode())
+
+    def test_binary_file_and_error_log_are_named(self):
+        p, r = report(BIN)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is a binary file", p.stderr.decode())
+        self.assertNotIn("\\x7FELF", p.stderr.decode())
+        err_log = self.write("error.log", b"2026/11/20 08:00:01 [error] 1234#0: *1 open() failed\n"
+                             b"2026/11/20 08:00:02 [warn] 1234#0: *2 upstream buffered\n"
+                             b"2026/11/20 08:00:03 [error] 1234#0: *3 connect() failed\n")
+        p, r = report(err_log)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is an nginx error log", p.stderr.decode())
+        self.assertEqual((r["summary"]["lines"], r["summary"]["malformed"]), (3, 3))
+
+    def test_replaced_report_keeps_its_mode(self):
+        out = self.write("private.tsv", b"old\n")
+        os.chmod(out, 0o600)
+        p = run("-q", "-o", out, os.path.join(SAMPLES, "combined.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
+
+    def test_no_lock_file_left_behind(self):
+        state = os.path.join(self.tmp, "state")
+        p = run("-q", "--state", state, "-o", os.path.join(self.tmp, "r.tsv"), os.path.join(SAMPLES, "combined.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["r.tsv", "state"])
+
+
 if __name__ == "__main__":
     harness.main()

@@ -42,7 +42,7 @@ GOLDEN_SAMPLES = {"combined.log": "combined", "vcombined.log": "vcombined",
 
 FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
           "reasons", "visitor"]
-CLASSES = {"page_view", "asset", "preview", "bot"}
+CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
 CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal"}
 REASON_RE = re.compile(r"^[a-z]+(\.[a-z0-9_-]+)+$")
 # reasons that are checks in the code, not rules in rules/ (doc/CLASSIFIER.md)
@@ -345,13 +345,14 @@ class ScriptedEventsTest(unittest.TestCase):
         for name, r, m in found:
             self.assertEqual((r["visit_start"], r["channel"], r["weight"], r["app"]),
                              (False, None, 0, None), (name, r["line"]))
-            self.assertIn(r["class"], ("bot", "asset"))
+            self.assertEqual(r["class"], "invalid")
 
-    def test_invalid_requests_are_assets_with_req_invalid(self):
-        # TLS handshakes and "-" requests are assets with reason req.invalid (checked before the
-        # user agent, doc/CLASSIFIER.md); they were once bots by ua.empty (their user agent is "-").
+    def test_invalid_requests_are_their_own_class_with_req_invalid(self):
+        # TLS handshakes and "-" requests have reason req.invalid (checked before the user agent,
+        # doc/CLASSIFIER.md; they were once bots by ua.empty, their user agent being "-"), and a
+        # class of their own: they were counted in invalid_requests and again in assets.
         for name, r, m in self.each(lambda m, r: r["path"] is None):
-            self.assertEqual((r["class"], r["reasons"]), ("asset", ["req.invalid"]),
+            self.assertEqual((r["class"], r["reasons"]), ("invalid", ["req.invalid"]),
                              (name, r["line"]))
 
 

@@ -117,7 +117,7 @@ class HtmlTest(unittest.TestCase):
         self.assert_inert(page)
         body = "".join(page.text)
         for target in HOSTILE:
-            self.assertIn(target.replace('"', "\\x22"), body)  # shown as logged (nginx writes " as \x22), as text
+            self.assertIn(target.replace('"', "%22"), body)  # nginx's \x22 shown as the client's %22, as text
         self.assertNotIn("<script", re.sub(r"&[a-z]+;|&#\d+;", "", text).split("</style>", 1)[1].lower())
 
     def test_by_day_and_files_per_period(self):

@@ -1,4 +1,5 @@
 #include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -97,4 +98,39 @@ TEST_CASE("text: HTML text cannot open a tag or an attribute", "[text]") {
   CHECK(html("caf\xc3\xa9") == "caf\xc3\xa9");
   CHECK(html("\x1b[31m") == "\xEF\xBF\xBD[31m");
   CHECK(html(std::string_view("\x01\xff", 2)) == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("url_path: one page, one key", "[text]") {
+  const auto canonical = [](std::string_view path) {
+    std::string out;
+    return darkscan::util::normalise_path(path, out) ? out : std::string(path);
+  };
+  std::string untouched = "sentinel";
+  CHECK_FALSE(darkscan::util::normalise_path("/news/plain-path.html", untouched));
+  CHECK(untouched == "sentinel");
+  SECTION("UTF-8 escapes decode, whoever escaped them") {
+    CHECK(canonical("/news/%C3%A9t%C3%A9.html") == "/news/\xC3\xA9t\xC3\xA9.html");
+    CHECK(canonical("/news/%c3%a9t%c3%a9.html") == "/news/\xC3\xA9t\xC3\xA9.html");
+    CHECK(canonical("/news/\\xC3\\xA9t\\xC3\\xA9.html") == "/news/\xC3\xA9t\xC3\xA9.html"); // nginx
+    CHECK(canonical("/%E2%82%AC/%F0%9F%98%80") == "/\xE2\x82\xAC/\xF0\x9F\x98\x80");
+  }
+  SECTION("unreserved characters decode; reserved ones keep their escape, in upper case") {
+    CHECK(canonical("/a%2Db%7Ec%41") == "/a-b~cA");
+    CHECK(canonical("/a%2fb%3F%20c") == "/a%2Fb%3F%20c");
+  }
+  SECTION("the log's escapes of quotes and backslashes become the client's") {
+    CHECK(canonical("/say\\\"hi\\\"") == "/say%22hi%22");  // Apache
+    CHECK(canonical("/say\\x22hi\\x22") == "/say%22hi%22"); // nginx
+    CHECK(canonical("/say%22hi%22") == "/say%22hi%22");     // the browser
+    CHECK(canonical("/back\\\\slash") == "/back%5Cslash");
+  }
+  SECTION("what is not valid UTF-8 stays escaped") {
+    CHECK(canonical("/%C3") == "/%C3");            // cut
+    CHECK(canonical("/%C3%28") == "/%C3%28");      // bad continuation; ( is reserved
+    CHECK(canonical("/%C0%AF") == "/%C0%AF");      // overlong '/'
+    CHECK(canonical("/%ED%A0%80") == "/%ED%A0%80"); // surrogate
+    CHECK(canonical("/%FF%00") == "/%FF%00");
+    CHECK(canonical("/100%") == "/100%");  // a lone % is not an escape
+    CHECK(canonical("/%zz") == "/%zz");
+  }
 }

@@ -4,8 +4,9 @@
 
 namespace darkscan::util {
 
-// An exclusive lock on `path` (created if missing), held until destruction:
-// two runs that share a state file must not both update it. Throws
+// An exclusive lock on `path` (created if missing), held until destruction,
+// which removes the file: two runs that share a state file must not both
+// update it, and no lock file is left behind. Throws
 // Error(ExitCode::input_failed) naming the file when another process holds
 // it, or when it cannot be created.
 class FileLock {

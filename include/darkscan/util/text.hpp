@@ -52,6 +52,10 @@ void append_csv_field(std::string& out, std::string_view text);
 // `text` cut to at most `width` bytes by replacing its middle with "…".
 std::string shorten(std::string_view text, std::size_t width);
 
+// The Levenshtein distance of `a` and `b` (insertions, deletions and
+// substitutions), for "did you mean" suggestions. O(|a| * |b|).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 // 1234567 -> "1,234,567".
 std::string group_thousands(std::uint64_t value);
 

@@ -1,0 +1,103 @@
+#include <darkscan/util/url_path.hpp>
+
+#include <cstring>
+
+namespace darkscan::util {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+// The byte at `path[i]` and how many characters spell it: an escape (%XX, \xHH, \", \\) or itself.
+struct Byte {
+  unsigned char value;
+  std::size_t length;
+  bool escaped;
+};
+
+Byte read_byte(std::string_view p, std::size_t i) {
+  if (p[i] == '%' && i + 2 < p.size() && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0)
+    return {static_cast<unsigned char>(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])), 3, true};
+  if (p[i] == '\\' && i + 3 < p.size() && p[i + 1] == 'x' && hex_value(p[i + 2]) >= 0 && hex_value(p[i + 3]) >= 0)
+    return {static_cast<unsigned char>(hex_value(p[i + 2]) * 16 + hex_value(p[i + 3])), 4, true};
+  if (p[i] == '\\' && i + 1 < p.size() && (p[i + 1] == '"' || p[i + 1] == '\\'))
+    return {static_cast<unsigned char>(p[i + 1]), 2, true};
+  return {static_cast<unsigned char>(p[i]), 1, false};
+}
+
+// The length of the UTF-8 sequence whose lead byte is `c` (0 when `c` cannot lead one).
+std::size_t utf8_sequence_length(unsigned char c) {
+  if (c >= 0xC2 && c <= 0xDF) return 2;
+  if (c >= 0xE0 && c <= 0xEF) return 3;
+  if (c >= 0xF0 && c <= 0xF4) return 4;
+  return 0;
+}
+
+// True when the `n` bytes form valid UTF-8 (no overlong form, no surrogate, at most U+10FFFF).
+bool valid_utf8(const unsigned char* b, std::size_t n) {
+  for (std::size_t k = 1; k < n; ++k)
+    if ((b[k] & 0xC0) != 0x80) return false;
+  if (n == 3 && b[0] == 0xE0 && b[1] < 0xA0) return false; // overlong
+  if (n == 3 && b[0] == 0xED && b[1] >= 0xA0) return false; // surrogate
+  if (n == 4 && b[0] == 0xF0 && b[1] < 0x90) return false; // overlong
+  if (n == 4 && b[0] == 0xF4 && b[1] >= 0x90) return false; // above U+10FFFF
+  return true;
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  constexpr char k_hex[] = "0123456789ABCDEF";
+  out += '%';
+  out += k_hex[c >> 4];
+  out += k_hex[c & 0xF];
+}
+
+} // namespace
+
+bool normalise_path(std::string_view path, std::string& out) {
+  if (std::memchr(path.data(), '%', path.size()) == nullptr && std::memchr(path.data(), '\\', path.size()) == nullptr)
+    return false;
+  out.clear();
+  for (std::size_t i = 0; i < path.size();) {
+    const Byte b = read_byte(path, i);
+    if (b.value >= 0x80) {
+      // A UTF-8 sequence, escaped or not, byte by byte: kept as UTF-8 when valid.
+      const std::size_t n = utf8_sequence_length(b.value);
+      unsigned char seq[4] = {b.value, 0, 0, 0};
+      std::size_t spelled = b.length, got = 1;
+      while (got < n && i + spelled < path.size()) {
+        const Byte next = read_byte(path, i + spelled);
+        seq[got++] = next.value;
+        spelled += next.length;
+      }
+      if (n != 0 && got == n && valid_utf8(seq, n)) {
+        out.append(reinterpret_cast<const char*>(seq), n);
+        i += spelled;
+        continue;
+      }
+      append_escape(out, b.value); // not UTF-8: one byte, escaped
+      i += b.length;
+      continue;
+    }
+    if (!b.escaped) {
+      out += static_cast<char>(b.value);
+    } else if (unreserved(b.value)) {
+      out += static_cast<char>(b.value);
+    } else {
+      append_escape(out, b.value); // reserved, control, quote, backslash: as the client sent it
+    }
+    i += b.length;
+  }
+  return true;
+}
+
+} // namespace darkscan::util
