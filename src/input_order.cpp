@@ -4,14 +4,17 @@
 #include <darkscan/presets.hpp>
 #include <darkscan/source.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <numeric>
 
 namespace darkscan {
 
 std::optional<std::int64_t> first_time_of(const std::string& path, const std::optional<LogFormat>& format,
                                           std::size_t lines) {
-  if (path == "-") return std::nullopt; // a stream can be read once only
+  // A stream can be read once only: standard input, a pipe (<(zcat x.gz)), a device.
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   try {
     const std::unique_ptr<Source> source = Source::open(path);
     LineReader reader(*source);

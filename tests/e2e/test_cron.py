@@ -85,6 +85,16 @@ class CronTest(unittest.TestCase):
         self.assertEqual([i["name"] for i in got["summary"]["inputs"]], oldest_first)
         self.assertTrue(any("time order" in n for n in got["summary"]["notes"]))
 
+    def test_pipes_are_read_once_and_whole(self):
+        # Ordering peeks at each file's first lines: a pipe (<(zcat x.gz)) cannot be peeked at.
+        fifo = os.path.join(self.work, "pipe")
+        os.mkfifo(fifo)
+        writer = subprocess.Popen(["/bin/sh", "-c", 'cat "$1" > "$2"', "sh", self.path("access.log.1"), fifo])
+        p, r = report("-q", fifo, self.path("access.log"))
+        writer.wait(timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([i["lines"] for i in r["summary"]["inputs"]], [10000, 10000])
+
     def test_stream_out_of_time_order_is_named(self):
         p, r = report(stdin=self.parts[2] + self.parts[1] + self.parts[0])  # zcat newest first
         self.assertEqual(p.returncode, 0, p.stderr)
