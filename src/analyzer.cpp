@@ -179,6 +179,9 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     if (v.app.empty() && rule && channel == Channel::dark_social) v.app = rule->app;
   };
 
+  // A click on one of the site's own links: the visit goes on, whatever the browser or the tag (a
+  // Messenger in-app reader clicking a link after a pause is not a new private share).
+  if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
   if (tag_kind == TagKind::dark_social)
     return decide(Channel::dark_social, Evidence::tagged_private, tag, tag->id);
   if (ua_kind == AgentKind::messaging)
@@ -190,7 +193,6 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
 
   if (!ref_host.empty()) {
-    if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
     const Rule* ref = p.referrer;
     const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
     if (ref_kind == ReferrerKind::mail || ref_kind == ReferrerKind::messaging) {
@@ -206,6 +208,15 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   if (ua_kind == AgentKind::social || pkg_kind == PackageKind::social) {
     const Rule* app_rule = ua_kind == AgentKind::social ? ua : pkg;
     decide(Channel::dark_social, Evidence::inapp_social_noref, app_rule, app_rule->id);
+    v.add_reason("ref.none");
+    return;
+  }
+  // An app's own browser (Google app, Bing, Flipboard, desktop Slack/Teams: agents.rules kind app)
+  // says where the visitor came from, Discover, search or the app's feed: a channel, never a
+  // private share.
+  if (ua_kind == AgentKind::app || pkg_kind == PackageKind::app) {
+    const Rule* app_rule = ua_kind == AgentKind::app ? ua : pkg;
+    decide(Channel::referral, std::nullopt, app_rule, app_rule->id);
     v.add_reason("ref.none");
     return;
   }

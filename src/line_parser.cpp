@@ -241,6 +241,9 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
     }
     if (pos == n && i + 1 >= m_optional_from) { // common line in a combined log
       fields = i + 1;
+      // The line does not log the agent: an unknown agent, not an empty one (which bots send).
+      for (std::size_t k = fields; k < m_steps.size(); ++k)
+        if (m_steps[k].kind == FieldKind::user_agent) hit.has_user_agent = false;
       break;
     }
     error = {"a field is not followed by the text the format expects", pos};

@@ -32,29 +32,55 @@ bool looks_like_address(std::string_view s) {
 
 } // namespace
 
+// The second number of a dotted IPv4 address that starts with `first` ("172."), or -1.
+int second_octet(std::string_view a, std::string_view first) {
+  if (!starts_with(a, first)) return -1;
+  int second = 0;
+  std::size_t i = first.size();
+  while (i < a.size() && a[i] >= '0' && a[i] <= '9')
+    second = second * 10 + (a[i++] - '0');
+  return i > first.size() && i < a.size() && a[i] == '.' ? second : -1;
+}
+
 bool is_private_address(std::string_view a) {
-  if (starts_with(a, "10.") || starts_with(a, "127.") || starts_with(a, "192.168.") ||
-      starts_with(a, "169.254.") || a == "::1" || starts_with(a, "fc") || starts_with(a, "fd") ||
-      starts_with(a, "fe80:") || a == "unix:" || a == "localhost") {
+  // RFC 6890's special-purpose ranges that a proxy or a client's own network puts in
+  // X-Forwarded-For: this network, RFC 1918, loopback, link-local, shared (carrier NAT),
+  // IETF protocol assignments, benchmarking; IPv6 loopback, unspecified, unique local, link-local.
+  if (starts_with(a, "0.") || starts_with(a, "10.") || starts_with(a, "127.") || starts_with(a, "192.168.") ||
+      starts_with(a, "169.254.") || starts_with(a, "192.0.0.") || a == "::1" || a == "::" ||
+      starts_with(a, "fc") || starts_with(a, "fd") || starts_with(a, "FC") || starts_with(a, "FD") ||
+      starts_with(a, "fe80:") || starts_with(a, "FE80:") || a == "unix:" || a == "localhost") {
     return true;
   }
-  if (starts_with(a, "172.")) {
-    int second = 0;
-    std::size_t i = 4;
-    while (i < a.size() && a[i] >= '0' && a[i] <= '9')
-      second = second * 10 + (a[i++] - '0');
-    return i < a.size() && a[i] == '.' && second >= 16 && second <= 31;
-  }
-  return false;
+  const int b172 = second_octet(a, "172."), b100 = second_octet(a, "100."), b198 = second_octet(a, "198.");
+  return (b172 >= 16 && b172 <= 31) || (b100 >= 64 && b100 <= 127) || b198 == 18 || b198 == 19;
 }
+
+namespace {
+
+// The first public address of an X-Forwarded-For list ("10.0.0.5, 203.0.113.7"): the entries a
+// proxy or the client's own network added (private, loopback, carrier NAT) say nothing of who
+// the visitor is, and two clients behind different proxies can both send "10.0.0.5". "" if none.
+std::string_view first_public(std::string_view list) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view item = first_of_list(list.substr(0, comma));
+    if (looks_like_address(item) && !is_private_address(item)) return item;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return {};
+}
+
+} // namespace
 
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
                           std::string_view user_agent) {
-  // Behind a proxy or CDN the client is the first X-Forwarded-For address.
+  // Behind a proxy or CDN the client is the first public X-Forwarded-For address.
   std::string_view address = first_of_list(client);
   if (!forwarded_for.empty()) {
-    std::string_view forwarded = first_of_list(forwarded_for);
-    if (looks_like_address(forwarded)) address = forwarded;
+    const std::string_view forwarded = first_public(forwarded_for);
+    if (!forwarded.empty()) address = forwarded;
   }
   const std::uint64_t a = util::hash_bytes(address);
   const std::uint64_t u = util::hash_bytes(user_agent);

@@ -36,8 +36,9 @@ struct Hit {
   // handshakes on port 80, "-", "", probes. Such a line is a valid log line.
   bool request_valid = false;
 
-  // Whether the format logs the user agent at all: without one (Common Log
-  // Format), an empty user agent says nothing about bots.
+  // Whether the line logs the user agent at all: without one (Common Log
+  // Format, or a common line in a combined log), an empty user agent says
+  // nothing about bots: the hit is a page view of unknown agent.
   bool has_user_agent = false;
 };
 

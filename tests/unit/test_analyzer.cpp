@@ -2,6 +2,7 @@
 
 #include <darkscan/aggregate.hpp>
 #include <darkscan/analyzer.hpp>
+#include <darkscan/sessions.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -213,6 +214,53 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*fbclid.verdict.channel == Channel::dark_social);
     CHECK(fbclid.reasons.front() == "ref.none.deep");
   }
+}
+
+TEST_CASE("analyzer: an app's own browser is a channel, never a private share", "[analyzer][channels]") {
+  // The Google app (GSA/) without a referrer is Discover or search, not dark social at 0.8.
+  Harness h;
+  const Recorded gsa = h.feed({.ua = "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile GSA/15.1.33"});
+  CHECK(gsa.verdict.visit_start);
+  CHECK(*gsa.verdict.channel == Channel::referral);
+  CHECK_FALSE(gsa.verdict.evidence);
+  CHECK(gsa.verdict.weight == 0.0);
+  CHECK(gsa.reasons == std::vector<std::string>{"ua.inapp.gsa", "ref.none"});
+  CHECK(gsa.app == "google"); // the user agent names the app; top_app counts dark-social arrivals only
+}
+
+TEST_CASE("analyzer: an internal referrer wins over the browser and the tag", "[analyzer][channels]") {
+  // A Messenger in-app reader clicking on after 40 idle minutes is internal navigation.
+  Harness h;
+  const char* messenger = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]";
+  CHECK(*h.feed({.time = T0, .ua = messenger}).verdict.channel == Channel::dark_social);
+  const Recorded later =
+      h.feed({.time = T0 + 40 * 60, .ua = messenger, .path = "/b", .referer = "https://www.example.com/a"});
+  CHECK(later.verdict.visit_start);
+  CHECK(*later.verdict.channel == Channel::internal);
+  CHECK(later.verdict.weight == 0.0);
+  CHECK(later.reasons == std::vector<std::string>{"ref.internal"});
+  const Recorded tagged = h.feed({.time = T0 + 90 * 60, .client = "41.58.9.9", .query = "utm_source=whatsapp",
+                                  .referer = "https://www.example.com/a"});
+  CHECK(*tagged.verdict.channel == Channel::internal);
+}
+
+TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public address", "[analyzer][sessions]") {
+  CHECK(is_private_address("10.0.0.5"));
+  CHECK(is_private_address("100.64.1.1"));  // carrier NAT
+  CHECK(is_private_address("100.127.0.1"));
+  CHECK_FALSE(is_private_address("100.128.0.1"));
+  CHECK(is_private_address("172.16.0.1"));
+  CHECK_FALSE(is_private_address("172.32.0.1"));
+  CHECK(is_private_address("198.18.0.1"));
+  CHECK(is_private_address("fd00::1"));
+  CHECK_FALSE(is_private_address("41.58.1.1"));
+  const std::string_view ua = "UA";
+  // Two clients behind different proxies that both send 10.0.0.5 are two visitors.
+  CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) != visitor_key("203.0.113.2", "10.0.0.5", ua));
+  CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) == visitor_key("203.0.113.1", "", ua));
+  // The first public entry names the visitor, whichever proxy passed it on.
+  CHECK(visitor_key("203.0.113.1", "10.0.0.5, 41.58.1.1", ua) == visitor_key("198.51.100.7", "41.58.1.1", ua));
+  CHECK(visitor_key("203.0.113.1", "unknown, 41.58.1.1", ua) == visitor_key("203.0.113.9", "41.58.1.1", ua));
 }
 
 TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app", "[analyzer][preview]") {

@@ -75,6 +75,8 @@ TEST_CASE("log_format: combined preset", "[log_format]") {
     CHECK(h.client == "::1");
     CHECK(h.status == 404);
     CHECK(h.user_agent.empty());
+    CHECK_FALSE(h.has_user_agent); // an unknown agent (a page view), not an empty one (a bot)
+    CHECK(parse_ok(f, k_combined_line).has_user_agent);
   }
   SECTION("extra fields after the user agent are accepted") {
     const Hit h = parse_ok(f, std::string(k_combined_line) + R"( "-" 0.012)");
