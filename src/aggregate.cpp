@@ -23,6 +23,7 @@ bool evidence_group(Evidence evidence, EvidenceGroup& group) {
   case Evidence::mail: group = EvidenceGroup::mail; return true;
   case Evidence::inapp_social_noref: group = EvidenceGroup::inapp_social; return true;
   case Evidence::direct_deep_after_preview:
+  case Evidence::direct_deep_after_mixed_preview:
   case Evidence::direct_deep_new:
   case Evidence::direct_deep_returning: group = EvidenceGroup::direct_deep; return true;
   case Evidence::direct_landing: return false;
@@ -184,7 +185,7 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rule
       }
       if (a.open & k_open_preview) {
         if (const Rule* preview = earlier->previews.before(a.path, a.time)) {
-          a.evidence = Evidence::direct_deep_after_preview;
+          a.evidence = after_preview_evidence(*preview);
           a.channel = Channel::dark_social;
           if (a.app.empty()) a.app = preview->app;
           a.open &= ~(k_open_preview | k_open_returning);

@@ -120,7 +120,9 @@ void Analyzer::guess_site() {
 void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view ref_host) {
   Verdict v = p.verdict;
   if (v.cls == HitClass::preview) {
-    if (hit.request_valid && hit.time != Hit::k_no_time) m_previews.record(hit.path, hit.time, v.rules[0]);
+    // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
+    const bool evidence = static_cast<AgentKind>(v.rules[0]->kind) != AgentKind::preview_public;
+    if (evidence && hit.request_valid && hit.time != Hit::k_no_time) m_previews.record(hit.path, hit.time, v.rules[0]);
   }
   if (v.cls != HitClass::page_view) {
     m_sink.add(hit, v);
@@ -222,7 +224,7 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   }
   if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
   if (const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time)) {
-    decide(Channel::dark_social, Evidence::direct_deep_after_preview, nullptr, "ref.none.deep");
+    decide(Channel::dark_social, after_preview_evidence(*preview), nullptr, "ref.none.deep");
     v.add_reason(preview->id, preview);
     if (v.app.empty()) v.app = preview->app;
     return;

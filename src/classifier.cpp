@@ -103,11 +103,11 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
   const Rule* ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
   const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
   if (ua) verdict.app = ua->app;
-  if (kind == AgentKind::preview || kind == AgentKind::bot) {
-    verdict.cls = kind == AgentKind::preview ? HitClass::preview : HitClass::bot;
+  if (is_preview(kind) || kind == AgentKind::bot) {
+    verdict.cls = is_preview(kind) ? HitClass::preview : HitClass::bot;
     verdict.add_reason(ua->id, ua);
     // A preview of an og:image is not a preview of a page.
-    if (kind == AgentKind::preview) verdict.asset_path = m_rules.is_asset(hit.path);
+    if (is_preview(kind)) verdict.asset_path = m_rules.is_asset(hit.path);
     return;
   }
   if (!hit.requested_with.empty() && verdict.app.empty()) {

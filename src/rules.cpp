@@ -26,7 +26,23 @@ constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {"in
                                                                              "direct_deep_after_preview",
                                                                              "direct_deep_new",
                                                                              "direct_deep_returning",
-                                                                             "direct_landing"};
+                                                                             "direct_landing",
+                                                                             "direct_deep_after_mixed_preview"};
+
+// The words of agents.rules' kind column, in AgentKind order.
+constexpr std::array<std::string_view, 8> agent_kinds = {"browser", "preview", "messaging",      "social",
+                                                         "app",     "bot",     "preview-public", "preview-mixed"};
+
+} // namespace
+
+std::string_view agent_kind_name(AgentKind kind) { return agent_kinds[static_cast<std::size_t>(kind)]; }
+
+Evidence after_preview_evidence(const Rule& preview) {
+  return static_cast<AgentKind>(preview.kind) == AgentKind::preview_mixed ? Evidence::direct_deep_after_mixed_preview
+                                                                         : Evidence::direct_deep_after_preview;
+}
+
+namespace {
 
 RE2::Options regex_options() {
   RE2::Options options;
@@ -200,8 +216,6 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   Rules out;
 
   // agents.rules: previews first, then in-app kinds, then bots (doc/RULES.md).
-  static constexpr std::array<std::string_view, 6> agent_kinds = {"browser", "preview", "messaging",
-                                                                  "social",  "app",     "bot"};
   auto agent_kind = [](const std::string& word, const std::string& origin) {
     if (word == "browser") throw Error(fmt::format("{}: kind 'browser' is what no rule means", origin));
     return parse_kind(word, agent_kinds, origin, "agents.rules");
@@ -210,7 +224,9 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       merge_dirs(dirs, "agents.rules", [&](const std::string& p) { return load_kind_rules(p, agent_kind); });
   auto priority = [](std::uint8_t kind) {
     switch (static_cast<AgentKind>(kind)) {
-    case AgentKind::preview: return 0;
+    case AgentKind::preview:
+    case AgentKind::preview_public:
+    case AgentKind::preview_mixed: return 0;
     case AgentKind::bot: return 2;
     default: return 1;
     }

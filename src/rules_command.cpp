@@ -31,15 +31,14 @@ int rules_check(const std::vector<std::string>& dirs) {
 
 int rules_ua(const std::vector<std::string>& dirs) {
   const Rules rules = Rules::load(rules_dirs(dirs));
-  static constexpr std::array<std::string_view, 6> kinds = {"browser", "preview", "messaging",
-                                                            "social",  "app",     "bot"};
   std::string line, out;
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line == "-") {
       out += "bot\t-\tua.empty\n";
     } else if (const Rule* r = rules.match_agent(line)) {
-      out += fmt::format("{}\t{}\t{}\n", kinds[r->kind], r->app.empty() ? "-" : r->app, r->id);
+      out += fmt::format("{}\t{}\t{}\n", agent_kind_name(static_cast<AgentKind>(r->kind)),
+                         r->app.empty() ? "-" : r->app, r->id);
     } else {
       out += "browser\t-\t-\n";
     }

@@ -15,8 +15,19 @@ class Set;
 
 namespace darkscan {
 
-// What a user agent says about the hit (agents.rules).
-enum class AgentKind : std::uint8_t { browser, preview, messaging, social, app, bot };
+// What a user agent says about the hit (agents.rules). The preview kinds say where the link was
+// pasted: `preview` a private channel (a chat, a mail: evidence of a private share),
+// `preview_public` a public post (counted, never evidence), `preview_mixed` either (Facebook's
+// fetcher serves Messenger and public posts alike: evidence at its own weight).
+enum class AgentKind : std::uint8_t { browser, preview, messaging, social, app, bot, preview_public, preview_mixed };
+
+// The word for `kind` in agents.rules ("preview-public").
+std::string_view agent_kind_name(AgentKind kind);
+
+// True for the three preview kinds.
+constexpr bool is_preview(AgentKind kind) {
+  return kind == AgentKind::preview || kind == AgentKind::preview_public || kind == AgentKind::preview_mixed;
+}
 // What a referrer host is (referrers.rules).
 enum class ReferrerKind : std::uint8_t { other, mail, messaging, social, search };
 // What a URL parameter says (params.rules).
@@ -34,8 +45,9 @@ enum class Evidence : std::uint8_t {
   direct_deep_new,
   direct_deep_returning,
   direct_landing,
+  direct_deep_after_mixed_preview,
 };
-inline constexpr std::size_t k_evidence_count = 8;
+inline constexpr std::size_t k_evidence_count = 9;
 std::string_view evidence_name(Evidence evidence);
 
 // One rule of any file. `kind` holds the file's kind enum as a number.
@@ -47,6 +59,10 @@ struct Rule {
   std::string origin;  // "rules/agents.rules:14"
   std::uint8_t kind = 0;
 };
+
+// The evidence of a referrer-less deep arrival after a fetch by `preview` (a preview rule of
+// kind preview or preview_mixed; public previews are not remembered as evidence).
+Evidence after_preview_evidence(const Rule& preview);
 
 // The classification knowledge of darkscan: all rules files of one or more
 // directories, compiled once (RE2::Set per family). Immutable after load();

@@ -50,7 +50,8 @@ CHECKS = {"ua.empty", "req.invalid", "req.method", "status.not_ok", "path.asset"
           "ref.other", "ref.none", "ref.none.landing", "ref.none.deep", "visit.continues",
           "visitor.new", "visitor.returning"}
 WEIGHTS = {"inapp_messaging": 1.0, "tagged_private": 1.0, "mail": 0.9, "inapp_social_noref": 0.4,
-           "direct_deep_after_preview": 0.9, "direct_deep_new": 0.8, "direct_deep_returning": 0.4}
+           "direct_deep_after_preview": 0.9, "direct_deep_after_mixed_preview": 0.7, "direct_deep_new": 0.8,
+           "direct_deep_returning": 0.4}
 
 QUOTED = r'"((?:[^"\\]|\\.)*)"'
 CLF = r'(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?:\d+|-)'

@@ -341,8 +341,9 @@ def rates(sets, verdicts):
                                  and verdicts[c[0]][1] == c[1]),
         "b_browsers_plain": measure(sets["browsers"], lambda ua: verdicts[ua][0] == "browser"),
         "c_crawlers_bot_or_preview": measure(sets["crawlers"],
-                                             lambda ua: verdicts[ua][0] in ("bot", "preview")),
-        "d_previews_preview": measure(sets["previews"], lambda ua: verdicts[ua][0] == "preview"),
+                                             lambda ua: verdicts[ua][0] == "bot"
+                                             or verdicts[ua][0].startswith("preview")),
+        "d_previews_preview": measure(sets["previews"], lambda ua: verdicts[ua][0].startswith("preview")),
     }
 
 
@@ -394,22 +395,22 @@ FEWER_AVAILABLE = {
     ("app", "bing"): 2, ("app", "discord"): 1, ("app", "google-news"): 1, ("app", "naver"): 4,
     ("app", "slack"): 4, ("app", "teams"): 1, ("messaging", "kakaotalk"): 3, ("messaging", "outlook"): 1,
     ("messaging", "qq"): 1, ("messaging", "telegram"): 3, ("messaging", "viber"): 3,
-    ("messaging", "whatsapp"): 2, ("preview", "bluesky"): 4, ("preview", "buffer"): 1,
+    ("messaging", "whatsapp"): 2, ("preview-public", "bluesky"): 4, ("preview-public", "buffer"): 1,
     ("preview", "chatwork"): 1, ("preview", "clickup"): 1, ("preview", "coda"): 1, ("preview", "dingtalk"): 1,
-    ("preview", "discord"): 1, ("preview", "discourse"): 2, ("preview", "embedly"): 3,
-    ("preview", "evernote"): 1, ("preview", "everyonesocial"): 1, ("preview", "fastmail"): 1,
-    ("preview", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "gmail"): 2,
-    ("preview", "goodreads"): 1, ("preview", "googlechat"): 1, ("preview", "groupme"): 1,
-    ("preview", "hatena"): 1, ("preview", "iframely"): 1, ("preview", "imessage"): 1,
+    ("preview", "discord"): 1, ("preview-public", "discourse"): 2, ("preview-mixed", "embedly"): 3,
+    ("preview", "evernote"): 1, ("preview-public", "everyonesocial"): 1, ("preview", "fastmail"): 1,
+    ("preview-public", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "gmail"): 2,
+    ("preview-public", "goodreads"): 1, ("preview", "googlechat"): 1, ("preview", "groupme"): 1,
+    ("preview-public", "hatena"): 1, ("preview-mixed", "iframely"): 1, ("preview", "imessage"): 1,
     ("preview", "kakaotalk"): 1, ("preview", "keybase"): 1, ("preview", "line"): 1,
-    ("preview", "linkedin"): 3, ("preview", "lmarena"): 2, ("preview", "loomly"): 1,
-    ("preview", "mastodon"): 2, ("preview", "matrix"): 2, ("preview", "mattermost"): 1,
-    ("preview", "medium"): 1, ("preview", "microsoft"): 1, ("preview", "ning"): 1, ("preview", "notion"): 1,
-    ("preview", "ok"): 2, ("preview", "opengraph"): 1, ("preview", "orlo"): 1, ("preview", "pinterest"): 4,
-    ("preview", "quora"): 2, ("preview", "reddit"): 1, ("preview", "shortwave"): 1, ("preview", "signal"): 1,
-    ("preview", "snapchat"): 2, ("preview", "steam"): 2, ("preview", "teams"): 3, ("preview", "telegram"): 1,
-    ("preview", "tumblr"): 1, ("preview", "twilio"): 1, ("preview", "twitter"): 2, ("preview", "viber"): 1,
-    ("preview", "vk"): 1, ("preview", "xing"): 1, ("preview", "yahoo-mail"): 2, ("social", "linkedin"): 1,
+    ("preview-public", "linkedin"): 3, ("preview", "lmarena"): 2, ("preview-public", "loomly"): 1,
+    ("preview-public", "mastodon"): 2, ("preview", "matrix"): 2, ("preview", "mattermost"): 1,
+    ("preview-public", "medium"): 1, ("preview-mixed", "microsoft"): 1, ("preview-public", "ning"): 1, ("preview", "notion"): 1,
+    ("preview-public", "ok"): 2, ("preview", "opengraph"): 1, ("preview-public", "orlo"): 1, ("preview-public", "pinterest"): 4,
+    ("preview-public", "quora"): 2, ("preview-public", "reddit"): 1, ("preview", "shortwave"): 1, ("preview", "signal"): 1,
+    ("preview-mixed", "snapchat"): 2, ("preview", "steam"): 2, ("preview", "teams"): 3, ("preview", "telegram"): 1,
+    ("preview-public", "tumblr"): 1, ("preview", "twilio"): 1, ("preview-public", "twitter"): 2, ("preview", "viber"): 1,
+    ("preview-public", "vk"): 1, ("preview-public", "xing"): 1, ("preview", "yahoo-mail"): 2, ("social", "linkedin"): 1,
     ("social", "threads"): 1,
 }
 
@@ -420,7 +421,7 @@ def agent_rule_apps(path=os.path.join(ROOT, "rules", "agents.rules")):
     with open(path, encoding="utf-8") as f:
         for line in f:
             cols = line.split()
-            if len(cols) >= 4 and not cols[0].startswith("#") and cols[1] in ("preview",) + INAPP_KINDS:
+            if len(cols) >= 4 and not cols[0].startswith("#") and cols[1] in ("preview", "preview-public", "preview-mixed") + INAPP_KINDS:
                 if (cols[1], cols[2]) not in apps:
                     apps.append((cols[1], cols[2]))
     return apps

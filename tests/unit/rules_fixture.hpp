@@ -15,7 +15,8 @@ inline void write_rules(const TempDir& dir, const std::string& sub = "") {
   dir.write(p + "agents.rules", R"(# test agents
 ua.preview.imessage   preview    imessage   facebookexternalhit/1\.1 Facebot Twitterbot/1\.0
 ua.preview.whatsapp   preview    whatsapp   ^WhatsApp/
-ua.preview.facebook   preview    facebook   facebookexternalhit
+ua.preview.facebook   preview-mixed facebook facebookexternalhit
+ua.preview.linkedin   preview-public linkedin LinkedInBot/
 ua.bot.generic        bot        -          (?i)bot\b|crawler|spider
 ua.bot.curl           bot        -          ^curl/
 ua.inapp.messenger    messaging  messenger  \bFB_IAB/MESSENGER
@@ -45,6 +46,7 @@ tagged_private 1.0
 mail 0.9
 inapp_social_noref 0.6
 direct_deep_after_preview 1.0
+direct_deep_after_mixed_preview 0.7
 direct_deep_new 0.8
 direct_deep_returning 0.4
 direct_landing 0

@@ -216,6 +216,26 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
   }
 }
 
+TEST_CASE("analyzer: only private channels' previews are evidence of a private share", "[analyzer][preview]") {
+  Harness h;
+  // A public post's fetcher (LinkedIn) is a preview, but the click after it is judged without it.
+  const Recorded public_fetch = h.feed({.time = T0, .client = "3.3.3.3", .ua = "LinkedInBot/1.0", .path = "/news/a"});
+  CHECK(public_fetch.verdict.cls == HitClass::preview);
+  CHECK(public_fetch.app == "linkedin");
+  const Recorded after_public = h.feed({.time = T0 + 60, .client = "41.58.3.1", .path = "/news/a"});
+  CHECK(*after_public.verdict.evidence == Evidence::direct_deep_new);
+  CHECK(after_public.verdict.weight == Approx(0.8));
+  // Facebook's fetcher serves Messenger and public posts: evidence at its own weight.
+  h.feed({.time = T0, .client = "31.13.1.1", .ua = "facebookexternalhit/1.1", .path = "/news/b"});
+  const Recorded after_mixed = h.feed({.time = T0 + 60, .client = "41.58.3.2", .path = "/news/b"});
+  CHECK(*after_mixed.verdict.evidence == Evidence::direct_deep_after_mixed_preview);
+  CHECK(after_mixed.verdict.weight == Approx(0.7));
+  CHECK(after_mixed.app == "facebook");
+  // A private channel's fetcher (WhatsApp) is the strongest.
+  h.feed({.time = T0, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/c"});
+  CHECK(h.feed({.time = T0 + 60, .client = "41.58.3.3", .path = "/news/c"}).verdict.weight == Approx(1.0));
+}
+
 TEST_CASE("analyzer: an app's own browser is a channel, never a private share", "[analyzer][channels]") {
   // The Google app (GSA/) without a referrer is Discover or search, not dark social at 0.8.
   Harness h;
