@@ -192,6 +192,9 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     return decide(Channel::dark_social, Evidence::inapp_messaging, pkg, pkg->id);
   // The site's own campaigns (a newsletter read in Gmail) are not private shares.
   if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
+  // A mail app's browser (Outlook mobile) or X-Requested-With: a private channel, after the site's
+  // own newsletters (their campaign tags win, above).
+  if (ua_kind == AgentKind::mail) return decide(Channel::dark_social, Evidence::mail, ua, ua->id);
   if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
 
   if (!ref_host.empty()) {

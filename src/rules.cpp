@@ -30,8 +30,9 @@ constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {"in
                                                                              "direct_deep_after_mixed_preview"};
 
 // The words of agents.rules' kind column, in AgentKind order.
-constexpr std::array<std::string_view, 8> agent_kinds = {"browser", "preview", "messaging",      "social",
-                                                         "app",     "bot",     "preview-public", "preview-mixed"};
+constexpr std::array<std::string_view, 9> agent_kinds = {"browser",        "preview",       "messaging",
+                                                         "social",         "app",           "bot",
+                                                         "preview-public", "preview-mixed", "mail"};
 
 } // namespace
 

@@ -18,8 +18,11 @@ namespace darkscan {
 // What a user agent says about the hit (agents.rules). The preview kinds say where the link was
 // pasted: `preview` a private channel (a chat, a mail: evidence of a private share),
 // `preview_public` a public post (counted, never evidence), `preview_mixed` either (Facebook's
-// fetcher serves Messenger and public posts alike: evidence at its own weight).
-enum class AgentKind : std::uint8_t { browser, preview, messaging, social, app, bot, preview_public, preview_mixed };
+// fetcher serves Messenger and public posts alike: evidence at its own weight). `mail`: a mail
+// app's in-app browser (Outlook mobile), a private channel after the site's own campaign tags.
+enum class AgentKind : std::uint8_t {
+  browser, preview, messaging, social, app, bot, preview_public, preview_mixed, mail
+};
 
 // The word for `kind` in agents.rules ("preview-public").
 std::string_view agent_kind_name(AgentKind kind);

@@ -22,6 +22,7 @@ ua.bot.curl           bot        -          ^curl/
 ua.inapp.messenger    messaging  messenger  \bFB_IAB/MESSENGER
 ua.inapp.facebook     social     facebook   \bFBAN/|\bFB_IAB/
 ua.inapp.gsa          app        google     \bGSA/
+ua.inapp.outlook      mail       outlook    Outlook-iOS-Android/
 )");
   dir.write(p + "referrers.rules", R"(# test referrers
 ref.mail.gmail        mail       gmail      ^mail\.google\.com$

@@ -236,6 +236,24 @@ TEST_CASE("analyzer: only private channels' previews are evidence of a private s
   CHECK(h.feed({.time = T0 + 60, .client = "41.58.3.3", .path = "/news/c"}).verdict.weight == Approx(1.0));
 }
 
+TEST_CASE("analyzer: a newsletter read in a mail app is the site's campaign", "[analyzer][channels]") {
+  Harness h;
+  const char* outlook = "Mozilla/5.0 (iPhone) AppleWebKit/601.1 Outlook-iOS-Android/1.0 Mobile/13G35";
+  const Recorded newsletter =
+      h.feed({.client = "41.58.4.1", .ua = outlook, .query = "utm_source=newsletter&utm_medium=email"});
+  CHECK(*newsletter.verdict.channel == Channel::campaign);
+  CHECK(newsletter.verdict.weight == 0.0);
+  const Recorded forwarded = h.feed({.client = "41.58.4.2", .ua = outlook});
+  CHECK(*forwarded.verdict.channel == Channel::dark_social);
+  CHECK(*forwarded.verdict.evidence == Evidence::mail);
+  CHECK(forwarded.verdict.weight == Approx(0.9));
+  CHECK(forwarded.app == "outlook");
+  // A messenger's in-app browser still wins over a campaign tag: the link was passed on in a chat.
+  CHECK(*h.feed({.client = "41.58.4.3", .ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
+                 .query = "utm_source=newsletter"})
+             .verdict.channel == Channel::dark_social);
+}
+
 TEST_CASE("analyzer: an app's own browser is a channel, never a private share", "[analyzer][channels]") {
   // The Google app (GSA/) without a referrer is Discover or search, not dark social at 0.8.
   Harness h;
