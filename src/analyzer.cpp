@@ -122,7 +122,8 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   if (v.cls == HitClass::preview) {
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
     const bool evidence = static_cast<AgentKind>(v.rules[0]->kind) != AgentKind::preview_public;
-    if (evidence && hit.request_valid && hit.time != Hit::k_no_time) m_previews.record(hit.path, hit.time, v.rules[0]);
+    if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
+      m_previews.record(hit.path, hit.time, v.rules[0]);
   }
   if (v.cls != HitClass::page_view) {
     m_sink.add(hit, v);

@@ -212,18 +212,21 @@ void note_whole_hours(const ReportWindow& w, const Options& opts) {
 // Says so when the inputs do not cover the window asked for: they start after --since (an earlier
 // rotated file left out?) or end before an --until that has passed. A quiet hour is not a gap: only
 // the first and last lines of the inputs, in the window or not, tell.
-void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
-                          std::int64_t now, const std::function<void(const std::string&)>& note) {
+void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
+                          std::optional<std::int64_t> until, std::int64_t now,
+                          const std::function<void(const std::string&)>& note) {
   if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
   if (since && t.first_time > *since) {
     note(fmt::format("the inputs start at {}, after --since {}: what was logged before is not in them "
                      "(an older rotated file, such as access.log.2.gz, left out?); the report misses it",
-                     format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since)));
+                     format_local("%Y-%m-%d %H:%M:%S", t.first_time),
+                     format_local("%Y-%m-%d %H:%M:%S", *since)));
   }
   if (until && *until <= now && t.last_time < *until) {
     note(fmt::format("the inputs end at {}, before --until {}: what was logged after is not in them "
                      "(a newer file left out?); the report misses it",
-                     format_local("%Y-%m-%d %H:%M:%S", t.last_time), format_local("%Y-%m-%d %H:%M:%S", *until)));
+                     format_local("%Y-%m-%d %H:%M:%S", t.last_time),
+                     format_local("%Y-%m-%d %H:%M:%S", *until)));
   }
 }
 
@@ -263,8 +266,7 @@ int run_merge(const Options& opts) {
   PeriodSplitter periods = merged.report_periods(by, since, until, rules);
   std::optional<PeriodSplitter> days;
   if (format == "html") days = merged.report_periods(PeriodKind::day, since, until, rules);
-  write_report(request, *reporter, totals, periods,
-               days ? &*days : nullptr, merged.site_hosts, now);
+  write_report(request, *reporter, totals, periods, days ? &*days : nullptr, merged.site_hosts, now);
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -468,8 +470,8 @@ int run(const Options& opts) {
     PeriodSplitter periods = state->report_periods(by, since, until, rules);
     std::optional<PeriodSplitter> state_days;
     if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until, rules);
-    write_report(request, *reporter, report_totals,
-                 periods, state_days ? &*state_days : nullptr, state->site_hosts, now);
+    write_report(request, *reporter, report_totals, periods, state_days ? &*state_days : nullptr,
+                 state->site_hosts, now);
   } else if (!opts.output.empty() && !totals.inputs.empty() &&
              std::all_of(totals.inputs.begin(), totals.inputs.end(),
                          [](const InputStats& in) { return !in.error.empty(); })) {
@@ -509,7 +511,8 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
         closest = name;
       }
     }
-    if (!closest.empty()) out += fmt::format("\n  did you mean {} (not {})?", closest, util::escape_for_terminal(arg));
+    if (!closest.empty())
+      out += fmt::format("\n  did you mean {} (not {})?", closest, util::escape_for_terminal(arg));
   }
   return out;
 }

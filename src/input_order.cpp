@@ -22,7 +22,8 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
     Line line;
     while (sample.size() < lines && reader.next(line))
       sample.push_back(line.overlong ? std::string() : std::string(line.text));
-    const std::vector<LogFormat> formats = format ? std::vector<LogFormat>{*format} : detect_formats(sample, path);
+    const std::vector<LogFormat> formats =
+        format ? std::vector<LogFormat>{*format} : detect_formats(sample, path);
     std::optional<std::int64_t> first;
     Hit hit;
     ParseError error;
@@ -40,8 +41,9 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
   }
 }
 
-std::vector<std::string> order_by_time(const std::vector<std::string>& files, const std::optional<LogFormat>& format,
-                                       std::size_t lines, bool& moved) {
+std::vector<std::string> order_by_time(const std::vector<std::string>& files,
+                                       const std::optional<LogFormat>& format, std::size_t lines,
+                                       bool& moved) {
   std::vector<std::size_t> timed; // indices of the files with a known first time
   std::vector<std::int64_t> times(files.size(), 0);
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -51,7 +53,8 @@ std::vector<std::string> order_by_time(const std::vector<std::string>& files, co
     }
   }
   std::vector<std::size_t> sorted = timed;
-  std::stable_sort(sorted.begin(), sorted.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
   std::vector<std::string> out = files;
   for (std::size_t k = 0; k < timed.size(); ++k)
     out[timed[k]] = files[sorted[k]];

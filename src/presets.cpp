@@ -86,14 +86,15 @@ bool digits(std::string_view s, std::size_t at, std::size_t n) {
 
 // nginx's error log: "2026/11/20 08:00:01 [error] 1234#0: ..." (ngx_log_error_core).
 bool nginx_error_line(std::string_view l) {
-  return digits(l, 0, 4) && l.size() > 21 && l[4] == '/' && digits(l, 5, 2) && l[7] == '/' && digits(l, 8, 2) &&
-         l[10] == ' ' && digits(l, 11, 2) && l[13] == ':' && l[16] == ':' && l[19] == ' ' && l[20] == '[';
+  return digits(l, 0, 4) && l.size() > 21 && l[4] == '/' && digits(l, 5, 2) && l[7] == '/' &&
+         digits(l, 8, 2) && l[10] == ' ' && digits(l, 11, 2) && l[13] == ':' && l[16] == ':' &&
+         l[19] == ' ' && l[20] == '[';
 }
 
 // Apache's error log: "[Fri Nov 20 08:00:01.123456 2026] [core:error] [pid 1234] ...".
 bool apache_error_line(std::string_view l) {
-  return l.size() > 30 && l[0] == '[' && l[4] == ' ' && l[8] == ' ' && l.find("] [") != std::string_view::npos &&
-         l.find("] [") < 40;
+  return l.size() > 30 && l[0] == '[' && l[4] == ' ' && l[8] == ' ' &&
+         l.find("] [") != std::string_view::npos && l.find("] [") < 40;
 }
 
 } // namespace
@@ -118,7 +119,8 @@ std::string not_an_access_log(const std::vector<std::string>& sample) {
     return "is an nginx error log (\"2026/11/20 08:00:01 [error] ...\"), not an access log: give the file "
            "that nginx's access_log directive names (e.g. /var/log/nginx/access.log)";
   if (apache * 2 > lines)
-    return "is an Apache error log (\"[Fri Nov 20 08:00:01 2026] [core:error] ...\"), not an access log: give "
+    return "is an Apache error log (\"[Fri Nov 20 08:00:01 2026] [core:error] ...\"), not an access log: "
+           "give "
            "the file that Apache's CustomLog directive names (e.g. /var/log/apache2/access.log)";
   return {};
 }

@@ -59,8 +59,8 @@ void input_errors(const ScanTotals& s, std::string& out) {
   for (const InputStats& in : s.inputs)
     if (!in.error.empty()) items += "<li>" + h(in.error) + "</li>";
   if (items.empty()) return;
-  out += R"(<div class="warn" id="errors"><strong>Incomplete: some input was not read.</strong><ul>)" + items +
-         "</ul></div>\n";
+  out += R"(<div class="warn" id="errors"><strong>Incomplete: some input was not read.</strong><ul>)" +
+         items + "</ul></div>\n";
 }
 
 void tiles(const ReportData& data, std::string& out) {

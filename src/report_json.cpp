@@ -152,8 +152,9 @@ public:
     j.close(']');
     j.key("pages").count(shown).key("pages_hidden").count(hidden);
     j.key("previews_by_app").apps(t.previews_by_app);
-    j.key("inputs_failed").count(static_cast<std::uint64_t>(std::count_if(
-        s.inputs.begin(), s.inputs.end(), [](const InputStats& in) { return !in.error.empty(); })));
+    j.key("inputs_failed")
+        .count(static_cast<std::uint64_t>(std::count_if(
+            s.inputs.begin(), s.inputs.end(), [](const InputStats& in) { return !in.error.empty(); })));
     j.key("inputs").open('[');
     for (const InputStats& in : s.inputs) {
       j.open('{').key("name").string(in.name);

@@ -19,28 +19,29 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {"inapp_messaging",
-                                                                             "tagged_private",
-                                                                             "mail",
-                                                                             "inapp_social_noref",
-                                                                             "direct_deep_after_preview",
-                                                                             "direct_deep_new",
-                                                                             "direct_deep_returning",
-                                                                             "direct_landing",
-                                                                             "direct_deep_after_mixed_preview"};
+constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {
+    "inapp_messaging",
+    "tagged_private",
+    "mail",
+    "inapp_social_noref",
+    "direct_deep_after_preview",
+    "direct_deep_new",
+    "direct_deep_returning",
+    "direct_landing",
+    "direct_deep_after_mixed_preview"};
 
 // The words of agents.rules' kind column, in AgentKind order.
-constexpr std::array<std::string_view, 9> agent_kinds = {"browser",        "preview",       "messaging",
-                                                         "social",         "app",           "bot",
-                                                         "preview-public", "preview-mixed", "mail"};
+constexpr std::array<std::string_view, 9> agent_kinds = {
+    "browser", "preview", "messaging", "social", "app", "bot", "preview-public", "preview-mixed", "mail"};
 
 } // namespace
 
 std::string_view agent_kind_name(AgentKind kind) { return agent_kinds[static_cast<std::size_t>(kind)]; }
 
 Evidence after_preview_evidence(const Rule& preview) {
-  return static_cast<AgentKind>(preview.kind) == AgentKind::preview_mixed ? Evidence::direct_deep_after_mixed_preview
-                                                                         : Evidence::direct_deep_after_preview;
+  return static_cast<AgentKind>(preview.kind) == AgentKind::preview_mixed
+             ? Evidence::direct_deep_after_mixed_preview
+             : Evidence::direct_deep_after_preview;
 }
 
 namespace {

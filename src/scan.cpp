@@ -16,7 +16,9 @@ std::string fitting_preset(const std::vector<std::string>& sample, const std::st
                            const std::string& used) {
   try {
     const std::string fits = detect_formats(sample, name).front().name();
-    if (fits != used) return fmt::format("\n  its first lines fit preset '{}': give -f {}, or no -f to detect it", fits, fits);
+    if (fits != used)
+      return fmt::format("\n  its first lines fit preset '{}': give -f {}, or no -f to detect it", fits,
+                         fits);
   } catch (const Error&) {
     // No preset fits either: the message already shows the first malformed line.
   }
@@ -226,8 +228,8 @@ void Scanner::scan(const std::string& path) {
         "left out, so that no line counts twice (the same lines under another name, or a copy that "
         "goes on where a file the state read stops?). Another server's log of the same time goes into "
         "a state of its own: --state-out, then 'darkscan merge'",
-        input.name, input.overlapping, util::format_utc(input.overlap_first), util::format_utc(input.overlap_last),
-        util::format_utc(m_options.history_end)));
+        input.name, input.overlapping, util::format_utc(input.overlap_first),
+        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
   }
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
@@ -252,9 +254,9 @@ void Scanner::scan(const std::string& path) {
          ExitCode::input_failed);
   } else if (unreadable(input)) {
     const std::string& used = formats.front().name();
-    const std::string read =
-        input.parsed == 0 ? fmt::format("none of its {} lines", input.malformed)
-                          : fmt::format("only {} of its {} lines", input.parsed, input.parsed + input.malformed);
+    const std::string read = input.parsed == 0 ? fmt::format("none of its {} lines", input.malformed)
+                                               : fmt::format("only {} of its {} lines", input.parsed,
+                                                             input.parsed + input.malformed);
     fail(input,
          fmt::format("'{}': {} could be read with format '{}'; first malformed: {}{}", input.name, read, used,
                      input.first_malformed, fitting_preset(sample, input.name, used)),

@@ -26,8 +26,8 @@ std::int64_t latest(std::int64_t a, std::int64_t b) {
 
 void StateCounters::add(const ScanTotals& run) {
   // Lines skipped as overlapping what the state holds are in it already.
-  merge({run.lines - run.overlapping, run.parsed, run.malformed, run.empty, run.overlong, run.invalid_requests, run.bytes,
-         run.first_time, run.last_time});
+  merge({run.lines - run.overlapping, run.parsed, run.malformed, run.empty, run.overlong,
+         run.invalid_requests, run.bytes, run.first_time, run.last_time});
 }
 
 void StateCounters::merge(const StateCounters& o) {

@@ -24,7 +24,8 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
 // files are independent, so a shell glob's order (access.log access.log.1
 // access.log.2.gz: newest first) gives the same report as the oldest-first
 // order. `moved` is set when the order changed.
-std::vector<std::string> order_by_time(const std::vector<std::string>& files, const std::optional<LogFormat>& format,
-                                       std::size_t lines, bool& moved);
+std::vector<std::string> order_by_time(const std::vector<std::string>& files,
+                                       const std::optional<LogFormat>& format, std::size_t lines,
+                                       bool& moved);
 
 } // namespace darkscan

@@ -21,7 +21,15 @@ namespace darkscan {
 // fetcher serves Messenger and public posts alike: evidence at its own weight). `mail`: a mail
 // app's in-app browser (Outlook mobile), a private channel after the site's own campaign tags.
 enum class AgentKind : std::uint8_t {
-  browser, preview, messaging, social, app, bot, preview_public, preview_mixed, mail
+  browser,
+  preview,
+  messaging,
+  social,
+  app,
+  bot,
+  preview_public,
+  preview_mixed,
+  mail
 };
 
 // The word for `kind` in agents.rules ("preview-public").

@@ -57,14 +57,14 @@ struct InputStats {
   std::uint64_t lines = 0; // every line, empty and malformed ones included
   std::uint64_t parsed = 0;
   std::uint64_t malformed = 0;
-  std::uint64_t other_format = 0;  // parsed by a preset other than `format` (mixed file)
-  std::uint64_t bytes = 0;         // decoded bytes read
-  std::string error;               // why the input was not read (to its end), or read nothing
-  std::string first_malformed;     // "line N: reason" of its first malformed line, if any
+  std::uint64_t other_format = 0;         // parsed by a preset other than `format` (mixed file)
+  std::uint64_t bytes = 0;                // decoded bytes read
+  std::string error;                      // why the input was not read (to its end), or read nothing
+  std::string first_malformed;            // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
-  std::uint64_t out_of_order = 0;  // lines more than k_out_of_order older than a line before them
-  std::string first_out_of_order;  // "line N (time) after time", for the note
-  std::uint64_t overlapping = 0;   // lines skipped: older than what the state (--state) holds
+  std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
+  std::string first_out_of_order;         // "line N (time) after time", for the note
+  std::uint64_t overlapping = 0;          // lines skipped: older than what the state (--state) holds
   std::int64_t overlap_first = Hit::k_no_time, overlap_last = Hit::k_no_time;
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
   std::uint64_t skipped_lines = 0; // the lines in them

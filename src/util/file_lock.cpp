@@ -32,7 +32,8 @@ FileLock::FileLock(std::string path) : m_path(std::move(path)) {
                       : fmt::format("cannot lock '{}': {}", m_path, system_message(err)),
                   ExitCode::input_failed);
     }
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(m_fd, &held) == 0 && ::stat(m_path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
         held.st_ino == named.st_ino)
       return;

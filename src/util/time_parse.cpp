@@ -346,5 +346,4 @@ std::string format_utc(std::int64_t seconds) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60);
 }
 
-
 } // namespace darkscan::util

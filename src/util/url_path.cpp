@@ -28,7 +28,8 @@ struct Byte {
 Byte read_byte(std::string_view p, std::size_t i) {
   if (p[i] == '%' && i + 2 < p.size() && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0)
     return {static_cast<unsigned char>(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])), 3, true};
-  if (p[i] == '\\' && i + 3 < p.size() && p[i + 1] == 'x' && hex_value(p[i + 2]) >= 0 && hex_value(p[i + 3]) >= 0)
+  if (p[i] == '\\' && i + 3 < p.size() && p[i + 1] == 'x' && hex_value(p[i + 2]) >= 0 &&
+      hex_value(p[i + 3]) >= 0)
     return {static_cast<unsigned char>(hex_value(p[i + 2]) * 16 + hex_value(p[i + 3])), 4, true};
   if (p[i] == '\\' && i + 1 < p.size() && (p[i + 1] == '"' || p[i + 1] == '\\'))
     return {static_cast<unsigned char>(p[i + 1]), 2, true};
@@ -47,9 +48,9 @@ std::size_t utf8_sequence_length(unsigned char c) {
 bool valid_utf8(const unsigned char* b, std::size_t n) {
   for (std::size_t k = 1; k < n; ++k)
     if ((b[k] & 0xC0) != 0x80) return false;
-  if (n == 3 && b[0] == 0xE0 && b[1] < 0xA0) return false; // overlong
+  if (n == 3 && b[0] == 0xE0 && b[1] < 0xA0) return false;  // overlong
   if (n == 3 && b[0] == 0xED && b[1] >= 0xA0) return false; // surrogate
-  if (n == 4 && b[0] == 0xF0 && b[1] < 0x90) return false; // overlong
+  if (n == 4 && b[0] == 0xF0 && b[1] < 0x90) return false;  // overlong
   if (n == 4 && b[0] == 0xF4 && b[1] >= 0x90) return false; // above U+10FFFF
   return true;
 }
@@ -64,7 +65,8 @@ void append_escape(std::string& out, unsigned char c) {
 } // namespace
 
 bool normalise_path(std::string_view path, std::string& out) {
-  if (std::memchr(path.data(), '%', path.size()) == nullptr && std::memchr(path.data(), '\\', path.size()) == nullptr)
+  if (std::memchr(path.data(), '%', path.size()) == nullptr &&
+      std::memchr(path.data(), '\\', path.size()) == nullptr)
     return false;
   out.clear();
   for (std::size_t i = 0; i < path.size();) {

@@ -216,10 +216,12 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
   }
 }
 
-TEST_CASE("analyzer: only private channels' previews are evidence of a private share", "[analyzer][preview]") {
+TEST_CASE("analyzer: only private channels' previews are evidence of a private share",
+          "[analyzer][preview]") {
   Harness h;
   // A public post's fetcher (LinkedIn) is a preview, but the click after it is judged without it.
-  const Recorded public_fetch = h.feed({.time = T0, .client = "3.3.3.3", .ua = "LinkedInBot/1.0", .path = "/news/a"});
+  const Recorded public_fetch =
+      h.feed({.time = T0, .client = "3.3.3.3", .ua = "LinkedInBot/1.0", .path = "/news/a"});
   CHECK(public_fetch.verdict.cls == HitClass::preview);
   CHECK(public_fetch.app == "linkedin");
   const Recorded after_public = h.feed({.time = T0 + 60, .client = "41.58.3.1", .path = "/news/a"});
@@ -249,7 +251,8 @@ TEST_CASE("analyzer: a newsletter read in a mail app is the site's campaign", "[
   CHECK(forwarded.verdict.weight == Approx(0.9));
   CHECK(forwarded.app == "outlook");
   // A messenger's in-app browser still wins over a campaign tag: the link was passed on in a chat.
-  CHECK(*h.feed({.client = "41.58.4.3", .ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
+  CHECK(*h.feed({.client = "41.58.4.3",
+                 .ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
                  .query = "utm_source=newsletter"})
              .verdict.channel == Channel::dark_social);
 }
@@ -277,14 +280,16 @@ TEST_CASE("analyzer: an internal referrer wins over the browser and the tag", "[
   CHECK(*later.verdict.channel == Channel::internal);
   CHECK(later.verdict.weight == 0.0);
   CHECK(later.reasons == std::vector<std::string>{"ref.internal"});
-  const Recorded tagged = h.feed({.time = T0 + 90 * 60, .client = "41.58.9.9", .query = "utm_source=whatsapp",
+  const Recorded tagged = h.feed({.time = T0 + 90 * 60,
+                                  .client = "41.58.9.9",
+                                  .query = "utm_source=whatsapp",
                                   .referer = "https://www.example.com/a"});
   CHECK(*tagged.verdict.channel == Channel::internal);
 }
 
 TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public address", "[analyzer][sessions]") {
   CHECK(is_private_address("10.0.0.5"));
-  CHECK(is_private_address("100.64.1.1"));  // carrier NAT
+  CHECK(is_private_address("100.64.1.1")); // carrier NAT
   CHECK(is_private_address("100.127.0.1"));
   CHECK_FALSE(is_private_address("100.128.0.1"));
   CHECK(is_private_address("172.16.0.1"));
@@ -297,7 +302,8 @@ TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public addre
   CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) != visitor_key("203.0.113.2", "10.0.0.5", ua));
   CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) == visitor_key("203.0.113.1", "", ua));
   // The first public entry names the visitor, whichever proxy passed it on.
-  CHECK(visitor_key("203.0.113.1", "10.0.0.5, 41.58.1.1", ua) == visitor_key("198.51.100.7", "41.58.1.1", ua));
+  CHECK(visitor_key("203.0.113.1", "10.0.0.5, 41.58.1.1", ua) ==
+        visitor_key("198.51.100.7", "41.58.1.1", ua));
   CHECK(visitor_key("203.0.113.1", "unknown, 41.58.1.1", ua) == visitor_key("203.0.113.9", "41.58.1.1", ua));
 }
 

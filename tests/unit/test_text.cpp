@@ -45,7 +45,7 @@ TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
   CHECK(json("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong encoding of '/'
   CHECK(json("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
   CHECK(json("\xe2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut at the end
-  CHECK(json("\xc2\x9b[2J\xc2\xa0") == "\\u009b[2J\xc2\xa0");                  // C1 CSI escaped, NBSP kept
+  CHECK(json("\xc2\x9b[2J\xc2\xa0") == "\\u009b[2J\xc2\xa0");            // C1 CSI escaped, NBSP kept
 }
 
 TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
@@ -119,18 +119,18 @@ TEST_CASE("url_path: one page, one key", "[text]") {
     CHECK(canonical("/a%2fb%3F%20c") == "/a%2Fb%3F%20c");
   }
   SECTION("the log's escapes of quotes and backslashes become the client's") {
-    CHECK(canonical("/say\\\"hi\\\"") == "/say%22hi%22");  // Apache
+    CHECK(canonical("/say\\\"hi\\\"") == "/say%22hi%22");   // Apache
     CHECK(canonical("/say\\x22hi\\x22") == "/say%22hi%22"); // nginx
     CHECK(canonical("/say%22hi%22") == "/say%22hi%22");     // the browser
     CHECK(canonical("/back\\\\slash") == "/back%5Cslash");
   }
   SECTION("what is not valid UTF-8 stays escaped") {
-    CHECK(canonical("/%C3") == "/%C3");            // cut
-    CHECK(canonical("/%C3%28") == "/%C3%28");      // bad continuation; ( is reserved
-    CHECK(canonical("/%C0%AF") == "/%C0%AF");      // overlong '/'
+    CHECK(canonical("/%C3") == "/%C3");             // cut
+    CHECK(canonical("/%C3%28") == "/%C3%28");       // bad continuation; ( is reserved
+    CHECK(canonical("/%C0%AF") == "/%C0%AF");       // overlong '/'
     CHECK(canonical("/%ED%A0%80") == "/%ED%A0%80"); // surrogate
     CHECK(canonical("/%FF%00") == "/%FF%00");
-    CHECK(canonical("/100%") == "/100%");  // a lone % is not an escape
+    CHECK(canonical("/100%") == "/100%"); // a lone % is not an escape
     CHECK(canonical("/%zz") == "/%zz");
   }
 }
