@@ -121,7 +121,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   Verdict v = p.verdict;
   if (v.cls == HitClass::preview) {
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
-    const bool evidence = static_cast<AgentKind>(v.rules[0]->kind) != AgentKind::preview_public;
+    const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));
     if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
       m_previews.record(hit.path, hit.time, v.rules[0]);
   }

@@ -14,6 +14,7 @@
 #include <darkscan/rules_command.hpp>
 #include <darkscan/scan.hpp>
 #include <darkscan/state.hpp>
+#include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/file_lock.hpp>
 #include <darkscan/util/text.hpp>
 
@@ -289,9 +290,8 @@ std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NameP
   if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
   // Fail before reading any log when the state could not be saved after it.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
-  const std::string dir = out.find('/') == std::string::npos ? "." : out.substr(0, out.rfind('/') + 1);
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw Error(fmt::format("cannot write the state '{}': {}", out, system_message(errno)),
+  if (const int err = util::folder_error(out)) {
+    throw Error(fmt::format("cannot write the state '{}': {}", out, system_message(err)),
                 ExitCode::cannot_write);
   }
   auto state = std::make_unique<State>();
@@ -473,8 +473,7 @@ int run(const Options& opts) {
     write_report(request, *reporter, report_totals, periods, state_days ? &*state_days : nullptr,
                  state->site_hosts, now);
   } else if (!opts.output.empty() && !totals.inputs.empty() &&
-             std::all_of(totals.inputs.begin(), totals.inputs.end(),
-                         [](const InputStats& in) { return !in.error.empty(); })) {
+             totals.inputs_failed() == totals.inputs.size()) {
     // Nothing could be read: yesterday's good report is worth more than a report of nothing.
     print_error(fmt::format("no input could be read: '{}' was left as it was", opts.output));
   } else {

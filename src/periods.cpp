@@ -46,6 +46,17 @@ PeriodKind parse_period_kind(std::string_view name) {
   throw Error(fmt::format("--by: unknown period '{}' (hour, day, week, month)", name));
 }
 
+const char* period_label_pattern(PeriodKind kind) {
+  switch (kind) {
+  case PeriodKind::hour: return "%Y-%m-%dT%H";
+  case PeriodKind::day: return "%Y-%m-%d";
+  case PeriodKind::week: return "%G-W%V";
+  case PeriodKind::month: return "%Y-%m";
+  case PeriodKind::none: break;
+  }
+  return "";
+}
+
 const char* period_kind_name(PeriodKind kind) {
   switch (kind) {
   case PeriodKind::hour: return "hour";
@@ -117,19 +128,19 @@ Period period_of(PeriodKind kind, std::int64_t utc) {
     p.start = from_local(tm);
     tm.tm_hour += 1;
     p.end = from_local(tm);
-    p.label = format_local("%Y-%m-%dT%H", p.start);
+    p.label = format_local(period_label_pattern(kind), p.start);
     return p;
   }
   case PeriodKind::day:
     p.start = local_midnight(utc, 0);
     p.end = local_midnight(utc, 1);
-    p.label = format_local("%Y-%m-%d", p.start);
+    p.label = format_local(period_label_pattern(kind), p.start);
     return p;
   case PeriodKind::week: {
     const int since_monday = (tm.tm_wday + 6) % 7;
     p.start = local_midnight(utc, -since_monday);
     p.end = local_midnight(p.start, 7);
-    p.label = format_local("%G-W%V", p.start);
+    p.label = format_local(period_label_pattern(kind), p.start);
     return p;
   }
   case PeriodKind::month: {
@@ -138,7 +149,7 @@ Period period_of(PeriodKind kind, std::int64_t utc) {
     p.start = from_local(tm);
     tm.tm_mon += 1;
     p.end = from_local(tm);
-    p.label = format_local("%Y-%m", p.start);
+    p.label = format_local(period_label_pattern(kind), p.start);
     return p;
   }
   }

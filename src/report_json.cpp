@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace darkscan {
 
 namespace {
@@ -152,9 +150,7 @@ public:
     j.close(']');
     j.key("pages").count(shown).key("pages_hidden").count(hidden);
     j.key("previews_by_app").apps(t.previews_by_app);
-    j.key("inputs_failed")
-        .count(static_cast<std::uint64_t>(std::count_if(
-            s.inputs.begin(), s.inputs.end(), [](const InputStats& in) { return !in.error.empty(); })));
+    j.key("inputs_failed").count(s.inputs_failed());
     j.key("inputs").open('[');
     for (const InputStats& in : s.inputs) {
       j.open('{').key("name").string(in.name);

@@ -2,12 +2,10 @@
 #include <darkscan/report_writer.hpp>
 
 #include <darkscan/error.hpp>
+#include <darkscan/util/atomic_file.hpp>
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <limits>
 #include <map>
 #include <sys/stat.h>
@@ -67,18 +65,6 @@ bool has_time_pattern(const std::string& output) {
 
 namespace {
 
-// The conversion that tells the periods of `kind` apart, for the error message.
-const char* distinguishing(PeriodKind kind) {
-  switch (kind) {
-  case PeriodKind::hour: return "%Y-%m-%dT%H";
-  case PeriodKind::day: return "%Y-%m-%d";
-  case PeriodKind::week: return "%G-W%V";
-  case PeriodKind::month: return "%Y-%m";
-  case PeriodKind::none: break;
-  }
-  return "";
-}
-
 // Two periods of `kind` that the pattern maps to one name, over about a year (or two for weeks
 // and months: every hour of the year, every day of the week and month). Periods that share their
 // own label (the hour repeated when clocks go back) are not a collision of the pattern.
@@ -92,7 +78,7 @@ void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind
       throw Error(fmt::format("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
                               "overwrite the last; make the pattern tell them apart (e.g. {})",
                               pattern, period_kind_name(kind), it->second.label, p.label,
-                              distinguishing(kind)));
+                              period_label_pattern(kind)));
     }
     t = p.end > t ? p.end : t + 3600;
   }
@@ -115,10 +101,8 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     throw Error(fmt::format("cannot write '{}': it is a directory", path), ExitCode::cannot_write);
   }
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw Error(fmt::format("cannot write '{}': {}", path, system_message(errno)), ExitCode::cannot_write);
+  if (const int err = util::folder_error(path)) {
+    throw Error(fmt::format("cannot write '{}': {}", path, system_message(err)), ExitCode::cannot_write);
   }
 }
 

@@ -408,9 +408,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   }
   std::unordered_map<std::string_view, const Rule*> previews_by_id;
   for (const Rule& rule : rules.agents()) {
-    const auto kind = static_cast<AgentKind>(rule.kind);
-    if (kind == AgentKind::preview || kind == AgentKind::preview_mixed)
-      previews_by_id.emplace(rule.id, &rule);
+    if (is_evidence_preview(static_cast<AgentKind>(rule.kind))) previews_by_id.emplace(rule.id, &rule);
   }
   for (std::size_t n = r.count(3); n > 0; --n) {
     const std::string_view path = r.str();

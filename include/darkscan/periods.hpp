@@ -18,6 +18,9 @@ PeriodKind parse_period_kind(std::string_view name);
 // "hour", "day", "week", "month"; "" for none.
 const char* period_kind_name(PeriodKind kind);
 
+// The strftime pattern of the labels of `kind` ("%Y-%m-%dT%H", ..., "%Y-%m"); "" for none.
+const char* period_label_pattern(PeriodKind kind);
+
 // Parses a --since/--until value into UTC seconds: "2026-11-20" (local
 // midnight), "2026-11-20T08:00[:00]" or with a space (local time), the same
 // with "Z" or "+01:00" (that offset), "today" and "yesterday" (local

@@ -35,6 +35,12 @@ enum class AgentKind : std::uint8_t {
 // The word for `kind` in agents.rules ("preview-public").
 std::string_view agent_kind_name(AgentKind kind);
 
+// True for the preview kinds whose fetches are evidence of a private share
+// (kept in PreviewMemory): preview and preview_mixed, not preview_public.
+constexpr bool is_evidence_preview(AgentKind kind) {
+  return kind == AgentKind::preview || kind == AgentKind::preview_mixed;
+}
+
 // True for the three preview kinds.
 constexpr bool is_preview(AgentKind kind) {
   return kind == AgentKind::preview || kind == AgentKind::preview_public || kind == AgentKind::preview_mixed;

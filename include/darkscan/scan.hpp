@@ -87,6 +87,14 @@ struct ScanTotals {
   std::optional<std::int64_t> window_start, window_end; // --since, --until (filled by the CLI)
   std::vector<InputStats> inputs;
   ExitCode status = ExitCode::ok; // worst problem met (input_failed, data)
+
+  // The inputs with an error: not opened, recognised or read to their end, or nothing parsed.
+  std::size_t inputs_failed() const {
+    std::size_t n = 0;
+    for (const InputStats& in : inputs)
+      n += !in.error.empty();
+    return n;
+  }
 };
 
 struct ScanOptions {

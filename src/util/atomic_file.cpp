@@ -63,6 +63,12 @@ void AtomicFile::commit() {
   m_tmp.clear();
 }
 
+int folder_error(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::access(dir.c_str(), W_OK) == 0 ? 0 : errno;
+}
+
 void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile file(path);
   file.write(content);

@@ -28,6 +28,11 @@ private:
   int m_fd = -1;
 };
 
+// 0 when a file can be created at `path`: its folder exists and is writable
+// (checked before a long run, whose output would otherwise be lost at the
+// end); else the errno that says why not.
+int folder_error(const std::string& path);
+
 // Writes `content` to `path` through an AtomicFile.
 void write_file_atomically(const std::string& path, std::string_view content);
 
