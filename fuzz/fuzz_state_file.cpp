@@ -81,10 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // What a run and a merge do with it.
   darkscan::State copy = again;
-  state.merge(std::move(copy), rules());
+  state.merge(std::move(copy));
   for (const darkscan::PeriodKind by :
        {darkscan::PeriodKind::none, darkscan::PeriodKind::day, darkscan::PeriodKind::hour}) {
-    darkscan::PeriodSplitter periods = state.report_periods(by, std::nullopt, std::nullopt, rules());
+    darkscan::PeriodSplitter periods = state.report_periods(by, std::nullopt, std::nullopt);
     const darkscan::Aggregate total = periods.total();
     std::vector<darkscan::ReportPeriod> list;
     for (const auto& [start, slice] : periods.slices())
@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (list.empty()) list.push_back({"", &total});
     const darkscan::ScanTotals totals = state.counters.totals();
     darkscan::ReportData report{totals, total, std::move(list), by != darkscan::PeriodKind::none, 50, 0,
-                                "fuzz",  state.site_hosts, {}};
+                                "fuzz",  state.site_hosts, {}, rules().weights()};
     std::string json;
     darkscan::make_reporter("json", false)->write(report, json);
     darkscan::fuzz::check_json(json);

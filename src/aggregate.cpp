@@ -1,4 +1,5 @@
 #include <darkscan/aggregate.hpp>
+#include <darkscan/decision.hpp>
 #include <darkscan/util/url_path.hpp>
 
 #include <algorithm>
@@ -31,6 +32,10 @@ bool evidence_group(Evidence evidence, EvidenceGroup& group) {
   return false;
 }
 
+Channel evidence_channel(Evidence evidence) {
+  return evidence == Evidence::direct_landing ? Channel::direct : Channel::dark_social;
+}
+
 void add_app(AppCounts& counts, std::string_view app, std::uint64_t n) {
   for (auto& [name, count] : counts) {
     if (name == app) {
@@ -51,14 +56,23 @@ AppCounts ranked(AppCounts counts) {
 void PageStats::merge(const PageStats& other) {
   page_views += other.page_views;
   visits += other.visits;
-  add_weight(dark_social, other.dark_social);
   dark_social_visits += other.dark_social_visits;
+  unknown += other.unknown;
   for (std::size_t i = 0; i < evidence.size(); ++i)
     evidence[i] += other.evidence[i];
   for (const auto& [app, n] : other.previews)
     add_app(previews, app, n);
   for (const auto& [app, n] : other.apps)
     add_app(apps, app, n);
+}
+
+std::array<std::uint64_t, k_evidence_group_count> PageStats::groups() const {
+  std::array<std::uint64_t, k_evidence_group_count> out{};
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    EvidenceGroup group;
+    if (evidence_group(static_cast<Evidence>(i), group)) out[static_cast<std::size_t>(group)] += evidence[i];
+  }
+  return out;
 }
 
 std::string_view PageStats::top_app() const {
@@ -83,11 +97,10 @@ void TrafficTotals::merge(const TrafficTotals& o) {
   page_views += o.page_views;
   visits += o.visits;
   dark_social_visits += o.dark_social_visits;
-  add_weight(dark_social, o.dark_social);
-  for (std::size_t i = 0; i < channels.size(); ++i) {
+  for (std::size_t i = 0; i < evidence.size(); ++i)
+    evidence[i] += o.evidence[i];
+  for (std::size_t i = 0; i < channels.size(); ++i)
     channels[i].visits += o.channels[i].visits;
-    add_weight(channels[i].dark_social, o.channels[i].dark_social);
-  }
   for (const auto& [app, n] : o.previews_by_app)
     add_app(previews_by_app, app, n);
 }
@@ -142,35 +155,34 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   if (!v.visit_start || !v.channel) return;
   if (v.open) {
     m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(hit.path), *v.channel, v.evidence,
-                         v.app, v.open});
+                         v.app, v.open, v.forced, v.signature});
     return;
   }
-  count_arrival(key, *v.channel, v.evidence, v.app, v.weight);
+  count_arrival(key, *v.channel, v.evidence, v.app);
 }
 
 void Aggregate::count_arrival(std::string_view key, Channel channel_id, std::optional<Evidence> evidence,
-                              std::string_view app, double weight) {
+                              std::string_view app) {
   PageStats& p = page(key);
   ++m_totals.visits;
   ++p.visits;
-  auto& channel = m_totals.channels[static_cast<std::size_t>(channel_id)];
-  ++channel.visits;
-  add_weight(channel.dark_social, weight);
-  add_weight(m_totals.dark_social, weight);
-  add_weight(p.dark_social, weight);
+  ++m_totals.channels[static_cast<std::size_t>(channel_id)].visits;
+  if (channel_id == Channel::unknown) ++p.unknown;
   if (channel_id == Channel::dark_social) {
     ++m_totals.dark_social_visits;
     ++p.dark_social_visits;
     if (!app.empty()) add_app(p.apps, app);
   }
-  EvidenceGroup group;
-  if (evidence && evidence_group(*evidence, group)) ++p.evidence[static_cast<std::size_t>(group)];
+  if (evidence) {
+    ++m_totals.evidence[static_cast<std::size_t>(*evidence)];
+    ++p.evidence[static_cast<std::size_t>(*evidence)];
+  }
 }
 
-// The same decisions as Analyzer::decide_now and Analyzer::arrival, for the
-// parts that history before the shard can change. A part stays open while
+// Decides, for the parts that history before the shard can change, with the
+// functions the Analyzer decides with (decision.hpp). A part stays open while
 // history before the earlier shard could still decide it.
-void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rules) {
+void Aggregate::resolve_pending(const EarlierHistory* earlier) {
   std::vector<PendingArrival> still_open;
   for (PendingArrival& a : m_pending) {
     if (earlier) {
@@ -180,12 +192,12 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rule
         return !earlier->whole && earlier->origin != Hit::k_no_time && a.time - earlier->origin < window;
       };
       if (a.open & k_open_session) {
-        if (before && Sessions::continues(*before, a.time)) continue; // not an arrival after all
+        if (before && continues_visit(*before, a.time, a.signature, a.forced)) continue; // not an arrival
         if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;
       }
       if (a.open & k_open_preview) {
         if (const Rule* preview = earlier->previews.before(a.path, a.time)) {
-          a.evidence = after_preview_evidence(*preview);
+          a.evidence = deep_evidence(preview, false);
           a.channel = Channel::dark_social;
           if (a.app.empty()) a.app = preview->app;
           a.open &= ~(k_open_preview | k_open_returning);
@@ -194,7 +206,7 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rule
         }
       }
       if (a.open & k_open_returning) {
-        if (before && Sessions::returning(*before, a.time)) a.evidence = Evidence::direct_deep_returning;
+        if (before && Sessions::returning(*before, a.time)) a.evidence = deep_evidence(nullptr, true);
         if (before || !reaches(Sessions::k_returning_window)) a.open &= ~k_open_returning;
       }
       if (a.open) {
@@ -202,7 +214,7 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier, const Rules& rule
         continue;
       }
     }
-    count_arrival(a.page, a.channel, a.evidence, a.app, a.evidence ? rules.weight(*a.evidence) : 0.0);
+    count_arrival(a.page, a.channel, a.evidence, a.app);
   }
   m_pending = std::move(still_open);
 }

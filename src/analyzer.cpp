@@ -1,4 +1,5 @@
 #include <darkscan/analyzer.hpp>
+#include <darkscan/decision.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
@@ -133,33 +134,38 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
   Sessions::Visitor& visitor = m_sessions.visitor(p.visitor);
   const bool external = !ref_host.empty() && !internal;
-  // Without timestamps, a visit is everything a visitor does.
-  const bool continues = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
   const bool forced = external || p.tag != nullptr;
-  const bool new_visit = !continues || forced;
+  const std::uint32_t signature = arrival_signature(hit.path, hit.query, hit.referer);
+  // Without timestamps, a visit is everything a visitor does.
+  const bool continues = hit.time == Hit::k_no_time ? visitor.seen && (!forced || visitor.arrival == signature)
+                                                    : continues_visit(visitor, hit.time, signature, forced);
   const bool seen_before = visitor.seen;
   v.returning = Sessions::returning(visitor, hit.time);
   if (hit.time != Hit::k_no_time) visitor.last_page_view = hit.time;
   visitor.seen = true;
-  if (!new_visit) {
-    v.add_reason("visit.continues");
+  if (continues) {
+    v.add_reason(forced ? "visit.reload" : "visit.continues");
     m_sink.add(hit, v);
     return;
   }
+  visitor.arrival = signature;
   v.visit_start = true;
+  v.forced = forced;
+  v.signature = signature;
   arrival(hit, p, ref_host, internal, v);
   if (v.evidence) v.weight = m_rules.weight(*v.evidence);
-  if (m_defer && hit.time != Hit::k_no_time) mark_open(hit.time, seen_before, forced, v);
+  if (m_defer && hit.time != Hit::k_no_time) mark_open(hit.time, seen_before, v);
   m_sink.add(hit, v);
 }
 
 // Which parts of this arrival's decision history before the origin could change.
-void Analyzer::mark_open(std::int64_t time, bool seen_before, bool forced, Verdict& v) {
+void Analyzer::mark_open(std::int64_t time, bool seen_before, Verdict& v) {
   if (m_origin == Hit::k_no_time) m_origin = time;
   const std::int64_t since_origin = time - m_origin;
   const bool direct_deep =
       v.evidence == Evidence::direct_deep_new || v.evidence == Evidence::direct_deep_returning;
-  if (!seen_before && !forced && since_origin < Sessions::k_visit_gap) v.open |= k_open_session;
+  // A forced arrival too: it may reload the arrival of a visit from that history.
+  if (!seen_before && since_origin < Sessions::k_visit_gap) v.open |= k_open_session;
   if (!seen_before && v.evidence == Evidence::direct_deep_new && since_origin < Sessions::k_returning_window)
     v.open |= k_open_returning;
   if (direct_deep && since_origin < PreviewMemory::k_window) v.open |= k_open_preview;
@@ -226,16 +232,17 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     v.add_reason("ref.none");
     return;
   }
+  // The line does not log the referrer (Common Log Format): where the visitor came from is unknown.
+  if (!hit.has_referer) return decide(Channel::unknown, std::nullopt, nullptr, "ref.unlogged");
   if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
-  if (const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time)) {
-    decide(Channel::dark_social, after_preview_evidence(*preview), nullptr, "ref.none.deep");
+  const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time);
+  decide(Channel::dark_social, deep_evidence(preview, v.returning), nullptr, "ref.none.deep");
+  if (preview) {
     v.add_reason(preview->id, preview);
     if (v.app.empty()) v.app = preview->app;
-    return;
+  } else {
+    v.add_reason(v.returning ? "visitor.returning" : "visitor.new");
   }
-  decide(Channel::dark_social, v.returning ? Evidence::direct_deep_returning : Evidence::direct_deep_new,
-         nullptr, "ref.none.deep");
-  v.add_reason(v.returning ? "visitor.returning" : "visitor.new");
 }
 
 } // namespace darkscan

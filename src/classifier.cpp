@@ -32,6 +32,7 @@ std::string_view channel_name(Channel channel) {
   case Channel::campaign: return "campaign";
   case Channel::referral: return "referral";
   case Channel::internal: return "internal";
+  case Channel::unknown: return "unknown";
   }
   return "direct";
 }

@@ -251,9 +251,10 @@ int run_merge(const Options& opts) {
   const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
-  const ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
+  ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
   check_report_output(request, now); // before any state is read
   const Rules rules = Rules::load(rules_dirs(opts.rules));
+  request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   const auto start = std::chrono::steady_clock::now();
   note_whole_hours({since, until, by}, opts);
 
@@ -264,9 +265,9 @@ int run_merge(const Options& opts) {
 
   ScanTotals totals = merged.counters.totals();
   totals.inputs = std::move(inputs);
-  PeriodSplitter periods = merged.report_periods(by, since, until, rules);
+  PeriodSplitter periods = merged.report_periods(by, since, until);
   std::optional<PeriodSplitter> days;
-  if (format == "html") days = merged.report_periods(PeriodKind::day, since, until, rules);
+  if (format == "html") days = merged.report_periods(PeriodKind::day, since, until);
   write_report(request, *reporter, totals, periods, days ? &*days : nullptr, merged.site_hosts, now);
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
@@ -347,7 +348,8 @@ int run(const Options& opts) {
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
   if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
-  const ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
+  ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
+  request.weights = rules.weights();
   check_report_output(request, now); // before any log is read
 
   std::unique_ptr<Output> hits_output;
@@ -467,9 +469,9 @@ int run(const Options& opts) {
     report_totals.notes = totals.notes;
     report_totals.window_start = since;
     report_totals.window_end = until;
-    PeriodSplitter periods = state->report_periods(by, since, until, rules);
+    PeriodSplitter periods = state->report_periods(by, since, until);
     std::optional<PeriodSplitter> state_days;
-    if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until, rules);
+    if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until);
     write_report(request, *reporter, report_totals, periods, state_days ? &*state_days : nullptr,
                  state->site_hosts, now);
   } else if (!opts.output.empty() && !totals.inputs.empty() &&

@@ -181,6 +181,7 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
                       std::size_t& fields) const {
   hit = Hit{};
   hit.has_user_agent = m_has_user_agent;
+  hit.has_referer = m_has_referer;
   exact |= !m_trailing_fields;
   fields = m_steps.size();
   if (line.substr(0, m_lead.size()) != m_lead) {
@@ -244,6 +245,7 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
       // The line does not log the agent: an unknown agent, not an empty one (which bots send).
       for (std::size_t k = fields; k < m_steps.size(); ++k)
         if (m_steps[k].kind == FieldKind::user_agent) hit.has_user_agent = false;
+        else if (m_steps[k].kind == FieldKind::referer) hit.has_referer = false;
       break;
     }
     error = {"a field is not followed by the text the format expects", pos};

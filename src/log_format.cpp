@@ -172,6 +172,7 @@ public:
           step.kind == FieldKind::request || step.kind == FieldKind::target || step.kind == FieldKind::path;
     }
     m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
+  m_format.m_has_referer = m_format.has(FieldKind::referer);
     if (!has_request) {
       throw Error("--log-format: '" + m_format.m_spec +
                   "' has no field with the requested page ($request, $request_uri, $uri, %r or %U); "

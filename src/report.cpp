@@ -18,6 +18,15 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
       fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
 }
 
+double ReportData::channel_dark(const TrafficTotals& totals, Channel channel) const {
+  double dark = 0.0;
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    if (evidence_channel(static_cast<Evidence>(i)) == channel)
+      dark += static_cast<double>(totals.evidence[i]) * weights[i].value;
+  }
+  return dark;
+}
+
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
   std::vector<PageRow> rows;
   hidden = 0;
@@ -27,12 +36,12 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
       ++hidden;
       continue;
     }
-    rows.push_back({path, &stats, wilson_interval(stats.dark_social, stats.visits)});
+    rows.push_back({path, &stats, data.estimate(stats)});
   }
-  // Weight sums are exact to 4 decimals (add_weight): equal sums compare
-  // equal whatever order their parts were added in (threads, merged shards).
+  // Estimates are computed from integer counts in one order: equal counts give
+  // equal doubles whatever order the arrivals were counted in (threads, shards).
   std::sort(rows.begin(), rows.end(), [](const PageRow& a, const PageRow& b) {
-    if (a.stats->dark_social != b.stats->dark_social) return a.stats->dark_social > b.stats->dark_social;
+    if (a.estimate.dark != b.estimate.dark) return a.estimate.dark > b.estimate.dark;
     if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
     return a.path < b.path;
   });

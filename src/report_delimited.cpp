@@ -36,12 +36,14 @@ public:
         if (data.by_period) cells.push_back(period.label);
         cells.emplace_back(r.path);
         cells.push_back(std::to_string(p.visits));
-        cells.push_back(util::plain_number(p.dark_social));
+        // Empty when the log does not record referrers: nothing is known.
+        const ShareEstimate& e = r.estimate;
+        cells.push_back(e.known ? util::plain_number(e.dark) : "");
         cells.push_back(std::to_string(p.dark_social_visits));
-        cells.push_back(util::plain_number(r.estimate.share));
-        cells.push_back(util::plain_number(r.estimate.low));
-        cells.push_back(util::plain_number(r.estimate.high));
-        for (std::uint64_t n : p.evidence)
+        cells.push_back(e.known ? util::plain_number(e.share) : "");
+        cells.push_back(e.known ? util::plain_number(e.low) : "");
+        cells.push_back(e.known ? util::plain_number(e.high) : "");
+        for (std::uint64_t n : p.groups())
           cells.push_back(std::to_string(n));
         std::string previews;
         const AppCounts apps = ranked(p.previews);

@@ -44,6 +44,13 @@ std::string pct(double fraction) { return util::percent(fraction); }
 
 std::string count(std::uint64_t n) { return util::group_thousands(n); }
 
+// A share and its range, or "n/a" when the log does not record referrers.
+std::string share_text(const ShareEstimate& e) { return e.known ? pct(e.share) : "n/a"; }
+std::string range_text(const ShareEstimate& e, std::string_view dash) {
+  return e.known ? pct(e.low) + std::string(dash) + pct(e.high) : "n/a";
+}
+std::string dark_text(const ShareEstimate& e) { return e.known ? util::plain_number(e.dark) : "n/a"; }
+
 // All apps of a period: previews plus dark-social arrivals.
 AppCounts all_apps(const Aggregate& traffic) {
   AppCounts apps = traffic.totals().previews_by_app;
@@ -65,7 +72,7 @@ void input_errors(const ScanTotals& s, std::string& out) {
 
 void tiles(const ReportData& data, std::string& out) {
   const TrafficTotals& t = data.total.totals();
-  const ShareEstimate e = wilson_interval(t.dark_social, t.visits);
+  const ShareEstimate e = data.estimate(t);
   const AppCounts apps = all_apps(data.total);
   auto tile = [&](std::string_view key, const std::string& value, const std::string& note) {
     out += fmt::format(
@@ -74,8 +81,9 @@ void tiles(const ReportData& data, std::string& out) {
   };
   out += R"(<section class="tiles" id="summary">)";
   tile("Visits", count(t.visits), count(t.page_views) + " page views");
-  tile("Dark-social share", pct(e.share), "95% range " + pct(e.low) + " to " + pct(e.high));
-  tile("Estimated dark-social visits", util::plain_number(t.dark_social),
+  tile("Dark-social share", share_text(e),
+       e.known ? "95% range " + range_text(e, " to ") : "the log does not record referrers");
+  tile("Estimated dark-social visits", dark_text(e),
        count(t.dark_social_visits) + " visits with dark-social evidence");
   tile("Top app", apps.empty() ? "none" : h(apps.front().first),
        apps.empty() ? "no previews or in-app visits" : count(apps.front().second) + " previews and visits");
@@ -104,6 +112,7 @@ void page_chart(const std::vector<PageRow>& rows, std::string& out) {
   for (std::size_t i = 0; i < n; ++i) {
     const PageRow& r = rows[i];
     const int y = static_cast<int>(i) * row_h;
+    if (!r.estimate.known) continue; // no bar: nothing is known (the table says n/a)
     const double w = r.estimate.share * bar_w;
     const double lo = label_w + r.estimate.low * bar_w, hi = label_w + r.estimate.high * bar_w;
     out += fmt::format(R"(<g class="page"><title>{}</title><text x="{}" y="{}" text-anchor="end">{}</text>)",
@@ -131,9 +140,9 @@ void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::strin
     for (const auto& [app, n] : ranked(r.stats->previews))
       previews += (previews.empty() ? "" : ", ") + h(app) + " " + count(n);
     out += fmt::format(
-        R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}–{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
-        h(r.path), count(r.stats->visits), util::plain_number(r.stats->dark_social), pct(r.estimate.share),
-        pct(r.estimate.low), pct(r.estimate.high), h(r.stats->top_app()), previews,
+        R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+        h(r.path), count(r.stats->visits), dark_text(r.estimate), share_text(r.estimate),
+        range_text(r.estimate, "–"), h(r.stats->top_app()), previews,
         count(r.stats->page_views));
   }
   out += "</tbody></table>\n";
@@ -168,7 +177,8 @@ void bar_list(std::string_view css, std::string_view label,
 }
 
 // Visits (grey) and estimated dark-social visits (colour) per day.
-void trend_chart(const std::vector<ReportPeriod>& days, std::string& out) {
+void trend_chart(const ReportData& data, std::string& out) {
+  const std::vector<ReportPeriod>& days = data.trend;
   constexpr int height = 220, plot_h = 170, left = 50, width = 1000;
   const int slot = std::max(6, (width - left) / static_cast<int>(days.size()));
   std::uint64_t max = 1;
@@ -186,10 +196,10 @@ void trend_chart(const std::vector<ReportPeriod>& days, std::string& out) {
     const TrafficTotals& t = days[i].traffic->totals();
     const int x = left + static_cast<int>(i) * slot;
     const double hv = static_cast<double>(t.visits) * plot_h / static_cast<double>(max);
-    const double hd = t.dark_social * plot_h / static_cast<double>(max);
-    const ShareEstimate e = wilson_interval(t.dark_social, t.visits);
+    const ShareEstimate e = data.estimate(t);
+    const double hd = e.known ? e.dark * plot_h / static_cast<double>(max) : 0.0;
     out += fmt::format(R"(<g class="day"><title>{}: {} visits, {} estimated dark social ({})</title>)",
-                       h(days[i].label), count(t.visits), util::plain_number(t.dark_social), pct(e.share));
+                       h(days[i].label), count(t.visits), dark_text(e), share_text(e));
     out += fmt::format(R"(<rect class="bar visits" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hv, slot - 2, hv);
     out += fmt::format(R"(<rect class="bar" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
@@ -242,7 +252,7 @@ public:
 
     if (data.trend.size() > 1) {
       out += R"(<h2 id="trend">Daily trend</h2><div class="card">)";
-      trend_chart(data.trend, out);
+      trend_chart(data, out);
       out += R"(<p class="note">Grey: visits. Colour: estimated dark-social visits.</p></div>)";
       out += '\n';
     }
@@ -257,7 +267,7 @@ public:
         out += fmt::format(
             R"(<details class="period"{}><summary>{}: {} visits, {} dark social</summary><div class="card">)",
             i + 1 == data.periods.size() ? " open" : "", h(p.label), count(pt.visits),
-            pct(wilson_interval(pt.dark_social, pt.visits).share));
+            share_text(data.estimate(pt)));
         period_section(data, p, out);
         out += "</div></details>\n";
       }

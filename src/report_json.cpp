@@ -79,29 +79,36 @@ private:
   bool m_after_key = false;
 };
 
-void channels(Json& j, const TrafficTotals& t) {
+void channels(Json& j, const ReportData& data, const TrafficTotals& t) {
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
     j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
-    j.key("dark_social").number(cs.dark_social).close('}');
+    j.key("dark_social").number(data.channel_dark(t, static_cast<Channel>(c))).close('}');
   }
   j.close('}');
 }
 
-void traffic_fields(Json& j, const TrafficTotals& t) {
-  const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
+// A share, its range and the estimated dark-social visits; null when the log does not record referrers.
+void estimate_fields(Json& j, const ShareEstimate& e) {
+  auto value = [&](double v) -> Json& { return e.known ? j.number(v) : j.null(); };
+  j.key("dark_social");
+  value(e.dark);
+  j.key("share");
+  value(e.share);
+  j.key("share_low");
+  value(e.low);
+  j.key("share_high");
+  value(e.high);
+}
+
+void traffic_fields(Json& j, const ReportData& data, const TrafficTotals& t) {
   j.key("bots").count(t.bots).key("previews").count(t.previews).key("assets").count(t.assets);
   j.key("page_views").count(t.page_views).key("visits").count(t.visits);
-  j.key("dark_social_visits").count(t.dark_social_visits).key("dark_social").number(t.dark_social);
-  j.key("share")
-      .number(overall.share)
-      .key("share_low")
-      .number(overall.low)
-      .key("share_high")
-      .number(overall.high);
+  j.key("dark_social_visits").count(t.dark_social_visits);
+  estimate_fields(j, data.estimate(t));
 }
 
 void page(Json& j, const ReportData& data, const ReportPeriod& period, const PageRow& row) {
@@ -109,12 +116,12 @@ void page(Json& j, const ReportData& data, const ReportPeriod& period, const Pag
   j.open('{');
   if (data.by_period) j.key("period").string(period.label);
   j.key("path").string(row.path).key("visits").count(p.visits);
-  j.key("dark_social").number(p.dark_social).key("dark_social_visits").count(p.dark_social_visits);
-  j.key("share").number(row.estimate.share);
-  j.key("share_low").number(row.estimate.low).key("share_high").number(row.estimate.high);
+  j.key("dark_social_visits").count(p.dark_social_visits).key("referrer_unknown").count(p.unknown);
+  estimate_fields(j, row.estimate);
   j.key("evidence").open('{');
+  const auto groups = p.groups();
   for (std::size_t e = 0; e < k_evidence_group_count; ++e) {
-    j.key(evidence_group_name(static_cast<EvidenceGroup>(e))).count(p.evidence[e]);
+    j.key(evidence_group_name(static_cast<EvidenceGroup>(e))).count(groups[e]);
   }
   j.close('}').key("previews").apps(p.previews).key("top_app");
   const std::string_view top = p.top_app();
@@ -140,7 +147,7 @@ public:
     j.key("lines").count(s.lines).key("parsed").count(s.parsed).key("malformed").count(s.malformed);
     j.key("empty").count(s.empty).key("overlong").count(s.overlong);
     j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
-    traffic_fields(j, t);
+    traffic_fields(j, data, t);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
     j.key("window_start").time(s.window_start.value_or(Hit::k_no_time));
     j.key("window_end").time(s.window_end.value_or(Hit::k_no_time));
@@ -174,14 +181,14 @@ public:
       j.string(note);
     j.close(']').close('}');
     j.key("channels");
-    channels(j, t);
+    channels(j, data, t);
     if (data.by_period) {
       j.key("periods").open('[');
       for (const ReportPeriod& period : data.periods) {
         j.open('{').key("period").string(period.label);
-        traffic_fields(j, period.traffic->totals());
+        traffic_fields(j, data, period.traffic->totals());
         j.key("channels");
-        channels(j, period.traffic->totals());
+        channels(j, data, period.traffic->totals());
         j.close('}');
       }
       j.close(']');

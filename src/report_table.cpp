@@ -19,7 +19,7 @@ public:
   void write(const ReportData& data, std::string& out) const override {
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
-    const ShareEstimate overall = wilson_interval(t.dark_social, t.visits);
+    const ShareEstimate overall = data.estimate(t);
 
     std::string errors;
     for (const InputStats& in : s.inputs)
@@ -40,10 +40,14 @@ public:
     row("page views", count(t.page_views));
     if (s.invalid_requests) row("not HTTP", count(s.invalid_requests) + "  (TLS on port 80, \"-\")");
     row("visits", count(t.visits));
-    row("dark social",
-        fmt::format("{:>12}  {} of visits (95% range {} to {})",
-                    util::group_thousands(static_cast<std::uint64_t>(t.dark_social + 0.5)),
-                    util::percent(overall.share), util::percent(overall.low), util::percent(overall.high)));
+    if (overall.known) {
+      row("dark social",
+          fmt::format("{:>12}  {} of visits (95% range {} to {})",
+                      util::group_thousands(static_cast<std::uint64_t>(overall.dark + 0.5)),
+                      util::percent(overall.share), util::percent(overall.low), util::percent(overall.high)));
+    } else {
+      row("dark social", fmt::format("{:>12}  the log does not record referrers", "n/a"));
+    }
     if (s.first_time != Hit::k_no_time) {
       row("time span", fmt::format("{} .. {}", format_utc(s.first_time), format_utc(s.last_time)));
     }
@@ -75,10 +79,10 @@ public:
       out += '\n';
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
-        const ShareEstimate e = wilson_interval(pt.dark_social, pt.visits);
+        const ShareEstimate e = data.estimate(pt);
         out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
-                                   util::group_thousands(pt.visits), util::plain_number(pt.dark_social),
-                                   util::percent(e.share)));
+                                   util::group_thousands(pt.visits), e.known ? util::plain_number(e.dark) : "n/a",
+                                   e.known ? util::percent(e.share) : "n/a"));
       } else {
         out += heading("Pages by estimated dark-social visits");
       }
@@ -94,9 +98,10 @@ private:
                        "top app", "path");
     for (const PageRow& r : rows) {
       const PageStats& p = *r.stats;
-      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", util::plain_number(p.dark_social),
-                         util::group_thousands(p.visits), util::percent(r.estimate.share),
-                         fmt::format("{:.0f}-{:.0f}%", r.estimate.low * 100, r.estimate.high * 100),
+      const ShareEstimate& e = r.estimate;
+      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? util::plain_number(e.dark) : "n/a",
+                         util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
+                         e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
                          util::escape_for_terminal(util::shorten(p.top_app(), 10)),
                          util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <unordered_map>
@@ -147,6 +148,39 @@ load_kind_rules(const std::string& path,
     rules.push_back(std::move(r));
   }
   return rules;
+}
+
+} // namespace
+
+namespace {
+
+// "0.8 0.6 0.9" (value, low, high) or "0.8" (exact), each from 0 to 1, kept to 4 decimals.
+WeightRange parse_weight(const std::string& text, const std::string& origin) {
+  double numbers[3];
+  std::size_t count = 0;
+  const char* p = text.c_str();
+  while (*p != '\0') {
+    if (*p == ' ' || *p == '\t') {
+      ++p;
+      continue;
+    }
+    if (count == 3) throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+    char* end = nullptr;
+    const double value = std::strtod(p, &end);
+    if (end == p || (*end != '\0' && *end != ' ' && *end != '\t') || !(value >= 0.0 && value <= 1.0)) {
+      throw Error(fmt::format("{}: weight '{}' is not a number from 0 to 1", origin,
+                              std::string(p, std::strcspn(p, " \t"))));
+    }
+    numbers[count++] = std::round(value * 1e4) / 1e4;
+    p = end;
+  }
+  if (count == 2) throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+  if (count == 1) return {numbers[0], numbers[0], numbers[0]};
+  if (!(numbers[1] <= numbers[0] && numbers[0] <= numbers[2])) {
+    throw Error(fmt::format("{}: the range {} to {} does not hold the weight {} (low <= value <= high)", origin,
+                            numbers[1], numbers[2], numbers[0]));
+  }
+  return {numbers[0], numbers[1], numbers[2]};
 }
 
 } // namespace
@@ -348,7 +382,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_counts.emplace_back("assets.rules", asset_rules);
   out.m_asset_paths = std::make_unique<Family>(std::move(asset_paths), RE2::UNANCHORED);
 
-  // weights.rules: key value; every key needed, values in [0, 1].
+  // weights.rules: "key value low high" (or "key value": the value is taken as exact); every key
+  // needed, 0 <= low <= value <= high <= 1.
   std::array<bool, k_evidence_count> have{};
   std::size_t weight_rules = 0;
   for (std::size_t d = 0; d < dirs.size(); ++d) {
@@ -361,13 +396,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
         throw Error(
             fmt::format("{}: unknown evidence '{}' (see doc/RULES.md)", line.origin, line.columns[0]));
       }
-      char* end = nullptr;
-      const double value = std::strtod(line.columns[1].c_str(), &end);
-      if (end == line.columns[1].c_str() || *end != '\0' || !(value >= 0.0 && value <= 1.0)) {
-        throw Error(fmt::format("{}: weight '{}' is not a number from 0 to 1", line.origin, line.columns[1]));
-      }
       const auto index = static_cast<std::size_t>(it - k_evidence_names.begin());
-      out.m_weights[index] = std::round(value * 1e4) / 1e4; // sums are kept to 4 decimals
+      out.m_weights[index] = parse_weight(line.columns[1], line.origin);
       have[index] = true;
     }
   }

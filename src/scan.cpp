@@ -202,13 +202,17 @@ void Scanner::scan(const std::string& path) {
     const LogFormat& f = formats.front();
     if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
       m_options.note(
-          fmt::format("'{}' ({}) logs no referrer and no user agent: bots, previews and in-app "
-                      "browsers cannot be recognised, and every arrival looks direct; log "
-                      "\"$http_referer\" \"$http_user_agent\" (nginx combined) for a useful estimate",
+          fmt::format("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
+                      "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
+                      "and bots, previews and in-app browsers cannot be recognised; log "
+                      "\"$http_referer\" \"$http_user_agent\" (nginx combined) for an estimate",
                       input.name, f.name()));
     } else if (!f.has(FieldKind::referer)) {
       m_options.note(
-          fmt::format("'{}' ({}) logs no referrer: every arrival looks direct", input.name, f.name()));
+          fmt::format("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
+                      "dark-social share is given for its visits (n/a; null in JSON) unless a tag or an "
+                      "in-app browser says; log \"$http_referer\" for an estimate",
+                      input.name, f.name()));
     } else if (!f.has(FieldKind::user_agent)) {
       m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
                                  "recognised",

@@ -73,10 +73,10 @@ void State::add_run(const ScanTotals& run, PeriodSplitter&& hours) {
   }
 }
 
-void State::merge(State&& later, const Rules& rules) {
+void State::merge(State&& later) {
   const EarlierHistory earlier{sessions, previews, origin, rooted};
   for (auto& [start, slice] : later.slices)
-    slice.traffic.resolve_pending(&earlier, rules);
+    slice.traffic.resolve_pending(&earlier);
   for (auto& [start, slice] : later.slices) {
     auto it = slices.find(start);
     if (it == slices.end()) {
@@ -105,7 +105,7 @@ void State::forget_old(std::int64_t now) {
 }
 
 PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
-                                     std::optional<std::int64_t> until, const Rules& rules) const {
+                                     std::optional<std::int64_t> until) const {
   PeriodSplitter out(by, since, until, keep_params);
   for (const auto& [start, slice] : slices) {
     if (start == Hit::k_no_time) {
@@ -120,7 +120,7 @@ PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> 
     s.traffic.merge(slice.traffic);
   }
   for (auto& [start, slice] : out.slices())
-    slice.traffic.resolve_pending(nullptr, rules);
+    slice.traffic.resolve_pending(nullptr);
   return out;
 }
 
@@ -159,7 +159,7 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
   });
   State merged = std::move(states.front());
   for (std::size_t i = 1; i < states.size(); ++i)
-    merged.merge(std::move(states[i]), rules);
+    merged.merge(std::move(states[i]));
   return merged;
 }
 

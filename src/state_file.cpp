@@ -21,13 +21,13 @@ namespace {
 // "darkscan state" and a byte that text tools and `file` show as binary.
 constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
 // Bump on any change of the payload layout; older files are then refused.
-constexpr std::uint32_t k_version = 2;
+constexpr std::uint32_t k_version = 3; // 3: counts per evidence, no weights (issue 13)
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 constexpr std::size_t k_max_string = 1 << 20;
 
 // Counts and times are LEB128 varints (most counts of an hour are 0 or 1),
-// hashes are 8 fixed bytes, weight sums are varints of ten-thousandths
-// (exact: sums are kept to 4 decimals), all little-endian.
+// hashes are 8 fixed bytes, all little-endian. No weight is stored: arrivals
+// are counted per evidence, and reports apply the weights of their own rules.
 class Writer {
 public:
   explicit Writer(std::string& out) : m_out(out) {}
@@ -43,7 +43,6 @@ public:
   void i64(std::int64_t v) {
     u64((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
   }
-  void f64(double weight) { u64(static_cast<std::uint64_t>(std::llround(weight * 1e4))); }
   void hash(std::uint64_t v) { fixed(v, 8); }
   void fixed(std::uint64_t v, int bytes) {
     for (int i = 0; i < bytes; ++i)
@@ -89,7 +88,6 @@ public:
     const std::uint64_t v = u64();
     return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
   }
-  double f64() { return static_cast<double>(u64()) / 1e4; }
   std::uint64_t hash() { return fixed(8); }
   std::uint64_t fixed(int bytes) {
     if (m_in.size() < static_cast<std::size_t>(bytes)) corrupt("it ends too early");
@@ -140,8 +138,8 @@ private:
 void write_stats(Writer& w, const PageStats& p) {
   w.u64(p.page_views);
   w.u64(p.visits);
-  w.f64(p.dark_social);
   w.u64(p.dark_social_visits);
+  w.u64(p.unknown);
   for (std::uint64_t e : p.evidence)
     w.u64(e);
   w.apps(p.previews);
@@ -151,8 +149,8 @@ void write_stats(Writer& w, const PageStats& p) {
 void read_stats(Reader& r, PageStats& p) {
   p.page_views = r.u64();
   p.visits = r.u64();
-  p.dark_social = r.f64();
   p.dark_social_visits = r.u64();
+  p.unknown = r.u64();
   for (std::uint64_t& e : p.evidence)
     e = r.u64();
   r.apps(p.previews);
@@ -167,11 +165,10 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
   const TrafficTotals& t = a.totals();
   for (std::uint64_t v : {t.bots, t.previews, t.assets, t.page_views, t.visits, t.dark_social_visits})
     w.u64(v);
-  w.f64(t.dark_social);
-  for (const ChannelStats& c : t.channels) {
+  for (std::uint64_t e : t.evidence)
+    w.u64(e);
+  for (const ChannelStats& c : t.channels)
     w.u64(c.visits);
-    w.f64(c.dark_social);
-  }
   w.apps(t.previews_by_app);
   // In index order, as deltas: the same state is always the same bytes.
   std::vector<std::pair<std::uint64_t, const PageStats*>> pages;
@@ -195,6 +192,8 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
     w.u8(p.open);
+    w.u8(p.forced ? 1 : 0);
+    w.u32(p.signature);
   }
 }
 
@@ -206,11 +205,10 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
   TrafficTotals& t = a.mutable_totals();
   for (std::uint64_t* v : {&t.bots, &t.previews, &t.assets, &t.page_views, &t.visits, &t.dark_social_visits})
     *v = r.u64();
-  t.dark_social = r.f64();
-  for (ChannelStats& c : t.channels) {
+  for (std::uint64_t& e : t.evidence)
+    e = r.u64();
+  for (ChannelStats& c : t.channels)
     c.visits = r.u64();
-    c.dark_social = r.f64();
-  }
   r.apps(t.previews_by_app);
   std::uint64_t id = 0;
   for (std::size_t n = r.count(12); n > 0; --n) {
@@ -219,7 +217,7 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
     id += delta;
     read_stats(r, a.page(key(id)));
   }
-  for (std::size_t n = r.count(8 + 7); n > 0; --n) {
+  for (std::size_t n = r.count(8 + 9); n > 0; --n) {
     PendingArrival p;
     p.visitor = r.hash();
     p.time = r.i64();
@@ -233,6 +231,8 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
     if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
     p.app = r.name();
     p.open = r.u8();
+    p.forced = r.flag();
+    p.signature = r.u32();
     a.mutable_pending().push_back(std::move(p));
   }
 }
@@ -301,6 +301,7 @@ std::string encode_state(const State& s) {
     w.hash(v.key);
     w.i64(v.last_page_view);
     w.u8(v.seen ? 1 : 0);
+    w.u32(v.arrival);
   }
   std::vector<std::pair<std::string_view, PreviewMemory::Fetch>> fetches;
   s.previews.for_each(
@@ -399,12 +400,13 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     e.last_seen = r.i64();
     s.ledger.add(std::move(e));
   }
-  for (std::size_t n = r.count(8 + 2); n > 0; --n) {
+  for (std::size_t n = r.count(8 + 3); n > 0; --n) {
     const std::uint64_t key = r.hash();
     if (key == 0) r.corrupt("a visitor key is 0");
     Sessions::Visitor& v = s.sessions.visitor(key);
     v.last_page_view = r.i64();
     v.seen = r.flag();
+    v.arrival = r.u32();
   }
   std::unordered_map<std::string_view, const Rule*> previews_by_id;
   for (const Rule& rule : rules.agents()) {

@@ -18,17 +18,16 @@
 
 namespace darkscan {
 
-// The evidence groups the report counts per page.
+// The evidence groups the report shows per page (JSON "evidence").
 enum class EvidenceGroup : std::uint8_t { direct_deep, inapp_messaging, inapp_social, tagged_private, mail };
 inline constexpr std::size_t k_evidence_group_count = 5;
 std::string_view evidence_group_name(EvidenceGroup group);
 // The group of a piece of evidence; false for evidence of no dark social (direct to a landing page).
 bool evidence_group(Evidence evidence, EvidenceGroup& group);
 
-// Adds a dark-social weight to a sum, to the 4 decimals reports print: every
-// sum is then the same double in whatever order its parts were added
-// (threads, shards), so merged reports equal single runs to the last digit.
-inline void add_weight(double& sum, double weight) { sum = std::round((sum + weight) * 1e4) / 1e4; }
+// The channel arrivals with this evidence are counted in (direct to a landing page: direct; all
+// others: dark_social).
+Channel evidence_channel(Evidence evidence);
 
 // Counts per app name (a few apps per page: a small vector beats a map).
 // Names are views into the Rules, which outlive the aggregate.
@@ -42,32 +41,34 @@ AppCounts ranked(AppCounts counts);
 struct PageStats {
   std::uint64_t page_views = 0;
   std::uint64_t visits = 0;             // arrivals on the page
-  double dark_social = 0.0;             // sum of the arrivals' dark-social weights
   std::uint64_t dark_social_visits = 0; // arrivals whose channel is dark_social
-  std::array<std::uint64_t, k_evidence_group_count> evidence{};
+  std::uint64_t unknown = 0;            // arrivals whose referrer the log does not record
+  EvidenceCounts evidence{};            // arrivals by evidence (weights are applied by reports)
   AppCounts previews; // preview fetches by app
   AppCounts apps;     // dark-social arrivals by app
 
   void merge(const PageStats& other);
+  // Arrivals per evidence group (JSON "evidence").
+  std::array<std::uint64_t, k_evidence_group_count> groups() const;
   // The app with most previews plus dark-social arrivals ("" if none).
   std::string_view top_app() const;
 };
 
-// Visits and dark-social weight of one channel.
+// Arrivals of one channel.
 struct ChannelStats {
   std::uint64_t visits = 0;
-  double dark_social = 0.0;
 };
 
 // Counts over the whole input.
 struct TrafficTotals {
   std::uint64_t bots = 0, previews = 0, assets = 0, page_views = 0, visits = 0;
   std::uint64_t dark_social_visits = 0; // arrivals whose channel is dark_social
-  double dark_social = 0.0;             // sum of weights
+  EvidenceCounts evidence{};            // arrivals by evidence
   std::array<ChannelStats, k_channel_count> channels{};
   AppCounts previews_by_app;
 
   void merge(const TrafficTotals& other);
+  std::uint64_t unknown() const { return channels[static_cast<std::size_t>(Channel::unknown)].visits; }
 };
 
 // An arrival of a shard that history before the shard could decide otherwise
@@ -82,6 +83,8 @@ struct PendingArrival {
   std::optional<Evidence> evidence;
   std::string_view app;  // a view into the Rules or a State's names
   std::uint8_t open = 0; // k_open_* bits
+  bool forced = false;   // Verdict::forced
+  std::uint32_t signature = 0;
 };
 
 // What an earlier shard leaves for deciding a later shard's pending arrivals.
@@ -105,12 +108,13 @@ public:
 
   // Counts an arrival on page `key`.
   void count_arrival(std::string_view key, Channel channel, std::optional<Evidence> evidence,
-                     std::string_view app, double weight);
+                     std::string_view app);
 
-  // Decides the pending arrivals with what an earlier shard left, and counts
-  // those that nothing before that shard could change any more (all of them
-  // when `earlier` is nullptr: no earlier history). Weights come from `rules`.
-  void resolve_pending(const EarlierHistory* earlier, const Rules& rules);
+  // Decides the pending arrivals with what an earlier shard left (with the
+  // Analyzer's own decision functions), and counts those that nothing before
+  // that shard could change any more (all of them when `earlier` is nullptr:
+  // no earlier history).
+  void resolve_pending(const EarlierHistory* earlier);
   const std::vector<PendingArrival>& pending() const { return m_pending; }
 
   const TrafficTotals& totals() const { return m_totals; }

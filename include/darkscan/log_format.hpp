@@ -117,6 +117,7 @@ private:
   std::size_t m_optional_from = static_cast<std::size_t>(-1);
   bool m_trailing_fields = true;
   bool m_has_user_agent = false;
+  bool m_has_referer = false;
 };
 
 } // namespace darkscan

@@ -40,6 +40,8 @@ struct Hit {
   // Format, or a common line in a combined log), an empty user agent says
   // nothing about bots: the hit is a page view of unknown agent.
   bool has_user_agent = false;
+  // The same for the referrer: without the field, where a visitor came from is unknown.
+  bool has_referer = false;
 };
 
 } // namespace darkscan

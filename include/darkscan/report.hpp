@@ -30,6 +30,16 @@ struct ReportData {
   std::string version;
   std::vector<std::string> site_hosts;
   std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
+  Weights weights{};               // applied to the arrivals' evidence counts (estimate.hpp)
+
+  ShareEstimate estimate(const PageStats& page) const {
+    return estimate_share(page.evidence, page.visits, page.unknown, weights);
+  }
+  ShareEstimate estimate(const TrafficTotals& totals) const {
+    return estimate_share(totals.evidence, totals.visits, totals.unknown(), weights);
+  }
+  // Estimated dark-social visits of one channel (its evidence, weighted).
+  double channel_dark(const TrafficTotals& totals, Channel channel) const;
 };
 
 // One page of the report, with its estimate.

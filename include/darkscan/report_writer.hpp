@@ -19,6 +19,7 @@ struct ReportRequest {
   std::uint64_t min_visits = 0; // pages with fewer visits are hidden
   std::optional<std::int64_t> since, until;
   PeriodKind by = PeriodKind::none;
+  Weights weights{}; // weights.rules of the rules the report is made with
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`

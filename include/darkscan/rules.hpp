@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <darkscan/evidence.hpp>
+
 namespace re2 {
 class RE2;
 class Set;
@@ -52,20 +54,6 @@ enum class TagKind : std::uint8_t { none, dark_social, social, campaign };
 // What an X-Requested-With package is (xrw.rules).
 enum class PackageKind : std::uint8_t { browser, messaging, social, mail, app };
 
-// Evidence keys of weights.rules, in file-documented order.
-enum class Evidence : std::uint8_t {
-  inapp_messaging,
-  tagged_private,
-  mail,
-  inapp_social_noref,
-  direct_deep_after_preview,
-  direct_deep_new,
-  direct_deep_returning,
-  direct_landing,
-  direct_deep_after_mixed_preview,
-};
-inline constexpr std::size_t k_evidence_count = 9;
-std::string_view evidence_name(Evidence evidence);
 
 // One rule of any file. `kind` holds the file's kind enum as a number.
 struct Rule {
@@ -113,7 +101,8 @@ public:
 
   bool is_landing(std::string_view path) const;
   bool is_asset(std::string_view path) const; // by extension or path rule
-  double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)]; }
+  double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)].value; }
+  const Weights& weights() const { return m_weights; }
 
   // Rules per file, for `darkscan rules check`.
   std::vector<std::pair<std::string, std::size_t>> counts() const;
@@ -129,7 +118,7 @@ private:
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
-  std::array<double, k_evidence_count> m_weights{};
+  Weights m_weights{};
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };
 

@@ -20,7 +20,8 @@ public:
   struct Visitor {
     std::uint64_t key = 0; // 0: empty slot
     std::int64_t last_page_view = 0;
-    bool seen = false; // had a page view earlier in the input
+    bool seen = false;          // had a page view earlier in the input
+    std::uint32_t arrival = 0; // arrival_signature() of the current visit's first page view
   };
 
   Sessions();

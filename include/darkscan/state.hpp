@@ -61,7 +61,7 @@ struct State {
   void add_run(const ScanTotals& run, PeriodSplitter&& hours);
   // Merges a shard into this one. Call in time order (by origin): the
   // shard's pending arrivals are decided with this state's history first.
-  void merge(State&& later, const Rules& rules);
+  void merge(State&& later);
   // Forgets visitors and previews too old to matter after the last hit, and
   // inputs unseen for long.
   void forget_old(std::int64_t now);
@@ -69,7 +69,7 @@ struct State {
   // The slices regrouped by `by` within [since, until) (hours whose start
   // falls inside), with pending arrivals decided as if nothing came before.
   PeriodSplitter report_periods(PeriodKind by, std::optional<std::int64_t> since,
-                                std::optional<std::int64_t> until, const Rules& rules) const;
+                                std::optional<std::int64_t> until) const;
 };
 
 // Loads the state files at `paths` and merges them in time order (their

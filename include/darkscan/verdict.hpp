@@ -1,5 +1,6 @@
 #pragma once
 
+#include <darkscan/evidence.hpp>
 #include <darkscan/rules.hpp>
 
 #include <array>
@@ -13,9 +14,10 @@ namespace darkscan {
 // `invalid`: not an HTTP request (a TLS handshake on port 80, "-"), counted once, as
 // summary.invalid_requests, never as an asset.
 enum class HitClass : std::uint8_t { page_view, asset, preview, bot, invalid };
-// Where an arrival came from.
-enum class Channel : std::uint8_t { dark_social, direct, search, social, campaign, referral, internal };
-inline constexpr std::size_t k_channel_count = 7;
+// Where an arrival came from. `unknown`: the line does not log the referrer
+// (Common Log Format) and nothing else on it (a tag, an in-app browser) says.
+enum class Channel : std::uint8_t { dark_social, direct, search, social, campaign, referral, internal, unknown };
+inline constexpr std::size_t k_channel_count = 8;
 
 std::string_view class_name(HitClass cls);
 std::string_view channel_name(Channel channel);
@@ -40,6 +42,8 @@ struct Verdict {
   std::string_view app;             // "whatsapp", "messenger"... empty for none
   std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
+  bool forced = false;              // arrivals: an external referrer or a tag started the visit
+  std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
   std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
   std::size_t reason_count = 0;

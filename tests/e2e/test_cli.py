@@ -60,7 +60,7 @@ COLUMNS = ["path", "visits", "dark_social", "dark_social_visits", "share", "shar
            "share_high", "direct_deep", "inapp_messaging", "inapp_social", "tagged_private",
            "mail", "previews", "top_app", "page_views"]
 EVIDENCE = ["direct_deep", "inapp_messaging", "inapp_social", "tagged_private", "mail"]
-CHANNELS = ["dark_social", "direct", "search", "social", "campaign", "referral", "internal"]
+CHANNELS = ["dark_social", "direct", "search", "social", "campaign", "referral", "internal", "unknown"]
 HIT_FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
               "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
@@ -285,9 +285,12 @@ class ReportChecks:
         self.assertEqual(sorted(r["channels"]), sorted(CHANNELS))
         self.assertEqual(sum(c["visits"] for c in r["channels"].values()), s["visits"])
         self.assertEqual(r["channels"]["dark_social"]["visits"], s["dark_social_visits"])
-        self.assertAlmostEqual(r["channels"]["dark_social"]["dark_social"], s["dark_social"], 3)
+        known = s["share"] is not None  # null when the log does not record referrers
+        self.assertEqual(known, s["dark_social"] is not None)
+        if known:
+            self.assertAlmostEqual(r["channels"]["dark_social"]["dark_social"], s["dark_social"], 3)
+            self.assertLessEqual(s["dark_social"], s["dark_social_visits"] + 1e-9)
         self.assertLessEqual(s["visits"], s["page_views"])
-        self.assertLessEqual(s["dark_social"], s["dark_social_visits"] + 1e-9)
         self.assertEqual(len(pages), s["pages"])
         for p in pages:
             self.assertEqual(sum(p["evidence"][k] for k in EVIDENCE), p["dark_social_visits"],
@@ -296,19 +299,52 @@ class ReportChecks:
             self.assertTrue(p["visits"] > 0 or p["previews"], p["path"])
             self.assertLessEqual(p["dark_social_visits"], p["visits"])
             self.assertLessEqual(p["visits"], p["page_views"])
+            self.assertLessEqual(p["referrer_unknown"], p["visits"])
+            if p["share"] is None:
+                # a tenth or more of its arrivals have no logged referrer
+                self.assertGreaterEqual(p["referrer_unknown"] * 10, p["visits"], p["path"])
+                self.assertIsNone(p["share_low"])
+                continue
             self.assertLessEqual(p["share_low"], p["share"])
             self.assertLessEqual(p["share"], p["share_high"])
             if p["visits"]:
-                self.assertAlmostEqual(p["share"], p["dark_social"] / p["visits"], 3)
+                self.assertAlmostEqual(p["share"], p["dark_social"] / (p["visits"] - p["referrer_unknown"]), 3)
         if s["pages_hidden"] == 0:
             self.assertEqual(sum(p["visits"] for p in pages), s["visits"])
             self.assertEqual(sum(p["dark_social_visits"] for p in pages), s["dark_social_visits"])
-            self.assertAlmostEqual(sum(p["dark_social"] for p in pages), s["dark_social"], 3)
-        order = [-p["dark_social"] for p in pages]
+            if known and all(p["dark_social"] is not None for p in pages):
+                self.assertAlmostEqual(sum(p["dark_social"] for p in pages), s["dark_social"], 3)
+        order = [-(p["dark_social"] or 0) for p in pages]
         self.assertEqual(order, sorted(order), "pages sorted by dark_social, descending")
 
 
 class SamplesTest(ReportChecks, unittest.TestCase):
+    def test_a_log_without_referrers_gives_no_share(self):
+        """Common Log Format: where visitors came from cannot be known, so no share, range or
+        dark-social figure is given (null, empty, n/a), and a note says why (issue 13, point 6)."""
+        p, r = run_json(sample("common.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = r["summary"]
+        for key in ("share", "share_low", "share_high", "dark_social"):
+            self.assertIsNone(s[key], key)
+        self.assertGreater(s["visits"], 0)
+        self.assertTrue(any("logs no referrer" in n and "n/a" in n for n in s["notes"]), s["notes"])
+        self.assertTrue(r["pages"])
+        for page in r["pages"]:
+            if page["referrer_unknown"] == page["visits"]:
+                self.assertIsNone(page["share"], page["path"])
+        tsv = subprocess.run([BIN, "-q", "-F", "tsv", sample("common.log")], stdout=subprocess.PIPE,
+                             check=True, text=True).stdout.splitlines()
+        header = tsv[0].split("\t")
+        first = dict(zip(header, tsv[1].split("\t")))
+        self.assertEqual((first["share"], first["share_low"], first["dark_social"]), ("", "", ""))
+        table = subprocess.run([BIN, "-q", "-F", "table", sample("common.log")], stdout=subprocess.PIPE,
+                               check=True, text=True).stdout
+        self.assertRegex(table, r"dark social\s+n/a")
+        # A combined log of the same traffic does give one.
+        p, r = run_json(sample("combined.log"))
+        self.assertIsNotNone(r["summary"]["share"])
+
     def test_presets_autodetected_without_malformed(self):
         for name, fmt, lines in PRESET_SAMPLES:
             with self.subTest(name):

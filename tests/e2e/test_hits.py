@@ -43,12 +43,12 @@ GOLDEN_SAMPLES = {"combined.log": "combined", "vcombined.log": "vcombined",
 FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
           "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
-CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal"}
+CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal", "unknown"}
 REASON_RE = re.compile(r"^[a-z]+(\.[a-z0-9_-]+)+$")
 # reasons that are checks in the code, not rules in rules/ (doc/CLASSIFIER.md)
 CHECKS = {"ua.empty", "req.invalid", "req.method", "status.not_ok", "path.asset", "ref.internal",
           "ref.other", "ref.none", "ref.none.landing", "ref.none.deep", "visit.continues",
-          "visitor.new", "visitor.returning"}
+          "visitor.new", "visitor.returning", "visit.reload", "ref.unlogged"}
 WEIGHTS = {"inapp_messaging": 1.0, "tagged_private": 1.0, "mail": 0.9, "inapp_social_noref": 0.4,
            "direct_deep_after_preview": 0.9, "direct_deep_after_mixed_preview": 0.7, "direct_deep_new": 0.8,
            "direct_deep_returning": 0.4}

@@ -166,6 +166,29 @@ class StateTest(unittest.TestCase):
             states2.append(shard + ".2.state")
         self.assert_same_report(whole, report("merge", *states2))
 
+    def test_weights_are_applied_when_the_report_is_made(self):
+        """A state holds counts, never weights: a report or a merge with --rules DIR equals one run with
+        --rules DIR over the same logs, whatever weights the states were written under (issue 13)."""
+        d = self.dir("weights")
+        rules = os.path.join(d, "rules")
+        os.makedirs(rules)
+        with open(os.path.join(rules, "weights.rules"), "w") as f:
+            f.write("direct_deep_new 0.3 0.1 0.5\ndirect_deep_returning 0.05\n")
+        default = report(self.log)
+        whole = report("--rules", rules, self.log)
+        self.assertNotEqual(default["summary"]["dark_social"], whole["summary"]["dark_social"])
+        self.assertEqual(default["summary"]["visits"], whole["summary"]["visits"])
+        states = []
+        for shard in self.shards_by_time(d, 3):
+            code, _, err = run("-q", "--state-out", shard + ".state", shard)  # the built-in weights
+            self.assertEqual(code, 0, err)
+            states.append(shard + ".state")
+        self.assert_same_report(whole, report("merge", "--rules", rules, *states))
+        self.assert_same_report(default, report("merge", *states))
+        state = os.path.join(d, "nightly.state")
+        report("--state", state, self.log)
+        self.assert_same_report(whole, report("--state", state, "--rules", rules, self.log))
+
     def test_merge_of_server_shards_keeps_counts_and_visits(self):
         d = self.dir("servers")
         servers = [[], [], []]

@@ -28,6 +28,7 @@ struct HitSpec {
   std::string method = "GET";
   std::string host{};
   std::string xrw{};
+  bool referer_logged = true; // false: a line without a referrer field (Common Log Format)
 };
 
 struct Recorded {
@@ -79,6 +80,7 @@ public:
     h.requested_with = s.xrw;
     h.request_valid = true;
     h.has_user_agent = true;
+    h.has_referer = s.referer_logged;
     m_analyzer->add(h);
   }
   void finish() { m_analyzer->finish(); }
@@ -329,6 +331,54 @@ TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app
   }
 }
 
+TEST_CASE("analyzer: a reload of the visit's arrival continues the visit", "[analyzer][sessions]") {
+  Harness h;
+  SECTION("a shared, tagged link reloaded three times in a minute is one arrival") {
+    const Recorded& first = h.feed({.time = T0, .query = "utm_source=whatsapp"});
+    CHECK(first.verdict.visit_start);
+    CHECK(*first.verdict.channel == Channel::dark_social);
+    for (int i = 1; i <= 2; ++i) {
+      const Recorded& again = h.feed({.time = T0 + 20 * i, .query = "utm_source=whatsapp"});
+      CHECK_FALSE(again.verdict.visit_start);
+      CHECK(again.reasons == std::vector<std::string>{"visit.reload"});
+    }
+  }
+  SECTION("a search result reloaded is one search visit") {
+    CHECK(h.feed({.time = T0, .referer = "https://www.google.com/"}).verdict.visit_start);
+    CHECK_FALSE(h.feed({.time = T0 + 5, .referer = "https://www.google.com/"}).verdict.visit_start);
+  }
+  SECTION("the arrival repeated after internal pages (the back button) still continues") {
+    h.feed({.time = T0, .query = "utm_source=whatsapp"});
+    h.feed({.time = T0 + 30, .path = "/b", .referer = "https://www.example.com/news/2026/11/story"});
+    CHECK_FALSE(h.feed({.time = T0 + 60, .query = "utm_source=whatsapp"}).verdict.visit_start);
+  }
+  SECTION("another tag, another page or another referrer is a new arrival") {
+    h.feed({.time = T0, .query = "utm_source=whatsapp"});
+    CHECK(h.feed({.time = T0 + 10, .query = "utm_source=telegram"}).verdict.visit_start);
+    CHECK(h.feed({.time = T0 + 20, .path = "/other", .query = "utm_source=telegram"}).verdict.visit_start);
+    CHECK(h.feed({.time = T0 + 30, .path = "/other", .referer = "https://www.google.com/"}).verdict.visit_start);
+  }
+  SECTION("after the visit gap, the same link is a new arrival") {
+    h.feed({.time = T0, .query = "utm_source=whatsapp"});
+    CHECK(h.feed({.time = T0 + Sessions::k_visit_gap + 1, .query = "utm_source=whatsapp"}).verdict.visit_start);
+  }
+}
+
+TEST_CASE("analyzer: a line that does not log the referrer is an arrival from an unknown source",
+          "[analyzer][channels]") {
+  Harness h;
+  const Recorded& plain = h.feed({.referer_logged = false});
+  REQUIRE(plain.verdict.channel);
+  CHECK(*plain.verdict.channel == Channel::unknown);
+  CHECK_FALSE(plain.verdict.evidence);
+  CHECK(plain.reasons == std::vector<std::string>{"ref.unlogged"});
+  // What the line itself says still decides: a private channel's tag, a messenger's browser.
+  const Recorded& tagged =
+      h.feed({.client = "41.58.1.3", .query = "utm_source=whatsapp", .referer_logged = false});
+  CHECK(*tagged.verdict.channel == Channel::dark_social);
+  CHECK(*tagged.verdict.evidence == Evidence::tagged_private);
+}
+
 TEST_CASE("analyzer: the site host", "[analyzer][site]") {
   SECTION("from the log's $host: each hit's own host is internal") {
     Harness h(std::vector<std::string>{});
@@ -381,12 +431,12 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
   CHECK(t.page_views == 4);
   CHECK(t.visits == 3);
   CHECK(t.dark_social_visits == 1);
-  CHECK(t.dark_social == Approx(1.0));
+  CHECK(t.evidence[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] == 1);
   const PageStats& a = agg.pages().at("/a");
   CHECK(a.visits == 2);
   CHECK(a.page_views == 3);
-  CHECK(a.dark_social == Approx(1.0));
-  CHECK(a.evidence[static_cast<std::size_t>(EvidenceGroup::direct_deep)] == 1);
+  CHECK(a.evidence[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] == 1);
+  CHECK(a.groups()[static_cast<std::size_t>(EvidenceGroup::direct_deep)] == 1);
   CHECK(a.top_app() == "whatsapp");
   REQUIRE(a.previews.size() == 1);
   CHECK(a.previews[0].second == 1);

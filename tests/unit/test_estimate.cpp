@@ -9,7 +9,7 @@ using namespace darkscan;
 
 TEST_CASE("estimate: Wilson interval against known values", "[estimate]") {
   // Wilson 95% intervals as published tables and R's prop.test(correct = FALSE) give them.
-  ShareEstimate e = wilson_interval(3, 10);
+  Interval e = wilson_interval(3, 10);
   CHECK(e.share == Approx(0.3));
   CHECK(e.low == Approx(0.1078).epsilon(0.001));
   CHECK(e.high == Approx(0.6032).epsilon(0.001));
@@ -33,6 +33,92 @@ TEST_CASE("estimate: Wilson interval against known values", "[estimate]") {
     CHECK(e.share == Approx(0.5));
     CHECK(wilson_interval(7, 5).share == Approx(1.0));
     CHECK(wilson_interval(-1, 5).share == Approx(0.0));
+  }
+}
+
+namespace {
+
+// Every weight exact (low = value = high) at `w`.
+Weights exact(double w) {
+  Weights weights;
+  for (WeightRange& r : weights)
+    r = {w, w, w};
+  return weights;
+}
+
+EvidenceCounts counts_of(Evidence e, std::uint64_t n) {
+  EvidenceCounts c{};
+  c[static_cast<std::size_t>(e)] = n;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("estimate: weights are applied to counts when the report is made", "[estimate]") {
+  Weights w = exact(0.0);
+  w[static_cast<std::size_t>(Evidence::direct_deep_new)] = {0.8, 0.8, 0.8};
+  w[static_cast<std::size_t>(Evidence::inapp_messaging)] = {1.0, 1.0, 1.0};
+  EvidenceCounts c{};
+  c[static_cast<std::size_t>(Evidence::direct_deep_new)] = 10;
+  c[static_cast<std::size_t>(Evidence::inapp_messaging)] = 2;
+  ShareEstimate e = estimate_share(c, 20, 0, w);
+  CHECK(e.known);
+  CHECK(e.dark == Approx(10.0));
+  CHECK(e.share == Approx(0.5));
+  SECTION("exact weights: the range is the Wilson interval") {
+    const Interval wilson = wilson_interval(10, 20);
+    CHECK(e.low == Approx(wilson.low));
+    CHECK(e.high == Approx(wilson.high));
+  }
+  SECTION("other weights, same counts: another estimate (the counts hold no weight)") {
+    w[static_cast<std::size_t>(Evidence::direct_deep_new)] = {0.4, 0.4, 0.4};
+    CHECK(estimate_share(c, 20, 0, w).dark == Approx(6.0));
+  }
+}
+
+TEST_CASE("estimate: the range holds the weights' own uncertainty", "[estimate]") {
+  Weights w = exact(0.0);
+  const auto deep = static_cast<std::size_t>(Evidence::direct_deep_new);
+  w[deep] = {0.6, 0.6, 0.6};
+  const EvidenceCounts c = counts_of(Evidence::direct_deep_new, 1000);
+  const ShareEstimate sure = estimate_share(c, 1000, 0, w);
+  w[deep] = {0.6, 0.4, 0.9};
+  const ShareEstimate unsure = estimate_share(c, 1000, 0, w);
+  CHECK(unsure.share == Approx(sure.share));
+  // With 1000 arrivals sampling adds about 3 points; the weight range dominates, each side apart.
+  CHECK(unsure.low < 0.4);
+  CHECK(unsure.low > 0.4 - 0.04);
+  CHECK(unsure.high > 0.9);
+  CHECK(unsure.high < 0.9 + 0.04);
+  CHECK(sure.high - sure.low < 0.07);
+  SECTION("arrivals without evidence (search, social) weigh 0 for sure") {
+    const ShareEstimate diluted = estimate_share(c, 2000, 0, w);
+    CHECK(diluted.share == Approx(0.3));
+    CHECK(diluted.high - diluted.low == Approx((unsure.high - unsure.low) / 2).epsilon(0.1));
+  }
+}
+
+TEST_CASE("estimate: arrivals whose referrer is not logged", "[estimate]") {
+  Weights w = exact(1.0);
+  const EvidenceCounts c = counts_of(Evidence::tagged_private, 5);
+  SECTION("most of them: nothing is known") {
+    const ShareEstimate e = estimate_share(c, 100, 95, w);
+    CHECK_FALSE(e.known);
+    CHECK_FALSE(estimate_share({}, 100, 100, w).known);
+    CHECK_FALSE(estimate_share(c, 100, 10, w).known); // a tenth is already too many
+  }
+  SECTION("a few: the share is of the known arrivals, the range holds any answer for the others") {
+    const ShareEstimate e = estimate_share(c, 100, 5, w);
+    CHECK(e.known);
+    CHECK(e.share == Approx(5.0 / 95));
+    CHECK(e.low <= 5.0 / 100);
+    CHECK(e.high >= 10.0 / 100);
+  }
+  SECTION("no visits: a known zero with the widest range") {
+    const ShareEstimate e = estimate_share({}, 0, 0, w);
+    CHECK(e.known);
+    CHECK(e.share == 0.0);
+    CHECK(e.high == 1.0);
   }
 }
 

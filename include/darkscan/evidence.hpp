@@ -1,0 +1,42 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace darkscan {
+
+// What decided an arrival that may be dark social: the keys of weights.rules,
+// in the order the built-in file documents them. doc/CLASSIFIER.md says which
+// arrival gets which.
+enum class Evidence : std::uint8_t {
+  inapp_messaging,
+  tagged_private,
+  mail,
+  inapp_social_noref,
+  direct_deep_after_preview,
+  direct_deep_new,
+  direct_deep_returning,
+  direct_landing,
+  direct_deep_after_mixed_preview,
+};
+inline constexpr std::size_t k_evidence_count = 9;
+std::string_view evidence_name(Evidence evidence);
+
+// Arrivals per kind of evidence: what a page, an hour or a state keeps. The
+// weights are applied only when a report is made (estimate.hpp), so a state
+// holds no weight and a report always uses the rules it is made with.
+using EvidenceCounts = std::array<std::uint64_t, k_evidence_count>;
+
+// How much one kind of evidence counts as dark social: the weight used for
+// the estimate and the range it plausibly lies in (weights.rules gives the
+// reasons), 0 <= low <= value <= high <= 1.
+struct WeightRange {
+  double value = 0.0;
+  double low = 0.0;
+  double high = 0.0;
+};
+using Weights = std::array<WeightRange, k_evidence_count>;
+
+} // namespace darkscan

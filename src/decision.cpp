@@ -1,0 +1,24 @@
+#include <darkscan/decision.hpp>
+#include <darkscan/util/hash.hpp>
+
+namespace darkscan {
+
+std::uint32_t arrival_signature(std::string_view path, std::string_view query, std::string_view referer) {
+  std::uint64_t h = util::hash_bytes(path);
+  h = h * 0x9E3779B97F4A7C15ULL ^ util::hash_bytes(query);
+  h = h * 0x9E3779B97F4A7C15ULL ^ util::hash_bytes(referer);
+  const auto s = static_cast<std::uint32_t>(h ^ (h >> 32));
+  return s == 0 ? 1 : s;
+}
+
+bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {
+  if (!Sessions::continues(visitor, time)) return false;
+  return !forced || visitor.arrival == signature;
+}
+
+Evidence deep_evidence(const Rule* preview, bool returning) {
+  if (preview) return after_preview_evidence(*preview);
+  return returning ? Evidence::direct_deep_returning : Evidence::direct_deep_new;
+}
+
+} // namespace darkscan
