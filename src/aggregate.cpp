@@ -36,6 +36,13 @@ Channel evidence_channel(Evidence evidence) {
   return evidence == Evidence::direct_landing ? Channel::direct : Channel::dark_social;
 }
 
+void add_target(std::vector<std::uint32_t>& targets, std::uint32_t target) {
+  if (targets.size() >= PageStats::k_max_targets) return;
+  // Sorted, so that the same set is the same vector (and the same state bytes) in any order.
+  const auto it = std::lower_bound(targets.begin(), targets.end(), target);
+  if (it == targets.end() || *it != target) targets.insert(it, target);
+}
+
 void add_app(AppCounts& counts, std::string_view app, std::uint64_t n) {
   for (auto& [name, count] : counts) {
     if (name == app) {
@@ -58,6 +65,10 @@ void PageStats::merge(const PageStats& other) {
   visits += other.visits;
   dark_social_visits += other.dark_social_visits;
   unknown += other.unknown;
+  evidence_previews += other.evidence_previews;
+  internal_out += other.internal_out;
+  for (std::uint32_t t : other.targets)
+    add_target(targets, t);
   for (std::size_t i = 0; i < evidence.size(); ++i)
     evidence[i] += other.evidence[i];
   for (const auto& [app, n] : other.previews)
@@ -110,27 +121,14 @@ PageStats& Aggregate::page(std::string_view path) {
   return m_pages.emplace(std::string(path), PageStats{}).first->second;
 }
 
-std::string_view Aggregate::page_key(const Hit& hit) {
-  const std::string_view path = util::normalise_path(hit.path, m_path) ? std::string_view(m_path) : hit.path;
-  if (m_keep_params.empty() || hit.query.empty()) return path;
-  m_key.assign(path);
-  char sep = '?';
-  std::string_view query = hit.query;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const std::string_view name = pair.substr(0, pair.find('='));
-    for (const std::string& keep : m_keep_params) {
-      if (name == keep) {
-        m_key += sep;
-        m_key.append(pair);
-        sep = '&';
-        break;
-      }
-    }
-  }
-  return m_key;
+
+std::string_view Aggregate::page_key(std::string_view raw_path, std::string_view query) {
+  return make_key(raw_path, query, m_path, m_key);
+}
+
+std::string_view Aggregate::make_key(std::string_view path, std::string_view query, std::string& path_buf,
+                                     std::string& key_buf) const {
+  return util::page_key(path, query, m_keep_params, path_buf, key_buf);
 }
 
 void Aggregate::add(const Hit& hit, const Verdict& v) {
@@ -144,7 +142,9 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
     if (hit.request_valid && !v.asset_path) {
       const std::string_view app = v.app.empty() ? "other" : v.app;
       add_app(m_totals.previews_by_app, app);
-      add_app(page(page_key(hit)).previews, app);
+      PageStats& p = page(page_key(hit));
+      add_app(p.previews, app);
+      if (v.rules[0] && is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind))) ++p.evidence_previews;
     }
     return;
   case HitClass::page_view: break;
@@ -152,9 +152,19 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   ++m_totals.page_views;
   const std::string_view key = page_key(hit);
   ++page(key).page_views;
+  if (v.internal_referrer) {
+    std::string_view ref_path, ref_query;
+    util::url_path_query(hit.referer, ref_path, ref_query);
+    const std::string_view from_key = make_key(ref_path, ref_query, m_ref_path, m_ref_key);
+    if (from_key != key) { // a reload or a form posting to itself leads nowhere
+      PageStats& from = page(from_key);
+      ++from.internal_out;
+      add_target(from.targets, static_cast<std::uint32_t>(util::hash_bytes(key)));
+    }
+  }
   if (!v.visit_start || !v.channel) return;
   if (v.open) {
-    m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(hit.path), *v.channel, v.evidence,
+    m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(key), *v.channel, v.evidence,
                          v.app, v.open, v.forced, v.signature});
     return;
   }

@@ -1,6 +1,7 @@
 #include <darkscan/analyzer.hpp>
 #include <darkscan/decision.hpp>
 #include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
 
 #include <fmt/format.h>
 
@@ -92,6 +93,10 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
   if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
 }
 
+std::string_view Analyzer::page_key(const Hit& hit) {
+  return util::page_key(hit.path, hit.query, m_keep_params, m_key_path, m_key);
+}
+
 void Analyzer::defer_history(std::int64_t origin) {
   m_defer = true;
   m_origin = origin;
@@ -124,7 +129,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
     const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));
     if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
-      m_previews.record(hit.path, hit.time, v.rules[0]);
+      m_previews.record(page_key(hit), hit.time, v.rules[0]);
   }
   if (v.cls != HitClass::page_view) {
     m_sink.add(hit, v);
@@ -132,9 +137,19 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
 
   const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
+  v.internal_referrer = internal;
   Sessions::Visitor& visitor = m_sessions.visitor(p.visitor);
   const bool external = !ref_host.empty() && !internal;
   const bool forced = external || p.tag != nullptr;
+  const std::uint32_t page = page_signature(hit.path);
+  if (internal && hit.time != Hit::k_no_time &&
+      is_subresource(visitor, hit.time, page, page_signature(util::url_path(hit.referer)))) {
+    // Fetched by the page it names as referrer while it loaded: not a page, never an arrival.
+    v.cls = HitClass::asset;
+    v.add_reason("asset.subresource");
+    m_sink.add(hit, v);
+    return;
+  }
   const std::uint32_t signature = arrival_signature(hit.path, hit.query, hit.referer);
   // Without timestamps, a visit is everything a visitor does.
   const bool continues = hit.time == Hit::k_no_time ? visitor.seen && (!forced || visitor.arrival == signature)
@@ -143,6 +158,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   v.returning = Sessions::returning(visitor, hit.time);
   if (hit.time != Hit::k_no_time) visitor.last_page_view = hit.time;
   visitor.seen = true;
+  visitor.last_page = page;
   if (continues) {
     v.add_reason(forced ? "visit.reload" : "visit.continues");
     m_sink.add(hit, v);
@@ -235,7 +251,7 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // The line does not log the referrer (Common Log Format): where the visitor came from is unknown.
   if (!hit.has_referer) return decide(Channel::unknown, std::nullopt, nullptr, "ref.unlogged");
   if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
-  const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(hit.path, hit.time);
+  const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(page_key(hit), hit.time);
   decide(Channel::dark_social, deep_evidence(preview, v.returning), nullptr, "ref.none.deep");
   if (preview) {
     v.add_reason(preview->id, preview);

@@ -1,6 +1,7 @@
 #include <darkscan/classifier.hpp>
 #include <darkscan/sessions.hpp>
 #include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
 
 namespace darkscan {
 
@@ -152,7 +153,8 @@ void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   // arrival is judged on the rest (doc/RULES.md).
   if (out.tag && static_cast<TagKind>(out.tag->kind) == TagKind::social && out.ref_host_size == 0)
     out.tag = nullptr;
-  if (out.ref_host_size == 0) out.landing = m_rules.is_landing(hit.path);
+  if (out.ref_host_size == 0)
+    out.landing = m_rules.is_landing(hit.path) && !util::has_param(hit.query, m_rules.content_params());
 }
 
 } // namespace darkscan

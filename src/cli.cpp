@@ -255,6 +255,7 @@ int run_merge(const Options& opts) {
   check_report_output(request, now); // before any state is read
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
+  request.settings = rules.settings();
   const auto start = std::chrono::steady_clock::now();
   note_whole_hours({since, until, by}, opts);
 
@@ -350,6 +351,7 @@ int run(const Options& opts) {
   if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
   request.weights = rules.weights();
+  request.settings = rules.settings();
   check_report_output(request, now); // before any log is read
 
   std::unique_ptr<Output> hits_output;
@@ -372,17 +374,20 @@ int run(const Options& opts) {
   NamePool names;
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, rules, names, state_lock);
+  // --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article).
   std::vector<std::string> keep_params = opts.keep_params;
+  for (const std::string& p : rules.content_params())
+    if (std::find(keep_params.begin(), keep_params.end(), p) == keep_params.end()) keep_params.push_back(p);
   std::vector<std::string> sites = opts.sites;
   if (state) {
     note_whole_hours({since, until, by}, opts);
-    if (!opts.keep_params.empty() && opts.keep_params != state->keep_params && state->counters.lines > 0) {
+    if (!opts.keep_params.empty() && keep_params != state->keep_params && state->counters.lines > 0) {
       throw Error(fmt::format(
           "--keep-param differs from the state's ({}): page keys would not match; "
           "give the same ones, or none",
           state->keep_params.empty() ? "none" : fmt::format("{}", fmt::join(state->keep_params, " "))));
     }
-    if (opts.keep_params.empty()) keep_params = state->keep_params;
+    if (opts.keep_params.empty() && state->counters.lines > 0) keep_params = state->keep_params;
     state->keep_params = keep_params;
     if (sites.empty()) sites = state->site_hosts;
   }
@@ -400,6 +405,7 @@ int run(const Options& opts) {
                     : tee  ? static_cast<VerdictSink&>(*tee)
                            : splitter,
                     note);
+  analyzer.keep_params(keep_params);
   if (state) {
     analyzer.sessions() = std::move(state->sessions);
     analyzer.previews() = std::move(state->previews);

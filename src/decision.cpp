@@ -11,6 +11,20 @@ std::uint32_t arrival_signature(std::string_view path, std::string_view query, s
   return s == 0 ? 1 : s;
 }
 
+std::uint32_t page_signature(std::string_view path) {
+  const std::uint64_t h = util::hash_bytes(path);
+  const auto s = static_cast<std::uint32_t>(h ^ (h >> 32));
+  return s == 0 ? 1 : s;
+}
+
+bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
+                    std::uint32_t referer_page) {
+  if (!visitor.seen || referer_page == 0 || referer_page != visitor.last_page || page == visitor.last_page)
+    return false;
+  const std::int64_t gap = time - visitor.last_page_view;
+  return gap >= 0 && gap <= k_subresource_seconds;
+}
+
 bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {
   if (!Sessions::continues(visitor, time)) return false;
   return !forced || visitor.arrival == signature;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace darkscan {
 
@@ -16,7 +19,85 @@ Interval wilson_interval(double successes, std::uint64_t trials) {
   return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+namespace {
+
+constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
+constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
+constexpr auto k_landing = static_cast<std::size_t>(Evidence::direct_landing);
+constexpr auto k_after = static_cast<std::size_t>(Evidence::direct_deep_after_preview);
+constexpr auto k_after_mixed = static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview);
+
+} // namespace
+
+bool is_hub(const PageStats& page, const EstimateSettings& settings) {
+  return page.targets.size() >= settings.hub_min_targets && page.page_views > 0 &&
+         static_cast<double>(page.internal_out) >= settings.hub_min_follow * static_cast<double>(page.page_views);
+}
+
+double returning_share(const TrafficTotals& totals) {
+  const auto n = static_cast<double>(totals.evidence[k_new]), r = static_cast<double>(totals.evidence[k_returning]);
+  return n + r > 0 ? r / (n + r) : 0.5;
+}
+
+const PageStats& page_of(const Aggregate& learned, std::string_view key) {
+  static const PageStats k_none;
+  const auto it = learned.pages().find(key);
+  return it == learned.pages().end() ? k_none : it->second;
+}
+
+WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole, const EstimateSettings& settings,
+                                  double returning, bool hub) {
+  WeightedCounts c{};
+  for (std::size_t i = 0; i < k_evidence_count; ++i)
+    c[i] = static_cast<double>(page.evidence[i]);
+  // The part of the arrivals after a preview that the page's fetches explain, over the whole report.
+  const double after = static_cast<double>(whole.evidence[k_after] + whole.evidence[k_after_mixed]);
+  const double explained = settings.clicks_per_preview * static_cast<double>(whole.evidence_previews);
+  if (after > explained) {
+    const double keep = explained / after;
+    const double excess = (c[k_after] + c[k_after_mixed]) * (1.0 - keep);
+    c[k_after] *= keep;
+    c[k_after_mixed] *= keep;
+    const auto n = static_cast<double>(whole.evidence[k_new]), r = static_cast<double>(whole.evidence[k_returning]);
+    if (n + r > 0) returning = r / (n + r);
+    c[k_returning] += excess * returning;
+    c[k_new] += excess * (1.0 - returning);
+  }
+  if (hub) {
+    c[k_landing] += c[k_new] + c[k_returning];
+    c[k_new] = c[k_returning] = 0.0;
+  }
+  return c;
+}
+
+WeightedCounts effective_evidence(const Aggregate& aggregate, const Aggregate& learned,
+                                  const EstimateSettings& settings) {
+  const double returning = returning_share(learned.totals());
+  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
+  std::vector<std::pair<std::string_view, const PageStats*>> pages;
+  pages.reserve(aggregate.pages().size());
+  for (const auto& [key, stats] : aggregate.pages())
+    pages.emplace_back(key, &stats);
+  std::sort(pages.begin(), pages.end());
+  WeightedCounts total{};
+  for (const auto& [key, stats] : pages) {
+    const PageStats& whole = page_of(learned, key);
+    const WeightedCounts c = effective_evidence(*stats, whole, settings, returning, is_hub(whole, settings));
+    for (std::size_t i = 0; i < k_evidence_count; ++i)
+      total[i] += c[i];
+  }
+  return total;
+}
+
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
+                             const Weights& weights) {
+  WeightedCounts c{};
+  for (std::size_t i = 0; i < k_evidence_count; ++i)
+    c[i] = static_cast<double>(counts[i]);
+  return estimate_share(c, visits, unknown, weights);
+}
+
+ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights) {
   ShareEstimate e;
   unknown = std::min(unknown, visits);
@@ -24,7 +105,7 @@ ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits,
   // In evidence order, always: the same counts give the same sums to the last bit.
   double dark = 0.0, dark_low = 0.0, dark_high = 0.0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
-    const auto n = static_cast<double>(counts[i]);
+    const double n = counts[i];
     dark += n * weights[i].value;
     dark_low += n * weights[i].low;
     dark_high += n * weights[i].high;

@@ -18,11 +18,22 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
       fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
 }
 
-double ReportData::channel_dark(const TrafficTotals& totals, Channel channel) const {
+ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
+  const TrafficTotals& t = traffic.totals();
+  return estimate_share(effective_evidence(traffic, total, settings), t.visits, t.unknown(), weights);
+}
+
+ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
+  const PageStats& whole = page_of(total, key);
+  const WeightedCounts c =
+      effective_evidence(page, whole, settings, returning_share(total.totals()), is_hub(whole, settings));
+  return estimate_share(c, page.visits, page.unknown, weights);
+}
+
+double ReportData::channel_dark(const WeightedCounts& c, Channel channel) const {
   double dark = 0.0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
-    if (evidence_channel(static_cast<Evidence>(i)) == channel)
-      dark += static_cast<double>(totals.evidence[i]) * weights[i].value;
+    if (evidence_channel(static_cast<Evidence>(i)) == channel) dark += c[i] * weights[i].value;
   }
   return dark;
 }
@@ -36,7 +47,7 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
       ++hidden;
       continue;
     }
-    rows.push_back({path, &stats, data.estimate(stats)});
+    rows.push_back({path, &stats, data.estimate(path, stats)});
   }
   // Estimates are computed from integer counts in one order: equal counts give
   // equal doubles whatever order the arrivals were counted in (threads, shards).

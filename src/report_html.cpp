@@ -72,7 +72,7 @@ void input_errors(const ScanTotals& s, std::string& out) {
 
 void tiles(const ReportData& data, std::string& out) {
   const TrafficTotals& t = data.total.totals();
-  const ShareEstimate e = data.estimate(t);
+  const ShareEstimate e = data.estimate(data.total);
   const AppCounts apps = all_apps(data.total);
   auto tile = [&](std::string_view key, const std::string& value, const std::string& note) {
     out += fmt::format(
@@ -196,7 +196,7 @@ void trend_chart(const ReportData& data, std::string& out) {
     const TrafficTotals& t = days[i].traffic->totals();
     const int x = left + static_cast<int>(i) * slot;
     const double hv = static_cast<double>(t.visits) * plot_h / static_cast<double>(max);
-    const ShareEstimate e = data.estimate(t);
+    const ShareEstimate e = data.estimate(*days[i].traffic);
     const double hd = e.known ? e.dark * plot_h / static_cast<double>(max) : 0.0;
     out += fmt::format(R"(<g class="day"><title>{}: {} visits, {} estimated dark social ({})</title>)",
                        h(days[i].label), count(t.visits), dark_text(e), share_text(e));
@@ -267,7 +267,7 @@ public:
         out += fmt::format(
             R"(<details class="period"{}><summary>{}: {} visits, {} dark social</summary><div class="card">)",
             i + 1 == data.periods.size() ? " open" : "", h(p.label), count(pt.visits),
-            share_text(data.estimate(pt)));
+            share_text(data.estimate(*p.traffic)));
         period_section(data, p, out);
         out += "</div></details>\n";
       }

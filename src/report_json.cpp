@@ -79,14 +79,16 @@ private:
   bool m_after_key = false;
 };
 
-void channels(Json& j, const ReportData& data, const TrafficTotals& t) {
+void channels(Json& j, const ReportData& data, const Aggregate& traffic) {
+  const TrafficTotals& t = traffic.totals();
+  const WeightedCounts evidence = effective_evidence(traffic, data.total, data.settings);
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
     j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
-    j.key("dark_social").number(data.channel_dark(t, static_cast<Channel>(c))).close('}');
+    j.key("dark_social").number(data.channel_dark(evidence, static_cast<Channel>(c))).close('}');
   }
   j.close('}');
 }
@@ -104,11 +106,12 @@ void estimate_fields(Json& j, const ShareEstimate& e) {
   value(e.high);
 }
 
-void traffic_fields(Json& j, const ReportData& data, const TrafficTotals& t) {
+void traffic_fields(Json& j, const ReportData& data, const Aggregate& traffic) {
+  const TrafficTotals& t = traffic.totals();
   j.key("bots").count(t.bots).key("previews").count(t.previews).key("assets").count(t.assets);
   j.key("page_views").count(t.page_views).key("visits").count(t.visits);
   j.key("dark_social_visits").count(t.dark_social_visits);
-  estimate_fields(j, data.estimate(t));
+  estimate_fields(j, data.estimate(traffic));
 }
 
 void page(Json& j, const ReportData& data, const ReportPeriod& period, const PageRow& row) {
@@ -147,7 +150,7 @@ public:
     j.key("lines").count(s.lines).key("parsed").count(s.parsed).key("malformed").count(s.malformed);
     j.key("empty").count(s.empty).key("overlong").count(s.overlong);
     j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
-    traffic_fields(j, data, t);
+    traffic_fields(j, data, data.total);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
     j.key("window_start").time(s.window_start.value_or(Hit::k_no_time));
     j.key("window_end").time(s.window_end.value_or(Hit::k_no_time));
@@ -181,14 +184,14 @@ public:
       j.string(note);
     j.close(']').close('}');
     j.key("channels");
-    channels(j, data, t);
+    channels(j, data, data.total);
     if (data.by_period) {
       j.key("periods").open('[');
       for (const ReportPeriod& period : data.periods) {
         j.open('{').key("period").string(period.label);
-        traffic_fields(j, data, period.traffic->totals());
+        traffic_fields(j, data, *period.traffic);
         j.key("channels");
-        channels(j, data, period.traffic->totals());
+        channels(j, data, *period.traffic);
         j.close('}');
       }
       j.close(']');

@@ -19,7 +19,7 @@ public:
   void write(const ReportData& data, std::string& out) const override {
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
-    const ShareEstimate overall = data.estimate(t);
+    const ShareEstimate overall = data.estimate(data.total);
 
     std::string errors;
     for (const InputStats& in : s.inputs)
@@ -79,7 +79,7 @@ public:
       out += '\n';
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
-        const ShareEstimate e = data.estimate(pt);
+        const ShareEstimate e = data.estimate(*period.traffic);
         out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
                                    util::group_thousands(pt.visits), e.known ? util::plain_number(e.dark) : "n/a",
                                    e.known ? util::percent(e.share) : "n/a"));

@@ -183,6 +183,36 @@ WeightRange parse_weight(const std::string& text, const std::string& origin) {
   return {numbers[0], numbers[1], numbers[2]};
 }
 
+// The settings of the estimate in weights.rules ("clicks_per_preview 3"); false for another key.
+bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
+  const std::string& key = line.columns[0];
+  const std::string& text = line.columns[1];
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  const bool number = end != text.c_str() && *end == '\0';
+  if (key == "clicks_per_preview") {
+    if (!number || !(value > 0.0 && value <= 1e6))
+      throw Error(fmt::format("{}: clicks_per_preview '{}' is not a number above 0", line.origin, text));
+    settings.clicks_per_preview = value;
+    return true;
+  }
+  if (key == "hub_min_targets") {
+    if (!number || !(value >= 1.0 && value <= static_cast<double>(k_max_hub_targets)) || value != std::floor(value)) {
+      throw Error(fmt::format("{}: hub_min_targets '{}' is not a whole number from 1 to {}", line.origin, text,
+                              k_max_hub_targets));
+    }
+    settings.hub_min_targets = static_cast<std::uint32_t>(value);
+    return true;
+  }
+  if (key == "hub_min_follow") {
+    if (!number || !(value >= 0.0 && value <= 1.0))
+      throw Error(fmt::format("{}: hub_min_follow '{}' is not a number from 0 to 1", line.origin, text));
+    settings.hub_min_follow = value;
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 std::string_view evidence_name(Evidence evidence) {
@@ -382,6 +412,22 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_counts.emplace_back("assets.rules", asset_rules);
   out.m_asset_paths = std::make_unique<Family>(std::move(asset_paths), RE2::UNANCHORED);
 
+  // content.rules: one query parameter name per line (optional in every directory).
+  std::size_t content_rules = 0;
+  for (const std::string& dir : dirs) {
+    const std::string path = (fs::path(dir) / "content.rules").string();
+    if (!fs::exists(path)) continue;
+    for (RuleLine& line : read_rule_file(path, 1)) {
+      ++content_rules;
+      const std::string& name = line.columns[0];
+      if (name.find_first_of("=&?#") != std::string::npos)
+        throw Error(fmt::format("{}: '{}' is not a parameter name", line.origin, name));
+      if (std::find(out.m_content_params.begin(), out.m_content_params.end(), name) == out.m_content_params.end())
+        out.m_content_params.push_back(name);
+    }
+  }
+  out.m_counts.emplace_back("content.rules", content_rules);
+
   // weights.rules: "key value low high" (or "key value": the value is taken as exact); every key
   // needed, 0 <= low <= value <= high <= 1.
   std::array<bool, k_evidence_count> have{};
@@ -391,6 +437,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
     if (d > 0 && !fs::exists(path)) continue;
     for (RuleLine& line : read_rule_file(path, 2)) {
       ++weight_rules;
+      if (parse_setting(line, out.m_settings)) continue;
       auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), line.columns[0]);
       if (it == k_evidence_names.end()) {
         throw Error(

@@ -142,6 +142,11 @@ void write_stats(Writer& w, const PageStats& p) {
   w.u64(p.unknown);
   for (std::uint64_t e : p.evidence)
     w.u64(e);
+  w.u64(p.evidence_previews);
+  w.u64(p.internal_out);
+  w.u64(p.targets.size());
+  for (std::uint32_t t : p.targets)
+    w.fixed(t, 4);
   w.apps(p.previews);
   w.apps(p.apps);
 }
@@ -153,6 +158,12 @@ void read_stats(Reader& r, PageStats& p) {
   p.unknown = r.u64();
   for (std::uint64_t& e : p.evidence)
     e = r.u64();
+  p.evidence_previews = r.u64();
+  p.internal_out = r.u64();
+  const std::size_t targets = r.count(4);
+  if (targets > PageStats::k_max_targets) r.corrupt("a page has too many link targets");
+  for (std::size_t i = 0; i < targets; ++i)
+    add_target(p.targets, static_cast<std::uint32_t>(r.fixed(4)));
   r.apps(p.previews);
   r.apps(p.apps);
 }
@@ -302,6 +313,7 @@ std::string encode_state(const State& s) {
     w.i64(v.last_page_view);
     w.u8(v.seen ? 1 : 0);
     w.u32(v.arrival);
+    w.u32(v.last_page);
   }
   std::vector<std::pair<std::string_view, PreviewMemory::Fetch>> fetches;
   s.previews.for_each(
@@ -400,13 +412,14 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     e.last_seen = r.i64();
     s.ledger.add(std::move(e));
   }
-  for (std::size_t n = r.count(8 + 3); n > 0; --n) {
+  for (std::size_t n = r.count(8 + 4); n > 0; --n) {
     const std::uint64_t key = r.hash();
     if (key == 0) r.corrupt("a visitor key is 0");
     Sessions::Visitor& v = s.sessions.visitor(key);
     v.last_page_view = r.i64();
     v.seen = r.flag();
     v.arrival = r.u32();
+    v.last_page = r.u32();
   }
   std::unordered_map<std::string_view, const Rule*> previews_by_id;
   for (const Rule& rule : rules.agents()) {

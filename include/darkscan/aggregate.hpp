@@ -29,6 +29,9 @@ bool evidence_group(Evidence evidence, EvidenceGroup& group);
 // others: dark_social).
 Channel evidence_channel(Evidence evidence);
 
+// Adds `target` to a page's distinct targets, up to PageStats::k_max_targets.
+void add_target(std::vector<std::uint32_t>& targets, std::uint32_t target);
+
 // Counts per app name (a few apps per page: a small vector beats a map).
 // Names are views into the Rules, which outlive the aggregate.
 using AppCounts = std::vector<std::pair<std::string_view, std::uint64_t>>;
@@ -44,6 +47,15 @@ struct PageStats {
   std::uint64_t dark_social_visits = 0; // arrivals whose channel is dark_social
   std::uint64_t unknown = 0;            // arrivals whose referrer the log does not record
   EvidenceCounts evidence{};            // arrivals by evidence (weights are applied by reports)
+  // Fetches by private (or mixed) channels' previewers: how many shares can explain
+  // arrivals after a preview (estimate.hpp caps them).
+  std::uint64_t evidence_previews = 0;
+  // Page views whose internal referrer is this page, and the distinct pages they went to
+  // (hashes of their keys, at most k_max_targets): a page that leads to many is a hub, a section
+  // front, which people type and bookmark (estimate.hpp).
+  std::uint64_t internal_out = 0;
+  std::vector<std::uint32_t> targets;
+  static constexpr std::size_t k_max_targets = k_max_hub_targets;
   AppCounts previews; // preview fetches by app
   AppCounts apps;     // dark-social arrivals by app
 
@@ -78,7 +90,7 @@ struct PendingArrival {
   std::uint64_t visitor = 0;
   std::int64_t time = 0;
   std::string page; // page key
-  std::string path; // previews are remembered by path
+  std::string path; // previews are remembered by page key (Analyzer::keep_params): the same
   Channel channel = Channel::direct;
   std::optional<Evidence> evidence;
   std::string_view app;  // a view into the Rules or a State's names
@@ -130,11 +142,16 @@ public:
 
 private:
   // The page key of a hit: its path, plus the kept parameters.
-  std::string_view page_key(const Hit& hit);
+  std::string_view page_key(const Hit& hit) { return page_key(hit.path, hit.query); }
+  std::string_view page_key(std::string_view path, std::string_view query);
+  // The same into the given buffers (the result views one of them).
+  std::string_view make_key(std::string_view path, std::string_view query, std::string& path_buf,
+                            std::string& key_buf) const;
 
   std::vector<std::string> m_keep_params;
   std::string m_key;  // reused buffer for page_key()
   std::string m_path; // reused buffer for the canonical path (util::normalise_path)
+  std::string m_ref_key, m_ref_path; // the same for the key of an internal referrer
   Pages m_pages;
   TrafficTotals m_totals;
   std::vector<PendingArrival> m_pending;

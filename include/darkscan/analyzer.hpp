@@ -61,6 +61,10 @@ public:
   // history before `origin` (the shard's first hit; Hit::k_no_time: this
   // run's first timed hit) could decide otherwise carry Verdict::open bits.
   void defer_history(std::int64_t origin);
+
+  // The query parameters that stay in page keys (the Aggregate's): previews are remembered
+  // by page, so that a fetch of "/?p=1" is no evidence for "/?p=2".
+  void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
   std::int64_t origin() const { return m_origin; }
 
 private:
@@ -84,6 +88,9 @@ private:
   std::vector<std::unique_ptr<HeldHit>> m_held;
   Prepared m_prepared;
   std::string m_arena;
+  std::vector<std::string> m_keep_params;
+  std::string m_key, m_key_path; // buffers of page_key()
+  std::string_view page_key(const Hit& hit);
 };
 
 } // namespace darkscan

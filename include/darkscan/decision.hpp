@@ -18,6 +18,20 @@ namespace darkscan {
 // tags) and the referrer, hashed. Never 0.
 std::uint32_t arrival_signature(std::string_view path, std::string_view query, std::string_view referer);
 
+// What identifies a page for sub-resources: its path, hashed. Never 0.
+std::uint32_t page_signature(std::string_view path);
+
+// Seconds after a page view within which a request from the same visitor that names that page as
+// its referrer is one of its sub-resources (an image, a fragment loaded by script), however its
+// path looks (/image/27142): browsers ask for them as the page loads; a reader does not click a
+// link that fast.
+inline constexpr std::int64_t k_subresource_seconds = 2;
+
+// True if a page view at `time` from `referer_page` (page_signature() of the referrer's path, 0
+// for none or an external one) is a sub-resource of the visitor's last page view.
+bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
+                    std::uint32_t referer_page);
+
 // True if a page view at `time` continues `visitor`'s visit. A page view that
 // would start a visit by itself (`forced`: it has an external referrer or a
 // tag) continues it only when it repeats the visit's arrival, same page, same

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <darkscan/aggregate.hpp>
 #include <darkscan/evidence.hpp>
 
 #include <cstdint>
@@ -35,6 +36,24 @@ struct ShareEstimate {
 // stretched to hold any answer for the others.
 inline constexpr double k_max_unknown_share = 0.1;
 
+// Arrivals per evidence as the estimate counts them (fractions, after the adjustments below).
+using WeightedCounts = std::array<double, k_evidence_count>;
+
+// True when `page` is a hub (EstimateSettings): its referrer-less deep arrivals count as direct.
+bool is_hub(const PageStats& page, const EstimateSettings& settings);
+
+// The page's arrivals per evidence, adjusted with what the page as a whole says (`whole`: the
+// same page over the whole report, so that the periods of a report add up to it): arrivals after
+// a preview beyond settings.clicks_per_preview per private fetch count as referrer-less deep
+// arrivals of new and returning visitors (in the page's own proportion, else `returning_share`);
+// on a hub, all referrer-less deep arrivals without a preview count as direct to a landing page.
+WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole, const EstimateSettings& settings,
+                                  double returning_share, bool hub);
+
+// The share of returning visitors among referrer-less deep arrivals without a preview, over the
+// whole aggregate (0.5 when there are none).
+double returning_share(const TrafficTotals& totals);
+
 // The estimate for `visits` arrivals of which `counts` had evidence of dark
 // social (the others, search, social, campaigns..., weigh 0) and `unknown`
 // came from lines without a referrer field. The share is the weighted sum over
@@ -44,7 +63,16 @@ inline constexpr double k_max_unknown_share = 0.1;
 // own uncertainty (every weight anywhere in its range of weights.rules: the
 // shares given by all-low and all-high weights). Deterministic: the same counts
 // give the same doubles whatever order they were added in.
+ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
+                             const Weights& weights);
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
+
+// The effective evidence of a whole aggregate (a report, a period): its pages' summed, hubs
+// learned from `learned` (the whole report, so that a day's report knows the site's fronts).
+WeightedCounts effective_evidence(const Aggregate& aggregate, const Aggregate& learned,
+                                  const EstimateSettings& settings);
+// The page `key` of `learned` (an empty page when it has none).
+const PageStats& page_of(const Aggregate& learned, std::string_view key);
 
 } // namespace darkscan

@@ -39,4 +39,21 @@ struct WeightRange {
 };
 using Weights = std::array<WeightRange, k_evidence_count>;
 
+// The most distinct link targets a page keeps (enough to tell a hub).
+inline constexpr std::size_t k_max_hub_targets = 32;
+
+// How the report turns counts into an estimate, besides the weights (weights.rules; the reasons
+// for the defaults are written there).
+struct EstimateSettings {
+  // Referrer-less arrivals on a page that one private preview fetch can explain: a paste into a
+  // chat is one fetch, and the chat's few readers click. Arrivals after a preview beyond this many
+  // per fetch are judged as if there had been no fetch.
+  double clicks_per_preview = 3.0;
+  // A page is a hub, a section front that people type and bookmark (its referrer-less arrivals
+  // are direct, as on a landing page), when its page views lead, through internal links, to at
+  // least hub_min_targets distinct pages and at least hub_min_follow of them lead on.
+  std::uint32_t hub_min_targets = 10; // at most k_max_hub_targets
+  double hub_min_follow = 0.5;
+};
+
 } // namespace darkscan

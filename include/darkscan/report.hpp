@@ -30,16 +30,16 @@ struct ReportData {
   std::string version;
   std::vector<std::string> site_hosts;
   std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
-  Weights weights{};               // applied to the arrivals' evidence counts (estimate.hpp)
+  Weights weights{};           // applied to the arrivals' evidence counts (estimate.hpp)
+  EstimateSettings settings{}; // how counts become an estimate, besides the weights
 
-  ShareEstimate estimate(const PageStats& page) const {
-    return estimate_share(page.evidence, page.visits, page.unknown, weights);
-  }
-  ShareEstimate estimate(const TrafficTotals& totals) const {
-    return estimate_share(totals.evidence, totals.visits, totals.unknown(), weights);
-  }
-  // Estimated dark-social visits of one channel (its evidence, weighted).
-  double channel_dark(const TrafficTotals& totals, Channel channel) const;
+  // The estimate of a whole aggregate (the report, a period, a day).
+  ShareEstimate estimate(const Aggregate& traffic) const;
+  // The estimate of one page (of any period): what the page is (a hub) and how many of its
+  // arrivals its previews explain are judged on the whole report.
+  ShareEstimate estimate(std::string_view key, const PageStats& page) const;
+  // Estimated dark-social visits of one channel (its effective evidence, weighted).
+  double channel_dark(const WeightedCounts& evidence, Channel channel) const;
 };
 
 // One page of the report, with its estimate.

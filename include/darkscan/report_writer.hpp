@@ -20,6 +20,7 @@ struct ReportRequest {
   std::optional<std::int64_t> since, until;
   PeriodKind by = PeriodKind::none;
   Weights weights{}; // weights.rules of the rules the report is made with
+  EstimateSettings settings{};
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`

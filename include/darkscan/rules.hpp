@@ -100,9 +100,13 @@ public:
   const Rule* match_query(std::string_view query) const;
 
   bool is_landing(std::string_view path) const;
+  // Query parameters that name a page's content (content.rules: "/?p=123" is an article, not the
+  // home page): they stay in page keys, and a path with one is never a landing page.
+  const std::vector<std::string>& content_params() const { return m_content_params; }
   bool is_asset(std::string_view path) const; // by extension or path rule
   double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)].value; }
   const Weights& weights() const { return m_weights; }
+  const EstimateSettings& settings() const { return m_settings; }
 
   // Rules per file, for `darkscan rules check`.
   std::vector<std::pair<std::string, std::size_t>> counts() const;
@@ -119,6 +123,8 @@ private:
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
   Weights m_weights{};
+  EstimateSettings m_settings{};
+  std::vector<std::string> m_content_params;
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };
 

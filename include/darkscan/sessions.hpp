@@ -8,7 +8,7 @@ namespace darkscan {
 
 // Page-view history per visitor, to tell arrivals from internal navigation.
 // A visitor is (client address, user agent), kept as a 64-bit hash in a flat
-// open-addressing table (24 bytes a visitor, no allocation per visitor), so
+// open-addressing table (32 bytes a visitor, no allocation per visitor), so
 // memory grows with the number of visitors, not with lines.
 class Sessions {
 public:
@@ -22,6 +22,7 @@ public:
     std::int64_t last_page_view = 0;
     bool seen = false;          // had a page view earlier in the input
     std::uint32_t arrival = 0; // arrival_signature() of the current visit's first page view
+    std::uint32_t last_page = 0; // page_signature() of the last page view
   };
 
   Sessions();

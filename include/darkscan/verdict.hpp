@@ -43,6 +43,7 @@ struct Verdict {
   std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
+  bool internal_referrer = false;   // page views: the referrer is a page of the site
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
   std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any

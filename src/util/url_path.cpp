@@ -102,4 +102,51 @@ bool normalise_path(std::string_view path, std::string& out) {
   return true;
 }
 
+std::string_view page_key(std::string_view raw_path, std::string_view query, const std::vector<std::string>& keep,
+                          std::string& path_buf, std::string& key_buf) {
+  const std::string_view path = util::normalise_path(raw_path, path_buf) ? std::string_view(path_buf) : raw_path;
+  if (keep.empty() || query.empty()) return path;
+  key_buf.assign(path);
+  char sep = '?';
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    for (const std::string& name_kept : keep) {
+      if (name == name_kept) {
+        key_buf += sep;
+        key_buf.append(pair);
+        sep = '&';
+        break;
+      }
+    }
+  }
+  return key_buf;
+}
+
+bool has_param(std::string_view query, const std::vector<std::string>& names) {
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    for (const std::string& n : names)
+      if (name == n) return true;
+  }
+  return false;
+}
+
+void url_path_query(std::string_view url, std::string_view& path, std::string_view& query) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t start = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  path = start == std::string_view::npos ? std::string_view("/") : url.substr(start);
+  path = path.substr(0, path.find('#'));
+  query = {};
+  if (const std::size_t q = path.find('?'); q != std::string_view::npos) {
+    query = path.substr(q + 1);
+    path = path.substr(0, q);
+  }
+}
+
 } // namespace darkscan::util

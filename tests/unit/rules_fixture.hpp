@@ -41,6 +41,7 @@ xrw.browser.chrome    browser    -          ^com\.android\.chrome$
 xrw.mail.gmail        mail       gmail      ^com\.google\.android\.gm$
 )");
   dir.write(p + "landing.rules", "^/$\n^/index\\.html$\n^/[a-z]{2}/$\n");
+  dir.write(p + "content.rules", "p\nid\n");
   dir.write(p + "assets.rules", "ext css js png jpg webp ico woff2\npath ^/static/\n");
   dir.write(p + "weights.rules", R"(inapp_messaging 1.0
 tagged_private 1.0

@@ -2,6 +2,7 @@
 
 #include <darkscan/aggregate.hpp>
 #include <darkscan/analyzer.hpp>
+#include <darkscan/estimate.hpp>
 #include <darkscan/sessions.hpp>
 
 #include <catch2/catch.hpp>
@@ -379,6 +380,33 @@ TEST_CASE("analyzer: a line that does not log the referrer is an arrival from an
   CHECK(*tagged.verdict.evidence == Evidence::tagged_private);
 }
 
+TEST_CASE("analyzer: a page's sub-resource is never a page view nor an arrival", "[analyzer][sessions]") {
+  Harness h;
+  h.feed({.time = T0, .path = "/product/42"});
+  // An extensionless image the page asks for as it loads: the page is its referrer, within seconds.
+  const Recorded& image = h.feed({.time = T0 + 1, .path = "/image/27142", .referer = "https://www.example.com/product/42"});
+  CHECK(image.verdict.cls == HitClass::asset);
+  CHECK(image.reasons == std::vector<std::string>{"asset.subresource"});
+  SECTION("a click on a link of the page, seconds later, is a page view") {
+    const Recorded& click = h.feed({.time = T0 + 20, .path = "/product/43", .referer = "https://www.example.com/product/42"});
+    CHECK(click.verdict.cls == HitClass::page_view);
+  }
+  SECTION("another visitor's request is not this page's sub-resource") {
+    const Recorded& other = h.feed({.time = T0 + 1, .client = "41.58.9.9", .path = "/image/27143", .referer = "https://www.example.com/product/42"});
+    CHECK(other.verdict.cls == HitClass::page_view);
+  }
+}
+
+TEST_CASE("analyzer: content parameters make query-routed articles pages of their own", "[analyzer][channels]") {
+  Harness h;
+  // "/?p=123" (WordPress plain permalinks) is an article: a referrer-less arrival is judged as deep.
+  const Recorded& post = h.feed({.path = "/", .query = "p=123"});
+  REQUIRE(post.verdict.evidence);
+  CHECK(*post.verdict.evidence == Evidence::direct_deep_new);
+  const Recorded& home = h.feed({.client = "41.58.1.3", .path = "/", .query = "utm_medium=x"});
+  CHECK(*home.verdict.evidence == Evidence::direct_landing);
+}
+
 TEST_CASE("analyzer: the site host", "[analyzer][site]") {
   SECTION("from the log's $host: each hit's own host is internal") {
     Harness h(std::vector<std::string>{});
@@ -415,7 +443,7 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
   h.feed({.time = T0 + 5, .client = "2.2.2.2", .path = "/a"}); // after preview
   h.feed({.time = T0 + 6, .client = "3.3.3.3", .path = "/a", .referer = "https://www.google.com/"}); // search
   h.feed({.time = T0 + 7, .client = "4.4.4.4", .path = "/"});                                        // direct
-  h.feed({.time = T0 + 8,
+  h.feed({.time = T0 + 60, // a click, not a sub-resource of "/" (k_subresource_seconds)
           .client = "4.4.4.4",
           .path = "/a",
           .referer = "https://www.example.com/"}); // internal nav
@@ -442,4 +470,31 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
   CHECK(a.previews[0].second == 1);
   CHECK(t.channels[static_cast<std::size_t>(Channel::search)].visits == 1);
   CHECK(t.channels[static_cast<std::size_t>(Channel::direct)].visits == 1);
+}
+
+TEST_CASE("aggregate: internal links are counted on the page they come from (hubs)", "[aggregate]") {
+  Harness h;
+  Aggregate agg;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 12; ++i) {
+    const std::string client = "41.58.2." + std::to_string(i);
+    h.feed({.time = T0 + 100 * i, .client = client, .path = "/sport/"});
+    paths.emplace_back("/sport/");
+    h.feed({.time = T0 + 100 * i + 30, .client = client, .path = "/sport/story-" + std::to_string(i),
+            .referer = "https://www.example.com/sport/"});
+    paths.push_back("/sport/story-" + std::to_string(i));
+  }
+  for (std::size_t i = 0; i < h.recorder.seen.size(); ++i) {
+    Hit hit;
+    hit.path = paths[i];
+    hit.referer = i % 2 ? "https://www.example.com/sport/" : "";
+    hit.request_valid = true;
+    agg.add(hit, h.recorder.seen[i].verdict);
+  }
+  const PageStats& front = agg.pages().at("/sport/");
+  CHECK(front.page_views == 12);
+  CHECK(front.internal_out == 12);
+  CHECK(front.targets.size() == 12);
+  CHECK(is_hub(front, EstimateSettings{}));
+  CHECK_FALSE(is_hub(agg.pages().at("/sport/story-3"), EstimateSettings{}));
 }

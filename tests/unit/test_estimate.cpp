@@ -1,3 +1,4 @@
+#include <darkscan/aggregate.hpp>
 #include <darkscan/estimate.hpp>
 #include <darkscan/periods.hpp>
 
@@ -98,13 +99,65 @@ TEST_CASE("estimate: the range holds the weights' own uncertainty", "[estimate]"
   }
 }
 
+TEST_CASE("estimate: a preview fetch explains a few arrivals, not a page's every one", "[estimate]") {
+  EstimateSettings settings; // 3 clicks per fetch
+  PageStats page;
+  page.visits = 100;
+  page.evidence[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] = 60;
+  page.evidence[static_cast<std::size_t>(Evidence::direct_deep_new)] = 10;
+  page.evidence[static_cast<std::size_t>(Evidence::direct_deep_returning)] = 30;
+  page.evidence_previews = 10; // explains 30 of the 60
+  const WeightedCounts c = effective_evidence(page, page, settings, 0.5, false);
+  CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] == Approx(30));
+  // The other 30 are judged as without a fetch, in the page's own new:returning proportion (1:3).
+  CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_new)] == Approx(10 + 7.5));
+  CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_returning)] == Approx(30 + 22.5));
+  SECTION("enough fetches: nothing changes") {
+    page.evidence_previews = 20;
+    CHECK(effective_evidence(page, page, settings, 0.5, false)[static_cast<std::size_t>(
+              Evidence::direct_deep_after_preview)] == Approx(60));
+  }
+  SECTION("a period of the page is judged with the whole page's proportions: periods add up") {
+    PageStats day = page;
+    for (auto& n : day.evidence)
+      n /= 2;
+    day.evidence_previews = 0; // the fetches were on another day
+    const WeightedCounts half = effective_evidence(day, page, settings, 0.5, false);
+    for (std::size_t i = 0; i < k_evidence_count; ++i)
+      CHECK(half[i] * 2 == Approx(c[i]));
+  }
+}
+
+TEST_CASE("estimate: a hub's referrer-less arrivals are direct, as on a landing page", "[estimate]") {
+  EstimateSettings settings; // 10 targets, half of the page views lead on
+  PageStats front;
+  front.page_views = 100;
+  front.visits = 40;
+  front.evidence[static_cast<std::size_t>(Evidence::direct_deep_new)] = 20;
+  for (std::uint32_t t = 1; t <= 12; ++t)
+    add_target(front.targets, t);
+  front.internal_out = 70;
+  CHECK(is_hub(front, settings));
+  const WeightedCounts c = effective_evidence(front, front, settings, 0.5, true);
+  CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_new)] == 0);
+  CHECK(c[static_cast<std::size_t>(Evidence::direct_landing)] == Approx(20));
+  SECTION("an article with a few related links is no hub") {
+    PageStats article = front;
+    article.internal_out = 20; // most readers leave
+    CHECK_FALSE(is_hub(article, settings));
+    article = front;
+    article.targets.resize(5);
+    CHECK_FALSE(is_hub(article, settings));
+  }
+}
+
 TEST_CASE("estimate: arrivals whose referrer is not logged", "[estimate]") {
   Weights w = exact(1.0);
   const EvidenceCounts c = counts_of(Evidence::tagged_private, 5);
   SECTION("most of them: nothing is known") {
     const ShareEstimate e = estimate_share(c, 100, 95, w);
     CHECK_FALSE(e.known);
-    CHECK_FALSE(estimate_share({}, 100, 100, w).known);
+    CHECK_FALSE(estimate_share(EvidenceCounts{}, 100, 100, w).known);
     CHECK_FALSE(estimate_share(c, 100, 10, w).known); // a tenth is already too many
   }
   SECTION("a few: the share is of the known arrivals, the range holds any answer for the others") {
@@ -115,7 +168,7 @@ TEST_CASE("estimate: arrivals whose referrer is not logged", "[estimate]") {
     CHECK(e.high >= 10.0 / 100);
   }
   SECTION("no visits: a known zero with the widest range") {
-    const ShareEstimate e = estimate_share({}, 0, 0, w);
+    const ShareEstimate e = estimate_share(EvidenceCounts{}, 0, 0, w);
     CHECK(e.known);
     CHECK(e.share == 0.0);
     CHECK(e.high == 1.0);

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace darkscan::util {
 
@@ -19,5 +20,25 @@ namespace darkscan::util {
 // the common case costs two memchr. Otherwise writes the canonical form to
 // `out` (reused: no allocation once it has grown) and returns true.
 bool normalise_path(std::string_view path, std::string& out);
+
+// A page's key: its canonical path (normalise_path), plus the query parameters named in `keep`,
+// in the order the URL has them ("/?p=123", "/item?id=42"). Written to `path_buf` or `key_buf`
+// (reused: no allocation once grown) or a view of `path`.
+std::string_view page_key(std::string_view path, std::string_view query, const std::vector<std::string>& keep,
+                          std::string& path_buf, std::string& key_buf);
+
+// True if `query` ("a=1&b=2") has a parameter named in `names`.
+bool has_param(std::string_view query, const std::vector<std::string>& names);
+
+// The path and query of a URL as a referrer gives it ("https://host/a/b?x=1#f": "/a/b" and "x=1";
+// a URL without a path: "/"). Views into `url`.
+void url_path_query(std::string_view url, std::string_view& path, std::string_view& query);
+
+// The path alone.
+inline std::string_view url_path(std::string_view url) {
+  std::string_view path, query;
+  url_path_query(url, path, query);
+  return path;
+}
 
 } // namespace darkscan::util
