@@ -99,9 +99,6 @@ ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits,
 
 ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights) {
-  ShareEstimate e;
-  unknown = std::min(unknown, visits);
-  const std::uint64_t known = visits - unknown;
   // In evidence order, always: the same counts give the same sums to the last bit.
   double dark = 0.0, dark_low = 0.0, dark_high = 0.0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
@@ -110,6 +107,14 @@ ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits,
     dark_low += n * weights[i].low;
     dark_high += n * weights[i].high;
   }
+  return estimate_from_sums(dark, dark_low, dark_high, visits, unknown);
+}
+
+ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high, std::uint64_t visits,
+                                 std::uint64_t unknown) {
+  ShareEstimate e;
+  unknown = std::min(unknown, visits);
+  const std::uint64_t known = visits - unknown;
   e.dark = dark;
   if (visits == 0) return e;
   if (known == 0 || static_cast<double>(unknown) >= k_max_unknown_share * static_cast<double>(visits)) {

@@ -18,22 +18,53 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
       fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
 }
 
+ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
+  const double returning = returning_share(total.totals());
+  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
+  std::vector<std::pair<std::string_view, const PageStats*>> pages;
+  pages.reserve(traffic.pages().size());
+  for (const auto& [key, stats] : traffic.pages())
+    if (stats.visits > 0) pages.emplace_back(key, &stats);
+  std::sort(pages.begin(), pages.end());
+  Sums out;
+  for (const auto& [key, page] : pages) {
+    const PageStats& whole = page_of(total, key);
+    const bool hub = is_hub(whole, settings);
+    const Weights w = page_weights(model, whole, effective_evidence(whole, whole, settings, returning, hub), weights);
+    const WeightedCounts c = effective_evidence(*page, whole, settings, returning, hub);
+    for (std::size_t i = 0; i < k_evidence_count; ++i) {
+      out.value[i] += c[i] * w[i].value;
+      out.low[i] += c[i] * w[i].low;
+      out.high[i] += c[i] * w[i].high;
+    }
+  }
+  return out;
+}
+
 ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
   const TrafficTotals& t = traffic.totals();
-  return estimate_share(effective_evidence(traffic, total, settings), t.visits, t.unknown(), weights);
+  const Sums s = sums(traffic);
+  double dark = 0, low = 0, high = 0;
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    dark += s.value[i];
+    low += s.low[i];
+    high += s.high[i];
+  }
+  return estimate_from_sums(dark, low, high, t.visits, t.unknown());
 }
 
 ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
   const PageStats& whole = page_of(total, key);
-  const WeightedCounts c =
-      effective_evidence(page, whole, settings, returning_share(total.totals()), is_hub(whole, settings));
-  return estimate_share(c, page.visits, page.unknown, weights);
+  const double returning = returning_share(total.totals());
+  const bool hub = is_hub(whole, settings);
+  const Weights w = page_weights(model, whole, effective_evidence(whole, whole, settings, returning, hub), weights);
+  return estimate_share(effective_evidence(page, whole, settings, returning, hub), page.visits, page.unknown, w);
 }
 
-double ReportData::channel_dark(const WeightedCounts& c, Channel channel) const {
+double ReportData::channel_dark(const Sums& s, Channel channel) const {
   double dark = 0.0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
-    if (evidence_channel(static_cast<Evidence>(i)) == channel) dark += c[i] * weights[i].value;
+    if (evidence_channel(static_cast<Evidence>(i)) == channel) dark += s.value[i];
   }
   return dark;
 }

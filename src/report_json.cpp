@@ -40,6 +40,11 @@ public:
     m_out += std::to_string(value);
     return *this;
   }
+  Json& boolean(bool value) {
+    comma();
+    m_out += value ? "true" : "false";
+    return *this;
+  }
   Json& null() {
     comma();
     m_out += "null";
@@ -81,14 +86,14 @@ private:
 
 void channels(Json& j, const ReportData& data, const Aggregate& traffic) {
   const TrafficTotals& t = traffic.totals();
-  const WeightedCounts evidence = effective_evidence(traffic, data.total, data.settings);
+  const ReportData::Sums sums = data.sums(traffic);
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
     j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
-    j.key("dark_social").number(data.channel_dark(evidence, static_cast<Channel>(c))).close('}');
+    j.key("dark_social").number(data.channel_dark(sums, static_cast<Channel>(c))).close('}');
   }
   j.close('}');
 }
@@ -112,6 +117,18 @@ void traffic_fields(Json& j, const ReportData& data, const Aggregate& traffic) {
   j.key("page_views").count(t.page_views).key("visits").count(t.visits);
   j.key("dark_social_visits").count(t.dark_social_visits);
   estimate_fields(j, data.estimate(traffic));
+}
+
+// The site model (site_model.hpp): what the report fitted on its own pages.
+void model(Json& j, const SiteModel& m) {
+  j.open('{').key("pages").count(m.pages);
+  const char* names[] = {"direct_deep_new", "direct_deep_returning"};
+  for (std::size_t k = 0; k < 2; ++k) {
+    j.key(names[k]).open('{').key("fitted").boolean(m.fitted[k]);
+    j.key("per_signed_private").number(m.signed_rate[k]).key("per_public").number(m.public_rate[k]);
+    j.key("private_share").number(m.site_share[k]).close('}');
+  }
+  j.close('}');
 }
 
 void page(Json& j, const ReportData& data, const ReportPeriod& period, const PageRow& row) {
@@ -182,7 +199,9 @@ public:
     j.close(']').key("notes").open('[');
     for (const std::string& note : s.notes)
       j.string(note);
-    j.close(']').close('}');
+    j.close(']').key("model");
+    model(j, data.model);
+    j.close('}');
     j.key("channels");
     channels(j, data, data.total);
     if (data.by_period) {

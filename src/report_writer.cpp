@@ -31,6 +31,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     }
     ReportData data{totals,           all,        std::move(list), by_period, request.top, request.min_visits,
                     DARKSCAN_VERSION, site_hosts, std::move(trend), request.weights, request.settings};
+    data.model = fit_site_model(all, request.settings, request.weights);
     std::string text;
     reporter.write(data, text);
     Output out(path);

@@ -65,6 +65,9 @@ double returning_share(const TrafficTotals& totals);
 // give the same doubles whatever order they were added in.
 ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
+// The same from the sums of the arrivals' weights: at their values, all low, all high.
+ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high, std::uint64_t visits,
+                                 std::uint64_t unknown);
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
 

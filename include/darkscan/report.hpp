@@ -3,6 +3,7 @@
 #include <darkscan/aggregate.hpp>
 #include <darkscan/estimate.hpp>
 #include <darkscan/scan.hpp>
+#include <darkscan/site_model.hpp>
 #include <darkscan/util/time_parse.hpp>
 
 #include <cstddef>
@@ -32,6 +33,13 @@ struct ReportData {
   std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
   Weights weights{};           // applied to the arrivals' evidence counts (estimate.hpp)
   EstimateSettings settings{}; // how counts become an estimate, besides the weights
+  SiteModel model{};           // fitted on `total` (fit_site_model) before reporting
+
+  // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs.
+  struct Sums {
+    std::array<double, k_evidence_count> value{}, low{}, high{};
+  };
+  Sums sums(const Aggregate& traffic) const;
 
   // The estimate of a whole aggregate (the report, a period, a day).
   ShareEstimate estimate(const Aggregate& traffic) const;
@@ -39,7 +47,7 @@ struct ReportData {
   // arrivals its previews explain are judged on the whole report.
   ShareEstimate estimate(std::string_view key, const PageStats& page) const;
   // Estimated dark-social visits of one channel (its effective evidence, weighted).
-  double channel_dark(const WeightedCounts& evidence, Channel channel) const;
+  double channel_dark(const Sums& sums, Channel channel) const;
 };
 
 // One page of the report, with its estimate.

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <darkscan/aggregate.hpp>
+#include <darkscan/estimate.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace darkscan {
+
+// How much of a site's referrer-less arrivals on deep pages are private shares, fitted on the
+// report's own pages when it is made (doc/CLASSIFIER.md, "The site model").
+//
+// A referrer-less deep arrival without other evidence is either a private share opened in a
+// browser that says nothing (the phone's default browser after a tap in a chat) or one of the
+// noise causes of SIGNALS.md 1.2 (bookmarks, typed URLs, stripped referrers). Private shares of a
+// page also show up as evidence: messengers' in-app browsers, private tags, mail, clicks after a
+// private preview (S, "signed" private arrivals); the noise comes with the page's public traffic
+// (O: search, social, referral, campaign and internal arrivals: the readers who know the page).
+// Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
+// are fitted as a·S + b·O (least squares, a, b >= 0, each page weighed by 1/(1 + visits): counts
+// vary as their mean). A page's private part is then a·S / (a·S + b·O), drawn toward the site's
+// (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a page with little
+// evidence gets the site's share; the site's part is drawn toward the weights.rules value the same
+// way when few pages back the fit.
+struct SiteModel {
+  static constexpr std::size_t k_min_pages = 5;   // pages with arrivals needed to fit at all
+  static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend
+
+  // [0]: direct_deep_new, [1]: direct_deep_returning.
+  std::array<double, 2> signed_rate{};  // a: such arrivals per signed private arrival
+  std::array<double, 2> public_rate{};  // b: such arrivals per public arrival
+  std::array<double, 2> site_share{};   // their private part over the whole site
+  std::array<bool, 2> fitted{};
+  std::size_t pages = 0; // pages the fit used
+  bool valid = false;    // made by fit_site_model (a default model leaves the weights as they are)
+};
+
+// The signed private (S) and public (O) arrivals of a page, from its effective evidence.
+double signed_private(const WeightedCounts& c);
+double public_arrivals(const PageStats& page, const WeightedCounts& c);
+
+// Fits the model on the pages of `total` (effective evidence as the report counts it).
+SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
+
+// The weights for one page: direct_deep_new and direct_deep_returning become the page's fitted
+// private parts (their ranges keep the width weights.rules gives them); the others are unchanged.
+// `c`: the page's effective evidence over the whole report.
+Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
+                     const Weights& weights);
+
+} // namespace darkscan

@@ -1,0 +1,102 @@
+#include <darkscan/site_model.hpp>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::array<std::size_t, 2> k_kinds = {static_cast<std::size_t>(Evidence::direct_deep_new),
+                                                static_cast<std::size_t>(Evidence::direct_deep_returning)};
+
+// The blend of `value` (backed by `n` arrivals) with `prior` (k_prior_arrivals pseudo-arrivals).
+double blend(double value, double n, double prior) {
+  return (n * value + SiteModel::k_prior_arrivals * prior) / (n + SiteModel::k_prior_arrivals);
+}
+
+} // namespace
+
+double signed_private(const WeightedCounts& c) {
+  return c[static_cast<std::size_t>(Evidence::inapp_messaging)] + c[static_cast<std::size_t>(Evidence::tagged_private)] +
+         c[static_cast<std::size_t>(Evidence::mail)] + c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
+         c[static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview)];
+}
+
+double public_arrivals(const PageStats& page, const WeightedCounts& c) {
+  double with_evidence = 0.0;
+  for (double n : c)
+    with_evidence += n;
+  return std::max(0.0, static_cast<double>(page.visits - std::min(page.unknown, page.visits)) - with_evidence);
+}
+
+SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
+  SiteModel m;
+  m.valid = true;
+  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
+  std::vector<std::pair<std::string_view, const PageStats*>> pages;
+  for (const auto& [key, stats] : total.pages())
+    if (stats.visits > 0) pages.emplace_back(key, &stats);
+  std::sort(pages.begin(), pages.end());
+  const double returning = returning_share(total.totals());
+  for (std::size_t k = 0; k < 2; ++k) {
+    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;
+    std::size_t used = 0;
+    for (const auto& [key, p] : pages) {
+      const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+      const double s = signed_private(c), o = public_arrivals(*p, c), y = c[k_kinds[k]];
+      if (s + o + y == 0) continue;
+      ++used;
+      const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
+      sxx += w * s * s, sxo += w * s * o, soo += w * o * o, sxy += w * s * y, soy += w * o * y;
+      all_s += s, all_o += o;
+    }
+    m.pages = std::max(m.pages, used);
+    const double prior = weights[k_kinds[k]].value;
+    if (used < SiteModel::k_min_pages) {
+      m.site_share[k] = prior;
+      continue;
+    }
+    double a = 0, b = 0;
+    const double det = sxx * soo - sxo * sxo;
+    if (det > 0) {
+      a = (sxy * soo - soy * sxo) / det;
+      b = (soy * sxx - sxy * sxo) / det;
+    }
+    if (det <= 0 || a < 0 || b < 0) { // one of the two explains nothing: fit the other alone
+      const double a1 = sxx > 0 ? sxy / sxx : 0, b1 = soo > 0 ? soy / soo : 0;
+      const double r_a = sxx > 0 ? sxy * a1 : 0, r_b = soo > 0 ? soy * b1 : 0; // explained sums of squares
+      a = r_a >= r_b ? std::max(0.0, a1) : 0.0;
+      b = r_a >= r_b ? 0.0 : std::max(0.0, b1);
+    }
+    m.signed_rate[k] = a;
+    m.public_rate[k] = b;
+    m.fitted[k] = a + b > 0;
+    const double site = a * all_s + b * all_o > 0 ? a * all_s / (a * all_s + b * all_o) : prior;
+    // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
+    m.site_share[k] = blend(site, static_cast<double>(used), prior);
+  }
+  return m;
+}
+
+Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
+                     const Weights& weights) {
+  Weights out = weights;
+  if (!model.valid) return out;
+  const double s = signed_private(c), o = public_arrivals(whole, c);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const WeightRange& prior = weights[k_kinds[k]];
+    double share = model.site_share[k];
+    if (model.fitted[k]) {
+      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
+      if (a + b > 0) share = blend(a / (a + b), s + o, model.site_share[k]);
+    }
+    out[k_kinds[k]] = {share, std::max(0.0, share - (prior.value - prior.low)),
+                       std::min(1.0, share + (prior.high - prior.value))};
+  }
+  return out;
+}
+
+} // namespace darkscan

@@ -1,0 +1,79 @@
+#include <darkscan/aggregate.hpp>
+#include <darkscan/estimate.hpp>
+#include <darkscan/site_model.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+using namespace darkscan;
+
+namespace {
+
+constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
+constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
+constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
+
+Weights rules_weights() {
+  Weights w{};
+  w[k_new] = {0.8, 0.55, 0.95};
+  w[k_returning] = {0.4, 0.15, 0.7};
+  w[k_inapp] = {1.0, 0.9, 1.0};
+  return w;
+}
+
+// A page with `signed` messenger arrivals, `pub` public ones (search...), and referrer-less deep
+// arrivals of new visitors: `per_signed` per signed one plus `per_public` per public one.
+void add_page(Aggregate& a, const std::string& key, std::uint64_t signed_, std::uint64_t pub, double per_signed,
+              double per_public) {
+  PageStats& p = a.page(key);
+  p.evidence[k_inapp] = signed_;
+  p.evidence[k_new] = static_cast<std::uint64_t>(per_signed * static_cast<double>(signed_) +
+                                                  per_public * static_cast<double>(pub) + 0.5);
+  p.visits = signed_ + pub + p.evidence[k_new];
+  p.page_views = p.visits;
+}
+
+} // namespace
+
+TEST_CASE("site model: the private part of referrer-less arrivals is fitted on the site's pages",
+          "[estimate][model]") {
+  Aggregate a;
+  // Shared pages and searched pages in every mix: 2 default-browser clicks per in-app one, and a
+  // bookmark visit per 10 public arrivals.
+  for (int i = 0; i < 40; ++i)
+    add_page(a, "/p" + std::to_string(i), static_cast<std::uint64_t>(5 * (i % 7)),
+             static_cast<std::uint64_t>(20 * (i % 5)), 2.0, 0.1);
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, rules_weights());
+  REQUIRE(m.fitted[0]);
+  CHECK(m.signed_rate[0] == Approx(2.0).epsilon(0.05));
+  CHECK(m.public_rate[0] == Approx(0.1).epsilon(0.1));
+  CHECK(m.pages == 40 - 2); // pages with no arrivals at all (i = 0, 35) are no evidence
+  SECTION("a page shared only privately: its referrer-less arrivals are private") {
+    const PageStats& shared = a.pages().at("/p5"); // 25 in-app, 0 public
+    const Weights w = page_weights(m, shared, effective_evidence(shared, shared, EstimateSettings{}, 0.5, false),
+                                   rules_weights());
+    CHECK(w[k_new].value > 0.9);
+    CHECK(w[k_new].low == Approx(w[k_new].value - 0.25)); // the width weights.rules gives
+    CHECK(w[k_new].high == Approx(std::min(1.0, w[k_new].value + 0.15)));
+  }
+  SECTION("a page only searched: they are bookmarks") {
+    const PageStats& searched = a.pages().at("/p21"); // 0 in-app, 20 public
+    const Weights w = page_weights(m, searched,
+                                   effective_evidence(searched, searched, EstimateSettings{}, 0.5, false),
+                                   rules_weights());
+    CHECK(w[k_new].value < m.site_share[0]);
+  }
+  SECTION("too few pages: the weights of the rules") {
+    Aggregate small;
+    add_page(small, "/a", 5, 5, 1.0, 0.1);
+    const SiteModel s = fit_site_model(small, EstimateSettings{}, rules_weights());
+    CHECK_FALSE(s.fitted[0]);
+    CHECK(s.site_share[0] == Approx(0.8));
+  }
+  SECTION("a default model changes nothing") {
+    const PageStats& p = a.pages().at("/p5");
+    CHECK(page_weights(SiteModel{}, p, WeightedCounts{}, rules_weights())[k_new].value == Approx(0.8));
+  }
+}
