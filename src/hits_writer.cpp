@@ -21,7 +21,7 @@ void json_string(std::string& out, std::string_view s) {
 HitsWriter::HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip)
     : m_out(out), m_format(format), m_explain(explain), m_salt(std::move(salt)), m_show_ip(show_ip) {
   if (m_format == Format::tsv) {
-    std::string header = "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tapp\treasons\tvisitor";
+    std::string header = "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tevidence\tapp\treasons\tvisitor";
     if (m_show_ip) header += "\tclient";
     if (m_explain) header += "\trules";
     m_out.write(header + "\n");
@@ -64,7 +64,14 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
     json_string(out, channel_name(*v.channel));
   else
     out += "null";
-  fmt::format_to(std::back_inserter(out), ",\"weight\":{},\"app\":", v.weight);
+  // The weights.rules value of the evidence; the report counts the evidence and may weigh it otherwise
+  // (the site model, previews' reach, learned hubs: doc/CLASSIFIER.md).
+  fmt::format_to(std::back_inserter(out), ",\"weight\":{},\"evidence\":", v.weight);
+  if (v.evidence)
+    json_string(out, evidence_name(*v.evidence));
+  else
+    out += "null";
+  out += ",\"app\":";
   if (v.app.empty())
     out += "null";
   else
@@ -116,6 +123,8 @@ void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
   out += v.visit_start ? "\ttrue\t" : "\tfalse\t";
   if (v.channel) out += channel_name(*v.channel);
   fmt::format_to(std::back_inserter(out), "\t{}\t", v.weight);
+  if (v.evidence) out += evidence_name(*v.evidence);
+  out += '\t';
   util::append_tsv_field(out, v.app);
   out += '\t';
   for (std::size_t i = 0; i < v.reason_count; ++i) {

@@ -61,7 +61,7 @@ COLUMNS = ["path", "visits", "dark_social", "dark_social_visits", "share", "shar
            "mail", "previews", "top_app", "page_views"]
 EVIDENCE = ["direct_deep", "inapp_messaging", "inapp_social", "tagged_private", "mail"]
 CHANNELS = ["dark_social", "direct", "search", "social", "campaign", "referral", "internal", "unknown"]
-HIT_FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
+HIT_FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "evidence", "app",
               "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
 

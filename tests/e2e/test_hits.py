@@ -40,7 +40,7 @@ SITE = "www.example.com"
 GOLDEN_SAMPLES = {"combined.log": "combined", "vcombined.log": "vcombined",
                   "combined-xff.log": "combined-xff"}
 
-FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
+FIELDS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "evidence", "app",
           "reasons", "visitor"]
 CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
 CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal", "unknown"}

@@ -53,7 +53,7 @@ CAP = 65536           # the default --max-line-length
 COLUMNS = ["path", "visits", "dark_social", "dark_social_visits", "share", "share_low",
            "share_high", "direct_deep", "inapp_messaging", "inapp_social", "tagged_private",
            "mail", "previews", "top_app", "page_views"]
-HIT_COLUMNS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "app",
+HIT_COLUMNS = ["file", "line", "time", "path", "class", "visit_start", "channel", "weight", "evidence", "app",
                "reasons", "visitor"]
 FIREFOX = b"Mozilla/5.0 (X11; Linux x86_64; rv:144.0) Gecko/20100101 Firefox/144.0"
 CHROME_ANDROID = (b"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
