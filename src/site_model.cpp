@@ -20,8 +20,10 @@ double blend(double value, double n, double prior) {
 } // namespace
 
 double signed_private(const WeightedCounts& c) {
+  // Not mail: the site's own untagged newsletters arrive as mail too (weights.rules), and a mailing
+  // brings its readers' bookmarks and typed visits with it, not private shares.
   return c[static_cast<std::size_t>(Evidence::inapp_messaging)] + c[static_cast<std::size_t>(Evidence::tagged_private)] +
-         c[static_cast<std::size_t>(Evidence::mail)] + c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
+         c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
          c[static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview)];
 }
 

@@ -14,8 +14,8 @@ namespace darkscan {
 // A referrer-less deep arrival without other evidence is either a private share opened in a
 // browser that says nothing (the phone's default browser after a tap in a chat) or one of the
 // noise causes of SIGNALS.md 1.2 (bookmarks, typed URLs, stripped referrers). Private shares of a
-// page also show up as evidence: messengers' in-app browsers, private tags, mail, clicks after a
-// private preview (S, "signed" private arrivals); the noise comes with the page's public traffic
+// page also show up as evidence: messengers' in-app browsers, private tags, clicks after a private
+// preview (S, "signed" private arrivals; not mail, which the site's own untagged newsletters bring); the noise comes with the page's public traffic
 // (O: search, social, referral, campaign and internal arrivals: the readers who know the page).
 // Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
 // are fitted as a·S + b·O (least squares, a, b >= 0, each page weighed by 1/(1 + visits): counts
