@@ -142,17 +142,18 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   const bool external = !ref_host.empty() && !internal;
   const bool forced = external || p.tag != nullptr;
   const std::uint32_t page = page_signature(hit.path);
-  if (internal && hit.time != Hit::k_no_time &&
-      is_subresource(visitor, hit.time, page, page_signature(util::url_path(hit.referer)))) {
+  if (internal && hit.time != Hit::k_no_time && is_subresource(visitor, hit.time, page, hit.referer)) {
     // Fetched by the page it names as referrer while it loaded: not a page, never an arrival.
     v.cls = HitClass::asset;
     v.add_reason("asset.subresource");
     m_sink.add(hit, v);
     return;
   }
-  const std::uint32_t signature = arrival_signature(hit.path, hit.query, hit.referer);
   // Without timestamps, a visit is everything a visitor does.
-  const bool continues = hit.time == Hit::k_no_time ? visitor.seen && (!forced || visitor.arrival == signature)
+  const bool within = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
+  // Needed to compare a forced page view with the visit's arrival, or to become the new arrival's.
+  const std::uint32_t signature = forced || !within ? arrival_signature(hit.path, hit.query, hit.referer) : 0;
+  const bool continues = hit.time == Hit::k_no_time ? within && (!forced || visitor.arrival == signature)
                                                     : continues_visit(visitor, hit.time, signature, forced);
   const bool seen_before = visitor.seen;
   v.returning = Sessions::returning(visitor, hit.time);

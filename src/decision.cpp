@@ -1,5 +1,6 @@
 #include <darkscan/decision.hpp>
 #include <darkscan/util/hash.hpp>
+#include <darkscan/util/url_path.hpp>
 
 namespace darkscan {
 
@@ -18,11 +19,11 @@ std::uint32_t page_signature(std::string_view path) {
 }
 
 bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
-                    std::uint32_t referer_page) {
-  if (!visitor.seen || referer_page == 0 || referer_page != visitor.last_page || page == visitor.last_page)
-    return false;
+                    std::string_view referer) {
+  if (!visitor.seen || page == visitor.last_page) return false;
   const std::int64_t gap = time - visitor.last_page_view;
-  return gap >= 0 && gap <= k_subresource_seconds;
+  // The cheap tests first: most page views come more than 2 seconds after the last one.
+  return gap >= 0 && gap <= k_subresource_seconds && page_signature(util::url_path(referer)) == visitor.last_page;
 }
 
 bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {

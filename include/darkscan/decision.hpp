@@ -27,10 +27,10 @@ std::uint32_t page_signature(std::string_view path);
 // link that fast.
 inline constexpr std::int64_t k_subresource_seconds = 2;
 
-// True if a page view at `time` from `referer_page` (page_signature() of the referrer's path, 0
-// for none or an external one) is a sub-resource of the visitor's last page view.
+// True if a page view of `page` (page_signature()) at `time` whose referrer is `referer`, a page of
+// the site, is a sub-resource of the visitor's last page view.
 bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
-                    std::uint32_t referer_page);
+                    std::string_view referer);
 
 // True if a page view at `time` continues `visitor`'s visit. A page view that
 // would start a visit by itself (`forced`: it has an external referrer or a
