@@ -387,7 +387,12 @@ int run(const Options& opts) {
           "give the same ones, or none",
           state->keep_params.empty() ? "none" : fmt::format("{}", fmt::join(state->keep_params, " "))));
     }
-    if (opts.keep_params.empty() && state->counters.lines > 0) keep_params = state->keep_params;
+    if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
+      note(fmt::format("the state was written with page-key parameters '{}', these rules name '{}': "
+                       "pages keep the state's keys (start a new state to change them)",
+                       fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));
+      keep_params = state->keep_params;
+    }
     state->keep_params = keep_params;
     if (sites.empty()) sites = state->site_hosts;
   }
@@ -406,6 +411,7 @@ int run(const Options& opts) {
                            : splitter,
                     note);
   analyzer.keep_params(keep_params);
+  if (hits) hits->keep_params(keep_params);
   if (state) {
     analyzer.sessions() = std::move(state->sessions);
     analyzer.previews() = std::move(state->previews);

@@ -30,8 +30,11 @@ constexpr auto k_after_mixed = static_cast<std::size_t>(Evidence::direct_deep_af
 } // namespace
 
 bool is_hub(const PageStats& page, const EstimateSettings& settings) {
-  return page.targets.size() >= settings.hub_min_targets && page.page_views > 0 &&
-         static_cast<double>(page.internal_out) >= settings.hub_min_follow * static_cast<double>(page.page_views);
+  const auto views = static_cast<double>(page.page_views), out = static_cast<double>(page.internal_out);
+  // More requests naming the page as referrer than twice its views: its own lazily loaded resources
+  // (images, fragments fetched as the reader scrolls), not readers following links.
+  return page.targets.size() >= settings.hub_min_targets && views > 0 && out >= settings.hub_min_follow * views &&
+         out <= k_max_follow_per_view * views;
 }
 
 double returning_share(const TrafficTotals& totals) {

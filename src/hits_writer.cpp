@@ -109,7 +109,7 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
 
 // The path as the report counts it: one page, one spelling.
 std::string_view HitsWriter::path_of(const Hit& hit) {
-  return util::normalise_path(hit.path, m_path) ? std::string_view(m_path) : hit.path;
+  return util::page_key(hit.path, hit.query, m_keep_params, m_path, m_key);
 }
 
 void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {

@@ -87,13 +87,16 @@ private:
 void channels(Json& j, const ReportData& data, const Aggregate& traffic) {
   const TrafficTotals& t = traffic.totals();
   const ReportData::Sums sums = data.sums(traffic);
+  const bool known = data.estimate(traffic).known; // null without referrers, as the summary
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
     j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
-    j.key("dark_social").number(data.channel_dark(sums, static_cast<Channel>(c))).close('}');
+    j.key("dark_social");
+    known ? j.number(data.channel_dark(sums, static_cast<Channel>(c))) : j.null();
+    j.close('}');
   }
   j.close('}');
 }

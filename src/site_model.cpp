@@ -45,37 +45,36 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
   const double returning = returning_share(total.totals());
   for (std::size_t k = 0; k < 2; ++k) {
     double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;
-    std::size_t used = 0;
+    std::size_t used = 0, with_signed = 0, with_public = 0;
     for (const auto& [key, p] : pages) {
-      const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+      const bool hub = is_hub(*p, settings);
+      const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
       const double s = signed_private(c), o = public_arrivals(*p, c), y = c[k_kinds[k]];
       if (s + o + y == 0) continue;
+      // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
+      // how many a page's readers bring (they would pull b toward 0).
+      if (hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0) continue;
       ++used;
+      with_signed += s > 0;
+      with_public += o > 0;
       const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
       sxx += w * s * s, sxo += w * s * o, soo += w * o * o, sxy += w * s * y, soy += w * o * y;
       all_s += s, all_o += o;
     }
     m.pages = std::max(m.pages, used);
     const double prior = weights[k_kinds[k]].value;
-    if (used < SiteModel::k_min_pages) {
-      m.site_share[k] = prior;
-      continue;
-    }
-    double a = 0, b = 0;
+    m.site_share[k] = prior;
+    // Each rate needs pages that show its cause: without signed private arrivals (a blog without
+    // share tags, a log without user agents) a cannot be told, which is not a = 0.
+    if (with_signed < SiteModel::k_min_pages || with_public < SiteModel::k_min_pages) continue;
     const double det = sxx * soo - sxo * sxo;
-    if (det > 0) {
-      a = (sxy * soo - soy * sxo) / det;
-      b = (soy * sxx - sxy * sxo) / det;
-    }
-    if (det <= 0 || a < 0 || b < 0) { // one of the two explains nothing: fit the other alone
-      const double a1 = sxx > 0 ? sxy / sxx : 0, b1 = soo > 0 ? soy / soo : 0;
-      const double r_a = sxx > 0 ? sxy * a1 : 0, r_b = soo > 0 ? soy * b1 : 0; // explained sums of squares
-      a = r_a >= r_b ? std::max(0.0, a1) : 0.0;
-      b = r_a >= r_b ? 0.0 : std::max(0.0, b1);
-    }
+    if (!(det > 0)) continue;
+    const double a = (sxy * soo - soy * sxo) / det, b = (soy * sxx - sxy * sxo) / det;
+    // A rate fitted at or below 0 says the model does not fit this site: keep the rules' weight.
+    if (!(a > 0 && b > 0)) continue;
     m.signed_rate[k] = a;
     m.public_rate[k] = b;
-    m.fitted[k] = a + b > 0;
+    m.fitted[k] = true;
     const double site = a * all_s + b * all_o > 0 ? a * all_s / (a * all_s + b * all_o) : prior;
     // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
     m.site_share[k] = blend(site, static_cast<double>(used), prior);

@@ -39,6 +39,10 @@ inline constexpr double k_max_unknown_share = 0.1;
 // Arrivals per evidence as the estimate counts them (fractions, after the adjustments below).
 using WeightedCounts = std::array<double, k_evidence_count>;
 
+// Internal requests from a page per view above which they are its own resources loaded late (lazy
+// images, fragments), not readers following links: such a page is no hub.
+inline constexpr double k_max_follow_per_view = 2.0;
+
 // True when `page` is a hub (EstimateSettings): its referrer-less deep arrivals count as direct.
 bool is_hub(const PageStats& page, const EstimateSettings& settings);
 

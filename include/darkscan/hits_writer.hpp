@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace darkscan {
 
@@ -22,6 +23,8 @@ public:
   HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip);
 
   void add(const Hit& hit, const Verdict& verdict) override;
+  // The query parameters that stay in page keys: `path` is then the report's page ("/?p=123").
+  void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
 
 private:
   void add_json(const Hit& hit, const Verdict& v);
@@ -36,7 +39,9 @@ private:
   bool m_explain;
   std::string m_salt;
   bool m_show_ip;
-  std::string m_path; // reused buffer for the canonical path (util::normalise_path)
+  std::string m_path; // reused buffers of the page key (util::page_key)
+  std::string m_key;
+  std::vector<std::string> m_keep_params;
 };
 
 } // namespace darkscan

@@ -19,12 +19,14 @@ namespace darkscan {
 // (O: search, social, referral, campaign and internal arrivals: the readers who know the page).
 // Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
 // are fitted as a·S + b·O (least squares, a, b >= 0, each page weighed by 1/(1 + visits): counts
-// vary as their mean). A page's private part is then a·S / (a·S + b·O), drawn toward the site's
+// vary as their mean), over the pages that can have such arrivals (not landing pages nor hubs);
+// the fit is used only when at least k_min_pages pages have signed arrivals, as many have public
+// ones, and both rates come out above 0 (else the weights.rules value stands). A page's private part is then a·S / (a·S + b·O), drawn toward the site's
 // (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a page with little
 // evidence gets the site's share; the site's part is drawn toward the weights.rules value the same
 // way when few pages back the fit.
 struct SiteModel {
-  static constexpr std::size_t k_min_pages = 5;   // pages with arrivals needed to fit at all
+  static constexpr std::size_t k_min_pages = 5;   // pages with signed (and with public) arrivals to fit
   static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend
 
   // [0]: direct_deep_new, [1]: direct_deep_returning.

@@ -141,6 +141,11 @@ TEST_CASE("estimate: a hub's referrer-less arrivals are direct, as on a landing 
   const WeightedCounts c = effective_evidence(front, front, settings, 0.5, true);
   CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_new)] == 0);
   CHECK(c[static_cast<std::size_t>(Evidence::direct_landing)] == Approx(20));
+  SECTION("a page whose own resources load late (lazy images) is no hub") {
+    PageStats product = front;
+    product.internal_out = 250; // more than two internal requests per view
+    CHECK_FALSE(is_hub(product, settings));
+  }
   SECTION("an article with a few related links is no hub") {
     PageStats article = front;
     article.internal_out = 20; // most readers leave

@@ -72,6 +72,26 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     CHECK_FALSE(s.fitted[0]);
     CHECK(s.site_share[0] == Approx(0.8));
   }
+  SECTION("no page with signed private arrivals: their rate cannot be told, the rules' weights stand") {
+    Aggregate blog;
+    for (int i = 0; i < 40; ++i)
+      add_page(blog, "/p" + std::to_string(i), 0, static_cast<std::uint64_t>(10 + i), 0.0, 0.2);
+    const SiteModel s = fit_site_model(blog, EstimateSettings{}, rules_weights());
+    CHECK_FALSE(s.fitted[0]);
+    CHECK(s.site_share[0] == Approx(0.8));
+    const PageStats& p = blog.pages().at("/p3");
+    CHECK(page_weights(s, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights())[k_new].value ==
+          Approx(0.8));
+  }
+  SECTION("landing pages are left out of the fit") {
+    Aggregate with_home;
+    with_home.merge(a);
+    PageStats& home = with_home.page("/");
+    home.visits = home.page_views = 10000;
+    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 2000;
+    const SiteModel s = fit_site_model(with_home, EstimateSettings{}, rules_weights());
+    CHECK(s.public_rate[0] == Approx(m.public_rate[0]));
+  }
   SECTION("a default model changes nothing") {
     const PageStats& p = a.pages().at("/p5");
     CHECK(page_weights(SiteModel{}, p, WeightedCounts{}, rules_weights())[k_new].value == Approx(0.8));
