@@ -116,6 +116,14 @@ void TrafficTotals::merge(const TrafficTotals& o) {
     add_app(previews_by_app, app, n);
 }
 
+std::vector<std::pair<std::string_view, const PageStats*>> Aggregate::pages_with_visits() const {
+  std::vector<std::pair<std::string_view, const PageStats*>> out;
+  for (const auto& [key, stats] : m_pages)
+    if (stats.visits > 0) out.emplace_back(key, &stats);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 PageStats& Aggregate::page(std::string_view path) {
   if (auto it = m_pages.find(path); it != m_pages.end()) return it->second;
   return m_pages.emplace(std::string(path), PageStats{}).first->second;

@@ -73,25 +73,6 @@ WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
   return c;
 }
 
-WeightedCounts effective_evidence(const Aggregate& aggregate, const Aggregate& learned,
-                                  const EstimateSettings& settings) {
-  const double returning = returning_share(learned.totals());
-  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
-  std::vector<std::pair<std::string_view, const PageStats*>> pages;
-  pages.reserve(aggregate.pages().size());
-  for (const auto& [key, stats] : aggregate.pages())
-    pages.emplace_back(key, &stats);
-  std::sort(pages.begin(), pages.end());
-  WeightedCounts total{};
-  for (const auto& [key, stats] : pages) {
-    const PageStats& whole = page_of(learned, key);
-    const WeightedCounts c = effective_evidence(*stats, whole, settings, returning, is_hub(whole, settings));
-    for (std::size_t i = 0; i < k_evidence_count; ++i)
-      total[i] += c[i];
-  }
-  return total;
-}
-
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights) {
   WeightedCounts c{};

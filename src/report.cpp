@@ -20,14 +20,8 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
 
 ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
   const double returning = returning_share(total.totals());
-  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
-  std::vector<std::pair<std::string_view, const PageStats*>> pages;
-  pages.reserve(traffic.pages().size());
-  for (const auto& [key, stats] : traffic.pages())
-    if (stats.visits > 0) pages.emplace_back(key, &stats);
-  std::sort(pages.begin(), pages.end());
   Sums out;
-  for (const auto& [key, page] : pages) {
+  for (const auto& [key, page] : traffic.pages_with_visits()) {
     const PageStats& whole = page_of(total, key);
     const bool hub = is_hub(whole, settings);
     const Weights w = page_weights(model, whole, effective_evidence(whole, whole, settings, returning, hub), weights);

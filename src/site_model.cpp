@@ -37,11 +37,7 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c) {
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
   SiteModel m;
   m.valid = true;
-  // Pages in key order: the same sums to the last bit whatever order the map holds them in.
-  std::vector<std::pair<std::string_view, const PageStats*>> pages;
-  for (const auto& [key, stats] : total.pages())
-    if (stats.visits > 0) pages.emplace_back(key, &stats);
-  std::sort(pages.begin(), pages.end());
+  const auto pages = total.pages_with_visits();
   const double returning = returning_share(total.totals());
   for (std::size_t k = 0; k < 2; ++k) {
     double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;

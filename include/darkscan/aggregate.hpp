@@ -133,6 +133,9 @@ public:
 
   using Pages = std::unordered_map<std::string, PageStats, util::StringHash, std::equal_to<>>;
   const Pages& pages() const { return m_pages; }
+  // The pages with arrivals, in key order: sums over them are the same to the last bit whatever
+  // order the map holds them in.
+  std::vector<std::pair<std::string_view, const PageStats*>> pages_with_visits() const;
   const std::vector<std::string>& keep_params() const { return m_keep_params; }
 
   // For loading a saved state.

@@ -75,10 +75,6 @@ ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high,
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
 
-// The effective evidence of a whole aggregate (a report, a period): its pages' summed, hubs
-// learned from `learned` (the whole report, so that a day's report knows the site's fronts).
-WeightedCounts effective_evidence(const Aggregate& aggregate, const Aggregate& learned,
-                                  const EstimateSettings& settings);
 // The page `key` of `learned` (an empty page when it has none).
 const PageStats& page_of(const Aggregate& learned, std::string_view key);
 
