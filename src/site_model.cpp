@@ -1,6 +1,7 @@
 #include <darkscan/site_model.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -8,6 +9,8 @@
 namespace darkscan {
 
 namespace {
+
+constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
 
 constexpr std::array<std::size_t, 2> k_kinds = {static_cast<std::size_t>(Evidence::direct_deep_new),
                                                 static_cast<std::size_t>(Evidence::direct_deep_returning)};
@@ -85,13 +88,16 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   const double s = signed_private(c), o = public_arrivals(whole, c);
   for (std::size_t k = 0; k < 2; ++k) {
     const WeightRange& prior = weights[k_kinds[k]];
-    double share = model.site_share[k];
+    double share = model.site_share[k], evidence = 0.0;
     if (model.fitted[k]) {
       const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
-      if (a + b > 0) share = blend(a / (a + b), s + o, model.site_share[k]);
+      if (a + b > 0) share = blend(a / (a + b), s + o, model.site_share[k]), evidence = s + o;
     }
-    out[k_kinds[k]] = {share, std::max(0.0, share - (prior.value - prior.low)),
-                       std::min(1.0, share + (prior.high - prior.value))};
+    // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
+    const double spread =
+        model.fitted[k] ? k_z * std::sqrt(share * (1.0 - share) / (evidence + SiteModel::k_prior_arrivals + 1.0)) : 0.0;
+    out[k_kinds[k]] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
+                       std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
   }
   return out;
 }

@@ -46,7 +46,10 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c);
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
 
 // The weights for one page: direct_deep_new and direct_deep_returning become the page's fitted
-// private parts (their ranges keep the width weights.rules gives them); the others are unchanged.
+// private parts; their ranges combine (root of the sum of squares, each side apart) the width
+// weights.rules gives them with the page's own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a
+// weight w backed by n signed and public arrivals and the prior's pseudo-arrivals. The others are
+// unchanged.
 // `c`: the page's effective evidence over the whole report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 using namespace darkscan;
@@ -55,8 +56,22 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     const Weights w = page_weights(m, shared, effective_evidence(shared, shared, EstimateSettings{}, 0.5, false),
                                    rules_weights());
     CHECK(w[k_new].value > 0.9);
-    CHECK(w[k_new].low == Approx(w[k_new].value - 0.25)); // the width weights.rules gives
-    CHECK(w[k_new].high == Approx(std::min(1.0, w[k_new].value + 0.15)));
+    // The width weights.rules gives, widened by the page's own uncertainty (35 arrivals of evidence).
+    const double v = w[k_new].value, spread = 1.96 * std::sqrt(v * (1 - v) / (25 + 10 + 1));
+    CHECK(w[k_new].low == Approx(v - std::hypot(0.25, spread)).epsilon(1e-3));
+    CHECK(w[k_new].high == Approx(std::min(1.0, v + std::hypot(0.15, spread))).epsilon(1e-3));
+    CHECK(w[k_new].low < v - 0.25);
+  }
+  SECTION("a page with more evidence gets a narrower weight range") {
+    const auto width = [&](const PageStats& p) {
+      const Weights w = page_weights(m, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights());
+      return w[k_new].high - w[k_new].low;
+    };
+    // The same mix, ten times the arrivals.
+    Aggregate two;
+    add_page(two, "/small", 5, 20, 2.0, 0.1);
+    add_page(two, "/large", 50, 200, 2.0, 0.1);
+    CHECK(width(two.pages().at("/large")) < width(two.pages().at("/small")) - 0.02);
   }
   SECTION("a page only searched: they are bookmarks") {
     const PageStats& searched = a.pages().at("/p21"); // 0 in-app, 20 public
