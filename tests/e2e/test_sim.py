@@ -42,5 +42,63 @@ class SimTest(unittest.TestCase):
             self.assertLess(score["mae"], score["naive_mae"])
 
 
+class SimOracleTest(unittest.TestCase):
+    """bench/sim-oracle: the fit of the truth on darkscan's per-page evidence counts is well formed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="darkscan-oracle-")
+        cls.log, cls.truth = os.path.join(cls.tmp.name, "s.log"), os.path.join(cls.tmp.name, "s.json")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-site"), "--scenario", "small", "--seed", "3",
+                        "-o", cls.log, "--truth", cls.truth], check=True, stderr=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def oracle(self, *args):
+        return subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-oracle"), "--darkscan", BIN, *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def test_oracle_json_is_well_formed(self):
+        p = self.oracle("--json", self.log, self.truth)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        f = json.loads(p.stdout)
+        self.assertGreater(f["pages_compared"], 5)
+        self.assertEqual(f["pages_missing"], 0)
+        self.assertIsInstance(f["ratio_in_sample"], float)
+        self.assertGreater(f["ratio_in_sample"], 0.0)
+        self.assertLess(f["ratio_in_sample"], 1.5)
+        self.assertIsInstance(f["ratio_2fold"], float)
+        # One coefficient per evidence key darkscan gave a visit start (landing pages are not fitted),
+        # plus private previews and the arrivals without dark evidence.
+        hits = subprocess.run([BIN, "-q", "--hits", self.log], stdout=subprocess.PIPE, check=True, text=True).stdout
+        seen = {r["evidence"] for r in map(json.loads, hits.splitlines())
+                if r["class"] == "page_view" and r["visit_start"] and r["evidence"]}
+        self.assertEqual(set(f["coefficients"]), (seen - {"direct_landing"}) | {"other", "private_previews"})
+        for fold in f["folds"]:
+            self.assertEqual(set(fold["coefficients"]), set(f["coefficients"]))
+        # Least squares is never worse than all coefficients 0 on its own objective.
+        self.assertLessEqual(f["fit_objective"], f["null_objective"] + 1e-9)
+        self.assertEqual(len(f["pages"]), f["pages_compared"])
+        for page in f["pages"]:
+            for key in ("predicted_share", "predicted_share_2fold", "share", "naive_share"):
+                self.assertGreaterEqual(page[key], 0.0, (page["path"], key))
+                self.assertLessEqual(page[key], 1.0, (page["path"], key))
+            if page["landing"]:
+                self.assertEqual(page["predicted_share"], 0.0, page["path"])
+
+    def test_oracle_unreadable_truth_exits_2(self):
+        p = self.oracle(self.log, os.path.join(self.tmp.name, "no-such-truth.json"))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("cannot read truth file", p.stderr)
+        bad = os.path.join(self.tmp.name, "bad.json")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("not json\n")
+        p = self.oracle(self.log, bad)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stdout, "")
+
+
 if __name__ == "__main__":
     harness.main()
