@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace darkscan {
 
@@ -33,12 +31,13 @@ bool is_hub(const PageStats& page, const EstimateSettings& settings) {
   const auto views = static_cast<double>(page.page_views), out = static_cast<double>(page.internal_out);
   // More requests naming the page as referrer than twice its views: its own lazily loaded resources
   // (images, fragments fetched as the reader scrolls), not readers following links.
-  return page.targets.size() >= settings.hub_min_targets && views > 0 && out >= settings.hub_min_follow * views &&
-         out <= k_max_follow_per_view * views;
+  return page.targets.size() >= settings.hub_min_targets && views > 0 &&
+         out >= settings.hub_min_follow * views && out <= k_max_follow_per_view * views;
 }
 
 double returning_share(const TrafficTotals& totals) {
-  const auto n = static_cast<double>(totals.evidence[k_new]), r = static_cast<double>(totals.evidence[k_returning]);
+  const auto n = static_cast<double>(totals.evidence[k_new]),
+             r = static_cast<double>(totals.evidence[k_returning]);
   return n + r > 0 ? r / (n + r) : 0.5;
 }
 
@@ -48,8 +47,8 @@ const PageStats& page_of(const Aggregate& learned, std::string_view key) {
   return it == learned.pages().end() ? k_none : it->second;
 }
 
-WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole, const EstimateSettings& settings,
-                                  double returning, bool hub) {
+WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
+                                  const EstimateSettings& settings, double returning, bool hub) {
   WeightedCounts c{};
   for (std::size_t i = 0; i < k_evidence_count; ++i)
     c[i] = static_cast<double>(page.evidence[i]);
@@ -61,7 +60,8 @@ WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
     const double excess = (c[k_after] + c[k_after_mixed]) * (1.0 - keep);
     c[k_after] *= keep;
     c[k_after_mixed] *= keep;
-    const auto n = static_cast<double>(whole.evidence[k_new]), r = static_cast<double>(whole.evidence[k_returning]);
+    const auto n = static_cast<double>(whole.evidence[k_new]),
+               r = static_cast<double>(whole.evidence[k_returning]);
     if (n + r > 0) returning = r / (n + r);
     c[k_returning] += excess * returning;
     c[k_new] += excess * (1.0 - returning);

@@ -18,14 +18,29 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
       fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
 }
 
+namespace {
+
+// A page's effective evidence (of any period) and its weights, both judged on the whole report.
+struct Weighed {
+  WeightedCounts counts;
+  Weights weights;
+};
+
+Weighed weigh(const ReportData& d, std::string_view key, const PageStats& page) {
+  const PageStats& whole = page_of(d.total, key);
+  const double returning = returning_share(d.total.totals());
+  const bool hub = is_hub(whole, d.settings);
+  return {
+      effective_evidence(page, whole, d.settings, returning, hub),
+      page_weights(d.model, whole, effective_evidence(whole, whole, d.settings, returning, hub), d.weights)};
+}
+
+} // namespace
+
 ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
-  const double returning = returning_share(total.totals());
   Sums out;
   for (const auto& [key, page] : traffic.pages_with_visits()) {
-    const PageStats& whole = page_of(total, key);
-    const bool hub = is_hub(whole, settings);
-    const Weights w = page_weights(model, whole, effective_evidence(whole, whole, settings, returning, hub), weights);
-    const WeightedCounts c = effective_evidence(*page, whole, settings, returning, hub);
+    const auto [c, w] = weigh(*this, key, *page);
     for (std::size_t i = 0; i < k_evidence_count; ++i) {
       out.value[i] += c[i] * w[i].value;
       out.low[i] += c[i] * w[i].low;
@@ -35,9 +50,7 @@ ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
   return out;
 }
 
-ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
-  const TrafficTotals& t = traffic.totals();
-  const Sums s = sums(traffic);
+ShareEstimate ReportData::estimate(const Sums& s, const TrafficTotals& t) {
   double dark = 0, low = 0, high = 0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
     dark += s.value[i];
@@ -47,12 +60,13 @@ ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
   return estimate_from_sums(dark, low, high, t.visits, t.unknown());
 }
 
+ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
+  return estimate(sums(traffic), traffic.totals());
+}
+
 ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
-  const PageStats& whole = page_of(total, key);
-  const double returning = returning_share(total.totals());
-  const bool hub = is_hub(whole, settings);
-  const Weights w = page_weights(model, whole, effective_evidence(whole, whole, settings, returning, hub), weights);
-  return estimate_share(effective_evidence(page, whole, settings, returning, hub), page.visits, page.unknown, w);
+  const auto [c, w] = weigh(*this, key, page);
+  return estimate_share(c, page.visits, page.unknown, w);
 }
 
 double ReportData::channel_dark(const Sums& s, Channel channel) const {

@@ -87,7 +87,7 @@ private:
 void channels(Json& j, const ReportData& data, const Aggregate& traffic) {
   const TrafficTotals& t = traffic.totals();
   const ReportData::Sums sums = data.sums(traffic);
-  const bool known = data.estimate(traffic).known; // null without referrers, as the summary
+  const bool known = ReportData::estimate(sums, t).known; // null without referrers, as the summary
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];

@@ -25,7 +25,8 @@ double blend(double value, double n, double prior) {
 double signed_private(const WeightedCounts& c) {
   // Not mail: the site's own untagged newsletters arrive as mail too (weights.rules), and a mailing
   // brings its readers' bookmarks and typed visits with it, not private shares.
-  return c[static_cast<std::size_t>(Evidence::inapp_messaging)] + c[static_cast<std::size_t>(Evidence::tagged_private)] +
+  return c[static_cast<std::size_t>(Evidence::inapp_messaging)] +
+         c[static_cast<std::size_t>(Evidence::tagged_private)] +
          c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
          c[static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview)];
 }
@@ -34,7 +35,8 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c) {
   double with_evidence = 0.0;
   for (double n : c)
     with_evidence += n;
-  return std::max(0.0, static_cast<double>(page.visits - std::min(page.unknown, page.visits)) - with_evidence);
+  return std::max(0.0,
+                  static_cast<double>(page.visits - std::min(page.unknown, page.visits)) - with_evidence);
 }
 
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
@@ -42,24 +44,33 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
   m.valid = true;
   const auto pages = total.pages_with_visits();
   const double returning = returning_share(total.totals());
-  for (std::size_t k = 0; k < 2; ++k) {
+  // The weighted sums of the least-squares fit, one set per kind.
+  struct Sums {
     double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;
     std::size_t used = 0, with_signed = 0, with_public = 0;
-    for (const auto& [key, p] : pages) {
-      const bool hub = is_hub(*p, settings);
-      const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
-      const double s = signed_private(c), o = public_arrivals(*p, c), y = c[k_kinds[k]];
+  };
+  std::array<Sums, 2> sums{};
+  for (const auto& [key, p] : pages) {
+    const bool hub = is_hub(*p, settings);
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
+    // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
+    // how many a page's readers bring (they would pull b toward 0).
+    if (hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0) continue;
+    const double s = signed_private(c), o = public_arrivals(*p, c);
+    const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
+    for (std::size_t k = 0; k < 2; ++k) {
+      const double y = c[k_kinds[k]];
       if (s + o + y == 0) continue;
-      // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
-      // how many a page's readers bring (they would pull b toward 0).
-      if (hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0) continue;
-      ++used;
-      with_signed += s > 0;
-      with_public += o > 0;
-      const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
-      sxx += w * s * s, sxo += w * s * o, soo += w * o * o, sxy += w * s * y, soy += w * o * y;
-      all_s += s, all_o += o;
+      Sums& f = sums[k];
+      ++f.used;
+      f.with_signed += s > 0;
+      f.with_public += o > 0;
+      f.sxx += w * s * s, f.sxo += w * s * o, f.soo += w * o * o, f.sxy += w * s * y, f.soy += w * o * y;
+      f.all_s += s, f.all_o += o;
     }
+  }
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, used, with_signed, with_public] = sums[k];
     m.pages = std::max(m.pages, used);
     const double prior = weights[k_kinds[k]].value;
     m.site_share[k] = prior;
@@ -95,7 +106,9 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     }
     // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
     const double spread =
-        model.fitted[k] ? k_z * std::sqrt(share * (1.0 - share) / (evidence + SiteModel::k_prior_arrivals + 1.0)) : 0.0;
+        model.fitted[k]
+            ? k_z * std::sqrt(share * (1.0 - share) / (evidence + SiteModel::k_prior_arrivals + 1.0))
+            : 0.0;
     out[k_kinds[k]] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
                        std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
   }

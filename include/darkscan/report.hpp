@@ -31,9 +31,9 @@ struct ReportData {
   std::string version;
   std::vector<std::string> site_hosts;
   std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
-  Weights weights{};           // applied to the arrivals' evidence counts (estimate.hpp)
-  EstimateSettings settings{}; // how counts become an estimate, besides the weights
-  SiteModel model{};           // fitted on `total` (fit_site_model) before reporting
+  Weights weights{};               // applied to the arrivals' evidence counts (estimate.hpp)
+  EstimateSettings settings{};     // how counts become an estimate, besides the weights
+  SiteModel model{};               // fitted on `total` (fit_site_model) before reporting
 
   // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs.
   struct Sums {
@@ -41,8 +41,9 @@ struct ReportData {
   };
   Sums sums(const Aggregate& traffic) const;
 
-  // The estimate of a whole aggregate (the report, a period, a day).
+  // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
   ShareEstimate estimate(const Aggregate& traffic) const;
+  static ShareEstimate estimate(const Sums& sums, const TrafficTotals& totals);
   // The estimate of one page (of any period): what the page is (a hub) and how many of its
   // arrivals its previews explain are judged on the whole report.
   ShareEstimate estimate(std::string_view key, const PageStats& page) const;
