@@ -101,8 +101,13 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     const WeightRange& prior = weights[k_kinds[k]];
     double share = model.site_share[k], evidence = 0.0;
     if (model.fitted[k]) {
-      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
-      if (a + b > 0) share = blend(a / (a + b), s + o, model.site_share[k]), evidence = s + o;
+      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o, y = c[k_kinds[k]];
+      if (k == 0 && y > 0) {
+        // A new visitor has no bookmark: what the page's public traffic does not explain is private.
+        share = blend(std::clamp((y - b) / y, 0.0, 1.0), y, model.site_share[k]), evidence = y;
+      } else if (a + b > 0) {
+        share = blend(a / (a + b), s + o, model.site_share[k]), evidence = s + o;
+      }
     }
     // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
     const double spread =

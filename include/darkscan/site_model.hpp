@@ -15,16 +15,19 @@ namespace darkscan {
 // browser that says nothing (the phone's default browser after a tap in a chat) or one of the
 // noise causes of SIGNALS.md 1.2 (bookmarks, typed URLs, stripped referrers). Private shares of a
 // page also show up as evidence: messengers' in-app browsers, private tags, clicks after a private
-// preview (S, "signed" private arrivals; not mail, which the site's own untagged newsletters bring); the noise comes with the page's public traffic
-// (O: search, social, referral, campaign and internal arrivals: the readers who know the page).
+// preview (S, "signed" private arrivals; not mail, which the site's own untagged newsletters
+// bring); the noise comes with the page's public traffic (O: search, social, referral, campaign and
+// internal arrivals: the readers who know the page).
 // Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
 // are fitted as a·S + b·O (least squares, a, b >= 0, each page weighed by 1/(1 + visits): counts
 // vary as their mean), over the pages that can have such arrivals (not landing pages nor hubs);
 // the fit is used only when at least k_min_pages pages have signed arrivals, as many have public
-// ones, and both rates come out above 0 (else the weights.rules value stands). A page's private part is then a·S / (a·S + b·O), drawn toward the site's
-// (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a page with little
-// evidence gets the site's share; the site's part is drawn toward the weights.rules value the same
-// way when few pages back the fit.
+// ones, and both rates come out above 0 (else the weights.rules value stands). A page's private
+// part of its y arrivals of new visitors is then (y - b·O) / y (a new visitor has no bookmark: what
+// public traffic does not explain is private), of returning visitors a·S / (a·S + b·O); each is
+// drawn toward the site's (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a
+// page with little evidence gets the site's share; the site's part is drawn toward the
+// weights.rules value the same way when few pages back the fit.
 struct SiteModel {
   static constexpr std::size_t k_min_pages = 5;   // pages with signed (and with public) arrivals to fit
   static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend

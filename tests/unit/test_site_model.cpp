@@ -56,8 +56,9 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     const Weights w = page_weights(m, shared, effective_evidence(shared, shared, EstimateSettings{}, 0.5, false),
                                    rules_weights());
     CHECK(w[k_new].value > 0.9);
-    // The width weights.rules gives, widened by the page's own uncertainty (35 arrivals of evidence).
-    const double v = w[k_new].value, spread = 1.96 * std::sqrt(v * (1 - v) / (25 + 10 + 1));
+    // The width weights.rules gives, widened by the page's own uncertainty (its 50 referrer-less
+    // arrivals of new visitors, the site's 10 pseudo-arrivals).
+    const double v = w[k_new].value, spread = 1.96 * std::sqrt(v * (1 - v) / (50 + 10 + 1));
     CHECK(w[k_new].low == Approx(v - std::hypot(0.25, spread)).epsilon(1e-3));
     CHECK(w[k_new].high == Approx(std::min(1.0, v + std::hypot(0.15, spread))).epsilon(1e-3));
     CHECK(w[k_new].low < v - 0.25);
@@ -79,6 +80,29 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
                                    effective_evidence(searched, searched, EstimateSettings{}, 0.5, false),
                                    rules_weights());
     CHECK(w[k_new].value < m.site_share[0]);
+  }
+  SECTION("new visitors' arrivals beyond what public traffic brings are private; returning ones' are not") {
+    // The same site, each page's referrer-less arrivals coming from new and returning visitors alike.
+    Aggregate both;
+    for (const auto& [key, page] : a.pages()) {
+      PageStats& p = both.page(key);
+      p = page;
+      p.evidence[k_returning] = p.evidence[k_new];
+      p.visits += p.evidence[k_new];
+    }
+    const SiteModel mb = fit_site_model(both, EstimateSettings{}, rules_weights());
+    REQUIRE(mb.fitted[0]);
+    REQUIRE(mb.fitted[1]);
+    // A page shared in ways that leave no signature: 10 public arrivals explain 1 of its 30.
+    PageStats quiet;
+    quiet.evidence[k_new] = quiet.evidence[k_returning] = 30;
+    quiet.visits = quiet.page_views = 70;
+    const Weights w =
+        page_weights(mb, quiet, effective_evidence(quiet, quiet, EstimateSettings{}, 0.5, false), rules_weights());
+    CHECK(w[k_new].value > mb.site_share[0]);
+    CHECK(w[k_new].value == Approx((29.0 / 30 * 30 + 10 * mb.site_share[0]) / 40).epsilon(0.05));
+    // Returning visitors may have bookmarked it: without signed arrivals, less than the site's part.
+    CHECK(w[k_returning].value < mb.site_share[1]);
   }
   SECTION("too few pages: the weights of the rules") {
     Aggregate small;
