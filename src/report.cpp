@@ -1,5 +1,6 @@
 #include <darkscan/error.hpp>
 #include <darkscan/report.hpp>
+#include <darkscan/util/number.hpp>
 
 #include <fmt/format.h>
 
@@ -67,6 +68,23 @@ ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
 ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
   const auto [c, w] = weigh(*this, key, page);
   return estimate_share(c, page.visits, page.unknown, w);
+}
+
+std::array<std::string, 2> model_lines(const SiteModel& m) {
+  std::array<std::string, 2> out;
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::string share = util::percent(m.applied_share[k]);
+    if (m.fitted[k]) {
+      out[k] = fmt::format(
+          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)", share, m.pages,
+          fmt::format("{:.3g}", m.signed_rate[k]), fmt::format("{:.3g}", m.public_rate[k]));
+    } else if (m.given[k]) {
+      out[k] = fmt::format("{} private (set in --rules, taken as given)", share);
+    } else {
+      out[k] = fmt::format("{} private (weights.rules: the pages do not support a fit)", share);
+    }
+  }
+  return out;
 }
 
 double ReportData::channel_dark(const Sums& s, Channel channel) const {

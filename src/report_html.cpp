@@ -142,8 +142,7 @@ void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::strin
     out += fmt::format(
         R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
         h(r.path), count(r.stats->visits), dark_text(r.estimate), share_text(r.estimate),
-        range_text(r.estimate, "–"), h(r.stats->top_app()), previews,
-        count(r.stats->page_views));
+        range_text(r.estimate, "–"), h(r.stats->top_app()), previews, count(r.stats->page_views));
   }
   out += "</tbody></table>\n";
   if (hidden > 0) {
@@ -291,6 +290,21 @@ public:
       bar_list("channels", "Visits by channel", channels, t.visits, out);
     }
     out += "</div>\n";
+
+    if (data.model.valid && data.estimate(data.total).known) {
+      const auto lines = model_lines(data.model);
+      out += R"(<h2 id="model">Site model</h2><div class="card">)";
+      out += "<p>Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
+             "addresses and lost referrers. Their private part is fitted on this report's own pages.</p>";
+      out += "<p>New visitors: " + h(lines[0]) + "</p>";
+      out += "<p>Returning visitors: " + h(lines[1]) + "</p>";
+      out +=
+          R"(<p class="note">A new visitor has no bookmark: on each page, their arrivals without a referrer )"
+          R"(beyond what the page's public traffic (search, social, links) brings are counted as private shares. )"
+          R"(Returning visitors' count in proportion to the page's signed private arrivals (messenger in-app )"
+          R"(browsers, share tags, clicks after a chat's link preview).</p></div>)";
+      out += "\n";
+    }
 
     out += R"(<h2 id="previews">Link previews by app</h2><div class="card">)";
     std::vector<std::pair<std::string, std::uint64_t>> previews;

@@ -127,9 +127,9 @@ void model(Json& j, const SiteModel& m) {
   j.open('{').key("pages").count(m.pages);
   const char* names[] = {"direct_deep_new", "direct_deep_returning"};
   for (std::size_t k = 0; k < 2; ++k) {
-    j.key(names[k]).open('{').key("fitted").boolean(m.fitted[k]);
+    j.key(names[k]).open('{').key("fitted").boolean(m.fitted[k]).key("given").boolean(m.given[k]);
     j.key("per_signed_private").number(m.signed_rate[k]).key("per_public").number(m.public_rate[k]);
-    j.key("private_share").number(m.site_share[k]).close('}');
+    j.key("private_share").number(m.applied_share[k]).key("page_prior").number(m.site_share[k]).close('}');
   }
   j.close('}');
 }

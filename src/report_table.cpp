@@ -67,6 +67,13 @@ public:
                          util::group_thousands(cs.visits),
                          util::percent(static_cast<double>(cs.visits) / static_cast<double>(t.visits)));
     }
+    if (data.model.valid && overall.known) {
+      out += '\n';
+      out += heading("Site model: referrer-less arrivals on deep pages");
+      const auto lines = model_lines(data.model);
+      row("new visitors", lines[0]);
+      row("returning visitors", lines[1]);
+    }
     if (!t.previews_by_app.empty()) {
       out += '\n';
       out += heading("Link previews by app");
@@ -80,9 +87,9 @@ public:
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
-        out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
-                                   util::group_thousands(pt.visits), e.known ? util::plain_number(e.dark) : "n/a",
-                                   e.known ? util::percent(e.share) : "n/a"));
+        out += heading(fmt::format(
+            "{}: {} visits, dark social {} ({})", period.label, util::group_thousands(pt.visits),
+            e.known ? util::plain_number(e.dark) : "n/a", e.known ? util::percent(e.share) : "n/a"));
       } else {
         out += heading("Pages by estimated dark-social visits");
       }
@@ -99,11 +106,12 @@ private:
     for (const PageRow& r : rows) {
       const PageStats& p = *r.stats;
       const ShareEstimate& e = r.estimate;
-      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? util::plain_number(e.dark) : "n/a",
-                         util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
-                         e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
-                         util::escape_for_terminal(util::shorten(p.top_app(), 10)),
-                         util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+      out +=
+          fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? util::plain_number(e.dark) : "n/a",
+                      util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
+                      e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
+                      util::escape_for_terminal(util::shorten(p.top_app(), 10)),
+                      util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;
     for (const auto& [path, stats] : period.traffic->pages())

@@ -446,6 +446,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       const auto index = static_cast<std::size_t>(it - k_evidence_names.begin());
       out.m_weights[index] = parse_weight(line.columns[1], line.origin);
       have[index] = true;
+      if (d > 0) out.m_settings.weight_given[index] = true;
     }
   }
   for (std::size_t i = 0; i < k_evidence_count; ++i) {

@@ -74,6 +74,8 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     m.pages = std::max(m.pages, used);
     const double prior = weights[k_kinds[k]].value;
     m.site_share[k] = prior;
+    m.given[k] = settings.weight_given[k_kinds[k]];
+    if (m.given[k]) continue;
     // Each rate needs pages that show its cause: without signed private arrivals (a blog without
     // share tags, a log without user agents) a cannot be told, which is not a = 0.
     if (with_signed < SiteModel::k_min_pages || with_public < SiteModel::k_min_pages) continue;
@@ -89,6 +91,16 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
     m.site_share[k] = blend(site, static_cast<double>(used), prior);
   }
+  // What the pages' weights make of the site's arrivals of each kind (what the report counts).
+  std::array<double, 2> weighed{}, all{};
+  for (const auto& [key, p] : pages) {
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+    const Weights w = page_weights(m, *p, c, weights);
+    for (std::size_t k = 0; k < 2; ++k)
+      weighed[k] += c[k_kinds[k]] * w[k_kinds[k]].value, all[k] += c[k_kinds[k]];
+  }
+  for (std::size_t k = 0; k < 2; ++k)
+    m.applied_share[k] = all[k] > 0 ? weighed[k] / all[k] : m.site_share[k];
   return m;
 }
 

@@ -54,6 +54,9 @@ struct EstimateSettings {
   // least hub_min_targets distinct pages and at least hub_min_follow of them lead on.
   std::uint32_t hub_min_targets = 10; // at most k_max_hub_targets
   double hub_min_follow = 0.5;
+  // The weights a user set in a --rules directory of their own: the site model takes them as
+  // given instead of fitting them (site_model.hpp).
+  std::array<bool, k_evidence_count> weight_given{};
 };
 
 } // namespace darkscan

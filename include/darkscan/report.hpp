@@ -6,6 +6,7 @@
 #include <darkscan/site_model.hpp>
 #include <darkscan/util/time_parse.hpp>
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -62,6 +63,10 @@ struct PageRow {
 // `min_visits` visits, by estimated dark-social visits (then visits, then
 // path), at most `top`. `hidden` gets the number left out by min_visits.
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
+
+// The site model in words for the table and the HTML report: for referrer-less arrivals on deep
+// pages of new, then of returning visitors, the private part and where it comes from.
+std::array<std::string, 2> model_lines(const SiteModel& model);
 
 // One output format. write() renders the whole report into `out`.
 class Reporter {

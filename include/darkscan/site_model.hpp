@@ -29,16 +29,19 @@ namespace darkscan {
 // page with little evidence gets the site's share; the site's part is drawn toward the
 // weights.rules value the same way when few pages back the fit.
 struct SiteModel {
-  static constexpr std::size_t k_min_pages = 5;   // pages with signed (and with public) arrivals to fit
+  static constexpr std::size_t k_min_pages = 5;  // pages with signed (and with public) arrivals to fit
   static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend
 
   // [0]: direct_deep_new, [1]: direct_deep_returning.
-  std::array<double, 2> signed_rate{};  // a: such arrivals per signed private arrival
-  std::array<double, 2> public_rate{};  // b: such arrivals per public arrival
-  std::array<double, 2> site_share{};   // their private part over the whole site
+  std::array<double, 2> signed_rate{}; // a: such arrivals per signed private arrival
+  std::array<double, 2> public_rate{}; // b: such arrivals per public arrival
+  std::array<double, 2>
+      site_share{}; // their private part over the whole site, as fitted: the prior of a page
+  std::array<double, 2> applied_share{}; // their private part as the pages' weights count it
   std::array<bool, 2> fitted{};
-  std::size_t pages = 0; // pages the fit used
-  bool valid = false;    // made by fit_site_model (a default model leaves the weights as they are)
+  std::array<bool, 2> given{}; // set in the user's --rules: not fitted, taken as given
+  std::size_t pages = 0;       // pages the fit used
+  bool valid = false;          // made by fit_site_model (a default model leaves the weights as they are)
 };
 
 // The signed private (S) and public (O) arrivals of a page, from its effective evidence.

@@ -110,6 +110,9 @@ class HtmlTest(unittest.TestCase):
         self.assertIn("Dark-social share", body)
         self.assertIn("whatsapp", body)
         self.assertIn("/news/2026/11/lagos-floods-relief-4411", body)
+        # The site model says what it did: too few pages in the sample to fit, so the rules' weights.
+        self.assertIn('<h2 id="model">Site model</h2>', text)
+        self.assertIn("New visitors: 80.0% private (weights.rules: the pages do not support a fit)", body)
 
     def test_hostile_log_content_is_text(self):
         text = render("--site", "example.com", self.hostile)

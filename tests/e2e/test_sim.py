@@ -42,6 +42,41 @@ class SimTest(unittest.TestCase):
             self.assertLess(score["mae"], score["naive_mae"])
 
 
+class SiteModelTest(unittest.TestCase):
+    """The site model is fitted on a site with enough pages, and a weight set in --rules is given."""
+
+    def test_a_weight_set_in_rules_is_given_and_the_other_fitted(self):
+        with tempfile.TemporaryDirectory(prefix="darkscan-model-") as d:
+            log, truth = os.path.join(d, "s.log"), os.path.join(d, "s.json")
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-site"), "--visits", "6000", "--seed", "3",
+                            "-o", log, "--truth", truth], check=True, stderr=subprocess.DEVNULL)
+            rules = os.path.join(d, "mine")
+            os.mkdir(rules)
+            with open(os.path.join(rules, "weights.rules"), "w") as f:
+                f.write("direct_deep_new 0.5 0.3 0.7\n")
+
+            def model(*args):
+                p = subprocess.run([BIN, "-q", "-F", "json", *args, log], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                return json.loads(p.stdout)["summary"]["model"]
+
+            fitted = model()
+            self.assertTrue(fitted["direct_deep_new"]["fitted"])
+            self.assertTrue(fitted["direct_deep_returning"]["fitted"])
+            self.assertFalse(fitted["direct_deep_new"]["given"])
+            given = model("--rules", rules)
+            self.assertFalse(given["direct_deep_new"]["fitted"])
+            self.assertTrue(given["direct_deep_new"]["given"])
+            self.assertEqual(given["direct_deep_new"]["private_share"], 0.5)
+            self.assertTrue(given["direct_deep_returning"]["fitted"])
+            self.assertEqual(given["direct_deep_returning"], fitted["direct_deep_returning"])
+            p = subprocess.run([BIN, "-q", "-F", "table", "--rules", rules, log], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+            self.assertIn("new visitors        50.0% private (set in --rules, taken as given)", p.stdout)
+            self.assertRegex(p.stdout, r"returning visitors +\d+\.\d% private \(fitted on \d+ pages")
+
+
 class SimOracleTest(unittest.TestCase):
     """bench/sim-oracle: the fit of the truth on darkscan's per-page evidence counts is well formed."""
 

@@ -88,8 +88,14 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
   test::write_rules(dir, "base");
   dir.write("mine/agents.rules", "ua.inapp.newapp   messaging  newapp   NewChatApp/\n"
                                  "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
-  dir.write("mine/weights.rules", "mail 0.5\n");
+  dir.write("mine/weights.rules", "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
+  // Weights set in a directory of the user's own are given: the site model does not fit them.
+  CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::direct_deep_new)]);
+  CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::mail)]);
+  CHECK_FALSE(rules.settings().weight_given[static_cast<std::size_t>(Evidence::direct_deep_returning)]);
+  CHECK_FALSE(
+      Rules::load({dir.path("base")}).settings().weight_given[static_cast<std::size_t>(Evidence::mail)]);
   const Rule* r = rules.match_agent("Mozilla/5.0 NewChatApp/3.1 crawler");
   REQUIRE(r);
   CHECK(r->id == "ua.inapp.newapp");

@@ -26,12 +26,12 @@ Weights rules_weights() {
 
 // A page with `signed` messenger arrivals, `pub` public ones (search...), and referrer-less deep
 // arrivals of new visitors: `per_signed` per signed one plus `per_public` per public one.
-void add_page(Aggregate& a, const std::string& key, std::uint64_t signed_, std::uint64_t pub, double per_signed,
-              double per_public) {
+void add_page(Aggregate& a, const std::string& key, std::uint64_t signed_, std::uint64_t pub,
+              double per_signed, double per_public) {
   PageStats& p = a.page(key);
   p.evidence[k_inapp] = signed_;
   p.evidence[k_new] = static_cast<std::uint64_t>(per_signed * static_cast<double>(signed_) +
-                                                  per_public * static_cast<double>(pub) + 0.5);
+                                                 per_public * static_cast<double>(pub) + 0.5);
   p.visits = signed_ + pub + p.evidence[k_new];
   p.page_views = p.visits;
 }
@@ -53,8 +53,8 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
   CHECK(m.pages == 40 - 2); // pages with no arrivals at all (i = 0, 35) are no evidence
   SECTION("a page shared only privately: its referrer-less arrivals are private") {
     const PageStats& shared = a.pages().at("/p5"); // 25 in-app, 0 public
-    const Weights w = page_weights(m, shared, effective_evidence(shared, shared, EstimateSettings{}, 0.5, false),
-                                   rules_weights());
+    const Weights w = page_weights(
+        m, shared, effective_evidence(shared, shared, EstimateSettings{}, 0.5, false), rules_weights());
     CHECK(w[k_new].value > 0.9);
     // The width weights.rules gives, widened by the page's own uncertainty (its 50 referrer-less
     // arrivals of new visitors, the site's 10 pseudo-arrivals).
@@ -65,7 +65,8 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
   }
   SECTION("a page with more evidence gets a narrower weight range") {
     const auto width = [&](const PageStats& p) {
-      const Weights w = page_weights(m, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights());
+      const Weights w =
+          page_weights(m, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights());
       return w[k_new].high - w[k_new].low;
     };
     // The same mix, ten times the arrivals.
@@ -76,9 +77,8 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
   }
   SECTION("a page only searched: they are bookmarks") {
     const PageStats& searched = a.pages().at("/p21"); // 0 in-app, 20 public
-    const Weights w = page_weights(m, searched,
-                                   effective_evidence(searched, searched, EstimateSettings{}, 0.5, false),
-                                   rules_weights());
+    const Weights w = page_weights(
+        m, searched, effective_evidence(searched, searched, EstimateSettings{}, 0.5, false), rules_weights());
     CHECK(w[k_new].value < m.site_share[0]);
   }
   SECTION("new visitors' arrivals beyond what public traffic brings are private; returning ones' are not") {
@@ -97,12 +97,34 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     PageStats quiet;
     quiet.evidence[k_new] = quiet.evidence[k_returning] = 30;
     quiet.visits = quiet.page_views = 70;
-    const Weights w =
-        page_weights(mb, quiet, effective_evidence(quiet, quiet, EstimateSettings{}, 0.5, false), rules_weights());
+    const Weights w = page_weights(
+        mb, quiet, effective_evidence(quiet, quiet, EstimateSettings{}, 0.5, false), rules_weights());
     CHECK(w[k_new].value > mb.site_share[0]);
     CHECK(w[k_new].value == Approx((29.0 / 30 * 30 + 10 * mb.site_share[0]) / 40).epsilon(0.05));
     // Returning visitors may have bookmarked it: without signed arrivals, less than the site's part.
     CHECK(w[k_returning].value < mb.site_share[1]);
+  }
+  SECTION("a weight set in --rules is taken as given, the other still fitted") {
+    EstimateSettings given;
+    given.weight_given[k_new] = true;
+    const SiteModel s = fit_site_model(a, given, rules_weights());
+    CHECK_FALSE(s.fitted[0]);
+    CHECK(s.given[0]);
+    CHECK(s.applied_share[0] == Approx(0.8));
+    const PageStats& p = a.pages().at("/p5");
+    CHECK(page_weights(s, p, effective_evidence(p, p, given, 0.5, false), rules_weights())[k_new].value ==
+          Approx(0.8));
+  }
+  SECTION("the applied share is what the pages' weights make of the site's arrivals") {
+    double weighed = 0, all = 0;
+    for (const auto& [key, p] : a.pages()) {
+      const WeightedCounts c = effective_evidence(p, p, EstimateSettings{}, 0.5, false);
+      weighed += c[k_new] * page_weights(m, p, c, rules_weights())[k_new].value;
+      all += c[k_new];
+    }
+    REQUIRE(all > 0);
+    CHECK(m.applied_share[0] == Approx(weighed / all));
+    CHECK(m.applied_share[0] != Approx(m.site_share[0])); // not the prior of a page
   }
   SECTION("too few pages: the weights of the rules") {
     Aggregate small;
@@ -119,8 +141,8 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     CHECK_FALSE(s.fitted[0]);
     CHECK(s.site_share[0] == Approx(0.8));
     const PageStats& p = blog.pages().at("/p3");
-    CHECK(page_weights(s, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights())[k_new].value ==
-          Approx(0.8));
+    CHECK(page_weights(s, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights())[k_new]
+              .value == Approx(0.8));
   }
   SECTION("landing pages are left out of the fit") {
     Aggregate with_home;
