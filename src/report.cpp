@@ -70,9 +70,9 @@ ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) 
   return estimate_share(c, page.visits, page.unknown, w);
 }
 
-std::array<std::string, 2> model_lines(const SiteModel& m) {
-  std::array<std::string, 2> out;
-  for (std::size_t k = 0; k < 2; ++k) {
+std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
+  std::array<std::string, SiteModel::k_kinds> out;
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const std::string share = util::percent(m.applied_share[k]);
     if (m.fitted[k]) {
       out[k] = fmt::format(

@@ -298,6 +298,8 @@ public:
              "addresses and lost referrers. Their private part is fitted on this report's own pages.</p>";
       out += "<p>New visitors: " + h(lines[0]) + "</p>";
       out += "<p>Returning visitors: " + h(lines[1]) + "</p>";
+      out += "<p>In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): " +
+             h(lines[2]) + "</p>";
       out +=
           R"(<p class="note">A new visitor has no bookmark: on each page, their arrivals without a referrer )"
           R"(beyond what the page's public traffic (search, social, links) brings are counted as private shares. )"

@@ -69,10 +69,11 @@ public:
     }
     if (data.model.valid && overall.known) {
       out += '\n';
-      out += heading("Site model: referrer-less arrivals on deep pages");
+      out += heading("Site model: referrer-less arrivals");
       const auto lines = model_lines(data.model);
       row("new visitors", lines[0]);
       row("returning visitors", lines[1]);
+      row("social apps", lines[2]);
     }
     if (!t.previews_by_app.empty()) {
       out += '\n';

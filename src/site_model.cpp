@@ -12,8 +12,7 @@ namespace {
 
 constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
 
-constexpr std::array<std::size_t, 2> k_kinds = {static_cast<std::size_t>(Evidence::direct_deep_new),
-                                                static_cast<std::size_t>(Evidence::direct_deep_returning)};
+std::size_t kind(std::size_t k) { return static_cast<std::size_t>(k_model_kinds[k]); }
 
 // The blend of `value` (backed by `n` arrivals) with `prior` (k_prior_arrivals pseudo-arrivals).
 double blend(double value, double n, double prior) {
@@ -49,7 +48,7 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;
     std::size_t used = 0, with_signed = 0, with_public = 0;
   };
-  std::array<Sums, 2> sums{};
+  std::array<Sums, SiteModel::k_kinds> sums{};
   for (const auto& [key, p] : pages) {
     const bool hub = is_hub(*p, settings);
     const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
@@ -58,8 +57,8 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     if (hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0) continue;
     const double s = signed_private(c), o = public_arrivals(*p, c);
     const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
-    for (std::size_t k = 0; k < 2; ++k) {
-      const double y = c[k_kinds[k]];
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+      const double y = c[kind(k)];
       if (s + o + y == 0) continue;
       Sums& f = sums[k];
       ++f.used;
@@ -69,12 +68,12 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
       f.all_s += s, f.all_o += o;
     }
   }
-  for (std::size_t k = 0; k < 2; ++k) {
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, used, with_signed, with_public] = sums[k];
     m.pages = std::max(m.pages, used);
-    const double prior = weights[k_kinds[k]].value;
+    const double prior = weights[kind(k)].value;
     m.site_share[k] = prior;
-    m.given[k] = settings.weight_given[k_kinds[k]];
+    m.given[k] = settings.weight_given[kind(k)];
     if (m.given[k]) continue;
     // Each rate needs pages that show its cause: without signed private arrivals (a blog without
     // share tags, a log without user agents) a cannot be told, which is not a = 0.
@@ -92,14 +91,14 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     m.site_share[k] = blend(site, static_cast<double>(used), prior);
   }
   // What the pages' weights make of the site's arrivals of each kind (what the report counts).
-  std::array<double, 2> weighed{}, all{};
+  std::array<double, SiteModel::k_kinds> weighed{}, all{};
   for (const auto& [key, p] : pages) {
     const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
     const Weights w = page_weights(m, *p, c, weights);
-    for (std::size_t k = 0; k < 2; ++k)
-      weighed[k] += c[k_kinds[k]] * w[k_kinds[k]].value, all[k] += c[k_kinds[k]];
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+      weighed[k] += c[kind(k)] * w[kind(k)].value, all[k] += c[kind(k)];
   }
-  for (std::size_t k = 0; k < 2; ++k)
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
     m.applied_share[k] = all[k] > 0 ? weighed[k] / all[k] : m.site_share[k];
   return m;
 }
@@ -109,11 +108,11 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   Weights out = weights;
   if (!model.valid) return out;
   const double s = signed_private(c), o = public_arrivals(whole, c);
-  for (std::size_t k = 0; k < 2; ++k) {
-    const WeightRange& prior = weights[k_kinds[k]];
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    const WeightRange& prior = weights[kind(k)];
     double share = model.site_share[k], evidence = 0.0;
     if (model.fitted[k]) {
-      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o, y = c[k_kinds[k]];
+      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o, y = c[kind(k)];
       if (k == 0 && y > 0) {
         // A new visitor has no bookmark: what the page's public traffic does not explain is private.
         share = blend(std::clamp((y - b) / y, 0.0, 1.0), y, model.site_share[k]), evidence = y;
@@ -126,8 +125,8 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
         model.fitted[k]
             ? k_z * std::sqrt(share * (1.0 - share) / (evidence + SiteModel::k_prior_arrivals + 1.0))
             : 0.0;
-    out[k_kinds[k]] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
-                       std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
+    out[kind(k)] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
+                    std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
   }
   return out;
 }

@@ -66,7 +66,7 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
 
 // The site model in words for the table and the HTML report: for referrer-less arrivals on deep
 // pages of new, then of returning visitors, the private part and where it comes from.
-std::array<std::string, 2> model_lines(const SiteModel& model);
+std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 
 // One output format. write() renders the whole report into `out`.
 class Reporter {

@@ -28,20 +28,27 @@ namespace darkscan {
 // drawn toward the site's (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a
 // page with little evidence gets the site's share; the site's part is drawn toward the
 // weights.rules value the same way when few pages back the fit.
+// The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
+// visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
+// or a feed click, public: SIGNALS.md 2).
+inline constexpr std::array<Evidence, 3> k_model_kinds = {
+    Evidence::direct_deep_new, Evidence::direct_deep_returning, Evidence::inapp_social_noref};
+
 struct SiteModel {
+  static constexpr std::size_t k_kinds = k_model_kinds.size();
   static constexpr std::size_t k_min_pages = 5;  // pages with signed (and with public) arrivals to fit
   static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend
 
-  // [0]: direct_deep_new, [1]: direct_deep_returning.
-  std::array<double, 2> signed_rate{}; // a: such arrivals per signed private arrival
-  std::array<double, 2> public_rate{}; // b: such arrivals per public arrival
-  std::array<double, 2>
+  // In the order of k_model_kinds.
+  std::array<double, k_kinds> signed_rate{}; // a: such arrivals per signed private arrival
+  std::array<double, k_kinds> public_rate{}; // b: such arrivals per public arrival
+  std::array<double, k_kinds>
       site_share{}; // their private part over the whole site, as fitted: the prior of a page
-  std::array<double, 2> applied_share{}; // their private part as the pages' weights count it
-  std::array<bool, 2> fitted{};
-  std::array<bool, 2> given{}; // set in the user's --rules: not fitted, taken as given
-  std::size_t pages = 0;       // pages the fit used
-  bool valid = false;          // made by fit_site_model (a default model leaves the weights as they are)
+  std::array<double, k_kinds> applied_share{}; // their private part as the pages' weights count it
+  std::array<bool, k_kinds> fitted{};
+  std::array<bool, k_kinds> given{}; // set in the user's --rules: not fitted, taken as given
+  std::size_t pages = 0;             // pages the fit used
+  bool valid = false; // made by fit_site_model (a default model leaves the weights as they are)
 };
 
 // The signed private (S) and public (O) arrivals of a page, from its effective evidence.
@@ -51,12 +58,11 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c);
 // Fits the model on the pages of `total` (effective evidence as the report counts it).
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
 
-// The weights for one page: direct_deep_new and direct_deep_returning become the page's fitted
-// private parts; their ranges combine (root of the sum of squares, each side apart) the width
-// weights.rules gives them with the page's own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a
-// weight w backed by n signed and public arrivals and the prior's pseudo-arrivals. The others are
-// unchanged.
-// `c`: the page's effective evidence over the whole report.
+// The weights for one page: those of k_model_kinds become the page's fitted private parts; their ranges
+// combine (root of the sum of squares, each side apart) the width weights.rules gives them with the page's
+// own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a weight w backed by n signed and public arrivals and the
+// prior's pseudo-arrivals. The others are unchanged. `c`: the page's effective evidence over the whole
+// report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);
 

@@ -158,3 +158,33 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     CHECK(page_weights(SiteModel{}, p, WeightedCounts{}, rules_weights())[k_new].value == Approx(0.8));
   }
 }
+
+TEST_CASE("site model: in-app social arrivals are direct messages or feed clicks, fitted the same way",
+          "[estimate][model]") {
+  constexpr auto k_social = static_cast<std::size_t>(Evidence::inapp_social_noref);
+  Weights w = rules_weights();
+  w[k_social] = {0.4, 0.1, 0.7};
+  Aggregate a;
+  // Feed clicks come with public traffic (1 per 5 public arrivals), direct messages with private
+  // shares (1 per 10 signed ones): on this site such arrivals are mostly public.
+  for (int i = 0; i < 40; ++i) {
+    const auto signed_ = static_cast<std::uint64_t>(10 * (i % 7)), pub = static_cast<std::uint64_t>(20 * (i % 5));
+    add_page(a, "/p" + std::to_string(i), signed_, pub, 2.0, 0.1);
+    PageStats& p = a.page("/p" + std::to_string(i));
+    p.evidence[k_social] = static_cast<std::uint64_t>(0.1 * static_cast<double>(signed_) +
+                                                      0.2 * static_cast<double>(pub) + 0.5);
+    p.visits += p.evidence[k_social];
+  }
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+  REQUIRE(m.fitted[2]);
+  CHECK(m.signed_rate[2] == Approx(0.1).margin(0.03));
+  CHECK(m.public_rate[2] == Approx(0.2).margin(0.03));
+  CHECK(m.applied_share[2] < 0.4);
+  const PageStats& searched = a.pages().at("/p21"); // 0 signed, 20 public
+  const PageStats& shared = a.pages().at("/p5");    // 50 signed, 0 public
+  auto weight = [&](const PageStats& p) {
+    return page_weights(m, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), w)[k_social].value;
+  };
+  CHECK(weight(searched) < m.site_share[2]);
+  CHECK(weight(shared) > 0.8);
+}
