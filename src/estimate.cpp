@@ -101,7 +101,7 @@ ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high,
   const std::uint64_t known = visits - unknown;
   e.dark = dark;
   if (visits == 0) return e;
-  if (known == 0 || static_cast<double>(unknown) >= k_max_unknown_share * static_cast<double>(visits)) {
+  if (!share_known(visits, unknown)) {
     e.known = false;
     e.share = e.low = 0.0;
     e.high = 1.0;

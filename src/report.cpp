@@ -76,8 +76,8 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
     const std::string share = util::percent(m.applied_share[k]);
     if (m.fitted[k]) {
       out[k] = fmt::format(
-          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)", share, m.pages,
-          fmt::format("{:.3g}", m.signed_rate[k]), fmt::format("{:.3g}", m.public_rate[k]));
+          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)", share,
+          m.pages[k], fmt::format("{:.3g}", m.signed_rate[k]), fmt::format("{:.3g}", m.public_rate[k]));
     } else if (m.given[k]) {
       out[k] = fmt::format("{} private (set in --rules, taken as given)", share);
     } else {

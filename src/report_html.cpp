@@ -291,11 +291,12 @@ public:
     }
     out += "</div>\n";
 
-    if (data.model.valid && data.estimate(data.total).known) {
+    if (data.model.valid && share_known(t.visits, t.unknown())) {
       const auto lines = model_lines(data.model);
       out += R"(<h2 id="model">Site model</h2><div class="card">)";
       out += "<p>Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
-             "addresses and lost referrers. Their private part is fitted on this report's own pages.</p>";
+             "addresses and lost referrers; those from a social app's browser are direct messages or feed "
+             "clicks. Their private part is fitted on this report's own pages where they allow it:</p>";
       out += "<p>New visitors: " + h(lines[0]) + "</p>";
       out += "<p>Returning visitors: " + h(lines[1]) + "</p>";
       out += "<p>In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): " +

@@ -124,9 +124,10 @@ void traffic_fields(Json& j, const ReportData& data, const Aggregate& traffic) {
 
 // The site model (site_model.hpp): what the report fitted on its own pages.
 void model(Json& j, const SiteModel& m) {
-  j.open('{').key("pages").count(m.pages);
+  j.open('{');
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-    j.key(evidence_name(k_model_kinds[k])).open('{').key("fitted").boolean(m.fitted[k]).key("given").boolean(m.given[k]);
+    j.key(evidence_name(k_model_kinds[k])).open('{').key("pages").count(m.pages[k]);
+    j.key("fitted").boolean(m.fitted[k]).key("given").boolean(m.given[k]);
     j.key("per_signed_private").number(m.signed_rate[k]).key("per_public").number(m.public_rate[k]);
     j.key("private_share").number(m.applied_share[k]).key("page_prior").number(m.site_share[k]).close('}');
   }

@@ -14,6 +14,14 @@ constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal
 
 std::size_t kind(std::size_t k) { return static_cast<std::size_t>(k_model_kinds[k]); }
 
+// Referrer-less arrivals on deep pages (not the in-app social ones, which any page has).
+bool deep(std::size_t k) {
+  return k_model_kinds[k] == Evidence::direct_deep_new || k_model_kinds[k] == Evidence::direct_deep_returning;
+}
+
+// A new visitor has no bookmark: what a page's public traffic does not explain is private.
+bool excess_form(std::size_t k) { return k_model_kinds[k] == Evidence::direct_deep_new; }
+
 // The blend of `value` (backed by `n` arrivals) with `prior` (k_prior_arrivals pseudo-arrivals).
 double blend(double value, double n, double prior) {
   return (n * value + SiteModel::k_prior_arrivals * prior) / (n + SiteModel::k_prior_arrivals);
@@ -45,7 +53,7 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
   const double returning = returning_share(total.totals());
   // The weighted sums of the least-squares fit, one set per kind.
   struct Sums {
-    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0;
+    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0, all_y = 0;
     std::size_t used = 0, with_signed = 0, with_public = 0;
   };
   std::array<Sums, SiteModel::k_kinds> sums{};
@@ -54,23 +62,23 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
     // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
     // how many a page's readers bring (they would pull b toward 0).
-    if (hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0) continue;
+    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
     const double s = signed_private(c), o = public_arrivals(*p, c);
     const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
       const double y = c[kind(k)];
-      if (s + o + y == 0) continue;
+      if ((landing && deep(k)) || s + o + y == 0) continue;
       Sums& f = sums[k];
       ++f.used;
       f.with_signed += s > 0;
       f.with_public += o > 0;
       f.sxx += w * s * s, f.sxo += w * s * o, f.soo += w * o * o, f.sxy += w * s * y, f.soy += w * o * y;
-      f.all_s += s, f.all_o += o;
+      f.all_s += s, f.all_o += o, f.all_y += y;
     }
   }
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-    const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, used, with_signed, with_public] = sums[k];
-    m.pages = std::max(m.pages, used);
+    const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, all_y, used, with_signed, with_public] = sums[k];
+    m.pages[k] = used;
     const double prior = weights[kind(k)].value;
     m.site_share[k] = prior;
     m.given[k] = settings.weight_given[kind(k)];
@@ -86,7 +94,13 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     m.signed_rate[k] = a;
     m.public_rate[k] = b;
     m.fitted[k] = true;
-    const double site = a * all_s + b * all_o > 0 ? a * all_s / (a * all_s + b * all_o) : prior;
+    // The site's part in the form a page's is (page_weights).
+    double site = prior;
+    if (excess_form(k)) {
+      if (all_y > 0) site = std::clamp((all_y - b * all_o) / all_y, 0.0, 1.0);
+    } else if (a * all_s + b * all_o > 0) {
+      site = a * all_s / (a * all_s + b * all_o);
+    }
     // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
     m.site_share[k] = blend(site, static_cast<double>(used), prior);
   }
@@ -113,8 +127,7 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     double share = model.site_share[k], evidence = 0.0;
     if (model.fitted[k]) {
       const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o, y = c[kind(k)];
-      if (k == 0 && y > 0) {
-        // A new visitor has no bookmark: what the page's public traffic does not explain is private.
+      if (excess_form(k) && y > 0) {
         share = blend(std::clamp((y - b) / y, 0.0, 1.0), y, model.site_share[k]), evidence = y;
       } else if (a + b > 0) {
         share = blend(a / (a + b), s + o, model.site_share[k]), evidence = s + o;

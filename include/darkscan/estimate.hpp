@@ -36,6 +36,11 @@ struct ShareEstimate {
 // stretched to hold any answer for the others.
 inline constexpr double k_max_unknown_share = 0.1;
 
+// Whether `visits` with `unknown` of them of unknown referrer can have a share (the rule above).
+inline bool share_known(std::uint64_t visits, std::uint64_t unknown) {
+  return unknown < visits && static_cast<double>(unknown) < k_max_unknown_share * static_cast<double>(visits);
+}
+
 // Arrivals per evidence as the estimate counts them (fractions, after the adjustments below).
 using WeightedCounts = std::array<double, k_evidence_count>;
 
@@ -51,8 +56,8 @@ bool is_hub(const PageStats& page, const EstimateSettings& settings);
 // a preview beyond settings.clicks_per_preview per private fetch count as referrer-less deep
 // arrivals of new and returning visitors (in the page's own proportion, else `returning_share`);
 // on a hub, all referrer-less deep arrivals without a preview count as direct to a landing page.
-WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole, const EstimateSettings& settings,
-                                  double returning_share, bool hub);
+WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
+                                  const EstimateSettings& settings, double returning_share, bool hub);
 
 // The share of returning visitors among referrer-less deep arrivals without a preview, over the
 // whole aggregate (0.5 when there are none).

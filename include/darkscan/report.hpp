@@ -64,8 +64,9 @@ struct PageRow {
 // path), at most `top`. `hidden` gets the number left out by min_visits.
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
 
-// The site model in words for the table and the HTML report: for referrer-less arrivals on deep
-// pages of new, then of returning visitors, the private part and where it comes from.
+// The site model in words for the table and the HTML report, one line per kind of k_model_kinds
+// (referrer-less deep arrivals of new, of returning visitors, in-app social arrivals): the private
+// part and where it comes from (fitted, given in --rules, or weights.rules).
 std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 
 // One output format. write() renders the whole report into `out`.

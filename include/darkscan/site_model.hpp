@@ -19,15 +19,15 @@ namespace darkscan {
 // bring); the noise comes with the page's public traffic (O: search, social, referral, campaign and
 // internal arrivals: the readers who know the page).
 // Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
-// are fitted as a·S + b·O (least squares, a, b >= 0, each page weighed by 1/(1 + visits): counts
-// vary as their mean), over the pages that can have such arrivals (not landing pages nor hubs);
+// are fitted as a·S + b·O (least squares, each page weighed by 1/(1 + visits): counts vary as their
+// mean), over the pages that can have such arrivals (for deep arrivals, not landing pages nor hubs);
 // the fit is used only when at least k_min_pages pages have signed arrivals, as many have public
 // ones, and both rates come out above 0 (else the weights.rules value stands). A page's private
 // part of its y arrivals of new visitors is then (y - b·O) / y (a new visitor has no bookmark: what
 // public traffic does not explain is private), of returning visitors a·S / (a·S + b·O); each is
-// drawn toward the site's (the same over all pages) by k_prior_arrivals pseudo-arrivals, so that a
-// page with little evidence gets the site's share; the site's part is drawn toward the
-// weights.rules value the same way when few pages back the fit.
+// drawn toward the site's, in the same form over all pages ((ΣY - b·ΣO) / ΣY, a·ΣS / (a·ΣS + b·ΣO)),
+// by k_prior_arrivals pseudo-arrivals, so that a page with little evidence gets the site's share;
+// the site's part is drawn toward the weights.rules value the same way when few pages back the fit.
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
 // visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
 // or a feed click, public: SIGNALS.md 2).
@@ -42,12 +42,12 @@ struct SiteModel {
   // In the order of k_model_kinds.
   std::array<double, k_kinds> signed_rate{}; // a: such arrivals per signed private arrival
   std::array<double, k_kinds> public_rate{}; // b: such arrivals per public arrival
-  std::array<double, k_kinds>
-      site_share{}; // their private part over the whole site, as fitted: the prior of a page
+  // Their private part over the whole site, as fitted: what a page with little evidence is drawn to.
+  std::array<double, k_kinds> site_share{};
   std::array<double, k_kinds> applied_share{}; // their private part as the pages' weights count it
   std::array<bool, k_kinds> fitted{};
-  std::array<bool, k_kinds> given{}; // set in the user's --rules: not fitted, taken as given
-  std::size_t pages = 0;             // pages the fit used
+  std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
+  std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
   bool valid = false; // made by fit_site_model (a default model leaves the weights as they are)
 };
 
@@ -60,9 +60,9 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
 
 // The weights for one page: those of k_model_kinds become the page's fitted private parts; their ranges
 // combine (root of the sum of squares, each side apart) the width weights.rules gives them with the page's
-// own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a weight w backed by n signed and public arrivals and the
-// prior's pseudo-arrivals. The others are unchanged. `c`: the page's effective evidence over the whole
-// report.
+// own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a weight w backed by n arrivals (for new visitors
+// their own referrer-less ones, else the page's signed and public ones) and the prior's pseudo-arrivals. The
+// others are unchanged. `c`: the page's effective evidence over the whole report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);
 

@@ -50,7 +50,16 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
   REQUIRE(m.fitted[0]);
   CHECK(m.signed_rate[0] == Approx(2.0).epsilon(0.05));
   CHECK(m.public_rate[0] == Approx(0.1).epsilon(0.1));
-  CHECK(m.pages == 40 - 2); // pages with no arrivals at all (i = 0, 35) are no evidence
+  CHECK(m.pages[0] == 40 - 2); // pages with no arrivals at all (i = 0, 35) are no evidence
+  SECTION("the site's part for new visitors is in the form of a page's: what public traffic leaves") {
+    double all_y = 0, all_o = 0;
+    for (const auto& [key, p] : a.pages()) {
+      const WeightedCounts c = effective_evidence(p, p, EstimateSettings{}, 0.5, false);
+      all_y += c[k_new], all_o += public_arrivals(p, c);
+    }
+    const double site = (all_y - m.public_rate[0] * all_o) / all_y;
+    CHECK(m.site_share[0] == Approx((38 * site + 10 * 0.8) / (38 + 10)));
+  }
   SECTION("a page shared only privately: its referrer-less arrivals are private") {
     const PageStats& shared = a.pages().at("/p5"); // 25 in-app, 0 public
     const Weights w = page_weights(
@@ -187,4 +196,15 @@ TEST_CASE("site model: in-app social arrivals are direct messages or feed clicks
   };
   CHECK(weight(searched) < m.site_share[2]);
   CHECK(weight(shared) > 0.8);
+  SECTION("a landing page has such arrivals too: in their fit, not in that of deep arrivals") {
+    Aggregate with_home;
+    with_home.merge(a);
+    PageStats& home = with_home.page("/");
+    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 100;
+    home.evidence[k_social] = 4;
+    home.visits = home.page_views = 124;
+    const SiteModel h = fit_site_model(with_home, EstimateSettings{}, w);
+    CHECK(h.pages[2] == m.pages[2] + 1);
+    CHECK(h.pages[0] == m.pages[0]);
+  }
 }
