@@ -132,7 +132,7 @@ _darkscan()
     main)
         if [[ $cur == -* ]]; then
             _darkscan_reply -h --help -V --version -f --log-format -F --output-format -o --output \
-                -n --top --keep-param --min-visits --site --rules --since --until --by --hits \
+                -n --top --keep-param --no-learn-params --min-visits --site --rules --since --until --by --hits \
                 --explain --salt --show-ip --strict --max-line-length --threads --state \
                 --state-out -q --quiet --list-formats
         else

@@ -1,6 +1,7 @@
 #include <darkscan/aggregate.hpp>
 #include <darkscan/analyzer.hpp>
 #include <darkscan/cli.hpp>
+#include <darkscan/content_params.hpp>
 #include <darkscan/error.hpp>
 #include <darkscan/hits_writer.hpp>
 #include <darkscan/input_order.hpp>
@@ -40,6 +41,9 @@ namespace {
 
 constexpr std::size_t k_terminal_top = 20;
 constexpr std::size_t k_html_top = 100; // pages in an html report unless --top says otherwise
+// Lines read ahead to learn content parameters (and 8 MiB at most: content_params.cpp), enough for
+// content_params.hpp's k_min_views of a parameter that routes a site's articles.
+constexpr std::size_t k_learn_lines = 100000;
 
 struct Options {
   std::vector<std::string> files;
@@ -54,6 +58,7 @@ struct Options {
   std::vector<std::string> sites;
   std::string since, until, by;
   std::vector<std::string> keep_params;
+  bool no_learn_params = false;
   bool hits = false;
   bool explain = false;
   bool show_ip = false;
@@ -337,7 +342,7 @@ int run(const Options& opts) {
   scan_options.max_line = opts.max_line;
   scan_options.block_bytes = opts.block_bytes;
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  const Rules rules = Rules::load(rules_dirs(opts.rules));
+  Rules rules = Rules::load(rules_dirs(opts.rules)); // content parameters learned below are added
   std::unique_ptr<Progress> progress;
   std::vector<std::string> notes; // also in the JSON summary, for cron jobs that run with -q
   auto note = [&](const std::string& message) {
@@ -374,10 +379,47 @@ int run(const Options& opts) {
   NamePool names;
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, rules, names, state_lock);
-  // --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article).
+  std::vector<std::string> files = opts.files;
+  if (files.empty()) {
+    files.push_back("-");
+    if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {
+      print_message("darkscan: ", "reading an access log from the terminal (end with Ctrl-D); "
+                                  "give FILE... to read files, or see 'darkscan --help'");
+    }
+  }
+  if (files.size() > 1) {
+    bool moved = false;
+    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved);
+    if (moved) {
+      note(fmt::format("inputs read in time order (by their first lines), not in the order given: {}",
+                       fmt::join(files, " ")));
+    }
+  }
+  // --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article),
+  // some learned from the start of the logs (a state keeps its page keys: only suggested there).
   std::vector<std::string> keep_params = opts.keep_params;
   for (const std::string& p : rules.content_params())
     if (std::find(keep_params.begin(), keep_params.end(), p) == keep_params.end()) keep_params.push_back(p);
+  std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
+  if (!opts.no_learn_params) {
+    for (const LearnedParam& p :
+         learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
+      const std::string figures =
+          fmt::format("on {}, {} values in {} of its {} page views", p.path, p.values, p.views, p.path_views);
+      if (state) {
+        note(fmt::format("query parameter '{}' looks like it names content ({}); a state keeps its page "
+                         "keys: to count its pages apart, add it to a content.rules in your --rules "
+                         "directory and start a new state",
+                         p.name, figures));
+        continue;
+      }
+      note(fmt::format("pages keep query parameter '{}' in their keys, learned from the log ({}); "
+                       "--no-learn-params turns this off, a content.rules makes it lasting",
+                       p.name, figures));
+      keep_params.push_back(p.name);
+      rules.add_content_params({p.name});
+    }
+  }
   std::vector<std::string> sites = opts.sites;
   if (state) {
     note_whole_hours({since, until, by}, opts);
@@ -422,22 +464,6 @@ int run(const Options& opts) {
     if (!state->format.empty() && !opts.log_format_given)
       scan_options.fallback_format = resolve_format(state->format);
   }
-  std::vector<std::string> files = opts.files;
-  if (files.empty()) {
-    files.push_back("-");
-    if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {
-      print_message("darkscan: ", "reading an access log from the terminal (end with Ctrl-D); "
-                                  "give FILE... to read files, or see 'darkscan --help'");
-    }
-  }
-  if (files.size() > 1) {
-    bool moved = false;
-    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved);
-    if (moved) {
-      note(fmt::format("inputs read in time order (by their first lines), not in the order given: {}",
-                       fmt::join(files, " ")));
-    }
-  }
   std::uint64_t total_size = 0;
   if (!opts.quiet && Progress::wanted(files, total_size)) {
     progress = std::make_unique<Progress>(total_size);
@@ -450,8 +476,8 @@ int run(const Options& opts) {
   };
   Scanner scanner(std::move(scan_options), analyzer, on_error);
   const auto start = std::chrono::steady_clock::now();
-  for (const std::string& file : files)
-    scanner.scan(file);
+  for (std::size_t i = 0; i < files.size(); ++i)
+    scanner.scan(files[i], std::move(opened[i]));
   analyzer.finish();
   if (progress) progress->clear();
   if (state) {
@@ -566,6 +592,9 @@ int run_cli(int argc, char** argv) {
                  "Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42")
       ->type_name("NAME")
       ->allow_extra_args(false);
+  app.add_flag("--no-learn-params", opts.no_learn_params,
+               "Keep only the parameters of content.rules and --keep-param in page paths; by default a "
+               "parameter that names content (/read?aid=12) is learned from the logs' first lines");
   app.add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits (the report says how many)")
       ->check(CLI::NonNegativeNumber)
       ->type_name("N");

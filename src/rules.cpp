@@ -419,11 +419,12 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
     if (!fs::exists(path)) continue;
     for (RuleLine& line : read_rule_file(path, 1)) {
       ++content_rules;
-      const std::string& name = line.columns[0];
-      if (name.find_first_of("=&?#") != std::string::npos)
-        throw Error(fmt::format("{}: '{}' is not a parameter name", line.origin, name));
-      if (std::find(out.m_content_params.begin(), out.m_content_params.end(), name) == out.m_content_params.end())
-        out.m_content_params.push_back(name);
+      const bool never = line.columns[0].front() == '!'; // "!s": never learned
+      const std::string name = never ? line.columns[0].substr(1) : line.columns[0];
+      if (name.empty() || name.find_first_of("=&?#!") != std::string::npos)
+        throw Error(fmt::format("{}: '{}' is not a parameter name", line.origin, line.columns[0]));
+      std::vector<std::string>& list = never ? out.m_never_content_params : out.m_content_params;
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
     }
   }
   out.m_counts.emplace_back("content.rules", content_rules);
@@ -521,6 +522,17 @@ const Rule* Rules::match_query(std::string_view query) const {
     }
   }
   return nullptr;
+}
+
+bool Rules::is_tag_param(std::string_view name) const {
+  return std::any_of(m_param_names.begin(), m_param_names.end(),
+                     [&](const std::string& known) { return util::iequals(name, known); });
+}
+
+void Rules::add_content_params(const std::vector<std::string>& names) {
+  for (const std::string& name : names)
+    if (std::find(m_content_params.begin(), m_content_params.end(), name) == m_content_params.end())
+      m_content_params.push_back(name);
 }
 
 bool Rules::is_landing(std::string_view path) const { return m_landing->match(path) != nullptr; }

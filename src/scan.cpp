@@ -113,14 +113,14 @@ void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, I
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
-void Scanner::scan(const std::string& path) {
+void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   m_totals.inputs.push_back({});
   InputStats& input = m_totals.inputs.back();
   input.name = path == "-" ? "(stdin)" : path;
 
-  std::unique_ptr<Source> source;
+  std::unique_ptr<Source> source = std::move(opened);
   try {
-    source = Source::open(path);
+    if (!source) source = Source::open(path);
   } catch (const Error& e) {
     fail(input, e.what(), e.code());
     return;

@@ -98,11 +98,18 @@ public:
   // The first params rule (file order) matching a parameter of `query`
   // ("a=1&b=2", without '?').
   const Rule* match_query(std::string_view query) const;
+  // True if some params rule names the parameter `name` (any case): a tag or a click id.
+  bool is_tag_param(std::string_view name) const;
 
   bool is_landing(std::string_view path) const;
   // Query parameters that name a page's content (content.rules: "/?p=123" is an article, not the
   // home page): they stay in page keys, and a path with one is never a landing page.
   const std::vector<std::string>& content_params() const { return m_content_params; }
+  // Names never learned as content parameters (content.rules "!s": search terms, pagination).
+  const std::vector<std::string>& never_content_params() const { return m_never_content_params; }
+  // Adds content parameters learned from the log (content_params.hpp), before the first match:
+  // they then act as if content.rules named them. Names already present are skipped.
+  void add_content_params(const std::vector<std::string>& names);
   bool is_asset(std::string_view path) const; // by extension or path rule
   double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)].value; }
   const Weights& weights() const { return m_weights; }
@@ -125,6 +132,7 @@ private:
   Weights m_weights{};
   EstimateSettings m_settings{};
   std::vector<std::string> m_content_params;
+  std::vector<std::string> m_never_content_params;
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };
 

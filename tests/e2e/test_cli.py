@@ -694,6 +694,51 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         strip = lambda hs: [{k: v for k, v in h.items() if k != "file"} for h in hs]
         self.assertEqual(strip(hits), strip(file_hits))
 
+    def test_content_parameter_learned(self):
+        """A parameter that routes articles (/read?aid=N, /?sid=N) is learned from the log: its pages
+        are counted apart, are no landing pages, and a note says so; the same from a file, standard
+        input or gzip; --no-learn-params and a state keep the old keys (a state gets the note only)."""
+        lines = []
+        for i in range(400):  # one visitor each
+            path = b"/read?aid=%d" % (i % 25) if i % 2 else b"/?sid=%d&utm_term=x%d" % (i % 30, i)
+            lines.append(log_line(i, path, client=b"41.58.%d.%d" % (2 + i // 200, i % 200)))
+        for i in range(40):  # the home page, typed
+            lines.append(log_line(400 + i, b"/", client=b"41.58.9.%d" % i))
+        data = b"".join(lines)
+        log = self.tmpfile("query.log", data)
+        p, r = run_json(log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        notes = [n for n in r["summary"]["notes"] if "learned from the log" in n]
+        self.assertEqual(len(notes), 2, r["summary"]["notes"])
+        self.assertIn("'aid'", notes[0])
+        self.assertIn("on /read, 25 values in 200 of its 200 page views", notes[0])
+        self.assertIn("'sid'", notes[1])  # utm_term is never learned (content.rules "!utm_term")
+        self.assertIn("on /, 15 values in 200 of its 240 page views", notes[1])
+        pages = pages_dict(r)
+        self.assertEqual(pages["/read?aid=3"], 8)
+        self.assertEqual(pages["/?sid=2"], len(range(2, 400, 30)))
+        self.assertEqual(pages["/"], 40)
+        self.assertEqual(sum(pages.values()), len(lines))
+        # Referrer-less arrivals on /?sid=N are judged as on an article, those on / as typed.
+        by_path = {pg["path"]: pg for pg in r["pages"]}
+        self.assertGreater(by_path["/?sid=2"]["dark_social"], 0)
+        self.assertEqual(by_path["/"]["dark_social"], 0)
+        with gzip.open(os.path.join(self.tmp, "query.log.gz"), "wb") as f:
+            f.write(data)
+        for args, stdin in ((["-"], data), ([os.path.join(self.tmp, "query.log.gz")], None)):
+            with self.subTest(args=args):
+                p2, r2 = run_json(*args, stdin=stdin)
+                self.assertEqual(p2.returncode, 0, p2.stderr)
+                self.assertEqual(r2["pages"], r["pages"])
+                self.assertEqual(r2["summary"]["lines"], len(lines))
+        p, r = run_json("--no-learn-params", log)
+        self.assertEqual(pages_dict(r), {"/read": 200, "/": 240})
+        self.assertFalse([n for n in r["summary"]["notes"] if "learned" in n])
+        p, r = run_json("--state", os.path.join(self.tmp, "state"), log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(pages_dict(r), {"/read": 200, "/": 240})
+        self.assertEqual(len([n for n in r["summary"]["notes"] if "looks like it names content" in n]), 2)
+
     def test_gzip_equals_plain(self):
         gz = sample("combined.log.gz")
         p, from_gz = run_json(gz)

@@ -1,0 +1,166 @@
+#include <darkscan/content_params.hpp>
+#include <darkscan/error.hpp>
+#include <darkscan/lines.hpp>
+#include <darkscan/presets.hpp>
+#include <darkscan/replay_source.hpp>
+#include <darkscan/source.hpp>
+#include <darkscan/util/url_path.hpp>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace darkscan {
+
+ContentParamLearner::ContentParamLearner(const Rules& rules, std::vector<std::string> known)
+    : m_rules(rules), m_known(std::move(known)) {}
+
+bool ContentParamLearner::page_view(const Hit& hit) {
+  if (!hit.request_valid || (hit.method != "GET" && hit.method != "HEAD")) return false;
+  if (hit.status != 0 && !((hit.status >= 200 && hit.status < 300) || hit.status == 304)) return false;
+  if (m_rules.is_asset(hit.path)) return false;
+  auto it = m_agent_is_robot.find(std::string(hit.user_agent));
+  if (it == m_agent_is_robot.end()) {
+    const Rule* rule = m_rules.match_agent(hit.user_agent);
+    const auto kind = rule ? static_cast<AgentKind>(rule->kind) : AgentKind::browser;
+    it = m_agent_is_robot.emplace(std::string(hit.user_agent), kind == AgentKind::bot || is_preview(kind))
+             .first;
+  }
+  return !it->second;
+}
+
+bool ContentParamLearner::ignored(std::string_view name, std::string_view pair) const {
+  if (name.empty() || pair.size() == name.size() + 1 || pair.size() == name.size()) return true; // "a=", "a"
+  const auto named = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  return named(m_known) || named(m_rules.never_content_params()) || m_rules.is_tag_param(name);
+}
+
+void ContentParamLearner::add(const Hit& hit) {
+  // A view that carries a kept parameter is another page ("/?p=12" is not "/").
+  if (!page_view(hit) || util::has_param(hit.query, m_known)) return;
+  std::string path_buf;
+  std::string_view path = hit.path;
+  if (util::normalise_path(hit.path, path_buf)) path = path_buf;
+  std::string key(path);
+  ++m_path_views[key];
+  if (hit.query.empty()) return;
+  auto& params = m_params[key];
+  std::string_view query = hit.query;
+  std::vector<std::string_view> seen; // a parameter counts once per view
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    const std::string_view name = pair.substr(0, eq);
+    if (ignored(name, pair) || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    ParamStats& stats = params[std::string(name)];
+    ++stats.views;
+    if (stats.values.size() < k_max_values) stats.values.emplace(pair.substr(eq + 1));
+  }
+}
+
+std::vector<LearnedParam> ContentParamLearner::learned() const {
+  std::map<std::string, LearnedParam> by_name; // sorted: the result does not depend on hashing
+  for (const auto& [path, params] : m_params) {
+    const std::uint64_t path_views = m_path_views.at(path);
+    for (const auto& [name, stats] : params) {
+      const auto values = static_cast<std::uint64_t>(stats.values.size());
+      const bool content =
+          stats.views >= k_min_views &&
+          static_cast<double>(stats.views) >= k_min_share * static_cast<double>(path_views) &&
+          values >= k_min_values &&
+          static_cast<double>(stats.views) >= k_min_views_per_value * static_cast<double>(values);
+      if (!content) continue;
+      LearnedParam& best = by_name[name];
+      if (stats.views > best.views || (stats.views == best.views && path < best.path))
+        best = LearnedParam{name, path, stats.views, values, path_views};
+    }
+  }
+  std::vector<LearnedParam> out;
+  for (auto& [name, param] : by_name)
+    out.push_back(std::move(param));
+  return out;
+}
+
+namespace {
+
+// Learns from the lines `next` gives (false at the end), up to `left` of them, parsed with `format`
+// or the preset detected on the first 50.
+template <typename Next>
+void learn_from(ContentParamLearner& learner, Next next, const std::optional<LogFormat>& format,
+                const std::string& name, std::size_t& left) {
+  std::vector<std::string> sample;
+  std::string_view text;
+  while (sample.size() < std::min<std::size_t>(left, 50) && next(text))
+    sample.emplace_back(text);
+  const std::vector<LogFormat> formats =
+      format ? std::vector<LogFormat>{*format} : detect_formats(sample, name);
+  Hit hit;
+  ParseError error;
+  const auto learn = [&](std::string_view line) {
+    for (const LogFormat& f : formats) {
+      if (!line.empty() && f.parse(line, hit, error)) {
+        learner.add(hit);
+        return;
+      }
+    }
+  };
+  for (const std::string& line : sample)
+    learn(line);
+  left -= sample.size();
+  while (left > 0 && next(text)) {
+    --left;
+    learn(text);
+  }
+}
+
+// Bytes read ahead at most, over all inputs: they stay in memory until the scan has read them, so
+// they add to the peak memory of the run. 8 MiB: about 30,000 lines of a combined log, some
+// 10,000 page views, enough for k_min_views of a parameter that routes articles.
+constexpr std::size_t k_max_read_ahead = 8u << 20;
+
+} // namespace
+
+std::vector<LearnedParam> learn_content_params(const std::vector<std::string>& files,
+                                               const std::optional<LogFormat>& format, const Rules& rules,
+                                               const std::vector<std::string>& known, std::size_t lines,
+                                               std::vector<std::unique_ptr<Source>>& opened) {
+  ContentParamLearner learner(rules, known);
+  opened.clear();
+  opened.resize(files.size());
+  std::size_t left = lines;
+  std::size_t bytes_left = k_max_read_ahead;
+  bool stdin_read = false;
+  for (std::size_t i = 0; i < files.size() && left > 0 && bytes_left > 0; ++i) {
+    if (files[i] == "-" && std::exchange(stdin_read, true)) continue; // read once
+    std::unique_ptr<Source> source;
+    try {
+      source = Source::open(files[i]);
+    } catch (const Error&) {
+      continue; // the scan says why
+    }
+    std::string head = read_ahead(*source, left, bytes_left);
+    bytes_left -= std::min(bytes_left, head.size());
+    std::string_view rest = head;
+    const auto next = [&](std::string_view& line) {
+      const std::size_t eol = rest.find('\n');
+      if (eol == std::string_view::npos) return false; // the end, or a line cut by the read-ahead
+      line = rest.substr(0, std::min(eol, LineReader::k_default_max_line));
+      rest.remove_prefix(eol + 1);
+      return true;
+    };
+    try {
+      learn_from(learner, next, format, source->name(), left);
+    } catch (const Error&) {
+      // of no known format: the scan says so, from the first byte
+    }
+    opened[i] = std::make_unique<ReplaySource>(std::move(head), std::move(source));
+  }
+  return learner.learned();
+}
+
+} // namespace darkscan
