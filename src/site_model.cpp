@@ -22,10 +22,40 @@ bool deep(std::size_t k) {
 // A new visitor has no bookmark: what a page's public traffic does not explain is private.
 bool excess_form(std::size_t k) { return k_model_kinds[k] == Evidence::direct_deep_new; }
 
-// The blend of `value` (backed by `n` arrivals) with `prior` (k_prior_arrivals pseudo-arrivals).
-double blend(double value, double n, double prior) {
-  return (n * value + SiteModel::k_prior_arrivals * prior) / (n + SiteModel::k_prior_arrivals);
+// The blend of `value` (backed by `n` arrivals) with `prior` (`m` pseudo-arrivals).
+double blend(double value, double n, double prior, double m) { return (n * value + m * prior) / (n + m); }
+
+// A page's own private part of its arrivals of kind k, and the arrivals `n` that back it; false when
+// it has none of the evidence the part is read from.
+bool own_share(const SiteModel& model, std::size_t k, double s, double o, double y, double& share,
+               double& n) {
+  const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
+  if (excess_form(k) && y > 0) {
+    share = std::clamp((y - b) / y, 0.0, 1.0), n = y;
+    return true;
+  }
+  if (!excess_form(k) && a + b > 0) {
+    share = a / (a + b), n = s + o;
+    return true;
+  }
+  return false;
 }
+
+// Moments of the pages' own parts of one kind, for the prior's pseudo-arrivals (site_model.hpp).
+struct Moments {
+  double pages = 0, sum = 0, sum_sq = 0, inverse_n = 0;
+  void add(double share, double n) {
+    pages += 1, sum += share, sum_sq += share * share, inverse_n += 1.0 / n;
+  }
+  double prior_arrivals() const {
+    if (pages < SiteModel::k_min_pages) return SiteModel::k_max_prior_arrivals;
+    const double mean = sum / pages, binomial = mean * (1.0 - mean);
+    const double spread = sum_sq / pages - mean * mean - binomial * inverse_n / pages;
+    if (!(spread > 0)) return SiteModel::k_max_prior_arrivals;
+    return std::clamp(binomial / spread - 1.0, SiteModel::k_min_prior_arrivals,
+                      SiteModel::k_max_prior_arrivals);
+  }
+};
 
 } // namespace
 
@@ -102,8 +132,22 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
       site = a * all_s / (a * all_s + b * all_o);
     }
     // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
-    m.site_share[k] = blend(site, static_cast<double>(used), prior);
+    m.site_share[k] = blend(site, static_cast<double>(used), prior, SiteModel::k_site_prior_pages);
   }
+  // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
+  std::array<Moments, SiteModel::k_kinds> moments{};
+  for (const auto& [key, p] : pages) {
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+    const double s = signed_private(c), o = public_arrivals(*p, c);
+    double share = 0, n = 0;
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+      if (m.fitted[k] && !excess_form(k) && own_share(m, k, s, o, c[kind(k)], share, n))
+        moments[k].add(share, n);
+  }
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+    m.prior_arrivals[k] = !m.fitted[k]     ? 0.0
+                          : excess_form(k) ? SiteModel::k_excess_prior_arrivals
+                                           : moments[k].prior_arrivals();
   // What the pages' weights make of the site's arrivals of each kind (what the report counts). The
   // effective evidence is computed again rather than kept from the fit: 72 bytes a page would be
   // 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md).
@@ -126,20 +170,13 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   const double s = signed_private(c), o = public_arrivals(whole, c);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const WeightRange& prior = weights[kind(k)];
-    double share = model.site_share[k], evidence = 0.0;
-    if (model.fitted[k]) {
-      const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o, y = c[kind(k)];
-      if (excess_form(k) && y > 0) {
-        share = blend(std::clamp((y - b) / y, 0.0, 1.0), y, model.site_share[k]), evidence = y;
-      } else if (a + b > 0) {
-        share = blend(a / (a + b), s + o, model.site_share[k]), evidence = s + o;
-      }
-    }
+    double share = model.site_share[k], evidence = 0.0, own = 0.0;
+    if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence))
+      share = blend(own, evidence, model.site_share[k], model.prior_arrivals[k]);
     // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
     const double spread =
-        model.fitted[k]
-            ? k_z * std::sqrt(share * (1.0 - share) / (evidence + SiteModel::k_prior_arrivals + 1.0))
-            : 0.0;
+        model.fitted[k] ? k_z * std::sqrt(share * (1.0 - share) / (evidence + model.prior_arrivals[k] + 1.0))
+                        : 0.0;
     out[kind(k)] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
                     std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
   }

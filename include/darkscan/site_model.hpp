@@ -26,8 +26,15 @@ namespace darkscan {
 // part of its y arrivals of new visitors is then (y - b·O) / y (a new visitor has no bookmark: what
 // public traffic does not explain is private), of returning visitors a·S / (a·S + b·O); each is
 // drawn toward the site's, in the same form over all pages ((ΣY - b·ΣO) / ΣY, a·ΣS / (a·ΣS + b·ΣO)),
-// by k_prior_arrivals pseudo-arrivals, so that a page with little evidence gets the site's share;
-// the site's part is drawn toward the weights.rules value the same way when few pages back the fit.
+// by m pseudo-arrivals, so that a page with little evidence gets the site's share. For the ratio
+// form m is estimated from the pages themselves (empirical Bayes, the method of moments of a
+// beta-binomial: Kleinman 1973): the spread of the pages' own parts beyond what binomial sampling
+// of their n arrivals explains, r(1 - r)·mean(1/n), is the spread of the true parts, and
+// m = r(1 - r) / that spread - 1, within [k_min_prior_arrivals, k_max_prior_arrivals]: pages that
+// differ much are drawn little. The excess form's part is no proportion of its arrivals (a page
+// with one arrival and b·O = 0.3 has 0.7, not 0 or 1), so its sampling law is not binomial and the
+// moments cannot be read so: it keeps k_excess_prior_arrivals. The site's part is drawn toward the
+// weights.rules value by k_site_prior_pages pages when few pages back the fit.
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
 // visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
 // or a feed click, public: SIGNALS.md 2).
@@ -36,8 +43,15 @@ inline constexpr std::array<Evidence, 3> k_model_kinds = {
 
 struct SiteModel {
   static constexpr std::size_t k_kinds = k_model_kinds.size();
-  static constexpr std::size_t k_min_pages = 5;  // pages with signed (and with public) arrivals to fit
-  static constexpr double k_prior_arrivals = 10; // pseudo-arrivals of the prior in each blend
+  static constexpr std::size_t k_min_pages = 5;    // pages with signed (and with public) arrivals to fit
+  static constexpr double k_site_prior_pages = 10; // pseudo-pages of the rules' value in the site's part
+  // The bounds of m, the pseudo-arrivals of the site's part in a page's: at least one (a page of one
+  // arrival is not all or nothing), at most 100 (pages that seem all alike are still told apart by
+  // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
+  static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
+  // m for new visitors' arrivals (excess form): 10, as all kinds had before m was estimated; the
+  // figures of 3, 10 and 30 on bench/sim-site are in doc/CLASSIFIER.md, section 4.
+  static constexpr double k_excess_prior_arrivals = 10;
 
   // In the order of k_model_kinds.
   std::array<double, k_kinds> signed_rate{}; // a: such arrivals per signed private arrival
@@ -45,6 +59,8 @@ struct SiteModel {
   // Their private part over the whole site, as fitted: what a page with little evidence is drawn to.
   std::array<double, k_kinds> site_share{};
   std::array<double, k_kinds> applied_share{}; // their private part as the pages' weights count it
+  std::array<double, k_kinds>
+      prior_arrivals{}; // m: the site's part's pseudo-arrivals in a page's; 0 unfitted
   std::array<bool, k_kinds> fitted{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
@@ -60,9 +76,10 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
 
 // The weights for one page: those of k_model_kinds become the page's fitted private parts; their ranges
 // combine (root of the sum of squares, each side apart) the width weights.rules gives them with the page's
-// own uncertainty, 1.96·sqrt(w(1 - w)/(n + 11)) for a weight w backed by n arrivals (for new visitors
-// their own referrer-less ones, else the page's signed and public ones) and the prior's pseudo-arrivals. The
-// others are unchanged. `c`: the page's effective evidence over the whole report.
+// own uncertainty, 1.96·sqrt(w(1 - w)/(n + m + 1)) for a weight w backed by n arrivals (for new visitors
+// their own referrer-less ones, else the page's signed and public ones) and the prior's m pseudo-arrivals
+// (the posterior of a beta prior). The others are unchanged. `c`: the page's effective evidence over the
+// whole report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);
 

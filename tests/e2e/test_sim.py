@@ -65,10 +65,15 @@ class SiteModelTest(unittest.TestCase):
             self.assertTrue(fitted["direct_deep_new"]["fitted"])
             self.assertTrue(fitted["direct_deep_returning"]["fitted"])
             self.assertFalse(fitted["direct_deep_new"]["given"])
+            # m: fixed for new visitors' excess form, read from the pages for the ratio form.
+            self.assertEqual(fitted["direct_deep_new"]["prior_arrivals"], 10)
+            self.assertGreaterEqual(fitted["direct_deep_returning"]["prior_arrivals"], 1)
+            self.assertLessEqual(fitted["direct_deep_returning"]["prior_arrivals"], 100)
             given = model("--rules", rules)
             self.assertFalse(given["direct_deep_new"]["fitted"])
             self.assertTrue(given["direct_deep_new"]["given"])
             self.assertEqual(given["direct_deep_new"]["private_share"], 0.5)
+            self.assertEqual(given["direct_deep_new"]["prior_arrivals"], 0)
             self.assertTrue(given["direct_deep_returning"]["fitted"])
             self.assertEqual(given["direct_deep_returning"], fitted["direct_deep_returning"])
             p = subprocess.run([BIN, "-q", "-F", "table", "--rules", rules, log], stdout=subprocess.PIPE,

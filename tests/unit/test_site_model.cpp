@@ -208,3 +208,44 @@ TEST_CASE("site model: in-app social arrivals are direct messages or feed clicks
     CHECK(h.pages[0] == m.pages[0]);
   }
 }
+
+TEST_CASE("site model: how far a page is drawn to the site's part is read from how much pages differ",
+          "[estimate][model]") {
+  constexpr auto k_social = static_cast<std::size_t>(Evidence::inapp_social_noref);
+  Weights w = rules_weights();
+  w[k_social] = {0.4, 0.1, 0.7};
+  // In-app social arrivals: 1 per 10 signed arrivals and 1 per 5 public ones on every page
+  // (`alike`), or on pages that are either shared or searched (`apart`).
+  const auto site = [&](bool apart) {
+    Aggregate a;
+    for (int i = 0; i < 60; ++i) {
+      const bool shared = i % 2 == 0;
+      const auto signed_ = static_cast<std::uint64_t>(apart ? (shared ? 40 + i : 0) : 20 + i % 5);
+      const auto pub = static_cast<std::uint64_t>(apart ? (shared ? 0 : 80 + i) : 40 + i % 7);
+      add_page(a, "/p" + std::to_string(i), signed_, pub, 2.0, 0.1);
+      PageStats& p = a.page("/p" + std::to_string(i));
+      p.evidence[k_social] = static_cast<std::uint64_t>(0.1 * static_cast<double>(signed_) +
+                                                        0.2 * static_cast<double>(pub) + 0.5);
+      p.visits += p.evidence[k_social];
+    }
+    return a;
+  };
+  const Aggregate alike_site = site(false), apart_site = site(true);
+  const SiteModel alike = fit_site_model(alike_site, EstimateSettings{}, w);
+  const SiteModel apart = fit_site_model(apart_site, EstimateSettings{}, w);
+  REQUIRE(alike.fitted[2]);
+  REQUIRE(apart.fitted[2]);
+  // Pages alike: the differences are sampling, the site's part is the best guess for each page.
+  CHECK(alike.prior_arrivals[2] == SiteModel::k_max_prior_arrivals);
+  // Pages apart: each page's own evidence tells, the site's part is drawn in little.
+  CHECK(apart.prior_arrivals[2] < 3);
+  CHECK(apart.prior_arrivals[2] >= SiteModel::k_min_prior_arrivals);
+  // The form of new visitors' part keeps its fixed pseudo-arrivals.
+  CHECK(apart.prior_arrivals[0] == SiteModel::k_excess_prior_arrivals);
+  // A page's weight is its own part blended with the site's by those pseudo-arrivals.
+  const PageStats& shared = apart_site.pages().at("/p4"); // 44 signed, 0 public: its own part is 1
+  const WeightedCounts c = effective_evidence(shared, shared, EstimateSettings{}, 0.5, false);
+  const double m = apart.prior_arrivals[2], n = signed_private(c);
+  CHECK(page_weights(apart, shared, c, w)[k_social].value ==
+        Approx((n * 1.0 + m * apart.site_share[2]) / (n + m)));
+}
