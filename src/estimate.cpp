@@ -118,6 +118,11 @@ ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high,
   e.share = p;
   e.low = std::max(0.0, p - below) * known_part;
   e.high = std::min(1.0, std::min(1.0, p + above) * known_part + unknown_part);
+  // Private visits are whole: each end of the range is the nearest whole number of the page's
+  // visits (a low end of 0.2 visits is no private visit at all), as long as it still holds the share.
+  const double v = static_cast<double>(visits);
+  if (const double low = std::round(e.low * v) / v; low <= e.share) e.low = low;
+  if (const double high = std::round(e.high * v) / v; high >= e.share) e.high = high;
   return e;
 }
 

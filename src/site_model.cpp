@@ -174,9 +174,12 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence))
       share = blend(own, evidence, model.site_share[k], model.prior_arrivals[k]);
     // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
-    const double spread =
-        model.fitted[k] ? k_z * std::sqrt(share * (1.0 - share) / (evidence + model.prior_arrivals[k] + 1.0))
-                        : 0.0;
+    double variance = share * (1.0 - share) / (evidence + model.prior_arrivals[k] + 1.0);
+    if (excess_form(k) && model.fitted[k]) {
+      const double baseline = model.public_rate[k] * o, total = evidence + model.prior_arrivals[k];
+      variance += baseline / (total * total);
+    }
+    const double spread = model.fitted[k] ? k_z * std::sqrt(variance) : 0.0;
     out[kind(k)] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
                     std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
   }

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <cstdlib>
 
 using namespace darkscan;
@@ -66,10 +68,31 @@ TEST_CASE("estimate: weights are applied to counts when the report is made", "[e
   CHECK(e.known);
   CHECK(e.dark == Approx(10.0));
   CHECK(e.share == Approx(0.5));
-  SECTION("exact weights: the range is the Wilson interval") {
+  SECTION("exact weights: the range is the Wilson interval, in whole visits") {
     const Interval wilson = wilson_interval(10, 20);
-    CHECK(e.low == Approx(wilson.low));
-    CHECK(e.high == Approx(wilson.high));
+    CHECK(e.low == Approx(std::round(wilson.low * 20) / 20));
+    CHECK(e.high == Approx(std::round(wilson.high * 20) / 20));
+    CHECK(e.low == Approx(6.0 / 20)); // Wilson: 5.99 and 14.01 of the 20 visits
+    CHECK(e.high == Approx(14.0 / 20));
+  }
+  SECTION("a low end under half a visit is no private visit") {
+    EvidenceCounts one{};
+    one[static_cast<std::size_t>(Evidence::direct_deep_new)] = 1; // 0.8 of 40 visits
+    const ShareEstimate low = estimate_share(one, 40, 0, w);
+    CHECK(wilson_interval(0.8, 40).low > 0.0);
+    CHECK(low.low == 0.0);
+    CHECK(low.high * 40 == Approx(std::round(wilson_interval(0.8, 40).high * 40)));
+  }
+  SECTION("rounding never leaves the share outside its range") {
+    for (std::uint64_t visits = 1; visits < 60; ++visits) {
+      for (std::uint64_t n = 0; n <= visits; ++n) {
+        EvidenceCounts some{};
+        some[static_cast<std::size_t>(Evidence::direct_deep_new)] = n;
+        const ShareEstimate s = estimate_share(some, visits, 0, w);
+        CHECK(s.low <= s.share);
+        CHECK(s.share <= s.high);
+      }
+    }
   }
   SECTION("other weights, same counts: another estimate (the counts hold no weight)") {
     w[static_cast<std::size_t>(Evidence::direct_deep_new)] = {0.4, 0.4, 0.4};
