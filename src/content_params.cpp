@@ -15,18 +15,21 @@ namespace darkscan {
 ContentParamLearner::ContentParamLearner(const Rules& rules, std::vector<std::string> known)
     : m_rules(rules), m_known(std::move(known)) {}
 
-bool ContentParamLearner::page_view(const Hit& hit) {
+bool ContentParamLearner::page_view(const Hit& hit) const {
   if (!hit.request_valid || (hit.method != "GET" && hit.method != "HEAD")) return false;
   if (hit.status != 0 && !((hit.status >= 200 && hit.status < 300) || hit.status == 304)) return false;
-  if (m_rules.is_asset(hit.path)) return false;
-  auto it = m_agent_is_robot.find(std::string(hit.user_agent));
+  return !m_rules.is_asset(hit.path);
+}
+
+bool ContentParamLearner::robot(const Hit& hit) {
+  m_agent.assign(hit.user_agent); // reused: no allocation per line once grown
+  auto it = m_agent_is_robot.find(m_agent);
   if (it == m_agent_is_robot.end()) {
     const Rule* rule = m_rules.match_agent(hit.user_agent);
     const auto kind = rule ? static_cast<AgentKind>(rule->kind) : AgentKind::browser;
-    it = m_agent_is_robot.emplace(std::string(hit.user_agent), kind == AgentKind::bot || is_preview(kind))
-             .first;
+    it = m_agent_is_robot.emplace(m_agent, kind == AgentKind::bot || is_preview(kind)).first;
   }
-  return !it->second;
+  return it->second;
 }
 
 bool ContentParamLearner::ignored(std::string_view name, std::string_view pair) const {
@@ -40,13 +43,14 @@ bool ContentParamLearner::ignored(std::string_view name, std::string_view pair) 
 void ContentParamLearner::add(const Hit& hit) {
   // A view that carries a kept parameter is another page ("/?p=12" is not "/").
   if (!page_view(hit) || util::has_param(hit.query, m_known)) return;
-  std::string path_buf;
-  std::string_view path = hit.path;
-  if (util::normalise_path(hit.path, path_buf)) path = path_buf;
-  std::string key(path);
-  ++m_path_views[key];
-  if (hit.query.empty()) return;
-  auto& params = m_params[key];
+  if (!util::normalise_path(hit.path, m_scratch)) m_scratch.assign(hit.path);
+  auto views = m_path_views.find(m_scratch);
+  if (views == m_path_views.end()) views = m_path_views.emplace(m_scratch, 0).first;
+  ++views->second;
+  // The agent is matched only here, where it decides: matching every line's costs as much as the
+  // rest of the learning (robots' views of a path then count in its views, a little against it).
+  if (hit.query.empty() || robot(hit)) return;
+  auto& params = m_params[m_scratch];
   std::string_view query = hit.query;
   std::vector<std::string_view> seen; // a parameter counts once per view
   while (!query.empty()) {

@@ -38,6 +38,11 @@ std::uint64_t ReplaySource::skip(std::uint64_t size) {
 
 std::string read_ahead(Source& source, std::size_t max_lines, std::size_t max_bytes) {
   std::string out;
+  // Room for it all at once: growing by chunks would copy it again and again (only the pages
+  // written are memory, so the room a short input leaves unused costs nothing).
+  const std::uint64_t stored = source.stored_size();
+  out.reserve(source.codec() == Codec::plain && stored > 0 ? std::min<std::uint64_t>(stored, max_bytes)
+                                                           : max_bytes);
   std::size_t lines = 0;
   constexpr std::size_t k_chunk = 64 * 1024;
   while (lines < max_lines && out.size() < max_bytes) {

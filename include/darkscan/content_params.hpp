@@ -25,8 +25,9 @@ struct LearnedParam {
   std::uint64_t path_views = 0; // all page views of that path
 };
 
-// Learns content parameters from page views (successful GET/HEAD, not an asset, no bot or preview
-// agent). A parameter is content on a path when, among the path's page views in the sample:
+// Learns content parameters from page views (successful GET/HEAD, not an asset; those that carry
+// a parameter from no bot or preview agent either). A parameter is content on a path when, among
+// the path's page views in the sample:
 // - at least k_min_views carry it, and at least k_min_share of the path's views do: a parameter that
 //   routes content is on most requests of its script ("/read", "/index.php"), or on a large part of
 //   those of "/" (plain WordPress permalinks), where an affiliate "?ref=" or a reply link is rare;
@@ -58,11 +59,13 @@ private:
     std::uint64_t views = 0;
     std::unordered_set<std::string> values;
   };
-  bool page_view(const Hit& hit);
+  bool page_view(const Hit& hit) const; // by request, status and path
+  bool robot(const Hit& hit);           // by agent (cached)
   bool ignored(std::string_view name, std::string_view pair) const;
 
   const Rules& m_rules;
   std::vector<std::string> m_known;
+  std::string m_scratch, m_agent;                         // the keys being looked up, reused
   std::unordered_map<std::string, bool> m_agent_is_robot; // cache per distinct agent
   std::unordered_map<std::string, std::uint64_t> m_path_views;
   std::unordered_map<std::string, std::unordered_map<std::string, ParamStats>> m_params; // path -> name
