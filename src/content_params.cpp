@@ -7,6 +7,7 @@
 #include <darkscan/util/url_path.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <utility>
 
@@ -52,18 +53,30 @@ void ContentParamLearner::add(const Hit& hit) {
   if (hit.query.empty() || robot(hit)) return;
   auto& params = m_params[m_scratch];
   std::string_view query = hit.query;
-  std::vector<std::string_view> seen; // a parameter counts once per view
-  while (!query.empty()) {
+  // A parameter counts once per view; the first k_max_params_per_view names of a view only, and
+  // k_max_names_per_path names per path: a crafted query of thousands costs no more.
+  std::array<std::string_view, k_max_params_per_view> seen;
+  std::size_t seen_count = 0;
+  while (!query.empty() && seen_count < seen.size()) {
     const std::size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const std::size_t eq = pair.find('=');
     const std::string_view name = pair.substr(0, eq);
-    if (ignored(name, pair) || std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
-    seen.push_back(name);
-    ParamStats& stats = params[std::string(name)];
+    const auto seen_end = seen.begin() + static_cast<std::ptrdiff_t>(seen_count);
+    if (ignored(name, pair) || std::find(seen.begin(), seen_end, name) != seen_end) continue;
+    seen[seen_count++] = name;
+    m_name.assign(name);
+    auto it = params.find(m_name);
+    if (it == params.end()) {
+      if (params.size() == k_max_names_per_path) continue;
+      it = params.emplace(m_name, ParamStats{}).first;
+    }
+    ParamStats& stats = it->second;
     ++stats.views;
-    if (stats.values.size() < k_max_values) stats.values.emplace(pair.substr(eq + 1));
+    m_name.assign(pair.substr(eq + 1));
+    if (stats.values.size() < k_max_values && stats.values.find(m_name) == stats.values.end())
+      stats.values.insert(m_name);
   }
 }
 
@@ -139,7 +152,9 @@ std::vector<LearnedParam> learn_content_params(const std::vector<std::string>& f
   std::size_t left = lines;
   std::size_t bytes_left = k_max_read_ahead;
   bool stdin_read = false;
-  for (std::size_t i = 0; i < files.size() && left > 0 && bytes_left > 0; ++i) {
+  // Each input read ahead stays open, with its decoder, until the scan reaches it: a few at most.
+  constexpr std::size_t k_max_inputs = 8;
+  for (std::size_t i = 0; i < files.size() && i < k_max_inputs && left > 0 && bytes_left > 0; ++i) {
     if (files[i] == "-" && std::exchange(stdin_read, true)) continue; // read once
     std::unique_ptr<Source> source;
     try {

@@ -33,7 +33,10 @@ std::uint64_t ReplaySource::skip(std::uint64_t size) {
     m_head = std::string();
     m_given = 0;
   }
-  return in_head == size ? size : in_head + m_inner->skip(size - in_head);
+  if (in_head == size) return size;
+  const std::uint64_t skipped = in_head + m_inner->skip(size - in_head);
+  m_error = m_inner->error(); // a failed skip shows at once (the ledger checks it)
+  return skipped;
 }
 
 std::string read_ahead(Source& source, std::size_t max_lines, std::size_t max_bytes) {

@@ -47,10 +47,13 @@ struct Moments {
   void add(double share, double n) {
     pages += 1, sum += share, sum_sq += share * share, inverse_n += 1.0 / n;
   }
+  // A page's part r of n arrivals varies as tau² + (r(1 - r) - tau²)/n about the site's: the spread
+  // of the true parts, tau², is what the pages' variance holds beyond sampling, over 1 - mean(1/n).
   double prior_arrivals() const {
     if (pages < SiteModel::k_min_pages) return SiteModel::k_max_prior_arrivals;
-    const double mean = sum / pages, binomial = mean * (1.0 - mean);
-    const double spread = sum_sq / pages - mean * mean - binomial * inverse_n / pages;
+    const double mean = sum / pages, binomial = mean * (1.0 - mean), inverse = inverse_n / pages;
+    const double variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
+    const double spread = (variance - binomial * inverse) / (1.0 - inverse);
     if (!(spread > 0)) return SiteModel::k_max_prior_arrivals;
     return std::clamp(binomial / spread - 1.0, SiteModel::k_min_prior_arrivals,
                       SiteModel::k_max_prior_arrivals);
@@ -135,14 +138,19 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
     m.site_share[k] = blend(site, static_cast<double>(used), prior, SiteModel::k_site_prior_pages);
   }
   // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
+  // Over the pages of the fit, those with at least one arrival of evidence (weighted counts can be
+  // fractions: a page of 0.3 arrivals says nothing of its spread).
   std::array<Moments, SiteModel::k_kinds> moments{};
   for (const auto& [key, p] : pages) {
-    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+    const bool hub = is_hub(*p, settings);
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
+    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
     const double s = signed_private(c), o = public_arrivals(*p, c);
     double share = 0, n = 0;
-    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
-      if (m.fitted[k] && !excess_form(k) && own_share(m, k, s, o, c[kind(k)], share, n))
-        moments[k].add(share, n);
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+      if (!m.fitted[k] || excess_form(k) || (landing && deep(k))) continue;
+      if (own_share(m, k, s, o, c[kind(k)], share, n) && n >= 1.0) moments[k].add(share, n);
+    }
   }
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
     m.prior_arrivals[k] = !m.fitted[k]     ? 0.0

@@ -44,6 +44,7 @@ public:
   static constexpr std::uint64_t k_min_values = 5;
   static constexpr double k_min_views_per_value = 2.0;
   static constexpr std::size_t k_max_values = 4096;
+  static constexpr std::size_t k_max_params_per_view = 32, k_max_names_per_path = 64;
 
   // `known`: names already in page keys. `rules` must outlive the learner.
   ContentParamLearner(const Rules& rules, std::vector<std::string> known);
@@ -65,14 +66,15 @@ private:
 
   const Rules& m_rules;
   std::vector<std::string> m_known;
-  std::string m_scratch, m_agent;                         // the keys being looked up, reused
+  std::string m_scratch, m_agent, m_name;                 // the keys being looked up, reused
   std::unordered_map<std::string, bool> m_agent_is_robot; // cache per distinct agent
   std::unordered_map<std::string, std::uint64_t> m_path_views;
   std::unordered_map<std::string, std::unordered_map<std::string, ParamStats>> m_params; // path -> name
 };
 
 // Content parameters learned from the first `lines` lines of `files` taken in order, parsed with
-// `format` or the preset detected on each input. Each input learned from is opened once, here,
+// `format` or the preset detected on each input (the first 8 inputs at most: each stays open until
+// scanned). Each input learned from is opened once, here,
 // and left in `opened` (one slot per file, null for the others) with the bytes read ahead (at
 // most 8 MiB in all) to be given again: the scan reads it whole, from the same open file, even
 // when logrotate renames it meanwhile, and standard input and pipes too (replay_source.hpp).

@@ -28,12 +28,14 @@ namespace darkscan {
 // drawn toward the site's, in the same form over all pages ((ΣY - b·ΣO) / ΣY, a·ΣS / (a·ΣS + b·ΣO)),
 // by m pseudo-arrivals, so that a page with little evidence gets the site's share. For the ratio
 // form m is estimated from the pages themselves (empirical Bayes, the method of moments of a
-// beta-binomial: Kleinman 1973): the spread of the pages' own parts beyond what binomial sampling
-// of their n arrivals explains, r(1 - r)·mean(1/n), is the spread of the true parts, and
-// m = r(1 - r) / that spread - 1, within [k_min_prior_arrivals, k_max_prior_arrivals]: pages that
-// differ much are drawn little. The excess form's part is no proportion of its arrivals (a page
-// with one arrival and b·O = 0.3 has 0.7, not 0 or 1), so its sampling law is not binomial and the
-// moments cannot be read so: it keeps k_excess_prior_arrivals. The site's part is drawn toward the
+// beta-binomial: Kleinman 1973), over the pages of the fit with at least one arrival of evidence:
+// the spread tau² of the true parts is what the pages' own parts vary beyond r(1 - r)·mean(1/n),
+// over 1 - mean(1/n), and m = r(1 - r) / tau² - 1, within [k_min_prior_arrivals,
+// k_max_prior_arrivals]: pages that differ much are drawn little. A page's a·S / (a·S + b·O) is
+// taken as a proportion of its S + O arrivals, an approximation (its delta-method variance differs
+// by a factor that depends on a, b and the page's mix). The excess form's part is no proportion of
+// its arrivals at all (a page with one arrival and b·O = 0.3 has 0.7, not 0 or 1), and the moments
+// cannot be read so: it keeps k_excess_prior_arrivals. The site's part is drawn toward the
 // weights.rules value by k_site_prior_pages pages when few pages back the fit.
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
 // visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
@@ -78,8 +80,9 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
 // combine (root of the sum of squares, each side apart) the width weights.rules gives them with the page's
 // own uncertainty, 1.96·sqrt(w(1 - w)/(n + m + 1)) for a weight w backed by n arrivals (for new visitors
 // their own referrer-less ones, else the page's signed and public ones) and the prior's m pseudo-arrivals
-// (the posterior of a beta prior). The others are unchanged. `c`: the page's effective evidence over the
-// whole report.
+// (the posterior of a beta prior); for new visitors the variance adds b·O/(n + m)², the Poisson noise
+// of the b·O arrivals their part subtracts. The others are unchanged. `c`: the page's effective evidence over
+// the whole report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);
 
