@@ -400,26 +400,6 @@ int run(const Options& opts) {
   std::vector<std::string> keep_params = opts.keep_params;
   for (const std::string& p : rules.content_params())
     if (std::find(keep_params.begin(), keep_params.end(), p) == keep_params.end()) keep_params.push_back(p);
-  std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
-  if (!opts.no_learn_params) {
-    for (const LearnedParam& p :
-         learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
-      const std::string figures =
-          fmt::format("on {}, {} values in {} of its {} page views", p.path, p.values, p.views, p.path_views);
-      if (state) {
-        note(fmt::format("query parameter '{}' looks like it names content ({}); a state keeps its page "
-                         "keys: to count its pages apart, add it to a content.rules in your --rules "
-                         "directory and start a new state",
-                         p.name, figures));
-        continue;
-      }
-      note(fmt::format("pages keep query parameter '{}' in their keys, learned from the log ({}); "
-                       "--no-learn-params turns this off, a content.rules makes it lasting",
-                       p.name, figures));
-      keep_params.push_back(p.name);
-      rules.add_content_params({p.name});
-    }
-  }
   std::vector<std::string> sites = opts.sites;
   if (state) {
     note_whole_hours({since, until, by}, opts);
@@ -437,6 +417,27 @@ int run(const Options& opts) {
     }
     state->keep_params = keep_params;
     if (sites.empty()) sites = state->site_hosts;
+  }
+  std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
+  // A state that holds lines keeps its keys: nothing to learn (its first run said what it saw).
+  if (!opts.no_learn_params && !(state && state->counters.lines > 0)) {
+    for (const LearnedParam& p :
+         learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
+      const std::string figures =
+          fmt::format("on {}, {} values in {} of its {} page views", p.path, p.values, p.views, p.path_views);
+      if (state) {
+        note(fmt::format("query parameter '{}' looks like it names content ({}); a state keeps its page "
+                         "keys: to count its pages apart, add it to a content.rules in your --rules "
+                         "directory and start a new state",
+                         p.name, figures));
+        continue;
+      }
+      note(fmt::format("pages keep query parameter '{}' in their keys, learned from the log ({}); "
+                       "--no-learn-params turns this off, a content.rules makes it lasting",
+                       p.name, figures));
+      keep_params.push_back(p.name);
+      rules.add_content_params({p.name});
+    }
   }
   PeriodSplitter splitter(state ? State::k_slice_kind : by, state ? std::nullopt : since,
                           state ? std::nullopt : until, keep_params);
