@@ -152,7 +152,7 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
                           o.limited ? std::size_t{3} : static_cast<std::size_t>(-1),
                           o.limited ? std::uint64_t{2} : std::uint64_t{0},
                           "fuzz",
-                          analyzer.site().hosts(), {}, f.rules.weights(), f.rules.settings()};
+                          analyzer.site().hosts(), {}, f.rules.weights(), f.rules.settings(), {}, std::nullopt, std::nullopt};
     result.reports = fuzz::render_and_check(data);
   } catch (const Error& e) {
     // --strict stops at the first malformed line; nothing else should throw.

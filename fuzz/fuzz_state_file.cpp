@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (list.empty()) list.push_back({"", &total});
     const darkscan::ScanTotals totals = state.counters.totals();
     darkscan::ReportData report{totals, total, std::move(list), by != darkscan::PeriodKind::none, 50, 0,
-                                "fuzz",  state.site_hosts, {}, rules().weights(), rules().settings()};
+                                "fuzz",  state.site_hosts, {}, rules().weights(), rules().settings(), {}, std::nullopt, std::nullopt};
     std::string json;
     darkscan::make_reporter("json", false)->write(report, json);
     darkscan::fuzz::check_json(json);

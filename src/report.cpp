@@ -1,4 +1,5 @@
 #include <darkscan/error.hpp>
+#include <darkscan/periods.hpp>
 #include <darkscan/report.hpp>
 #include <darkscan/util/number.hpp>
 
@@ -93,6 +94,28 @@ double ReportData::channel_dark(const Sums& s, Channel channel) const {
     if (evidence_channel(static_cast<Evidence>(i)) == channel) dark += s.value[i];
   }
   return dark;
+}
+
+std::string_view channel_label(Channel channel) {
+  switch (channel) {
+  case Channel::dark_social: return "dark-social signs";
+  case Channel::direct: return "direct";
+  case Channel::search: return "search";
+  case Channel::social: return "social";
+  case Channel::campaign: return "campaign";
+  case Channel::referral: return "referral";
+  case Channel::internal: return "internal";
+  case Channel::unknown: return "referrer not logged";
+  }
+  return "?";
+}
+
+std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+  const auto at = [](std::int64_t t) { return format_local("%Y-%m-%d %H:%M", t); };
+  std::string zone = format_local("%z", from ? *from : to ? *to : 0); // "+0100"
+  if (zone.size() == 5) zone.insert(3, ":");
+  return fmt::format("{} to {} (local time, UTC{})", from ? at(*from) : "the first line",
+                     to ? at(*to) : "the last line", zone);
 }
 
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {

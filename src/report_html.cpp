@@ -2,6 +2,7 @@
 // CSS and SVG charts, no script, no external request (a Content-Security-Policy
 // forbids them), every string from the log escaped as text.
 #include <darkscan/report.hpp>
+#include <darkscan/report_advice.hpp>
 #include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 
@@ -26,7 +27,13 @@ main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4p
 .warn{background:#fff4e5;border:1px solid #e8a33d;border-radius:10px;padding:10px 16px;margin:0 0 16px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;overflow-x:auto}
 svg{display:block;max-width:100%;height:auto}svg text{font:13px system-ui,sans-serif;fill:var(--ink)}svg .muted{fill:var(--muted)}
-.bar{fill:var(--dark)}.bar.visits{fill:var(--grey)}.range{stroke:var(--range);stroke-width:2}.axis{stroke:var(--line)}
+svg .bar{fill:var(--dark)}svg .bar.visits{fill:var(--grey)}.axis{stroke:var(--line)}svg.trend{max-width:none}code{overflow-wrap:anywhere}
+.chart.pages,.chart.channels,.chart.previews{display:grid;grid-template-columns:minmax(0,2fr) minmax(100px,2fr) max-content;gap:6px 10px;align-items:center}
+.brow{display:contents}.brow .lab{overflow-wrap:anywhere;text-align:right}.brow .fig{white-space:nowrap;font-variant-numeric:tabular-nums}.muted{color:var(--muted)}
+.track{position:relative;height:16px;background:#eef0f6;border-radius:2px}.track .bar{position:absolute;left:0;top:0;bottom:0;background:var(--dark);border-radius:2px}
+.track .range{position:absolute;top:7px;height:2px;background:var(--range)}.track .range::before,.track .range::after{content:"";position:absolute;top:-5px;height:12px;width:2px;background:var(--range)}
+.track .range::before{left:0}.track .range::after{right:0}
+@media (max-width:640px){.chart.pages,.chart.channels,.chart.previews{grid-template-columns:minmax(0,1fr);gap:2px}.brow .lab{text-align:left;margin-top:8px}.brow .fig{white-space:normal}}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.path{word-break:break-all}
 details{margin:10px 0}summary{cursor:pointer;font-weight:600}.note{color:var(--muted);font-size:13px}
@@ -49,15 +56,9 @@ std::string share_text(const ShareEstimate& e) { return e.known ? pct(e.share) :
 std::string range_text(const ShareEstimate& e, std::string_view dash) {
   return e.known ? pct(e.low) + std::string(dash) + pct(e.high) : "n/a";
 }
-std::string dark_text(const ShareEstimate& e) { return e.known ? util::plain_number(e.dark) : "n/a"; }
-
-// All apps of a period: previews plus dark-social arrivals.
-AppCounts all_apps(const Aggregate& traffic) {
-  AppCounts apps = traffic.totals().previews_by_app;
-  for (const auto& [path, stats] : traffic.pages())
-    for (const auto& [app, n] : stats.apps)
-      add_app(apps, app, n);
-  return ranked(std::move(apps));
+// Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
+std::string dark_text(const ShareEstimate& e) {
+  return e.known ? count(static_cast<std::uint64_t>(std::max(0.0, e.dark) + 0.5)) : "n/a";
 }
 
 // The inputs that could not be read (in full): a report of what was read is not a quiet day.
@@ -73,7 +74,8 @@ void input_errors(const ScanTotals& s, std::string& out) {
 void tiles(const ReportData& data, std::string& out) {
   const TrafficTotals& t = data.total.totals();
   const ShareEstimate e = data.estimate(data.total);
-  const AppCounts apps = all_apps(data.total);
+  const std::vector<AppShare> apps = apps_by_visits(data.total);
+  const AppShare top = apps.empty() ? AppShare{} : apps.front();
   auto tile = [&](std::string_view key, const std::string& value, const std::string& note) {
     out += fmt::format(
         R"(<div class="tile"><div class="k">{}</div><div class="v">{}</div><div class="n">{}</div></div>)",
@@ -81,55 +83,40 @@ void tiles(const ReportData& data, std::string& out) {
   };
   out += R"(<section class="tiles" id="summary">)";
   tile("Visits", count(t.visits), count(t.page_views) + " page views");
-  tile("Dark-social share", share_text(e),
+  tile("Dark-social share (estimate)", share_text(e),
        e.known ? "95% range " + range_text(e, " to ") : "the log does not record referrers");
   tile("Estimated dark-social visits", dark_text(e),
-       count(t.dark_social_visits) + " visits with dark-social evidence");
-  tile("Top app", apps.empty() ? "none" : h(apps.front().first),
-       apps.empty() ? "no previews or in-app visits" : count(apps.front().second) + " previews and visits");
+       "of " + count(t.dark_social_visits) + " visits with a dark-social sign");
+  tile("Top app", top.app.empty() ? "none" : h(top.app),
+       top.app.empty()
+           ? "no previews or in-app visits"
+           : count(top.visits) + " dark-social visits, " + count(top.previews) + " link previews");
   tile("Link previews", count(t.previews), "fetched by chat and social apps");
   out += "</section>\n";
 }
 
-// Horizontal bars: each page's share with its 95% range.
+// Horizontal bars: each page's share with its 95% range. HTML and CSS, not SVG, so that labels and
+// figures reflow at any width instead of being scaled down or clipped (`.brow` in k_style).
 void page_chart(const std::vector<PageRow>& rows, std::string& out) {
   const std::size_t n = std::min(rows.size(), k_chart_pages);
   if (n == 0) {
     out += R"(<p class="note">No page had visits in this period.</p>)";
     return;
   }
-  constexpr int label_w = 420, bar_w = 360, row_h = 28, width = label_w + bar_w + 200;
-  const int height = static_cast<int>(n) * row_h + 30;
-  out += fmt::format(
-      R"(<svg class="chart pages" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="Dark-social share of the top pages, with 95% ranges">)",
-      width, height, width, height);
-  for (int x : {0, 25, 50, 75, 100}) {
-    const int px = label_w + x * bar_w / 100;
-    out += fmt::format(
-        R"(<line class="axis" x1="{}" y1="0" x2="{}" y2="{}"/><text class="muted" x="{}" y="{}" text-anchor="middle">{}%</text>)",
-        px, px, height - 18, px, height - 4, x);
-  }
+  out +=
+      R"(<div class="chart pages" role="img" aria-label="Dark-social share of the top pages, with 95% ranges">)";
   for (std::size_t i = 0; i < n; ++i) {
     const PageRow& r = rows[i];
-    const int y = static_cast<int>(i) * row_h;
     if (!r.estimate.known) continue; // no bar: nothing is known (the table says n/a)
-    const double w = r.estimate.share * bar_w;
-    const double lo = label_w + r.estimate.low * bar_w, hi = label_w + r.estimate.high * bar_w;
-    out += fmt::format(R"(<g class="page"><title>{}</title><text x="{}" y="{}" text-anchor="end">{}</text>)",
-                       h(r.path), label_w - 8, y + 18, h(util::shorten(r.path, k_label_bytes)));
-    out += fmt::format(R"(<rect class="bar" x="{}" y="{}" width="{:.1f}" height="16" rx="2"/>)", label_w,
-                       y + 6, w);
-    out += fmt::format(R"(<line class="range" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"/>)", lo, y + 14, hi,
-                       y + 14);
-    out += fmt::format(R"(<line class="range" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"/>)", lo, y + 9, lo,
-                       y + 19);
-    out += fmt::format(R"(<line class="range" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"/>)", hi, y + 9, hi,
-                       y + 19);
-    out += fmt::format(R"(<text class="muted" x="{}" y="{}">{} ({}–{}) of {}</text></g>)",
-                       label_w + bar_w + 10, y + 18, pct(r.estimate.share), pct(r.estimate.low),
-                       pct(r.estimate.high), count(r.stats->visits));
+    const ShareEstimate& e = r.estimate;
+    out += fmt::format(
+        R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div>)"
+        R"(<div class="range" style="left:{:.1f}%;width:{:.1f}%"></div></div>)"
+        R"(<div class="fig">{} <span class="muted">({}–{}) of {} visit{}</span></div></div>)",
+        h(util::shorten(r.path, k_label_bytes)), e.share * 100, e.low * 100, (e.high - e.low) * 100,
+        pct(e.share), pct(e.low), pct(e.high), count(r.stats->visits), r.stats->visits == 1 ? "" : "s");
   }
-  out += "</svg>\n";
+  out += "</div>\n";
 }
 
 void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::string& out) {
@@ -151,35 +138,43 @@ void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::strin
   }
 }
 
-// One labelled bar per item, scaled to the largest.
+// One labelled bar per item, scaled to the largest (HTML bars, as page_chart).
 void bar_list(std::string_view css, std::string_view label,
               const std::vector<std::pair<std::string, std::uint64_t>>& items, std::uint64_t total,
               std::string& out) {
-  constexpr int label_w = 160, bar_w = 420, row_h = 26, width = label_w + bar_w + 170;
   std::uint64_t max = 1;
   for (const auto& [name, n] : items)
     max = std::max(max, n);
-  const int height = static_cast<int>(items.size()) * row_h + 6;
-  out += fmt::format(
-      R"(<svg class="chart {}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">)", css,
-      width, height, width, height, label);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& [name, n] = items[i];
-    const int y = static_cast<int>(i) * row_h;
+  out += fmt::format(R"(<div class="chart {}" role="img" aria-label="{}">)", css, label);
+  for (const auto& [name, n] : items) {
     out += fmt::format(
-        R"(<g><text x="{}" y="{}" text-anchor="end">{}</text><rect class="bar" x="{}" y="{}" width="{:.1f}" height="16" rx="2"/><text class="muted" x="{}" y="{}">{}{}</text></g>)",
-        label_w - 8, y + 17, h(name), label_w, y + 5,
-        static_cast<double>(n) * bar_w / static_cast<double>(max), label_w + bar_w + 10, y + 17, count(n),
-        total ? " (" + pct(static_cast<double>(n) / static_cast<double>(total)) + ")" : "");
+        R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div></div>)"
+        R"(<div class="fig">{}{}</div></div>)",
+        h(name), static_cast<double>(n) * 100 / static_cast<double>(max), count(n),
+        total ? " <span class=\"muted\">(" + pct(static_cast<double>(n) / static_cast<double>(total)) +
+                    ")</span>"
+              : "");
   }
-  out += "</svg>\n";
+  out += "</div>\n";
 }
 
-// Visits (grey) and estimated dark-social visits (colour) per day.
+// "2026-12-01" as "1 Dec": a day no reader takes for 12 January.
+std::string day_label(std::string_view label) {
+  static constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (label.size() != 10 || label[4] != '-' || label[7] != '-') return std::string(label);
+  const int month = (label[5] - '0') * 10 + (label[6] - '0'), day = (label[8] - '0') * 10 + (label[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(label);
+  return fmt::format("{} {}", day, k_months[month - 1]);
+}
+
+// Visits (grey) and estimated dark-social visits (colour) per day; days the log covers in part
+// are marked, so that a last day of a few hours does not read as a collapse.
 void trend_chart(const ReportData& data, std::string& out) {
   const std::vector<ReportPeriod>& days = data.trend;
   constexpr int height = 220, plot_h = 170, left = 50, width = 1000;
-  const int slot = std::max(6, (width - left) / static_cast<int>(days.size()));
+  // At most 64 px a day: a week stays a small chart that fits a phone, a quarter fills the width.
+  const int slot = std::clamp((width - left) / static_cast<int>(days.size()), 6, 64);
   std::uint64_t max = 1;
   for (const ReportPeriod& d : days)
     max = std::max(max, d.traffic->totals().visits);
@@ -197,15 +192,22 @@ void trend_chart(const ReportData& data, std::string& out) {
     const double hv = static_cast<double>(t.visits) * plot_h / static_cast<double>(max);
     const ShareEstimate e = data.estimate(*days[i].traffic);
     const double hd = e.known ? e.dark * plot_h / static_cast<double>(max) : 0.0;
-    out += fmt::format(R"(<g class="day"><title>{}: {} visits, {} estimated dark social ({})</title>)",
-                       h(days[i].label), count(t.visits), dark_text(e), share_text(e));
+    const bool partial = days[i].partial;
+    out += fmt::format(R"(<g class="day{}"><title>{}{}: {} visits, {} estimated dark social ({})</title>)",
+                       partial ? " partial" : "", h(day_label(days[i].label)),
+                       partial ? " (partial: the log covers only part of this day)" : "", count(t.visits),
+                       dark_text(e), share_text(e));
     out += fmt::format(R"(<rect class="bar visits" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hv, slot - 2, hv);
     out += fmt::format(R"(<rect class="bar" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hd, slot - 2, hd);
+    if (partial) {
+      out += fmt::format(R"(<text class="muted" x="{}" y="{:.1f}">partial</text>)", x + 1,
+                         std::max(12.0, plot_h - hv - 4));
+    }
     if (i % label_every == 0) {
       out += fmt::format(R"(<text class="muted" x="{}" y="{}">{}</text>)", x + 1, plot_h + 18,
-                         h(days[i].label.size() > 5 ? days[i].label.substr(5) : days[i].label));
+                         h(day_label(days[i].label)));
     }
     out += "</g>";
   }
@@ -221,6 +223,54 @@ void period_section(const ReportData& data, const ReportPeriod& period, std::str
   out += "</details>\n";
 }
 
+// What to do next (report_advice.hpp).
+void next_steps(const ReportData& data, std::string& out) {
+  const Advice a = advice(data);
+  if (!a.known || a.dark < 1.0) return;
+  out += R"(<h2 id="next">What to do next</h2><div class="card">)";
+  out += fmt::format("<p>{} of the estimated dark-social visits came through tagged links: the rest "
+                     "is known only by estimate.</p>",
+                     pct(a.tagged / a.dark));
+  if (!a.apps.empty()) {
+    std::string apps;
+    for (const AppShare& app : a.apps)
+      apps += (apps.empty() ? "" : ", ") + h(app.app);
+    out += fmt::format("<p>People share your pages most through {}. Tag the links shared there, for "
+                       "example <code>{}</code>, and add share buttons that do it.</p>",
+                       apps, h(share_tag(a.apps.front().app)));
+  }
+  if (!a.untagged.empty()) {
+    out += "<p>These pages are shared privately the most, and none of their visits came through a "
+           "tagged private link: give them a tagged share button first.</p><ul>";
+    for (const PageRow& r : a.untagged)
+      out += fmt::format("<li>{} <span class=\"note\">({} estimated dark-social visits)</span></li>",
+                         h(r.path), dark_text(r.estimate));
+    out += "</ul>";
+  }
+  out += "</div>\n";
+}
+
+// The page explains itself: the person who receives it has no README.
+void how_to_read(std::string& out) {
+  out += R"(<h2 id="about">How to read this report</h2><div class="card">)";
+  out += "<p><strong>Dark social</strong> is a visit that came from a link shared in a private channel: "
+         "a chat (WhatsApp, Messenger, Telegram, Signal…), an e-mail, a text message or a direct "
+         "message. Such a visit usually arrives without saying where it came from, so web analytics "
+         "count it as \"direct\". This report estimates it from the site's access logs.</p>";
+  out += "<p><strong>Share</strong>: the part of a page's visits estimated to come from private "
+         "sharing. <strong>95% range</strong>: where the true share lies, given how few visits a page "
+         "has and how uncertain each sign is; a page with few visits has a wide range.</p>";
+  out += "<p>The signs, from surest to weakest: a visit from a chat app's own browser (Messenger, "
+         "WhatsApp…); a link tagged for a private channel (<code>utm_source=whatsapp</code>); a visit from "
+         "a webmail or mail app; a visit without referrer shortly after a chat app fetched the page to "
+         "show a link preview; a visit without referrer from a social app's browser (a direct message or "
+         "a feed click); a visit without referrer straight onto an article, not the home page (a shared "
+         "link, or a bookmark or typed address: the report weighs how often each happens on this "
+         "site).</p>";
+  out += "<p>Each sign counts with a weight from 0 to 1; the estimate is the sum. Robots and link "
+         "previews are not visits.</p></div>\n";
+}
+
 class HtmlReporter final : public Reporter {
 public:
   void write(const ReportData& data, std::string& out) const override {
@@ -229,9 +279,11 @@ public:
     std::string site;
     for (const auto& host : data.site_hosts)
       site += (site.empty() ? "" : ", ") + host;
-    const std::string span = s.first_time == Hit::k_no_time
-                                 ? std::string("no timestamps")
-                                 : format_utc(s.first_time) + " to " + format_utc(s.last_time);
+    const std::string read =
+        s.first_time == Hit::k_no_time ? std::string("no timestamps") : local_span(s.first_time, s.last_time);
+    const std::string span = data.since || data.until
+                                 ? "Period " + local_span(data.since, data.until) + " · lines read " + read
+                                 : "Lines read " + read;
     out += R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -243,7 +295,7 @@ public:
     out += "</style></head>\n<body><main>\n<h1>Dark-social report" + (site.empty() ? "" : ": " + h(site)) +
            "</h1>\n";
     out += fmt::format(
-        R"(<p class="sub">{} · {} lines read{} · the share of visits that came through private channels (chats, mail), estimated from access logs</p>)",
+        R"(<p class="sub">{} · {} lines{} · the share of visits that came through private channels (chats, mail), estimated from access logs</p>)",
         h(span), count(s.lines), s.malformed ? ", " + count(s.malformed) + " malformed" : std::string());
     out += '\n';
     input_errors(s, out);
@@ -252,7 +304,8 @@ public:
     if (data.trend.size() > 1) {
       out += R"(<h2 id="trend">Daily trend</h2><div class="card">)";
       trend_chart(data, out);
-      out += R"(<p class="note">Grey: visits. Colour: estimated dark-social visits.</p></div>)";
+      out += R"(<p class="note">Grey: visits. Colour: estimated dark-social visits. A day marked )"
+             R"("partial" is covered by the log for part of it only.</p></div>)";
       out += '\n';
     }
 
@@ -276,11 +329,13 @@ public:
       out += "</div>\n";
     }
 
-    out += R"(<h2 id="channels">Channels</h2><div class="card">)";
+    out += R"(<h2 id="channels">Where visits came from</h2><div class="card">)";
+    out += R"(<p class="note">Each visit counted once, in its channel. "Dark-social signs" counts every )"
+           R"(visit with any sign of a private share, whole: the estimate above weighs each sign.</p>)";
     std::vector<std::pair<std::string, std::uint64_t>> channels;
     for (std::size_t c = 0; c < k_channel_count; ++c) {
       if (t.channels[c].visits)
-        channels.emplace_back(channel_name(static_cast<Channel>(c)), t.channels[c].visits);
+        channels.emplace_back(channel_label(static_cast<Channel>(c)), t.channels[c].visits);
     }
     std::sort(channels.begin(), channels.end(),
               [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -323,9 +378,9 @@ public:
     }
     out += "</div>\n";
 
-    out += "<footer>darkscan " + h(data.version) +
-           ". Estimates: each arrival without a referrer, from an in-app browser or a private-channel tag "
-           "counts with a weight from 0 to 1; see README, \"How darkscan decides\".</footer>\n";
+    next_steps(data, out);
+    how_to_read(out);
+    out += "<footer>Made by darkscan " + h(data.version) + " from the site's access logs.</footer>\n";
     out += "</main></body></html>\n";
   }
 };

@@ -1,10 +1,13 @@
 // Table: for people at a terminal. Log text is escaped so that no control
 // sequence from a log reaches the screen.
 #include <darkscan/report.hpp>
+#include <darkscan/report_advice.hpp>
 #include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace darkscan {
 
@@ -42,15 +45,13 @@ public:
     row("visits", count(t.visits));
     if (overall.known) {
       row("dark social",
-          fmt::format("{:>12}  {} of visits (95% range {} to {})",
-                      util::group_thousands(static_cast<std::uint64_t>(overall.dark + 0.5)),
+          fmt::format("{:>12}  estimated visits, {} of visits (95% range {} to {})", whole(overall.dark),
                       util::percent(overall.share), util::percent(overall.low), util::percent(overall.high)));
     } else {
       row("dark social", fmt::format("{:>12}  the log does not record referrers", "n/a"));
     }
-    if (s.first_time != Hit::k_no_time) {
-      row("time span", fmt::format("{} .. {}", format_utc(s.first_time), format_utc(s.last_time)));
-    }
+    if (data.since || data.until) row("period", local_span(data.since, data.until));
+    if (s.first_time != Hit::k_no_time) row("lines read", local_span(s.first_time, s.last_time));
     if (!data.site_hosts.empty()) {
       std::string hosts;
       for (const auto& h : data.site_hosts)
@@ -59,11 +60,11 @@ public:
     }
 
     out += '\n';
-    out += heading("Channels (visits)");
+    out += heading("Channels (visits; those with dark-social signs counted whole: the estimate is above)");
     for (std::size_t c = 0; c < k_channel_count; ++c) {
       const ChannelStats& cs = t.channels[c];
       if (cs.visits == 0) continue;
-      out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_name(static_cast<Channel>(c)),
+      out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_label(static_cast<Channel>(c)),
                          util::group_thousands(cs.visits),
                          util::percent(static_cast<double>(cs.visits) / static_cast<double>(t.visits)));
     }
@@ -88,31 +89,31 @@ public:
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
-        out += heading(fmt::format(
-            "{}: {} visits, dark social {} ({})", period.label, util::group_thousands(pt.visits),
-            e.known ? util::plain_number(e.dark) : "n/a", e.known ? util::percent(e.share) : "n/a"));
+        out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
+                                   util::group_thousands(pt.visits), e.known ? whole(e.dark) : "n/a",
+                                   e.known ? util::percent(e.share) : "n/a"));
       } else {
         out += heading("Pages by estimated dark-social visits");
       }
       pages(data, period, out);
     }
+    next_steps(data, out);
   }
 
 private:
   void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
     std::size_t hidden = 0;
     const auto rows = page_rows(data, period, hidden);
-    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "dark", "visits", "share", "95% range",
+    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "est.dark", "visits", "share", "95% range",
                        "top app", "path");
     for (const PageRow& r : rows) {
       const PageStats& p = *r.stats;
       const ShareEstimate& e = r.estimate;
-      out +=
-          fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? util::plain_number(e.dark) : "n/a",
-                      util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
-                      e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
-                      util::escape_for_terminal(util::shorten(p.top_app(), 10)),
-                      util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? whole(e.dark) : "n/a",
+                         util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
+                         e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
+                         util::escape_for_terminal(util::shorten(p.top_app(), 10)),
+                         util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;
     for (const auto& [path, stats] : period.traffic->pages())
@@ -124,6 +125,37 @@ private:
       out += fmt::format("  {} pages with fewer than {} visits not shown (--min-visits)\n", hidden,
                          data.min_visits);
     }
+  }
+
+  // What to do next (report_advice.hpp), in a few lines.
+  void next_steps(const ReportData& data, std::string& out) const {
+    const Advice a = advice(data);
+    if (!a.known || a.dark < 1.0) return;
+    out += '\n';
+    out += heading("What to do next");
+    out += fmt::format("  {} of the estimated dark-social visits came through tagged links.\n",
+                       util::percent(a.tagged / a.dark));
+    if (!a.untagged.empty()) {
+      out += "  Add a share button that tags its links on these pages (none of their visits came\n"
+             "  through a tagged private link):\n";
+      for (const PageRow& r : a.untagged) {
+        out += fmt::format("    {:>6} estimated  {}\n", whole(r.estimate.dark),
+                           util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+      }
+    }
+    if (!a.apps.empty()) {
+      std::string apps;
+      for (const AppShare& app : a.apps)
+        apps += (apps.empty() ? "" : ", ") + util::escape_for_terminal(app.app);
+      out += fmt::format("  People share your pages most through {}: tag the links shared there,\n"
+                         "  e.g. {}\n",
+                         apps, util::escape_for_terminal(share_tag(a.apps.front().app)));
+    }
+  }
+
+  // Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
+  static std::string whole(double visits) {
+    return util::group_thousands(static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5));
   }
 
   std::string heading(std::string_view title) const {

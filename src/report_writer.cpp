@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <sys/stat.h>
@@ -25,13 +26,26 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     std::vector<ReportPeriod> trend;
     if (days) {
       for (const auto& [start_time, day] : days->slices()) {
-        if (start_time != Hit::k_no_time && start_time >= from && start_time < to)
-          trend.push_back({day.period.label, &day.traffic});
+        if (start_time != Hit::k_no_time && start_time >= from && start_time < to) {
+          const Period& p = day.period;
+          const std::int64_t covered =
+              std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
+          trend.push_back({p.label, &day.traffic, covered < (p.end - p.start) * 9 / 10});
+        }
       }
     }
-    ReportData data{totals,           all,        std::move(list), by_period, request.top, request.min_visits,
-                    DARKSCAN_VERSION, site_hosts, std::move(trend), request.weights, request.settings};
+    ReportData data{totals,           all,
+                    std::move(list),  by_period,
+                    request.top,      request.min_visits,
+                    DARKSCAN_VERSION, site_hosts,
+                    std::move(trend), request.weights,
+                    request.settings, {},
+                    std::nullopt,     std::nullopt};
     data.model = fit_site_model(all, request.settings, request.weights);
+    data.since = request.since;
+    data.until = request.until;
+    if (from != std::numeric_limits<std::int64_t>::min())
+      data.since = from, data.until = to; // its file's period
     std::string text;
     reporter.write(data, text);
     Output out(path);

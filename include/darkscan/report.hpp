@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ namespace darkscan {
 struct ReportPeriod {
   std::string label; // "2026-11-20", "2026-W47", ... ; empty without --by
   const Aggregate* traffic;
+  bool partial = false; // the lines read cover less than 90% of it (the trend marks such days)
 };
 
 // Everything a report shows. Reporters see only this, never raw lines.
@@ -35,6 +37,9 @@ struct ReportData {
   Weights weights{};               // applied to the arrivals' evidence counts (estimate.hpp)
   EstimateSettings settings{};     // how counts become an estimate, besides the weights
   SiteModel model{};               // fitted on `total` (fit_site_model) before reporting
+  // The window asked for (--since, --until; UTC seconds), shown in local time: not the span of
+  // the lines read, which may be wider.
+  std::optional<std::int64_t> since, until;
 
   // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs.
   struct Sums {
@@ -63,6 +68,14 @@ struct PageRow {
 // `min_visits` visits, by estimated dark-social visits (then visits, then
 // path), at most `top`. `hidden` gets the number left out by min_visits.
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
+
+// A channel as people read it in the table and the HTML ("dark_social" is "with dark-social
+// signs": every arrival with any sign of a private share, counted whole, not the estimate).
+std::string_view channel_label(Channel channel);
+
+// A time span in local time, "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; an
+// open end reads "the first line" or "the last line".
+std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to);
 
 // The site model in words for the table and the HTML report, one line per kind of k_model_kinds
 // (referrer-less deep arrivals of new, of returning visitors, in-app social arrivals): the private

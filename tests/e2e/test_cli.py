@@ -739,6 +739,31 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(pages_dict(r), {"/read": 200, "/": 240})
         self.assertEqual(len([n for n in r["summary"]["notes"] if "looks like it names content" in n]), 2)
 
+    def test_table_reads_right(self):
+        """Issue 20 in the table: the window asked for and the lines read in local time, the estimate named
+        as such, channels by name, whole estimated visits, and what to do next."""
+        p = run("-F", "table", "--since", "2026-11-21", "--until", "2026-11-22", sample("combined.log"),
+                tz="Africa/Lagos")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = p.stdout.decode()
+        self.assertIn("period              2026-11-21 00:00 to 2026-11-22 00:00 (local time, UTC+01:00)", out)
+        self.assertIn("lines read          2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)", out)
+        self.assertRegex(out, r"dark social +\d+  estimated visits, \d+\.\d% of visits \(95% range")
+        self.assertIn("dark-social signs", out)
+        self.assertNotIn("dark_social", out)
+        pages = out.split("Pages by estimated dark-social visits\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        self.assertEqual(pages[0].split()[:2], ["est.dark", "visits"])
+        for row in pages[1:]:
+            if not row.startswith("  ..."):
+                self.assertRegex(row.split()[0], r"^[\d,]+$", row)
+        advice = out.split("What to do next\n", 1)[1]
+        self.assertRegex(advice, r"\d+\.\d% of the estimated dark-social visits came through tagged links")
+        self.assertRegex(advice, r"People share your pages most through \w+(, \w+)*: tag the links")
+        self.assertRegex(advice, r"e\.g\. \?utm_source=\w+&utm_medium=social")
+        # JSON keeps the fraction the table rounds.
+        _, r = run_json("--since", "2026-11-21", "--until", "2026-11-22", sample("combined.log"), tz="Africa/Lagos")
+        self.assertTrue(any(pg["dark_social"] != int(pg["dark_social"]) for pg in r["pages"]))
+
     def test_gzip_equals_plain(self):
         gz = sample("combined.log.gz")
         p, from_gz = run_json(gz)

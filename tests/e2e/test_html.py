@@ -35,7 +35,7 @@ HOSTILE = [
 # The only elements a report may hold: no script, img, iframe, link, a, object, ...
 ALLOWED = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p", "section", "div",
            "svg", "g", "line", "rect", "text", "details", "summary", "table", "thead", "tbody", "tr", "th",
-           "td", "footer"}
+           "td", "footer", "span", "ul", "li", "code", "strong"}
 
 
 def hostile_log(path):
@@ -114,6 +114,60 @@ class HtmlTest(unittest.TestCase):
         self.assertIn('<h2 id="model">Site model</h2>', text)
         self.assertIn("New visitors: 80.0% private (weights.rules: the pages do not support a fit)", body)
 
+    def test_reads_right_without_the_readme(self):
+        """Issue 20: one name per figure, whole visits, the window asked for in local time, partial days
+        marked with dates no reader misreads, previews apart from visits, an explanation and advice."""
+        text = render("--since", "2026-11-20", "--until", "2026-11-23", SAMPLE, SAMPLE + ".gz")
+        body = " ".join(self.parse(text).text)
+        self.assertIn("Period 2026-11-20 00:00 to 2026-11-23 00:00 (local time, UTC+00:00)", body)
+        self.assertIn("lines read 2026-11-20 05:00 to 2026-11-22 19:50 (local time, UTC+00:00)", body)
+        self.assertIn("Dark-social share (estimate)", body)
+        self.assertRegex(body, r"of [\d,]+ visits with a dark-social sign")
+        self.assertIn("dark-social signs", body)  # the channel, not the raw identifier
+        self.assertNotIn("dark_social", body)
+        self.assertNotIn("README", body)
+        # Whole visits in the table of pages and the tiles: no "8.7" estimated visits.
+        for cells in re.findall(r'<tr><td class="path">.*?</tr>', text):
+            dark = re.findall(r'<td class="num">([^<]*)</td>', cells)[1]
+            self.assertRegex(dark, r"^[\d,]+$|^n/a$", cells)
+        # The sample's last day ends at 19:50: partial, and dates as "22 Nov", never "11-22".
+        self.assertIn('class="day partial"', text)
+        self.assertIn("22 Nov (partial: the log covers only part of this day)", text)
+        self.assertNotRegex(body, r"(?<!\d\d\d\d-)\b11-2[0-2]\b")  # ISO dates (2026-11-22) are no trouble
+        self.assertRegex(body, r"whatsapp [\d,]+ dark-social visits, [\d,]+ link previews")
+        self.assertIn("How to read this report", body)
+        self.assertIn("What to do next", body)
+        self.assertIn("?utm_source=whatsapp&amp;utm_medium=social", text)
+
+    def test_top_app_counts_visits_not_previews(self):
+        """A robot's preview fetch is not a visit: the app with most dark-social visits is the top app,
+        even when another app's previews outnumber them; a tie goes to the app with more previews."""
+        lines = []
+        t = 0
+
+        def line(ip, path, ua, referer="-"):
+            nonlocal t
+            t += 1
+            lines.append('%s - - [20/Nov/2026:10:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "%s" "%s"'
+                         % (ip, t // 60, t % 60, path, referer, ua))
+        messenger = "Mozilla/5.0 (iPhone) FBAN/FBIOS;FB_IAB/MESSENGER"
+        for i in range(3):  # 3 Messenger visits
+            line("41.58.1.%d" % i, "/a/story-%d" % i, messenger)
+        for i in range(6):  # 6 WhatsApp previews and 2 visits tagged whatsapp
+            line("31.13.1.%d" % i, "/b/story-%d" % i, "WhatsApp/2.23.20.0 A")
+        for i in range(2):
+            line("41.58.2.%d" % i, "/b/story-%d?utm_source=whatsapp" % i, "Mozilla/5.0 (X11) Firefox/120.0")
+        path = os.path.join(self.tmp, "apps.log")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        body = " ".join(self.parse(render("--site", "example.com", path)).text)
+        self.assertIn("messenger 3 dark-social visits, 0 link previews", body)
+        with open(path, "a") as f:  # one more WhatsApp visit: a tie, and WhatsApp has the previews
+            f.write('41.58.2.9 - - [20/Nov/2026:11:00:00 +0000] "GET /b/x?utm_source=whatsapp HTTP/1.1" 200 '
+                    '512 "-" "Mozilla/5.0 (X11) Firefox/120.0"\n')
+        body = " ".join(self.parse(render("--site", "example.com", path)).text)
+        self.assertIn("whatsapp 3 dark-social visits, 6 link previews", body)
+
     def test_hostile_log_content_is_text(self):
         text = render("--site", "example.com", self.hostile)
         page = self.parse(text)
@@ -175,15 +229,46 @@ class HtmlTest(unittest.TestCase):
 
             artifacts = os.environ.get("DARKSCAN_ARTIFACTS") or self.tmp
             os.makedirs(artifacts, exist_ok=True)
-            shot = os.path.join(artifacts, "html-%s.png" % name)
-            if os.path.exists(shot):
-                os.remove(shot)
-            code, _, console = self.chromium("file://" + path, "--hide-scrollbars", "--window-size=1200,2400",
-                                             "--screenshot=" + shot)
-            self.assertEqual((code, console), (0, []))
-            with open(shot, "rb") as f:
-                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
-            self.assertGreater(os.path.getsize(shot), 20000)  # not a blank page
+            for width in (1280, 400):  # a laptop, a phone
+                self.assertEqual(self.layout(path, width), "ok", (name, width))
+                shot = os.path.join(artifacts, "html-%s-%d.png" % (name, width))
+                if os.path.exists(shot):
+                    os.remove(shot)
+                code, _, console = self.chromium("file://" + path, "--hide-scrollbars",
+                                                 "--window-size=%d,2400" % width, "--screenshot=" + shot)
+                self.assertEqual((code, console), (0, []))
+                with open(shot, "rb") as f:
+                    self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+                self.assertGreater(os.path.getsize(shot), 20000)  # not a blank page
+
+    def layout(self, path, width):
+        """The report at `width` px in Chromium, measured by a page that holds it in a frame (the report's
+        own policy forbids scripts): "ok", or what overflows its box (clipped labels, figures, text),
+        makes the page scroll sideways, or is drawn smaller than 11 px (a chart scaled down)."""
+        wrapper = os.path.join(os.path.dirname(path), "layout-%d.html" % width)
+        with open(wrapper, "w", encoding="utf-8") as f:
+            f.write("""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="%s" style="width:%dpx;height:3000px;border:0"></iframe><pre id="out">pending</pre>
+<script>
+document.getElementById('f').onload = function() {
+  var d = this.contentDocument, out = [];
+  if (!d) { document.getElementById('out').textContent = 'no access to the frame'; return; }
+  var w = d.documentElement.clientWidth;
+  if (d.documentElement.scrollWidth > w + 1) out.push('page wider than the window: ' + d.documentElement.scrollWidth);
+  d.querySelectorAll('.fig, .lab, .tile, h1, h2, p, li, summary').forEach(function(e) {
+    if (e.scrollWidth > e.clientWidth + 1) out.push('clipped: ' + e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 50));
+  });
+  d.querySelectorAll('svg text').forEach(function(e) {
+    var h = e.getBoundingClientRect().height;
+    if (h > 0 && h < 11) out.push('text drawn at ' + h.toFixed(1) + ' px: ' + e.textContent);
+  });
+  document.getElementById('out').textContent = out.length ? out.join('; ') : 'ok';
+};
+</script></body></html>""" % (os.path.basename(path), width))
+        code, dom, console = self.chromium("file://" + wrapper, "--allow-file-access-from-files", "--dump-dom")
+        self.assertEqual(code, 0)
+        found = re.search(r'<pre id="out">(.*?)</pre>', dom, re.S)
+        return html.unescape(found.group(1)) if found else dom[-500:]
 
 
 if __name__ == "__main__":
