@@ -135,8 +135,8 @@ public:
 
   Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error);
 
-  // Reads `path` ("-" for standard input) to its end, from `opened` when given (standard input
-  // read ahead: replay_source.hpp). Throws only under --strict, on the first malformed line.
+  // Reads `path` ("-" for standard input) to its end, from `opened` when given (an input read
+  // ahead to learn content parameters from: replay_source.hpp). Throws only under --strict, on the first malformed line.
   void scan(const std::string& path, std::unique_ptr<Source> opened = nullptr);
 
   const ScanTotals& totals() const { return m_totals; }
