@@ -454,7 +454,7 @@ int run(const Options& opts) {
                            : splitter,
                     note);
   analyzer.keep_params(keep_params);
-  if (hits) hits->keep_params(keep_params);
+  if (hits) hits->keep_params(keep_params), hits->rules(&rules);
   if (state) {
     analyzer.sessions() = std::move(state->sessions);
     analyzer.previews() = std::move(state->previews);

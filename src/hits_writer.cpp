@@ -21,7 +21,8 @@ void json_string(std::string& out, std::string_view s) {
 HitsWriter::HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip)
     : m_out(out), m_format(format), m_explain(explain), m_salt(std::move(salt)), m_show_ip(show_ip) {
   if (m_format == Format::tsv) {
-    std::string header = "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tevidence\tapp\treasons\tvisitor";
+    std::string header =
+        "file\tline\ttime\tpath\tclass\tvisit_start\tchannel\tweight\tevidence\tapp\treasons\tvisitor";
     if (m_show_ip) header += "\tclient";
     if (m_explain) header += "\trules";
     m_out.write(header + "\n");
@@ -90,21 +91,42 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
   if (m_explain) {
     out += ",\"rules\":[";
     bool first = true;
-    for (std::size_t i = 0; i < v.reason_count; ++i) {
-      const Rule* r = v.rules[i];
-      if (!r) continue;
+    each_citation(hit, v, [&](const Rule& r) {
       out += first ? "{\"id\":" : ",{\"id\":";
       first = false;
-      json_string(out, r->id);
+      json_string(out, r.id);
       out += ",\"pattern\":";
-      json_string(out, r->param.empty() ? r->pattern : r->param + "=" + r->pattern);
+      json_string(out, r.param.empty() ? r.pattern : r.param + "=" + r.pattern);
       out += ",\"origin\":";
-      json_string(out, r->origin);
+      json_string(out, r.origin);
       out += '}';
-    }
+    });
     out += ']';
   }
   out += "}\n";
+}
+
+template <typename Cite> void HitsWriter::each_citation(const Hit& hit, const Verdict& v, Cite cite) {
+  bool no_referrer = false;
+  for (std::size_t i = 0; i < v.reason_count; ++i) {
+    if (v.rules[i]) cite(*v.rules[i]);
+    no_referrer = no_referrer || v.reasons[i] == "ref.none.deep" || v.reasons[i] == "ref.none.landing";
+  }
+  if (!m_rules) return;
+  if (no_referrer) {
+    // Deep or landing, as the rules say; the report may still take a page for a landing page
+    // (a section front learned from the log) or weigh its evidence otherwise (the site model).
+    if (const Rule* landing = m_rules->match_landing(hit.path)) {
+      cite(*landing);
+    } else {
+      if (m_no_landing.id.empty()) {
+        m_no_landing = Rule{"landing.none",           "", "", "no landing rule matches the path: a deep page",
+                            m_rules->landing_files(), 0};
+      }
+      cite(m_no_landing);
+    }
+  }
+  if (v.evidence) cite(m_rules->weight_rule(*v.evidence));
 }
 
 // The path as the report counts it: one page, one spelling.
@@ -140,13 +162,11 @@ void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
   if (m_explain) {
     out += '\t';
     bool first = true;
-    for (std::size_t i = 0; i < v.reason_count; ++i) {
-      const Rule* r = v.rules[i];
-      if (!r) continue;
+    each_citation(hit, v, [&](const Rule& r) {
       if (!first) out += " | ";
       first = false;
-      util::append_tsv_field(out, r->origin + ": " + r->pattern);
-    }
+      util::append_tsv_field(out, r.origin + ": " + r.pattern);
+    });
   }
   out += '\n';
 }

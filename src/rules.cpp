@@ -164,7 +164,8 @@ WeightRange parse_weight(const std::string& text, const std::string& origin) {
       ++p;
       continue;
     }
-    if (count == 3) throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+    if (count == 3)
+      throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
     char* end = nullptr;
     const double value = std::strtod(p, &end);
     if (end == p || (*end != '\0' && *end != ' ' && *end != '\t') || !(value >= 0.0 && value <= 1.0)) {
@@ -174,11 +175,12 @@ WeightRange parse_weight(const std::string& text, const std::string& origin) {
     numbers[count++] = std::round(value * 1e4) / 1e4;
     p = end;
   }
-  if (count == 2) throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+  if (count == 2)
+    throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
   if (count == 1) return {numbers[0], numbers[0], numbers[0]};
   if (!(numbers[1] <= numbers[0] && numbers[0] <= numbers[2])) {
-    throw Error(fmt::format("{}: the range {} to {} does not hold the weight {} (low <= value <= high)", origin,
-                            numbers[1], numbers[2], numbers[0]));
+    throw Error(fmt::format("{}: the range {} to {} does not hold the weight {} (low <= value <= high)",
+                            origin, numbers[1], numbers[2], numbers[0]));
   }
   return {numbers[0], numbers[1], numbers[2]};
 }
@@ -197,9 +199,10 @@ bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
     return true;
   }
   if (key == "hub_min_targets") {
-    if (!number || !(value >= 1.0 && value <= static_cast<double>(k_max_hub_targets)) || value != std::floor(value)) {
-      throw Error(fmt::format("{}: hub_min_targets '{}' is not a whole number from 1 to {}", line.origin, text,
-                              k_max_hub_targets));
+    if (!number || !(value >= 1.0 && value <= static_cast<double>(k_max_hub_targets)) ||
+        value != std::floor(value)) {
+      throw Error(fmt::format("{}: hub_min_targets '{}' is not a whole number from 1 to {}", line.origin,
+                              text, k_max_hub_targets));
     }
     settings.hub_min_targets = static_cast<std::uint32_t>(value);
     return true;
@@ -368,6 +371,10 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   std::vector<Rule> landing =
       merge_dirs(dirs, "landing.rules", [&](const std::string& p) { return pattern_lines(p, "landing:"); });
   out.m_counts.emplace_back("landing.rules", landing.size());
+  for (const std::string& dir : dirs) {
+    const std::string path = (fs::path(dir) / "landing.rules").string();
+    if (fs::exists(path)) out.m_landing_files += (out.m_landing_files.empty() ? "" : ", ") + path;
+  }
   out.m_landing = std::make_unique<Family>(std::move(landing), RE2::ANCHOR_BOTH);
 
   // assets.rules: "ext css js ..." and "path PATTERN" lines; all directories add up.
@@ -446,6 +453,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       }
       const auto index = static_cast<std::size_t>(it - k_evidence_names.begin());
       out.m_weights[index] = parse_weight(line.columns[1], line.origin);
+      out.m_weight_rules[index] =
+          Rule{"weight." + line.columns[0], "", "", line.columns[0] + " " + line.columns[1], line.origin, 0};
       have[index] = true;
       if (d > 0) out.m_settings.weight_given[index] = true;
     }
@@ -536,6 +545,7 @@ void Rules::add_content_params(const std::vector<std::string>& names) {
 }
 
 bool Rules::is_landing(std::string_view path) const { return m_landing->match(path) != nullptr; }
+const Rule* Rules::match_landing(std::string_view path) const { return m_landing->match(path); }
 
 bool Rules::is_asset(std::string_view path) const {
   std::size_t slash = path.rfind('/');

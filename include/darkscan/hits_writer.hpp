@@ -25,6 +25,9 @@ public:
   void add(const Hit& hit, const Verdict& verdict) override;
   // The query parameters that stay in page keys: `path` is then the report's page ("/?p=123").
   void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
+  // With --explain, the rules also cite the weights.rules line of the evidence and, for an arrival
+  // without referrer, the landing rule that matched the path or the landing files none of which did.
+  void rules(const Rules* rules) { m_rules = rules; }
 
 private:
   void add_json(const Hit& hit, const Verdict& v);
@@ -42,6 +45,10 @@ private:
   std::string m_path; // reused buffers of the page key (util::page_key)
   std::string m_key;
   std::vector<std::string> m_keep_params;
+  const Rules* m_rules = nullptr;
+  Rule m_no_landing; // the citation when no landing rule matched
+  // Calls cite(rule) for each rule the verdict's decision rests on (--explain).
+  template <typename Cite> void each_citation(const Hit& hit, const Verdict& v, Cite cite);
 };
 
 } // namespace darkscan

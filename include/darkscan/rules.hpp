@@ -54,7 +54,6 @@ enum class TagKind : std::uint8_t { none, dark_social, social, campaign };
 // What an X-Requested-With package is (xrw.rules).
 enum class PackageKind : std::uint8_t { browser, messaging, social, mail, app };
 
-
 // One rule of any file. `kind` holds the file's kind enum as a number.
 struct Rule {
   std::string id;      // reason id shown to users, e.g. "ua.inapp.messenger"
@@ -102,6 +101,15 @@ public:
   bool is_tag_param(std::string_view name) const;
 
   bool is_landing(std::string_view path) const;
+  // The landing rule matching `path`, or nullptr (for --explain; is_landing() for the verdict).
+  const Rule* match_landing(std::string_view path) const;
+  // The weights.rules line that set the weight of `evidence`, as a rule for --explain: id
+  // "weight.<evidence>", pattern the line's text, origin its file and line.
+  const Rule& weight_rule(Evidence evidence) const {
+    return m_weight_rules[static_cast<std::size_t>(evidence)];
+  }
+  // The landing.rules files read, for --explain to cite when none matched ("a, b").
+  const std::string& landing_files() const { return m_landing_files; }
   // Query parameters that name a page's content (content.rules: "/?p=123" is an article, not the
   // home page): they stay in page keys, and a path with one is never a landing page.
   const std::vector<std::string>& content_params() const { return m_content_params; }
@@ -132,6 +140,8 @@ private:
   Weights m_weights{};
   EstimateSettings m_settings{};
   std::vector<std::string> m_content_params;
+  std::array<Rule, k_evidence_count> m_weight_rules;
+  std::string m_landing_files;
   std::vector<std::string> m_never_content_params;
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };

@@ -403,7 +403,30 @@ class RecordsTest(unittest.TestCase):
                     for reason in r["reasons"]:  # every reason that is a rule is explained
                         if reason not in CHECKS:
                             self.assertIn(reason, ids, (name, r["line"]))
+                    # Every decision cites its lines: the weight of its evidence, and for an arrival
+                    # without referrer the landing rule that matched, or the landing files none did.
+                    if r["evidence"]:
+                        self.assertIn("weight." + r["evidence"], ids, (name, r["line"]))
+                    if {"ref.none.deep", "ref.none.landing"} & set(r["reasons"]):
+                        landing = [x for x in rules if x["id"] == "landing.none" or x["id"].startswith("landing:")]
+                        self.assertEqual(len(landing), 1, (name, r["line"], ids))
+                        self.assertEqual(landing[0]["id"] != "landing.none", "ref.none.landing" in r["reasons"])
                     for x in rules:
+                        if x["id"] == "landing.none":
+                            self.assertTrue(x["origin"].endswith("landing.rules"), x)
+                            checked += 1
+                            continue
+                        if x["id"].startswith(("weight.", "landing:")):
+                            path, _, number = x["origin"].rpartition(":")
+                            with open(path, encoding="utf-8") as f:
+                                line = f.read().split("\n")[int(number) - 1]
+                            if x["id"].startswith("weight."):
+                                self.assertEqual(line.split()[0], x["id"][len("weight."):], x)
+                                self.assertEqual(" ".join(line.split()), " ".join(x["pattern"].split()), x)
+                            else:
+                                self.assertEqual(line.strip(), x["pattern"], x)
+                            checked += 1
+                            continue
                         self.assertIn(x["id"], r["reasons"])
                         path, _, number = x["origin"].rpartition(":")
                         self.assertTrue(os.path.isfile(path), x["origin"])
