@@ -317,8 +317,9 @@ public:
         const ReportPeriod& p = data.periods[i];
         const TrafficTotals& pt = p.traffic->totals();
         out += fmt::format(
-            R"(<details class="period"{}><summary>{}: {} visits, {} dark social</summary><div class="card">)",
-            i + 1 == data.periods.size() ? " open" : "", h(p.label), count(pt.visits),
+            R"(<details class="period"{}><summary>{}{}: {} visits, {} dark social</summary><div class="card">)",
+            i + 1 == data.periods.size() ? " open" : "", h(p.label),
+            p.partial ? " (partial: the log covers part of it)" : "", count(pt.visits),
             share_text(data.estimate(*p.traffic)));
         period_section(data, p, out);
         out += "</div></details>\n";

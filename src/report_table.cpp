@@ -89,7 +89,8 @@ public:
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
-        out += heading(fmt::format("{}: {} visits, dark social {} ({})", period.label,
+        out += heading(fmt::format("{}{}: {} visits, dark social {} ({})", period.label,
+                                   period.partial ? " (partial: the log covers part of it)" : "",
                                    util::group_thousands(pt.visits), e.known ? whole(e.dark) : "n/a",
                                    e.known ? util::percent(e.share) : "n/a"));
       } else {

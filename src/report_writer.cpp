@@ -19,6 +19,12 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   const bool by_period = request.by != PeriodKind::none;
   const bool file_per_period = by_period && has_time_pattern(request.output);
   const Aggregate total = periods.total();
+  // A period the lines read cover for less than 90% of it: marked, so that a last day of a few
+  // hours does not read as a collapse of traffic.
+  const auto partial = [&](const Period& p) {
+    const std::int64_t covered = std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
+    return covered < (p.end - p.start) * 9 / 10;
+  };
   // `from`, `to`: the time this report covers (its file's period, with one file per period).
   auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,
                     std::int64_t from = std::numeric_limits<std::int64_t>::min(),
@@ -27,10 +33,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     if (days) {
       for (const auto& [start_time, day] : days->slices()) {
         if (start_time != Hit::k_no_time && start_time >= from && start_time < to) {
-          const Period& p = day.period;
-          const std::int64_t covered =
-              std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
-          trend.push_back({p.label, &day.traffic, covered < (p.end - p.start) * 9 / 10});
+          trend.push_back({day.period.label, &day.traffic, partial(day.period)});
         }
       }
     }
@@ -54,8 +57,8 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   };
   if (file_per_period) {
     for (const auto& [start_time, slice] : periods.slices()) {
-      report(slice.traffic, {{slice.period.label, &slice.traffic}}, format_local(request.output, start_time),
-             slice.period.start, slice.period.end);
+      report(slice.traffic, {{slice.period.label, &slice.traffic, partial(slice.period)}},
+             format_local(request.output, start_time), slice.period.start, slice.period.end);
     }
     if (periods.slices().empty()) {
       // No hit in the window: a nightly job still gets its (empty) report.
@@ -65,7 +68,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   } else {
     std::vector<ReportPeriod> list;
     for (const auto& [start_time, slice] : periods.slices())
-      list.push_back({slice.period.label, &slice.traffic});
+      list.push_back({slice.period.label, &slice.traffic, partial(slice.period)});
     if (list.empty()) list.push_back({"", &total});
     report(total, std::move(list), request.output);
   }

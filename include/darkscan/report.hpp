@@ -20,7 +20,7 @@ namespace darkscan {
 struct ReportPeriod {
   std::string label; // "2026-11-20", "2026-W47", ... ; empty without --by
   const Aggregate* traffic;
-  bool partial = false; // the lines read cover less than 90% of it (the trend marks such days)
+  bool partial = false; // the lines read cover less than 90% of it: the table and HTML mark it
 };
 
 // Everything a report shows. Reporters see only this, never raw lines.

@@ -760,6 +760,11 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertRegex(advice, r"\d+\.\d% of the estimated dark-social visits came through tagged links")
         self.assertRegex(advice, r"People share your pages most through \w+(, \w+)*: tag the links")
         self.assertRegex(advice, r"e\.g\. \?utm_source=\w+&utm_medium=social")
+        # Periods the log covers in part are marked: the sample runs from 05:00 on the 20th to 19:50 on the 22nd.
+        p = run("-F", "table", "--by", "day", sample("combined.log"), sample("combined.log.gz"))
+        days = [l for l in p.stdout.decode().splitlines() if l.startswith("2026-11-")]
+        self.assertEqual([d.split(":")[0] for d in days],
+                         ["2026-11-20 (partial", "2026-11-21", "2026-11-22 (partial"])
         # JSON keeps the fraction the table rounds.
         _, r = run_json("--since", "2026-11-21", "--until", "2026-11-22", sample("combined.log"), tz="Africa/Lagos")
         self.assertTrue(any(pg["dark_social"] != int(pg["dark_social"]) for pg in r["pages"]))
