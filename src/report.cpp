@@ -97,17 +97,9 @@ double ReportData::channel_dark(const Sums& s, Channel channel) const {
 }
 
 std::string_view channel_label(Channel channel) {
-  switch (channel) {
-  case Channel::dark_social: return "dark-social signs";
-  case Channel::direct: return "direct";
-  case Channel::search: return "search";
-  case Channel::social: return "social";
-  case Channel::campaign: return "campaign";
-  case Channel::referral: return "referral";
-  case Channel::internal: return "internal";
-  case Channel::unknown: return "referrer not logged";
-  }
-  return "?";
+  if (channel == Channel::dark_social) return "dark-social signs";
+  if (channel == Channel::unknown) return "referrer not logged";
+  return channel_name(channel); // the others read as they are
 }
 
 std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
