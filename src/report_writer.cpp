@@ -22,6 +22,11 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   // A period the lines read cover for less than 90% of it: marked, so that a last day of a few
   // hours does not read as a collapse of traffic.
   const auto partial = [&](const Period& p) {
+    // Not for a report without periods (its one slice spans all time) nor a log without times.
+    if (p.start == std::numeric_limits<std::int64_t>::min() ||
+        p.end == std::numeric_limits<std::int64_t>::max() || p.end <= p.start ||
+        totals.first_time == Hit::k_no_time)
+      return false;
     const std::int64_t covered = std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
     return covered < (p.end - p.start) * 9 / 10;
   };
