@@ -214,7 +214,8 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
         if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;
       }
       if (a.open & k_open_preview) {
-        if (const Rule* preview = earlier->previews.before(a.path, a.time)) {
+        if (const PreviewMemory::Fetch* fetch = earlier->previews.before(a.path, a.time)) {
+          const Rule* preview = fetch->rule;
           a.evidence = deep_evidence(preview, false);
           a.channel = Channel::dark_social;
           if (a.app.empty()) a.app = preview->app;

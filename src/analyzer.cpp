@@ -129,7 +129,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
     const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));
     if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
-      m_previews.record(page_key(hit), hit.time, v.rules[0]);
+      m_previews.record(page_key(hit), hit.time, v.rules[0], hit.file, hit.line);
   }
   if (v.cls != HitClass::page_view) {
     m_sink.add(hit, v);
@@ -252,11 +252,16 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // The line does not log the referrer (Common Log Format): where the visitor came from is unknown.
   if (!hit.has_referer) return decide(Channel::unknown, std::nullopt, nullptr, "ref.unlogged");
   if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
-  const Rule* preview = hit.time == Hit::k_no_time ? nullptr : m_previews.before(page_key(hit), hit.time);
+  const PreviewMemory::Fetch* fetch =
+      hit.time == Hit::k_no_time ? nullptr : m_previews.before(page_key(hit), hit.time);
+  const Rule* preview = fetch ? fetch->rule : nullptr;
   decide(Channel::dark_social, deep_evidence(preview, v.returning), nullptr, "ref.none.deep");
   if (preview) {
     v.add_reason(preview->id, preview);
     if (v.app.empty()) v.app = preview->app;
+    v.preview_file = m_previews.file_of(*fetch);
+    v.preview_line = fetch->line;
+    v.preview_time = fetch->time;
   } else {
     v.add_reason(v.returning ? "visitor.returning" : "visitor.new");
   }

@@ -102,6 +102,13 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
       out += '}';
     });
     out += ']';
+    if (v.preview_line) {
+      out += ",\"preview_fetch\":{\"file\":";
+      json_string(out, v.preview_file);
+      fmt::format_to(std::back_inserter(out), ",\"line\":{},\"time\":", v.preview_line);
+      json_string(out, format_utc(v.preview_time));
+      out += '}';
+    }
   }
   out += "}\n";
 }
@@ -167,6 +174,11 @@ void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
       first = false;
       util::append_tsv_field(out, r.origin + ": " + r.pattern);
     });
+    if (v.preview_line) {
+      out += " | preview fetch: ";
+      util::append_tsv_field(
+          out, fmt::format("{}:{} at {}", v.preview_file, v.preview_line, format_utc(v.preview_time)));
+    }
   }
   out += '\n';
 }

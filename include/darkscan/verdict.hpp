@@ -45,6 +45,10 @@ struct Verdict {
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
   bool internal_referrer = false;   // page views: the referrer is a page of the site
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
+  // Arrivals after a preview: the fetch they follow (--explain); preview_line 0 when not known.
+  std::string_view preview_file;
+  std::uint64_t preview_line = 0;
+  std::int64_t preview_time = 0;
   std::array<std::string_view, k_max_reasons> reasons{}; // rule ids, e.g. "ua.inapp.messenger"
   std::array<const Rule*, k_max_reasons> rules{};        // the rule behind each reason, if any
   std::size_t reason_count = 0;

@@ -390,15 +390,33 @@ class RecordsTest(unittest.TestCase):
 
     def test_explain_adds_rules_with_origins(self):
         checked = 0
+        fetches = 0
         for name, extra in self.ALL:
             with self.subTest(name):
                 args = self.sample_args(extra)
                 plain = hits(name, *args)
                 explained = hits(name, "--explain", *args)
                 self.assertEqual(len(explained), len(plain))
+                by_line = {(p["file"], p["line"]): p for p in plain}
                 for r, p in zip(explained, plain):
                     rules = r.pop("rules")
-                    self.assertEqual(r, p)  # --explain only adds `rules`
+                    fetch = r.pop("preview_fetch", None)
+                    self.assertEqual(r, p)  # --explain only adds `rules` and `preview_fetch`
+                    # An arrival after a preview cites the fetch: a preview of the same page, at most
+                    # 48 hours before, by the fetcher its reasons name.
+                    after_preview = r["evidence"] == "direct_deep_after_preview" or (
+                        "ref.none.deep" in r["reasons"] and any(x.startswith("ua.preview.") for x in r["reasons"]))
+                    self.assertEqual(fetch is not None, after_preview, (name, r["line"]))
+                    if fetch:
+                        self.assertEqual(list(fetch), ["file", "line", "time"])
+                        fetched = by_line[(fetch["file"], fetch["line"])]
+                        self.assertEqual(fetched["class"], "preview", fetch)
+                        self.assertEqual(fetched["path"], r["path"], fetch)
+                        self.assertEqual(fetched["time"], fetch["time"])
+                        self.assertIn(fetched["reasons"][0], r["reasons"], fetch)
+                        age = utc(r["time"]) - utc(fetch["time"])
+                        self.assertTrue(datetime.timedelta(0) <= age <= datetime.timedelta(hours=48), fetch)
+                        fetches += 1
                     ids = [x["id"] for x in rules]
                     for reason in r["reasons"]:  # every reason that is a rule is explained
                         if reason not in CHECKS:
@@ -442,6 +460,7 @@ class RecordsTest(unittest.TestCase):
                         self.assertTrue(line.rstrip().endswith(pattern), (x["origin"], pattern))
                         checked += 1
         self.assertGreater(checked, 400)
+        self.assertGreater(fetches, 5)
 
     def test_hits_tsv_has_the_same_records(self):
         for name, extra in self.ALL:

@@ -36,12 +36,13 @@ struct Recorded {
   Verdict verdict;
   std::vector<std::string> reasons;
   std::string app;
+  std::string preview_file; // the verdict's, which is valid only while it is given
 };
 
 class Recorder final : public VerdictSink {
 public:
   void add(const Hit&, const Verdict& v) override {
-    Recorded r{v, {}, std::string(v.app)};
+    Recorded r{v, {}, std::string(v.app), std::string(v.preview_file)};
     for (std::size_t i = 0; i < v.reason_count; ++i)
       r.reasons.emplace_back(v.reasons[i]);
     seen.push_back(std::move(r));
@@ -68,6 +69,8 @@ public:
   // Feeds a hit whose verdict may come later (while the site host is guessed).
   void add(const HitSpec& s) {
     Hit h;
+    h.file = "access.log";
+    h.line = ++m_line;
     h.time = s.time;
     h.client = s.client;
     h.user_agent = s.ua;
@@ -91,6 +94,7 @@ public:
 
 private:
   test::TempDir m_dir;
+  std::uint64_t m_line = 0;
   Rules m_rules;
   std::unique_ptr<Analyzer> m_analyzer;
 };
@@ -318,6 +322,16 @@ TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app
   CHECK(click.app == "whatsapp");
   CHECK(click.reasons == std::vector<std::string>{"ref.none.deep", "ua.preview.whatsapp"});
   CHECK(click.verdict.weight == Approx(1.0));
+  // --explain cites the fetch: file, line and time.
+  CHECK(click.preview_file == "access.log");
+  CHECK(click.verdict.preview_line == 1);
+  CHECK(click.verdict.preview_time == T0);
+  SECTION("the latest fetch is cited") {
+    h.feed({.time = T0 + 100, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/shared"});
+    const Recorded later = h.feed({.time = T0 + 200, .client = "6.6.6.6", .path = "/news/shared"});
+    CHECK(later.verdict.preview_line == 3);
+    CHECK(later.verdict.preview_time == T0 + 100);
+  }
   SECTION("not on another page") {
     CHECK(*h.feed({.time = T0 + 90, .client = "3.3.3.3", .path = "/news/other"}).verdict.evidence ==
           Evidence::direct_deep_new);
