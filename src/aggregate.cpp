@@ -225,8 +225,10 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
         }
       }
       if (a.open & k_open_returning) {
-        if (before && Sessions::returning(*before, a.time)) a.evidence = deep_evidence(nullptr, true);
-        if (before || !reaches(Sessions::k_returning_window)) a.open &= ~k_open_returning;
+        // Not seen within the window before: history before the earlier shard may still know it.
+        const bool seen = earlier->visitors.returning(a.visitor, a.time);
+        if (seen) a.evidence = deep_evidence(nullptr, true);
+        if (seen || before || !reaches(Sessions::k_returning_window)) a.open &= ~k_open_returning;
       }
       if (a.open) {
         still_open.push_back(std::move(a));

@@ -156,8 +156,11 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   const bool continues = hit.time == Hit::k_no_time ? within && (!forced || visitor.arrival == signature)
                                                     : continues_visit(visitor, hit.time, signature, forced);
   const bool seen_before = visitor.seen;
-  v.returning = Sessions::returning(visitor, hit.time);
-  if (hit.time != Hit::k_no_time) visitor.last_page_view = hit.time;
+  v.returning = m_sessions.returning(visitor, hit.time);
+  if (hit.time != Hit::k_no_time) {
+    visitor.last_page_view = hit.time;
+    visitor.timed = true;
+  }
   visitor.seen = true;
   visitor.last_page = page;
   if (continues) {

@@ -2,6 +2,8 @@
 #include <darkscan/sessions.hpp>
 #include <darkscan/util/hash.hpp>
 
+#include <algorithm>
+
 namespace darkscan {
 
 namespace {
@@ -92,7 +94,7 @@ Sessions::Sessions() : m_slots(1024) {}
 
 Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
   if (key == 0) key = 1;
-  if ((m_size + 1) * 4 > m_slots.size() * 3) grow(); // keep the load under 3/4
+  if ((m_size + 1) * 4 > m_slots.size() * 3) make_room(); // keep the load under 3/4
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
        i = (i + 1) & mask) {
@@ -106,9 +108,19 @@ Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
   }
 }
 
-bool Sessions::returning(const Visitor& v, std::int64_t time) {
-  if (!v.seen) return false;
-  return time == Hit::k_no_time || time - v.last_page_view <= k_returning_window;
+bool Sessions::returning(const Visitor& v, std::int64_t time) const {
+  if (v.seen) {
+    if (time == Hit::k_no_time || !v.timed) return true;
+    // To the filter's unit, so that a visitor's answer does not depend on whether it left the table.
+    if (SeenVisitors::within(v.last_page_view, time, k_returning_window)) return true;
+  }
+  return time != Hit::k_no_time && m_seen.seen(v.key, time);
+}
+
+bool Sessions::returning(std::uint64_t key, std::int64_t time) const {
+  if (key == 0) key = 1;
+  if (const Visitor* v = find(key)) return returning(*v, time);
+  return time != Hit::k_no_time && m_seen.seen(key, time);
 }
 
 const Sessions::Visitor* Sessions::find(std::uint64_t key) const {
@@ -122,12 +134,8 @@ const Sessions::Visitor* Sessions::find(std::uint64_t key) const {
   }
 }
 
-void Sessions::forget_before(std::int64_t time) {
-  Sessions kept;
-  for (const Visitor& v : m_slots) {
-    if (v.key != 0 && v.last_page_view >= time) kept.visitor(v.key) = v;
-  }
-  *this = std::move(kept);
+void Sessions::retire_idle(std::int64_t time) {
+  if (time != Hit::k_no_time) rebuild(m_slots.size(), time - k_idle);
 }
 
 void Sessions::merge(const Sessions& other) {
@@ -135,18 +143,38 @@ void Sessions::merge(const Sessions& other) {
     Visitor& v = visitor(o.key);
     if (!v.seen || (o.seen && o.last_page_view > v.last_page_view)) v = o;
   });
+  m_seen.merge(other.m_seen);
 }
 
-void Sessions::grow() {
-  std::vector<Visitor> old(m_slots.size() * 2);
+// Idle visitors are retired when the table fills up, against the latest page view in it; the
+// table doubles only when fewer than a quarter of its visitors were idle.
+void Sessions::make_room() {
+  std::int64_t latest = Hit::k_no_time;
+  for (const Visitor& v : m_slots)
+    if (v.key != 0 && v.timed) latest = std::max(latest, v.last_page_view);
+  std::size_t idle = 0;
+  const std::int64_t idle_before = latest == Hit::k_no_time ? Hit::k_no_time : latest - k_idle;
+  for (const Visitor& v : m_slots)
+    idle += v.key != 0 && v.timed && v.last_page_view < idle_before;
+  rebuild(idle * 4 >= m_size ? m_slots.size() : m_slots.size() * 2, idle_before);
+}
+
+void Sessions::rebuild(std::size_t slots, std::int64_t idle_before) {
+  std::vector<Visitor> old(slots);
   old.swap(m_slots);
+  m_size = 0;
   const std::size_t mask = m_slots.size() - 1;
   for (const Visitor& v : old) {
     if (v.key == 0) continue;
+    if (v.timed && v.last_page_view < idle_before) {
+      if (v.seen) m_seen.insert(v.key, v.last_page_view);
+      continue;
+    }
     std::size_t i = static_cast<std::size_t>(v.key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
     while (m_slots[i].key != 0)
       i = (i + 1) & mask;
     m_slots[i] = v;
+    ++m_size;
   }
 }
 

@@ -98,7 +98,7 @@ void State::merge(State&& later) {
 
 void State::forget_old(std::int64_t now) {
   if (counters.last_time != Hit::k_no_time) {
-    sessions.forget_before(counters.last_time - Sessions::k_returning_window);
+    sessions.retire_idle(counters.last_time);
     previews.forget_before(counters.last_time - PreviewMemory::k_window);
   }
   ledger.prune(now);

@@ -21,7 +21,10 @@ namespace {
 // "darkscan state" and a byte that text tools and `file` show as binary.
 constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
 // Bump on any change of the payload layout; older files are then refused.
-constexpr std::uint32_t k_version = 3; // 3: counts per evidence, no weights (issue 13)
+// 3: counts per evidence, no weights (issue 13); 4: visitors who left the session table in a
+// filter of fixed size (issue 15). Version 3 is still read.
+constexpr std::uint32_t k_version = 4;
+constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 constexpr std::size_t k_max_string = 1 << 20;
 
@@ -303,6 +306,17 @@ std::string encode_state(const State& s) {
     w.str(e.name);
     w.i64(e.last_seen);
   }
+  // The filter, before the visitors (who may join it as they are read): the slots in use in index
+  // order, each as the gap from the previous index and 4 bytes.
+  const SeenVisitors& seen = s.sessions.seen();
+  w.i64(seen.latest_unit());
+  w.u64(seen.size());
+  std::uint32_t previous = 0;
+  seen.for_each_slot([&](std::uint32_t index, std::uint32_t slot) {
+    w.u32(index - previous);
+    w.fixed(slot, 4);
+    previous = index;
+  });
   std::vector<Sessions::Visitor> visitors;
   visitors.reserve(s.sessions.size());
   s.sessions.for_each([&](const Sessions::Visitor& v) { visitors.push_back(v); });
@@ -311,7 +325,7 @@ std::string encode_state(const State& s) {
   for (const Sessions::Visitor& v : visitors) {
     w.hash(v.key);
     w.i64(v.last_page_view);
-    w.u8(v.seen ? 1 : 0);
+    w.u8(static_cast<std::uint8_t>((v.seen ? 1 : 0) | (v.timed ? 2 : 0)));
     w.u32(v.arrival);
     w.u32(v.last_page);
   }
@@ -368,10 +382,10 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   Reader header(bytes.substr(k_magic.size(), 12), name, names);
   const auto version = static_cast<std::uint32_t>(header.fixed(4));
   const std::uint64_t size = header.fixed(8);
-  if (version != k_version) {
-    refuse(fmt::format("has format version {}, and this darkscan reads version {}; rebuild it from the "
-                       "logs (run again without the state)",
-                       version, k_version));
+  if (version < k_oldest_read || version > k_version) {
+    refuse(fmt::format("has format version {}, and this darkscan reads versions {} to {}; rebuild it from "
+                       "the logs (run again without the state)",
+                       version, k_oldest_read, k_version));
   }
   if (size != bytes.size() - k_header_size - 8) {
     refuse(size > bytes.size() - k_header_size - 8 ? "is truncated" : "has bytes past its end");
@@ -412,12 +426,30 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     e.last_seen = r.i64();
     s.ledger.add(std::move(e));
   }
+  if (version >= 4) {
+    const std::int64_t latest = r.i64();
+    std::uint64_t index = 0;
+    for (std::size_t n = r.count(1 + 4); n > 0; --n) {
+      index += r.u32();
+      if (!s.sessions.seen().restore(latest, static_cast<std::uint32_t>(std::min<std::uint64_t>(index, UINT32_MAX)),
+                                     static_cast<std::uint32_t>(r.fixed(4))))
+        r.corrupt("a seen visitor is out of range");
+    }
+  }
   for (std::size_t n = r.count(8 + 4); n > 0; --n) {
     const std::uint64_t key = r.hash();
     if (key == 0) r.corrupt("a visitor key is 0");
     Sessions::Visitor& v = s.sessions.visitor(key);
     v.last_page_view = r.i64();
-    v.seen = r.flag();
+    if (version == 3) {
+      v.seen = r.flag();
+      v.timed = v.last_page_view != 0;
+    } else {
+      const std::uint8_t flags = r.u8();
+      if (flags > 3) r.corrupt("a visitor has unknown flags");
+      v.seen = flags & 1;
+      v.timed = flags & 2;
+    }
     v.arrival = r.u32();
     v.last_page = r.u32();
   }

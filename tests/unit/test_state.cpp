@@ -4,6 +4,7 @@
 #include <darkscan/analyzer.hpp>
 #include <darkscan/error.hpp>
 #include <darkscan/ledger.hpp>
+#include <darkscan/sessions.hpp>
 #include <darkscan/state.hpp>
 
 #include <catch2/catch.hpp>
@@ -131,6 +132,25 @@ TEST_CASE("state: shards merged in time order decide their edges as one run woul
     one.state.merge(std::move(loaded));
     check_same(total_of(whole.state), total_of(one.state));
   }
+}
+
+TEST_CASE("state: visitors who left the session table are still returning after a round trip", "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  Run run(rules, {{T0, "41.58.1.2", "/news/one"}, {T0 + 600, "102.89.3.3", "/news/two"}}, false);
+  State& state = run.state;
+  state.forget_old(T0); // as before a save: idle visitors leave the table for the filter
+  state.sessions.retire_idle(T0 + 2 * 86400);
+  REQUIRE(state.sessions.size() == 0);
+  REQUIRE(state.sessions.seen().size() == 2);
+  NamePool names;
+  const State loaded = decode_state(encode_state(state), "s", rules, names);
+  CHECK(encode_state(loaded) == encode_state(state));
+  const std::uint64_t c = visitor_key("102.89.3.3", "", k_chrome);
+  CHECK(loaded.sessions.returning(c, T0 + 10 * 86400));
+  CHECK_FALSE(loaded.sessions.returning(c, T0 + 31 * 86400));
+  CHECK_FALSE(loaded.sessions.returning(visitor_key("102.89.3.4", "", k_chrome), T0 + 86400));
 }
 
 TEST_CASE("state: a damaged, truncated or foreign file is refused", "[state]") {
