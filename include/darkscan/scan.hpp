@@ -103,8 +103,8 @@ struct ScanOptions {
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t max_examples = 10;
   std::size_t detect_lines = 50;
-  std::size_t threads = 1;           // > 1: parse and prepare hits on this many worker threads
-  std::size_t block_bytes = 1 << 20; // bytes of whole lines per block in a parallel scan
+  std::size_t threads = 1;             // > 1: parse and prepare hits on this many worker threads
+  std::size_t block_bytes = 512 << 10; // bytes of whole lines per block in a parallel scan
   // Called every few thousand lines and at the end of each input, for a
   // progress display; may be empty.
   std::function<void(const Source& source, bool done)> progress{};
@@ -136,7 +136,8 @@ public:
   Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error);
 
   // Reads `path` ("-" for standard input) to its end, from `opened` when given (an input read
-  // ahead to learn content parameters from: replay_source.hpp). Throws only under --strict, on the first malformed line.
+  // ahead to learn content parameters from: replay_source.hpp). Throws only under --strict, on the first
+  // malformed line.
   void scan(const std::string& path, std::unique_ptr<Source> opened = nullptr);
 
   const ScanTotals& totals() const { return m_totals; }
