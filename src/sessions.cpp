@@ -159,9 +159,12 @@ void Sessions::make_room() {
   rebuild(idle * 4 >= m_size ? m_slots.size() : m_slots.size() * 2, idle_before);
 }
 
+// The old slots are kept as the next rebuild's room: a table of the same size is rebuilt every few
+// thousand new visitors, and fresh memory each time cost more in page faults than the rebuild.
 void Sessions::rebuild(std::size_t slots, std::int64_t idle_before) {
-  std::vector<Visitor> old(slots);
-  old.swap(m_slots);
+  m_spare.assign(slots, Visitor{});
+  m_spare.swap(m_slots);
+  const std::vector<Visitor>& old = m_spare;
   m_size = 0;
   const std::size_t mask = m_slots.size() - 1;
   for (const Visitor& v : old) {
