@@ -8,6 +8,16 @@ namespace darkscan {
 
 namespace {
 
+// True if `literal` is at `pos` of `line` (pos <= line.size()). The literals between fields are a
+// few bytes (" ", "\" \"", " ["): compared inline, not by a call to memcmp per field of each line
+// (9% of a run in the profile of bench/results/profile.md).
+inline bool literal_at(std::string_view line, std::size_t pos, std::string_view literal) {
+  if (literal.size() > line.size() - pos) return false;
+  for (std::size_t i = 0; i < literal.size(); ++i)
+    if (line[pos + i] != literal[i]) return false;
+  return true;
+}
+
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -118,11 +128,10 @@ std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::stri
     while (q - backslashes > pos && data[q - backslashes - 1] == '\\')
       ++backslashes;
     if (backslashes % 2 == 0) {
-      std::string_view rest = line.substr(q);
-      if (rest.substr(0, after.size()) == after) {
+      if (literal_at(line, q, after)) {
         if (!last) return q;
-        std::string_view tail = rest.substr(after.size());
-        if (tail.empty() || tail[0] == ' ' || tail[0] == '\t') return q;
+        const std::size_t tail = q + after.size();
+        if (tail == line.size() || data[tail] == ' ' || data[tail] == '\t') return q;
       }
     }
     pos = q + 1;
@@ -184,7 +193,7 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
   hit.has_referer = m_has_referer;
   exact |= !m_trailing_fields;
   fields = m_steps.size();
-  if (line.substr(0, m_lead.size()) != m_lead) {
+  if (!literal_at(line, 0, m_lead)) {
     error = {"the line does not start as the format does", 0};
     return false;
   }
@@ -219,7 +228,7 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
           ++end; // "10.0.0.2, 10.0.0.1"
           continue;
         }
-        if (c == stop && line.substr(end, after.size()) == after) break;
+        if (c == stop && literal_at(line, end, after)) break;
         if (c == ' ' || c == '\t') break;
         ++end;
       }
@@ -236,7 +245,7 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
       return false;
     }
     pos = end;
-    if (line.substr(pos, after.size()) == after) {
+    if (literal_at(line, pos, after)) {
       pos += after.size();
       continue;
     }
