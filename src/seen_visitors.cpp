@@ -152,6 +152,13 @@ void SeenVisitors::insert(std::uint64_t key, std::int64_t time) {
   place(b1, make_slot(fp, unit));
 }
 
+void SeenVisitors::prefetch(std::uint64_t key) const {
+  if (!m_slots) return;
+  const std::size_t b1 = bucket_of(key);
+  __builtin_prefetch(&m_slots[b1 * k_slots_per_bucket]);
+  __builtin_prefetch(&m_slots[alternate(b1, fingerprint_of(key)) * k_slots_per_bucket]);
+}
+
 bool SeenVisitors::within(std::int64_t earlier, std::int64_t time, std::int64_t window) {
   return floor_div(time, k_unit) - floor_div(earlier, k_unit) <= window / k_unit;
 }
@@ -192,7 +199,6 @@ void SeenVisitors::merge(const SeenVisitors& other) {
     place(b1, make_slot(fp, unit));
   });
 }
-
 
 bool SeenVisitors::restore(std::int64_t latest_unit, std::uint32_t index, std::uint32_t slot) {
   if (index >= k_slots || (slot >> 16) == 0) return false;

@@ -170,7 +170,7 @@ void Sessions::rebuild(std::size_t slots, std::int64_t idle_before) {
   for (const Visitor& v : old) {
     if (v.key == 0) continue;
     if (v.timed && v.last_page_view < idle_before) {
-      if (v.seen) m_seen.insert(v.key, v.last_page_view);
+      if (v.seen) m_retiring.push_back(v);
       continue;
     }
     std::size_t i = static_cast<std::size_t>(v.key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
@@ -179,6 +179,13 @@ void Sessions::rebuild(std::size_t slots, std::int64_t idle_before) {
     m_slots[i] = v;
     ++m_size;
   }
+  // Into the filter, its buckets asked for a few visitors ahead (each is a cache miss).
+  constexpr std::size_t k_ahead = 8;
+  for (std::size_t i = 0; i < m_retiring.size(); ++i) {
+    if (i + k_ahead < m_retiring.size()) m_seen.prefetch(m_retiring[i + k_ahead].key);
+    m_seen.insert(m_retiring[i].key, m_retiring[i].last_page_view);
+  }
+  m_retiring.clear();
 }
 
 } // namespace darkscan

@@ -43,6 +43,9 @@ public:
   // test seen() makes, for the session table to give the same answers.
   static bool within(std::int64_t earlier, std::int64_t time, std::int64_t window);
 
+  // Starts loading the key's two buckets (a cache hint for insert() and seen()).
+  void prefetch(std::uint64_t key) const;
+
   // Takes in the visitors of `other` (another shard or state); for one in both, the later wins.
   void merge(const SeenVisitors& other);
 
@@ -76,10 +79,10 @@ private:
   std::int64_t m_window;             // in units
   std::int64_t m_latest = INT64_MIN; // the latest unit recorded; INT64_MIN: none yet
   std::int64_t m_swept = INT64_MIN;  // the latest unit at the last sweep
-  std::size_t m_used = 0; // slots in use (some may have left the window)
+  std::size_t m_used = 0;            // slots in use (some may have left the window)
   std::uint64_t m_dropped = 0;
   std::uint64_t m_kick_state = 0x2545F4914F6CDD1DULL; // xorshift64: which slot is kicked out
-  std::unique_ptr<std::uint32_t[], Free> m_slots; // k_slots, 0: empty
+  std::unique_ptr<std::uint32_t[], Free> m_slots;     // k_slots, 0: empty
 };
 
 } // namespace darkscan

@@ -85,7 +85,8 @@ private:
   void rebuild(std::size_t slots, std::int64_t idle_before);
 
   std::vector<Visitor> m_slots;
-  std::vector<Visitor> m_spare; // the slots before the last rebuild, reused by the next
+  std::vector<Visitor> m_spare;    // the slots before the last rebuild, reused by the next
+  std::vector<Visitor> m_retiring; // the visitors a rebuild moves to the filter (room reused)
   std::size_t m_size = 0;
   SeenVisitors m_seen{k_returning_window};
 };
