@@ -138,18 +138,20 @@ void SeenVisitors::insert(std::uint64_t key, std::int64_t time) {
   allocate();
   advance(unit);
   if (m_latest - unit > m_window) return;
-  const std::uint32_t fp = fingerprint_of(key);
-  const std::size_t b1 = bucket_of(key);
-  for (const std::size_t bucket : {b1, alternate(b1, fp)}) {
-    std::uint32_t* b = &m_slots[bucket * k_slots_per_bucket];
+  put(bucket_of(key), fingerprint_of(key), unit);
+}
+
+void SeenVisitors::put(std::size_t bucket, std::uint32_t fp, std::int64_t unit) {
+  for (const std::size_t b : {bucket, alternate(bucket, fp)}) {
+    std::uint32_t* slots = &m_slots[b * k_slots_per_bucket];
     for (std::size_t s = 0; s < k_slots_per_bucket; ++s) {
-      if (b[s] >> 16 == fp) {
-        if (unit > unit_of(b[s])) b[s] = make_slot(fp, unit);
+      if (slots[s] >> 16 == fp) {
+        if (unit > unit_of(slots[s])) slots[s] = make_slot(fp, unit);
         return;
       }
     }
   }
-  place(b1, make_slot(fp, unit));
+  place(bucket, make_slot(fp, unit));
 }
 
 void SeenVisitors::prefetch(std::uint64_t key) const {
@@ -185,18 +187,7 @@ void SeenVisitors::merge(const SeenVisitors& other) {
   other.for_each_slot([&](std::uint32_t index, std::uint32_t slot) {
     const std::int64_t unit = other.unit_of(slot);
     if (m_latest - unit > m_window) return;
-    const std::uint32_t fp = slot >> 16;
-    const std::size_t b1 = index / k_slots_per_bucket; // the same geometry: one of the key's buckets
-    for (const std::size_t bucket : {b1, alternate(b1, fp)}) {
-      std::uint32_t* b = &m_slots[bucket * k_slots_per_bucket];
-      for (std::size_t s = 0; s < k_slots_per_bucket; ++s) {
-        if (b[s] >> 16 == fp) {
-          if (unit > unit_of(b[s])) b[s] = make_slot(fp, unit);
-          return;
-        }
-      }
-    }
-    place(b1, make_slot(fp, unit));
+    put(index / k_slots_per_bucket, slot >> 16, unit); // the same geometry: one of the key's buckets
   });
 }
 

@@ -74,6 +74,9 @@ private:
   // The absolute time unit of a slot's stamp.
   std::int64_t unit_of(std::uint32_t slot) const;
   bool expired(std::uint32_t slot) const { return m_latest - unit_of(slot) > m_window; }
+  // Records `fp` seen at `unit`, in `bucket` or its alternate: the later time wins for a fingerprint
+  // already there, else a slot is found (place).
+  void put(std::size_t bucket, std::uint32_t fp, std::int64_t unit);
   void place(std::size_t bucket, std::uint32_t slot);
 
   std::int64_t m_window;             // in units
