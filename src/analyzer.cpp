@@ -138,7 +138,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
 
   const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
   v.internal_referrer = internal;
-  Sessions::Visitor& visitor = m_sessions.visitor(p.visitor);
+  Sessions::Visitor& visitor = m_sessions.visitor(p.visitor, hit.time);
   const bool external = !ref_host.empty() && !internal;
   const bool forced = external || p.tag != nullptr;
   const std::uint32_t page = page_signature(hit.path);

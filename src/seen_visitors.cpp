@@ -48,7 +48,7 @@ SeenVisitors::SeenVisitors(std::int64_t window) : m_window(window / k_unit) {}
 
 SeenVisitors::SeenVisitors(const SeenVisitors& other)
     : m_window(other.m_window), m_latest(other.m_latest), m_swept(other.m_swept), m_used(other.m_used),
-      m_dropped(other.m_dropped) {
+      m_dropped(other.m_dropped), m_kick_state(other.m_kick_state) {
   if (other.m_slots) {
     allocate();
     std::memcpy(m_slots.get(), other.m_slots.get(), k_slots * sizeof(std::uint32_t));
@@ -80,17 +80,23 @@ void SeenVisitors::advance(std::int64_t unit) {
     return;
   }
   if (unit <= m_latest) return;
-  if (unit - m_swept >= k_sweep_every) {
-    // Stamps are read against the latest time before it moves: all are within 45 days of it.
-    for (std::size_t i = 0; i < k_slots; ++i) {
-      if (m_slots[i] && unit - unit_of(m_slots[i]) > m_window) {
-        m_slots[i] = 0;
-        --m_used;
-      }
-    }
-    m_swept = unit;
-  }
+  if (unit - m_swept >= k_sweep_every) sweep(unit);
   m_latest = unit;
+}
+
+// Stamps are read against the latest time before it moves: all are within 45 days of it.
+void SeenVisitors::sweep(std::int64_t unit) {
+  for (std::size_t i = 0; i < k_slots; ++i) {
+    if (m_slots[i] && unit - unit_of(m_slots[i]) > m_window) {
+      m_slots[i] = 0;
+      --m_used;
+    }
+  }
+  m_swept = unit;
+}
+
+void SeenVisitors::forget_expired() {
+  if (m_slots && m_latest != INT64_MIN) sweep(m_latest);
 }
 
 void SeenVisitors::place(std::size_t bucket, std::uint32_t slot) {

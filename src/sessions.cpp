@@ -92,9 +92,9 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
 
 Sessions::Sessions() : m_slots(1024) {}
 
-Sessions::Visitor& Sessions::visitor(std::uint64_t key) {
+Sessions::Visitor& Sessions::visitor(std::uint64_t key, std::int64_t now) {
   if (key == 0) key = 1;
-  if ((m_size + 1) * 4 > m_slots.size() * 3) make_room(); // keep the load under 3/4
+  if ((m_size + 1) * 4 > m_slots.size() * 3) make_room(now); // keep the load under 3/4
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
        i = (i + 1) & mask) {
@@ -136,6 +136,7 @@ const Sessions::Visitor* Sessions::find(std::uint64_t key) const {
 
 void Sessions::retire_idle(std::int64_t time) {
   if (time != Hit::k_no_time) rebuild(m_slots.size(), time - k_idle);
+  m_seen.forget_expired();
 }
 
 void Sessions::merge(const Sessions& other) {
@@ -146,12 +147,15 @@ void Sessions::merge(const Sessions& other) {
   m_seen.merge(other.m_seen);
 }
 
-// Idle visitors are retired when the table fills up, against the latest page view in it; the
-// table doubles only when fewer than a quarter of its visitors were idle.
-void Sessions::make_room() {
-  std::int64_t latest = Hit::k_no_time;
-  for (const Visitor& v : m_slots)
-    if (v.key != 0 && v.timed) latest = std::max(latest, v.last_page_view);
+// Idle visitors are retired when the table fills up, against the hit being read (or, without its
+// time, the latest page view in the table); the table doubles only when fewer than a quarter of its
+// visitors were idle.
+void Sessions::make_room(std::int64_t now) {
+  std::int64_t latest = now;
+  if (latest == Hit::k_no_time) {
+    for (const Visitor& v : m_slots)
+      if (v.key != 0 && v.timed) latest = std::max(latest, v.last_page_view);
+  }
   std::size_t idle = 0;
   const std::int64_t idle_before = latest == Hit::k_no_time ? Hit::k_no_time : latest - k_idle;
   for (const Visitor& v : m_slots)

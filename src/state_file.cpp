@@ -25,6 +25,7 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
 // filter of fixed size (issue 15). Version 3 is still read.
 constexpr std::uint32_t k_version = 4;
 constexpr std::uint32_t k_oldest_read = 3;
+constexpr std::int64_t k_max_time = std::int64_t{1} << 50; // seconds: no log time comes near it
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 constexpr std::size_t k_max_string = 1 << 20;
 
@@ -310,6 +311,7 @@ std::string encode_state(const State& s) {
   // order, each as the gap from the previous index and 4 bytes.
   const SeenVisitors& seen = s.sessions.seen();
   w.i64(seen.latest_unit());
+  w.hash(seen.kick_state());
   w.u64(seen.size());
   std::uint32_t previous = 0;
   seen.for_each_slot([&](std::uint32_t index, std::uint32_t slot) {
@@ -428,13 +430,22 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   }
   if (version >= 4) {
     const std::int64_t latest = r.i64();
+    s.sessions.seen().set_kick_state(r.hash());
     std::uint64_t index = 0;
-    for (std::size_t n = r.count(1 + 4); n > 0; --n) {
+    const std::size_t slots = r.count(1 + 4);
+    // Times in 2-minute units from any parsed log (years 0 to 9999) are far inside this: the
+    // filter's arithmetic on them cannot overflow.
+    if (slots > 0 &&
+        (latest < -k_max_time / SeenVisitors::k_unit || latest > k_max_time / SeenVisitors::k_unit))
+      r.corrupt("the seen visitors' time is out of range");
+    for (std::size_t n = slots; n > 0; --n) {
       index += r.u32();
-      if (!s.sessions.seen().restore(latest, static_cast<std::uint32_t>(std::min<std::uint64_t>(index, UINT32_MAX)),
+      if (!s.sessions.seen().restore(latest,
+                                     static_cast<std::uint32_t>(std::min<std::uint64_t>(index, UINT32_MAX)),
                                      static_cast<std::uint32_t>(r.fixed(4))))
         r.corrupt("a seen visitor is out of range");
     }
+    s.sessions.seen().forget_expired();
   }
   for (std::size_t n = r.count(8 + 4); n > 0; --n) {
     const std::uint64_t key = r.hash();
@@ -450,6 +461,8 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
       v.seen = flags & 1;
       v.timed = flags & 2;
     }
+    if (v.last_page_view < -k_max_time || v.last_page_view > k_max_time)
+      r.corrupt("a visitor's time is out of range");
     v.arrival = r.u32();
     v.last_page = r.u32();
   }

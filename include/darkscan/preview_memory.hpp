@@ -4,10 +4,10 @@
 #include <darkscan/util/hash.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 namespace darkscan {
 
@@ -52,7 +52,9 @@ public:
 private:
   std::uint32_t file_index(std::string_view file);
 
-  std::vector<std::string> m_files; // the inputs fetches were read from (a run reads a few)
+  // The inputs fetches were read from (a run reads a few); a deque, so that the names file_of()
+  // gives stay where they are when another is added.
+  std::deque<std::string> m_files;
   std::unordered_map<std::string, Fetch, util::StringHash, std::equal_to<>> m_fetches;
 };
 

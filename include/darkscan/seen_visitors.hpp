@@ -49,6 +49,10 @@ public:
   // Takes in the visitors of `other` (another shard or state); for one in both, the later wins.
   void merge(const SeenVisitors& other);
 
+  // Empties the slots that are out of the window before the latest time. Called before a state is
+  // saved and after it is read: between runs shorter than a day the daily sweep would never come.
+  void forget_expired();
+
   // Visitors pushed out because the filter was full (the first sign that it is too small).
   std::uint64_t dropped() const { return m_dropped; }
   // Slots in use.
@@ -63,6 +67,10 @@ public:
   }
   // Restores what for_each_slot gave (a state file); false if `index` is out of range.
   bool restore(std::int64_t latest_unit, std::uint32_t index, std::uint32_t slot);
+  // Which slot the next full bucket gives up follows a fixed sequence: saved, so that a run
+  // continued from a state drops the visitors one run would.
+  std::uint64_t kick_state() const { return m_kick_state; }
+  void set_kick_state(std::uint64_t state) { m_kick_state = state == 0 ? 0x2545F4914F6CDD1DULL : state; }
 
 private:
   struct Free {
@@ -71,6 +79,7 @@ private:
   void allocate();
   // Moves the latest time to `unit`, emptying the slots that fall out of the window.
   void advance(std::int64_t unit);
+  void sweep(std::int64_t unit);
   // The absolute time unit of a slot's stamp.
   std::int64_t unit_of(std::uint32_t slot) const;
   bool expired(std::uint32_t slot) const { return m_latest - unit_of(slot) > m_window; }

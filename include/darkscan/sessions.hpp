@@ -39,9 +39,11 @@ public:
   Sessions();
 
   // The visitor record for this key, created empty on first sight. The
-  // reference is valid until the next call. May move idle visitors to the
-  // filter (amortised O(1)).
-  Visitor& visitor(std::uint64_t key);
+  // reference is valid until the next call. May move the visitors idle at
+  // `now` (the time of the hit being read; Hit::k_no_time: the latest in the
+  // table) to the filter, amortised O(1): idleness is measured against the
+  // hit being read, so that a log read out of order keeps its active visitors.
+  Visitor& visitor(std::uint64_t key, std::int64_t now = INT64_MIN);
 
   // True if a page view at `time` continues the visitor's current visit
   // (a page view within k_visit_gap; times may step back a little).
@@ -81,7 +83,7 @@ public:
 private:
   // Makes room for one more visitor: retires the idle ones, and doubles the
   // table if that freed too little.
-  void make_room();
+  void make_room(std::int64_t now);
   void rebuild(std::size_t slots, std::int64_t idle_before);
 
   std::vector<Visitor> m_slots;

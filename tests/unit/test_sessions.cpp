@@ -142,3 +142,28 @@ TEST_CASE("sessions: idle visitors leave the table, and are still returning", "[
     CHECK(sessions.returning(99, Hit::k_no_time));
   }
 }
+
+TEST_CASE("sessions: idleness is measured against the hit being read, not the latest time", "[sessions]") {
+  // Two servers' logs of one day, read one after the other: the second starts a day earlier than
+  // where the first ended; its visitors are active, whatever the first's times.
+  Sessions sessions;
+  const auto later = random_keys(5000, 6);
+  for (std::size_t i = 0; i < later.size(); ++i) {
+    Sessions::Visitor& v = sessions.visitor(later[i], T0 + k_day);
+    v.seen = v.timed = true;
+    v.last_page_view = T0 + k_day;
+  }
+  Sessions::Visitor& reader = sessions.visitor(42, T0);
+  reader.seen = reader.timed = true;
+  reader.last_page_view = T0;
+  const auto others = random_keys(20000, 7);
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const std::int64_t t = T0 + 60 + static_cast<std::int64_t>(i / 100);
+    Sessions::Visitor& v = sessions.visitor(others[i], t);
+    v.seen = v.timed = true;
+    v.last_page_view = t;
+  }
+  const Sessions::Visitor* kept = sessions.find(42);
+  REQUIRE(kept != nullptr);
+  CHECK(Sessions::continues(*kept, T0 + 600));
+}

@@ -153,6 +153,30 @@ TEST_CASE("state: visitors who left the session table are still returning after 
   CHECK_FALSE(loaded.sessions.returning(visitor_key("102.89.3.4", "", k_chrome), T0 + 86400));
 }
 
+TEST_CASE("state: runs shorter than a day, each from the state of the one before, still forget after 30 days",
+          "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  Run run(rules, {{T0, "102.89.3.3", "/news/one"}}, false);
+  State state = std::move(run.state);
+  const std::uint64_t gone = visitor_key("102.89.3.3", "", k_chrome);
+  NamePool names;
+  // Twice a day for 50 days: another visitor's page view, then the state saved and read again. The
+  // filter's stamps wrap after 45 days: read without a sweep, the first visitor would come back.
+  for (std::int64_t run_number = 1; run_number <= 100; ++run_number) {
+    const std::int64_t t = T0 + run_number * 43200;
+    Sessions::Visitor& v = state.sessions.visitor(static_cast<std::uint64_t>(run_number) * 7919 + 1, t);
+    v.seen = v.timed = true;
+    v.last_page_view = t;
+    state.sessions.retire_idle(t + 7200);
+    if (run_number == 40) CHECK(state.sessions.returning(gone, T0 + 20 * 86400));
+    state = decode_state(encode_state(state), "s", rules, names);
+  }
+  CHECK_FALSE(state.sessions.returning(gone, T0 + 50 * 86400));
+  CHECK(state.sessions.returning(100 * 7919 + 1, T0 + 50 * 86400));
+}
+
 TEST_CASE("state: a damaged, truncated or foreign file is refused", "[state]") {
   test::TempDir dir;
   test::write_rules(dir);
