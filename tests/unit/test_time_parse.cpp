@@ -45,6 +45,30 @@ TEST_CASE("time_parse: Common Log Format", "[time]") {
   }
 }
 
+TEST_CASE("time_parse: lines of one minute, read from the remembered minute", "[time]") {
+  std::int64_t t = 0;
+  REQUIRE(parse_clf_time("10/Oct/2000:13:55:36 -0700", t));
+  CHECK(t == 971211336);
+  REQUIRE(parse_clf_time("10/Oct/2000:13:55:59 -0700", t)); // same minute
+  CHECK(t == 971211359);
+  REQUIRE(parse_clf_time("10/Oct/2000:13:55:00 +0000", t)); // same minute, another offset
+  CHECK(t == 971186100);
+  REQUIRE(parse_clf_time("10/Oct/2000:13:55:60 +0000", t)); // leap second
+  CHECK(t == 971186160);
+  REQUIRE(parse_clf_time("10/Oct/2000:13:56:01 +0000", t)); // the next minute
+  CHECK(t == 971186161);
+  REQUIRE(parse_clf_time("1/Oct/2000:13:56:01 +00:00", t)); // one-digit day, 26 bytes too
+  CHECK(t == 971186161 - 9 * 86400);
+  REQUIRE(parse_clf_time("10/Oct/2000:13:56:01 +0000", t));
+  std::int64_t before = t;
+  for (const char* bad : {"10/Oct/2000:13:56:61 +0000", "10/Oct/2000:13:56:6x +0000", "10/Oct/2000:13:56:01 +0000x",
+                          "10/Oct/2000:13:56:01x+0000"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_clf_time(bad, t));
+    CHECK(t == before);
+  }
+}
+
 TEST_CASE("time_parse: ISO 8601", "[time]") {
   std::int64_t t = 0;
   REQUIRE(parse_iso8601("2026-11-20T08:15:02+01:00", t));
