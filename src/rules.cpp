@@ -247,13 +247,28 @@ struct Rules::Family {
 
   const Rule* match(std::string_view text) const {
     if (rules.empty()) return nullptr;
-    std::vector<int> hits;
+    // Reused per thread: a vector per call was an allocation on the hot path.
+    thread_local std::vector<int> hits;
     RE2::Set::ErrorInfo info{};
     if (set->Match(text, &hits, &info)) {
       return &rules[static_cast<std::size_t>(*std::min_element(hits.begin(), hits.end()))];
     }
     if (info.kind == RE2::Set::kNoError || info.kind == RE2::Set::kNotCompiled) return nullptr;
-    // The set's DFA ran out of memory on this text: try the rules one by one.
+    return match_one_by_one(text);
+  }
+
+  // Whether any rule matches. Without a list of matches to fill, RE2's DFA stops at the first
+  // match instead of reading the whole text: is_asset and is_landing run on every hit's path.
+  bool any(std::string_view text) const {
+    if (rules.empty()) return false;
+    RE2::Set::ErrorInfo info{};
+    if (set->Match(text, nullptr, &info)) return true;
+    if (info.kind == RE2::Set::kNoError || info.kind == RE2::Set::kNotCompiled) return false;
+    return match_one_by_one(text) != nullptr;
+  }
+
+  // When the set's DFA ran out of memory on a text: the rules one by one.
+  const Rule* match_one_by_one(std::string_view text) const {
     for (std::size_t i = 0; i < singles.size(); ++i) {
       const bool hit = anchor == RE2::ANCHOR_BOTH ? RE2::FullMatch(text, *singles[i])
                                                   : RE2::PartialMatch(text, *singles[i]);
@@ -544,7 +559,7 @@ void Rules::add_content_params(const std::vector<std::string>& names) {
       m_content_params.push_back(name);
 }
 
-bool Rules::is_landing(std::string_view path) const { return m_landing->match(path) != nullptr; }
+bool Rules::is_landing(std::string_view path) const { return m_landing->any(path); }
 const Rule* Rules::match_landing(std::string_view path) const { return m_landing->match(path); }
 
 bool Rules::is_asset(std::string_view path) const {
@@ -560,7 +575,7 @@ bool Rules::is_asset(std::string_view path) const {
       return true;
     }
   }
-  return m_asset_paths->match(path) != nullptr;
+  return m_asset_paths->any(path);
 }
 
 std::vector<std::pair<std::string, std::size_t>> Rules::counts() const { return m_counts; }
