@@ -223,6 +223,10 @@ bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool e
     case Scan::client_list: {
       const char stop = after.empty() ? ' ' : after[0];
       while (end < n) {
+        // The bytes of the token first, with one test each; then what the byte that stopped it means.
+        while (end < n && line[end] != ' ' && line[end] != '\t' && line[end] != stop)
+          ++end;
+        if (end == n) break;
         const char c = line[end];
         if (c == ' ' && step.scan == Scan::client_list && end > pos && line[end - 1] == ',') {
           ++end; // "10.0.0.2, 10.0.0.1"
