@@ -89,8 +89,9 @@ ReferrerInfo Classifier::referrer(std::string_view referer) {
   return {m_host, cached(m_hosts, m_host, [&](std::string_view h) { return m_rules.match_referrer(h); })};
 }
 
-void Classifier::classify(const Hit& hit, Verdict& verdict) {
+void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_rule) {
   verdict = Verdict{};
+  agent_rule = nullptr;
   if (!hit.request_valid) {
     // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
     verdict.cls = HitClass::invalid;
@@ -103,6 +104,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
     return;
   }
   const Rule* ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
+  agent_rule = ua;
   const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
   if (ua) verdict.app = ua->app;
   if (is_preview(kind) || kind == AgentKind::bot) {
@@ -133,11 +135,12 @@ void Classifier::classify(const Hit& hit, Verdict& verdict) {
 
 void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   out = Prepared{};
-  classify(hit, out.verdict);
+  const Rule* ua = nullptr;
+  classify(hit, out.verdict, ua);
   out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
   out.verdict.visitor = out.visitor;
   if (out.verdict.cls != HitClass::page_view) return;
-  out.ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent); // cached by classify()
+  out.ua = ua;
   if (!hit.requested_with.empty()) out.package = package(hit.requested_with);
   if (!hit.referer.empty()) {
     const ReferrerInfo ref = referrer(hit.referer);

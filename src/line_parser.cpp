@@ -3,6 +3,7 @@
 #include <darkscan/log_format.hpp>
 
 #include <cstring>
+#include <type_traits>
 
 namespace darkscan {
 
@@ -188,7 +189,11 @@ bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const 
 
 bool LogFormat::parse(std::string_view line, Hit& hit, ParseError& error, bool exact,
                       std::size_t& fields) const {
-  hit = Hit{};
+  // Copied from a blank hit by vector moves: `hit = Hit{}` compiled to `rep stos`, whose start-up
+  // cost was a tenth of this function's cycles in the profile.
+  static_assert(std::is_trivially_copyable_v<Hit>);
+  static const Hit k_blank{};
+  std::memcpy(&hit, &k_blank, sizeof(Hit));
   hit.has_user_agent = m_has_user_agent;
   hit.has_referer = m_has_referer;
   exact |= !m_trailing_fields;

@@ -28,7 +28,7 @@ public:
 
   // Sets verdict.cls, verdict.app and, for hits that are not page views,
   // verdict.reasons. Page views get their channel from the Analyzer.
-  void classify(const Hit& hit, Verdict& verdict);
+  void classify(const Hit& hit, Verdict& verdict) { classify(hit, verdict, m_agent_rule); }
 
   // classify() plus every rule match an arrival needs (Prepared). Appends
   // the referrer's host to `arena`.
@@ -47,10 +47,14 @@ public:
 private:
   using Cache = std::unordered_map<std::string, const Rule*, util::StringHash, std::equal_to<>>;
   template <typename Match> const Rule* cached(Cache& cache, std::string_view key, Match match);
+  // classify(), also giving the agent's rule (nullptr when none or not looked up), so that prepare()
+  // does not look the agent up twice: a hash of the whole agent string and a compare each time.
+  void classify(const Hit& hit, Verdict& verdict, const Rule*& agent_rule);
 
   const Rules& m_rules;
   Cache m_agents, m_hosts, m_packages;
   std::string m_host; // lower-cased host of the last referrer
+  const Rule* m_agent_rule = nullptr; // classify()'s, unused
 };
 
 // The host of a referrer URL in lower case ("https://Mail.Google.com/x" ->
