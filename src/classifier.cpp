@@ -64,7 +64,7 @@ void referrer_host(std::string_view referer, std::string& out) {
   if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
 }
 
-Classifier::Classifier(const Rules& rules) : m_rules(rules) {}
+Classifier::Classifier(const Rules& rules) : m_rules(rules), m_paths(rules) {}
 
 template <typename Match> const Rule* Classifier::cached(Cache& cache, std::string_view key, Match match) {
   if (auto it = cache.find(key); it != cache.end()) return it->second;
@@ -111,7 +111,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
     verdict.cls = is_preview(kind) ? HitClass::preview : HitClass::bot;
     verdict.add_reason(ua->id, ua);
     // A preview of an og:image is not a preview of a page.
-    if (is_preview(kind)) verdict.asset_path = m_rules.is_asset(hit.path);
+    if (is_preview(kind)) verdict.asset_path = m_paths.asset(hit.path);
     return;
   }
   if (!hit.requested_with.empty() && verdict.app.empty()) {
@@ -124,7 +124,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
   } else if (hit.status != 0 && !is_success(hit.status)) {
     verdict.cls = HitClass::asset;
     verdict.add_reason("status.not_ok");
-  } else if (m_rules.is_asset(hit.path)) {
+  } else if (m_paths.asset(hit.path)) {
     verdict.cls = HitClass::asset;
     verdict.asset_path = true;
     verdict.add_reason("path.asset");
@@ -157,7 +157,7 @@ void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   if (out.tag && static_cast<TagKind>(out.tag->kind) == TagKind::social && out.ref_host_size == 0)
     out.tag = nullptr;
   if (out.ref_host_size == 0)
-    out.landing = m_rules.is_landing(hit.path) && !util::has_param(hit.query, m_rules.content_params());
+    out.landing = m_paths.landing(hit.path) && !util::has_param(hit.query, m_rules.content_params());
 }
 
 } // namespace darkscan

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <darkscan/path_facts.hpp>
 #include <darkscan/prepared.hpp>
 #include <darkscan/record.hpp>
 #include <darkscan/rules.hpp>
@@ -55,6 +56,7 @@ private:
   Cache m_agents, m_hosts, m_packages;
   std::string m_host; // lower-cased host of the last referrer
   const Rule* m_agent_rule = nullptr; // classify()'s, unused
+  PathFacts m_paths;
 };
 
 // The host of a referrer URL in lower case ("https://Mail.Google.com/x" ->
