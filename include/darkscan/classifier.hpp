@@ -54,7 +54,7 @@ private:
 
   const Rules& m_rules;
   Cache m_agents, m_hosts, m_packages;
-  std::string m_host; // lower-cased host of the last referrer
+  std::string m_host;                 // lower-cased host of the last referrer
   const Rule* m_agent_rule = nullptr; // classify()'s, unused
   PathFacts m_paths;
 };
