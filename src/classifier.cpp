@@ -75,7 +75,15 @@ template <typename Match> const Rule* Classifier::cached(Cache& cache, std::stri
 }
 
 const Rule* Classifier::agent(std::string_view user_agent) {
-  return cached(m_agents, user_agent, [&](std::string_view ua) { return m_rules.match_agent(ua); });
+  // A page and its assets come in a burst of lines with one agent: comparing it with the last one
+  // costs less than hashing it for the table (the lookup was 6% of a run's cycles).
+  if (m_last_agent_known && user_agent == m_last_agent) return m_last_agent_rule;
+  const Rule* rule =
+      cached(m_agents, user_agent, [&](std::string_view ua) { return m_rules.match_agent(ua); });
+  m_last_agent.assign(user_agent);
+  m_last_agent_rule = rule;
+  m_last_agent_known = true;
+  return rule;
 }
 
 const Rule* Classifier::package(std::string_view package) {

@@ -57,6 +57,9 @@ private:
   std::string m_host;                 // lower-cased host of the last referrer
   const Rule* m_agent_rule = nullptr; // classify()'s, unused
   PathFacts m_paths;
+  std::string m_last_agent; // the agent looked up last, and its rule
+  const Rule* m_last_agent_rule = nullptr;
+  bool m_last_agent_known = false;
 };
 
 // The host of a referrer URL in lower case ("https://Mail.Google.com/x" ->
