@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace darkscan {
 
@@ -171,6 +172,9 @@ public:
       has_request |=
           step.kind == FieldKind::request || step.kind == FieldKind::target || step.kind == FieldKind::path;
     }
+    for (auto& step : steps)
+      step.packed_after = pack(step.literal_after);
+    m_format.m_packed_lead = pack(m_format.m_lead);
     m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
   m_format.m_has_referer = m_format.has(FieldKind::referer);
     if (!has_request) {
@@ -181,6 +185,16 @@ public:
   }
 
 private:
+  static LogFormat::PackedLiteral pack(const std::string& literal) {
+    LogFormat::PackedLiteral out;
+    if (literal.size() > 8) return out;
+    std::memcpy(&out.word, literal.data(), literal.size());
+    const unsigned char ones[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    std::memcpy(&out.mask, ones, literal.size()); // the literal's bytes, in memory order
+    out.packed = true;
+    return out;
+  }
+
   LogFormat& m_format;
 };
 

@@ -96,6 +96,13 @@ public:
     spaced,      // may hold spaces: up to the next literal ("[...]", time patterns)
   };
 
+  // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
+  // bytes left (the byte-by-byte compare was a fifth of the parser's instructions).
+  struct PackedLiteral {
+    std::uint64_t word = 0, mask = 0;
+    bool packed = false; // false: longer than 8 bytes, compared byte by byte
+  };
+
   struct Step {
     FieldKind kind = FieldKind::skip;
     Scan scan = Scan::token;
@@ -103,6 +110,7 @@ public:
     std::int64_t duration_scale = 0; // µs per unit: 1000000 for seconds, 1 for µs
     std::string literal_after;       // text that must follow the field
     std::string label;               // "$http_referer", "%{Referer}i": for messages
+    PackedLiteral packed_after{};    // literal_after, packed by FormatBuilder::finish()
   };
 
 private:
@@ -112,6 +120,7 @@ private:
   std::string m_name;
   std::string m_spec;
   std::string m_lead; // literal text before the first field
+  PackedLiteral m_packed_lead{};
   std::vector<Step> m_steps;
   std::shared_ptr<const util::TimePattern> m_time_pattern;
   std::size_t m_optional_from = static_cast<std::size_t>(-1);
