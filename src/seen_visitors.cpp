@@ -68,9 +68,12 @@ SeenVisitors& SeenVisitors::operator=(const SeenVisitors& other) {
 // few thousand visitors, so the memory is in use soon anyway.
 void SeenVisitors::allocate() {
   if (m_slots) return;
-  auto* p = static_cast<std::uint32_t*>(std::malloc(k_slots * sizeof(std::uint32_t)));
+  auto* p = static_cast<std::uint32_t*>(std::calloc(k_slots, sizeof(std::uint32_t)));
   if (!p) throw std::bad_alloc();
-  std::memset(p, 0, k_slots * sizeof(std::uint32_t));
+  // A write to each page (volatile: a memset after malloc is turned into calloc by the compiler).
+  volatile auto* bytes = reinterpret_cast<volatile unsigned char*>(p);
+  for (std::size_t i = 0; i < k_slots * sizeof(std::uint32_t); i += 4096)
+    bytes[i] = 0;
   m_slots.reset(p);
 }
 
