@@ -124,10 +124,7 @@ std::vector<std::pair<std::string_view, const PageStats*>> Aggregate::pages_with
   return out;
 }
 
-PageStats& Aggregate::page(std::string_view path) {
-  if (auto it = m_pages.find(path); it != m_pages.end()) return it->second;
-  return m_pages.emplace(std::string(path), PageStats{}).first->second;
-}
+PageStats& Aggregate::page(std::string_view path) { return m_pages[path]; }
 
 
 std::string_view Aggregate::page_key(std::string_view raw_path, std::string_view query) {

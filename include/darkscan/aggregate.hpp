@@ -4,6 +4,7 @@
 #include <darkscan/preview_memory.hpp>
 #include <darkscan/sessions.hpp>
 #include <darkscan/util/hash.hpp>
+#include <darkscan/util/string_table.hpp>
 #include <darkscan/verdict.hpp>
 
 #include <array>
@@ -131,7 +132,7 @@ public:
 
   const TrafficTotals& totals() const { return m_totals; }
 
-  using Pages = std::unordered_map<std::string, PageStats, util::StringHash, std::equal_to<>>;
+  using Pages = util::StringTable<PageStats>;
   const Pages& pages() const { return m_pages; }
   // The pages with arrivals, in key order: sums over them are the same to the last bit whatever
   // order the map holds them in.
