@@ -1,4 +1,5 @@
 #include <darkscan/error.hpp>
+#include <darkscan/prefiltered_set.hpp>
 #include <darkscan/rule_file.hpp>
 #include <darkscan/rules.hpp>
 #include <darkscan/util/text.hpp>
@@ -233,8 +234,11 @@ struct Rules::Family {
   mutable std::vector<std::unique_ptr<RE2>> singles;
   mutable std::once_flag singles_compiled;
   RE2::Anchor anchor;
+  // Agents only: texts seen once each (the classifier caches them), where the set's DFA costs most.
+  std::unique_ptr<PrefilteredSet> prefiltered;
 
-  Family(std::vector<Rule> list, RE2::Anchor how) : rules(std::move(list)), anchor(how) {
+  Family(std::vector<Rule> list, RE2::Anchor how, bool prefilter = false)
+      : rules(std::move(list)), anchor(how) {
     RE2::Options options = regex_options();
     options.set_max_mem(256 << 20); // the DFA of a large set needs room; RE2's default is 8 MiB
     set = std::make_unique<RE2::Set>(options, anchor);
@@ -245,10 +249,23 @@ struct Rules::Family {
     if (!rules.empty() && !set->Compile()) {
       throw Error("rules: the patterns are too large to compile together (" + rules.front().origin + ")");
     }
+    if (prefilter && anchor == RE2::UNANCHORED) {
+      std::vector<std::string> patterns, origins;
+      for (const Rule& r : rules) {
+        patterns.push_back(r.pattern);
+        origins.push_back(r.origin);
+      }
+      prefiltered = std::make_unique<PrefilteredSet>(patterns, origins);
+    }
   }
 
   const Rule* match(std::string_view text) const {
     if (rules.empty()) return nullptr;
+    if (prefiltered) {
+      const int first = prefiltered->first_match(text);
+      if (first >= 0) return &rules[static_cast<std::size_t>(first)];
+      if (first == -1) return nullptr;
+    }
     // Reused per thread: a vector per call was an allocation on the hot path.
     thread_local std::vector<int> hits;
     RE2::Set::ErrorInfo info{};
@@ -324,7 +341,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   std::stable_sort(agents.begin(), agents.end(),
                    [&](const Rule& a, const Rule& b) { return priority(a.kind) < priority(b.kind); });
   out.m_counts.emplace_back("agents.rules", agents.size());
-  out.m_agents = std::make_unique<Family>(std::move(agents), RE2::UNANCHORED);
+  out.m_agents = std::make_unique<Family>(std::move(agents), RE2::UNANCHORED, true);
 
   static constexpr std::array<std::string_view, 5> referrer_kinds = {"other", "mail", "messaging", "social",
                                                                      "search"};
