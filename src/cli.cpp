@@ -634,8 +634,8 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20))
       ->type_name("BYTES");
   app.add_option("--threads", opts.threads,
-                 "Worker threads for parsing and classifying (default: one per core); results are the same "
-                 "for any number")
+                 "Threads that parse and classify lines, the main thread included (default: one per core); "
+                 "results are the same for any number")
       ->check(CLI::Range(1, 256))
       ->type_name("N");
   // For tests of determinism across block sizes; not in --help.
