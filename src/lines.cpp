@@ -6,7 +6,10 @@
 namespace darkscan {
 
 namespace {
-constexpr std::size_t k_read_size = 1024 * 1024;
+// 128 KiB: what read(2) copies is still in the core's L2 cache when the lines are parsed. With
+// 1 MiB the kernel's copy was 10% of a run's cycles, with 128 KiB 3% (perf, bench/gen-log 300 MB,
+// --threads 1), and the run about 8% faster.
+constexpr std::size_t k_read_size = 128 * 1024;
 
 std::string_view without_cr(const char* data, std::size_t size) {
   if (size > 0 && data[size - 1] == '\r') --size;
