@@ -16,6 +16,7 @@ PathFacts::Slot& PathFacts::slot(std::string_view path) {
 }
 
 bool PathFacts::landing(std::string_view path) {
+  if (path.size() > k_max_path) return m_rules.is_landing(path);
   Slot& s = slot(path);
   if (s.landing < 0) s.landing = m_rules.is_landing(path) ? 1 : 0;
   return s.landing == 1;

@@ -255,7 +255,13 @@ struct Rules::Family {
         patterns.push_back(r.pattern);
         origins.push_back(r.origin);
       }
-      prefiltered = std::make_unique<PrefilteredSet>(patterns, origins);
+      try {
+        prefiltered = std::make_unique<PrefilteredSet>(patterns, origins);
+      } catch (const Error&) {
+        // Every pattern compiled in the set above: what failed is the index of their literals
+        // (too large). The set alone gives the same answers, at its own cost.
+        prefiltered.reset();
+      }
     }
   }
 
@@ -289,8 +295,12 @@ struct Rules::Family {
   // When the set's DFA ran out of memory on a text: the rules one by one.
   const Rule* match_one_by_one(std::string_view text) const {
     std::call_once(singles_compiled, [&] {
+      // Built aside and moved in whole: a throw midway (bad_alloc) leaves `singles` empty, so the
+      // next call builds them all again in the rules' order.
+      std::vector<std::unique_ptr<RE2>> built;
       for (const Rule& r : rules)
-        singles.push_back(std::make_unique<RE2>(r.pattern, regex_options()));
+        built.push_back(std::make_unique<RE2>(r.pattern, regex_options()));
+      singles = std::move(built);
     });
     for (std::size_t i = 0; i < singles.size(); ++i) {
       const bool hit = anchor == RE2::ANCHOR_BOTH ? RE2::FullMatch(text, *singles[i])

@@ -14,7 +14,7 @@ namespace darkscan {
 // A cuckoo filter (Fan et al., "Cuckoo Filter: Practically Better Than Bloom", CoNEXT 2014): 2^20
 // buckets of 4 slots, each slot 32 bits, a 16-bit fingerprint of the visitor key and the time of
 // its last page view in 2-minute units (modulo 2^16, read against the latest time seen). 16 MiB,
-// allocated zeroed on first use (pages the filter never writes take no memory). It holds about
+// allocated and written whole when the first visitor is retired (seen_visitors.cpp says why). It holds about
 // 3.9 million visitors (95% of the slots); beyond that, inserting a visitor may push out another.
 // A key is looked up in its 2 buckets, 8 slots: a visitor never seen matches some other visitor's
 // fingerprint with probability at most 8 / 2^16 = 0.012% (bench/results/visitors.md measures it).

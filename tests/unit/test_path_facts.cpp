@@ -14,6 +14,10 @@ TEST_CASE("path_facts: the same answers as the rules, however the slots are shar
   std::vector<std::string> paths = {
       "/",     "/index.php",  "/fr/",         "/news/a",        "/a.CSS",     "/wp-json/x",
       "/home", "/news/a.jpg", "/news/a.jpg/", "/static/app.js", "/article/7", ""};
+  // Paths too long to be kept (asked of the rules each time).
+  paths.push_back("/" + std::string(600, 'a') + ".css");
+  paths.push_back("/" + std::string(600, 'a'));
+  paths.push_back("/wp-json/" + std::string(600, 'b'));
   // More paths than slots: slots are taken over by other paths and asked again.
   for (int i = 0; i < 10000; ++i)
     paths.push_back((i % 3 ? "/news/" : "/img/") + std::to_string(i) + (i % 3 ? "" : ".webp"));

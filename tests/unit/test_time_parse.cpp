@@ -59,10 +59,12 @@ TEST_CASE("time_parse: lines of one minute, read from the remembered minute", "[
   CHECK(t == 971186161);
   REQUIRE(parse_clf_time("1/Oct/2000:13:56:01 +00:00", t)); // one-digit day, 26 bytes too
   CHECK(t == 971186161 - 9 * 86400);
+  REQUIRE(parse_clf_time("1/Oct/2000:13:56:02 +00:00", t)); // not remembered: its seconds are elsewhere
+  CHECK(t == 971186162 - 9 * 86400);
   REQUIRE(parse_clf_time("10/Oct/2000:13:56:01 +0000", t));
   std::int64_t before = t;
-  for (const char* bad : {"10/Oct/2000:13:56:61 +0000", "10/Oct/2000:13:56:6x +0000", "10/Oct/2000:13:56:01 +0000x",
-                          "10/Oct/2000:13:56:01x+0000"}) {
+  for (const char* bad : {"10/Oct/2000:13:56:61 +0000", "10/Oct/2000:13:56:6x +0000",
+                          "10/Oct/2000:13:56:01 +0000x", "10/Oct/2000:13:56:01x+0000"}) {
     INFO(bad);
     CHECK_FALSE(parse_clf_time(bad, t));
     CHECK(t == before);
