@@ -103,24 +103,24 @@ public:
     m_work.notify_one();
   }
 
-  // Waits until `block` is done. Meanwhile the calling thread does queued blocks itself with
-  // `preparer`: with --threads N it is the N-th thread that parses, rather than a thread that
-  // mostly sleeps while N workers compete with it for N cores.
-  void wait(Block& block, HitPreparer& preparer) {
-    for (;;) {
-      Block* other = nullptr;
-      {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        if (block.done) return;
-        if (m_todo.empty()) {
-          m_done.wait(lock, [&] { return block.done; });
-          return;
-        }
-        other = m_todo.front();
-        m_todo.pop_front();
+  // True when `block` is done, waiting for it if no block is queued. Otherwise the calling thread
+  // does one queued block itself, with `preparer`, and returns false (the caller reads more input,
+  // so that the workers have blocks, and asks again): with --threads N it is the N-th thread that
+  // parses, rather than a thread that mostly sleeps while N workers compete with it for N cores.
+  bool done_or_help(Block& block, HitPreparer& preparer) {
+    Block* other = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      if (block.done) return true;
+      if (m_todo.empty()) {
+        m_done.wait(lock, [&] { return block.done; });
+        return true;
       }
-      work(*other, preparer);
+      other = m_todo.front();
+      m_todo.pop_front();
     }
+    work(*other, preparer);
+    return false;
   }
 
 private:
@@ -262,7 +262,7 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
     if (in_flight.empty()) break;
 
     Block& block = *in_flight.front();
-    workers.wait(block, *own_preparer);
+    if (!workers.done_or_help(block, *own_preparer)) continue;
     if (block.failure) std::rethrow_exception(block.failure);
     for (std::size_t i = 0; i < block.entries.size(); ++i) {
       if (account(block.line(i, next_line), static_cast<LineResult>(block.results[i]), block.errors[i],
