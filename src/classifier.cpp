@@ -1,10 +1,8 @@
 #include <darkscan/classifier.hpp>
 #include <darkscan/sessions.hpp>
+#include <darkscan/util/blank.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
-
-#include <cstring>
-#include <type_traits>
 
 namespace darkscan {
 
@@ -100,21 +98,8 @@ ReferrerInfo Classifier::referrer(std::string_view referer) {
   return {m_host, cached(m_hosts, m_host, [&](std::string_view h) { return m_rules.match_referrer(h); })};
 }
 
-namespace {
-
-// Blanks `out` by copying a blank value: `out = T{}` compiled to `rep stos`, whose start-up cost was
-// most of classify() and prepare() in the profile (bench/results/profile.md); a copy of a constant
-// is vector moves.
-template <typename T> void blank(T& out) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  static const T k_blank{};
-  std::memcpy(&out, &k_blank, sizeof(T));
-}
-
-} // namespace
-
 void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_rule) {
-  blank(verdict);
+  util::blank(verdict);
   agent_rule = nullptr;
   if (!hit.request_valid) {
     // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
@@ -161,7 +146,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
 }
 
 void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
-  blank(out);
+  util::blank(out);
   const Rule* ua = nullptr;
   classify(hit, out.verdict, ua);
   out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
