@@ -47,7 +47,8 @@ _darkscan()
 
     local formats='table tsv csv json ndjson html'
     local presets='combined nginx apache ncsa common clf vcombined vhost_combined vhost-combined
-        combined-xff nginx-main-xff main-xff xff'
+        combined-xff nginx-main-xff main-xff xff caddy caddy-json traefik-json traefik cloudflare
+        cloudflare-logpush logpush nginx-json json cloudfront aws-cloudfront w3c iis'
     local periods='hour day week month'
     local times='today yesterday -1d -7d -30d'
 

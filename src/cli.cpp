@@ -67,10 +67,10 @@ struct Options {
   bool quiet = false;
   bool list_formats = false;
   std::size_t max_line = LineReader::k_default_max_line;
-  std::size_t threads = 0; // 0: one per core
+  std::size_t threads = 0;             // 0: one per core
   std::size_t block_bytes = 512 << 10; // as fast as 1 MiB, and 7 MB less at peak (bench/results/visitors.md)
-  std::string state;                     // --state: load if present, continue, save back
-  std::string state_out;                 // --state-out: save the (shard) state here
+  std::string state;                   // --state: load if present, continue, save back
+  std::string state_out;               // --state-out: save the (shard) state here
   std::vector<std::string> merge_states; // darkscan merge STATE...
 };
 
@@ -87,7 +87,11 @@ Formats (--log-format):
     nginx:  --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'
     Apache: --log-format '%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"'
   Whole config lines (log_format main '...'; / LogFormat "..." name) work too.
-  --list-formats shows the presets.
+  JSON lines (nginx escape=json, Caddy, Traefik, Cloudflare Logpush) are
+  recognised by their keys, W3C logs (IIS, CloudFront) by their '#Fields' line,
+  read again wherever a new one appears. Other JSON keys: name them,
+    --log-format 'json: ts=time req.url=target req.ua=user_agent ip=client ...'
+  --list-formats shows the presets and their keys.
 
 Examples:
   darkscan /var/log/nginx/access.log
@@ -132,9 +136,26 @@ Exit status:
 std::string preset_list() {
   std::string out;
   for (const Preset& preset : presets()) {
-    out += fmt::format("{}\n  {}\n  aliases: {}\n  {}\n", preset.name, preset.description, preset.aliases,
-                       preset.spec);
+    out += fmt::format("{}\n  {}\n  aliases: {}\n", preset.name, preset.description, preset.aliases);
+    if (preset.syntax != LogFormat::Syntax::json) {
+      out += fmt::format("  {}\n", preset.spec);
+      continue;
+    }
+    // A key map, one "key=field" a line: the first key listed for a field wins.
+    out += "  JSON keys:";
+    std::string_view rest = preset.spec;
+    while (!rest.empty()) {
+      const std::size_t sp = rest.find(' ');
+      out += fmt::format(" {}", rest.substr(0, sp));
+      if (sp == std::string_view::npos) break;
+      rest.remove_prefix(sp + 1);
+    }
+    out += '\n';
   }
+  out += "\nA JSON log with other keys:\n"
+         "  --log-format 'json: KEY=FIELD ...' (FIELD: client, client:port, user, time, request, method,\n"
+         "  target, path, query, protocol, status, bytes, referer, user_agent, host, forwarded_for,\n"
+         "  requested_with, duration:s|ms|us|ns; a.b for a key inside an object)\n";
   return out;
 }
 
@@ -161,6 +182,9 @@ void print_run_summary(const ScanTotals& t, double seconds) {
       t.inputs.size(), t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), mb, seconds,
       seconds > 0 ? mb / seconds : 0.0, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
   if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
+  if (t.not_records)
+    out += fmt::format(", {} not requests (W3C directives, JSON records of another kind)",
+                       util::group_thousands(t.not_records));
   if (t.overlapping)
     out += fmt::format(", {} left out as already in the state", util::group_thousands(t.overlapping));
   std::uint64_t skipped = 0;
@@ -575,8 +599,10 @@ int run_cli(int argc, char** argv) {
   app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
       ->type_name("");
   auto* log_format = app.add_option("-f,--log-format", opts.log_format,
-                                    "Preset name (combined, common, vcombined, combined-xff) or an nginx "
-                                    "log_format / Apache LogFormat string (default: detected per input)")
+                                    "Preset name (combined, common, vcombined, combined-xff, caddy, "
+                                    "traefik-json, cloudflare, nginx-json, cloudfront, w3c), an nginx "
+                                    "log_format / Apache LogFormat string, a W3C '#Fields: ...' line or a "
+                                    "'json: key=field ...' map (default: detected per input)")
                          ->type_name("FMT");
   app.add_option("-F,--output-format", opts.output_format,
                  "table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "

@@ -1,6 +1,8 @@
 // Compiles Nginx log_format and Apache LogFormat strings into parse steps.
 #include <darkscan/error.hpp>
+#include <darkscan/json_format.hpp>
 #include <darkscan/log_format.hpp>
+#include <darkscan/w3c_format.hpp>
 
 #include <fmt/format.h>
 
@@ -176,7 +178,7 @@ public:
       step.packed_after = pack(step.literal_after);
     m_format.m_packed_lead = pack(m_format.m_lead);
     m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
-  m_format.m_has_referer = m_format.has(FieldKind::referer);
+    m_format.m_has_referer = m_format.has(FieldKind::referer);
     if (!has_request) {
       throw Error("--log-format: '" + m_format.m_spec +
                   "' has no field with the requested page ($request, $request_uri, $uri, %r or %U); "
@@ -458,12 +460,57 @@ bool looks_like_apache(std::string_view s, std::size_t& first) {
 } // namespace
 
 bool LogFormat::has(FieldKind kind) const {
+  if (m_json) return m_json->has(kind);
+  if (m_w3c) return m_w3c->has(kind);
   for (const Step& step : m_steps)
     if (step.kind == kind) return true;
   return false;
 }
 
+std::size_t LogFormat::field_count() const {
+  if (m_json) return m_json->field_count();
+  if (m_w3c) return m_w3c->field_count();
+  return m_steps.size();
+}
+
+LogFormat LogFormat::json(std::string_view key_map, std::string name) {
+  LogFormat format;
+  format.m_syntax = Syntax::json;
+  format.m_name = std::move(name);
+  format.m_json = JsonFormat::compile(key_map);
+  format.m_spec = "json: " + format.m_json->key_map();
+  return format;
+}
+
+LogFormat LogFormat::w3c(std::string_view fields, std::string name) {
+  LogFormat format;
+  format.m_syntax = Syntax::w3c;
+  format.m_w3c = W3cFormat::compile(fields);
+  format.m_name = name.empty() ? std::string(format.m_w3c->name()) : std::move(name);
+  format.m_spec = format.m_w3c->spec();
+  return format;
+}
+
+bool LogFormat::parse_structured(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
+                                 util::Scratch* scratch) const {
+  // Without a room of the caller's, this thread's: valid until the next line it parses.
+  thread_local std::vector<char> own_bytes;
+  util::Scratch own;
+  if (!scratch) {
+    if (own_bytes.size() < line.size()) own_bytes.resize(line.size());
+    own = util::Scratch(own_bytes.data(), own_bytes.size());
+    scratch = &own;
+  }
+  if (m_json) return m_json->parse(line, hit, error, fields, *scratch);
+  return m_w3c->parse(line, hit, error, fields, *scratch);
+}
+
 LogFormat LogFormat::compile(std::string_view spec, std::string name) {
+  {
+    const std::string_view s = trim(spec);
+    if (W3cFormat::is_fields_directive(s)) return w3c(s, name == "custom" ? std::string() : name);
+    if (s.substr(0, 5) == "json:") return json(s.substr(5), std::move(name));
+  }
   LogFormat format;
   format.m_name = std::move(name);
   format.m_spec = strip_config_syntax(spec);

@@ -1,6 +1,7 @@
 #include <darkscan/error.hpp>
 #include <darkscan/presets.hpp>
 #include <darkscan/util/text.hpp>
+#include <darkscan/w3c_format.hpp>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,8 @@ bool has_name(const Preset& preset, std::string_view name) {
 }
 
 LogFormat compile_preset(const Preset& preset) {
+  if (preset.syntax == LogFormat::Syntax::json) return LogFormat::json(preset.spec, std::string(preset.name));
+  if (preset.syntax == LogFormat::Syntax::w3c) return LogFormat::w3c(preset.spec, std::string(preset.name));
   LogFormat format = LogFormat::compile(preset.spec, std::string(preset.name));
   if (preset.optional_from > 0) format.set_optional_from(preset.optional_from);
   format.set_trailing_fields(preset.spec.back() == '"');
@@ -32,8 +35,69 @@ LogFormat compile_preset(const Preset& preset) {
 
 } // namespace
 
+// Key maps of JSON logs, each from its server's documentation:
+// - Caddy: caddyserver.com/docs/logging ("handled request": ts as float seconds, request.client_ip
+//   (v2.7) / remote_ip (v2.5) / remote_addr "ip:port" (before), headers as arrays of strings).
+// - Traefik: doc.traefik.io/traefik/observability/access-logs (JSON fields; request headers as
+//   request_<Name> only when accessLog.fields.headers keeps them: dropped by default).
+// - Cloudflare Logpush, http_requests dataset: developers.cloudflare.com/logs/reference/log-fields
+//   (EdgeStartTimestamp in unix nanoseconds by default, or RFC 3339, or unix seconds).
+// - nginx `log_format ... escape=json '{...}'`: keys are the site's choice; these are the
+//   variable names (nginx.org/en/docs/varindex.html) and the names seen in published configs.
+constexpr std::string_view k_caddy_map =
+    "ts=time request.client_ip=client request.remote_ip=client request.remote_addr=client:port "
+    "user_id=user request.method=method request.uri=target request.proto=protocol request.host=host "
+    "request.headers=headers request.headers.Referer=referer request.headers.User-Agent=user_agent "
+    "request.headers.X-Forwarded-For=forwarded_for request.headers.X-Requested-With=requested_with "
+    "status=status size=bytes duration=duration:s";
+constexpr std::string_view k_traefik_map =
+    "StartUTC=time StartLocal=time time=time ClientHost=client ClientAddr=client:port "
+    "ClientUsername=user RequestMethod=method RequestPath=target RequestProtocol=protocol "
+    "RequestHost=host RequestAddr=host DownstreamStatus=status DownstreamContentSize=bytes "
+    "Duration=duration:ns request_*=headers request_Referer=referer request_User-Agent=user_agent "
+    "request_X-Forwarded-For=forwarded_for request_X-Requested-With=requested_with";
+constexpr std::string_view k_cloudflare_map =
+    "EdgeStartTimestamp=time EdgeEndTimestamp=time ClientIP=client ClientRequestMethod=method "
+    "ClientRequestURI=target ClientRequestPath=path ClientRequestProtocol=protocol "
+    "ClientRequestHost=host EdgeResponseStatus=status OriginResponseStatus=status "
+    "EdgeResponseBytes=bytes ClientRequestReferer=referer ClientRequestUserAgent=user_agent "
+    "ClientXRequestedWith=requested_with";
+constexpr std::string_view k_nginx_json_map =
+    "time_iso8601=time time_local=time @timestamp=time timestamp=time time=time msec=time "
+    "remote_addr=client client_ip=client realip_remote_addr=client remote_user=user request=request "
+    "request_method=method method=method request_uri=target request_url=target uri=path path=path "
+    "args=query query_string=query server_protocol=protocol protocol=protocol http_version=protocol "
+    "status=status body_bytes_sent=bytes bytes_sent=bytes http_referer=referer http_referrer=referer "
+    "referer=referer referrer=referer http_user_agent=user_agent user_agent=user_agent agent=user_agent "
+    "host=host http_host=host server_name=host http_x_forwarded_for=forwarded_for "
+    "x_forwarded_for=forwarded_for http_x_requested_with=requested_with request_time=duration:s";
+// W3C defaults, used until a file's own "#Fields" directive: CloudFront's standard log (its 33
+// fields, "Standard logging reference") and IIS's default W3C fields (IIS 8.5 and later).
+constexpr std::string_view k_cloudfront_fields =
+    "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
+    "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+    "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+    "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+    "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
+    "sc-range-end";
+constexpr std::string_view k_iis_fields =
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
+
 const std::vector<Preset>& presets() {
+  using S = LogFormat::Syntax;
   static const std::vector<Preset> list = {
+      {"caddy", "caddy-json", k_caddy_map, 0, "Caddy's JSON access log (the default of its 'log' directive)",
+       S::json},
+      {"traefik-json", "traefik", k_traefik_map, 0,
+       "Traefik's JSON access log (accessLog.format=json; keep the User-Agent and Referer headers)", S::json},
+      {"cloudflare", "cloudflare-logpush logpush", k_cloudflare_map, 0,
+       "Cloudflare Logpush, HTTP requests dataset, JSON lines", S::json},
+      {"nginx-json", "json", k_nginx_json_map, 0,
+       "nginx log_format ... escape=json (keys named as nginx's variables), and other JSON lines", S::json},
+      {"cloudfront", "aws-cloudfront", k_cloudfront_fields, 0,
+       "Amazon CloudFront standard log (W3C, tab-separated); a file's own #Fields wins", S::w3c},
+      {"w3c", "iis", k_iis_fields, 0, "W3C extended log (IIS); a file's own #Fields wins", S::w3c},
       {"vcombined", "vhost_combined vhost-combined",
        R"(%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i")", 8,
        "Apache vhost_combined (Debian default for virtual hosts): combined with a \"host:port \" or \"host "
@@ -127,16 +191,35 @@ std::string not_an_access_log(const std::vector<std::string>& sample) {
 
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
+  // A W3C log names its fields in a "#Fields" directive: its first one replaces the presets' defaults.
+  std::string_view fields_directive;
+  for (const auto& line : sample)
+    if (W3cFormat::is_fields_directive(line)) {
+      fields_directive = line;
+      break;
+    }
   std::vector<LogFormat> compiled;
-  for (const Preset& preset : presets())
+  std::size_t combined = 0;
+  for (const Preset& preset : presets()) {
+    if (preset.name == "combined") combined = compiled.size();
+    if (preset.syntax == LogFormat::Syntax::w3c && !fields_directive.empty()) {
+      try {
+        compiled.push_back(LogFormat::w3c(fields_directive));
+        continue;
+      } catch (const Error&) {
+        // A directive without a request field: the preset's default, and the lines will say.
+      }
+    }
     compiled.push_back(compile_preset(preset));
+  }
 
   std::size_t non_empty = 0;
   for (const auto& line : sample)
     non_empty += !line.empty();
   // Score: lines parsed, then fields found in them (combined beats common on a
   // mixed file), then fewer fields in the format (common beats combined on a
-  // file with no referer and user agent at all).
+  // file with no referer and user agent at all). A line of the format that is not a request (a
+  // W3C directive, a JSON record of another kind) counts as parsed, with no field.
   struct Score {
     std::size_t lines = 0, fields = 0;
   };
@@ -147,9 +230,12 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     if (line.empty()) continue;
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       std::size_t fields = 0;
+      error = {};
       if (compiled[i].parse(line, hit, error, false, fields)) {
         ++scores[i].lines;
         scores[i].fields += fields;
+      } else if (error.not_a_record) {
+        ++scores[i].lines;
       }
     }
   }
@@ -158,15 +244,17 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     if (scores[a].fields != scores[b].fields) return scores[a].fields > scores[b].fields;
     return compiled[a].field_count() < compiled[b].field_count();
   };
-  std::size_t best_index = 0;
-  for (std::size_t i = 1; i < compiled.size(); ++i)
-    if (better(i, best_index)) best_index = i;
+  // Nothing to go by (no line yet): the most common format.
+  std::size_t best_index = non_empty == 0 ? combined : 0;
+  for (std::size_t i = 0; i < compiled.size(); ++i)
+    if (non_empty > 0 && better(i, best_index)) best_index = i;
   const std::size_t best_count = scores[best_index].lines;
   // Lines the scanner will parse: by the best preset, or exactly by another.
   std::size_t covered = 0;
   for (const auto& line : sample) {
     if (line.empty()) continue;
-    bool ok = compiled[best_index].parse(line, hit, error);
+    error = {};
+    bool ok = compiled[best_index].parse(line, hit, error) || error.not_a_record;
     for (std::size_t i = 0; i < compiled.size() && !ok; ++i)
       ok = compiled[i].parse(line, hit, error, true);
     covered += ok;
@@ -181,7 +269,7 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     throw Error(fmt::format("'{}' {}", source_name, what), ExitCode::input_failed);
 
   // Explain with the best preset, or with the most common one (combined).
-  const LogFormat& shown = compiled[best_count > 0 ? best_index : 2];
+  const LogFormat& shown = compiled[best_count > 0 ? best_index : combined];
   std::size_t line_no = 0;
   std::string detail;
   for (const auto& line : sample) {

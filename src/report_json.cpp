@@ -174,7 +174,7 @@ public:
     Json j(out);
     j.open('{').key("summary").open('{');
     j.key("lines").count(s.lines).key("parsed").count(s.parsed).key("malformed").count(s.malformed);
-    j.key("empty").count(s.empty).key("overlong").count(s.overlong);
+    j.key("empty").count(s.empty).key("overlong").count(s.overlong).key("not_records").count(s.not_records);
     j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
     traffic_fields(j, data, data.total);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);

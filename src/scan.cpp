@@ -2,6 +2,7 @@
 #include <darkscan/scan.hpp>
 #include <darkscan/source.hpp>
 #include <darkscan/util/time_parse.hpp>
+#include <darkscan/w3c_format.hpp>
 
 #include <fmt/format.h>
 
@@ -50,10 +51,12 @@ void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::str
 }
 
 Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
-                                        ParseError& error) {
+                                        ParseError& error, util::Scratch* scratch) {
   if (line.overlong) return LineResult::overlong;
   if (line.text.empty()) return LineResult::empty;
-  if (formats.front().parse(line.text, hit, error)) return LineResult::parsed;
+  std::size_t fields = 0;
+  if (formats.front().parse(line.text, hit, error, false, fields, scratch)) return LineResult::parsed;
+  if (error.not_a_record) return LineResult::not_record;
   // A mixed file (detected formats only): a line of another preset's exact shape.
   ParseError ignored;
   for (std::size_t i = 1; i < formats.size(); ++i) {
@@ -75,6 +78,10 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
               input);
     return false;
   case LineResult::empty: ++m_totals.empty; return false;
+  case LineResult::not_record:
+    ++m_totals.not_records;
+    ++input.not_records;
+    return false;
   case LineResult::malformed:
     malformed(
         input.name, line.number,
@@ -94,6 +101,8 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   hit.line = line.number;
   ++m_totals.parsed;
   ++input.parsed;
+  input.with_referer += hit.has_referer;
+  input.with_user_agent += hit.has_user_agent;
   if (!hit.request_valid) ++m_totals.invalid_requests;
   if (hit.time != Hit::k_no_time) {
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
@@ -107,10 +116,28 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   return true;
 }
 
-void Scanner::process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input) {
+void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
   ParseError error;
   const LineResult result = parse_line(line, formats, m_hit, error);
+  if (result == LineResult::not_record && formats.front().syntax() == LogFormat::Syntax::w3c &&
+      new_fields(line, formats, input))
+    return;
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
+}
+
+bool Scanner::new_fields(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
+  if (!W3cFormat::is_fields_directive(line.text)) return false;
+  ++m_totals.lines;
+  ++input.lines;
+  try {
+    formats.front() = LogFormat::w3c(line.text);
+    ++m_totals.not_records;
+    ++input.not_records;
+  } catch (const Error& e) {
+    // The lines after it are read with the fields before it, and will say if they do not fit.
+    malformed(input.name, line.number, e.what(), input);
+  }
+  return true;
 }
 
 void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
@@ -198,27 +225,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   } else {
     scan_serial(reader, *source, formats, input);
   }
-  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input)) {
-    const LogFormat& f = formats.front();
-    if (!f.has(FieldKind::referer) && !f.has(FieldKind::user_agent)) {
-      m_options.note(
-          fmt::format("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
-                      "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
-                      "and bots, previews and in-app browsers cannot be recognised; log "
-                      "\"$http_referer\" \"$http_user_agent\" (nginx combined) for an estimate",
-                      input.name, f.name()));
-    } else if (!f.has(FieldKind::referer)) {
-      m_options.note(
-          fmt::format("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
-                      "dark-social share is given for its visits (n/a; null in JSON) unless a tag or an "
-                      "in-app browser says; log \"$http_referer\" for an estimate",
-                      input.name, f.name()));
-    } else if (!f.has(FieldKind::user_agent)) {
-      m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
-                                 "recognised",
-                                 input.name, f.name()));
-    }
-  }
+  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
+    note_missing_fields(formats.front(), input);
   if (input.out_of_order > 0 && m_options.note) {
     m_options.note(fmt::format(
         "'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
@@ -256,6 +264,14 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
          fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),
                      input.lines),
          ExitCode::input_failed);
+  } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
+             formats.front().syntax() == LogFormat::Syntax::json) {
+    fail(input,
+         fmt::format("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
+                     "application's log rather than an access log? Give --log-format 'json: key=field ...' "
+                     "naming its keys (see --list-formats)",
+                     input.name, input.not_records),
+         ExitCode::input_failed);
   } else if (unreadable(input)) {
     const std::string& used = formats.front().name();
     const std::string read = input.parsed == 0 ? fmt::format("none of its {} lines", input.malformed)
@@ -265,6 +281,41 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
          fmt::format("'{}': {} could be read with format '{}'; first malformed: {}{}", input.name, read, used,
                      input.first_malformed, fitting_preset(sample, input.name, used)),
          ExitCode::input_failed);
+  }
+}
+
+void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) const {
+  // A JSON or W3C log says per line what it logs (a Logpush job's fields, Traefik's kept headers):
+  // a field none of its lines had is missing; a text format says it in its format string.
+  const bool text = f.syntax() == LogFormat::Syntax::text;
+  const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
+  const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
+  std::string how = "log \"$http_referer\" \"$http_user_agent\" (nginx combined)";
+  if (f.name() == "traefik-json")
+    how = "Traefik drops request headers unless told: set accessLog.fields.headers.names.Referer=keep and "
+          "accessLog.fields.headers.names.User-Agent=keep";
+  else if (f.name() == "cloudflare")
+    how = "add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields";
+  else if (f.name() == "caddy")
+    how = "log the request headers (Caddy logs them unless a log filter deletes request>headers)";
+  else if (f.syntax() == LogFormat::Syntax::w3c)
+    how = "log the cs(Referer) and cs(User-Agent) fields";
+  if (!referer && !agent) {
+    m_options.note(
+        fmt::format("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
+                    "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
+                    "and bots, previews and in-app browsers cannot be recognised; {} for an estimate",
+                    input.name, f.name(), how));
+  } else if (!referer) {
+    m_options.note(
+        fmt::format("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
+                    "dark-social share is given for its visits (n/a; null in JSON) unless a tag or an "
+                    "in-app browser says; {} for an estimate",
+                    input.name, f.name(), text ? "log \"$http_referer\"" : how));
+  } else if (!agent) {
+    m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                               "recognised{}",
+                               input.name, f.name(), text ? "" : "; " + how));
   }
 }
 
@@ -283,7 +334,7 @@ bool Scanner::unreadable(const InputStats& input) const {
   return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
 }
 
-void Scanner::scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+void Scanner::scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                           InputStats& input) {
   Line line;
   if (!m_options.progress) {

@@ -4,6 +4,7 @@
 // calling thread, block by block in input order. Results are the same for any thread
 // count.
 #include <darkscan/scan.hpp>
+#include <darkscan/w3c_format.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -33,6 +34,10 @@ struct Block {
   std::vector<std::uint8_t> results; // Scanner::LineResult per line
   std::vector<ParseError> errors;
   std::string arena;
+  std::vector<char> room; // values rewritten by JSON and W3C parsers (util::Scratch)
+  // The formats its lines are read with: a W3C "#Fields" directive changes them for the blocks
+  // after it (the block that holds it ends with it).
+  std::shared_ptr<const std::vector<LogFormat>> formats;
   std::exception_ptr failure;
   bool done = false;
 
@@ -159,9 +164,41 @@ private:
   std::vector<std::thread> m_threads;
 };
 
+// A W3C block holding a "#Fields" directive ends with it: the rest goes back in front of `carry`, and
+// the formats compiled from it are those of the blocks after it. A directive that names no request
+// field is left to the parser (a line that is not a record) and changes nothing.
+std::shared_ptr<const std::vector<LogFormat>>
+cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
+  constexpr std::string_view k_directive = "#Fields:";
+  const std::string& text = block.text;
+  if (block.one_overlong) return current;
+  std::size_t at = 0;
+  for (;;) {
+    if (at >= text.size()) return current;
+    if (text.compare(at, k_directive.size(), k_directive) == 0) break;
+    const std::size_t next = text.find("\n#", at);
+    if (next == std::string::npos) return current;
+    at = next + 1;
+  }
+  std::size_t end = text.find('\n', at);
+  end = end == std::string::npos ? text.size() : end + 1;
+  std::string_view line(text.data() + at, end - at);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.remove_suffix(1);
+  try {
+    auto next = std::make_shared<std::vector<LogFormat>>(*current);
+    next->front() = LogFormat::w3c(line);
+    carry.insert(0, text, end, std::string::npos);
+    block.text.resize(end);
+    return next;
+  } catch (const Error&) {
+    return current;
+  }
+}
+
 } // namespace
 
-void Scanner::scan_parallel(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                             InputStats& input) {
   // Blocks in flight: enough to keep the workers busy while this thread
   // commits, few enough to keep memory bounded (about 3 MB a block). Two a thread ran as fast as
@@ -172,15 +209,24 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
 
   const std::size_t max_line = m_options.max_line;
   const std::size_t k_block_bytes = std::max<std::size_t>(m_options.block_bytes, 64);
-  auto job = [&formats, max_line](Block& block, HitPreparer& preparer) {
+  auto job = [max_line](Block& block, HitPreparer& preparer) {
     block.split(max_line);
     const std::size_t n = block.entries.size();
     block.hits.resize(n);
     block.prepared.resize(n);
     block.results.resize(n);
     block.errors.resize(n);
+    const std::vector<LogFormat>& block_formats = *block.formats;
+    util::Scratch scratch;
+    if (block_formats.front().syntax() != LogFormat::Syntax::text) {
+      // Rewritten values are never longer than as logged: room for the block's text is enough.
+      if (block.room.size() < block.text.size()) block.room.resize(block.text.size());
+      scratch = util::Scratch(block.room.data(), block.room.size());
+    }
     for (std::size_t i = 0; i < n; ++i) {
-      const LineResult r = parse_line(block.line(i, 0), formats, block.hits[i], block.errors[i]);
+      block.errors[i] = {};
+      const LineResult r =
+          parse_line(block.line(i, 0), block_formats, block.hits[i], block.errors[i], &scratch);
       block.results[i] = static_cast<std::uint8_t>(r);
       if (r == LineResult::parsed || r == LineResult::parsed_other) {
         preparer.prepare(block.hits[i], block.prepared[i], block.arena);
@@ -193,6 +239,9 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
   const std::unique_ptr<HitPreparer> own_preparer = m_sink.preparer();
   Workers workers(m_options.threads - 1, m_sink, job); // destroyed first: joins before the blocks go
 
+  // The formats of the blocks read next; a "#Fields" directive replaces them (W3C logs only).
+  auto current = std::make_shared<const std::vector<LogFormat>>(formats);
+  const bool w3c = formats.front().syntax() == LogFormat::Syntax::w3c;
   std::string carry; // bytes after the last newline of the previous read
   bool eof = false;
   bool skipping = false; // inside the rest of an overlong line
@@ -255,6 +304,8 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
         spare.push_back(std::move(block));
         break;
       }
+      block->formats = current;
+      if (w3c) current = cut_at_fields(*block, carry, current);
       if (m_options.progress) m_options.progress(source, false);
       workers.push(block.get());
       in_flight.push_back(std::move(block));
@@ -266,11 +317,14 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, const std:
     if (block.failure) std::rethrow_exception(block.failure);
     for (std::size_t i = 0; i < block.entries.size(); ++i) {
       if (account(block.line(i, next_line), static_cast<LineResult>(block.results[i]), block.errors[i],
-                  formats, block.hits[i], input)) {
+                  *block.formats, block.hits[i], input)) {
         m_sink.decide(block.hits[i], block.prepared[i], block.arena);
       }
     }
     next_line += block.entries.size();
+    if (block.formats->front().name() != formats.front().name() ||
+        block.formats->front().spec() != formats.front().spec())
+      formats = *block.formats; // for the messages after the scan
     spare.push_back(std::move(in_flight.front()));
     in_flight.pop_front();
   }

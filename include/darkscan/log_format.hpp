@@ -1,6 +1,8 @@
 #pragma once
 
+#include <darkscan/field_kind.hpp>
 #include <darkscan/record.hpp>
+#include <darkscan/util/scratch.hpp>
 #include <darkscan/util/time_parse.hpp>
 
 #include <cstddef>
@@ -12,37 +14,8 @@
 
 namespace darkscan {
 
-// What a field of the log line means to darkscan.
-enum class FieldKind : std::uint8_t {
-  skip,           // a variable darkscan does not use
-  client,         // $remote_addr, %h, %a
-  user,           // $remote_user, %u
-  time,           // $time_local, $time_iso8601, $msec, %t, %{...}t
-  request,        // $request, %r
-  method,         // $request_method, %m
-  target,         // $request_uri (path + query)
-  path,           // $uri, %U
-  query,          // $args, $query_string, %q
-  protocol,       // $server_protocol, %H
-  status,         // $status, %s, %>s
-  bytes,          // $body_bytes_sent, $bytes_sent, %b, %B, %O
-  referer,        // $http_referer, %{Referer}i
-  user_agent,     // $http_user_agent, %{User-Agent}i
-  host,           // $host, $server_name, %v, %V
-  forwarded_for,  // $http_x_forwarded_for, %{X-Forwarded-For}i
-  requested_with, // $http_x_requested_with, %{X-Requested-With}i
-  duration,       // $request_time (s), %D (µs), %T (s)
-};
-
-// How a time field is written.
-enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, epoch_micros, pattern };
-
-// Where a parse failed: a static description and the byte column (0-based).
-// Owns nothing, so failing costs nothing.
-struct ParseError {
-  const char* reason = "";
-  std::size_t column = 0;
-};
+class JsonFormat;
+class W3cFormat;
 
 // A log format compiled once into parse steps: a leading literal, then for
 // each field its kind and the literal text that follows it. Parsing a line walks
@@ -56,7 +29,19 @@ public:
   // message naming the column of the problem: empty, unbalanced braces,
   // unknown Apache directive, two fields with nothing between them, no field
   // holding the request.
+  // Also: "#Fields: date time ..." (a W3C extended log, w3c_format.hpp) and "json: key=field ..."
+  // (a JSON-lines log, json_format.hpp).
   static LogFormat compile(std::string_view spec, std::string name = "custom");
+
+  // A JSON-lines format with this key map (json_format.hpp). Throws Error.
+  static LogFormat json(std::string_view key_map, std::string name);
+  // A W3C extended format from a "#Fields:" directive (w3c_format.hpp); named "cloudfront" or
+  // "w3c" unless `name` is given. Throws Error.
+  static LogFormat w3c(std::string_view fields, std::string name = {});
+
+  // How lines of the format are written.
+  enum class Syntax : std::uint8_t { text, json, w3c };
+  Syntax syntax() const { return m_syntax; }
 
   // Parses `line` into `hit`. Returns false and fills `error` when the line
   // does not have the format's shape; an invalid request inside a well-formed
@@ -68,14 +53,20 @@ public:
   }
 
   // As above, and sets `fields` to the number of fields the line held (fewer
-  // than field_count() when its optional tail was missing).
-  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact, std::size_t& fields) const;
+  // than field_count() when its optional tail was missing). Values a JSON or W3C line holds
+  // escaped or encoded are rewritten into `scratch`, which must hold at least line.size() bytes
+  // free; without one, into a buffer of this thread's that the next line parsed reuses.
+  bool parse(std::string_view line, Hit& hit, ParseError& error, bool exact, std::size_t& fields,
+             util::Scratch* scratch = nullptr) const {
+    if (m_syntax != Syntax::text) return parse_structured(line, hit, error, fields, scratch);
+    return parse_text(line, hit, error, exact, fields);
+  }
 
   // Name to show users: a preset name or "custom".
   const std::string& name() const { return m_name; }
   // The format in its source syntax, for messages.
   const std::string& spec() const { return m_spec; }
-  std::size_t field_count() const { return m_steps.size(); }
+  std::size_t field_count() const;
   // Whether the format has a field of this kind.
   bool has(FieldKind kind) const;
 
@@ -116,6 +107,13 @@ public:
 private:
   friend class FormatBuilder;
   bool store(const Step& step, std::string_view value, Hit& hit) const;
+  bool parse_text(std::string_view line, Hit& hit, ParseError& error, bool exact, std::size_t& fields) const;
+  bool parse_structured(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
+                        util::Scratch* scratch) const;
+
+  Syntax m_syntax = Syntax::text;
+  std::shared_ptr<const JsonFormat> m_json;
+  std::shared_ptr<const W3cFormat> m_w3c;
 
   std::string m_name;
   std::string m_spec;

@@ -12,9 +12,10 @@ namespace darkscan {
 struct Preset {
   std::string_view name;
   std::string_view aliases;  // space-separated other names
-  std::string_view spec;     // Apache LogFormat syntax
+  std::string_view spec;     // Apache LogFormat syntax; a JSON key map; a W3C "#Fields:" directive
   std::size_t optional_from; // fields from this index on may be missing (0: none)
   std::string_view description;
+  LogFormat::Syntax syntax = LogFormat::Syntax::text;
 };
 
 // The presets in detection order (the more specific first).

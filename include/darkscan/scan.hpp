@@ -57,8 +57,10 @@ struct InputStats {
   std::uint64_t lines = 0; // every line, empty and malformed ones included
   std::uint64_t parsed = 0;
   std::uint64_t malformed = 0;
-  std::uint64_t other_format = 0;         // parsed by a preset other than `format` (mixed file)
-  std::uint64_t bytes = 0;                // decoded bytes read
+  std::uint64_t other_format = 0; // parsed by a preset other than `format` (mixed file)
+  std::uint64_t not_records = 0;  // lines of the format that are not requests (see ScanTotals)
+  std::uint64_t with_referer = 0, with_user_agent = 0; // parsed hits whose line logs that field
+  std::uint64_t bytes = 0;                             // decoded bytes read
   std::string error;                      // why the input was not read (to its end), or read nothing
   std::string first_malformed;            // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
@@ -78,6 +80,9 @@ struct ScanTotals {
   std::uint64_t empty = 0;
   std::uint64_t overlapping = 0; // parsed, but skipped as older than what the state holds (see InputStats)
   std::uint64_t overlong = 0;
+  // Well-formed lines that are not requests: W3C directives ("#Fields: ..."), JSON records of
+  // another kind (a server's start-up message in its log). Neither parsed nor malformed.
+  std::uint64_t not_records = 0;
   std::uint64_t invalid_requests = 0; // parsed, but the request is not METHOD TARGET
   std::uint64_t bytes = 0;
   std::int64_t first_time = Hit::k_no_time;
@@ -145,23 +150,29 @@ public:
   const std::string& detected_format() const { return m_detected; }
 
 private:
-  enum class LineResult : std::uint8_t { parsed, parsed_other, empty, malformed, overlong };
+  enum class LineResult : std::uint8_t { parsed, parsed_other, empty, malformed, overlong, not_record };
 
-  // Pure: safe on any thread.
+  // Pure: safe on any thread. Rewritten values (JSON escapes, W3C encodings) go into `scratch`,
+  // or a buffer of this thread's for one line when it is null.
   static LineResult parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
-                               ParseError& error);
+                               ParseError& error, util::Scratch* scratch = nullptr);
+  // A W3C "#Fields" directive in `line`: the lines after it are read with a format compiled from
+  // it (formats.front() replaced). False when `line` is not one.
+  bool new_fields(const Line& line, std::vector<LogFormat>& formats, InputStats& input);
   // Counts the line; true when `hit` is a parsed hit for the sink.
   bool account(const Line& line, LineResult result, const ParseError& error,
                const std::vector<LogFormat>& formats, Hit& hit, InputStats& input);
-  void process(const Line& line, const std::vector<LogFormat>& formats, InputStats& input);
-  void scan_serial(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+  void process(const Line& line, std::vector<LogFormat>& formats, InputStats& input);
+  void scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                    InputStats& input);
   // scan_parallel.cpp: blocks of lines parsed and prepared on worker threads,
   // accounted and decided here in input order.
-  void scan_parallel(LineReader& reader, const Source& source, const std::vector<LogFormat>& formats,
+  void scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                      InputStats& input);
   void malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input);
   void fail(InputStats& input, std::string message, ExitCode code);
+  // Notes that the input's format logs no referrer or no user agent, and what to log instead.
+  void note_missing_fields(const LogFormat& format, const InputStats& input) const;
   // True when (almost) no line of `input` could be parsed: a wrong format or not a log.
   bool unreadable(const InputStats& input) const;
   // Counts a line of `input` older than k_out_of_order_seconds before its latest one.

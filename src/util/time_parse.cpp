@@ -213,6 +213,37 @@ bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
   return true;
 }
 
+bool parse_any_time(std::string_view s, std::int64_t& utc) {
+  if (s.size() >= 10 && s[4] == '-') return parse_iso8601(s, utc);
+  if (s.size() >= 20 && s[2] == '/') return parse_clf_time(s, utc);
+  std::size_t pos = 0;
+  std::uint64_t v = 0;
+  while (pos < s.size() && is_digit(s[pos])) {
+    if (pos >= 19) return false; // past nanoseconds: not a time
+    v = v * 10 + static_cast<std::uint64_t>(s[pos] - '0');
+    ++pos;
+  }
+  const std::size_t digits_before_point = pos;
+  if (pos == 0) return false;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    const std::size_t start = pos;
+    while (pos < s.size() && is_digit(s[pos]))
+      ++pos;
+    if (pos == start) return false;
+  }
+  if (pos != s.size()) return false;
+  std::uint64_t divisor = 1;
+  if (digits_before_point >= 18)
+    divisor = 1000000000;
+  else if (digits_before_point >= 15)
+    divisor = 1000000;
+  else if (digits_before_point >= 12)
+    divisor = 1000;
+  utc = static_cast<std::int64_t>(v / divisor);
+  return true;
+}
+
 TimePattern TimePattern::compile(std::string_view pattern) {
   TimePattern tp;
   auto add_literal = [&](char c) {

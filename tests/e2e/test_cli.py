@@ -1345,8 +1345,9 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         out = p.stdout.decode()
         names = re.findall(r"^(\S+)$", out, re.M)
-        self.assertEqual(sorted(names), ["combined", "combined-xff", "common", "vcombined"])
-        for alias in ("clf", "nginx-main-xff", "vhost_combined"):
+        self.assertEqual(sorted(names), ["caddy", "cloudflare", "cloudfront", "combined", "combined-xff", "common",
+                                         "nginx-json", "traefik-json", "vcombined", "w3c"])
+        for alias in ("clf", "nginx-main-xff", "vhost_combined", "iis", "logpush"):
             self.assertIn(alias, out)
 
     def test_unrecognised_format(self):

@@ -35,8 +35,9 @@ TEST_CASE("presets: detection picks the format that fits", "[presets]") {
     CHECK(formats.front().name() == "combined");
     CHECK(formats.size() == presets().size());
   }
-  SECTION("an empty sample falls back to the first preset") {
-    CHECK_NOTHROW(detect_formats({}, "empty.log"));
+  SECTION("an empty sample falls back to the most common format") {
+    CHECK(detect_formats({}, "empty.log").front().name() == "combined");
+    CHECK(detect_formats({"", ""}, "empty.log").front().name() == "combined");
   }
 }
 
@@ -68,4 +69,70 @@ TEST_CASE("presets: names and aliases", "[presets]") {
   CHECK_FALSE(find_preset("main", f));
   CHECK(resolve_format("clf").name() == "common");
   CHECK(resolve_format("$remote_addr \"$request\"").name() == "custom");
+}
+
+TEST_CASE("presets: JSON lines are recognised by their keys", "[presets][json]") {
+  const std::string caddy =
+      R"({"level":"info","ts":1795158902.52,"logger":"http.log.access","msg":"handled request",)"
+      R"("request":{"remote_ip":"41.58.12.7","client_ip":"41.58.12.7","proto":"HTTP/2.0","method":"GET",)"
+      R"("host":"www.example.com","uri":"/a?b=1","headers":{"User-Agent":["Mozilla/5.0"]}},)"
+      R"("duration":0.0012,"size":5123,"status":200})";
+  const std::string traefik =
+      R"({"ClientAddr":"41.58.12.7:52345","ClientHost":"41.58.12.7","DownstreamContentSize":5123,)"
+      R"("DownstreamStatus":200,"Duration":1286460,"RequestHost":"www.example.com","RequestMethod":"GET",)"
+      R"("RequestPath":"/a?b=1","RequestProtocol":"HTTP/1.1","StartUTC":"2026-11-20T07:15:02.123456789Z",)"
+      R"("level":"info","msg":"","time":"2026-11-20T08:15:02+01:00","request_User-Agent":"Mozilla/5.0"})";
+  const std::string cloudflare =
+      R"({"ClientIP":"41.58.12.7","ClientRequestHost":"www.example.com","ClientRequestMethod":"GET",)"
+      R"("ClientRequestURI":"/a?b=1","ClientRequestReferer":"","ClientRequestUserAgent":"Mozilla/5.0",)"
+      R"("EdgeResponseBytes":5123,"EdgeResponseStatus":200,"EdgeStartTimestamp":1795158902000000000,"RayID":"1"})";
+  const std::string nginx =
+      R"({"time_local":"20/Nov/2026:08:15:02 +0100","remote_addr":"41.58.12.7","request":"GET /a?b=1 HTTP/1.1",)"
+      R"("status":"200","body_bytes_sent":"5123","http_referer":"","http_user_agent":"Mozilla/5.0"})";
+  CHECK(detected({caddy, caddy}) == "caddy");
+  CHECK(detected({traefik, traefik}) == "traefik-json");
+  CHECK(detected({cloudflare, cloudflare}) == "cloudflare");
+  CHECK(detected({nginx, nginx}) == "nginx-json");
+  SECTION("records of another kind among them do not change the choice") {
+    const std::string start = R"({"level":"info","ts":1795154400.1,"msg":"serving initial configuration"})";
+    CHECK(detected({start, caddy, start, caddy}) == "caddy");
+  }
+  SECTION("a combined log is not taken for JSON") { CHECK(detected({k_combined, k_combined}) == "combined"); }
+  SECTION("every preset reads the same request the same way") {
+    for (const std::string* line : {&caddy, &traefik, &cloudflare, &nginx}) {
+      const LogFormat f = detect_formats({*line}, "x.log").front();
+      Hit hit;
+      ParseError error;
+      REQUIRE(f.parse(*line, hit, error));
+      CHECK(hit.client == "41.58.12.7");
+      CHECK(hit.path == "/a");
+      CHECK(hit.query == "b=1");
+      CHECK(hit.status == 200);
+      CHECK(hit.bytes == 5123);
+      CHECK(hit.user_agent == "Mozilla/5.0");
+      CHECK(hit.time == 1795158902);
+      CHECK(hit.request_valid);
+    }
+  }
+}
+
+TEST_CASE("presets: W3C logs are read with their own #Fields", "[presets][w3c]") {
+  const std::vector<std::string> iis = {
+      "#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0",
+      "#Fields: date time c-ip cs-method cs-uri-stem cs(User-Agent) sc-status",
+      "2026-11-20 07:15:02 41.58.12.7 GET /a Mozilla/5.0+(Linux) 200"};
+  const auto formats = detect_formats(iis, "u_ex261120.log");
+  CHECK(formats.front().name() == "w3c");
+  Hit hit;
+  ParseError error;
+  REQUIRE(formats.front().parse(iis[3], hit, error));
+  CHECK(hit.user_agent == "Mozilla/5.0 (Linux)");
+  CHECK(hit.status == 200);
+  CHECK_FALSE(hit.has_referer);
+  SECTION("a CloudFront header names CloudFront") {
+    const std::vector<std::string> cf = {
+        "#Version: 1.0", "#Fields: date time c-ip cs-method cs-uri-stem sc-status x-edge-location",
+        "2026-11-20\t07:15:02\t41.58.12.7\tGET\t/a\t200\tLOS50-P1"};
+    CHECK(detect_formats(cf, "E2ABC.2026-11-20-07.abcd.gz").front().name() == "cloudfront");
+  }
 }

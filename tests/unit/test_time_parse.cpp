@@ -137,3 +137,19 @@ TEST_CASE("time_parse: month abbreviations", "[time]") {
   CHECK(month_from_abbrev("Dez") == 0);
   CHECK(month_from_abbrev("January") == 0);
 }
+
+TEST_CASE("time_parse: a time known only by its value", "[time_parse]") {
+  std::int64_t t = 0;
+  for (const char* s : {"2026-11-20T07:15:02Z", "2026-11-20T08:15:02+01:00", "2026-11-20T07:15:02.987654321Z",
+                        "20/Nov/2026:08:15:02 +0100", "1795158902", "1795158902.987", "1795158902987",
+                        "1795158902987654", "1795158902987654321"}) {
+    INFO(s);
+    t = 0;
+    REQUIRE(darkscan::util::parse_any_time(s, t));
+    CHECK(t == 1795158902);
+  }
+  for (const char* s : {"", "yesterday", "12345678901234567890", "1795158902.", "1795158902x", "-5"}) {
+    INFO(s);
+    CHECK_FALSE(darkscan::util::parse_any_time(s, t));
+  }
+}

@@ -38,6 +38,14 @@ bool parse_iso8601(std::string_view text, std::int64_t& utc);
 // %{msec}t, 1000000 for %{usec}t.
 bool parse_epoch(std::string_view text, std::int64_t divisor, std::int64_t& utc);
 
+// A time whose form is known only from its value, as JSON logs write them: RFC 3339 / ISO 8601
+// ("2026-11-20T08:15:02.123456789+01:00", Traefik's StartUTC, nginx $time_iso8601), Common Log
+// Format ($time_local), or a count since the epoch with an optional fraction, its unit told by its
+// number of digits: up to 11 seconds (Caddy's "ts": 1646861401.524), 12-14 milliseconds, 15-17
+// microseconds, 18-19 nanoseconds (Cloudflare's EdgeStartTimestamp). Counts so read cover the years
+// 1973 to 5138; seconds before 1973 are taken for seconds too.
+bool parse_any_time(std::string_view text, std::int64_t& utc);
+
 // Month number 1..12 from an English abbreviation ("Jan"), 0 if none.
 unsigned month_from_abbrev(std::string_view abbrev);
 

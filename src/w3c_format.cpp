@@ -1,0 +1,234 @@
+// W3C extended logs (IIS, CloudFront): "#Fields" compiled once, lines split on their separator.
+#include <darkscan/error.hpp>
+#include <darkscan/hit_fields.hpp>
+#include <darkscan/util/blank.hpp>
+#include <darkscan/util/text.hpp>
+#include <darkscan/util/time_parse.hpp>
+#include <darkscan/w3c_format.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::string_view k_directive = "#Fields:";
+
+struct Known {
+  std::string_view name; // as IIS and CloudFront spell it, compared without case
+  FieldKind kind;
+  W3cFormat::Special special;
+  std::uint8_t rank;
+};
+// IIS: learn.microsoft.com "W3C Logging" (field names and prefixes); CloudFront: "Standard logging
+// reference" (the 33 fields of its standard log).
+constexpr Known k_known[] = {
+    {"date", FieldKind::skip, W3cFormat::Special::date, 0},
+    {"time", FieldKind::skip, W3cFormat::Special::time, 0},
+    {"c-ip", FieldKind::client, W3cFormat::Special::none, 0},
+    {"cs-username", FieldKind::user, W3cFormat::Special::none, 0},
+    {"cs-method", FieldKind::method, W3cFormat::Special::none, 0},
+    {"cs-uri", FieldKind::target, W3cFormat::Special::none, 0},
+    {"cs-uri-stem", FieldKind::path, W3cFormat::Special::none, 0},
+    {"cs-uri-query", FieldKind::query, W3cFormat::Special::none, 0},
+    {"sc-status", FieldKind::status, W3cFormat::Special::none, 0},
+    {"sc-bytes", FieldKind::bytes, W3cFormat::Special::none, 0},
+    {"cs(referer)", FieldKind::referer, W3cFormat::Special::none, 0},
+    {"cs(referrer)", FieldKind::referer, W3cFormat::Special::none, 1},
+    {"cs(user-agent)", FieldKind::user_agent, W3cFormat::Special::none, 0},
+    {"x-host-header", FieldKind::host, W3cFormat::Special::none, 0}, // CloudFront: the site's name
+    {"cs-host", FieldKind::host, W3cFormat::Special::none, 1},
+    {"cs(host)", FieldKind::host, W3cFormat::Special::none, 2}, // CloudFront: the distribution's name
+    {"x-forwarded-for", FieldKind::forwarded_for, W3cFormat::Special::none, 0},
+    {"cs(x-forwarded-for)", FieldKind::forwarded_for, W3cFormat::Special::none, 1},
+    {"cs(x-requested-with)", FieldKind::requested_with, W3cFormat::Special::none, 0},
+    {"cs-version", FieldKind::protocol, W3cFormat::Special::none, 0},
+    {"cs-protocol-version", FieldKind::protocol, W3cFormat::Special::none, 1},
+    {"time-taken", FieldKind::duration, W3cFormat::Special::none, 0},
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// `value` decoded into `scratch`, or `value` itself when it holds nothing to decode (or no room).
+std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scratch& scratch) {
+  const char mark = how == W3cFormat::Decode::percent ? '%' : '+';
+  if (how == W3cFormat::Decode::none || std::memchr(value.data(), mark, value.size()) == nullptr)
+    return value;
+  char* out = scratch.reserve(value.size());
+  if (!out) return value;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (how == W3cFormat::Decode::plus) {
+      out[n++] = c == '+' ? ' ' : c;
+    } else if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 &&
+               hex_value(value[i + 2]) >= 0) {
+      out[n++] = static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]));
+      i += 2;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return scratch.keep(n);
+}
+
+bool two_digits(std::string_view s, std::size_t at, unsigned& out) {
+  if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') return false;
+  out = static_cast<unsigned>((s[at] - '0') * 10 + (s[at + 1] - '0'));
+  return true;
+}
+
+// "2026-11-20" -> days since the epoch.
+bool parse_date(std::string_view s, std::int64_t& days) {
+  unsigned c = 0, y = 0, m = 0, d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !two_digits(s, 0, c) || !two_digits(s, 2, y) ||
+      !two_digits(s, 5, m) || !two_digits(s, 8, d) || m < 1 || m > 12 || d < 1 || d > 31)
+    return false;
+  days = util::days_from_civil(c * 100 + y, m, d);
+  return true;
+}
+
+// "08:15:02" (a fraction after it is ignored) -> seconds of the day.
+bool parse_clock(std::string_view s, std::int64_t& seconds) {
+  unsigned h = 0, m = 0, sec = 0;
+  if (s.size() < 8 || s[2] != ':' || s[5] != ':' || !two_digits(s, 0, h) || !two_digits(s, 3, m) ||
+      !two_digits(s, 6, sec) || h > 23 || m > 59 || sec > 60)
+    return false;
+  if (s.size() > 8 && s[8] != '.') return false;
+  seconds = h * 3600 + m * 60 + sec;
+  return true;
+}
+
+} // namespace
+
+bool W3cFormat::is_fields_directive(std::string_view line) {
+  return line.size() >= k_directive.size() && util::iequals(line.substr(0, k_directive.size()), k_directive);
+}
+
+std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
+  auto format = std::make_shared<W3cFormat>();
+  if (is_fields_directive(fields)) fields.remove_prefix(k_directive.size());
+  std::vector<std::string_view> names;
+  std::size_t pos = 0;
+  while (pos < fields.size()) {
+    const std::size_t start = fields.find_first_not_of(" \t\r\n", pos);
+    if (start == std::string_view::npos) break;
+    const std::size_t end = std::min(fields.find_first_of(" \t\r\n", start), fields.size());
+    names.push_back(fields.substr(start, end - start));
+    pos = end;
+  }
+  if (names.empty()) throw Error("#Fields: the directive names no field", ExitCode::usage);
+  for (std::string_view name : names)
+    if (name.size() > 7 && util::iequals(name.substr(0, 7), "x-edge-")) format->m_cloudfront = true;
+  bool request = false;
+  format->m_spec = "#Fields:";
+  for (std::string_view name : names) {
+    format->m_spec += ' ';
+    format->m_spec += name;
+    Field field;
+    for (const Known& k : k_known) {
+      if (!util::iequals(name, k.name)) continue;
+      field = {k.kind, k.special, Decode::none, k.rank};
+      if (k.kind == FieldKind::user_agent)
+        field.decode = format->m_cloudfront ? Decode::percent : Decode::plus;
+      if (k.kind == FieldKind::referer && format->m_cloudfront) field.decode = Decode::percent;
+      request |= k.kind == FieldKind::path || k.kind == FieldKind::target;
+    }
+    format->m_fields.push_back(field);
+  }
+  format->m_has_referer = format->has(FieldKind::referer);
+  format->m_has_user_agent = format->has(FieldKind::user_agent);
+  if (!request)
+    throw Error(
+        fmt::format("#Fields: no field holds the request (cs-uri-stem or cs-uri) in '{}'", format->m_spec),
+        ExitCode::usage);
+  return format;
+}
+
+bool W3cFormat::has(FieldKind kind) const {
+  for (const Field& f : m_fields)
+    if (f.kind == kind) return true;
+  return false;
+}
+
+bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
+                      util::Scratch& scratch) const {
+  util::blank(hit);
+  fields = 0;
+  if (!line.empty() && line[0] == '#') {
+    error = {"a W3C directive", 0, true};
+    return false;
+  }
+  const char separator = std::memchr(line.data(), '\t', line.size()) ? '\t' : ' ';
+  std::array<std::uint8_t, 32> rank;
+  rank.fill(0xff);
+  std::int64_t days = 0, clock = 0;
+  bool have_date = false, have_clock = false;
+  std::size_t pos = 0, index = 0;
+  while (pos <= line.size()) {
+    const void* stop = std::memchr(line.data() + pos, separator, line.size() - pos);
+    const std::size_t end =
+        stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - line.data()) : line.size();
+    if (index >= m_fields.size()) {
+      error = {"more fields than #Fields names", pos};
+      return false;
+    }
+    const Field& field = m_fields[index];
+    std::string_view value = line.substr(pos, end - pos);
+    if (value == "-") value = {};
+    bool ok = true;
+    if (field.special == Special::date) {
+      ok = parse_date(value, days);
+      have_date = ok;
+    } else if (field.special == Special::time) {
+      ok = parse_clock(value, clock);
+      have_clock = ok;
+    } else if (field.kind != FieldKind::skip && rank[static_cast<std::size_t>(field.kind)] > field.rank) {
+      value = decode(value, field.decode, scratch);
+      if (field.kind == FieldKind::duration) {
+        ok = parse_duration(value, m_cloudfront ? 1000000 : 1000, hit.duration_us);
+      } else if (field.kind == FieldKind::status && value.empty()) {
+        ok = true;
+      } else if (field.kind == FieldKind::client && value.empty()) {
+        ok = false;
+      } else {
+        ok = store_field(field.kind, value, hit);
+      }
+      if (ok && !value.empty()) rank[static_cast<std::size_t>(field.kind)] = field.rank;
+    }
+    if (!ok) {
+      error = {field.special == Special::date    ? "the date is not YYYY-MM-DD"
+               : field.special == Special::time  ? "the time is not HH:MM:SS"
+               : field.kind == FieldKind::status ? "the status is not a 3-digit number"
+               : field.kind == FieldKind::bytes  ? "the byte count is not a number"
+               : field.kind == FieldKind::client ? "the client address is empty"
+                                                 : "a field does not hold what #Fields says",
+               pos};
+      util::blank(hit);
+      return false;
+    }
+    ++index;
+    pos = end + 1;
+  }
+  if (index != m_fields.size()) {
+    error = {"fewer fields than #Fields names (line cut short?)", line.size()};
+    util::blank(hit);
+    return false;
+  }
+  fields = index;
+  if (have_date && have_clock) hit.time = days * 86400 + clock;
+  hit.has_referer = m_has_referer;
+  hit.has_user_agent = m_has_user_agent;
+  finish_request(hit);
+  return true;
+}
+
+} // namespace darkscan

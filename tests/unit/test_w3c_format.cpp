@@ -1,0 +1,79 @@
+#include <darkscan/error.hpp>
+#include <darkscan/log_format.hpp>
+#include <darkscan/w3c_format.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace darkscan;
+
+TEST_CASE("w3c_format: IIS", "[w3c_format]") {
+  const LogFormat f = LogFormat::compile("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+                                         "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+                                         "sc-win32-status time-taken");
+  CHECK(f.name() == "w3c");
+  CHECK(f.syntax() == LogFormat::Syntax::w3c);
+  Hit hit;
+  ParseError error;
+  const std::string line =
+      "2026-11-20 07:15:02 10.0.0.1 GET /news/a utm_source=whatsapp&x=a+b 443 - 41.58.12.7 "
+      "Mozilla/5.0+(Linux;+Android+13)+WhatsApp/2.23 https://www.google.com/ 200 0 0 15";
+  REQUIRE(f.parse(line, hit, error));
+  CHECK(hit.time == 1795158902);
+  CHECK(hit.client == "41.58.12.7");
+  CHECK(hit.path == "/news/a");
+  CHECK(hit.query == "utm_source=whatsapp&x=a+b"); // the query stays as the client sent it
+  CHECK(hit.user_agent == "Mozilla/5.0 (Linux; Android 13) WhatsApp/2.23");
+  CHECK(hit.referer == "https://www.google.com/");
+  CHECK(hit.status == 200);
+  CHECK(hit.duration_us == 15000);
+  CHECK(hit.request_valid);
+  CHECK(hit.has_referer);
+
+  SECTION("a directive is not a record") {
+    CHECK_FALSE(f.parse("#Date: 2026-11-20 07:00:00", hit, error));
+    CHECK(error.not_a_record);
+  }
+  SECTION("a line with another number of fields is malformed") {
+    CHECK_FALSE(f.parse("2026-11-20 07:15:02 10.0.0.1 GET /a", hit, error));
+    CHECK_FALSE(error.not_a_record);
+    CHECK_FALSE(f.parse(line + " extra", hit, error));
+  }
+  SECTION("bad dates and times are malformed") {
+    std::string bad = line;
+    bad[5] = '9';
+    CHECK_FALSE(f.parse(bad, hit, error));
+    CHECK_FALSE(f.parse("2026-11-20 7:15:02" + line.substr(19), hit, error));
+  }
+}
+
+TEST_CASE("w3c_format: CloudFront", "[w3c_format]") {
+  const LogFormat f = LogFormat::compile(
+      "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) "
+      "cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol "
+      "cs-bytes time-taken");
+  CHECK(f.name() == "cloudfront");
+  Hit hit;
+  ParseError error;
+  const std::string line =
+      "2026-11-20\t07:15:02\tLOS50-P1\t5123\t41.58.12.7\tGET\td111111abcdef8.cloudfront.net\t"
+      "/news/a\t200\thttps://l.facebook.com/l.php%3Fu%3Dx\t"
+      "Mozilla/5.0%20(iPhone)%20%5BFBAN/FBIOS%5D\t-\t-\tMiss\tabc==\twww.example.com\thttps\t"
+      "320\t0.338";
+  REQUIRE(f.parse(line, hit, error));
+  CHECK(hit.user_agent == "Mozilla/5.0 (iPhone) [FBAN/FBIOS]");
+  CHECK(hit.referer == "https://l.facebook.com/l.php?u=x");
+  CHECK(hit.host == "www.example.com"); // the site's name, not the distribution's
+  CHECK(hit.query.empty());
+  CHECK(hit.bytes == 5123);
+  CHECK(hit.duration_us == 338000);
+}
+
+TEST_CASE("w3c_format: #Fields that cannot be read", "[w3c_format]") {
+  CHECK_THROWS_AS(W3cFormat::compile("#Fields:"), Error);
+  CHECK_THROWS_AS(W3cFormat::compile("#Fields: date time c-ip"), Error); // no request field
+  CHECK(W3cFormat::is_fields_directive("#Fields: date"));
+  CHECK(W3cFormat::is_fields_directive("#fields: date"));
+  CHECK_FALSE(W3cFormat::is_fields_directive("#Version: 1.0"));
+}
