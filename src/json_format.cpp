@@ -353,6 +353,10 @@ bool JsonFormat::walk(Walk& w, void* object_ptr, std::size_t node_index, int dep
     } else if (!scalar_text(value, text, w)) {
       return false;
     }
+    if (text.empty() && w.rank[k] != k_unset) {
+      w.present |= 1u << k; // an empty better key does not clear what a worse one gave
+      continue;
+    }
     if (!store_json_value(*entry, text, w.hit)) {
       const bool in_line = text.data() >= w.line.data() && text.data() <= w.line.data() + w.line.size();
       return w.fail(field_problem(entry->kind), in_line ? w.copy + (text.data() - w.line.data()) : nullptr);

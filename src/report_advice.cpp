@@ -36,10 +36,12 @@ std::vector<AppShare> apps_by_visits(const Aggregate& traffic) {
   std::vector<AppShare> out;
   for (const auto& [app, n] : visits)
     out.push_back({app, n, 0});
-  for (const auto& [app, n] : traffic.totals().previews_by_app) {
+  for (const auto& entry : traffic.totals().previews_by_app) {
+    // Not a structured binding: clang 14 (the fuzz build) refuses one captured by a lambda.
+    const auto& app = entry.first;
     auto it = std::find_if(out.begin(), out.end(), [&](const AppShare& a) { return a.app == app; });
     if (it == out.end()) it = out.insert(out.end(), AppShare{app, 0, 0});
-    it->previews += n;
+    it->previews += entry.second;
   }
   std::sort(out.begin(), out.end(), [](const AppShare& a, const AppShare& b) {
     if (a.visits != b.visits) return a.visits > b.visits;

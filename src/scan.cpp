@@ -243,6 +243,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
         input.name, input.overlapping, util::format_utc(input.overlap_first),
         util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
   }
+  if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
+    m_detected = formats.front().spec();
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
 

@@ -41,7 +41,9 @@ constexpr Known k_known[] = {
     {"cs(user-agent)", FieldKind::user_agent, W3cFormat::Special::none, 0},
     {"x-host-header", FieldKind::host, W3cFormat::Special::none, 0}, // CloudFront: the site's name
     {"cs-host", FieldKind::host, W3cFormat::Special::none, 1},
-    {"cs(host)", FieldKind::host, W3cFormat::Special::none, 2}, // CloudFront: the distribution's name
+    // CloudFront's cs(Host) is the distribution's name (d111111abcdef8.cloudfront.net), not the site's:
+    // taken for the site, it would make every internal link external. Read only outside CloudFront.
+    {"cs(host)", FieldKind::host, W3cFormat::Special::none, 2},
     {"x-forwarded-for", FieldKind::forwarded_for, W3cFormat::Special::none, 0},
     {"cs(x-forwarded-for)", FieldKind::forwarded_for, W3cFormat::Special::none, 1},
     {"cs(x-requested-with)", FieldKind::requested_with, W3cFormat::Special::none, 0},
@@ -137,6 +139,8 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
     for (const Known& k : k_known) {
       if (!util::iequals(name, k.name)) continue;
       field = {k.kind, k.special, Decode::none, k.rank};
+      if (format->m_cloudfront && name.size() == 8 && util::iequals(name, "cs(host)"))
+        field.kind = FieldKind::skip;
       if (k.kind == FieldKind::user_agent)
         field.decode = format->m_cloudfront ? Decode::percent : Decode::plus;
       if (k.kind == FieldKind::referer && format->m_cloudfront) field.decode = Decode::percent;
@@ -191,7 +195,9 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     } else if (field.special == Special::time) {
       ok = parse_clock(value, clock);
       have_clock = ok;
-    } else if (field.kind != FieldKind::skip && rank[static_cast<std::size_t>(field.kind)] > field.rank) {
+    } else if (field.kind != FieldKind::skip && rank[static_cast<std::size_t>(field.kind)] > field.rank &&
+               (!value.empty() || rank[static_cast<std::size_t>(field.kind)] == 0xff)) {
+      // A better field that is empty ("-") does not clear what a worse one gave.
       value = decode(value, field.decode, scratch);
       if (field.kind == FieldKind::duration) {
         ok = parse_duration(value, m_cloudfront ? 1000000 : 1000, hit.duration_us);

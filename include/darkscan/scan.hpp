@@ -146,7 +146,9 @@ public:
   void scan(const std::string& path, std::unique_ptr<Source> opened = nullptr);
 
   const ScanTotals& totals() const { return m_totals; }
-  // The preset detected in the last input that had one ("" if none).
+  // The preset detected in the last input that had one ("" if none), as --log-format takes it: for a
+  // W3C log, its last "#Fields" directive, so that a later run (--state) that starts after it reads
+  // the rest of the file with the same fields.
   const std::string& detected_format() const { return m_detected; }
 
 private:

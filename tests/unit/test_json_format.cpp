@@ -147,6 +147,13 @@ TEST_CASE("json_format: bad input is malformed, never a crash", "[json_format]")
     REQUIRE(f.parse(latin1, hit, error));
     CHECK(hit.user_agent == "caf\xe9 browser");
   }
+  SECTION("an empty better key does not clear what a worse one gave") {
+    const std::string line =
+        R"({"remote_addr":"41.58.12.7","request":"GET /a HTTP/1.1","referer":"https://x.example/",)"
+        R"("http_referer":""})";
+    REQUIRE(f.parse(line, hit, error));
+    CHECK(hit.referer == "https://x.example/");
+  }
   SECTION("deep nesting is skipped, not recursed into") {
     std::string deep = R"({"remote_addr":"41.58.12.7","request":"GET /a HTTP/1.1","x":)";
     deep += std::string(500, '[') + std::string(500, ']') + "}";

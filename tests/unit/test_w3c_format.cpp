@@ -68,6 +68,18 @@ TEST_CASE("w3c_format: CloudFront", "[w3c_format]") {
   CHECK(hit.query.empty());
   CHECK(hit.bytes == 5123);
   CHECK(hit.duration_us == 338000);
+  SECTION("the distribution's name is never the site's, whatever the order of the fields") {
+    const LogFormat g =
+        LogFormat::compile("#Fields: date time c-ip cs-method x-host-header cs-uri-stem cs(Host) "
+                           "x-edge-location");
+    REQUIRE(g.parse("2026-11-20\t07:15:02\t41.58.12.7\tGET\t-\t/a\td1.cloudfront.net\tLOS50", hit, error));
+    CHECK(hit.host.empty());
+  }
+  SECTION("outside CloudFront, an empty better field does not clear a worse one") {
+    const LogFormat g = LogFormat::compile("#Fields: date time c-ip cs-method cs(Host) cs-uri-stem cs-host");
+    REQUIRE(g.parse("2026-11-20 07:15:02 41.58.12.7 GET www.example.com /a -", hit, error));
+    CHECK(hit.host == "www.example.com");
+  }
 }
 
 TEST_CASE("w3c_format: #Fields that cannot be read", "[w3c_format]") {
