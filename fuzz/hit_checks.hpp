@@ -21,7 +21,8 @@ namespace darkscan::fuzz {
 // next bytes would be the next line, and the read would go unnoticed).
 class ExactLine {
 public:
-  explicit ExactLine(std::string_view line) : m_data(new char[line.size() ? line.size() : 1]), m_size(line.size()) {
+  explicit ExactLine(std::string_view line)
+      : m_data(new char[line.size() ? line.size() : 1]), m_size(line.size()) {
     if (m_size) std::memcpy(m_data.get(), line.data(), m_size);
   }
   std::string_view view() const { return {m_data.get(), m_size}; }
@@ -31,22 +32,27 @@ private:
   std::size_t m_size;
 };
 
-// Every non-empty field of `hit` lies inside `line` (or is the "/" the parser
-// supplies for an absolute-form target without a path); each byte is read so
+// Every non-empty field of `hit` lies inside `line` or inside `room` (where JSON
+// and W3C parsers write the values they rewrite), or is the "/" the parser
+// supplies for an absolute-form target without a path; each byte is read so
 // that AddressSanitizer checks the memory too.
-inline void check_views(const Hit& hit, std::string_view line) {
+inline void check_views(const Hit& hit, std::string_view line, std::string_view room = {}) {
   const std::string_view fields[] = {hit.client,  hit.user,       hit.host,          hit.method,
                                      hit.target,  hit.path,       hit.query,         hit.protocol,
                                      hit.referer, hit.user_agent, hit.forwarded_for, hit.requested_with};
-  const auto begin = reinterpret_cast<std::uintptr_t>(line.data());
-  const std::uintptr_t end = begin + line.size();
+  auto inside = [](std::string_view f, std::string_view area) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(area.data());
+    const std::uintptr_t end = begin + area.size();
+    const auto at = reinterpret_cast<std::uintptr_t>(f.data());
+    return area.data() != nullptr && at >= begin && at <= end && f.size() <= end - at;
+  };
   volatile unsigned sum = 0;
   for (std::string_view f : fields) {
     if (f.empty()) continue;
-    const auto at = reinterpret_cast<std::uintptr_t>(f.data());
-    const bool inside = at >= begin && at <= end && f.size() <= end - at;
-    require(inside || f == "/", "a field of the parsed hit points outside the line", line, 0);
-    for (char c : f) sum = sum + static_cast<unsigned char>(c);
+    require(inside(f, line) || inside(f, room) || f == "/",
+            "a field of the parsed hit points outside the line", line, 0);
+    for (char c : f)
+      sum = sum + static_cast<unsigned char>(c);
   }
   (void)sum;
   require(hit.status >= 0 && hit.status <= 999, "status out of range", line, 0);

@@ -62,7 +62,8 @@ int hex_value(char c) {
 // `value` decoded into `scratch`, or `value` itself when it holds nothing to decode (or no room).
 std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scratch& scratch) {
   const char mark = how == W3cFormat::Decode::percent ? '%' : '+';
-  if (how == W3cFormat::Decode::none || std::memchr(value.data(), mark, value.size()) == nullptr)
+  if (how == W3cFormat::Decode::none || value.empty() ||
+      std::memchr(value.data(), mark, value.size()) == nullptr)
     return value;
   char* out = scratch.reserve(value.size());
   if (!out) return value;
