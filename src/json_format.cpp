@@ -21,11 +21,16 @@ constexpr std::uint8_t k_unset = 0xff;
 // thousands).
 constexpr int k_max_depth = 8;
 
-std::uint32_t key_hash(std::string_view key) {
-  std::uint32_t h = 2166136261u; // FNV-1a: keys are a few bytes, so no faster hash pays here
-  for (const char c : key)
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
+// A key's first 8 bytes as a word, zero past its end; `key` is readable for 8 bytes.
+std::uint64_t key_head(const char* key, std::size_t size) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, key, 8);
+  if (size < 8) word &= (std::uint64_t{1} << (8 * size)) - 1;
+  return word;
+}
+
+std::size_t slot_of(std::uint64_t head, std::size_t size, std::size_t mask) {
+  return static_cast<std::size_t>(((head ^ size) * 0x9E3779B97F4A7C15ull) >> 40) & mask;
 }
 
 struct KindName {
@@ -94,12 +99,16 @@ ThreadParser& thread_parser() {
 
 } // namespace
 
-const JsonFormat::Entry* JsonFormat::Node::find(std::string_view key) const {
+const JsonFormat::Entry* JsonFormat::Node::find(const char* key, std::size_t size) const {
+  const std::uint64_t head = key_head(key, size);
   const std::size_t mask = slots.size() - 1;
-  for (std::size_t i = key_hash(key) & mask;; i = (i + 1) & mask) {
-    const std::int16_t e = slots[i];
-    if (e < 0) return nullptr;
-    if (entries[static_cast<std::size_t>(e)].key == key) return &entries[static_cast<std::size_t>(e)];
+  for (std::size_t i = slot_of(head, size, mask);; i = (i + 1) & mask) {
+    const Slot& slot = slots[i];
+    if (slot.entry < 0) return nullptr;
+    if (slot.head == head && slot.size == size) {
+      const Entry& e = entries[static_cast<std::size_t>(slot.entry)];
+      if (size <= 8 || std::memcmp(key + 8, e.key.data() + 8, size - 8) == 0) return &e;
+    }
   }
 }
 
@@ -188,15 +197,19 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
   }
   if (format->m_leaves == 0) throw Error("JSON key map: no key=field entry", ExitCode::usage);
   for (Node& node : format->m_nodes) {
-    std::size_t size = 8;
-    while (size < node.entries.size() * 2)
+    std::size_t size = 16;
+    while (size < node.entries.size() * 4)
       size *= 2;
-    node.slots.assign(size, -1);
+    node.slots.assign(size, Node::Slot{});
     for (std::size_t i = 0; i < node.entries.size(); ++i) {
-      std::size_t s = key_hash(node.entries[i].key) & (size - 1);
-      while (node.slots[s] >= 0)
+      const std::string& key = node.entries[i].key;
+      char padded[8] = {};
+      std::memcpy(padded, key.data(), std::min<std::size_t>(key.size(), 8));
+      const std::uint64_t head = key_head(padded, key.size());
+      std::size_t s = slot_of(head, key.size(), size - 1);
+      while (node.slots[s].entry >= 0)
         s = (s + 1) & (size - 1);
-      node.slots[s] = static_cast<std::int16_t>(i);
+      node.slots[s] = {head, static_cast<std::uint32_t>(key.size()), static_cast<std::int32_t>(i)};
     }
   }
   return format;
@@ -277,10 +290,17 @@ bool store_json_value(const JsonFormat::Entry& entry, std::string_view value, Hi
     switch (entry.unit) {
     case JsonFormat::Unit::millis: return parse_duration(value, 1000, hit.duration_us);
     case JsonFormat::Unit::micros: return parse_duration(value, 1, hit.duration_us);
-    case JsonFormat::Unit::nanos:
-      if (!parse_duration(value, 1, hit.duration_us)) return false;
-      if (hit.duration_us > 0) hit.duration_us /= 1000;
+    case JsonFormat::Unit::nanos: {
+      // Traefik's Duration: an integer of nanoseconds, past 10^9 for any request over a second.
+      std::uint64_t ns = 0;
+      if (value.size() > 19) return false;
+      for (const char c : value) {
+        if (c < '0' || c > '9') return false;
+        ns = ns * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      hit.duration_us = static_cast<std::int64_t>(ns / 1000);
       return true;
+    }
     default: return parse_duration(value, 1000000, hit.duration_us);
     }
   }
@@ -313,14 +333,19 @@ bool JsonFormat::walk(Walk& w, void* object_ptr, std::size_t node_index, int dep
   for (auto field_result : object) {
     sj::field field;
     if (auto e = std::move(field_result).get(field)) return w.fail(simdjson::error_message(e), nullptr);
+    // The key's end: its closing quote (stage 1 found every string closed). Keys are a few bytes: a
+    // loop, not a call to memchr.
     const char* key = field.key().raw();
-    const void* quote = std::memchr(key, '"', static_cast<std::size_t>(w.line.size() - (key - w.copy)));
-    if (!quote) return w.fail("a key is not closed", key);
-    const std::string_view name(key, static_cast<std::size_t>(static_cast<const char*>(quote) - key));
+    const char* const limit = w.copy + w.line.size();
+    const char* quote = key;
+    while (quote < limit && *quote != '"')
+      ++quote;
+    if (quote == limit) return w.fail("a key is not closed", key);
+    const std::string_view name(key, static_cast<std::size_t>(quote - key));
     if (depth == 0 && !m_headers_prefix.empty() &&
         name.substr(0, m_headers_prefix.size()) == m_headers_prefix)
       w.headers = true;
-    const Entry* entry = node.find(name);
+    const Entry* entry = node.find(key, name.size());
     if (!entry) continue; // simdjson skips the value
     sj::value& value = field.value();
     if (entry->child >= 0) {

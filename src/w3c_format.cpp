@@ -67,13 +67,18 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
     return value;
   char* out = scratch.reserve(value.size());
   if (!out) return value;
+  if (how == W3cFormat::Decode::plus) {
+    // One branch-free pass that the compiler vectorises: the loop shared with percent-decoding was a
+    // sixth of the parser's work, a memchr per '+' (a dozen in an agent) a tenth.
+    const char* in = value.data();
+    for (std::size_t i = 0; i < value.size(); ++i)
+      out[i] = in[i] == '+' ? ' ' : in[i];
+    return scratch.keep(value.size());
+  }
   std::size_t n = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    if (how == W3cFormat::Decode::plus) {
-      out[n++] = c == '+' ? ' ' : c;
-    } else if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 &&
-               hex_value(value[i + 2]) >= 0) {
+    if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 && hex_value(value[i + 2]) >= 0) {
       out[n++] = static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]));
       i += 2;
     } else {
@@ -81,6 +86,26 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
     }
   }
   return scratch.keep(n);
+}
+
+// The first `separator` in `line` from `pos`, or line.size(): eight bytes at a time (a word compared
+// with the separator repeated, the zero-byte test of "Bit Twiddling Hacks"), since fields run from
+// two bytes to a user agent's hundreds, and a call to memchr per field was a tenth of a run.
+std::size_t find_separator(std::string_view line, std::size_t pos, char separator) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ull, k_highs = 0x8080808080808080ull;
+  const std::uint64_t pattern = k_ones * static_cast<unsigned char>(separator);
+  const char* data = line.data();
+  while (pos + 8 <= line.size()) {
+    std::uint64_t word;
+    std::memcpy(&word, data + pos, 8);
+    word ^= pattern;
+    const std::uint64_t zero = (word - k_ones) & ~word & k_highs;
+    if (zero) return pos + static_cast<std::size_t>(__builtin_ctzll(zero) >> 3);
+    pos += 8;
+  }
+  while (pos < line.size() && data[pos] != separator)
+    ++pos;
+  return pos;
 }
 
 bool two_digits(std::string_view s, std::size_t at, unsigned& out) {
@@ -179,9 +204,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
   bool have_date = false, have_clock = false;
   std::size_t pos = 0, index = 0;
   while (pos <= line.size()) {
-    const void* stop = std::memchr(line.data() + pos, separator, line.size() - pos);
-    const std::size_t end =
-        stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - line.data()) : line.size();
+    const std::size_t end = find_separator(line, pos, separator);
     if (index >= m_fields.size()) {
       error = {"more fields than #Fields names", pos};
       return false;

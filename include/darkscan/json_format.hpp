@@ -60,9 +60,17 @@ public:
     bool headers = false;  // an object whose presence says that request headers are logged
   };
   struct Node {
+    // Open addressing over `entries`, by a hash of a key's length and first 8 bytes: a line's keys
+    // are mostly ones no entry names, and a miss costs one load and compare.
+    struct Slot {
+      std::uint64_t head = 0; // the key's first 8 bytes (fewer: zero-padded)
+      std::uint32_t size = 0;
+      std::int32_t entry = -1; // -1: empty
+    };
     std::vector<Entry> entries;
-    std::vector<std::int16_t> slots; // open addressing over `entries` by key hash; -1 empty
-    const Entry* find(std::string_view key) const;
+    std::vector<Slot> slots;
+    // `key` must be readable for 8 bytes (the parser's padded copy of the line).
+    const Entry* find(const char* key, std::size_t size) const;
   };
   struct Walk; // one line's walk (json_format.cpp)
 

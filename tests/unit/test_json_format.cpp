@@ -84,6 +84,10 @@ TEST_CASE("json_format: Traefik, Cloudflare and nginx escape=json", "[json_forma
     CHECK(hit.status == 404);
     CHECK(hit.user_agent == "curl/8.0");
     CHECK(hit.has_referer); // request_ headers are logged: the request had no Referer
+    const std::string slow = R"({"ClientHost":"41.58.12.7","DownstreamStatus":200,"Duration":2500000000,)"
+                             R"("RequestMethod":"GET","RequestPath":"/a"})";
+    REQUIRE(f.parse(slow, hit, error)); // over a second: past 10^9 nanoseconds
+    CHECK(hit.duration_us == 2500000);
     const std::string dropped = R"({"ClientHost":"41.58.12.7","DownstreamStatus":200,"RequestMethod":"GET",)"
                                 R"("RequestPath":"/a","StartUTC":"2026-11-20T07:15:02Z"})";
     REQUIRE(f.parse(dropped, hit, error));
