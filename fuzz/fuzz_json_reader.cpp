@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -24,20 +23,14 @@ namespace {
 const std::vector<darkscan::LogFormat>& formats() {
   static const std::vector<darkscan::LogFormat> list = [] {
     std::vector<darkscan::LogFormat> out;
+    for (const char* name : {"caddy", "traefik-json", "cloudflare", "nginx-json"})
+      out.push_back(darkscan::fuzz::preset_or_abort(name, "fuzz_json_reader"));
     try {
-      for (const char* name : {"caddy", "traefik-json", "cloudflare", "nginx-json"}) {
-        darkscan::LogFormat format;
-        if (!darkscan::find_preset(name, format)) {
-          std::fprintf(stderr, "fuzz_json_reader: no preset '%s'\n", name);
-          std::abort();
-        }
-        out.push_back(std::move(format));
-      }
       out.push_back(darkscan::LogFormat::compile(
           "json: a.b.c=target a.b.ua=user_agent a.ref=referer t=time ip=client:port d=duration:ms "
           "e=duration:us f=duration:ns g=duration:s s=status n=bytes h=host q=query p=path x.y=headers"));
     } catch (const darkscan::Error& e) {
-      std::fprintf(stderr, "fuzz_json_reader: cannot compile the formats: %s\n", e.what());
+      std::fprintf(stderr, "fuzz_json_reader: cannot compile the key map: %s\n", e.what());
       std::abort();
     }
     return out;
@@ -46,23 +39,12 @@ const std::vector<darkscan::LogFormat>& formats() {
 }
 
 void parse_line(const darkscan::LogFormat& format, std::string_view text) {
-  using darkscan::fuzz::require;
-  const darkscan::fuzz::ExactLine copy(text);
-  const std::string_view line = copy.view();
-  const std::unique_ptr<char[]> room_bytes(new char[line.size() ? line.size() : 1]);
-  darkscan::util::Scratch room(room_bytes.get(), line.size());
-  darkscan::Hit hit;
-  darkscan::ParseError error;
-  std::size_t fields = 0;
-  if (format.parse(line, hit, error, false, fields, &room)) {
-    darkscan::fuzz::check_views(hit, line, std::string_view(room_bytes.get(), line.size()));
-    require(fields <= format.field_count(), "more fields than the format has", line, 0);
-    require(hit.request_valid || !hit.target.empty() || !hit.path.empty() || !hit.method.empty(),
-            "a parsed JSON record without a request", line, 0);
-  } else {
-    require(error.reason != nullptr && *error.reason != '\0', "failed parse without a reason", line, 0);
-    require(error.column <= line.size() + 64, "error column past the end of the line", line, 0);
-  }
+  darkscan::fuzz::parse_in_room_and_check(
+      format, text, [](const darkscan::Hit& hit, std::string_view line, std::size_t) {
+        darkscan::fuzz::require(hit.request_valid || !hit.target.empty() || !hit.path.empty() ||
+                                    !hit.method.empty(),
+                                "a parsed JSON record without a request", line, 0);
+      });
 }
 
 } // namespace

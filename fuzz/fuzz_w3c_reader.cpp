@@ -16,44 +16,25 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string_view>
 
 namespace {
 
-darkscan::LogFormat preset(const char* name) {
-  darkscan::LogFormat format;
-  if (!darkscan::find_preset(name, format)) {
-    std::fprintf(stderr, "fuzz_w3c_reader: no preset '%s'\n", name);
-    std::abort();
-  }
-  return format;
-}
-
 void parse_line(const darkscan::LogFormat& format, std::string_view text) {
-  using darkscan::fuzz::require;
-  const darkscan::fuzz::ExactLine copy(text);
-  const std::string_view line = copy.view();
-  const std::unique_ptr<char[]> room_bytes(new char[line.size() ? line.size() : 1]);
-  darkscan::util::Scratch room(room_bytes.get(), line.size());
-  darkscan::Hit hit;
-  darkscan::ParseError error;
-  std::size_t fields = 0;
-  if (format.parse(line, hit, error, false, fields, &room)) {
-    darkscan::fuzz::check_views(hit, line, std::string_view(room_bytes.get(), line.size()));
-    require(line.empty() || line[0] != '#', "a directive parsed as a record", line, 0);
-    require(fields == format.field_count(), "a W3C line with another number of fields", line, 0);
-  } else {
-    require(error.reason != nullptr && *error.reason != '\0', "failed parse without a reason", line, 0);
-    require(error.column <= line.size(), "error column past the end of the line", line, 0);
-  }
+  darkscan::fuzz::parse_in_room_and_check(
+      format, text, [&format](const darkscan::Hit&, std::string_view line, std::size_t fields) {
+        darkscan::fuzz::require(line.empty() || line[0] != '#', "a directive parsed as a record", line, 0);
+        darkscan::fuzz::require(fields == format.field_count(), "a W3C line with another number of fields",
+                                line, 0);
+      });
 }
 
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const darkscan::LogFormat cloudfront = preset("cloudfront");
-  static const darkscan::LogFormat iis = preset("w3c");
+  static const darkscan::LogFormat cloudfront =
+      darkscan::fuzz::preset_or_abort("cloudfront", "fuzz_w3c_reader");
+  static const darkscan::LogFormat iis = darkscan::fuzz::preset_or_abort("w3c", "fuzz_w3c_reader");
   if (size == 0) return 0;
   darkscan::LogFormat format = data[0] % 2 ? cloudfront : iis;
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);

@@ -7,9 +7,12 @@
 #include "output_checks.hpp"
 
 #include <darkscan/log_format.hpp>
+#include <darkscan/presets.hpp>
 #include <darkscan/record.hpp>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -80,6 +83,42 @@ inline bool parse_and_check(const LogFormat& format, std::string_view text) {
   const bool exact = format.parse(line, exact_hit, exact_error, true);
   if (exact) check_views(exact_hit, line);
   require(!exact || ok, "an exact parse accepts a line the relaxed parse refuses", line, 0);
+  return ok;
+}
+
+// The preset called `name`; a missing one aborts the fuzzer, naming `target`.
+inline LogFormat preset_or_abort(const char* name, const char* target) {
+  LogFormat format;
+  if (!find_preset(name, format)) {
+    std::fprintf(stderr, "%s: no preset '%s'\n", target, name);
+    std::abort();
+  }
+  return format;
+}
+
+// Parses `text` (copied into an exact-size block) with a JSON or W3C `format`, rewritten values
+// going into a room of exactly the line's size, and checks what every parse promises: views inside
+// the line or the room, no more fields than the format has, a failure with a reason and a column
+// near the line. Calls `check(hit, line)` on a parsed hit for the target's own checks.
+template <typename Check>
+inline bool parse_in_room_and_check(const LogFormat& format, std::string_view text, Check check) {
+  const ExactLine copy(text);
+  const std::string_view line = copy.view();
+  const std::unique_ptr<char[]> room_bytes(new char[line.size() ? line.size() : 1]);
+  util::Scratch room(room_bytes.get(), line.size());
+  Hit hit;
+  ParseError error;
+  std::size_t fields = 0;
+  const bool ok = format.parse(line, hit, error, false, fields, &room);
+  if (ok) {
+    check_views(hit, line, std::string_view(room_bytes.get(), line.size()));
+    require(fields <= format.field_count(), "more fields than the format has", line, 0);
+    check(hit, line, fields);
+  } else {
+    require(error.reason != nullptr && *error.reason != '\0', "failed parse without a reason", line, 0);
+    // simdjson reads the padding after a document: a column may point just past the line.
+    require(error.column <= line.size() + 64, "error column past the end of the line", line, 0);
+  }
   return ok;
 }
 

@@ -17,6 +17,19 @@ ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
 SKIP_STATUS = 77
 
 
+def read_bytes(path):
+    """The whole file, as bytes."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_bytes(path, data):
+    """Writes `data` (bytes) to `path`; returns the path."""
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
 def in_ci():
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

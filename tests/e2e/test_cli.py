@@ -84,15 +84,8 @@ def sample(name):
     return os.path.join(SAMPLES, name)
 
 
-def read_bytes(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def write_bytes(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
+read_bytes = harness.read_bytes
+write_bytes = harness.write_bytes
 
 
 # As root, setpriv drops the capabilities that let root read and search whatever the file mode.
