@@ -10,6 +10,9 @@
 
 #include <array>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace darkscan {
 
@@ -61,9 +64,9 @@ int hex_value(char c) {
 
 // `value` decoded into `scratch`, or `value` itself when it holds nothing to decode (or no room).
 std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scratch& scratch) {
-  const char mark = how == W3cFormat::Decode::percent ? '%' : '+';
-  if (how == W3cFormat::Decode::none || value.empty() ||
-      std::memchr(value.data(), mark, value.size()) == nullptr)
+  if (how == W3cFormat::Decode::none || value.empty()) return value;
+  // IIS agents nearly always hold a '+': decoded without looking first.
+  if (how == W3cFormat::Decode::percent && std::memchr(value.data(), '%', value.size()) == nullptr)
     return value;
   char* out = scratch.reserve(value.size());
   if (!out) return value;
@@ -88,17 +91,26 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
   return scratch.keep(n);
 }
 
-// The first `separator` in `line` from `pos`, or line.size(): eight bytes at a time (a word compared
-// with the separator repeated, the zero-byte test of "Bit Twiddling Hacks"), since fields run from
+// The first `separator` in `line` from `pos`, or line.size(): 16 bytes at a time with SSE2 (part of
+// every x86-64), else 8 at a time (the zero-byte test of "Bit Twiddling Hacks"), since fields run from
 // two bytes to a user agent's hundreds, and a call to memchr per field was a tenth of a run.
 std::size_t find_separator(std::string_view line, std::size_t pos, char separator) {
-  constexpr std::uint64_t k_ones = 0x0101010101010101ull, k_highs = 0x8080808080808080ull;
-  const std::uint64_t pattern = k_ones * static_cast<unsigned char>(separator);
   const char* data = line.data();
+#if defined(__SSE2__)
+  const __m128i pattern = _mm_set1_epi8(separator);
+  while (pos + 16 <= line.size()) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, pattern)));
+    if (mask) return pos + static_cast<std::size_t>(__builtin_ctz(mask));
+    pos += 16;
+  }
+#endif
+  constexpr std::uint64_t k_ones = 0x0101010101010101ull, k_highs = 0x8080808080808080ull;
+  const std::uint64_t pattern8 = k_ones * static_cast<unsigned char>(separator);
   while (pos + 8 <= line.size()) {
     std::uint64_t word;
     std::memcpy(&word, data + pos, 8);
-    word ^= pattern;
+    word ^= pattern8;
     const std::uint64_t zero = (word - k_ones) & ~word & k_highs;
     if (zero) return pos + static_cast<std::size_t>(__builtin_ctzll(zero) >> 3);
     pos += 8;
@@ -197,7 +209,16 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     error = {"a W3C directive", 0, true};
     return false;
   }
-  const char separator = std::memchr(line.data(), '\t', line.size()) ? '\t' : ' ';
+  // The separator is what ends the first field: a tab (CloudFront) or a space (IIS). Values hold
+  // neither (both servers encode them), so the first one found says it; a memchr for a tab over the
+  // whole line was a third of the time this function spent outside its fields.
+  char separator = ' ';
+  for (const char c : line) {
+    if (c == ' ' || c == '\t') {
+      separator = c;
+      break;
+    }
+  }
   std::array<std::uint8_t, 32> rank;
   rank.fill(0xff);
   std::int64_t days = 0, clock = 0;
