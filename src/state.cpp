@@ -27,7 +27,7 @@ std::int64_t latest(std::int64_t a, std::int64_t b) {
 void StateCounters::add(const ScanTotals& run) {
   // Lines skipped as overlapping what the state holds are in it already.
   merge({run.lines - run.overlapping, run.parsed, run.malformed, run.empty, run.overlong,
-         run.invalid_requests, run.bytes, run.first_time, run.last_time});
+         run.invalid_requests, run.bytes, run.first_time, run.last_time, run.not_records});
 }
 
 void StateCounters::merge(const StateCounters& o) {
@@ -38,6 +38,7 @@ void StateCounters::merge(const StateCounters& o) {
   overlong += o.overlong;
   invalid_requests += o.invalid_requests;
   bytes += o.bytes;
+  not_records += o.not_records;
   first_time = earliest(first_time, o.first_time);
   last_time = latest(last_time, o.last_time);
 }
@@ -51,6 +52,7 @@ ScanTotals StateCounters::totals() const {
   t.overlong = overlong;
   t.invalid_requests = invalid_requests;
   t.bytes = bytes;
+  t.not_records = not_records;
   t.first_time = first_time;
   t.last_time = last_time;
   return t;

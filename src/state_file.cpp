@@ -22,8 +22,9 @@ namespace {
 constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
 // Bump on any change of the payload layout; older files are then refused.
 // 3: counts per evidence, no weights (issue 13); 4: visitors who left the session table in a
-// filter of fixed size (issue 15). Version 3 is still read.
-constexpr std::uint32_t k_version = 4;
+// filter of fixed size (issue 15); 5: the count of lines that are not requests, at the end
+// (issue 16). Versions 3 and 4 are still read.
+constexpr std::uint32_t k_version = 5;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::int64_t k_max_time = std::int64_t{1} << 50; // seconds: no log time comes near it
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
@@ -365,6 +366,7 @@ std::string encode_state(const State& s) {
     w.str(slice.period.label);
     write_aggregate(w, slice.traffic, ids);
   }
+  w.u64(s.counters.not_records);
 
   std::string out(k_magic);
   Writer header(out);
@@ -487,6 +489,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     read_aggregate(r, slice.traffic, keys);
     if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt("an hour appears twice");
   }
+  if (version >= 5) c.not_records = r.u64();
   if (!r.done()) r.corrupt("bytes left after the last section");
   return s;
 }

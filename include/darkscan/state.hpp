@@ -26,6 +26,7 @@ struct StateCounters {
                 bytes = 0;
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
+  std::uint64_t not_records = 0; // W3C directives, JSON records of another kind (state version 5)
 
   void add(const ScanTotals& run);
   void merge(const StateCounters& other);

@@ -208,7 +208,7 @@ class StateTest(unittest.TestCase):
         visits = lambda r: {p["path"]: (p["visits"], p["page_views"]) for p in r["pages"]}
         self.assertEqual(visits(whole), visits(merged))
 
-    def test_a_version_3_state_is_read_and_rewritten_as_version_4(self):
+    def test_a_version_3_state_is_read_and_rewritten_as_the_current_version(self):
         # tests/data/state/combined-head200.v3.state: written by darkscan at 1a90f72 (state format 3)
         # with `darkscan -q -F json --state-out combined-head200.v3.state head.log`, head.log being
         # the first 200 lines of samples/combined.log.
@@ -221,7 +221,7 @@ class StateTest(unittest.TestCase):
         self.assert_same_report(report(os.path.join(ROOT, "samples", "combined.log")),
                                 report("--state", state, "tail.log", cwd=d))
         with open(state, "rb") as f:
-            self.assertEqual(f.read(20)[16:20], (4).to_bytes(4, "little"))
+            self.assertEqual(f.read(20)[16:20], (5).to_bytes(4, "little"))
 
     def test_damaged_state_is_refused_and_left_alone(self):
         d = self.dir("damaged")

@@ -234,3 +234,25 @@ TEST_CASE("ledger: an input is known by its first bytes, under any name", "[stat
   CHECK(read_all("other start\n", "access.log") == "other start\n");  // a new file under the old name
   CHECK(ledger.entries().size() == 2);
 }
+
+TEST_CASE("state: lines that are not requests are counted across runs (version 5)", "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  Run run(rules, {{T0, "41.58.1.2", "/news/one"}}, false);
+  ScanTotals second;
+  second.lines = 5;
+  second.parsed = 1;
+  second.not_records = 4; // "#Fields" and the other directives of an IIS log
+  run.state.counters.add(second);
+  NamePool names;
+  const State loaded = decode_state(encode_state(run.state), "s", rules, names);
+  CHECK(loaded.counters.not_records == 4);
+  CHECK(loaded.counters.totals().not_records == 4);
+  CHECK(loaded.counters.lines == 6);
+  SECTION("a version 3 state is still read, with none") {
+    const std::string v3 = std::string(DARKSCAN_TEST_DATA_DIR) + "/state/combined-head200.v3.state";
+    const State old = load_state(v3, rules, names);
+    CHECK(old.counters.not_records == 0);
+  }
+}
