@@ -120,24 +120,26 @@ void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputSt
   ParseError error;
   const LineResult result = parse_line(line, formats, m_hit, error);
   if (result == LineResult::not_record && formats.front().syntax() == LogFormat::Syntax::w3c &&
-      new_fields(line, formats, input))
+      W3cFormat::is_fields_directive(line.text)) {
+    if (auto next = fields_directive(line, input)) formats.front() = std::move(*next);
     return;
+  }
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
-bool Scanner::new_fields(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
-  if (!W3cFormat::is_fields_directive(line.text)) return false;
+std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats& input) {
   ++m_totals.lines;
   ++input.lines;
   try {
-    formats.front() = LogFormat::w3c(line.text);
+    LogFormat next = LogFormat::w3c(line.text);
     ++m_totals.not_records;
     ++input.not_records;
+    return next;
   } catch (const Error& e) {
     // The lines after it are read with the fields before it, and will say if they do not fit.
     malformed(input.name, line.number, e.what(), input);
+    return std::nullopt;
   }
-  return true;
 }
 
 void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {

@@ -169,13 +169,13 @@ private:
 // field is left to the parser (a line that is not a record) and changes nothing.
 std::shared_ptr<const std::vector<LogFormat>>
 cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
-  constexpr std::string_view k_directive = "#Fields:";
   const std::string& text = block.text;
   if (block.one_overlong) return current;
+  // The directives are found as the parser finds them (W3cFormat::is_fields_directive, any case).
   std::size_t at = 0;
   for (;;) {
     if (at >= text.size()) return current;
-    if (text.compare(at, k_directive.size(), k_directive) == 0) break;
+    if (text[at] == '#' && W3cFormat::is_fields_directive(std::string_view(text).substr(at))) break;
     const std::size_t next = text.find("\n#", at);
     if (next == std::string::npos) return current;
     at = next + 1;
@@ -315,9 +315,15 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vecto
     Block& block = *in_flight.front();
     if (!workers.done_or_help(block, *own_preparer)) continue;
     if (block.failure) std::rethrow_exception(block.failure);
+    const bool w3c_block = block.formats->front().syntax() == LogFormat::Syntax::w3c;
     for (std::size_t i = 0; i < block.entries.size(); ++i) {
-      if (account(block.line(i, next_line), static_cast<LineResult>(block.results[i]), block.errors[i],
-                  *block.formats, block.hits[i], input)) {
+      const Line line = block.line(i, next_line);
+      const auto result = static_cast<LineResult>(block.results[i]);
+      if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {
+        fields_directive(line, input); // counted; cut_at_fields gave its format to the blocks after it
+        continue;
+      }
+      if (account(line, result, block.errors[i], *block.formats, block.hits[i], input)) {
         m_sink.decide(block.hits[i], block.prepared[i], block.arena);
       }
     }

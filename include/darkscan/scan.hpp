@@ -158,9 +158,11 @@ private:
   // or a buffer of this thread's for one line when it is null.
   static LineResult parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
                                ParseError& error, util::Scratch* scratch = nullptr);
-  // A W3C "#Fields" directive in `line`: the lines after it are read with a format compiled from
-  // it (formats.front() replaced). False when `line` is not one.
-  bool new_fields(const Line& line, std::vector<LogFormat>& formats, InputStats& input);
+  // Counts a W3C "#Fields" directive: as a line that is not a record, with the format compiled from
+  // it for the lines after it; or as malformed when it names no request field (nothing returned:
+  // the lines after it are read with the fields before it). The serial and the parallel scan both
+  // count directives here, so that their totals agree.
+  std::optional<LogFormat> fields_directive(const Line& line, InputStats& input);
   // Counts the line; true when `hit` is a parsed hit for the sink.
   bool account(const Line& line, LineResult result, const ParseError& error,
                const std::vector<LogFormat>& formats, Hit& hit, InputStats& input);

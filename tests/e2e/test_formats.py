@@ -225,6 +225,36 @@ class W3cDirectivesTest(Differential, unittest.TestCase):
                 p, h = hits(*site, path)
                 self.assertSameHits(h, label, "w3c")
 
+    def edited_second_fields(self, name, new_directive):
+        """The restarted IIS file with its second #Fields line replaced by `new_directive`."""
+        lines = lf.lines_of(read(self.iis_restarted()))
+        second = [i for i, l in enumerate(lines) if l.startswith(b"#Fields:")][1]
+        lines[second] = new_directive(lines[second])
+        return write(os.path.join(self.tmp, name), b"\n".join(lines) + b"\n")
+
+    def test_directives_are_counted_alike_by_serial_and_parallel_scans(self):
+        cases = {
+            # IIS writes "#Fields:"; another writer's case must not change what is read
+            "lower-case #fields": (lambda l: b"#fields:" + l[len(b"#Fields:"):], True),
+            # no request field: malformed, and the lines after it read with the fields before it
+            "#Fields without a request": (lambda l: b"#Fields: date time c-ip", False),
+        }
+        for name, (edit, same_as_combined) in cases.items():
+            path = self.edited_second_fields(name.replace(" ", "-") + ".log", edit)
+            p, serial = report(path)
+            for block in BLOCK_SIZES:
+                with self.subTest(case=name, block=block):
+                    q, parallel = report("--threads", "2", "--block-size", block, path)
+                    for key in ("lines", "parsed", "malformed", "not_records", "visits", "page_views"):
+                        self.assertEqual(serial["summary"][key], parallel["summary"][key], key)
+                    self.assertEqual(serial["pages"], parallel["pages"])
+            with self.subTest(case=name):
+                if same_as_combined:
+                    self.assertSameReport(serial, "guessed site", "w3c")
+                else:
+                    self.assertGreater(serial["summary"]["malformed"], 100)
+                    self.assertIn("no field holds the request", json.dumps(serial["summary"]["malformed_examples"]))
+
     def test_reordered_fields_mid_file_in_parallel(self):
         path = self.iis_restarted()
         for block in BLOCK_SIZES:
