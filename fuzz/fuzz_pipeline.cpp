@@ -129,7 +129,7 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
   try {
     PeriodSplitter splitter(o.by, o.since, o.until, o.keep_params);
     fuzz::CheckedHits hits(splitter, o.hits_tsv, result.hits);
-    Analyzer analyzer(f.rules, o.sites, hits, [](const std::string&) {});
+    Analyzer analyzer(f.rules, o.sites, hits, [](const Message&) {});
     Scanner scanner(std::move(options), analyzer, [](const std::string&) {});
     scanner.scan(f.path);
     analyzer.finish();

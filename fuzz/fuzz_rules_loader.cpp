@@ -165,7 +165,7 @@ void decide_log(const darkscan::Rules& rules, bool hits_tsv) {
   darkscan::Aggregate aggregate;
   std::string records;
   darkscan::fuzz::CheckedHits hits(aggregate, hits_tsv, records);
-  darkscan::Analyzer analyzer(rules, {}, hits, [](const std::string&) {});
+  darkscan::Analyzer analyzer(rules, {}, hits, [](const darkscan::Message&) {});
   darkscan::ScanTotals totals;
   for (std::string_view line : k_log) {
     darkscan::Hit hit;

@@ -111,12 +111,12 @@ void Analyzer::guess_site() {
   const auto [host, count] = m_guess.best();
   if (!host.empty()) {
     m_site.add(host);
-    m_note(fmt::format("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
-                       "use --site HOST to set it",
-                       util::escape_for_terminal(host), count, m_guess.total()));
+    m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
+                      "use --site HOST to set it"),
+                   util::escape_for_terminal(host), count, m_guess.total()));
   } else if (!m_held.empty()) {
-    m_note("site host not given and no referrers to guess it from: every referrer counts as external; "
-           "use --site HOST to set it");
+    m_note(translated(N_("site host not given and no referrers to guess it from: every referrer counts as "
+                         "external; use --site HOST to set it")));
   }
   auto held = std::move(m_held);
   for (const auto& h : held)

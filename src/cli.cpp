@@ -197,7 +197,7 @@ void print_run_summary(const ScanTotals& t, double seconds) {
                ? fmt::format("darkscan: first {} malformed lines:\n", t.examples.size())
                : std::string("darkscan: malformed lines:\n");
     for (const MalformedLine& m : t.examples) {
-      out += fmt::format("  {}:{}: {}\n", util::escape_for_terminal(m.file), m.line, m.reason);
+      out += fmt::format("  {}:{}: {}\n", util::escape_for_terminal(m.file), m.line, m.reason.local);
     }
   }
   std::fputs(out.c_str(), stderr);
@@ -244,19 +244,17 @@ void note_whole_hours(const ReportWindow& w, const Options& opts) {
 // the first and last lines of the inputs, in the window or not, tell.
 void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
                           std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const std::string&)>& note) {
+                          const std::function<void(const Message&)>& note) {
   if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
   if (since && t.first_time > *since) {
-    note(fmt::format("the inputs start at {}, after --since {}: what was logged before is not in them "
-                     "(an older rotated file, such as access.log.2.gz, left out?); the report misses it",
-                     format_local("%Y-%m-%d %H:%M:%S", t.first_time),
-                     format_local("%Y-%m-%d %H:%M:%S", *since)));
+    note(message(N_("the inputs start at {}, after --since {}: what was logged before is not in them "
+                    "(an older rotated file, such as access.log.2.gz, left out?); the report misses it"),
+                 format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since)));
   }
   if (until && *until <= now && t.last_time < *until) {
-    note(fmt::format("the inputs end at {}, before --until {}: what was logged after is not in them "
-                     "(a newer file left out?); the report misses it",
-                     format_local("%Y-%m-%d %H:%M:%S", t.last_time),
-                     format_local("%Y-%m-%d %H:%M:%S", *until)));
+    note(message(N_("the inputs end at {}, before --until {}: what was logged after is not in them "
+                    "(a newer file left out?); the report misses it"),
+                 format_local("%Y-%m-%d %H:%M:%S", t.last_time), format_local("%Y-%m-%d %H:%M:%S", *until)));
   }
 }
 
@@ -322,7 +320,7 @@ std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NameP
   // Fail before reading any log when the state could not be saved after it.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
   if (const int err = util::folder_error(out)) {
-    throw Error(fmt::format("cannot write the state '{}': {}", out, system_message(err)),
+    throw Error(message(N_("cannot write the state '{}': {}"), out, system_message(err)),
                 ExitCode::cannot_write);
   }
   auto state = std::make_unique<State>();
@@ -330,7 +328,7 @@ std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NameP
   if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {
     *state = load_state(opts.state, rules, names);
   } else if (!opts.state.empty() && errno != ENOENT) {
-    throw Error(fmt::format("cannot open state '{}': {}", opts.state, system_message(errno)),
+    throw Error(message(N_("cannot open state '{}': {}"), opts.state, system_message(errno)),
                 ExitCode::input_failed);
   } else {
     // A new history (--state) is whole; a shard (--state-out alone) may be
@@ -368,11 +366,11 @@ int run(const Options& opts) {
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   Rules rules = Rules::load(rules_dirs(opts.rules)); // content parameters learned below are added
   std::unique_ptr<Progress> progress;
-  std::vector<std::string> notes; // also in the JSON summary, for cron jobs that run with -q
-  auto note = [&](const std::string& message) {
-    notes.push_back(message);
+  std::vector<Message> notes; // also in the JSON summary (in English), for cron jobs that run with -q
+  auto note = [&](const Message& text) {
+    notes.push_back(text);
     if (progress) progress->clear();
-    if (!opts.quiet) print_message("darkscan: note: ", message);
+    if (!opts.quiet) print_message("darkscan: note: ", text.local);
   };
 
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
@@ -415,8 +413,8 @@ int run(const Options& opts) {
     bool moved = false;
     files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved);
     if (moved) {
-      note(fmt::format("inputs read in time order (by their first lines), not in the order given: {}",
-                       fmt::join(files, " ")));
+      note(message(N_("inputs read in time order (by their first lines), not in the order given: {}"),
+                   fmt::join(files, " ")));
     }
   }
   // --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article),
@@ -434,9 +432,9 @@ int run(const Options& opts) {
           state->keep_params.empty() ? "none" : fmt::format("{}", fmt::join(state->keep_params, " "))));
     }
     if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
-      note(fmt::format("the state was written with page-key parameters '{}', these rules name '{}': "
-                       "pages keep the state's keys (start a new state to change them)",
-                       fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));
+      note(message(N_("the state was written with page-key parameters '{}', these rules name '{}': "
+                      "pages keep the state's keys (start a new state to change them)"),
+                   fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));
       keep_params = state->keep_params;
     }
     state->keep_params = keep_params;
@@ -447,18 +445,18 @@ int run(const Options& opts) {
   if (!opts.no_learn_params && !(state && state->counters.lines > 0)) {
     for (const LearnedParam& p :
          learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
-      const std::string figures =
-          fmt::format("on {}, {} values in {} of its {} page views", p.path, p.values, p.views, p.path_views);
+      const Message figures =
+          message(N_("on {}, {} values in {} of its {} page views"), p.path, p.values, p.views, p.path_views);
       if (state) {
-        note(fmt::format("query parameter '{}' looks like it names content ({}); a state keeps its page "
-                         "keys: to count its pages apart, add it to a content.rules in your --rules "
-                         "directory and start a new state",
-                         p.name, figures));
+        note(message(N_("query parameter '{}' looks like it names content ({}); a state keeps its page "
+                        "keys: to count its pages apart, add it to a content.rules in your --rules "
+                        "directory and start a new state"),
+                     p.name, figures));
         continue;
       }
-      note(fmt::format("pages keep query parameter '{}' in their keys, learned from the log ({}); "
-                       "--no-learn-params turns this off, a content.rules makes it lasting",
-                       p.name, figures));
+      note(message(N_("pages keep query parameter '{}' in their keys, learned from the log ({}); "
+                      "--no-learn-params turns this off, a content.rules makes it lasting"),
+                   p.name, figures));
       keep_params.push_back(p.name);
       rules.add_content_params({p.name});
     }

@@ -34,7 +34,7 @@ public:
         if (in.empty()) break;
         // After a member: another one must follow ("cat a.gz b.gz").
         if (m_padding || static_cast<unsigned char>(in[0]) != 0x1f) {
-          m_error = "unexpected data after the end of a gzip member";
+          m_error = translated(N_("unexpected data after the end of a gzip member"));
           break;
         }
         inflateReset(&m_z);
@@ -54,7 +54,8 @@ public:
       } else if (rc == Z_BUF_ERROR) {
         break; // needs more input or more room
       } else if (rc != Z_OK) {
-        m_error = m_z.msg ? std::string("corrupt gzip data (") + m_z.msg + ")" : "corrupt gzip data";
+        m_error =
+            m_z.msg ? message(N_("corrupt gzip data ({})"), m_z.msg) : translated(N_("corrupt gzip data"));
         break;
       }
     }
@@ -92,9 +93,9 @@ public:
     if (rc == LZMA_STREAM_END)
       m_ended = true;
     else if (rc == LZMA_BUF_ERROR && in.empty())
-      m_error = "truncated xz data";
+      m_error = translated(N_("truncated xz data"));
     else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
-      m_error = "corrupt xz data";
+      m_error = translated(N_("corrupt xz data"));
     return produced;
   }
 
@@ -121,7 +122,7 @@ public:
     const std::size_t rc = ZSTD_decompressStream(m_d, &output, &input);
     in.remove_prefix(input.pos);
     if (ZSTD_isError(rc)) {
-      m_error = std::string("corrupt zstd data (") + ZSTD_getErrorName(rc) + ")";
+      m_error = message(N_("corrupt zstd data ({})"), ZSTD_getErrorName(rc));
     } else if (input.size > 0 || output.pos > 0) {
       m_frame_done = rc == 0; // 0: a frame ended and all of it was flushed
     }

@@ -21,7 +21,8 @@ void Output::flush() {
     m_file->write(m_buffer);
   } else if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), stdout) != m_buffer.size() ||
              std::fflush(stdout) != 0) {
-    throw Error("cannot write to standard output: " + system_message(errno), ExitCode::cannot_write);
+    throw Error(message(N_("cannot write to standard output: {}"), system_message(errno)),
+                ExitCode::cannot_write);
   }
   m_buffer.clear();
 }

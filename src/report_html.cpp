@@ -65,7 +65,7 @@ std::string dark_text(const ShareEstimate& e) {
 void input_errors(const ScanTotals& s, std::string& out) {
   std::string items;
   for (const InputStats& in : s.inputs)
-    if (!in.error.empty()) items += "<li>" + h(in.error) + "</li>";
+    if (!in.error.empty()) items += "<li>" + h(in.error.local) + "</li>";
   if (items.empty()) return;
   out += R"(<div class="warn" id="errors"><strong>Incomplete: some input was not read.</strong><ul>)" +
          items + "</ul></div>\n";

@@ -197,17 +197,17 @@ public:
       j.key("lines").count(in.lines).key("parsed").count(in.parsed).key("malformed").count(in.malformed);
       j.key("bytes").count(in.bytes).key("out_of_order").count(in.out_of_order);
       j.key("overlapping").count(in.overlapping).key("error");
-      in.error.empty() ? j.null() : j.string(in.error);
+      in.error.empty() ? j.null() : j.string(in.error.en);
       j.close('}');
     }
     j.close(']').key("malformed_examples").open('[');
     for (const MalformedLine& m : s.examples) {
-      j.open('{').key("file").string(m.file).key("line").count(m.line).key("reason").string(m.reason).close(
+      j.open('{').key("file").string(m.file).key("line").count(m.line).key("reason").string(m.reason.en).close(
           '}');
     }
     j.close(']').key("notes").open('[');
-    for (const std::string& note : s.notes)
-      j.string(note);
+    for (const Message& note : s.notes)
+      j.string(note.en);
     j.close(']').key("model");
     model(j, data.model);
     j.close('}');

@@ -26,7 +26,7 @@ public:
 
     std::string errors;
     for (const InputStats& in : s.inputs)
-      if (!in.error.empty()) errors += "  " + util::escape_for_terminal(in.error) + '\n';
+      if (!in.error.empty()) errors += "  " + util::escape_for_terminal(in.error.local) + '\n';
     if (!errors.empty()) out += heading("Incomplete: some input was not read") + errors + '\n';
 
     out += heading("Summary");

@@ -125,7 +125,7 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
     throw Error(fmt::format("cannot write '{}': it is a directory", path), ExitCode::cannot_write);
   }
   if (const int err = util::folder_error(path)) {
-    throw Error(fmt::format("cannot write '{}': {}", path, system_message(err)), ExitCode::cannot_write);
+    throw Error(message(N_("cannot write '{}': {}"), path, system_message(err)), ExitCode::cannot_write);
   }
 }
 

@@ -14,7 +14,7 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 template <typename SplitLine> std::vector<RuleLine> read_lines(const std::string& path, SplitLine split) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot read rules '{}': {}", path, system_message(errno)));
+  if (!in) throw Error(message(N_("cannot read rules '{}': {}"), path, system_message(errno)));
   std::vector<RuleLine> rules;
   std::string text;
   std::size_t number = 0;
@@ -32,7 +32,7 @@ template <typename SplitLine> std::vector<RuleLine> read_lines(const std::string
     split(std::string_view(text).substr(start, end - start), rule);
     rules.push_back(std::move(rule));
   }
-  if (in.bad()) throw Error(fmt::format("cannot read rules '{}': {}", path, system_message(errno)));
+  if (in.bad()) throw Error(message(N_("cannot read rules '{}': {}"), path, system_message(errno)));
   return rules;
 }
 

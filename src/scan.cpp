@@ -13,13 +13,12 @@ namespace darkscan {
 namespace {
 
 // A hint naming the preset that fits `sample` (the input's first lines) when it is not `used`.
-std::string fitting_preset(const std::vector<std::string>& sample, const std::string& name,
-                           const std::string& used) {
+Message fitting_preset(const std::vector<std::string>& sample, const std::string& name,
+                       const std::string& used) {
   try {
     const std::string fits = detect_formats(sample, name).front().name();
     if (fits != used)
-      return fmt::format("\n  its first lines fit preset '{}': give -f {}, or no -f to detect it", fits,
-                         fits);
+      return message(N_("\n  its first lines fit preset '{0}': give -f {0}, or no -f to detect it"), fits);
   } catch (const Error&) {
     // No preset fits either: the message already shows the first malformed line.
   }
@@ -31,23 +30,25 @@ std::string fitting_preset(const std::vector<std::string>& sample, const std::st
 Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
     : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
 
-void Scanner::fail(InputStats& input, std::string message, ExitCode code) {
-  input.error = message;
+void Scanner::fail(InputStats& input, Message why, ExitCode code) {
+  input.error = std::move(why);
   if (m_totals.status == ExitCode::ok || code == ExitCode::input_failed) m_totals.status = code;
-  m_on_error(message);
+  m_on_error(input.error.local);
 }
 
-void Scanner::malformed(const std::string& file, std::uint64_t line_no, std::string reason,
+void Scanner::malformed(const std::string& file, std::uint64_t line_no, const Message& reason,
                         InputStats& input) {
   ++m_totals.malformed;
-  if (++input.malformed == 1) input.first_malformed = fmt::format("line {}: {}", line_no, reason);
+  if (++input.malformed == 1) input.first_malformed = message(N_("line {}: {}"), line_no, reason);
   if (m_options.strict) {
-    throw Error(fmt::format("{}:{}: {} (--strict stops at the first malformed line)", file, line_no, reason),
+    throw Error(message(N_("{}:{}: {} (--strict stops at the first malformed line)"), file, line_no, reason),
                 ExitCode::data);
   }
-  if (m_totals.examples.size() < m_options.max_examples) {
-    m_totals.examples.push_back({file, line_no, std::move(reason)});
-  }
+  if (m_totals.examples.size() < m_options.max_examples) m_totals.examples.push_back({file, line_no, reason});
+}
+
+bool Scanner::keeps_reason(const InputStats& input) const {
+  return input.malformed == 0 || m_options.strict || m_totals.examples.size() < m_options.max_examples;
 }
 
 Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
@@ -73,8 +74,10 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   case LineResult::overlong:
     ++m_totals.overlong;
     malformed(input.name, line.number,
-              fmt::format("line longer than {} bytes, skipped (raise --max-line-length to read it)",
-                          m_options.max_line),
+              keeps_reason(input)
+                  ? message(N_("line longer than {} bytes, skipped (raise --max-line-length to read it)"),
+                            m_options.max_line)
+                  : Message(),
               input);
     return false;
   case LineResult::empty: ++m_totals.empty; return false;
@@ -83,10 +86,12 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     ++input.not_records;
     return false;
   case LineResult::malformed:
-    malformed(
-        input.name, line.number,
-        fmt::format("{} at column {} (format {})", error.reason, error.column + 1, formats.front().name()),
-        input);
+    // The reason is written out only when it is kept: binary garbage makes millions of these.
+    malformed(input.name, line.number,
+              keeps_reason(input) ? message(N_("{} at column {} (format {})"), translated(error.reason),
+                                            error.column + 1, formats.front().name())
+                                  : Message(),
+              input);
     return false;
   case LineResult::parsed_other: ++input.other_format; break;
   case LineResult::parsed: break;
@@ -137,7 +142,7 @@ std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats&
     return next;
   } catch (const Error& e) {
     // The lines after it are read with the fields before it, and will say if they do not fit.
-    malformed(input.name, line.number, e.what(), input);
+    malformed(input.name, line.number, e.text(), input);
     return std::nullopt;
   }
 }
@@ -151,7 +156,7 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   try {
     if (!source) source = Source::open(path);
   } catch (const Error& e) {
-    fail(input, e.what(), e.code());
+    fail(input, e.text(), e.code());
     return;
   }
   input.codec = std::string(codec_name(source->codec()));
@@ -209,7 +214,7 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
             ++m_totals.malformed;
           }
         }
-        fail(input, std::string(e.what()) + "\n  '" + input.name + "' was skipped", e.code());
+        fail(input, message(N_("{}\n  '{}' was skipped"), e.text(), input.name), e.code());
         return;
       }
       formats = {*m_options.fallback_format};
@@ -230,18 +235,18 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
     note_missing_fields(formats.front(), input);
   if (input.out_of_order > 0 && m_options.note) {
-    m_options.note(fmt::format(
-        "'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
-        "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
-        "files themselves (darkscan reads them in time order), or concatenate them oldest first",
+    m_options.note(message(
+        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
+           "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
+           "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
         input.name, input.out_of_order, k_out_of_order_seconds / 60, input.first_out_of_order));
   }
   if (input.overlapping > 0 && m_options.note) {
-    m_options.note(fmt::format(
-        "'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
-        "left out, so that no line counts twice (the same lines under another name, or a copy that "
-        "goes on where a file the state read stops?). Another server's log of the same time goes into "
-        "a state of its own: --state-out, then 'darkscan merge'",
+    m_options.note(message(
+        N_("'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
+           "left out, so that no line counts twice (the same lines under another name, or a copy that "
+           "goes on where a file the state read stops?). Another server's log of the same time goes into "
+           "a state of its own: --state-out, then 'darkscan merge'"),
         input.name, input.overlapping, util::format_utc(input.overlap_first),
         util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
   }
@@ -255,9 +260,9 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   if (m_options.ledger) {
     if (resume.known && input.bytes == 0 && stored_size != 0 && codec == Codec::plain &&
         stored_size < resume.offset && m_options.note) {
-      m_options.note(fmt::format("'{}' is shorter than when it was last read ({} < {} bytes): it was "
-                                 "truncated or replaced; nothing new was read from it",
-                                 input.name, stored_size, resume.offset));
+      m_options.note(message(N_("'{}' is shorter than when it was last read ({} < {} bytes): it was "
+                                "truncated or replaced; nothing new was read from it"),
+                             input.name, stored_size, resume.offset));
     }
     m_options.ledger->record(resume, codec, stored_size, resume.offset + input.bytes,
                              resume.lines + input.lines, codec != Codec::plain && source->error().empty(),
@@ -265,25 +270,25 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   }
   if (!source->error().empty()) {
     fail(input,
-         fmt::format("'{}': {} after line {}; the lines before it were read", input.name, source->error(),
-                     input.lines),
+         message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source->error(),
+                 input.lines),
          ExitCode::input_failed);
   } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
              formats.front().syntax() == LogFormat::Syntax::json) {
     fail(input,
-         fmt::format("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
-                     "application's log rather than an access log? Give --log-format 'json: key=field ...' "
-                     "naming its keys (see --list-formats)",
-                     input.name, input.not_records),
+         message(N_("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
+                    "application's log rather than an access log? Give --log-format 'json: key=field ...' "
+                    "naming its keys (see --list-formats)"),
+                 input.name, input.not_records),
          ExitCode::input_failed);
   } else if (unreadable(input)) {
     const std::string& used = formats.front().name();
-    const std::string read = input.parsed == 0 ? fmt::format("none of its {} lines", input.malformed)
-                                               : fmt::format("only {} of its {} lines", input.parsed,
-                                                             input.parsed + input.malformed);
+    const Message read = input.parsed == 0 ? message(N_("none of its {} lines"), input.malformed)
+                                           : message(N_("only {} of its {} lines"), input.parsed,
+                                                     input.parsed + input.malformed);
     fail(input,
-         fmt::format("'{}': {} could be read with format '{}'; first malformed: {}{}", input.name, read, used,
-                     input.first_malformed, fitting_preset(sample, input.name, used)),
+         message(N_("'{}': {} could be read with format '{}'; first malformed: {}{}"), input.name, read, used,
+                 input.first_malformed, fitting_preset(sample, input.name, used)),
          ExitCode::input_failed);
   }
 }
@@ -294,39 +299,44 @@ void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) c
   const bool text = f.syntax() == LogFormat::Syntax::text;
   const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
   const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
-  std::string how = "log \"$http_referer\" \"$http_user_agent\" (nginx combined)";
+  Message how = translated(N_("log \"$http_referer\" \"$http_user_agent\" (nginx combined)"));
   if (f.name() == "traefik-json")
-    how = "Traefik drops request headers unless told: set accessLog.fields.headers.names.Referer=keep and "
-          "accessLog.fields.headers.names.User-Agent=keep";
+    how = translated(N_("Traefik drops request headers unless told: set "
+                        "accessLog.fields.headers.names.Referer=keep and "
+                        "accessLog.fields.headers.names.User-Agent=keep"));
   else if (f.name() == "cloudflare")
-    how = "add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields";
+    how = translated(N_("add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields"));
   else if (f.name() == "caddy")
-    how = "log the request headers (Caddy logs them unless a log filter deletes request>headers)";
+    how = translated(
+        N_("log the request headers (Caddy logs them unless a log filter deletes request>headers)"));
   else if (f.syntax() == LogFormat::Syntax::w3c)
-    how = "log the cs(Referer) and cs(User-Agent) fields";
+    how = translated(N_("log the cs(Referer) and cs(User-Agent) fields"));
   if (!referer && !agent) {
     m_options.note(
-        fmt::format("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
-                    "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
-                    "and bots, previews and in-app browsers cannot be recognised; {} for an estimate",
-                    input.name, f.name(), how));
+        message(N_("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
+                   "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
+                   "and bots, previews and in-app browsers cannot be recognised; {} for an estimate"),
+                input.name, f.name(), how));
   } else if (!referer) {
-    m_options.note(
-        fmt::format("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
-                    "dark-social share is given for its visits (n/a; null in JSON) unless a tag or an "
-                    "in-app browser says; {} for an estimate",
-                    input.name, f.name(), text ? "log \"$http_referer\"" : how));
+    m_options.note(message(N_("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
+                              "dark-social share is given for its visits (n/a; null in JSON) unless a tag or "
+                              "an in-app browser says; {} for an estimate"),
+                           input.name, f.name(), text ? translated(N_("log \"$http_referer\"")) : how));
+  } else if (!agent && text) {
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised"),
+                           input.name, f.name()));
   } else if (!agent) {
-    m_options.note(fmt::format("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
-                               "recognised{}",
-                               input.name, f.name(), text ? "" : "; " + how));
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised; {}"),
+                           input.name, f.name(), how));
   }
 }
 
 void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time) {
   if (input.out_of_order++ == 0) {
-    input.first_out_of_order = fmt::format("line {} ({}) comes after {}", line_no, util::format_utc(time),
-                                           util::format_utc(input.max_time));
+    input.first_out_of_order = message(N_("line {} ({}) comes after {}"), line_no, util::format_utc(time),
+                                       util::format_utc(input.max_time));
   }
 }
 

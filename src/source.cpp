@@ -168,7 +168,8 @@ public:
       if (m_eof) {
         if (progress) continue;
         if (m_begin != m_end || !m_decoder->at_boundary()) {
-          m_decoder->set_error("truncated " + m_codec + " data (the file ends in the middle of a stream)");
+          m_decoder->set_error(
+              message(N_("truncated {} data (the file ends in the middle of a stream)"), m_codec));
         }
         return -1;
       }
@@ -281,7 +282,7 @@ public:
       m_error = system_message(e.errnum);
     } catch (const std::exception&) {
       // zlib/bzip2/lzma/zstd errors all end here: the data stops making sense.
-      m_error = "truncated or corrupt " + std::string(codec_name(codec())) + " data";
+      m_error = message(N_("truncated or corrupt {} data"), codec_name(codec()));
     }
     m_done = true;
     return 0;
@@ -316,11 +317,12 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   int fd = 0;
   if (!is_stdin) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error("cannot open '" + path + "': " + system_message(errno), ExitCode::input_failed);
+    if (fd < 0)
+      throw Error(message(N_("cannot open '{}': {}"), path, system_message(errno)), ExitCode::input_failed);
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
       ::close(fd);
-      throw Error("cannot open '" + path + "': " + system_message(EISDIR), ExitCode::input_failed);
+      throw Error(message(N_("cannot open '{}': {}"), path, system_message(EISDIR)), ExitCode::input_failed);
     }
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -333,7 +335,7 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   while (got < head.size()) {
     auto n = reader->read(head.data() + got, static_cast<std::streamsize>(head.size() - got));
     if (n < 0) {
-      throw Error("cannot read '" + name + "': " + system_message(errno), ExitCode::input_failed);
+      throw Error(message(N_("cannot read '{}': {}"), name, system_message(errno)), ExitCode::input_failed);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);

@@ -256,7 +256,7 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
 std::string read_whole_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    throw Error(fmt::format("cannot open state '{}': {}", path, system_message(errno)),
+    throw Error(message(N_("cannot open state '{}': {}"), path, system_message(errno)),
                 ExitCode::input_failed);
   }
   std::string out;
@@ -267,7 +267,7 @@ std::string read_whole_file(const std::string& path) {
     if (n < 0) {
       const int err = errno;
       ::close(fd);
-      throw Error(fmt::format("cannot read state '{}': {}", path, system_message(err)),
+      throw Error(message(N_("cannot read state '{}': {}"), path, system_message(err)),
                   ExitCode::input_failed);
     }
     if (n == 0) break;

@@ -36,7 +36,7 @@ public:
 // called at the end of the input.
 class Analyzer final : public HitSink {
 public:
-  using NoteHandler = std::function<void(const std::string&)>;
+  using NoteHandler = std::function<void(const Message&)>;
 
   Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink, NoteHandler note);
   ~Analyzer() override;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <darkscan/i18n.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -24,12 +26,12 @@ public:
   // True when the data fed so far ends at a stream boundary (not cut short).
   virtual bool at_boundary() const = 0;
 
-  const std::string& error() const { return m_error; }
+  const Message& error() const { return m_error; }
   // Records damage found outside decode() (a stream cut short).
-  void set_error(std::string message) { m_error = std::move(message); }
+  void set_error(Message message) { m_error = std::move(message); }
 
 protected:
-  std::string m_error;
+  Message m_error;
 };
 
 // gzip, with any number of members (as `cat a.gz b.gz` makes).

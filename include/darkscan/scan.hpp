@@ -46,7 +46,7 @@ inline constexpr std::int64_t k_out_of_order_seconds = 600;
 struct MalformedLine {
   std::string file;
   std::uint64_t line = 0;
-  std::string reason;
+  Message reason;
 };
 
 // What was read from one input.
@@ -61,11 +61,11 @@ struct InputStats {
   std::uint64_t not_records = 0;  // lines of the format that are not requests (see ScanTotals)
   std::uint64_t with_referer = 0, with_user_agent = 0; // parsed hits whose line logs that field
   std::uint64_t bytes = 0;                             // decoded bytes read
-  std::string error;                      // why the input was not read (to its end), or read nothing
-  std::string first_malformed;            // "line N: reason" of its first malformed line, if any
+  Message error;                          // why the input was not read (to its end), or read nothing
+  Message first_malformed;                // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
   std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
-  std::string first_out_of_order;         // "line N (time) after time", for the note
+  Message first_out_of_order;             // "line N (time) after time", for the note
   std::uint64_t overlapping = 0;          // lines skipped: older than what the state (--state) holds
   std::int64_t overlap_first = Hit::k_no_time, overlap_last = Hit::k_no_time;
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
@@ -88,7 +88,7 @@ struct ScanTotals {
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
   std::vector<MalformedLine> examples; // the first few malformed lines
-  std::vector<std::string> notes;      // the notes of the run (filled by the CLI, for the report)
+  std::vector<Message> notes;          // the notes of the run (filled by the CLI, for the report)
   std::optional<std::int64_t> window_start, window_end; // --since, --until (filled by the CLI)
   std::vector<InputStats> inputs;
   ExitCode status = ExitCode::ok; // worst problem met (input_failed, data)
@@ -128,7 +128,7 @@ struct ScanOptions {
   std::int64_t history_end = Hit::k_no_time;
   // Called with advice about an input (its format lacks a field darkscan
   // needs); may be empty.
-  std::function<void(const std::string& message)> note{};
+  std::function<void(const Message& message)> note{};
 };
 
 // Reads inputs one after another, parses every line and hands hits to a
@@ -173,8 +173,10 @@ private:
   // accounted and decided here in input order.
   void scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                      InputStats& input);
-  void malformed(const std::string& file, std::uint64_t line_no, std::string reason, InputStats& input);
-  void fail(InputStats& input, std::string message, ExitCode code);
+  void malformed(const std::string& file, std::uint64_t line_no, const Message& reason, InputStats& input);
+  // Whether the next malformed line's reason is kept (first of its input, an example, --strict).
+  bool keeps_reason(const InputStats& input) const;
+  void fail(InputStats& input, Message why, ExitCode code);
   // Notes that the input's format logs no referrer or no user agent, and what to log instead.
   void note_missing_fields(const LogFormat& format, const InputStats& input) const;
   // True when (almost) no line of `input` could be parsed: a wrong format or not a log.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <darkscan/i18n.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -53,11 +55,11 @@ public:
 
   // Empty, or why reading stopped before the end ("truncated or corrupt gzip
   // data", "Input/output error"); what was read before stays valid.
-  const std::string& error() const { return m_error; }
+  const Message& error() const { return m_error; }
 
 protected:
   Source(std::string name, Codec codec) : m_name(std::move(name)), m_codec(codec) {}
-  std::string m_error;
+  Message m_error;
   std::uint64_t m_stored_size = 0;
 
 private:

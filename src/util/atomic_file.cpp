@@ -40,7 +40,7 @@ void AtomicFile::fail(int err) {
   m_fd = -1;
   if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
   m_tmp.clear();
-  throw Error("cannot write '" + m_path + "': " + system_message(err), ExitCode::cannot_write);
+  throw Error(message(N_("cannot write '{}': {}"), m_path, system_message(err)), ExitCode::cannot_write);
 }
 
 void AtomicFile::write(std::string_view data) {

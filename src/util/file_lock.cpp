@@ -18,7 +18,7 @@ FileLock::FileLock(std::string path) : m_path(std::move(path)) {
   for (;;) {
     m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0) {
-      throw Error(fmt::format("cannot create lock file '{}': {}", m_path, system_message(errno)),
+      throw Error(message(N_("cannot create lock file '{}': {}"), m_path, system_message(errno)),
                   ExitCode::input_failed);
     }
     if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
@@ -26,10 +26,10 @@ FileLock::FileLock(std::string path) : m_path(std::move(path)) {
       ::close(m_fd);
       m_fd = -1;
       throw Error(err == EWOULDBLOCK
-                      ? fmt::format("'{}' is locked: another darkscan is using this state; try again when "
-                                    "it has finished",
-                                    m_path)
-                      : fmt::format("cannot lock '{}': {}", m_path, system_message(err)),
+                      ? message(N_("'{}' is locked: another darkscan is using this state; try again when "
+                                   "it has finished"),
+                                m_path)
+                      : message(N_("cannot lock '{}': {}"), m_path, system_message(err)),
                   ExitCode::input_failed);
     }
     struct stat held {

@@ -56,7 +56,7 @@ public:
     test::write_rules(m_dir);
     m_rules = Rules::load({m_dir.path("")});
     m_analyzer = std::make_unique<Analyzer>(m_rules, sites, recorder,
-                                            [this](const std::string& n) { notes.push_back(n); });
+                                            [this](const Message& n) { notes.push_back(n.en); });
   }
 
   // Feeds a hit and returns its verdict (the analyzer must not be holding hits back).

@@ -89,7 +89,7 @@ TEST_CASE("scan: an unreadable input is reported and the others are read", "[sca
   CHECK_THAT(run.errors[0], Catch::Contains("cannot open"));
   CHECK(run.totals.status == ExitCode::input_failed);
   CHECK(run.totals.parsed == 1);
-  CHECK(run.totals.inputs[0].error == run.errors[0]);
+  CHECK(run.totals.inputs[0].error.local == run.errors[0]);
 }
 
 TEST_CASE("scan: an input of unknown format is reported and skipped", "[scan]") {
@@ -124,7 +124,7 @@ TEST_CASE("scan: overlong lines are counted as malformed and the next line is re
   CHECK(run.totals.overlong == 1);
   CHECK(run.totals.malformed == 1);
   CHECK(run.totals.parsed == 2);
-  CHECK_THAT(run.totals.examples.at(0).reason, Catch::Contains("longer than 1000 bytes"));
+  CHECK_THAT(run.totals.examples.at(0).reason.en, Catch::Contains("longer than 1000 bytes"));
 }
 
 TEST_CASE("scan: a mixed file uses the other presets for lines of their exact shape", "[scan]") {

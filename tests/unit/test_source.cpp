@@ -103,12 +103,12 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
     CHECK(got.size() > 0);
     CHECK(got.size() < text.size());
     CHECK(text.compare(0, got.size(), got) == 0);
-    CHECK(source->error() == "truncated gzip data (the file ends in the middle of a stream)");
+    CHECK(source->error().en == "truncated gzip data (the file ends in the middle of a stream)");
   }
   SECTION("garbage after a gzip magic") {
     auto source = Source::open(dir.write("bad.gz", "\x1f\x8b garbage that is not deflate"));
     read_all(*source);
-    CHECK_THAT(source->error(), Catch::StartsWith("corrupt gzip data"));
+    CHECK_THAT(source->error().en, Catch::StartsWith("corrupt gzip data"));
   }
   SECTION("zero padding after the last gzip member is ignored, data after the padding is not") {
     const std::string gz = compress(text, io::gzip_compressor());
@@ -122,7 +122,7 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
   SECTION("data after the last gzip member") {
     auto source = Source::open(dir.write("tail.gz", compress(text, io::gzip_compressor()) + "trailing junk"));
     CHECK(read_all(*source) == text);
-    CHECK(source->error() == "unexpected data after the end of a gzip member");
+    CHECK(source->error().en == "unexpected data after the end of a gzip member");
   }
   SECTION("truncated bzip2, zstd and xz") {
     for (const std::string& packed :
