@@ -4,6 +4,7 @@
 #include <darkscan/content_params.hpp>
 #include <darkscan/error.hpp>
 #include <darkscan/hits_writer.hpp>
+#include <darkscan/i18n.hpp>
 #include <darkscan/input_order.hpp>
 #include <darkscan/output.hpp>
 #include <darkscan/periods.hpp>
@@ -582,6 +583,7 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
 } // namespace
 
 int run_cli(int argc, char** argv) {
+  i18n::init(); // before any text is made: --help's descriptions are translated as they are added
   CLI::App app{"darkscan " DARKSCAN_VERSION
                " - find the dark-social traffic (private shares through WhatsApp, Messenger,\n"
                "e-mail, ...) hidden as \"direct\" visits in Nginx and Apache access logs.",

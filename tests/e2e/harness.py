@@ -12,6 +12,11 @@ import subprocess
 import sys
 import unittest
 
+# The suite checks English output: the user's locale must not translate it (test_french.py sets
+# its own). LC_ALL wins over LANG and LC_MESSAGES; LANGUAGE is read only when a locale is set.
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)
+
 ROOT = os.path.abspath(os.environ.get("DARKSCAN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SKIP_STATUS = 77
