@@ -5,7 +5,6 @@
 #include <darkscan/util/blank.hpp>
 #include <darkscan/util/time_parse.hpp>
 
-#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <cstring>
@@ -97,6 +96,37 @@ ThreadParser& thread_parser() {
   return p;
 }
 
+// simdjson's description of the errors a line of garbage or a cut line makes, in its words (simdjson
+// 3.0, which the JSON report keeps) and marked for translation. Any other error (a bug, memory) in
+// simdjson's text, untranslated.
+const char* json_problem(simdjson::error_code code) {
+  switch (code) {
+  case simdjson::TAPE_ERROR:
+    return N_("The JSON document has an improper structure: missing or superfluous commas, braces, missing "
+              "keys, etc.");
+  case simdjson::DEPTH_ERROR:
+    return N_("The JSON document was too deep (too many nested objects and arrays)");
+  case simdjson::STRING_ERROR: return N_("Problem while parsing a string");
+  case simdjson::T_ATOM_ERROR: return N_("Problem while parsing an atom starting with the letter 't'");
+  case simdjson::F_ATOM_ERROR: return N_("Problem while parsing an atom starting with the letter 'f'");
+  case simdjson::N_ATOM_ERROR: return N_("Problem while parsing an atom starting with the letter 'n'");
+  case simdjson::NUMBER_ERROR: return N_("Problem while parsing a number");
+  case simdjson::UTF8_ERROR: return N_("The input is not valid UTF-8");
+  case simdjson::EMPTY: return N_("Empty: no JSON found");
+  case simdjson::UNESCAPED_CHARS:
+    return N_("Within strings, some characters must be escaped, we found unescaped characters");
+  case simdjson::UNCLOSED_STRING: return N_("A string is opened, but never closed.");
+  case simdjson::INCORRECT_TYPE: return N_("The JSON element does not have the requested type.");
+  case simdjson::NUMBER_OUT_OF_RANGE:
+    return N_("The JSON number is too large or too small to fit within the requested type.");
+  case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+    return N_("JSON document ended early in the middle of an object or array.");
+  case simdjson::OUT_OF_BOUNDS: return N_("Attempted to access location outside of document.");
+  case simdjson::TRAILING_CONTENT: return N_("Unexpected trailing content in the JSON input.");
+  default: return simdjson::error_message(code);
+  }
+}
+
 } // namespace
 
 const JsonFormat::Entry* JsonFormat::Node::find(const char* key, std::size_t size) const {
@@ -126,7 +156,7 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
     const std::string_view item = key_map.substr(start, end - start);
     const std::size_t eq = item.rfind('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size())
-      throw Error(fmt::format("JSON key map: '{}' is not key=field (column {})", item, start + 1),
+      throw Error(message(N_("JSON key map: '{}' is not key=field (column {})"), item, start + 1),
                   ExitCode::usage);
     const std::string_view key = item.substr(0, eq);
     std::string_view field = item.substr(eq + 1);
@@ -146,7 +176,7 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
              : u == "ns" ? Unit::nanos
                          : Unit::none;
       if (unit == Unit::none)
-        throw Error(fmt::format("JSON key map: unknown unit '{}' in '{}' (port, s, ms, us, ns)", u, item),
+        throw Error(message(N_("JSON key map: unknown unit '{}' in '{}' (port, s, ms, us, ns)"), u, item),
                     ExitCode::usage);
     }
     // Walk down the dotted key, making nodes for the objects on the way.
@@ -155,7 +185,7 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
     for (;;) {
       const std::size_t dot = rest.find('.');
       const std::string_view part = rest.substr(0, dot);
-      if (part.empty()) throw Error(fmt::format("JSON key map: empty key in '{}'", item), ExitCode::usage);
+      if (part.empty()) throw Error(message(N_("JSON key map: empty key in '{}'"), item), ExitCode::usage);
       auto& entries = format->m_nodes[node].entries;
       auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == part; });
       if (dot == std::string_view::npos) {
@@ -174,9 +204,9 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
         for (const KindName& k : k_kinds)
           if (k.name == field) kind = &k;
         if (!kind)
-          throw Error(fmt::format("JSON key map: unknown field '{}' in '{}'", field, item), ExitCode::usage);
+          throw Error(message(N_("JSON key map: unknown field '{}' in '{}'"), field, item), ExitCode::usage);
         if (it != entries.end())
-          throw Error(fmt::format("JSON key map: key '{}' is given twice", key), ExitCode::usage);
+          throw Error(message(N_("JSON key map: key '{}' is given twice"), key), ExitCode::usage);
         const auto k = static_cast<std::size_t>(kind->kind);
         entries.push_back({std::string(part), -1, kind->kind, unit, ranks[k]++, false});
         format->m_has[k] = true;
@@ -189,13 +219,13 @@ std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) 
             {std::string(part), static_cast<std::int32_t>(format->m_nodes.size() - 1)});
         it = format->m_nodes[node].entries.end() - 1;
       } else if (it->child < 0) {
-        throw Error(fmt::format("JSON key map: '{}' is a value and an object", part), ExitCode::usage);
+        throw Error(message(N_("JSON key map: '{}' is a value and an object"), part), ExitCode::usage);
       }
       node = static_cast<std::size_t>(it->child);
       rest = rest.substr(dot + 1);
     }
   }
-  if (format->m_leaves == 0) throw Error("JSON key map: no key=field entry", ExitCode::usage);
+  if (format->m_leaves == 0) throw Error(translated(N_("JSON key map: no key=field entry")), ExitCode::usage);
   for (Node& node : format->m_nodes) {
     std::size_t size = 16;
     while (size < node.entries.size() * 4)
@@ -237,7 +267,7 @@ struct JsonFormat::Walk {
   bool fail(simdjson::error_code code, sj::value& v) {
     const char* at = nullptr;
     if (v.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
-    return fail(simdjson::error_message(code), at);
+    return fail(json_problem(code), at);
   }
 };
 
@@ -317,11 +347,11 @@ bool store_json_value(const JsonFormat::Entry& entry, std::string_view value, Hi
 
 const char* field_problem(FieldKind kind) {
   switch (kind) {
-  case FieldKind::time: return "the time is not RFC 3339, CLF or a count since the epoch";
-  case FieldKind::status: return "the status is not a 3-digit number";
-  case FieldKind::bytes: return "the byte count is not a number";
-  case FieldKind::duration: return "the duration is not a number";
-  default: return "a field does not hold what the format says";
+  case FieldKind::time: return N_("the time is not RFC 3339, CLF or a count since the epoch");
+  case FieldKind::status: return N_("the status is not a 3-digit number");
+  case FieldKind::bytes: return N_("the byte count is not a number");
+  case FieldKind::duration: return N_("the duration is not a number");
+  default: return N_("a field does not hold what the format says");
   }
 }
 
@@ -332,7 +362,7 @@ bool JsonFormat::walk(Walk& w, void* object_ptr, std::size_t node_index, int dep
   const Node& node = m_nodes[node_index];
   for (auto field_result : object) {
     sj::field field;
-    if (auto e = std::move(field_result).get(field)) return w.fail(simdjson::error_message(e), nullptr);
+    if (auto e = std::move(field_result).get(field)) return w.fail(json_problem(e), nullptr);
     // The key's end: its closing quote (stage 1 found every string closed). Keys are a few bytes: a
     // loop, not a call to memchr.
     const char* key = field.key().raw();
@@ -340,7 +370,7 @@ bool JsonFormat::walk(Walk& w, void* object_ptr, std::size_t node_index, int dep
     const char* quote = key;
     while (quote < limit && *quote != '"')
       ++quote;
-    if (quote == limit) return w.fail("a key is not closed", key);
+    if (quote == limit) return w.fail(N_("a key is not closed"), key);
     const std::string_view name(key, static_cast<std::size_t>(quote - key));
     if (depth == 0 && !m_headers_prefix.empty() &&
         name.substr(0, m_headers_prefix.size()) == m_headers_prefix)
@@ -368,8 +398,7 @@ bool JsonFormat::walk(Walk& w, void* object_ptr, std::size_t node_index, int dep
       if (auto e = value.get_array().get(array)) return w.fail(e, value);
       for (auto element_result : array) {
         sj::value element;
-        if (auto e = std::move(element_result).get(element))
-          return w.fail(simdjson::error_message(e), nullptr);
+        if (auto e = std::move(element_result).get(element)) return w.fail(json_problem(e), nullptr);
         if (!scalar_text(element, text, w)) return false;
         break; // the first value of a header sent several times
       }
@@ -415,8 +444,7 @@ bool JsonFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::
       continue;
     }
     if (e) {
-      error = {e == simdjson::INCORRECT_TYPE ? "the line is not a JSON object" : simdjson::error_message(e),
-               0};
+      error = {e == simdjson::INCORRECT_TYPE ? N_("the line is not a JSON object") : json_problem(e), 0};
       return false;
     }
     if (!walk(w, &object, 0, 0)) {
@@ -425,7 +453,7 @@ bool JsonFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::
     }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) {
-      error = {"text after the JSON object", static_cast<std::size_t>(rest - tp.copy.data())};
+      error = {N_("text after the JSON object"), static_cast<std::size_t>(rest - tp.copy.data())};
       return false;
     }
     fields = w.fields;
@@ -435,12 +463,12 @@ bool JsonFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::
     break;
   }
   if (hit.target.empty() && hit.path.empty() && !hit.request_valid && hit.method.empty()) {
-    error = {"a JSON record without a request (not an access record)", 0, true};
+    error = {N_("a JSON record without a request (not an access record)"), 0, true};
     return false;
   }
   finish_request(hit);
   if (hit.client.empty() && m_has[static_cast<std::size_t>(FieldKind::client)]) {
-    error = {"the client address is empty", 0};
+    error = {N_("the client address is empty"), 0};
     return false;
   }
   return true;

@@ -1,6 +1,7 @@
 // The per-line hot path: walks a compiled LogFormat over one line. No
 // allocation, no exceptions; values stay views into the line.
 #include <darkscan/hit_fields.hpp>
+#include <darkscan/i18n.hpp>
 #include <darkscan/log_format.hpp>
 #include <darkscan/util/blank.hpp>
 
@@ -86,7 +87,7 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
   exact |= !m_trailing_fields;
   fields = m_steps.size();
   if (!literal_at(line, 0, m_lead, m_packed_lead)) {
-    error = {"the line does not start as the format does", 0};
+    error = {N_("the line does not start as the format does"), 0};
     return false;
   }
   std::size_t pos = m_lead.size();
@@ -100,14 +101,14 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     case Scan::quoted:
       end = find_closing_quote(line, pos, after, step.packed_after, last);
       if (end == std::string_view::npos) {
-        error = {"a quoted field is not closed (line cut short?)", pos};
+        error = {N_("a quoted field is not closed (line cut short?)"), pos};
         return false;
       }
       break;
     case Scan::spaced:
       end = line.find(after, pos);
       if (end == std::string_view::npos) {
-        error = {"a field is not followed by the text the format expects", pos};
+        error = {N_("a field is not followed by the text the format expects"), pos};
         return false;
       }
       break;
@@ -144,11 +145,11 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     default: stored = store(step, value, hit); break;
     }
     if (!stored) {
-      error = {step.kind == FieldKind::time     ? "the timestamp is not in the format's time format"
-               : step.kind == FieldKind::status ? "the status is not a 3-digit number"
-               : step.kind == FieldKind::bytes  ? "the byte count is not a number"
-               : step.kind == FieldKind::client ? "the client address is empty"
-                                                : "a field does not hold what the format says",
+      error = {step.kind == FieldKind::time     ? N_("the timestamp is not in the format's time format")
+               : step.kind == FieldKind::status ? N_("the status is not a 3-digit number")
+               : step.kind == FieldKind::bytes  ? N_("the byte count is not a number")
+               : step.kind == FieldKind::client ? N_("the client address is empty")
+                                                : N_("a field does not hold what the format says"),
                pos};
       return false;
     }
@@ -167,19 +168,19 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
           hit.has_referer = false;
       break;
     }
-    error = {"a field is not followed by the text the format expects", pos};
+    error = {N_("a field is not followed by the text the format expects"), pos};
     return false;
   }
   // Extra fields after the last one are allowed ("combined" plus $request_time
   // ...), but not text glued to it.
   if (pos < n && exact) {
-    error = {"unexpected text after the last field", pos};
+    error = {N_("unexpected text after the last field"), pos};
     return false;
   }
   if (pos < n && line[pos] != ' ' && line[pos] != '\t') {
     const std::string& tail = m_steps.back().literal_after;
     if (tail.empty() || (tail.back() != ' ' && tail.back() != '\t') || exact) {
-      error = {"unexpected text after the last field", pos};
+      error = {N_("unexpected text after the last field"), pos};
       return false;
     }
   }

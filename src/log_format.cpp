@@ -82,11 +82,12 @@ std::string strip_config_syntax(std::string_view spec) {
     s = trim(s.substr(10));
     std::size_t name_end = s.find_first_of(" \t");
     if (name_end == std::string_view::npos)
-      throw Error("--log-format: 'log_format' line has no format string");
+      throw Error(translated(N_("--log-format: 'log_format' line has no format string")));
     s = trim(s.substr(name_end));
     if (s.substr(0, 7) == "escape=") s = trim(s.substr(std::min(s.find_first_of(" \t"), s.size())));
     std::string out;
-    if (!join_quoted(s, out, false)) throw Error("--log-format: unbalanced quotes in the 'log_format' line");
+    if (!join_quoted(s, out, false))
+      throw Error(translated(N_("--log-format: unbalanced quotes in the 'log_format' line")));
     return out;
   }
   if (starts_with_word("LogFormat") || starts_with_word("CustomLog")) {
@@ -94,17 +95,19 @@ std::string strip_config_syntax(std::string_view spec) {
     if (starts_with_word("CustomLog") || (!s.empty() && s[0] != '"')) {
       // CustomLog PATH "format": skip the path.
       std::size_t q = s.find('"');
-      if (q == std::string_view::npos) throw Error("--log-format: no quoted format string in the line");
+      if (q == std::string_view::npos)
+        throw Error(translated(N_("--log-format: no quoted format string in the line")));
       s = s.substr(q);
     }
     std::string out;
-    if (!join_quoted(s, out, true)) throw Error("--log-format: unbalanced quotes in the 'LogFormat' line");
+    if (!join_quoted(s, out, true))
+      throw Error(translated(N_("--log-format: unbalanced quotes in the 'LogFormat' line")));
     return out;
   }
   if (!s.empty() && s.front() == '\'') {
     // The quoted pieces of an nginx log_format value: 'a ' 'b';
     std::string out;
-    if (!join_quoted(s, out, false)) throw Error("--log-format: unbalanced single quotes");
+    if (!join_quoted(s, out, false)) throw Error(translated(N_("--log-format: unbalanced single quotes")));
     return out;
   }
   return std::string(s);
@@ -132,9 +135,9 @@ public:
       return;
     }
     if (!steps.empty() && steps.back().literal_after.empty()) {
-      throw Error(fmt::format("--log-format: '{}' and '{}' (column {}) have nothing between them, so "
-                              "darkscan cannot tell where one ends; put a space or quote between them",
-                              m_format.m_steps.back().label, step.label, column + 1));
+      throw Error(message(N_("--log-format: '{}' and '{}' (column {}) have nothing between them, so "
+                             "darkscan cannot tell where one ends; put a space or quote between them"),
+                          m_format.m_steps.back().label, step.label, column + 1));
     }
     m_format.m_steps.push_back(std::move(step));
   }
@@ -146,9 +149,9 @@ public:
   void finish() {
     auto& steps = m_format.m_steps;
     if (steps.empty()) {
-      throw Error("--log-format: '" + m_format.m_spec +
-                  "' has no fields: an Nginx format uses $variables ($remote_addr), an Apache one "
-                  "%directives (%h)");
+      throw Error(message(N_("--log-format: '{}' has no fields: an Nginx format uses $variables "
+                             "($remote_addr), an Apache one %directives (%h)"),
+                          m_format.m_spec));
     }
     bool has_request = false;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -169,7 +172,7 @@ public:
         step.scan = Scan::token;
       }
       if (step.scan == Scan::spaced && after.empty()) {
-        throw Error("--log-format: '" + step.label + "' may hold spaces, so it needs text after it");
+        throw Error(message(N_("--log-format: '{}' may hold spaces, so it needs text after it"), step.label));
       }
       has_request |=
           step.kind == FieldKind::request || step.kind == FieldKind::target || step.kind == FieldKind::path;
@@ -180,9 +183,9 @@ public:
     m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
     m_format.m_has_referer = m_format.has(FieldKind::referer);
     if (!has_request) {
-      throw Error("--log-format: '" + m_format.m_spec +
-                  "' has no field with the requested page ($request, $request_uri, $uri, %r or %U); "
-                  "darkscan needs it");
+      throw Error(message(N_("--log-format: '{}' has no field with the requested page ($request, "
+                             "$request_uri, $uri, %r or %U); darkscan needs it"),
+                          m_format.m_spec));
     }
   }
 
@@ -227,7 +230,7 @@ void compile_nginx(std::string_view s, FormatBuilder& builder) {
     if (i + 1 < s.size() && s[i + 1] == '{') {
       std::size_t close = s.find('}', i + 2);
       if (close == std::string_view::npos) {
-        throw Error(fmt::format("--log-format: '${{' at column {} is never closed", column + 1));
+        throw Error(message(N_("--log-format: '${{' at column {} is never closed"), column + 1));
       }
       name = s.substr(i + 2, close - i - 2);
       i = close + 1;
@@ -239,9 +242,9 @@ void compile_nginx(std::string_view s, FormatBuilder& builder) {
       i = end;
     }
     if (name.empty()) {
-      throw Error(fmt::format("--log-format: '$' at column {} is not followed by a variable name (write "
-                              "$name or ${{name}})",
-                              column + 1));
+      throw Error(message(N_("--log-format: '$' at column {} is not followed by a variable name (write "
+                             "$name or ${{name}})"),
+                          column + 1));
     }
     const std::string label = "$" + std::string(name);
     Step step = make_step(FieldKind::skip, label);
@@ -328,12 +331,15 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
     if (i < s.size() && s[i] == '{') {
       std::size_t close = s.find('}', i + 1);
       if (close == std::string_view::npos) {
-        throw Error(fmt::format("--log-format: '%{{' at column {} is never closed", column + 1));
+        throw Error(message(N_("--log-format: '%{{' at column {} is never closed"), column + 1));
       }
       arg = s.substr(i + 1, close - i - 1);
       i = close + 1;
     }
-    if (i >= s.size()) throw Error(fmt::format("--log-format: '%' at column {} ends the format", column + 1));
+    if (i >= s.size()) {
+      // xgettext:no-c-format
+      throw Error(message(N_("--log-format: '%' at column {} ends the format"), column + 1));
+    }
     char letter = s[i];
     if (letter == '^' && i + 2 < s.size()) { // %{Header}^ti / ^to
       i += 3;
@@ -371,13 +377,13 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
       std::string header = lowercase(arg);
       if (header == "referer")
         step.kind = FieldKind::referer;
-      else if (header == "user-agent")
+      else if (header == "user-agent") // not for translation: header names
         step.kind = FieldKind::user_agent;
-      else if (header == "x-forwarded-for")
+      else if (header == "x-forwarded-for") // not for translation: header names
         step.kind = FieldKind::forwarded_for;
       else if (header == "host")
         step.kind = FieldKind::host;
-      else if (header == "x-requested-with")
+      else if (header == "x-requested-with") // not for translation: header names
         step.kind = FieldKind::requested_with;
       break;
     }
@@ -428,7 +434,7 @@ void compile_apache(std::string_view s, FormatBuilder& builder) {
     case 'I':
     case 'M': break;
     default:
-      throw Error(fmt::format("--log-format: unknown Apache directive '{}' at column {}", label, column + 1));
+      throw Error(message(N_("--log-format: unknown Apache directive '{}' at column {}"), label, column + 1));
     }
     flush();
     builder.field(std::move(step), column);
@@ -515,8 +521,8 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   format.m_name = std::move(name);
   format.m_spec = strip_config_syntax(spec);
   if (format.m_spec.empty()) {
-    throw Error("--log-format is empty: give a preset name (combined, common, vcombined, combined-xff) "
-                "or an Nginx log_format / Apache LogFormat string");
+    throw Error(translated(N_("--log-format is empty: give a preset name (combined, common, vcombined, "
+                              "combined-xff) or an Nginx log_format / Apache LogFormat string")));
   }
   FormatBuilder builder(format);
   std::size_t nginx_at = 0, apache_at = 0;

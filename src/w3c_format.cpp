@@ -32,27 +32,28 @@ constexpr Known k_known[] = {
     {"date", FieldKind::skip, W3cFormat::Special::date, 0},
     {"time", FieldKind::skip, W3cFormat::Special::time, 0},
     {"c-ip", FieldKind::client, W3cFormat::Special::none, 0},
-    {"cs-username", FieldKind::user, W3cFormat::Special::none, 0},
-    {"cs-method", FieldKind::method, W3cFormat::Special::none, 0},
-    {"cs-uri", FieldKind::target, W3cFormat::Special::none, 0},
-    {"cs-uri-stem", FieldKind::path, W3cFormat::Special::none, 0},
-    {"cs-uri-query", FieldKind::query, W3cFormat::Special::none, 0},
-    {"sc-status", FieldKind::status, W3cFormat::Special::none, 0},
-    {"sc-bytes", FieldKind::bytes, W3cFormat::Special::none, 0},
+    {"cs-username", FieldKind::user, W3cFormat::Special::none, 0},   // not for translation
+    {"cs-method", FieldKind::method, W3cFormat::Special::none, 0},   // not for translation
+    {"cs-uri", FieldKind::target, W3cFormat::Special::none, 0},      // not for translation
+    {"cs-uri-stem", FieldKind::path, W3cFormat::Special::none, 0},   // not for translation
+    {"cs-uri-query", FieldKind::query, W3cFormat::Special::none, 0}, // not for translation
+    {"sc-status", FieldKind::status, W3cFormat::Special::none, 0},   // not for translation
+    {"sc-bytes", FieldKind::bytes, W3cFormat::Special::none, 0},     // not for translation
     {"cs(referer)", FieldKind::referer, W3cFormat::Special::none, 0},
     {"cs(referrer)", FieldKind::referer, W3cFormat::Special::none, 1},
-    {"cs(user-agent)", FieldKind::user_agent, W3cFormat::Special::none, 0},
-    {"x-host-header", FieldKind::host, W3cFormat::Special::none, 0}, // CloudFront: the site's name
-    {"cs-host", FieldKind::host, W3cFormat::Special::none, 1},
+    {"cs(user-agent)", FieldKind::user_agent, W3cFormat::Special::none, 0}, // not for translation
+    // CloudFront: the site's name.
+    {"x-host-header", FieldKind::host, W3cFormat::Special::none, 0}, // not for translation
+    {"cs-host", FieldKind::host, W3cFormat::Special::none, 1},       // not for translation
     // CloudFront's cs(Host) is the distribution's name (d111111abcdef8.cloudfront.net), not the site's:
     // taken for the site, it would make every internal link external. Read only outside CloudFront.
     {"cs(host)", FieldKind::host, W3cFormat::Special::none, 2},
-    {"x-forwarded-for", FieldKind::forwarded_for, W3cFormat::Special::none, 0},
-    {"cs(x-forwarded-for)", FieldKind::forwarded_for, W3cFormat::Special::none, 1},
-    {"cs(x-requested-with)", FieldKind::requested_with, W3cFormat::Special::none, 0},
-    {"cs-version", FieldKind::protocol, W3cFormat::Special::none, 0},
-    {"cs-protocol-version", FieldKind::protocol, W3cFormat::Special::none, 1},
-    {"time-taken", FieldKind::duration, W3cFormat::Special::none, 0},
+    {"x-forwarded-for", FieldKind::forwarded_for, W3cFormat::Special::none, 0},       // not for translation
+    {"cs(x-forwarded-for)", FieldKind::forwarded_for, W3cFormat::Special::none, 1},   // not for translation
+    {"cs(x-requested-with)", FieldKind::requested_with, W3cFormat::Special::none, 0}, // not for translation
+    {"cs-version", FieldKind::protocol, W3cFormat::Special::none, 0},                 // not for translation
+    {"cs-protocol-version", FieldKind::protocol, W3cFormat::Special::none, 1},        // not for translation
+    {"time-taken", FieldKind::duration, W3cFormat::Special::none, 0},                 // not for translation
 };
 
 int hex_value(char c) {
@@ -165,7 +166,7 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
     names.push_back(fields.substr(start, end - start));
     pos = end;
   }
-  if (names.empty()) throw Error("#Fields: the directive names no field", ExitCode::usage);
+  if (names.empty()) throw Error(translated(N_("#Fields: the directive names no field")), ExitCode::usage);
   for (std::string_view name : names)
     if (name.size() > 7 && util::iequals(name.substr(0, 7), "x-edge-")) format->m_cloudfront = true;
   bool request = false;
@@ -190,7 +191,7 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
   format->m_has_user_agent = format->has(FieldKind::user_agent);
   if (!request)
     throw Error(
-        fmt::format("#Fields: no field holds the request (cs-uri-stem or cs-uri) in '{}'", format->m_spec),
+        message(N_("#Fields: no field holds the request (cs-uri-stem or cs-uri) in '{}'"), format->m_spec),
         ExitCode::usage);
   return format;
 }
@@ -206,7 +207,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
   util::blank(hit);
   fields = 0;
   if (!line.empty() && line[0] == '#') {
-    error = {"a W3C directive", 0, true};
+    error = {N_("a W3C directive"), 0, true};
     return false;
   }
   // The separator is what ends the first field: a tab (CloudFront) or a space (IIS). Values hold
@@ -227,7 +228,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
   while (pos <= line.size()) {
     const std::size_t end = find_separator(line, pos, separator);
     if (index >= m_fields.size()) {
-      error = {"more fields than #Fields names", pos};
+      error = {N_("more fields than #Fields names"), pos};
       return false;
     }
     const Field& field = m_fields[index];
@@ -278,12 +279,12 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
       if (ok && !value.empty()) rank[static_cast<std::size_t>(field.kind)] = field.rank;
     }
     if (!ok) {
-      error = {field.special == Special::date    ? "the date is not YYYY-MM-DD"
-               : field.special == Special::time  ? "the time is not HH:MM:SS"
-               : field.kind == FieldKind::status ? "the status is not a 3-digit number"
-               : field.kind == FieldKind::bytes  ? "the byte count is not a number"
-               : field.kind == FieldKind::client ? "the client address is empty"
-                                                 : "a field does not hold what #Fields says",
+      error = {field.special == Special::date    ? N_("the date is not YYYY-MM-DD")
+               : field.special == Special::time  ? N_("the time is not HH:MM:SS")
+               : field.kind == FieldKind::status ? N_("the status is not a 3-digit number")
+               : field.kind == FieldKind::bytes  ? N_("the byte count is not a number")
+               : field.kind == FieldKind::client ? N_("the client address is empty")
+                                                 : N_("a field does not hold what #Fields says"),
                pos};
       util::blank(hit);
       return false;
@@ -292,7 +293,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     pos = end + 1;
   }
   if (index != m_fields.size()) {
-    error = {"fewer fields than #Fields names (line cut short?)", line.size()};
+    error = {N_("fewer fields than #Fields names (line cut short?)"), line.size()};
     util::blank(hit);
     return false;
   }

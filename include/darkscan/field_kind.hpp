@@ -31,7 +31,8 @@ enum class FieldKind : std::uint8_t {
 enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, epoch_micros, pattern };
 
 // Where a parse failed: a static description and the byte column (0-based).
-// Owns nothing, so failing costs nothing.
+// Owns nothing, so failing costs nothing. `reason` is an English literal marked N_(): translated
+// (translated(reason)) only where it is kept for people, never per line.
 struct ParseError {
   const char* reason = "";
   std::size_t column = 0;
