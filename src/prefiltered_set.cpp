@@ -2,7 +2,6 @@
 #include <darkscan/prefiltered_set.hpp>
 #include <darkscan/util/text.hpp>
 
-#include <fmt/format.h>
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -32,7 +31,7 @@ PrefilteredSet::PrefilteredSet(const std::vector<std::string>& patterns,
     int id = 0;
     if (m_filter->Add(patterns[i], options, &id) != RE2::NoError) {
       const RE2 refused(patterns[i], options);
-      throw Error(fmt::format("{}: invalid regex: {}", origins[i], refused.error()));
+      throw Error(message(N_("{}: invalid regex: {}"), origins[i], refused.error()));
     }
   }
   m_empty = patterns.empty();
@@ -46,9 +45,10 @@ PrefilteredSet::PrefilteredSet(const std::vector<std::string>& patterns,
   for (const std::string& atom : atoms) {
     std::string error;
     if (m_atoms->set.Add(atom, &error) < 0)
-      throw Error("rules: cannot index the literal '" + atom + "': " + error);
+      throw Error(message(N_("rules: cannot index the literal '{}': {}"), atom, error));
   }
-  if (!m_atoms->set.Compile()) throw Error("rules: the patterns' literals are too many to compile together");
+  if (!m_atoms->set.Compile())
+    throw Error(translated(N_("rules: the patterns' literals are too many to compile together")));
 }
 
 PrefilteredSet::~PrefilteredSet() = default;

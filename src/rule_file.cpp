@@ -61,7 +61,7 @@ std::vector<RuleLine> read_rule_file(const std::string& path, std::size_t column
     if (pos < line.size()) rule.columns.emplace_back(line.substr(pos));
     if (rule.columns.size() != columns) {
       throw Error(
-          fmt::format("{}: expected {} columns, found {}", rule.origin, columns, rule.columns.size()));
+          message(N_("{}: expected {} columns, found {}"), rule.origin, columns, rule.columns.size()));
     }
   });
 }

@@ -4,7 +4,6 @@
 #include <darkscan/rules.hpp>
 #include <darkscan/util/text.hpp>
 
-#include <fmt/format.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -35,6 +34,7 @@ constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {
 
 // The words of agents.rules' kind column, in AgentKind order.
 constexpr std::array<std::string_view, 9> agent_kinds = {
+    // not for translation: words of the rules files
     "browser", "preview", "messaging", "social", "app", "bot", "preview-public", "preview-mixed", "mail"};
 
 } // namespace
@@ -59,12 +59,13 @@ RE2::Options regex_options() {
 void check_pattern(const std::string& pattern, const std::string& origin) {
   RE2 re(pattern, regex_options());
   if (re.ok()) return;
-  std::string hint;
+  // RE2's own words for what is wrong (untranslated: they quote the pattern's syntax).
   if (re.error_code() == RE2::ErrorBadPerlOp || re.error_code() == RE2::ErrorBadEscape) {
-    hint = " (RE2 has no look-around and no back-references: it never backtracks, so no rule can make "
-           "darkscan hang)";
+    throw Error(message(N_("{}: invalid regex: {} (RE2 has no look-around and no back-references: it never "
+                           "backtracks, so no rule can make darkscan hang)"),
+                        origin, re.error()));
   }
-  throw Error(fmt::format("{}: invalid regex: {}{}", origin, re.error(), hint));
+  throw Error(message(N_("{}: invalid regex: {}"), origin, re.error()));
 }
 
 // An app name: "-" for none, else a short name of a-z, 0-9, '.', '_', '-'
@@ -76,8 +77,9 @@ std::string app_name(const std::string& word, const std::string& origin) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
       });
   if (!ok) {
-    throw Error(fmt::format(
-        "{}: bad app name '{}' (use a-z, 0-9, '.', '_', '-', at most 32 characters; or '-')", origin, word));
+    throw Error(message(N_("{}: bad app name '{}' (use a-z, 0-9, '.', '_', '-', at most 32 characters; or "
+                           "'-')"),
+                        origin, word));
   }
   return word;
 }
@@ -96,7 +98,7 @@ std::uint8_t parse_kind(const std::string& word, const std::array<std::string_vi
   std::string list;
   for (auto name : names)
     list += (list.empty() ? "" : ", ") + std::string(name);
-  throw Error(fmt::format("{}: unknown kind '{}' in {} (expected one of: {})", origin, word, file, list));
+  throw Error(message(N_("{}: unknown kind '{}' in {} (expected one of: {})"), origin, word, file, list));
 }
 
 namespace fs = std::filesystem;
@@ -112,7 +114,7 @@ std::vector<Rule> merge_dirs(const std::vector<std::string>& dirs, const std::st
     std::vector<Rule> rules = load_one(path);
     std::unordered_set<std::string> seen;
     for (const Rule& r : rules) {
-      if (!seen.insert(r.id).second) throw Error(fmt::format("{}: duplicate id '{}'", r.origin, r.id));
+      if (!seen.insert(r.id).second) throw Error(message(N_("{}: duplicate id '{}'"), r.origin, r.id));
     }
     if (d == 0) {
       merged = std::move(rules);
@@ -142,7 +144,7 @@ load_kind_rules(const std::string& path,
     r.origin = line.origin;
     r.id = line.columns[0];
     if (!valid_id(r.id))
-      throw Error(fmt::format("{}: bad id '{}' (use a-z, 0-9, '.', '_', '-')", r.origin, r.id));
+      throw Error(message(N_("{}: bad id '{}' (use a-z, 0-9, '.', '_', '-')"), r.origin, r.id));
     r.kind = kind(line.columns[1], r.origin);
     r.app = app_name(line.columns[2], r.origin);
     r.pattern = line.columns[3];
@@ -167,22 +169,23 @@ WeightRange parse_weight(const std::string& text, const std::string& origin) {
       continue;
     }
     if (count == 3)
-      throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+      throw Error(message(N_("{}: expected 'value' or 'value low high', found '{}'"), origin, text));
     char* end = nullptr;
     const double value = std::strtod(p, &end);
     if (end == p || (*end != '\0' && *end != ' ' && *end != '\t') || !(value >= 0.0 && value <= 1.0)) {
-      throw Error(fmt::format("{}: weight '{}' is not a number from 0 to 1", origin,
-                              std::string(p, std::strcspn(p, " \t"))));
+      throw Error(message(N_("{}: weight '{}' is not a number from 0 to 1"), origin,
+                          std::string(p, std::strcspn(p, " \t"))));
     }
     numbers[count++] = std::round(value * 1e4) / 1e4;
     p = end;
   }
   if (count == 2)
-    throw Error(fmt::format("{}: expected 'value' or 'value low high', found '{}'", origin, text));
+    throw Error(message(N_("{}: expected 'value' or 'value low high', found '{}'"), origin, text));
   if (count == 1) return {numbers[0], numbers[0], numbers[0]};
   if (!(numbers[1] <= numbers[0] && numbers[0] <= numbers[2])) {
-    throw Error(fmt::format("{}: the range {} to {} does not hold the weight {} (low <= value <= high)",
-                            origin, numbers[1], numbers[2], numbers[0]));
+    // The numbers as the file writes them (a dot), in any language: they quote it.
+    throw Error(message(N_("{}: the range {} to {} does not hold the weight {} (low <= value <= high)"),
+                        origin, numbers[1], numbers[2], numbers[0]));
   }
   return {numbers[0], numbers[1], numbers[2]};
 }
@@ -196,22 +199,22 @@ bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
   const bool number = end != text.c_str() && *end == '\0';
   if (key == "clicks_per_preview") {
     if (!number || !(value > 0.0 && value <= 1e6))
-      throw Error(fmt::format("{}: clicks_per_preview '{}' is not a number above 0", line.origin, text));
+      throw Error(message(N_("{}: clicks_per_preview '{}' is not a number above 0"), line.origin, text));
     settings.clicks_per_preview = value;
     return true;
   }
   if (key == "hub_min_targets") {
     if (!number || !(value >= 1.0 && value <= static_cast<double>(k_max_hub_targets)) ||
         value != std::floor(value)) {
-      throw Error(fmt::format("{}: hub_min_targets '{}' is not a whole number from 1 to {}", line.origin,
-                              text, k_max_hub_targets));
+      throw Error(message(N_("{}: hub_min_targets '{}' is not a whole number from 1 to {}"), line.origin,
+                          text, k_max_hub_targets));
     }
     settings.hub_min_targets = static_cast<std::uint32_t>(value);
     return true;
   }
   if (key == "hub_min_follow") {
     if (!number || !(value >= 0.0 && value <= 1.0))
-      throw Error(fmt::format("{}: hub_min_follow '{}' is not a number from 0 to 1", line.origin, text));
+      throw Error(message(N_("{}: hub_min_follow '{}' is not a number from 0 to 1"), line.origin, text));
     settings.hub_min_follow = value;
     return true;
   }
@@ -244,10 +247,11 @@ struct Rules::Family {
     set = std::make_unique<RE2::Set>(options, anchor);
     for (const Rule& r : rules) {
       std::string error;
-      if (set->Add(r.pattern, &error) < 0) throw Error(fmt::format("{}: invalid regex: {}", r.origin, error));
+      if (set->Add(r.pattern, &error) < 0) throw Error(message(N_("{}: invalid regex: {}"), r.origin, error));
     }
     if (!rules.empty() && !set->Compile()) {
-      throw Error("rules: the patterns are too large to compile together (" + rules.front().origin + ")");
+      throw Error(
+          message(N_("rules: the patterns are too large to compile together ({})"), rules.front().origin));
     }
     if (prefilter && anchor == RE2::UNANCHORED) {
       std::vector<std::string> patterns, origins;
@@ -320,21 +324,22 @@ Rules Rules::load(const std::vector<std::string>& dirs) {
   try {
     return load_dirs(dirs);
   } catch (const fs::filesystem_error& e) {
-    throw Error(fmt::format("cannot read rules '{}': {}", e.path1().string(), e.code().message()));
+    throw Error(
+        message(N_("cannot read rules '{}': {}"), e.path1().string(), system_message(e.code().value())));
   }
 }
 
 Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
-  if (dirs.empty()) throw Error("rules: no rules directory");
+  if (dirs.empty()) throw Error(translated(N_("rules: no rules directory")));
   for (const std::string& dir : dirs) {
     if (!fs::is_directory(dir))
-      throw Error(fmt::format("cannot read rules directory '{}': not a directory", dir));
+      throw Error(message(N_("cannot read rules directory '{}': not a directory"), dir));
   }
   Rules out;
 
   // agents.rules: previews first, then in-app kinds, then bots (doc/RULES.md).
   auto agent_kind = [](const std::string& word, const std::string& origin) {
-    if (word == "browser") throw Error(fmt::format("{}: kind 'browser' is what no rule means", origin));
+    if (word == "browser") throw Error(message(N_("{}: kind 'browser' is what no rule means"), origin));
     return parse_kind(word, agent_kinds, origin, "agents.rules");
   };
   std::vector<Rule> agents =
@@ -381,9 +386,9 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       Rule r;
       r.origin = line.origin;
       r.id = line.columns[0];
-      if (!valid_id(r.id)) throw Error(fmt::format("{}: bad id '{}'", r.origin, r.id));
+      if (!valid_id(r.id)) throw Error(message(N_("{}: bad id '{}'"), r.origin, r.id));
       if (line.columns[1] == "none")
-        throw Error(fmt::format("{}: channel 'none' is not a channel", r.origin));
+        throw Error(message(N_("{}: channel 'none' is not a channel"), r.origin));
       r.kind = parse_kind(line.columns[1], tag_kinds, r.origin, "params.rules");
       r.app = app_name(line.columns[2], r.origin);
       r.param = line.columns[3];
@@ -457,7 +462,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
         check_pattern(r.pattern, r.origin);
         asset_paths.push_back(std::move(r));
       } else {
-        throw Error(fmt::format("{}: expected 'ext' or 'path', found '{}'", line.origin, line.columns[0]));
+        throw Error(message(N_("{}: expected 'ext' or 'path', found '{}'"), line.origin, line.columns[0]));
       }
     }
   }
@@ -477,7 +482,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       const bool never = line.columns[0].front() == '!'; // "!s": never learned
       const std::string name = never ? line.columns[0].substr(1) : line.columns[0];
       if (name.empty() || name.find_first_of("=&?#!") != std::string::npos)
-        throw Error(fmt::format("{}: '{}' is not a parameter name", line.origin, line.columns[0]));
+        throw Error(message(N_("{}: '{}' is not a parameter name"), line.origin, line.columns[0]));
       std::vector<std::string>& list = never ? out.m_never_content_params : out.m_content_params;
       if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
     }
@@ -497,7 +502,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
       auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), line.columns[0]);
       if (it == k_evidence_names.end()) {
         throw Error(
-            fmt::format("{}: unknown evidence '{}' (see doc/RULES.md)", line.origin, line.columns[0]));
+            message(N_("{}: unknown evidence '{}' (see doc/RULES.md)"), line.origin, line.columns[0]));
       }
       const auto index = static_cast<std::size_t>(it - k_evidence_names.begin());
       out.m_weights[index] = parse_weight(line.columns[1], line.origin);
@@ -509,8 +514,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   }
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
     if (!have[i]) {
-      throw Error(fmt::format("{}: no weight for '{}'", (fs::path(dirs[0]) / "weights.rules").string(),
-                              k_evidence_names[i]));
+      throw Error(message(N_("{}: no weight for '{}'"), (fs::path(dirs[0]) / "weights.rules").string(),
+                          k_evidence_names[i]));
     }
   }
   out.m_counts.emplace_back("weights.rules", weight_rules);
@@ -520,7 +525,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
 std::string Rules::default_dir() {
   auto usable = [](const fs::path& dir) { return fs::exists(dir / "agents.rules"); };
   if (const char* env = std::getenv("DARKSCAN_RULES_DIR"); env && *env) {
-    if (!usable(env)) throw Error(fmt::format("DARKSCAN_RULES_DIR='{}' holds no agents.rules", env));
+    if (!usable(env)) throw Error(message(N_("DARKSCAN_RULES_DIR='{}' holds no agents.rules"), env));
     return env;
   }
   std::error_code ec;
@@ -538,9 +543,8 @@ std::string Rules::default_dir() {
 #ifdef DARKSCAN_SOURCE_RULES_DIR
   if (usable(DARKSCAN_SOURCE_RULES_DIR)) return DARKSCAN_SOURCE_RULES_DIR;
 #endif
-  throw Error(
-      "cannot find darkscan's rules directory (looked next to the binary and in share/darkscan/rules); "
-      "set DARKSCAN_RULES_DIR or give --rules DIR");
+  throw Error(translated(N_("cannot find darkscan's rules directory (looked next to the binary and in "
+                            "share/darkscan/rules); set DARKSCAN_RULES_DIR or give --rules DIR")));
 }
 
 const Rule* Rules::match_agent(std::string_view user_agent) const { return m_agents->match(user_agent); }
