@@ -150,7 +150,7 @@ std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats&
 void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   m_totals.inputs.push_back({});
   InputStats& input = m_totals.inputs.back();
-  input.name = path == "-" ? "(stdin)" : path;
+  input.name = path == "-" ? "(stdin)" : path; // not for translation: a name, as in the JSON report
 
   std::unique_ptr<Source> source = std::move(opened);
   try {
@@ -300,7 +300,7 @@ void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) c
   const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
   const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
   Message how = translated(N_("log \"$http_referer\" \"$http_user_agent\" (nginx combined)"));
-  if (f.name() == "traefik-json")
+  if (f.name() == "traefik-json") // not for translation: a preset name
     how = translated(N_("Traefik drops request headers unless told: set "
                         "accessLog.fields.headers.names.Referer=keep and "
                         "accessLog.fields.headers.names.User-Agent=keep"));

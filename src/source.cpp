@@ -121,7 +121,8 @@ private:
 
 // A read(2) failure under a decompressor, told apart from corrupt data.
 struct ReadFailure : std::ios_base::failure {
-  explicit ReadFailure(int err) : std::ios_base::failure("read failed"), errnum(err) {}
+  // The text is never shown: Source shows system_message(errnum).
+  explicit ReadFailure(int err) : std::ios_base::failure("read failed"), errnum(err) {} // not for translation
   int errnum;
 };
 
@@ -313,7 +314,7 @@ std::uint64_t Source::skip(std::uint64_t size) {
 
 std::unique_ptr<Source> Source::open(const std::string& path) {
   const bool is_stdin = path == "-";
-  const std::string name = is_stdin ? "(stdin)" : path;
+  const std::string name = is_stdin ? "(stdin)" : path; // not for translation: a name, as in the JSON report
   int fd = 0;
   if (!is_stdin) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
