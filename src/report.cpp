@@ -1,7 +1,7 @@
 #include <darkscan/error.hpp>
+#include <darkscan/i18n.hpp>
 #include <darkscan/periods.hpp>
 #include <darkscan/report.hpp>
-#include <darkscan/util/number.hpp>
 
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@ std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
   if (name == "ndjson") return make_ndjson_reporter();
   if (name == "html") return make_html_reporter();
   throw Error(
-      fmt::format("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)", name));
+      message(N_("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)"), name));
 }
 
 namespace {
@@ -71,18 +71,33 @@ ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) 
   return estimate_share(c, page.visits, page.unknown, w);
 }
 
+namespace {
+
+// `value` to 3 significant digits ("0.0417", "12.5", "1.23e+03"), with the language's decimal sign.
+std::string significant_text(double value) {
+  std::string text = fmt::format("{:.3g}", value);
+  if (const std::size_t dot = text.find('.'); dot != std::string::npos)
+    text.replace(dot, 1, decimal_text(0.5, 1).substr(1, 1)); // "." or ","
+  return text;
+}
+
+} // namespace
+
 std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
   std::array<std::string, SiteModel::k_kinds> out;
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-    const std::string share = util::percent(m.applied_share[k]);
+    const std::string share = percent_text(m.applied_share[k]);
     if (m.fitted[k]) {
-      out[k] = fmt::format(
-          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)", share,
-          m.pages[k], fmt::format("{:.3g}", m.signed_rate[k]), fmt::format("{:.3g}", m.public_rate[k]));
+      // English says "pages" for one page too, as it always has.
+      out[k] = message_n("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                         "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                         m.pages[k], share, plain_count(m.pages[k]), significant_text(m.signed_rate[k]),
+                         significant_text(m.public_rate[k]))
+                   .local;
     } else if (m.given[k]) {
-      out[k] = fmt::format("{} private (set in --rules, taken as given)", share);
+      out[k] = format_tr(N_("{} private (set in --rules, taken as given)"), share);
     } else {
-      out[k] = fmt::format("{} private (weights.rules: the pages do not support a fit)", share);
+      out[k] = format_tr(N_("{} private (weights.rules: the pages do not support a fit)"), share);
     }
   }
   return out;
@@ -97,17 +112,22 @@ double ReportData::channel_dark(const Sums& s, Channel channel) const {
 }
 
 std::string_view channel_label(Channel channel) {
-  if (channel == Channel::dark_social) return "dark-social signs";
-  if (channel == Channel::unknown) return "referrer not logged";
-  return channel_name(channel); // the others read as they are
+  // In Channel's order. "dark_social" is every arrival with a sign of a private share, counted whole.
+  static constexpr const char* k_labels[k_channel_count] = {
+      N_("dark-social signs"), N_("direct"),   N_("search"),   N_("social"),
+      N_("campaign"),          N_("referral"), N_("internal"), N_("referrer not logged")};
+  const auto index = static_cast<std::size_t>(channel);
+  return index < k_channel_count ? tr(k_labels[index]) : channel_name(channel);
 }
 
 std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
   const auto at = [](std::int64_t t) { return format_local("%Y-%m-%d %H:%M", t); };
   std::string zone = format_local("%z", from ? *from : to ? *to : 0); // "+0100"
   if (zone.size() == 5) zone.insert(3, ":");
-  return fmt::format("{} to {} (local time, UTC{})", from ? at(*from) : "the first line",
-                     to ? at(*to) : "the last line", zone);
+  // TRANSLATORS: a time span: "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; either
+  // end may be "the first line" or "the last line".
+  return format_tr(N_("{} to {} (local time, UTC{})"), from ? at(*from) : tr(N_("the first line")),
+                   to ? at(*to) : tr(N_("the last line")), zone);
 }
 
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {

@@ -2,6 +2,7 @@
 
 #include <darkscan/aggregate.hpp>
 #include <darkscan/estimate.hpp>
+#include <darkscan/i18n.hpp>
 #include <darkscan/scan.hpp>
 #include <darkscan/site_model.hpp>
 #include <darkscan/util/time_parse.hpp>
@@ -69,17 +70,22 @@ struct PageRow {
 // path), at most `top`. `hidden` gets the number left out by min_visits.
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
 
-// A channel as people read it in the table and the HTML ("dark_social" is "with dark-social
-// signs": every arrival with any sign of a private share, counted whole, not the estimate).
+// A channel as people read it in the table and the HTML, in their language ("dark_social" is
+// "dark-social signs": every arrival with any sign of a private share, counted whole, not the
+// estimate). The machine formats keep channel_name.
 std::string_view channel_label(Channel channel);
 
+// A count for a message() argument where English has always written plain digits ("1234"): those in
+// English, number_text ("1 234") in the user's language. Take the message's .local.
+inline Message plain_count(std::uint64_t n) { return {std::to_string(n), number_text(n)}; }
+
 // A time span in local time, "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; an
-// open end reads "the first line" or "the last line".
+// open end reads "the first line" or "the last line". In the user's language.
 std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to);
 
 // The site model in words for the table and the HTML report, one line per kind of k_model_kinds
 // (referrer-less deep arrivals of new, of returning visitors, in-app social arrivals): the private
-// part and where it comes from (fitted, given in --rules, or weights.rules).
+// part and where it comes from (fitted, given in --rules, or weights.rules). In the user's language.
 std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 
 // One output format. write() renders the whole report into `out`.
