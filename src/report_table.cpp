@@ -1,19 +1,42 @@
-// Table: for people at a terminal. Log text is escaped so that no control
-// sequence from a log reaches the screen.
+// Table: for people at a terminal, in their language (words through tr(), numbers through
+// number_text and percent_text). Log text is escaped so that no control sequence from a log reaches
+// the screen. fmt pads by code points, not bytes; a column is as wide as the English layout has it,
+// or wider where a translation or a French number needs it ("100,0 %" is one column more than
+// "100.0%"), so that the columns stay in line in any language and English is unchanged.
+#include <darkscan/i18n.hpp>
 #include <darkscan/report.hpp>
 #include <darkscan/report_advice.hpp>
-#include <darkscan/util/number.hpp>
+#include <darkscan/util/display_width.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace darkscan {
 
 namespace {
 
 constexpr std::size_t k_path_width = 60;
+constexpr std::size_t k_label_width = 20; // the column of the summary's and the channels' labels
+
+// Labels and their values, the labels in one column: k_label_width, or one more than the widest.
+using Rows = std::vector<std::pair<std::string_view, std::string>>;
+
+void write_rows(const Rows& rows, std::string& out) {
+  std::size_t width = k_label_width;
+  for (const auto& [label, value] : rows)
+    width = std::max(width, util::display_width(label) + 1);
+  for (const auto& [label, value] : rows)
+    out += fmt::format("  {:<{}}{}\n", label, width, value);
+}
+
+// A share in a column of shares: as wide as the widest percent_text can be ("100.0%" / "100,0 %").
+std::size_t share_width(std::size_t least, std::string_view header = {}) {
+  return util::column_width(least, {header, percent_text(1.0), tr(N_("n/a"))});
+}
 
 class TableReporter final : public Reporter {
 public:
@@ -23,65 +46,83 @@ public:
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
     const ShareEstimate overall = data.estimate(data.total);
+    // TRANSLATORS: "not available": a share that a log without referrers cannot tell.
+    const char* n_a = tr(N_("n/a"));
 
     std::string errors;
     for (const InputStats& in : s.inputs)
       if (!in.error.empty()) errors += "  " + util::escape_for_terminal(in.error.local) + '\n';
-    if (!errors.empty()) out += heading("Incomplete: some input was not read") + errors + '\n';
+    if (!errors.empty()) out += heading(tr(N_("Incomplete: some input was not read"))) + errors + '\n';
 
-    out += heading("Summary");
-    auto row = [&](std::string_view label, std::string value) {
-      out += fmt::format("  {:<20}{}\n", label, value);
+    out += heading(tr(N_("Summary")));
+    Rows summary;
+    auto row = [&](const char* label, std::string value) {
+      summary.emplace_back(tr(label), std::move(value));
     };
-    auto count = [](std::uint64_t n) { return fmt::format("{:>12}", util::group_thousands(n)); };
-    row("lines",
-        count(s.lines) +
-            (s.malformed ? fmt::format("  ({} malformed)", util::group_thousands(s.malformed)) : ""));
-    row("bots", count(t.bots));
-    row("link previews", count(t.previews));
-    row("assets", count(t.assets));
-    row("page views", count(t.page_views));
-    if (s.invalid_requests) row("not HTTP", count(s.invalid_requests) + "  (TLS on port 80, \"-\")");
-    row("visits", count(t.visits));
-    if (overall.known) {
-      row("dark social",
-          fmt::format("{:>12}  estimated visits, {} of visits (95% range {} to {})", whole(overall.dark),
-                      util::percent(overall.share), util::percent(overall.low), util::percent(overall.high)));
-    } else {
-      row("dark social", fmt::format("{:>12}  the log does not record referrers", "n/a"));
+    auto count = [](std::uint64_t n) { return fmt::format("{:>12}", number_text(n)); };
+    std::string malformed;
+    if (s.malformed) {
+      // English says "malformed" for one line too, as it always has.
+      malformed =
+          "  " + message_n("({} malformed)", "({} malformed)", s.malformed, number_text(s.malformed)).local;
     }
-    if (data.since || data.until) row("period", local_span(data.since, data.until));
-    if (s.first_time != Hit::k_no_time) row("lines read", local_span(s.first_time, s.last_time));
+    row(N_("lines"), count(s.lines) + malformed);
+    row(N_("bots"), count(t.bots));
+    row(N_("link previews"), count(t.previews));
+    row(N_("assets"), count(t.assets));
+    row(N_("page views"), count(t.page_views));
+    if (s.invalid_requests) {
+      // TRANSLATORS: requests that are not HTTP: TLS sent to port 80, logged as "-".
+      row(N_("not HTTP"), count(s.invalid_requests) + "  " + tr(N_("(TLS on port 80, \"-\")")));
+    }
+    row(N_("visits"), count(t.visits));
+    if (overall.known) {
+      row(N_("dark social"),
+          format_tr(N_("{:>12}  estimated visits, {} of visits (95% range {} to {})"), whole(overall.dark),
+                    percent_text(overall.share), percent_text(overall.low), percent_text(overall.high)));
+    } else {
+      row(N_("dark social"), format_tr(N_("{:>12}  the log does not record referrers"), n_a));
+    }
+    if (data.since || data.until) row(N_("period"), local_span(data.since, data.until));
+    if (s.first_time != Hit::k_no_time) row(N_("lines read"), local_span(s.first_time, s.last_time));
     if (!data.site_hosts.empty()) {
       std::string hosts;
       for (const auto& h : data.site_hosts)
         hosts += (hosts.empty() ? "" : ", ") + util::escape_for_terminal(h);
-      row("site", hosts);
+      row(N_("site"), hosts);
     }
+    write_rows(summary, out);
 
     out += '\n';
-    out += heading("Channels (visits; those with dark-social signs counted whole: the estimate is above)");
+    out += heading(
+        tr(N_("Channels (visits; those with dark-social signs counted whole: the estimate is above)")));
+    Rows channels;
+    const std::size_t channel_share = share_width(6);
     for (std::size_t c = 0; c < k_channel_count; ++c) {
       const ChannelStats& cs = t.channels[c];
       if (cs.visits == 0) continue;
-      out += fmt::format("  {:<20}{:>12}  {:>6}\n", channel_label(static_cast<Channel>(c)),
-                         util::group_thousands(cs.visits),
-                         util::percent(static_cast<double>(cs.visits) / static_cast<double>(t.visits)));
+      channels.emplace_back(
+          channel_label(static_cast<Channel>(c)),
+          fmt::format("{:>12}  {:>{}}", number_text(cs.visits),
+                      percent_text(static_cast<double>(cs.visits) / static_cast<double>(t.visits)),
+                      channel_share));
     }
+    write_rows(channels, out);
     if (data.model.valid && overall.known) {
       out += '\n';
-      out += heading("Site model: referrer-less arrivals");
+      out += heading(tr(N_("Site model: referrer-less arrivals")));
       const auto lines = model_lines(data.model);
-      row("new visitors", lines[0]);
-      row("returning visitors", lines[1]);
-      row("social apps", lines[2]);
+      Rows model;
+      model.emplace_back(tr(N_("new visitors")), lines[0]);
+      model.emplace_back(tr(N_("returning visitors")), lines[1]);
+      model.emplace_back(tr(N_("social apps")), lines[2]);
+      write_rows(model, out);
     }
     if (!t.previews_by_app.empty()) {
       out += '\n';
-      out += heading("Link previews by app");
-      for (const auto& [app, n] : ranked(t.previews_by_app)) {
-        out += fmt::format("  {:<20}{:>12}\n", util::escape_for_terminal(app), util::group_thousands(n));
-      }
+      out += heading(tr(N_("Link previews by app")));
+      for (const auto& [app, n] : ranked(t.previews_by_app))
+        out += fmt::format("  {:<{}}{:>12}\n", util::escape_for_terminal(app), k_label_width, number_text(n));
     }
 
     for (const ReportPeriod& period : data.periods) {
@@ -89,12 +130,15 @@ public:
       if (data.by_period) {
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
-        out += heading(fmt::format("{}{}: {} visits, dark social {} ({})", period.label,
-                                   period.partial ? " (partial: the log covers part of it)" : "",
-                                   util::group_thousands(pt.visits), e.known ? whole(e.dark) : "n/a",
-                                   e.known ? util::percent(e.share) : "n/a"));
+        // English says "visits" for one visit too, as it always has.
+        out += heading(message_n("{}{}: {} visits, dark social {} ({})",
+                                 "{}{}: {} visits, dark social {} ({})", pt.visits, period.label,
+                                 period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                 number_text(pt.visits), e.known ? whole(e.dark) : n_a,
+                                 e.known ? percent_text(e.share) : n_a)
+                           .local);
       } else {
-        out += heading("Pages by estimated dark-social visits");
+        out += heading(tr(N_("Pages by estimated dark-social visits")));
       }
       pages(data, period, out);
     }
@@ -105,26 +149,49 @@ private:
   void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
     std::size_t hidden = 0;
     const auto rows = page_rows(data, period, hidden);
-    out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", "est.dark", "visits", "share", "95% range",
-                       "top app", "path");
+    const char* n_a = tr(N_("n/a"));
+    // TRANSLATORS: the page table's column heads: estimated dark-social visits, visits, dark-social
+    // share, its 95% range, the app most visits came through, the page's path. Short: a column is as
+    // wide as its head.
+    const std::string_view dark_head = tr(N_("est.dark")), visits_head = tr(N_("visits")),
+                           share_head = tr(N_("share")), range_head = tr(N_("95% range")),
+                           app_head = tr(N_("top app")), path_head = tr(N_("path"));
+    const std::size_t dark_w = util::column_width(8, {dark_head, n_a}),
+                      visits_w = util::column_width(7, {visits_head}), share_w = share_width(6, share_head),
+                      range_w = util::column_width(13, {range_head, range(1.0, 1.0)}),
+                      app_w = util::column_width(10, {app_head});
+    auto line = [&](std::string_view dark, std::string_view visits, std::string_view share,
+                    std::string_view range, std::string_view app, std::string_view path) {
+      out += fmt::format("  {:>{}} {:>{}} {:>{}}  {:<{}} {:<{}} {}\n", dark, dark_w, visits, visits_w, share,
+                         share_w, range, range_w, app, app_w, path);
+    };
+    line(dark_head, visits_head, share_head, range_head, app_head, path_head);
     for (const PageRow& r : rows) {
       const PageStats& p = *r.stats;
       const ShareEstimate& e = r.estimate;
-      out += fmt::format("  {:>8} {:>7} {:>6}  {:<13} {:<10} {}\n", e.known ? whole(e.dark) : "n/a",
-                         util::group_thousands(p.visits), e.known ? util::percent(e.share) : "n/a",
-                         e.known ? fmt::format("{:.0f}-{:.0f}%", e.low * 100, e.high * 100) : "n/a",
-                         util::escape_for_terminal(util::shorten(p.top_app(), 10)),
-                         util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+      line(e.known ? whole(e.dark) : n_a, number_text(p.visits), e.known ? percent_text(e.share) : n_a,
+           e.known ? range(e.low, e.high) : n_a, util::escape_for_terminal(util::shorten(p.top_app(), 10)),
+           util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;
     for (const auto& [path, stats] : period.traffic->pages())
       listed += stats.visits > 0 || !stats.previews.empty();
     if (rows.size() + hidden < listed) {
-      out += fmt::format("  ... {} more pages (--top N shows more)\n", listed - rows.size() - hidden);
+      const std::size_t more = listed - rows.size() - hidden;
+      // English says "pages" for one page too, as it always has.
+      out += "  " +
+             message_n("... {} more pages (--top N shows more)", "... {} more pages (--top N shows more)",
+                       more, plain_count(more))
+                 .local +
+             '\n';
     }
     if (hidden > 0) {
-      out += fmt::format("  {} pages with fewer than {} visits not shown (--min-visits)\n", hidden,
-                         data.min_visits);
+      out += "  " +
+             message_n("{} pages with fewer than {} visits not shown (--min-visits)",
+                       "{} pages with fewer than {} visits not shown (--min-visits)", hidden,
+                       plain_count(hidden), plain_count(data.min_visits))
+                 .local +
+             '\n';
     }
   }
 
@@ -133,30 +200,44 @@ private:
     const Advice a = advice(data);
     if (!a.known || a.dark < 1.0) return;
     out += '\n';
-    out += heading("What to do next");
-    out += fmt::format("  {} of the estimated dark-social visits came through tagged links.\n",
-                       util::percent(a.tagged / a.dark));
+    out += heading(tr(N_("What to do next")));
+    out += "  " +
+           format_tr(N_("{} of the estimated dark-social visits came through tagged links."),
+                     percent_text(a.tagged / a.dark)) +
+           '\n';
     if (!a.untagged.empty()) {
-      out += "  Add a share button that tags its links on these pages (none of their visits came\n"
-             "  through a tagged private link):\n";
+      // TRANSLATORS: two lines of at most 90 columns; keep the two spaces after the line break.
+      const char* add_button = tr(N_("Add a share button that tags its links on these pages (none of their "
+                                     "visits came\n  through a tagged private link):"));
+      out += "  " + std::string(add_button) + '\n';
       for (const PageRow& r : a.untagged) {
-        out += fmt::format("    {:>6} estimated  {}\n", whole(r.estimate.dark),
-                           util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+        out += "    " +
+               format_tr(N_("{:>6} estimated  {}"), whole(r.estimate.dark),
+                         util::escape_for_terminal(util::shorten(r.path, k_path_width))) +
+               '\n';
       }
     }
     if (!a.apps.empty()) {
       std::string apps;
       for (const AppShare& app : a.apps)
         apps += (apps.empty() ? "" : ", ") + util::escape_for_terminal(app.app);
-      out += fmt::format("  People share your pages most through {}: tag the links shared there,\n"
-                         "  e.g. {}\n",
-                         apps, util::escape_for_terminal(share_tag(a.apps.front().app)));
+      // TRANSLATORS: {} are app ids ("whatsapp, facebook, line") and a link's tag
+      // ("?utm_source=whatsapp&utm_medium=social"). Two lines; keep the two spaces after the break.
+      std::string tag_advice = format_tr(N_("People share your pages most through {}: tag the links shared "
+                                            "there,\n  e.g. {}"),
+                                         apps, util::escape_for_terminal(share_tag(a.apps.front().app)));
+      out += "  " + tag_advice + '\n';
     }
   }
 
   // Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
   static std::string whole(double visits) {
-    return util::group_thousands(static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5));
+    return number_text(static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5));
+  }
+
+  // A page's 95% range in whole percents, "38-85%" / "38-85 %".
+  static std::string range(double low, double high) {
+    return decimal_text(low * 100, 0) + "-" + percent_text(high, 0);
   }
 
   std::string heading(std::string_view title) const {
