@@ -1,9 +1,11 @@
 // HTML: one self-contained page for people who will never open a TSV: inline
 // CSS and SVG charts, no script, no external request (a Content-Security-Policy
-// forbids them), every string from the log escaped as text.
+// forbids them), every string from the log escaped as text. Its words are in the
+// user's language (<html lang>), and so are the numbers people read; the numbers
+// of coordinates and styles are plain.
+#include <darkscan/i18n.hpp>
 #include <darkscan/report.hpp>
 #include <darkscan/report_advice.hpp>
-#include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <fmt/format.h>
@@ -17,6 +19,7 @@ namespace {
 constexpr std::size_t k_chart_pages = 20; // bars in a page chart; the table lists all `top`
 constexpr std::size_t k_label_bytes = 56;
 
+// not for translation: CSS
 constexpr const char* k_style = R"(
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee8;--bg:#f6f7fb;--card:#fff;--dark:#6a3df0;--range:#22194d;--grey:#c3c9d6}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
@@ -47,19 +50,32 @@ std::string h(std::string_view text) {
   return out;
 }
 
-std::string pct(double fraction) { return util::percent(fraction); }
+// A heading and the card under it.
+std::string section(std::string_view id, const char* title) {
+  return fmt::format(R"(<h2 id="{}">{}</h2><div class="card">)", id, tr(title)); // not for translation
+}
 
-std::string count(std::uint64_t n) { return util::group_thousands(n); }
+// A note: a muted paragraph.
+std::string note(std::string_view text) { return R"(<p class="note">)" + std::string(text) + "</p>"; }
+
+// A translated text for an attribute's value (a translation may hold quotes).
+std::string ha(const char* msgid) { return h(tr(msgid)); }
+
+std::string pct(double fraction) { return percent_text(fraction); }
+
+std::string count(std::uint64_t n) { return number_text(n); }
+
+// TRANSLATORS: "not available": a share that a log without referrers cannot tell.
+std::string not_available() { return tr(N_("n/a")); }
 
 // A share and its range, or "n/a" when the log does not record referrers.
-std::string share_text(const ShareEstimate& e) { return e.known ? pct(e.share) : "n/a"; }
+std::string share_text(const ShareEstimate& e) { return e.known ? pct(e.share) : not_available(); }
 std::string range_text(const ShareEstimate& e, std::string_view dash) {
-  return e.known ? pct(e.low) + std::string(dash) + pct(e.high) : "n/a";
+  return e.known ? pct(e.low) + std::string(dash) + pct(e.high) : not_available();
 }
 // Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
-std::string dark_text(const ShareEstimate& e) {
-  return e.known ? count(static_cast<std::uint64_t>(std::max(0.0, e.dark) + 0.5)) : "n/a";
-}
+std::uint64_t whole(double visits) { return static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5); }
+std::string dark_text(const ShareEstimate& e) { return e.known ? count(whole(e.dark)) : not_available(); }
 
 // The inputs that could not be read (in full): a report of what was read is not a quiet day.
 void input_errors(const ScanTotals& s, std::string& out) {
@@ -67,8 +83,9 @@ void input_errors(const ScanTotals& s, std::string& out) {
   for (const InputStats& in : s.inputs)
     if (!in.error.empty()) items += "<li>" + h(in.error.local) + "</li>";
   if (items.empty()) return;
-  out += R"(<div class="warn" id="errors"><strong>Incomplete: some input was not read.</strong><ul>)" +
-         items + "</ul></div>\n";
+  out += R"(<div class="warn" id="errors"><strong>)" + // not for translation
+         std::string(tr(N_("Incomplete: some input was not read."))) + "</strong><ul>" + items +
+         "</ul></div>\n";
 }
 
 void tiles(const ReportData& data, std::string& out) {
@@ -76,22 +93,31 @@ void tiles(const ReportData& data, std::string& out) {
   const ShareEstimate e = data.estimate(data.total);
   const std::vector<AppShare> apps = apps_by_visits(data.total);
   const AppShare top = apps.empty() ? AppShare{} : apps.front();
-  auto tile = [&](std::string_view key, const std::string& value, const std::string& note) {
+  auto tile = [&](std::string_view key, const std::string& value, std::string_view note) {
     out += fmt::format(
+        // not for translation: markup
         R"(<div class="tile"><div class="k">{}</div><div class="v">{}</div><div class="n">{}</div></div>)",
         key, value, note);
   };
-  out += R"(<section class="tiles" id="summary">)";
-  tile("Visits", count(t.visits), count(t.page_views) + " page views");
-  tile("Dark-social share (estimate)", share_text(e),
-       e.known ? "95% range " + range_text(e, " to ") : "the log does not record referrers");
-  tile("Estimated dark-social visits", dark_text(e),
-       "of " + count(t.dark_social_visits) + " visits with a dark-social sign");
-  tile("Top app", top.app.empty() ? "none" : h(top.app),
-       top.app.empty()
-           ? "no previews or in-app visits"
-           : count(top.visits) + " dark-social visits, " + count(top.previews) + " link previews");
-  tile("Link previews", count(t.previews), "fetched by chat and social apps");
+  out += R"(<section class="tiles" id="summary">)"; // not for translation
+  // English keeps its plural for one too ("1 page views"), as it always has.
+  tile(tr(N_("Visits")), count(t.visits),
+       message_n("{} page views", "{} page views", t.page_views, count(t.page_views)).local);
+  tile(tr(N_("Dark-social share (estimate)")), share_text(e),
+       e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
+               : std::string(tr(N_("the log does not record referrers"))));
+  tile(tr(N_("Estimated dark-social visits")), dark_text(e),
+       message_n("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
+                 t.dark_social_visits, count(t.dark_social_visits))
+           .local);
+  tile(
+      tr(N_("Top app")), top.app.empty() ? std::string(tr(N_("none"))) : h(top.app),
+      top.app.empty()
+          ? std::string(tr(N_("no previews or in-app visits")))
+          : message_n("{} dark-social visits", "{} dark-social visits", top.visits, count(top.visits)).local +
+                ", " +
+                message_n("{} link previews", "{} link previews", top.previews, count(top.previews)).local);
+  tile(tr(N_("Link previews")), count(t.previews), tr(N_("fetched by chat and social apps")));
   out += "</section>\n";
 }
 
@@ -100,41 +126,54 @@ void tiles(const ReportData& data, std::string& out) {
 void page_chart(const std::vector<PageRow>& rows, std::string& out) {
   const std::size_t n = std::min(rows.size(), k_chart_pages);
   if (n == 0) {
-    out += R"(<p class="note">No page had visits in this period.</p>)";
+    out += note(tr(N_("No page had visits in this period.")));
     return;
   }
-  out +=
-      R"(<div class="chart pages" role="img" aria-label="Dark-social share of the top pages, with 95% ranges">)";
+  out += R"(<div class="chart pages" role="img" aria-label=")" + // not for translation
+         ha(N_("Dark-social share of the top pages, with 95% ranges")) + R"(">)";
   for (std::size_t i = 0; i < n; ++i) {
     const PageRow& r = rows[i];
     if (!r.estimate.known) continue; // no bar: nothing is known (the table says n/a)
     const ShareEstimate& e = r.estimate;
     out += fmt::format(
+        // not for translation: markup
         R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div>)"
-        R"(<div class="range" style="left:{:.1f}%;width:{:.1f}%"></div></div>)"
-        R"(<div class="fig">{} <span class="muted">({}–{}) of {} visit{}</span></div></div>)",
+        R"(<div class="range" style="left:{:.1f}%;width:{:.1f}%"></div></div>)" // not for translation
+        R"(<div class="fig">{} <span class="muted">{}</span></div></div>)",     // not for translation
         h(util::shorten(r.path, k_label_bytes)), e.share * 100, e.low * 100, (e.high - e.low) * 100,
-        pct(e.share), pct(e.low), pct(e.high), count(r.stats->visits), r.stats->visits == 1 ? "" : "s");
+        pct(e.share),
+        // TRANSLATORS: after a page's share: its 95% range and its visits, "(38.2%–85.0%) of 13 visits".
+        message_n("({}–{}) of {} visit", "({}–{}) of {} visits", r.stats->visits, pct(e.low), pct(e.high),
+                  count(r.stats->visits))
+            .local);
   }
   out += "</div>\n";
 }
 
 void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::string& out) {
-  out +=
-      R"(<table class="pages"><thead><tr><th>Page</th><th class="num">Visits</th><th class="num">Dark social</th><th class="num">Share</th><th class="num">95% range</th><th>Top app</th><th>Previews</th><th class="num">Page views</th></tr></thead><tbody>)";
+  out += fmt::format(
+      // not for translation: markup
+      R"(<table class="pages"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th class="num">{}</th></tr></thead><tbody>)",
+      // TRANSLATORS: the heads of the HTML report's table of pages.
+      tr(N_("Page")), tr(N_("Visits")), tr(N_("Dark social")), tr(N_("Share")), tr(N_("95% range")),
+      tr(N_("Top app")), tr(N_("Previews")), tr(N_("Page views")));
   for (const PageRow& r : rows) {
     std::string previews;
     for (const auto& [app, n] : ranked(r.stats->previews))
       previews += (previews.empty() ? "" : ", ") + h(app) + " " + count(n);
     out += fmt::format(
+        // not for translation: markup
         R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
         h(r.path), count(r.stats->visits), dark_text(r.estimate), share_text(r.estimate),
         range_text(r.estimate, "–"), h(r.stats->top_app()), previews, count(r.stats->page_views));
   }
   out += "</tbody></table>\n";
   if (hidden > 0) {
-    out += fmt::format(R"(<p class="note">{} pages with fewer visits than --min-visits are not listed.</p>)",
-                       count(hidden));
+    // English keeps its plural for one page too, as it always has.
+    out +=
+        note(message_n("{} pages with fewer visits than --min-visits are not listed.",
+                       "{} pages with fewer visits than --min-visits are not listed.", hidden, count(hidden))
+                 .local);
   }
 }
 
@@ -145,12 +184,15 @@ void bar_list(std::string_view css, std::string_view label,
   std::uint64_t max = 1;
   for (const auto& [name, n] : items)
     max = std::max(max, n);
-  out += fmt::format(R"(<div class="chart {}" role="img" aria-label="{}">)", css, label);
+  // not for translation: markup
+  out += fmt::format(R"(<div class="chart {}" role="img" aria-label="{}">)", css, h(label));
   for (const auto& [name, n] : items) {
     out += fmt::format(
+        // not for translation: markup
         R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div></div>)"
-        R"(<div class="fig">{}{}</div></div>)",
+        R"(<div class="fig">{}{}</div></div>)", // not for translation
         h(name), static_cast<double>(n) * 100 / static_cast<double>(max), count(n),
+        // not for translation: markup
         total ? " <span class=\"muted\">(" + pct(static_cast<double>(n) / static_cast<double>(total)) +
                     ")</span>"
               : "");
@@ -160,12 +202,14 @@ void bar_list(std::string_view css, std::string_view label,
 
 // "2026-12-01" as "1 Dec": a day no reader takes for 12 January.
 std::string day_label(std::string_view label) {
-  static constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // TRANSLATORS: months, abbreviated, after the day of the month in the daily chart ("1 Dec").
+  static constexpr const char* k_months[] = {N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"),
+                                             N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+                                             N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
   if (label.size() != 10 || label[4] != '-' || label[7] != '-') return std::string(label);
   const int month = (label[5] - '0') * 10 + (label[6] - '0'), day = (label[8] - '0') * 10 + (label[9] - '0');
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(label);
-  return fmt::format("{} {}", day, k_months[month - 1]);
+  return fmt::format("{} {}", day, tr(k_months[month - 1]));
 }
 
 // Visits (grey) and estimated dark-social visits (colour) per day; days the log covers in part
@@ -179,10 +223,12 @@ void trend_chart(const ReportData& data, std::string& out) {
   for (const ReportPeriod& d : days)
     max = std::max(max, d.traffic->totals().visits);
   out += fmt::format(
-      R"(<svg class="chart trend" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="Visits and estimated dark-social visits per day">)",
+      // not for translation: markup
+      R"(<svg class="chart trend" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">)",
       left + slot * static_cast<int>(days.size()), height, left + slot * static_cast<int>(days.size()),
-      height);
+      height, ha(N_("Visits and estimated dark-social visits per day")));
   out += fmt::format(
+      // not for translation: markup
       R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="muted" x="{}" y="12" text-anchor="end">{}</text>)",
       left, plot_h, left + slot * static_cast<int>(days.size()), plot_h, left - 6, count(max));
   const std::size_t label_every = std::max<std::size_t>(1, days.size() / 12);
@@ -193,19 +239,27 @@ void trend_chart(const ReportData& data, std::string& out) {
     const ShareEstimate e = data.estimate(*days[i].traffic);
     const double hd = e.known ? e.dark * plot_h / static_cast<double>(max) : 0.0;
     const bool partial = days[i].partial;
-    out += fmt::format(R"(<g class="day{}"><title>{}{}: {} visits, {} estimated dark social ({})</title>)",
-                       partial ? " partial" : "", h(day_label(days[i].label)),
-                       partial ? " (partial: the log covers only part of this day)" : "", count(t.visits),
-                       dark_text(e), share_text(e));
+    // English keeps its plural for one visit too, as it always has.
+    out += fmt::format(
+        R"(<g class="day{}"><title>{}</title>)", partial ? " partial" : "",
+        h(message_n("{}{}: {} visits, {} estimated dark social ({})",
+                    "{}{}: {} visits, {} estimated dark social ({})", t.visits, day_label(days[i].label),
+                    partial ? tr(N_(" (partial: the log covers only part of this day)")) : "",
+                    count(t.visits), dark_text(e), share_text(e))
+              .local));
+    // not for translation: markup
     out += fmt::format(R"(<rect class="bar visits" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hv, slot - 2, hv);
+    // not for translation: markup
     out += fmt::format(R"(<rect class="bar" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hd, slot - 2, hd);
     if (partial) {
-      out += fmt::format(R"(<text class="muted" x="{}" y="{:.1f}">partial</text>)", x + 1,
-                         std::max(12.0, plot_h - hv - 4));
+      // TRANSLATORS: under a day's bar: the log covers only part of that day.
+      out += fmt::format(R"(<text class="muted" x="{}" y="{:.1f}">{}</text>)", x + 1, // not for translation
+                         std::max(12.0, plot_h - hv - 4), tr(N_("partial")));
     }
     if (i % label_every == 0) {
+      // not for translation: markup
       out += fmt::format(R"(<text class="muted" x="{}" y="{}">{}</text>)", x + 1, plot_h + 18,
                          h(day_label(days[i].label)));
     }
@@ -218,7 +272,7 @@ void period_section(const ReportData& data, const ReportPeriod& period, std::str
   std::size_t hidden = 0;
   const std::vector<PageRow> rows = page_rows(data, period, hidden);
   page_chart(rows, out);
-  out += "<details><summary>All listed pages</summary>";
+  out += "<details><summary>" + std::string(tr(N_("All listed pages"))) + "</summary>";
   page_table(rows, hidden, out);
   out += "</details>\n";
 }
@@ -227,24 +281,36 @@ void period_section(const ReportData& data, const ReportPeriod& period, std::str
 void next_steps(const ReportData& data, std::string& out) {
   const Advice a = advice(data);
   if (!a.known || a.dark < 1.0) return;
-  out += R"(<h2 id="next">What to do next</h2><div class="card">)";
-  out += fmt::format("<p>{} of the estimated dark-social visits came through tagged links: the rest "
-                     "is known only by estimate.</p>",
-                     pct(a.tagged / a.dark));
+  out += section("next", N_("What to do next"));
+  out += "<p>" +
+         format_tr(N_("{} of the estimated dark-social visits came through tagged links: the rest "
+                      "is known only by estimate."),
+                   pct(a.tagged / a.dark)) +
+         "</p>";
   if (!a.apps.empty()) {
     std::string apps;
     for (const AppShare& app : a.apps)
       apps += (apps.empty() ? "" : ", ") + h(app.app);
-    out += fmt::format("<p>People share your pages most through {}. Tag the links shared there, for "
-                       "example <code>{}</code>, and add share buttons that do it.</p>",
-                       apps, h(share_tag(a.apps.front().app)));
+    // TRANSLATORS: {} are app ids ("whatsapp, facebook, line") and a link's tag
+    // ("?utm_source=whatsapp&utm_medium=social").
+    const std::string tag_advice = format_tr(N_("People share your pages most through {}. Tag the links "
+                                                "shared there, for example <code>{}</code>, and add share "
+                                                "buttons that do it."),
+                                             apps, h(share_tag(a.apps.front().app)));
+    out += "<p>" + tag_advice + "</p>";
   }
   if (!a.untagged.empty()) {
-    out += "<p>These pages are shared privately the most, and none of their visits came through a "
-           "tagged private link: give them a tagged share button first.</p><ul>";
-    for (const PageRow& r : a.untagged)
-      out += fmt::format("<li>{} <span class=\"note\">({} estimated dark-social visits)</span></li>",
-                         h(r.path), dark_text(r.estimate));
+    out += "<p>" +
+           std::string(tr(N_("These pages are shared privately the most, and none of their visits came "
+                             "through a tagged private link: give them a tagged share button first."))) +
+           "</p><ul>";
+    for (const PageRow& r : a.untagged) {
+      // English keeps its plural for one too, as it always has.
+      out += fmt::format("<li>{} <span class=\"note\">{}</span></li>", h(r.path), // not for translation
+                         message_n("({} estimated dark-social visits)", "({} estimated dark-social visits)",
+                                   whole(r.estimate.dark), dark_text(r.estimate))
+                             .local);
+    }
     out += "</ul>";
   }
   out += "</div>\n";
@@ -252,23 +318,31 @@ void next_steps(const ReportData& data, std::string& out) {
 
 // The page explains itself: the person who receives it has no README.
 void how_to_read(std::string& out) {
-  out += R"(<h2 id="about">How to read this report</h2><div class="card">)";
-  out += "<p><strong>Dark social</strong> is a visit that came from a link shared in a private channel: "
+  out += section("about", N_("How to read this report"));
+  static constexpr const char* k_paragraphs[] = {
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("<strong>Dark social</strong> is a visit that came from a link shared in a private channel: "
          "a chat (WhatsApp, Messenger, Telegram, Signal…), an e-mail, a text message or a direct "
          "message. Such a visit usually arrives without saying where it came from, so web analytics "
-         "count it as \"direct\". This report estimates it from the site's access logs.</p>";
-  out += "<p><strong>Share</strong>: the part of a page's visits estimated to come from private "
+         "count it as \"direct\". This report estimates it from the site's access logs."),
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("<strong>Share</strong>: the part of a page's visits estimated to come from private "
          "sharing. <strong>95% range</strong>: where the true share lies, given how few visits a page "
-         "has and how uncertain each sign is; a page with few visits has a wide range.</p>";
-  out += "<p>The signs, from surest to weakest: a visit from a chat app's own browser (Messenger, "
-         "WhatsApp…); a link tagged for a private channel (<code>utm_source=whatsapp</code>); a visit from "
-         "a webmail or mail app; a visit without referrer shortly after a chat app fetched the page to "
-         "show a link preview; a visit without referrer from a social app's browser (a direct message or "
-         "a feed click); a visit without referrer straight onto an article, not the home page (a shared "
-         "link, or a bookmark or typed address: the report weighs how often each happens on this "
-         "site).</p>";
-  out += "<p>Each sign counts with a weight from 0 to 1; the estimate is the sum. Robots and link "
-         "previews are not visits.</p></div>\n";
+         "has and how uncertain each sign is; a page with few visits has a wide range."),
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("The signs, from surest to weakest: a visit from a chat app's own browser (Messenger, "
+         "WhatsApp…); a link tagged for a private channel (<code>utm_source=whatsapp</code>); a visit "
+         "from a webmail or mail app; a visit without referrer shortly after a chat app fetched the page "
+         "to show a link preview; a visit without referrer from a social app's browser (a direct message "
+         "or a feed click); a visit without referrer straight onto an article, not the home page (a "
+         "shared link, or a bookmark or typed address: the report weighs how often each happens on this "
+         "site)."),
+      N_("Each sign counts with a weight from 0 to 1; the estimate is the sum. Robots and link "
+         "previews are not visits."),
+  };
+  for (const char* paragraph : k_paragraphs)
+    out += "<p>" + std::string(tr(paragraph)) + "</p>";
+  out += "</div>\n";
 }
 
 class HtmlReporter final : public Reporter {
@@ -279,60 +353,83 @@ public:
     std::string site;
     for (const auto& host : data.site_hosts)
       site += (site.empty() ? "" : ", ") + host;
-    const std::string read =
-        s.first_time == Hit::k_no_time ? std::string("no timestamps") : local_span(s.first_time, s.last_time);
-    const std::string span = data.since || data.until
-                                 ? "Period " + local_span(data.since, data.until) + " · lines read " + read
-                                 : "Lines read " + read;
+    const std::string read = s.first_time == Hit::k_no_time ? std::string(tr(N_("no timestamps")))
+                                                            : local_span(s.first_time, s.last_time);
+    const std::string span = data.since || data.until ? format_tr(N_("Period {} · lines read {}"),
+                                                                  local_span(data.since, data.until), read)
+                                                      : format_tr(N_("Lines read {}"), read);
+    // not for translation: markup
     out += R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang=")" +
+           h(i18n::language()) +
+           // not for translation: markup
+           R"("><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="darkscan )" +
            h(data.version) + "\">\n";
-    out += "<title>Dark-social report" + (site.empty() ? "" : ": " + h(site)) + "</title>\n<style>";
+    const std::string title = site.empty() ? std::string(tr(N_("Dark-social report")))
+                                           : format_tr(N_("Dark-social report: {}"), site);
+    out += "<title>" + h(title) + "</title>\n<style>";
     out += k_style;
-    out += "</style></head>\n<body><main>\n<h1>Dark-social report" + (site.empty() ? "" : ": " + h(site)) +
-           "</h1>\n";
-    out += fmt::format(
-        R"(<p class="sub">{} · {} lines{} · the share of visits that came through private channels (chats, mail), estimated from access logs</p>)",
-        h(span), count(s.lines), s.malformed ? ", " + count(s.malformed) + " malformed" : std::string());
+    out += "</style></head>\n<body><main>\n<h1>" + h(title) + "</h1>\n";
+    // English keeps its plurals for one too ("1 lines", "1 malformed"), as it always has.
+    const std::string malformed =
+        s.malformed ? message_n(", {} malformed", ", {} malformed", s.malformed, count(s.malformed)).local
+                    : std::string();
+    out +=
+        R"(<p class="sub">)" +
+        message_n("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                  "estimated from access logs",
+                  "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                  "estimated from access logs",
+                  s.lines, h(span), count(s.lines), malformed)
+            .local +
+        "</p>";
     out += '\n';
     input_errors(s, out);
     tiles(data, out);
 
     if (data.trend.size() > 1) {
-      out += R"(<h2 id="trend">Daily trend</h2><div class="card">)";
+      out += section("trend", N_("Daily trend"));
       trend_chart(data, out);
-      out += R"(<p class="note">Grey: visits. Colour: estimated dark-social visits. A day marked )"
-             R"("partial" is covered by the log for part of it only.</p></div>)";
+      out += note(tr(N_("Grey: visits. Colour: estimated dark-social visits. A day marked "
+                        "\"partial\" is covered by the log for part of it only."))) +
+             "</div>";
       out += '\n';
     }
 
-    out += R"(<h2 id="pages">Top pages by estimated dark-social visits</h2>)";
-    out +=
-        R"(<p class="note">Bar: the page's dark-social share; line: its 95% range (narrow with many visits, wide with few).</p>)";
+    out += R"(<h2 id="pages">)" + std::string(tr(N_("Top pages by estimated dark-social visits"))) + "</h2>";
+    out += note(tr(N_("Bar: the page's dark-social share; line: its 95% range (narrow with many visits, wide "
+                      "with few).")));
     if (data.by_period) {
       for (std::size_t i = 0; i < data.periods.size(); ++i) {
         const ReportPeriod& p = data.periods[i];
         const TrafficTotals& pt = p.traffic->totals();
-        out += fmt::format(
-            R"(<details class="period"{}><summary>{}{}: {} visits, {} dark social</summary><div class="card">)",
-            i + 1 == data.periods.size() ? " open" : "", h(p.label),
-            p.partial ? " (partial: the log covers part of it)" : "", count(pt.visits),
-            share_text(data.estimate(*p.traffic)));
+        // English keeps its plural for one visit too, as it always has.
+        // not for translation: markup
+        out += fmt::format(R"(<details class="period"{}><summary>{}</summary><div class="card">)",
+                           i + 1 == data.periods.size() ? " open" : "",
+                           message_n("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
+                                     pt.visits, h(p.label),
+                                     p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                     count(pt.visits), share_text(data.estimate(*p.traffic)))
+                               .local);
         period_section(data, p, out);
         out += "</div></details>\n";
       }
     } else {
-      out += R"(<div class="card">)";
+      out += R"(<div class="card">)"; // not for translation
       period_section(data, data.periods.front(), out);
       out += "</div>\n";
     }
 
-    out += R"(<h2 id="channels">Where visits came from</h2><div class="card">)";
-    out += R"(<p class="note">Each visit counted once, in its channel. "Dark-social signs" counts every )"
-           R"(visit with any sign of a private share, whole: the estimate above weighs each sign.</p>)";
+    out += section("channels", N_("Where visits came from"));
+    // TRANSLATORS: "Dark-social signs" is the channel so named in the chart under this note.
+    const char* legend = tr(N_("Each visit counted once, in its channel. \"Dark-social signs\" counts "
+                               "every visit with any sign of a private share, whole: the estimate above "
+                               "weighs each sign."));
+    out += note(legend);
     std::vector<std::pair<std::string, std::uint64_t>> channels;
     for (std::size_t c = 0; c < k_channel_count; ++c) {
       if (t.channels[c].visits)
@@ -341,47 +438,57 @@ public:
     std::sort(channels.begin(), channels.end(),
               [](const auto& a, const auto& b) { return a.second > b.second; });
     if (channels.empty()) {
-      out += R"(<p class="note">No visits.</p>)";
+      out += note(tr(N_("No visits.")));
     } else {
-      bar_list("channels", "Visits by channel", channels, t.visits, out);
+      bar_list("channels", tr(N_("Visits by channel")), channels, t.visits, out);
     }
     out += "</div>\n";
 
     if (data.model.valid && share_known(t.visits, t.unknown())) {
       const auto lines = model_lines(data.model);
-      out += R"(<h2 id="model">Site model</h2><div class="card">)";
-      out += "<p>Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
-             "addresses and lost referrers; those from a social app's browser are direct messages or feed "
-             "clicks. Their private part is fitted on this report's own pages where they allow it:</p>";
-      out += "<p>New visitors: " + h(lines[0]) + "</p>";
-      out += "<p>Returning visitors: " + h(lines[1]) + "</p>";
-      out += "<p>In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): " +
-             h(lines[2]) + "</p>";
+      out += section("model", N_("Site model"));
+      out += "<p>" +
+             std::string(
+                 tr(N_("Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
+                       "addresses and lost referrers; those from a social app's browser are direct messages "
+                       "or feed clicks. Their private part is fitted on this report's own pages where they "
+                       "allow it:"))) +
+             "</p>";
+      out += "<p>" + format_tr(N_("New visitors: {}"), h(lines[0])) + "</p>";
+      out += "<p>" + format_tr(N_("Returning visitors: {}"), h(lines[1])) + "</p>";
+      out += "<p>" +
+             format_tr(
+                 N_("In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): {}"),
+                 h(lines[2])) +
+             "</p>";
       out +=
-          R"(<p class="note">A new visitor has no bookmark: on each page, their arrivals without a referrer )"
-          R"(beyond what the page's public traffic (search, social, links) brings are counted as private shares. )"
-          R"(Returning visitors' count in proportion to the page's signed private arrivals (messenger in-app )"
-          R"(browsers, share tags, clicks after a chat's link preview).</p></div>)";
+          note(tr(N_("A new visitor has no bookmark: on each page, their arrivals without a referrer beyond "
+                     "what the page's public traffic (search, social, links) brings are counted as private "
+                     "shares. Returning visitors' count in proportion to the page's signed private arrivals "
+                     "(messenger in-app browsers, share tags, clicks after a chat's link preview)."))) +
+          "</div>";
       out += "\n";
     }
 
-    out += R"(<h2 id="previews">Link previews by app</h2><div class="card">)";
+    out += section("previews", N_("Link previews by app"));
     std::vector<std::pair<std::string, std::uint64_t>> previews;
     for (const auto& [app, n] : ranked(t.previews_by_app))
       previews.emplace_back(std::string(app), n);
     if (previews.empty()) {
       out +=
-          R"(<p class="note">No link-preview fetches: no page was pasted into a chat in this period, or the log has no user agents.</p>)";
+          note(tr(N_("No link-preview fetches: no page was pasted into a chat in this period, or the log has "
+                     "no user agents.")));
     } else {
-      bar_list("previews", "Link-preview fetches by app", previews, 0, out);
+      bar_list("previews", tr(N_("Link-preview fetches by app")), previews, 0, out);
       out +=
-          R"(<p class="note">A chat or social app fetches a page to show a preview when someone pastes its link.</p>)";
+          note(tr(N_("A chat or social app fetches a page to show a preview when someone pastes its link.")));
     }
     out += "</div>\n";
 
     next_steps(data, out);
     how_to_read(out);
-    out += "<footer>Made by darkscan " + h(data.version) + " from the site's access logs.</footer>\n";
+    out += "<footer>" + format_tr(N_("Made by darkscan {} from the site's access logs."), h(data.version)) +
+           "</footer>\n";
     out += "</main></body></html>\n";
   }
 };
