@@ -16,6 +16,4 @@ std::string plain_number(double value) {
   return s;
 }
 
-std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
-
 } // namespace darkscan::util

@@ -8,7 +8,6 @@ namespace darkscan::util {
 // ("0.8", "12", "0.0417"), for machine formats.
 std::string plain_number(double value);
 
-// "41.7%" with one decimal, for people.
-std::string percent(double fraction);
+// Numbers for people are written in their language: number_text, percent_text (i18n.hpp).
 
 } // namespace darkscan::util
