@@ -31,6 +31,7 @@
 #include <ctime>
 #include <optional>
 #include <random>
+#include <regex>
 #include <sys/stat.h>
 #include <thread>
 #include <tuple>
@@ -75,13 +76,19 @@ struct Options {
   std::vector<std::string> merge_states; // darkscan merge STATE...
 };
 
-constexpr const char* k_footer = R"(Input:
+// The text after the options of `darkscan --help`, one section a message.
+std::string run_footer() {
+  // TRANSLATORS: --help's sections after the options. CLI11 writes them as they are: keep the
+  // two-space indent and lines of at most 80 columns.
+  std::string out = tr(R"(Input:
   FILE may be plain or compressed with gzip (several members too), bzip2, xz or
   zstd: the codec is read from the first bytes, not the name. Files are read in
   the order given, so list rotated logs oldest first. No FILE, or '-', reads
   standard input.
-
-Formats (--log-format):
+)");
+  out += '\n';
+  // TRANSLATORS: keep the two --log-format examples as they are.
+  out += tr(R"(Formats (--log-format):
   Without it, each input's format is detected from its first 50 lines among
   the presets below. Otherwise give a preset name, or the format string from
   your server's configuration:
@@ -93,23 +100,34 @@ Formats (--log-format):
   read again wherever a new one appears. Other JSON keys: name them,
     --log-format 'json: ts=time req.url=target req.ua=user_agent ip=client ...'
   --list-formats shows the presets and their keys.
-
-Examples:
-  darkscan /var/log/nginx/access.log
+)");
+  out += '\n';
+  out += tr("Examples:");
+  out += '\n';
+  // The commands are not for translation, their comments are.
+  const char* commands = R"(  darkscan /var/log/nginx/access.log
   darkscan access.log.3.gz access.log.2.gz access.log.1 access.log
   zcat access.log.*.gz | darkscan -
   darkscan --output-format json access.log | jq .summary
   darkscan --hits --explain access.log | jq 'select(.visit_start)'
   darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log
-  # crontab (with PATH=/usr/local/bin:/usr/bin:/bin): yesterday's JSON summary, written atomically
+  {}
   15 2 * * * darkscan -q --since yesterday --until today -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.2.gz /var/log/nginx/access.log.1 /var/log/nginx/access.log
-  # crontab: read only what is new since last night, report on the last 7 days
+  {}
   15 0 * * * darkscan -q --state /var/lib/darkscan/state --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
-  # one shard per server, then one report (see doc/DISTRIBUTED.md)
-  darkscan --state-out web1.state -o /dev/null web1/access.log   # on each server
+  {}
+  darkscan --state-out web1.state -o /dev/null web1/access.log   {}
   darkscan merge -F json web1.state web2.state > report.json
-
-Exit status:
+)";
+  out += fmt::format(
+      fmt::runtime(commands),
+      // TRANSLATORS: comments in --help's examples (shell comments: keep the '#').
+      tr("# crontab (with PATH=/usr/local/bin:/usr/bin:/bin): yesterday's JSON summary, written atomically"),
+      tr("# crontab: read only what is new since last night, report on the last 7 days"),
+      tr("# one shard per server, then one report (see doc/DISTRIBUTED.md)"), tr("# on each server"));
+  out += '\n';
+  // TRANSLATORS: keep the statuses (0 to 3) in their column.
+  out += tr(R"(Exit status:
   0   success
   1   a runtime failure: an input could not be opened, recognised or read to
       its end, or none of its lines could be parsed with the format (the
@@ -117,33 +135,48 @@ Exit status:
       or the output could not be written
   2   usage error: bad option, bad --log-format, bad rules
   3   --strict and a malformed line was found
-)";
+)");
+  return out;
+}
 
-constexpr const char* k_merge_footer = R"(Examples:
-  darkscan merge -F json web1.state web2.state web3.state > report.json
+// The text after the options of `darkscan merge --help`.
+std::string merge_footer() {
+  std::string out = tr("Examples:");
+  out += '\n';
+  // The commands are not for translation, their comment is.
+  out += fmt::format(R"(  darkscan merge -F json web1.state web2.state web3.state > report.json
   darkscan merge --by day -F html -o report.html states/*.state
-  darkscan merge -o /dev/null --state-out week.state mon.state tue.state   # one state for later merges
-
-Merging is exact for every counter, and for visits when shards split the traffic by server or by
+  darkscan merge -o /dev/null --state-out week.state mon.state tue.state   {}
+)",
+                     tr("# one state for later merges"));
+  out += '\n';
+  out +=
+      // TRANSLATORS: lines of at most 100 columns.
+      tr(R"(Merging is exact for every counter, and for visits when shards split the traffic by server or by
 time; doc/DISTRIBUTED.md says what can differ when shards overlap. A state given twice is refused.
-
-Exit status:
+)");
+  out += '\n';
+  out += tr(R"(Exit status:
   0   success
   1   a state could not be read, or is damaged or of another version
       (nothing is written), or the output could not be written
   2   usage error
-)";
+)");
+  return out;
+}
 
 std::string preset_list() {
   std::string out;
   for (const Preset& preset : presets()) {
-    out += fmt::format("{}\n  {}\n  aliases: {}\n", preset.name, preset.description, preset.aliases);
+    out += fmt::format("{}\n  {}\n  {}\n", preset.name, tr(preset.description.data()),
+                       format_tr(N_("aliases: {}"), preset.aliases));
     if (preset.syntax != LogFormat::Syntax::json) {
       out += fmt::format("  {}\n", preset.spec);
       continue;
     }
     // A key map, one "key=field" a line: the first key listed for a field wins.
-    out += "  JSON keys:";
+    out += "  ";
+    out += tr("JSON keys:");
     std::string_view rest = preset.spec;
     while (!rest.empty()) {
       const std::size_t sp = rest.find(' ');
@@ -153,10 +186,12 @@ std::string preset_list() {
     }
     out += '\n';
   }
-  out += "\nA JSON log with other keys:\n"
-         "  --log-format 'json: KEY=FIELD ...' (FIELD: client, client:port, user, time, request, method,\n"
-         "  target, path, query, protocol, status, bytes, referer, user_agent, host, forwarded_for,\n"
-         "  requested_with, duration:s|ms|us|ns; a.b for a key inside an object)\n";
+  out += '\n';
+  // TRANSLATORS: FIELD and the names after it are what --log-format takes: keep them.
+  out += tr("A JSON log with other keys:\n"
+            "  --log-format 'json: KEY=FIELD ...' (FIELD: client, client:port, user, time, request, method,\n"
+            "  target, path, query, protocol, status, bytes, referer, user_agent, host, forwarded_for,\n"
+            "  requested_with, duration:s|ms|us|ns; a.b for a key inside an object)\n");
   return out;
 }
 
@@ -174,29 +209,73 @@ void print_message(std::string_view prefix, const std::string& message) {
   std::fputs(out.c_str(), stderr);
 }
 
-void print_error(const std::string& message) { print_message("darkscan: error: ", message); }
+void print_error(const std::string& message) {
+  // TRANSLATORS: after "darkscan: " on standard error; keep the trailing space.
+  const std::string prefix = std::string("darkscan: ") + tr("error: ");
+  print_message(prefix, message);
+}
+
+void print_note(const std::string& message) {
+  // TRANSLATORS: after "darkscan: " on standard error; keep the trailing space.
+  const std::string prefix = std::string("darkscan: ") + tr("note: ");
+  print_message(prefix, message);
+}
+
+// Megabytes for people: "0.1 MB", "0,1 Mo".
+std::string megabytes_text(double bytes, int decimals) {
+  return format_tr(N_("{} MB"), decimal_text(bytes / 1e6, decimals));
+}
 
 void print_run_summary(const ScanTotals& t, double seconds) {
-  const double mb = static_cast<double>(t.bytes) / 1e6;
-  std::string out = fmt::format(
-      "darkscan: {} input{}, {} lines ({:.1f} MB) in {:.2f} s ({:.0f} MB/s): {} parsed, {} malformed",
-      t.inputs.size(), t.inputs.size() == 1 ? "" : "s", util::group_thousands(t.lines), mb, seconds,
-      seconds > 0 ? mb / seconds : 0.0, util::group_thousands(t.parsed), util::group_thousands(t.malformed));
-  if (t.empty) out += fmt::format(", {} empty", util::group_thousands(t.empty));
-  if (t.not_records)
-    out += fmt::format(", {} not requests (W3C directives, JSON records of another kind)",
-                       util::group_thousands(t.not_records));
-  if (t.overlapping)
-    out += fmt::format(", {} left out as already in the state", util::group_thousands(t.overlapping));
+  const double rate = seconds > 0 ? static_cast<double>(t.bytes) / seconds : 0.0;
+  std::string out = "darkscan: ";
+  // TRANSLATORS: the run summary: "{inputs}, {lines} ({megabytes}) in {seconds} s ({megabytes}/s):
+  // {parsed}, {malformed}", each count from the messages below.
+  out += format_tr(N_("{}, {} ({}) in {} s ({}/s): {}, {}"),
+                   message_n("{} input", "{} inputs", t.inputs.size(), t.inputs.size()),
+                   message_n("{} line", "{} lines", t.lines, number_text(t.lines)),
+                   megabytes_text(static_cast<double>(t.bytes), 1), decimal_text(seconds, 2),
+                   megabytes_text(rate, 0),
+                   // TRANSLATORS: lines parsed (English has one form for any count).
+                   message_n("{} parsed", "{} parsed", t.parsed, number_text(t.parsed)),
+                   // TRANSLATORS: lines malformed (English has one form for any count).
+                   message_n("{} malformed", "{} malformed", t.malformed, number_text(t.malformed)));
+  if (t.empty) {
+    out += ", ";
+    // TRANSLATORS: empty lines (English has one form for any count).
+    out += message_n("{} empty", "{} empty", t.empty, number_text(t.empty)).local;
+  }
+  if (t.not_records) {
+    out += ", ";
+    out += message_n("{} not requests (W3C directives, JSON records of another kind)",
+                     "{} not requests (W3C directives, JSON records of another kind)", t.not_records,
+                     number_text(t.not_records))
+               .local;
+  }
+  if (t.overlapping) {
+    out += ", ";
+    out += message_n("{} left out as already in the state", "{} left out as already in the state",
+                     t.overlapping, number_text(t.overlapping))
+               .local;
+  }
   std::uint64_t skipped = 0;
   for (const InputStats& in : t.inputs)
     skipped += in.skipped_lines;
-  if (skipped) out += fmt::format("; {} lines read by earlier runs skipped", util::group_thousands(skipped));
+  if (skipped) {
+    // TRANSLATORS: follows the run summary; keep the leading "; " (French: narrow no-break space before ';').
+    out += message_n("; {} line read by earlier runs skipped", "; {} lines read by earlier runs skipped",
+                     skipped, number_text(skipped))
+               .local;
+  }
   out += '\n';
   if (!t.examples.empty()) {
+    out += "darkscan: ";
     out += t.malformed > t.examples.size()
-               ? fmt::format("darkscan: first {} malformed lines:\n", t.examples.size())
-               : std::string("darkscan: malformed lines:\n");
+               ? message_n("first {} malformed line:", "first {} malformed lines:", t.examples.size(),
+                           t.examples.size())
+                     .local
+               : std::string(tr("malformed lines:"));
+    out += '\n';
     for (const MalformedLine& m : t.examples) {
       out += fmt::format("  {}:{}: {}\n", util::escape_for_terminal(m.file), m.line, m.reason.local);
     }
@@ -232,10 +311,8 @@ void note_whole_hours(const ReportWindow& w, const Options& opts) {
   for (const auto& [name, value, text] :
        {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
     if (value && period_of(PeriodKind::hour, *value).start != *value) {
-      print_message("darkscan: note: ",
-                    fmt::format("a state counts by the hour: {} {} counts from the next whole hour, {}", name,
-                                text,
-                                format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
+      print_note(format_tr(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), name,
+                           text, format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
     }
   }
 }
@@ -264,7 +341,7 @@ ReportWindow report_window(const Options& opts, std::int64_t now) {
   if (!opts.since.empty()) w.since = parse_time_arg("--since", opts.since, now);
   if (!opts.until.empty()) w.until = parse_time_arg("--until", opts.until, now);
   if (w.since && w.until && *w.since >= *w.until) {
-    throw Error(fmt::format("--since {} is not before --until {}", opts.since, opts.until));
+    throw Error(message(N_("--since {} is not before --until {}"), opts.since, opts.until));
   }
   w.by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
   return w;
@@ -301,12 +378,16 @@ int run_merge(const Options& opts) {
   if (!opts.state_out.empty()) save_state(merged, opts.state_out);
   if (!opts.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fputs(fmt::format("darkscan: merged {} state{} ({} lines, {} parsed, {} malformed) in {:.2f} s\n",
-                           opts.merge_states.size(), opts.merge_states.size() == 1 ? "" : "s",
-                           util::group_thousands(totals.lines), util::group_thousands(totals.parsed),
-                           util::group_thousands(totals.malformed), seconds)
-                   .c_str(),
-               stderr);
+    const std::size_t n = opts.merge_states.size();
+    const Message summary =
+        // TRANSLATORS: the merge summary: "merged {states} ({lines}, {parsed}, {malformed}) in {seconds}
+        // s", each count from the run summary's messages.
+        message_n("merged {} state ({}, {}, {}) in {} s", "merged {} states ({}, {}, {}) in {} s", n, n,
+                  message_n("{} line", "{} lines", totals.lines, number_text(totals.lines)),
+                  message_n("{} parsed", "{} parsed", totals.parsed, number_text(totals.parsed)),
+                  message_n("{} malformed", "{} malformed", totals.malformed, number_text(totals.malformed)),
+                  decimal_text(seconds, 2));
+    std::fputs(("darkscan: " + summary.local + '\n').c_str(), stderr);
   }
   return 0;
 }
@@ -349,12 +430,13 @@ int run(const Options& opts) {
   std::string format = opts.output_format;
   if (format.empty()) format = opts.hits ? "ndjson" : to_terminal ? "table" : "tsv";
   if (opts.hits && format != "ndjson" && format != "tsv") {
-    throw Error("--hits writes ndjson or tsv, not '" + format + "'");
+    throw Error(message(N_("--hits writes ndjson or tsv, not '{}'"), format));
   }
-  if (opts.explain && !opts.hits) throw Error("--explain goes with --hits");
-  if ((opts.show_ip || !opts.salt.empty()) && !opts.hits) throw Error("--show-ip and --salt go with --hits");
+  if (opts.explain && !opts.hits) throw Error(translated(N_("--explain goes with --hits")));
+  if ((opts.show_ip || !opts.salt.empty()) && !opts.hits)
+    throw Error(translated(N_("--show-ip and --salt go with --hits")));
   if (opts.hits && (!opts.state.empty() || !opts.state_out.empty()))
-    throw Error("--state and --state-out go with the report, not with --hits");
+    throw Error(translated(N_("--state and --state-out go with the report, not with --hits")));
   const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
   std::unique_ptr<Reporter> reporter;
   if (!opts.hits) reporter = make_reporter(format, colour); // checks the name before any reading
@@ -371,12 +453,13 @@ int run(const Options& opts) {
   auto note = [&](const Message& text) {
     notes.push_back(text);
     if (progress) progress->clear();
-    if (!opts.quiet) print_message("darkscan: note: ", text.local);
+    if (!opts.quiet) print_note(text.local);
   };
 
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
-  if (opts.hits && by != PeriodKind::none) throw Error("--by goes with the report, not with --hits");
+  if (opts.hits && by != PeriodKind::none)
+    throw Error(translated(N_("--by goes with the report, not with --hits")));
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
   request.weights = rules.weights();
   request.settings = rules.settings();
@@ -406,8 +489,8 @@ int run(const Options& opts) {
   if (files.empty()) {
     files.push_back("-");
     if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {
-      print_message("darkscan: ", "reading an access log from the terminal (end with Ctrl-D); "
-                                  "give FILE... to read files, or see 'darkscan --help'");
+      print_message("darkscan: ", tr("reading an access log from the terminal (end with Ctrl-D); "
+                                     "give FILE... to read files, or see 'darkscan --help'"));
     }
   }
   if (files.size() > 1) {
@@ -427,10 +510,13 @@ int run(const Options& opts) {
   if (state) {
     note_whole_hours({since, until, by}, opts);
     if (!opts.keep_params.empty() && keep_params != state->keep_params && state->counters.lines > 0) {
-      throw Error(fmt::format(
-          "--keep-param differs from the state's ({}): page keys would not match; "
-          "give the same ones, or none",
-          state->keep_params.empty() ? "none" : fmt::format("{}", fmt::join(state->keep_params, " "))));
+      if (state->keep_params.empty()) {
+        throw Error(translated(N_("--keep-param differs from the state's (none): page keys would not match; "
+                                  "give the same ones, or none")));
+      }
+      throw Error(message(N_("--keep-param differs from the state's ({}): page keys would not match; "
+                             "give the same ones, or none"),
+                          fmt::format("{}", fmt::join(state->keep_params, " "))));
     }
     if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
       note(message(N_("the state was written with page-key parameters '{}', these rules name '{}': "
@@ -539,7 +625,7 @@ int run(const Options& opts) {
   } else if (!opts.output.empty() && !totals.inputs.empty() &&
              totals.inputs_failed() == totals.inputs.size()) {
     // Nothing could be read: yesterday's good report is worth more than a report of nothing.
-    print_error(fmt::format("no input could be read: '{}' was left as it was", opts.output));
+    print_error(format_tr(N_("no input could be read: '{}' was left as it was"), opts.output));
   } else {
     write_report(request, *reporter, totals, splitter, days.get(), analyzer.site().hosts(), now);
   }
@@ -551,8 +637,8 @@ int run(const Options& opts) {
   return static_cast<int>(totals.status);
 }
 
-// "\n  did you mean --since?" for each long option of argv that `command` does not know but has
-// one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
+// "\n  did you mean --since (not --sinse)?" for each long option of argv that `command` does not know
+// but has one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
 std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
   std::vector<std::string> known;
   for (const CLI::Option* option : command.get_options())
@@ -575,154 +661,299 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
       }
     }
     if (!closest.empty())
-      out += fmt::format("\n  did you mean {} (not {})?", closest, util::escape_for_terminal(arg));
+      out += "\n  " + format_tr(N_("did you mean {} (not {})?"), closest, util::escape_for_terminal(arg));
   }
   return out;
+}
+
+// A CLI11 message rebuilt in the user's language: nothing when the language is English, so that
+// CLI11's own words are kept (some of these messages word it otherwise).
+std::optional<std::string> reworded(const Message& message) {
+  if (message.local == message.en) return std::nullopt;
+  return message.local;
+}
+
+// The parse error `e` in the user's language where its form is known. CLI11 words its messages in
+// English only and keeps no parts apart: they are read back from its text (CLI/Error.hpp and the
+// validators of CLI/Validators.hpp, CLI11 2.1); a message of another form stays as CLI11 wrote it.
+std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
+  if (i18n::language() == "en") return std::nullopt;
+  // CLI11's messages, matched whole. An option's name ("--by", "DIR") has no ':'.
+  static const std::regex extra_one("The following argument was not expected: (.*)"); // not for translation
+  static const std::regex extra_many(
+      "The following arguments were not expected: (.*)");                   // not for translation
+  static const std::regex required("(.+) is required");                     // not for translation
+  static const std::regex missing("([^:]+): (\\d+) required (.*) missing"); // not for translation
+  static const std::regex at_most(
+      "([^:]+): At Most (\\d+) required but received (\\d+)");                        // not for translation
+  static const std::regex no_dir("([^:]+): Directory does not exist: (.*)");          // not for translation
+  static const std::regex file_dir("([^:]+): Directory is actually a file: (.*)");    // not for translation
+  static const std::regex range("([^:]+): Value (.*) not in range (\\d+) to (\\d+)"); // not for translation
+  // CLI::NonNegativeNumber (from 0 to the largest double, written out in full), CLI::IsMember.
+  static const std::regex not_negative(
+      "([^:]+): Value (.*) not in range 0\\.0+ to \\d{300,}\\.0+");   // not for translation
+  static const std::regex member("([^:]+): (.*) not in (\\{.*\\})");  // not for translation
+  static const std::regex convert("Could not convert: (.+?) = (.*)"); // not for translation
+  const std::string text = e.what();
+  std::smatch m;
+  const auto is = [&](const std::regex& form) { return std::regex_match(text, m, form); };
+  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+    const bool one = is(extra_one);
+    if (one || is(extra_many)) {
+      // TRANSLATORS: {} is what the command line had in excess, as typed.
+      return reworded(message_n("The following argument was not expected: {}",
+                                "The following arguments were not expected: {}", one ? 1 : 2, m.str(1)));
+    }
+  } else if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+    const Message subcommand = translated(N_("A subcommand is required"));
+    if (text == subcommand.en) return reworded(subcommand);
+    // TRANSLATORS: {} is an argument's name (STATE).
+    if (is(required)) return reworded(message(N_("{} is required"), m.str(1)));
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
+    if (is(missing)) {
+      const unsigned long n = std::stoul(m.str(2));
+      return reworded(
+          // TRANSLATORS: an option given without its value: the option, how many values, their name (TIME).
+          message_n("{}: {} required {} missing", "{}: {} required {} missing", n, m.str(1), n, m.str(3)));
+    }
+    if (is(at_most)) {
+      // TRANSLATORS: an option given too many times: the option, the most it takes, how many it was given.
+      return reworded(message(N_("{}: At Most {} required but received {}"), m.str(1), m.str(2), m.str(3)));
+    }
+  } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
+    // TRANSLATORS: the option, the directory given.
+    if (is(no_dir)) return reworded(message(N_("{}: Directory does not exist: {}"), m.str(1), m.str(2)));
+    if (is(file_dir))
+      // TRANSLATORS: the option, the file given.
+      return reworded(message(N_("{}: Directory is actually a file: {}"), m.str(1), m.str(2)));
+    if (is(range)) {
+      // TRANSLATORS: the option, the value given, the smallest and the largest it takes.
+      return reworded(message(N_("{}: Value {} not in range {} to {}"), m.str(1), m.str(2),
+                              number_text(std::stoull(m.str(3))), number_text(std::stoull(m.str(4)))));
+    }
+    if (is(not_negative)) {
+      // TRANSLATORS: the option, the value given.
+      return reworded(message(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2)));
+    }
+    if (is(member)) {
+      // TRANSLATORS: the option, the value given, the values it takes ("{hour,day,week,month}").
+      return reworded(message(N_("{}: {} not in {}"), m.str(1), m.str(2), m.str(3)));
+    }
+  } else if (dynamic_cast<const CLI::ConversionError*>(&e)) {
+    // TRANSLATORS: the option and the value given ("--top", "1.5").
+    if (is(convert)) return reworded(message(N_("Could not convert: {} = {}"), m.str(1), m.str(2)));
+  }
+  return std::nullopt;
+}
+
+// What -h and --help of every command say.
+const char* help_flag_text() { return tr("Print this help message and exit"); }
+
+// In English, CLI11 shows a validator's description after the metavariable ("N:NONNEGATIVE",
+// "PERIOD:{hour,day,week,month}", "N:INT in [1 - 256]"): other languages show the metavariable
+// alone, and the option's description says the rest in words.
+CLI::Validator shown(CLI::Validator validator) {
+  if (i18n::language() != "en") validator.description("");
+  return validator;
 }
 
 } // namespace
 
 int run_cli(int argc, char** argv) {
   i18n::init(); // before any text is made: --help's descriptions are translated as they are added
-  CLI::App app{"darkscan " DARKSCAN_VERSION
-               " - find the dark-social traffic (private shares through WhatsApp, Messenger,\n"
-               "e-mail, ...) hidden as \"direct\" visits in Nginx and Apache access logs.",
-               "darkscan"};
-  app.footer(k_footer);
-  app.set_version_flag("-V,--version", "darkscan " DARKSCAN_VERSION);
-  app.get_formatter()->column_width(30);
+  CLI::App app{
+      format_tr(N_("darkscan {} - find the dark-social traffic (private shares through WhatsApp, "
+                   "Messenger,\ne-mail, ...) hidden as \"direct\" visits in Nginx and Apache access logs."),
+                DARKSCAN_VERSION),
+      "darkscan"};
+  // CLI11's own words in --help.
+  const auto formatter = app.get_formatter();
+  // TRANSLATORS: CLI11 writes ':' right after "Usage" and after the group names (Options,
+  // Positionals, Subcommands): end them with a no-break space in French.
+  formatter->label("Usage", tr("Usage"));
+  // TRANSLATORS: in the usage line: "darkscan [OPTIONS] [FILE...] [SUBCOMMAND]".
+  formatter->label("OPTIONS", tr("OPTIONS"));
+  formatter->label("SUBCOMMAND", tr("SUBCOMMAND"));
+  formatter->label("SUBCOMMANDS", tr("SUBCOMMANDS"));
+  // TRANSLATORS: after a required argument in --help ("STATE ... REQUIRED").
+  formatter->label("REQUIRED", tr("REQUIRED"));
+  // TRANSLATORS: the heading of the arguments without a name (FILE, STATE); CLI11 writes ':' right after.
+  formatter->label("Positionals", tr("Positionals"));
+  formatter->column_width(30);
+  // Options take their group's name when added, subcommands theirs from their parent: named first.
+  // TRANSLATORS: a heading in --help; CLI11 writes ':' right after.
+  const std::string options_group = tr("Options");
+  app.option_defaults()->group(options_group);
+  // TRANSLATORS: a heading in --help; CLI11 writes ':' right after.
+  app.group(tr("Subcommands"));
+  app.set_help_flag("-h,--help", help_flag_text());
+  app.set_version_flag("-V,--version", "darkscan " DARKSCAN_VERSION,
+                       tr("Display program version information and exit"));
+  app.footer(run_footer());
+  // A subcommand makes its -h,--help before it inherits the option group's name.
+  const auto add_command = [&](CLI::App& parent, const char* name, const std::string& description) {
+    CLI::App* command = parent.add_subcommand(name, description);
+    command->get_help_ptr()->group(options_group);
+    return command;
+  };
 
   Options opts;
   // Accepted by the run and by merge alike.
   const std::vector<std::string> report_formats(std::begin(k_report_formats), std::end(k_report_formats));
   const std::vector<std::string> period_names{"hour", "day", "week", "month"};
-  app.add_option("FILE", opts.files, "Access logs to read, in order ('-' or none: standard input)")
+  // Option names and metavariables are what users type: only the descriptions are for translation.
+  app.add_option("FILE", opts.files, tr("Access logs to read, in order ('-' or none: standard input)"))
       ->type_name("");
-  auto* log_format = app.add_option("-f,--log-format", opts.log_format,
-                                    "Preset name (combined, common, vcombined, combined-xff, caddy, "
-                                    "traefik-json, cloudflare, nginx-json, cloudfront, w3c), an nginx "
-                                    "log_format / Apache LogFormat string, a W3C '#Fields: ...' line or a "
-                                    "'json: key=field ...' map (default: detected per input)")
+  auto* log_format = app.add_option("-f,--log-format", opts.log_format, // not for translation
+                                    tr("Preset name (combined, common, vcombined, combined-xff, caddy, "
+                                       "traefik-json, cloudflare, nginx-json, cloudfront, w3c), an nginx "
+                                       "log_format / Apache LogFormat string, a W3C '#Fields: ...' line or a "
+                                       "'json: key=field ...' map (default: detected per input)"))
                          ->type_name("FMT");
-  app.add_option("-F,--output-format", opts.output_format,
-                 "table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
-                 "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)")
-      ->check(CLI::IsMember(report_formats))
+  app.add_option("-F,--output-format", opts.output_format, // not for translation
+                                                           // TRANSLATORS: the values (table, tsv, csv, json,
+                                                           // ndjson, html) are what --output-format takes.
+                 tr("table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
+                    "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)"))
+      ->check(shown(CLI::IsMember(report_formats)))
       ->type_name("FMT");
-  app.add_option("-o,--output", opts.output, "Write to FILE (atomically: a temporary file, then rename)")
+  app.add_option("-o,--output", opts.output, tr("Write to FILE (atomically: a temporary file, then rename)"))
       ->type_name("FILE");
   auto* top = app.add_option("-n,--top", opts.top,
-                             "Pages to list (default: 20 on a terminal, 100 in html, all otherwise)")
-                  ->check(CLI::NonNegativeNumber)
+                             tr("Pages to list (default: 20 on a terminal, 100 in html, all otherwise)"))
+                  ->check(shown(CLI::NonNegativeNumber))
                   ->type_name("N");
-  app.add_option("--keep-param", opts.keep_params,
-                 "Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42")
+  app.add_option(
+         "--keep-param", opts.keep_params, // not for translation
+         tr("Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42"))
       ->type_name("NAME")
       ->allow_extra_args(false);
-  app.add_flag("--no-learn-params", opts.no_learn_params,
-               "Keep only the parameters of content.rules and --keep-param in page paths; by default a "
-               "parameter that names content (/read?aid=12) is learned from the logs' first lines");
-  app.add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits (the report says how many)")
-      ->check(CLI::NonNegativeNumber)
+  app.add_flag("--no-learn-params", opts.no_learn_params, // not for translation
+               tr("Keep only the parameters of content.rules and --keep-param in page paths; by default a "
+                  "parameter that names content (/read?aid=12) is learned from the logs' first lines"));
+  app.add_option("--min-visits", opts.min_visits, // not for translation
+                 tr("Hide pages with fewer visits (the report says how many)"))
+      ->check(shown(CLI::NonNegativeNumber))
       ->type_name("N");
   app.add_option(
          "--site", opts.sites,
-         "The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers")
+         tr("The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers"))
       ->type_name("HOST")
       ->allow_extra_args(false);
   app.add_option("--rules", opts.rules,
-                 "Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)")
+                 tr("Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)"))
       ->type_name("DIR")
       ->allow_extra_args(false)
-      ->check(CLI::ExistingDirectory);
+      ->check(shown(CLI::ExistingDirectory));
   app.add_option(
          "--since", opts.since,
-         "Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
-         "(local time unless an offset is given)")
+         tr("Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
+            "(local time unless an offset is given)"))
       ->type_name("TIME");
-  app.add_option("--until", opts.until, "Count only hits before TIME (same forms as --since)")
+  app.add_option("--until", opts.until, tr("Count only hits before TIME (same forms as --since)"))
       ->type_name("TIME");
   app.add_option("--by", opts.by,
-                 "Split the report by hour, day, week or month (local time); with -o "
-                 "'out/%Y-%m-%d.tsv', one file per period")
-      ->check(CLI::IsMember(period_names))
+                 // TRANSLATORS: hour, day, week and month are what --by takes: other languages name them
+                 // (CLI11 lists them after PERIOD in English only).
+                 tr("Split the report by hour, day, week or month (local time); with -o "
+                    "'out/%Y-%m-%d.tsv', one file per period"))
+      ->check(shown(CLI::IsMember(period_names)))
       ->type_name("PERIOD");
-  app.add_flag("--hits", opts.hits, "Write one record per hit with its verdict instead of the report");
-  app.add_flag("--explain", opts.explain, "With --hits: add the text and origin of each matched rule");
+  app.add_flag("--hits", opts.hits, tr("Write one record per hit with its verdict instead of the report"));
+  app.add_flag("--explain", opts.explain, tr("With --hits: add the text and origin of each matched rule"));
   app.add_option("--salt", opts.salt,
-                 "With --hits: the secret mixed into visitor hashes (default: random each run, so hashes "
-                 "cannot be linked across runs)")
+                 tr("With --hits: the secret mixed into visitor hashes (default: random each run, so hashes "
+                    "cannot be linked across runs)"))
       ->type_name("TEXT");
-  app.add_flag("--show-ip", opts.show_ip, "With --hits: add the client address (never shown otherwise)");
-  app.add_flag("--strict", opts.strict, "Stop with exit status 3 at the first malformed line");
-  app.add_option("--max-line-length", opts.max_line,
-                 "Longer lines are counted as malformed and skipped (default: 65536)")
-      ->check(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20))
+  app.add_flag("--show-ip", opts.show_ip, // not for translation
+               tr("With --hits: add the client address (never shown otherwise)"));
+  app.add_flag("--strict", opts.strict, tr("Stop with exit status 3 at the first malformed line"));
+  app.add_option("--max-line-length", opts.max_line, // not for translation
+                                                     // TRANSLATORS: other languages than English say the
+                                                     // range here: 256 to 67108864 bytes.
+                 tr("Longer lines are counted as malformed and skipped (default: 65536)"))
+      ->check(shown(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20)))
       ->type_name("BYTES");
-  app.add_option("--threads", opts.threads,
-                 "Threads that parse and classify lines, the main thread included (default: one per core); "
-                 "results are the same for any number")
-      ->check(CLI::Range(1, 256))
+  app.add_option(
+         "--threads", opts.threads,
+         // TRANSLATORS: other languages than English say the range here: 1 to 256.
+         tr("Threads that parse and classify lines, the main thread included (default: one per core); "
+            "results are the same for any number"))
+      ->check(shown(CLI::Range(1, 256)))
       ->type_name("N");
   // For tests of determinism across block sizes; not in --help.
+  // not for translation (hidden)
   app.add_option("--block-size", opts.block_bytes, "Bytes per block in a parallel scan")
       ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(256) << 20))
       ->group("");
-  app.add_option("--state", opts.state,
-                 "Continue from FILE if it exists, read only what is new in the logs (recognised by content, "
-                 "across rotation and compression), save FILE back; the report covers all it holds")
+  app.add_option(
+         "--state", opts.state,
+         tr("Continue from FILE if it exists, read only what is new in the logs (recognised by content, "
+            "across rotation and compression), save FILE back; the report covers all it holds"))
       ->type_name("FILE");
-  app.add_option("--state-out", opts.state_out,
-                 "Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
-                 "receives the update instead)")
+  app.add_option("--state-out", opts.state_out, // not for translation
+                 tr("Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
+                    "receives the update instead)"))
       ->type_name("FILE");
-  app.add_flag("-q,--quiet", opts.quiet, "No run summary or notes on standard error");
-  app.add_flag("--list-formats", opts.list_formats, "Show the log format presets and exit");
+  app.add_flag("-q,--quiet", opts.quiet, tr("No run summary or notes on standard error"));
+  app.add_flag("--list-formats", opts.list_formats, // not for translation
+               tr("Show the log format presets and exit"));
 
   std::vector<std::string> rules_dirs_arg;
-  auto* rules_cmd = app.add_subcommand("rules", "Check or try the classification rules (see doc/RULES.md)");
+  auto* rules_cmd = add_command(app, "rules", tr("Check or try the classification rules (see doc/RULES.md)"));
   rules_cmd->require_subcommand(1);
   rules_cmd->footer(
-      "The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES).");
-  auto* rules_check_cmd = rules_cmd->add_subcommand(
-      "check", "Load the built-in rules with DIR... on top (as --rules would) and print the rules per file");
-  rules_check_cmd->add_option("DIR", rules_dirs_arg, "Rules directories")->check(CLI::ExistingDirectory);
-  auto* rules_ua_cmd = rules_cmd->add_subcommand(
-      "ua", "Classify user agents read from standard input, one per line: kind, app, rule id");
-  rules_ua_cmd->add_option("--rules", rules_dirs_arg, "Rules directories on top of the built-in ones")
-      ->check(CLI::ExistingDirectory)
+      tr("The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES)."));
+  auto* rules_check_cmd = add_command(
+      *rules_cmd, "check",
+      tr("Load the built-in rules with DIR... on top (as --rules would) and print the rules per file"));
+  // CLI11 names their values TEXT ("DIR TEXT:DIR ..."), in English only: "DIR ..." in other languages.
+  const bool english = i18n::language() == "en";
+  rules_check_cmd->add_option("DIR", rules_dirs_arg, tr("Rules directories"))
+      ->check(shown(CLI::ExistingDirectory))
+      ->type_name(english ? "TEXT" : "");
+  auto* rules_ua_cmd =
+      add_command(*rules_cmd, "ua",
+                  tr("Classify user agents read from standard input, one per line: kind, app, rule id"));
+  rules_ua_cmd->add_option("--rules", rules_dirs_arg, tr("Rules directories on top of the built-in ones"))
+      ->check(shown(CLI::ExistingDirectory))
+      ->type_name(english ? "TEXT" : "DIR")
       ->allow_extra_args(false);
 
-  auto* merge_cmd = app.add_subcommand(
-      "merge",
-      "Combine states written with --state-out (one per server, day, ...) into one report, as one run "
-      "over all their logs would give");
-  merge_cmd->footer(k_merge_footer);
-  merge_cmd->add_option("STATE", opts.merge_states, "State files, in any order")->required()->type_name("");
+  auto* merge_cmd = add_command(
+      app, "merge",
+      tr("Combine states written with --state-out (one per server, day, ...) into one report, as one run "
+         "over all their logs would give"));
+  merge_cmd->footer(merge_footer());
+  merge_cmd->add_option("STATE", opts.merge_states, tr("State files, in any order"))
+      ->required()
+      ->type_name("");
   merge_cmd
-      ->add_option("-F,--output-format", opts.output_format,
-                   "table, tsv, csv, json, ndjson or html (as for a run)")
-      ->check(CLI::IsMember(report_formats))
+      ->add_option("-F,--output-format", opts.output_format, // not for translation
+                   tr("table, tsv, csv, json, ndjson or html (as for a run)"))
+      ->check(shown(CLI::IsMember(report_formats)))
       ->type_name("FMT");
-  merge_cmd->add_option("-o,--output", opts.output, "Write to FILE (atomically)")->type_name("FILE");
-  auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, "Pages to list")
-                        ->check(CLI::NonNegativeNumber)
+  merge_cmd->add_option("-o,--output", opts.output, tr("Write to FILE (atomically)"))->type_name("FILE");
+  auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, tr("Pages to list"))
+                        ->check(shown(CLI::NonNegativeNumber))
                         ->type_name("N");
-  merge_cmd->add_option("--min-visits", opts.min_visits, "Hide pages with fewer visits")
-      ->check(CLI::NonNegativeNumber)
+  merge_cmd
+      ->add_option("--min-visits", opts.min_visits, tr("Hide pages with fewer visits")) // not for translation
+      ->check(shown(CLI::NonNegativeNumber))
       ->type_name("N");
-  merge_cmd->add_option("--since", opts.since, "Count only hours at or after TIME")->type_name("TIME");
-  merge_cmd->add_option("--until", opts.until, "Count only hours before TIME")->type_name("TIME");
-  merge_cmd->add_option("--by", opts.by, "Split the report by hour, day, week or month")
-      ->check(CLI::IsMember(period_names))
+  merge_cmd->add_option("--since", opts.since, tr("Count only hours at or after TIME"))->type_name("TIME");
+  merge_cmd->add_option("--until", opts.until, tr("Count only hours before TIME"))->type_name("TIME");
+  merge_cmd->add_option("--by", opts.by, tr("Split the report by hour, day, week or month"))
+      ->check(shown(CLI::IsMember(period_names)))
       ->type_name("PERIOD");
-  merge_cmd->add_option("--rules", opts.rules, "Rules on top of the built-in ones (for the weights)")
+  merge_cmd->add_option("--rules", opts.rules, tr("Rules on top of the built-in ones (for the weights)"))
       ->type_name("DIR")
       ->allow_extra_args(false)
-      ->check(CLI::ExistingDirectory);
-  merge_cmd->add_option("--state-out", opts.state_out, "Also write the merged state to FILE")
+      ->check(shown(CLI::ExistingDirectory));
+  // not for translation: the option's name
+  merge_cmd->add_option("--state-out", opts.state_out, tr("Also write the merged state to FILE"))
       ->type_name("FILE");
-  merge_cmd->add_flag("-q,--quiet", opts.quiet, "No summary on standard error");
+  merge_cmd->add_flag("-q,--quiet", opts.quiet, tr("No summary on standard error"));
 
   try {
     app.parse(argc, argv);
@@ -734,8 +965,8 @@ int run_cli(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const CLI::App& command = merge_cmd->parsed() ? *merge_cmd : app;
-    print_error(std::string(e.what()) + did_you_mean(command, argc, argv) +
-                (merge_cmd->parsed() ? "\n  (see 'darkscan merge --help')" : "\n  (see 'darkscan --help')"));
+    print_error(localised_parse_error(e).value_or(e.what()) + did_you_mean(command, argc, argv) + "\n  " +
+                (merge_cmd->parsed() ? tr("(see 'darkscan merge --help')") : tr("(see 'darkscan --help')")));
     return static_cast<int>(ExitCode::usage);
   }
   opts.top_given = top->count() > 0 || merge_top->count() > 0;
@@ -750,11 +981,11 @@ int run_cli(int argc, char** argv) {
     print_error(e.what());
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    print_error("out of memory");
+    print_error(tr("out of memory"));
     return static_cast<int>(ExitCode::input_failed);
   } catch (const std::exception& e) {
     // A failure no stage turned into an Error (a bug, or a system error).
-    print_error(std::string("unexpected failure: ") + e.what());
+    print_error(format_tr(N_("unexpected failure: {}"), e.what()));
     return static_cast<int>(ExitCode::input_failed);
   }
 }

@@ -43,7 +43,7 @@ PeriodKind parse_period_kind(std::string_view name) {
   if (name == "day") return PeriodKind::day;
   if (name == "week") return PeriodKind::week;
   if (name == "month") return PeriodKind::month;
-  throw Error(fmt::format("--by: unknown period '{}' (hour, day, week, month)", name));
+  throw Error(message(N_("--by: unknown period '{}' (hour, day, week, month)"), name));
 }
 
 const char* period_label_pattern(PeriodKind kind) {
@@ -70,9 +70,9 @@ const char* period_kind_name(PeriodKind kind) {
 
 std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::int64_t now) {
   auto bad = [&]() -> Error {
-    return Error(fmt::format("{}: cannot read '{}' as a time (try 2026-11-20, 2026-11-20T08:00, "
-                             "2026-11-20T08:00:00+01:00, today, yesterday, -7d, -12h)",
-                             option, v));
+    return Error(message(N_("{}: cannot read '{}' as a time (try 2026-11-20, 2026-11-20T08:00, "
+                            "2026-11-20T08:00:00+01:00, today, yesterday, -7d, -12h)"),
+                         option, v));
   };
   if (v == "today") return local_midnight(now, 0);
   if (v == "yesterday") return local_midnight(now, -1);
@@ -160,7 +160,7 @@ std::string format_local(const std::string& pattern, std::int64_t utc) {
   const std::tm tm = local_tm(utc);
   char buf[512];
   const std::size_t n = std::strftime(buf, sizeof buf, pattern.c_str(), &tm);
-  if (n == 0 && !pattern.empty()) throw Error(fmt::format("-o: cannot expand '{}'", pattern));
+  if (n == 0 && !pattern.empty()) throw Error(message(N_("-o: cannot expand '{}'"), pattern));
   return std::string(buf, n);
 }
 

@@ -45,69 +45,86 @@ LogFormat compile_preset(const Preset& preset) {
 // - nginx `log_format ... escape=json '{...}'`: keys are the site's choice; these are the
 //   variable names (nginx.org/en/docs/varindex.html) and the names seen in published configs.
 constexpr std::string_view k_caddy_map =
-    "ts=time request.client_ip=client request.remote_ip=client request.remote_addr=client:port "
-    "user_id=user request.method=method request.uri=target request.proto=protocol request.host=host "
-    "request.headers=headers request.headers.Referer=referer request.headers.User-Agent=user_agent "
-    "request.headers.X-Forwarded-For=forwarded_for request.headers.X-Requested-With=requested_with "
-    "status=status size=bytes duration=duration:s";
+    "ts=time request.client_ip=client request.remote_ip=client "                // not for translation
+    "request.remote_addr=client:port user_id=user request.method=method "       // not for translation
+    "request.uri=target request.proto=protocol request.host=host "              // not for translation
+    "request.headers=headers request.headers.Referer=referer "                  // not for translation
+    "request.headers.User-Agent=user_agent "                                    // not for translation
+    "request.headers.X-Forwarded-For=forwarded_for "                            // not for translation
+    "request.headers.X-Requested-With=requested_with status=status size=bytes " // not for translation
+    "duration=duration:s";                                                      // not for translation
 constexpr std::string_view k_traefik_map =
-    "StartUTC=time StartLocal=time time=time ClientHost=client ClientAddr=client:port "
-    "ClientUsername=user RequestMethod=method RequestPath=target RequestProtocol=protocol "
-    "RequestHost=host RequestAddr=host DownstreamStatus=status DownstreamContentSize=bytes "
-    "Duration=duration:ns request_*=headers request_Referer=referer request_User-Agent=user_agent "
-    "request_X-Forwarded-For=forwarded_for request_X-Requested-With=requested_with";
+    "StartUTC=time StartLocal=time time=time ClientHost=client "            // not for translation
+    "ClientAddr=client:port ClientUsername=user RequestMethod=method "      // not for translation
+    "RequestPath=target RequestProtocol=protocol RequestHost=host "         // not for translation
+    "RequestAddr=host DownstreamStatus=status DownstreamContentSize=bytes " // not for translation
+    "Duration=duration:ns request_*=headers request_Referer=referer "       // not for translation
+    "request_User-Agent=user_agent request_X-Forwarded-For=forwarded_for "  // not for translation
+    "request_X-Requested-With=requested_with";                              // not for translation
 constexpr std::string_view k_cloudflare_map =
-    "EdgeStartTimestamp=time EdgeEndTimestamp=time ClientIP=client ClientRequestMethod=method "
-    "ClientRequestURI=target ClientRequestPath=path ClientRequestProtocol=protocol "
-    "ClientRequestHost=host EdgeResponseStatus=status OriginResponseStatus=status "
-    "EdgeResponseBytes=bytes ClientRequestReferer=referer ClientRequestUserAgent=user_agent "
-    "ClientXRequestedWith=requested_with";
+    "EdgeStartTimestamp=time EdgeEndTimestamp=time ClientIP=client "             // not for translation
+    "ClientRequestMethod=method ClientRequestURI=target ClientRequestPath=path " // not for translation
+    "ClientRequestProtocol=protocol ClientRequestHost=host "                     // not for translation
+    "EdgeResponseStatus=status OriginResponseStatus=status "                     // not for translation
+    "EdgeResponseBytes=bytes ClientRequestReferer=referer "                      // not for translation
+    "ClientRequestUserAgent=user_agent ClientXRequestedWith=requested_with";     // not for translation
 constexpr std::string_view k_nginx_json_map =
-    "time_iso8601=time time_local=time @timestamp=time timestamp=time time=time msec=time "
-    "remote_addr=client client_ip=client realip_remote_addr=client remote_user=user request=request "
-    "request_method=method method=method request_uri=target request_url=target uri=path path=path "
-    "args=query query_string=query server_protocol=protocol protocol=protocol http_version=protocol "
-    "status=status body_bytes_sent=bytes bytes_sent=bytes http_referer=referer http_referrer=referer "
-    "referer=referer referrer=referer http_user_agent=user_agent user_agent=user_agent agent=user_agent "
-    "host=host http_host=host server_name=host http_x_forwarded_for=forwarded_for "
-    "x_forwarded_for=forwarded_for http_x_requested_with=requested_with request_time=duration:s";
+    "time_iso8601=time time_local=time @timestamp=time timestamp=time "          // not for translation
+    "time=time msec=time remote_addr=client client_ip=client "                   // not for translation
+    "realip_remote_addr=client remote_user=user request=request "                // not for translation
+    "request_method=method method=method request_uri=target request_url=target " // not for translation
+    "uri=path path=path args=query query_string=query server_protocol=protocol " // not for translation
+    "protocol=protocol http_version=protocol status=status "                     // not for translation
+    "body_bytes_sent=bytes bytes_sent=bytes http_referer=referer "               // not for translation
+    "http_referrer=referer referer=referer referrer=referer "                    // not for translation
+    "http_user_agent=user_agent user_agent=user_agent agent=user_agent "         // not for translation
+    "host=host http_host=host server_name=host "                                 // not for translation
+    "http_x_forwarded_for=forwarded_for x_forwarded_for=forwarded_for "          // not for translation
+    "http_x_requested_with=requested_with request_time=duration:s";              // not for translation
 // W3C defaults, used until a file's own "#Fields" directive: CloudFront's standard log (its 33
 // fields, "Standard logging reference") and IIS's default W3C fields (IIS 8.5 and later).
 constexpr std::string_view k_cloudfront_fields =
-    "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
-    "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
-    "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
-    "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
-    "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
-    "sc-range-end";
+    "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) "       // not for translation
+    "cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) "  // not for translation
+    "x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes "   // not for translation
+    "time-taken x-forwarded-for ssl-protocol ssl-cipher "                        // not for translation
+    "x-edge-response-result-type cs-protocol-version fle-status "                // not for translation
+    "fle-encrypted-fields c-port time-to-first-byte "                            // not for translation
+    "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start " // not for translation
+    "sc-range-end";                                                              // not for translation
 constexpr std::string_view k_iis_fields =
-    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "  // not for translation
+    "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus " // not for translation
+    "sc-win32-status time-taken";                                         // not for translation
 
 const std::vector<Preset>& presets() {
   using S = LogFormat::Syntax;
+  // Names, aliases and specs are what users type: only the descriptions are for translation.
   static const std::vector<Preset> list = {
-      {"caddy", "caddy-json", k_caddy_map, 0, "Caddy's JSON access log (the default of its 'log' directive)",
+      {"caddy", "caddy-json", k_caddy_map, 0, // not for translation
+       N_("Caddy's JSON access log (the default of its 'log' directive)"), S::json},
+      {"traefik-json", "traefik", k_traefik_map, 0, // not for translation
+       N_("Traefik's JSON access log (accessLog.format=json; keep the User-Agent and Referer headers)"),
        S::json},
-      {"traefik-json", "traefik", k_traefik_map, 0,
-       "Traefik's JSON access log (accessLog.format=json; keep the User-Agent and Referer headers)", S::json},
-      {"cloudflare", "cloudflare-logpush logpush", k_cloudflare_map, 0,
-       "Cloudflare Logpush, HTTP requests dataset, JSON lines", S::json},
-      {"nginx-json", "json", k_nginx_json_map, 0,
-       "nginx log_format ... escape=json (keys named as nginx's variables), and other JSON lines", S::json},
-      {"cloudfront", "aws-cloudfront", k_cloudfront_fields, 0,
-       "Amazon CloudFront standard log (W3C, tab-separated); a file's own #Fields wins", S::w3c},
-      {"w3c", "iis", k_iis_fields, 0, "W3C extended log (IIS); a file's own #Fields wins", S::w3c},
-      {"vcombined", "vhost_combined vhost-combined",
-       R"(%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i")", 8,
-       "Apache vhost_combined (Debian default for virtual hosts): combined with a \"host:port \" or \"host "
-       "\" prefix"},
-      {"combined-xff", "nginx-main-xff main-xff xff",
+      {"cloudflare", "cloudflare-logpush logpush", k_cloudflare_map, 0, // not for translation
+       N_("Cloudflare Logpush, HTTP requests dataset, JSON lines"), S::json},
+      {"nginx-json", "json", k_nginx_json_map, 0, // not for translation
+       N_("nginx log_format ... escape=json (keys named as nginx's variables), and other JSON lines"),
+       S::json},
+      {"cloudfront", "aws-cloudfront", k_cloudfront_fields, 0, // not for translation
+       N_("Amazon CloudFront standard log (W3C, tab-separated); a file's own #Fields wins"), S::w3c},
+      {"w3c", "iis", k_iis_fields, 0, N_("W3C extended log (IIS); a file's own #Fields wins"), S::w3c},
+      {"vcombined", "vhost_combined vhost-combined",                      // not for translation
+       R"(%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i")", 8, // not for translation
+       N_("Apache vhost_combined (Debian default for virtual hosts): combined with a \"host:port \" or "
+          "\"host \" prefix")},
+      {"combined-xff", "nginx-main-xff main-xff xff", // not for translation (and the format below)
        R"(%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i")", 0,
-       "combined plus a trailing \"$http_x_forwarded_for\" (nginx's commented-out 'main' format)"},
-      {"combined", "nginx apache ncsa", R"(%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i")", 7,
-       "Nginx default and Apache combined (lines without referer and user agent are accepted)"},
-      {"common", "clf", R"(%h %l %u %t "%r" %>s %b)", 0, "Common Log Format (CLF)"},
+       N_("combined plus a trailing \"$http_x_forwarded_for\" (nginx's commented-out 'main' format)")},
+      {"combined", "nginx apache ncsa",                                // not for translation
+       R"(%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i")", 7, // not for translation
+       N_("Nginx default and Apache combined (lines without referer and user agent are accepted)")},
+      {"common", "clf", R"(%h %l %u %t "%r" %>s %b)", 0, N_("Common Log Format (CLF)")},
   };
   return list;
 }
@@ -132,9 +149,9 @@ LogFormat resolve_format(std::string_view value) {
     std::string names;
     for (const Preset& preset : presets())
       names += (names.empty() ? "" : ", ") + std::string(preset.name);
-    throw Error(fmt::format("--log-format: unknown preset '{}' (presets: {}; or give an Nginx log_format "
-                            "or Apache LogFormat string)",
-                            value, names));
+    throw Error(message(N_("--log-format: unknown preset '{}' (presets: {}; or give an Nginx log_format "
+                           "or Apache LogFormat string)"),
+                        value, names));
   }
   return LogFormat::compile(value);
 }
@@ -163,7 +180,7 @@ bool apache_error_line(std::string_view l) {
 
 } // namespace
 
-std::string not_an_access_log(const std::vector<std::string>& sample) {
+const char* not_an_access_log(const std::vector<std::string>& sample) {
   std::size_t lines = 0, bytes = 0, controls = 0, nginx = 0, apache = 0;
   for (const std::string& line : sample) {
     if (line.empty()) continue;
@@ -171,22 +188,24 @@ std::string not_an_access_log(const std::vector<std::string>& sample) {
     bytes += line.size();
     for (const char c : line) {
       const auto u = static_cast<unsigned char>(c);
-      if (u == 0) return "is a binary file (it holds NUL bytes), not an access log";
+      if (u == 0) return N_("'{}' is a binary file (it holds NUL bytes), not an access log");
       controls += u < 0x20 && u != '\t' && u != '\r';
     }
     nginx += nginx_error_line(line);
     apache += apache_error_line(line);
   }
-  if (lines == 0) return {};
-  if (controls * 10 > bytes) return "is a binary file (one byte in ten is a control byte), not an access log";
+  if (lines == 0) return nullptr;
+  if (controls * 10 > bytes)
+    return N_("'{}' is a binary file (one byte in ten is a control byte), not an access log");
   if (nginx * 2 > lines)
-    return "is an nginx error log (\"2026/11/20 08:00:01 [error] ...\"), not an access log: give the file "
-           "that nginx's access_log directive names (e.g. /var/log/nginx/access.log)";
+    return N_(
+        "'{}' is an nginx error log (\"2026/11/20 08:00:01 [error] ...\"), not an access log: give the file "
+        "that nginx's access_log directive names (e.g. /var/log/nginx/access.log)");
   if (apache * 2 > lines)
-    return "is an Apache error log (\"[Fri Nov 20 08:00:01 2026] [core:error] ...\"), not an access log: "
-           "give "
-           "the file that Apache's CustomLog directive names (e.g. /var/log/apache2/access.log)";
-  return {};
+    return N_(
+        "'{}' is an Apache error log (\"[Fri Nov 20 08:00:01 2026] [core:error] ...\"), not an access log: "
+        "give the file that Apache's CustomLog directive names (e.g. /var/log/apache2/access.log)");
+  return nullptr;
 }
 
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
@@ -265,29 +284,30 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     return compiled;
   }
 
-  if (const std::string what = not_an_access_log(sample); !what.empty())
-    throw Error(fmt::format("'{}' {}", source_name, what), ExitCode::input_failed);
+  if (const char* what = not_an_access_log(sample))
+    throw Error(message(what, source_name), ExitCode::input_failed);
 
   // Explain with the best preset, or with the most common one (combined).
   const LogFormat& shown = compiled[best_count > 0 ? best_index : combined];
   std::size_t line_no = 0;
-  std::string detail;
+  Message detail;
   for (const auto& line : sample) {
     ++line_no;
     if (line.empty() || shown.parse(line, hit, error)) continue;
-    detail = fmt::format("line {} is not {} ({} at column {}):\n  {}", line_no, shown.name(), error.reason,
-                         error.column + 1, util::shorten(util::escape_for_terminal(line), 200));
+    detail = message(N_("line {} is not {} ({} at column {}):\n  {}"), line_no, shown.name(),
+                     *error.reason ? translated(error.reason) : Message(), error.column + 1,
+                     util::shorten(util::escape_for_terminal(line), 200));
     break;
   }
   std::string names;
   for (const Preset& preset : presets())
     names += (names.empty() ? "" : ", ") + std::string(preset.name);
   throw Error(
-      fmt::format("cannot recognise the log format of '{}': {} of its first {} lines match a preset "
-                  "({}); {}\n  give the format with --log-format, e.g. --log-format "
-                  "'$remote_addr - $remote_user [$time_local] \"$request\" ...' (your nginx log_format) "
-                  "or --log-format '%h %l %u %t \"%r\" ...' (your Apache LogFormat)",
-                  source_name, covered, non_empty, names, detail),
+      message(N_("cannot recognise the log format of '{}': {} of its first {} lines match a preset "
+                 "({}); {}\n  give the format with --log-format, e.g. --log-format "
+                 "'$remote_addr - $remote_user [$time_local] \"$request\" ...' (your nginx log_format) "
+                 "or --log-format '%h %l %u %t \"%r\" ...' (your Apache LogFormat)"),
+              source_name, covered, non_empty, names, detail),
       ExitCode::input_failed);
 }
 

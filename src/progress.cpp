@@ -1,7 +1,9 @@
+#include <darkscan/i18n.hpp>
 #include <darkscan/progress.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +15,13 @@ namespace {
 constexpr std::uint64_t k_large_input = 64ull << 20; // below this, a run is too quick to need progress
 
 std::string size_text(double bytes) {
-  if (bytes >= 1e9) return fmt::format("{:.2f} GB", bytes / 1e9);
-  return fmt::format("{:.0f} MB", bytes / 1e6);
+  if (bytes >= 1e9) return format_tr(N_("{} GB"), decimal_text(bytes / 1e9, 2));
+  return format_tr(N_("{} MB"), decimal_text(bytes / 1e6, 0));
+}
+
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 } // namespace
@@ -48,12 +55,17 @@ void Progress::update(const Source& source, bool done) {
     const double fraction = std::min(1.0, static_cast<double>(read) / static_cast<double>(m_total));
     const int width = 24, filled = static_cast<int>(fraction * width);
     const double left = rate > 0 ? static_cast<double>(m_total - std::min(read, m_total)) / rate : 0;
-    line = fmt::format("\r[{}{}] {:3.0f}%  {} of {}  {}/s  ETA {}:{:02}  ", std::string(filled, '#'),
-                       std::string(width - filled, '.'), fraction * 100, size_text(static_cast<double>(read)),
-                       size_text(static_cast<double>(m_total)), size_text(rate), static_cast<int>(left) / 60,
-                       static_cast<int>(left) % 60);
+    // Right-aligned as wide as "100%" ("  5%", " 42%"; "  5 %" in French): the line does not shift.
+    static const std::size_t percent_width = code_points(percent_text(1.0, 0));
+    line = fmt::format("\r[{}{}] {:>{}}  ", std::string(filled, '#'), std::string(width - filled, '.'),
+                       percent_text(fraction, 0), percent_width);
+    // TRANSLATORS: the progress line: bytes read of the total, the rate, and the time left (minutes:seconds).
+    line += format_tr(N_("{} of {}  {}/s  ETA {}:{:02}  "), size_text(static_cast<double>(read)),
+                      size_text(static_cast<double>(m_total)), size_text(rate), static_cast<int>(left) / 60,
+                      static_cast<int>(left) % 60);
   } else {
-    line = fmt::format("\r{} read  {}/s  ", size_text(static_cast<double>(read)), size_text(rate));
+    // TRANSLATORS: the progress line of an input of unknown size: bytes read, and the rate.
+    line = "\r" + format_tr(N_("{} read  {}/s  "), size_text(static_cast<double>(read)), size_text(rate));
   }
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);

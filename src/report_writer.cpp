@@ -98,10 +98,10 @@ void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind
     Period p = period_of(kind, t);
     const auto [it, fresh] = seen.emplace(format_local(pattern, p.start), p);
     if (!fresh && it->second.label != p.label) {
-      throw Error(fmt::format("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
-                              "overwrite the last; make the pattern tell them apart (e.g. {})",
-                              pattern, period_kind_name(kind), it->second.label, p.label,
-                              period_label_pattern(kind)));
+      throw Error(message(N_("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
+                             "overwrite the last; make the pattern tell them apart (e.g. {})"),
+                          pattern, period_kind_name(kind), it->second.label, p.label,
+                          period_label_pattern(kind)));
     }
     t = p.end > t ? p.end : t + 3600;
   }
@@ -113,16 +113,16 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
   if (request.output.empty()) return;
   const bool pattern = has_time_pattern(request.output);
   if (pattern && request.by == PeriodKind::none) {
-    throw Error(fmt::format("-o '{}' holds a date pattern (%...) but there is no --by to fill it: give "
-                            "--by hour|day|week|month, or a file name without %",
-                            request.output));
+    throw Error(message(N_("-o '{}' holds a date pattern (%...) but there is no --by to fill it: give "
+                           "--by hour|day|week|month, or a file name without %"),
+                        request.output));
   }
   if (pattern) check_pattern_separates_periods(request.output, request.by, now);
   // The folder the (first) file goes to must exist and be writable; the output must not be one.
   const std::string path = pattern ? format_local(request.output, now) : request.output;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    throw Error(fmt::format("cannot write '{}': it is a directory", path), ExitCode::cannot_write);
+    throw Error(message(N_("cannot write '{}': it is a directory"), path), ExitCode::cannot_write);
   }
   if (const int err = util::folder_error(path)) {
     throw Error(message(N_("cannot write '{}': {}"), path, system_message(err)), ExitCode::cannot_write);

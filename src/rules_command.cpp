@@ -1,3 +1,4 @@
+#include <darkscan/i18n.hpp>
 #include <darkscan/rules.hpp>
 #include <darkscan/rules_command.hpp>
 #include <darkscan/util/text.hpp>
@@ -21,9 +22,11 @@ int rules_check(const std::vector<std::string>& dirs) {
   const Rules rules = Rules::load(all);
   std::string out;
   for (const auto& dir : all)
-    out += fmt::format("rules from {}\n", util::escape_for_terminal(dir));
-  for (const auto& [file, count] : rules.counts())
-    out += fmt::format("  {:<18}{:>6} rules\n", file, count);
+    out += format_tr(N_("rules from {}"), util::escape_for_terminal(dir)) + '\n';
+  for (const auto& [file, count] : rules.counts()) {
+    // TRANSLATORS: a rules file and its count of rules, in columns: keep the widths.
+    out += "  " + message_n("{:<18}{:>6} rule", "{:<18}{:>6} rules", count, file, count).local + '\n';
+  }
   out += "ok\n";
   std::fputs(out.c_str(), stdout);
   return 0;

@@ -128,7 +128,7 @@ PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> 
 
 State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
                         std::vector<InputStats>& inputs) {
-  if (paths.empty()) throw Error("no state to merge", ExitCode::usage);
+  if (paths.empty()) throw Error(translated(N_("no state to merge")), ExitCode::usage);
   std::vector<State> states;
   for (const std::string& path : paths) {
     states.push_back(load_state(path, rules, names));
@@ -136,12 +136,12 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
     for (std::size_t i = 0; i + 1 < states.size(); ++i) {
       if (states[i].checksum == s.checksum) {
         throw Error(
-            fmt::format("'{}' holds the same shard as '{}': it would be counted twice", path, paths[i]));
+            message(N_("'{}' holds the same shard as '{}': it would be counted twice"), path, paths[i]));
       }
     }
     if (s.keep_params != states.front().keep_params) {
-      throw Error(fmt::format("'{}' and '{}' were made with different --keep-param: their pages do not match",
-                              paths.front(), path));
+      throw Error(message(N_("'{}' and '{}' were made with different --keep-param: their pages do not match"),
+                          paths.front(), path));
     }
     InputStats in;
     in.name = path;

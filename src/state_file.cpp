@@ -19,7 +19,7 @@ namespace darkscan {
 namespace {
 
 // "darkscan state" and a byte that text tools and `file` show as binary.
-constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16};
+constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for translation
 // Bump on any change of the payload layout; older files are then refused.
 // 3: counts per evidence, no weights (issue 13); 4: visitors who left the session table in a
 // filter of fixed size (issue 15); 5: the count of lines that are not requests, at the end
@@ -77,7 +77,7 @@ public:
   std::uint8_t u8() { return static_cast<std::uint8_t>(fixed(1)); }
   std::uint32_t u32() {
     const std::uint64_t v = u64();
-    if (v > UINT32_MAX) corrupt("a number is out of range");
+    if (v > UINT32_MAX) corrupt(N_("a number is out of range"));
     return static_cast<std::uint32_t>(v);
   }
   std::uint64_t u64() {
@@ -87,7 +87,7 @@ public:
       v |= (byte & 0x7f) << shift;
       if (!(byte & 0x80)) return v;
     }
-    corrupt("a number runs too long");
+    corrupt(N_("a number runs too long"));
   }
   std::int64_t i64() {
     const std::uint64_t v = u64();
@@ -95,7 +95,7 @@ public:
   }
   std::uint64_t hash() { return fixed(8); }
   std::uint64_t fixed(int bytes) {
-    if (m_in.size() < static_cast<std::size_t>(bytes)) corrupt("it ends too early");
+    if (m_in.size() < static_cast<std::size_t>(bytes)) corrupt(N_("it ends too early"));
     std::uint64_t v = 0;
     for (int i = 0; i < bytes; ++i)
       v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_in[static_cast<std::size_t>(i)]))
@@ -105,12 +105,12 @@ public:
   }
   bool flag() {
     const std::uint8_t v = u8();
-    if (v > 1) corrupt("a flag is neither 0 nor 1");
+    if (v > 1) corrupt(N_("a flag is neither 0 nor 1"));
     return v == 1;
   }
   std::string_view str() {
     const std::uint64_t size = u64();
-    if (size > k_max_string || size > m_in.size()) corrupt("a string runs past the end");
+    if (size > k_max_string || size > m_in.size()) corrupt(N_("a string runs past the end"));
     std::string_view s = m_in.substr(0, size);
     m_in.remove_prefix(size);
     return s;
@@ -119,7 +119,7 @@ public:
   // A count of items of at least `item_size` bytes each, checked against what is left.
   std::size_t count(std::size_t item_size) {
     const std::uint64_t n = u64();
-    if (n > m_in.size() / item_size) corrupt("a count runs past the end");
+    if (n > m_in.size() / item_size) corrupt(N_("a count runs past the end"));
     return static_cast<std::size_t>(n);
   }
   void apps(AppCounts& counts) {
@@ -129,8 +129,9 @@ public:
     }
   }
   bool done() const { return m_in.empty(); }
-  [[noreturn]] void corrupt(std::string_view what) const {
-    throw Error(fmt::format("state '{}' is damaged ({}); it was left as it is", m_name, what),
+  // `what`: a reason marked N_().
+  [[noreturn]] void corrupt(const char* what) const {
+    throw Error(message(N_("state '{}' is damaged ({}); it was left as it is"), m_name, translated(what)),
                 ExitCode::input_failed);
   }
 
@@ -166,7 +167,7 @@ void read_stats(Reader& r, PageStats& p) {
   p.evidence_previews = r.u64();
   p.internal_out = r.u64();
   const std::size_t targets = r.count(4);
-  if (targets > PageStats::k_max_targets) r.corrupt("a page has too many link targets");
+  if (targets > PageStats::k_max_targets) r.corrupt(N_("a page has too many link targets"));
   for (std::size_t i = 0; i < targets; ++i)
     add_target(p.targets, static_cast<std::uint32_t>(r.fixed(4)));
   r.apps(p.previews);
@@ -215,7 +216,7 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
 
 void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys) {
   auto key = [&](std::uint64_t id) {
-    if (id >= keys.size()) r.corrupt("a page index is out of range");
+    if (id >= keys.size()) r.corrupt(N_("a page index is out of range"));
     return keys[static_cast<std::size_t>(id)];
   };
   TrafficTotals& t = a.mutable_totals();
@@ -229,7 +230,7 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
   std::uint64_t id = 0;
   for (std::size_t n = r.count(12); n > 0; --n) {
     const std::uint64_t delta = r.u64();
-    if (delta > keys.size()) r.corrupt("a page index is out of range");
+    if (delta > keys.size()) r.corrupt(N_("a page index is out of range"));
     id += delta;
     read_stats(r, a.page(key(id)));
   }
@@ -240,10 +241,10 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
     p.page = key(r.u64());
     p.path = key(r.u64());
     const std::uint8_t channel = r.u8();
-    if (channel >= k_channel_count) r.corrupt("an unknown channel");
+    if (channel >= k_channel_count) r.corrupt(N_("an unknown channel"));
     p.channel = static_cast<Channel>(channel);
     const std::uint8_t evidence = r.u8();
-    if (evidence > k_evidence_count) r.corrupt("an unknown kind of evidence");
+    if (evidence > k_evidence_count) r.corrupt(N_("an unknown kind of evidence"));
     if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
     p.app = r.name();
     p.open = r.u8();
@@ -378,25 +379,29 @@ std::string encode_state(const State& s) {
 }
 
 State decode_state(std::string_view bytes, const std::string& name, const Rules& rules, NamePool& names) {
-  auto refuse = [&](const std::string& why) {
-    throw Error(fmt::format("state '{}' {}; it was left as it is", name, why), ExitCode::input_failed);
-  };
-  if (bytes.substr(0, k_magic.size()) != k_magic) refuse("is not a darkscan state file");
-  if (bytes.size() < k_header_size + 8) refuse("is truncated");
+  auto refuse = [&](Message why) { throw Error(std::move(why), ExitCode::input_failed); };
+  if (bytes.substr(0, k_magic.size()) != k_magic)
+    refuse(message(N_("state '{}' is not a darkscan state file; it was left as it is"), name));
+  const Message truncated = message(N_("state '{}' is truncated; it was left as it is"), name);
+  if (bytes.size() < k_header_size + 8) refuse(truncated);
   Reader header(bytes.substr(k_magic.size(), 12), name, names);
   const auto version = static_cast<std::uint32_t>(header.fixed(4));
   const std::uint64_t size = header.fixed(8);
   if (version < k_oldest_read || version > k_version) {
-    refuse(fmt::format("has format version {}, and this darkscan reads versions {} to {}; rebuild it from "
-                       "the logs (run again without the state)",
-                       version, k_oldest_read, k_version));
+    refuse(
+        message(N_("state '{}' has format version {}, and this darkscan reads versions {} to {}; rebuild it "
+                   "from the logs (run again without the state); it was left as it is"),
+                name, version, k_oldest_read, k_version));
   }
   if (size != bytes.size() - k_header_size - 8) {
-    refuse(size > bytes.size() - k_header_size - 8 ? "is truncated" : "has bytes past its end");
+    refuse(size > bytes.size() - k_header_size - 8
+               ? truncated
+               : message(N_("state '{}' has bytes past its end; it was left as it is"), name));
   }
   const std::string_view payload = bytes.substr(k_header_size, size);
   Reader sum(bytes.substr(k_header_size + size), name, names);
-  if (sum.hash() != util::hash_bytes(payload)) refuse("is damaged (its checksum does not match)");
+  if (sum.hash() != util::hash_bytes(payload))
+    refuse(message(N_("state '{}' is damaged (its checksum does not match); it was left as it is"), name));
 
   // The checksum matched: what follows fails only on a bug or a forged file.
   Reader r(payload, name, names);
@@ -422,7 +427,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     e.offset = r.u64();
     e.lines = r.u64();
     const std::uint8_t codec = r.u8();
-    if (codec > static_cast<std::uint8_t>(Codec::zstd)) r.corrupt("an unknown codec");
+    if (codec > static_cast<std::uint8_t>(Codec::zstd)) r.corrupt(N_("an unknown codec"));
     e.codec = static_cast<Codec>(codec);
     e.stored_size = r.u64();
     e.complete = r.flag();
@@ -439,19 +444,19 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     // filter's arithmetic on them cannot overflow.
     if (slots > 0 &&
         (latest < -k_max_time / SeenVisitors::k_unit || latest > k_max_time / SeenVisitors::k_unit))
-      r.corrupt("the seen visitors' time is out of range");
+      r.corrupt(N_("the seen visitors' time is out of range"));
     for (std::size_t n = slots; n > 0; --n) {
       index += r.u32();
       if (!s.sessions.seen().restore(latest,
                                      static_cast<std::uint32_t>(std::min<std::uint64_t>(index, UINT32_MAX)),
                                      static_cast<std::uint32_t>(r.fixed(4))))
-        r.corrupt("a seen visitor is out of range");
+        r.corrupt(N_("a seen visitor is out of range"));
     }
     s.sessions.seen().forget_expired();
   }
   for (std::size_t n = r.count(8 + 4); n > 0; --n) {
     const std::uint64_t key = r.hash();
-    if (key == 0) r.corrupt("a visitor key is 0");
+    if (key == 0) r.corrupt(N_("a visitor key is 0"));
     Sessions::Visitor& v = s.sessions.visitor(key);
     v.last_page_view = r.i64();
     if (version == 3) {
@@ -459,12 +464,12 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
       v.timed = v.last_page_view != 0;
     } else {
       const std::uint8_t flags = r.u8();
-      if (flags > 3) r.corrupt("a visitor has unknown flags");
+      if (flags > 3) r.corrupt(N_("a visitor has unknown flags"));
       v.seen = flags & 1;
       v.timed = flags & 2;
     }
     if (v.last_page_view < -k_max_time || v.last_page_view > k_max_time)
-      r.corrupt("a visitor's time is out of range");
+      r.corrupt(N_("a visitor's time is out of range"));
     v.arrival = r.u32();
     v.last_page = r.u32();
   }
@@ -487,10 +492,10 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
     const std::int64_t start = r.i64();
     PeriodSplitter::Slice slice{Period{start, r.i64(), std::string(r.str())}, Aggregate(s.keep_params)};
     read_aggregate(r, slice.traffic, keys);
-    if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt("an hour appears twice");
+    if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt(N_("an hour appears twice"));
   }
   if (version >= 5) c.not_records = r.u64();
-  if (!r.done()) r.corrupt("bytes left after the last section");
+  if (!r.done()) r.corrupt(N_("bytes left after the last section"));
   return s;
 }
 

@@ -11,10 +11,10 @@ namespace darkscan {
 // A named log format, as users know it.
 struct Preset {
   std::string_view name;
-  std::string_view aliases;  // space-separated other names
-  std::string_view spec;     // Apache LogFormat syntax; a JSON key map; a W3C "#Fields:" directive
-  std::size_t optional_from; // fields from this index on may be missing (0: none)
-  std::string_view description;
+  std::string_view aliases;     // space-separated other names
+  std::string_view spec;        // Apache LogFormat syntax; a JSON key map; a W3C "#Fields:" directive
+  std::size_t optional_from;    // fields from this index on may be missing (0: none)
+  std::string_view description; // marked N_(): shown with tr()
   LogFormat::Syntax syntax = LogFormat::Syntax::text;
 };
 
@@ -36,8 +36,9 @@ LogFormat resolve_format(std::string_view value);
 // non-empty lines.
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name);
 
-// What `sample` (an input's first lines) is when it is plainly not an access
-// log: "is a binary file ...", "is an nginx error log ..."; "" otherwise.
-std::string not_an_access_log(const std::vector<std::string>& sample);
+// What `sample` (an input's first lines) is when it is plainly not an access log, as a message
+// marked N_() whose one {} is the input's name: "'{}' is a binary file ...", "'{}' is an nginx error
+// log ..."; nullptr otherwise.
+const char* not_an_access_log(const std::vector<std::string>& sample);
 
 } // namespace darkscan

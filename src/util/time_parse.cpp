@@ -257,7 +257,7 @@ TimePattern TimePattern::compile(std::string_view pattern) {
       add_literal(c);
       continue;
     }
-    if (++i >= pattern.size()) throw Error("time format '" + std::string(pattern) + "' ends with a lone '%'");
+    if (++i >= pattern.size()) throw Error(message(N_("time format '{}' ends with a lone '%'"), pattern));
     char conv = pattern[i];
     switch (conv) {
     case '%': add_literal('%'); break;
@@ -310,8 +310,9 @@ TimePattern TimePattern::compile(std::string_view pattern) {
       break;
     default:
       throw Error(
-          "time format '" + std::string(pattern) + "': conversion '%" + std::string(1, conv) +
-          "' is not supported (supported: %Y %y %m %d %e %H %M %S %T %F %D %R %b %h %B %a %A %z %Z %s)");
+          message(N_("time format '{}': conversion '%{}' is not supported (supported: %Y %y %m %d %e %H "
+                     "%M %S %T %F %D %R %b %h %B %a %A %z %Z %s)"),
+                  pattern, conv));
     }
   }
   return tp;
