@@ -11,6 +11,15 @@
 namespace darkscan::util {
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path + ".XXXXXX") {
+  // A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written in place: renaming a file
+  // over it would replace /dev/null itself for a run as root.
+  struct stat existing {};
+  if (::stat(m_path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+    m_tmp.clear();
+    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (m_fd < 0) fail(errno);
+    return;
+  }
   m_fd = ::mkstemp(m_tmp.data());
   if (m_fd < 0) {
     m_tmp.clear();
@@ -55,10 +64,12 @@ void AtomicFile::write(std::string_view data) {
 }
 
 void AtomicFile::commit() {
-  if (::fsync(m_fd) != 0) fail(errno);
+  const bool in_place = m_tmp.empty(); // a device or a pipe: nothing to sync or rename
+  if (!in_place && ::fsync(m_fd) != 0) fail(errno);
   const int fd = m_fd;
   m_fd = -1;
   if (::close(fd) != 0) fail(errno);
+  if (in_place) return;
   if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) fail(errno);
   m_tmp.clear();
 }

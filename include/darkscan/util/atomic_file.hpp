@@ -9,7 +9,8 @@ namespace darkscan::util {
 // directory, and commit() fsyncs it and renames it over `path`. Readers see
 // the old file or the whole new one, never half of it; a run that fails before
 // commit() leaves the old file as it was (the destructor removes the
-// temporary). Errors throw Error(ExitCode::cannot_write) naming the path.
+// temporary). A `path` that is a device or a pipe (/dev/null, a FIFO) is written in place.
+// Errors throw Error(ExitCode::cannot_write) naming the path.
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);
