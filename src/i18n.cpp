@@ -67,7 +67,7 @@ std::string_view language() {
 
 } // namespace i18n
 
-const char* tr(const char* msgid) { return g_translating ? ::dgettext(k_domain, msgid) : msgid; }
+const char* tr(const char* msgid) { return g_translating && *msgid ? ::dgettext(k_domain, msgid) : msgid; }
 
 const char* trn(const char* singular, const char* plural, unsigned long n) {
   if (g_translating) return ::dngettext(k_domain, singular, plural, n);

@@ -32,7 +32,8 @@ std::string_view language();
 
 } // namespace i18n
 
-// `msgid` in the user's language (itself when untranslated). The result lives as long as the process.
+// `msgid` in the user's language (itself when untranslated; "" stays "", never the catalogue's
+// header). The result lives as long as the process.
 const char* tr(const char* msgid);
 // The form of `singular`/`plural` for `n`, in the user's language.
 const char* trn(const char* singular, const char* plural, unsigned long n);
@@ -66,20 +67,19 @@ std::string format_local(const char* english, const char* local, fmt::format_arg
 // language. Message arguments give their own English or local text.
 template <typename... Args> Message message(const char* msgid, const Args&... args) {
   std::string en = fmt::format(fmt::runtime(msgid), detail::pick(args, false)...);
-  const char* translated = tr(msgid);
-  if (translated == msgid) return Message(std::move(en));
+  // An untranslated msgid still carries its arguments' local text (a translated reason).
   std::string local =
-      detail::format_local(msgid, translated, fmt::make_format_args(detail::pick(args, true)...));
+      detail::format_local(msgid, tr(msgid), fmt::make_format_args(detail::pick(args, true)...));
   return {std::move(en), std::move(local)};
 }
 
-// As message(), with the plural form for `n`.
+// As message(), with the plural form for `n`. Give the two forms as plain literals, not N_(): xgettext
+// would take each for a msgid of its own, and the plural would be lost.
 template <typename... Args>
 Message message_n(const char* singular, const char* plural, unsigned long n, const Args&... args) {
-  std::string en = fmt::format(fmt::runtime(n == 1 ? singular : plural), detail::pick(args, false)...);
-  const char* translated = trn(singular, plural, n);
-  if (translated == singular || translated == plural) return Message(std::move(en));
-  std::string local = detail::format_local(n == 1 ? singular : plural, translated,
+  const char* english = n == 1 ? singular : plural;
+  std::string en = fmt::format(fmt::runtime(english), detail::pick(args, false)...);
+  std::string local = detail::format_local(english, trn(singular, plural, n),
                                            fmt::make_format_args(detail::pick(args, true)...));
   return {std::move(en), std::move(local)};
 }
