@@ -58,7 +58,8 @@ class PackageTest(unittest.TestCase):
         for path in ("usr/bin/darkscan", "usr/bin/darkscan-dask", "usr/share/darkscan/rules/agents.rules",
                      "usr/share/darkscan/rules/weights.rules", "usr/share/man/man1/darkscan.1.gz",
                      "usr/share/bash-completion/completions/darkscan", "usr/share/zsh/vendor-completions/_darkscan",
-                     "usr/share/doc/darkscan/copyright"):
+                     "usr/share/doc/darkscan/copyright", "usr/share/locale/fr/LC_MESSAGES/darkscan.mo",
+                     "usr/share/doc/darkscan/README.fr.md"):
             self.assertTrue(os.path.exists(os.path.join(self.root, path)), path)
         with gzip.open(os.path.join(self.root, "usr/share/man/man1/darkscan.1.gz"), "rt", encoding="utf-8") as f:
             self.assertIn(".TH DARKSCAN 1", f.read())
@@ -72,6 +73,19 @@ class PackageTest(unittest.TestCase):
         self.assertIn(b'"dark_social"', p.stdout)
         p = subprocess.run([binary, "rules", "check"], stdout=subprocess.PIPE, env=env, check=True)
         self.assertIn(os.path.join(self.root, "usr/share/darkscan/rules").encode(), p.stdout)
+
+    def test_unpacked_binary_finds_its_french_catalogue(self):
+        installed = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
+        harness.require("fr_fr.utf8" in installed, "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        env = {k: v for k, v in os.environ.items() if k not in ("DARKSCAN_LOCALE_DIR", "LANGUAGE")}
+        env["LC_ALL"] = "fr_FR.UTF-8"
+        p = subprocess.run([os.path.join(self.root, "usr/bin/darkscan"), "--help"], stdout=subprocess.PIPE,
+                           env=env, check=True)
+        self.assertNotIn(b"Options:", p.stdout)
+        env["LC_ALL"] = "C.UTF-8"
+        p = subprocess.run([os.path.join(self.root, "usr/bin/darkscan"), "--help"], stdout=subprocess.PIPE,
+                           env=env, check=True)
+        self.assertIn(b"Options:", p.stdout)
 
     def test_apt_accepts_it(self):
         harness.require(os.geteuid() == 0 and shutil.which("apt-get"), "root and apt-get (for apt-get --simulate)")

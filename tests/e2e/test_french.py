@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""darkscan in French (issue 17): the catalogue po/fr.po is complete and its placeholders fit the
+code's; every English literal in src/ that people read goes through gettext; under fr_FR.UTF-8 the
+table, the HTML report, --help, notes and errors are French, with French number typography; the
+machine formats (JSON, NDJSON, TSV, CSV) are byte-identical under any locale; LANG=C, a locale that is
+not installed and a missing catalogue give English without a word of warning.
+
+Needs msgfmt and xgettext (Debian's gettext) and the fr_FR.UTF-8 locale (scripts/install-deps --tests
+generates it). Binary from DARKSCAN (default build/darkscan under the repo root)."""
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+ROOT = harness.ROOT
+BIN = os.environ.get("DARKSCAN") or os.path.join(ROOT, "build", "darkscan")
+if not os.path.isabs(BIN):
+    BIN = os.path.join(ROOT, BIN)
+PO = os.path.join(ROOT, "po", "fr.po")
+SAMPLES = os.path.join(ROOT, "samples")
+COMBINED = os.path.join(SAMPLES, "combined.log")
+NNBSP = "\u202f"  # narrow no-break space: French digit groups and "12,9 %"
+
+# The gettext keywords of include/darkscan/i18n.hpp, as scripts/po-update gives them to xgettext.
+KEYWORDS = ["tr", "trn:1,2", "N_", "message", "message_n:1,2", "format_tr", "translated"]
+MARKED_CALLS = {k.split(":")[0] for k in KEYWORDS}
+
+
+def locale_installed(name):
+    out = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.split()
+    return name.lower().replace("utf-8", "utf8") in {l.lower() for l in out}
+
+
+def env(**extra):
+    """The test environment without any locale variable, plus `extra`."""
+    e = {k: v for k, v in os.environ.items()
+         if not (k.startswith("LC_") or k in ("LANG", "LANGUAGE", "DARKSCAN_LOCALE_DIR"))}
+    e["TZ"] = "UTC"
+    e.update(extra)
+    return e
+
+
+FR = dict(LC_ALL="fr_FR.UTF-8")
+EN = dict(LC_ALL="C.UTF-8")
+
+
+def run(args, lang, stdin=b"", check=True):
+    p = subprocess.run([BIN, *args], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env(**lang), timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError("%s exited %d: %s" % (args, p.returncode, p.stderr.decode(errors="replace")))
+    return p
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+def unescape(s):
+    """A PO string's C escapes undone (\\n, \\t, \\", \\\\)."""
+    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
+
+
+def read_po(path):
+    """The entries of a PO file: dicts with msgid, msgid_plural, msgstr (list), fuzzy, obsolete."""
+    entries, cur, key = [], None, None
+
+    def flush():
+        if cur is not None and ("msgid" in cur):
+            entries.append(cur)
+
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            obsolete = line.startswith("#~")
+            if obsolete:
+                line = line[2:].lstrip()
+            if not line:
+                continue
+            if line.startswith("#,"):
+                flush()
+                cur, key = {"msgstr": {}, "fuzzy": "fuzzy" in line, "obsolete": False}, None
+                continue
+            if line.startswith("#"):
+                continue
+            m = re.match(r'(msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+"(.*)"$', line)
+            if m:
+                if m.group(1) == "msgid":
+                    if cur is None or "msgid" in cur:
+                        flush()
+                        cur = {"msgstr": {}, "fuzzy": False, "obsolete": False}
+                    cur["obsolete"] = obsolete
+                    key = ("msgid",)
+                    cur["msgid"] = m.group(3)
+                elif m.group(1) == "msgid_plural":
+                    key = ("msgid_plural",)
+                    cur["msgid_plural"] = m.group(3)
+                else:
+                    idx = int(m.group(2) or 0)
+                    key = ("msgstr", idx)
+                    cur["msgstr"][idx] = m.group(3)
+                continue
+            m = re.match(r'"(.*)"$', line)
+            if m and cur is not None and key:
+                if key[0] == "msgstr":
+                    cur["msgstr"][key[1]] += m.group(1)
+                else:
+                    cur[key[0]] += m.group(1)
+    flush()
+    for e in entries:
+        e["msgid"] = unescape(e["msgid"])
+        if "msgid_plural" in e:
+            e["msgid_plural"] = unescape(e["msgid_plural"])
+        e["msgstr"] = [unescape(e["msgstr"][i]) for i in sorted(e["msgstr"])]
+    return entries
+
+
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def placeholders(text):
+    """fmt replacement fields of `text` as (index, spec) in argument order, or None if it mixes
+    automatic and manual indexing (fmt refuses that)."""
+    fields, auto, manual = [], 0, False
+    for m in PLACEHOLDER.finditer(text):
+        if m.group(0) in ("{{", "}}"):
+            continue
+        inner = m.group(1)
+        arg, _, spec = inner.partition(":")
+        if arg == "":
+            if manual:
+                return None
+            fields.append((auto, spec))
+            auto += 1
+        elif arg.isdigit():
+            if auto:
+                return None
+            manual = True
+            fields.append((int(arg), spec))
+        else:
+            fields.append((arg, spec))
+    return fields
+
+
+def same_fields(msgid, msgstr):
+    a, b = placeholders(msgid), placeholders(msgstr)
+    if a is None or b is None:
+        return False
+    return sorted(a, key=str) == sorted(b, key=str) or \
+        sorted(set(a), key=str) == sorted(set(b), key=str)
+
+
+class CatalogueTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require(shutil.which("msgfmt") and shutil.which("xgettext"), "msgfmt and xgettext (gettext)")
+        cls.entries = [e for e in read_po(PO) if e["msgid"]]
+
+    def test_msgfmt_check_statistics_complete(self):
+        p = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, PO],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env(**EN))
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertRegex(p.stdout, r"^\d+ translated messages?\.\s*$", p.stdout)
+
+    def test_every_message_of_the_code_is_translated(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            files = sorted(os.path.relpath(os.path.join(d, f), ROOT)
+                           for base in ("src", "include")
+                           for d, _, names in os.walk(os.path.join(ROOT, base))
+                           for f in names if f.endswith((".cpp", ".hpp")))
+            pot = os.path.join(tmp, "darkscan.pot")
+            subprocess.run(["xgettext", "--from-code=UTF-8", "--language=C++", "--no-wrap", "-o", pot,
+                            *("--keyword=" + k for k in KEYWORDS), *files], cwd=ROOT, check=True)
+            wanted = {e["msgid"] for e in read_po(pot) if e["msgid"]}
+        have = {e["msgid"]: e for e in self.entries if not e["obsolete"]}
+        missing = sorted(wanted - set(have))
+        self.assertEqual(missing, [], "not in po/fr.po (run scripts/po-update and translate)")
+        untranslated = sorted(m for m in wanted if not all(have[m]["msgstr"]) or have[m]["fuzzy"])
+        self.assertEqual(untranslated, [], "untranslated or fuzzy in po/fr.po")
+        stale = sorted(set(have) - wanted)
+        self.assertEqual(stale, [], "in po/fr.po but no longer in the code (run scripts/po-update)")
+
+    def test_translations_keep_the_placeholders(self):
+        bad = []
+        for e in self.entries:
+            for i, s in enumerate(e["msgstr"]):
+                source = e["msgid"] if i == 0 or "msgid_plural" not in e else e["msgid_plural"]
+                if s and not same_fields(source, s):
+                    bad.append((source, s))
+        self.assertEqual(bad, [])
+
+    def test_placeholder_check_can_fail(self):
+        self.assertTrue(same_fields("{} of {:.1f}", "{1:.1f} sur {0}"))
+        self.assertFalse(same_fields("{} of {}", "{} sur"))
+        self.assertFalse(same_fields("{} of {}", "{1} sur {}"))
+        self.assertFalse(same_fields("{:>6}", "{}"))
+
+    def test_language_code(self):
+        codes = [e["msgstr"][0] for e in self.entries if e["msgid"] == "en"]
+        self.assertEqual(codes, ["fr"])
+
+
+# --- every user-facing literal goes through gettext ----------------------------------------------
+
+# Files whose every literal is machine text (a format people do not read as prose).
+MACHINE_FILES = {"report_json.cpp", "report_delimited.cpp", "hits_writer.cpp"}
+MARKER = "not for translation"
+WORDS = re.compile(r"[A-Za-z]{2,}[ ,;:'-]+[A-Za-z]{2,}")
+
+
+def literals(source):
+    """(line, text, innermost call) for each string literal of C++ `source`, skipping comments,
+    character literals and preprocessor lines; `text` is raw (escapes not undone)."""
+    out, stack, i, line, n = [], [], 0, 1, len(source)
+    last_ident = ""
+    at_line_start = True
+    while i < n:
+        c = source[i]
+        if c == "\n":
+            line += 1
+            i += 1
+            at_line_start = True
+            continue
+        if at_line_start and c == "#":
+            while i < n and source[i] != "\n":
+                i += 2 if source[i] == "\\" else 1
+            continue
+        if c in " \t\r":
+            i += 1
+            continue
+        at_line_start = False
+        if source.startswith("//", i):
+            while i < n and source[i] != "\n":
+                i += 1
+            continue
+        if source.startswith("/*", i):
+            end = source.find("*/", i + 2)
+            line += source.count("\n", i, end)
+            i = end + 2
+            continue
+        raw = re.match(r'(?:u8|u|U|L)?R"([^(]*)\(', source[i:i + 40])
+        if raw:
+            close = ")" + raw.group(1) + '"'
+            end = source.find(close, i + raw.end())
+            out.append((line, source[i + raw.end():end], stack[-1] if stack else ""))
+            line += source.count("\n", i, end)
+            i = end + len(close)
+            last_ident = ""
+            continue
+        if c == '"':
+            j = i + 1
+            while source[j] != '"':
+                j += 2 if source[j] == "\\" else 1
+            out.append((line, source[i + 1:j], stack[-1] if stack else ""))
+            i = j + 1
+            last_ident = ""
+            continue
+        if c == "'":
+            j = i + 1
+            while source[j] != "'":
+                j += 2 if source[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c.isalpha() or c == "_":
+            j = i
+            while j < n and (source[j].isalnum() or source[j] == "_"):
+                j += 1
+            last_ident = source[i:j]
+            i = j
+            continue
+        if c == "(":
+            stack.append(last_ident)
+        elif c == ")" and stack:
+            stack.pop()
+        last_ident = ""
+        i += 1
+    return out
+
+
+class MarkedLiteralsTest(unittest.TestCase):
+    def test_literals_with_words_are_marked(self):
+        unmarked = []
+        for d, _, names in os.walk(os.path.join(ROOT, "src")):
+            for name in sorted(names):
+                if not name.endswith(".cpp") or name in MACHINE_FILES:
+                    continue
+                path = os.path.join(d, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                lines = text.split("\n")
+                for line, lit, call in literals(text):
+                    if call in MARKED_CALLS or not WORDS.search(lit):
+                        continue
+                    if MARKER in lines[line - 1] or (line > 1 and MARKER in lines[line - 2]):
+                        continue
+                    unmarked.append("%s:%d: %s" % (os.path.relpath(path, ROOT), line, lit[:70]))
+        self.assertEqual(unmarked, [], "mark with tr()/N_()/message(), or add '// %s'" % MARKER)
+
+    def test_lint_finds_an_unmarked_literal(self):
+        src = 'void f() {\n  throw Error("cannot open the file");\n  tr("some words here");\n' \
+              '  x = "machine text here"; // not for translation\n}\n'
+        found = [(l, c) for l, lit, c in literals(src) if WORDS.search(lit)]
+        self.assertEqual(found, [(2, "Error"), (3, "tr"), (4, "")])
+
+
+# --- French output ------------------------------------------------------------------------------
+
+def words(text):
+    """The words of three letters or more that are plain ASCII (French words with accents are not)."""
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text) if w.isascii()}
+
+
+class FrenchOutputTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        harness.require(os.path.exists(os.path.join(os.path.dirname(BIN), "locale", "fr", "LC_MESSAGES",
+                                                    "darkscan.mo")), "build/locale/fr (the build makes it)")
+        cls.tmp = tempfile.mkdtemp(prefix="darkscan-fr-")
+        # Words of the input itself (paths, agents, hosts), of the paths given and of the rules (app
+        # names) may show in both languages.
+        with open(COMBINED, encoding="utf-8", errors="replace") as f:
+            cls.data_words = words(f.read()) | words(SAMPLES) | words(cls.tmp)
+        rules = os.path.join(ROOT, "rules")
+        for name in os.listdir(rules):
+            with open(os.path.join(rules, name), encoding="utf-8") as f:
+                cls.data_words |= {w for l in f if not l.startswith("#") for w in words(l.split("#")[0])}
+        cls.data_words |= {w.capitalize() for w in cls.data_words}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def english_left(self, english, french, allowed=()):
+        """Words of the English output that the French output still shows (data and `allowed` aside)."""
+        left = (words(english) & words(french)) - self.data_words - set(allowed)
+        return sorted(left)
+
+    def test_table_is_french_with_french_numbers(self):
+        en = run(["-F", "table", "-n", "20", COMBINED], EN).stdout.decode()
+        fr = run(["-F", "table", "-n", "20", COMBINED], FR).stdout.decode()
+        self.assertNotEqual(en, fr)
+        self.assertEqual(self.english_left(en, fr, SAME_WORDS), [])
+        self.assertRegex(fr, r"\d+,\d" + NNBSP + "%")
+        self.assertNotRegex(fr, r"\d\.\d")  # no decimal point left in the table
+        self.assertEqual(len(en.splitlines()), len(fr.splitlines()))
+
+    def test_html_is_french(self):
+        out_en = os.path.join(self.tmp, "en.html")
+        out_fr = os.path.join(self.tmp, "fr.html")
+        run(["-F", "html", "-o", out_en, COMBINED], EN)
+        run(["-F", "html", "-o", out_fr, COMBINED], FR)
+        en, fr = (open(p, encoding="utf-8").read() for p in (out_en, out_fr))
+        self.assertIn('<html lang="en"', en)
+        self.assertIn('<html lang="fr"', fr)
+        visible = lambda h: html.unescape(re.sub(r"<style.*?</style>|<[^>]*>", " ", h, flags=re.S))
+        self.assertEqual(self.english_left(visible(en), visible(fr), SAME_WORDS), [])
+        self.assertIn(NNBSP + "%", fr)
+
+    def test_help_of_every_command_is_french(self):
+        for cmd in ([], ["merge"], ["rules"], ["rules", "check"], ["rules", "ua"]):
+            en = run([*cmd, "--help"], EN).stdout.decode()
+            fr = run([*cmd, "--help"], FR).stdout.decode()
+            self.assertNotEqual(en, fr, cmd)
+            # Each option's description: the French line is not the English one.
+            en_lines = [l for l in en.splitlines() if re.match(r"\s+-", l)]
+            fr_lines = set(l for l in fr.splitlines() if re.match(r"\s+-", l))
+            same = [l for l in en_lines if l in fr_lines and len(words(l)) > 1]
+            self.assertEqual(same, [], cmd)
+            for heading in ("Usage:", "Options:", "Positionals:", "Subcommands:", "Examples:", "Exit status:"):
+                self.assertNotIn(heading, fr, cmd)
+
+    def test_errors_notes_and_summary_are_french(self):
+        missing = os.path.join(self.tmp, "absent.log")
+        en = run([missing], EN, check=False)
+        fr = run([missing], FR, check=False)
+        self.assertEqual(en.returncode, fr.returncode)
+        self.assertIn(b"darkscan: error: cannot open", en.stderr)
+        self.assertIn("darkscan: erreur", fr.stderr.decode())
+        self.assertIn(missing, fr.stderr.decode())
+        bad = run(["--since", "someday", COMBINED], FR, check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertNotIn("error:", bad.stderr.decode())
+        common = os.path.join(SAMPLES, "common.log")
+        fr = run(["-o", os.path.join(self.tmp, "c.tsv"), common], FR).stderr.decode()
+        en = run(["-o", os.path.join(self.tmp, "c.tsv"), common], EN).stderr.decode()
+        self.assertIn("darkscan: note: ", en)
+        self.assertEqual(self.english_left(en, fr, SAME_WORDS), [])
+
+
+# Words the French text shares with the English one on purpose: the same word in both languages, a
+# term kept in French (dark social, JSON), an abbreviation. Names of apps come from the rules.
+SAME_WORDS = {"dark", "social", "Dark", "page", "pages", "Pages", "total", "Total", "direct", "Direct",
+              "site", "Site", "sites", "article", "part", "proportion", "public", "agents", "est",
+              "notes", "note", "JSON", "null", "UTC", "TLS", "HTML", "darkscan", "utm_source",
+              "utm_medium", "whatsapp", "social", "common", "combined", "log", "nginx", "http_referer",
+              "http_user_agent", "referer", "user", "messages", "webmail", "weights", "rules", "min", "visits", "top", "site"}
+
+
+class MachineFormatsTest(unittest.TestCase):
+    """JSON, NDJSON, TSV and CSV are a contract: the same bytes under any locale."""
+
+    LOCALES = [dict(LC_ALL="C.UTF-8"), dict(LC_ALL="fr_FR.UTF-8"), dict(LANG="fr_FR.UTF-8"),
+               dict(LC_MESSAGES="fr_FR.UTF-8"), dict(LANG="fr_FR.UTF-8", LC_NUMERIC="fr_FR.UTF-8"),
+               dict(LANGUAGE="fr", LANG="fr_FR.UTF-8")]
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        cls.tmp = tempfile.mkdtemp(prefix="darkscan-fr-")
+        # An input with malformed lines, a note (no site given) and a missing file: every text that
+        # the JSON report carries (reasons, errors, notes) is there.
+        cls.mixed = os.path.join(cls.tmp, "mixed.log")
+        with open(COMBINED, "rb") as f, open(cls.mixed, "wb") as out:
+            out.write(f.read() + b"this is not a log line\n\x00\xff garbage\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def same_under_every_locale(self, args):
+        outputs = [run(args, lang, check=False) for lang in self.LOCALES]
+        for lang, p in zip(self.LOCALES[1:], outputs[1:]):
+            self.assertEqual(p.returncode, outputs[0].returncode, (args, lang))
+            self.assertEqual(p.stdout, outputs[0].stdout, (args, lang))
+        return outputs[0].stdout
+
+    def test_report_formats(self):
+        absent = os.path.join(self.tmp, "absent.log")
+        for fmt in ("json", "ndjson", "tsv", "csv"):
+            out = self.same_under_every_locale(["-F", fmt, self.mixed, absent])
+            self.assertTrue(out)
+        summary = json.loads(self.same_under_every_locale(["-F", "json", self.mixed, absent]))["summary"]
+        # The texts it carries are there, in English.
+        self.assertIn("cannot open", [i for i in summary["inputs"] if i["error"]][0]["error"])
+        self.assertTrue(summary["malformed_examples"])
+        self.assertTrue(summary["notes"])
+
+    def test_hits(self):
+        for fmt in ("ndjson", "tsv"):
+            self.same_under_every_locale(["--hits", "--explain", "--salt", "s", "-F", fmt, COMBINED])
+
+    def test_merge(self):
+        state = os.path.join(self.tmp, "a.state")
+        run(["-q", "--state-out", state, "-o", os.devnull, COMBINED], EN)
+        self.same_under_every_locale(["merge", "-F", "json", state])
+
+
+class FallbackTest(unittest.TestCase):
+    """English by default, silently: LANG=C, a locale not installed, no catalogue for the language."""
+
+    def english(self, lang):
+        p = run(["-F", "tsv", "-o", os.devnull, COMBINED], lang)
+        self.assertIn(b"lines", p.stderr)
+        self.assertNotIn(b"warning", p.stderr.lower())
+        self.assertNotIn(b"locale", p.stderr.lower())
+        return p.stderr
+
+    def test_c_and_missing_locales_are_english(self):
+        reference = self.english(dict(LC_ALL="C"))
+        strip_time = lambda s: re.sub(rb"in [0-9.]+ s \([0-9]+ MB/s\)", b"", s)
+        for lang in (dict(LANG="C"), dict(), dict(LANG="xx_YY.UTF-8"), dict(LC_ALL="de_DE.UTF-8"),
+                     dict(LANG="fr_FR.UTF-8", LC_ALL="C"), dict(LANG="es_ES.UTF-8", LANGUAGE="es")):
+            self.assertEqual(strip_time(self.english(lang)), strip_time(reference), lang)
+
+    def test_no_catalogue_is_english(self):
+        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale")
+        with tempfile.TemporaryDirectory() as empty:
+            p = run(["--help"], dict(LC_ALL="fr_FR.UTF-8", DARKSCAN_LOCALE_DIR=empty))
+            self.assertIn(b"Options:", p.stdout)
+            self.assertEqual(p.stderr, b"")
+
+
+if __name__ == "__main__":
+    harness.main()
