@@ -1,6 +1,8 @@
 #include <darkscan/aggregate.hpp>
 #include <darkscan/analyzer.hpp>
 #include <darkscan/cli.hpp>
+#include <darkscan/cli_help.hpp>
+#include <darkscan/cli_parse_errors.hpp>
 #include <darkscan/content_params.hpp>
 #include <darkscan/error.hpp>
 #include <darkscan/hits_writer.hpp>
@@ -31,7 +33,6 @@
 #include <ctime>
 #include <optional>
 #include <random>
-#include <regex>
 #include <sys/stat.h>
 #include <thread>
 #include <tuple>
@@ -75,125 +76,6 @@ struct Options {
   std::string state_out;               // --state-out: save the (shard) state here
   std::vector<std::string> merge_states; // darkscan merge STATE...
 };
-
-// The text after the options of `darkscan --help`, one section a message.
-std::string run_footer() {
-  // TRANSLATORS: --help's sections after the options. CLI11 writes them as they are: keep the
-  // two-space indent and lines of at most 80 columns.
-  std::string out = tr(R"(Input:
-  FILE may be plain or compressed with gzip (several members too), bzip2, xz or
-  zstd: the codec is read from the first bytes, not the name. Files are read in
-  the order given, so list rotated logs oldest first. No FILE, or '-', reads
-  standard input.
-)");
-  out += '\n';
-  // TRANSLATORS: keep the two --log-format examples as they are.
-  out += tr(R"(Formats (--log-format):
-  Without it, each input's format is detected from its first 50 lines among
-  the presets below. Otherwise give a preset name, or the format string from
-  your server's configuration:
-    nginx:  --log-format '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'
-    Apache: --log-format '%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"'
-  Whole config lines (log_format main '...'; / LogFormat "..." name) work too.
-  JSON lines (nginx escape=json, Caddy, Traefik, Cloudflare Logpush) are
-  recognised by their keys, W3C logs (IIS, CloudFront) by their '#Fields' line,
-  read again wherever a new one appears. Other JSON keys: name them,
-    --log-format 'json: ts=time req.url=target req.ua=user_agent ip=client ...'
-  --list-formats shows the presets and their keys.
-)");
-  out += '\n';
-  out += tr("Examples:");
-  out += '\n';
-  // The commands are not for translation, their comments are.
-  const char* commands = R"(  darkscan /var/log/nginx/access.log
-  darkscan access.log.3.gz access.log.2.gz access.log.1 access.log
-  zcat access.log.*.gz | darkscan -
-  darkscan --output-format json access.log | jq .summary
-  darkscan --hits --explain access.log | jq 'select(.visit_start)'
-  darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log
-  {}
-  15 2 * * * darkscan -q --since yesterday --until today -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.2.gz /var/log/nginx/access.log.1 /var/log/nginx/access.log
-  {}
-  15 0 * * * darkscan -q --state /var/lib/darkscan/state --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
-  {}
-  darkscan --state-out web1.state -o /dev/null web1/access.log   {}
-  darkscan merge -F json web1.state web2.state > report.json
-)";
-  out += fmt::format(
-      fmt::runtime(commands),
-      // TRANSLATORS: comments in --help's examples (shell comments: keep the '#').
-      tr("# crontab (with PATH=/usr/local/bin:/usr/bin:/bin): yesterday's JSON summary, written atomically"),
-      tr("# crontab: read only what is new since last night, report on the last 7 days"),
-      tr("# one shard per server, then one report (see doc/DISTRIBUTED.md)"), tr("# on each server"));
-  out += '\n';
-  // TRANSLATORS: keep the statuses (0 to 3) in their column.
-  out += tr(R"(Exit status:
-  0   success
-  1   a runtime failure: an input could not be opened, recognised or read to
-      its end, or none of its lines could be parsed with the format (the
-      report of what could be read is still produced, and names the input),
-      or the output could not be written
-  2   usage error: bad option, bad --log-format, bad rules
-  3   --strict and a malformed line was found
-)");
-  return out;
-}
-
-// The text after the options of `darkscan merge --help`.
-std::string merge_footer() {
-  std::string out = tr("Examples:");
-  out += '\n';
-  // The commands are not for translation, their comment is.
-  out += fmt::format(R"(  darkscan merge -F json web1.state web2.state web3.state > report.json
-  darkscan merge --by day -F html -o report.html states/*.state
-  darkscan merge -o /dev/null --state-out week.state mon.state tue.state   {}
-)",
-                     tr("# one state for later merges"));
-  out += '\n';
-  out +=
-      // TRANSLATORS: lines of at most 100 columns.
-      tr(R"(Merging is exact for every counter, and for visits when shards split the traffic by server or by
-time; doc/DISTRIBUTED.md says what can differ when shards overlap. A state given twice is refused.
-)");
-  out += '\n';
-  out += tr(R"(Exit status:
-  0   success
-  1   a state could not be read, or is damaged or of another version
-      (nothing is written), or the output could not be written
-  2   usage error
-)");
-  return out;
-}
-
-std::string preset_list() {
-  std::string out;
-  for (const Preset& preset : presets()) {
-    out += fmt::format("{}\n  {}\n  {}\n", preset.name, tr(preset.description.data()),
-                       format_tr(N_("aliases: {}"), preset.aliases));
-    if (preset.syntax != LogFormat::Syntax::json) {
-      out += fmt::format("  {}\n", preset.spec);
-      continue;
-    }
-    // A key map, one "key=field" a line: the first key listed for a field wins.
-    out += "  ";
-    out += tr("JSON keys:");
-    std::string_view rest = preset.spec;
-    while (!rest.empty()) {
-      const std::size_t sp = rest.find(' ');
-      out += fmt::format(" {}", rest.substr(0, sp));
-      if (sp == std::string_view::npos) break;
-      rest.remove_prefix(sp + 1);
-    }
-    out += '\n';
-  }
-  out += '\n';
-  // TRANSLATORS: FIELD and the names after it are what --log-format takes: keep them.
-  out += tr("A JSON log with other keys:\n"
-            "  --log-format 'json: KEY=FIELD ...' (FIELD: client, client:port, user, time, request, method,\n"
-            "  target, path, query, protocol, status, bytes, referer, user_agent, host, forwarded_for,\n"
-            "  requested_with, duration:s|ms|us|ns; a.b for a key inside an object)\n");
-  return out;
-}
 
 // Messages may quote log text: escape each of their lines for the terminal.
 void print_message(std::string_view prefix, const std::string& message) {
@@ -635,115 +517,6 @@ int run(const Options& opts) {
   }
   if (!opts.quiet) print_run_summary(totals, seconds);
   return static_cast<int>(totals.status);
-}
-
-// "\n  did you mean --since (not --sinse)?" for each long option of argv that `command` does not know
-// but has one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
-std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
-  std::vector<std::string> known;
-  for (const CLI::Option* option : command.get_options())
-    for (const std::string& name : option->get_lnames())
-      known.push_back("--" + name);
-  std::string out;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg.substr(0, 2) != "--") continue;
-    arg = arg.substr(0, arg.find('='));
-    if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
-    std::size_t best = arg.size() / 3 + 1;
-    std::string closest;
-    for (const std::string& name : known) {
-      const std::size_t d = util::edit_distance(arg, name);
-      if (d < best && d <= 2) {
-        best = d;
-        closest = name;
-      }
-    }
-    if (!closest.empty())
-      out += "\n  " + format_tr(N_("did you mean {} (not {})?"), closest, util::escape_for_terminal(arg));
-  }
-  return out;
-}
-
-// A CLI11 message rebuilt in the user's language: nothing when the language is English, so that
-// CLI11's own words are kept (some of these messages word it otherwise).
-std::optional<std::string> reworded(const Message& message) {
-  if (message.local == message.en) return std::nullopt;
-  return message.local;
-}
-
-// The parse error `e` in the user's language where its form is known. CLI11 words its messages in
-// English only and keeps no parts apart: they are read back from its text (CLI/Error.hpp and the
-// validators of CLI/Validators.hpp, CLI11 2.1); a message of another form stays as CLI11 wrote it.
-std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
-  if (i18n::language() == "en") return std::nullopt;
-  // CLI11's messages, matched whole. An option's name ("--by", "DIR") has no ':'.
-  static const std::regex extra_one("The following argument was not expected: (.*)"); // not for translation
-  static const std::regex extra_many(
-      "The following arguments were not expected: (.*)");                   // not for translation
-  static const std::regex required("(.+) is required");                     // not for translation
-  static const std::regex missing("([^:]+): (\\d+) required (.*) missing"); // not for translation
-  static const std::regex at_most(
-      "([^:]+): At Most (\\d+) required but received (\\d+)");                        // not for translation
-  static const std::regex no_dir("([^:]+): Directory does not exist: (.*)");          // not for translation
-  static const std::regex file_dir("([^:]+): Directory is actually a file: (.*)");    // not for translation
-  static const std::regex range("([^:]+): Value (.*) not in range (\\d+) to (\\d+)"); // not for translation
-  // CLI::NonNegativeNumber (from 0 to the largest double, written out in full), CLI::IsMember.
-  static const std::regex not_negative(
-      "([^:]+): Value (.*) not in range 0\\.0+ to \\d{300,}\\.0+");   // not for translation
-  static const std::regex member("([^:]+): (.*) not in (\\{.*\\})");  // not for translation
-  static const std::regex convert("Could not convert: (.+?) = (.*)"); // not for translation
-  const std::string text = e.what();
-  std::smatch m;
-  const auto is = [&](const std::regex& form) { return std::regex_match(text, m, form); };
-  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
-    const bool one = is(extra_one);
-    if (one || is(extra_many)) {
-      // TRANSLATORS: {} is what the command line had in excess, as typed.
-      return reworded(message_n("The following argument was not expected: {}",
-                                "The following arguments were not expected: {}", one ? 1 : 2, m.str(1)));
-    }
-  } else if (dynamic_cast<const CLI::RequiredError*>(&e)) {
-    const Message subcommand = translated(N_("A subcommand is required"));
-    if (text == subcommand.en) return reworded(subcommand);
-    // TRANSLATORS: {} is an argument's name (STATE).
-    if (is(required)) return reworded(message(N_("{} is required"), m.str(1)));
-  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
-    if (is(missing)) {
-      const unsigned long n = std::stoul(m.str(2));
-      return reworded(
-          // TRANSLATORS: an option given without its value: the option, how many values, their name (TIME).
-          message_n("{}: {} required {} missing", "{}: {} required {} missing", n, m.str(1), n, m.str(3)));
-    }
-    if (is(at_most)) {
-      // TRANSLATORS: an option given too many times: the option, the most it takes, how many it was given.
-      return reworded(message(N_("{}: At Most {} required but received {}"), m.str(1), m.str(2), m.str(3)));
-    }
-  } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
-    // TRANSLATORS: the option, the directory given.
-    if (is(no_dir)) return reworded(message(N_("{}: Directory does not exist: {}"), m.str(1), m.str(2)));
-    if (is(file_dir))
-      // TRANSLATORS: the option, the file given.
-      return reworded(message(N_("{}: Directory is actually a file: {}"), m.str(1), m.str(2)));
-    if (is(range)) {
-      // TRANSLATORS: the option, the value given, the smallest and the largest it takes.
-      return reworded(message(N_("{}: Value {} not in range {} to {}"), m.str(1), m.str(2),
-                              number_text(std::stoull(m.str(3))), number_text(std::stoull(m.str(4)))));
-    }
-    if (is(not_negative)) {
-      // TRANSLATORS: the option, the value given.
-      return reworded(message(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2)));
-    }
-    if (is(member)) {
-      // TRANSLATORS: the option, the value given, the values it takes ("{hour,day,week,month}").
-      return reworded(message(N_("{}: {} not in {}"), m.str(1), m.str(2), m.str(3)));
-    }
-  } else if (dynamic_cast<const CLI::ConversionError*>(&e)) {
-    // TRANSLATORS: the option and the value given ("--top", "1.5").
-    if (is(convert)) return reworded(message(N_("Could not convert: {} = {}"), m.str(1), m.str(2)));
-  }
-  return std::nullopt;
 }
 
 // What -h and --help of every command say.

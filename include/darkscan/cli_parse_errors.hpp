@@ -1,0 +1,20 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace darkscan {
+
+// What run_cli adds to a command-line error, and says of it in the user's language.
+
+// "\n  did you mean --since (not --sinse)?" for each long option of argv that `command` does not know
+// but has one close to; empty when there is none.
+std::string did_you_mean(const CLI::App& command, int argc, char** argv);
+
+// CLI11's parse error `e` in the user's language where its form is known; nothing when the language
+// is English or the form is not known (then CLI11's own text is shown).
+std::optional<std::string> localised_parse_error(const CLI::ParseError& e);
+
+} // namespace darkscan
