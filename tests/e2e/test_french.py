@@ -11,6 +11,7 @@ generates it). Binary from DARKSCAN (default build/darkscan under the repo root)
 import html
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -391,6 +392,36 @@ class FrenchOutputTest(unittest.TestCase):
         en = run(["-o", os.path.join(self.tmp, "c.tsv"), common], EN).stderr.decode()
         self.assertIn("darkscan: note: ", en)
         self.assertEqual(self.english_left(en, fr, SAME_WORDS), [])
+
+    def test_progress_line_is_french(self):
+        # The progress line shows only on a terminal, for inputs of 64 MiB or more (progress.cpp).
+        big = os.path.join(self.tmp, "big.log")
+        with open(COMBINED, "rb") as f:
+            chunk = f.read()
+        with open(big, "wb") as out:
+            for _ in range((96 << 20) // len(chunk) + 1):
+                out.write(chunk)
+        shown = {}
+        for name, lang in (("en", EN), ("fr", FR)):
+            master, slave = pty.openpty()
+            p = subprocess.Popen([BIN, "--threads", "1", "-o", os.path.join(self.tmp, "big.tsv"), big],
+                                 stdout=subprocess.DEVNULL, stderr=slave, env=env(**lang))
+            os.close(slave)
+            data = b""
+            while True:
+                try:
+                    more = os.read(master, 65536)
+                except OSError:  # the child has closed the terminal
+                    break
+                if not more:
+                    break
+                data += more
+            os.close(master)
+            self.assertEqual(p.wait(timeout=120), 0)
+            shown[name] = data.decode("utf-8", errors="replace")
+        self.assertRegex(shown["en"], r"\r\[[#.]+\] +\d+%  \d+ MB of \d+ MB  \d+ MB/s  ETA \d+:\d\d")
+        self.assertRegex(shown["fr"], r"\r\[[#.]+\] +\d+" + NNBSP + r"%  \d+ Mo sur \d+ Mo  \d+ Mo/s  reste \d+:\d\d")
+        self.assertIn("lignes", shown["fr"])  # the run summary that follows
 
 
 # Words the French text shares with the English one on purpose: the same word in both languages, a
