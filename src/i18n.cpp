@@ -48,8 +48,9 @@ void init() {
   // the locale's way. A locale that is not installed makes setlocale fail: English.
   const char* messages = std::setlocale(LC_MESSAGES, "");
   if (messages == nullptr) return;
+  // C and C.UTF-8 are English whatever LANGUAGE says (glibc would follow LANGUAGE in C.UTF-8).
   const std::string_view name = messages;
-  if (name == "C" || name == "POSIX") return;
+  if (name == "C" || name == "POSIX" || name.substr(0, 2) == "C.") return;
   const std::string dir = locale_dir();
   if (dir.empty()) return;
   ::bindtextdomain(k_domain, dir.c_str());
