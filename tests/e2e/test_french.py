@@ -323,14 +323,12 @@ class FrenchOutputTest(unittest.TestCase):
         harness.require(os.path.exists(os.path.join(os.path.dirname(BIN), "locale", "fr", "LC_MESSAGES",
                                                     "darkscan.mo")), "build/locale/fr (the build makes it)")
         cls.tmp = tempfile.mkdtemp(prefix="darkscan-fr-")
-        # Words of the input itself (paths, agents, hosts), of the paths given and of the rules (app
-        # names) may show in both languages.
-        with open(COMBINED, encoding="utf-8", errors="replace") as f:
-            cls.data_words = words(f.read()) | words(SAMPLES) | words(cls.tmp)
-        rules = os.path.join(ROOT, "rules")
-        for name in os.listdir(rules):
-            with open(os.path.join(rules, name), encoding="utf-8") as f:
-                cls.data_words |= {w for l in f if not l.startswith("#") for w in words(l.split("#")[0])}
+        # What the report quotes from the log may show in both languages: its pages, apps and site
+        # hosts (read from the JSON report), and the paths given on the command line.
+        report = json.loads(run(["-F", "json", COMBINED], EN).stdout)
+        quoted = [p["path"] for p in report["pages"]] + [p["top_app"] or "" for p in report["pages"]]
+        quoted += list(report["summary"]["previews_by_app"]) + report["summary"]["site"]
+        cls.data_words = words(" ".join(quoted)) | words(SAMPLES) | words(cls.tmp)
         cls.data_words |= {w.capitalize() for w in cls.data_words}
 
     @classmethod
@@ -338,8 +336,11 @@ class FrenchOutputTest(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def english_left(self, english, french, allowed=()):
-        """Words of the English output that the French output still shows (data and `allowed` aside)."""
-        left = (words(english) & words(french)) - self.data_words - set(allowed)
+        """Words of the English output that the French output still shows (data and `allowed` aside).
+        Lines the same in both (commands in examples) and option names do not count."""
+        same = set(english.splitlines()) & set(french.splitlines())
+        prose = lambda text: re.sub(r"--?[a-z][a-z-]*", " ", "\n".join(l for l in text.splitlines() if l not in same))
+        left = (words(prose(english)) & words(prose(french))) - self.data_words - set(allowed)
         return sorted(left)
 
     def test_table_is_french_with_french_numbers(self):
@@ -373,6 +374,8 @@ class FrenchOutputTest(unittest.TestCase):
             fr_lines = set(l for l in fr.splitlines() if re.match(r"\s+-", l))
             same = [l for l in en_lines if l in fr_lines and len(words(l)) > 1]
             self.assertEqual(same, [], cmd)
+            # And no English word in the whole text (descriptions, footers), commands and names aside.
+            self.assertEqual(self.english_left(en, fr, SAME_WORDS | HELP_SAME_WORDS), [], cmd)
             for heading in ("Usage:", "Options:", "Positionals:", "Subcommands:", "Examples:", "Exit status:"):
                 self.assertNotIn(heading, fr, cmd)
 
@@ -386,12 +389,58 @@ class FrenchOutputTest(unittest.TestCase):
         self.assertIn(missing, fr.stderr.decode())
         bad = run(["--since", "someday", COMBINED], FR, check=False)
         self.assertEqual(bad.returncode, 2)
-        self.assertNotIn("error:", bad.stderr.decode())
+        self.assertIn("darkscan: erreur", bad.stderr.decode())
+        self.assertIn("impossible de lire 'someday'", bad.stderr.decode())
+        bad = run(["--sinse", "-1d", COMBINED], FR, check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("vouliez-vous dire --since", bad.stderr.decode())
         common = os.path.join(SAMPLES, "common.log")
         fr = run(["-o", os.path.join(self.tmp, "c.tsv"), common], FR).stderr.decode()
         en = run(["-o", os.path.join(self.tmp, "c.tsv"), common], EN).stderr.decode()
         self.assertIn("darkscan: note: ", en)
         self.assertEqual(self.english_left(en, fr, SAME_WORDS), [])
+
+    def test_locale_variables_in_their_order(self):
+        # LC_ALL, then LC_MESSAGES, then LANG (POSIX); C and C.UTF-8 are English whatever LANGUAGE says.
+        french = lambda p: "darkscan: 1 entrée" in p.stderr.decode()
+        cases = [(dict(LANG="fr_FR.UTF-8"), True), (dict(LC_MESSAGES="fr_FR.UTF-8"), True),
+                 (dict(LANG="fr_FR.UTF-8", LC_MESSAGES="C"), False),
+                 (dict(LC_ALL="fr_FR.UTF-8", LC_MESSAGES="C"), True),
+                 (dict(LANG="C", LC_MESSAGES="fr_FR.UTF-8"), True),
+                 (dict(LANG="C.UTF-8", LANGUAGE="fr"), False), (dict(LC_ALL="C", LANGUAGE="fr"), False),
+                 (dict(LANG="fr_FR.UTF-8", LANGUAGE="en"), False)]
+        for lang, want in cases:
+            p = run(["-o", os.path.join(self.tmp, "l.tsv"), COMBINED], lang)
+            self.assertEqual(french(p), want, (lang, p.stderr[-300:]))
+
+    def test_plural_forms(self):
+        # French counts 0 and 1 as singular, English only 1 (Plural-Forms of po/fr.po).
+        out = os.path.join(self.tmp, "p.tsv")
+        empty = os.path.join(self.tmp, "empty.log")
+        open(empty, "w").close()
+        one = run(["-o", out, COMBINED], FR).stderr.decode()
+        self.assertRegex(one, r"darkscan: 1 entrée, [0-9\u202f]+ lignes .*: [0-9\u202f]+ analysées, 0 mal formée\n")
+        two = run(["-o", out, COMBINED, empty], FR).stderr.decode()
+        self.assertIn("darkscan: 2 entrées, ", two)
+        en = run(["-o", out, COMBINED, empty], EN).stderr.decode()
+        self.assertIn("darkscan: 2 inputs, ", en)
+
+    def test_thousands_in_the_table(self):
+        # 1,200 pages of one visit each: counts past 999 are grouped the language's way where people read
+        # them, and English keeps the digits it always wrote there ("... 1197 more pages").
+        log = os.path.join(self.tmp, "many.log")
+        with open(log, "w") as f:
+            for i in range(1200):
+                f.write('41.58.%d.%d - - [20/Nov/2026:08:%02d:00 +0000] "GET /news/story-%d HTTP/1.1" 200 5120 '
+                        '"-" "Mozilla/5.0 (Linux; Android 13) Chrome/119.0 Mobile Safari/537.36"\n'
+                        % (i // 250, i % 250, i % 60, i))
+        en = run(["-F", "table", "-n", "3", "--site", "example.com", log], EN).stdout.decode()
+        fr = run(["-F", "table", "-n", "3", "--site", "example.com", log], FR).stdout.decode()
+        self.assertIn("... 1197 more pages", en)
+        self.assertIn("1,200", en)
+        self.assertIn("1" + NNBSP + "197", fr)
+        self.assertIn("1" + NNBSP + "200", fr)
+        self.assertNotIn("1,200", fr)
 
     def test_progress_line_is_french(self):
         # The progress line shows only on a terminal, for inputs of 64 MiB or more (progress.cpp).
@@ -430,7 +479,28 @@ SAME_WORDS = {"dark", "social", "Dark", "page", "pages", "Pages", "total", "Tota
               "site", "Site", "sites", "article", "part", "proportion", "public", "agents", "est",
               "notes", "note", "JSON", "null", "UTC", "TLS", "HTML", "darkscan", "utm_source",
               "utm_medium", "whatsapp", "social", "common", "combined", "log", "nginx", "http_referer",
-              "http_user_agent", "referer", "user", "messages", "webmail", "weights", "rules", "min", "visits", "top", "site"}
+              "http_user_agent", "referer", "user", "messages", "message", "webmail", "weights", "rules",
+              "Page", "HTTP", "http", "utm", "source", "medium", "agent", "HOST",
+              # brands, as the report writes them
+              "WhatsApp", "Instagram", "Messenger", "Telegram", "Facebook", "LinkedIn", "iMessage"}
+# --help names formats, fields and keys that stay as they are (presets, nginx variables, FIELD names).
+HELP_SAME_WORDS = {"table", "tsv", "csv", "json", "ndjson", "html", "caddy", "traefik", "cloudflare",
+                   "cloudfront", "vcombined", "xff", "nginx", "Nginx", "Apache", "LogFormat", "log_format",
+                   "Fields", "key", "field", "escape", "Caddy", "Traefik", "Cloudflare", "Logpush", "IIS",
+                   "CloudFront", "content", "today", "yesterday", "hour", "day", "week", "month", "out",
+                   "item", "read", "aid", "gzip", "bzip2", "zstd", "codec", "Messenger", "WhatsApp",
+                   "mail", "DISTRIBUTED", "RULES", "doc", "access", "stdin", "state", "merge", "check",
+                   "ua", "app", "kind", "rule", "PATH", "usr", "bin", "local", "remote_addr",
+                   "remote_user", "time_local", "request", "status", "body_bytes_sent", "request_time",
+                   "Referer", "User", "Agent", "host", "time", "target", "req", "url", "ip", "client",
+                   "ts", "STATE", "FILE", "DIR", "TIME", "HOST", "NAME", "PERIOD", "FMT", "BYTES", "TEXT",
+                   # French words spelt as in English
+                   "Formats", "OPTIONS", "Options", "compression", "configuration", "crontab", "format",
+                   "option", "rotation", "secret", "standard", "terminal", "verdict", "version",
+                   # from names: bzip2, /dev/null, web1.state, LogFormat "..." name
+                   "bzip", "dev", "web", "name", "mon", "tue",
+                   # the man page (English) and its section "RULES FILES"
+                   "man", "FILES"}
 
 
 class MachineFormatsTest(unittest.TestCase):
@@ -471,6 +541,34 @@ class MachineFormatsTest(unittest.TestCase):
         self.assertIn("cannot open", [i for i in summary["inputs"] if i["error"]][0]["error"])
         self.assertTrue(summary["malformed_examples"])
         self.assertTrue(summary["notes"])
+
+    def test_every_kind_of_message_stays_english_in_json(self):
+        # Inputs whose JSON report carries each kind of text: a JSON log with garbage (simdjson's
+        # reasons), a W3C log with a bad #Fields, a truncated gzip (the decoder's error), a log
+        # without referrers (the note), lines out of time order (the note), --by day.
+        caddy = os.path.join(self.tmp, "caddy.log")
+        with open(os.path.join(SAMPLES, "caddy.log"), "rb") as f, open(caddy, "wb") as out:
+            out.write(f.read() + b'{"request": {"uri": \n{not json}\n')
+        iis = os.path.join(self.tmp, "iis.log")
+        with open(os.path.join(SAMPLES, "iis.log"), "rb") as f, open(iis, "wb") as out:
+            out.write(f.read() + b"#Fields: date time nothing-useful\n2026-11-20 08:00:00 x\n")
+        truncated = os.path.join(self.tmp, "cut.log.gz")
+        with open(os.path.join(SAMPLES, "combined.log.gz"), "rb") as f, open(truncated, "wb") as out:
+            out.write(f.read()[:3000])
+        shuffled = os.path.join(self.tmp, "shuffled.log")
+        with open(COMBINED, "rb") as f:
+            lines = f.read().splitlines(keepends=True)
+        with open(shuffled, "wb") as out:
+            out.write(b"".join(lines[len(lines) // 2:] + lines[:len(lines) // 2]))
+        for args in (["-f", "caddy", caddy], [iis], [truncated], [os.path.join(SAMPLES, "common.log")],
+                     [shuffled], ["--by", "day", self.mixed]):
+            summary = json.loads(self.same_under_every_locale(["-F", "json", *args]))
+            summary = summary.get("summary", summary)
+            texts = [n for n in summary["notes"]] + [m["reason"] for m in summary["malformed_examples"]]
+            texts += [i["error"] for i in summary["inputs"] if i["error"]]
+            self.assertTrue(texts, args)
+            for t in texts:
+                self.assertTrue(t.isascii(), (args, t))  # English: no é, no narrow no-break space
 
     def test_hits(self):
         for fmt in ("ndjson", "tsv"):
