@@ -26,11 +26,21 @@ CASES = {
     "combined.ndjson": ["-F", "ndjson"],
     "combined-by-day.tsv": ["-F", "tsv", "--by", "day"],
     "combined-min-visits.json": ["-F", "json", "--min-visits", "3", "--keep-param", "utm_source"],
+    "combined.html": ["-F", "html"],
+    # The report for people in French (po/fr.po), as a French-speaking user reads it.
+    "combined.fr.table": ["-F", "table", "-n", "10"],
+    "combined.fr.html": ["-F", "html"],
 }
+FRENCH = {"LC_ALL": "fr_FR.UTF-8"}
 
 
-def run(args):
-    env = dict(os.environ, TZ="UTC", NO_COLOR="1")
+def french_installed():
+    out = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
+    return "fr_fr.utf8" in out
+
+
+def run(args, lang=None):
+    env = dict(os.environ, TZ="UTC", NO_COLOR="1", **(lang or {}))
     p = subprocess.run([BIN, "-q", "--site", "www.example.com", *args, "--", *INPUTS], cwd=ROOT,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
     return p
@@ -41,7 +51,10 @@ class ReportGoldenTest(unittest.TestCase):
         update = os.environ.get("DARKSCAN_UPDATE_GOLDEN") == "1"
         for name, args in CASES.items():
             with self.subTest(name):
-                p = run(args)
+                french = ".fr." in name
+                if french:
+                    harness.require(french_installed(), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+                p = run(args, FRENCH if french else None)
                 self.assertEqual(p.returncode, 0, p.stderr)
                 path = os.path.join(GOLDEN, name)
                 if update:
