@@ -286,9 +286,9 @@ def literals(source):
 class MarkedLiteralsTest(unittest.TestCase):
     def test_literals_with_words_are_marked(self):
         unmarked = []
-        for d, _, names in os.walk(os.path.join(ROOT, "src")):
+        for d, _, names in [w for top in ("src", "include") for w in os.walk(os.path.join(ROOT, top))]:
             for name in sorted(names):
-                if not name.endswith(".cpp") or name in MACHINE_FILES:
+                if not name.endswith((".cpp", ".hpp")) or name in MACHINE_FILES:
                     continue
                 path = os.path.join(d, name)
                 with open(path, encoding="utf-8") as f:

@@ -48,7 +48,7 @@ public:
   // The value of `key`; throws std::out_of_range when absent.
   const V& at(std::string_view key) const {
     const auto it = find(key);
-    if (it == end()) throw std::out_of_range("StringTable::at: no such key");
+    if (it == end()) throw std::out_of_range("StringTable::at: no such key"); // not for translation: a bug
     return it->second;
   }
 
