@@ -49,11 +49,11 @@ std::optional<std::string> reworded(const Message& message) {
 
 } // namespace
 
-// The parse error `e` in the user's language where its form is known. CLI11 words its messages in
+// The parse error `e` in the user's language where its form is known (in English only where CLI11's
+// own words are unreadable: the range of CLI::NonNegativeNumber). CLI11 words its messages in
 // English only and keeps no parts apart: they are read back from its text (CLI/Error.hpp and the
 // validators of CLI/Validators.hpp, CLI11 2.1); a message of another form stays as CLI11 wrote it.
 std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
-  if (i18n::language() == "en") return std::nullopt;
   // CLI11's messages, matched whole. An option's name ("--by", "DIR") has no ':'.
   static const std::regex extra_one("The following argument was not expected: (.*)"); // not for translation
   static const std::regex extra_many(
@@ -109,7 +109,8 @@ std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
     }
     if (is(not_negative)) {
       // TRANSLATORS: the option, the value given.
-      return reworded(message(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2)));
+      // In English too: CLI11 writes the largest double out in full, 309 digits.
+      return message(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2)).local;
     }
     if (is(member)) {
       // TRANSLATORS: the option, the value given, the values it takes ("{hour,day,week,month}").

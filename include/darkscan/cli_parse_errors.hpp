@@ -13,8 +13,8 @@ namespace darkscan {
 // but has one close to; empty when there is none.
 std::string did_you_mean(const CLI::App& command, int argc, char** argv);
 
-// CLI11's parse error `e` in the user's language where its form is known; nothing when the language
-// is English or the form is not known (then CLI11's own text is shown).
+// CLI11's parse error `e` in the user's language where its form is known; nothing when CLI11's text
+// is to be shown as it is (English, or a form not known).
 std::optional<std::string> localised_parse_error(const CLI::ParseError& e);
 
 } // namespace darkscan

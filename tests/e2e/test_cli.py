@@ -1133,6 +1133,12 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(p.stdout, b"")
         return err
 
+    def test_negative_or_non_numbers_are_named_in_words(self):
+        # CLI11's own text for NonNegativeNumber wrote the largest double out in full (309 digits).
+        for option, value in (("--top", "x"), ("--min-visits", "-3")):
+            err = self.assertUsageError([option, value], "%s: Value %s is not a number of 0 or more" % (option, value))
+            self.assertLess(len(err), 200, err)
+
     def test_missing_file_among_two(self):
         missing = os.path.join(self.tmp, "x.log")
         p, r = run_json(missing, sample("common.log"))
