@@ -113,7 +113,7 @@ void Analyzer::guess_site() {
     m_site.add(host);
     m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
                       "use --site HOST to set it"),
-                   util::escape_for_terminal(host), count, m_guess.total()));
+                   util::escape_for_terminal(host), count_message(count), count_message(m_guess.total())));
   } else if (!m_held.empty()) {
     m_note(translated(N_("site host not given and no referrers to guess it from: every referrer counts as "
                          "external; use --site HOST to set it")));

@@ -415,7 +415,8 @@ int run(const Options& opts) {
     for (const LearnedParam& p :
          learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
       const Message figures =
-          message(N_("on {}, {} values in {} of its {} page views"), p.path, p.values, p.views, p.path_views);
+          message(N_("on {}, {} values in {} of its {} page views"), p.path, count_message(p.values),
+                  count_message(p.views), count_message(p.path_views));
       if (state) {
         note(message(N_("query parameter '{}' looks like it names content ({}); a state keeps its page "
                         "keys: to count its pages apart, add it to a content.rules in your --rules "

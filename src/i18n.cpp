@@ -105,6 +105,11 @@ constexpr std::string_view k_thin_nbsp = "\u202f"; // NARROW NO-BREAK SPACE: Fre
 
 } // namespace
 
+Message count_message(std::uint64_t n) {
+  std::string plain = std::to_string(n);
+  return {plain, g_translating ? number_text(n) : plain};
+}
+
 std::string number_text(std::uint64_t value) {
   return grouped(std::to_string(value), g_french_numbers ? k_thin_nbsp : ",");
 }

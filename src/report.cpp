@@ -91,7 +91,7 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
       // English says "pages" for one page too, as it always has.
       out[k] = message_n("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
                          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
-                         m.pages[k], share, plain_count(m.pages[k]), significant_text(m.signed_rate[k]),
+                         m.pages[k], share, count_message(m.pages[k]), significant_text(m.signed_rate[k]),
                          significant_text(m.public_rate[k]))
                    .local;
     } else if (m.given[k]) {

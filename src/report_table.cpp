@@ -181,7 +181,7 @@ private:
       // English says "pages" for one page too, as it always has.
       out += "  " +
              message_n("... {} more pages (--top N shows more)", "... {} more pages (--top N shows more)",
-                       more, plain_count(more))
+                       more, count_message(more))
                  .local +
              '\n';
     }
@@ -189,7 +189,7 @@ private:
       out += "  " +
              message_n("{} pages with fewer than {} visits not shown (--min-visits)",
                        "{} pages with fewer than {} visits not shown (--min-visits)", hidden,
-                       plain_count(hidden), plain_count(data.min_visits))
+                       count_message(hidden), count_message(data.min_visits))
                  .local +
              '\n';
     }

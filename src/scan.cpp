@@ -239,7 +239,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
         N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
            "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
            "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
-        input.name, input.out_of_order, k_out_of_order_seconds / 60, input.first_out_of_order));
+        input.name, count_message(input.out_of_order), k_out_of_order_seconds / 60,
+        input.first_out_of_order));
   }
   if (input.overlapping > 0 && m_options.note) {
     m_options.note(message(
@@ -247,7 +248,7 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
            "left out, so that no line counts twice (the same lines under another name, or a copy that "
            "goes on where a file the state read stops?). Another server's log of the same time goes into "
            "a state of its own: --state-out, then 'darkscan merge'"),
-        input.name, input.overlapping, util::format_utc(input.overlap_first),
+        input.name, count_message(input.overlapping), util::format_utc(input.overlap_first),
         util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
   }
   if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
@@ -279,13 +280,14 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
          message(N_("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
                     "application's log rather than an access log? Give --log-format 'json: key=field ...' "
                     "naming its keys (see --list-formats)"),
-                 input.name, input.not_records),
+                 input.name, count_message(input.not_records)),
          ExitCode::input_failed);
   } else if (unreadable(input)) {
     const std::string& used = formats.front().name();
-    const Message read = input.parsed == 0 ? message(N_("none of its {} lines"), input.malformed)
-                                           : message(N_("only {} of its {} lines"), input.parsed,
-                                                     input.parsed + input.malformed);
+    const Message read = input.parsed == 0
+                             ? message(N_("none of its {} lines"), count_message(input.malformed))
+                             : message(N_("only {} of its {} lines"), count_message(input.parsed),
+                                       count_message(input.parsed + input.malformed));
     fail(input,
          message(N_("'{}': {} could be read with format '{}'; first malformed: {}{}"), input.name, read, used,
                  input.first_malformed, fitting_preset(sample, input.name, used)),

@@ -90,6 +90,10 @@ template <typename... Args> std::string format_tr(const char* msgid, const Args&
   return detail::format_local(msgid, tr(msgid), fmt::make_format_args(detail::pick(args, true)...));
 }
 
+// A count as a message() argument: plain digits in English ("2997", as notes have always written
+// them, and as the JSON report keeps them), number_text in another language ("2 997").
+Message count_message(std::uint64_t n);
+
 // Numbers for people, in the language in use: "12,345" / "12 345" (thin no-break space),
 // "41.7%" / "41,7 %", "0.82" / "0,82". Machine formats use util::plain_number instead.
 std::string number_text(std::uint64_t value);

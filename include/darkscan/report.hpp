@@ -75,12 +75,6 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
 // estimate). The machine formats keep channel_name.
 std::string_view channel_label(Channel channel);
 
-// A count for a message() argument where English has always written plain digits ("1234"): those in
-// English, number_text ("1 234") in the user's language. Take the message's .local.
-inline Message plain_count(std::uint64_t n) {
-  return {std::to_string(n), i18n::language() == "en" ? std::to_string(n) : number_text(n)};
-}
-
 // A time span in local time, "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; an
 // open end reads "the first line" or "the last line". In the user's language.
 std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to);

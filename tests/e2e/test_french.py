@@ -441,6 +441,15 @@ class FrenchOutputTest(unittest.TestCase):
         self.assertIn("1" + NNBSP + "197", fr)
         self.assertIn("1" + NNBSP + "200", fr)
         self.assertNotIn("1,200", fr)
+        # Counts in notes too: plain digits in English (and in JSON), grouped in French.
+        with open(log) as f:
+            referred = f.read().replace('" 200 5120 "-"', '" 200 5120 "https://example.com/"')
+        with open(log, "w") as f:
+            f.write(referred)
+        en = run(["-o", os.devnull, log], EN).stderr.decode()
+        fr = run(["-o", os.devnull, log], FR).stderr.decode()
+        self.assertIn("(the referrer of 1200 of 1200 referred hits)", en)
+        self.assertIn("1" + NNBSP + "200 des 1" + NNBSP + "200", fr)
 
     def test_progress_line_is_french(self):
         # The progress line shows only on a terminal, for inputs of 64 MiB or more (progress.cpp).
