@@ -51,6 +51,19 @@ bool Scanner::keeps_reason(const InputStats& input) const {
   return input.malformed == 0 || m_options.strict || m_totals.examples.size() < m_options.max_examples;
 }
 
+void Scanner::malformed_line(const Line& line, const ParseError* error, const LogFormat& format,
+                             InputStats& input) {
+  // The reason is written out only when it is kept: binary garbage makes millions of these.
+  Message reason;
+  if (keeps_reason(input)) {
+    reason = error ? message(N_("{} at column {} (format {})"), translated(error->reason), error->column + 1,
+                             format.name())
+                   : message(N_("line longer than {} bytes, skipped (raise --max-line-length to read it)"),
+                             m_options.max_line);
+  }
+  malformed(input.name, line.number, reason, input);
+}
+
 Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
                                         ParseError& error, util::Scratch* scratch) {
   if (line.overlong) return LineResult::overlong;
@@ -73,26 +86,14 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   switch (result) {
   case LineResult::overlong:
     ++m_totals.overlong;
-    malformed(input.name, line.number,
-              keeps_reason(input)
-                  ? message(N_("line longer than {} bytes, skipped (raise --max-line-length to read it)"),
-                            m_options.max_line)
-                  : Message(),
-              input);
+    malformed_line(line, nullptr, formats.front(), input);
     return false;
   case LineResult::empty: ++m_totals.empty; return false;
   case LineResult::not_record:
     ++m_totals.not_records;
     ++input.not_records;
     return false;
-  case LineResult::malformed:
-    // The reason is written out only when it is kept: binary garbage makes millions of these.
-    malformed(input.name, line.number,
-              keeps_reason(input) ? message(N_("{} at column {} (format {})"), translated(error.reason),
-                                            error.column + 1, formats.front().name())
-                                  : Message(),
-              input);
-    return false;
+  case LineResult::malformed: malformed_line(line, &error, formats.front(), input); return false;
   case LineResult::parsed_other: ++input.other_format; break;
   case LineResult::parsed: break;
   }
