@@ -57,6 +57,9 @@ void init() {
   // The catalogues are UTF-8 and so is every output; LC_CTYPE (left "C") must not turn é into '?'.
   ::bind_textdomain_codeset(k_domain, "UTF-8");
   g_translating = true;
+  // No catalogue for the user's language (an installed de_DE.UTF-8): English through and through,
+  // numbers and system messages included.
+  if (language() == "en") g_translating = false;
   g_french_numbers = language() == "fr";
 }
 

@@ -607,11 +607,22 @@ class FallbackTest(unittest.TestCase):
             self.assertEqual(strip_time(self.english(lang)), strip_time(reference), lang)
 
     def test_no_catalogue_is_english(self):
+        # An installed locale without a catalogue for its language: English through and through (counts
+        # in notes as plain digits too, "1200 of 1200").
         harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale")
         with tempfile.TemporaryDirectory() as empty:
             p = run(["--help"], dict(LC_ALL="fr_FR.UTF-8", DARKSCAN_LOCALE_DIR=empty))
             self.assertIn(b"Options:", p.stdout)
             self.assertEqual(p.stderr, b"")
+            log = os.path.join(empty, "five.log")
+            with open(COMBINED, "rb") as f, open(log, "wb") as out:
+                out.write(f.read() * 5)
+            strip_time = lambda s: re.sub(rb"in [0-9.]+ s \([0-9]+ MB/s\)", b"", s)
+            args = ["-o", os.path.join(empty, "r.tsv"), log]
+            fr = run(args, dict(LC_ALL="fr_FR.UTF-8", DARKSCAN_LOCALE_DIR=empty)).stderr
+            en = run(args, dict(LC_ALL="C.UTF-8")).stderr
+            self.assertIn(b"of 1200 referred hits", en)
+            self.assertEqual(strip_time(fr), strip_time(en))
 
 
 if __name__ == "__main__":
