@@ -125,37 +125,33 @@ void print_run_summary(const ScanTotals& t, double seconds) {
   if (t.empty) {
     out += ", ";
     // TRANSLATORS: empty lines (English has one form for any count).
-    out += message_n("{} empty", "{} empty", t.empty, number_text(t.empty)).local;
+    out += format_trn("{} empty", "{} empty", t.empty, number_text(t.empty));
   }
   if (t.not_records) {
     out += ", ";
-    out += message_n("{} not requests (W3C directives, JSON records of another kind)",
-                     "{} not requests (W3C directives, JSON records of another kind)", t.not_records,
-                     number_text(t.not_records))
-               .local;
+    out += format_trn("{} not requests (W3C directives, JSON records of another kind)",
+                      "{} not requests (W3C directives, JSON records of another kind)", t.not_records,
+                      number_text(t.not_records));
   }
   if (t.overlapping) {
     out += ", ";
-    out += message_n("{} left out as already in the state", "{} left out as already in the state",
-                     t.overlapping, number_text(t.overlapping))
-               .local;
+    out += format_trn("{} left out as already in the state", "{} left out as already in the state",
+                      t.overlapping, number_text(t.overlapping));
   }
   std::uint64_t skipped = 0;
   for (const InputStats& in : t.inputs)
     skipped += in.skipped_lines;
   if (skipped) {
     // TRANSLATORS: follows the run summary; keep the leading "; " (French: narrow no-break space before ';').
-    out += message_n("; {} line read by earlier runs skipped", "; {} lines read by earlier runs skipped",
-                     skipped, number_text(skipped))
-               .local;
+    out += format_trn("; {} line read by earlier runs skipped", "; {} lines read by earlier runs skipped",
+                      skipped, number_text(skipped));
   }
   out += '\n';
   if (!t.examples.empty()) {
     out += "darkscan: ";
     out += t.malformed > t.examples.size()
-               ? message_n("first {} malformed line:", "first {} malformed lines:", t.examples.size(),
-                           t.examples.size())
-                     .local
+               ? format_trn("first {} malformed line:", "first {} malformed lines:", t.examples.size(),
+                            t.examples.size())
                : std::string(tr("malformed lines:"));
     out += '\n';
     for (const MalformedLine& m : t.examples) {

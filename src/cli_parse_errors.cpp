@@ -110,7 +110,7 @@ std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
     if (is(not_negative)) {
       // TRANSLATORS: the option, the value given.
       // In English too: CLI11 writes the largest double out in full, 309 digits.
-      return message(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2)).local;
+      return format_tr(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2));
     }
     if (is(member)) {
       // TRANSLATORS: the option, the value given, the values it takes ("{hour,day,week,month}").

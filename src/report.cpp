@@ -89,11 +89,10 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
     const std::string share = percent_text(m.applied_share[k]);
     if (m.fitted[k]) {
       // English says "pages" for one page too, as it always has.
-      out[k] = message_n("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
-                         "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
-                         m.pages[k], share, count_message(m.pages[k]), significant_text(m.signed_rate[k]),
-                         significant_text(m.public_rate[k]))
-                   .local;
+      out[k] = format_trn("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                          m.pages[k], share, count_message(m.pages[k]), significant_text(m.signed_rate[k]),
+                          significant_text(m.public_rate[k]));
     } else if (m.given[k]) {
       out[k] = format_tr(N_("{} private (set in --rules, taken as given)"), share);
     } else {

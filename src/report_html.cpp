@@ -102,21 +102,19 @@ void tiles(const ReportData& data, std::string& out) {
   out += R"(<section class="tiles" id="summary">)"; // not for translation
   // English keeps its plural for one too ("1 page views"), as it always has.
   tile(tr(N_("Visits")), count(t.visits),
-       message_n("{} page views", "{} page views", t.page_views, count(t.page_views)).local);
+       format_trn("{} page views", "{} page views", t.page_views, count(t.page_views)));
   tile(tr(N_("Dark-social share (estimate)")), share_text(e),
        e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
                : std::string(tr(N_("the log does not record referrers"))));
   tile(tr(N_("Estimated dark-social visits")), dark_text(e),
-       message_n("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
-                 t.dark_social_visits, count(t.dark_social_visits))
-           .local);
-  tile(
-      tr(N_("Top app")), top.app.empty() ? std::string(tr(N_("none"))) : h(top.app),
-      top.app.empty()
-          ? std::string(tr(N_("no previews or in-app visits")))
-          : message_n("{} dark-social visits", "{} dark-social visits", top.visits, count(top.visits)).local +
-                ", " +
-                message_n("{} link previews", "{} link previews", top.previews, count(top.previews)).local);
+       format_trn("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
+                  t.dark_social_visits, count(t.dark_social_visits)));
+  tile(tr(N_("Top app")), top.app.empty() ? std::string(tr(N_("none"))) : h(top.app),
+       top.app.empty()
+           ? std::string(tr(N_("no previews or in-app visits")))
+           : format_trn("{} dark-social visits", "{} dark-social visits", top.visits, count(top.visits)) +
+                 ", " +
+                 format_trn("{} link previews", "{} link previews", top.previews, count(top.previews)));
   tile(tr(N_("Link previews")), count(t.previews), tr(N_("fetched by chat and social apps")));
   out += "</section>\n";
 }
@@ -143,9 +141,8 @@ void page_chart(const std::vector<PageRow>& rows, std::string& out) {
         h(util::shorten(r.path, k_label_bytes)), e.share * 100, e.low * 100, (e.high - e.low) * 100,
         pct(e.share),
         // TRANSLATORS: after a page's share: its 95% range and its visits, "(38.2%–85.0%) of 13 visits".
-        message_n("({}–{}) of {} visit", "({}–{}) of {} visits", r.stats->visits, pct(e.low), pct(e.high),
-                  count(r.stats->visits))
-            .local);
+        format_trn("({}–{}) of {} visit", "({}–{}) of {} visits", r.stats->visits, pct(e.low), pct(e.high),
+                   count(r.stats->visits)));
   }
   out += "</div>\n";
 }
@@ -170,10 +167,9 @@ void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::strin
   out += "</tbody></table>\n";
   if (hidden > 0) {
     // English keeps its plural for one page too, as it always has.
-    out +=
-        note(message_n("{} pages with fewer visits than --min-visits are not listed.",
-                       "{} pages with fewer visits than --min-visits are not listed.", hidden, count(hidden))
-                 .local);
+    out += note(format_trn("{} pages with fewer visits than --min-visits are not listed.",
+                           "{} pages with fewer visits than --min-visits are not listed.", hidden,
+                           count(hidden)));
   }
 }
 
@@ -242,11 +238,10 @@ void trend_chart(const ReportData& data, std::string& out) {
     // English keeps its plural for one visit too, as it always has.
     out += fmt::format(
         R"(<g class="day{}"><title>{}</title>)", partial ? " partial" : "",
-        h(message_n("{}{}: {} visits, {} estimated dark social ({})",
-                    "{}{}: {} visits, {} estimated dark social ({})", t.visits, day_label(days[i].label),
-                    partial ? tr(N_(" (partial: the log covers only part of this day)")) : "",
-                    count(t.visits), dark_text(e), share_text(e))
-              .local));
+        h(format_trn("{}{}: {} visits, {} estimated dark social ({})",
+                     "{}{}: {} visits, {} estimated dark social ({})", t.visits, day_label(days[i].label),
+                     partial ? tr(N_(" (partial: the log covers only part of this day)")) : "",
+                     count(t.visits), dark_text(e), share_text(e))));
     // not for translation: markup
     out += fmt::format(R"(<rect class="bar visits" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
                        plot_h - hv, slot - 2, hv);
@@ -307,9 +302,8 @@ void next_steps(const ReportData& data, std::string& out) {
     for (const PageRow& r : a.untagged) {
       // English keeps its plural for one too, as it always has.
       out += fmt::format("<li>{} <span class=\"note\">{}</span></li>", h(r.path), // not for translation
-                         message_n("({} estimated dark-social visits)", "({} estimated dark-social visits)",
-                                   whole(r.estimate.dark), dark_text(r.estimate))
-                             .local);
+                         format_trn("({} estimated dark-social visits)", "({} estimated dark-social visits)",
+                                    whole(r.estimate.dark), dark_text(r.estimate)));
     }
     out += "</ul>";
   }
@@ -375,16 +369,15 @@ public:
     out += "</style></head>\n<body><main>\n<h1>" + h(title) + "</h1>\n";
     // English keeps its plurals for one too ("1 lines", "1 malformed"), as it always has.
     const std::string malformed =
-        s.malformed ? message_n(", {} malformed", ", {} malformed", s.malformed, count(s.malformed)).local
+        s.malformed ? format_trn(", {} malformed", ", {} malformed", s.malformed, count(s.malformed))
                     : std::string();
     out +=
         R"(<p class="sub">)" +
-        message_n("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
-                  "estimated from access logs",
-                  "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
-                  "estimated from access logs",
-                  s.lines, h(span), count(s.lines), malformed)
-            .local +
+        format_trn("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                   "estimated from access logs",
+                   "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                   "estimated from access logs",
+                   s.lines, h(span), count(s.lines), malformed) +
         "</p>";
     out += '\n';
     input_errors(s, out);
@@ -410,11 +403,10 @@ public:
         // not for translation: markup
         out += fmt::format(R"(<details class="period"{}><summary>{}</summary><div class="card">)",
                            i + 1 == data.periods.size() ? " open" : "",
-                           message_n("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
-                                     pt.visits, h(p.label),
-                                     p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
-                                     count(pt.visits), share_text(data.estimate(*p.traffic)))
-                               .local);
+                           format_trn("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
+                                      pt.visits, h(p.label),
+                                      p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                      count(pt.visits), share_text(data.estimate(*p.traffic))));
         period_section(data, p, out);
         out += "</div></details>\n";
       }

@@ -64,7 +64,7 @@ public:
     if (s.malformed) {
       // English says "malformed" for one line too, as it always has.
       malformed =
-          "  " + message_n("({} malformed)", "({} malformed)", s.malformed, number_text(s.malformed)).local;
+          "  " + format_trn("({} malformed)", "({} malformed)", s.malformed, number_text(s.malformed));
     }
     row(N_("lines"), count(s.lines) + malformed);
     row(N_("bots"), count(t.bots));
@@ -131,12 +131,10 @@ public:
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
         // English says "visits" for one visit too, as it always has.
-        out += heading(message_n("{}{}: {} visits, dark social {} ({})",
-                                 "{}{}: {} visits, dark social {} ({})", pt.visits, period.label,
-                                 period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
-                                 number_text(pt.visits), e.known ? whole(e.dark) : n_a,
-                                 e.known ? percent_text(e.share) : n_a)
-                           .local);
+        out += heading(format_trn(
+            "{}{}: {} visits, dark social {} ({})", "{}{}: {} visits, dark social {} ({})", pt.visits,
+            period.label, period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+            number_text(pt.visits), e.known ? whole(e.dark) : n_a, e.known ? percent_text(e.share) : n_a));
       } else {
         out += heading(tr(N_("Pages by estimated dark-social visits")));
       }
@@ -180,17 +178,15 @@ private:
       const std::size_t more = listed - rows.size() - hidden;
       // English says "pages" for one page too, as it always has.
       out += "  " +
-             message_n("... {} more pages (--top N shows more)", "... {} more pages (--top N shows more)",
-                       more, count_message(more))
-                 .local +
+             format_trn("... {} more pages (--top N shows more)", "... {} more pages (--top N shows more)",
+                        more, count_message(more)) +
              '\n';
     }
     if (hidden > 0) {
       out += "  " +
-             message_n("{} pages with fewer than {} visits not shown (--min-visits)",
-                       "{} pages with fewer than {} visits not shown (--min-visits)", hidden,
-                       count_message(hidden), count_message(data.min_visits))
-                 .local +
+             format_trn("{} pages with fewer than {} visits not shown (--min-visits)",
+                        "{} pages with fewer than {} visits not shown (--min-visits)", hidden,
+                        count_message(hidden), count_message(data.min_visits)) +
              '\n';
     }
   }

@@ -25,7 +25,7 @@ int rules_check(const std::vector<std::string>& dirs) {
     out += format_tr(N_("rules from {}"), util::escape_for_terminal(dir)) + '\n';
   for (const auto& [file, count] : rules.counts()) {
     // TRANSLATORS: a rules file and its count of rules, in columns: keep the widths.
-    out += "  " + message_n("{:<18}{:>6} rule", "{:<18}{:>6} rules", count, file, count).local + '\n';
+    out += "  " + format_trn("{:<18}{:>6} rule", "{:<18}{:>6} rules", count, file, count) + '\n';
   }
   out += "ok\n";
   std::fputs(out.c_str(), stdout);

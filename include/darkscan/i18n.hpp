@@ -94,6 +94,13 @@ template <typename... Args> std::string format_tr(const char* msgid, const Args&
 // them, and as the JSON report keeps them), number_text in another language ("2 997").
 Message count_message(std::uint64_t n);
 
+// As format_tr, with the plural form for `n` (plain literals, as for message_n).
+template <typename... Args>
+std::string format_trn(const char* singular, const char* plural, unsigned long n, const Args&... args) {
+  return detail::format_local(n == 1 ? singular : plural, trn(singular, plural, n),
+                              fmt::make_format_args(detail::pick(args, true)...));
+}
+
 // Numbers for people, in the language in use: "12,345" / "12 345" (thin no-break space),
 // "41.7%" / "41,7 %", "0.82" / "0,82". Machine formats use util::plain_number instead.
 std::string number_text(std::uint64_t value);
