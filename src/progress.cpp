@@ -1,5 +1,6 @@
 #include <darkscan/i18n.hpp>
 #include <darkscan/progress.hpp>
+#include <darkscan/util/display_width.hpp>
 
 #include <fmt/format.h>
 
@@ -17,11 +18,6 @@ constexpr std::uint64_t k_large_input = 64ull << 20; // below this, a run is too
 std::string size_text(double bytes) {
   if (bytes >= 1e9) return format_tr(N_("{} GB"), decimal_text(bytes / 1e9, 2));
   return format_tr(N_("{} MB"), decimal_text(bytes / 1e6, 0));
-}
-
-std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 } // namespace
@@ -56,7 +52,7 @@ void Progress::update(const Source& source, bool done) {
     const int width = 24, filled = static_cast<int>(fraction * width);
     const double left = rate > 0 ? static_cast<double>(m_total - std::min(read, m_total)) / rate : 0;
     // Right-aligned as wide as "100%" ("  5%", " 42%"; "  5 %" in French): the line does not shift.
-    static const std::size_t percent_width = code_points(percent_text(1.0, 0));
+    static const std::size_t percent_width = util::display_width(percent_text(1.0, 0));
     line = fmt::format("\r[{}{}] {:>{}}  ", std::string(filled, '#'), std::string(width - filled, '.'),
                        percent_text(fraction, 0), percent_width);
     // TRANSLATORS: the progress line: bytes read of the total, the rate, and the time left (minutes:seconds).
