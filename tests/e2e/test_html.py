@@ -67,8 +67,9 @@ class Page(html.parser.HTMLParser):
         self.text.append(data)
 
 
-def render(*args):
-    p = subprocess.run([BIN, "-q", "-F", "html", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+def render(*args, env=None):
+    p = subprocess.run([BIN, "-q", "-F", "html", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env or ENV)
     if p.returncode != 0:
         raise AssertionError("darkscan exited %d: %s" % (p.returncode, p.stderr.decode()))
     return p.stdout.decode("utf-8")
@@ -209,11 +210,15 @@ class HtmlTest(unittest.TestCase):
         _, _, console = self.chromium("file://" + bad, "--dump-dom")
         self.assertTrue(console, "a blocked request must show on the console")
 
-        for name, args in (("report", [SAMPLE, os.path.join(ROOT, "samples", "combined.log.gz")]),
-                           ("hostile", ["--site", "example.com", self.hostile])):
+        # The French report too: its words are longer, and must fit a phone's width as well.
+        installed = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
+        harness.require("fr_fr.utf8" in installed, "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        both = [SAMPLE, os.path.join(ROOT, "samples", "combined.log.gz")]
+        for name, args, env in (("report", both, ENV), ("hostile", ["--site", "example.com", self.hostile], ENV),
+                                ("report-fr", both, dict(ENV, LC_ALL="fr_FR.UTF-8"))):
             path = os.path.join(self.tmp, name + ".html")
             with open(path, "w", encoding="utf-8") as f:
-                f.write(render(*args))
+                f.write(render(*args, env=env))
             code, dom, console = self.chromium("file://" + path, "--dump-dom")
             self.assertEqual(code, 0)
             self.assertEqual(console, [], name)
@@ -222,7 +227,7 @@ class HtmlTest(unittest.TestCase):
             self.assertGreaterEqual(dom.count('class="bar"'), 5, name)
             for chart in ("chart pages", "chart channels", "chart previews"):
                 self.assertIn('class="%s"' % chart, dom, name)
-            if name == "report":
+            if name.startswith("report"):
                 self.assertIn('class="chart trend"', dom)
             else:
                 self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", dom)
