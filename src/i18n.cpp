@@ -1,4 +1,5 @@
 #include <darkscan/i18n.hpp>
+#include <darkscan/util/text.hpp>
 
 #include <clocale>
 #include <cstdlib>
@@ -93,17 +94,6 @@ std::string format_local(const char* english, const char* local, fmt::format_arg
 
 namespace {
 
-// Groups of three digits joined by `separator`.
-std::string grouped(std::string digits, std::string_view separator) {
-  std::string out;
-  const std::size_t lead = digits.size() % 3 == 0 ? 3 : digits.size() % 3;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i >= lead && (i - lead) % 3 == 0) out += separator;
-    out += digits[i];
-  }
-  return out;
-}
-
 constexpr std::string_view k_thin_nbsp = "\u202f"; // NARROW NO-BREAK SPACE: French digit groups, "12 %"
 
 } // namespace
@@ -114,7 +104,7 @@ Message count_message(std::uint64_t n) {
 }
 
 std::string number_text(std::uint64_t value) {
-  return grouped(std::to_string(value), g_french_numbers ? k_thin_nbsp : ",");
+  return util::group_digits(std::to_string(value), g_french_numbers ? k_thin_nbsp : ",");
 }
 
 std::string decimal_text(double value, int decimals) {
@@ -126,7 +116,7 @@ std::string decimal_text(double value, int decimals) {
   const std::size_t sign = text[0] == '-' ? 1 : 0;
   const std::size_t whole_end = dot == std::string::npos ? text.size() : dot;
   if (whole_end - sign > 3)
-    text = text.substr(0, sign) + grouped(text.substr(sign, whole_end - sign), k_thin_nbsp) +
+    text = text.substr(0, sign) + util::group_digits(text.substr(sign, whole_end - sign), k_thin_nbsp) +
            text.substr(whole_end);
   return text;
 }

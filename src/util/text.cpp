@@ -216,14 +216,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string group_thousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
+std::string group_digits(std::string_view digits, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
     out += digits[i];
   }
   return out;
 }
+
+std::string group_thousands(std::uint64_t value) { return group_digits(std::to_string(value), ","); }
 
 } // namespace darkscan::util

@@ -84,6 +84,8 @@ TEST_CASE("text: shorten and group_thousands", "[text]") {
   CHECK(group_thousands(999) == "999");
   CHECK(group_thousands(1000) == "1,000");
   CHECK(group_thousands(1234567) == "1,234,567");
+  CHECK(group_digits("12345", " ") == "12 345");
+  CHECK(group_digits("123", " ") == "123");
 }
 
 TEST_CASE("text: HTML text cannot open a tag or an attribute", "[text]") {

@@ -59,4 +59,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // 1234567 -> "1,234,567".
 std::string group_thousands(std::uint64_t value);
 
+// "1234567" and " " -> "1 234 567": a run of digits in groups of three, from the right.
+std::string group_digits(std::string_view digits, std::string_view separator);
+
 } // namespace darkscan::util
