@@ -81,6 +81,17 @@ def shared_data(*parts):
     return None
 
 
+def locale_installed(name):
+    """Whether `locale -a` lists `name` ("fr_FR.UTF-8" is listed as "fr_FR.utf8")."""
+    out = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.split()
+    return name.lower().replace("utf-8", "utf8") in {l.lower() for l in out}
+
+
+def require_french():
+    """Skips (fails under CI=true) unless the fr_FR.UTF-8 locale the French tests run under is there."""
+    require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+
+
 def main():
     """unittest.main(), but exit status 77 when nothing failed and something was skipped."""
     program = unittest.main(exit=False)

@@ -34,11 +34,6 @@ KEYWORDS = ["tr", "trn:1,2", "N_", "message", "message_n:1,2", "format_tr", "for
 MARKED_CALLS = {k.split(":")[0] for k in KEYWORDS}
 
 
-def locale_installed(name):
-    out = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.split()
-    return name.lower().replace("utf-8", "utf8") in {l.lower() for l in out}
-
-
 def env(**extra):
     """The test environment without any locale variable, plus `extra`."""
     e = {k: v for k, v in os.environ.items()
@@ -319,7 +314,7 @@ def words(text):
 class FrenchOutputTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        harness.require_french()
         harness.require(os.path.exists(os.path.join(os.path.dirname(BIN), "locale", "fr", "LC_MESSAGES",
                                                     "darkscan.mo")), "build/locale/fr (the build makes it)")
         cls.tmp = tempfile.mkdtemp(prefix="darkscan-fr-")
@@ -523,7 +518,7 @@ class MachineFormatsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        harness.require_french()
         cls.tmp = tempfile.mkdtemp(prefix="darkscan-fr-")
         # An input with malformed lines, a note (no site given) and a missing file: every text that
         # the JSON report carries (reasons, errors, notes) is there.
@@ -611,7 +606,7 @@ class FallbackTest(unittest.TestCase):
     def test_no_catalogue_is_english(self):
         # An installed locale without a catalogue for its language: English through and through (counts
         # in notes as plain digits too, "1200 of 1200").
-        harness.require(locale_installed("fr_FR.UTF-8"), "the fr_FR.UTF-8 locale")
+        harness.require_french()
         with tempfile.TemporaryDirectory() as empty:
             p = run(["--help"], dict(LC_ALL="fr_FR.UTF-8", DARKSCAN_LOCALE_DIR=empty))
             self.assertIn(b"Options:", p.stdout)

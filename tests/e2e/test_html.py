@@ -211,8 +211,7 @@ class HtmlTest(unittest.TestCase):
         self.assertTrue(console, "a blocked request must show on the console")
 
         # The French report too: its words are longer, and must fit a phone's width as well.
-        installed = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
-        harness.require("fr_fr.utf8" in installed, "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        harness.require_french()
         both = [SAMPLE, os.path.join(ROOT, "samples", "combined.log.gz")]
         for name, args, env in (("report", both, ENV), ("hostile", ["--site", "example.com", self.hostile], ENV),
                                 ("report-fr", both, dict(ENV, LC_ALL="fr_FR.UTF-8"))):

@@ -75,8 +75,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn(os.path.join(self.root, "usr/share/darkscan/rules").encode(), p.stdout)
 
     def test_unpacked_binary_finds_its_french_catalogue(self):
-        installed = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
-        harness.require("fr_fr.utf8" in installed, "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+        harness.require_french()
         env = {k: v for k, v in os.environ.items() if k not in ("DARKSCAN_LOCALE_DIR", "LANGUAGE")}
         env["LC_ALL"] = "fr_FR.UTF-8"
         p = subprocess.run([os.path.join(self.root, "usr/bin/darkscan"), "--help"], stdout=subprocess.PIPE,

@@ -34,11 +34,6 @@ CASES = {
 FRENCH = {"LC_ALL": "fr_FR.UTF-8"}
 
 
-def french_installed():
-    out = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE, text=True).stdout.lower().split()
-    return "fr_fr.utf8" in out
-
-
 def run(args, lang=None):
     env = dict(os.environ, TZ="UTC", NO_COLOR="1", **(lang or {}))
     p = subprocess.run([BIN, "-q", "--site", "www.example.com", *args, "--", *INPUTS], cwd=ROOT,
@@ -53,7 +48,7 @@ class ReportGoldenTest(unittest.TestCase):
             with self.subTest(name):
                 french = ".fr." in name
                 if french:
-                    harness.require(french_installed(), "the fr_FR.UTF-8 locale (scripts/install-deps --tests)")
+                    harness.require_french()
                 p = run(args, FRENCH if french else None)
                 self.assertEqual(p.returncode, 0, p.stderr)
                 path = os.path.join(GOLDEN, name)
