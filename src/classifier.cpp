@@ -1,8 +1,8 @@
 #include <darkscan/classifier.hpp>
-#include <darkscan/sessions.hpp>
 #include <darkscan/util/blank.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
+#include <darkscan/visitor_key.hpp>
 
 namespace darkscan {
 

@@ -93,15 +93,4 @@ private:
   SeenVisitors m_seen{k_returning_window};
 };
 
-// The visitor key of a hit: its client address (the first public address of
-// the X-Forwarded-For list when the log has one, as behind a proxy or CDN) and
-// its user agent, hashed together. Never 0.
-std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
-                          std::string_view user_agent);
-
-// True for the special-purpose addresses that do not name a visitor: loopback,
-// private (RFC 1918, fc00::/7), link-local, carrier NAT (100.64/10), 0/8,
-// 192.0.0/24, 198.18/15 (RFC 6890).
-bool is_private_address(std::string_view address);
-
 } // namespace darkscan

@@ -4,6 +4,7 @@
 #include <darkscan/analyzer.hpp>
 #include <darkscan/estimate.hpp>
 #include <darkscan/sessions.hpp>
+#include <darkscan/visitor_key.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -6,6 +6,7 @@
 #include <darkscan/ledger.hpp>
 #include <darkscan/sessions.hpp>
 #include <darkscan/state.hpp>
+#include <darkscan/visitor_key.hpp>
 
 #include <catch2/catch.hpp>
 
