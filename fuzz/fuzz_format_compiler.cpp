@@ -9,9 +9,9 @@
 // darkscan::Error; anything else (another exception, a crash) is a finding.
 #include "hit_checks.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <cstddef>
 #include <cstdint>

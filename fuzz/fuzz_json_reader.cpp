@@ -7,9 +7,9 @@
 // failure has a reason and a column inside the line, a record that is not a request is a failure.
 #include "hit_checks.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <cstddef>
 #include <cstdint>

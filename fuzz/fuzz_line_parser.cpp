@@ -8,9 +8,9 @@
 // error, views inside the line, exact parse never looser than the relaxed one.
 #include "hit_checks.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <cstddef>
 #include <cstdint>

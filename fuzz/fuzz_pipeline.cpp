@@ -22,14 +22,14 @@
 // (output_checks.hpp: JSON/NDJSON valid and UTF-8, TSV/CSV shape, table safe).
 #include "report_checks.hpp"
 
-#include <darkscan/aggregate.hpp>
-#include <darkscan/analyzer.hpp>
-#include <darkscan/error.hpp>
-#include <darkscan/periods.hpp>
-#include <darkscan/presets.hpp>
-#include <darkscan/report.hpp>
-#include <darkscan/rules.hpp>
-#include <darkscan/scan.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/report/report.hpp>
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/scan/scan.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -17,11 +17,11 @@
 // come from the rules files and end up in JSON, TSV, CSV and the table.
 #include "report_checks.hpp"
 
-#include <darkscan/aggregate.hpp>
-#include <darkscan/analyzer.hpp>
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/rules.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/classify/rules.hpp>
 
 #include <array>
 #include <cerrno>

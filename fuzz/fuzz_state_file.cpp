@@ -11,10 +11,10 @@
 // decided) in JSON that parses as our own JSON checks expect.
 #include "output_checks.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/report.hpp>
-#include <darkscan/rules.hpp>
-#include <darkscan/state.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/report/report.hpp>
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/state/state.hpp>
 #include <darkscan/util/hash.hpp>
 
 #include <cstddef>

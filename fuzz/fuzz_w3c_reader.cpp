@@ -7,10 +7,10 @@
 // every view inside the line or the room, a directive is never a record, a failure has a reason.
 #include "hit_checks.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
-#include <darkscan/w3c_format.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/parse/w3c_format.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -6,9 +6,9 @@
 
 #include "output_checks.hpp"
 
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
-#include <darkscan/record.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/parse/record.hpp>
 
 #include <cstdint>
 #include <cstdio>

@@ -6,9 +6,9 @@
 
 #include "output_checks.hpp"
 
-#include <darkscan/hits_writer.hpp>
-#include <darkscan/output.hpp>
-#include <darkscan/report.hpp>
+#include <darkscan/report/hits_writer.hpp>
+#include <darkscan/report/output.hpp>
+#include <darkscan/report/report.hpp>
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include <darkscan/error.hpp>
+#include <darkscan/common/error.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/time_parse.hpp>
 

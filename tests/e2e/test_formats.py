@@ -267,7 +267,7 @@ class W3cDirectivesTest(Differential, unittest.TestCase):
                     p, h = hits(*parallel, *site, path)
                     self.assertSameHits(h, label, "w3c")
 
-    # A darkscan bug (src/w3c_format.cpp, W3cFormat::parse): fields of the same kind are ranked
+    # A darkscan bug (src/parse/w3c_format.cpp, W3cFormat::parse): fields of the same kind are ranked
     # (x-host-header 0 before cs(Host) 2), but an empty value ("-") of a better-ranked field still
     # overwrites a value already stored, while a worse-ranked field after an empty better-ranked one is
     # stored: the host depends on the order of #Fields. With CloudFront's order (cs(Host) 7th,
@@ -360,7 +360,7 @@ class JsonErrorsTest(unittest.TestCase):
         cut = good[150][: len(good[150]) // 2]  # a record cut in the middle of a string
         trailing = good[160] + b" x"
         # Well-formed JSON with invalid UTF-8 inside a string value (the path and the user agent):
-        # darkscan reads such a value with its bytes as they are (src/json_format.hpp: nginx's
+        # darkscan reads such a value with its bytes as they are (src/parse/json_format.hpp: nginx's
         # escape=json writes bytes >= 0x80 raw), so it is a hit, not a malformed line; the report
         # shows those bytes as U+FFFD.
         invalid_utf8 = re.sub(rb'"uri":"[^"]*"', b'"uri":"/news/caf\xe9-\xff"', good[100], count=1)

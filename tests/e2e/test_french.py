@@ -29,7 +29,7 @@ SAMPLES = os.path.join(ROOT, "samples")
 COMBINED = os.path.join(SAMPLES, "combined.log")
 NNBSP = "\u202f"  # narrow no-break space: French digit groups and "12,9 %"
 
-# The gettext keywords of include/darkscan/i18n.hpp, as scripts/po-update gives them to xgettext.
+# The gettext keywords of include/darkscan/common/i18n.hpp, as scripts/po-update gives them to xgettext.
 KEYWORDS = ["tr", "trn:1,2", "N_", "message", "message_n:1,2", "format_tr", "format_trn:1,2", "translated"]
 MARKED_CALLS = {k.split(":")[0] for k in KEYWORDS}
 

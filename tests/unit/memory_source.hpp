@@ -1,6 +1,6 @@
 #pragma once
 
-#include <darkscan/source.hpp>
+#include <darkscan/input/source.hpp>
 
 #include <algorithm>
 #include <cstring>

@@ -2,7 +2,7 @@
 
 #include "temp_dir.hpp"
 
-#include <darkscan/rules.hpp>
+#include <darkscan/classify/rules.hpp>
 
 #include <string>
 

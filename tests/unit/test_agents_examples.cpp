@@ -1,6 +1,6 @@
 // Table-driven: every real user agent in tests/data/ua-examples.tsv must get
 // the expected kind and app from the shipped rules/agents.rules.
-#include <darkscan/rules.hpp>
+#include <darkscan/classify/rules.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
 #include "rules_fixture.hpp"
 
-#include <darkscan/aggregate.hpp>
-#include <darkscan/analyzer.hpp>
-#include <darkscan/estimate.hpp>
-#include <darkscan/sessions.hpp>
-#include <darkscan/visitor_key.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/estimate/estimate.hpp>
+#include <darkscan/visits/sessions.hpp>
+#include <darkscan/classify/visitor_key.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 #include "temp_dir.hpp"
 
-#include <darkscan/error.hpp>
+#include <darkscan/common/error.hpp>
 #include <darkscan/util/atomic_file.hpp>
 
 #include <catch2/catch.hpp>

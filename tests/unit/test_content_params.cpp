@@ -1,7 +1,7 @@
 #include "rules_fixture.hpp"
 
-#include <darkscan/content_params.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/classify/content_params.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <catch2/catch.hpp>
 

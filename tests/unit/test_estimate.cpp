@@ -1,6 +1,6 @@
-#include <darkscan/aggregate.hpp>
-#include <darkscan/estimate.hpp>
-#include <darkscan/periods.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/estimate/estimate.hpp>
+#include <darkscan/estimate/periods.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include <darkscan/error.hpp>
-#include <darkscan/i18n.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/common/i18n.hpp>
 
 #include <catch2/catch.hpp>
 

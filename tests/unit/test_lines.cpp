@@ -1,6 +1,6 @@
 #include "memory_source.hpp"
 
-#include <darkscan/lines.hpp>
+#include <darkscan/input/lines.hpp>
 
 #include <catch2/catch.hpp>
 

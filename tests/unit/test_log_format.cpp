@@ -1,6 +1,6 @@
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <catch2/catch.hpp>
 

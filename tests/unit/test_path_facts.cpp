@@ -1,5 +1,5 @@
-#include <darkscan/path_facts.hpp>
-#include <darkscan/rules.hpp>
+#include <darkscan/classify/path_facts.hpp>
+#include <darkscan/classify/rules.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include <darkscan/error.hpp>
-#include <darkscan/prefiltered_set.hpp>
-#include <darkscan/rules.hpp>
+#include <darkscan/classify/prefiltered_set.hpp>
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/common/error.hpp>
 
 #include <catch2/catch.hpp>
 #include <re2/re2.h>

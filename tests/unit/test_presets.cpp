@@ -1,5 +1,5 @@
-#include <darkscan/error.hpp>
-#include <darkscan/presets.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/presets.hpp>
 
 #include <catch2/catch.hpp>
 

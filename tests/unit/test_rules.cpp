@@ -1,7 +1,7 @@
 #include "rules_fixture.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/rules.hpp>
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/common/error.hpp>
 
 #include <catch2/catch.hpp>
 

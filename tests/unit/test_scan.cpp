@@ -1,8 +1,8 @@
 #include "temp_dir.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/presets.hpp>
-#include <darkscan/scan.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/scan/scan.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include <darkscan/record.hpp>
-#include <darkscan/seen_visitors.hpp>
-#include <darkscan/sessions.hpp>
+#include <darkscan/parse/record.hpp>
+#include <darkscan/visits/seen_visitors.hpp>
+#include <darkscan/visits/sessions.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include <darkscan/aggregate.hpp>
-#include <darkscan/estimate.hpp>
-#include <darkscan/site_model.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/estimate/estimate.hpp>
+#include <darkscan/estimate/site_model.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 #include "temp_dir.hpp"
 
-#include <darkscan/error.hpp>
-#include <darkscan/source.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/input/source.hpp>
 
 #include <boost/iostreams/copy.hpp>
 #include <boost/iostreams/device/back_inserter.hpp>

@@ -1,12 +1,12 @@
 #include "memory_source.hpp"
 #include "rules_fixture.hpp"
 
-#include <darkscan/analyzer.hpp>
-#include <darkscan/error.hpp>
-#include <darkscan/ledger.hpp>
-#include <darkscan/sessions.hpp>
-#include <darkscan/state.hpp>
-#include <darkscan/visitor_key.hpp>
+#include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/input/ledger.hpp>
+#include <darkscan/state/state.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/visits/sessions.hpp>
 
 #include <catch2/catch.hpp>
 

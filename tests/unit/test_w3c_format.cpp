@@ -1,6 +1,6 @@
-#include <darkscan/error.hpp>
-#include <darkscan/log_format.hpp>
-#include <darkscan/w3c_format.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/parse/log_format.hpp>
+#include <darkscan/parse/w3c_format.hpp>
 
 #include <catch2/catch.hpp>
 

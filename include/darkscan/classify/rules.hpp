@@ -1,0 +1,149 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <darkscan/classify/evidence.hpp>
+
+namespace re2 {
+class RE2;
+class Set;
+} // namespace re2
+
+namespace darkscan {
+
+// What a user agent says about the hit (agents.rules). The preview kinds say where the link was
+// pasted: `preview` a private channel (a chat, a mail: evidence of a private share),
+// `preview_public` a public post (counted, never evidence), `preview_mixed` either (Facebook's
+// fetcher serves Messenger and public posts alike: evidence at its own weight). `mail`: a mail
+// app's in-app browser (Outlook mobile), a private channel after the site's own campaign tags.
+enum class AgentKind : std::uint8_t {
+  browser,
+  preview,
+  messaging,
+  social,
+  app,
+  bot,
+  preview_public,
+  preview_mixed,
+  mail
+};
+
+// The word for `kind` in agents.rules ("preview-public").
+std::string_view agent_kind_name(AgentKind kind);
+
+// True for the preview kinds whose fetches are evidence of a private share
+// (kept in PreviewMemory): preview and preview_mixed, not preview_public.
+constexpr bool is_evidence_preview(AgentKind kind) {
+  return kind == AgentKind::preview || kind == AgentKind::preview_mixed;
+}
+
+// True for the three preview kinds.
+constexpr bool is_preview(AgentKind kind) {
+  return kind == AgentKind::preview || kind == AgentKind::preview_public || kind == AgentKind::preview_mixed;
+}
+// What a referrer host is (referrers.rules).
+enum class ReferrerKind : std::uint8_t { other, mail, messaging, social, search };
+// What a URL parameter says (params.rules).
+enum class TagKind : std::uint8_t { none, dark_social, social, campaign };
+// What an X-Requested-With package is (xrw.rules).
+enum class PackageKind : std::uint8_t { browser, messaging, social, mail, app };
+
+// One rule of any file. `kind` holds the file's kind enum as a number.
+struct Rule {
+  std::string id;      // reason id shown to users, e.g. "ua.inapp.messenger"
+  std::string app;     // "" for none
+  std::string param;   // params.rules only
+  std::string pattern; // as written
+  std::string origin;  // "rules/agents.rules:14"
+  std::uint8_t kind = 0;
+};
+
+// The evidence of a referrer-less deep arrival after a fetch by `preview` (a preview rule of
+// kind preview or preview_mixed; public previews are not remembered as evidence).
+Evidence after_preview_evidence(const Rule& preview);
+
+// The classification knowledge of darkscan: all rules files of one or more
+// directories, compiled once (RE2::Set per family). Immutable after load();
+// matching costs one pass of a compiled set, so callers cache the results for
+// repeated user agents and hosts.
+class Rules {
+public:
+  Rules();
+  ~Rules();
+  Rules(Rules&&) noexcept;
+  Rules& operator=(Rules&&) noexcept;
+
+  // Loads `dirs` in order: the first is the base (built-in) set, each later
+  // one replaces rules with the same id and adds new ones ahead of the others.
+  // A file missing from a later directory is skipped; missing from the first,
+  // it is an error. Throws Error(ExitCode::usage) naming file and line.
+  static Rules load(const std::vector<std::string>& dirs);
+
+  // The built-in rules directory: $DARKSCAN_RULES_DIR, else next to the
+  // binary (../share/darkscan/rules, rules/, ../rules), else the source tree.
+  // Throws Error when none exists.
+  static std::string default_dir();
+
+  // The winning rule, or nullptr (a plain browser, an unknown host...).
+  const Rule* match_agent(std::string_view user_agent) const;
+  const Rule* match_referrer(std::string_view host) const; // lower-case host or "scheme:package"
+  const Rule* match_package(std::string_view package) const;
+  // The first params rule (file order) matching a parameter of `query`
+  // ("a=1&b=2", without '?').
+  const Rule* match_query(std::string_view query) const;
+  // True if some params rule names the parameter `name` (any case): a tag or a click id.
+  bool is_tag_param(std::string_view name) const;
+
+  bool is_landing(std::string_view path) const;
+  // The landing rule matching `path`, or nullptr (for --explain; is_landing() for the verdict).
+  const Rule* match_landing(std::string_view path) const;
+  // The weights.rules line that set the weight of `evidence`, as a rule for --explain: id
+  // "weight.<evidence>", pattern the line's text, origin its file and line.
+  const Rule& weight_rule(Evidence evidence) const {
+    return m_weight_rules[static_cast<std::size_t>(evidence)];
+  }
+  // The landing.rules files read, for --explain to cite when none matched ("a, b").
+  const std::string& landing_files() const { return m_landing_files; }
+  // Query parameters that name a page's content (content.rules: "/?p=123" is an article, not the
+  // home page): they stay in page keys, and a path with one is never a landing page.
+  const std::vector<std::string>& content_params() const { return m_content_params; }
+  // Names never learned as content parameters (content.rules "!s": search terms, pagination).
+  const std::vector<std::string>& never_content_params() const { return m_never_content_params; }
+  // Adds content parameters learned from the log (content_params.hpp), before the first match:
+  // they then act as if content.rules named them. Names already present are skipped.
+  void add_content_params(const std::vector<std::string>& names);
+  bool is_asset(std::string_view path) const; // by extension or path rule
+  double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)].value; }
+  const Weights& weights() const { return m_weights; }
+  const EstimateSettings& settings() const { return m_settings; }
+
+  // Rules per file, for `darkscan rules check`.
+  std::vector<std::pair<std::string, std::size_t>> counts() const;
+
+  // Every rule of the agents file, in match order (for tests and --explain).
+  const std::vector<Rule>& agents() const;
+
+private:
+  static Rules load_dirs(const std::vector<std::string>& dirs);
+  struct Family;
+  std::unique_ptr<Family> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
+  std::vector<Rule> m_params;
+  std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
+  std::vector<std::string> m_param_names;                  // distinct, lower case
+  std::vector<std::string> m_asset_extensions;             // lower case, sorted
+  Weights m_weights{};
+  EstimateSettings m_settings{};
+  std::vector<std::string> m_content_params;
+  std::array<Rule, k_evidence_count> m_weight_rules;
+  std::string m_landing_files;
+  std::vector<std::string> m_never_content_params;
+  std::vector<std::pair<std::string, std::size_t>> m_counts;
+};
+
+} // namespace darkscan

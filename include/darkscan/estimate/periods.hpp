@@ -1,0 +1,111 @@
+#pragma once
+
+#include <darkscan/estimate/aggregate.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace darkscan {
+
+// How --by splits a report.
+enum class PeriodKind : std::uint8_t { none, hour, day, week, month };
+
+// Parses "hour", "day", "week", "month"; throws Error(ExitCode::usage).
+PeriodKind parse_period_kind(std::string_view name);
+// "hour", "day", "week", "month"; "" for none.
+const char* period_kind_name(PeriodKind kind);
+
+// The strftime pattern of the labels of `kind` ("%Y-%m-%dT%H", ..., "%Y-%m"); "" for none.
+const char* period_label_pattern(PeriodKind kind);
+
+// Parses a --since/--until value into UTC seconds: "2026-11-20" (local
+// midnight), "2026-11-20T08:00[:00]" or with a space (local time), the same
+// with "Z" or "+01:00" (that offset), "today" and "yesterday" (local
+// midnight), "-7d", "-12h", "-30m", "-2w" (before `now`). Throws
+// Error(ExitCode::usage) naming the option.
+std::int64_t parse_time_arg(std::string_view option, std::string_view value, std::int64_t now);
+
+// The local-time period holding `utc`: its start, its end (exclusive) and its
+// label ("2026-11-20T08", "2026-11-20", "2026-W47", "2026-11"). Uses the
+// machine's time zone (TZ), like cron.
+struct Period {
+  std::int64_t start = 0;
+  std::int64_t end = 0;
+  std::string label;
+};
+Period period_of(PeriodKind kind, std::int64_t utc);
+
+// strftime(pattern) for the local time `utc` ("out/%Y-%m-%d.tsv").
+std::string format_local(const std::string& pattern, std::int64_t utc);
+
+// Passes on the verdicts of hits inside [since, until) (--hits with a window).
+class WindowFilter final : public VerdictSink {
+public:
+  WindowFilter(VerdictSink& next, std::optional<std::int64_t> since, std::optional<std::int64_t> until)
+      : m_next(next), m_since(since), m_until(until) {}
+  void add(const Hit& hit, const Verdict& verdict) override {
+    if (m_since || m_until) {
+      if (hit.time == Hit::k_no_time) return;
+      if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
+    }
+    m_next.add(hit, verdict);
+  }
+
+private:
+  VerdictSink& m_next;
+  std::optional<std::int64_t> m_since, m_until;
+};
+
+// Hands each verdict to two sinks.
+class VerdictTee final : public VerdictSink {
+public:
+  VerdictTee(VerdictSink& a, VerdictSink& b) : m_a(a), m_b(b) {}
+  void add(const Hit& hit, const Verdict& verdict) override {
+    m_a.add(hit, verdict);
+    m_b.add(hit, verdict);
+  }
+
+private:
+  VerdictSink& m_a;
+  VerdictSink& m_b;
+};
+
+// Keeps the verdicts of hits inside [since, until) and splits them by period
+// into Aggregates. Hits outside the window are still analysed (sessions stay
+// right at the edges), just not counted. Hits without a time count when no
+// window is set, in the period of the last timed hit (or an unlabelled one).
+class PeriodSplitter final : public VerdictSink {
+public:
+  PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                 std::vector<std::string> keep_params = {});
+
+  void add(const Hit& hit, const Verdict& verdict) override;
+
+  struct Slice {
+    Period period;
+    Aggregate traffic;
+  };
+  Slice& slice(std::int64_t start);
+  // The periods seen, in time order (one, unlabelled, for PeriodKind::none).
+  const std::map<std::int64_t, Slice>& slices() const { return m_slices; }
+  std::map<std::int64_t, Slice>& slices() { return m_slices; }
+  // Moves the periods out, leaving none.
+  std::map<std::int64_t, Slice> take_slices() {
+    m_current = nullptr;
+    return std::exchange(m_slices, {});
+  }
+  // All periods merged.
+  Aggregate total() const;
+
+private:
+  PeriodKind m_kind;
+  std::optional<std::int64_t> m_since, m_until;
+  std::vector<std::string> m_keep_params;
+  std::map<std::int64_t, Slice> m_slices;
+  Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
+};
+
+} // namespace darkscan

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <darkscan/parse/field_kind.hpp>
+#include <darkscan/parse/record.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+namespace darkscan {
+
+// Field values into a Hit, the same for every log syntax (text formats, JSON, W3C), so that the
+// same traffic is read the same whatever the server wrote. None allocates or throws.
+
+// Stores `value`, as logged, as the field `kind` of `hit`, for every kind but time and duration
+// (whose units the format knows). "-" is "none" where the log writes it so. False when the value is
+// not what the kind holds: a status that is not 3 digits, a byte count that is not a number, an
+// empty client.
+bool store_field(FieldKind kind, std::string_view value, Hit& hit);
+
+// After all fields of a line: a request given in parts ($request_method $request_uri, %m %U%q, JSON
+// and W3C fields) is made valid when its target is, and the target is split into path and query
+// (a query or path given on its own wins).
+void finish_request(Hit& hit);
+
+// "0.012" with scale 1000000 (seconds to µs) -> 12000; "-" and "" -> -1. False when not a number.
+bool parse_duration(std::string_view s, std::int64_t scale, std::int64_t& out);
+
+// "example.com:443" -> "example.com"; "[::1]:80" -> "[::1]"; IPv6 without brackets is left alone.
+std::string_view strip_port(std::string_view host);
+
+// "10.0.0.1:5678" -> "10.0.0.1"; "[2001:db8::1]:443" -> "2001:db8::1": a client address logged
+// with its port (Caddy's remote_addr, Traefik's ClientAddr).
+std::string_view client_without_port(std::string_view addr);
+
+} // namespace darkscan

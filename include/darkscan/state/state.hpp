@@ -1,0 +1,97 @@
+#pragma once
+
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/input/ledger.hpp>
+#include <darkscan/scan/scan.hpp>
+#include <darkscan/visits/preview_memory.hpp>
+#include <darkscan/visits/sessions.hpp>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace darkscan {
+
+// Owns the app names a loaded State's counts point into (AppCounts hold
+// views). One pool serves every State of a run and outlives them.
+using NamePool = std::set<std::string, std::less<>>;
+
+// The counts of a State: ScanTotals without the per-run lists.
+struct StateCounters {
+  std::uint64_t lines = 0, parsed = 0, malformed = 0, empty = 0, overlong = 0, invalid_requests = 0,
+                bytes = 0;
+  std::int64_t first_time = Hit::k_no_time;
+  std::int64_t last_time = Hit::k_no_time;
+  std::uint64_t not_records = 0; // W3C directives, JSON records of another kind (state version 5)
+
+  void add(const ScanTotals& run);
+  void merge(const StateCounters& other);
+  // ScanTotals for a report: these counts, no inputs.
+  ScanTotals totals() const;
+};
+
+// What a run leaves for the next one (--state) or for a merge (--state-out,
+// `darkscan merge`): the inputs read (Ledger), visitors and previews recent
+// enough to matter, the site, and the counts by hour (so --since and --by
+// still apply to everything the state holds). It grows with pages and recent
+// visitors, not with lines.
+struct State {
+  static constexpr PeriodKind k_slice_kind = PeriodKind::hour;
+  using Slices = std::map<std::int64_t, PeriodSplitter::Slice>;
+
+  std::int64_t origin = Hit::k_no_time; // time of the first hit of its history
+  // True when the state holds the whole history (--state): no earlier shard
+  // will be merged before it, so its arrivals were decided at once. A shard
+  // (--state-out) keeps the arrivals that earlier history could change.
+  bool rooted = true;
+  StateCounters counters;
+  Ledger ledger;
+  Sessions sessions;
+  PreviewMemory previews;
+  std::vector<std::string> site_hosts;
+  std::vector<std::string> keep_params;
+  std::string format;         // the preset detected in the logs read, "" if none
+  Slices slices;              // by hour; untimed hits under Hit::k_no_time
+  std::uint64_t checksum = 0; // of the file it was loaded from (not saved)
+
+  // Adds the counts of one run, and takes its hours (`hours` is left empty).
+  void add_run(const ScanTotals& run, PeriodSplitter&& hours);
+  // Merges a shard into this one. Call in time order (by origin): the
+  // shard's pending arrivals are decided with this state's history first.
+  void merge(State&& later);
+  // Forgets visitors and previews too old to matter after the last hit, and
+  // inputs unseen for long.
+  void forget_old(std::int64_t now);
+
+  // The slices regrouped by `by` within [since, until) (hours whose start
+  // falls inside), with pending arrivals decided as if nothing came before.
+  PeriodSplitter report_periods(PeriodKind by, std::optional<std::int64_t> since,
+                                std::optional<std::int64_t> until) const;
+};
+
+// Loads the state files at `paths` and merges them in time order (their
+// first hit), so that each shard's pending arrivals are decided with what came
+// before it. Refuses (Error) a file given twice (same content), and states made
+// with different --keep-param. `inputs` gets one entry per file, for the report.
+State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
+                        std::vector<InputStats>& inputs);
+
+// state_file.cpp. The file: a magic line, a format version, the payload size,
+// the payload and its XXH3 checksum.
+//
+// Loads `path`; throws Error(ExitCode::input_failed) naming the file when it
+// is not a darkscan state, is damaged or truncated, or comes from another
+// version. Preview rules are found again by id in `rules` (unknown ones are
+// dropped); app names are kept in `names`.
+State load_state(const std::string& path, const Rules& rules, NamePool& names);
+// Writes `state` to `path` atomically (a temporary file, then rename).
+void save_state(const State& state, const std::string& path);
+// The bytes of a state file (save_state writes them).
+std::string encode_state(const State& state);
+State decode_state(std::string_view bytes, const std::string& name, const Rules& rules, NamePool& names);
+
+} // namespace darkscan

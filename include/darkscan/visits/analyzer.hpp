@@ -1,0 +1,96 @@
+#pragma once
+
+#include <darkscan/classify/classifier.hpp>
+#include <darkscan/classify/prepared.hpp>
+#include <darkscan/classify/verdict.hpp>
+#include <darkscan/scan/scan.hpp>
+#include <darkscan/visits/preview_memory.hpp>
+#include <darkscan/visits/sessions.hpp>
+#include <darkscan/visits/site.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace darkscan {
+
+// Receives every hit with its verdict, in input order.
+class VerdictSink {
+public:
+  virtual ~VerdictSink() = default;
+  virtual void add(const Hit& hit, const Verdict& verdict) = 0;
+};
+
+// Turns hits into verdicts: what each hit is (Classifier), which page views
+// start a visit (Sessions), and where each arrival came from, with the
+// evidence and its weight, in the order of doc/CLASSIFIER.md.
+//
+// The work is split in two: prepare (the Classifier: rule matches, any thread,
+// any order) and decide (visits, previews, channels: one thread, input order),
+// so a parallel scan gives the same verdicts as a serial one.
+//
+// When neither the log ($host, %v) nor --site names the site, the first hits
+// are held back (up to a few thousand, copied) until the site's host can be
+// guessed from referrers; then they are decided in order. finish() must be
+// called at the end of the input.
+class Analyzer final : public HitSink {
+public:
+  using NoteHandler = std::function<void(const Message&)>;
+
+  Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink, NoteHandler note);
+  ~Analyzer() override;
+
+  // Serial use: prepare and decide.
+  void add(const Hit& hit) override;
+  // Parallel use: a preparer per worker thread, then decide() in input order.
+  std::unique_ptr<HitPreparer> preparer() override;
+  void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) override;
+  void finish();
+
+  // The site hosts used (given or guessed).
+  const SiteHosts& site() const { return m_site; }
+  std::size_t visitors() const { return m_sessions.size(); }
+
+  // What earlier runs left (a saved state): visits in progress, returning
+  // visitors, recent previews. Set before the first hit; read after finish().
+  Sessions& sessions() { return m_sessions; }
+  PreviewMemory& previews() { return m_previews; }
+
+  // For a shard that may later be merged after an earlier one: arrivals that
+  // history before `origin` (the shard's first hit; Hit::k_no_time: this
+  // run's first timed hit) could decide otherwise carry Verdict::open bits.
+  void defer_history(std::int64_t origin);
+
+  // The query parameters that stay in page keys (the Aggregate's): previews are remembered
+  // by page, so that a fetch of "/?p=1" is no evidence for "/?p=2".
+  void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
+  std::int64_t origin() const { return m_origin; }
+
+private:
+  struct HeldHit;
+  void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
+  void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
+  void guess_site();
+  void mark_open(std::int64_t time, bool seen_before, Verdict& v);
+
+  const Rules& m_rules;
+  Classifier m_classifier; // for the serial path
+  Sessions m_sessions;
+  PreviewMemory m_previews;
+  SiteHosts m_site;
+  SiteGuess m_guess;
+  VerdictSink& m_sink;
+  NoteHandler m_note;
+  bool m_guessing;
+  bool m_defer = false;
+  std::int64_t m_origin = Hit::k_no_time;
+  std::vector<std::unique_ptr<HeldHit>> m_held;
+  Prepared m_prepared;
+  std::string m_arena;
+  std::vector<std::string> m_keep_params;
+  std::string m_key, m_key_path; // buffers of page_key()
+  std::string_view page_key(const Hit& hit);
+};
+
+} // namespace darkscan

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/visits/sessions.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+namespace darkscan {
+
+// The decisions about an arrival that depend on what came before it: does a
+// page view continue a visit, and what evidence has a referrer-less arrival on
+// a deep page. The Analyzer makes them as it reads; a merge makes them again
+// for a shard's pending arrivals with what the earlier shard left. Both call
+// these functions, so the two can never disagree.
+
+// What identifies a visit's arrival for reloads: the page, its query (the
+// tags) and the referrer, hashed. Never 0.
+std::uint32_t arrival_signature(std::string_view path, std::string_view query, std::string_view referer);
+
+// What identifies a page for sub-resources: its path, hashed. Never 0.
+std::uint32_t page_signature(std::string_view path);
+
+// Seconds after a page view within which a request from the same visitor that names that page as
+// its referrer is one of its sub-resources (an image, a fragment loaded by script), however its
+// path looks (/image/27142): browsers ask for them as the page loads; a reader does not click a
+// link that fast.
+inline constexpr std::int64_t k_subresource_seconds = 2;
+
+// True if a page view of `page` (page_signature()) at `time` whose referrer is `referer`, a page of
+// the site, is a sub-resource of the visitor's last page view.
+bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
+                    std::string_view referer);
+
+// True if a page view at `time` continues `visitor`'s visit. A page view that
+// would start a visit by itself (`forced`: it has an external referrer or a
+// tag) continues it only when it repeats the visit's arrival, same page, same
+// tags, same referrer (a reload, the back button, a page restored by the
+// browser): reloading a shared link three times is one arrival, not three.
+bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced);
+
+// The evidence of a referrer-less arrival on a deep page: after a fetch of the
+// page by a private or mixed channel's previewer (`preview`, within
+// PreviewMemory::k_window), else by a returning or a new visitor.
+Evidence deep_evidence(const Rule* preview, bool returning);
+
+} // namespace darkscan

@@ -1,0 +1,175 @@
+#include <darkscan/classify/classifier.hpp>
+#include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/util/blank.hpp>
+#include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::size_t k_cache_limit = 100000;
+
+bool is_success(int status) { return (status >= 200 && status < 300) || status == 304; }
+
+} // namespace
+
+std::string_view class_name(HitClass cls) {
+  switch (cls) {
+  case HitClass::page_view: return "page_view";
+  case HitClass::asset: return "asset";
+  case HitClass::preview: return "preview";
+  case HitClass::bot: return "bot";
+  case HitClass::invalid: return "invalid";
+  }
+  return "page_view";
+}
+
+std::string_view channel_name(Channel channel) {
+  switch (channel) {
+  case Channel::dark_social: return "dark_social";
+  case Channel::direct: return "direct";
+  case Channel::search: return "search";
+  case Channel::social: return "social";
+  case Channel::campaign: return "campaign";
+  case Channel::referral: return "referral";
+  case Channel::internal: return "internal";
+  case Channel::unknown: return "unknown";
+  }
+  return "direct";
+}
+
+void referrer_host(std::string_view referer, std::string& out) {
+  out.clear();
+  std::string_view rest = referer;
+  std::string_view scheme;
+  std::size_t sep = rest.find("://");
+  if (sep != std::string_view::npos && sep > 0 && sep < 32) {
+    scheme = rest.substr(0, sep);
+    rest.remove_prefix(sep + 3);
+  }
+  std::size_t end = rest.find_first_of("/?#");
+  std::string_view host = rest.substr(0, end);
+  if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  const bool web = scheme.empty() || scheme == "http" || scheme == "https";
+  if (web && !host.empty() && host.front() != '[') {
+    if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+  }
+  if (!web) {
+    for (char c : scheme)
+      out += util::ascii_lower(c);
+    out += ':';
+  }
+  for (char c : host)
+    out += util::ascii_lower(c);
+  if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
+}
+
+Classifier::Classifier(const Rules& rules) : m_rules(rules), m_paths(rules) {}
+
+template <typename Match> const Rule* Classifier::cached(Cache& cache, std::string_view key, Match match) {
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const Rule* rule = match(key);
+  if (cache.size() >= k_cache_limit) cache.clear();
+  cache.emplace(std::string(key), rule);
+  return rule;
+}
+
+const Rule* Classifier::agent(std::string_view user_agent) {
+  // A page and its assets come in a burst of lines with one agent: comparing it with the last one
+  // costs less than hashing it for the table (the lookup was 6% of a run's cycles).
+  if (m_last_agent_known && user_agent == m_last_agent) return m_last_agent_rule;
+  const Rule* rule =
+      cached(m_agents, user_agent, [&](std::string_view ua) { return m_rules.match_agent(ua); });
+  m_last_agent.assign(user_agent);
+  m_last_agent_rule = rule;
+  m_last_agent_known = true;
+  return rule;
+}
+
+const Rule* Classifier::package(std::string_view package) {
+  return cached(m_packages, package, [&](std::string_view p) { return m_rules.match_package(p); });
+}
+
+ReferrerInfo Classifier::referrer(std::string_view referer) {
+  if (referer.empty()) return {};
+  referrer_host(referer, m_host);
+  if (m_host.empty()) return {};
+  return {m_host, cached(m_hosts, m_host, [&](std::string_view h) { return m_rules.match_referrer(h); })};
+}
+
+void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_rule) {
+  util::blank(verdict);
+  agent_rule = nullptr;
+  if (!hit.request_valid) {
+    // Not an HTTP request at all (a TLS handshake on port 80, "-"): whoever sent it.
+    verdict.cls = HitClass::invalid;
+    verdict.add_reason("req.invalid");
+    return;
+  }
+  if (hit.user_agent.empty() && hit.has_user_agent) {
+    verdict.cls = HitClass::bot;
+    verdict.add_reason("ua.empty");
+    return;
+  }
+  const Rule* ua = hit.user_agent.empty() ? nullptr : agent(hit.user_agent);
+  agent_rule = ua;
+  const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
+  if (ua) verdict.app = ua->app;
+  if (is_preview(kind) || kind == AgentKind::bot) {
+    verdict.cls = is_preview(kind) ? HitClass::preview : HitClass::bot;
+    verdict.add_reason(ua->id, ua);
+    // A preview of an og:image is not a preview of a page.
+    if (is_preview(kind)) verdict.asset_path = m_paths.asset(hit.path);
+    return;
+  }
+  if (!hit.requested_with.empty() && verdict.app.empty()) {
+    const Rule* pkg = package(hit.requested_with);
+    if (pkg && static_cast<PackageKind>(pkg->kind) != PackageKind::browser) verdict.app = pkg->app;
+  }
+  // Byte by byte: `!= "GET"` was a call to memcmp on every line.
+  const std::string_view m = hit.method;
+  const bool get = m.size() == 3 && m[0] == 'G' && m[1] == 'E' && m[2] == 'T';
+  if (!m.empty() && !get) {
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("req.method");
+  } else if (hit.status != 0 && !is_success(hit.status)) {
+    verdict.cls = HitClass::asset;
+    verdict.add_reason("status.not_ok");
+  } else if (m_paths.asset(hit.path)) {
+    verdict.cls = HitClass::asset;
+    verdict.asset_path = true;
+    verdict.add_reason("path.asset");
+  } else {
+    verdict.cls = HitClass::page_view;
+  }
+}
+
+void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
+  util::blank(out);
+  const Rule* ua = nullptr;
+  classify(hit, out.verdict, ua);
+  out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
+  out.verdict.visitor = out.visitor;
+  if (out.verdict.cls != HitClass::page_view) return;
+  out.ua = ua;
+  if (!hit.requested_with.empty()) out.package = package(hit.requested_with);
+  if (!hit.referer.empty()) {
+    const ReferrerInfo ref = referrer(hit.referer);
+    if (!ref.host.empty()) {
+      out.ref_host_offset = static_cast<std::uint32_t>(arena.size());
+      out.ref_host_size = static_cast<std::uint32_t>(ref.host.size());
+      arena.append(ref.host);
+      out.referrer = ref.rule;
+    }
+  }
+  out.tag = m_rules.match_query(hit.query);
+  // Social click ids (fbclid) count only with a referrer: without one the
+  // arrival is judged on the rest (doc/RULES.md).
+  if (out.tag && static_cast<TagKind>(out.tag->kind) == TagKind::social && out.ref_host_size == 0)
+    out.tag = nullptr;
+  if (out.ref_host_size == 0)
+    out.landing = m_paths.landing(hit.path) && !util::has_param(hit.query, m_rules.content_params());
+}
+
+} // namespace darkscan

@@ -1,0 +1,92 @@
+// Who a hit's visitor is: the client address (the first public X-Forwarded-For entry behind a
+// proxy) and the user agent, hashed. Apart from the session table, which only keeps the keys.
+#include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/util/hash.hpp>
+
+namespace darkscan {
+
+namespace {
+
+std::string_view first_of_list(std::string_view list) {
+  std::size_t comma = list.find(',');
+  std::string_view first = list.substr(0, comma);
+  while (!first.empty() && first.back() == ' ')
+    first.remove_suffix(1);
+  while (!first.empty() && first.front() == ' ')
+    first.remove_prefix(1);
+  return first;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// An IPv4 or IPv6 address, by its characters ("unknown" and junk are not).
+bool looks_like_address(std::string_view s) {
+  if (s.size() < 2 || s.size() > 45) return false;
+  bool digit = false;
+  for (char c : s) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex && c != '.' && c != ':') return false;
+    digit |= c >= '0' && c <= '9';
+  }
+  return digit;
+}
+
+} // namespace
+
+// The second number of a dotted IPv4 address that starts with `first` ("172."), or -1.
+int second_octet(std::string_view a, std::string_view first) {
+  if (!starts_with(a, first)) return -1;
+  int second = 0;
+  std::size_t i = first.size();
+  while (i < a.size() && a[i] >= '0' && a[i] <= '9')
+    second = second * 10 + (a[i++] - '0');
+  return i > first.size() && i < a.size() && a[i] == '.' ? second : -1;
+}
+
+bool is_private_address(std::string_view a) {
+  // RFC 6890's special-purpose ranges that a proxy or a client's own network puts in
+  // X-Forwarded-For: this network, RFC 1918, loopback, link-local, shared (carrier NAT),
+  // IETF protocol assignments, benchmarking; IPv6 loopback, unspecified, unique local, link-local.
+  if (starts_with(a, "0.") || starts_with(a, "10.") || starts_with(a, "127.") || starts_with(a, "192.168.") ||
+      starts_with(a, "169.254.") || starts_with(a, "192.0.0.") || a == "::1" || a == "::" ||
+      starts_with(a, "fc") || starts_with(a, "fd") || starts_with(a, "FC") || starts_with(a, "FD") ||
+      starts_with(a, "fe80:") || starts_with(a, "FE80:") || a == "unix:" || a == "localhost") {
+    return true;
+  }
+  const int b172 = second_octet(a, "172."), b100 = second_octet(a, "100."), b198 = second_octet(a, "198.");
+  return (b172 >= 16 && b172 <= 31) || (b100 >= 64 && b100 <= 127) || b198 == 18 || b198 == 19;
+}
+
+namespace {
+
+// The first public address of an X-Forwarded-For list ("10.0.0.5, 203.0.113.7"): the entries a
+// proxy or the client's own network added (private, loopback, carrier NAT) say nothing of who
+// the visitor is, and two clients behind different proxies can both send "10.0.0.5". "" if none.
+std::string_view first_public(std::string_view list) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view item = first_of_list(list.substr(0, comma));
+    if (looks_like_address(item) && !is_private_address(item)) return item;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return {};
+}
+
+} // namespace
+
+std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
+                          std::string_view user_agent) {
+  // Behind a proxy or CDN the client is the first public X-Forwarded-For address.
+  std::string_view address = first_of_list(client);
+  if (!forwarded_for.empty()) {
+    const std::string_view forwarded = first_public(forwarded_for);
+    if (!forwarded.empty()) address = forwarded;
+  }
+  const std::uint64_t a = util::hash_bytes(address);
+  const std::uint64_t u = util::hash_bytes(user_agent);
+  const std::uint64_t key = a ^ (u + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  return key == 0 ? 1 : key;
+}
+
+} // namespace darkscan

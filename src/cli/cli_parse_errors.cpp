@@ -1,0 +1,126 @@
+#include <darkscan/cli/cli_parse_errors.hpp>
+#include <darkscan/common/i18n.hpp>
+#include <darkscan/util/text.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <string_view>
+#include <vector>
+
+namespace darkscan {
+
+// "\n  did you mean --since (not --sinse)?" for each long option of argv that `command` does not know
+// but has one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
+std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
+  std::vector<std::string> known;
+  for (const CLI::Option* option : command.get_options())
+    for (const std::string& name : option->get_lnames())
+      known.push_back("--" + name);
+  std::string out;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.substr(0, 2) != "--") continue;
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
+    std::size_t best = arg.size() / 3 + 1;
+    std::string closest;
+    for (const std::string& name : known) {
+      const std::size_t d = util::edit_distance(arg, name);
+      if (d < best && d <= 2) {
+        best = d;
+        closest = name;
+      }
+    }
+    if (!closest.empty())
+      out += "\n  " + format_tr(N_("did you mean {} (not {})?"), closest, util::escape_for_terminal(arg));
+  }
+  return out;
+}
+
+namespace {
+
+// A CLI11 message rebuilt in the user's language: nothing when the language is English, so that
+// CLI11's own words are kept (some of these messages word it otherwise).
+std::optional<std::string> reworded(const Message& message) {
+  if (message.local == message.en) return std::nullopt;
+  return message.local;
+}
+
+} // namespace
+
+// The parse error `e` in the user's language where its form is known (in English only where CLI11's
+// own words are unreadable: the range of CLI::NonNegativeNumber). CLI11 words its messages in
+// English only and keeps no parts apart: they are read back from its text (CLI/Error.hpp and the
+// validators of CLI/Validators.hpp, CLI11 2.1); a message of another form stays as CLI11 wrote it.
+std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
+  // CLI11's messages, matched whole. An option's name ("--by", "DIR") has no ':'.
+  static const std::regex extra_one("The following argument was not expected: (.*)"); // not for translation
+  static const std::regex extra_many(
+      "The following arguments were not expected: (.*)");                   // not for translation
+  static const std::regex required("(.+) is required");                     // not for translation
+  static const std::regex missing("([^:]+): (\\d+) required (.*) missing"); // not for translation
+  static const std::regex at_most(
+      "([^:]+): At Most (\\d+) required but received (\\d+)");                        // not for translation
+  static const std::regex no_dir("([^:]+): Directory does not exist: (.*)");          // not for translation
+  static const std::regex file_dir("([^:]+): Directory is actually a file: (.*)");    // not for translation
+  static const std::regex range("([^:]+): Value (.*) not in range (\\d+) to (\\d+)"); // not for translation
+  // CLI::NonNegativeNumber (from 0 to the largest double, written out in full), CLI::IsMember.
+  static const std::regex not_negative(
+      "([^:]+): Value (.*) not in range 0\\.0+ to \\d{300,}\\.0+");   // not for translation
+  static const std::regex member("([^:]+): (.*) not in (\\{.*\\})");  // not for translation
+  static const std::regex convert("Could not convert: (.+?) = (.*)"); // not for translation
+  const std::string text = e.what();
+  std::smatch m;
+  const auto is = [&](const std::regex& form) { return std::regex_match(text, m, form); };
+  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+    const bool one = is(extra_one);
+    if (one || is(extra_many)) {
+      // TRANSLATORS: {} is what the command line had in excess, as typed.
+      return reworded(message_n("The following argument was not expected: {}",
+                                "The following arguments were not expected: {}", one ? 1 : 2, m.str(1)));
+    }
+  } else if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+    const Message subcommand = translated(N_("A subcommand is required"));
+    if (text == subcommand.en) return reworded(subcommand);
+    // TRANSLATORS: {} is an argument's name (STATE).
+    if (is(required)) return reworded(message(N_("{} is required"), m.str(1)));
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
+    if (is(missing)) {
+      const unsigned long n = std::stoul(m.str(2));
+      return reworded(
+          // TRANSLATORS: an option given without its value: the option, how many values, their name (TIME).
+          message_n("{}: {} required {} missing", "{}: {} required {} missing", n, m.str(1), n, m.str(3)));
+    }
+    if (is(at_most)) {
+      // TRANSLATORS: an option given too many times: the option, the most it takes, how many it was given.
+      return reworded(message(N_("{}: At Most {} required but received {}"), m.str(1), m.str(2), m.str(3)));
+    }
+  } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
+    // TRANSLATORS: the option, the directory given.
+    if (is(no_dir)) return reworded(message(N_("{}: Directory does not exist: {}"), m.str(1), m.str(2)));
+    if (is(file_dir))
+      // TRANSLATORS: the option, the file given.
+      return reworded(message(N_("{}: Directory is actually a file: {}"), m.str(1), m.str(2)));
+    if (is(range)) {
+      // TRANSLATORS: the option, the value given, the smallest and the largest it takes.
+      return reworded(message(N_("{}: Value {} not in range {} to {}"), m.str(1), m.str(2),
+                              number_text(std::stoull(m.str(3))), number_text(std::stoull(m.str(4)))));
+    }
+    if (is(not_negative)) {
+      // TRANSLATORS: the option, the value given.
+      // In English too: CLI11 writes the largest double out in full, 309 digits.
+      return format_tr(N_("{}: Value {} is not a number of 0 or more"), m.str(1), m.str(2));
+    }
+    if (is(member)) {
+      // TRANSLATORS: the option, the value given, the values it takes ("{hour,day,week,month}").
+      return reworded(message(N_("{}: {} not in {}"), m.str(1), m.str(2), m.str(3)));
+    }
+  } else if (dynamic_cast<const CLI::ConversionError*>(&e)) {
+    // TRANSLATORS: the option and the value given ("--top", "1.5").
+    if (is(convert)) return reworded(message(N_("Could not convert: {} = {}"), m.str(1), m.str(2)));
+  }
+  return std::nullopt;
+}
+
+} // namespace darkscan

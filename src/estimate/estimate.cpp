@@ -1,0 +1,129 @@
+#include <darkscan/estimate/estimate.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+namespace darkscan {
+
+Interval wilson_interval(double successes, std::uint64_t trials) {
+  if (trials == 0) return {0.0, 0.0, 1.0};
+  constexpr double z = 1.959963984540054;
+  const double n = static_cast<double>(trials);
+  const double p = std::clamp(successes, 0.0, n) / n;
+  const double z2 = z * z;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+namespace {
+
+constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
+constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
+constexpr auto k_landing = static_cast<std::size_t>(Evidence::direct_landing);
+constexpr auto k_after = static_cast<std::size_t>(Evidence::direct_deep_after_preview);
+constexpr auto k_after_mixed = static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview);
+
+} // namespace
+
+bool is_hub(const PageStats& page, const EstimateSettings& settings) {
+  const auto views = static_cast<double>(page.page_views), out = static_cast<double>(page.internal_out);
+  // More requests naming the page as referrer than twice its views: its own lazily loaded resources
+  // (images, fragments fetched as the reader scrolls), not readers following links.
+  return page.targets.size() >= settings.hub_min_targets && views > 0 &&
+         out >= settings.hub_min_follow * views && out <= k_max_follow_per_view * views;
+}
+
+double returning_share(const TrafficTotals& totals) {
+  const auto n = static_cast<double>(totals.evidence[k_new]),
+             r = static_cast<double>(totals.evidence[k_returning]);
+  return n + r > 0 ? r / (n + r) : 0.5;
+}
+
+const PageStats& page_of(const Aggregate& learned, std::string_view key) {
+  static const PageStats k_none;
+  const auto it = learned.pages().find(key);
+  return it == learned.pages().end() ? k_none : it->second;
+}
+
+WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
+                                  const EstimateSettings& settings, double returning, bool hub) {
+  WeightedCounts c{};
+  for (std::size_t i = 0; i < k_evidence_count; ++i)
+    c[i] = static_cast<double>(page.evidence[i]);
+  // The part of the arrivals after a preview that the page's fetches explain, over the whole report.
+  const double after = static_cast<double>(whole.evidence[k_after] + whole.evidence[k_after_mixed]);
+  const double explained = settings.clicks_per_preview * static_cast<double>(whole.evidence_previews);
+  if (after > explained) {
+    const double keep = explained / after;
+    const double excess = (c[k_after] + c[k_after_mixed]) * (1.0 - keep);
+    c[k_after] *= keep;
+    c[k_after_mixed] *= keep;
+    const auto n = static_cast<double>(whole.evidence[k_new]),
+               r = static_cast<double>(whole.evidence[k_returning]);
+    if (n + r > 0) returning = r / (n + r);
+    c[k_returning] += excess * returning;
+    c[k_new] += excess * (1.0 - returning);
+  }
+  if (hub) {
+    c[k_landing] += c[k_new] + c[k_returning];
+    c[k_new] = c[k_returning] = 0.0;
+  }
+  return c;
+}
+
+ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
+                             const Weights& weights) {
+  WeightedCounts c{};
+  for (std::size_t i = 0; i < k_evidence_count; ++i)
+    c[i] = static_cast<double>(counts[i]);
+  return estimate_share(c, visits, unknown, weights);
+}
+
+ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
+                             const Weights& weights) {
+  // In evidence order, always: the same counts give the same sums to the last bit.
+  double dark = 0.0, dark_low = 0.0, dark_high = 0.0;
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    const double n = counts[i];
+    dark += n * weights[i].value;
+    dark_low += n * weights[i].low;
+    dark_high += n * weights[i].high;
+  }
+  return estimate_from_sums(dark, dark_low, dark_high, visits, unknown);
+}
+
+ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high, std::uint64_t visits,
+                                 std::uint64_t unknown) {
+  ShareEstimate e;
+  unknown = std::min(unknown, visits);
+  const std::uint64_t known = visits - unknown;
+  e.dark = dark;
+  if (visits == 0) return e;
+  if (!share_known(visits, unknown)) {
+    e.known = false;
+    e.share = e.low = 0.0;
+    e.high = 1.0;
+    return e;
+  }
+  const auto n = static_cast<double>(known);
+  const Interval sampling = wilson_interval(dark, known);
+  const double p = sampling.share;
+  const double below = std::hypot(p - sampling.low, p - std::clamp(dark_low / n, 0.0, p));
+  const double above = std::hypot(sampling.high - p, std::clamp(dark_high / n, p, 1.0) - p);
+  // The arrivals whose referrer is unknown: none of them dark at the low end, all at the high end.
+  const double known_part = n / static_cast<double>(visits);
+  const double unknown_part = 1.0 - known_part;
+  e.share = p;
+  e.low = std::max(0.0, p - below) * known_part;
+  e.high = std::min(1.0, std::min(1.0, p + above) * known_part + unknown_part);
+  // Private visits are whole: each end of the range is the nearest whole number of the page's
+  // visits (a low end of 0.2 visits is no private visit at all), as long as it still holds the share.
+  const double v = static_cast<double>(visits);
+  if (const double low = std::round(e.low * v) / v; low <= e.share) e.low = low;
+  if (const double high = std::round(e.high * v) / v; high >= e.share) e.high = high;
+  return e;
+}
+
+} // namespace darkscan

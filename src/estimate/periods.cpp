@@ -1,0 +1,201 @@
+#include <darkscan/common/error.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace darkscan {
+
+namespace {
+
+std::tm local_tm(std::int64_t utc) {
+  const std::time_t t = static_cast<std::time_t>(utc);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  return tm;
+}
+
+std::int64_t from_local(std::tm tm) {
+  tm.tm_isdst = -1; // let mktime decide
+  return static_cast<std::int64_t>(std::mktime(&tm));
+}
+
+std::int64_t local_midnight(std::int64_t utc, int days_offset) {
+  std::tm tm = local_tm(utc);
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_mday += days_offset;
+  return from_local(tm);
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+} // namespace
+
+PeriodKind parse_period_kind(std::string_view name) {
+  if (name == "hour") return PeriodKind::hour;
+  if (name == "day") return PeriodKind::day;
+  if (name == "week") return PeriodKind::week;
+  if (name == "month") return PeriodKind::month;
+  throw Error(message(N_("--by: unknown period '{}' (hour, day, week, month)"), name));
+}
+
+const char* period_label_pattern(PeriodKind kind) {
+  switch (kind) {
+  case PeriodKind::hour: return "%Y-%m-%dT%H";
+  case PeriodKind::day: return "%Y-%m-%d";
+  case PeriodKind::week: return "%G-W%V";
+  case PeriodKind::month: return "%Y-%m";
+  case PeriodKind::none: break;
+  }
+  return "";
+}
+
+const char* period_kind_name(PeriodKind kind) {
+  switch (kind) {
+  case PeriodKind::hour: return "hour";
+  case PeriodKind::day: return "day";
+  case PeriodKind::week: return "week";
+  case PeriodKind::month: return "month";
+  case PeriodKind::none: break;
+  }
+  return "";
+}
+
+std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::int64_t now) {
+  auto bad = [&]() -> Error {
+    return Error(message(N_("{}: cannot read '{}' as a time (try 2026-11-20, 2026-11-20T08:00, "
+                            "2026-11-20T08:00:00+01:00, today, yesterday, -7d, -12h)"),
+                         option, v));
+  };
+  if (v == "today") return local_midnight(now, 0);
+  if (v == "yesterday") return local_midnight(now, -1);
+  if (v.size() >= 3 && v[0] == '-' && all_digits(v.substr(1, v.size() - 2))) {
+    const std::int64_t n = std::stoll(std::string(v.substr(1, v.size() - 2)));
+    switch (v.back()) {
+    case 'm': return now - n * 60;
+    case 'h': return now - n * 3600;
+    case 'd': return now - n * 86400;
+    case 'w': return now - n * 7 * 86400;
+    default: throw bad();
+    }
+  }
+  // Date, optionally with a time; local time unless an offset is given.
+  std::int64_t utc = 0;
+  if (util::parse_iso8601(v, utc) && (v.back() == 'Z' || v.find_last_of("+-") > 10)) return utc;
+  std::tm tm{};
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  std::string text(v);
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4u-%2u-%2u%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) throw bad();
+  if (text.size() > 10) {
+    if (text[10] != 'T' && text[10] != ' ') throw bad();
+    int more = 0;
+    const std::string rest = text.substr(11);
+    if (std::sscanf(rest.c_str(), "%2u:%2u%n", &h, &mi, &more) != 2) throw bad();
+    if (static_cast<std::size_t>(more) < rest.size()) {
+      int sec_len = 0;
+      if (std::sscanf(rest.c_str() + more, ":%2u%n", &s, &sec_len) != 1 ||
+          static_cast<std::size_t>(more + sec_len) != rest.size()) {
+        throw bad();
+      }
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) throw bad();
+  tm.tm_year = static_cast<int>(y) - 1900;
+  tm.tm_mon = static_cast<int>(mo) - 1;
+  tm.tm_mday = static_cast<int>(d);
+  tm.tm_hour = static_cast<int>(h);
+  tm.tm_min = static_cast<int>(mi);
+  tm.tm_sec = static_cast<int>(s);
+  return from_local(tm);
+}
+
+Period period_of(PeriodKind kind, std::int64_t utc) {
+  std::tm tm = local_tm(utc);
+  Period p;
+  switch (kind) {
+  case PeriodKind::none:
+    return {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(), ""};
+  case PeriodKind::hour: {
+    tm.tm_min = tm.tm_sec = 0;
+    p.start = from_local(tm);
+    tm.tm_hour += 1;
+    p.end = from_local(tm);
+    p.label = format_local(period_label_pattern(kind), p.start);
+    return p;
+  }
+  case PeriodKind::day:
+    p.start = local_midnight(utc, 0);
+    p.end = local_midnight(utc, 1);
+    p.label = format_local(period_label_pattern(kind), p.start);
+    return p;
+  case PeriodKind::week: {
+    const int since_monday = (tm.tm_wday + 6) % 7;
+    p.start = local_midnight(utc, -since_monday);
+    p.end = local_midnight(p.start, 7);
+    p.label = format_local(period_label_pattern(kind), p.start);
+    return p;
+  }
+  case PeriodKind::month: {
+    tm.tm_mday = 1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    p.start = from_local(tm);
+    tm.tm_mon += 1;
+    p.end = from_local(tm);
+    p.label = format_local(period_label_pattern(kind), p.start);
+    return p;
+  }
+  }
+  return p;
+}
+
+std::string format_local(const std::string& pattern, std::int64_t utc) {
+  const std::tm tm = local_tm(utc);
+  char buf[512];
+  const std::size_t n = std::strftime(buf, sizeof buf, pattern.c_str(), &tm);
+  if (n == 0 && !pattern.empty()) throw Error(message(N_("-o: cannot expand '{}'"), pattern));
+  return std::string(buf, n);
+}
+
+PeriodSplitter::PeriodSplitter(PeriodKind kind, std::optional<std::int64_t> since,
+                               std::optional<std::int64_t> until, std::vector<std::string> keep_params)
+    : m_kind(kind), m_since(since), m_until(until), m_keep_params(std::move(keep_params)) {}
+
+PeriodSplitter::Slice& PeriodSplitter::slice(std::int64_t start) {
+  auto it = m_slices.find(start);
+  if (it == m_slices.end()) it = m_slices.emplace(start, Slice{Period{}, Aggregate(m_keep_params)}).first;
+  return it->second;
+}
+
+void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
+  if (hit.time == Hit::k_no_time) {
+    if (m_since || m_until) return;
+    if (!m_current) m_current = &slice(std::numeric_limits<std::int64_t>::min());
+    m_current->traffic.add(hit, verdict);
+    return;
+  }
+  if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
+  if (!m_current || hit.time < m_current->period.start || hit.time >= m_current->period.end) {
+    Period p = period_of(m_kind, hit.time);
+    Slice& s = slice(p.start);
+    if (s.period.end == 0) s.period = std::move(p);
+    m_current = &s;
+  }
+  m_current->traffic.add(hit, verdict);
+}
+
+Aggregate PeriodSplitter::total() const {
+  Aggregate all(m_keep_params);
+  for (const auto& [start, slice] : m_slices)
+    all.merge(slice.traffic);
+  return all;
+}
+
+} // namespace darkscan

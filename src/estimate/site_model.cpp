@@ -1,0 +1,197 @@
+#include <darkscan/estimate/site_model.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace darkscan {
+
+namespace {
+
+constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
+
+std::size_t kind(std::size_t k) { return static_cast<std::size_t>(k_model_kinds[k]); }
+
+// Referrer-less arrivals on deep pages (not the in-app social ones, which any page has).
+bool deep(std::size_t k) {
+  return k_model_kinds[k] == Evidence::direct_deep_new || k_model_kinds[k] == Evidence::direct_deep_returning;
+}
+
+// A new visitor has no bookmark: what a page's public traffic does not explain is private.
+bool excess_form(std::size_t k) { return k_model_kinds[k] == Evidence::direct_deep_new; }
+
+// The blend of `value` (backed by `n` arrivals) with `prior` (`m` pseudo-arrivals).
+double blend(double value, double n, double prior, double m) { return (n * value + m * prior) / (n + m); }
+
+// A page's own private part of its arrivals of kind k, and the arrivals `n` that back it; false when
+// it has none of the evidence the part is read from.
+bool own_share(const SiteModel& model, std::size_t k, double s, double o, double y, double& share,
+               double& n) {
+  const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
+  if (excess_form(k) && y > 0) {
+    share = std::clamp((y - b) / y, 0.0, 1.0), n = y;
+    return true;
+  }
+  if (!excess_form(k) && a + b > 0) {
+    share = a / (a + b), n = s + o;
+    return true;
+  }
+  return false;
+}
+
+// Moments of the pages' own parts of one kind, for the prior's pseudo-arrivals (site_model.hpp).
+struct Moments {
+  double pages = 0, sum = 0, sum_sq = 0, inverse_n = 0;
+  void add(double share, double n) {
+    pages += 1, sum += share, sum_sq += share * share, inverse_n += 1.0 / n;
+  }
+  // A page's part r of n arrivals varies as tau² + (r(1 - r) - tau²)/n about the site's: the spread
+  // of the true parts, tau², is what the pages' variance holds beyond sampling, over 1 - mean(1/n).
+  double prior_arrivals() const {
+    if (pages < SiteModel::k_min_pages) return SiteModel::k_max_prior_arrivals;
+    const double mean = sum / pages, binomial = mean * (1.0 - mean), inverse = inverse_n / pages;
+    const double variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
+    const double spread = (variance - binomial * inverse) / (1.0 - inverse);
+    if (!(spread > 0)) return SiteModel::k_max_prior_arrivals;
+    return std::clamp(binomial / spread - 1.0, SiteModel::k_min_prior_arrivals,
+                      SiteModel::k_max_prior_arrivals);
+  }
+};
+
+} // namespace
+
+double signed_private(const WeightedCounts& c) {
+  // Not mail: the site's own untagged newsletters arrive as mail too (weights.rules), and a mailing
+  // brings its readers' bookmarks and typed visits with it, not private shares.
+  return c[static_cast<std::size_t>(Evidence::inapp_messaging)] +
+         c[static_cast<std::size_t>(Evidence::tagged_private)] +
+         c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
+         c[static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview)];
+}
+
+double public_arrivals(const PageStats& page, const WeightedCounts& c) {
+  double with_evidence = 0.0;
+  for (double n : c)
+    with_evidence += n;
+  return std::max(0.0,
+                  static_cast<double>(page.visits - std::min(page.unknown, page.visits)) - with_evidence);
+}
+
+SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
+  SiteModel m;
+  m.valid = true;
+  const auto pages = total.pages_with_visits();
+  const double returning = returning_share(total.totals());
+  // The weighted sums of the least-squares fit, one set per kind.
+  struct Sums {
+    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0, all_y = 0;
+    std::size_t used = 0, with_signed = 0, with_public = 0;
+  };
+  std::array<Sums, SiteModel::k_kinds> sums{};
+  for (const auto& [key, p] : pages) {
+    const bool hub = is_hub(*p, settings);
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
+    // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
+    // how many a page's readers bring (they would pull b toward 0).
+    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
+    const double s = signed_private(c), o = public_arrivals(*p, c);
+    const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+      const double y = c[kind(k)];
+      if ((landing && deep(k)) || s + o + y == 0) continue;
+      Sums& f = sums[k];
+      ++f.used;
+      f.with_signed += s > 0;
+      f.with_public += o > 0;
+      f.sxx += w * s * s, f.sxo += w * s * o, f.soo += w * o * o, f.sxy += w * s * y, f.soy += w * o * y;
+      f.all_s += s, f.all_o += o, f.all_y += y;
+    }
+  }
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, all_y, used, with_signed, with_public] = sums[k];
+    m.pages[k] = used;
+    const double prior = weights[kind(k)].value;
+    m.site_share[k] = prior;
+    m.given[k] = settings.weight_given[kind(k)];
+    if (m.given[k]) continue;
+    // Each rate needs pages that show its cause: without signed private arrivals (a blog without
+    // share tags, a log without user agents) a cannot be told, which is not a = 0.
+    if (with_signed < SiteModel::k_min_pages || with_public < SiteModel::k_min_pages) continue;
+    const double det = sxx * soo - sxo * sxo;
+    if (!(det > 0)) continue;
+    const double a = (sxy * soo - soy * sxo) / det, b = (soy * sxx - sxy * sxo) / det;
+    // A rate fitted at or below 0 says the model does not fit this site: keep the rules' weight.
+    if (!(a > 0 && b > 0)) continue;
+    m.signed_rate[k] = a;
+    m.public_rate[k] = b;
+    m.fitted[k] = true;
+    // The site's part in the form a page's is (page_weights).
+    double site = prior;
+    if (excess_form(k)) {
+      if (all_y > 0) site = std::clamp((all_y - b * all_o) / all_y, 0.0, 1.0);
+    } else if (a * all_s + b * all_o > 0) {
+      site = a * all_s / (a * all_s + b * all_o);
+    }
+    // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
+    m.site_share[k] = blend(site, static_cast<double>(used), prior, SiteModel::k_site_prior_pages);
+  }
+  // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
+  // Over the pages of the fit, those with at least one arrival of evidence (weighted counts can be
+  // fractions: a page of 0.3 arrivals says nothing of its spread).
+  std::array<Moments, SiteModel::k_kinds> moments{};
+  for (const auto& [key, p] : pages) {
+    const bool hub = is_hub(*p, settings);
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
+    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
+    const double s = signed_private(c), o = public_arrivals(*p, c);
+    double share = 0, n = 0;
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+      if (!m.fitted[k] || excess_form(k) || (landing && deep(k))) continue;
+      if (own_share(m, k, s, o, c[kind(k)], share, n) && n >= 1.0) moments[k].add(share, n);
+    }
+  }
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+    m.prior_arrivals[k] = !m.fitted[k]     ? 0.0
+                          : excess_form(k) ? SiteModel::k_excess_prior_arrivals
+                                           : moments[k].prior_arrivals();
+  // What the pages' weights make of the site's arrivals of each kind (what the report counts). The
+  // effective evidence is computed again rather than kept from the fit: 72 bytes a page would be
+  // 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md).
+  std::array<double, SiteModel::k_kinds> weighed{}, all{};
+  for (const auto& [key, p] : pages) {
+    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
+    const Weights w = page_weights(m, *p, c, weights);
+    for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+      weighed[k] += c[kind(k)] * w[kind(k)].value, all[k] += c[kind(k)];
+  }
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+    m.applied_share[k] = all[k] > 0 ? weighed[k] / all[k] : m.site_share[k];
+  return m;
+}
+
+Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
+                     const Weights& weights) {
+  Weights out = weights;
+  if (!model.valid) return out;
+  const double s = signed_private(c), o = public_arrivals(whole, c);
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    const WeightRange& prior = weights[kind(k)];
+    double share = model.site_share[k], evidence = 0.0, own = 0.0;
+    if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence))
+      share = blend(own, evidence, model.site_share[k], model.prior_arrivals[k]);
+    // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
+    double variance = share * (1.0 - share) / (evidence + model.prior_arrivals[k] + 1.0);
+    if (excess_form(k) && model.fitted[k]) {
+      const double baseline = model.public_rate[k] * o, total = evidence + model.prior_arrivals[k];
+      variance += baseline / (total * total);
+    }
+    const double spread = model.fitted[k] ? k_z * std::sqrt(variance) : 0.0;
+    out[kind(k)] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
+                    std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
+  }
+  return out;
+}
+
+} // namespace darkscan

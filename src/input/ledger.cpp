@@ -1,0 +1,150 @@
+#include <darkscan/input/ledger.hpp>
+#include <darkscan/util/hash.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace darkscan {
+
+namespace {
+
+// A Source that first returns bytes already read from `inner` (the head),
+// starts at a decoded offset and stops at a decoded limit.
+class ResumedSource final : public Source {
+public:
+  ResumedSource(std::unique_ptr<Source> inner, std::string head, std::uint64_t start, std::uint64_t limit)
+      : Source(inner->name(), inner->codec()), m_inner(std::move(inner)), m_head(std::move(head)),
+        m_position(start), m_limit(limit) {
+    m_stored_size = m_inner->stored_size();
+    // Drop what was read before: from the head first, then from the input.
+    if (start <= m_head.size()) {
+      m_head_pos = static_cast<std::size_t>(start);
+    } else {
+      m_head_pos = m_head.size();
+      const std::uint64_t want = start - m_head.size();
+      m_inner->skip(want);
+      if (!m_inner->error().empty()) m_error = m_inner->error();
+    }
+  }
+
+  std::size_t read(char* out, std::size_t size) override {
+    if (!m_error.empty() || m_position >= m_limit) return 0;
+    size = static_cast<std::size_t>(std::min<std::uint64_t>(size, m_limit - m_position));
+    std::size_t n;
+    if (m_head_pos < m_head.size()) {
+      n = std::min(size, m_head.size() - m_head_pos);
+      std::memcpy(out, m_head.data() + m_head_pos, n);
+      m_head_pos += n;
+    } else {
+      n = m_inner->read(out, size);
+      if (n == 0 && !m_inner->error().empty()) m_error = m_inner->error();
+    }
+    m_position += n;
+    return n;
+  }
+
+  std::uint64_t stored_position() const override { return m_inner->stored_position(); }
+
+private:
+  std::unique_ptr<Source> m_inner;
+  std::string m_head;
+  std::size_t m_head_pos = 0;
+  std::uint64_t m_position; // decoded offset of the next byte
+  std::uint64_t m_limit;
+};
+
+std::uint64_t fingerprint_of(std::string_view head, std::size_t size) {
+  return util::hash_bytes(head.substr(0, size));
+}
+
+} // namespace
+
+std::ptrdiff_t Ledger::find(std::string_view head) const {
+  std::map<std::size_t, std::uint64_t> hashes; // by prefix size: most entries share one
+  std::ptrdiff_t best = -1;
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    const LedgerEntry& e = m_entries[i];
+    if (e.fingerprint_size == 0 || e.fingerprint_size > head.size()) continue;
+    auto it = hashes.find(e.fingerprint_size);
+    if (it == hashes.end())
+      it = hashes.emplace(e.fingerprint_size, fingerprint_of(head, e.fingerprint_size)).first;
+    if (it->second != e.fingerprint) continue;
+    // The longest fingerprint is the surest; then the furthest read.
+    if (best < 0 || e.fingerprint_size > m_entries[best].fingerprint_size ||
+        (e.fingerprint_size == m_entries[best].fingerprint_size && e.offset > m_entries[best].offset)) {
+      best = static_cast<std::ptrdiff_t>(i);
+    }
+  }
+  return best;
+}
+
+Resume Ledger::resume(std::unique_ptr<Source> source) const {
+  Resume r;
+  const std::uint64_t limit = source->complete_lines_end();
+  r.head.resize(k_fingerprint_bytes);
+  std::size_t got = 0;
+  while (got < r.head.size()) {
+    const std::size_t n = source->read(r.head.data() + got, r.head.size() - got);
+    if (n == 0) break;
+    got += n;
+  }
+  r.head.resize(got);
+  const std::ptrdiff_t i = find(r.head);
+  if (i >= 0) {
+    const LedgerEntry& e = m_entries[static_cast<std::size_t>(i)];
+    r.known = true;
+    r.previous_name = e.name;
+    r.offset = e.offset;
+    r.lines = e.lines;
+    // A compressed file read to its end and unchanged as stored: skip it
+    // without decoding it again.
+    r.whole = e.complete && source->codec() != Codec::plain && e.codec == source->codec() &&
+              e.stored_size != 0 && e.stored_size == source->stored_size();
+  }
+  std::string head = r.head;
+  r.source = r.whole ? std::make_unique<ResumedSource>(std::move(source), std::move(head), 0, 0)
+                     : std::make_unique<ResumedSource>(std::move(source), std::move(head), r.offset, limit);
+  return r;
+}
+
+void Ledger::record(const Resume& resume, Codec codec, std::uint64_t stored_size, std::uint64_t offset,
+                    std::uint64_t lines, bool complete, const std::string& name, std::int64_t now) {
+  if (offset == 0) return; // nothing read: nothing to recognise it by
+  LedgerEntry entry;
+  entry.fingerprint_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(resume.head.size(), offset));
+  entry.fingerprint = fingerprint_of(resume.head, entry.fingerprint_size);
+  entry.offset = offset;
+  entry.lines = lines;
+  entry.codec = codec;
+  entry.stored_size = stored_size;
+  entry.complete = complete;
+  entry.name = name;
+  entry.last_seen = now;
+  if (resume.known) {
+    const std::ptrdiff_t i = find(resume.head);
+    if (i >= 0) {
+      LedgerEntry& old = m_entries[static_cast<std::size_t>(i)];
+      if (old.offset > entry.offset) return; // read further under another name already
+      old = std::move(entry);
+      return;
+    }
+  }
+  m_entries.push_back(std::move(entry));
+}
+
+void Ledger::prune(std::int64_t now) {
+  std::erase_if(m_entries, [&](const LedgerEntry& e) { return now - e.last_seen > k_forget_after; });
+  if (m_entries.size() > k_max_entries) {
+    std::stable_sort(m_entries.begin(), m_entries.end(),
+                     [](const LedgerEntry& a, const LedgerEntry& b) { return a.last_seen > b.last_seen; });
+    m_entries.resize(k_max_entries);
+  }
+}
+
+void Ledger::merge(const Ledger& other) {
+  for (const LedgerEntry& e : other.m_entries)
+    m_entries.push_back(e);
+}
+
+} // namespace darkscan

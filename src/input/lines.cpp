@@ -1,0 +1,127 @@
+#include <darkscan/input/lines.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace darkscan {
+
+namespace {
+// 128 KiB: what read(2) copies is still in the core's L2 cache when the lines are parsed. With
+// 1 MiB the kernel's copy was 10% of a run's cycles, with 128 KiB 3% (perf, bench/gen-log 300 MB,
+// --threads 1), and the run about 8% faster.
+constexpr std::size_t k_read_size = 128 * 1024;
+
+std::string_view without_cr(const char* data, std::size_t size) {
+  if (size > 0 && data[size - 1] == '\r') --size;
+  return {data, size};
+}
+} // namespace
+
+LineReader::LineReader(Source& source, std::size_t max_line, std::uint64_t first_line)
+    : m_source(source), m_max_line(std::max<std::size_t>(max_line, 16)),
+      m_buffer(std::max(k_read_size, 2 * m_max_line)), m_number(first_line) {}
+
+// Moves the unconsumed bytes to the front and reads more behind them.
+// Returns false when nothing more can be read.
+bool LineReader::fill() {
+  if (m_eof) return false;
+  if (m_begin > 0) {
+    std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
+    m_end -= m_begin;
+    m_begin = 0;
+  }
+  if (m_end == m_buffer.size()) return true; // full: caller handles overlong
+  std::size_t n = m_source.read(m_buffer.data() + m_end, m_buffer.size() - m_end);
+  if (n == 0) {
+    m_eof = true;
+    return false;
+  }
+  m_end += n;
+  m_bytes += n;
+  return true;
+}
+
+bool LineReader::next(Line& line) {
+  for (;;) {
+    const char* start = m_buffer.data() + m_begin;
+    const std::size_t avail = m_end - m_begin;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
+
+    if (m_skipping) {
+      // Drop the rest of an overlong line, up to and including its newline.
+      if (nl) {
+        m_begin += static_cast<std::size_t>(nl - start) + 1;
+        m_skipping = false;
+        continue;
+      }
+      m_begin = m_end;
+      if (!fill()) return false;
+      continue;
+    }
+
+    if (nl) {
+      const auto size = static_cast<std::size_t>(nl - start);
+      m_begin += size + 1;
+      ++m_number;
+      const std::string_view text = without_cr(start, size); // the cap is on the text, not its CR
+      if (text.size() > m_max_line) {
+        line = {std::string_view(start, m_max_line), m_number, true};
+      } else {
+        line = {text, m_number, false};
+      }
+      return true;
+    }
+
+    if (avail > m_max_line + 1) { // + 1: room for the CR of a CRLF line of exactly the cap
+      // No newline within the cap: return the capped start, skip the rest.
+      ++m_number;
+      line = {std::string_view(start, m_max_line), m_number, true};
+      m_begin = m_end;
+      m_skipping = true;
+      return true;
+    }
+
+    if (!fill()) {
+      if (m_begin == m_end) return false;
+      // Last line without a final newline.
+      ++m_number;
+      line = {without_cr(m_buffer.data() + m_begin, m_end - m_begin), m_number, false};
+      m_begin = m_end;
+      return true;
+    }
+  }
+}
+
+bool LineReader::read_raw(std::string& out, std::size_t size) {
+  while (m_skipping) {
+    if (m_begin == m_end && !fill()) return false;
+    const char* start = m_buffer.data() + m_begin;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin));
+    if (nl) {
+      m_begin += static_cast<std::size_t>(nl - start) + 1;
+      m_skipping = false;
+    } else {
+      m_begin = m_end;
+    }
+  }
+  if (m_begin < m_end) {
+    const std::size_t n = std::min(size, m_end - m_begin);
+    out.append(m_buffer.data() + m_begin, n);
+    m_begin += n;
+    return true;
+  }
+  if (m_eof) return false;
+  // Read straight into `out`: no copy through the buffer.
+  const std::size_t old = out.size();
+  out.resize(old + size);
+  const std::size_t n = m_source.read(out.data() + old, size);
+  out.resize(old + n);
+  if (n == 0) {
+    m_eof = true;
+    return false;
+  }
+  m_bytes += n;
+  return true;
+}
+
+} // namespace darkscan

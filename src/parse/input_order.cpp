@@ -1,0 +1,65 @@
+#include <darkscan/common/error.hpp>
+#include <darkscan/input/lines.hpp>
+#include <darkscan/input/source.hpp>
+#include <darkscan/parse/input_order.hpp>
+#include <darkscan/parse/presets.hpp>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+namespace darkscan {
+
+std::optional<std::int64_t> first_time_of(const std::string& path, const std::optional<LogFormat>& format,
+                                          std::size_t lines) {
+  // A stream can be read once only: standard input, a pipe (<(zcat x.gz)), a device.
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  try {
+    const std::unique_ptr<Source> source = Source::open(path);
+    LineReader reader(*source);
+    std::vector<std::string> sample;
+    Line line;
+    while (sample.size() < lines && reader.next(line))
+      sample.push_back(line.overlong ? std::string() : std::string(line.text));
+    const std::vector<LogFormat> formats =
+        format ? std::vector<LogFormat>{*format} : detect_formats(sample, path);
+    std::optional<std::int64_t> first;
+    Hit hit;
+    ParseError error;
+    for (const std::string& text : sample) {
+      for (const LogFormat& f : formats) {
+        if (!text.empty() && f.parse(text, hit, error) && hit.time != Hit::k_no_time) {
+          if (!first || hit.time < *first) first = hit.time;
+          break;
+        }
+      }
+    }
+    return first;
+  } catch (const Error&) {
+    return std::nullopt; // not openable or of no known format: the scan says so
+  }
+}
+
+std::vector<std::string> order_by_time(const std::vector<std::string>& files,
+                                       const std::optional<LogFormat>& format, std::size_t lines,
+                                       bool& moved) {
+  std::vector<std::size_t> timed; // indices of the files with a known first time
+  std::vector<std::int64_t> times(files.size(), 0);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (const auto t = first_time_of(files[i], format, lines)) {
+      times[i] = *t;
+      timed.push_back(i);
+    }
+  }
+  std::vector<std::size_t> sorted = timed;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+  std::vector<std::string> out = files;
+  for (std::size_t k = 0; k < timed.size(); ++k)
+    out[timed[k]] = files[sorted[k]];
+  moved = sorted != timed;
+  return out;
+}
+
+} // namespace darkscan

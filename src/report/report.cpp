@@ -1,0 +1,154 @@
+#include <darkscan/common/error.hpp>
+#include <darkscan/common/i18n.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/report/report.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace darkscan {
+
+std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
+  if (name == "table") return make_table_reporter(colour);
+  if (name == "tsv") return make_tsv_reporter();
+  if (name == "csv") return make_csv_reporter();
+  if (name == "json") return make_json_reporter();
+  if (name == "ndjson") return make_ndjson_reporter();
+  if (name == "html") return make_html_reporter();
+  throw Error(
+      message(N_("--output-format: unknown format '{}' (table, tsv, csv, json, ndjson, html)"), name));
+}
+
+namespace {
+
+// A page's effective evidence (of any period) and its weights, both judged on the whole report.
+struct Weighed {
+  WeightedCounts counts;
+  Weights weights;
+};
+
+Weighed weigh(const ReportData& d, std::string_view key, const PageStats& page) {
+  const PageStats& whole = page_of(d.total, key);
+  const double returning = returning_share(d.total.totals());
+  const bool hub = is_hub(whole, d.settings);
+  return {
+      effective_evidence(page, whole, d.settings, returning, hub),
+      page_weights(d.model, whole, effective_evidence(whole, whole, d.settings, returning, hub), d.weights)};
+}
+
+} // namespace
+
+ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
+  Sums out;
+  for (const auto& [key, page] : traffic.pages_with_visits()) {
+    const auto [c, w] = weigh(*this, key, *page);
+    for (std::size_t i = 0; i < k_evidence_count; ++i) {
+      out.value[i] += c[i] * w[i].value;
+      out.low[i] += c[i] * w[i].low;
+      out.high[i] += c[i] * w[i].high;
+    }
+  }
+  return out;
+}
+
+ShareEstimate ReportData::estimate(const Sums& s, const TrafficTotals& t) {
+  double dark = 0, low = 0, high = 0;
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    dark += s.value[i];
+    low += s.low[i];
+    high += s.high[i];
+  }
+  return estimate_from_sums(dark, low, high, t.visits, t.unknown());
+}
+
+ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
+  return estimate(sums(traffic), traffic.totals());
+}
+
+ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
+  const auto [c, w] = weigh(*this, key, page);
+  return estimate_share(c, page.visits, page.unknown, w);
+}
+
+namespace {
+
+// `value` to 3 significant digits ("0.0417", "12.5", "1.23e+03"), with the language's decimal sign.
+std::string significant_text(double value) {
+  std::string text = fmt::format("{:.3g}", value);
+  if (const std::size_t dot = text.find('.'); dot != std::string::npos)
+    text.replace(dot, 1, decimal_text(0.5, 1).substr(1, 1)); // "." or ","
+  return text;
+}
+
+} // namespace
+
+std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
+  std::array<std::string, SiteModel::k_kinds> out;
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    const std::string share = percent_text(m.applied_share[k]);
+    if (m.fitted[k]) {
+      // English says "pages" for one page too, as it always has.
+      out[k] = format_trn("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
+                          m.pages[k], share, count_message(m.pages[k]), significant_text(m.signed_rate[k]),
+                          significant_text(m.public_rate[k]));
+    } else if (m.given[k]) {
+      out[k] = format_tr(N_("{} private (set in --rules, taken as given)"), share);
+    } else {
+      out[k] = format_tr(N_("{} private (weights.rules: the pages do not support a fit)"), share);
+    }
+  }
+  return out;
+}
+
+double ReportData::channel_dark(const Sums& s, Channel channel) const {
+  double dark = 0.0;
+  for (std::size_t i = 0; i < k_evidence_count; ++i) {
+    if (evidence_channel(static_cast<Evidence>(i)) == channel) dark += s.value[i];
+  }
+  return dark;
+}
+
+std::string_view channel_label(Channel channel) {
+  // In Channel's order. "dark_social" is every arrival with a sign of a private share, counted whole.
+  static constexpr const char* k_labels[k_channel_count] = {
+      N_("dark-social signs"), N_("direct"),   N_("search"),   N_("social"),
+      N_("campaign"),          N_("referral"), N_("internal"), N_("referrer not logged")};
+  const auto index = static_cast<std::size_t>(channel);
+  return index < k_channel_count ? tr(k_labels[index]) : channel_name(channel);
+}
+
+std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+  const auto at = [](std::int64_t t) { return format_local("%Y-%m-%d %H:%M", t); };
+  std::string zone = format_local("%z", from ? *from : to ? *to : 0); // "+0100"
+  if (zone.size() == 5) zone.insert(3, ":");
+  // TRANSLATORS: a time span: "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; either
+  // end may be "the first line" or "the last line".
+  return format_tr(N_("{} to {} (local time, UTC{})"), from ? at(*from) : tr(N_("the first line")),
+                   to ? at(*to) : tr(N_("the last line")), zone);
+}
+
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
+  std::vector<PageRow> rows;
+  hidden = 0;
+  for (const auto& [path, stats] : period.traffic->pages()) {
+    if (stats.visits == 0 && stats.previews.empty()) continue;
+    if (stats.visits < data.min_visits) {
+      ++hidden;
+      continue;
+    }
+    rows.push_back({path, &stats, data.estimate(path, stats)});
+  }
+  // Estimates are computed from integer counts in one order: equal counts give
+  // equal doubles whatever order the arrivals were counted in (threads, shards).
+  std::sort(rows.begin(), rows.end(), [](const PageRow& a, const PageRow& b) {
+    if (a.estimate.dark != b.estimate.dark) return a.estimate.dark > b.estimate.dark;
+    if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
+    return a.path < b.path;
+  });
+  if (rows.size() > data.top) rows.resize(data.top);
+  return rows;
+}
+
+} // namespace darkscan

@@ -1,0 +1,58 @@
+#include <darkscan/report/report_advice.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace darkscan {
+
+Advice advice(const ReportData& data) {
+  Advice a;
+  const ShareEstimate overall = data.estimate(data.total);
+  a.known = overall.known;
+  if (!a.known) return a;
+  a.dark = overall.dark;
+  a.tagged = data.sums(data.total).value[static_cast<std::size_t>(Evidence::tagged_private)];
+  // All pages, not only the listed ones: a page past --top can still need a button.
+  ReportData all_pages = data;
+  all_pages.top = static_cast<std::size_t>(-1);
+  all_pages.min_visits = 0;
+  std::size_t hidden = 0;
+  for (const PageRow& row : page_rows(all_pages, {"", &data.total}, hidden)) {
+    if (a.untagged.size() == Advice::k_pages || row.estimate.dark < 1.0) break;
+    if (row.stats->evidence[static_cast<std::size_t>(Evidence::tagged_private)] == 0)
+      a.untagged.push_back(row);
+  }
+  for (const AppShare& app : apps_by_visits(data.total))
+    if (app.visits > 0 && a.apps.size() < Advice::k_apps) a.apps.push_back(app);
+  return a;
+}
+
+std::vector<AppShare> apps_by_visits(const Aggregate& traffic) {
+  AppCounts visits;
+  for (const auto& [key, page] : traffic.pages())
+    for (const auto& [app, n] : page.apps)
+      add_app(visits, app, n);
+  std::vector<AppShare> out;
+  for (const auto& [app, n] : visits)
+    out.push_back({app, n, 0});
+  for (const auto& entry : traffic.totals().previews_by_app) {
+    // Not a structured binding: clang 14 (the fuzz build) refuses one captured by a lambda.
+    const auto& app = entry.first;
+    auto it = std::find_if(out.begin(), out.end(), [&](const AppShare& a) { return a.app == app; });
+    if (it == out.end()) it = out.insert(out.end(), AppShare{app, 0, 0});
+    it->previews += entry.second;
+  }
+  std::sort(out.begin(), out.end(), [](const AppShare& a, const AppShare& b) {
+    if (a.visits != b.visits) return a.visits > b.visits;
+    if (a.previews != b.previews) return a.previews > b.previews;
+    return a.app < b.app;
+  });
+  return out;
+}
+
+std::string share_tag(std::string_view app) {
+  return fmt::format("?utm_source={}&utm_medium=social", app.empty() ? "whatsapp" : app);
+}
+
+} // namespace darkscan

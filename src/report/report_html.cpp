@@ -1,0 +1,492 @@
+// HTML: one self-contained page for people who will never open a TSV: inline
+// CSS and SVG charts, no script, no external request (a Content-Security-Policy
+// forbids them), every string from the log escaped as text. Its words are in the
+// user's language (<html lang>), and so are the numbers people read; the numbers
+// of coordinates and styles are plain.
+#include <darkscan/common/i18n.hpp>
+#include <darkscan/report/report.hpp>
+#include <darkscan/report/report_advice.hpp>
+#include <darkscan/util/text.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::size_t k_chart_pages = 20; // bars in a page chart; the table lists all `top`
+constexpr std::size_t k_label_bytes = 56;
+
+// not for translation: CSS
+constexpr const char* k_style = R"(
+:root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee8;--bg:#f6f7fb;--card:#fff;--dark:#6a3df0;--range:#22194d;--grey:#c3c9d6}
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px}
+.sub{color:var(--muted);margin:0 0 20px}.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}
+.tile{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
+.tile .k{color:var(--muted);font-size:13px}.tile .v{font-size:26px;font-weight:650}.tile .n{color:var(--muted);font-size:13px}
+.warn{background:#fff4e5;border:1px solid #e8a33d;border-radius:10px;padding:10px 16px;margin:0 0 16px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;overflow-x:auto}
+svg{display:block;max-width:100%;height:auto}svg text{font:13px system-ui,sans-serif;fill:var(--ink)}svg .muted{fill:var(--muted)}
+svg .bar{fill:var(--dark)}svg .bar.visits{fill:var(--grey)}.axis{stroke:var(--line)}svg.trend{max-width:none}code{overflow-wrap:anywhere}
+.chart.pages,.chart.channels,.chart.previews{display:grid;grid-template-columns:minmax(0,2fr) minmax(100px,2fr) max-content;gap:6px 10px;align-items:center}
+.brow{display:contents}.brow .lab{overflow-wrap:anywhere;text-align:right}.brow .fig{white-space:nowrap;font-variant-numeric:tabular-nums}.muted{color:var(--muted)}
+.track{position:relative;height:16px;background:#eef0f6;border-radius:2px}.track .bar{position:absolute;left:0;top:0;bottom:0;background:var(--dark);border-radius:2px}
+.track .range{position:absolute;top:7px;height:2px;background:var(--range)}.track .range::before,.track .range::after{content:"";position:absolute;top:-5px;height:12px;width:2px;background:var(--range)}
+.track .range::before{left:0}.track .range::after{right:0}
+@media (max-width:640px){.chart.pages,.chart.channels,.chart.previews{grid-template-columns:minmax(0,1fr);gap:2px}.brow .lab{text-align:left;margin-top:8px}.brow .fig{white-space:normal}}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.path{word-break:break-all}
+details{margin:10px 0}summary{cursor:pointer;font-weight:600}.note{color:var(--muted);font-size:13px}
+footer{color:var(--muted);font-size:12px;margin-top:32px}
+)";
+
+// Text from the log or the rules, escaped for HTML.
+std::string h(std::string_view text) {
+  std::string out;
+  util::append_html_text(out, text);
+  return out;
+}
+
+// A heading and the card under it.
+std::string section(std::string_view id, const char* title) {
+  return fmt::format(R"(<h2 id="{}">{}</h2><div class="card">)", id, tr(title)); // not for translation
+}
+
+// A note: a muted paragraph.
+std::string note(std::string_view text) { return R"(<p class="note">)" + std::string(text) + "</p>"; }
+
+// A translated text for an attribute's value (a translation may hold quotes).
+std::string ha(const char* msgid) { return h(tr(msgid)); }
+
+std::string pct(double fraction) { return percent_text(fraction); }
+
+std::string count(std::uint64_t n) { return number_text(n); }
+
+// TRANSLATORS: "not available": a share that a log without referrers cannot tell.
+std::string not_available() { return tr(N_("n/a")); }
+
+// A share and its range, or "n/a" when the log does not record referrers.
+std::string share_text(const ShareEstimate& e) { return e.known ? pct(e.share) : not_available(); }
+std::string range_text(const ShareEstimate& e, std::string_view dash) {
+  return e.known ? pct(e.low) + std::string(dash) + pct(e.high) : not_available();
+}
+// Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
+std::uint64_t whole(double visits) { return static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5); }
+std::string dark_text(const ShareEstimate& e) { return e.known ? count(whole(e.dark)) : not_available(); }
+
+// The inputs that could not be read (in full): a report of what was read is not a quiet day.
+void input_errors(const ScanTotals& s, std::string& out) {
+  std::string items;
+  for (const InputStats& in : s.inputs)
+    if (!in.error.empty()) items += "<li>" + h(in.error.local) + "</li>";
+  if (items.empty()) return;
+  out += R"(<div class="warn" id="errors"><strong>)" + // not for translation
+         std::string(tr(N_("Incomplete: some input was not read."))) + "</strong><ul>" + items +
+         "</ul></div>\n";
+}
+
+void tiles(const ReportData& data, std::string& out) {
+  const TrafficTotals& t = data.total.totals();
+  const ShareEstimate e = data.estimate(data.total);
+  const std::vector<AppShare> apps = apps_by_visits(data.total);
+  const AppShare top = apps.empty() ? AppShare{} : apps.front();
+  auto tile = [&](std::string_view key, const std::string& value, std::string_view note) {
+    out += fmt::format(
+        // not for translation: markup
+        R"(<div class="tile"><div class="k">{}</div><div class="v">{}</div><div class="n">{}</div></div>)",
+        key, value, note);
+  };
+  out += R"(<section class="tiles" id="summary">)"; // not for translation
+  // English keeps its plural for one too ("1 page views"), as it always has.
+  tile(tr(N_("Visits")), count(t.visits),
+       format_trn("{} page views", "{} page views", t.page_views, count(t.page_views)));
+  tile(tr(N_("Dark-social share (estimate)")), share_text(e),
+       e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
+               : std::string(tr(N_("the log does not record referrers"))));
+  tile(tr(N_("Estimated dark-social visits")), dark_text(e),
+       format_trn("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
+                  t.dark_social_visits, count(t.dark_social_visits)));
+  tile(tr(N_("Top app")), top.app.empty() ? std::string(tr(N_("none"))) : h(top.app),
+       top.app.empty()
+           ? std::string(tr(N_("no previews or in-app visits")))
+           : format_trn("{} dark-social visits", "{} dark-social visits", top.visits, count(top.visits)) +
+                 ", " +
+                 format_trn("{} link previews", "{} link previews", top.previews, count(top.previews)));
+  tile(tr(N_("Link previews")), count(t.previews), tr(N_("fetched by chat and social apps")));
+  out += "</section>\n";
+}
+
+// Horizontal bars: each page's share with its 95% range. HTML and CSS, not SVG, so that labels and
+// figures reflow at any width instead of being scaled down or clipped (`.brow` in k_style).
+void page_chart(const std::vector<PageRow>& rows, std::string& out) {
+  const std::size_t n = std::min(rows.size(), k_chart_pages);
+  if (n == 0) {
+    out += note(tr(N_("No page had visits in this period.")));
+    return;
+  }
+  out += R"(<div class="chart pages" role="img" aria-label=")" + // not for translation
+         ha(N_("Dark-social share of the top pages, with 95% ranges")) + R"(">)";
+  for (std::size_t i = 0; i < n; ++i) {
+    const PageRow& r = rows[i];
+    if (!r.estimate.known) continue; // no bar: nothing is known (the table says n/a)
+    const ShareEstimate& e = r.estimate;
+    out += fmt::format(
+        // not for translation: markup
+        R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div>)"
+        R"(<div class="range" style="left:{:.1f}%;width:{:.1f}%"></div></div>)" // not for translation
+        R"(<div class="fig">{} <span class="muted">{}</span></div></div>)",     // not for translation
+        h(util::shorten(r.path, k_label_bytes)), e.share * 100, e.low * 100, (e.high - e.low) * 100,
+        pct(e.share),
+        // TRANSLATORS: after a page's share: its 95% range and its visits, "(38.2%–85.0%) of 13 visits".
+        format_trn("({}–{}) of {} visit", "({}–{}) of {} visits", r.stats->visits, pct(e.low), pct(e.high),
+                   count(r.stats->visits)));
+  }
+  out += "</div>\n";
+}
+
+void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::string& out) {
+  out += fmt::format(
+      // not for translation: markup
+      R"(<table class="pages"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th class="num">{}</th></tr></thead><tbody>)",
+      // TRANSLATORS: the heads of the HTML report's table of pages.
+      tr(N_("Page")), tr(N_("Visits")), tr(N_("Dark social")), tr(N_("Share")), tr(N_("95% range")),
+      tr(N_("Top app")), tr(N_("Previews")), tr(N_("Page views")));
+  for (const PageRow& r : rows) {
+    std::string previews;
+    for (const auto& [app, n] : ranked(r.stats->previews))
+      previews += (previews.empty() ? "" : ", ") + h(app) + " " + count(n);
+    out += fmt::format(
+        // not for translation: markup
+        R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+        h(r.path), count(r.stats->visits), dark_text(r.estimate), share_text(r.estimate),
+        range_text(r.estimate, "–"), h(r.stats->top_app()), previews, count(r.stats->page_views));
+  }
+  out += "</tbody></table>\n";
+  if (hidden > 0) {
+    // English keeps its plural for one page too, as it always has.
+    out += note(format_trn("{} pages with fewer visits than --min-visits are not listed.",
+                           "{} pages with fewer visits than --min-visits are not listed.", hidden,
+                           count(hidden)));
+  }
+}
+
+// One labelled bar per item, scaled to the largest (HTML bars, as page_chart).
+void bar_list(std::string_view css, std::string_view label,
+              const std::vector<std::pair<std::string, std::uint64_t>>& items, std::uint64_t total,
+              std::string& out) {
+  std::uint64_t max = 1;
+  for (const auto& [name, n] : items)
+    max = std::max(max, n);
+  // not for translation: markup
+  out += fmt::format(R"(<div class="chart {}" role="img" aria-label="{}">)", css, h(label));
+  for (const auto& [name, n] : items) {
+    out += fmt::format(
+        // not for translation: markup
+        R"(<div class="brow"><div class="lab">{}</div><div class="track"><div class="bar" style="width:{:.1f}%"></div></div>)"
+        R"(<div class="fig">{}{}</div></div>)", // not for translation
+        h(name), static_cast<double>(n) * 100 / static_cast<double>(max), count(n),
+        // not for translation: markup
+        total ? " <span class=\"muted\">(" + pct(static_cast<double>(n) / static_cast<double>(total)) +
+                    ")</span>"
+              : "");
+  }
+  out += "</div>\n";
+}
+
+// "2026-12-01" as "1 Dec": a day no reader takes for 12 January.
+std::string day_label(std::string_view label) {
+  // TRANSLATORS: months, abbreviated, after the day of the month in the daily chart ("1 Dec").
+  static constexpr const char* k_months[] = {N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"),
+                                             N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+                                             N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
+  if (label.size() != 10 || label[4] != '-' || label[7] != '-') return std::string(label);
+  const int month = (label[5] - '0') * 10 + (label[6] - '0'), day = (label[8] - '0') * 10 + (label[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(label);
+  return fmt::format("{} {}", day, tr(k_months[month - 1]));
+}
+
+// Visits (grey) and estimated dark-social visits (colour) per day; days the log covers in part
+// are marked, so that a last day of a few hours does not read as a collapse.
+void trend_chart(const ReportData& data, std::string& out) {
+  const std::vector<ReportPeriod>& days = data.trend;
+  constexpr int height = 220, plot_h = 170, left = 50, width = 1000;
+  // At most 64 px a day: a week stays a small chart that fits a phone, a quarter fills the width.
+  const int slot = std::clamp((width - left) / static_cast<int>(days.size()), 6, 64);
+  std::uint64_t max = 1;
+  for (const ReportPeriod& d : days)
+    max = std::max(max, d.traffic->totals().visits);
+  out += fmt::format(
+      // not for translation: markup
+      R"(<svg class="chart trend" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">)",
+      left + slot * static_cast<int>(days.size()), height, left + slot * static_cast<int>(days.size()),
+      height, ha(N_("Visits and estimated dark-social visits per day")));
+  out += fmt::format(
+      // not for translation: markup
+      R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="muted" x="{}" y="12" text-anchor="end">{}</text>)",
+      left, plot_h, left + slot * static_cast<int>(days.size()), plot_h, left - 6, count(max));
+  const std::size_t label_every = std::max<std::size_t>(1, days.size() / 12);
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    const TrafficTotals& t = days[i].traffic->totals();
+    const int x = left + static_cast<int>(i) * slot;
+    const double hv = static_cast<double>(t.visits) * plot_h / static_cast<double>(max);
+    const ShareEstimate e = data.estimate(*days[i].traffic);
+    const double hd = e.known ? e.dark * plot_h / static_cast<double>(max) : 0.0;
+    const bool partial = days[i].partial;
+    // English keeps its plural for one visit too, as it always has.
+    out += fmt::format(
+        R"(<g class="day{}"><title>{}</title>)", partial ? " partial" : "",
+        h(format_trn("{}{}: {} visits, {} estimated dark social ({})",
+                     "{}{}: {} visits, {} estimated dark social ({})", t.visits, day_label(days[i].label),
+                     partial ? tr(N_(" (partial: the log covers only part of this day)")) : "",
+                     count(t.visits), dark_text(e), share_text(e))));
+    // not for translation: markup
+    out += fmt::format(R"(<rect class="bar visits" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
+                       plot_h - hv, slot - 2, hv);
+    // not for translation: markup
+    out += fmt::format(R"(<rect class="bar" x="{}" y="{:.1f}" width="{}" height="{:.1f}"/>)", x + 1,
+                       plot_h - hd, slot - 2, hd);
+    if (partial) {
+      // TRANSLATORS: under a day's bar: the log covers only part of that day.
+      out += fmt::format(R"(<text class="muted" x="{}" y="{:.1f}">{}</text>)", x + 1, // not for translation
+                         std::max(12.0, plot_h - hv - 4), tr(N_("partial")));
+    }
+    if (i % label_every == 0) {
+      // not for translation: markup
+      out += fmt::format(R"(<text class="muted" x="{}" y="{}">{}</text>)", x + 1, plot_h + 18,
+                         h(day_label(days[i].label)));
+    }
+    out += "</g>";
+  }
+  out += "</svg>\n";
+}
+
+void period_section(const ReportData& data, const ReportPeriod& period, std::string& out) {
+  std::size_t hidden = 0;
+  const std::vector<PageRow> rows = page_rows(data, period, hidden);
+  page_chart(rows, out);
+  out += "<details><summary>" + std::string(tr(N_("All listed pages"))) + "</summary>";
+  page_table(rows, hidden, out);
+  out += "</details>\n";
+}
+
+// What to do next (report_advice.hpp).
+void next_steps(const ReportData& data, std::string& out) {
+  const Advice a = advice(data);
+  if (!a.known || a.dark < 1.0) return;
+  out += section("next", N_("What to do next"));
+  out += "<p>" +
+         format_tr(N_("{} of the estimated dark-social visits came through tagged links: the rest "
+                      "is known only by estimate."),
+                   pct(a.tagged / a.dark)) +
+         "</p>";
+  if (!a.apps.empty()) {
+    std::string apps;
+    for (const AppShare& app : a.apps)
+      apps += (apps.empty() ? "" : ", ") + h(app.app);
+    // TRANSLATORS: {} are app ids ("whatsapp, facebook, line") and a link's tag
+    // ("?utm_source=whatsapp&utm_medium=social").
+    const std::string tag_advice = format_tr(N_("People share your pages most through {}. Tag the links "
+                                                "shared there, for example <code>{}</code>, and add share "
+                                                "buttons that do it."),
+                                             apps, h(share_tag(a.apps.front().app)));
+    out += "<p>" + tag_advice + "</p>";
+  }
+  if (!a.untagged.empty()) {
+    out += "<p>" +
+           std::string(tr(N_("These pages are shared privately the most, and none of their visits came "
+                             "through a tagged private link: give them a tagged share button first."))) +
+           "</p><ul>";
+    for (const PageRow& r : a.untagged) {
+      // English keeps its plural for one too, as it always has.
+      out += fmt::format("<li>{} <span class=\"note\">{}</span></li>", h(r.path), // not for translation
+                         format_trn("({} estimated dark-social visits)", "({} estimated dark-social visits)",
+                                    whole(r.estimate.dark), dark_text(r.estimate)));
+    }
+    out += "</ul>";
+  }
+  out += "</div>\n";
+}
+
+// The page explains itself: the person who receives it has no README.
+void how_to_read(std::string& out) {
+  out += section("about", N_("How to read this report"));
+  static constexpr const char* k_paragraphs[] = {
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("<strong>Dark social</strong> is a visit that came from a link shared in a private channel: "
+         "a chat (WhatsApp, Messenger, Telegram, Signal…), an e-mail, a text message or a direct "
+         "message. Such a visit usually arrives without saying where it came from, so web analytics "
+         "count it as \"direct\". This report estimates it from the site's access logs."),
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("<strong>Share</strong>: the part of a page's visits estimated to come from private "
+         "sharing. <strong>95% range</strong>: where the true share lies, given how few visits a page "
+         "has and how uncertain each sign is; a page with few visits has a wide range."),
+      // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
+      N_("The signs, from surest to weakest: a visit from a chat app's own browser (Messenger, "
+         "WhatsApp…); a link tagged for a private channel (<code>utm_source=whatsapp</code>); a visit "
+         "from a webmail or mail app; a visit without referrer shortly after a chat app fetched the page "
+         "to show a link preview; a visit without referrer from a social app's browser (a direct message "
+         "or a feed click); a visit without referrer straight onto an article, not the home page (a "
+         "shared link, or a bookmark or typed address: the report weighs how often each happens on this "
+         "site)."),
+      N_("Each sign counts with a weight from 0 to 1; the estimate is the sum. Robots and link "
+         "previews are not visits."),
+  };
+  for (const char* paragraph : k_paragraphs)
+    out += "<p>" + std::string(tr(paragraph)) + "</p>";
+  out += "</div>\n";
+}
+
+class HtmlReporter final : public Reporter {
+public:
+  void write(const ReportData& data, std::string& out) const override {
+    const ScanTotals& s = data.scan;
+    const TrafficTotals& t = data.total.totals();
+    std::string site;
+    for (const auto& host : data.site_hosts)
+      site += (site.empty() ? "" : ", ") + host;
+    const std::string read = s.first_time == Hit::k_no_time ? std::string(tr(N_("no timestamps")))
+                                                            : local_span(s.first_time, s.last_time);
+    const std::string span = data.since || data.until ? format_tr(N_("Period {} · lines read {}"),
+                                                                  local_span(data.since, data.until), read)
+                                                      : format_tr(N_("Lines read {}"), read);
+    // not for translation: markup
+    out += R"(<!DOCTYPE html>
+<html lang=")" +
+           h(i18n::language()) +
+           // not for translation: markup
+           R"("><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="darkscan )" +
+           h(data.version) + "\">\n";
+    const std::string title = site.empty() ? std::string(tr(N_("Dark-social report")))
+                                           : format_tr(N_("Dark-social report: {}"), site);
+    out += "<title>" + h(title) + "</title>\n<style>";
+    out += k_style;
+    out += "</style></head>\n<body><main>\n<h1>" + h(title) + "</h1>\n";
+    // English keeps its plurals for one too ("1 lines", "1 malformed"), as it always has.
+    const std::string malformed =
+        s.malformed ? format_trn(", {} malformed", ", {} malformed", s.malformed, count(s.malformed))
+                    : std::string();
+    out +=
+        R"(<p class="sub">)" +
+        format_trn("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                   "estimated from access logs",
+                   "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                   "estimated from access logs",
+                   s.lines, h(span), count(s.lines), malformed) +
+        "</p>";
+    out += '\n';
+    input_errors(s, out);
+    tiles(data, out);
+
+    if (data.trend.size() > 1) {
+      out += section("trend", N_("Daily trend"));
+      trend_chart(data, out);
+      out += note(tr(N_("Grey: visits. Colour: estimated dark-social visits. A day marked "
+                        "\"partial\" is covered by the log for part of it only."))) +
+             "</div>";
+      out += '\n';
+    }
+
+    out += R"(<h2 id="pages">)" + std::string(tr(N_("Top pages by estimated dark-social visits"))) + "</h2>";
+    out += note(tr(N_("Bar: the page's dark-social share; line: its 95% range (narrow with many visits, wide "
+                      "with few).")));
+    if (data.by_period) {
+      for (std::size_t i = 0; i < data.periods.size(); ++i) {
+        const ReportPeriod& p = data.periods[i];
+        const TrafficTotals& pt = p.traffic->totals();
+        // English keeps its plural for one visit too, as it always has.
+        // not for translation: markup
+        out += fmt::format(R"(<details class="period"{}><summary>{}</summary><div class="card">)",
+                           i + 1 == data.periods.size() ? " open" : "",
+                           format_trn("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
+                                      pt.visits, h(p.label),
+                                      p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                      count(pt.visits), share_text(data.estimate(*p.traffic))));
+        period_section(data, p, out);
+        out += "</div></details>\n";
+      }
+    } else {
+      out += R"(<div class="card">)"; // not for translation
+      period_section(data, data.periods.front(), out);
+      out += "</div>\n";
+    }
+
+    out += section("channels", N_("Where visits came from"));
+    // TRANSLATORS: "Dark-social signs" is the channel so named in the chart under this note.
+    const char* legend = tr(N_("Each visit counted once, in its channel. \"Dark-social signs\" counts "
+                               "every visit with any sign of a private share, whole: the estimate above "
+                               "weighs each sign."));
+    out += note(legend);
+    std::vector<std::pair<std::string, std::uint64_t>> channels;
+    for (std::size_t c = 0; c < k_channel_count; ++c) {
+      if (t.channels[c].visits)
+        channels.emplace_back(channel_label(static_cast<Channel>(c)), t.channels[c].visits);
+    }
+    std::sort(channels.begin(), channels.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (channels.empty()) {
+      out += note(tr(N_("No visits.")));
+    } else {
+      bar_list("channels", tr(N_("Visits by channel")), channels, t.visits, out);
+    }
+    out += "</div>\n";
+
+    if (data.model.valid && share_known(t.visits, t.unknown())) {
+      const auto lines = model_lines(data.model);
+      out += section("model", N_("Site model"));
+      out += "<p>" +
+             std::string(
+                 tr(N_("Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
+                       "addresses and lost referrers; those from a social app's browser are direct messages "
+                       "or feed clicks. Their private part is fitted on this report's own pages where they "
+                       "allow it:"))) +
+             "</p>";
+      out += "<p>" + format_tr(N_("New visitors: {}"), h(lines[0])) + "</p>";
+      out += "<p>" + format_tr(N_("Returning visitors: {}"), h(lines[1])) + "</p>";
+      out += "<p>" +
+             format_tr(
+                 N_("In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): {}"),
+                 h(lines[2])) +
+             "</p>";
+      out +=
+          note(tr(N_("A new visitor has no bookmark: on each page, their arrivals without a referrer beyond "
+                     "what the page's public traffic (search, social, links) brings are counted as private "
+                     "shares. Returning visitors' count in proportion to the page's signed private arrivals "
+                     "(messenger in-app browsers, share tags, clicks after a chat's link preview)."))) +
+          "</div>";
+      out += "\n";
+    }
+
+    out += section("previews", N_("Link previews by app"));
+    std::vector<std::pair<std::string, std::uint64_t>> previews;
+    for (const auto& [app, n] : ranked(t.previews_by_app))
+      previews.emplace_back(std::string(app), n);
+    if (previews.empty()) {
+      out +=
+          note(tr(N_("No link-preview fetches: no page was pasted into a chat in this period, or the log has "
+                     "no user agents.")));
+    } else {
+      bar_list("previews", tr(N_("Link-preview fetches by app")), previews, 0, out);
+      out +=
+          note(tr(N_("A chat or social app fetches a page to show a preview when someone pastes its link.")));
+    }
+    out += "</div>\n";
+
+    next_steps(data, out);
+    how_to_read(out);
+    out += "<footer>" + format_tr(N_("Made by darkscan {} from the site's access logs."), h(data.version)) +
+           "</footer>\n";
+    out += "</main></body></html>\n";
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> make_html_reporter() { return std::make_unique<HtmlReporter>(); }
+
+} // namespace darkscan

@@ -1,0 +1,132 @@
+#include <darkscan/report/output.hpp>
+#include <darkscan/report/report_writer.hpp>
+
+#include <darkscan/common/error.hpp>
+#include <darkscan/util/atomic_file.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <sys/stat.h>
+
+namespace darkscan {
+
+void write_report(const ReportRequest& request, const Reporter& reporter, const ScanTotals& totals,
+                  const PeriodSplitter& periods, const PeriodSplitter* days,
+                  const std::vector<std::string>& site_hosts, std::int64_t now) {
+  const bool by_period = request.by != PeriodKind::none;
+  const bool file_per_period = by_period && has_time_pattern(request.output);
+  const Aggregate total = periods.total();
+  // A period the lines read cover for less than 90% of it: marked, so that a last day of a few
+  // hours does not read as a collapse of traffic.
+  const auto partial = [&](const Period& p) {
+    // Not for a report without periods (its one slice spans all time) nor a log without times.
+    if (p.start == std::numeric_limits<std::int64_t>::min() ||
+        p.end == std::numeric_limits<std::int64_t>::max() || p.end <= p.start ||
+        totals.first_time == Hit::k_no_time)
+      return false;
+    const std::int64_t covered = std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
+    return covered < (p.end - p.start) * 9 / 10;
+  };
+  // `from`, `to`: the time this report covers (its file's period, with one file per period).
+  auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,
+                    std::int64_t from = std::numeric_limits<std::int64_t>::min(),
+                    std::int64_t to = std::numeric_limits<std::int64_t>::max()) {
+    std::vector<ReportPeriod> trend;
+    if (days) {
+      for (const auto& [start_time, day] : days->slices()) {
+        if (start_time != Hit::k_no_time && start_time >= from && start_time < to) {
+          trend.push_back({day.period.label, &day.traffic, partial(day.period)});
+        }
+      }
+    }
+    ReportData data{totals,           all,
+                    std::move(list),  by_period,
+                    request.top,      request.min_visits,
+                    DARKSCAN_VERSION, site_hosts,
+                    std::move(trend), request.weights,
+                    request.settings, {},
+                    std::nullopt,     std::nullopt};
+    data.model = fit_site_model(all, request.settings, request.weights);
+    data.since = request.since;
+    data.until = request.until;
+    if (from != std::numeric_limits<std::int64_t>::min())
+      data.since = from, data.until = to; // its file's period
+    std::string text;
+    reporter.write(data, text);
+    Output out(path);
+    out.write(text);
+    out.finish();
+  };
+  if (file_per_period) {
+    for (const auto& [start_time, slice] : periods.slices()) {
+      report(slice.traffic, {{slice.period.label, &slice.traffic, partial(slice.period)}},
+             format_local(request.output, start_time), slice.period.start, slice.period.end);
+    }
+    if (periods.slices().empty()) {
+      // No hit in the window: a nightly job still gets its (empty) report.
+      const Period p = period_of(request.by, request.since.value_or(now));
+      report(total, {{p.label, &total}}, format_local(request.output, p.start));
+    }
+  } else {
+    std::vector<ReportPeriod> list;
+    for (const auto& [start_time, slice] : periods.slices())
+      list.push_back({slice.period.label, &slice.traffic, partial(slice.period)});
+    if (list.empty()) list.push_back({"", &total});
+    report(total, std::move(list), request.output);
+  }
+}
+
+bool has_time_pattern(const std::string& output) {
+  for (std::size_t i = output.find('%'); i != std::string::npos; i = output.find('%', i + 2)) {
+    if (i + 1 >= output.size() || output[i + 1] != '%') return true;
+  }
+  return false;
+}
+
+namespace {
+
+// Two periods of `kind` that the pattern maps to one name, over about a year (or two for weeks
+// and months: every hour of the year, every day of the week and month). Periods that share their
+// own label (the hour repeated when clocks go back) are not a collision of the pattern.
+void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind, std::int64_t now) {
+  const std::int64_t span = kind == PeriodKind::hour ? 370 * 86400LL : 2 * 370 * 86400LL;
+  std::map<std::string, Period> seen;
+  for (std::int64_t t = now - span; t < now;) {
+    Period p = period_of(kind, t);
+    const auto [it, fresh] = seen.emplace(format_local(pattern, p.start), p);
+    if (!fresh && it->second.label != p.label) {
+      throw Error(message(N_("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
+                             "overwrite the last; make the pattern tell them apart (e.g. {})"),
+                          pattern, period_kind_name(kind), it->second.label, p.label,
+                          period_label_pattern(kind)));
+    }
+    t = p.end > t ? p.end : t + 3600;
+  }
+}
+
+} // namespace
+
+void check_report_output(const ReportRequest& request, std::int64_t now) {
+  if (request.output.empty()) return;
+  const bool pattern = has_time_pattern(request.output);
+  if (pattern && request.by == PeriodKind::none) {
+    throw Error(message(N_("-o '{}' holds a date pattern (%...) but there is no --by to fill it: give "
+                           "--by hour|day|week|month, or a file name without %"),
+                        request.output));
+  }
+  if (pattern) check_pattern_separates_periods(request.output, request.by, now);
+  // The folder the (first) file goes to must exist and be writable; the output must not be one.
+  const std::string path = pattern ? format_local(request.output, now) : request.output;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(message(N_("cannot write '{}': it is a directory"), path), ExitCode::cannot_write);
+  }
+  if (const int err = util::folder_error(path)) {
+    throw Error(message(N_("cannot write '{}': {}"), path, system_message(err)), ExitCode::cannot_write);
+  }
+}
+
+} // namespace darkscan

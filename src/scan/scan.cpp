@@ -1,0 +1,374 @@
+#include <darkscan/input/source.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/parse/w3c_format.hpp>
+#include <darkscan/scan/scan.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace darkscan {
+
+namespace {
+
+// A hint naming the preset that fits `sample` (the input's first lines) when it is not `used`.
+Message fitting_preset(const std::vector<std::string>& sample, const std::string& name,
+                       const std::string& used) {
+  try {
+    const std::string fits = detect_formats(sample, name).front().name();
+    if (fits != used)
+      return message(N_("\n  its first lines fit preset '{0}': give -f {0}, or no -f to detect it"), fits);
+  } catch (const Error&) {
+    // No preset fits either: the message already shows the first malformed line.
+  }
+  return {};
+}
+
+} // namespace
+
+Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
+    : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
+
+void Scanner::fail(InputStats& input, Message why, ExitCode code) {
+  input.error = std::move(why);
+  if (m_totals.status == ExitCode::ok || code == ExitCode::input_failed) m_totals.status = code;
+  m_on_error(input.error.local);
+}
+
+void Scanner::malformed(const std::string& file, std::uint64_t line_no, const Message& reason,
+                        InputStats& input) {
+  ++m_totals.malformed;
+  if (++input.malformed == 1) input.first_malformed = message(N_("line {}: {}"), line_no, reason);
+  if (m_options.strict) {
+    throw Error(message(N_("{}:{}: {} (--strict stops at the first malformed line)"), file, line_no, reason),
+                ExitCode::data);
+  }
+  if (m_totals.examples.size() < m_options.max_examples) m_totals.examples.push_back({file, line_no, reason});
+}
+
+bool Scanner::keeps_reason(const InputStats& input) const {
+  return input.malformed == 0 || m_options.strict || m_totals.examples.size() < m_options.max_examples;
+}
+
+void Scanner::malformed_line(const Line& line, const ParseError* error, const LogFormat& format,
+                             InputStats& input) {
+  // The reason is written out only when it is kept: binary garbage makes millions of these.
+  Message reason;
+  if (keeps_reason(input)) {
+    reason = error ? message(N_("{} at column {} (format {})"), translated(error->reason), error->column + 1,
+                             format.name())
+                   : message(N_("line longer than {} bytes, skipped (raise --max-line-length to read it)"),
+                             m_options.max_line);
+  }
+  malformed(input.name, line.number, reason, input);
+}
+
+Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogFormat>& formats, Hit& hit,
+                                        ParseError& error, util::Scratch* scratch) {
+  if (line.overlong) return LineResult::overlong;
+  if (line.text.empty()) return LineResult::empty;
+  std::size_t fields = 0;
+  if (formats.front().parse(line.text, hit, error, false, fields, scratch)) return LineResult::parsed;
+  if (error.not_a_record) return LineResult::not_record;
+  // A mixed file (detected formats only): a line of another preset's exact shape.
+  ParseError ignored;
+  for (std::size_t i = 1; i < formats.size(); ++i) {
+    if (formats[i].parse(line.text, hit, ignored, true)) return LineResult::parsed_other;
+  }
+  return LineResult::malformed;
+}
+
+bool Scanner::account(const Line& line, LineResult result, const ParseError& error,
+                      const std::vector<LogFormat>& formats, Hit& hit, InputStats& input) {
+  ++m_totals.lines;
+  ++input.lines;
+  switch (result) {
+  case LineResult::overlong:
+    ++m_totals.overlong;
+    malformed_line(line, nullptr, formats.front(), input);
+    return false;
+  case LineResult::empty: ++m_totals.empty; return false;
+  case LineResult::not_record:
+    ++m_totals.not_records;
+    ++input.not_records;
+    return false;
+  case LineResult::malformed: malformed_line(line, &error, formats.front(), input); return false;
+  case LineResult::parsed_other: ++input.other_format; break;
+  case LineResult::parsed: break;
+  }
+  if (hit.time != Hit::k_no_time && hit.time < m_skip_before) {
+    ++m_totals.overlapping;
+    if (input.overlapping++ == 0 || hit.time < input.overlap_first) input.overlap_first = hit.time;
+    if (hit.time > input.overlap_last) input.overlap_last = hit.time;
+    return false;
+  }
+  hit.file = input.name;
+  hit.line = line.number;
+  ++m_totals.parsed;
+  ++input.parsed;
+  input.with_referer += hit.has_referer;
+  input.with_user_agent += hit.has_user_agent;
+  if (!hit.request_valid) ++m_totals.invalid_requests;
+  if (hit.time != Hit::k_no_time) {
+    if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
+      m_totals.first_time = hit.time;
+    if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
+    if (input.max_time == Hit::k_no_time || hit.time > input.max_time)
+      input.max_time = hit.time;
+    else if (hit.time < input.max_time - k_out_of_order_seconds)
+      out_of_order(input, line.number, hit.time);
+  }
+  return true;
+}
+
+void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
+  ParseError error;
+  const LineResult result = parse_line(line, formats, m_hit, error);
+  if (result == LineResult::not_record && formats.front().syntax() == LogFormat::Syntax::w3c &&
+      W3cFormat::is_fields_directive(line.text)) {
+    if (auto next = fields_directive(line, input)) formats.front() = std::move(*next);
+    return;
+  }
+  if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
+}
+
+std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats& input) {
+  ++m_totals.lines;
+  ++input.lines;
+  try {
+    LogFormat next = LogFormat::w3c(line.text);
+    ++m_totals.not_records;
+    ++input.not_records;
+    return next;
+  } catch (const Error& e) {
+    // The lines after it are read with the fields before it, and will say if they do not fit.
+    malformed(input.name, line.number, e.text(), input);
+    return std::nullopt;
+  }
+}
+
+void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
+  m_totals.inputs.push_back({});
+  InputStats& input = m_totals.inputs.back();
+  input.name = path == "-" ? "(stdin)" : path; // not for translation: a name, as in the JSON report
+
+  std::unique_ptr<Source> source = std::move(opened);
+  try {
+    if (!source) source = Source::open(path);
+  } catch (const Error& e) {
+    fail(input, e.text(), e.code());
+    return;
+  }
+  input.codec = std::string(codec_name(source->codec()));
+  const Codec codec = source->codec();
+  const std::uint64_t stored_size = source->stored_size();
+  Resume resume;
+  if (m_options.ledger) {
+    resume = m_options.ledger->resume(std::move(source));
+    source = std::move(resume.source);
+    input.skipped_bytes = resume.offset;
+    input.skipped_lines = resume.lines;
+    if (resume.whole) {
+      m_options.ledger->record(resume, codec, stored_size, resume.offset, resume.lines, true, input.name,
+                               m_options.now);
+      return;
+    }
+  }
+  m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
+                      ? m_options.history_end - k_out_of_order_seconds
+                      : Hit::k_no_time;
+  LineReader reader(*source, m_options.max_line, resume.lines);
+  Line line;
+
+  // The first lines are kept: to detect the format, and to name a preset that fits them when the
+  // format given does not.
+  struct Kept {
+    std::string text;
+    std::uint64_t number;
+    bool overlong;
+  };
+  std::vector<Kept> kept;
+  std::vector<std::string> sample;
+  while (kept.size() < m_options.detect_lines && reader.next(line)) {
+    kept.push_back({std::string(line.text), line.number, line.overlong});
+    sample.push_back(line.overlong ? std::string() : std::string(line.text));
+  }
+  std::vector<LogFormat> formats;
+  if (m_options.format) {
+    formats.push_back(*m_options.format);
+  } else {
+    try {
+      formats = detect_formats(sample, input.name);
+      if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
+        m_detected = formats.front().name();
+    } catch (const Error& e) {
+      if (!m_options.fallback_format) {
+        // The lines read to detect the format count as read and malformed: "0 lines" would hide them.
+        for (const Kept& k : kept) {
+          ++input.lines;
+          ++m_totals.lines;
+          if (k.text.empty() && !k.overlong) {
+            ++m_totals.empty;
+          } else {
+            ++input.malformed;
+            ++m_totals.malformed;
+          }
+        }
+        fail(input, message(N_("{}\n  '{}' was skipped"), e.text(), input.name), e.code());
+        return;
+      }
+      formats = {*m_options.fallback_format};
+    }
+  }
+  for (const Kept& k : kept)
+    process(Line{k.text, k.number, k.overlong}, formats, input);
+  if (m_options.threads > 1) {
+    if (auto preparer = m_sink.preparer()) {
+      preparer.reset();
+      scan_parallel(reader, *source, formats, input);
+    } else {
+      scan_serial(reader, *source, formats, input);
+    }
+  } else {
+    scan_serial(reader, *source, formats, input);
+  }
+  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
+    note_missing_fields(formats.front(), input);
+  if (input.out_of_order > 0 && m_options.note) {
+    m_options.note(message(
+        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
+           "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
+           "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
+        input.name, count_message(input.out_of_order), k_out_of_order_seconds / 60,
+        input.first_out_of_order));
+  }
+  if (input.overlapping > 0 && m_options.note) {
+    m_options.note(message(
+        N_("'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
+           "left out, so that no line counts twice (the same lines under another name, or a copy that "
+           "goes on where a file the state read stops?). Another server's log of the same time goes into "
+           "a state of its own: --state-out, then 'darkscan merge'"),
+        input.name, count_message(input.overlapping), util::format_utc(input.overlap_first),
+        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
+  }
+  if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
+    m_detected = formats.front().spec();
+  // A detected format is named only if the input held text to detect it on.
+  if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
+
+  input.bytes = reader.bytes();
+  m_totals.bytes += input.bytes;
+  if (m_options.ledger) {
+    if (resume.known && input.bytes == 0 && stored_size != 0 && codec == Codec::plain &&
+        stored_size < resume.offset && m_options.note) {
+      m_options.note(message(N_("'{}' is shorter than when it was last read ({} < {} bytes): it was "
+                                "truncated or replaced; nothing new was read from it"),
+                             input.name, stored_size, resume.offset));
+    }
+    m_options.ledger->record(resume, codec, stored_size, resume.offset + input.bytes,
+                             resume.lines + input.lines, codec != Codec::plain && source->error().empty(),
+                             input.name, m_options.now);
+  }
+  if (!source->error().empty()) {
+    fail(input,
+         message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source->error(),
+                 input.lines),
+         ExitCode::input_failed);
+  } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
+             formats.front().syntax() == LogFormat::Syntax::json) {
+    fail(input,
+         message(N_("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
+                    "application's log rather than an access log? Give --log-format 'json: key=field ...' "
+                    "naming its keys (see --list-formats)"),
+                 input.name, count_message(input.not_records)),
+         ExitCode::input_failed);
+  } else if (unreadable(input)) {
+    const std::string& used = formats.front().name();
+    const Message read = input.parsed == 0
+                             ? message(N_("none of its {} lines"), count_message(input.malformed))
+                             : message(N_("only {} of its {} lines"), count_message(input.parsed),
+                                       count_message(input.parsed + input.malformed));
+    fail(input,
+         message(N_("'{}': {} could be read with format '{}'; first malformed: {}{}"), input.name, read, used,
+                 input.first_malformed, fitting_preset(sample, input.name, used)),
+         ExitCode::input_failed);
+  }
+}
+
+void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) const {
+  // A JSON or W3C log says per line what it logs (a Logpush job's fields, Traefik's kept headers):
+  // a field none of its lines had is missing; a text format says it in its format string.
+  const bool text = f.syntax() == LogFormat::Syntax::text;
+  const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
+  const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
+  Message how = translated(N_("log \"$http_referer\" \"$http_user_agent\" (nginx combined)"));
+  if (f.name() == "traefik-json") // not for translation: a preset name
+    how = translated(N_("Traefik drops request headers unless told: set "
+                        "accessLog.fields.headers.names.Referer=keep and "
+                        "accessLog.fields.headers.names.User-Agent=keep"));
+  else if (f.name() == "cloudflare")
+    how = translated(N_("add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields"));
+  else if (f.name() == "caddy")
+    how = translated(
+        N_("log the request headers (Caddy logs them unless a log filter deletes request>headers)"));
+  else if (f.syntax() == LogFormat::Syntax::w3c)
+    how = translated(N_("log the cs(Referer) and cs(User-Agent) fields"));
+  if (!referer && !agent) {
+    m_options.note(
+        message(N_("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
+                   "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
+                   "and bots, previews and in-app browsers cannot be recognised; {} for an estimate"),
+                input.name, f.name(), how));
+  } else if (!referer) {
+    m_options.note(message(N_("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
+                              "dark-social share is given for its visits (n/a; null in JSON) unless a tag or "
+                              "an in-app browser says; {} for an estimate"),
+                           input.name, f.name(), text ? translated(N_("log \"$http_referer\"")) : how));
+  } else if (!agent && text) {
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised"),
+                           input.name, f.name()));
+  } else if (!agent) {
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised; {}"),
+                           input.name, f.name(), how));
+  }
+}
+
+void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time) {
+  if (input.out_of_order++ == 0) {
+    input.first_out_of_order = message(N_("line {} ({}) comes after {}"), line_no, util::format_utc(time),
+                                       util::format_utc(input.max_time));
+  }
+}
+
+bool Scanner::unreadable(const InputStats& input) const {
+  if (input.malformed == 0) return false;
+  // What an earlier run (--state) left to read is judged on as many lines as detection uses.
+  if (input.parsed == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
+  // "Almost nothing": under 1 line in 100, on at least as many malformed lines as detection uses.
+  return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
+}
+
+void Scanner::scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+                          InputStats& input) {
+  Line line;
+  if (!m_options.progress) {
+    while (reader.next(line))
+      process(line, formats, input);
+    return;
+  }
+  constexpr std::uint64_t k_every = 16384; // lines between progress reports
+  std::uint64_t countdown = k_every;
+  while (reader.next(line)) {
+    process(line, formats, input);
+    if (--countdown == 0) {
+      countdown = k_every;
+      m_options.progress(source, false);
+    }
+  }
+  m_options.progress(source, true);
+}
+
+} // namespace darkscan

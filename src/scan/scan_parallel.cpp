@@ -1,0 +1,340 @@
+// Scanner::scan_parallel: the hot work (parsing a line, matching its rules) runs
+// on worker threads and on the calling thread while it waits, a block of lines at a
+// time; the order-dependent work (counting, visits, previews, channels) runs on the
+// calling thread, block by block in input order. Results are the same for any thread
+// count.
+#include <darkscan/parse/w3c_format.hpp>
+#include <darkscan/scan/scan.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace darkscan {
+
+namespace {
+
+// A run of whole lines of the input, as read: the calling thread only reads,
+// the worker splits it into lines, parses and prepares them.
+struct Block {
+  struct Entry {
+    std::uint32_t offset = 0, size = 0;
+    bool overlong = false;
+  };
+  std::string text;          // raw bytes: whole lines (the last one may lack its newline at the end of input)
+  bool one_overlong = false; // the block is the capped start of a single line longer than the cap
+  std::vector<Entry> entries;
+  std::vector<Hit> hits;
+  std::vector<Prepared> prepared;
+  std::vector<std::uint8_t> results; // Scanner::LineResult per line
+  std::vector<ParseError> errors;
+  std::string arena;
+  std::vector<char> room; // values rewritten by JSON and W3C parsers (util::Scratch)
+  // The formats its lines are read with: a W3C "#Fields" directive changes them for the blocks
+  // after it (the block that holds it ends with it).
+  std::shared_ptr<const std::vector<LogFormat>> formats;
+  std::exception_ptr failure;
+  bool done = false;
+
+  void clear() {
+    text.clear();
+    one_overlong = false;
+    entries.clear();
+    arena.clear();
+    failure = nullptr;
+    done = false;
+  }
+
+  // Splits `text` into lines as LineReader does: "\n" or "\r\n" ends a line,
+  // a line longer than `max_line` is kept capped and flagged.
+  void split(std::size_t max_line) {
+    if (one_overlong) {
+      entries.push_back({0, static_cast<std::uint32_t>(text.size()), true});
+      return;
+    }
+    const char* data = text.data();
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const auto* nl = static_cast<const char*>(std::memchr(data + pos, '\n', text.size() - pos));
+      const std::size_t end = nl ? static_cast<std::size_t>(nl - data) : text.size();
+      std::size_t size = end - pos;
+      if (size > 0 && data[pos + size - 1] == '\r') --size; // the cap is on the text, not its CR
+      const bool overlong = size > max_line;
+      if (overlong) size = max_line;
+      entries.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(size), overlong});
+      pos = end + 1;
+    }
+  }
+
+  Line line(std::size_t i, std::uint64_t first_number) const {
+    const Entry& e = entries[i];
+    return Line{std::string_view(text.data() + e.offset, e.size), first_number + i, e.overlong};
+  }
+};
+
+// Worker threads taking blocks from a queue. Stops and joins on destruction,
+// so an exception on the calling thread leaves no thread behind.
+class Workers {
+public:
+  using Job = std::function<void(Block&, HitPreparer&)>;
+
+  Workers(std::size_t count, HitSink& sink, Job job) : m_job(std::move(job)) {
+    for (std::size_t i = 0; i < count; ++i) {
+      m_threads.emplace_back([this, preparer = sink.preparer()]() mutable { run(*preparer); });
+    }
+  }
+  ~Workers() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    m_work.notify_all();
+    for (auto& t : m_threads)
+      t.join();
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void push(Block* block) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_todo.push_back(block);
+    }
+    m_work.notify_one();
+  }
+
+  // True when `block` is done, waiting for it if no block is queued. Otherwise the calling thread
+  // does one queued block itself, with `preparer`, and returns false (the caller reads more input,
+  // so that the workers have blocks, and asks again): with --threads N it is the N-th thread that
+  // parses, rather than a thread that mostly sleeps while N workers compete with it for N cores.
+  bool done_or_help(Block& block, HitPreparer& preparer) {
+    Block* other = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      if (block.done) return true;
+      if (m_todo.empty()) {
+        m_done.wait(lock, [&] { return block.done; });
+        return true;
+      }
+      other = m_todo.front();
+      m_todo.pop_front();
+    }
+    work(*other, preparer);
+    return false;
+  }
+
+private:
+  void run(HitPreparer& preparer) {
+    for (;;) {
+      Block* block = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_work.wait(lock, [&] { return m_stop || !m_todo.empty(); });
+        if (m_stop) return;
+        block = m_todo.front();
+        m_todo.pop_front();
+      }
+      work(*block, preparer);
+    }
+  }
+
+  void work(Block& block, HitPreparer& preparer) {
+    try {
+      m_job(block, preparer);
+    } catch (...) {
+      block.failure = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      block.done = true;
+    }
+    m_done.notify_all();
+  }
+
+  Job m_job;
+  std::mutex m_mutex;
+  std::condition_variable m_work, m_done;
+  std::deque<Block*> m_todo;
+  bool m_stop = false;
+  std::vector<std::thread> m_threads;
+};
+
+// A W3C block holding a "#Fields" directive ends with it: the rest goes back in front of `carry`, and
+// the formats compiled from it are those of the blocks after it. A directive that names no request
+// field is left to the parser (a line that is not a record) and changes nothing.
+std::shared_ptr<const std::vector<LogFormat>>
+cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
+  const std::string& text = block.text;
+  if (block.one_overlong) return current;
+  // The directives are found as the parser finds them (W3cFormat::is_fields_directive, any case).
+  std::size_t at = 0;
+  for (;;) {
+    if (at >= text.size()) return current;
+    if (text[at] == '#' && W3cFormat::is_fields_directive(std::string_view(text).substr(at))) break;
+    const std::size_t next = text.find("\n#", at);
+    if (next == std::string::npos) return current;
+    at = next + 1;
+  }
+  std::size_t end = text.find('\n', at);
+  end = end == std::string::npos ? text.size() : end + 1;
+  std::string_view line(text.data() + at, end - at);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.remove_suffix(1);
+  try {
+    auto next = std::make_shared<std::vector<LogFormat>>(*current);
+    next->front() = LogFormat::w3c(line);
+    carry.insert(0, text, end, std::string::npos);
+    block.text.resize(end);
+    return next;
+  } catch (const Error&) {
+    return current;
+  }
+}
+
+} // namespace
+
+void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+                            InputStats& input) {
+  // Blocks in flight: enough to keep the workers busy while this thread
+  // commits, few enough to keep memory bounded (about 3 MB a block). Two a thread ran as fast as
+  // three on 2 cores (hyperfine, 300 MB of bench/gen-log) and saved 7 MB of peak RSS.
+  const std::size_t max_in_flight = 2 * m_options.threads;
+  std::vector<std::unique_ptr<Block>> spare;
+  std::deque<std::unique_ptr<Block>> in_flight;
+
+  const std::size_t max_line = m_options.max_line;
+  const std::size_t k_block_bytes = std::max<std::size_t>(m_options.block_bytes, 64);
+  auto job = [max_line](Block& block, HitPreparer& preparer) {
+    block.split(max_line);
+    const std::size_t n = block.entries.size();
+    block.hits.resize(n);
+    block.prepared.resize(n);
+    block.results.resize(n);
+    block.errors.resize(n);
+    const std::vector<LogFormat>& block_formats = *block.formats;
+    util::Scratch scratch;
+    if (block_formats.front().syntax() != LogFormat::Syntax::text) {
+      // Rewritten values are never longer than as logged: room for the block's text is enough.
+      if (block.room.size() < block.text.size()) block.room.resize(block.text.size());
+      scratch = util::Scratch(block.room.data(), block.room.size());
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      block.errors[i] = {};
+      const LineResult r =
+          parse_line(block.line(i, 0), block_formats, block.hits[i], block.errors[i], &scratch);
+      block.results[i] = static_cast<std::uint8_t>(r);
+      if (r == LineResult::parsed || r == LineResult::parsed_other) {
+        preparer.prepare(block.hits[i], block.prepared[i], block.arena);
+      }
+    }
+  };
+  // The calling thread parses too (Workers::wait), so N threads in all. Measured on 1 GB of
+  // bench/gen-log with 2 cores: with 2 workers besides it, 3 threads on 2 cores, each thread was
+  // busy about half of the time, waiting for the others' hand-overs.
+  const std::unique_ptr<HitPreparer> own_preparer = m_sink.preparer();
+  Workers workers(m_options.threads - 1, m_sink, job); // destroyed first: joins before the blocks go
+
+  // The formats of the blocks read next; a "#Fields" directive replaces them (W3C logs only).
+  auto current = std::make_shared<const std::vector<LogFormat>>(formats);
+  const bool w3c = formats.front().syntax() == LogFormat::Syntax::w3c;
+  std::string carry; // bytes after the last newline of the previous read
+  bool eof = false;
+  bool skipping = false; // inside the rest of an overlong line
+  std::uint64_t next_line = reader.lines() + 1;
+  // Fills `block` with whole lines; false when the input is exhausted.
+  auto fill = [&](Block& block) {
+    block.text.swap(carry);
+    carry.clear();
+    for (;;) {
+      if (skipping) {
+        // Drop the rest of an overlong line, up to and including its newline.
+        const std::size_t nl = block.text.find('\n');
+        if (nl == std::string::npos) {
+          block.text.clear();
+          if (!reader.read_raw(block.text, k_block_bytes)) {
+            eof = true;
+            return false;
+          }
+          continue;
+        }
+        block.text.erase(0, nl + 1);
+        skipping = false;
+      }
+      while (!eof && block.text.size() < k_block_bytes) {
+        if (!reader.read_raw(block.text, k_block_bytes - block.text.size())) eof = true;
+      }
+      const std::size_t last_nl = block.text.rfind('\n');
+      if (last_nl != std::string::npos) {
+        carry.assign(block.text, last_nl + 1, std::string::npos);
+        block.text.resize(last_nl + 1);
+        return true;
+      }
+      if (eof) return !block.text.empty(); // a last line without newline
+      // No newline in a whole block: a line longer than the block.
+      if (block.text.size() > max_line + 1) { // + 1: the CR of a CRLF line of exactly the cap
+        block.text.resize(max_line);
+        block.one_overlong = true;
+        skipping = true;
+        return true;
+      }
+      const std::size_t have = block.text.size();
+      if (!reader.read_raw(block.text, k_block_bytes)) eof = true;
+      if (block.text.size() == have && eof) return !block.text.empty();
+    }
+  };
+
+  bool exhausted = false; // fill() has nothing more to give
+  for (;;) {
+    while (!exhausted && in_flight.size() < max_in_flight) {
+      std::unique_ptr<Block> block;
+      if (!spare.empty()) {
+        block = std::move(spare.back());
+        spare.pop_back();
+      } else {
+        block = std::make_unique<Block>();
+      }
+      block->clear();
+      if (!fill(*block)) {
+        exhausted = true;
+        spare.push_back(std::move(block));
+        break;
+      }
+      block->formats = current;
+      if (w3c) current = cut_at_fields(*block, carry, current);
+      if (m_options.progress) m_options.progress(source, false);
+      workers.push(block.get());
+      in_flight.push_back(std::move(block));
+    }
+    if (in_flight.empty()) break;
+
+    Block& block = *in_flight.front();
+    if (!workers.done_or_help(block, *own_preparer)) continue;
+    if (block.failure) std::rethrow_exception(block.failure);
+    const bool w3c_block = block.formats->front().syntax() == LogFormat::Syntax::w3c;
+    for (std::size_t i = 0; i < block.entries.size(); ++i) {
+      const Line line = block.line(i, next_line);
+      const auto result = static_cast<LineResult>(block.results[i]);
+      if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {
+        fields_directive(line, input); // counted; cut_at_fields gave its format to the blocks after it
+        continue;
+      }
+      if (account(line, result, block.errors[i], *block.formats, block.hits[i], input)) {
+        m_sink.decide(block.hits[i], block.prepared[i], block.arena);
+      }
+    }
+    next_line += block.entries.size();
+    if (block.formats->front().name() != formats.front().name() ||
+        block.formats->front().spec() != formats.front().spec())
+      formats = *block.formats; // for the messages after the scan
+    spare.push_back(std::move(in_flight.front()));
+    in_flight.pop_front();
+  }
+  if (m_options.progress) m_options.progress(source, true);
+}
+
+} // namespace darkscan

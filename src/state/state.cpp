@@ -1,0 +1,168 @@
+#include <darkscan/common/error.hpp>
+#include <darkscan/state/state.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace darkscan {
+
+namespace {
+
+std::int64_t earliest(std::int64_t a, std::int64_t b) {
+  if (a == Hit::k_no_time) return b;
+  if (b == Hit::k_no_time) return a;
+  return std::min(a, b);
+}
+
+std::int64_t latest(std::int64_t a, std::int64_t b) {
+  if (a == Hit::k_no_time) return b;
+  if (b == Hit::k_no_time) return a;
+  return std::max(a, b);
+}
+
+} // namespace
+
+void StateCounters::add(const ScanTotals& run) {
+  // Lines skipped as overlapping what the state holds are in it already.
+  merge({run.lines - run.overlapping, run.parsed, run.malformed, run.empty, run.overlong,
+         run.invalid_requests, run.bytes, run.first_time, run.last_time, run.not_records});
+}
+
+void StateCounters::merge(const StateCounters& o) {
+  lines += o.lines;
+  parsed += o.parsed;
+  malformed += o.malformed;
+  empty += o.empty;
+  overlong += o.overlong;
+  invalid_requests += o.invalid_requests;
+  bytes += o.bytes;
+  not_records += o.not_records;
+  first_time = earliest(first_time, o.first_time);
+  last_time = latest(last_time, o.last_time);
+}
+
+ScanTotals StateCounters::totals() const {
+  ScanTotals t;
+  t.lines = lines;
+  t.parsed = parsed;
+  t.malformed = malformed;
+  t.empty = empty;
+  t.overlong = overlong;
+  t.invalid_requests = invalid_requests;
+  t.bytes = bytes;
+  t.not_records = not_records;
+  t.first_time = first_time;
+  t.last_time = last_time;
+  return t;
+}
+
+void State::add_run(const ScanTotals& run, PeriodSplitter&& hours) {
+  counters.add(run);
+  if (slices.empty()) {
+    slices = hours.take_slices();
+    return;
+  }
+  // Moved, not copied: a run's hours are most of its memory.
+  for (auto& [start, slice] : hours.take_slices()) {
+    auto it = slices.find(start);
+    if (it == slices.end()) {
+      slices.emplace(start, std::move(slice));
+    } else {
+      it->second.traffic.merge(slice.traffic);
+    }
+  }
+}
+
+void State::merge(State&& later) {
+  const EarlierHistory earlier{sessions, previews, origin, rooted};
+  for (auto& [start, slice] : later.slices)
+    slice.traffic.resolve_pending(&earlier);
+  for (auto& [start, slice] : later.slices) {
+    auto it = slices.find(start);
+    if (it == slices.end()) {
+      slices.emplace(start, std::move(slice));
+    } else {
+      it->second.traffic.merge(slice.traffic);
+    }
+  }
+  origin = earliest(origin, later.origin);
+  counters.merge(later.counters);
+  ledger.merge(later.ledger);
+  sessions.merge(later.sessions);
+  previews.merge(later.previews);
+  if (format.empty()) format = later.format;
+  for (const std::string& host : later.site_hosts) {
+    if (std::find(site_hosts.begin(), site_hosts.end(), host) == site_hosts.end()) site_hosts.push_back(host);
+  }
+}
+
+void State::forget_old(std::int64_t now) {
+  if (counters.last_time != Hit::k_no_time) {
+    sessions.retire_idle(counters.last_time);
+    previews.forget_before(counters.last_time - PreviewMemory::k_window);
+  }
+  ledger.prune(now);
+}
+
+PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
+                                     std::optional<std::int64_t> until) const {
+  PeriodSplitter out(by, since, until, keep_params);
+  for (const auto& [start, slice] : slices) {
+    if (start == Hit::k_no_time) {
+      if (since || until) continue;
+      out.slice(start).traffic.merge(slice.traffic);
+      continue;
+    }
+    if ((since && start < *since) || (until && start >= *until)) continue;
+    Period p = period_of(by, start);
+    PeriodSplitter::Slice& s = out.slice(p.start);
+    if (s.period.end == 0) s.period = std::move(p);
+    s.traffic.merge(slice.traffic);
+  }
+  for (auto& [start, slice] : out.slices())
+    slice.traffic.resolve_pending(nullptr);
+  return out;
+}
+
+State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
+                        std::vector<InputStats>& inputs) {
+  if (paths.empty()) throw Error(translated(N_("no state to merge")), ExitCode::usage);
+  std::vector<State> states;
+  for (const std::string& path : paths) {
+    states.push_back(load_state(path, rules, names));
+    const State& s = states.back();
+    for (std::size_t i = 0; i + 1 < states.size(); ++i) {
+      if (states[i].checksum == s.checksum) {
+        throw Error(
+            message(N_("'{}' holds the same shard as '{}': it would be counted twice"), path, paths[i]));
+      }
+    }
+    if (s.keep_params != states.front().keep_params) {
+      throw Error(message(N_("'{}' and '{}' were made with different --keep-param: their pages do not match"),
+                          paths.front(), path));
+    }
+    InputStats in;
+    in.name = path;
+    in.codec = "state";
+    in.lines = s.counters.lines;
+    in.parsed = s.counters.parsed;
+    in.malformed = s.counters.malformed;
+    in.bytes = s.counters.bytes;
+    inputs.push_back(std::move(in));
+  }
+  // Earliest first: each shard's open arrivals are decided with what came before it.
+  std::stable_sort(states.begin(), states.end(), [](const State& a, const State& b) {
+    const auto key = [](const State& s) {
+      return s.origin == Hit::k_no_time ? std::numeric_limits<std::int64_t>::max() : s.origin;
+    };
+    return key(a) < key(b);
+  });
+  State merged = std::move(states.front());
+  for (std::size_t i = 1; i < states.size(); ++i)
+    merged.merge(std::move(states[i]));
+  return merged;
+}
+
+} // namespace darkscan

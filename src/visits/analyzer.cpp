@@ -1,0 +1,273 @@
+#include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/visits/decision.hpp>
+
+#include <fmt/format.h>
+
+namespace darkscan {
+
+namespace {
+
+// Hits held back while the site host is guessed.
+constexpr std::size_t k_guess_referred = 2000; // enough referred hits to decide
+constexpr std::size_t k_guess_max_held = 20000;
+
+class ClassifierPreparer final : public HitPreparer {
+public:
+  explicit ClassifierPreparer(const Rules& rules) : m_classifier(rules) {}
+  void prepare(const Hit& hit, Prepared& out, std::string& arena) override {
+    m_classifier.prepare(hit, out, arena);
+  }
+
+private:
+  Classifier m_classifier;
+};
+
+} // namespace
+
+// A copy of a Hit, with its Prepared and referrer host, that owns its text.
+struct Analyzer::HeldHit {
+  std::string text;
+  Hit hit;
+  Prepared prepared;
+  std::string ref_host;
+
+  HeldHit(const Hit& h, const Prepared& p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
+    std::string_view* fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
+                                  &hit.target,  &hit.path,       &hit.query,         &hit.protocol,
+                                  &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
+                                  &hit.file};
+    std::size_t size = 0;
+    for (auto* f : fields)
+      size += f->size();
+    text.reserve(size);
+    std::vector<std::size_t> offsets;
+    for (auto* f : fields) {
+      offsets.push_back(text.size());
+      text.append(*f);
+    }
+    for (std::size_t i = 0; i < std::size(fields); ++i) {
+      *fields[i] = std::string_view(text.data() + offsets[i], fields[i]->size());
+    }
+  }
+};
+
+Analyzer::Analyzer(const Rules& rules, const std::vector<std::string>& sites, VerdictSink& sink,
+                   NoteHandler note)
+    : m_rules(rules), m_classifier(rules), m_sink(sink), m_note(std::move(note)) {
+  for (const std::string& s : sites)
+    m_site.add(s);
+  m_guessing = m_site.empty();
+}
+
+Analyzer::~Analyzer() = default;
+
+std::unique_ptr<HitPreparer> Analyzer::preparer() { return std::make_unique<ClassifierPreparer>(m_rules); }
+
+void Analyzer::add(const Hit& hit) {
+  m_arena.clear();
+  m_classifier.prepare(hit, m_prepared, m_arena);
+  decide(hit, m_prepared, m_arena);
+}
+
+void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view arena) {
+  const std::string_view ref_host = prepared.ref_host(arena);
+  if (m_guessing && !hit.host.empty()) m_guessing = false; // the log names the site on every line
+  if (!m_guessing) {
+    decide_now(hit, prepared, ref_host);
+    return;
+  }
+  m_held.push_back(std::make_unique<HeldHit>(hit, prepared, ref_host));
+  // Count the referrers of human hits that no rule knows: the site's own host
+  // is the one that refers most of them.
+  const HitClass cls = prepared.verdict.cls;
+  if ((cls == HitClass::page_view || cls == HitClass::asset) && !hit.referer.empty()) {
+    std::string host_text;
+    referrer_host(hit.referer, host_text);
+    const Rule* rule = nullptr;
+    if (!host_text.empty() && host_text.find(':') == std::string::npos)
+      rule = m_rules.match_referrer(host_text);
+    if (!host_text.empty() && host_text.find(':') == std::string::npos && !rule) m_guess.count(host_text);
+  }
+  if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
+}
+
+std::string_view Analyzer::page_key(const Hit& hit) {
+  return util::page_key(hit.path, hit.query, m_keep_params, m_key_path, m_key);
+}
+
+void Analyzer::defer_history(std::int64_t origin) {
+  m_defer = true;
+  m_origin = origin;
+}
+
+void Analyzer::finish() {
+  if (m_guessing) guess_site();
+}
+
+void Analyzer::guess_site() {
+  m_guessing = false;
+  const auto [host, count] = m_guess.best();
+  if (!host.empty()) {
+    m_site.add(host);
+    m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
+                      "use --site HOST to set it"),
+                   util::escape_for_terminal(host), count_message(count), count_message(m_guess.total())));
+  } else if (!m_held.empty()) {
+    m_note(translated(N_("site host not given and no referrers to guess it from: every referrer counts as "
+                         "external; use --site HOST to set it")));
+  }
+  auto held = std::move(m_held);
+  for (const auto& h : held)
+    decide_now(h->hit, h->prepared, h->ref_host);
+}
+
+void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view ref_host) {
+  Verdict v = p.verdict;
+  if (v.cls == HitClass::preview) {
+    // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
+    const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));
+    if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
+      m_previews.record(page_key(hit), hit.time, v.rules[0], hit.file, hit.line);
+  }
+  if (v.cls != HitClass::page_view) {
+    m_sink.add(hit, v);
+    return;
+  }
+
+  const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
+  v.internal_referrer = internal;
+  Sessions::Visitor& visitor = m_sessions.visitor(p.visitor, hit.time);
+  const bool external = !ref_host.empty() && !internal;
+  const bool forced = external || p.tag != nullptr;
+  const std::uint32_t page = page_signature(hit.path);
+  if (internal && hit.time != Hit::k_no_time && is_subresource(visitor, hit.time, page, hit.referer)) {
+    // Fetched by the page it names as referrer while it loaded: not a page, never an arrival.
+    v.cls = HitClass::asset;
+    v.add_reason("asset.subresource");
+    m_sink.add(hit, v);
+    return;
+  }
+  // Without timestamps, a visit is everything a visitor does.
+  const bool within = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
+  // Needed to compare a forced page view with the visit's arrival, or to become the new arrival's.
+  const std::uint32_t signature = forced || !within ? arrival_signature(hit.path, hit.query, hit.referer) : 0;
+  const bool continues = hit.time == Hit::k_no_time ? within && (!forced || visitor.arrival == signature)
+                                                    : continues_visit(visitor, hit.time, signature, forced);
+  const bool seen_before = visitor.seen;
+  v.returning = m_sessions.returning(visitor, hit.time);
+  if (hit.time != Hit::k_no_time) {
+    visitor.last_page_view = hit.time;
+    visitor.timed = true;
+  }
+  visitor.seen = true;
+  visitor.last_page = page;
+  if (continues) {
+    v.add_reason(forced ? "visit.reload" : "visit.continues");
+    m_sink.add(hit, v);
+    return;
+  }
+  visitor.arrival = signature;
+  v.visit_start = true;
+  v.forced = forced;
+  v.signature = signature;
+  arrival(hit, p, ref_host, internal, v);
+  if (v.evidence) v.weight = m_rules.weight(*v.evidence);
+  if (m_defer && hit.time != Hit::k_no_time) mark_open(hit.time, seen_before, v);
+  m_sink.add(hit, v);
+}
+
+// Which parts of this arrival's decision history before the origin could change.
+void Analyzer::mark_open(std::int64_t time, bool seen_before, Verdict& v) {
+  if (m_origin == Hit::k_no_time) m_origin = time;
+  const std::int64_t since_origin = time - m_origin;
+  const bool direct_deep =
+      v.evidence == Evidence::direct_deep_new || v.evidence == Evidence::direct_deep_returning;
+  // A forced arrival too: it may reload the arrival of a visit from that history.
+  if (!seen_before && since_origin < Sessions::k_visit_gap) v.open |= k_open_session;
+  if (!seen_before && v.evidence == Evidence::direct_deep_new && since_origin < Sessions::k_returning_window)
+    v.open |= k_open_returning;
+  if (direct_deep && since_origin < PreviewMemory::k_window) v.open |= k_open_preview;
+}
+
+// The channel of an arrival, in the order of doc/CLASSIFIER.md.
+void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal,
+                       Verdict& v) {
+  const Rule* ua = p.ua;
+  const auto ua_kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
+  const Rule* pkg = p.package;
+  const auto pkg_kind = pkg ? static_cast<PackageKind>(pkg->kind) : PackageKind::browser;
+  const Rule* tag = p.tag;
+  const auto tag_kind = tag ? static_cast<TagKind>(tag->kind) : TagKind::none;
+  auto decide = [&](Channel channel, std::optional<Evidence> evidence, const Rule* rule,
+                    std::string_view id) {
+    v.channel = channel;
+    v.evidence = evidence;
+    v.add_reason(id, rule);
+    if (v.app.empty() && rule && channel == Channel::dark_social) v.app = rule->app;
+  };
+
+  // A click on one of the site's own links: the visit goes on, whatever the browser or the tag (a
+  // Messenger in-app reader clicking a link after a pause is not a new private share).
+  if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
+  if (tag_kind == TagKind::dark_social)
+    return decide(Channel::dark_social, Evidence::tagged_private, tag, tag->id);
+  if (ua_kind == AgentKind::messaging)
+    return decide(Channel::dark_social, Evidence::inapp_messaging, ua, ua->id);
+  if (pkg_kind == PackageKind::messaging)
+    return decide(Channel::dark_social, Evidence::inapp_messaging, pkg, pkg->id);
+  // The site's own campaigns (a newsletter read in Gmail) are not private shares.
+  if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
+  // A mail app's browser (Outlook mobile) or X-Requested-With: a private channel, after the site's
+  // own newsletters (their campaign tags win, above).
+  if (ua_kind == AgentKind::mail) return decide(Channel::dark_social, Evidence::mail, ua, ua->id);
+  if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
+
+  if (!ref_host.empty()) {
+    const Rule* ref = p.referrer;
+    const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
+    if (ref_kind == ReferrerKind::mail || ref_kind == ReferrerKind::messaging) {
+      return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
+    }
+    if (tag_kind == TagKind::social) return decide(Channel::social, std::nullopt, tag, tag->id);
+    if (ref_kind == ReferrerKind::social) return decide(Channel::social, std::nullopt, ref, ref->id);
+    if (ref_kind == ReferrerKind::search) return decide(Channel::search, std::nullopt, ref, ref->id);
+    return decide(Channel::referral, std::nullopt, nullptr, "ref.other");
+  }
+
+  // No referrer.
+  if (ua_kind == AgentKind::social || pkg_kind == PackageKind::social) {
+    const Rule* app_rule = ua_kind == AgentKind::social ? ua : pkg;
+    decide(Channel::dark_social, Evidence::inapp_social_noref, app_rule, app_rule->id);
+    v.add_reason("ref.none");
+    return;
+  }
+  // An app's own browser (Google app, Bing, Flipboard, desktop Slack/Teams: agents.rules kind app)
+  // says where the visitor came from, Discover, search or the app's feed: a channel, never a
+  // private share.
+  if (ua_kind == AgentKind::app || pkg_kind == PackageKind::app) {
+    const Rule* app_rule = ua_kind == AgentKind::app ? ua : pkg;
+    decide(Channel::referral, std::nullopt, app_rule, app_rule->id);
+    v.add_reason("ref.none");
+    return;
+  }
+  // The line does not log the referrer (Common Log Format): where the visitor came from is unknown.
+  if (!hit.has_referer) return decide(Channel::unknown, std::nullopt, nullptr, "ref.unlogged");
+  if (p.landing) return decide(Channel::direct, Evidence::direct_landing, nullptr, "ref.none.landing");
+  const PreviewMemory::Fetch* fetch =
+      hit.time == Hit::k_no_time ? nullptr : m_previews.before(page_key(hit), hit.time);
+  const Rule* preview = fetch ? fetch->rule : nullptr;
+  decide(Channel::dark_social, deep_evidence(preview, v.returning), nullptr, "ref.none.deep");
+  if (preview) {
+    v.add_reason(preview->id, preview);
+    if (v.app.empty()) v.app = preview->app;
+    v.preview_file = m_previews.file_of(*fetch);
+    v.preview_line = fetch->line;
+    v.preview_time = fetch->time;
+  } else {
+    v.add_reason(v.returning ? "visitor.returning" : "visitor.new");
+  }
+}
+
+} // namespace darkscan

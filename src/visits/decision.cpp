@@ -1,0 +1,39 @@
+#include <darkscan/visits/decision.hpp>
+#include <darkscan/util/hash.hpp>
+#include <darkscan/util/url_path.hpp>
+
+namespace darkscan {
+
+std::uint32_t arrival_signature(std::string_view path, std::string_view query, std::string_view referer) {
+  std::uint64_t h = util::hash_bytes(path);
+  h = h * 0x9E3779B97F4A7C15ULL ^ util::hash_bytes(query);
+  h = h * 0x9E3779B97F4A7C15ULL ^ util::hash_bytes(referer);
+  const auto s = static_cast<std::uint32_t>(h ^ (h >> 32));
+  return s == 0 ? 1 : s;
+}
+
+std::uint32_t page_signature(std::string_view path) {
+  const std::uint64_t h = util::hash_bytes(path);
+  const auto s = static_cast<std::uint32_t>(h ^ (h >> 32));
+  return s == 0 ? 1 : s;
+}
+
+bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
+                    std::string_view referer) {
+  if (!visitor.seen || page == visitor.last_page) return false;
+  const std::int64_t gap = time - visitor.last_page_view;
+  // The cheap tests first: most page views come more than 2 seconds after the last one.
+  return gap >= 0 && gap <= k_subresource_seconds && page_signature(util::url_path(referer)) == visitor.last_page;
+}
+
+bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {
+  if (!Sessions::continues(visitor, time)) return false;
+  return !forced || visitor.arrival == signature;
+}
+
+Evidence deep_evidence(const Rule* preview, bool returning) {
+  if (preview) return after_preview_evidence(*preview);
+  return returning ? Evidence::direct_deep_returning : Evidence::direct_deep_new;
+}
+
+} // namespace darkscan

@@ -1,0 +1,54 @@
+#include <darkscan/util/text.hpp>
+#include <darkscan/visits/site.hpp>
+
+#include <algorithm>
+
+namespace darkscan {
+
+namespace {
+
+std::string_view without_www(std::string_view host) {
+  return host.substr(0, 4) == "www." ? host.substr(4) : host;
+}
+
+} // namespace
+
+std::string normalize_host(std::string_view host) {
+  std::string out;
+  for (char c : host)
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  if (out.substr(0, 4) == "www.") out.erase(0, 4);
+  return out;
+}
+
+void SiteHosts::add(std::string_view host) {
+  // Accept what users paste: "https://www.example.com/", "example.com:443".
+  if (std::size_t scheme = host.find("://"); scheme != std::string_view::npos) host.remove_prefix(scheme + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon) {
+    host = host.substr(0, colon);
+  }
+  std::string h = normalize_host(host);
+  if (!h.empty() && std::find(m_hosts.begin(), m_hosts.end(), h) == m_hosts.end()) m_hosts.push_back(h);
+}
+
+bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const {
+  const std::string_view h = without_www(host);
+  if (!vhost.empty() && util::iequals(h, without_www(vhost))) return true;
+  return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
+}
+
+std::pair<std::string, std::uint64_t> SiteGuess::best() const {
+  // Fold "www.x" into "x" before choosing.
+  std::unordered_map<std::string, std::uint64_t> folded;
+  for (const auto& [host, n] : m_counts)
+    folded[normalize_host(host)] += n;
+  std::pair<std::string, std::uint64_t> best;
+  for (const auto& [host, n] : folded) {
+    if (n > best.second || (n == best.second && host < best.first)) best = {host, n};
+  }
+  return best;
+}
+
+} // namespace darkscan
