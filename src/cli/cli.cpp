@@ -3,6 +3,7 @@
 #include <darkscan/cli/cli.hpp>
 #include <darkscan/cli/cli_help.hpp>
 #include <darkscan/cli/cli_parse_errors.hpp>
+#include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/progress.hpp>
 #include <darkscan/cli/rules_command.hpp>
 #include <darkscan/common/error.hpp>
@@ -76,32 +77,6 @@ struct Options {
   std::string state_out;               // --state-out: save the (shard) state here
   std::vector<std::string> merge_states; // darkscan merge STATE...
 };
-
-// Messages may quote log text: escape each of their lines for the terminal.
-void print_message(std::string_view prefix, const std::string& message) {
-  std::string out(prefix);
-  std::string_view rest = message;
-  for (;;) {
-    std::size_t nl = rest.find('\n');
-    out += util::escape_for_terminal(rest.substr(0, nl));
-    out += '\n';
-    if (nl == std::string_view::npos) break;
-    rest.remove_prefix(nl + 1);
-  }
-  std::fputs(out.c_str(), stderr);
-}
-
-void print_error(const std::string& message) {
-  // TRANSLATORS: after "darkscan: " on standard error; keep the trailing space.
-  const std::string prefix = std::string("darkscan: ") + tr("error: ");
-  print_message(prefix, message);
-}
-
-void print_note(const std::string& message) {
-  // TRANSLATORS: after "darkscan: " on standard error; keep the trailing space.
-  const std::string prefix = std::string("darkscan: ") + tr("note: ");
-  print_message(prefix, message);
-}
 
 // Megabytes for people: "0.1 MB", "0,1 Mo".
 std::string megabytes_text(double bytes, int decimals) {
