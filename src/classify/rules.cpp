@@ -1,11 +1,8 @@
-#include <darkscan/classify/prefiltered_set.hpp>
+#include <darkscan/classify/rule_family.hpp>
 #include <darkscan/classify/rule_file.hpp>
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/common/error.hpp>
 #include <darkscan/util/text.hpp>
-
-#include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -48,25 +44,6 @@ Evidence after_preview_evidence(const Rule& preview) {
 }
 
 namespace {
-
-RE2::Options regex_options() {
-  RE2::Options options;
-  options.set_log_errors(false);
-  return options;
-}
-
-// Checks one pattern and throws with its origin when RE2 refuses it.
-void check_pattern(const std::string& pattern, const std::string& origin) {
-  RE2 re(pattern, regex_options());
-  if (re.ok()) return;
-  // RE2's own words for what is wrong (untranslated: they quote the pattern's syntax).
-  if (re.error_code() == RE2::ErrorBadPerlOp || re.error_code() == RE2::ErrorBadEscape) {
-    throw Error(message(N_("{}: invalid regex: {} (RE2 has no look-around and no back-references: it never "
-                           "backtracks, so no rule can make darkscan hang)"),
-                        origin, re.error()));
-  }
-  throw Error(message(N_("{}: invalid regex: {}"), origin, re.error()));
-}
 
 // An app name: "-" for none, else a short name of a-z, 0-9, '.', '_', '-'
 // (it becomes a JSON key, a TSV cell and a table column).
@@ -227,94 +204,6 @@ std::string_view evidence_name(Evidence evidence) {
   return k_evidence_names[static_cast<std::size_t>(evidence)];
 }
 
-// A list of rules and their patterns compiled into one RE2::Set, so that one
-// pass over the text finds every rule that matches.
-struct Rules::Family {
-  std::vector<Rule> rules;
-  std::unique_ptr<RE2::Set> set;
-  // Each pattern alone, for the rare text on which the set runs out of memory. Compiled the first
-  // time one is needed: compiling them all was a quarter of the start-up (callgrind).
-  mutable std::vector<std::unique_ptr<RE2>> singles;
-  mutable std::once_flag singles_compiled;
-  RE2::Anchor anchor;
-  // Agents only: texts seen once each (the classifier caches them), where the set's DFA costs most.
-  std::unique_ptr<PrefilteredSet> prefiltered;
-
-  Family(std::vector<Rule> list, RE2::Anchor how, bool prefilter = false)
-      : rules(std::move(list)), anchor(how) {
-    RE2::Options options = regex_options();
-    options.set_max_mem(256 << 20); // the DFA of a large set needs room; RE2's default is 8 MiB
-    set = std::make_unique<RE2::Set>(options, anchor);
-    for (const Rule& r : rules) {
-      std::string error;
-      if (set->Add(r.pattern, &error) < 0) throw Error(message(N_("{}: invalid regex: {}"), r.origin, error));
-    }
-    if (!rules.empty() && !set->Compile()) {
-      throw Error(
-          message(N_("rules: the patterns are too large to compile together ({})"), rules.front().origin));
-    }
-    if (prefilter && anchor == RE2::UNANCHORED) {
-      std::vector<std::string> patterns, origins;
-      for (const Rule& r : rules) {
-        patterns.push_back(r.pattern);
-        origins.push_back(r.origin);
-      }
-      try {
-        prefiltered = std::make_unique<PrefilteredSet>(patterns, origins);
-      } catch (const Error&) {
-        // Every pattern compiled in the set above: what failed is the index of their literals
-        // (too large). The set alone gives the same answers, at its own cost.
-        prefiltered.reset();
-      }
-    }
-  }
-
-  const Rule* match(std::string_view text) const {
-    if (rules.empty()) return nullptr;
-    if (prefiltered) {
-      const int first = prefiltered->first_match(text);
-      if (first >= 0) return &rules[static_cast<std::size_t>(first)];
-      if (first == -1) return nullptr;
-    }
-    // Reused per thread: a vector per call was an allocation on the hot path.
-    thread_local std::vector<int> hits;
-    RE2::Set::ErrorInfo info{};
-    if (set->Match(text, &hits, &info)) {
-      return &rules[static_cast<std::size_t>(*std::min_element(hits.begin(), hits.end()))];
-    }
-    if (info.kind == RE2::Set::kNoError || info.kind == RE2::Set::kNotCompiled) return nullptr;
-    return match_one_by_one(text);
-  }
-
-  // Whether any rule matches. Without a list of matches to fill, RE2's DFA stops at the first
-  // match instead of reading the whole text: is_asset and is_landing run on every hit's path.
-  bool any(std::string_view text) const {
-    if (rules.empty()) return false;
-    RE2::Set::ErrorInfo info{};
-    if (set->Match(text, nullptr, &info)) return true;
-    if (info.kind == RE2::Set::kNoError || info.kind == RE2::Set::kNotCompiled) return false;
-    return match_one_by_one(text) != nullptr;
-  }
-
-  // When the set's DFA ran out of memory on a text: the rules one by one.
-  const Rule* match_one_by_one(std::string_view text) const {
-    std::call_once(singles_compiled, [&] {
-      // Built aside and moved in whole: a throw midway (bad_alloc) leaves `singles` empty, so the
-      // next call builds them all again in the rules' order.
-      std::vector<std::unique_ptr<RE2>> built;
-      for (const Rule& r : rules)
-        built.push_back(std::make_unique<RE2>(r.pattern, regex_options()));
-      singles = std::move(built);
-    });
-    for (std::size_t i = 0; i < singles.size(); ++i) {
-      const bool hit = anchor == RE2::ANCHOR_BOTH ? RE2::FullMatch(text, *singles[i])
-                                                  : RE2::PartialMatch(text, *singles[i]);
-      if (hit) return &rules[i];
-    }
-    return nullptr;
-  }
-};
-
 Rules::Rules() = default;
 Rules::~Rules() = default;
 Rules::Rules(Rules&&) noexcept = default;
@@ -356,7 +245,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   std::stable_sort(agents.begin(), agents.end(),
                    [&](const Rule& a, const Rule& b) { return priority(a.kind) < priority(b.kind); });
   out.m_counts.emplace_back("agents.rules", agents.size());
-  out.m_agents = std::make_unique<Family>(std::move(agents), RE2::UNANCHORED, true);
+  out.m_agents = std::make_unique<RuleFamily>(std::move(agents), RE2::UNANCHORED, true);
 
   static constexpr std::array<std::string_view, 5> referrer_kinds = {"other", "mail", "messaging", "social",
                                                                      "search"};
@@ -366,7 +255,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   std::vector<Rule> referrers = merge_dirs(
       dirs, "referrers.rules", [&](const std::string& p) { return load_kind_rules(p, referrer_kind); });
   out.m_counts.emplace_back("referrers.rules", referrers.size());
-  out.m_referrers = std::make_unique<Family>(std::move(referrers), RE2::UNANCHORED);
+  out.m_referrers = std::make_unique<RuleFamily>(std::move(referrers), RE2::UNANCHORED);
 
   static constexpr std::array<std::string_view, 5> package_kinds = {"browser", "messaging", "social", "mail",
                                                                     "app"};
@@ -376,7 +265,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   std::vector<Rule> packages =
       merge_dirs(dirs, "xrw.rules", [&](const std::string& p) { return load_kind_rules(p, package_kind); });
   out.m_counts.emplace_back("xrw.rules", packages.size());
-  out.m_packages = std::make_unique<Family>(std::move(packages), RE2::UNANCHORED);
+  out.m_packages = std::make_unique<RuleFamily>(std::move(packages), RE2::UNANCHORED);
 
   // params.rules: id channel app parameter value-pattern
   static constexpr std::array<std::string_view, 4> tag_kinds = {"none", "dark_social", "social", "campaign"};
@@ -401,7 +290,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   });
   for (const Rule& r : out.m_params) {
     out.m_param_patterns.push_back(r.pattern == "*" ? nullptr
-                                                    : std::make_unique<RE2>(r.pattern, regex_options()));
+                                                    : std::make_unique<RE2>(r.pattern, pattern_options()));
     if (std::find(out.m_param_names.begin(), out.m_param_names.end(), r.param) == out.m_param_names.end()) {
       out.m_param_names.push_back(r.param);
     }
@@ -428,7 +317,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
     const std::string path = (fs::path(dir) / "landing.rules").string();
     if (fs::exists(path)) out.m_landing_files += (out.m_landing_files.empty() ? "" : ", ") + path;
   }
-  out.m_landing = std::make_unique<Family>(std::move(landing), RE2::ANCHOR_BOTH);
+  out.m_landing = std::make_unique<RuleFamily>(std::move(landing), RE2::ANCHOR_BOTH);
 
   // assets.rules: "ext css js ..." and "path PATTERN" lines; all directories add up.
   std::vector<Rule> asset_paths;
@@ -470,7 +359,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_asset_extensions.erase(std::unique(out.m_asset_extensions.begin(), out.m_asset_extensions.end()),
                                out.m_asset_extensions.end());
   out.m_counts.emplace_back("assets.rules", asset_rules);
-  out.m_asset_paths = std::make_unique<Family>(std::move(asset_paths), RE2::UNANCHORED);
+  out.m_asset_paths = std::make_unique<RuleFamily>(std::move(asset_paths), RE2::UNANCHORED);
 
   // content.rules: one query parameter name per line (optional in every directory).
   std::size_t content_rules = 0;
@@ -617,6 +506,6 @@ bool Rules::is_asset(std::string_view path) const {
 
 std::vector<std::pair<std::string, std::size_t>> Rules::counts() const { return m_counts; }
 
-const std::vector<Rule>& Rules::agents() const { return m_agents->rules; }
+const std::vector<Rule>& Rules::agents() const { return m_agents->rules(); }
 
 } // namespace darkscan

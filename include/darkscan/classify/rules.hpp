@@ -68,6 +68,8 @@ struct Rule {
 // kind preview or preview_mixed; public previews are not remembered as evidence).
 Evidence after_preview_evidence(const Rule& preview);
 
+class RuleFamily;
+
 // The classification knowledge of darkscan: all rules files of one or more
 // directories, compiled once (RE2::Set per family). Immutable after load();
 // matching costs one pass of a compiled set, so callers cache the results for
@@ -131,8 +133,7 @@ public:
 
 private:
   static Rules load_dirs(const std::vector<std::string>& dirs);
-  struct Family;
-  std::unique_ptr<Family> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
+  std::unique_ptr<RuleFamily> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
   std::vector<Rule> m_params;
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
