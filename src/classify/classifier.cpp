@@ -60,9 +60,7 @@ void referrer_host(std::string_view referer, std::string& out) {
       out += util::ascii_lower(c);
     out += ':';
   }
-  for (char c : host)
-    out += util::ascii_lower(c);
-  if (!out.empty() && out.back() == '.') out.pop_back(); // "example.com."
+  util::append_host_key(host, out);
 }
 
 Classifier::Classifier(const Rules& rules) : m_rules(rules), m_paths(rules) {}

@@ -15,11 +15,8 @@ std::string_view without_www(std::string_view host) {
 
 std::string normalize_host(std::string_view host) {
   std::string out;
-  for (char c : host)
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  if (!out.empty() && out.back() == '.') out.pop_back();
-  if (out.substr(0, 4) == "www.") out.erase(0, 4);
-  return out;
+  util::append_host_key(host, out);
+  return std::string(without_www(out));
 }
 
 void SiteHosts::add(std::string_view host) {

@@ -1,5 +1,7 @@
+#include <darkscan/classify/classifier.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
+#include <darkscan/visits/site.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -135,4 +137,19 @@ TEST_CASE("url_path: one page, one key", "[text]") {
     CHECK(canonical("/100%") == "/100%"); // a lone % is not an escape
     CHECK(canonical("/%zz") == "/%zz");
   }
+}
+
+TEST_CASE("text: host keys: lower case, no trailing dot; the referrer's and the site's alike", "[text]") {
+  std::string key;
+  darkscan::util::append_host_key("WWW.Example.COM.", key);
+  CHECK(key == "www.example.com");
+  key = "x";
+  darkscan::util::append_host_key("", key);
+  CHECK(key == "x"); // nothing appended, nothing taken
+  CHECK(darkscan::normalize_host("WWW.Example.COM.") == "example.com");
+  std::string referrer;
+  darkscan::referrer_host("https://User@WWW.Example.COM.:8443/a?b", referrer);
+  CHECK(referrer == "www.example.com");
+  darkscan::referrer_host("android-app://COM.Google.Android.GM/", referrer);
+  CHECK(referrer == "android-app:com.google.android.gm");
 }

@@ -17,6 +17,14 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Appends `host` as a key that compares as hosts do: ASCII lower case, without the trailing dot of
+// a fully qualified name ("Example.COM." -> "example.com"). Ports and "www." are the caller's.
+inline void append_host_key(std::string_view host, std::string& out) {
+  for (char c : host)
+    out += ascii_lower(c);
+  if (!host.empty() && host.back() == '.') out.pop_back();
+}
+
 // Text from a log is attacker-controlled. These make it safe for each place
 // it is shown; all append to or return a new string (report-time only, never
 // on the per-line path).
