@@ -79,7 +79,7 @@ public:
   // turn it off, so that a cut line is not mistaken for a short one.
   void set_trailing_fields(bool allowed) { m_trailing_fields = allowed; }
 
-  // The compiled representation (public for the compiler in log_format.cpp).
+  // The compiled representation (public for the compilers of format_builder.hpp).
   enum class Scan : std::uint8_t {
     token,       // no spaces: up to the next literal
     client_list, // like token, but ", " may occur ("10.0.0.2, 10.0.0.1")

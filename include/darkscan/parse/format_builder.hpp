@@ -1,0 +1,57 @@
+#pragma once
+
+#include <darkscan/parse/log_format.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace darkscan {
+
+// Assembles a LogFormat's steps while a format string is read (by the nginx and Apache syntaxes
+// below); finish() decides how each field is scanned and checks that the format is usable. Used
+// only by the format compilers of parse/; the per-line parser (line_parser.cpp) reads the steps.
+class FormatBuilder {
+public:
+  explicit FormatBuilder(LogFormat& format) : m_format(format) {}
+
+  // Text that must follow the last field (or lead the line, before the first one).
+  void literal(std::string_view text);
+  // The next field; `column` (of the format string) is for messages. Throws Error when the field
+  // follows the previous one with no literal between them (Apache's "%U%q" excepted: one target).
+  void field(LogFormat::Step step, std::size_t column);
+  // The strftime-like pattern of the format's time field. Throws Error on a pattern it cannot read.
+  void time_pattern(std::string_view pattern);
+  // Chooses each field's scan and packs the literals. Throws Error when the format has no field,
+  // none holding the request, or a field that may hold spaces with no text after it.
+  void finish();
+
+private:
+  static LogFormat::PackedLiteral pack(const std::string& literal);
+
+  LogFormat& m_format;
+};
+
+// A step of this kind, labelled as the format string names it ("$http_referer", "%{Referer}i").
+inline LogFormat::Step make_step(FieldKind kind, std::string label) {
+  LogFormat::Step step;
+  step.kind = kind;
+  step.label = std::move(label);
+  return step;
+}
+
+// The nginx log_format syntax (nginx_syntax.cpp): $name or ${name}. looks_like_nginx() is true,
+// with `first` set to its column, when `format` holds a variable.
+bool looks_like_nginx(std::string_view format, std::size_t& first);
+// Reads `format` into `builder`. Throws Error naming the column of a '$' without a name.
+void compile_nginx(std::string_view format, FormatBuilder& builder);
+
+// The Apache LogFormat syntax (apache_syntax.cpp): %[modifiers][{arg}]letter, %% and backslash
+// escapes. looks_like_apache() is true, with `first` set to its column, when `format` holds a
+// directive.
+bool looks_like_apache(std::string_view format, std::size_t& first);
+// Reads `format` into `builder`. Throws Error naming the column of an unknown or unfinished
+// directive.
+void compile_apache(std::string_view format, FormatBuilder& builder);
+
+} // namespace darkscan
