@@ -57,14 +57,10 @@ void ContentParamLearner::add(const Hit& hit) {
   // k_max_names_per_path names per path: a crafted query of thousands costs no more.
   std::array<std::string_view, k_max_params_per_view> seen;
   std::size_t seen_count = 0;
-  while (!query.empty() && seen_count < seen.size()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const std::size_t eq = pair.find('=');
-    const std::string_view name = pair.substr(0, eq);
+  for (util::QueryParam param; seen_count < seen.size() && util::next_param(query, param);) {
+    const std::string_view name = param.name;
     const auto seen_end = seen.begin() + static_cast<std::ptrdiff_t>(seen_count);
-    if (ignored(name, pair) || std::find(seen.begin(), seen_end, name) != seen_end) continue;
+    if (ignored(name, param.pair) || std::find(seen.begin(), seen_end, name) != seen_end) continue;
     seen[seen_count++] = name;
     m_name.assign(name);
     auto it = params.find(m_name);
@@ -74,7 +70,7 @@ void ContentParamLearner::add(const Hit& hit) {
     }
     ParamStats& stats = it->second;
     ++stats.views;
-    m_name.assign(pair.substr(eq + 1));
+    m_name.assign(param.value);
     if (stats.values.size() < k_max_values && stats.values.find(m_name) == stats.values.end())
       stats.values.insert(m_name);
   }

@@ -102,21 +102,18 @@ bool normalise_path(std::string_view path, std::string& out) {
   return true;
 }
 
-std::string_view page_key(std::string_view raw_path, std::string_view query, const std::vector<std::string>& keep,
-                          std::string& path_buf, std::string& key_buf) {
-  const std::string_view path = util::normalise_path(raw_path, path_buf) ? std::string_view(path_buf) : raw_path;
+std::string_view page_key(std::string_view raw_path, std::string_view query,
+                          const std::vector<std::string>& keep, std::string& path_buf, std::string& key_buf) {
+  const std::string_view path =
+      util::normalise_path(raw_path, path_buf) ? std::string_view(path_buf) : raw_path;
   if (keep.empty() || query.empty()) return path;
   key_buf.assign(path);
   char sep = '?';
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const std::string_view name = pair.substr(0, pair.find('='));
+  for (QueryParam param; next_param(query, param);) {
     for (const std::string& name_kept : keep) {
-      if (name == name_kept) {
+      if (param.name == name_kept) {
         key_buf += sep;
-        key_buf.append(pair);
+        key_buf.append(param.pair);
         sep = '&';
         break;
       }
@@ -126,14 +123,9 @@ std::string_view page_key(std::string_view raw_path, std::string_view query, con
 }
 
 bool has_param(std::string_view query, const std::vector<std::string>& names) {
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const std::string_view name = pair.substr(0, pair.find('='));
+  for (QueryParam param; next_param(query, param);)
     for (const std::string& n : names)
-      if (name == n) return true;
-  }
+      if (param.name == n) return true;
   return false;
 }
 

@@ -21,6 +21,27 @@ namespace darkscan::util {
 // `out` (reused: no allocation once it has grown) and returns true.
 bool normalise_path(std::string_view path, std::string& out);
 
+// One parameter of a query string: "b=2" is the pair, "b" the name, "2" the value (empty when the
+// pair has no '='). Names are compared by each caller: exactly for page keys and content
+// parameters (a server tells "id" from "ID"), ignoring case for the rules' tags (utm_source is
+// written UTM_Source too).
+struct QueryParam {
+  std::string_view pair, name, value;
+};
+
+// Takes the next parameter off the front of `query` ("a=1&b=2" -> "a=1", leaving "b=2"), empty pairs
+// included; false when `query` is empty. The one place a query string is split.
+inline bool next_param(std::string_view& query, QueryParam& param) {
+  if (query.empty()) return false;
+  const std::size_t amp = query.find('&');
+  param.pair = query.substr(0, amp);
+  query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  const std::size_t eq = param.pair.find('=');
+  param.name = param.pair.substr(0, eq);
+  param.value = eq == std::string_view::npos ? std::string_view() : param.pair.substr(eq + 1);
+  return true;
+}
+
 // A page's key: its canonical path (normalise_path), plus the query parameters named in `keep`,
 // in the order the URL has them ("/?p=123", "/item?id=42"). Written to `path_buf` or `key_buf`
 // (reused: no allocation once grown) or a view of `path`.
