@@ -1,0 +1,39 @@
+#pragma once
+
+// The sections of a state file's payload, in the order they are written (encode_state in
+// state_file.cpp calls them in turn). Each reader checks what it reads and throws Error
+// (Reader::corrupt) on anything a writer could not have written.
+
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/state/state.hpp>
+#include <darkscan/state/state_bytes.hpp>
+
+#include <cstdint>
+
+namespace darkscan::state_file {
+
+constexpr std::int64_t k_max_time = std::int64_t{1} << 50; // seconds: no log time comes near it
+
+// state_run_sections.cpp. Origin, counters, --keep-param, format and site hosts (the counters' not_records
+// goes at the very end: it came in version 5).
+void write_run(Writer& w, const State& s);
+void read_run(Reader& r, State& s);
+// The inputs read (Ledger).
+void write_ledger(Writer& w, const Ledger& ledger);
+void read_ledger(Reader& r, Ledger& ledger);
+
+// state_visitor_sections.cpp. The filter of visitors who left the session table (version 4 on).
+void write_seen(Writer& w, const SeenVisitors& seen);
+void read_seen(Reader& r, SeenVisitors& seen);
+// The session table's visitors; version 3 had a flag where later ones have two bits.
+void write_visitors(Writer& w, const Sessions& sessions);
+void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version);
+// Preview fetches, their rule by id: one no longer in `rules` is dropped.
+void write_previews(Writer& w, const PreviewMemory& previews);
+void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules);
+
+// state_traffic_sections.cpp. The table of page keys and paths, then the counts of each hour.
+void write_traffic(Writer& w, const State::Slices& slices);
+void read_traffic(Reader& r, State& s);
+
+} // namespace darkscan::state_file

@@ -1,0 +1,173 @@
+// The state file's traffic: a table of page keys and paths, then each hour's counts (totals, pages,
+// pending arrivals), pages referred to by their index in the table.
+#include <darkscan/state/state_sections.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace darkscan::state_file {
+
+namespace {
+
+void write_stats(Writer& w, const PageStats& p) {
+  w.u64(p.page_views);
+  w.u64(p.visits);
+  w.u64(p.dark_social_visits);
+  w.u64(p.unknown);
+  for (std::uint64_t e : p.evidence)
+    w.u64(e);
+  w.u64(p.evidence_previews);
+  w.u64(p.internal_out);
+  w.u64(p.targets.size());
+  for (std::uint32_t t : p.targets)
+    w.fixed(t, 4);
+  w.apps(p.previews);
+  w.apps(p.apps);
+}
+
+void read_stats(Reader& r, PageStats& p) {
+  p.page_views = r.u64();
+  p.visits = r.u64();
+  p.dark_social_visits = r.u64();
+  p.unknown = r.u64();
+  for (std::uint64_t& e : p.evidence)
+    e = r.u64();
+  p.evidence_previews = r.u64();
+  p.internal_out = r.u64();
+  const std::size_t targets = r.count(4);
+  if (targets > PageStats::k_max_targets) r.corrupt(N_("a page has too many link targets"));
+  for (std::size_t i = 0; i < targets; ++i)
+    add_target(p.targets, static_cast<std::uint32_t>(r.fixed(4)));
+  r.apps(p.previews);
+  r.apps(p.apps);
+}
+
+// Page keys and paths are written once, in a table; hours refer to them by
+// index (a page seen in 100 hours is stored once, not 100 times).
+using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
+
+void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
+  const TrafficTotals& t = a.totals();
+  for (std::uint64_t v : {t.bots, t.previews, t.assets, t.page_views, t.visits, t.dark_social_visits})
+    w.u64(v);
+  for (std::uint64_t e : t.evidence)
+    w.u64(e);
+  for (const ChannelStats& c : t.channels)
+    w.u64(c.visits);
+  w.apps(t.previews_by_app);
+  // In index order, as deltas: the same state is always the same bytes.
+  std::vector<std::pair<std::uint64_t, const PageStats*>> pages;
+  for (const auto& [key, stats] : a.pages())
+    pages.emplace_back(ids.at(key), &stats);
+  std::sort(pages.begin(), pages.end());
+  w.u64(pages.size());
+  std::uint64_t previous = 0;
+  for (const auto& [id, stats] : pages) {
+    w.u64(id - previous);
+    previous = id;
+    write_stats(w, *stats);
+  }
+  w.u64(a.pending().size());
+  for (const PendingArrival& p : a.pending()) {
+    w.hash(p.visitor);
+    w.i64(p.time);
+    w.u64(ids.at(p.page));
+    w.u64(ids.at(p.path));
+    w.u8(static_cast<std::uint8_t>(p.channel));
+    w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
+    w.str(p.app);
+    w.u8(p.open);
+    w.u8(p.forced ? 1 : 0);
+    w.u32(p.signature);
+  }
+}
+
+// The key or path of index `id` in the table.
+std::string_view page_key(Reader& r, const std::vector<std::string_view>& keys, std::uint64_t id) {
+  if (id >= keys.size()) r.corrupt(N_("a page index is out of range"));
+  return keys[static_cast<std::size_t>(id)];
+}
+
+PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys) {
+  PendingArrival p;
+  p.visitor = r.hash();
+  p.time = r.i64();
+  p.page = page_key(r, keys, r.u64());
+  p.path = page_key(r, keys, r.u64());
+  const std::uint8_t channel = r.u8();
+  if (channel >= k_channel_count) r.corrupt(N_("an unknown channel"));
+  p.channel = static_cast<Channel>(channel);
+  const std::uint8_t evidence = r.u8();
+  if (evidence > k_evidence_count) r.corrupt(N_("an unknown kind of evidence"));
+  if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
+  p.app = r.name();
+  p.open = r.u8();
+  p.forced = r.flag();
+  p.signature = r.u32();
+  return p;
+}
+
+void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys) {
+  TrafficTotals& t = a.mutable_totals();
+  for (std::uint64_t* v : {&t.bots, &t.previews, &t.assets, &t.page_views, &t.visits, &t.dark_social_visits})
+    *v = r.u64();
+  for (std::uint64_t& e : t.evidence)
+    e = r.u64();
+  for (ChannelStats& c : t.channels)
+    c.visits = r.u64();
+  r.apps(t.previews_by_app);
+  std::uint64_t id = 0;
+  for (std::size_t n = r.count(12); n > 0; --n) {
+    const std::uint64_t delta = r.u64();
+    if (delta > keys.size()) r.corrupt(N_("a page index is out of range"));
+    id += delta;
+    read_stats(r, a.page(page_key(r, keys, id)));
+  }
+  for (std::size_t n = r.count(8 + 9); n > 0; --n)
+    a.mutable_pending().push_back(read_pending(r, keys));
+}
+
+} // namespace
+
+void write_traffic(Writer& w, const State::Slices& slices) {
+  std::vector<std::string_view> keys;
+  for (const auto& [start, slice] : slices) {
+    for (const auto& [key, stats] : slice.traffic.pages())
+      keys.push_back(key);
+    for (const PendingArrival& p : slice.traffic.pending()) {
+      keys.push_back(p.page);
+      keys.push_back(p.path);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  PageIds ids;
+  w.u64(keys.size());
+  for (const std::string_view key : keys) {
+    ids.emplace(key, ids.size());
+    w.str(key);
+  }
+  w.u64(slices.size());
+  for (const auto& [start, slice] : slices) {
+    w.i64(start);
+    w.i64(slice.period.end);
+    w.str(slice.period.label);
+    write_aggregate(w, slice.traffic, ids);
+  }
+}
+
+void read_traffic(Reader& r, State& s) {
+  std::vector<std::string_view> keys(r.count(1));
+  for (std::string_view& key : keys)
+    key = r.str();
+  for (std::size_t n = r.count(3); n > 0; --n) {
+    const std::int64_t start = r.i64();
+    PeriodSplitter::Slice slice{Period{start, r.i64(), std::string(r.str())}, Aggregate(s.keep_params)};
+    read_aggregate(r, slice.traffic, keys);
+    if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt(N_("an hour appears twice"));
+  }
+}
+
+} // namespace darkscan::state_file
