@@ -4,6 +4,7 @@
 #include <darkscan/cli/cli_help.hpp>
 #include <darkscan/cli/cli_parse_errors.hpp>
 #include <darkscan/cli/diagnostics.hpp>
+#include <darkscan/cli/options.hpp>
 #include <darkscan/cli/progress.hpp>
 #include <darkscan/cli/rules_command.hpp>
 #include <darkscan/cli/run_summary.hpp>
@@ -50,37 +51,8 @@ constexpr std::size_t k_html_top = 100; // pages in an html report unless --top 
 // content_params.hpp's k_min_views of a parameter that routes a site's articles.
 constexpr std::size_t k_learn_lines = 100000;
 
-struct Options {
-  std::vector<std::string> files;
-  std::string log_format;
-  bool log_format_given = false;
-  std::string output_format;
-  std::string output;
-  std::size_t top = 0;
-  bool top_given = false;
-  std::uint64_t min_visits = 0;
-  std::vector<std::string> rules;
-  std::vector<std::string> sites;
-  std::string since, until, by;
-  std::vector<std::string> keep_params;
-  bool no_learn_params = false;
-  bool hits = false;
-  bool explain = false;
-  bool show_ip = false;
-  std::string salt;
-  bool strict = false;
-  bool quiet = false;
-  bool list_formats = false;
-  std::size_t max_line = LineReader::k_default_max_line;
-  std::size_t threads = 0;             // 0: one per core
-  std::size_t block_bytes = 512 << 10; // as fast as 1 MiB, and 7 MB less at peak (bench/results/visitors.md)
-  std::string state;                   // --state: load if present, continue, save back
-  std::string state_out;               // --state-out: save the (shard) state here
-  std::vector<std::string> merge_states; // darkscan merge STATE...
-};
-
 // The report's destination, pages and time, from the options.
-ReportRequest report_request(const Options& opts, const std::string& format, bool to_terminal,
+ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
                              std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                              PeriodKind by) {
   ReportRequest r;
@@ -102,7 +74,7 @@ struct ReportWindow {
 };
 
 // A state counts by hour: says so when --since/--until fall inside an hour.
-void note_whole_hours(const ReportWindow& w, const Options& opts) {
+void note_whole_hours(const ReportWindow& w, const CommandLine& opts) {
   if (opts.quiet) return;
   for (const auto& [name, value, text] :
        {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
@@ -132,7 +104,7 @@ void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since
   }
 }
 
-ReportWindow report_window(const Options& opts, std::int64_t now) {
+ReportWindow report_window(const CommandLine& opts, std::int64_t now) {
   ReportWindow w;
   if (!opts.since.empty()) w.since = parse_time_arg("--since", opts.since, now);
   if (!opts.until.empty()) w.until = parse_time_arg("--until", opts.until, now);
@@ -145,7 +117,7 @@ ReportWindow report_window(const Options& opts, std::int64_t now) {
 
 // `darkscan merge STATE...`: shard states combined, in time order, into one
 // report (and, with --state-out, one state).
-int run_merge(const Options& opts) {
+int run_merge(const CommandLine& opts) {
   const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
   std::string format = opts.output_format;
   if (format.empty()) format = to_terminal ? "table" : "tsv";
@@ -181,7 +153,7 @@ int run_merge(const Options& opts) {
 
 // The state of --state (loaded if the file exists) or a new one for
 // --state-out; nullptr without either.
-std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NamePool& names,
+std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
                                   std::unique_ptr<util::FileLock>& lock) {
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
   // Two runs updating one state would each miss what the other read.
@@ -207,7 +179,7 @@ std::unique_ptr<State> open_state(const Options& opts, const Rules& rules, NameP
   return state;
 }
 
-int run(const Options& opts) {
+int run(const CommandLine& opts) {
   if (opts.list_formats) {
     std::fputs(preset_list().c_str(), stdout);
     return 0;
@@ -425,17 +397,6 @@ int run(const Options& opts) {
   return static_cast<int>(totals.status);
 }
 
-// What -h and --help of every command say.
-const char* help_flag_text() { return tr("Print this help message and exit"); }
-
-// In English, CLI11 shows a validator's description after the metavariable ("N:NONNEGATIVE",
-// "PERIOD:{hour,day,week,month}", "N:INT in [1 - 256]"): other languages show the metavariable
-// alone, and the option's description says the rest in words.
-CLI::Validator shown(CLI::Validator validator) {
-  if (i18n::language() != "en") validator.description("");
-  return validator;
-}
-
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -445,194 +406,8 @@ int run_cli(int argc, char** argv) {
                    "Messenger,\ne-mail, ...) hidden as \"direct\" visits in Nginx and Apache access logs."),
                 DARKSCAN_VERSION),
       "darkscan"};
-  // CLI11's own words in --help.
-  const auto formatter = app.get_formatter();
-  // TRANSLATORS: CLI11 writes ':' right after "Usage" and after the group names (Options,
-  // Positionals, Subcommands): end them with a no-break space in French.
-  formatter->label("Usage", tr("Usage"));
-  // TRANSLATORS: in the usage line: "darkscan [OPTIONS] [FILE...] [SUBCOMMAND]".
-  formatter->label("OPTIONS", tr("OPTIONS"));
-  formatter->label("SUBCOMMAND", tr("SUBCOMMAND"));
-  formatter->label("SUBCOMMANDS", tr("SUBCOMMANDS"));
-  // TRANSLATORS: after a required argument in --help ("STATE ... REQUIRED").
-  formatter->label("REQUIRED", tr("REQUIRED"));
-  // TRANSLATORS: the heading of the arguments without a name (FILE, STATE); CLI11 writes ':' right after.
-  formatter->label("Positionals", tr("Positionals"));
-  formatter->column_width(30);
-  // Options take their group's name when added, subcommands theirs from their parent: named first.
-  // TRANSLATORS: a heading in --help; CLI11 writes ':' right after.
-  const std::string options_group = tr("Options");
-  app.option_defaults()->group(options_group);
-  // TRANSLATORS: a heading in --help; CLI11 writes ':' right after.
-  app.group(tr("Subcommands"));
-  app.set_help_flag("-h,--help", help_flag_text());
-  app.set_version_flag("-V,--version", "darkscan " DARKSCAN_VERSION,
-                       tr("Display program version information and exit"));
-  app.footer(run_footer());
-  // A subcommand makes its -h,--help before it inherits the option group's name.
-  const auto add_command = [&](CLI::App& parent, const char* name, const std::string& description) {
-    CLI::App* command = parent.add_subcommand(name, description);
-    command->get_help_ptr()->group(options_group);
-    return command;
-  };
-
-  Options opts;
-  // Accepted by the run and by merge alike.
-  const std::vector<std::string> report_formats(std::begin(k_report_formats), std::end(k_report_formats));
-  const std::vector<std::string> period_names{"hour", "day", "week", "month"};
-  // Option names and metavariables are what users type: only the descriptions are for translation.
-  app.add_option("FILE", opts.files, tr("Access logs to read, in order ('-' or none: standard input)"))
-      ->type_name("");
-  auto* log_format = app.add_option("-f,--log-format", opts.log_format, // not for translation
-                                    tr("Preset name (combined, common, vcombined, combined-xff, caddy, "
-                                       "traefik-json, cloudflare, nginx-json, cloudfront, w3c), an nginx "
-                                       "log_format / Apache LogFormat string, a W3C '#Fields: ...' line or a "
-                                       "'json: key=field ...' map (default: detected per input)"))
-                         ->type_name("FMT");
-  app.add_option("-F,--output-format", opts.output_format, // not for translation
-                                                           // TRANSLATORS: the values (table, tsv, csv, json,
-                                                           // ndjson, html) are what --output-format takes.
-                 tr("table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
-                    "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)"))
-      ->check(shown(CLI::IsMember(report_formats)))
-      ->type_name("FMT");
-  app.add_option("-o,--output", opts.output, tr("Write to FILE (atomically: a temporary file, then rename)"))
-      ->type_name("FILE");
-  auto* top = app.add_option("-n,--top", opts.top,
-                             tr("Pages to list (default: 20 on a terminal, 100 in html, all otherwise)"))
-                  ->check(shown(CLI::NonNegativeNumber))
-                  ->type_name("N");
-  app.add_option(
-         "--keep-param", opts.keep_params, // not for translation
-         tr("Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42"))
-      ->type_name("NAME")
-      ->allow_extra_args(false);
-  app.add_flag("--no-learn-params", opts.no_learn_params, // not for translation
-               tr("Keep only the parameters of content.rules and --keep-param in page paths; by default a "
-                  "parameter that names content (/read?aid=12) is learned from the logs' first lines"));
-  app.add_option("--min-visits", opts.min_visits, // not for translation
-                 tr("Hide pages with fewer visits (the report says how many)"))
-      ->check(shown(CLI::NonNegativeNumber))
-      ->type_name("N");
-  app.add_option(
-         "--site", opts.sites,
-         tr("The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers"))
-      ->type_name("HOST")
-      ->allow_extra_args(false);
-  app.add_option("--rules", opts.rules,
-                 tr("Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)"))
-      ->type_name("DIR")
-      ->allow_extra_args(false)
-      ->check(shown(CLI::ExistingDirectory));
-  app.add_option(
-         "--since", opts.since,
-         tr("Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
-            "(local time unless an offset is given)"))
-      ->type_name("TIME");
-  app.add_option("--until", opts.until, tr("Count only hits before TIME (same forms as --since)"))
-      ->type_name("TIME");
-  app.add_option("--by", opts.by,
-                 // TRANSLATORS: hour, day, week and month are what --by takes: other languages name them
-                 // (CLI11 lists them after PERIOD in English only).
-                 tr("Split the report by hour, day, week or month (local time); with -o "
-                    "'out/%Y-%m-%d.tsv', one file per period"))
-      ->check(shown(CLI::IsMember(period_names)))
-      ->type_name("PERIOD");
-  app.add_flag("--hits", opts.hits, tr("Write one record per hit with its verdict instead of the report"));
-  app.add_flag("--explain", opts.explain, tr("With --hits: add the text and origin of each matched rule"));
-  app.add_option("--salt", opts.salt,
-                 tr("With --hits: the secret mixed into visitor hashes (default: random each run, so hashes "
-                    "cannot be linked across runs)"))
-      ->type_name("TEXT");
-  app.add_flag("--show-ip", opts.show_ip, // not for translation
-               tr("With --hits: add the client address (never shown otherwise)"));
-  app.add_flag("--strict", opts.strict, tr("Stop with exit status 3 at the first malformed line"));
-  app.add_option("--max-line-length", opts.max_line, // not for translation
-                                                     // TRANSLATORS: other languages than English say the
-                                                     // range here: 256 to 67108864 bytes.
-                 tr("Longer lines are counted as malformed and skipped (default: 65536)"))
-      ->check(shown(CLI::Range(static_cast<std::size_t>(256), static_cast<std::size_t>(64) << 20)))
-      ->type_name("BYTES");
-  app.add_option(
-         "--threads", opts.threads,
-         // TRANSLATORS: other languages than English say the range here: 1 to 256.
-         tr("Threads that parse and classify lines, the main thread included (default: one per core); "
-            "results are the same for any number"))
-      ->check(shown(CLI::Range(1, 256)))
-      ->type_name("N");
-  // For tests of determinism across block sizes; not in --help.
-  // not for translation (hidden)
-  app.add_option("--block-size", opts.block_bytes, "Bytes per block in a parallel scan")
-      ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(256) << 20))
-      ->group("");
-  app.add_option(
-         "--state", opts.state,
-         tr("Continue from FILE if it exists, read only what is new in the logs (recognised by content, "
-            "across rotation and compression), save FILE back; the report covers all it holds"))
-      ->type_name("FILE");
-  app.add_option("--state-out", opts.state_out, // not for translation
-                 tr("Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
-                    "receives the update instead)"))
-      ->type_name("FILE");
-  app.add_flag("-q,--quiet", opts.quiet, tr("No run summary or notes on standard error"));
-  app.add_flag("--list-formats", opts.list_formats, // not for translation
-               tr("Show the log format presets and exit"));
-
-  std::vector<std::string> rules_dirs_arg;
-  auto* rules_cmd = add_command(app, "rules", tr("Check or try the classification rules (see doc/RULES.md)"));
-  rules_cmd->require_subcommand(1);
-  rules_cmd->footer(
-      tr("The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES)."));
-  auto* rules_check_cmd = add_command(
-      *rules_cmd, "check",
-      tr("Load the built-in rules with DIR... on top (as --rules would) and print the rules per file"));
-  // CLI11 names their values TEXT ("DIR TEXT:DIR ..."), in English only: "DIR ..." in other languages.
-  const bool english = i18n::language() == "en";
-  rules_check_cmd->add_option("DIR", rules_dirs_arg, tr("Rules directories"))
-      ->check(shown(CLI::ExistingDirectory))
-      ->type_name(english ? "TEXT" : "");
-  auto* rules_ua_cmd =
-      add_command(*rules_cmd, "ua",
-                  tr("Classify user agents read from standard input, one per line: kind, app, rule id"));
-  rules_ua_cmd->add_option("--rules", rules_dirs_arg, tr("Rules directories on top of the built-in ones"))
-      ->check(shown(CLI::ExistingDirectory))
-      ->type_name(english ? "TEXT" : "DIR")
-      ->allow_extra_args(false);
-
-  auto* merge_cmd = add_command(
-      app, "merge",
-      tr("Combine states written with --state-out (one per server, day, ...) into one report, as one run "
-         "over all their logs would give"));
-  merge_cmd->footer(merge_footer());
-  merge_cmd->add_option("STATE", opts.merge_states, tr("State files, in any order"))
-      ->required()
-      ->type_name("");
-  merge_cmd
-      ->add_option("-F,--output-format", opts.output_format, // not for translation
-                   tr("table, tsv, csv, json, ndjson or html (as for a run)"))
-      ->check(shown(CLI::IsMember(report_formats)))
-      ->type_name("FMT");
-  merge_cmd->add_option("-o,--output", opts.output, tr("Write to FILE (atomically)"))->type_name("FILE");
-  auto* merge_top = merge_cmd->add_option("-n,--top", opts.top, tr("Pages to list"))
-                        ->check(shown(CLI::NonNegativeNumber))
-                        ->type_name("N");
-  merge_cmd
-      ->add_option("--min-visits", opts.min_visits, tr("Hide pages with fewer visits")) // not for translation
-      ->check(shown(CLI::NonNegativeNumber))
-      ->type_name("N");
-  merge_cmd->add_option("--since", opts.since, tr("Count only hours at or after TIME"))->type_name("TIME");
-  merge_cmd->add_option("--until", opts.until, tr("Count only hours before TIME"))->type_name("TIME");
-  merge_cmd->add_option("--by", opts.by, tr("Split the report by hour, day, week or month"))
-      ->check(shown(CLI::IsMember(period_names)))
-      ->type_name("PERIOD");
-  merge_cmd->add_option("--rules", opts.rules, tr("Rules on top of the built-in ones (for the weights)"))
-      ->type_name("DIR")
-      ->allow_extra_args(false)
-      ->check(shown(CLI::ExistingDirectory));
-  // not for translation: the option's name
-  merge_cmd->add_option("--state-out", opts.state_out, tr("Also write the merged state to FILE"))
-      ->type_name("FILE");
-  merge_cmd->add_flag("-q,--quiet", opts.quiet, tr("No summary on standard error"));
+  CommandLine opts;
+  const Commands commands = define_commands(app, opts);
 
   try {
     app.parse(argc, argv);
@@ -643,18 +418,19 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const CLI::App& command = merge_cmd->parsed() ? *merge_cmd : app;
-    print_error(localised_parse_error(e).value_or(e.what()) + did_you_mean(command, argc, argv) + "\n  " +
-                (merge_cmd->parsed() ? tr("(see 'darkscan merge --help')") : tr("(see 'darkscan --help')")));
+    const CLI::App& command = commands.merge->parsed() ? *commands.merge : app;
+    print_error(
+        localised_parse_error(e).value_or(e.what()) + did_you_mean(command, argc, argv) + "\n  " +
+        (commands.merge->parsed() ? tr("(see 'darkscan merge --help')") : tr("(see 'darkscan --help')")));
     return static_cast<int>(ExitCode::usage);
   }
-  opts.top_given = top->count() > 0 || merge_top->count() > 0;
-  opts.log_format_given = log_format->count() > 0;
+  opts.top_given = commands.top->count() > 0 || commands.merge_top->count() > 0;
+  opts.log_format_given = commands.log_format->count() > 0;
 
   try {
-    if (rules_check_cmd->parsed()) return rules_check(rules_dirs_arg);
-    if (rules_ua_cmd->parsed()) return rules_ua(rules_dirs_arg);
-    if (merge_cmd->parsed()) return run_merge(opts);
+    if (commands.rules_check->parsed()) return rules_check(opts.rules_command_dirs);
+    if (commands.rules_ua->parsed()) return rules_ua(opts.rules_command_dirs);
+    if (commands.merge->parsed()) return run_merge(opts);
     return run(opts);
   } catch (const Error& e) {
     print_error(e.what());
