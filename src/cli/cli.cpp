@@ -6,6 +6,7 @@
 #include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/options.hpp>
 #include <darkscan/cli/progress.hpp>
+#include <darkscan/cli/report_request.hpp>
 #include <darkscan/cli/rules_command.hpp>
 #include <darkscan/cli/run_summary.hpp>
 #include <darkscan/common/error.hpp>
@@ -45,75 +46,9 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::size_t k_terminal_top = 20;
-constexpr std::size_t k_html_top = 100; // pages in an html report unless --top says otherwise
 // Lines read ahead to learn content parameters (and 8 MiB at most: content_params.cpp), enough for
 // content_params.hpp's k_min_views of a parameter that routes a site's articles.
 constexpr std::size_t k_learn_lines = 100000;
-
-// The report's destination, pages and time, from the options.
-ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
-                             std::optional<std::int64_t> since, std::optional<std::int64_t> until,
-                             PeriodKind by) {
-  ReportRequest r;
-  r.output = opts.output;
-  r.top = opts.top_given     ? opts.top
-          : to_terminal      ? k_terminal_top
-          : format == "html" ? k_html_top
-                             : static_cast<std::size_t>(-1);
-  r.min_visits = opts.min_visits;
-  r.since = since;
-  r.until = until;
-  r.by = by;
-  return r;
-}
-
-struct ReportWindow {
-  std::optional<std::int64_t> since, until;
-  PeriodKind by = PeriodKind::none;
-};
-
-// A state counts by hour: says so when --since/--until fall inside an hour.
-void note_whole_hours(const ReportWindow& w, const CommandLine& opts) {
-  if (opts.quiet) return;
-  for (const auto& [name, value, text] :
-       {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
-    if (value && period_of(PeriodKind::hour, *value).start != *value) {
-      print_note(format_tr(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), name,
-                           text, format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
-    }
-  }
-}
-
-// Says so when the inputs do not cover the window asked for: they start after --since (an earlier
-// rotated file left out?) or end before an --until that has passed. A quiet hour is not a gap: only
-// the first and last lines of the inputs, in the window or not, tell.
-void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
-                          std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const Message&)>& note) {
-  if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
-  if (since && t.first_time > *since) {
-    note(message(N_("the inputs start at {}, after --since {}: what was logged before is not in them "
-                    "(an older rotated file, such as access.log.2.gz, left out?); the report misses it"),
-                 format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since)));
-  }
-  if (until && *until <= now && t.last_time < *until) {
-    note(message(N_("the inputs end at {}, before --until {}: what was logged after is not in them "
-                    "(a newer file left out?); the report misses it"),
-                 format_local("%Y-%m-%d %H:%M:%S", t.last_time), format_local("%Y-%m-%d %H:%M:%S", *until)));
-  }
-}
-
-ReportWindow report_window(const CommandLine& opts, std::int64_t now) {
-  ReportWindow w;
-  if (!opts.since.empty()) w.since = parse_time_arg("--since", opts.since, now);
-  if (!opts.until.empty()) w.until = parse_time_arg("--until", opts.until, now);
-  if (w.since && w.until && *w.since >= *w.until) {
-    throw Error(message(N_("--since {} is not before --until {}"), opts.since, opts.until));
-  }
-  w.by = opts.by.empty() ? PeriodKind::none : parse_period_kind(opts.by);
-  return w;
-}
 
 // `darkscan merge STATE...`: shard states combined, in time order, into one
 // report (and, with --state-out, one state).

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <darkscan/cli/options.hpp>
+#include <darkscan/common/i18n.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/report/report_writer.hpp>
+#include <darkscan/scan/scan.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace darkscan {
+
+// What the report is asked for by the options, the run's and merge's alike: its time window, pages
+// and destination, and the notes that say where the window and the data do not meet.
+
+// --since, --until and --by, read.
+struct ReportWindow {
+  std::optional<std::int64_t> since, until;
+  PeriodKind by = PeriodKind::none;
+};
+
+// The window of --since/--until/--by, times relative to `now`. Throws Error on a time or period that
+// cannot be read, or a --since not before --until.
+ReportWindow report_window(const CommandLine& opts, std::int64_t now);
+
+// The report's destination, pages and time, from the options; the weights and settings are the caller's.
+ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
+                             std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                             PeriodKind by);
+
+// A state counts by hour: says so when --since/--until fall inside an hour (nothing with --quiet).
+void note_whole_hours(const ReportWindow& w, const CommandLine& opts);
+
+// Says so through `note` when the inputs do not cover the window asked for: they start after --since
+// or end before an --until that has passed.
+void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
+                          std::optional<std::int64_t> until, std::int64_t now,
+                          const std::function<void(const Message&)>& note);
+
+} // namespace darkscan
