@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,34 @@ struct Line {
   std::uint64_t number = 0; // 1-based, per source
   bool overlong = false;    // longer than the cap: `text` holds only its start
 };
+
+// Where a line ends and what of it is kept, the same for LineReader::next and for the parallel scan,
+// which splits its blocks itself (scan_parallel.cpp): both give the same lines for any input. Inline:
+// they run once a line.
+
+// The first "\n" in `data[0, size)`, or null.
+inline const char* find_newline(const char* data, std::size_t size) {
+  return static_cast<const char*>(std::memchr(data, '\n', size));
+}
+
+// The part of a line that is returned: its length, and whether it was capped.
+struct LineCut {
+  std::size_t size;
+  bool overlong;
+};
+
+// The line `data[0, size)`, its "\n" (if any) left out: without a final "\r", capped at `max_line`
+// bytes and flagged when longer. The cap is on the text, not its CR.
+inline LineCut cut_line(const char* data, std::size_t size, std::size_t max_line) {
+  if (size > 0 && data[size - 1] == '\r') --size;
+  if (size > max_line) return {max_line, true};
+  return {size, false};
+}
+
+// True when `size` bytes with no "\n" among them are already an overlong line, whatever follows
+// (+ 1: room for the CR of a CRLF line of exactly the cap). The reader then returns the capped start
+// and skips the rest, so that memory stays bounded.
+inline bool past_cap(std::size_t size, std::size_t max_line) { return size > max_line + 1; }
 
 // Splits a Source into lines with large reads and memchr, without allocating
 // per line. A line longer than `max_line` bytes is returned once, capped and
