@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -50,8 +49,8 @@ struct Block {
     done = false;
   }
 
-  // Splits `text` into lines as LineReader does: "\n" or "\r\n" ends a line,
-  // a line longer than `max_line` is kept capped and flagged.
+  // Splits `text` into lines as LineReader does, with the same find_newline and cut_line: "\n" or
+  // "\r\n" ends a line, a line longer than `max_line` is kept capped and flagged.
   void split(std::size_t max_line) {
     if (one_overlong) {
       entries.push_back({0, static_cast<std::uint32_t>(text.size()), true});
@@ -60,13 +59,11 @@ struct Block {
     const char* data = text.data();
     std::size_t pos = 0;
     while (pos < text.size()) {
-      const auto* nl = static_cast<const char*>(std::memchr(data + pos, '\n', text.size() - pos));
+      const char* nl = find_newline(data + pos, text.size() - pos);
       const std::size_t end = nl ? static_cast<std::size_t>(nl - data) : text.size();
-      std::size_t size = end - pos;
-      if (size > 0 && data[pos + size - 1] == '\r') --size; // the cap is on the text, not its CR
-      const bool overlong = size > max_line;
-      if (overlong) size = max_line;
-      entries.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(size), overlong});
+      const LineCut cut = cut_line(data + pos, end - pos, max_line);
+      entries.push_back(
+          {static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(cut.size), cut.overlong});
       pos = end + 1;
     }
   }
@@ -276,7 +273,7 @@ void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vecto
       }
       if (eof) return !block.text.empty(); // a last line without newline
       // No newline in a whole block: a line longer than the block.
-      if (block.text.size() > max_line + 1) { // + 1: the CR of a CRLF line of exactly the cap
+      if (past_cap(block.text.size(), max_line)) {
         block.text.resize(max_line);
         block.one_overlong = true;
         skipping = true;
