@@ -1,16 +1,15 @@
 #pragma once
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <cstdint>
 #include <string_view>
 
 namespace darkscan::util {
 
 // 64-bit hash of bytes (XXH3): several times faster than std::hash on the
-// user agents, paths and hosts hashed for every line.
-inline std::uint64_t hash_bytes(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+// user agents, paths and hosts hashed for every line. xxHash is compiled once, in
+// src/util/hash.cpp (inlined there, so its paths for short keys cost no further call), not in
+// every file that includes this header.
+std::uint64_t hash_bytes(std::string_view s);
 
 // Transparent hash for unordered containers keyed by std::string and looked
 // up with std::string_view (no allocation per lookup).
