@@ -4,6 +4,7 @@
 #include <darkscan/cli/cli_help.hpp>
 #include <darkscan/cli/cli_parse_errors.hpp>
 #include <darkscan/cli/diagnostics.hpp>
+#include <darkscan/cli/merge_command.hpp>
 #include <darkscan/cli/options.hpp>
 #include <darkscan/cli/progress.hpp>
 #include <darkscan/cli/report_request.hpp>
@@ -49,42 +50,6 @@ namespace {
 // Lines read ahead to learn content parameters (and 8 MiB at most: content_params.cpp), enough for
 // content_params.hpp's k_min_views of a parameter that routes a site's articles.
 constexpr std::size_t k_learn_lines = 100000;
-
-// `darkscan merge STATE...`: shard states combined, in time order, into one
-// report (and, with --state-out, one state).
-int run_merge(const CommandLine& opts) {
-  const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
-  std::string format = opts.output_format;
-  if (format.empty()) format = to_terminal ? "table" : "tsv";
-  const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
-  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  const auto [since, until, by] = report_window(opts, now);
-  ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
-  check_report_output(request, now); // before any state is read
-  const Rules rules = Rules::load(rules_dirs(opts.rules));
-  request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
-  request.settings = rules.settings();
-  const auto start = std::chrono::steady_clock::now();
-  note_whole_hours({since, until, by}, opts);
-
-  NamePool names;
-  std::vector<InputStats> inputs;
-  State merged = merge_state_files(opts.merge_states, rules, names, inputs);
-  merged.forget_old(now);
-
-  ScanTotals totals = merged.counters.totals();
-  totals.inputs = std::move(inputs);
-  PeriodSplitter periods = merged.report_periods(by, since, until);
-  std::optional<PeriodSplitter> days;
-  if (format == "html") days = merged.report_periods(PeriodKind::day, since, until);
-  write_report(request, *reporter, totals, periods, days ? &*days : nullptr, merged.site_hosts, now);
-  if (!opts.state_out.empty()) save_state(merged, opts.state_out);
-  if (!opts.quiet) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    print_merge_summary(totals, opts.merge_states.size(), seconds);
-  }
-  return 0;
-}
 
 // The state of --state (loaded if the file exists) or a new one for
 // --state-out; nullptr without either.
