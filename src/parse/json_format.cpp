@@ -1,4 +1,5 @@
-// JSON-lines access logs: key maps compiled once, lines read with simdjson On Demand.
+// JSON-lines access logs: each line read with simdjson On Demand, walked against the compiled key map
+// (json_key_map.cpp compiles it).
 #include <darkscan/common/error.hpp>
 #include <darkscan/parse/hit_fields.hpp>
 #include <darkscan/parse/json_format.hpp>
@@ -7,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace darkscan {
@@ -31,30 +33,6 @@ std::uint64_t key_head(const char* key, std::size_t size) {
 std::size_t slot_of(std::uint64_t head, std::size_t size, std::size_t mask) {
   return static_cast<std::size_t>(((head ^ size) * 0x9E3779B97F4A7C15ull) >> 40) & mask;
 }
-
-struct KindName {
-  std::string_view name;
-  FieldKind kind;
-};
-constexpr KindName k_kinds[] = {
-    {"client", FieldKind::client},
-    {"user", FieldKind::user},
-    {"time", FieldKind::time},
-    {"request", FieldKind::request},
-    {"method", FieldKind::method},
-    {"target", FieldKind::target},
-    {"path", FieldKind::path},
-    {"query", FieldKind::query},
-    {"protocol", FieldKind::protocol},
-    {"status", FieldKind::status},
-    {"bytes", FieldKind::bytes},
-    {"referer", FieldKind::referer},
-    {"user_agent", FieldKind::user_agent},
-    {"host", FieldKind::host},
-    {"forwarded_for", FieldKind::forwarded_for},
-    {"requested_with", FieldKind::requested_with},
-    {"duration", FieldKind::duration},
-};
 
 // Bytes of `text` that are not valid UTF-8 become '?', one for one: simdjson refuses such a
 // document, and nginx's escape=json writes bytes >= 0x80 as they came. Values read without
@@ -142,107 +120,21 @@ const JsonFormat::Entry* JsonFormat::Node::find(const char* key, std::size_t siz
   }
 }
 
-std::shared_ptr<const JsonFormat> JsonFormat::compile(std::string_view key_map) {
-  auto format = std::make_shared<JsonFormat>();
-  format->m_map = std::string(key_map);
-  format->m_nodes.emplace_back();
-  std::array<std::uint8_t, 32> ranks{};
-  std::size_t pos = 0;
-  while (pos < key_map.size()) {
-    const std::size_t start = key_map.find_first_not_of(" \t\n", pos);
-    if (start == std::string_view::npos) break;
-    const std::size_t end = std::min(key_map.find_first_of(" \t\n", start), key_map.size());
-    pos = end;
-    const std::string_view item = key_map.substr(start, end - start);
-    const std::size_t eq = item.rfind('=');
-    if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size())
-      throw Error(message(N_("JSON key map: '{}' is not key=field (column {})"), item, start + 1),
-                  ExitCode::usage);
-    const std::string_view key = item.substr(0, eq);
-    std::string_view field = item.substr(eq + 1);
-    if (field == "headers" && key.back() == '*') {
-      format->m_headers_prefix = std::string(key.substr(0, key.size() - 1));
-      format->m_has_headers_marker = true;
-      continue;
-    }
-    Unit unit = Unit::none;
-    if (const std::size_t colon = field.find(':'); colon != std::string_view::npos) {
-      const std::string_view u = field.substr(colon + 1);
-      field = field.substr(0, colon);
-      unit = u == "port" ? Unit::port
-             : u == "s"  ? Unit::seconds
-             : u == "ms" ? Unit::millis
-             : u == "us" ? Unit::micros
-             : u == "ns" ? Unit::nanos
-                         : Unit::none;
-      if (unit == Unit::none)
-        throw Error(message(N_("JSON key map: unknown unit '{}' in '{}' (port, s, ms, us, ns)"), u, item),
-                    ExitCode::usage);
-    }
-    // Walk down the dotted key, making nodes for the objects on the way.
-    std::size_t node = 0;
-    std::string_view rest = key;
-    for (;;) {
-      const std::size_t dot = rest.find('.');
-      const std::string_view part = rest.substr(0, dot);
-      if (part.empty()) throw Error(message(N_("JSON key map: empty key in '{}'"), item), ExitCode::usage);
-      auto& entries = format->m_nodes[node].entries;
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == part; });
-      if (dot == std::string_view::npos) {
-        if (field == "headers") {
-          if (it == entries.end()) {
-            format->m_nodes.emplace_back();
-            format->m_nodes[node].entries.push_back(
-                {std::string(part), static_cast<std::int32_t>(format->m_nodes.size() - 1)});
-            it = format->m_nodes[node].entries.end() - 1;
-          }
-          it->headers = true;
-          format->m_has_headers_marker = true;
-          break;
-        }
-        const KindName* kind = nullptr;
-        for (const KindName& k : k_kinds)
-          if (k.name == field) kind = &k;
-        if (!kind)
-          throw Error(message(N_("JSON key map: unknown field '{}' in '{}'"), field, item), ExitCode::usage);
-        if (it != entries.end())
-          throw Error(message(N_("JSON key map: key '{}' is given twice"), key), ExitCode::usage);
-        const auto k = static_cast<std::size_t>(kind->kind);
-        entries.push_back({std::string(part), -1, kind->kind, unit, ranks[k]++, false});
-        format->m_has[k] = true;
-        ++format->m_leaves;
-        break;
-      }
-      if (it == entries.end()) {
-        format->m_nodes.emplace_back();
-        format->m_nodes[node].entries.push_back(
-            {std::string(part), static_cast<std::int32_t>(format->m_nodes.size() - 1)});
-        it = format->m_nodes[node].entries.end() - 1;
-      } else if (it->child < 0) {
-        throw Error(message(N_("JSON key map: '{}' is a value and an object"), part), ExitCode::usage);
-      }
-      node = static_cast<std::size_t>(it->child);
-      rest = rest.substr(dot + 1);
-    }
+void JsonFormat::Node::index() {
+  std::size_t size = 16;
+  while (size < entries.size() * 4)
+    size *= 2;
+  slots.assign(size, Slot{});
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string& key = entries[i].key;
+    char padded[8] = {};
+    std::memcpy(padded, key.data(), std::min<std::size_t>(key.size(), 8));
+    const std::uint64_t head = key_head(padded, key.size());
+    std::size_t s = slot_of(head, key.size(), size - 1);
+    while (slots[s].entry >= 0)
+      s = (s + 1) & (size - 1);
+    slots[s] = {head, static_cast<std::uint32_t>(key.size()), static_cast<std::int32_t>(i)};
   }
-  if (format->m_leaves == 0) throw Error(translated(N_("JSON key map: no key=field entry")), ExitCode::usage);
-  for (Node& node : format->m_nodes) {
-    std::size_t size = 16;
-    while (size < node.entries.size() * 4)
-      size *= 2;
-    node.slots.assign(size, Node::Slot{});
-    for (std::size_t i = 0; i < node.entries.size(); ++i) {
-      const std::string& key = node.entries[i].key;
-      char padded[8] = {};
-      std::memcpy(padded, key.data(), std::min<std::size_t>(key.size(), 8));
-      const std::uint64_t head = key_head(padded, key.size());
-      std::size_t s = slot_of(head, key.size(), size - 1);
-      while (node.slots[s].entry >= 0)
-        s = (s + 1) & (size - 1);
-      node.slots[s] = {head, static_cast<std::uint32_t>(key.size()), static_cast<std::int32_t>(i)};
-    }
-  }
-  return format;
 }
 
 // What one line's walk keeps: where the copy is, which field each kind came from.

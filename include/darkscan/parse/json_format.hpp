@@ -71,10 +71,14 @@ public:
     std::vector<Slot> slots;
     // `key` must be readable for 8 bytes (the parser's padded copy of the line).
     const Entry* find(const char* key, std::size_t size) const;
+    // Fills `slots` from `entries`: once, when the map is compiled (next to find(), which reads them).
+    void index();
   };
   struct Walk; // one line's walk (json_format.cpp)
 
 private:
+  struct KeyMapReader; // compile()'s reading of one key=field entry (json_key_map.cpp)
+
   std::string m_map;
   std::vector<Node> m_nodes; // [0] is the line's object
   std::string m_headers_prefix;
