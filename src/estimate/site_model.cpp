@@ -79,86 +79,111 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c) {
                   static_cast<double>(page.visits - std::min(page.unknown, page.visits)) - with_evidence);
 }
 
-SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
-  SiteModel m;
-  m.valid = true;
-  const auto pages = total.pages_with_visits();
-  const double returning = returning_share(total.totals());
-  // The weighted sums of the least-squares fit, one set per kind.
-  struct Sums {
-    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0, all_y = 0;
-    std::size_t used = 0, with_signed = 0, with_public = 0;
-  };
-  std::array<Sums, SiteModel::k_kinds> sums{};
+namespace {
+
+using Pages = std::vector<std::pair<std::string_view, const PageStats*>>;
+
+// The weighted sums of the least-squares fit of one kind, and the pages behind them.
+struct FitSums {
+  double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0, all_y = 0;
+  std::size_t used = 0, with_signed = 0, with_public = 0;
+};
+
+// A page as the fit sees it: its effective evidence, its signed (s) and public (o) arrivals, and
+// whether it is a landing page or a hub.
+struct FitPage {
+  WeightedCounts c;
+  double s = 0, o = 0;
+  bool landing = false;
+};
+
+FitPage fit_page(const PageStats& p, const EstimateSettings& settings, double returning) {
+  FitPage f;
+  const bool hub = is_hub(p, settings);
+  f.c = effective_evidence(p, p, settings, returning, hub);
+  // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
+  // how many a page's readers bring (they would pull b toward 0).
+  f.landing = hub || f.c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
+  f.s = signed_private(f.c), f.o = public_arrivals(p, f.c);
+  return f;
+}
+
+std::array<FitSums, SiteModel::k_kinds> fit_sums(const Pages& pages, const EstimateSettings& settings,
+                                                 double returning) {
+  std::array<FitSums, SiteModel::k_kinds> sums{};
   for (const auto& [key, p] : pages) {
-    const bool hub = is_hub(*p, settings);
-    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
-    // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
-    // how many a page's readers bring (they would pull b toward 0).
-    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
-    const double s = signed_private(c), o = public_arrivals(*p, c);
+    const FitPage f = fit_page(*p, settings, returning);
+    const double s = f.s, o = f.o;
     const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-      const double y = c[kind(k)];
-      if ((landing && deep(k)) || s + o + y == 0) continue;
-      Sums& f = sums[k];
-      ++f.used;
-      f.with_signed += s > 0;
-      f.with_public += o > 0;
-      f.sxx += w * s * s, f.sxo += w * s * o, f.soo += w * o * o, f.sxy += w * s * y, f.soy += w * o * y;
-      f.all_s += s, f.all_o += o, f.all_y += y;
+      const double y = f.c[kind(k)];
+      if ((f.landing && deep(k)) || s + o + y == 0) continue;
+      FitSums& m = sums[k];
+      ++m.used;
+      m.with_signed += s > 0;
+      m.with_public += o > 0;
+      m.sxx += w * s * s, m.sxo += w * s * o, m.soo += w * o * o, m.sxy += w * s * y, m.soy += w * o * y;
+      m.all_s += s, m.all_o += o, m.all_y += y;
     }
   }
-  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-    const auto& [sxx, sxo, soo, sxy, soy, all_s, all_o, all_y, used, with_signed, with_public] = sums[k];
-    m.pages[k] = used;
-    const double prior = weights[kind(k)].value;
-    m.site_share[k] = prior;
-    m.given[k] = settings.weight_given[kind(k)];
-    if (m.given[k]) continue;
-    // Each rate needs pages that show its cause: without signed private arrivals (a blog without
-    // share tags, a log without user agents) a cannot be told, which is not a = 0.
-    if (with_signed < SiteModel::k_min_pages || with_public < SiteModel::k_min_pages) continue;
-    const double det = sxx * soo - sxo * sxo;
-    if (!(det > 0)) continue;
-    const double a = (sxy * soo - soy * sxo) / det, b = (soy * sxx - sxy * sxo) / det;
-    // A rate fitted at or below 0 says the model does not fit this site: keep the rules' weight.
-    if (!(a > 0 && b > 0)) continue;
-    m.signed_rate[k] = a;
-    m.public_rate[k] = b;
-    m.fitted[k] = true;
-    // The site's part in the form a page's is (page_weights).
-    double site = prior;
-    if (excess_form(k)) {
-      if (all_y > 0) site = std::clamp((all_y - b * all_o) / all_y, 0.0, 1.0);
-    } else if (a * all_s + b * all_o > 0) {
-      site = a * all_s / (a * all_s + b * all_o);
-    }
-    // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
-    m.site_share[k] = blend(site, static_cast<double>(used), prior, SiteModel::k_site_prior_pages);
+  return sums;
+}
+
+// Solves the fit of kind k into `m` (rates, site share, fitted), or leaves the rules' weight.
+void fit_kind(SiteModel& m, std::size_t k, const FitSums& f, const EstimateSettings& settings,
+              const Weights& weights) {
+  m.pages[k] = f.used;
+  const double prior = weights[kind(k)].value;
+  m.site_share[k] = prior;
+  m.given[k] = settings.weight_given[kind(k)];
+  if (m.given[k]) return;
+  // Each rate needs pages that show its cause: without signed private arrivals (a blog without
+  // share tags, a log without user agents) a cannot be told, which is not a = 0.
+  if (f.with_signed < SiteModel::k_min_pages || f.with_public < SiteModel::k_min_pages) return;
+  const double det = f.sxx * f.soo - f.sxo * f.sxo;
+  if (!(det > 0)) return;
+  const double a = (f.sxy * f.soo - f.soy * f.sxo) / det, b = (f.soy * f.sxx - f.sxy * f.sxo) / det;
+  // A rate fitted at or below 0 says the model does not fit this site: keep the rules' weight.
+  if (!(a > 0 && b > 0)) return;
+  m.signed_rate[k] = a;
+  m.public_rate[k] = b;
+  m.fitted[k] = true;
+  // The site's part in the form a page's is (page_weights).
+  double site = prior;
+  if (excess_form(k)) {
+    if (f.all_y > 0) site = std::clamp((f.all_y - b * f.all_o) / f.all_y, 0.0, 1.0);
+  } else if (a * f.all_s + b * f.all_o > 0) {
+    site = a * f.all_s / (a * f.all_s + b * f.all_o);
   }
-  // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
-  // Over the pages of the fit, those with at least one arrival of evidence (weighted counts can be
-  // fractions: a page of 0.3 arrivals says nothing of its spread).
+  // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
+  m.site_share[k] = blend(site, static_cast<double>(f.used), prior, SiteModel::k_site_prior_pages);
+}
+
+// How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
+// Over the pages of the fit, those with at least one arrival of evidence (weighted counts can be
+// fractions: a page of 0.3 arrivals says nothing of its spread).
+void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
+                        double returning) {
   std::array<Moments, SiteModel::k_kinds> moments{};
   for (const auto& [key, p] : pages) {
-    const bool hub = is_hub(*p, settings);
-    const WeightedCounts c = effective_evidence(*p, *p, settings, returning, hub);
-    const bool landing = hub || c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
-    const double s = signed_private(c), o = public_arrivals(*p, c);
+    const FitPage f = fit_page(*p, settings, returning);
     double share = 0, n = 0;
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-      if (!m.fitted[k] || excess_form(k) || (landing && deep(k))) continue;
-      if (own_share(m, k, s, o, c[kind(k)], share, n) && n >= 1.0) moments[k].add(share, n);
+      if (!m.fitted[k] || excess_form(k) || (f.landing && deep(k))) continue;
+      if (own_share(m, k, f.s, f.o, f.c[kind(k)], share, n) && n >= 1.0) moments[k].add(share, n);
     }
   }
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
     m.prior_arrivals[k] = !m.fitted[k]     ? 0.0
                           : excess_form(k) ? SiteModel::k_excess_prior_arrivals
                                            : moments[k].prior_arrivals();
-  // What the pages' weights make of the site's arrivals of each kind (what the report counts). The
-  // effective evidence is computed again rather than kept from the fit: 72 bytes a page would be
-  // 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md).
+}
+
+// What the pages' weights make of the site's arrivals of each kind (what the report counts). The
+// effective evidence is computed again rather than kept from the fit: 72 bytes a page would be
+// 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md).
+void measure_applied_shares(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
+                            const Weights& weights, double returning) {
   std::array<double, SiteModel::k_kinds> weighed{}, all{};
   for (const auto& [key, p] : pages) {
     const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
@@ -168,6 +193,20 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
   }
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
     m.applied_share[k] = all[k] > 0 ? weighed[k] / all[k] : m.site_share[k];
+}
+
+} // namespace
+
+SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
+  SiteModel m;
+  m.valid = true;
+  const double returning = returning_share(total.totals());
+  const Pages pages = total.pages_with_visits();
+  const std::array<FitSums, SiteModel::k_kinds> sums = fit_sums(pages, settings, returning);
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+    fit_kind(m, k, sums[k], settings, weights);
+  fit_prior_arrivals(m, pages, settings, returning);
+  measure_applied_shares(m, pages, settings, weights, returning);
   return m;
 }
 
