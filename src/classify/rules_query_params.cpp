@@ -1,0 +1,116 @@
+#include <darkscan/classify/rule_family.hpp>
+#include <darkscan/classify/rule_file.hpp>
+#include <darkscan/classify/rules_reading.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/util/text.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace darkscan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The words of params.rules' channel column, in TagKind order (not for translation).
+constexpr std::array<std::string_view, 4> tag_kinds = {"none", "dark_social", "social", "campaign"};
+
+// One params.rules file: "id channel app parameter value-pattern".
+std::vector<Rule> load_params_file(const std::string& path) {
+  std::vector<Rule> rules;
+  for (RuleLine& line : read_rule_file(path, 5)) {
+    Rule r;
+    r.origin = line.origin;
+    r.id = line.columns[0];
+    if (!valid_rule_id(r.id)) throw Error(message(N_("{}: bad id '{}'"), r.origin, r.id));
+    if (line.columns[1] == "none") throw Error(message(N_("{}: channel 'none' is not a channel"), r.origin));
+    r.kind = parse_kind(line.columns[1], tag_kinds, r.origin, "params.rules");
+    r.app = app_name(line.columns[2], r.origin);
+    r.param = line.columns[3];
+    std::transform(r.param.begin(), r.param.end(), r.param.begin(), util::ascii_lower);
+    r.pattern = line.columns[4];
+    if (r.pattern != "*") check_pattern(r.pattern, r.origin);
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+} // namespace
+
+ParamRules read_params_rules(const std::vector<std::string>& dirs) {
+  ParamRules params;
+  params.rules = merge_dirs(dirs, "params.rules", load_params_file);
+  for (const Rule& r : params.rules) {
+    params.patterns.push_back(r.pattern == "*" ? nullptr
+                                               : std::make_unique<RE2>(r.pattern, pattern_options()));
+    if (std::find(params.names.begin(), params.names.end(), r.param) == params.names.end())
+      params.names.push_back(r.param);
+  }
+  return params;
+}
+
+ContentRules read_content_rules(const std::vector<std::string>& dirs) {
+  ContentRules content;
+  for (const std::string& dir : dirs) {
+    const std::string path = (fs::path(dir) / "content.rules").string();
+    if (!fs::exists(path)) continue;
+    for (RuleLine& line : read_rule_file(path, 1)) {
+      ++content.count;
+      const bool never = line.columns[0].front() == '!'; // "!s": never learned
+      const std::string name = never ? line.columns[0].substr(1) : line.columns[0];
+      if (name.empty() || name.find_first_of("=&?#!") != std::string::npos)
+        throw Error(message(N_("{}: '{}' is not a parameter name"), line.origin, line.columns[0]));
+      std::vector<std::string>& list = never ? content.never : content.names;
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+    }
+  }
+  return content;
+}
+
+const Rule* Rules::match_query(std::string_view query) const {
+  if (query.empty() || m_params.empty()) return nullptr;
+  // The query's parameters that some rule names (at most 32 looked at).
+  struct Param {
+    std::string_view name, value;
+  };
+  std::array<Param, 32> params;
+  std::size_t count = 0;
+  while (!query.empty() && count < params.size()) {
+    std::size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    for (const std::string& known : m_param_names) {
+      if (util::iequals(name, known)) {
+        params[count++] = {name, value};
+        break;
+      }
+    }
+  }
+  if (count == 0) return nullptr;
+  for (std::size_t i = 0; i < m_params.size(); ++i) {
+    const Rule& rule = m_params[i];
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!util::iequals(params[k].name, rule.param)) continue;
+      const RE2* re = m_param_patterns[i].get();
+      if (!re || RE2::PartialMatch(params[k].value, *re)) return &rule;
+    }
+  }
+  return nullptr;
+}
+
+bool Rules::is_tag_param(std::string_view name) const {
+  return std::any_of(m_param_names.begin(), m_param_names.end(),
+                     [&](const std::string& known) { return util::iequals(name, known); });
+}
+
+void Rules::add_content_params(const std::vector<std::string>& names) {
+  for (const std::string& name : names)
+    if (std::find(m_content_params.begin(), m_content_params.end(), name) == m_content_params.end())
+      m_content_params.push_back(name);
+}
+
+} // namespace darkscan
