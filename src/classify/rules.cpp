@@ -3,7 +3,6 @@
 #include <darkscan/classify/rules_reading.hpp>
 #include <darkscan/common/error.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 
 namespace darkscan {
@@ -71,31 +70,6 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_weight_rules = std::move(weights.rules);
   out.m_counts.emplace_back("weights.rules", weights.count);
   return out;
-}
-
-std::string Rules::default_dir() {
-  auto usable = [](const fs::path& dir) { return fs::exists(dir / "agents.rules"); };
-  if (const char* env = std::getenv("DARKSCAN_RULES_DIR"); env && *env) {
-    if (!usable(env)) throw Error(message(N_("DARKSCAN_RULES_DIR='{}' holds no agents.rules"), env));
-    return env;
-  }
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path bin = exe.parent_path();
-    for (const fs::path& candidate :
-         {bin / ".." / "share" / "darkscan" / "rules", bin / "rules", bin / ".." / "rules"}) {
-      if (usable(candidate)) return fs::weakly_canonical(candidate).string();
-    }
-  }
-#ifdef DARKSCAN_INSTALL_RULES_DIR
-  if (usable(DARKSCAN_INSTALL_RULES_DIR)) return DARKSCAN_INSTALL_RULES_DIR;
-#endif
-#ifdef DARKSCAN_SOURCE_RULES_DIR
-  if (usable(DARKSCAN_SOURCE_RULES_DIR)) return DARKSCAN_SOURCE_RULES_DIR;
-#endif
-  throw Error(translated(N_("cannot find darkscan's rules directory (looked next to the binary and in "
-                            "share/darkscan/rules); set DARKSCAN_RULES_DIR or give --rules DIR")));
 }
 
 const Rule* Rules::match_agent(std::string_view user_agent) const { return m_agents->match(user_agent); }

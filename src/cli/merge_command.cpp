@@ -1,7 +1,7 @@
 #include <darkscan/classify/rules.hpp>
+#include <darkscan/classify/rules_dirs.hpp>
 #include <darkscan/cli/merge_command.hpp>
 #include <darkscan/cli/report_request.hpp>
-#include <darkscan/cli/rules_command.hpp>
 #include <darkscan/cli/run_summary.hpp>
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>

@@ -1,4 +1,5 @@
 #include <darkscan/classify/rules.hpp>
+#include <darkscan/classify/rules_dirs.hpp>
 #include <darkscan/cli/rules_command.hpp>
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/util/text.hpp>
@@ -10,12 +11,6 @@
 #include <iostream>
 
 namespace darkscan {
-
-std::vector<std::string> rules_dirs(const std::vector<std::string>& extra) {
-  std::vector<std::string> dirs{Rules::default_dir()};
-  dirs.insert(dirs.end(), extra.begin(), extra.end());
-  return dirs;
-}
 
 int rules_check(const std::vector<std::string>& dirs) {
   const std::vector<std::string> all = rules_dirs(dirs);

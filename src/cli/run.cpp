@@ -1,10 +1,10 @@
 #include <darkscan/classify/content_params.hpp>
 #include <darkscan/classify/rules.hpp>
+#include <darkscan/classify/rules_dirs.hpp>
 #include <darkscan/cli/cli_help.hpp>
 #include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/progress.hpp>
 #include <darkscan/cli/report_request.hpp>
-#include <darkscan/cli/rules_command.hpp>
 #include <darkscan/cli/run.hpp>
 #include <darkscan/cli/run_summary.hpp>
 #include <darkscan/common/error.hpp>

@@ -13,7 +13,4 @@ int rules_check(const std::vector<std::string>& dirs);
 // writes "kind<TAB>app<TAB>rule_id" for each ("-" for none).
 int rules_ua(const std::vector<std::string>& dirs);
 
-// The built-in rules directory followed by `extra`.
-std::vector<std::string> rules_dirs(const std::vector<std::string>& extra);
-
 } // namespace darkscan
