@@ -318,93 +318,90 @@ TimePattern TimePattern::compile(std::string_view pattern) {
   return tp;
 }
 
-bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
-  std::size_t pos = 0;
+namespace {
+
+// The fields a pattern's conversions fill, with their defaults.
+struct PatternFields {
   unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
   std::int64_t offset = 0;
   std::int64_t epoch = -1;
+};
+
+// Reads one strftime conversion ('Y', 'b', 'z', ...) at `pos` of `s` into `f`; false if the text
+// there does not fit it.
+bool read_conversion(char conversion, std::string_view s, std::size_t& pos, PatternFields& f) {
+  unsigned v = 0;
+  switch (conversion) {
+  case 'Y': return digits(s, pos, 4, f.y);
+  case 'y':
+    if (!digits(s, pos, 2, v)) return false;
+    f.y = v < 69 ? 2000 + v : 1900 + v;
+    return true;
+  case 'm': return some_digits(s, pos, 2, f.mo);
+  case 'e':
+    if (pos < s.size() && s[pos] == ' ') ++pos;
+    [[fallthrough]];
+  case 'd': return some_digits(s, pos, 2, f.d);
+  case 'H': return some_digits(s, pos, 2, f.h);
+  case 'M': return some_digits(s, pos, 2, f.mi);
+  case 'S': return some_digits(s, pos, 2, f.sec);
+  case 'b':
+  case 'B': {
+    f.mo = 0;
+    for (unsigned i = 0; i < 12 && f.mo == 0; ++i) {
+      if (conversion == 'B' && iequals_prefix(s, pos, k_month_names[i])) {
+        f.mo = i + 1;
+        pos += k_month_names[i].size();
+      } else if (iequals_prefix(s, pos, k_months[i])) {
+        f.mo = i + 1;
+        pos += 3;
+      }
+    }
+    return f.mo != 0;
+  }
+  case 'a':
+  case 'A': {
+    std::size_t start = pos;
+    while (pos < s.size() && ascii_lower(s[pos]) >= 'a' && ascii_lower(s[pos]) <= 'z')
+      ++pos;
+    return pos != start;
+  }
+  case 'z': return parse_offset(s, pos, f.offset);
+  case 'Z':
+    if (!iequals_prefix(s, pos, "utc") && !iequals_prefix(s, pos, "gmt")) return false;
+    pos += 3;
+    return true;
+  case 's': {
+    std::size_t start = pos;
+    while (pos < s.size() && is_digit(s[pos]))
+      ++pos;
+    if (pos == start || !parse_epoch(s.substr(start, pos - start), 1, f.epoch)) return false;
+    return true;
+  }
+  default: return false;
+  }
+}
+
+} // namespace
+
+bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
+  std::size_t pos = 0;
+  PatternFields f;
   for (const Item& item : m_items) {
     if (item.conversion == 0) {
       if (s.substr(pos, item.literal.size()) != item.literal) return false;
       pos += item.literal.size();
-      continue;
-    }
-    unsigned v = 0;
-    switch (item.conversion) {
-    case 'Y':
-      if (!digits(s, pos, 4, y)) return false;
-      break;
-    case 'y':
-      if (!digits(s, pos, 2, v)) return false;
-      y = v < 69 ? 2000 + v : 1900 + v;
-      break;
-    case 'm':
-      if (!some_digits(s, pos, 2, mo)) return false;
-      break;
-    case 'e':
-      if (pos < s.size() && s[pos] == ' ') ++pos;
-      [[fallthrough]];
-    case 'd':
-      if (!some_digits(s, pos, 2, d)) return false;
-      break;
-    case 'H':
-      if (!some_digits(s, pos, 2, h)) return false;
-      break;
-    case 'M':
-      if (!some_digits(s, pos, 2, mi)) return false;
-      break;
-    case 'S':
-      if (!some_digits(s, pos, 2, sec)) return false;
-      break;
-    case 'b':
-    case 'B': {
-      mo = 0;
-      for (unsigned i = 0; i < 12 && mo == 0; ++i) {
-        if (item.conversion == 'B' && iequals_prefix(s, pos, k_month_names[i])) {
-          mo = i + 1;
-          pos += k_month_names[i].size();
-        } else if (iequals_prefix(s, pos, k_months[i])) {
-          mo = i + 1;
-          pos += 3;
-        }
-      }
-      if (mo == 0) return false;
-      break;
-    }
-    case 'a':
-    case 'A': {
-      std::size_t start = pos;
-      while (pos < s.size() && ascii_lower(s[pos]) >= 'a' && ascii_lower(s[pos]) <= 'z')
-        ++pos;
-      if (pos == start) return false;
-      break;
-    }
-    case 'z':
-      if (!parse_offset(s, pos, offset)) return false;
-      break;
-    case 'Z':
-      if (iequals_prefix(s, pos, "utc") || iequals_prefix(s, pos, "gmt"))
-        pos += 3;
-      else
-        return false;
-      break;
-    case 's': {
-      std::size_t start = pos;
-      while (pos < s.size() && is_digit(s[pos]))
-        ++pos;
-      if (pos == start || !parse_epoch(s.substr(start, pos - start), 1, epoch)) return false;
-      break;
-    }
-    default: return false;
+    } else if (!read_conversion(item.conversion, s, pos, f)) {
+      return false;
     }
   }
   if (pos != s.size()) return false;
-  if (epoch >= 0) {
-    utc = epoch;
+  if (f.epoch >= 0) {
+    utc = f.epoch;
     return true;
   }
-  if (!valid_civil(y, mo, d, h, mi, sec)) return false;
-  utc = to_epoch(y, mo, d, h, mi, sec, offset);
+  if (!valid_civil(f.y, f.mo, f.d, f.h, f.mi, f.sec)) return false;
+  utc = to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, f.offset);
   return true;
 }
 
