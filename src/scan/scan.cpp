@@ -10,23 +10,6 @@
 
 namespace darkscan {
 
-namespace {
-
-// A hint naming the preset that fits `sample` (the input's first lines) when it is not `used`.
-Message fitting_preset(const std::vector<std::string>& sample, const std::string& name,
-                       const std::string& used) {
-  try {
-    const std::string fits = detect_formats(sample, name).front().name();
-    if (fits != used)
-      return message(N_("\n  its first lines fit preset '{0}': give -f {0}, or no -f to detect it"), fits);
-  } catch (const Error&) {
-    // No preset fits either: the message already shows the first malformed line.
-  }
-  return {};
-}
-
-} // namespace
-
 Scanner::Scanner(ScanOptions options, HitSink& sink, ErrorHandler on_error)
     : m_options(std::move(options)), m_sink(sink), m_on_error(std::move(on_error)) {}
 
@@ -148,192 +131,136 @@ std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats&
   }
 }
 
-void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
-  m_totals.inputs.push_back({});
-  InputStats& input = m_totals.inputs.back();
-  input.name = path == "-" ? "(stdin)" : path; // not for translation: a name, as in the JSON report
-
-  std::unique_ptr<Source> source = std::move(opened);
-  try {
-    if (!source) source = Source::open(path);
-  } catch (const Error& e) {
-    fail(input, e.text(), e.code());
-    return;
-  }
-  input.codec = std::string(codec_name(source->codec()));
-  const Codec codec = source->codec();
-  const std::uint64_t stored_size = source->stored_size();
-  Resume resume;
-  if (m_options.ledger) {
-    resume = m_options.ledger->resume(std::move(source));
-    source = std::move(resume.source);
-    input.skipped_bytes = resume.offset;
-    input.skipped_lines = resume.lines;
-    if (resume.whole) {
-      m_options.ledger->record(resume, codec, stored_size, resume.offset, resume.lines, true, input.name,
-                               m_options.now);
-      return;
-    }
-  }
-  m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
-                      ? m_options.history_end - k_out_of_order_seconds
-                      : Hit::k_no_time;
-  LineReader reader(*source, m_options.max_line, resume.lines);
-  Line line;
-
-  // The first lines are kept: to detect the format, and to name a preset that fits them when the
-  // format given does not.
+// The first lines are kept: to detect the format, and to name a preset that fits them when the
+// format given does not.
+struct Scanner::FirstLines {
   struct Kept {
     std::string text;
     std::uint64_t number;
     bool overlong;
   };
   std::vector<Kept> kept;
-  std::vector<std::string> sample;
-  while (kept.size() < m_options.detect_lines && reader.next(line)) {
-    kept.push_back({std::string(line.text), line.number, line.overlong});
-    sample.push_back(line.overlong ? std::string() : std::string(line.text));
+  std::vector<std::string> sample; // their text, "" for an overlong one
+};
+
+void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
+  m_totals.inputs.push_back({});
+  InputStats& input = m_totals.inputs.back();
+  input.name = path == "-" ? "(stdin)" : path; // not for translation: a name, as in the JSON report
+
+  std::unique_ptr<Source> source = open_input(path, std::move(opened), input);
+  if (!source) return;
+  const Codec codec = source->codec();
+  const std::uint64_t stored_size = source->stored_size();
+  Resume resume;
+  if (m_options.ledger && !resume_input(source, resume, input)) return;
+  m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
+                      ? m_options.history_end - k_out_of_order_seconds
+                      : Hit::k_no_time;
+  LineReader reader(*source, m_options.max_line, resume.lines);
+  FirstLines first;
+  Line line;
+  while (first.kept.size() < m_options.detect_lines && reader.next(line)) {
+    first.kept.push_back({std::string(line.text), line.number, line.overlong});
+    first.sample.push_back(line.overlong ? std::string() : std::string(line.text));
   }
   std::vector<LogFormat> formats;
-  if (m_options.format) {
-    formats.push_back(*m_options.format);
-  } else {
-    try {
-      formats = detect_formats(sample, input.name);
-      if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
-        m_detected = formats.front().name();
-    } catch (const Error& e) {
-      if (!m_options.fallback_format) {
-        // The lines read to detect the format count as read and malformed: "0 lines" would hide them.
-        for (const Kept& k : kept) {
-          ++input.lines;
-          ++m_totals.lines;
-          if (k.text.empty() && !k.overlong) {
-            ++m_totals.empty;
-          } else {
-            ++input.malformed;
-            ++m_totals.malformed;
-          }
-        }
-        fail(input, message(N_("{}\n  '{}' was skipped"), e.text(), input.name), e.code());
-        return;
-      }
-      formats = {*m_options.fallback_format};
-    }
-  }
-  for (const Kept& k : kept)
+  if (!choose_formats(first, formats, input)) return;
+  for (const FirstLines::Kept& k : first.kept)
     process(Line{k.text, k.number, k.overlong}, formats, input);
-  if (m_options.threads > 1) {
-    if (auto preparer = m_sink.preparer()) {
-      preparer.reset();
-      scan_parallel(reader, *source, formats, input);
-    } else {
-      scan_serial(reader, *source, formats, input);
-    }
-  } else {
-    scan_serial(reader, *source, formats, input);
-  }
-  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
-    note_missing_fields(formats.front(), input);
-  if (input.out_of_order > 0 && m_options.note) {
-    m_options.note(message(
-        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
-           "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
-           "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
-        input.name, count_message(input.out_of_order), k_out_of_order_seconds / 60,
-        input.first_out_of_order));
-  }
-  if (input.overlapping > 0 && m_options.note) {
-    m_options.note(message(
-        N_("'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
-           "left out, so that no line counts twice (the same lines under another name, or a copy that "
-           "goes on where a file the state read stops?). Another server's log of the same time goes into "
-           "a state of its own: --state-out, then 'darkscan merge'"),
-        input.name, count_message(input.overlapping), util::format_utc(input.overlap_first),
-        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
-  }
+  scan_rest(reader, *source, formats, input);
+
+  note_input(formats.front(), input);
   if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
     m_detected = formats.front().spec();
   // A detected format is named only if the input held text to detect it on.
   if (m_options.format || input.parsed + input.malformed > 0) input.format = formats.front().name();
-
   input.bytes = reader.bytes();
   m_totals.bytes += input.bytes;
-  if (m_options.ledger) {
-    if (resume.known && input.bytes == 0 && stored_size != 0 && codec == Codec::plain &&
-        stored_size < resume.offset && m_options.note) {
-      m_options.note(message(N_("'{}' is shorter than when it was last read ({} < {} bytes): it was "
-                                "truncated or replaced; nothing new was read from it"),
-                             input.name, stored_size, resume.offset));
-    }
-    m_options.ledger->record(resume, codec, stored_size, resume.offset + input.bytes,
-                             resume.lines + input.lines, codec != Codec::plain && source->error().empty(),
-                             input.name, m_options.now);
-  }
-  if (!source->error().empty()) {
-    fail(input,
-         message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source->error(),
-                 input.lines),
-         ExitCode::input_failed);
-  } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
-             formats.front().syntax() == LogFormat::Syntax::json) {
-    fail(input,
-         message(N_("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
-                    "application's log rather than an access log? Give --log-format 'json: key=field ...' "
-                    "naming its keys (see --list-formats)"),
-                 input.name, count_message(input.not_records)),
-         ExitCode::input_failed);
-  } else if (unreadable(input)) {
-    const std::string& used = formats.front().name();
-    const Message read = input.parsed == 0
-                             ? message(N_("none of its {} lines"), count_message(input.malformed))
-                             : message(N_("only {} of its {} lines"), count_message(input.parsed),
-                                       count_message(input.parsed + input.malformed));
-    fail(input,
-         message(N_("'{}': {} could be read with format '{}'; first malformed: {}{}"), input.name, read, used,
-                 input.first_malformed, fitting_preset(sample, input.name, used)),
-         ExitCode::input_failed);
-  }
+  if (m_options.ledger) record_in_ledger(resume, codec, stored_size, *source, input);
+  judge_input(*source, formats.front(), first.sample, input);
 }
 
-void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) const {
-  // A JSON or W3C log says per line what it logs (a Logpush job's fields, Traefik's kept headers):
-  // a field none of its lines had is missing; a text format says it in its format string.
-  const bool text = f.syntax() == LogFormat::Syntax::text;
-  const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
-  const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
-  Message how = translated(N_("log \"$http_referer\" \"$http_user_agent\" (nginx combined)"));
-  if (f.name() == "traefik-json") // not for translation: a preset name
-    how = translated(N_("Traefik drops request headers unless told: set "
-                        "accessLog.fields.headers.names.Referer=keep and "
-                        "accessLog.fields.headers.names.User-Agent=keep"));
-  else if (f.name() == "cloudflare")
-    how = translated(N_("add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields"));
-  else if (f.name() == "caddy")
-    how = translated(
-        N_("log the request headers (Caddy logs them unless a log filter deletes request>headers)"));
-  else if (f.syntax() == LogFormat::Syntax::w3c)
-    how = translated(N_("log the cs(Referer) and cs(User-Agent) fields"));
-  if (!referer && !agent) {
-    m_options.note(
-        message(N_("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
-                   "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
-                   "and bots, previews and in-app browsers cannot be recognised; {} for an estimate"),
-                input.name, f.name(), how));
-  } else if (!referer) {
-    m_options.note(message(N_("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
-                              "dark-social share is given for its visits (n/a; null in JSON) unless a tag or "
-                              "an in-app browser says; {} for an estimate"),
-                           input.name, f.name(), text ? translated(N_("log \"$http_referer\"")) : how));
-  } else if (!agent && text) {
-    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
-                              "recognised"),
-                           input.name, f.name()));
-  } else if (!agent) {
-    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
-                              "recognised; {}"),
-                           input.name, f.name(), how));
+std::unique_ptr<Source> Scanner::open_input(const std::string& path, std::unique_ptr<Source> opened,
+                                            InputStats& input) {
+  std::unique_ptr<Source> source = std::move(opened);
+  try {
+    if (!source) source = Source::open(path);
+  } catch (const Error& e) {
+    fail(input, e.text(), e.code());
+    return nullptr;
   }
+  input.codec = std::string(codec_name(source->codec()));
+  return source;
+}
+
+bool Scanner::resume_input(std::unique_ptr<Source>& source, Resume& resume, InputStats& input) {
+  const Codec codec = source->codec();
+  const std::uint64_t stored_size = source->stored_size();
+  resume = m_options.ledger->resume(std::move(source));
+  source = std::move(resume.source);
+  input.skipped_bytes = resume.offset;
+  input.skipped_lines = resume.lines;
+  if (!resume.whole) return true;
+  m_options.ledger->record(resume, codec, stored_size, resume.offset, resume.lines, true, input.name,
+                           m_options.now);
+  return false;
+}
+
+bool Scanner::choose_formats(const FirstLines& first, std::vector<LogFormat>& formats, InputStats& input) {
+  if (m_options.format) {
+    formats.push_back(*m_options.format);
+    return true;
+  }
+  const std::vector<std::string>& sample = first.sample;
+  try {
+    formats = detect_formats(sample, input.name);
+    if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
+      m_detected = formats.front().name();
+  } catch (const Error& e) {
+    if (!m_options.fallback_format) {
+      // The lines read to detect the format count as read and malformed: "0 lines" would hide them.
+      for (const FirstLines::Kept& k : first.kept) {
+        ++input.lines;
+        ++m_totals.lines;
+        if (k.text.empty() && !k.overlong) {
+          ++m_totals.empty;
+        } else {
+          ++input.malformed;
+          ++m_totals.malformed;
+        }
+      }
+      fail(input, message(N_("{}\n  '{}' was skipped"), e.text(), input.name), e.code());
+      return false;
+    }
+    formats = {*m_options.fallback_format};
+  }
+  return true;
+}
+
+void Scanner::scan_rest(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+                        InputStats& input) {
+  if (m_options.threads > 1) {
+    if (auto preparer = m_sink.preparer()) {
+      preparer.reset();
+      scan_parallel(reader, source, formats, input);
+      return;
+    }
+  }
+  scan_serial(reader, source, formats, input);
+}
+
+void Scanner::record_in_ledger(const Resume& resume, Codec codec, std::uint64_t stored_size,
+                               const Source& source, const InputStats& input) {
+  if (resume.known && input.bytes == 0 && stored_size != 0 && codec == Codec::plain &&
+      stored_size < resume.offset && m_options.note) {
+    m_options.note(message(N_("'{}' is shorter than when it was last read ({} < {} bytes): it was "
+                              "truncated or replaced; nothing new was read from it"),
+                           input.name, stored_size, resume.offset));
+  }
+  m_options.ledger->record(resume, codec, stored_size, resume.offset + input.bytes,
+                           resume.lines + input.lines, codec != Codec::plain && source.error().empty(),
+                           input.name, m_options.now);
 }
 
 void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time) {
@@ -341,14 +268,6 @@ void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_
     input.first_out_of_order = message(N_("line {} ({}) comes after {}"), line_no, util::format_utc(time),
                                        util::format_utc(input.max_time));
   }
-}
-
-bool Scanner::unreadable(const InputStats& input) const {
-  if (input.malformed == 0) return false;
-  // What an earlier run (--state) left to read is judged on as many lines as detection uses.
-  if (input.parsed == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
-  // "Almost nothing": under 1 line in 100, on at least as many malformed lines as detection uses.
-  return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
 }
 
 void Scanner::scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,

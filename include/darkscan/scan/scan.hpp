@@ -153,6 +153,31 @@ public:
 
 private:
   enum class LineResult : std::uint8_t { parsed, parsed_other, empty, malformed, overlong, not_record };
+  struct FirstLines; // scan.cpp: an input's first lines, kept to detect its format
+
+  // The steps of scan() for one input, in order. Each that can end the input's scan returns false
+  // (or null) when it does.
+  std::unique_ptr<Source> open_input(const std::string& path, std::unique_ptr<Source> opened,
+                                     InputStats& input);
+  // With a ledger (--state): `source` moves on to where earlier runs stopped; false when they read it all.
+  bool resume_input(std::unique_ptr<Source>& source, Resume& resume, InputStats& input);
+  // --log-format, or the format detected on the first lines; false when none fits (counted, failed).
+  bool choose_formats(const FirstLines& first, std::vector<LogFormat>& formats, InputStats& input);
+  // The lines after the first ones, on one thread or several.
+  void scan_rest(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+                 InputStats& input);
+  // With a ledger: where the input now ends, and whether it was read to its end.
+  void record_in_ledger(const Resume& resume, Codec codec, std::uint64_t stored_size, const Source& source,
+                        const InputStats& input);
+  // input_notes.cpp: the notes on an input read (fields its format lacks, time order, overlap with
+  // the state); then whether it failed: damaged, no request in it, or (almost) nothing readable.
+  void note_input(const LogFormat& format, const InputStats& input) const;
+  void judge_input(const Source& source, const LogFormat& format, const std::vector<std::string>& sample,
+                   InputStats& input);
+  // Notes that the input's format logs no referrer or no user agent, and what to log instead.
+  void note_missing_fields(const LogFormat& format, const InputStats& input) const;
+  // True when (almost) no line of `input` could be parsed: a wrong format or not a log.
+  bool unreadable(const InputStats& input) const;
 
   // Pure: safe on any thread. Rewritten values (JSON escapes, W3C encodings) go into `scratch`,
   // or a buffer of this thread's for one line when it is null.
@@ -182,10 +207,6 @@ private:
   [[gnu::cold, gnu::noinline]] void malformed_line(const Line& line, const ParseError* error,
                                                    const LogFormat& format, InputStats& input);
   void fail(InputStats& input, Message why, ExitCode code);
-  // Notes that the input's format logs no referrer or no user agent, and what to log instead.
-  void note_missing_fields(const LogFormat& format, const InputStats& input) const;
-  // True when (almost) no line of `input` could be parsed: a wrong format or not a log.
-  bool unreadable(const InputStats& input) const;
   // Counts a line of `input` older than k_out_of_order_seconds before its latest one.
   static void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time);
 

@@ -1,0 +1,126 @@
+// What the scan says about an input once read: notes (fields its format lacks, lines out of time
+// order, lines the state already counts) and whether it failed (damaged, no request in it, or
+// (almost) nothing readable with its format).
+#include <darkscan/input/source.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/scan/scan.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+namespace darkscan {
+
+namespace {
+
+// A hint naming the preset that fits `sample` (the input's first lines) when it is not `used`.
+Message fitting_preset(const std::vector<std::string>& sample, const std::string& name,
+                       const std::string& used) {
+  try {
+    const std::string fits = detect_formats(sample, name).front().name();
+    if (fits != used)
+      return message(N_("\n  its first lines fit preset '{0}': give -f {0}, or no -f to detect it"), fits);
+  } catch (const Error&) {
+    // No preset fits either: the message already shows the first malformed line.
+  }
+  return {};
+}
+
+} // namespace
+
+void Scanner::note_input(const LogFormat& format, const InputStats& input) const {
+  if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
+    note_missing_fields(format, input);
+  if (input.out_of_order > 0 && m_options.note) {
+    m_options.note(message(
+        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
+           "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
+           "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
+        input.name, count_message(input.out_of_order), k_out_of_order_seconds / 60,
+        input.first_out_of_order));
+  }
+  if (input.overlapping > 0 && m_options.note) {
+    m_options.note(message(
+        N_("'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
+           "left out, so that no line counts twice (the same lines under another name, or a copy that "
+           "goes on where a file the state read stops?). Another server's log of the same time goes into "
+           "a state of its own: --state-out, then 'darkscan merge'"),
+        input.name, count_message(input.overlapping), util::format_utc(input.overlap_first),
+        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
+  }
+}
+
+void Scanner::judge_input(const Source& source, const LogFormat& format,
+                          const std::vector<std::string>& sample, InputStats& input) {
+  if (!source.error().empty()) {
+    fail(input,
+         message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source.error(),
+                 input.lines),
+         ExitCode::input_failed);
+  } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
+             format.syntax() == LogFormat::Syntax::json) {
+    fail(input,
+         message(N_("'{}': none of its {} JSON records is a request (no URI or path key): is it an "
+                    "application's log rather than an access log? Give --log-format 'json: key=field ...' "
+                    "naming its keys (see --list-formats)"),
+                 input.name, count_message(input.not_records)),
+         ExitCode::input_failed);
+  } else if (unreadable(input)) {
+    const std::string& used = format.name();
+    const Message read = input.parsed == 0
+                             ? message(N_("none of its {} lines"), count_message(input.malformed))
+                             : message(N_("only {} of its {} lines"), count_message(input.parsed),
+                                       count_message(input.parsed + input.malformed));
+    fail(input,
+         message(N_("'{}': {} could be read with format '{}'; first malformed: {}{}"), input.name, read, used,
+                 input.first_malformed, fitting_preset(sample, input.name, used)),
+         ExitCode::input_failed);
+  }
+}
+
+void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) const {
+  // A JSON or W3C log says per line what it logs (a Logpush job's fields, Traefik's kept headers):
+  // a field none of its lines had is missing; a text format says it in its format string.
+  const bool text = f.syntax() == LogFormat::Syntax::text;
+  const bool referer = text ? f.has(FieldKind::referer) : input.parsed == 0 || input.with_referer > 0;
+  const bool agent = text ? f.has(FieldKind::user_agent) : input.parsed == 0 || input.with_user_agent > 0;
+  Message how = translated(N_("log \"$http_referer\" \"$http_user_agent\" (nginx combined)"));
+  if (f.name() == "traefik-json") // not for translation: a preset name
+    how = translated(N_("Traefik drops request headers unless told: set "
+                        "accessLog.fields.headers.names.Referer=keep and "
+                        "accessLog.fields.headers.names.User-Agent=keep"));
+  else if (f.name() == "cloudflare")
+    how = translated(N_("add ClientRequestReferer and ClientRequestUserAgent to the Logpush job's fields"));
+  else if (f.name() == "caddy")
+    how = translated(
+        N_("log the request headers (Caddy logs them unless a log filter deletes request>headers)"));
+  else if (f.syntax() == LogFormat::Syntax::w3c)
+    how = translated(N_("log the cs(Referer) and cs(User-Agent) fields"));
+  if (!referer && !agent) {
+    m_options.note(
+        message(N_("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "
+                   "be known, so no dark-social share is given for its visits (n/a; null in JSON), "
+                   "and bots, previews and in-app browsers cannot be recognised; {} for an estimate"),
+                input.name, f.name(), how));
+  } else if (!referer) {
+    m_options.note(message(N_("'{}' ({}) logs no referrer: where visitors came from cannot be known, so no "
+                              "dark-social share is given for its visits (n/a; null in JSON) unless a tag or "
+                              "an in-app browser says; {} for an estimate"),
+                           input.name, f.name(), text ? translated(N_("log \"$http_referer\"")) : how));
+  } else if (!agent && text) {
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised"),
+                           input.name, f.name()));
+  } else if (!agent) {
+    m_options.note(message(N_("'{}' ({}) logs no user agent: bots, previews and in-app browsers cannot be "
+                              "recognised; {}"),
+                           input.name, f.name(), how));
+  }
+}
+
+bool Scanner::unreadable(const InputStats& input) const {
+  if (input.malformed == 0) return false;
+  // What an earlier run (--state) left to read is judged on as many lines as detection uses.
+  if (input.parsed == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
+  // "Almost nothing": under 1 line in 100, on at least as many malformed lines as detection uses.
+  return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
+}
+
+} // namespace darkscan
