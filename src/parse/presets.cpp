@@ -12,6 +12,14 @@ namespace darkscan {
 
 namespace {
 
+// The presets' names, ", " between them, for messages.
+std::string preset_names() {
+  std::string names;
+  for (const Preset& preset : presets())
+    names += (names.empty() ? "" : ", ") + std::string(preset.name);
+  return names;
+}
+
 bool has_name(const Preset& preset, std::string_view name) {
   if (util::iequals(preset.name, name)) return true;
   std::string_view aliases = preset.aliases;
@@ -146,12 +154,9 @@ LogFormat resolve_format(std::string_view value) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
   });
   if (looks_like_name) {
-    std::string names;
-    for (const Preset& preset : presets())
-      names += (names.empty() ? "" : ", ") + std::string(preset.name);
     throw Error(message(N_("--log-format: unknown preset '{}' (presets: {}; or give an Nginx log_format "
                            "or Apache LogFormat string)"),
-                        value, names));
+                        value, preset_names()));
   }
   return LogFormat::compile(value);
 }
@@ -208,9 +213,11 @@ const char* not_an_access_log(const std::vector<std::string>& sample) {
   return nullptr;
 }
 
-std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
-                                      const std::string& source_name) {
-  // A W3C log names its fields in a "#Fields" directive: its first one replaces the presets' defaults.
+namespace {
+
+// The presets compiled in detection order. A W3C log names its fields in a "#Fields" directive: the
+// sample's first one replaces the W3C presets' defaults. `combined`: the index of "combined".
+std::vector<LogFormat> compile_candidates(const std::vector<std::string>& sample, std::size_t& combined) {
   std::string_view fields_directive;
   for (const auto& line : sample)
     if (W3cFormat::is_fields_directive(line)) {
@@ -218,7 +225,6 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
       break;
     }
   std::vector<LogFormat> compiled;
-  std::size_t combined = 0;
   for (const Preset& preset : presets()) {
     if (preset.name == "combined") combined = compiled.size();
     if (preset.syntax == LogFormat::Syntax::w3c && !fields_directive.empty()) {
@@ -231,14 +237,16 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     }
     compiled.push_back(compile_preset(preset));
   }
+  return compiled;
+}
 
-  std::size_t non_empty = 0;
-  for (const auto& line : sample)
-    non_empty += !line.empty();
-  // Score: lines parsed, then fields found in them (combined beats common on a
-  // mixed file), then fewer fields in the format (common beats combined on a
-  // file with no referer and user agent at all). A line of the format that is not a request (a
-  // W3C directive, a JSON record of another kind) counts as parsed, with no field.
+// The index of the format that reads `sample` best; `best_lines`: the lines it parsed. Score: lines
+// parsed, then fields found in them (combined beats common on a mixed file), then fewer fields in
+// the format (common beats combined on a file with no referer and user agent at all). A line of the
+// format that is not a request (a W3C directive, a JSON record of another kind) counts as parsed,
+// with no field. With no line to go by: `combined`, the most common format.
+std::size_t best_candidate(const std::vector<LogFormat>& compiled, const std::vector<std::string>& sample,
+                           std::size_t non_empty, std::size_t combined, std::size_t& best_lines) {
   struct Score {
     std::size_t lines = 0, fields = 0;
   };
@@ -263,32 +271,37 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
     if (scores[a].fields != scores[b].fields) return scores[a].fields > scores[b].fields;
     return compiled[a].field_count() < compiled[b].field_count();
   };
-  // Nothing to go by (no line yet): the most common format.
   std::size_t best_index = non_empty == 0 ? combined : 0;
   for (std::size_t i = 0; i < compiled.size(); ++i)
     if (non_empty > 0 && better(i, best_index)) best_index = i;
-  const std::size_t best_count = scores[best_index].lines;
-  // Lines the scanner will parse: by the best preset, or exactly by another.
+  best_lines = scores[best_index].lines;
+  return best_index;
+}
+
+// The lines of `sample` the scanner will parse: by compiled[best], or exactly by another.
+std::size_t covered_lines(const std::vector<LogFormat>& compiled, const std::vector<std::string>& sample,
+                          std::size_t best) {
+  Hit hit;
+  ParseError error;
   std::size_t covered = 0;
   for (const auto& line : sample) {
     if (line.empty()) continue;
     error = {};
-    bool ok = compiled[best_index].parse(line, hit, error) || error.not_a_record;
+    bool ok = compiled[best].parse(line, hit, error) || error.not_a_record;
     for (std::size_t i = 0; i < compiled.size() && !ok; ++i)
       ok = compiled[i].parse(line, hit, error, true);
     covered += ok;
   }
-  if (non_empty == 0 || covered * 2 > non_empty) {
-    std::rotate(compiled.begin(), compiled.begin() + static_cast<std::ptrdiff_t>(best_index),
-                compiled.begin() + static_cast<std::ptrdiff_t>(best_index) + 1);
-    return compiled;
-  }
+  return covered;
+}
 
-  if (const char* what = not_an_access_log(sample))
-    throw Error(message(what, source_name), ExitCode::input_failed);
-
-  // Explain with the best preset, or with the most common one (combined).
-  const LogFormat& shown = compiled[best_count > 0 ? best_index : combined];
+// Throws the Error that says why no preset reads `sample` of `source_name`, showing the first line
+// that `shown` does not parse.
+[[noreturn]] void throw_unrecognised(const LogFormat& shown, const std::vector<std::string>& sample,
+                                     const std::string& source_name, std::size_t covered,
+                                     std::size_t non_empty) {
+  Hit hit;
+  ParseError error;
   std::size_t line_no = 0;
   Message detail;
   for (const auto& line : sample) {
@@ -299,16 +312,39 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                      util::shorten(util::escape_for_terminal(line), 200));
     break;
   }
-  std::string names;
-  for (const Preset& preset : presets())
-    names += (names.empty() ? "" : ", ") + std::string(preset.name);
   throw Error(
       message(N_("cannot recognise the log format of '{}': {} of its first {} lines match a preset "
                  "({}); {}\n  give the format with --log-format, e.g. --log-format "
                  "'$remote_addr - $remote_user [$time_local] \"$request\" ...' (your nginx log_format) "
                  "or --log-format '%h %l %u %t \"%r\" ...' (your Apache LogFormat)"),
-              source_name, covered, non_empty, names, detail),
+              source_name, covered, non_empty, preset_names(), detail),
       ExitCode::input_failed);
+}
+
+} // namespace
+
+std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
+                                      const std::string& source_name) {
+  std::size_t combined = 0;
+  std::vector<LogFormat> compiled = compile_candidates(sample, combined);
+  std::size_t non_empty = 0;
+  for (const auto& line : sample)
+    non_empty += !line.empty();
+  std::size_t best_count = 0;
+  const std::size_t best_index = best_candidate(compiled, sample, non_empty, combined, best_count);
+  const std::size_t covered = covered_lines(compiled, sample, best_index);
+  if (non_empty == 0 || covered * 2 > non_empty) {
+    std::rotate(compiled.begin(), compiled.begin() + static_cast<std::ptrdiff_t>(best_index),
+                compiled.begin() + static_cast<std::ptrdiff_t>(best_index) + 1);
+    return compiled;
+  }
+
+  if (const char* what = not_an_access_log(sample))
+    throw Error(message(what, source_name), ExitCode::input_failed);
+
+  // Explain with the best preset, or with the most common one (combined).
+  throw_unrecognised(compiled[best_count > 0 ? best_index : combined], sample, source_name, covered,
+                     non_empty);
 }
 
 } // namespace darkscan
