@@ -148,6 +148,69 @@ bool parse_clock(std::string_view s, std::int64_t& seconds) {
   return true;
 }
 
+// The separator is what ends the first field: a tab (CloudFront) or a space (IIS). Values hold
+// neither (both servers encode them), so the first one found says it; a memchr for a tab over the
+// whole line was a third of the time W3cFormat::parse spent outside its fields.
+inline char separator_of(std::string_view line) {
+  for (const char c : line) {
+    if (c == ' ' || c == '\t') return c;
+  }
+  return ' ';
+}
+
+// parse_date() of a date field. A log holds one date for hours: remembered per thread, as the CLF
+// minute is.
+inline bool read_date(std::string_view value, std::int64_t& days) {
+  thread_local char last_date[10] = {};
+  thread_local std::int64_t last_days = 0;
+  if (value.size() == 10 && std::memcmp(value.data(), last_date, 10) == 0) {
+    days = last_days;
+    return true;
+  }
+  const bool ok = parse_date(value, days);
+  if (ok) {
+    std::memcpy(last_date, value.data(), 10);
+    last_days = days;
+  }
+  return ok;
+}
+
+// Stores the (decoded) `value` of `field` in `hit`; false when it is not what the field holds. The
+// plain fields here, the others through store_field(): its call for each of a line's dozen fields
+// was a tenth of W3cFormat::parse's instructions. time-taken is in seconds from CloudFront, in
+// milliseconds from IIS.
+inline bool store_value(const W3cFormat::Field& field, std::string_view value, bool cloudfront, Hit& hit) {
+  if (field.kind == FieldKind::user_agent) {
+    hit.user_agent = value;
+  } else if (field.kind == FieldKind::referer) {
+    hit.referer = value;
+  } else if (field.kind == FieldKind::path) {
+    hit.path = value;
+  } else if (field.kind == FieldKind::method) {
+    hit.method = value;
+  } else if (field.kind == FieldKind::duration) {
+    return parse_duration(value, cloudfront ? 1000000 : 1000, hit.duration_us);
+  } else if (field.kind == FieldKind::status && value.empty()) {
+    return true;
+  } else if (field.kind == FieldKind::client && value.empty()) {
+    return false;
+  } else {
+    return store_field(field.kind, value, hit);
+  }
+  return true;
+}
+
+// Why a value of `field` was refused, for ParseError.
+const char* field_problem(const W3cFormat::Field& field) {
+  using Special = W3cFormat::Special;
+  return field.special == Special::date    ? N_("the date is not YYYY-MM-DD")
+         : field.special == Special::time  ? N_("the time is not HH:MM:SS")
+         : field.kind == FieldKind::status ? N_("the status is not a 3-digit number")
+         : field.kind == FieldKind::bytes  ? N_("the byte count is not a number")
+         : field.kind == FieldKind::client ? N_("the client address is empty")
+                                           : N_("a field does not hold what #Fields says");
+}
+
 } // namespace
 
 bool W3cFormat::is_fields_directive(std::string_view line) {
@@ -210,16 +273,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     error = {N_("a W3C directive"), 0, true};
     return false;
   }
-  // The separator is what ends the first field: a tab (CloudFront) or a space (IIS). Values hold
-  // neither (both servers encode them), so the first one found says it; a memchr for a tab over the
-  // whole line was a third of the time this function spent outside its fields.
-  char separator = ' ';
-  for (const char c : line) {
-    if (c == ' ' || c == '\t') {
-      separator = c;
-      break;
-    }
-  }
+  const char separator = separator_of(line);
   std::array<std::uint8_t, 32> rank;
   rank.fill(0xff);
   std::int64_t days = 0, clock = 0;
@@ -236,19 +290,7 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     if (value == "-") value = {};
     bool ok = true;
     if (field.special == Special::date) {
-      // A log holds one date for hours: remembered per thread, as the CLF minute is.
-      thread_local char last_date[10] = {};
-      thread_local std::int64_t last_days = 0;
-      if (value.size() == 10 && std::memcmp(value.data(), last_date, 10) == 0) {
-        days = last_days;
-        ok = true;
-      } else {
-        ok = parse_date(value, days);
-        if (ok) {
-          std::memcpy(last_date, value.data(), 10);
-          last_days = days;
-        }
-      }
+      ok = read_date(value, days);
       have_date = ok;
     } else if (field.special == Special::time) {
       ok = parse_clock(value, clock);
@@ -257,35 +299,11 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
                (!value.empty() || rank[static_cast<std::size_t>(field.kind)] == 0xff)) {
       // A better field that is empty ("-") does not clear what a worse one gave.
       value = decode(value, field.decode, scratch);
-      // The plain fields here, the others through store_field(): its call for each of a line's
-      // dozen fields was a tenth of this function's instructions.
-      if (field.kind == FieldKind::user_agent) {
-        hit.user_agent = value;
-      } else if (field.kind == FieldKind::referer) {
-        hit.referer = value;
-      } else if (field.kind == FieldKind::path) {
-        hit.path = value;
-      } else if (field.kind == FieldKind::method) {
-        hit.method = value;
-      } else if (field.kind == FieldKind::duration) {
-        ok = parse_duration(value, m_cloudfront ? 1000000 : 1000, hit.duration_us);
-      } else if (field.kind == FieldKind::status && value.empty()) {
-        ok = true;
-      } else if (field.kind == FieldKind::client && value.empty()) {
-        ok = false;
-      } else {
-        ok = store_field(field.kind, value, hit);
-      }
+      ok = store_value(field, value, m_cloudfront, hit);
       if (ok && !value.empty()) rank[static_cast<std::size_t>(field.kind)] = field.rank;
     }
     if (!ok) {
-      error = {field.special == Special::date    ? N_("the date is not YYYY-MM-DD")
-               : field.special == Special::time  ? N_("the time is not HH:MM:SS")
-               : field.kind == FieldKind::status ? N_("the status is not a 3-digit number")
-               : field.kind == FieldKind::bytes  ? N_("the byte count is not a number")
-               : field.kind == FieldKind::client ? N_("the client address is empty")
-                                                 : N_("a field does not hold what #Fields says"),
-               pos};
+      error = {field_problem(field), pos};
       util::blank(hit);
       return false;
     }
