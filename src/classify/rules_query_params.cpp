@@ -3,6 +3,7 @@
 #include <darkscan/classify/rules_reading.hpp>
 #include <darkscan/common/error.hpp>
 #include <darkscan/util/text.hpp>
+#include <darkscan/util/url_path.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -76,16 +77,10 @@ const Rule* Rules::match_query(std::string_view query) const {
   };
   std::array<Param, 32> params;
   std::size_t count = 0;
-  while (!query.empty() && count < params.size()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    std::size_t eq = pair.find('=');
-    std::string_view name = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+  for (util::QueryParam param; count < params.size() && util::next_param(query, param);) {
     for (const std::string& known : m_param_names) {
-      if (util::iequals(name, known)) {
-        params[count++] = {name, value};
+      if (util::iequals(param.name, known)) {
+        params[count++] = {param.name, param.value};
         break;
       }
     }
