@@ -44,9 +44,95 @@ namespace darkscan {
 
 namespace {
 
+using NoteHandler = Analyzer::NoteHandler;
+
 // Lines read ahead to learn content parameters (and 8 MiB at most: content_params.cpp), enough for
 // content_params.hpp's k_min_views of a parameter that routes a site's articles.
 constexpr std::size_t k_learn_lines = 100000;
+
+// The output format asked for, or the default for where it goes; throws Error when --hits and the
+// options that go with it, or not, are mixed up.
+std::string output_format(const CommandLine& opts, bool to_terminal) {
+  std::string format = opts.output_format;
+  if (format.empty()) format = opts.hits ? "ndjson" : to_terminal ? "table" : "tsv";
+  if (opts.hits && format != "ndjson" && format != "tsv") {
+    throw Error(message(N_("--hits writes ndjson or tsv, not '{}'"), format));
+  }
+  if (opts.explain && !opts.hits) throw Error(translated(N_("--explain goes with --hits")));
+  if ((opts.show_ip || !opts.salt.empty()) && !opts.hits)
+    throw Error(translated(N_("--show-ip and --salt go with --hits")));
+  if (opts.hits && (!opts.state.empty() || !opts.state_out.empty()))
+    throw Error(translated(N_("--state and --state-out go with the report, not with --hits")));
+  return format;
+}
+
+// How the logs are read: format, limits, threads. Throws Error on a --log-format that cannot be read.
+ScanOptions scan_options_from(const CommandLine& opts) {
+  ScanOptions scan_options;
+  if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
+  scan_options.strict = opts.strict;
+  scan_options.max_line = opts.max_line;
+  scan_options.block_bytes = opts.block_bytes;
+  scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  return scan_options;
+}
+
+// --hits: one record per hit of the window, written to --output or standard output.
+struct HitsOutput {
+  std::unique_ptr<Output> output;
+  std::unique_ptr<HitsWriter> writer;
+  std::unique_ptr<WindowFilter> window; // what the analyzer sends its verdicts to
+};
+
+HitsOutput open_hits_output(const CommandLine& opts, const std::string& format, const ReportWindow& w) {
+  HitsOutput hits;
+  hits.output = std::make_unique<Output>(opts.output);
+  std::string salt = opts.salt;
+  if (salt.empty()) {
+    std::random_device random;
+    salt = fmt::format("{:08x}{:08x}", random(), random());
+  }
+  hits.writer = std::make_unique<HitsWriter>(
+      *hits.output, format == "tsv" ? HitsWriter::Format::tsv : HitsWriter::Format::ndjson, opts.explain,
+      salt, opts.show_ip);
+  hits.window = std::make_unique<WindowFilter>(*hits.writer, w.since, w.until);
+  return hits;
+}
+
+// What a run writes, and with what, from the options, before any log is read: each option is checked
+// in turn, so that the first mistake is the one reported.
+struct RunPlan {
+  std::string format;
+  std::unique_ptr<Reporter> reporter; // none with --hits
+  ScanOptions scan_options;
+  Rules rules; // content parameters learned from the logs are added
+  std::int64_t now = 0;
+  ReportWindow window;
+  ReportRequest request;
+  HitsOutput hits; // empty without --hits
+};
+
+RunPlan plan_run(const CommandLine& opts) {
+  RunPlan plan;
+  const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
+  const bool to_terminal = opts.output.empty() && stdout_tty;
+  plan.format = output_format(opts, to_terminal);
+  const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
+  if (!opts.hits) plan.reporter = make_reporter(plan.format, colour); // checks the name before any reading
+  plan.scan_options = scan_options_from(opts);
+  plan.rules = Rules::load(rules_dirs(opts.rules));
+  plan.now = static_cast<std::int64_t>(std::time(nullptr));
+  plan.window = report_window(opts, plan.now);
+  const auto [since, until, by] = plan.window;
+  if (opts.hits && by != PeriodKind::none)
+    throw Error(translated(N_("--by goes with the report, not with --hits")));
+  plan.request = report_request(opts, plan.format, to_terminal, since, until, by);
+  plan.request.weights = plan.rules.weights();
+  plan.request.settings = plan.rules.settings();
+  check_report_output(plan.request, plan.now); // before any log is read
+  if (opts.hits) plan.hits = open_hits_output(opts, plan.format, plan.window);
+  return plan;
+}
 
 // The state of --state (loaded if the file exists) or a new one for
 // --state-out; nullptr without either.
@@ -76,73 +162,10 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   return state;
 }
 
-} // namespace
-
-int run_scan(const CommandLine& opts) {
-  if (opts.list_formats) {
-    std::fputs(preset_list().c_str(), stdout);
-    return 0;
-  }
-  const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
-  const bool to_terminal = opts.output.empty() && stdout_tty;
-  std::string format = opts.output_format;
-  if (format.empty()) format = opts.hits ? "ndjson" : to_terminal ? "table" : "tsv";
-  if (opts.hits && format != "ndjson" && format != "tsv") {
-    throw Error(message(N_("--hits writes ndjson or tsv, not '{}'"), format));
-  }
-  if (opts.explain && !opts.hits) throw Error(translated(N_("--explain goes with --hits")));
-  if ((opts.show_ip || !opts.salt.empty()) && !opts.hits)
-    throw Error(translated(N_("--show-ip and --salt go with --hits")));
-  if (opts.hits && (!opts.state.empty() || !opts.state_out.empty()))
-    throw Error(translated(N_("--state and --state-out go with the report, not with --hits")));
-  const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
-  std::unique_ptr<Reporter> reporter;
-  if (!opts.hits) reporter = make_reporter(format, colour); // checks the name before any reading
-
-  ScanOptions scan_options;
-  if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
-  scan_options.strict = opts.strict;
-  scan_options.max_line = opts.max_line;
-  scan_options.block_bytes = opts.block_bytes;
-  scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  Rules rules = Rules::load(rules_dirs(opts.rules)); // content parameters learned below are added
-  std::unique_ptr<Progress> progress;
-  std::vector<Message> notes; // also in the JSON summary (in English), for cron jobs that run with -q
-  auto note = [&](const Message& text) {
-    notes.push_back(text);
-    if (progress) progress->clear();
-    if (!opts.quiet) print_note(text.local);
-  };
-
-  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  const auto [since, until, by] = report_window(opts, now);
-  if (opts.hits && by != PeriodKind::none)
-    throw Error(translated(N_("--by goes with the report, not with --hits")));
-  ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
-  request.weights = rules.weights();
-  request.settings = rules.settings();
-  check_report_output(request, now); // before any log is read
-
-  std::unique_ptr<Output> hits_output;
-  std::unique_ptr<HitsWriter> hits;
-  std::unique_ptr<WindowFilter> window;
-  if (opts.hits) {
-    hits_output = std::make_unique<Output>(opts.output);
-    std::string salt = opts.salt;
-    if (salt.empty()) {
-      std::random_device random;
-      salt = fmt::format("{:08x}{:08x}", random(), random());
-    }
-    hits = std::make_unique<HitsWriter>(
-        *hits_output, format == "tsv" ? HitsWriter::Format::tsv : HitsWriter::Format::ndjson, opts.explain,
-        salt, opts.show_ip);
-    window = std::make_unique<WindowFilter>(*hits, since, until);
-  }
-  // With a state, this run's hits are counted by hour and added to it; the
-  // report then covers everything the state holds.
-  NamePool names;
-  std::unique_ptr<util::FileLock> state_lock;
-  std::unique_ptr<State> state = open_state(opts, rules, names, state_lock);
+// The inputs to read: FILE..., or standard input; several are read in time order (by their first
+// lines), which `note` says when it is not the order given.
+std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions& scan_options,
+                                     const NoteHandler& note) {
   std::vector<std::string> files = opts.files;
   if (files.empty()) {
     files.push_back("-");
@@ -159,135 +182,209 @@ int run_scan(const CommandLine& opts) {
                    fmt::join(files, " ")));
     }
   }
-  // --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article),
-  // some learned from the start of the logs (a state keeps its page keys: only suggested there).
+  return files;
+}
+
+// --keep-param, and the parameters that name content (content.rules: "/?p=123" is an article). A
+// state that holds lines keeps its page keys: throws Error when --keep-param differs from them, and
+// takes them (with a note) when the rules name others. The result is the state's keys from now on.
+std::vector<std::string> page_key_params(const CommandLine& opts, const Rules& rules, State* state,
+                                         const NoteHandler& note) {
   std::vector<std::string> keep_params = opts.keep_params;
   for (const std::string& p : rules.content_params())
     if (std::find(keep_params.begin(), keep_params.end(), p) == keep_params.end()) keep_params.push_back(p);
-  std::vector<std::string> sites = opts.sites;
-  if (state) {
-    note_whole_hours({since, until, by}, opts);
-    if (!opts.keep_params.empty() && keep_params != state->keep_params && state->counters.lines > 0) {
-      if (state->keep_params.empty()) {
-        throw Error(translated(N_("--keep-param differs from the state's (none): page keys would not match; "
-                                  "give the same ones, or none")));
-      }
-      throw Error(message(N_("--keep-param differs from the state's ({}): page keys would not match; "
-                             "give the same ones, or none"),
-                          fmt::format("{}", fmt::join(state->keep_params, " "))));
+  if (!state) return keep_params;
+  if (!opts.keep_params.empty() && keep_params != state->keep_params && state->counters.lines > 0) {
+    if (state->keep_params.empty()) {
+      throw Error(translated(N_("--keep-param differs from the state's (none): page keys would not match; "
+                                "give the same ones, or none")));
     }
-    if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
-      note(message(N_("the state was written with page-key parameters '{}', these rules name '{}': "
-                      "pages keep the state's keys (start a new state to change them)"),
-                   fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));
-      keep_params = state->keep_params;
-    }
-    state->keep_params = keep_params;
-    if (sites.empty()) sites = state->site_hosts;
+    throw Error(message(N_("--keep-param differs from the state's ({}): page keys would not match; "
+                           "give the same ones, or none"),
+                        fmt::format("{}", fmt::join(state->keep_params, " "))));
   }
-  std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
-  // A state that holds lines keeps its keys: nothing to learn (its first run said what it saw).
-  if (!opts.no_learn_params && !(state && state->counters.lines > 0)) {
-    for (const LearnedParam& p :
-         learn_content_params(files, scan_options.format, rules, keep_params, k_learn_lines, opened)) {
-      const Message figures =
-          message(N_("on {}, {} values in {} of its {} page views"), p.path, count_message(p.values),
-                  count_message(p.views), count_message(p.path_views));
-      if (state) {
-        note(message(N_("query parameter '{}' looks like it names content ({}); a state keeps its page "
-                        "keys: to count its pages apart, add it to a content.rules in your --rules "
-                        "directory and start a new state"),
-                     p.name, figures));
-        continue;
-      }
-      note(message(N_("pages keep query parameter '{}' in their keys, learned from the log ({}); "
-                      "--no-learn-params turns this off, a content.rules makes it lasting"),
-                   p.name, figures));
-      keep_params.push_back(p.name);
-      rules.add_content_params({p.name});
-    }
+  if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
+    note(message(N_("the state was written with page-key parameters '{}', these rules name '{}': "
+                    "pages keep the state's keys (start a new state to change them)"),
+                 fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));
+    keep_params = state->keep_params;
   }
-  PeriodSplitter splitter(state ? State::k_slice_kind : by, state ? std::nullopt : since,
-                          state ? std::nullopt : until, keep_params);
-  // The html report draws a daily trend: the same verdicts, also by day.
-  std::unique_ptr<PeriodSplitter> days;
-  std::unique_ptr<VerdictTee> tee;
-  if (format == "html" && !state) {
-    days = std::make_unique<PeriodSplitter>(PeriodKind::day, since, until, keep_params);
-    tee = std::make_unique<VerdictTee>(splitter, *days);
-  }
-  Analyzer analyzer(rules, sites,
-                    window ? static_cast<VerdictSink&>(*window)
-                    : tee  ? static_cast<VerdictSink&>(*tee)
-                           : splitter,
-                    note);
-  analyzer.keep_params(keep_params);
-  if (hits) hits->keep_params(keep_params), hits->rules(&rules);
-  if (state) {
-    analyzer.sessions() = std::move(state->sessions);
-    analyzer.previews() = std::move(state->previews);
-    if (!state->rooted) analyzer.defer_history(state->origin);
-    scan_options.ledger = &state->ledger;
-    scan_options.now = now;
-    scan_options.history_end = state->counters.last_time;
-    if (!state->format.empty() && !opts.log_format_given)
-      scan_options.fallback_format = resolve_format(state->format);
-  }
-  std::uint64_t total_size = 0;
-  if (!opts.quiet && Progress::wanted(files, total_size)) {
-    progress = std::make_unique<Progress>(total_size);
-    scan_options.progress = [&](const Source& source, bool done) { progress->update(source, done); };
-  }
-  scan_options.note = note;
-  auto on_error = [&](const std::string& message) {
-    if (progress) progress->clear();
-    print_error(message);
-  };
-  Scanner scanner(std::move(scan_options), analyzer, on_error);
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < files.size(); ++i)
-    scanner.scan(files[i], std::move(opened[i]));
-  analyzer.finish();
-  if (progress) progress->clear();
-  if (state) {
-    state->sessions = std::move(analyzer.sessions());
-    state->previews = std::move(analyzer.previews());
-    state->site_hosts = analyzer.site().hosts();
-    const std::int64_t first = state->rooted ? scanner.totals().first_time : analyzer.origin();
-    if (state->origin == Hit::k_no_time || (first != Hit::k_no_time && first < state->origin))
-      state->origin = first;
-    state->add_run(scanner.totals(), std::move(splitter)); // the analyzer sends no more verdicts
-    if (!scanner.detected_format().empty()) state->format = scanner.detected_format();
-    state->forget_old(now);
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ScanTotals totals = scanner.totals();
-  note_window_coverage(state ? state->counters.totals() : totals, since, until, now, note);
-  totals.notes = std::move(notes);
-  totals.window_start = since;
-  totals.window_end = until;
+  state->keep_params = keep_params;
+  return keep_params;
+}
 
-  if (hits_output) {
-    hits_output->finish();
+// Parameters that name content, learned from the start of the logs and added to `keep_params` and
+// `rules` (a state keeps its page keys: only suggested there, by a note). The inputs read ahead are
+// left in `opened`, to be scanned whole.
+void learn_page_key_params(const std::vector<std::string>& files, const std::optional<LogFormat>& format,
+                           const State* state, Rules& rules, std::vector<std::string>& keep_params,
+                           std::vector<std::unique_ptr<Source>>& opened, const NoteHandler& note) {
+  for (const LearnedParam& p :
+       learn_content_params(files, format, rules, keep_params, k_learn_lines, opened)) {
+    const Message figures =
+        message(N_("on {}, {} values in {} of its {} page views"), p.path, count_message(p.values),
+                count_message(p.views), count_message(p.path_views));
+    if (state) {
+      note(message(N_("query parameter '{}' looks like it names content ({}); a state keeps its page "
+                      "keys: to count its pages apart, add it to a content.rules in your --rules "
+                      "directory and start a new state"),
+                   p.name, figures));
+      continue;
+    }
+    note(message(N_("pages keep query parameter '{}' in their keys, learned from the log ({}); "
+                    "--no-learn-params turns this off, a content.rules makes it lasting"),
+                 p.name, figures));
+    keep_params.push_back(p.name);
+    rules.add_content_params({p.name});
+  }
+}
+
+// Where the analyzer's verdicts are counted: by period of --by (by hour into a state, whose periods
+// the report is then made of), and by day too for the html report's daily trend.
+struct VerdictCounts {
+  VerdictCounts(const RunPlan& plan, bool with_state, const std::vector<std::string>& keep_params)
+      : splitter(with_state ? State::k_slice_kind : plan.window.by,
+                 with_state ? std::nullopt : plan.window.since, with_state ? std::nullopt : plan.window.until,
+                 keep_params) {
+    if (plan.format == "html" && !with_state) {
+      days = std::make_unique<PeriodSplitter>(PeriodKind::day, plan.window.since, plan.window.until,
+                                              keep_params);
+      tee = std::make_unique<VerdictTee>(splitter, *days);
+    }
+  }
+  VerdictCounts(const VerdictCounts&) = delete;
+  VerdictCounts& operator=(const VerdictCounts&) = delete;
+
+  VerdictSink& sink() { return tee ? static_cast<VerdictSink&>(*tee) : splitter; }
+
+  PeriodSplitter splitter;
+  std::unique_ptr<PeriodSplitter> days; // html only
+  std::unique_ptr<VerdictTee> tee;      // splitter and days
+};
+
+// The analyzer and the scanner go on from where the state's last run stopped.
+void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_options, const CommandLine& opts,
+                       std::int64_t now) {
+  analyzer.sessions() = std::move(state.sessions);
+  analyzer.previews() = std::move(state.previews);
+  if (!state.rooted) analyzer.defer_history(state.origin);
+  scan_options.ledger = &state.ledger;
+  scan_options.now = now;
+  scan_options.history_end = state.counters.last_time;
+  if (!state.format.empty() && !opts.log_format_given)
+    scan_options.fallback_format = resolve_format(state.format);
+}
+
+// This run's visitors, previews and counts by hour added to the state; what is too old is forgotten.
+void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, PeriodSplitter&& counts,
+                std::int64_t now) {
+  state.sessions = std::move(analyzer.sessions());
+  state.previews = std::move(analyzer.previews());
+  state.site_hosts = analyzer.site().hosts();
+  const std::int64_t first = state.rooted ? scanner.totals().first_time : analyzer.origin();
+  if (state.origin == Hit::k_no_time || (first != Hit::k_no_time && first < state.origin))
+    state.origin = first;
+  state.add_run(scanner.totals(), std::move(counts)); // the analyzer sends no more verdicts
+  if (!scanner.detected_format().empty()) state.format = scanner.detected_format();
+  state.forget_old(now);
+}
+
+// The report of all the state holds, with this run's inputs, malformed lines and notes.
+void write_state_report(const RunPlan& plan, const State& state, const ScanTotals& totals) {
+  const auto [since, until, by] = plan.window;
+  ScanTotals report_totals = state.counters.totals();
+  report_totals.inputs = totals.inputs;
+  report_totals.examples = totals.examples;
+  report_totals.notes = totals.notes;
+  report_totals.window_start = since;
+  report_totals.window_end = until;
+  PeriodSplitter periods = state.report_periods(by, since, until);
+  std::optional<PeriodSplitter> state_days;
+  if (plan.format == "html") state_days = state.report_periods(PeriodKind::day, since, until);
+  write_report(plan.request, *plan.reporter, report_totals, periods, state_days ? &*state_days : nullptr,
+               state.site_hosts, plan.now);
+}
+
+// The end of --hits' records, or the report: of the state with one, else of this run's counts.
+void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state, const ScanTotals& totals,
+                      const VerdictCounts& counts, const Analyzer& analyzer) {
+  if (plan.hits.output) {
+    plan.hits.output->finish();
   } else if (state) {
-    ScanTotals report_totals = state->counters.totals();
-    report_totals.inputs = totals.inputs;
-    report_totals.examples = totals.examples;
-    report_totals.notes = totals.notes;
-    report_totals.window_start = since;
-    report_totals.window_end = until;
-    PeriodSplitter periods = state->report_periods(by, since, until);
-    std::optional<PeriodSplitter> state_days;
-    if (format == "html") state_days = state->report_periods(PeriodKind::day, since, until);
-    write_report(request, *reporter, report_totals, periods, state_days ? &*state_days : nullptr,
-                 state->site_hosts, now);
+    write_state_report(plan, *state, totals);
   } else if (!opts.output.empty() && !totals.inputs.empty() &&
              totals.inputs_failed() == totals.inputs.size()) {
     // Nothing could be read: yesterday's good report is worth more than a report of nothing.
     print_error(format_tr(N_("no input could be read: '{}' was left as it was"), opts.output));
   } else {
-    write_report(request, *reporter, totals, splitter, days.get(), analyzer.site().hosts(), now);
+    write_report(plan.request, *plan.reporter, totals, counts.splitter, counts.days.get(),
+                 analyzer.site().hosts(), plan.now);
   }
+}
+
+} // namespace
+
+int run_scan(const CommandLine& opts) {
+  if (opts.list_formats) {
+    std::fputs(preset_list().c_str(), stdout);
+    return 0;
+  }
+  RunPlan plan = plan_run(opts);
+  const auto [since, until, by] = plan.window;
+  std::unique_ptr<Progress> progress;
+  std::vector<Message> notes; // also in the JSON summary (in English), for cron jobs that run with -q
+  auto note = [&](const Message& text) {
+    notes.push_back(text);
+    if (progress) progress->clear();
+    if (!opts.quiet) print_note(text.local);
+  };
+
+  // With a state, this run's hits are counted by hour and added to it; the
+  // report then covers everything the state holds.
+  NamePool names;
+  std::unique_ptr<util::FileLock> state_lock;
+  std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
+  const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
+  if (state) note_whole_hours(plan.window, opts);
+  std::vector<std::string> keep_params = page_key_params(opts, plan.rules, state.get(), note);
+  std::vector<std::string> sites = opts.sites;
+  if (state && sites.empty()) sites = state->site_hosts;
+  std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
+  // A state that holds lines keeps its keys: nothing to learn (its first run said what it saw).
+  if (!opts.no_learn_params && !(state && state->counters.lines > 0))
+    learn_page_key_params(files, plan.scan_options.format, state.get(), plan.rules, keep_params, opened,
+                          note);
+
+  VerdictCounts counts(plan, state != nullptr, keep_params);
+  Analyzer analyzer(plan.rules, sites, plan.hits.window ? *plan.hits.window : counts.sink(), note);
+  analyzer.keep_params(keep_params);
+  if (plan.hits.writer) plan.hits.writer->keep_params(keep_params), plan.hits.writer->rules(&plan.rules);
+  if (state) resume_from_state(*state, analyzer, plan.scan_options, opts, plan.now);
+  std::uint64_t total_size = 0;
+  if (!opts.quiet && Progress::wanted(files, total_size)) {
+    progress = std::make_unique<Progress>(total_size);
+    plan.scan_options.progress = [&](const Source& source, bool done) { progress->update(source, done); };
+  }
+  plan.scan_options.note = note;
+  auto on_error = [&](const std::string& message) {
+    if (progress) progress->clear();
+    print_error(message);
+  };
+  Scanner scanner(std::move(plan.scan_options), analyzer, on_error);
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < files.size(); ++i)
+    scanner.scan(files[i], std::move(opened[i]));
+  analyzer.finish();
+  if (progress) progress->clear();
+  if (state) record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ScanTotals totals = scanner.totals();
+  note_window_coverage(state ? state->counters.totals() : totals, since, until, plan.now, note);
+  totals.notes = std::move(notes);
+  totals.window_start = since;
+  totals.window_end = until;
+
+  write_run_output(opts, plan, state.get(), totals, counts, analyzer);
   if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;
     save_state(*state, path);
