@@ -60,6 +60,39 @@ std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::stri
   return std::string_view::npos;
 }
 
+// The end of a token field starting at `pos`: the first space or tab, or the literal that follows
+// the field; a client list ("10.0.0.2, 10.0.0.1") goes on after ", ".
+inline std::size_t token_end(std::string_view line, std::size_t pos, const LogFormat::Step& step) {
+  const std::string_view after = step.literal_after;
+  const std::size_t n = line.size();
+  const char stop = after.empty() ? ' ' : after[0];
+  std::size_t end = pos;
+  while (end < n) {
+    // The bytes of the token first, with one test each; then what the byte that stopped it means.
+    while (end < n && line[end] != ' ' && line[end] != '\t' && line[end] != stop)
+      ++end;
+    if (end == n) break;
+    const char c = line[end];
+    if (c == ' ' && step.scan == LogFormat::Scan::client_list && end > pos && line[end - 1] == ',') {
+      ++end; // "10.0.0.2, 10.0.0.1"
+      continue;
+    }
+    if (c == stop && literal_at(line, end, after, step.packed_after)) break;
+    if (c == ' ' || c == '\t') break;
+    ++end;
+  }
+  return end;
+}
+
+// Why a field's value was refused (LogFormat::store returned false).
+const char* store_problem(FieldKind kind) {
+  return kind == FieldKind::time     ? N_("the timestamp is not in the format's time format")
+         : kind == FieldKind::status ? N_("the status is not a 3-digit number")
+         : kind == FieldKind::bytes  ? N_("the byte count is not a number")
+         : kind == FieldKind::client ? N_("the client address is empty")
+                                     : N_("a field does not hold what the format says");
+}
+
 } // namespace
 
 bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const {
@@ -113,24 +146,7 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
       }
       break;
     case Scan::token:
-    case Scan::client_list: {
-      const char stop = after.empty() ? ' ' : after[0];
-      while (end < n) {
-        // The bytes of the token first, with one test each; then what the byte that stopped it means.
-        while (end < n && line[end] != ' ' && line[end] != '\t' && line[end] != stop)
-          ++end;
-        if (end == n) break;
-        const char c = line[end];
-        if (c == ' ' && step.scan == Scan::client_list && end > pos && line[end - 1] == ',') {
-          ++end; // "10.0.0.2, 10.0.0.1"
-          continue;
-        }
-        if (c == stop && literal_at(line, end, after, step.packed_after)) break;
-        if (c == ' ' || c == '\t') break;
-        ++end;
-      }
-      break;
-    }
+    case Scan::client_list: end = token_end(line, pos, step); break;
     }
     const std::string_view value = line.substr(pos, end - pos);
     // The fields kept as they are, here; the others through store(), whose call was a tenth of
@@ -145,12 +161,7 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     default: stored = store(step, value, hit); break;
     }
     if (!stored) {
-      error = {step.kind == FieldKind::time     ? N_("the timestamp is not in the format's time format")
-               : step.kind == FieldKind::status ? N_("the status is not a 3-digit number")
-               : step.kind == FieldKind::bytes  ? N_("the byte count is not a number")
-               : step.kind == FieldKind::client ? N_("the client address is empty")
-                                                : N_("a field does not hold what the format says"),
-               pos};
+      error = {store_problem(step.kind), pos};
       return false;
     }
     pos = end;
