@@ -195,143 +195,190 @@ cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vecto
 
 } // namespace
 
-void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
-                            InputStats& input) {
+// One input's parallel scan: this thread reads blocks of whole lines and queues them (fill,
+// queue_blocks), the workers and this thread parse and prepare them (parse_block), and this thread
+// commits them, one after another in input order (commit).
+class Scanner::ParallelScan {
+public:
+  ParallelScan(Scanner& scanner, LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+               InputStats& input)
+      : m_scanner(scanner), m_reader(reader), m_source(source), m_formats(formats), m_input(input),
+        m_max_line(scanner.m_options.max_line),
+        m_block_bytes(std::max<std::size_t>(scanner.m_options.block_bytes, 64)),
+        m_max_in_flight(2 * scanner.m_options.threads),
+        m_current(std::make_shared<const std::vector<LogFormat>>(formats)),
+        m_w3c(formats.front().syntax() == LogFormat::Syntax::w3c), m_next_line(reader.lines() + 1),
+        m_own_preparer(scanner.m_sink.preparer()),
+        m_workers(scanner.m_options.threads - 1, scanner.m_sink,
+                  [max_line = m_max_line](Block& block, HitPreparer& preparer) {
+                    parse_block(block, preparer, max_line);
+                  }) {}
+
+  void run() {
+    for (;;) {
+      queue_blocks();
+      if (m_in_flight.empty()) break;
+      Block& block = *m_in_flight.front();
+      if (!m_workers.done_or_help(block, *m_own_preparer)) continue;
+      if (block.failure) std::rethrow_exception(block.failure);
+      commit(block);
+      m_spare.push_back(std::move(m_in_flight.front()));
+      m_in_flight.pop_front();
+    }
+    if (m_scanner.m_options.progress) m_scanner.m_options.progress(m_source, true);
+  }
+
+private:
+  // The workers' job (and this thread's while it waits): the block's lines split, parsed and prepared.
+  static void parse_block(Block& block, HitPreparer& preparer, std::size_t max_line);
+  // Fills `block` with whole lines; false when the input is exhausted.
+  bool fill(Block& block);
+  // Reads blocks and queues them for the workers, up to m_max_in_flight.
+  void queue_blocks();
+  // Counts `block`'s lines and hands its hits to the sink, in input order.
+  void commit(Block& block);
+
+  Scanner& m_scanner;
+  LineReader& m_reader;
+  const Source& m_source;
+  std::vector<LogFormat>& m_formats; // those of the last block committed, for the messages after the scan
+  InputStats& m_input;
+  const std::size_t m_max_line;
+  const std::size_t m_block_bytes;
   // Blocks in flight: enough to keep the workers busy while this thread
   // commits, few enough to keep memory bounded (about 3 MB a block). Two a thread ran as fast as
   // three on 2 cores (hyperfine, 300 MB of bench/gen-log) and saved 7 MB of peak RSS.
-  const std::size_t max_in_flight = 2 * m_options.threads;
-  std::vector<std::unique_ptr<Block>> spare;
-  std::deque<std::unique_ptr<Block>> in_flight;
-
-  const std::size_t max_line = m_options.max_line;
-  const std::size_t k_block_bytes = std::max<std::size_t>(m_options.block_bytes, 64);
-  auto job = [max_line](Block& block, HitPreparer& preparer) {
-    block.split(max_line);
-    const std::size_t n = block.entries.size();
-    block.hits.resize(n);
-    block.prepared.resize(n);
-    block.results.resize(n);
-    block.errors.resize(n);
-    const std::vector<LogFormat>& block_formats = *block.formats;
-    util::Scratch scratch;
-    if (block_formats.front().syntax() != LogFormat::Syntax::text) {
-      // Rewritten values are never longer than as logged: room for the block's text is enough.
-      if (block.room.size() < block.text.size()) block.room.resize(block.text.size());
-      scratch = util::Scratch(block.room.data(), block.room.size());
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      block.errors[i] = {};
-      const LineResult r =
-          parse_line(block.line(i, 0), block_formats, block.hits[i], block.errors[i], &scratch);
-      block.results[i] = static_cast<std::uint8_t>(r);
-      if (r == LineResult::parsed || r == LineResult::parsed_other) {
-        preparer.prepare(block.hits[i], block.prepared[i], block.arena);
-      }
-    }
-  };
-  // The calling thread parses too (Workers::wait), so N threads in all. Measured on 1 GB of
+  const std::size_t m_max_in_flight;
+  std::vector<std::unique_ptr<Block>> m_spare;
+  std::deque<std::unique_ptr<Block>> m_in_flight;
+  // The formats of the blocks read next; a "#Fields" directive replaces them (W3C logs only).
+  std::shared_ptr<const std::vector<LogFormat>> m_current;
+  const bool m_w3c;
+  std::string m_carry;       // bytes after the last newline of the previous read
+  bool m_eof = false;        // the reader has nothing more
+  bool m_skipping = false;   // inside the rest of an overlong line
+  bool m_exhausted = false;  // fill() has nothing more to give
+  std::uint64_t m_next_line; // the number of the first line of the next block committed
+  // The calling thread parses too (Workers::done_or_help), so N threads in all. Measured on 1 GB of
   // bench/gen-log with 2 cores: with 2 workers besides it, 3 threads on 2 cores, each thread was
   // busy about half of the time, waiting for the others' hand-overs.
-  const std::unique_ptr<HitPreparer> own_preparer = m_sink.preparer();
-  Workers workers(m_options.threads - 1, m_sink, job); // destroyed first: joins before the blocks go
+  const std::unique_ptr<HitPreparer> m_own_preparer;
+  Workers m_workers; // last, so destroyed first: joins before the blocks go
+};
 
-  // The formats of the blocks read next; a "#Fields" directive replaces them (W3C logs only).
-  auto current = std::make_shared<const std::vector<LogFormat>>(formats);
-  const bool w3c = formats.front().syntax() == LogFormat::Syntax::w3c;
-  std::string carry; // bytes after the last newline of the previous read
-  bool eof = false;
-  bool skipping = false; // inside the rest of an overlong line
-  std::uint64_t next_line = reader.lines() + 1;
-  // Fills `block` with whole lines; false when the input is exhausted.
-  auto fill = [&](Block& block) {
-    block.text.swap(carry);
-    carry.clear();
-    for (;;) {
-      if (skipping) {
-        // Drop the rest of an overlong line, up to and including its newline.
-        const std::size_t nl = block.text.find('\n');
-        if (nl == std::string::npos) {
-          block.text.clear();
-          if (!reader.read_raw(block.text, k_block_bytes)) {
-            eof = true;
-            return false;
-          }
-          continue;
-        }
-        block.text.erase(0, nl + 1);
-        skipping = false;
-      }
-      while (!eof && block.text.size() < k_block_bytes) {
-        if (!reader.read_raw(block.text, k_block_bytes - block.text.size())) eof = true;
-      }
-      const std::size_t last_nl = block.text.rfind('\n');
-      if (last_nl != std::string::npos) {
-        carry.assign(block.text, last_nl + 1, std::string::npos);
-        block.text.resize(last_nl + 1);
-        return true;
-      }
-      if (eof) return !block.text.empty(); // a last line without newline
-      // No newline in a whole block: a line longer than the block.
-      if (past_cap(block.text.size(), max_line)) {
-        block.text.resize(max_line);
-        block.one_overlong = true;
-        skipping = true;
-        return true;
-      }
-      const std::size_t have = block.text.size();
-      if (!reader.read_raw(block.text, k_block_bytes)) eof = true;
-      if (block.text.size() == have && eof) return !block.text.empty();
+void Scanner::ParallelScan::parse_block(Block& block, HitPreparer& preparer, std::size_t max_line) {
+  block.split(max_line);
+  const std::size_t n = block.entries.size();
+  block.hits.resize(n);
+  block.prepared.resize(n);
+  block.results.resize(n);
+  block.errors.resize(n);
+  const std::vector<LogFormat>& block_formats = *block.formats;
+  util::Scratch scratch;
+  if (block_formats.front().syntax() != LogFormat::Syntax::text) {
+    // Rewritten values are never longer than as logged: room for the block's text is enough.
+    if (block.room.size() < block.text.size()) block.room.resize(block.text.size());
+    scratch = util::Scratch(block.room.data(), block.room.size());
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    block.errors[i] = {};
+    const LineResult r =
+        parse_line(block.line(i, 0), block_formats, block.hits[i], block.errors[i], &scratch);
+    block.results[i] = static_cast<std::uint8_t>(r);
+    if (r == LineResult::parsed || r == LineResult::parsed_other) {
+      preparer.prepare(block.hits[i], block.prepared[i], block.arena);
     }
-  };
+  }
+}
 
-  bool exhausted = false; // fill() has nothing more to give
+bool Scanner::ParallelScan::fill(Block& block) {
+  block.text.swap(m_carry);
+  m_carry.clear();
   for (;;) {
-    while (!exhausted && in_flight.size() < max_in_flight) {
-      std::unique_ptr<Block> block;
-      if (!spare.empty()) {
-        block = std::move(spare.back());
-        spare.pop_back();
-      } else {
-        block = std::make_unique<Block>();
-      }
-      block->clear();
-      if (!fill(*block)) {
-        exhausted = true;
-        spare.push_back(std::move(block));
-        break;
-      }
-      block->formats = current;
-      if (w3c) current = cut_at_fields(*block, carry, current);
-      if (m_options.progress) m_options.progress(source, false);
-      workers.push(block.get());
-      in_flight.push_back(std::move(block));
-    }
-    if (in_flight.empty()) break;
-
-    Block& block = *in_flight.front();
-    if (!workers.done_or_help(block, *own_preparer)) continue;
-    if (block.failure) std::rethrow_exception(block.failure);
-    const bool w3c_block = block.formats->front().syntax() == LogFormat::Syntax::w3c;
-    for (std::size_t i = 0; i < block.entries.size(); ++i) {
-      const Line line = block.line(i, next_line);
-      const auto result = static_cast<LineResult>(block.results[i]);
-      if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {
-        fields_directive(line, input); // counted; cut_at_fields gave its format to the blocks after it
+    if (m_skipping) {
+      // Drop the rest of an overlong line, up to and including its newline.
+      const std::size_t nl = block.text.find('\n');
+      if (nl == std::string::npos) {
+        block.text.clear();
+        if (!m_reader.read_raw(block.text, m_block_bytes)) {
+          m_eof = true;
+          return false;
+        }
         continue;
       }
-      if (account(line, result, block.errors[i], *block.formats, block.hits[i], input)) {
-        m_sink.decide(block.hits[i], block.prepared[i], block.arena);
-      }
+      block.text.erase(0, nl + 1);
+      m_skipping = false;
     }
-    next_line += block.entries.size();
-    if (block.formats->front().name() != formats.front().name() ||
-        block.formats->front().spec() != formats.front().spec())
-      formats = *block.formats; // for the messages after the scan
-    spare.push_back(std::move(in_flight.front()));
-    in_flight.pop_front();
+    while (!m_eof && block.text.size() < m_block_bytes) {
+      if (!m_reader.read_raw(block.text, m_block_bytes - block.text.size())) m_eof = true;
+    }
+    const std::size_t last_nl = block.text.rfind('\n');
+    if (last_nl != std::string::npos) {
+      m_carry.assign(block.text, last_nl + 1, std::string::npos);
+      block.text.resize(last_nl + 1);
+      return true;
+    }
+    if (m_eof) return !block.text.empty(); // a last line without newline
+    // No newline in a whole block: a line longer than the block.
+    if (past_cap(block.text.size(), m_max_line)) {
+      block.text.resize(m_max_line);
+      block.one_overlong = true;
+      m_skipping = true;
+      return true;
+    }
+    const std::size_t have = block.text.size();
+    if (!m_reader.read_raw(block.text, m_block_bytes)) m_eof = true;
+    if (block.text.size() == have && m_eof) return !block.text.empty();
   }
-  if (m_options.progress) m_options.progress(source, true);
+}
+
+void Scanner::ParallelScan::queue_blocks() {
+  while (!m_exhausted && m_in_flight.size() < m_max_in_flight) {
+    std::unique_ptr<Block> block;
+    if (!m_spare.empty()) {
+      block = std::move(m_spare.back());
+      m_spare.pop_back();
+    } else {
+      block = std::make_unique<Block>();
+    }
+    block->clear();
+    if (!fill(*block)) {
+      m_exhausted = true;
+      m_spare.push_back(std::move(block));
+      break;
+    }
+    block->formats = m_current;
+    if (m_w3c) m_current = cut_at_fields(*block, m_carry, m_current);
+    if (m_scanner.m_options.progress) m_scanner.m_options.progress(m_source, false);
+    m_workers.push(block.get());
+    m_in_flight.push_back(std::move(block));
+  }
+}
+
+void Scanner::ParallelScan::commit(Block& block) {
+  Scanner& scanner = m_scanner; // locals: the loop calls out of this file, which would reload members
+  InputStats& input = m_input;
+  const bool w3c_block = block.formats->front().syntax() == LogFormat::Syntax::w3c;
+  for (std::size_t i = 0; i < block.entries.size(); ++i) {
+    const Line line = block.line(i, m_next_line);
+    const auto result = static_cast<LineResult>(block.results[i]);
+    if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {
+      scanner.fields_directive(line, input); // counted; cut_at_fields gave its format to the blocks after it
+      continue;
+    }
+    if (scanner.account(line, result, block.errors[i], *block.formats, block.hits[i], input)) {
+      scanner.m_sink.decide(block.hits[i], block.prepared[i], block.arena);
+    }
+  }
+  m_next_line += block.entries.size();
+  if (block.formats->front().name() != m_formats.front().name() ||
+      block.formats->front().spec() != m_formats.front().spec())
+    m_formats = *block.formats; // for the messages after the scan
+}
+
+void Scanner::scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
+                            InputStats& input) {
+  ParallelScan(*this, reader, source, formats, input).run();
 }
 
 } // namespace darkscan

@@ -195,7 +195,8 @@ private:
   void scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                    InputStats& input);
   // scan_parallel.cpp: blocks of lines parsed and prepared on worker threads,
-  // accounted and decided here in input order.
+  // accounted and decided here in input order (by a ParallelScan).
+  class ParallelScan;
   void scan_parallel(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                      InputStats& input);
   void malformed(const std::string& file, std::uint64_t line_no, const Message& reason, InputStats& input);
