@@ -1,0 +1,35 @@
+#pragma once
+
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/cli/options.hpp>
+#include <darkscan/estimate/periods.hpp>
+#include <darkscan/scan/scan.hpp>
+#include <darkscan/state/state.hpp>
+#include <darkscan/util/file_lock.hpp>
+#include <darkscan/visits/analyzer.hpp>
+
+#include <cstdint>
+#include <memory>
+
+namespace darkscan {
+
+// A run's state (--state, --state-out): opened before any log is read, the analyzer and the scanner
+// going on from it, this run recorded in it after the scan.
+
+// The state of --state (loaded if the file exists, `lock` taken on it) or a new one for --state-out;
+// nullptr without either. Throws Error when the state cannot be read, or could not be saved after
+// the run.
+std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
+                                  std::unique_ptr<util::FileLock>& lock);
+
+// The analyzer and the scanner go on from where the state's last run stopped: its visitors and
+// previews move to the analyzer.
+void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_options, const CommandLine& opts,
+                       std::int64_t now);
+
+// This run's visitors, previews and counts by hour (`counts`) added to the state; what is too old is
+// forgotten. After analyzer.finish(): the analyzer sends no more verdicts.
+void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, PeriodSplitter&& counts,
+                std::int64_t now);
+
+} // namespace darkscan

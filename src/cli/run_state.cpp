@@ -1,0 +1,69 @@
+#include <darkscan/cli/run_state.hpp>
+#include <darkscan/common/error.hpp>
+#include <darkscan/common/i18n.hpp>
+#include <darkscan/parse/presets.hpp>
+#include <darkscan/util/atomic_file.hpp>
+
+#include <cerrno>
+#include <string>
+#include <sys/stat.h>
+#include <utility>
+
+namespace darkscan {
+
+// The state of --state (loaded if the file exists) or a new one for
+// --state-out; nullptr without either.
+std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
+                                  std::unique_ptr<util::FileLock>& lock) {
+  if (opts.state.empty() && opts.state_out.empty()) return nullptr;
+  // Two runs updating one state would each miss what the other read.
+  if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
+  // Fail before reading any log when the state could not be saved after it.
+  const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
+  if (const int err = util::folder_error(out)) {
+    throw Error(message(N_("cannot write the state '{}': {}"), out, system_message(err)),
+                ExitCode::cannot_write);
+  }
+  auto state = std::make_unique<State>();
+  struct stat st {};
+  if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {
+    *state = load_state(opts.state, rules, names);
+  } else if (!opts.state.empty() && errno != ENOENT) {
+    throw Error(message(N_("cannot open state '{}': {}"), opts.state, system_message(errno)),
+                ExitCode::input_failed);
+  } else {
+    // A new history (--state) is whole; a shard (--state-out alone) may be
+    // merged after an earlier one.
+    state->rooted = !opts.state.empty();
+  }
+  return state;
+}
+
+// The analyzer and the scanner go on from where the state's last run stopped.
+void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_options, const CommandLine& opts,
+                       std::int64_t now) {
+  analyzer.sessions() = std::move(state.sessions);
+  analyzer.previews() = std::move(state.previews);
+  if (!state.rooted) analyzer.defer_history(state.origin);
+  scan_options.ledger = &state.ledger;
+  scan_options.now = now;
+  scan_options.history_end = state.counters.last_time;
+  if (!state.format.empty() && !opts.log_format_given)
+    scan_options.fallback_format = resolve_format(state.format);
+}
+
+// This run's visitors, previews and counts by hour added to the state; what is too old is forgotten.
+void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, PeriodSplitter&& counts,
+                std::int64_t now) {
+  state.sessions = std::move(analyzer.sessions());
+  state.previews = std::move(analyzer.previews());
+  state.site_hosts = analyzer.site().hosts();
+  const std::int64_t first = state.rooted ? scanner.totals().first_time : analyzer.origin();
+  if (state.origin == Hit::k_no_time || (first != Hit::k_no_time && first < state.origin))
+    state.origin = first;
+  state.add_run(scanner.totals(), std::move(counts)); // the analyzer sends no more verdicts
+  if (!scanner.detected_format().empty()) state.format = scanner.detected_format();
+  state.forget_old(now);
+}
+
+} // namespace darkscan
