@@ -5,7 +5,7 @@
 namespace darkscan {
 
 // The long texts of --help and --list-formats, in the user's language (i18n.hpp). CLI11 lays out the
-// options themselves (cli.cpp).
+// options themselves (options.cpp).
 
 // What `darkscan --help` says after the options: input, formats, examples, exit status.
 std::string run_footer();
