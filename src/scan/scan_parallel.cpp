@@ -163,34 +163,35 @@ private:
 
 // A W3C block holding a "#Fields" directive ends with it: the rest goes back in front of `carry`, and
 // the formats compiled from it are those of the blocks after it. A directive that names no request
-// field is left to the parser (a line that is not a record) and changes nothing.
+// field is left to the parser (a line that is not a record) and changes nothing: the search goes on
+// after it, as the serial scan reads on and takes the next directive.
 std::shared_ptr<const std::vector<LogFormat>>
 cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
   const std::string& text = block.text;
   if (block.one_overlong) return current;
   // The directives are found as the parser finds them (W3cFormat::is_fields_directive, any case).
-  std::size_t at = 0;
-  for (;;) {
-    if (at >= text.size()) return current;
-    if (text[at] == '#' && W3cFormat::is_fields_directive(std::string_view(text).substr(at))) break;
+  for (std::size_t at = 0; at < text.size();) {
+    if (text[at] == '#' && W3cFormat::is_fields_directive(std::string_view(text).substr(at))) {
+      std::size_t end = text.find('\n', at);
+      end = end == std::string::npos ? text.size() : end + 1;
+      std::string_view line(text.data() + at, end - at);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.remove_suffix(1);
+      try {
+        auto next = std::make_shared<std::vector<LogFormat>>(*current);
+        next->front() = LogFormat::w3c(line);
+        carry.insert(0, text, end, std::string::npos);
+        block.text.resize(end);
+        return next;
+      } catch (const Error&) {
+        // Names no request field: look on.
+      }
+    }
     const std::size_t next = text.find("\n#", at);
-    if (next == std::string::npos) return current;
+    if (next == std::string::npos) break;
     at = next + 1;
   }
-  std::size_t end = text.find('\n', at);
-  end = end == std::string::npos ? text.size() : end + 1;
-  std::string_view line(text.data() + at, end - at);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-    line.remove_suffix(1);
-  try {
-    auto next = std::make_shared<std::vector<LogFormat>>(*current);
-    next->front() = LogFormat::w3c(line);
-    carry.insert(0, text, end, std::string::npos);
-    block.text.resize(end);
-    return next;
-  } catch (const Error&) {
-    return current;
-  }
+  return current;
 }
 
 } // namespace
