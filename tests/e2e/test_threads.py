@@ -4,6 +4,7 @@ and on a generated input full of edge cases: CRLF, overlong lines across block b
 cut lines, and no final newline. Binary from DARKSCAN (default build/darkscan under the repo root)."""
 
 import hashlib
+import json
 import os
 import random
 import subprocess
@@ -89,6 +90,30 @@ class ThreadsTest(unittest.TestCase):
         _, serial, _ = run("-q", "-F", "json", "--threads", "1", self.mixed)
         outputs.add(hashlib.sha256(serial).hexdigest())
         self.assertEqual(len(outputs), 1)
+
+    def test_w3c_directive_without_request_fields(self):
+        # A #Fields directive that names no request field, then a good one in the same block: the
+        # reading thread looked no further than the first and gave the lines after the second the
+        # old fields (all malformed) with --threads 2 or more.
+        good = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query sc-status cs(User-Agent) cs(Referer)"
+        row = "2026-11-20 07:%02d:%02d 198.51.100.%d GET /news/a-%d - 200 Mozilla/5.0+(X11) -"
+        lines = ["#Software: Microsoft Internet Information Services 10.0", good]
+        lines += [row % (i // 60, i % 60, i % 250, i % 7) for i in range(100)]
+        # then fields in another order: read with the first ones, these lines do not parse
+        other = "#Fields: date time cs-method cs-uri-stem sc-status c-ip cs(Referer) cs(User-Agent)"
+        row2 = "2026-11-20 09:%02d:%02d GET /news/a-%d 200 198.51.100.%d - Mozilla/5.0+(X11)"
+        lines += ["#Fields: date time x-note", "2026-11-20 08:00:00 hello", other]
+        lines += [row2 % (i // 60, i % 60, i % 7, i % 250) for i in range(300)]
+        path = os.path.join(self.tmp.name, "fields.log")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        for block in ("1048576", "256"):
+            with self.subTest(block=block):
+                self.same_for_all_thread_counts("-q", "-F", "json", "--block-size", block, path)
+        _, out, _ = run("-q", "-F", "json", "--threads", "2", path)
+        summary = json.loads(out)["summary"]
+        # malformed: the directive that names no request field, and the one line read with it
+        self.assertEqual((summary["malformed"], summary["page_views"]), (2, 400), summary)
 
     def test_several_inputs_and_stdin(self):
         sample = os.path.join(ROOT, "samples", "combined.log")

@@ -89,6 +89,16 @@ TEST_CASE("lines: overlong lines are capped, flagged and skipped", "[lines]") {
     CHECK(r.overlong[1]);
     CHECK(r.lines[2] == "end");
   }
+  SECTION("at the end, without a newline, one byte past the cap") {
+    // Read whole by LineReader and flagged by the parallel scan's blocks until both shared lines.hpp.
+    for (std::size_t chunk : {std::size_t(1) << 20, std::size_t(1025), std::size_t(100)}) {
+      INFO("chunk " << chunk);
+      const Read r = read_all("first\n" + std::string(1025, 'z'), chunk);
+      REQUIRE(r.lines.size() == 2);
+      CHECK(r.overlong[1]);
+      CHECK(r.lines[1].size() == 1024);
+    }
+  }
   SECTION("exactly at the cap is not overlong") {
     const Read r = read_all(std::string(1024, 'z') + "\n" + std::string(1025, 'z') + "\n");
     REQUIRE(r.lines.size() == 2);
