@@ -1,14 +1,14 @@
 #pragma once
 
 // Checks of a parsed Hit for the fuzz targets: every view points into the line
-// it was parsed from (record.hpp promises views into the line buffer), and
+// it was parsed from (hit.hpp promises views into the line buffer), and
 // parsing with exact=true never accepts a line that exact=false refuses.
 
 #include "output_checks.hpp"
 
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/parse/log_format.hpp>
 #include <darkscan/parse/presets.hpp>
-#include <darkscan/parse/record.hpp>
 
 #include <cstdint>
 #include <cstdio>

@@ -25,11 +25,11 @@ def tree(files):
 
 BASE = {
     "src/main.cpp": "#include <darkscan/cli/cli.hpp>\n",
-    "include/darkscan/cli/cli.hpp": "#pragma once\n#include <darkscan/parse/record.hpp>\n",
-    "include/darkscan/parse/record.hpp": "#pragma once\n#include <darkscan/util/text.hpp>\n",
+    "include/darkscan/cli/cli.hpp": "#pragma once\n#include <darkscan/parse/hit.hpp>\n",
+    "include/darkscan/parse/hit.hpp": "#pragma once\n#include <darkscan/util/text.hpp>\n",
     "include/darkscan/util/text.hpp": "#pragma once\n",
     "include/darkscan/state/state.hpp": "#pragma once\n",
-    "src/parse/record.cpp": "#include <darkscan/parse/record.hpp>\n",
+    "src/parse/record.cpp": "#include <darkscan/parse/hit.hpp>\n",
 }
 
 
@@ -42,7 +42,7 @@ class LayeringTest(unittest.TestCase):
 
     def test_an_include_of_a_later_stage(self):
         found = layering.breaches(tree(dict(BASE, **{
-            "src/parse/record.cpp": "#include <darkscan/parse/record.hpp>\n#include <darkscan/cli/cli.hpp>\n"})))
+            "src/parse/record.cpp": "#include <darkscan/parse/hit.hpp>\n#include <darkscan/cli/cli.hpp>\n"})))
         self.assertEqual(found, ["src/parse/record.cpp:2: stage parse includes <darkscan/cli/cli.hpp>, "
                                  "of a stage after it"])
 
@@ -53,9 +53,9 @@ class LayeringTest(unittest.TestCase):
         self.assertIn("stage report includes <darkscan/state/state.hpp>", found[0])
 
     def test_main_includes_cli_only(self):
-        found = layering.breaches(tree(dict(BASE, **{"src/main.cpp": "#include <darkscan/parse/record.hpp>\n"})))
+        found = layering.breaches(tree(dict(BASE, **{"src/main.cpp": "#include <darkscan/parse/hit.hpp>\n"})))
         self.assertEqual(len(found), 1)
-        self.assertIn("main.cpp includes <darkscan/parse/record.hpp>", found[0])
+        self.assertIn("main.cpp includes <darkscan/parse/hit.hpp>", found[0])
 
     def test_a_long_file(self):
         text = "// a line\n" * (layering.MAX_LINES + 1)

@@ -1,4 +1,4 @@
-#include <darkscan/parse/record.hpp>
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/visits/seen_visitors.hpp>
 #include <darkscan/visits/sessions.hpp>
 

@@ -4,7 +4,7 @@
 #include <darkscan/classify/prepared.hpp>
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/classify/verdict.hpp>
-#include <darkscan/parse/record.hpp>
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/util/hash.hpp>
 
 #include <string>

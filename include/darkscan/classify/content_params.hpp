@@ -2,8 +2,8 @@
 
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/input/source.hpp>
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/parse/log_format.hpp>
-#include <darkscan/parse/record.hpp>
 
 #include <cstdint>
 #include <memory>

@@ -12,7 +12,6 @@
 
 namespace re2 {
 class RE2;
-class Set;
 } // namespace re2
 
 namespace darkscan {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <darkscan/parse/field_kind.hpp>
-#include <darkscan/parse/record.hpp>
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/util/scratch.hpp>
 #include <darkscan/util/time_parse.hpp>
 

@@ -5,8 +5,8 @@
 #include <darkscan/input/ledger.hpp>
 #include <darkscan/input/lines.hpp>
 #include <darkscan/input/source.hpp>
+#include <darkscan/parse/hit.hpp>
 #include <darkscan/parse/log_format.hpp>
-#include <darkscan/parse/record.hpp>
 
 #include <cstdint>
 #include <functional>
