@@ -188,144 +188,168 @@ void how_to_read(std::string& out) {
   out += "</div>\n";
 }
 
-class HtmlReporter final : public Reporter {
-public:
-  void write(const ReportData& data, std::string& out) const override {
-    const ScanTotals& s = data.scan;
-    const TrafficTotals& t = data.total.totals();
-    std::string site;
-    for (const auto& host : data.site_hosts)
-      site += (site.empty() ? "" : ", ") + host;
-    const std::string read = s.first_time == Hit::k_no_time ? std::string(tr(N_("no timestamps")))
-                                                            : local_span(s.first_time, s.last_time);
-    const std::string span = data.since || data.until ? format_tr(N_("Period {} · lines read {}"),
-                                                                  local_span(data.since, data.until), read)
-                                                      : format_tr(N_("Lines read {}"), read);
-    // not for translation: markup
-    out += R"(<!DOCTYPE html>
+// The page's head, its title and the line under it: what was read, when.
+void page_head(const ReportData& data, std::string& out) {
+  const ScanTotals& s = data.scan;
+  std::string site;
+  for (const auto& host : data.site_hosts)
+    site += (site.empty() ? "" : ", ") + host;
+  const std::string read = s.first_time == Hit::k_no_time ? std::string(tr(N_("no timestamps")))
+                                                          : local_span(s.first_time, s.last_time);
+  const std::string span = data.since || data.until ? format_tr(N_("Period {} · lines read {}"),
+                                                                local_span(data.since, data.until), read)
+                                                    : format_tr(N_("Lines read {}"), read);
+  // not for translation: markup
+  out += R"(<!DOCTYPE html>
 <html lang=")" +
-           h(i18n::language()) +
-           // not for translation: markup
-           R"("><head><meta charset="utf-8">
+         h(i18n::language()) +
+         // not for translation: markup
+         R"("><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="darkscan )" +
-           h(data.version) + "\">\n";
-    const std::string title = site.empty() ? std::string(tr(N_("Dark-social report")))
-                                           : format_tr(N_("Dark-social report: {}"), site);
-    out += "<title>" + h(title) + "</title>\n<style>";
-    out += k_style;
-    out += "</style></head>\n<body><main>\n<h1>" + h(title) + "</h1>\n";
-    // English keeps its plurals for one too ("1 lines", "1 malformed"), as it always has.
-    const std::string malformed =
-        s.malformed ? format_trn(", {} malformed", ", {} malformed", s.malformed, count(s.malformed))
-                    : std::string();
-    out +=
-        R"(<p class="sub">)" +
-        format_trn("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
-                   "estimated from access logs",
-                   "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
-                   "estimated from access logs",
-                   s.lines, h(span), count(s.lines), malformed) +
-        "</p>";
+         h(data.version) + "\">\n";
+  const std::string title = site.empty() ? std::string(tr(N_("Dark-social report")))
+                                         : format_tr(N_("Dark-social report: {}"), site);
+  out += "<title>" + h(title) + "</title>\n<style>";
+  out += k_style;
+  out += "</style></head>\n<body><main>\n<h1>" + h(title) + "</h1>\n";
+  // English keeps its plurals for one too ("1 lines", "1 malformed"), as it always has.
+  const std::string malformed =
+      s.malformed ? format_trn(", {} malformed", ", {} malformed", s.malformed, count(s.malformed))
+                  : std::string();
+  out += R"(<p class="sub">)" +
+         format_trn("{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                    "estimated from access logs",
+                    "{} · {} lines{} · the share of visits that came through private channels (chats, mail), "
+                    "estimated from access logs",
+                    s.lines, h(span), count(s.lines), malformed) +
+         "</p>";
+  out += '\n';
+}
+
+// Visits and estimated dark-social visits per day, when the report covers more than one.
+void trend_section(const ReportData& data, std::string& out) {
+  if (data.trend.size() > 1) {
+    out += section("trend", N_("Daily trend"));
+    trend_chart(data, out);
+    out += note(tr(N_("Grey: visits. Colour: estimated dark-social visits. A day marked "
+                      "\"partial\" is covered by the log for part of it only."))) +
+           "</div>";
     out += '\n';
-    input_errors(s, out);
+  }
+}
+
+// The pages with the most estimated dark-social visits: one block per period with --by.
+void pages_section(const ReportData& data, std::string& out) {
+  out += R"(<h2 id="pages">)" + std::string(tr(N_("Top pages by estimated dark-social visits"))) + "</h2>";
+  out += note(tr(N_("Bar: the page's dark-social share; line: its 95% range (narrow with many visits, wide "
+                    "with few).")));
+  if (data.by_period) {
+    for (std::size_t i = 0; i < data.periods.size(); ++i) {
+      const ReportPeriod& p = data.periods[i];
+      const TrafficTotals& pt = p.traffic->totals();
+      // English keeps its plural for one visit too, as it always has.
+      // not for translation: markup
+      out += fmt::format(R"(<details class="period"{}><summary>{}</summary><div class="card">)",
+                         i + 1 == data.periods.size() ? " open" : "",
+                         format_trn("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
+                                    pt.visits, h(p.label),
+                                    p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                    count(pt.visits), share_text(data.estimate(*p.traffic))));
+      period_section(data, p, out);
+      out += "</div></details>\n";
+    }
+  } else {
+    out += R"(<div class="card">)"; // not for translation
+    period_section(data, data.periods.front(), out);
+    out += "</div>\n";
+  }
+}
+
+// Visits by channel.
+void channels_section(const ReportData& data, std::string& out) {
+  const TrafficTotals& t = data.total.totals();
+  out += section("channels", N_("Where visits came from"));
+  // TRANSLATORS: "Dark-social signs" is the channel so named in the chart under this note.
+  const char* legend = tr(N_("Each visit counted once, in its channel. \"Dark-social signs\" counts "
+                             "every visit with any sign of a private share, whole: the estimate above "
+                             "weighs each sign."));
+  out += note(legend);
+  std::vector<std::pair<std::string, std::uint64_t>> channels;
+  for (std::size_t c = 0; c < k_channel_count; ++c) {
+    if (t.channels[c].visits)
+      channels.emplace_back(channel_label(static_cast<Channel>(c)), t.channels[c].visits);
+  }
+  std::sort(channels.begin(), channels.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (channels.empty()) {
+    out += note(tr(N_("No visits.")));
+  } else {
+    bar_list("channels", tr(N_("Visits by channel")), channels, t.visits, out);
+  }
+  out += "</div>\n";
+}
+
+// The site model's fitted parts, when the log records referrers.
+void model_section(const ReportData& data, std::string& out) {
+  const TrafficTotals& t = data.total.totals();
+  if (data.model.valid && share_known(t.visits, t.unknown())) {
+    const auto lines = model_lines(data.model);
+    out += section("model", N_("Site model"));
+    out += "<p>" +
+           std::string(
+               tr(N_("Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
+                     "addresses and lost referrers; those from a social app's browser are direct messages "
+                     "or feed clicks. Their private part is fitted on this report's own pages where they "
+                     "allow it:"))) +
+           "</p>";
+    out += "<p>" + format_tr(N_("New visitors: {}"), h(lines[0])) + "</p>";
+    out += "<p>" + format_tr(N_("Returning visitors: {}"), h(lines[1])) + "</p>";
+    out +=
+        "<p>" +
+        format_tr(N_("In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): {}"),
+                  h(lines[2])) +
+        "</p>";
+    out += note(tr(N_("A new visitor has no bookmark: on each page, their arrivals without a referrer beyond "
+                      "what the page's public traffic (search, social, links) brings are counted as private "
+                      "shares. Returning visitors' count in proportion to the page's signed private arrivals "
+                      "(messenger in-app browsers, share tags, clicks after a chat's link preview)."))) +
+           "</div>";
+    out += "\n";
+  }
+}
+
+// Link-preview fetches by app.
+void previews_section(const ReportData& data, std::string& out) {
+  const TrafficTotals& t = data.total.totals();
+  out += section("previews", N_("Link previews by app"));
+  std::vector<std::pair<std::string, std::uint64_t>> previews;
+  for (const auto& [app, n] : ranked(t.previews_by_app))
+    previews.emplace_back(std::string(app), n);
+  if (previews.empty()) {
+    out +=
+        note(tr(N_("No link-preview fetches: no page was pasted into a chat in this period, or the log has "
+                   "no user agents.")));
+  } else {
+    bar_list("previews", tr(N_("Link-preview fetches by app")), previews, 0, out);
+    out +=
+        note(tr(N_("A chat or social app fetches a page to show a preview when someone pastes its link.")));
+  }
+  out += "</div>\n";
+}
+
+class HtmlReporter final : public Reporter {
+public:
+  void write(const ReportData& data, std::string& out) const override {
+    page_head(data, out);
+    input_errors(data.scan, out);
     tiles(data, out);
-
-    if (data.trend.size() > 1) {
-      out += section("trend", N_("Daily trend"));
-      trend_chart(data, out);
-      out += note(tr(N_("Grey: visits. Colour: estimated dark-social visits. A day marked "
-                        "\"partial\" is covered by the log for part of it only."))) +
-             "</div>";
-      out += '\n';
-    }
-
-    out += R"(<h2 id="pages">)" + std::string(tr(N_("Top pages by estimated dark-social visits"))) + "</h2>";
-    out += note(tr(N_("Bar: the page's dark-social share; line: its 95% range (narrow with many visits, wide "
-                      "with few).")));
-    if (data.by_period) {
-      for (std::size_t i = 0; i < data.periods.size(); ++i) {
-        const ReportPeriod& p = data.periods[i];
-        const TrafficTotals& pt = p.traffic->totals();
-        // English keeps its plural for one visit too, as it always has.
-        // not for translation: markup
-        out += fmt::format(R"(<details class="period"{}><summary>{}</summary><div class="card">)",
-                           i + 1 == data.periods.size() ? " open" : "",
-                           format_trn("{}{}: {} visits, {} dark social", "{}{}: {} visits, {} dark social",
-                                      pt.visits, h(p.label),
-                                      p.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
-                                      count(pt.visits), share_text(data.estimate(*p.traffic))));
-        period_section(data, p, out);
-        out += "</div></details>\n";
-      }
-    } else {
-      out += R"(<div class="card">)"; // not for translation
-      period_section(data, data.periods.front(), out);
-      out += "</div>\n";
-    }
-
-    out += section("channels", N_("Where visits came from"));
-    // TRANSLATORS: "Dark-social signs" is the channel so named in the chart under this note.
-    const char* legend = tr(N_("Each visit counted once, in its channel. \"Dark-social signs\" counts "
-                               "every visit with any sign of a private share, whole: the estimate above "
-                               "weighs each sign."));
-    out += note(legend);
-    std::vector<std::pair<std::string, std::uint64_t>> channels;
-    for (std::size_t c = 0; c < k_channel_count; ++c) {
-      if (t.channels[c].visits)
-        channels.emplace_back(channel_label(static_cast<Channel>(c)), t.channels[c].visits);
-    }
-    std::sort(channels.begin(), channels.end(),
-              [](const auto& a, const auto& b) { return a.second > b.second; });
-    if (channels.empty()) {
-      out += note(tr(N_("No visits.")));
-    } else {
-      bar_list("channels", tr(N_("Visits by channel")), channels, t.visits, out);
-    }
-    out += "</div>\n";
-
-    if (data.model.valid && share_known(t.visits, t.unknown())) {
-      const auto lines = model_lines(data.model);
-      out += section("model", N_("Site model"));
-      out += "<p>" +
-             std::string(
-                 tr(N_("Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
-                       "addresses and lost referrers; those from a social app's browser are direct messages "
-                       "or feed clicks. Their private part is fitted on this report's own pages where they "
-                       "allow it:"))) +
-             "</p>";
-      out += "<p>" + format_tr(N_("New visitors: {}"), h(lines[0])) + "</p>";
-      out += "<p>" + format_tr(N_("Returning visitors: {}"), h(lines[1])) + "</p>";
-      out += "<p>" +
-             format_tr(
-                 N_("In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): {}"),
-                 h(lines[2])) +
-             "</p>";
-      out +=
-          note(tr(N_("A new visitor has no bookmark: on each page, their arrivals without a referrer beyond "
-                     "what the page's public traffic (search, social, links) brings are counted as private "
-                     "shares. Returning visitors' count in proportion to the page's signed private arrivals "
-                     "(messenger in-app browsers, share tags, clicks after a chat's link preview)."))) +
-          "</div>";
-      out += "\n";
-    }
-
-    out += section("previews", N_("Link previews by app"));
-    std::vector<std::pair<std::string, std::uint64_t>> previews;
-    for (const auto& [app, n] : ranked(t.previews_by_app))
-      previews.emplace_back(std::string(app), n);
-    if (previews.empty()) {
-      out +=
-          note(tr(N_("No link-preview fetches: no page was pasted into a chat in this period, or the log has "
-                     "no user agents.")));
-    } else {
-      bar_list("previews", tr(N_("Link-preview fetches by app")), previews, 0, out);
-      out +=
-          note(tr(N_("A chat or social app fetches a page to show a preview when someone pastes its link.")));
-    }
-    out += "</div>\n";
-
+    trend_section(data, out);
+    pages_section(data, out);
+    channels_section(data, out);
+    model_section(data, out);
+    previews_section(data, out);
     next_steps(data, out);
     how_to_read(out);
     out += "<footer>" + format_tr(N_("Made by darkscan {} from the site's access logs."), h(data.version)) +
