@@ -43,9 +43,34 @@ public:
   explicit TableReporter(bool colour) : m_colour(colour) {}
 
   void write(const ReportData& data, std::string& out) const override {
+    const ShareEstimate overall = data.estimate(data.total);
+    summary_section(data, overall, out);
+    channels_section(data, overall, out);
+    // TRANSLATORS: "not available": a share that a log without referrers cannot tell.
+    const char* n_a = tr(N_("n/a"));
+    for (const ReportPeriod& period : data.periods) {
+      out += '\n';
+      if (data.by_period) {
+        const TrafficTotals& pt = period.traffic->totals();
+        const ShareEstimate e = data.estimate(*period.traffic);
+        // English says "visits" for one visit too, as it always has.
+        out += heading(format_trn(
+            "{}{}: {} visits, dark social {} ({})", "{}{}: {} visits, dark social {} ({})", pt.visits,
+            period.label, period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+            number_text(pt.visits), e.known ? whole(e.dark) : n_a, e.known ? percent_text(e.share) : n_a));
+      } else {
+        out += heading(tr(N_("Pages by estimated dark-social visits")));
+      }
+      pages(data, period, out);
+    }
+    next_steps(data, out);
+  }
+
+private:
+  // Inputs not read, then the summary: lines, hits by class, visits, the estimate, period, site.
+  void summary_section(const ReportData& data, const ShareEstimate& overall, std::string& out) const {
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
-    const ShareEstimate overall = data.estimate(data.total);
     // TRANSLATORS: "not available": a share that a log without referrers cannot tell.
     const char* n_a = tr(N_("n/a"));
 
@@ -92,7 +117,11 @@ public:
       row(N_("site"), hosts);
     }
     write_rows(summary, out);
+  }
 
+  // Visits by channel, the site model (when the log records referrers), link previews by app.
+  void channels_section(const ReportData& data, const ShareEstimate& overall, std::string& out) const {
+    const TrafficTotals& t = data.total.totals();
     out += '\n';
     out += heading(
         tr(N_("Channels (visits; those with dark-social signs counted whole: the estimate is above)")));
@@ -124,26 +153,8 @@ public:
       for (const auto& [app, n] : ranked(t.previews_by_app))
         out += fmt::format("  {:<{}}{:>12}\n", util::escape_for_terminal(app), k_label_width, number_text(n));
     }
-
-    for (const ReportPeriod& period : data.periods) {
-      out += '\n';
-      if (data.by_period) {
-        const TrafficTotals& pt = period.traffic->totals();
-        const ShareEstimate e = data.estimate(*period.traffic);
-        // English says "visits" for one visit too, as it always has.
-        out += heading(format_trn(
-            "{}{}: {} visits, dark social {} ({})", "{}{}: {} visits, dark social {} ({})", pt.visits,
-            period.label, period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
-            number_text(pt.visits), e.known ? whole(e.dark) : n_a, e.known ? percent_text(e.share) : n_a));
-      } else {
-        out += heading(tr(N_("Pages by estimated dark-social visits")));
-      }
-      pages(data, period, out);
-    }
-    next_steps(data, out);
   }
 
-private:
   void pages(const ReportData& data, const ReportPeriod& period, std::string& out) const {
     std::size_t hidden = 0;
     const auto rows = page_rows(data, period, hidden);
