@@ -31,7 +31,9 @@ bool own_share(const SiteModel& model, std::size_t k, double s, double o, double
                double& n) {
   const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
   if (excess_form(k) && y > 0) {
-    share = std::clamp((y - b) / y, 0.0, 1.0), n = y;
+    // Not clamped: a page's part below 0 is noise that the site's part evens out (clamping each
+    // page's before the blend would lift them all); the blend is clamped.
+    share = (y - b) / y, n = y;
     return true;
   }
   if (!excess_form(k) && a + b > 0) {
@@ -49,16 +51,46 @@ struct Moments {
   }
   // A page's part r of n arrivals varies as tau² + (r(1 - r) - tau²)/n about the site's: the spread
   // of the true parts, tau², is what the pages' variance holds beyond sampling, over 1 - mean(1/n).
-  double prior_arrivals() const {
-    if (pages < SiteModel::k_min_pages) return SiteModel::k_max_prior_arrivals;
+  // 0 when it cannot be told (too few pages, or no spread beyond sampling).
+  double spread() const {
+    if (pages < SiteModel::k_min_pages) return 0.0;
     const double mean = sum / pages, binomial = mean * (1.0 - mean), inverse = inverse_n / pages;
     const double variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
-    const double spread = (variance - binomial * inverse) / (1.0 - inverse);
-    if (!(spread > 0)) return SiteModel::k_max_prior_arrivals;
-    return std::clamp(binomial / spread - 1.0, SiteModel::k_min_prior_arrivals,
+    return std::max(0.0, (variance - binomial * inverse) / (1.0 - inverse));
+  }
+  double prior_arrivals() const {
+    const double tau2 = spread(), mean = pages > 0 ? sum / pages : 0.0;
+    if (!(tau2 > 0)) return SiteModel::k_max_prior_arrivals;
+    return std::clamp(mean * (1.0 - mean) / tau2 - 1.0, SiteModel::k_min_prior_arrivals,
                       SiteModel::k_max_prior_arrivals);
   }
 };
+
+// The same for new visitors' parts, (y - b·O)/y unclamped: they vary about the site's by tau² and
+// by the Poisson noise of the b·O arrivals they subtract, b·O/y² (the y arrivals are the page's
+// own; which of them are private is the part itself). tau² is the pages' variance beyond the mean
+// of that noise.
+struct ExcessMoments {
+  double pages = 0, sum = 0, sum_sq = 0, noise = 0;
+  void add(double y, double baseline) {
+    const double part = (y - baseline) / y;
+    pages += 1, sum += part, sum_sq += part * part, noise += baseline / (y * y);
+  }
+  double spread() const {
+    if (pages < SiteModel::k_min_pages) return 0.0;
+    const double mean = sum / pages, variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
+    return std::max(0.0, variance - noise / pages);
+  }
+};
+
+// m for a page's part of new visitors: its noise b·O/y² over the spread of the true parts, in
+// arrivals (y·noise/tau²), so that the page's own part counts as much as it is sure (James and
+// Stein; Efron and Morris 1975); the fixed k_excess_prior_arrivals when the spread is unknown.
+double excess_prior_arrivals(const SiteModel& model, std::size_t k, double o, double y) {
+  if (!(model.spread[k] > 0) || !(y > 0)) return model.prior_arrivals[k];
+  return std::clamp(model.public_rate[k] * o / (y * model.spread[k]), SiteModel::k_min_prior_arrivals,
+                    SiteModel::k_max_prior_arrivals);
+}
 
 } // namespace
 
@@ -165,18 +197,25 @@ void fit_kind(SiteModel& m, std::size_t k, const FitSums& f, const EstimateSetti
 void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
                         double returning) {
   std::array<Moments, SiteModel::k_kinds> moments{};
+  std::array<ExcessMoments, SiteModel::k_kinds> excess{};
   for (const auto& [key, p] : pages) {
     const FitPage f = fit_page(*p, settings, returning);
     double share = 0, n = 0;
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-      if (!m.fitted[k] || excess_form(k) || (f.landing && deep(k))) continue;
-      if (own_share(m, k, f.s, f.o, f.c[kind(k)], share, n) && n >= 1.0) moments[k].add(share, n);
+      if (!m.fitted[k] || (f.landing && deep(k))) continue;
+      const double y = f.c[kind(k)];
+      if (excess_form(k)) {
+        if (y >= 1.0) excess[k].add(y, m.public_rate[k] * f.o);
+      } else if (own_share(m, k, f.s, f.o, y, share, n) && n >= 1.0) {
+        moments[k].add(share, n);
+      }
     }
   }
-  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
-    m.prior_arrivals[k] = !m.fitted[k]     ? 0.0
-                          : excess_form(k) ? SiteModel::k_excess_prior_arrivals
-                                           : moments[k].prior_arrivals();
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    if (!m.fitted[k]) continue;
+    m.spread[k] = excess_form(k) ? excess[k].spread() : moments[k].spread();
+    m.prior_arrivals[k] = excess_form(k) ? SiteModel::k_excess_prior_arrivals : moments[k].prior_arrivals();
+  }
 }
 
 // What the pages' weights make of the site's arrivals of each kind (what the report counts). The
@@ -217,13 +256,15 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   const double s = signed_private(c), o = public_arrivals(whole, c);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const WeightRange& prior = weights[kind(k)];
-    double share = model.site_share[k], evidence = 0.0, own = 0.0;
-    if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence))
-      share = blend(own, evidence, model.site_share[k], model.prior_arrivals[k]);
+    double share = model.site_share[k], evidence = 0.0, own = 0.0, m = model.prior_arrivals[k];
+    if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence)) {
+      if (excess_form(k)) m = excess_prior_arrivals(model, k, o, evidence);
+      share = std::clamp(blend(own, evidence, model.site_share[k], m), 0.0, 1.0);
+    }
     // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
-    double variance = share * (1.0 - share) / (evidence + model.prior_arrivals[k] + 1.0);
+    double variance = share * (1.0 - share) / (evidence + m + 1.0);
     if (excess_form(k) && model.fitted[k]) {
-      const double baseline = model.public_rate[k] * o, total = evidence + model.prior_arrivals[k];
+      const double baseline = model.public_rate[k] * o, total = evidence + m;
       variance += baseline / (total * total);
     }
     const double spread = model.fitted[k] ? k_z * std::sqrt(variance) : 0.0;

@@ -135,6 +135,8 @@ void model(Json& j, const SiteModel& m) {
         .number(m.site_share[k])
         .key("prior_arrivals")
         .number(m.prior_arrivals[k])
+        .key("spread")
+        .number(m.spread[k])
         .close('}');
   }
   j.close('}');

@@ -249,3 +249,53 @@ TEST_CASE("site model: how far a page is drawn to the site's part is read from h
   CHECK(page_weights(apart, shared, c, w)[k_social].value ==
         Approx((n * 1.0 + m * apart.site_share[2]) / (n + m)));
 }
+
+TEST_CASE("site model: a page's part of new visitors is drawn to the site's as far as its noise asks",
+          "[estimate][model]") {
+  const Weights w = rules_weights();
+  // Referrer-less arrivals of new visitors: 2 per in-app one and 1 per 10 public ones on every page.
+  // `alike`: every page has about the same mix, so the same part; `apart`: pages are either shared
+  // or searched, and their parts differ from 1 to about 0.
+  const auto site = [&](bool apart) {
+    Aggregate a;
+    for (int i = 0; i < 60; ++i) {
+      const bool shared = i % 2 == 0;
+      const auto signed_ = static_cast<std::uint64_t>(apart ? (shared ? 10 + i : 1) : 20 + i % 5);
+      const auto pub = static_cast<std::uint64_t>(apart ? (shared ? 5 : 100 + i) : 40 + i % 7);
+      add_page(a, "/p" + std::to_string(i), signed_, pub, 2.0, 0.1);
+    }
+    return a;
+  };
+  const Aggregate alike_site = site(false), apart_site = site(true);
+  const SiteModel alike = fit_site_model(alike_site, EstimateSettings{}, w);
+  const SiteModel apart = fit_site_model(apart_site, EstimateSettings{}, w);
+  REQUIRE(alike.fitted[0]);
+  REQUIRE(apart.fitted[0]);
+  const auto weight = [&](const SiteModel& m, const PageStats& p) {
+    return page_weights(m, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), w)[k_new].value;
+  };
+  // Pages alike: their parts differ by no more than the noise; the fixed pseudo-arrivals stand.
+  CHECK(alike.spread[0] == 0.0);
+  const PageStats& one = alike_site.pages().at("/p3");
+  const double y = static_cast<double>(one.evidence[k_new]);
+  const double own = (y - alike.public_rate[0] * 43.0) / y; // /p3: 23 in-app, 43 public
+  CHECK(weight(alike, one) == Approx((y * own + SiteModel::k_excess_prior_arrivals * alike.site_share[0]) /
+                                     (y + SiteModel::k_excess_prior_arrivals)));
+  // Pages apart: the spread is told, and each page's m is its noise b·O/y² over it, in arrivals.
+  REQUIRE(apart.spread[0] > 0.1);
+  const PageStats& searched = apart_site.pages().at("/p7"); // 1 in-app, 107 public
+  const double ys = static_cast<double>(searched.evidence[k_new]), base = apart.public_rate[0] * 107.0;
+  const double m = std::clamp(base / (ys * apart.spread[0]), SiteModel::k_min_prior_arrivals,
+                              SiteModel::k_max_prior_arrivals);
+  CHECK(m > SiteModel::k_min_prior_arrivals);
+  const double expected = ((ys - base) + m * apart.site_share[0]) / (ys + m);
+  CHECK(weight(apart, searched) == Approx(std::clamp(expected, 0.0, 1.0)));
+  // A page shared mostly privately has little noise to subtract: its own part is drawn in less
+  // than the fixed pseudo-arrivals would.
+  const PageStats& shared = apart_site.pages().at("/p50"); // 60 in-app, 5 public
+  const double yp = static_cast<double>(shared.evidence[k_new]);
+  const double part = (yp - apart.public_rate[0] * 5.0) / yp;
+  const double fixed = (yp * part + SiteModel::k_excess_prior_arrivals * apart.site_share[0]) /
+                       (yp + SiteModel::k_excess_prior_arrivals);
+  CHECK(std::abs(weight(apart, shared) - part) < std::abs(fixed - part));
+}

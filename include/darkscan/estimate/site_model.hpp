@@ -34,9 +34,12 @@ namespace darkscan {
 // k_max_prior_arrivals]: pages that differ much are drawn little. A page's a·S / (a·S + b·O) is
 // taken as a proportion of its S + O arrivals, an approximation (its delta-method variance differs
 // by a factor that depends on a, b and the page's mix). The excess form's part is no proportion of
-// its arrivals at all (a page with one arrival and b·O = 0.3 has 0.7, not 0 or 1), and the moments
-// cannot be read so: it keeps k_excess_prior_arrivals. The site's part is drawn toward the
-// weights.rules value by k_site_prior_pages pages when few pages back the fit.
+// its arrivals (a page with one arrival and b·O = 0.3 has 0.7, not 0 or 1): its noise is that of
+// the b·O arrivals it subtracts, Poisson, b·O/y², and tau² is what the pages' unclamped parts vary
+// beyond its mean; each page then gets its own m = b·O/(y·tau²) (James-Stein: the page's part counts
+// as much as it is sure), within the same bounds, and k_excess_prior_arrivals when tau² is 0 or
+// cannot be told. The site's part is drawn toward the weights.rules value by k_site_prior_pages
+// pages when few pages back the fit.
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
 // visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
 // or a feed click, public: SIGNALS.md 2).
@@ -51,8 +54,8 @@ struct SiteModel {
   // arrival is not all or nothing), at most 100 (pages that seem all alike are still told apart by
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
-  // m for new visitors' arrivals (excess form): 10, as all kinds had before m was estimated; the
-  // figures of 3, 10 and 30 on bench/sim-site are in doc/CLASSIFIER.md, section 4.
+  // m for new visitors' arrivals (excess form) when the pages' spread cannot be told: 10, as all
+  // kinds had before m was estimated (doc/CLASSIFIER.md, section 4).
   static constexpr double k_excess_prior_arrivals = 10;
 
   // In the order of k_model_kinds.
@@ -63,6 +66,9 @@ struct SiteModel {
   std::array<double, k_kinds> applied_share{}; // their private part as the pages' weights count it
   std::array<double, k_kinds>
       prior_arrivals{}; // m: the site's part's pseudo-arrivals in a page's; 0 unfitted
+  // tau²: how much the pages' true private parts vary about the site's, beyond sampling; 0 when
+  // unfitted or not told. For new visitors each page's m is read from it (page_weights).
+  std::array<double, k_kinds> spread{};
   std::array<bool, k_kinds> fitted{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
