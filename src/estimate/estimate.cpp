@@ -6,10 +6,16 @@
 
 namespace darkscan {
 
-Interval wilson_interval(double successes, std::uint64_t trials) {
-  if (trials == 0) return {0.0, 0.0, 1.0};
-  constexpr double z = 1.959963984540054;
-  const double n = static_cast<double>(trials);
+namespace {
+
+constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
+
+} // namespace
+
+Interval wilson_interval(double successes, double trials) {
+  if (!(trials > 0)) return {0.0, 0.0, 1.0};
+  constexpr double z = k_z;
+  const double n = trials;
   const double p = std::clamp(successes, 0.0, n) / n;
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -84,18 +90,19 @@ ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits,
 ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights) {
   // In evidence order, always: the same counts give the same sums to the last bit.
-  double dark = 0.0, dark_low = 0.0, dark_high = 0.0;
+  double dark = 0.0, dark_low = 0.0, dark_high = 0.0, candidates = 0.0;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
     const double n = counts[i];
     dark += n * weights[i].value;
     dark_low += n * weights[i].low;
     dark_high += n * weights[i].high;
+    if (weights[i].high > 0) candidates += n;
   }
-  return estimate_from_sums(dark, dark_low, dark_high, visits, unknown);
+  return estimate_from_sums({dark, dark_low, dark_high, candidates}, visits, unknown);
 }
 
-ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high, std::uint64_t visits,
-                                 std::uint64_t unknown) {
+ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std::uint64_t unknown) {
+  const double dark = sums.dark, dark_low = sums.low, dark_high = sums.high;
   ShareEstimate e;
   unknown = std::min(unknown, visits);
   const std::uint64_t known = visits - unknown;
@@ -108,8 +115,19 @@ ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high,
     return e;
   }
   const auto n = static_cast<double>(known);
-  const Interval sampling = wilson_interval(dark, known);
-  const double p = sampling.share;
+  // Sampling: which of the arrivals that may be private (whose weight's high end is above 0) were;
+  // the others (search, social, campaigns: weight 0 at both ends) surely were not and add no doubt.
+  // The private count among those m arrivals, at their mean weight q, varies as m·q(1 - q); z²/4
+  // more, the allowance of the Wilson score interval, so that arrivals all private or all not still
+  // leave a range; centred on the estimate and not drawn toward one half as Wilson's is (drawn so,
+  // the ranges held the truth on 85-93% of bench/sim-site's pages only: doc/CLASSIFIER.md, 4).
+  const double candidates = std::clamp(sums.candidates, 0.0, n);
+  const double p = std::clamp(dark, 0.0, n) / n;
+  const double q = candidates > 0 ? std::clamp(dark / candidates, 0.0, 1.0) : 0.0;
+  const double half =
+      candidates > 0 ? k_z * std::sqrt(candidates * q * (1.0 - q) + k_z * k_z / 4.0) / n : 0.0;
+  // At most all of them: a page whose one arrival of three came from Messenger has at most a third.
+  const Interval sampling{p, std::max(0.0, p - half), std::min(candidates / n, p + half)};
   const double below = std::hypot(p - sampling.low, p - std::clamp(dark_low / n, 0.0, p));
   const double above = std::hypot(sampling.high - p, std::clamp(dark_high / n, p, 1.0) - p);
   // The arrivals whose referrer is unknown: none of them dark at the low end, all at the high end.

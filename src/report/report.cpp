@@ -47,19 +47,21 @@ ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
       out.value[i] += c[i] * w[i].value;
       out.low[i] += c[i] * w[i].low;
       out.high[i] += c[i] * w[i].high;
+      if (w[i].high > 0) out.candidates[i] += c[i];
     }
   }
   return out;
 }
 
 ShareEstimate ReportData::estimate(const Sums& s, const TrafficTotals& t) {
-  double dark = 0, low = 0, high = 0;
+  DarkSums d;
   for (std::size_t i = 0; i < k_evidence_count; ++i) {
-    dark += s.value[i];
-    low += s.low[i];
-    high += s.high[i];
+    d.dark += s.value[i];
+    d.low += s.low[i];
+    d.high += s.high[i];
+    d.candidates += s.candidates[i];
   }
-  return estimate_from_sums(dark, low, high, t.visits, t.unknown());
+  return estimate_from_sums(d, t.visits, t.unknown());
 }
 
 ShareEstimate ReportData::estimate(const Aggregate& traffic) const {

@@ -68,20 +68,43 @@ TEST_CASE("estimate: weights are applied to counts when the report is made", "[e
   CHECK(e.known);
   CHECK(e.dark == Approx(10.0));
   CHECK(e.share == Approx(0.5));
-  SECTION("exact weights: the range is the Wilson interval, in whole visits") {
+  SECTION("exact weights: the range is the sampling doubt of the arrivals that may be private") {
+    // 12 arrivals may be private (weight above 0), 10 of them at their mean weight: a count varying
+    // as 12·(10/12)·(2/12) + 1.96²/4 = 2.627, so 1.96·1.621 = 3.18 private visits either side of
+    // 10, and at most the 12: in whole visits 7 to 12 of the 20.
+    CHECK(e.low == Approx(7.0 / 20));
+    CHECK(e.high == Approx(12.0 / 20));
+    // 8 search arrivals more, which cannot be private, add no doubt: still 7 to 12 private visits.
+    const ShareEstimate searched = estimate_share(c, 28, 0, w);
+    CHECK(searched.share == Approx(10.0 / 28));
+    CHECK(searched.low * 28 == Approx(7.0));
+    CHECK(searched.high * 28 == Approx(12.0));
+    // The Wilson interval over all 20 arrivals, as if each could be private, was wider: 6 to 14.
     const Interval wilson = wilson_interval(10, 20);
-    CHECK(e.low == Approx(std::round(wilson.low * 20) / 20));
-    CHECK(e.high == Approx(std::round(wilson.high * 20) / 20));
-    CHECK(e.low == Approx(6.0 / 20)); // Wilson: 5.99 and 14.01 of the 20 visits
-    CHECK(e.high == Approx(14.0 / 20));
+    CHECK(std::round(wilson.low * 20) == 6.0);
+    CHECK(std::round(wilson.high * 20) == 14.0);
+  }
+  SECTION("at most all the arrivals that may be private were") {
+    EvidenceCounts one{};
+    one[static_cast<std::size_t>(Evidence::inapp_messaging)] = 1; // and 2 search visits
+    const ShareEstimate third = estimate_share(one, 3, 0, w);
+    CHECK(third.share == Approx(1.0 / 3));
+    CHECK(third.low == 0.0);
+    CHECK(third.high == Approx(1.0 / 3));
+  }
+  SECTION("no arrival that may be private: none is, for sure") {
+    const ShareEstimate none = estimate_share(EvidenceCounts{}, 20, 0, w);
+    CHECK(none.share == 0.0);
+    CHECK(none.low == 0.0);
+    CHECK(none.high == 0.0);
   }
   SECTION("a low end under half a visit is no private visit") {
-    EvidenceCounts one{};
-    one[static_cast<std::size_t>(Evidence::direct_deep_new)] = 1; // 0.8 of 40 visits
-    const ShareEstimate low = estimate_share(one, 40, 0, w);
-    CHECK(wilson_interval(0.8, 40).low > 0.0);
+    EvidenceCounts three{};
+    three[static_cast<std::size_t>(Evidence::direct_deep_new)] = 3; // 2.4 of 40 visits
+    const ShareEstimate low = estimate_share(three, 40, 0, w);
+    // 2.4 ± 1.96·sqrt(3·0.8·0.2 + 1.96²/4) = 2.4 ± 2.35 visits: 0.05 to 4.75 (at most 3), so 0 to 3.
     CHECK(low.low == 0.0);
-    CHECK(low.high * 40 == Approx(std::round(wilson_interval(0.8, 40).high * 40)));
+    CHECK(low.high * 40 == Approx(3.0));
   }
   SECTION("rounding never leaves the share outside its range") {
     for (std::uint64_t visits = 1; visits < 60; ++visits) {

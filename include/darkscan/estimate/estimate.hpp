@@ -15,9 +15,9 @@ struct Interval {
 };
 
 // The Wilson score interval (95%, z = 1.96) for `successes` out of `trials`.
-// `successes` may be fractional (a sum of weights); it is clamped to
-// [0, trials]. No trials gives {0, 0, 1}: nothing is known.
-Interval wilson_interval(double successes, std::uint64_t trials);
+// Both may be fractional (a sum of weights, of weighted counts); `successes`
+// is clamped to [0, trials]. No trials gives {0, 0, 1}: nothing is known.
+Interval wilson_interval(double successes, double trials);
 
 // The dark-social estimate of a page, a period or the site, from its counts.
 struct ShareEstimate {
@@ -67,16 +67,21 @@ double returning_share(const TrafficTotals& totals);
 // social (the others, search, social, campaigns..., weigh 0) and `unknown`
 // came from lines without a referrer field. The share is the weighted sum over
 // the known arrivals. Its 95% range combines, as independent errors (the root
-// of the sum of squares of the two half-widths, each side apart), sampling (the
-// Wilson interval: which of the arrivals were really private) and the weights'
+// of the sum of squares of the two half-widths, each side apart), sampling
+// (which of the arrivals that may be private, those whose weight's high end is
+// above 0, really were: estimate.cpp) and the weights'
 // own uncertainty (every weight anywhere in its range of weights.rules: the
 // shares given by all-low and all-high weights). Deterministic: the same counts
 // give the same doubles whatever order they were added in.
 ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
-// The same from the sums of the arrivals' weights: at their values, all low, all high.
-ShareEstimate estimate_from_sums(double dark, double dark_low, double dark_high, std::uint64_t visits,
-                                 std::uint64_t unknown);
+// The sums an estimate is made from: the arrivals' weights at their values, all low, all high, and
+// the arrivals that may be private (whose weight's high end is above 0).
+struct DarkSums {
+  double dark = 0.0, low = 0.0, high = 0.0, candidates = 0.0;
+};
+// The same from those sums.
+ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std::uint64_t unknown);
 ShareEstimate estimate_share(const EvidenceCounts& counts, std::uint64_t visits, std::uint64_t unknown,
                              const Weights& weights);
 

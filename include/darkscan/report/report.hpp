@@ -44,7 +44,7 @@ struct ReportData {
 
   // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs.
   struct Sums {
-    std::array<double, k_evidence_count> value{}, low{}, high{};
+    std::array<double, k_evidence_count> value{}, low{}, high{}, candidates{};
   };
   Sums sums(const Aggregate& traffic) const;
 
