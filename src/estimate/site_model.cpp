@@ -69,7 +69,7 @@ struct Moments {
 // The same for new visitors' parts, (y - b·O)/y unclamped: they vary about the site's by tau² and
 // by the Poisson noise of the b·O arrivals they subtract, b·O/y² (the y arrivals are the page's
 // own; which of them are private is the part itself). tau² is the pages' variance beyond the mean
-// of that noise.
+// of that noise, over the pages with at least k_excess_spread_arrivals such arrivals.
 struct ExcessMoments {
   double pages = 0, sum = 0, sum_sq = 0, noise = 0;
   void add(double y, double baseline) {
@@ -205,7 +205,7 @@ void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings
       if (!m.fitted[k] || (f.landing && deep(k))) continue;
       const double y = f.c[kind(k)];
       if (excess_form(k)) {
-        if (y >= 1.0) excess[k].add(y, m.public_rate[k] * f.o);
+        if (y >= SiteModel::k_excess_spread_arrivals) excess[k].add(y, m.public_rate[k] * f.o);
       } else if (own_share(m, k, f.s, f.o, y, share, n) && n >= 1.0) {
         moments[k].add(share, n);
       }

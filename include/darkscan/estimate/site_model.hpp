@@ -57,6 +57,13 @@ struct SiteModel {
   // m for new visitors' arrivals (excess form) when the pages' spread cannot be told: 10, as all
   // kinds had before m was estimated (doc/CLASSIFIER.md, section 4).
   static constexpr double k_excess_prior_arrivals = 10;
+  // The pages whose parts of new visitors tell their spread: those with at least 3 such arrivals. A
+  // part read from one or two swings by a half or more with one arrival, and by far more below 0
+  // ((1 - 3)/1 = -2 for one arrival and b·O = 3): their spread is the counting's, not the pages'.
+  // Over all pages with one or more, tau² came out 0.90 on bench/sim-site's baseline and 0 on its
+  // nat-heavy site; from 3 (or 5) arrivals, 0.09 to 0.15 on both and the heavy-private site
+  // (doc/CLASSIFIER.md, section 4).
+  static constexpr double k_excess_spread_arrivals = 3;
 
   // In the order of k_model_kinds.
   std::array<double, k_kinds> signed_rate{}; // a: such arrivals per signed private arrival
