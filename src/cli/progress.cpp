@@ -42,7 +42,8 @@ void Progress::update(const Source& source, bool done) {
   const auto now = std::chrono::steady_clock::now();
   const std::uint64_t read = m_finished + source.stored_position();
   if (done) m_finished += source.stored_position();
-  if (now - m_last < std::chrono::milliseconds(100)) return;
+  // The first line at once (a 100 MB log can be read in a tenth of a second), then every 100 ms.
+  if (m_shown && now - m_last < std::chrono::milliseconds(100)) return;
   m_last = now;
   const double seconds = std::chrono::duration<double>(now - m_start).count();
   const double rate = seconds > 0 ? static_cast<double>(read) / seconds : 0;
