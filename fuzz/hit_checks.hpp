@@ -86,6 +86,43 @@ inline bool parse_and_check(const LogFormat& format, std::string_view text) {
   return ok;
 }
 
+// Whether two parses of one line gave the same hit: every field the same view (same bytes of the
+// line, not only the same text), the same numbers and flags.
+inline bool same_hit(const Hit& a, const Hit& b) {
+  auto same = [](std::string_view x, std::string_view y) {
+    return x.size() == y.size() && (x.empty() || x.data() == y.data());
+  };
+  return same(a.client, b.client) && same(a.user, b.user) && same(a.host, b.host) &&
+         same(a.method, b.method) && same(a.target, b.target) && same(a.path, b.path) &&
+         same(a.query, b.query) && same(a.protocol, b.protocol) && same(a.referer, b.referer) &&
+         same(a.user_agent, b.user_agent) && same(a.forwarded_for, b.forwarded_for) &&
+         same(a.requested_with, b.requested_with) && a.time == b.time && a.duration_us == b.duration_us &&
+         a.bytes == b.bytes && a.status == b.status && a.request_valid == b.request_valid &&
+         a.has_user_agent == b.has_user_agent && a.has_referer == b.has_referer;
+}
+
+// Parses `text` with `fast` (a format with the fast path of combined_fast.hpp) and with `generic`
+// (the same format, the path turned off), relaxed and exact: the same answer, the same hit, the
+// same fields or the same message.
+inline void require_same_parse(const LogFormat& fast, const LogFormat& generic, std::string_view text) {
+  const ExactLine copy(text);
+  const std::string_view line = copy.view();
+  for (const bool exact : {false, true}) {
+    Hit a, b;
+    ParseError ea, eb;
+    std::size_t fa = 0, fb = 0;
+    const bool oka = fast.parse(line, a, ea, exact, fa), okb = generic.parse(line, b, eb, exact, fb);
+    require(oka == okb, "the fast path and the generic walker disagree on whether the line parses", line, 0);
+    if (oka) {
+      require(same_hit(a, b), "the fast path and the generic walker give different hits", line, 0);
+      require(fa == fb, "the fast path and the generic walker count different fields", line, 0);
+    } else {
+      require(ea.column == eb.column && std::string_view(ea.reason) == std::string_view(eb.reason),
+              "the fast path changed the generic walker's message", line, 0);
+    }
+  }
+}
+
 // The preset called `name`; a missing one aborts the fuzzer, naming `target`.
 inline LogFormat preset_or_abort(const char* name, const char* target) {
   LogFormat format;

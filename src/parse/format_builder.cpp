@@ -69,11 +69,43 @@ void FormatBuilder::finish() {
   m_format.m_packed_lead = pack(m_format.m_lead);
   m_format.m_has_user_agent = m_format.has(FieldKind::user_agent);
   m_format.m_has_referer = m_format.has(FieldKind::referer);
+  m_format.m_fast = fast_path(m_format);
   if (!has_request) {
     throw Error(message(N_("--log-format: '{}' has no field with the requested page ($request, "
                            "$request_uri, $uri, %r or %U); darkscan needs it"),
                         m_format.m_spec));
   }
+}
+
+// The combined format in Apache's spelling (the preset's) or nginx's (" - " as text), with its
+// steps exactly as parse_combined reads them; none for any other format.
+LogFormat::FastPath FormatBuilder::fast_path(const LogFormat& format) {
+  using K = FieldKind;
+  using S = LogFormat::Scan;
+  struct Expected {
+    K kind;
+    S scan;
+    const char* after;
+  };
+  static constexpr Expected k_tail[] = {{K::time, S::spaced, "] \""},     {K::request, S::quoted, "\" "},
+                                        {K::status, S::token, " "},       {K::bytes, S::token, " \""},
+                                        {K::referer, S::quoted, "\" \""}, {K::user_agent, S::quoted, "\""}};
+  const auto& steps = format.m_steps;
+  if (!format.m_lead.empty() || steps.size() < 3) return LogFormat::FastPath::none;
+  const bool ident = steps[1].kind == K::skip;
+  const std::size_t user = ident ? 2 : 1;
+  if (steps.size() != user + 1 + std::size(k_tail) || steps[0].kind != K::client ||
+      steps[0].literal_after != (ident ? " " : " - ") ||
+      (ident && (steps[1].scan != S::token || steps[1].literal_after != " ")) ||
+      steps[user].kind != K::user || steps[user].scan != S::token || steps[user].literal_after != " [")
+    return LogFormat::FastPath::none;
+  for (std::size_t i = 0; i < std::size(k_tail); ++i) {
+    const LogFormat::Step& step = steps[user + 1 + i];
+    if (step.kind != k_tail[i].kind || step.scan != k_tail[i].scan || step.literal_after != k_tail[i].after)
+      return LogFormat::FastPath::none;
+  }
+  if (steps[user + 1].time_kind != TimeKind::clf) return LogFormat::FastPath::none;
+  return ident ? LogFormat::FastPath::combined_ident : LogFormat::FastPath::combined;
 }
 
 LogFormat::PackedLiteral FormatBuilder::pack(const std::string& literal) {

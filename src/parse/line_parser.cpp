@@ -1,6 +1,7 @@
 // The per-line hot path: walks a compiled LogFormat over one line. No
 // allocation, no exceptions; values stay views into the line.
 #include <darkscan/common/i18n.hpp>
+#include <darkscan/parse/combined_fast.hpp>
 #include <darkscan/parse/hit_fields.hpp>
 #include <darkscan/parse/log_format.hpp>
 #include <darkscan/util/blank.hpp>
@@ -117,8 +118,14 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
   util::blank(hit);
   hit.has_user_agent = m_has_user_agent;
   hit.has_referer = m_has_referer;
-  exact |= !m_trailing_fields;
   fields = m_steps.size();
+  if (m_fast != FastPath::none) {
+    if (parse_combined(line, m_fast == FastPath::combined_ident, hit)) return true;
+    util::blank(hit); // half filled: the generic walker starts again
+    hit.has_user_agent = m_has_user_agent;
+    hit.has_referer = m_has_referer;
+  }
+  exact |= !m_trailing_fields;
   if (!literal_at(line, 0, m_lead, m_packed_lead)) {
     error = {N_("the line does not start as the format does"), 0};
     return false;

@@ -28,6 +28,7 @@ public:
 
 private:
   static LogFormat::PackedLiteral pack(const std::string& literal);
+  static LogFormat::FastPath fast_path(const LogFormat& format);
 
   LogFormat& m_format;
 };

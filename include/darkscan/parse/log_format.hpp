@@ -79,6 +79,12 @@ public:
   // turn it off, so that a cut line is not mistaken for a short one.
   void set_trailing_fields(bool allowed) { m_trailing_fields = allowed; }
 
+  // Whether the format is the combined format, whose plain lines take the fast path of
+  // combined_fast.hpp (the generic walker for the others). Turned off by the tests and the fuzz
+  // target that compare the two.
+  bool has_fast_path() const { return m_fast != FastPath::none; }
+  void disable_fast_path() { m_fast = FastPath::none; }
+
   // The compiled representation (public for the compilers of format_builder.hpp).
   enum class Scan : std::uint8_t {
     token,       // no spaces: up to the next literal
@@ -125,6 +131,8 @@ private:
   bool m_trailing_fields = true;
   bool m_has_user_agent = false;
   bool m_has_referer = false;
+  enum class FastPath : std::uint8_t { none, combined, combined_ident };
+  FastPath m_fast = FastPath::none;
 };
 
 } // namespace darkscan

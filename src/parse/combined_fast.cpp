@@ -1,0 +1,106 @@
+// The combined format's fast path (combined_fast.hpp). Every test below is one the generic walker
+// (line_parser.cpp) makes too, or stricter: where they could differ, this one declines.
+#include <darkscan/parse/combined_fast.hpp>
+#include <darkscan/parse/hit_fields.hpp>
+#include <darkscan/util/time_parse.hpp>
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace darkscan {
+
+namespace {
+
+constexpr std::size_t k_clf_time = 26; // "10/Oct/2000:13:55:36 -0700"
+
+std::string_view none_if_dash(std::string_view s) { return s == "-" ? std::string_view() : s; }
+
+// The first space or tab at or after `pos` (where the generic walker ends a token), or `n`. Eight
+// bytes at a time: a byte of the word equal to ' ' or '\t' becomes zero after the XOR, and
+// (x - 0x01..) & ~x & 0x80.. marks the lowest zero byte exactly (higher ones may be false marks).
+std::size_t token_stop(const char* p, std::size_t pos, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (pos + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + pos, 8);
+      const std::uint64_t space = word ^ (ones * ' '), tab = word ^ (ones * '\t');
+      const std::uint64_t zero = ((space - ones) & ~space & highs) | ((tab - ones) & ~tab & highs);
+      if (zero != 0) return pos + static_cast<std::size_t>(std::countr_zero(zero) / 8);
+      pos += 8;
+    }
+  }
+  while (pos < n && p[pos] != ' ' && p[pos] != '\t')
+    ++pos;
+  return pos;
+}
+
+// The closing quote of a quoted field opened before `pos`: the first '"' at or after `pos`, or `n`
+// when there is none or it follows a backslash (an escape, or an escaped backslash: declined).
+std::size_t closing_quote(const char* p, std::size_t pos, std::size_t n) {
+  const void* hit = std::memchr(p + pos, '"', n - pos);
+  if (hit == nullptr) return n;
+  const auto q = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
+  return q > pos && p[q - 1] == '\\' ? n : q;
+}
+
+} // namespace
+
+bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
+  const char* p = line.data();
+  const std::size_t n = line.size();
+  // %h: up to the first space; "10.0.0.2, 10.0.0.1" goes on in the generic walker.
+  std::size_t end = token_stop(p, 0, n);
+  if (end == 0 || end >= n || p[end] != ' ' || p[end - 1] == ',') return false;
+  hit.client = line.substr(0, end);
+  std::size_t pos = end + 1;
+  if (ident_field) { // %l
+    end = token_stop(p, pos, n);
+    if (end >= n || p[end] != ' ') return false;
+    pos = end + 1;
+  } else { // nginx's " - "
+    if (pos + 2 > n || p[pos] != '-' || p[pos + 1] != ' ') return false;
+    pos += 2;
+  }
+  // %u, then " ["
+  end = token_stop(p, pos, n);
+  if (end + 1 >= n || p[end] != ' ' || p[end + 1] != '[') return false;
+  hit.user = line.substr(pos, end - pos);
+  pos = end + 2;
+  // %t: 26 bytes, then "] \"" (no ']' before: the generic walker ends the time at the first "] \"")
+  if (pos + k_clf_time + 3 > n || p[pos + k_clf_time] != ']' || p[pos + k_clf_time + 1] != ' ' ||
+      p[pos + k_clf_time + 2] != '"' || std::memchr(p + pos, ']', k_clf_time) != nullptr)
+    return false;
+  if (!util::parse_clf_time(line.substr(pos, k_clf_time), hit.time)) return false;
+  pos += k_clf_time + 3;
+  // "%r", then " "
+  end = closing_quote(p, pos, n);
+  if (end + 1 >= n || p[end + 1] != ' ') return false;
+  store_field(FieldKind::request, line.substr(pos, end - pos), hit);
+  pos = end + 2;
+  // %>s: three bytes, then " "
+  // (three digits, which store_field checks, hold no space or tab: the generic token is the same)
+  if (pos + 4 > n || p[pos + 3] != ' ' || !store_field(FieldKind::status, line.substr(pos, 3), hit))
+    return false;
+  pos += 4;
+  // %b, then " \""
+  end = token_stop(p, pos, n);
+  if (end + 1 >= n || p[end] != ' ' || p[end + 1] != '"' ||
+      !store_field(FieldKind::bytes, line.substr(pos, end - pos), hit))
+    return false;
+  pos = end + 2;
+  // "%{Referer}i", then " \""
+  end = closing_quote(p, pos, n);
+  if (end + 2 >= n || p[end + 1] != ' ' || p[end + 2] != '"') return false;
+  hit.referer = none_if_dash(line.substr(pos, end - pos));
+  pos = end + 3;
+  // "%{User-Agent}i", the end of the line
+  end = closing_quote(p, pos, n);
+  if (end + 1 != n) return false;
+  hit.user_agent = none_if_dash(line.substr(pos, end - pos));
+  finish_request(hit);
+  return true;
+}
+
+} // namespace darkscan
