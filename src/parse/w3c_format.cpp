@@ -73,7 +73,8 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
   if (!out) return value;
   if (how == W3cFormat::Decode::plus) {
     // One branch-free pass that the compiler vectorises: the loop shared with percent-decoding was a
-    // sixth of the parser's work, a memchr per '+' (a dozen in an agent) a tenth.
+    // sixth of the parser's work, a memchr per '+' (a dozen in an agent) a tenth. (Eight bytes at a
+    // time by hand took more instructions: 837 M against 827 M on 100,000 IIS lines.)
     const char* in = value.data();
     for (std::size_t i = 0; i < value.size(); ++i)
       out[i] = in[i] == '+' ? ' ' : in[i];
@@ -286,8 +287,9 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
       return false;
     }
     const Field& field = m_fields[index];
-    std::string_view value = line.substr(pos, end - pos);
-    if (value == "-") value = {};
+    // Not substr() and == "-": a call each (bounds check; memcmp), a dozen fields a line.
+    std::string_view value(line.data() + pos, end - pos);
+    if (value.size() == 1 && value[0] == '-') value = {};
     bool ok = true;
     if (field.special == Special::date) {
       ok = read_date(value, days);

@@ -31,6 +31,22 @@ TEST_CASE("w3c_format: IIS", "[w3c_format]") {
   CHECK(hit.request_valid);
   CHECK(hit.has_referer);
 
+  SECTION("every '+' of an agent is a space, wherever it is (eight bytes at a time, then the rest)") {
+    // Bytes next to '+' (0x2B): '*' 0x2A, ',' 0x2C, and 0xAB, '+' with the high bit set.
+    const char alphabet[] = {'+', 'a', '*', ',', '\xAB', '+'};
+    for (std::size_t size = 1; size <= 40; ++size) {
+      std::string agent, expected;
+      for (std::size_t i = 0; i < size; ++i) {
+        const char c = alphabet[(i * 7 + size) % sizeof alphabet];
+        agent += c;
+        expected += c == '+' ? ' ' : c;
+      }
+      const std::string with_agent = "2026-11-20 07:15:02 10.0.0.1 GET /news/a - 443 - 41.58.12.7 " + agent +
+                                     " https://www.google.com/ 200 0 0 15";
+      REQUIRE(f.parse(with_agent, hit, error));
+      CHECK(hit.user_agent == expected);
+    }
+  }
   SECTION("a directive is not a record") {
     CHECK_FALSE(f.parse("#Date: 2026-11-20 07:00:00", hit, error));
     CHECK(error.not_a_record);
