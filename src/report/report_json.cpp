@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace darkscan {
 
 namespace {
@@ -32,12 +34,12 @@ public:
   }
   Json& number(double value) {
     comma();
-    m_out += util::plain_number(value);
+    util::append_plain_number(m_out, value);
     return *this;
   }
   Json& count(std::uint64_t value) {
     comma();
-    m_out += std::to_string(value);
+    fmt::format_to(std::back_inserter(m_out), "{}", value);
     return *this;
   }
   Json& boolean(bool value) {

@@ -1,9 +1,12 @@
 #include <darkscan/classify/classifier.hpp>
+#include <darkscan/util/number.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
 #include <darkscan/visits/site.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 using namespace darkscan::util;
 
@@ -48,6 +51,23 @@ TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
   CHECK(json("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
   CHECK(json("\xe2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut at the end
   CHECK(json("\xc2\x9b[2J\xc2\xa0") == "\\u009b[2J\xc2\xa0");            // C1 CSI escaped, NBSP kept
+}
+
+TEST_CASE("text: plain numbers for machine formats", "[text]") {
+  CHECK(darkscan::util::plain_number(0.8) == "0.8");
+  CHECK(darkscan::util::plain_number(12.0) == "12");
+  CHECK(darkscan::util::plain_number(0.041666) == "0.0417");
+  CHECK(darkscan::util::plain_number(-0.00001) == "0");
+  CHECK(darkscan::util::plain_number(0.0) == "0");
+  CHECK(darkscan::util::plain_number(1234567.5) == "1234567.5");
+  CHECK(darkscan::util::plain_number(std::nan("")) == "0");
+  // Wider than the stack buffer: written whole.
+  const std::string big = darkscan::util::plain_number(1e70);
+  CHECK(big.size() == 71);
+  CHECK(big.substr(0, 2) == "10");
+  std::string out = "x";
+  darkscan::util::append_plain_number(out, 0.25);
+  CHECK(out == "x0.25");
 }
 
 TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
