@@ -20,10 +20,6 @@ inline std::string_view span(const char* p, std::size_t from, std::size_t to) {
   return {p + from, to - from};
 }
 
-inline std::string_view none_if_dash(std::string_view s) {
-  return s.size() == 1 && s[0] == '-' ? std::string_view() : s;
-}
-
 // The first space or tab at or after `pos` (where the generic walker ends a token), or `n`. Eight
 // bytes at a time: a byte of the word equal to ' ' or '\t' becomes zero after the XOR, and
 // (x - 0x01..) & ~x & 0x80.. marks the lowest zero byte exactly (higher ones may be false marks).

@@ -5,8 +5,6 @@ namespace darkscan {
 
 namespace {
 
-std::string_view none_if_dash(std::string_view s) { return (s == "-") ? std::string_view() : s; }
-
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)

@@ -12,8 +12,6 @@ namespace darkscan {
 
 namespace {
 
-std::string_view none_if_dash(std::string_view s) { return (s == "-") ? std::string_view() : s; }
-
 // True if `literal` is at `pos` of `line` (pos <= line.size()). The literals between fields are a
 // few bytes (" ", "\" \"", " ["): compared inline, not by a call to memcmp per field of each line
 // (9% of a run in the profile of bench/results/profile.md).

@@ -17,6 +17,11 @@ namespace darkscan {
 // empty client.
 bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 
+// "-" (the log's "none") as empty; any other value as it is.
+inline std::string_view none_if_dash(std::string_view s) {
+  return s.size() == 1 && s[0] == '-' ? std::string_view() : s;
+}
+
 // After all fields of a line: a request given in parts ($request_method $request_uri, %m %U%q, JSON
 // and W3C fields) is made valid when its target is, and the target is split into path and query
 // (a query or path given on its own wins).
