@@ -9,22 +9,6 @@ namespace darkscan {
 namespace {
 
 constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
-
-} // namespace
-
-Interval wilson_interval(double successes, double trials) {
-  if (!(trials > 0)) return {0.0, 0.0, 1.0};
-  constexpr double z = k_z;
-  const double n = trials;
-  const double p = std::clamp(successes, 0.0, n) / n;
-  const double z2 = z * z;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
-
-namespace {
-
 constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
 constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
 constexpr auto k_landing = static_cast<std::size_t>(Evidence::direct_landing);
@@ -127,9 +111,9 @@ ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std
   const double half =
       candidates > 0 ? k_z * std::sqrt(candidates * q * (1.0 - q) + k_z * k_z / 4.0) / n : 0.0;
   // At most all of them: a page whose one arrival of three came from Messenger has at most a third.
-  const Interval sampling{p, std::max(0.0, p - half), std::min(candidates / n, p + half)};
-  const double below = std::hypot(p - sampling.low, p - std::clamp(dark_low / n, 0.0, p));
-  const double above = std::hypot(sampling.high - p, std::clamp(dark_high / n, p, 1.0) - p);
+  const double sampled_low = std::max(0.0, p - half), sampled_high = std::min(candidates / n, p + half);
+  const double below = std::hypot(p - sampled_low, p - std::clamp(dark_low / n, 0.0, p));
+  const double above = std::hypot(sampled_high - p, std::clamp(dark_high / n, p, 1.0) - p);
   // The arrivals whose referrer is unknown: none of them dark at the low end, all at the high end.
   const double known_part = n / static_cast<double>(visits);
   const double unknown_part = 1.0 - known_part;

@@ -10,35 +10,6 @@
 
 using namespace darkscan;
 
-TEST_CASE("estimate: Wilson interval against known values", "[estimate]") {
-  // Wilson 95% intervals as published tables and R's prop.test(correct = FALSE) give them.
-  Interval e = wilson_interval(3, 10);
-  CHECK(e.share == Approx(0.3));
-  CHECK(e.low == Approx(0.1078).epsilon(0.001));
-  CHECK(e.high == Approx(0.6032).epsilon(0.001));
-  e = wilson_interval(10, 10);
-  CHECK(e.low == Approx(0.7225).epsilon(0.001));
-  CHECK(e.high == Approx(1.0));
-  e = wilson_interval(0, 10);
-  CHECK(e.low == Approx(0.0));
-  CHECK(e.high == Approx(0.2775).epsilon(0.001));
-  e = wilson_interval(50, 100);
-  CHECK(e.low == Approx(0.4038).epsilon(0.001));
-  CHECK(e.high == Approx(0.5962).epsilon(0.001));
-  SECTION("no trials: nothing known") {
-    e = wilson_interval(0, 0);
-    CHECK(e.share == 0.0);
-    CHECK(e.low == 0.0);
-    CHECK(e.high == 1.0);
-  }
-  SECTION("fractional successes (summed weights) and clamping") {
-    e = wilson_interval(2.5, 5);
-    CHECK(e.share == Approx(0.5));
-    CHECK(wilson_interval(7, 5).share == Approx(1.0));
-    CHECK(wilson_interval(-1, 5).share == Approx(0.0));
-  }
-}
-
 namespace {
 
 // Every weight exact (low = value = high) at `w`.
@@ -79,10 +50,6 @@ TEST_CASE("estimate: weights are applied to counts when the report is made", "[e
     CHECK(searched.share == Approx(10.0 / 28));
     CHECK(searched.low * 28 == Approx(7.0));
     CHECK(searched.high * 28 == Approx(12.0));
-    // The Wilson interval over all 20 arrivals, as if each could be private, was wider: 6 to 14.
-    const Interval wilson = wilson_interval(10, 20);
-    CHECK(std::round(wilson.low * 20) == 6.0);
-    CHECK(std::round(wilson.high * 20) == 14.0);
   }
   SECTION("at most all the arrivals that may be private were") {
     EvidenceCounts one{};

@@ -7,18 +7,6 @@
 
 namespace darkscan {
 
-// A share with its 95% range.
-struct Interval {
-  double share = 0.0; // successes / trials, 0 when there are no trials
-  double low = 0.0;
-  double high = 0.0;
-};
-
-// The Wilson score interval (95%, z = 1.96) for `successes` out of `trials`.
-// Both may be fractional (a sum of weights, of weighted counts); `successes`
-// is clamped to [0, trials]. No trials gives {0, 0, 1}: nothing is known.
-Interval wilson_interval(double successes, double trials);
-
 // The dark-social estimate of a page, a period or the site, from its counts.
 struct ShareEstimate {
   // False when the log does not say where most arrivals came from (no
