@@ -472,8 +472,13 @@ class FrenchOutputTest(unittest.TestCase):
             os.close(master)
             self.assertEqual(p.wait(timeout=120), 0)
             shown[name] = data.decode("utf-8", errors="replace")
-        self.assertRegex(shown["en"], r"\r\[[#.]+\] +\d+%  \d+ MB of \d+ MB  \d+ MB/s  ETA \d+:\d\d")
-        self.assertRegex(shown["fr"], r"\r\[[#.]+\] +\d+" + NNBSP + r"%  \d+ Mo sur \d+ Mo  \d+ Mo/s  reste \d+:\d\d")
+        # A size is "8 MB" or "1.00 GB" ("8 Mo", "1,00 Go"): the first line comes at once, when the rate
+        # of a fast machine can pass a gigabyte a second.
+        size_en, size_fr = r"(?:\d+ MB|\d+\.\d\d GB)", r"(?:\d+ Mo|\d+,\d\d Go)"
+        self.assertRegex(shown["en"], r"\r\[[#.]+\] +\d+%  " + size_en + " of " + size_en + "  " + size_en +
+                         r"/s  ETA \d+:\d\d")
+        self.assertRegex(shown["fr"], r"\r\[[#.]+\] +\d+" + NNBSP + r"%  " + size_fr + " sur " + size_fr + "  " +
+                         size_fr + r"/s  reste \d+:\d\d")
         self.assertIn("lignes", shown["fr"])  # the run summary that follows
 
 
