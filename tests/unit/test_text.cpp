@@ -172,4 +172,23 @@ TEST_CASE("text: host keys: lower case, no trailing dot; the referrer's and the 
   CHECK(referrer == "www.example.com");
   darkscan::referrer_host("android-app://COM.Google.Android.GM/", referrer);
   CHECK(referrer == "android-app:com.google.android.gm");
+  const std::pair<const char*, const char*> cases[] = {
+      {"abc.com/x", "abc.com"},               // no scheme
+      {"https://a.example?x=1", "a.example"}, // the host ends at '?'
+      {"https://a.example#top", "a.example"}, // or '#'
+      {"https://a.example", "a.example"},     // or the end
+      {"://a.example/x", ""},                 // "://" first: no scheme, the host is what comes before '/'
+      {"http:/", "http:"},                    // too short for "://"
+      {"", ""},
+      {"https://[2001:db8::1]:443/", "[2001:db8::1]:443"}, // brackets: the port stays
+      {"x:https://a.example/", "x:https:"},                // the first "://" is the scheme's end
+  };
+  for (const auto& [url, host] : cases) {
+    INFO(url);
+    darkscan::referrer_host(url, referrer);
+    CHECK(referrer == host);
+  }
+  // A scheme of 32 bytes or more is no scheme: the host is everything before the first '/'.
+  darkscan::referrer_host(std::string(32, 'a') + "://b.example/", referrer);
+  CHECK(referrer == std::string(32, 'a') + ":");
 }

@@ -20,9 +20,11 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 // Appends `host` as a key that compares as hosts do: ASCII lower case, without the trailing dot of
 // a fully qualified name ("Example.COM." -> "example.com"). Ports and "www." are the caller's.
 inline void append_host_key(std::string_view host, std::string& out) {
-  for (char c : host)
-    out += ascii_lower(c);
-  if (!host.empty() && host.back() == '.') out.pop_back();
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  const std::size_t at = out.size();
+  out.resize(at + host.size()); // one capacity check, not one a byte
+  for (std::size_t i = 0; i < host.size(); ++i)
+    out[at + i] = ascii_lower(host[i]);
 }
 
 // Text from a log is attacker-controlled. These make it safe for each place
