@@ -167,8 +167,12 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
 void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   util::blank(out);
   const Rule* ua = nullptr;
+  m_agent_looked_up = false;
   classify(hit, out.verdict, ua);
-  out.visitor = visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
+  const bool ua_looked_up = m_agent_looked_up;
+  // classify() looked the agent up, and hashed it, unless it refused the hit before that.
+  out.visitor = visitor_key_hashed(hit.client, hit.forwarded_for,
+                                   ua_looked_up ? m_last_agent_hash : util::hash_bytes(hit.user_agent));
   out.verdict.visitor = out.visitor;
   if (out.verdict.cls != HitClass::page_view) return;
   out.ua = ua;

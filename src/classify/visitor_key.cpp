@@ -77,6 +77,11 @@ std::string_view first_public(std::string_view list) {
 
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
                           std::string_view user_agent) {
+  return visitor_key_hashed(client, forwarded_for, util::hash_bytes(user_agent));
+}
+
+std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
+                                 std::uint64_t user_agent_hash) {
   // Behind a proxy or CDN the client is the first public X-Forwarded-For address.
   std::string_view address = first_of_list(client);
   if (!forwarded_for.empty()) {
@@ -84,7 +89,7 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
     if (!forwarded.empty()) address = forwarded;
   }
   const std::uint64_t a = util::hash_bytes(address);
-  const std::uint64_t u = util::hash_bytes(user_agent);
+  const std::uint64_t u = user_agent_hash;
   const std::uint64_t key = a ^ (u + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
   return key == 0 ? 1 : key;
 }

@@ -46,7 +46,23 @@ public:
   const Rules& rules() const { return m_rules; }
 
 private:
-  using Cache = std::unordered_map<std::string, const Rule*, util::StringHash, std::equal_to<>>;
+  // A key and its util::hash_bytes, so that a table looks up a string hashed before without
+  // hashing it again.
+  struct Hashed {
+    std::string_view text;
+    std::uint64_t hash;
+  };
+  struct CacheHash : util::StringHash {
+    using util::StringHash::operator();
+    std::size_t operator()(const Hashed& k) const { return k.hash; }
+  };
+  struct CacheEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+    bool operator()(const Hashed& a, std::string_view b) const { return a.text == b; }
+    bool operator()(std::string_view a, const Hashed& b) const { return a == b.text; }
+  };
+  using Cache = std::unordered_map<std::string, const Rule*, CacheHash, CacheEqual>;
   template <typename Match> const Rule* cached(Cache& cache, std::string_view key, Match match);
   // classify(), also giving the agent's rule (nullptr when none or not looked up), so that prepare()
   // does not look the agent up twice: a hash of the whole agent string and a compare each time.
@@ -57,9 +73,11 @@ private:
   std::string m_host;                 // lower-cased host of the last referrer
   const Rule* m_agent_rule = nullptr; // classify()'s, unused
   PathFacts m_paths;
-  std::string m_last_agent; // the agent looked up last, and its rule
+  std::string m_last_agent; // the agent looked up last, its rule and its util::hash_bytes
   const Rule* m_last_agent_rule = nullptr;
+  std::uint64_t m_last_agent_hash = 0;
   bool m_last_agent_known = false;
+  bool m_agent_looked_up = false; // by the last classify(): m_last_agent is the hit's agent
 };
 
 // The host of a referrer URL in lower case ("https://Mail.Google.com/x" ->
