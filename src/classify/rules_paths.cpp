@@ -88,20 +88,27 @@ AssetRules read_assets_rules(const std::vector<std::string>& dirs) {
 bool Rules::is_landing(std::string_view path) const { return m_landing->any(path); }
 const Rule* Rules::match_landing(std::string_view path) const { return m_landing->match(path); }
 
-bool Rules::is_asset(std::string_view path) const {
-  std::size_t slash = path.rfind('/');
-  std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  std::size_t dot = last.rfind('.');
-  if (dot != std::string_view::npos && last.size() - dot - 1 <= 16) {
-    char ext[17];
-    std::size_t n = 0;
-    for (char c : last.substr(dot + 1))
-      ext[n++] = util::ascii_lower(c);
-    if (std::binary_search(m_asset_extensions.begin(), m_asset_extensions.end(), std::string_view(ext, n))) {
-      return true;
-    }
+bool Rules::has_asset_extension(std::string_view path) const {
+  // The last '.' of the last segment, looked for from the end: an extension has at most 16 bytes.
+  const std::size_t n = path.size();
+  std::size_t i = n;
+  while (i > 0 && n - i <= 16 && path[i - 1] != '.' && path[i - 1] != '/')
+    --i;
+  if (i == 0 || n - i > 16 || path[i - 1] != '.') return false;
+  const std::string_view ext = path.substr(i);
+  if (!ext.empty() && ext.size() <= 8) {
+    return std::binary_search(m_asset_extension_words.begin(), m_asset_extension_words.end(),
+                              extension_word(ext));
   }
-  return m_asset_paths->any(path);
+  char lower[17];
+  for (std::size_t k = 0; k < ext.size(); ++k)
+    lower[k] = util::ascii_lower(ext[k]);
+  return std::binary_search(m_asset_extensions.begin(), m_asset_extensions.end(),
+                            std::string_view(lower, ext.size()));
+}
+
+bool Rules::is_asset(std::string_view path) const {
+  return has_asset_extension(path) || m_asset_paths->any(path);
 }
 
 } // namespace darkscan

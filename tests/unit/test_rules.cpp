@@ -159,3 +159,19 @@ TEST_CASE("rules: the shipped rules load", "[rules]") {
     CHECK(count > 0);
   }
 }
+
+TEST_CASE("rules: asset extensions as the shipped assets.rules lists them, of any length and case", "[rules]") {
+  const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+  // Extensions of up to 8 bytes are compared as words, longer ones as strings.
+  for (const char* asset : {"/x.css", "/a/b/site.CSS", "/app.webmanifest", "/f/merriweather.3e5d0b7a.WOFF2",
+                            "x.js", "/a/.css", "/v/seg.m4s"}) {
+    INFO(asset);
+    CHECK(rules.has_asset_extension(asset));
+    CHECK(rules.is_asset(asset));
+  }
+  for (const char* page : {"/", "/news/article", "/a.css/page", "/page.", "/x.jsonx", "/x.cs", "/report.pdf",
+                           "/x.webmanifes", "/x.abcdefghijklmnopq", "", "."}) {
+    INFO(page);
+    CHECK_FALSE(rules.has_asset_extension(page));
+  }
+}

@@ -18,7 +18,9 @@ public:
   explicit PathFacts(const Rules& rules);
 
   // Rules::is_asset(path).
+  // An asset extension answers at once (most assets have one), before the path is hashed.
   bool asset(std::string_view path) {
+    if (m_rules.has_asset_extension(path)) return true;
     return path.size() > k_max_path ? m_rules.is_asset(path) : slot(path).asset;
   }
   // Rules::is_landing(path).

@@ -120,6 +120,9 @@ public:
   // they then act as if content.rules named them. Names already present are skipped.
   void add_content_params(const std::vector<std::string>& names);
   bool is_asset(std::string_view path) const; // by extension or path rule
+  // Whether the last segment of `path` ends in an asset extension (is_asset's first half: a
+  // few instructions, asked before any cache of is_asset's answers).
+  bool has_asset_extension(std::string_view path) const;
   double weight(Evidence evidence) const { return m_weights[static_cast<std::size_t>(evidence)].value; }
   const Weights& weights() const { return m_weights; }
   const EstimateSettings& settings() const { return m_settings; }
@@ -137,6 +140,7 @@ private:
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
+  std::vector<std::uint64_t> m_asset_extension_words;      // those of 1-8 bytes as words, sorted
   Weights m_weights{};
   EstimateSettings m_settings{};
   std::vector<std::string> m_content_params;
