@@ -49,6 +49,67 @@ std::size_t closing_quote(const char* p, std::size_t pos, std::size_t n) {
   return q > pos && p[q - 1] == '\\' ? n : q;
 }
 
+// The first '?' or '#' in [pos, n), or n: eight bytes at a time, as token_stop.
+std::size_t query_or_fragment(const char* p, std::size_t pos, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (pos + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + pos, 8);
+      const std::uint64_t q = word ^ (ones * '?'), h = word ^ (ones * '#');
+      const std::uint64_t zero = ((q - ones) & ~q & highs) | ((h - ones) & ~h & highs);
+      if (zero != 0) return pos + static_cast<std::size_t>(std::countr_zero(zero) / 8);
+      pos += 8;
+    }
+  }
+  while (pos < n && p[pos] != '?' && p[pos] != '#')
+    ++pos;
+  return pos;
+}
+
+inline bool is_method_byte(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
+
+// "%r" in [from, to) when it is plain, "GET /path?query HTTP/1.1": method, target, protocol, path
+// and query as store_field(request) and finish_request() make them, in one pass. False for
+// anything else (no protocol, a target that is not a path, a '#'), which those two then read.
+bool plain_request(const char* p, std::size_t from, std::size_t to, Hit& hit) {
+  std::size_t i = from;
+  while (i < to && i - from <= 24 && is_method_byte(p[i]))
+    ++i;
+  if (i == from || i - from > 24 || i >= to || p[i] != ' ') return false;
+  const std::size_t target = i + 1;
+  // The protocol: after the last space, "HTTP/..." and a few bytes.
+  std::size_t last = to;
+  while (last > target && to - last < 16 && p[last - 1] != ' ')
+    --last;
+  if (last <= target + 1 || p[last - 1] != ' ' || to - last < 5 || std::memcmp(p + last, "HTTP/", 5) != 0)
+    return false;
+  const std::size_t target_end = last - 1;
+  if (p[target] != '/') return false;
+  const std::size_t q = query_or_fragment(p, target, target_end);
+  if (q < target_end && p[q] == '#') return false;
+  hit.method = span(p, from, i);
+  hit.target = span(p, target, target_end);
+  hit.protocol = span(p, last, to);
+  hit.path = span(p, target, q);
+  hit.query = q < target_end ? span(p, q + 1, target_end) : std::string_view();
+  hit.request_valid = true;
+  return true;
+}
+
+// "%b": plain digits (at most 19), else what store_field makes of it.
+inline bool store_bytes(const char* p, std::size_t from, std::size_t to, Hit& hit) {
+  std::uint64_t v = 0;
+  std::size_t i = from;
+  while (i < to && p[i] >= '0' && p[i] <= '9')
+    v = v * 10 + static_cast<std::uint64_t>(p[i++] - '0');
+  if (i == to && to > from && to - from <= 19) {
+    hit.bytes = v;
+    return true;
+  }
+  return store_field(FieldKind::bytes, span(p, from, to), hit);
+}
+
 } // namespace
 
 bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
@@ -81,18 +142,18 @@ bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
   // "%r", then " "
   end = closing_quote(p, pos, n);
   if (end + 1 >= n || p[end + 1] != ' ') return false;
-  store_field(FieldKind::request, span(p, pos, end), hit);
+  const bool request_done = plain_request(p, pos, end, hit);
+  if (!request_done) store_field(FieldKind::request, span(p, pos, end), hit);
   pos = end + 2;
-  // %>s: three bytes, then " "
-  // (three digits, which store_field checks, hold no space or tab: the generic token is the same)
-  if (pos + 4 > n || p[pos + 3] != ' ' || !store_field(FieldKind::status, span(p, pos, pos + 3), hit))
-    return false;
+  // %>s: three digits (which hold no space or tab: the generic token is the same), then " "
+  if (pos + 4 > n || p[pos + 3] != ' ') return false;
+  for (std::size_t k = 0; k < 3; ++k)
+    if (p[pos + k] < '0' || p[pos + k] > '9') return false;
+  hit.status = (p[pos] - '0') * 100 + (p[pos + 1] - '0') * 10 + (p[pos + 2] - '0');
   pos += 4;
   // %b, then " \""
   end = token_stop(p, pos, n);
-  if (end + 1 >= n || p[end] != ' ' || p[end + 1] != '"' ||
-      !store_field(FieldKind::bytes, span(p, pos, end), hit))
-    return false;
+  if (end + 1 >= n || p[end] != ' ' || p[end + 1] != '"' || !store_bytes(p, pos, end, hit)) return false;
   pos = end + 2;
   // "%{Referer}i", then " \""
   end = closing_quote(p, pos, n);
@@ -103,7 +164,7 @@ bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
   end = closing_quote(p, pos, n);
   if (end + 1 != n) return false;
   hit.user_agent = none_if_dash(span(p, pos, end));
-  finish_request(hit);
+  if (!request_done) finish_request(hit);
   return true;
 }
 

@@ -114,6 +114,22 @@ TEST_CASE("combined fast path: the same hit as the generic walker, or it decline
       line("203.0.113.9 - -", R"("GET / HTTP/1.1" 200 12a "-" "UA")"), // bad bytes
       line("203.0.113.9 - -", R"("GET / HTTP/1.1" 200 1 "-" "UA)"),    // cut short
       line("203.0.113.9 - -", R"("GET / HTTP/1.1" 200  "-" "UA")"),    // empty bytes
+      // the request, read in one pass when it is plain ("METHOD /path?query HTTP/x")
+      line("203.0.113.9 - -", R"("GET /a?b#c HTTP/1.1" 200 1 "-" "UA")"), // '#' in the query: kept
+      line("203.0.113.9 - -", R"("GET /a#b?c HTTP/1.1" 200 1 "-" "UA")"), // a fragment in the path
+      line("203.0.113.9 - -", R"("GET /a? HTTP/1.1" 200 1 "-" "UA")"),    // an empty query
+      line("203.0.113.9 - -", R"("GET /a b HTTP/1.1" 200 1 "-" "UA")"),   // a space in the target
+      line("203.0.113.9 - -", R"("GET /a HTTP/1.1 x" 200 1 "-" "UA")"),   // no protocol last
+      line("203.0.113.9 - -", R"("GET /a" 200 1 "-" "UA")"),              // no protocol
+      line("203.0.113.9 - -", R"("GET  HTTP/1.1" 200 1 "-" "UA")"),       // no target
+      line("203.0.113.9 - -", R"("GET HTTP/1.1" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("OPTIONS * HTTP/1.1" 200 1 "-" "UA")"), // not a path
+      line("203.0.113.9 - -", R"("get /a HTTP/1.1" 200 1 "-" "UA")"),    // lower-case method
+      line("203.0.113.9 - -", R"("VERYLONGMETHODNAMEOFTWENTYFIVE /a HTTP/1.1" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a HTTP/1.1-and-a-very-long-tail" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a HTTP" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a?x=1 HTTP/1.1" 200 12345678901234567890 "-" "UA")"), // 20 digits
+      line("203.0.113.9 - -", R"("GET /a?x=1 HTTP/1.1" 200 1234567890123456789 "-" "UA")"),  // 19
       "203.0.113.9 - - [20/Nov/2026:08:00:01] \"GET / HTTP/1.1\" 200 1 \"-\" \"UA\"",
       "203.0.113.9 - - [20/Nov/2026:08:00:01 +0100] ] \"GET / HTTP/1.1\" 200 1 \"-\" \"UA\"",
       "203.0.113.9 - - [20/Nov/2026:08:0]:01 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"UA\"",
