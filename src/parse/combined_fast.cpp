@@ -78,10 +78,14 @@ bool plain_request(const char* p, std::size_t from, std::size_t to, Hit& hit) {
     ++i;
   if (i == from || i - from > 24 || i >= to || p[i] != ' ') return false;
   const std::size_t target = i + 1;
-  // The protocol: after the last space, "HTTP/..." and a few bytes.
+  // The protocol: after the last space, "HTTP/..." and a few bytes; most often the 8 of "HTTP/1.1".
   std::size_t last = to;
-  while (last > target && to - last < 16 && p[last - 1] != ' ')
-    --last;
+  if (to - target >= 10 && p[to - 9] == ' ' && p[to - 3] != ' ' && p[to - 2] != ' ' && p[to - 1] != ' ') {
+    last = to - 8;
+  } else {
+    while (last > target && to - last < 16 && p[last - 1] != ' ')
+      --last;
+  }
   if (last <= target + 1 || p[last - 1] != ' ' || to - last < 5 || std::memcmp(p + last, "HTTP/", 5) != 0)
     return false;
   const std::size_t target_end = last - 1;

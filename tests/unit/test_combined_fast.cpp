@@ -128,6 +128,10 @@ TEST_CASE("combined fast path: the same hit as the generic walker, or it decline
       line("203.0.113.9 - -", R"("VERYLONGMETHODNAMEOFTWENTYFIVE /a HTTP/1.1" 200 1 "-" "UA")"),
       line("203.0.113.9 - -", R"("GET /a HTTP/1.1-and-a-very-long-tail" 200 1 "-" "UA")"),
       line("203.0.113.9 - -", R"("GET /a HTTP" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a HTTP/1 1" 200 1 "-" "UA")"), // a space in the protocol's 8 bytes
+      line("203.0.113.9 - -", R"("GET /a HTTP/1.1 " 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a HTTP/2" 200 1 "-" "UA")"),
+      line("203.0.113.9 - -", R"("GET /a xHTTP/1.1" 200 1 "-" "UA")"),
       line("203.0.113.9 - -", R"("GET /a?x=1 HTTP/1.1" 200 12345678901234567890 "-" "UA")"), // 20 digits
       line("203.0.113.9 - -", R"("GET /a?x=1 HTTP/1.1" 200 1234567890123456789 "-" "UA")"),  // 19
       "203.0.113.9 - - [20/Nov/2026:08:00:01] \"GET / HTTP/1.1\" 200 1 \"-\" \"UA\"",
