@@ -86,7 +86,8 @@ bool plain_request(const char* p, std::size_t from, std::size_t to, Hit& hit) {
     while (last > target && to - last < 16 && p[last - 1] != ' ')
       --last;
   }
-  if (last <= target + 1 || p[last - 1] != ' ' || to - last < 5 || std::memcmp(p + last, "HTTP/", 5) != 0)
+  if (last <= target + 1 || p[last - 1] != ' ' || to - last < 5 || p[last] != 'H' || p[last + 1] != 'T' ||
+      p[last + 2] != 'T' || p[last + 3] != 'P' || p[last + 4] != '/')
     return false;
   const std::size_t target_end = last - 1;
   if (p[target] != '/') return false;
