@@ -96,7 +96,7 @@ bool Rules::has_asset_extension(std::string_view path) const {
     --i;
   if (i == 0 || n - i > 16 || path[i - 1] != '.') return false;
   const std::string_view ext = path.substr(i);
-  if (!ext.empty() && ext.size() <= 8) {
+  if (!ext.empty() && ext.size() <= k_extension_word_bytes) {
     return std::binary_search(m_asset_extension_words.begin(), m_asset_extension_words.end(),
                               extension_word(ext));
   }

@@ -174,4 +174,12 @@ TEST_CASE("rules: asset extensions as the shipped assets.rules lists them, of an
     INFO(page);
     CHECK_FALSE(rules.has_asset_extension(page));
   }
+  // A NUL byte after an extension (a raw one in a log line) makes another extension: "js" and
+  // "js\0" must not pack to the same word.
+  for (const std::string& page : {std::string("/app.js\0", 8), std::string("/app.js\0\0", 9),
+                                 std::string("/f.woff2\0\0", 11)}) {
+    INFO(page.size());
+    CHECK_FALSE(rules.has_asset_extension(page));
+    CHECK_FALSE(rules.is_asset(page));
+  }
 }

@@ -64,11 +64,13 @@ struct AssetRules {
 // All directories add up.
 AssetRules read_assets_rules(const std::vector<std::string>& dirs);
 
-// An extension of 1 to 8 bytes as one word, lower-cased, byte i in bits 8i..8i+7: the asset
-// test compares words instead of calling memcmp per extension of its sorted list.
+// An extension of 1 to 7 bytes as one word, lower-cased, byte i in bits 8i..8i+7 and its length in
+// the top byte (so that "js" and "js\0" differ): the asset test compares words instead of calling
+// memcmp per extension of its sorted list.
+inline constexpr std::size_t k_extension_word_bytes = 7;
 inline std::uint64_t extension_word(std::string_view ext) {
-  std::uint64_t word = 0;
-  for (std::size_t i = 0; i < ext.size() && i < 8; ++i) {
+  std::uint64_t word = static_cast<std::uint64_t>(ext.size()) << 56;
+  for (std::size_t i = 0; i < ext.size() && i < k_extension_word_bytes; ++i) {
     char c = ext[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     word |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8 * i);
