@@ -360,7 +360,13 @@ void Scanner::ParallelScan::commit(Block& block) {
   Scanner& scanner = m_scanner; // locals: the loop calls out of this file, which would reload members
   InputStats& input = m_input;
   const bool w3c_block = block.formats->front().syntax() == LogFormat::Syntax::w3c;
-  for (std::size_t i = 0; i < block.entries.size(); ++i) {
+  // Deciding a page view waits on two tables of megabytes (sessions, the returning filter): the
+  // hit k_ahead lines on starts loading its slots while this one is decided.
+  constexpr std::size_t k_ahead = 8;
+  const std::size_t n = block.entries.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + k_ahead < n && block.results[i + k_ahead] <= static_cast<std::uint8_t>(LineResult::parsed_other))
+      scanner.m_sink.prefetch(block.prepared[i + k_ahead]);
     const Line line = block.line(i, m_next_line);
     const auto result = static_cast<LineResult>(block.results[i]);
     if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {

@@ -93,6 +93,10 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
   if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
 }
 
+void Analyzer::prefetch(const Prepared& prepared) const {
+  if (prepared.verdict.cls == HitClass::page_view) m_sessions.prefetch(prepared.visitor);
+}
+
 std::string_view Analyzer::page_key(const Hit& hit) {
   return util::page_key(hit.path, hit.query, m_keep_params, m_key_path, m_key);
 }

@@ -7,11 +7,25 @@ namespace darkscan {
 
 Sessions::Sessions() : m_slots(1024) {}
 
+namespace {
+
+std::size_t first_slot(std::uint64_t key, std::size_t mask) {
+  return static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+}
+
+} // namespace
+
+void Sessions::prefetch(std::uint64_t key) const {
+  if (key == 0) key = 1;
+  if (!m_slots.empty()) __builtin_prefetch(&m_slots[first_slot(key, m_slots.size() - 1)]);
+  m_seen.prefetch(key);
+}
+
 Sessions::Visitor& Sessions::visitor(std::uint64_t key, std::int64_t now) {
   if (key == 0) key = 1;
   if ((m_size + 1) * 4 > m_slots.size() * 3) make_room(now); // keep the load under 3/4
   const std::size_t mask = m_slots.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;;
+  for (std::size_t i = first_slot(key, mask);;
        i = (i + 1) & mask) {
     Visitor& v = m_slots[i];
     if (v.key == key) return v;

@@ -33,6 +33,8 @@ public:
     (void)arena;
     add(hit);
   }
+  // A hint, a few hits before decide(): start loading what deciding `prepared` will touch.
+  virtual void prefetch(const Prepared& prepared) const { (void)prepared; }
 };
 
 // A line this much older than a line read before it in the same input means the input is not in

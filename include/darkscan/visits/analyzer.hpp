@@ -46,6 +46,9 @@ public:
   // Parallel use: a preparer per worker thread, then decide() in input order.
   std::unique_ptr<HitPreparer> preparer() override;
   void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) override;
+  // A page view's visitor: its session slot and its buckets in the returning filter, cache misses
+  // in tables of megabytes that decide() would otherwise wait for.
+  void prefetch(const Prepared& prepared) const override;
   void finish();
 
   // The site hosts used (given or guessed).

@@ -44,6 +44,8 @@ public:
   // table) to the filter, amortised O(1): idleness is measured against the
   // hit being read, so that a log read out of order keeps its active visitors.
   Visitor& visitor(std::uint64_t key, std::int64_t now = INT64_MIN);
+  // Starts loading the slot where visitor() looks `key` up first, and its buckets in the filter.
+  void prefetch(std::uint64_t key) const;
 
   // True if a page view at `time` continues the visitor's current visit
   // (a page view within k_visit_gap; times may step back a little).
