@@ -52,12 +52,17 @@ Scanner::LineResult Scanner::parse_line(const Line& line, const std::vector<LogF
   if (line.overlong) return LineResult::overlong;
   if (line.text.empty()) return LineResult::empty;
   std::size_t fields = 0;
+  const util::Scratch room = scratch ? *scratch : util::Scratch();
   if (formats.front().parse(line.text, hit, error, false, fields, scratch)) return LineResult::parsed;
   if (error.not_a_record) return LineResult::not_record;
-  // A mixed file (detected formats only): a line of another preset's exact shape.
+  // A mixed file (detected formats only): a line of another preset's exact shape. Its values go
+  // to the caller's room too: a block's hits live until it is decided, and the thread's own buffer
+  // (no room given) is rewritten by the next line, which left earlier hits of the block pointing
+  // at freed bytes (fuzz_pipeline, heap-use-after-free). The first format's bytes are given back.
   ParseError ignored;
   for (std::size_t i = 1; i < formats.size(); ++i) {
-    if (formats[i].parse(line.text, hit, ignored, true)) return LineResult::parsed_other;
+    if (scratch) *scratch = room;
+    if (formats[i].parse(line.text, hit, ignored, true, fields, scratch)) return LineResult::parsed_other;
   }
   return LineResult::malformed;
 }
