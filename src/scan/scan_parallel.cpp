@@ -276,7 +276,12 @@ void Scanner::ParallelScan::parse_block(Block& block, HitPreparer& preparer, std
   block.errors.resize(n);
   const std::vector<LogFormat>& block_formats = *block.formats;
   util::Scratch scratch;
-  if (block_formats.front().syntax() != LogFormat::Syntax::text) {
+  // A JSON or W3C format rewrites escaped or encoded values, the first format or another of a mixed
+  // file (Scanner::parse_line gives them all this room: a block's hits live until it is decided).
+  const bool rewrites = std::any_of(block_formats.begin(), block_formats.end(), [](const LogFormat& f) {
+    return f.syntax() != LogFormat::Syntax::text;
+  });
+  if (rewrites) {
     // Rewritten values are never longer than as logged: room for the block's text is enough.
     if (block.room.size() < block.text.size()) block.room.resize(block.text.size());
     scratch = util::Scratch(block.room.data(), block.room.size());
