@@ -20,24 +20,30 @@ inline std::string_view span(const char* p, std::size_t from, std::size_t to) {
   return {p + from, to - from};
 }
 
-// The first space or tab at or after `pos` (where the generic walker ends a token), or `n`. Eight
-// bytes at a time: a byte of the word equal to ' ' or '\t' becomes zero after the XOR, and
-// (x - 0x01..) & ~x & 0x80.. marks the lowest zero byte exactly (higher ones may be false marks).
-std::size_t token_stop(const char* p, std::size_t pos, std::size_t n) {
+// The first byte equal to `x` or `y` at or after `pos`, or `n`. Eight bytes at a time: a byte of
+// the word equal to x (or y) becomes zero after the XOR, and (v - 0x01..) & ~v & 0x80.. marks the
+// lowest zero byte exactly (higher ones may be false marks).
+template <char x, char y> std::size_t first_of(const char* p, std::size_t pos, std::size_t n) {
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     while (pos + 8 <= n) {
       std::uint64_t word;
       std::memcpy(&word, p + pos, 8);
-      const std::uint64_t space = word ^ (ones * ' '), tab = word ^ (ones * '\t');
-      const std::uint64_t zero = ((space - ones) & ~space & highs) | ((tab - ones) & ~tab & highs);
+      const std::uint64_t vx = word ^ (ones * static_cast<unsigned char>(x));
+      const std::uint64_t vy = word ^ (ones * static_cast<unsigned char>(y));
+      const std::uint64_t zero = ((vx - ones) & ~vx & highs) | ((vy - ones) & ~vy & highs);
       if (zero != 0) return pos + static_cast<std::size_t>(std::countr_zero(zero) / 8);
       pos += 8;
     }
   }
-  while (pos < n && p[pos] != ' ' && p[pos] != '\t')
+  while (pos < n && p[pos] != x && p[pos] != y)
     ++pos;
   return pos;
+}
+
+// The first space or tab at or after `pos` (where the generic walker ends a token), or `n`.
+std::size_t token_stop(const char* p, std::size_t pos, std::size_t n) {
+  return first_of<' ', '\t'>(p, pos, n);
 }
 
 // The closing quote of a quoted field opened before `pos`: the first '"' at or after `pos`, or `n`
@@ -49,22 +55,9 @@ std::size_t closing_quote(const char* p, std::size_t pos, std::size_t n) {
   return q > pos && p[q - 1] == '\\' ? n : q;
 }
 
-// The first '?' or '#' in [pos, n), or n: eight bytes at a time, as token_stop.
+// The first '?' or '#' in [pos, n), or n.
 std::size_t query_or_fragment(const char* p, std::size_t pos, std::size_t n) {
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (pos + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, p + pos, 8);
-      const std::uint64_t q = word ^ (ones * '?'), h = word ^ (ones * '#');
-      const std::uint64_t zero = ((q - ones) & ~q & highs) | ((h - ones) & ~h & highs);
-      if (zero != 0) return pos + static_cast<std::size_t>(std::countr_zero(zero) / 8);
-      pos += 8;
-    }
-  }
-  while (pos < n && p[pos] != '?' && p[pos] != '#')
-    ++pos;
-  return pos;
+  return first_of<'?', '#'>(p, pos, n);
 }
 
 inline bool is_method_byte(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
