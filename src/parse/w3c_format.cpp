@@ -2,6 +2,7 @@
 #include <darkscan/common/error.hpp>
 #include <darkscan/parse/hit_fields.hpp>
 #include <darkscan/parse/w3c_format.hpp>
+#include <darkscan/parse/w3c_separators.hpp>
 #include <darkscan/util/blank.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/time_parse.hpp>
@@ -15,6 +16,12 @@
 #endif
 
 namespace darkscan {
+
+using w3c::find_separator;
+using w3c::mark_separators;
+using w3c::separator_of;
+using w3c::SeparatorBits;
+using w3c::SeparatorWords;
 
 namespace {
 
@@ -72,13 +79,31 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
   char* out = scratch.reserve(value.size());
   if (!out) return value;
   if (how == W3cFormat::Decode::plus) {
-    // One branch-free pass that the compiler vectorises: the loop shared with percent-decoding was a
-    // sixth of the parser's work, a memchr per '+' (a dozen in an agent) a tenth. (Eight bytes at a
-    // time by hand took more instructions: 837 M against 827 M on 100,000 IIS lines.)
+    // One branch-free pass: the loop shared with percent-decoding was a sixth of the parser's work, a
+    // memchr per '+' (a dozen in an agent) a tenth. (Eight bytes at a time by hand took more
+    // instructions than the loop the compiler vectorises: 837 M against 827 M on 100,000 IIS lines;
+    // 16 at a time with SSE2, the last 16 bytes rewritten over the ones before them rather than
+    // byte by byte, fewer: decode() 58 M against 84 M on 400,000 IIS lines of gen-log.)
     const char* in = value.data();
-    for (std::size_t i = 0; i < value.size(); ++i)
+    const std::size_t n = value.size();
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) {
+      const __m128i plus = _mm_set1_epi8('+'), flip = _mm_set1_epi8('+' ^ ' ');
+      const auto chunk = [&](std::size_t at) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + at));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + at),
+                         _mm_xor_si128(x, _mm_and_si128(_mm_cmpeq_epi8(x, plus), flip)));
+      };
+      for (; i + 16 <= n; i += 16)
+        chunk(i);
+      if (i < n) chunk(n - 16);
+      return scratch.keep(n);
+    }
+#endif
+    for (; i < n; ++i)
       out[i] = in[i] == '+' ? ' ' : in[i];
-    return scratch.keep(value.size());
+    return scratch.keep(n);
   }
   std::size_t n = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -91,35 +116,6 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
     }
   }
   return scratch.keep(n);
-}
-
-// The first `separator` in `line` from `pos`, or line.size(): 16 bytes at a time with SSE2 (part of
-// every x86-64), else 8 at a time (the zero-byte test of "Bit Twiddling Hacks"), since fields run from
-// two bytes to a user agent's hundreds, and a call to memchr per field was a tenth of a run.
-std::size_t find_separator(std::string_view line, std::size_t pos, char separator) {
-  const char* data = line.data();
-#if defined(__SSE2__)
-  const __m128i pattern = _mm_set1_epi8(separator);
-  while (pos + 16 <= line.size()) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, pattern)));
-    if (mask) return pos + static_cast<std::size_t>(__builtin_ctz(mask));
-    pos += 16;
-  }
-#endif
-  constexpr std::uint64_t k_ones = 0x0101010101010101ull, k_highs = 0x8080808080808080ull;
-  const std::uint64_t pattern8 = k_ones * static_cast<unsigned char>(separator);
-  while (pos + 8 <= line.size()) {
-    std::uint64_t word;
-    std::memcpy(&word, data + pos, 8);
-    word ^= pattern8;
-    const std::uint64_t zero = (word - k_ones) & ~word & k_highs;
-    if (zero) return pos + static_cast<std::size_t>(__builtin_ctzll(zero) >> 3);
-    pos += 8;
-  }
-  while (pos < line.size() && data[pos] != separator)
-    ++pos;
-  return pos;
 }
 
 bool two_digits(std::string_view s, std::size_t at, unsigned& out) {
@@ -149,16 +145,6 @@ bool parse_clock(std::string_view s, std::int64_t& seconds) {
   return true;
 }
 
-// The separator is what ends the first field: a tab (CloudFront) or a space (IIS). Values hold
-// neither (both servers encode them), so the first one found says it; a memchr for a tab over the
-// whole line was a third of the time W3cFormat::parse spent outside its fields.
-inline char separator_of(std::string_view line) {
-  for (const char c : line) {
-    if (c == ' ' || c == '\t') return c;
-  }
-  return ' ';
-}
-
 // parse_date() of a date field. A log holds one date for hours: remembered per thread, as the CLF
 // minute is.
 inline bool read_date(std::string_view value, std::int64_t& days) {
@@ -176,29 +162,49 @@ inline bool read_date(std::string_view value, std::int64_t& days) {
   return ok;
 }
 
+// A count of milliseconds (IIS) or whole seconds as digits; false for anything else (CloudFront's
+// "0.123", too long a number), which parse_duration() reads.
+inline bool plain_duration(std::string_view value, std::int64_t scale, std::int64_t& out) {
+  if (value.empty() || value.size() > 9) return false;
+  std::int64_t n = 0;
+  for (const char c : value) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  out = n * scale;
+  return true;
+}
+
 // Stores the (decoded) `value` of `field` in `hit`; false when it is not what the field holds. The
-// plain fields here, the others through store_field(): its call for each of a line's dozen fields
-// was a tenth of W3cFormat::parse's instructions. time-taken is in seconds from CloudFront, in
+// fields of IIS's and CloudFront's usual lines here, in a switch (a chain of ifs and a call to
+// store_field() for a third of them cost about 400 instructions a line, callgrind), the others
+// through store_field(). A value "-" came as empty. time-taken is in seconds from CloudFront, in
 // milliseconds from IIS.
 inline bool store_value(const W3cFormat::Field& field, std::string_view value, bool cloudfront, Hit& hit) {
-  if (field.kind == FieldKind::user_agent) {
-    hit.user_agent = value;
-  } else if (field.kind == FieldKind::referer) {
-    hit.referer = value;
-  } else if (field.kind == FieldKind::path) {
-    hit.path = value;
-  } else if (field.kind == FieldKind::method) {
-    hit.method = value;
-  } else if (field.kind == FieldKind::duration) {
-    return parse_duration(value, cloudfront ? 1000000 : 1000, hit.duration_us);
-  } else if (field.kind == FieldKind::status && value.empty()) {
+  switch (field.kind) {
+  case FieldKind::user_agent: hit.user_agent = value; return true;
+  case FieldKind::referer: hit.referer = value; return true;
+  case FieldKind::path: hit.path = value; return true;
+  case FieldKind::method: hit.method = value; return true;
+  case FieldKind::user: hit.user = value; return true;
+  case FieldKind::client: hit.client = value; return !value.empty();
+  case FieldKind::query:
+    if (!value.empty() && value[0] == '?') value.remove_prefix(1); // as store_field() does
+    hit.query = value.size() == 1 && value[0] == '-' ? std::string_view() : value;
     return true;
-  } else if (field.kind == FieldKind::client && value.empty()) {
-    return false;
-  } else {
-    return store_field(field.kind, value, hit);
+  case FieldKind::status:
+    if (value.empty()) return true;
+    if (value.size() != 3 || value[0] < '0' || value[0] > '9' || value[1] < '0' || value[1] > '9' ||
+        value[2] < '0' || value[2] > '9')
+      return false;
+    hit.status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+    return true;
+  case FieldKind::duration: {
+    const std::int64_t scale = cloudfront ? 1000000 : 1000;
+    return plain_duration(value, scale, hit.duration_us) || parse_duration(value, scale, hit.duration_us);
   }
-  return true;
+  default: return store_field(field.kind, value, hit);
+  }
 }
 
 // Why a value of `field` was refused, for ParseError.
@@ -241,7 +247,7 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
     Field field;
     for (const Known& k : k_known) {
       if (!util::iequals(name, k.name)) continue;
-      field = {k.kind, k.special, Decode::none, k.rank};
+      field = {k.kind, k.special, Decode::none, k.rank, false};
       if (format->m_cloudfront && name.size() == 8 && util::iequals(name, "cs(host)"))
         field.kind = FieldKind::skip;
       if (k.kind == FieldKind::user_agent)
@@ -249,7 +255,16 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
       if (k.kind == FieldKind::referer && format->m_cloudfront) field.decode = Decode::percent;
       request |= k.kind == FieldKind::path || k.kind == FieldKind::target;
     }
+    field.ignored = field.kind == FieldKind::skip && field.special == Special::none;
     format->m_fields.push_back(field);
+  }
+  std::array<bool, 32> seen{};
+  format->m_plain = true;
+  for (const Field& f : format->m_fields) {
+    if (f.kind == FieldKind::skip) continue;
+    auto& kind_seen = seen[static_cast<std::size_t>(f.kind)];
+    if (kind_seen) format->m_plain = false;
+    kind_seen = true;
   }
   format->m_has_referer = format->has(FieldKind::referer);
   format->m_has_user_agent = format->has(FieldKind::user_agent);
@@ -275,20 +290,38 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     return false;
   }
   const char separator = separator_of(line);
+  if (line.size() > w3c::k_bitmap_max) {
+    return parse_fields(line, hit, error, fields, scratch,
+                        [&, separator](std::size_t from) { return find_separator(line, from, separator); });
+  }
+  SeparatorWords words; // not zeroed: mark_separators() writes those read
+  return parse_fields(line, hit, error, fields, scratch,
+                      SeparatorBits(words, mark_separators(line, separator, words), line.size()));
+}
+
+template <typename NextEnd>
+bool W3cFormat::parse_fields(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
+                             util::Scratch& scratch, NextEnd field_end) const {
   std::array<std::uint8_t, 32> rank;
-  rank.fill(0xff);
+  if (!m_plain) rank.fill(0xff);
   std::int64_t days = 0, clock = 0;
   bool have_date = false, have_clock = false;
   std::size_t pos = 0, index = 0;
+  const Field* const field_list = m_fields.data();
+  const std::size_t field_total = m_fields.size();
   while (pos <= line.size()) {
-    const std::size_t end = find_separator(line, pos, separator);
-    if (index >= m_fields.size()) {
+    const std::size_t end = field_end(pos);
+    if (index >= field_total) {
       error = {N_("more fields than #Fields names"), pos};
       return false;
     }
-    const Field& field = m_fields[index];
+    const Field& field = field_list[index];
+    ++index;
     // Not substr() and == "-": a call each (bounds check; memcmp), a dozen fields a line.
     std::string_view value(line.data() + pos, end - pos);
+    const std::size_t start = pos;
+    pos = end + 1;
+    if (field.ignored) continue;
     if (value.size() == 1 && value[0] == '-') value = {};
     bool ok = true;
     if (field.special == Special::date) {
@@ -297,7 +330,11 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
     } else if (field.special == Special::time) {
       ok = parse_clock(value, clock);
       have_clock = ok;
-    } else if (field.kind != FieldKind::skip && rank[static_cast<std::size_t>(field.kind)] > field.rank &&
+    } else if (m_plain) {
+      // No other field of its kind (IIS's and CloudFront's usual fields): nothing to rank.
+      if (field.decode != Decode::none) value = decode(value, field.decode, scratch);
+      ok = store_value(field, value, m_cloudfront, hit);
+    } else if (rank[static_cast<std::size_t>(field.kind)] > field.rank &&
                (!value.empty() || rank[static_cast<std::size_t>(field.kind)] == 0xff)) {
       // A better field that is empty ("-") does not clear what a worse one gave.
       value = decode(value, field.decode, scratch);
@@ -305,14 +342,12 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
       if (ok && !value.empty()) rank[static_cast<std::size_t>(field.kind)] = field.rank;
     }
     if (!ok) {
-      error = {field_problem(field), pos};
+      error = {field_problem(field), start};
       util::blank(hit);
       return false;
     }
-    ++index;
-    pos = end + 1;
   }
-  if (index != m_fields.size()) {
+  if (index != field_total) {
     error = {N_("fewer fields than #Fields names (line cut short?)"), line.size()};
     util::blank(hit);
     return false;

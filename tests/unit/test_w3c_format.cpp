@@ -56,6 +56,39 @@ TEST_CASE("w3c_format: IIS", "[w3c_format]") {
     CHECK_FALSE(error.not_a_record);
     CHECK_FALSE(f.parse(line + " extra", hit, error));
   }
+  SECTION("fields end where they end, at any place of the line and at any length of it") {
+    // The separators are found 16 and 64 bytes at a time: move every field across those steps with a
+    // query of every length, and the line across 4,096 bytes, beyond which they are found one by one.
+    for (const std::size_t size : {0,  1,   2,   13,  14,   15,   16,   17,   47,   48,   49,   63,   64,
+                                   65, 127, 128, 200, 3900, 3950, 3979, 3980, 3981, 3990, 4000, 4100, 9000}) {
+      for (const std::size_t extra : {0, 1, 2, 3, 5, 8}) {
+        const std::string query = size == 0 ? "-" : std::string(size, 'q');
+        const std::string agent = "Mozilla/5.0+(X11)" + std::string(extra, '+');
+        const std::string wide = "2026-11-20 07:15:02 10.0.0.1 GET /news/a " + query + " 443 - 41.58.12.7 " +
+                                 agent + " https://www.google.com/ 404 0 0 1" + std::string(extra, '7');
+        INFO("query of " << size << " bytes, line of " << wide.size());
+        REQUIRE(f.parse(wide, hit, error));
+        CHECK(hit.query == (size == 0 ? "" : query));
+        CHECK(hit.user_agent == "Mozilla/5.0 (X11)" + std::string(extra, ' '));
+        CHECK(hit.referer == "https://www.google.com/");
+        CHECK(hit.status == 404);
+        CHECK(hit.duration_us == std::stoll("1" + std::string(extra, '7')) * 1000);
+        CHECK(hit.client == "41.58.12.7");
+        // One field too many, or too few: malformed, the first at the column where the extra one starts.
+        CHECK_FALSE(f.parse(wide + " 5", hit, error));
+        CHECK(error.column == wide.size() + 1);
+        CHECK_FALSE(f.parse(wide.substr(0, wide.rfind(' ')), hit, error));
+      }
+    }
+  }
+  SECTION("a value that is not what its field holds is malformed, at its column") {
+    const std::size_t status_at = line.find(" 200 ") + 1;
+    CHECK_FALSE(f.parse(line.substr(0, status_at) + "2x0" + line.substr(status_at + 3), hit, error));
+    CHECK(error.column == status_at);
+    CHECK_FALSE(f.parse(line.substr(0, line.size() - 2) + "1.5e3", hit, error));
+    CHECK(error.column == line.size() - 2);
+    CHECK_FALSE(f.parse(line.substr(0, status_at) + "2000" + line.substr(status_at + 3), hit, error));
+  }
   SECTION("bad dates and times are malformed") {
     std::string bad = line;
     bad[5] = '9';

@@ -55,12 +55,19 @@ public:
     Special special = Special::none;
     Decode decode = Decode::none;
     std::uint8_t rank = 0; // among fields of the same kind: lower wins (x-host-header before cs(Host))
+    bool ignored = true;   // a field darkscan does not read (neither a kind nor a date or time)
   };
 
 private:
+  // parse() after its first checks: the fields between the ends `field_end(start)` gives.
+  template <typename NextEnd>
+  bool parse_fields(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
+                    util::Scratch& scratch, NextEnd field_end) const;
+
   std::vector<Field> m_fields;
   std::string m_spec;
   bool m_cloudfront = false;
+  bool m_plain = false; // no two fields of one kind (cs(Referer) and cs(Referrer)): none to rank
   bool m_has_referer = false, m_has_user_agent = false;
 };
 
