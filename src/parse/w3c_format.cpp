@@ -299,9 +299,13 @@ bool W3cFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::s
                       SeparatorBits(words, mark_separators(line, separator, words), line.size()));
 }
 
+// Inlined in parse(), once for each way of finding the fields' ends: left to itself, GCC 12 made it a
+// call, and the SeparatorBits a struct in memory (1,711 M against 1,687 M instructions on 400,000
+// IIS lines, callgrind).
 template <typename NextEnd>
-bool W3cFormat::parse_fields(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
-                             util::Scratch& scratch, NextEnd field_end) const {
+[[gnu::always_inline]] inline bool W3cFormat::parse_fields(std::string_view line, Hit& hit, ParseError& error,
+                                                           std::size_t& fields, util::Scratch& scratch,
+                                                           NextEnd field_end) const {
   std::array<std::uint8_t, 32> rank;
   if (!m_plain) rank.fill(0xff);
   std::int64_t days = 0, clock = 0;

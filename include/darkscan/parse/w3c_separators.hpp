@@ -70,12 +70,29 @@ inline char separator_of(std::string_view line) {
 inline constexpr std::size_t k_bitmap_max = 4096;
 using SeparatorWords = std::uint64_t[k_bitmap_max / 64 + 1];
 
+// mark_separators() byte by byte, for lines under 16 bytes and machines without SSE2: the words
+// are the same.
+inline std::size_t mark_separators_bytewise(std::string_view line, char separator, SeparatorWords& words) {
+  std::size_t w = 0;
+  std::uint64_t bits = 0;
+  for (std::size_t j = 0; j < line.size(); ++j) {
+    if (j % 64 == 0 && j > 0) {
+      words[w++] = bits;
+      bits = 0;
+    }
+    bits |= static_cast<std::uint64_t>(line[j] == separator) << (j % 64);
+  }
+  words[w] = bits;
+  return w + 1;
+}
+
 inline std::size_t mark_separators(std::string_view line, char separator, SeparatorWords& words) {
+#if defined(__SSE2__)
   const char* data = line.data();
   const std::size_t size = line.size();
+  if (size < 16) return mark_separators_bytewise(line, separator, words);
   std::size_t i = 0, w = 0, j = 0;
   std::uint64_t last = 0;
-#if defined(__SSE2__)
   const __m128i pattern = _mm_set1_epi8(separator);
   const auto mask16 = [&](const char* at) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
@@ -87,15 +104,13 @@ inline std::size_t mark_separators(std::string_view line, char separator, Separa
                mask16(data + i + 48) << 48;
   for (j = i; j + 16 <= size; j += 16)
     last |= mask16(data + j) << (j - i);
-  if (j < size && size >= 16) { // the last bytes: the 16 that end the line, less those already seen
+  if (j < size) // the last bytes: the 16 that end the line, less those already seen
     last |= (mask16(data + size - 16) >> (16 - (size - j))) << (j - i);
-    j = size;
-  }
-#endif
-  for (j = std::max(j, i); j < size; ++j) // lines under 16 bytes (or no SSE2)
-    last |= static_cast<std::uint64_t>(data[j] == separator) << (j - i);
   words[w] = last;
   return w + 1;
+#else
+  return mark_separators_bytewise(line, separator, words);
+#endif
 }
 
 // The ends of a line's fields, in order, from mark_separators()' words: called with where the field
