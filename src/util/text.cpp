@@ -156,6 +156,12 @@ void append_html_text(std::string& out, std::string_view text) {
           ++i;
           continue;
         }
+        if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+          // A C1 control (U+0080..U+009F) is valid UTF-8 but no text either (HTML: a parse error).
+          out += "\xEF\xBF\xBD";
+          i += 2;
+          continue;
+        }
         out.append(text.substr(i, len));
         i += len;
         continue;

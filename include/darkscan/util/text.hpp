@@ -41,7 +41,7 @@ std::string escape_for_terminal(std::string_view text);
 // replaced by U+FFFD, so the output is always valid UTF-8.
 void append_json_string(std::string& out, std::string_view text);
 
-// For HTML text and attribute values: & < > " ' as entities; control bytes
+// For HTML text and attribute values: & < > " ' as entities; control characters (C0, DEL, C1)
 // and bytes that are not valid UTF-8 become U+FFFD. Log text so escaped is
 // shown as text, never read as markup.
 void append_html_text(std::string& out, std::string_view text);
