@@ -42,7 +42,7 @@ TEST_CASE("i18n: a translation whose placeholders do not fit falls back to Engli
   CHECK(detail::format_local("{:>4}", "{:d}", fmt::make_format_args(text)) == "   x");
 }
 
-TEST_CASE("i18n: an Error carries both texts; system messages are English here", "[i18n]") {
+TEST_CASE("i18n: an Error carries both texts, and system messages are English here", "[i18n]") {
   const Error e(message(N_("cannot open '{}': {}"), "/x", system_message(ENOENT)));
   CHECK(e.english() == "cannot open '/x': No such file or directory");
   CHECK(std::string(e.what()) == e.english());

@@ -72,7 +72,7 @@ TEST_CASE("prefiltered_set: the first matching pattern, as the patterns one by o
   }
 }
 
-TEST_CASE("prefiltered_set: texts beyond ASCII are left to the caller; bad patterns named",
+TEST_CASE("prefiltered_set: texts beyond ASCII are left to the caller, and bad patterns are named",
           "[prefiltered_set]") {
   const std::vector<std::string> patterns = {"(?i)caf\u00e9"};
   const PrefilteredSet set(patterns, {"test.rules:3"});
