@@ -10,22 +10,13 @@ using namespace darkscan;
 
 namespace {
 
-// Every field end of `line` as W3cFormat::parse takes them: each separator, then the line's size.
-std::vector<std::size_t> ends_by_bits(const std::string& line, char separator) {
+// Every field end of `line` as W3cFormat::parse takes them: each separator, then the line's size,
+// from the words `mark` writes (w3c::mark_separators, or its byte-by-byte form, used for lines
+// under 16 bytes and without SSE2).
+template <typename Mark>
+std::vector<std::size_t> ends_by_bits(const std::string& line, char separator, Mark mark) {
   w3c::SeparatorWords words;
-  w3c::SeparatorBits next(words, w3c::mark_separators(line, separator, words), line.size());
-  std::vector<std::size_t> out;
-  for (std::size_t pos = 0; pos <= line.size();) {
-    out.push_back(next(pos));
-    pos = out.back() + 1;
-  }
-  return out;
-}
-
-// The same from the words the byte-by-byte search writes (lines under 16 bytes, or no SSE2).
-std::vector<std::size_t> ends_by_bytewise_bits(const std::string& line, char separator) {
-  w3c::SeparatorWords words;
-  w3c::SeparatorBits next(words, w3c::mark_separators_bytewise(line, separator, words), line.size());
+  w3c::SeparatorBits next(words, mark(line, separator, words), line.size());
   std::vector<std::size_t> out;
   for (std::size_t pos = 0; pos <= line.size();) {
     out.push_back(next(pos));
@@ -71,8 +62,8 @@ TEST_CASE("w3c separators: every field end, found at once or one by one", "[w3c_
       for (const char separator : {' ', '\t'}) {
         INFO("size " << size << ", round " << round << ", separator " << int(separator));
         const std::vector<std::size_t> expected = ends_by_hand(line, separator);
-        REQUIRE(ends_by_bits(line, separator) == expected);
-        REQUIRE(ends_by_bytewise_bits(line, separator) == expected);
+        REQUIRE(ends_by_bits(line, separator, w3c::mark_separators) == expected);
+        REQUIRE(ends_by_bits(line, separator, w3c::mark_separators_bytewise) == expected);
         REQUIRE(ends_one_by_one(line, separator) == expected);
       }
     }
