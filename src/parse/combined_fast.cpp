@@ -144,10 +144,7 @@ bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
   if (!request_done) store_field(FieldKind::request, span(p, pos, end), hit);
   pos = end + 2;
   // %>s: three digits (which hold no space or tab: the generic token is the same), then " "
-  if (pos + 4 > n || p[pos + 3] != ' ') return false;
-  for (std::size_t k = 0; k < 3; ++k)
-    if (p[pos + k] < '0' || p[pos + k] > '9') return false;
-  hit.status = (p[pos] - '0') * 100 + (p[pos + 1] - '0') * 10 + (p[pos + 2] - '0');
+  if (pos + 4 > n || p[pos + 3] != ' ' || !read_status(p + pos, hit.status)) return false;
   pos += 4;
   // %b, then " \""
   end = token_stop(p, pos, n);

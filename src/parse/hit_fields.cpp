@@ -129,16 +129,9 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit) {
   case FieldKind::method: hit.method = value; return true;
   case FieldKind::target: hit.target = value; return true;
   case FieldKind::path: hit.path = value; return true;
-  case FieldKind::query:
-    if (!value.empty() && value[0] == '?') value.remove_prefix(1); // Apache %q
-    hit.query = none_if_dash(value);
-    return true;
+  case FieldKind::query: hit.query = query_value(value); return true;
   case FieldKind::protocol: hit.protocol = value; return true;
-  case FieldKind::status: {
-    if (value.size() != 3 || !all_digits(value)) return false;
-    hit.status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
-    return true;
-  }
+  case FieldKind::status: return value.size() == 3 && read_status(value.data(), hit.status);
   case FieldKind::bytes:
     if (value == "-" || value.empty()) {
       hit.bytes = 0;

@@ -188,17 +188,9 @@ inline bool store_value(const W3cFormat::Field& field, std::string_view value, b
   case FieldKind::method: hit.method = value; return true;
   case FieldKind::user: hit.user = value; return true;
   case FieldKind::client: hit.client = value; return !value.empty();
-  case FieldKind::query:
-    if (!value.empty() && value[0] == '?') value.remove_prefix(1); // as store_field() does
-    hit.query = value.size() == 1 && value[0] == '-' ? std::string_view() : value;
-    return true;
+  case FieldKind::query: hit.query = query_value(value); return true;
   case FieldKind::status:
-    if (value.empty()) return true;
-    if (value.size() != 3 || value[0] < '0' || value[0] > '9' || value[1] < '0' || value[1] > '9' ||
-        value[2] < '0' || value[2] > '9')
-      return false;
-    hit.status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
-    return true;
+    return value.empty() || (value.size() == 3 && read_status(value.data(), hit.status));
   case FieldKind::duration: {
     const std::int64_t scale = cloudfront ? 1000000 : 1000;
     return plain_duration(value, scale, hit.duration_us) || parse_duration(value, scale, hit.duration_us);

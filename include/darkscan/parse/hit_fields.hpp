@@ -22,6 +22,21 @@ inline std::string_view none_if_dash(std::string_view s) {
   return s.size() == 1 && s[0] == '-' ? std::string_view() : s;
 }
 
+// The status written as three digits at `p` (which holds at least three bytes) into `status`; false,
+// and `status` untouched, when they are not all digits. Inline: every parser reads it once a line.
+inline bool read_status(const char* p, int& status) {
+  for (int k = 0; k < 3; ++k)
+    if (p[k] < '0' || p[k] > '9') return false;
+  status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+  return true;
+}
+
+// A query string as a query field logs it: Apache's %q with its "?", "-" for none.
+inline std::string_view query_value(std::string_view value) {
+  if (!value.empty() && value[0] == '?') value.remove_prefix(1);
+  return none_if_dash(value);
+}
+
 // After all fields of a line: a request given in parts ($request_method $request_uri, %m %U%q, JSON
 // and W3C fields) is made valid when its target is, and the target is split into path and query
 // (a query or path given on its own wins).
