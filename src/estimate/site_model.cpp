@@ -19,28 +19,32 @@ bool deep(std::size_t k) {
   return k_model_kinds[k] == Evidence::direct_deep_new || k_model_kinds[k] == Evidence::direct_deep_returning;
 }
 
-// A new visitor has no bookmark: what a page's public traffic does not explain is private.
-bool excess_form(std::size_t k) { return k_model_kinds[k] == Evidence::direct_deep_new; }
-
 // The blend of `value` (backed by `n` arrivals) with `prior` (`m` pseudo-arrivals).
 double blend(double value, double n, double prior, double m) { return (n * value + m * prior) / (n + m); }
 
-// A page's own private part of its arrivals of kind k, and the arrivals `n` that back it; false when
-// it has none of the evidence the part is read from.
-bool own_share(const SiteModel& model, std::size_t k, double s, double o, double y, double& share,
-               double& n) {
-  const double a = model.signed_rate[k] * s, b = model.public_rate[k] * o;
-  if (excess_form(k) && y > 0) {
-    // Not clamped: a page's part below 0 is noise that the site's part evens out (clamping each
-    // page's before the blend would lift them all); the blend is clamped.
-    share = (y - b) / y, n = y;
-    return true;
-  }
-  if (!excess_form(k) && a + b > 0) {
-    share = a / (a + b), n = s + o;
-    return true;
-  }
-  return false;
+// The rates a (per signed private arrival) and b (per public one) that give the site's part theta
+// of kind k: a·ΣS = theta·ΣY and b·ΣO = (1 − theta)·ΣY (site_model.hpp).
+struct Rates {
+  double a = 0, b = 0;
+};
+Rates rates_at(const SiteModel& model, std::size_t k, double theta) {
+  return {theta * model.sum_arrivals[k] / model.sum_signed[k],
+          (1.0 - theta) * model.sum_arrivals[k] / model.sum_public[k]};
+}
+
+// The site's part that pages are drawn toward when the fit gives theta: drawn in turn toward the
+// rules' value by k_site_prior_pages pseudo-pages.
+double site_part(const SiteModel& model, std::size_t k, double theta, double prior) {
+  return blend(theta, static_cast<double>(model.pages[k]), prior, SiteModel::k_site_prior_pages);
+}
+
+// A page's own private part of its arrivals of a kind, a·S / (a·S + b·O), and the S + O arrivals
+// `n` that back it; false when it has neither.
+bool own_share(Rates r, double s, double o, double& share, double& n) {
+  const double a = r.a * s, b = r.b * o;
+  if (!(a + b > 0)) return false;
+  share = a / (a + b), n = s + o;
+  return true;
 }
 
 // Moments of the pages' own parts of one kind, for the prior's pseudo-arrivals (site_model.hpp).
@@ -66,32 +70,6 @@ struct Moments {
   }
 };
 
-// The same for new visitors' parts, (y - b·O)/y unclamped: they vary about the site's by tau² and
-// by the Poisson noise of the b·O arrivals they subtract, b·O/y² (the y arrivals are the page's
-// own; which of them are private is the part itself). tau² is the pages' variance beyond the mean
-// of that noise, over the pages with at least k_excess_spread_arrivals such arrivals.
-struct ExcessMoments {
-  double pages = 0, sum = 0, sum_sq = 0, noise = 0;
-  void add(double y, double baseline) {
-    const double part = (y - baseline) / y;
-    pages += 1, sum += part, sum_sq += part * part, noise += baseline / (y * y);
-  }
-  double spread() const {
-    if (pages < SiteModel::k_min_pages) return 0.0;
-    const double mean = sum / pages, variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
-    return std::max(0.0, variance - noise / pages);
-  }
-};
-
-// m for a page's part of new visitors: its noise b·O/y² over the spread of the true parts, in
-// arrivals (y·noise/tau²), so that the page's own part counts as much as it is sure (James and
-// Stein; Efron and Morris 1975); the fixed k_excess_prior_arrivals when the spread is unknown.
-double excess_prior_arrivals(const SiteModel& model, std::size_t k, double o, double y) {
-  if (!(model.spread[k] > 0) || !(y > 0)) return model.prior_arrivals[k];
-  return std::clamp(model.public_rate[k] * o / (y * model.spread[k]), SiteModel::k_min_prior_arrivals,
-                    SiteModel::k_max_prior_arrivals);
-}
-
 } // namespace
 
 double signed_private(const WeightedCounts& c) {
@@ -115,10 +93,15 @@ namespace {
 
 using Pages = std::vector<std::pair<std::string_view, const PageStats*>>;
 
-// The weighted sums of the least-squares fit of one kind, and the pages behind them.
-struct FitSums {
-  double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0, all_s = 0, all_o = 0, all_y = 0;
-  std::size_t used = 0, with_signed = 0, with_public = 0;
+// The pages of the fit of one kind: each one's signed (s), public (o) and such (y) arrivals (floats:
+// counts, exact up to 2^24), their sums, and how many pages show each cause.
+struct FitPoint {
+  float s, o, y;
+};
+struct FitData {
+  std::vector<FitPoint> points;
+  double s = 0, o = 0, y = 0;
+  std::size_t with_signed = 0, with_public = 0;
 };
 
 // A page as the fit sees it: its effective evidence, its signed (s) and public (o) arrivals, and
@@ -140,55 +123,89 @@ FitPage fit_page(const PageStats& p, const EstimateSettings& settings, double re
   return f;
 }
 
-std::array<FitSums, SiteModel::k_kinds> fit_sums(const Pages& pages, const EstimateSettings& settings,
+std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const EstimateSettings& settings,
                                                  double returning) {
-  std::array<FitSums, SiteModel::k_kinds> sums{};
-  for (const auto& [key, p] : pages) {
-    const FitPage f = fit_page(*p, settings, returning);
-    const double s = f.s, o = f.o;
-    const double w = 1.0 / (1.0 + static_cast<double>(p->visits));
+  std::array<FitData, SiteModel::k_kinds> data{};
+  const std::size_t step = (pages.size() + SiteModel::k_max_fit_pages - 1) / SiteModel::k_max_fit_pages;
+  for (std::size_t i = 0; i < pages.size(); i += std::max<std::size_t>(step, 1)) {
+    const FitPage f = fit_page(*pages[i].second, settings, returning);
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
       const double y = f.c[kind(k)];
-      if ((f.landing && deep(k)) || s + o + y == 0) continue;
-      FitSums& m = sums[k];
-      ++m.used;
-      m.with_signed += s > 0;
-      m.with_public += o > 0;
-      m.sxx += w * s * s, m.sxo += w * s * o, m.soo += w * o * o, m.sxy += w * s * y, m.soy += w * o * y;
-      m.all_s += s, m.all_o += o, m.all_y += y;
+      // A page with neither cause says nothing of their rates (its arrivals are no one's).
+      const double s = f.s;
+      if ((f.landing && deep(k)) || s + f.o == 0) continue;
+      FitData& d = data[k];
+      d.points.push_back({static_cast<float>(s), static_cast<float>(f.o), static_cast<float>(y)});
+      d.s += s, d.o += f.o, d.y += y;
+      d.with_signed += s > 0;
+      d.with_public += f.o > 0;
     }
   }
-  return sums;
+  return data;
 }
 
-// Solves the fit of kind k into `m` (rates, site share, fitted), or leaves the rules' weight.
-void fit_kind(SiteModel& m, std::size_t k, const FitSums& f, const EstimateSettings& settings,
+// The slope (first) and curvature (second, minus) of the profile log-likelihood at theta.
+std::pair<double, double> profile_slope(const FitData& d, double theta) {
+  double slope = 0, information = 0;
+  for (const FitPoint& p : d.points) {
+    if (p.y == 0) continue;
+    const double u = p.s / d.s, v = p.o / d.o, mix = theta * u + (1.0 - theta) * v;
+    slope += p.y * (u - v) / mix;
+    information += p.y * (u - v) * (u - v) / (mix * mix);
+  }
+  return {slope, information};
+}
+
+// The maximum of the profile log-likelihood in [0, 1]: it is concave, so its slope falls; bisection,
+// 52 halvings (a double's precision), deterministic whatever the pages.
+double fit_theta(const FitData& d) {
+  double low = 0, high = 1;
+  for (int i = 0; i < 52; ++i) {
+    const double mid = 0.5 * (low + high);
+    (profile_slope(d, mid).first > 0 ? low : high) = mid;
+  }
+  return 0.5 * (low + high);
+}
+
+// The pages' dispersion beyond Poisson at theta: Pearson's statistic over its degrees of freedom,
+// at least 1 (each mean taken as at least 1 arrival, so that a page whose mean is near 0 and that
+// had one arrival does not swamp the rest).
+double dispersion(const SiteModel& m, std::size_t k, const FitData& d) {
+  if (d.points.size() <= 2) return 1.0;
+  const Rates r = rates_at(m, k, m.fitted_share[k]);
+  double pearson = 0;
+  for (const FitPoint& p : d.points) {
+    const double mean = r.a * p.s + r.b * p.o, residual = p.y - mean;
+    pearson += residual * residual / std::max(1.0, mean);
+  }
+  return std::max(1.0, pearson / static_cast<double>(d.points.size() - 2));
+}
+
+// Solves the fit of kind k into `m` (sums, theta and its range, rates, site share, fitted), or
+// leaves the rules' weight.
+void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSettings& settings,
               const Weights& weights) {
-  m.pages[k] = f.used;
+  m.pages[k] = d.points.size();
   const double prior = weights[kind(k)].value;
   m.site_share[k] = prior;
   m.given[k] = settings.weight_given[kind(k)];
   if (m.given[k]) return;
   // Each rate needs pages that show its cause: without signed private arrivals (a blog without
   // share tags, a log without user agents) a cannot be told, which is not a = 0.
-  if (f.with_signed < SiteModel::k_min_pages || f.with_public < SiteModel::k_min_pages) return;
-  const double det = f.sxx * f.soo - f.sxo * f.sxo;
-  if (!(det > 0)) return;
-  const double a = (f.sxy * f.soo - f.soy * f.sxo) / det, b = (f.soy * f.sxx - f.sxy * f.sxo) / det;
-  // A rate fitted at or below 0 says the model does not fit this site: keep the rules' weight.
-  if (!(a > 0 && b > 0)) return;
-  m.signed_rate[k] = a;
-  m.public_rate[k] = b;
+  if (d.with_signed < SiteModel::k_min_pages || d.with_public < SiteModel::k_min_pages || !(d.y > 0)) return;
+  m.sum_signed[k] = d.s, m.sum_public[k] = d.o, m.sum_arrivals[k] = d.y;
+  const double theta = fit_theta(d);
+  m.fitted_share[k] = theta;
+  const double information = profile_slope(d, theta).second;
+  const double half = information > 0 ? k_z * std::sqrt(dispersion(m, k, d) / information) : 1.0;
+  m.fitted_low[k] = std::max(0.0, theta - half), m.fitted_high[k] = std::min(1.0, theta + half);
   m.fitted[k] = true;
-  // The site's part in the form a page's is (page_weights).
-  double site = prior;
-  if (excess_form(k)) {
-    if (f.all_y > 0) site = std::clamp((f.all_y - b * f.all_o) / f.all_y, 0.0, 1.0);
-  } else if (a * f.all_s + b * f.all_o > 0) {
-    site = a * f.all_s / (a * f.all_s + b * f.all_o);
-  }
-  // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals).
-  m.site_share[k] = blend(site, static_cast<double>(f.used), prior, SiteModel::k_site_prior_pages);
+  // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals), and the
+  // rates that give it, which the pages' own parts are read with: on a site of a few pages a fit
+  // at 0 or 1 does not make every page's part 0 or 1.
+  m.site_share[k] = site_part(m, k, theta, prior);
+  const Rates r = rates_at(m, k, m.site_share[k]);
+  m.signed_rate[k] = r.a, m.public_rate[k] = r.b;
 }
 
 // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
@@ -197,24 +214,19 @@ void fit_kind(SiteModel& m, std::size_t k, const FitSums& f, const EstimateSetti
 void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
                         double returning) {
   std::array<Moments, SiteModel::k_kinds> moments{};
-  std::array<ExcessMoments, SiteModel::k_kinds> excess{};
   for (const auto& [key, p] : pages) {
     const FitPage f = fit_page(*p, settings, returning);
     double share = 0, n = 0;
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
       if (!m.fitted[k] || (f.landing && deep(k))) continue;
-      const double y = f.c[kind(k)];
-      if (excess_form(k)) {
-        if (y >= SiteModel::k_excess_spread_arrivals) excess[k].add(y, m.public_rate[k] * f.o);
-      } else if (own_share(m, k, f.s, f.o, y, share, n) && n >= 1.0) {
+      if (own_share({m.signed_rate[k], m.public_rate[k]}, f.s, f.o, share, n) && n >= 1.0)
         moments[k].add(share, n);
-      }
     }
   }
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     if (!m.fitted[k]) continue;
-    m.spread[k] = excess_form(k) ? excess[k].spread() : moments[k].spread();
-    m.prior_arrivals[k] = excess_form(k) ? SiteModel::k_excess_prior_arrivals : moments[k].prior_arrivals();
+    m.spread[k] = moments[k].spread();
+    m.prior_arrivals[k] = moments[k].prior_arrivals();
   }
 }
 
@@ -241,9 +253,9 @@ SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& setting
   m.valid = true;
   const double returning = returning_share(total.totals());
   const Pages pages = total.pages_with_visits();
-  const std::array<FitSums, SiteModel::k_kinds> sums = fit_sums(pages, settings, returning);
+  const std::array<FitData, SiteModel::k_kinds> data = fit_data(pages, settings, returning);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
-    fit_kind(m, k, sums[k], settings, weights);
+    fit_kind(m, k, data[k], settings, weights);
   fit_prior_arrivals(m, pages, settings, returning);
   measure_applied_shares(m, pages, settings, weights, returning);
   return m;
@@ -256,20 +268,41 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   const double s = signed_private(c), o = public_arrivals(whole, c);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const WeightRange& prior = weights[kind(k)];
-    double share = model.site_share[k], evidence = 0.0, own = 0.0, m = model.prior_arrivals[k];
-    if (model.fitted[k] && own_share(model, k, s, o, c[kind(k)], own, evidence)) {
-      if (excess_form(k)) m = excess_prior_arrivals(model, k, o, evidence);
-      share = std::clamp(blend(own, evidence, model.site_share[k], m), 0.0, 1.0);
+    if (!model.fitted[k]) {
+      out[kind(k)] = {model.site_share[k], std::max(0.0, model.site_share[k] - (prior.value - prior.low)),
+                      std::min(1.0, model.site_share[k] + (prior.high - prior.value))};
+      continue;
     }
-    // A fitted weight is less sure on a page with little evidence; the rules' own stand as written.
-    double variance = share * (1.0 - share) / (evidence + m + 1.0);
-    if (excess_form(k) && model.fitted[k]) {
-      const double baseline = model.public_rate[k] * o, total = evidence + m;
-      variance += baseline / (total * total);
-    }
-    const double spread = model.fitted[k] ? k_z * std::sqrt(variance) : 0.0;
-    out[kind(k)] = {share, std::max(0.0, share - std::hypot(prior.value - prior.low, spread)),
-                    std::min(1.0, share + std::hypot(prior.high - prior.value, spread))};
+    // The page's part when the fit gives theta: its own drawn toward the site's by m pseudo-arrivals.
+    const double m = model.prior_arrivals[k];
+    double evidence = 0.0;
+    const auto part = [&](double theta) {
+      const double site = site_part(model, k, theta, prior.value);
+      double own = 0.0;
+      if (!own_share(rates_at(model, k, site), s, o, own, evidence)) return site;
+      return std::clamp(blend(own, evidence, site, m), 0.0, 1.0);
+    };
+    const double low = part(model.fitted_low[k]), high = part(model.fitted_high[k]);
+    const double share = part(model.fitted_share[k]);
+    // A fitted weight is less sure on a page with little evidence, and as sure as the fit.
+    const double sampled = k_z * std::sqrt(share * (1.0 - share) / (evidence + m + 1.0));
+    // Root of the sum of squares (std::hypot guards against overflow, which weights in [0, 1] cannot
+    // reach, at several times the cost: it was 5% of a report's time).
+    const auto root = [](double w, double x, double y2, double z) {
+      return std::sqrt(w * w + x * x + y2 * y2 + z * z);
+    };
+    const double below =
+        root(prior.value - prior.low, sampled, share - std::min(share, std::min(low, high)), 0.0);
+    // New visitors' arrivals that the page's public traffic does not explain may all be private
+    // (a new visitor has not bookmarked the page) or noise that does not follow public traffic
+    // (apps that send no referrer, readers not yet seen): the high end takes in the first reading.
+    const double y = c[kind(k)];
+    const double unexplained = k_model_kinds[k] == Evidence::direct_deep_new && y > 0
+                                   ? std::max(0.0, std::min(1.0, (y - model.public_rate[k] * o) / y) - share)
+                                   : 0.0;
+    const double above =
+        root(prior.high - prior.value, sampled, std::max(share, std::max(low, high)) - share, unexplained);
+    out[kind(k)] = {share, std::max(0.0, share - below), std::min(1.0, share + above)};
   }
   return out;
 }

@@ -131,6 +131,8 @@ void model(Json& j, const SiteModel& m) {
     j.key(evidence_name(k_model_kinds[k])).open('{').key("pages").count(m.pages[k]);
     j.key("fitted").boolean(m.fitted[k]).key("given").boolean(m.given[k]);
     j.key("per_signed_private").number(m.signed_rate[k]).key("per_public").number(m.public_rate[k]);
+    j.key("fitted_share").number(m.fitted_share[k]).key("fitted_low").number(m.fitted_low[k]);
+    j.key("fitted_high").number(m.fitted_high[k]);
     j.key("private_share")
         .number(m.applied_share[k])
         .key("page_prior")

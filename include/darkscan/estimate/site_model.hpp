@@ -13,33 +13,32 @@ namespace darkscan {
 //
 // A referrer-less deep arrival without other evidence is either a private share opened in a
 // browser that says nothing (the phone's default browser after a tap in a chat) or one of the
-// noise causes of SIGNALS.md 1.2 (bookmarks, typed URLs, stripped referrers). Private shares of a
-// page also show up as evidence: messengers' in-app browsers, private tags, clicks after a private
-// preview (S, "signed" private arrivals; not mail, which the site's own untagged newsletters
-// bring); the noise comes with the page's public traffic (O: search, social, referral, campaign and
-// internal arrivals: the readers who know the page).
-// Across pages, the referrer-less deep arrivals of new visitors (and, apart, of returning ones)
-// are fitted as a·S + b·O (least squares, each page weighed by 1/(1 + visits): counts vary as their
-// mean), over the pages that can have such arrivals (for deep arrivals, not landing pages nor hubs);
-// the fit is used only when at least k_min_pages pages have signed arrivals, as many have public
-// ones, and both rates come out above 0 (else the weights.rules value stands). A page's private
-// part of its y arrivals of new visitors is then (y - b·O) / y (a new visitor has no bookmark: what
-// public traffic does not explain is private), of returning visitors a·S / (a·S + b·O); each is
-// drawn toward the site's, in the same form over all pages ((ΣY - b·ΣO) / ΣY, a·ΣS / (a·ΣS + b·ΣO)),
-// by m pseudo-arrivals, so that a page with little evidence gets the site's share. For the ratio
-// form m is estimated from the pages themselves (empirical Bayes, the method of moments of a
+// noise causes of SIGNALS.md 1.2 (bookmarks, typed URLs, stripped referrers, apps that send none).
+// Private shares of a page also show up as evidence: messengers' in-app browsers, private tags,
+// clicks after a private preview (S, "signed" private arrivals; not mail, which the site's own
+// untagged newsletters bring); the noise comes with the page's public traffic (O: search, social,
+// referral, campaign and internal arrivals: the readers who know the page).
+// Across pages, each kind's arrivals y are taken as Poisson with mean a·S + b·O, and a and b are
+// fitted by maximum likelihood (both at least 0). At the maximum the pages' means add up to their
+// arrivals (a·ΣS + b·ΣO = ΣY), so the fit is one number, the kind's private part θ = a·ΣS/ΣY over
+// the site, the maximum of Σ y·log(θ·s/ΣS + (1 − θ)·o/ΣO) in [0, 1]; its 95% range is read from the
+// curvature there, times the pages' dispersion beyond Poisson (quasi-likelihood: McCullagh and
+// Nelder 1989, 9.2). The fit is used when at least k_min_pages pages have signed arrivals and as
+// many have public ones (else the weights.rules value stands). A page's private part of its
+// arrivals of the kind is a·S / (a·S + b·O), the expected part of a Poisson mixture; it is drawn
+// toward the site's, θ, by m pseudo-arrivals, so that a page with little evidence gets the site's
+// part. m is estimated from the pages themselves (empirical Bayes, the method of moments of a
 // beta-binomial: Kleinman 1973), over the pages of the fit with at least one arrival of evidence:
 // the spread tau² of the true parts is what the pages' own parts vary beyond r(1 - r)·mean(1/n),
 // over 1 - mean(1/n), and m = r(1 - r) / tau² - 1, within [k_min_prior_arrivals,
-// k_max_prior_arrivals]: pages that differ much are drawn little. A page's a·S / (a·S + b·O) is
-// taken as a proportion of its S + O arrivals, an approximation (its delta-method variance differs
-// by a factor that depends on a, b and the page's mix). The excess form's part is no proportion of
-// its arrivals (a page with one arrival and b·O = 0.3 has 0.7, not 0 or 1): its noise is that of
-// the b·O arrivals it subtracts, Poisson, b·O/y², and tau² is what the pages' unclamped parts vary
-// beyond its mean; each page then gets its own m = b·O/(y·tau²) (James-Stein: the page's part counts
-// as much as it is sure), within the same bounds, and k_excess_prior_arrivals when tau² is 0 or
-// cannot be told. The site's part is drawn toward the weights.rules value by k_site_prior_pages
-// pages when few pages back the fit.
+// k_max_prior_arrivals]: pages that differ much are drawn little. A page's part is taken as a
+// proportion of its S + O arrivals, an approximation (its delta-method variance differs by a factor
+// that depends on a, b and the page's mix). The site's part is drawn toward the weights.rules value
+// by k_site_prior_pages pages when few pages back the fit.
+// Until this fit, new visitors' arrivals were read as (y − b·O)/y with a and b from least squares
+// ("a new visitor has no bookmark"): on a second simulator whose noise also comes from new
+// visitors, that put sites 2 to 14 points too high (bench/results/sim-alt.md). That reading is
+// now the high end of a new visitors' weight's range (page_weights).
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
 // visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
 // or a feed click, public: SIGNALS.md 2).
@@ -54,27 +53,25 @@ struct SiteModel {
   // arrival is not all or nothing), at most 100 (pages that seem all alike are still told apart by
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
-  // m for new visitors' arrivals (excess form) when the pages' spread cannot be told: 10, as all
-  // kinds had before m was estimated (doc/CLASSIFIER.md, section 4).
-  static constexpr double k_excess_prior_arrivals = 10;
-  // The pages whose parts of new visitors tell their spread: those with at least 3 such arrivals. A
-  // part read from one or two swings by a half or more with one arrival, and by far more below 0
-  // ((1 - 3)/1 = -2 for one arrival and b·O = 3): their spread is the counting's, not the pages'.
-  // Over all pages with one or more, tau² came out 0.90 on bench/sim-site's baseline and 0 on its
-  // nat-heavy site; from 3 (or 5) arrivals, 0.09 to 0.15 on both and the heavy-private site
-  // (doc/CLASSIFIER.md, section 4).
-  static constexpr double k_excess_spread_arrivals = 3;
+  // The pages a fit reads at most: a site with more is fitted on every k-th of its pages (in key
+  // order), so that the fit's memory (12 bytes a page and kind) stays under 10 MiB and its time
+  // under a tenth of a second.
+  static constexpr std::size_t k_max_fit_pages = std::size_t{1} << 18;
 
   // In the order of k_model_kinds.
   std::array<double, k_kinds> signed_rate{}; // a: such arrivals per signed private arrival
   std::array<double, k_kinds> public_rate{}; // b: such arrivals per public arrival
   // Their private part over the whole site, as fitted: what a page with little evidence is drawn to.
   std::array<double, k_kinds> site_share{};
+  // theta, the fitted part before it is drawn toward the rules' value, and its 95% range.
+  std::array<double, k_kinds> fitted_share{}, fitted_low{}, fitted_high{};
+  // The sums of the fit (signed, public, such arrivals), from which a and b follow for any theta.
+  std::array<double, k_kinds> sum_signed{}, sum_public{}, sum_arrivals{};
   std::array<double, k_kinds> applied_share{}; // their private part as the pages' weights count it
   std::array<double, k_kinds>
       prior_arrivals{}; // m: the site's part's pseudo-arrivals in a page's; 0 unfitted
   // tau²: how much the pages' true private parts vary about the site's, beyond sampling; 0 when
-  // unfitted or not told. For new visitors each page's m is read from it (page_weights).
+  // unfitted or not told.
   std::array<double, k_kinds> spread{};
   std::array<bool, k_kinds> fitted{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
@@ -89,13 +86,13 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c);
 // Fits the model on the pages of `total` (effective evidence as the report counts it).
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
 
-// The weights for one page: those of k_model_kinds become the page's fitted private parts; their ranges
-// combine (root of the sum of squares, each side apart) the width weights.rules gives them with the page's
-// own uncertainty, 1.96·sqrt(w(1 - w)/(n + m + 1)) for a weight w backed by n arrivals (for new visitors
-// their own referrer-less ones, else the page's signed and public ones) and the prior's m pseudo-arrivals
-// (the posterior of a beta prior); for new visitors the variance adds b·O/(n + m)², the Poisson noise
-// of the b·O arrivals their part subtracts. The others are unchanged. `c`: the page's effective evidence over
-// the whole report.
+// The weights for one page: those of k_model_kinds become the page's fitted private parts. Their ranges
+// combine (root of the sum of squares, each side apart) the width weights.rules gives them, the page's
+// own uncertainty, 1.96·sqrt(w(1 - w)/(n + m + 1)) for a weight w backed by n arrivals (its signed and
+// public ones) and the prior's m pseudo-arrivals (the posterior of a beta prior), and the fit's (the
+// page's weight at each end of theta's range); for new visitors the high end also takes in
+// (y − b·O)/y, every arrival that the page's public traffic does not explain being private. The
+// others are unchanged. `c`: the page's effective evidence over the whole report.
 Weights page_weights(const SiteModel& model, const PageStats& whole, const WeightedCounts& c,
                      const Weights& weights);
 
