@@ -77,8 +77,7 @@ double signed_private(const WeightedCounts& c) {
   // brings its readers' bookmarks and typed visits with it, not private shares.
   return c[static_cast<std::size_t>(Evidence::inapp_messaging)] +
          c[static_cast<std::size_t>(Evidence::tagged_private)] +
-         c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] +
-         c[static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview)];
+         c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)];
 }
 
 double public_arrivals(const PageStats& page, const WeightedCounts& c) {

@@ -311,11 +311,18 @@ void model_section(const ReportData& data, std::string& out) {
         format_tr(N_("In social apps' browsers (Facebook, Instagram…: a direct message or a feed click): {}"),
                   h(lines[2])) +
         "</p>";
-    out += note(tr(N_("A new visitor has no bookmark: on each page, their arrivals without a referrer beyond "
-                      "what the page's public traffic (search, social, links) brings are counted as private "
-                      "shares. Returning visitors' count in proportion to the page's signed private arrivals "
-                      "(messenger in-app browsers, share tags, clicks after a chat's link preview)."))) +
-           "</div>";
+    out += "<p>" +
+           format_tr(N_("After a preview that serves private and public shares alike (Facebook's fetcher: "
+                        "Messenger or a post): {}"),
+                     h(lines[3])) +
+           "</p>";
+    out +=
+        note(tr(N_("On each page, such arrivals count as private in proportion to the page's signed private "
+                   "arrivals (messenger in-app browsers, share tags, clicks after a chat's link preview) "
+                   "against its public ones (search, social, links), with rates fitted on all the pages. "
+                   "For new visitors the range also allows every arrival that public traffic does not "
+                   "explain to be private."))) +
+        "</div>";
     out += "\n";
   }
 }

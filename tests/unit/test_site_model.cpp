@@ -360,3 +360,35 @@ TEST_CASE("site model: the fit's own uncertainty shrinks with the pages and wide
     CHECK(wide.low < exact.low);
   }
 }
+
+TEST_CASE("site model: arrivals after a mixed preview are fitted, and are no signed private evidence",
+          "[estimate][model]") {
+  constexpr auto k_mixed = static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview);
+  constexpr auto k_after = static_cast<std::size_t>(Evidence::direct_deep_after_preview);
+  Weights w = rules_weights();
+  w[k_mixed] = {0.7, 0.4, 0.9};
+  // Facebook's fetcher serves Messenger and the site's own posts: after its fetches come 1 arrival
+  // per 10 signed private ones and 1 per 4 public ones.
+  Aggregate a;
+  for (int i = 0; i < 40; ++i) {
+    const auto signed_ = static_cast<std::uint64_t>(10 * (i % 7)),
+               pub = static_cast<std::uint64_t>(20 * (i % 5));
+    add_page(a, "/p" + std::to_string(i), signed_, pub, 2.0, 0.1);
+    PageStats& p = a.page("/p" + std::to_string(i));
+    p.evidence[k_mixed] = static_cast<std::uint64_t>(0.1 * static_cast<double>(signed_) +
+                                                     0.25 * static_cast<double>(pub) + 0.5);
+    p.evidence_previews = p.evidence[k_mixed]; // as many fetches: none of them is beyond their reach
+    p.visits += p.evidence[k_mixed];
+  }
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+  REQUIRE(m.fitted[3]);
+  CHECK(k_model_kinds[3] == Evidence::direct_deep_after_mixed_preview);
+  CHECK(m.fitted_share[3] * m.sum_arrivals[3] / m.sum_signed[3] == Approx(0.1).margin(0.02));
+  CHECK(m.applied_share[3] < 0.4); // mostly the posts' readers
+  // Not signed: a page's arrivals after a mixed preview do not raise its signed private arrivals.
+  WeightedCounts c{};
+  c[k_mixed] = 10;
+  CHECK(signed_private(c) == 0.0);
+  c[k_after] = 10;
+  CHECK(signed_private(c) == 10.0);
+}

@@ -40,10 +40,13 @@ namespace darkscan {
 // visitors, that put sites 2 to 14 points too high (bench/results/sim-alt.md). That reading is
 // now the high end of a new visitors' weight's range (page_weights).
 // The evidence whose weight the model fits: referrer-less deep arrivals of new and of returning
-// visitors, and referrer-less arrivals from social apps' in-app browsers (a direct message, private,
-// or a feed click, public: SIGNALS.md 2).
-inline constexpr std::array<Evidence, 3> k_model_kinds = {
-    Evidence::direct_deep_new, Evidence::direct_deep_returning, Evidence::inapp_social_noref};
+// visitors, referrer-less arrivals from social apps' in-app browsers (a direct message, private,
+// or a feed click, public: SIGNALS.md 2), and referrer-less arrivals after a preview that serves
+// private and public shares alike (facebookexternalhit for Messenger and for the site's own posts:
+// SIGNALS.md 3), which are therefore not signed private arrivals either.
+inline constexpr std::array<Evidence, 4> k_model_kinds = {
+    Evidence::direct_deep_new, Evidence::direct_deep_returning, Evidence::inapp_social_noref,
+    Evidence::direct_deep_after_mixed_preview};
 
 struct SiteModel {
   static constexpr std::size_t k_kinds = k_model_kinds.size();
