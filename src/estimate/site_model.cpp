@@ -59,6 +59,7 @@ struct Moments {
   double spread() const {
     if (pages < SiteModel::k_min_pages) return 0.0;
     const double mean = sum / pages, binomial = mean * (1.0 - mean), inverse = inverse_n / pages;
+    if (!(inverse < 1.0)) return 0.0; // every page of one arrival: nothing beyond sampling can be told
     const double variance = (sum_sq - pages * mean * mean) / (pages - 1.0);
     return std::max(0.0, (variance - binomial * inverse) / (1.0 - inverse));
   }
@@ -108,7 +109,8 @@ struct FitData {
 struct FitPage {
   WeightedCounts c;
   double s = 0, o = 0;
-  bool landing = false;
+  bool landing = false;      // a landing page or a hub
+  bool landing_rule = false; // a landing page (referrer-less arrivals on it are direct_landing)
 };
 
 FitPage fit_page(const PageStats& p, const EstimateSettings& settings, double returning) {
@@ -117,9 +119,19 @@ FitPage fit_page(const PageStats& p, const EstimateSettings& settings, double re
   f.c = effective_evidence(p, p, settings, returning, hub);
   // Landing pages and hubs have no referrer-less deep arrivals by construction: no evidence of
   // how many a page's readers bring (they would pull b toward 0).
-  f.landing = hub || f.c[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
+  f.landing_rule = p.evidence[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
+  f.landing = hub || f.landing_rule;
   f.s = signed_private(f.c), f.o = public_arrivals(p, f.c);
   return f;
+}
+
+// Whether a page says nothing of kind k's rates because it cannot have such arrivals: referrer-less
+// deep arrivals on a landing page or a hub (they count as direct_landing), arrivals after a mixed
+// preview on a landing page (its referrer-less arrivals are direct_landing before any preview is
+// looked at; a hub keeps them). Left in, such a page would pull b toward 0.
+bool left_out(std::size_t k, const FitPage& f) {
+  if (deep(k)) return f.landing;
+  return k_model_kinds[k] == Evidence::direct_deep_after_mixed_preview && f.landing_rule;
 }
 
 std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const EstimateSettings& settings,
@@ -132,7 +144,7 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const Estim
       const double y = f.c[kind(k)];
       // A page with neither cause says nothing of their rates (its arrivals are no one's).
       const double s = f.s;
-      if ((f.landing && deep(k)) || s + f.o == 0) continue;
+      if (left_out(k, f) || s + f.o == 0) continue;
       FitData& d = data[k];
       d.points.push_back({static_cast<float>(s), static_cast<float>(f.o), static_cast<float>(y)});
       d.s += s, d.o += f.o, d.y += y;
@@ -194,9 +206,12 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   if (d.with_signed < SiteModel::k_min_pages || d.with_public < SiteModel::k_min_pages || !(d.y > 0)) return;
   m.sum_signed[k] = d.s, m.sum_public[k] = d.o, m.sum_arrivals[k] = d.y;
   const double theta = fit_theta(d);
-  m.fitted_share[k] = theta;
   const double information = profile_slope(d, theta).second;
-  const double half = information > 0 ? k_z * std::sqrt(dispersion(m, k, d) / information) : 1.0;
+  // No curvature: every page has signed and public arrivals in the same proportion (or none of
+  // these arrivals), so the likelihood is flat and theta is not told apart: the rules' weight stands.
+  if (!(information > 0)) return;
+  m.fitted_share[k] = theta;
+  const double half = k_z * std::sqrt(dispersion(m, k, d) / information);
   m.fitted_low[k] = std::max(0.0, theta - half), m.fitted_high[k] = std::min(1.0, theta + half);
   m.fitted[k] = true;
   // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals), and the
@@ -217,7 +232,7 @@ void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings
     const FitPage f = fit_page(*p, settings, returning);
     double share = 0, n = 0;
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
-      if (!m.fitted[k] || (f.landing && deep(k))) continue;
+      if (!m.fitted[k] || left_out(k, f)) continue;
       if (own_share({m.signed_rate[k], m.public_rate[k]}, f.s, f.o, share, n) && n >= 1.0)
         moments[k].add(share, n);
     }
@@ -274,12 +289,12 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     }
     // The page's part when the fit gives theta: its own drawn toward the site's by m pseudo-arrivals.
     const double m = model.prior_arrivals[k];
-    double evidence = 0.0;
+    const double evidence = s + o; // the arrivals a page's own part is read from
     const auto part = [&](double theta) {
       const double site = site_part(model, k, theta, prior.value);
-      double own = 0.0;
-      if (!own_share(rates_at(model, k, site), s, o, own, evidence)) return site;
-      return std::clamp(blend(own, evidence, site, m), 0.0, 1.0);
+      double own = 0.0, n = 0.0;
+      if (!own_share(rates_at(model, k, site), s, o, own, n)) return site;
+      return std::clamp(blend(own, n, site, m), 0.0, 1.0);
     };
     const double low = part(model.fitted_low[k]), high = part(model.fitted_high[k]);
     const double share = part(model.fitted_share[k]);

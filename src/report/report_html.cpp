@@ -301,8 +301,8 @@ void model_section(const ReportData& data, std::string& out) {
            std::string(
                tr(N_("Arrivals without a referrer on a deep page are private shares or bookmarks, typed "
                      "addresses and lost referrers; those from a social app's browser are direct messages "
-                     "or feed clicks. Their private part is fitted on this report's own pages where they "
-                     "allow it:"))) +
+                     "or feed clicks; those after a Facebook fetch follow a Messenger share or a public "
+                     "post. Their private part is fitted on this report's own pages where they allow it:"))) +
            "</p>";
     out += "<p>" + format_tr(N_("New visitors: {}"), h(lines[0])) + "</p>";
     out += "<p>" + format_tr(N_("Returning visitors: {}"), h(lines[1])) + "</p>";

@@ -277,6 +277,20 @@ TEST_CASE("site model: how far a page is drawn to the site's part is read from h
         Approx((n * 1.0 + m * apart.site_share[2]) / (n + m)));
 }
 
+TEST_CASE("site model: a likelihood without curvature tells nothing: the rules' weight stands",
+          "[estimate][model]") {
+  // Every page has signed and public arrivals in the same proportion: a·S + b·O is the same mix on
+  // every page, so no split of the arrivals between the two causes fits better than another.
+  Aggregate a;
+  for (int i = 0; i < 30; ++i)
+    add_page(a, "/p" + std::to_string(i), static_cast<std::uint64_t>(2 + i),
+             static_cast<std::uint64_t>(4 * (2 + i)), 1.0, 0.1);
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, rules_weights());
+  CHECK_FALSE(m.fitted[0]);
+  CHECK(m.site_share[0] == Approx(0.8));
+  CHECK(m.fitted_share[0] == 0.0);
+}
+
 TEST_CASE("site model: arrivals that neither cause explains are not all put down as private shares",
           "[estimate][model]") {
   const Weights w = rules_weights();
@@ -385,6 +399,18 @@ TEST_CASE("site model: arrivals after a mixed preview are fitted, and are no sig
   CHECK(k_model_kinds[3] == Evidence::direct_deep_after_mixed_preview);
   CHECK(m.fitted_share[3] * m.sum_arrivals[3] / m.sum_signed[3] == Approx(0.1).margin(0.02));
   CHECK(m.applied_share[3] < 0.4); // mostly the posts' readers
+  SECTION("a landing page has none of these arrivals: it is left out of their fit") {
+    Aggregate with_home;
+    with_home.merge(a);
+    PageStats& home = with_home.page("/");
+    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 300;
+    home.evidence[k_inapp] = 20;
+    home.visits = home.page_views = 2320; // 2,000 public arrivals
+    const SiteModel h = fit_site_model(with_home, EstimateSettings{}, w);
+    CHECK(h.pages[3] == m.pages[3]);
+    CHECK(h.fitted_share[3] == Approx(m.fitted_share[3]));
+    CHECK(h.pages[2] == m.pages[2] + 1); // in-app social arrivals: any page can have them
+  }
   // Not signed: a page's arrivals after a mixed preview do not raise its signed private arrivals.
   WeightedCounts c{};
   c[k_mixed] = 10;

@@ -57,8 +57,8 @@ struct SiteModel {
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
   // The pages a fit reads at most: a site with more is fitted on every k-th of its pages (in key
-  // order), so that the fit's memory (12 bytes a page and kind) stays under 10 MiB and its time
-  // under a tenth of a second.
+  // order), so that the fit's memory (12 bytes a page and kind: 12 MiB for the four kinds) and its
+  // time (a tenth of a second) stay bounded.
   static constexpr std::size_t k_max_fit_pages = std::size_t{1} << 18;
 
   // In the order of k_model_kinds.
