@@ -18,28 +18,40 @@ if not os.path.isabs(BIN):
     BIN = os.path.join(ROOT, BIN)
 
 
+def generate_twice(test, generator, scenario, seed, directory):
+    """Runs bench/GENERATOR twice with the same arguments, checks that the logs are the same bytes,
+    and returns (log, truth) of the first run."""
+    paths = []
+    for run in ("a", "b"):
+        log, truth = os.path.join(directory, run + ".log"), os.path.join(directory, run + ".json")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", generator), "--scenario", scenario,
+                        "--seed", str(seed), "-o", log, "--truth", truth], check=True, stderr=subprocess.DEVNULL)
+        paths.append((log, truth))
+    with open(paths[0][0], "rb") as a, open(paths[1][0], "rb") as b:
+        test.assertEqual(a.read(), b.read(), "the same seed gives the same log")
+    return paths[0]
+
+
+def score(test, log, truth):
+    """bench/sim-score --json on LOG against TRUTH, with the pages every score needs."""
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-score"), "--darkscan", BIN,
+                        "--json", log, truth], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    test.assertEqual(p.returncode, 0, p.stderr)
+    result = json.loads(p.stdout)
+    test.assertGreater(result["pages_scored"], 5)
+    test.assertEqual(result["pages_missing"], 0)
+    # Not a target: a sanity bound that catches a scorer reading the wrong field.
+    test.assertLess(result["mae"], result["naive_mae"])
+    return result
+
+
 class SimTest(unittest.TestCase):
     def test_small_site_is_generated_and_scored(self):
         with tempfile.TemporaryDirectory(prefix="darkscan-sim-") as d:
-            paths = []
-            for run in ("a", "b"):
-                log, truth = os.path.join(d, run + ".log"), os.path.join(d, run + ".json")
-                subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-site"), "--scenario", "small",
-                                "--seed", "3", "-o", log, "--truth", truth], check=True, stderr=subprocess.DEVNULL)
-                paths.append((log, truth))
-            with open(paths[0][0], "rb") as a, open(paths[1][0], "rb") as b:
-                self.assertEqual(a.read(), b.read(), "the same seed gives the same log")
-            p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-score"), "--darkscan", BIN,
-                                "--json", *paths[0]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            score = json.loads(p.stdout)
-            self.assertGreater(score["pages_scored"], 5)
-            self.assertEqual(score["pages_missing"], 0)
+            result = score(self, *generate_twice(self, "sim-site", "small", 3, d))
             for key in ("mae", "naive_mae", "coverage", "mean_width"):
-                self.assertGreaterEqual(score[key], 0.0, key)
-                self.assertLessEqual(score[key], 1.0, key)
-            # Not a target: a sanity bound that catches a scorer reading the wrong field.
-            self.assertLess(score["mae"], score["naive_mae"])
+                self.assertGreaterEqual(result[key], 0.0, key)
+                self.assertLessEqual(result[key], 1.0, key)
 
 
 class SimAltTest(unittest.TestCase):
@@ -49,28 +61,14 @@ class SimAltTest(unittest.TestCase):
 
     def test_second_simulator_is_generated_fitted_and_scored(self):
         with tempfile.TemporaryDirectory(prefix="darkscan-alt-") as d:
-            paths = []
-            for run in ("a", "b"):
-                log, truth = os.path.join(d, run + ".log"), os.path.join(d, run + ".json")
-                subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-alt"), "--scenario", "small",
-                                "--seed", "1", "-o", log, "--truth", truth], check=True, stderr=subprocess.DEVNULL)
-                paths.append((log, truth))
-            with open(paths[0][0], "rb") as a, open(paths[1][0], "rb") as b:
-                self.assertEqual(a.read(), b.read(), "the same seed gives the same log")
-            p = subprocess.run([BIN, "-q", "-F", "json", paths[0][0]], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+            log, truth = generate_twice(self, "sim-alt", "small", 1, d)
+            p = subprocess.run([BIN, "-q", "-F", "json", log], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
             self.assertEqual(p.returncode, 0, p.stderr)
             model = json.loads(p.stdout)["summary"]["model"]
             self.assertTrue(model["direct_deep_new"]["fitted"])
-            p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "sim-score"), "--darkscan", BIN,
-                                "--json", *paths[0]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            score = json.loads(p.stdout)
-            self.assertGreater(score["pages_scored"], 5)
-            self.assertEqual(score["pages_missing"], 0)
-            self.assertLess(score["mae"], score["naive_mae"])
             # A bound, not the target: the fallback to 0.8 put this site 8.7 points high.
-            self.assertLess(abs(score["site_error_points"]), 6.0)
+            self.assertLess(abs(score(self, log, truth)["site_error_points"]), 6.0)
 
 
 class SiteModelTest(unittest.TestCase):

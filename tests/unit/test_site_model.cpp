@@ -36,6 +36,19 @@ void add_page(Aggregate& a, const std::string& key, std::uint64_t signed_, std::
   p.page_views = p.visits;
 }
 
+// `site` with a home page: `landing` referrer-less arrivals on it (direct_landing), `extra` arrivals
+// of evidence `kind`, `visits` visits in all.
+Aggregate with_home_page(const Aggregate& site, std::uint64_t landing, std::size_t kind, std::uint64_t extra,
+                         std::uint64_t visits) {
+  Aggregate out;
+  out.merge(site);
+  PageStats& home = out.page("/");
+  home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = landing;
+  home.evidence[kind] = extra;
+  home.visits = home.page_views = visits;
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("site model: the private part of referrer-less arrivals is fitted on the site's pages",
@@ -181,12 +194,8 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
               .value == Approx(0.8));
   }
   SECTION("landing pages are left out of the fit") {
-    Aggregate with_home;
-    with_home.merge(a);
-    PageStats& home = with_home.page("/");
-    home.visits = home.page_views = 10000;
-    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 2000;
-    const SiteModel s = fit_site_model(with_home, EstimateSettings{}, rules_weights());
+    const SiteModel s =
+        fit_site_model(with_home_page(a, 2000, k_new, 0, 10000), EstimateSettings{}, rules_weights());
     CHECK(s.public_rate[0] == Approx(m.public_rate[0]));
   }
   SECTION("a default model changes nothing") {
@@ -224,13 +233,7 @@ TEST_CASE("site model: in-app social arrivals are direct messages or feed clicks
   CHECK(weight(searched) < m.site_share[2]);
   CHECK(weight(shared) > 0.8);
   SECTION("a landing page has such arrivals too: in their fit, not in that of deep arrivals") {
-    Aggregate with_home;
-    with_home.merge(a);
-    PageStats& home = with_home.page("/");
-    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 100;
-    home.evidence[k_social] = 4;
-    home.visits = home.page_views = 124;
-    const SiteModel h = fit_site_model(with_home, EstimateSettings{}, w);
+    const SiteModel h = fit_site_model(with_home_page(a, 100, k_social, 4, 124), EstimateSettings{}, w);
     CHECK(h.pages[2] == m.pages[2] + 1);
     CHECK(h.pages[0] == m.pages[0]);
   }
@@ -400,13 +403,8 @@ TEST_CASE("site model: arrivals after a mixed preview are fitted, and are no sig
   CHECK(m.fitted_share[3] * m.sum_arrivals[3] / m.sum_signed[3] == Approx(0.1).margin(0.02));
   CHECK(m.applied_share[3] < 0.4); // mostly the posts' readers
   SECTION("a landing page has none of these arrivals: it is left out of their fit") {
-    Aggregate with_home;
-    with_home.merge(a);
-    PageStats& home = with_home.page("/");
-    home.evidence[static_cast<std::size_t>(Evidence::direct_landing)] = 300;
-    home.evidence[k_inapp] = 20;
-    home.visits = home.page_views = 2320; // 2,000 public arrivals
-    const SiteModel h = fit_site_model(with_home, EstimateSettings{}, w);
+    // 20 in-app arrivals, 2,000 public ones.
+    const SiteModel h = fit_site_model(with_home_page(a, 300, k_inapp, 20, 2320), EstimateSettings{}, w);
     CHECK(h.pages[3] == m.pages[3]);
     CHECK(h.fitted_share[3] == Approx(m.fitted_share[3]));
     CHECK(h.pages[2] == m.pages[2] + 1); // in-app social arrivals: any page can have them
