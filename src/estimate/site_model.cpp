@@ -143,12 +143,11 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const Estim
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
       const double y = f.c[kind(k)];
       // A page with neither cause says nothing of their rates (its arrivals are no one's).
-      const double s = f.s;
-      if (left_out(k, f) || s + f.o == 0) continue;
+      if (left_out(k, f) || f.s + f.o == 0) continue;
       FitData& d = data[k];
-      d.points.push_back({static_cast<float>(s), static_cast<float>(f.o), static_cast<float>(y)});
-      d.s += s, d.o += f.o, d.y += y;
-      d.with_signed += s > 0;
+      d.points.push_back({static_cast<float>(f.s), static_cast<float>(f.o), static_cast<float>(y)});
+      d.s += f.s, d.o += f.o, d.y += y;
+      d.with_signed += f.s > 0;
       d.with_public += f.o > 0;
     }
   }
