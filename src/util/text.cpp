@@ -19,6 +19,12 @@ void append_hex_escape(std::string& out, unsigned char c) {
 
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
+// Whether the valid UTF-8 sequence of `len` bytes at s[i] is a C1 control (U+0080..U+009F): valid,
+// but no text (a terminal acts on it, HTML calls it a parse error).
+bool is_c1(std::string_view s, std::size_t i, std::size_t len) {
+  return len == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+}
+
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
@@ -60,7 +66,7 @@ template <class Ascii> void append_visible(std::string& out, std::string_view te
       continue;
     }
     const std::size_t len = utf8_length(text, i);
-    const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    const bool c1 = is_c1(text, i, len);
     if (len == 0 || c1) {
       const std::size_t n = len == 0 ? 1 : len;
       for (std::size_t k = 0; k < n; ++k)
@@ -123,7 +129,7 @@ void append_json_string(std::string& out, std::string_view text) {
       if (len == 0) {
         out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
         ++i;
-      } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      } else if (is_c1(text, i, len)) {
         // A C1 control (U+0080..U+009F, e.g. CSI): escaped, so `cat` of the JSON shows no control.
         out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
         i += 2;
@@ -156,7 +162,7 @@ void append_html_text(std::string& out, std::string_view text) {
           ++i;
           continue;
         }
-        if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+        if (is_c1(text, i, len)) {
           // A C1 control (U+0080..U+009F) is valid UTF-8 but no text either (HTML: a parse error).
           out += "\xEF\xBF\xBD";
           i += 2;
