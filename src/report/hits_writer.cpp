@@ -1,3 +1,4 @@
+#include <darkscan/classify/visitor_key.hpp>
 #include <darkscan/report/hits_writer.hpp>
 #include <darkscan/report/report.hpp>
 #include <darkscan/util/hash.hpp>
@@ -29,8 +30,11 @@ HitsWriter::HitsWriter(Output& out, Format format, bool explain, std::string sal
   }
 }
 
-// 16 hex digits: the visitor key hashed with the run's salt.
-std::string HitsWriter::visitor_id(std::uint64_t key) const {
+// 16 hex digits: the visitor key hashed with the run's salt. Only page views carry their key
+// (Classifier::prepare); the other hits' is made here, the same way.
+std::string HitsWriter::visitor_id(const Hit& hit, const Verdict& v) const {
+  const std::uint64_t key =
+      v.visitor != 0 ? v.visitor : visitor_key(hit.client, hit.forwarded_for, hit.user_agent);
   std::string bytes = m_salt;
   bytes.append(reinterpret_cast<const char*>(&key), sizeof key);
   return fmt::format("{:016x}", util::hash_bytes(bytes));
@@ -83,7 +87,7 @@ void HitsWriter::add_json(const Hit& hit, const Verdict& v) {
     json_string(out, v.reasons[i]);
   }
   out += "],\"visitor\":";
-  json_string(out, visitor_id(v.visitor));
+  json_string(out, visitor_id(hit, v));
   if (m_show_ip) {
     out += ",\"client\":";
     json_string(out, hit.client);
@@ -161,7 +165,7 @@ void HitsWriter::add_tsv(const Hit& hit, const Verdict& v) {
     util::append_tsv_field(out, v.reasons[i]);
   }
   out += '\t';
-  out += visitor_id(v.visitor);
+  out += visitor_id(hit, v);
   if (m_show_ip) {
     out += '\t';
     util::append_tsv_field(out, hit.client);

@@ -22,7 +22,7 @@ struct Prepared {
   std::uint32_t ref_host_offset = 0; // the referrer's lower-case host, in the arena given to prepare()
   std::uint32_t ref_host_size = 0;
   bool landing = false;      // the path is a landing page (computed when there is no referrer)
-  std::uint64_t visitor = 0; // visitor_key() of the hit
+  std::uint64_t visitor = 0; // visitor_key() of the hit (page views; 0 for the others)
 
   std::string_view ref_host(std::string_view arena) const {
     return arena.substr(ref_host_offset, ref_host_size);

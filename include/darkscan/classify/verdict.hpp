@@ -40,7 +40,7 @@ struct Verdict {
   std::optional<Evidence> evidence; // arrivals whose channel is dark_social or direct
   double weight = 0.0;              // dark-social weight of an arrival, 0..1
   std::string_view app;             // "whatsapp", "messenger"... empty for none
-  std::uint64_t visitor = 0;        // visitor key (a hash of address and user agent)
+  std::uint64_t visitor = 0;        // page views: visitor key (a hash of address and user agent)
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
   bool internal_referrer = false;   // page views: the referrer is a page of the site

@@ -33,7 +33,7 @@ private:
   void add_json(const Hit& hit, const Verdict& v);
   void add_tsv(const Hit& hit, const Verdict& v);
 
-  std::string visitor_id(std::uint64_t key) const;
+  std::string visitor_id(const Hit& hit, const Verdict& v) const;
   // The path as the report counts it (util::normalise_path), valid until the next call.
   std::string_view path_of(const Hit& hit);
 
