@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace darkscan {
 
 namespace {
@@ -20,10 +24,22 @@ inline std::string_view span(const char* p, std::size_t from, std::size_t to) {
   return {p + from, to - from};
 }
 
-// The first byte equal to `x` or `y` at or after `pos`, or `n`. Eight bytes at a time: a byte of
-// the word equal to x (or y) becomes zero after the XOR, and (v - 0x01..) & ~v & 0x80.. marks the
-// lowest zero byte exactly (higher ones may be false marks).
+// The first byte equal to `x` or `y` at or after `pos`, or `n`. Sixteen bytes at a time with SSE2
+// (every x86-64 has it): two compares, a mask of the bytes that matched, its lowest bit. Then
+// eight at a time: a byte of the word equal to x (or y) becomes zero after the XOR, and
+// (v - 0x01..) & ~v & 0x80.. marks the lowest zero byte exactly (higher ones may be false marks).
+// Callgrind put the eight-byte loop at 265 instructions a line (the tokens and the path).
 template <char x, char y> std::size_t first_of(const char* p, std::size_t pos, std::size_t n) {
+#if defined(__SSE2__)
+  const __m128i wanted_x = _mm_set1_epi8(x), wanted_y = _mm_set1_epi8(y);
+  while (pos + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
+    const auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, wanted_x), _mm_cmpeq_epi8(v, wanted_y))));
+    if (mask != 0) return pos + static_cast<std::size_t>(std::countr_zero(mask));
+    pos += 16;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     while (pos + 8 <= n) {
@@ -46,13 +62,38 @@ std::size_t token_stop(const char* p, std::size_t pos, std::size_t n) {
   return first_of<' ', '\t'>(p, pos, n);
 }
 
-// The closing quote of a quoted field opened before `pos`: the first '"' at or after `pos`, or `n`
-// when there is none or it follows a backslash (an escape, or an escaped backslash: declined).
-std::size_t closing_quote(const char* p, std::size_t pos, std::size_t n) {
+// The closing quote of a quoted field opened before `from`: the first '"' at or after `from`, or
+// `n` when there is none or it follows a backslash (an escape, or an escaped backslash: declined).
+// Sixteen bytes at a time inline, memchr for the last few: the call cost more than the search on
+// fields of 40 to 130 bytes.
+std::size_t closing_quote(const char* p, const std::size_t from, std::size_t n) {
+  std::size_t pos = from;
+  const auto quote_at = [&](std::size_t q) { return q > from && p[q - 1] == '\\' ? n : q; };
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const auto quotes = [&](std::size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
+  };
+  if (n - from >= 16) {
+    for (; pos + 32 <= n; pos += 32) { // two loads a turn: the loop's own instructions halve
+      if (const unsigned mask = quotes(pos) | (quotes(pos + 16) << 16); mask != 0)
+        return quote_at(pos + static_cast<std::size_t>(std::countr_zero(mask)));
+    }
+    if (pos + 16 <= n) {
+      if (const unsigned mask = quotes(pos); mask != 0)
+        return quote_at(pos + static_cast<std::size_t>(std::countr_zero(mask)));
+      pos += 16;
+    }
+    // The last bytes: the 16 that end the line, those before `pos` shifted out (the agent's
+    // closing quote ends the line, so most agents end here).
+    if (pos == n) return n;
+    const unsigned mask = quotes(n - 16) >> (pos - (n - 16));
+    return mask == 0 ? n : quote_at(pos + static_cast<std::size_t>(std::countr_zero(mask)));
+  }
+#endif
   const void* hit = std::memchr(p + pos, '"', n - pos);
-  if (hit == nullptr) return n;
-  const auto q = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
-  return q > pos && p[q - 1] == '\\' ? n : q;
+  return hit == nullptr ? n : quote_at(static_cast<std::size_t>(static_cast<const char*>(hit) - p));
 }
 
 // The first '?' or '#' in [pos, n), or n.

@@ -164,6 +164,35 @@ TEST_CASE("combined fast path: the same hit as the generic walker, or it decline
   }
 }
 
+TEST_CASE("combined fast path: fields of every length across its 16- and 32-byte steps", "[parse][fast]") {
+  // The searches read 16 or 32 bytes at a time, and an agent's last 16 bytes at once: every field
+  // below is 0 to 80 bytes long, with a space, a tab, a quote, an escaped quote or a '?' at each
+  // place, so that each lands in every position of a step and of the last 16 bytes.
+  LogFormat fast = preset("combined");
+  LogFormat generic = fast;
+  generic.disable_fast_path();
+  const std::string request = R"("GET /a HTTP/1.1" 200 1 )";
+  for (std::size_t n = 0; n <= 80; ++n) {
+    const std::string run(n, 'x');
+    require_same(fast, generic, line("203.0.113.9" + run + " - -", request + R"("-" "UA")"));
+    require_same(fast, generic, line("203.0.113.9 - " + run, request + R"("-" "UA")"));
+    require_same(fast, generic,
+                 line("203.0.113.9 - -", "\"GET /" + run + "?q=1 HTTP/1.1\" 200 1 \"-\" \"UA\""));
+    require_same(fast, generic, line("203.0.113.9 - -", "\"GET /" + run + " HTTP/1.1\" 200 1 \"-\" \"UA\""));
+    require_same(fast, generic, line("203.0.113.9 - -", request + "\"https://" + run + "/\" \"UA\""));
+    require_same(fast, generic, line("203.0.113.9 - -", request + "\"-\" \"" + run + "\""));
+    for (const std::string mark : {"\t", " ", "\"", "\\\"", "?", "#"}) {
+      const std::string marked = run + mark + "yz";
+      require_same(fast, generic, line("203.0.113.9" + marked + " - -", request + R"("-" "UA")"));
+      require_same(fast, generic,
+                   line("203.0.113.9 - -", "\"GET /" + marked + " HTTP/1.1\" 200 1 \"-\" \"UA\""));
+      require_same(fast, generic, line("203.0.113.9 - -", request + "\"" + marked + "\" \"UA\""));
+      require_same(fast, generic, line("203.0.113.9 - -", request + "\"-\" \"" + marked + "\""));
+      require_same(fast, generic, line("203.0.113.9 - -", request + "\"-\" \"" + run + mark + "\""));
+    }
+  }
+}
+
 TEST_CASE("combined fast path: the same hits on every line of the samples", "[parse][fast]") {
   LogFormat fast = preset("combined");
   LogFormat generic = fast;
