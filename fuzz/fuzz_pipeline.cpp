@@ -130,6 +130,7 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
     PeriodSplitter splitter(o.by, o.since, o.until, o.keep_params);
     fuzz::CheckedHits hits(splitter, o.hits_tsv, result.hits);
     Analyzer analyzer(f.rules, o.sites, hits, [](const Message&) {});
+    analyzer.look_ahead(true); // as the command line runs it (run.cpp)
     Scanner scanner(std::move(options), analyzer, [](const std::string&) {});
     scanner.scan(f.path);
     analyzer.finish();

@@ -242,6 +242,7 @@ int run_scan(const CommandLine& opts) {
 
   VerdictCounts counts(plan, state != nullptr, keep_params);
   Analyzer analyzer(plan.rules, sites, plan.hits.window ? *plan.hits.window : counts.sink(), note);
+  analyzer.look_ahead(true);
   analyzer.keep_params(keep_params);
   if (plan.hits.writer) plan.hits.writer->keep_params(keep_params), plan.hits.writer->rules(&plan.rules);
   if (state) resume_from_state(*state, analyzer, plan.scan_options, opts, plan.now);

@@ -26,6 +26,29 @@ private:
 
 } // namespace
 
+namespace {
+
+// Copies the text that `hit` views into `text` (reused: it allocates only to grow) and points the
+// views there.
+void own_text(Hit& hit, std::string& text) {
+  std::string_view* fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
+                                &hit.target,  &hit.path,       &hit.query,         &hit.protocol,
+                                &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
+                                &hit.file};
+  std::size_t size = 0;
+  for (const auto* f : fields)
+    size += f->size();
+  text.clear();
+  text.reserve(size); // no reallocation below: each view can point into it as it is appended
+  for (auto* f : fields) {
+    const std::size_t at = text.size();
+    text.append(*f);
+    *f = std::string_view(text.data() + at, f->size());
+  }
+}
+
+} // namespace
+
 // A copy of a Hit, with its Prepared and referrer host, that owns its text.
 struct Analyzer::HeldHit {
   std::string text;
@@ -34,22 +57,7 @@ struct Analyzer::HeldHit {
   std::string ref_host;
 
   HeldHit(const Hit& h, const Prepared& p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
-    std::string_view* fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
-                                  &hit.target,  &hit.path,       &hit.query,         &hit.protocol,
-                                  &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
-                                  &hit.file};
-    std::size_t size = 0;
-    for (auto* f : fields)
-      size += f->size();
-    text.reserve(size);
-    std::vector<std::size_t> offsets;
-    for (auto* f : fields) {
-      offsets.push_back(text.size());
-      text.append(*f);
-    }
-    for (std::size_t i = 0; i < std::size(fields); ++i) {
-      *fields[i] = std::string_view(text.data() + offsets[i], fields[i]->size());
-    }
+    own_text(hit, text);
   }
 };
 
@@ -66,12 +74,46 @@ Analyzer::~Analyzer() = default;
 std::unique_ptr<HitPreparer> Analyzer::preparer() { return std::make_unique<ClassifierPreparer>(m_rules); }
 
 void Analyzer::add(const Hit& hit) {
-  m_arena.clear();
-  m_classifier.prepare(hit, m_prepared, m_arena);
-  decide(hit, m_prepared, m_arena);
+  if (!m_look_ahead) {
+    m_arena.clear();
+    m_classifier.prepare(hit, m_prepared, m_arena);
+    decide_in_order(hit, m_prepared, m_arena);
+    return;
+  }
+  Ahead& next = m_ahead[m_next];
+  next.arena.clear();
+  m_classifier.prepare(hit, next.prepared, next.arena);
+  if (next.prepared.verdict.cls != HitClass::page_view) { // nothing to load ahead
+    decide_held();
+    decide_in_order(hit, next.prepared, next.arena);
+    return;
+  }
+  prefetch(next.prepared);
+  decide_held();
+  next.hit = hit;
+  own_text(next.hit, next.text);
+  m_holding = true;
+  m_next ^= 1;
+}
+
+void Analyzer::look_ahead(bool on) {
+  decide_held();
+  m_look_ahead = on;
+}
+
+void Analyzer::decide_held() {
+  if (!m_holding) return;
+  m_holding = false;
+  const Ahead& held = m_ahead[m_next ^ 1];
+  decide_in_order(held.hit, held.prepared, held.arena);
 }
 
 void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view arena) {
+  decide_held(); // a scan may go on in parallel after its first lines came through add()
+  decide_in_order(hit, prepared, arena);
+}
+
+void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
   const std::string_view ref_host = prepared.ref_host(arena);
   if (m_guessing && !hit.host.empty()) m_guessing = false; // the log names the site on every line
   if (!m_guessing) {
@@ -107,6 +149,7 @@ void Analyzer::defer_history(std::int64_t origin) {
 }
 
 void Analyzer::finish() {
+  decide_held();
   if (m_guessing) guess_site();
 }
 

@@ -8,6 +8,7 @@
 #include <darkscan/visits/sessions.hpp>
 #include <darkscan/visits/site.hpp>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,6 +44,12 @@ public:
 
   // Serial use: prepare and decide.
   void add(const Hit& hit) override;
+  // Serial use with one hit of look-ahead: add() decides a page view when the next hit comes (or
+  // at decide() or finish()), and asks for its visitor's slots first (prefetch()), so that parsing
+  // the next line hides those cache misses. The same decisions in the same order; a page view's
+  // text is copied (to a buffer that is reused) until it is decided. Off: each hit is decided in
+  // add().
+  void look_ahead(bool on);
   // Parallel use: a preparer per worker thread, then decide() in input order.
   std::unique_ptr<HitPreparer> preparer() override;
   void decide(const Hit& hit, const Prepared& prepared, std::string_view arena) override;
@@ -72,6 +79,14 @@ public:
 
 private:
   struct HeldHit;
+  // A page view that add() holds for the look-ahead, with what was prepared of it.
+  struct Ahead {
+    Hit hit;
+    Prepared prepared;
+    std::string arena, text; // the prepared text, and the hit's (its views point there)
+  };
+  void decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena);
+  void decide_held();
   void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
   void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
@@ -91,6 +106,10 @@ private:
   std::vector<std::unique_ptr<HeldHit>> m_held;
   Prepared m_prepared;
   std::string m_arena;
+  bool m_look_ahead = false;
+  std::array<Ahead, 2> m_ahead; // the held page view and the hit being prepared, by turns
+  std::size_t m_next = 0;       // the one add() prepares into; the other is held when m_holding
+  bool m_holding = false;
   std::vector<std::string> m_keep_params;
   std::string m_key, m_key_path; // buffers of page_key()
   std::string_view page_key(const Hit& hit);
