@@ -156,7 +156,8 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   }
   ++m_totals.page_views;
   const std::string_view key = page_key(hit);
-  ++page(key).page_views;
+  PageStats& stats = page(key); // stays valid as pages are added (StringTable)
+  ++stats.page_views;
   if (v.internal_referrer) {
     std::string_view ref_path, ref_query;
     util::url_path_query(hit.referer, ref_path, ref_query);
@@ -173,12 +174,16 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
                          v.app, v.open, v.forced, v.signature});
     return;
   }
-  count_arrival(key, *v.channel, v.evidence, v.app);
+  count_arrival(stats, *v.channel, v.evidence, v.app);
 }
 
 void Aggregate::count_arrival(std::string_view key, Channel channel_id, std::optional<Evidence> evidence,
                               std::string_view app) {
-  PageStats& p = page(key);
+  count_arrival(page(key), channel_id, evidence, app);
+}
+
+void Aggregate::count_arrival(PageStats& p, Channel channel_id, std::optional<Evidence> evidence,
+                              std::string_view app) {
   ++m_totals.visits;
   ++p.visits;
   ++m_totals.channels[static_cast<std::size_t>(channel_id)].visits;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace darkscan {
 
 namespace {
@@ -38,12 +40,12 @@ void own_text(Hit& hit, std::string& text) {
   std::size_t size = 0;
   for (const auto* f : fields)
     size += f->size();
-  text.clear();
-  text.reserve(size); // no reallocation below: each view can point into it as it is appended
+  text.resize(size); // allocates only to grow; then plain copies (append() cost 30 instructions a field)
+  char* out = text.data();
   for (auto* f : fields) {
-    const std::size_t at = text.size();
-    text.append(*f);
-    *f = std::string_view(text.data() + at, f->size());
+    if (!f->empty()) std::memcpy(out, f->data(), f->size());
+    *f = std::string_view(out, f->size());
+    out += f->size();
   }
 }
 

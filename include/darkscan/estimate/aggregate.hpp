@@ -122,6 +122,9 @@ public:
   // Counts an arrival on page `key`.
   void count_arrival(std::string_view key, Channel channel, std::optional<Evidence> evidence,
                      std::string_view app);
+  // The same on a page already looked up (a page view's own, in add()).
+  void count_arrival(PageStats& page, Channel channel, std::optional<Evidence> evidence,
+                     std::string_view app);
 
   // Decides the pending arrivals with what an earlier shard left (with the
   // Analyzer's own decision functions), and counts those that nothing before
