@@ -57,8 +57,8 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   AssetRules assets = read_assets_rules(dirs);
   out.m_asset_extensions = std::move(assets.extensions);
   for (const std::string& ext : out.m_asset_extensions)
-    if (!ext.empty() && ext.size() <= k_extension_word_bytes) out.m_asset_extension_words.push_back(extension_word(ext));
-  std::sort(out.m_asset_extension_words.begin(), out.m_asset_extension_words.end());
+    if (!ext.empty() && ext.size() <= k_extension_word_bytes)
+      out.m_asset_extension_words.insert(extension_word(ext));
   out.m_counts.emplace_back("assets.rules", assets.count);
   out.m_asset_paths = std::make_unique<RuleFamily>(std::move(assets.paths), RE2::UNANCHORED);
 

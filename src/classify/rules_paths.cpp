@@ -5,7 +5,12 @@
 #include <darkscan/util/text.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace darkscan {
 
@@ -88,18 +93,40 @@ AssetRules read_assets_rules(const std::vector<std::string>& dirs) {
 bool Rules::is_landing(std::string_view path) const { return m_landing->any(path); }
 const Rule* Rules::match_landing(std::string_view path) const { return m_landing->match(path); }
 
-bool Rules::has_asset_extension(std::string_view path) const {
-  // The last '.' of the last segment, looked for from the end: an extension has at most 16 bytes.
+namespace {
+
+// Where the extension of `path`'s last segment starts: just after its last '.', looked for among
+// the last 17 bytes (an extension has at most 16); npos when there is none (a '/' comes first, or
+// neither is there). Sixteen bytes at once with SSE2: this runs on every line (callgrind: the byte
+// loop was 60 instructions a line, most lines being assets).
+std::size_t extension_start(std::string_view path) {
   const std::size_t n = path.size();
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(path.data() + n - 16));
+    const auto marks = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))));
+    if (marks != 0) {
+      const std::size_t at = n - 16 + static_cast<std::size_t>(31 - std::countl_zero(marks));
+      return path[at] == '.' ? at + 1 : std::string_view::npos;
+    }
+    return n >= 17 && path[n - 17] == '.' ? n - 16 : std::string_view::npos;
+  }
+#endif
   std::size_t i = n;
   while (i > 0 && n - i <= 16 && path[i - 1] != '.' && path[i - 1] != '/')
     --i;
-  if (i == 0 || n - i > 16 || path[i - 1] != '.') return false;
-  const std::string_view ext = path.substr(i);
-  if (!ext.empty() && ext.size() <= k_extension_word_bytes) {
-    return std::binary_search(m_asset_extension_words.begin(), m_asset_extension_words.end(),
-                              extension_word(ext));
-  }
+  return i == 0 || n - i > 16 || path[i - 1] != '.' ? std::string_view::npos : i;
+}
+
+} // namespace
+
+bool Rules::has_asset_extension(std::string_view path) const {
+  const std::size_t start = extension_start(path);
+  if (start == std::string_view::npos) return false;
+  const std::string_view ext = path.substr(start);
+  if (!ext.empty() && ext.size() <= k_extension_word_bytes)
+    return m_asset_extension_words.contains(extension_word(ext));
   char lower[17];
   for (std::size_t k = 0; k < ext.size(); ++k)
     lower[k] = util::ascii_lower(ext[k]);

@@ -160,6 +160,44 @@ TEST_CASE("rules: the shipped rules load", "[rules]") {
   }
 }
 
+TEST_CASE("rules: the asset-extension test gives the byte loop's answer on paths of every length",
+          "[rules]") {
+  // has_asset_extension reads the last 16 bytes at once: a '.' or a '/' at each place of paths of
+  // 0 to 40 bytes, before extensions of 0 to 17 bytes, listed or not, in either case.
+  const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+  const auto expected = [&](std::string_view path) {
+    std::size_t i = path.size();
+    while (i > 0 && path.size() - i <= 16 && path[i - 1] != '.' && path[i - 1] != '/')
+      --i;
+    if (i == 0 || path.size() - i > 16 || path[i - 1] != '.') return false;
+    std::string ext(path.substr(i));
+    for (char& c : ext)
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return rules.is_asset("/x." + ext) && ext.find_first_of("./") == std::string::npos && !ext.empty();
+  };
+  std::size_t assets = 0, checked = 0;
+  for (const std::string ext : {"", "css", "JPG", "woff2", "webmanifest", "m4s", "jsonx", "abcdefghijklmnop",
+                                "abcdefghijklmnopq", "x"}) {
+    for (std::size_t n = 0; n <= 40; ++n) {
+      for (std::size_t at = 0; at <= n; ++at) {
+        for (const char mark : {'.', '/'}) {
+          std::string path(n, 'a');
+          if (at < n) path[at] = mark;
+          path += "." + ext;
+          const bool want = expected(path);
+          INFO(path);
+          CHECK(rules.has_asset_extension(path) == want);
+          assets += want, ++checked;
+          path.pop_back(); // and one byte shorter
+          CHECK(rules.has_asset_extension(path) == expected(path));
+        }
+      }
+    }
+  }
+  CHECK(assets > 1000);
+  CHECK(checked > 9000);
+}
+
 TEST_CASE("rules: asset extensions as the shipped assets.rules lists them, of any length and case", "[rules]") {
   const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
   // Extensions of up to 8 bytes are compared as words, longer ones as strings.

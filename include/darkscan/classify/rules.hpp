@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <darkscan/classify/evidence.hpp>
+#include <darkscan/util/word_set.hpp>
 
 namespace re2 {
 class RE2;
@@ -140,7 +141,7 @@ private:
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
-  std::vector<std::uint64_t> m_asset_extension_words;      // those of 1-7 bytes as words, sorted
+  util::WordSet m_asset_extension_words;                   // those of 1-7 bytes as words
   Weights m_weights{};
   EstimateSettings m_settings{};
   std::vector<std::string> m_content_params;
