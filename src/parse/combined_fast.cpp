@@ -2,6 +2,7 @@
 // (line_parser.cpp) makes too, or stricter: where they could differ, this one declines.
 #include <darkscan/parse/combined_fast.hpp>
 #include <darkscan/parse/hit_fields.hpp>
+#include <darkscan/util/find_bytes.hpp>
 #include <darkscan/util/time_parse.hpp>
 
 #include <bit>
@@ -24,42 +25,9 @@ inline std::string_view span(const char* p, std::size_t from, std::size_t to) {
   return {p + from, to - from};
 }
 
-// The first byte equal to `x` or `y` at or after `pos`, or `n`. Sixteen bytes at a time with SSE2
-// (every x86-64 has it): two compares, a mask of the bytes that matched, its lowest bit. Then
-// eight at a time: a byte of the word equal to x (or y) becomes zero after the XOR, and
-// (v - 0x01..) & ~v & 0x80.. marks the lowest zero byte exactly (higher ones may be false marks).
-// Callgrind put the eight-byte loop at 265 instructions a line (the tokens and the path).
-template <char x, char y> std::size_t first_of(const char* p, std::size_t pos, std::size_t n) {
-#if defined(__SSE2__)
-  const __m128i wanted_x = _mm_set1_epi8(x), wanted_y = _mm_set1_epi8(y);
-  while (pos + 16 <= n) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
-    const auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, wanted_x), _mm_cmpeq_epi8(v, wanted_y))));
-    if (mask != 0) return pos + static_cast<std::size_t>(std::countr_zero(mask));
-    pos += 16;
-  }
-#endif
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (pos + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, p + pos, 8);
-      const std::uint64_t vx = word ^ (ones * static_cast<unsigned char>(x));
-      const std::uint64_t vy = word ^ (ones * static_cast<unsigned char>(y));
-      const std::uint64_t zero = ((vx - ones) & ~vx & highs) | ((vy - ones) & ~vy & highs);
-      if (zero != 0) return pos + static_cast<std::size_t>(std::countr_zero(zero) / 8);
-      pos += 8;
-    }
-  }
-  while (pos < n && p[pos] != x && p[pos] != y)
-    ++pos;
-  return pos;
-}
-
 // The first space or tab at or after `pos` (where the generic walker ends a token), or `n`.
 std::size_t token_stop(const char* p, std::size_t pos, std::size_t n) {
-  return first_of<' ', '\t'>(p, pos, n);
+  return util::first_of<' ', '\t'>(p, pos, n);
 }
 
 // The closing quote of a quoted field opened before `from`: the first '"' at or after `from`, or
@@ -98,7 +66,7 @@ std::size_t closing_quote(const char* p, const std::size_t from, std::size_t n) 
 
 // The first '?' or '#' in [pos, n), or n.
 std::size_t query_or_fragment(const char* p, std::size_t pos, std::size_t n) {
-  return first_of<'?', '#'>(p, pos, n);
+  return util::first_of<'?', '#'>(p, pos, n);
 }
 
 inline bool is_method_byte(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }

@@ -1,5 +1,6 @@
 // Field values into a Hit: shared by the text, JSON and W3C parsers.
 #include <darkscan/parse/hit_fields.hpp>
+#include <darkscan/util/find_bytes.hpp>
 
 namespace darkscan {
 
@@ -44,11 +45,17 @@ void split_target(Hit& hit) {
     std::size_t slash = t.find('/', t.find("//") + 2);
     t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
   }
-  std::size_t q = t.find('?');
-  hit.path = t.substr(0, q);
+  // One pass for the first '?' or '#' (two find() calls were 70 instructions of a W3C line's 137
+  // here, callgrind); a fragment before the query is rare, and split the long way.
+  const std::size_t mark = util::first_of<'?', '#'>(t.data(), 0, t.size());
+  if (mark == t.size() || t[mark] == '?') {
+    hit.path = t.substr(0, mark);
+    hit.query = mark == t.size() ? std::string_view() : t.substr(mark + 1);
+    return;
+  }
+  const std::size_t q = t.find('?');
+  hit.path = t.substr(0, mark);
   hit.query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
-  std::size_t hash = hit.path.find('#');
-  if (hash != std::string_view::npos) hit.path = hit.path.substr(0, hash);
 }
 
 bool valid_target(std::string_view t) {

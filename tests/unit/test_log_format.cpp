@@ -1,4 +1,5 @@
 #include <darkscan/common/error.hpp>
+#include <darkscan/parse/hit_fields.hpp>
 #include <darkscan/parse/log_format.hpp>
 #include <darkscan/parse/presets.hpp>
 
@@ -167,6 +168,46 @@ TEST_CASE("log_format: escapes inside quoted fields", "[log_format]") {
     CHECK(h.referer == R"(http://x/"a)");
     CHECK(h.user_agent == "UA");
   }
+}
+
+TEST_CASE("log_format: a target split into path and query at its first '?', a '#' cut from the path",
+          "[log_format]") {
+  // The split reads 16 bytes at a time: marks at every place of targets of 1 to 40 bytes, against
+  // the two find() calls it replaced.
+  const auto expected = [](std::string_view t, std::string_view& path, std::string_view& query) {
+    const std::size_t q = t.find('?');
+    path = t.substr(0, q);
+    query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+    if (const std::size_t hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
+  };
+  std::size_t checked = 0;
+  for (std::size_t n = 1; n <= 40; ++n) {
+    for (std::size_t i = 1; i <= n; ++i) {
+      for (std::size_t j = 1; j <= n; ++j) {
+        std::string target = "/" + std::string(n, 'a');
+        if (i < target.size()) target[i] = '?';
+        if (j < target.size() && j != i) target[j] = '#';
+        Hit hit;
+        hit.target = target;
+        hit.request_valid = true;
+        finish_request(hit);
+        std::string_view path, query;
+        expected(target, path, query);
+        INFO(target);
+        CHECK(hit.path == path);
+        CHECK(hit.query == query);
+        CHECK((hit.query.empty() || hit.query.data() == target.data() + (target.find('?') + 1)));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 20000);
+  Hit absolute;
+  absolute.target = "https://www.example.com/a/b?x=1#top";
+  absolute.request_valid = true;
+  finish_request(absolute);
+  CHECK(absolute.path == "/a/b");
+  CHECK(absolute.query == "x=1#top");
 }
 
 TEST_CASE("log_format: requests that are not METHOD TARGET PROTOCOL", "[log_format]") {
