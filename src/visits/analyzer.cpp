@@ -26,10 +26,6 @@ private:
   Classifier m_classifier;
 };
 
-} // namespace
-
-namespace {
-
 // Copies the text that `hit` views into `text` (reused: it allocates only to grow) and points the
 // views there.
 void own_text(Hit& hit, std::string& text) {

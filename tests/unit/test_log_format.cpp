@@ -180,13 +180,15 @@ TEST_CASE("log_format: a target split into path and query at its first '?', a '#
     query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
     if (const std::size_t hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
   };
-  std::size_t checked = 0;
+  std::size_t checked = 0, no_query = 0, fragment_first = 0;
   for (std::size_t n = 1; n <= 40; ++n) {
-    for (std::size_t i = 1; i <= n; ++i) {
-      for (std::size_t j = 1; j <= n; ++j) {
+    for (std::size_t i = 1; i <= n + 1; ++i) { // i, j = n + 1: no such mark
+      for (std::size_t j = 1; j <= n + 1; ++j) {
         std::string target = "/" + std::string(n, 'a');
-        if (i < target.size()) target[i] = '?';
-        if (j < target.size() && j != i) target[j] = '#';
+        if (i <= n) target[i] = '?';
+        if (j <= n && j != i) target[j] = '#';
+        no_query += i > n;
+        fragment_first += j < i && j <= n;
         Hit hit;
         hit.target = target;
         hit.request_valid = true;
@@ -202,6 +204,8 @@ TEST_CASE("log_format: a target split into path and query at its first '?', a '#
     }
   }
   CHECK(checked > 20000);
+  CHECK(no_query > 500);        // a '#' alone, or no mark at all
+  CHECK(fragment_first > 5000); // "/a#b?c": the path ends at '#', the query after '?'
   Hit absolute;
   absolute.target = "https://www.example.com/a/b?x=1#top";
   absolute.request_valid = true;

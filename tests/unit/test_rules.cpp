@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace darkscan;
@@ -165,6 +166,17 @@ TEST_CASE("rules: the asset-extension test gives the byte loop's answer on paths
   // has_asset_extension reads the last 16 bytes at once: a '.' or a '/' at each place of paths of
   // 0 to 40 bytes, before extensions of 0 to 17 bytes, listed or not, in either case.
   const Rules rules = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+  // The extensions, read from assets.rules here rather than asked of the code under test.
+  std::set<std::string> extensions;
+  std::ifstream in(std::string(DARKSCAN_SOURCE_RULES_DIR) + "/assets.rules");
+  for (std::string text; std::getline(in, text);) {
+    std::istringstream words(text);
+    std::string word;
+    if (!(words >> word) || word != "ext") continue;
+    while (words >> word)
+      extensions.insert(word);
+  }
+  REQUIRE(extensions.count("woff2") == 1);
   const auto expected = [&](std::string_view path) {
     std::size_t i = path.size();
     while (i > 0 && path.size() - i <= 16 && path[i - 1] != '.' && path[i - 1] != '/')
@@ -173,7 +185,7 @@ TEST_CASE("rules: the asset-extension test gives the byte loop's answer on paths
     std::string ext(path.substr(i));
     for (char& c : ext)
       c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return rules.is_asset("/x." + ext) && ext.find_first_of("./") == std::string::npos && !ext.empty();
+    return extensions.count(ext) == 1;
   };
   std::size_t assets = 0, checked = 0;
   for (const std::string ext : {"", "css", "JPG", "woff2", "webmanifest", "m4s", "jsonx", "abcdefghijklmnop",

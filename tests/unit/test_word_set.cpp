@@ -14,7 +14,8 @@ TEST_CASE("word_set: the same answers as std::set, through its growth", "[word_s
   std::uint64_t x = 0x9E3779B97F4A7C15ULL;
   for (int i = 0; i < 3000; ++i) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    // Words that differ in their high bits only, the way packed extensions do (length on top).
+    // Half of them share their top byte and differ in the low bits, as packed extensions of one
+    // length do (the length is the top byte).
     const std::uint64_t word = i % 2 == 0 ? x : (x & 0xFF00000000000000ULL) | static_cast<std::uint64_t>(i);
     words.insert(word);
     words.insert(word); // twice: once in the set

@@ -141,7 +141,10 @@ private:
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
-  util::WordSet m_asset_extension_words;                   // those of 1-7 bytes as words
+  // Those of 1-7 bytes as words (extension_word): a lookup on every line, where a binary search of
+  // the 50 shipped extensions took six branches the processor cannot predict (70 instructions a
+  // line, callgrind).
+  util::WordSet m_asset_extension_words;
   Weights m_weights{};
   EstimateSettings m_settings{};
   std::vector<std::string> m_content_params;

@@ -7,11 +7,9 @@
 
 namespace darkscan::util {
 
-// A set of non-zero 64-bit words, for a test made on every line: the asset extensions packed as
-// words (rules_reading.hpp). Open addressing in a power-of-two table at most a quarter full, with
-// Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): a lookup is a multiply, a shift and one or two
-// compares, where a binary search of the 50 shipped extensions took six branches that the
-// processor cannot predict (70 instructions a line, callgrind).
+// A set of non-zero 64-bit words, for membership tests in a hot loop: open addressing in a
+// power-of-two table at most a quarter full, with Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4), so
+// that a lookup is a multiply, a shift and one or two compares.
 class WordSet {
 public:
   // Adds `word`; 0 is never a member (it marks an empty slot) and is ignored.
