@@ -2,15 +2,12 @@
 #include <darkscan/classify/rule_file.hpp>
 #include <darkscan/classify/rules_reading.hpp>
 #include <darkscan/common/error.hpp>
+#include <darkscan/util/find_bytes.hpp>
 #include <darkscan/util/text.hpp>
 
 #include <algorithm>
 #include <bit>
 #include <filesystem>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace darkscan {
 
@@ -103,9 +100,7 @@ std::size_t extension_start(std::string_view path) {
   const std::size_t n = path.size();
 #if defined(__SSE2__)
   if (n >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(path.data() + n - 16));
-    const auto marks = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))));
+    const unsigned marks = util::marks16<'.', '/'>(path.data() + n - 16);
     if (marks != 0) {
       const std::size_t at = n - 16 + static_cast<std::size_t>(31 - std::countl_zero(marks));
       return path[at] == '.' ? at + 1 : std::string_view::npos;

@@ -72,16 +72,10 @@ Analyzer::~Analyzer() = default;
 std::unique_ptr<HitPreparer> Analyzer::preparer() { return std::make_unique<ClassifierPreparer>(m_rules); }
 
 void Analyzer::add(const Hit& hit) {
-  if (!m_look_ahead) {
-    m_arena.clear();
-    m_classifier.prepare(hit, m_prepared, m_arena);
-    decide_in_order(hit, m_prepared, m_arena);
-    return;
-  }
   Ahead& next = m_ahead[m_next];
   next.arena.clear();
   m_classifier.prepare(hit, next.prepared, next.arena);
-  if (next.prepared.verdict.cls != HitClass::page_view) { // nothing to load ahead
+  if (!m_look_ahead || next.prepared.verdict.cls != HitClass::page_view) { // nothing to load ahead
     decide_held();
     decide_in_order(hit, next.prepared, next.arena);
     return;

@@ -11,17 +11,21 @@
 
 namespace darkscan::util {
 
+#if defined(__SSE2__)
+// The 16 bytes at `p` as a mask: bit i set when byte i is `x` or `y` (SSE2: two compares).
+template <char x, char y> inline unsigned marks16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(x)), _mm_cmpeq_epi8(v, _mm_set1_epi8(y)))));
+}
+#endif
+
 // The first byte equal to `x` or `y` in [pos, n), or `n` (`pos` when pos > n). With SSE2 (every
 // x86-64 has it): the first 16 bytes, then 32 a turn, then the range's last 16 bytes at once, a
 // compare and a mask's lowest bit each; ranges shorter than 16 bytes eight bytes to a word.
 template <char x, char y> inline std::size_t first_of(const char* p, std::size_t pos, std::size_t n) {
 #if defined(__SSE2__)
-  const __m128i wanted_x = _mm_set1_epi8(x), wanted_y = _mm_set1_epi8(y);
-  const auto marks = [&](std::size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
-    return static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, wanted_x), _mm_cmpeq_epi8(v, wanted_y))));
-  };
+  const auto marks = [p](std::size_t at) { return marks16<x, y>(p + at); };
   const auto at_lowest = [&](std::size_t at, unsigned mask) {
     return at + static_cast<std::size_t>(std::countr_zero(mask));
   };

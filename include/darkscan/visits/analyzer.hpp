@@ -79,7 +79,7 @@ public:
 
 private:
   struct HeldHit;
-  // A page view that add() holds for the look-ahead, with what was prepared of it.
+  // A hit of add(), with what was prepared of it; a held page view's text is its own.
   struct Ahead {
     Hit hit;
     Prepared prepared;
@@ -104,11 +104,11 @@ private:
   bool m_defer = false;
   std::int64_t m_origin = Hit::k_no_time;
   std::vector<std::unique_ptr<HeldHit>> m_held;
-  Prepared m_prepared;
-  std::string m_arena;
   bool m_look_ahead = false;
-  std::array<Ahead, 2> m_ahead; // the held page view and the hit being prepared, by turns
-  std::size_t m_next = 0;       // the one add() prepares into; the other is held when m_holding
+  // add()'s hits: the one it prepares into (m_next), and the page view it holds (the other one,
+  // when m_holding), by turns.
+  std::array<Ahead, 2> m_ahead;
+  std::size_t m_next = 0;
   bool m_holding = false;
   std::vector<std::string> m_keep_params;
   std::string m_key, m_key_path; // buffers of page_key()
