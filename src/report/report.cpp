@@ -28,13 +28,19 @@ struct Weighed {
   Weights weights;
 };
 
-Weighed weigh(const ReportData& d, std::string_view key, const PageStats& page) {
-  const PageStats& whole = page_of(d.total, key);
+// `whole`: the page over the whole report (`page` itself when it is of the report's total).
+Weighed weigh(const ReportData& d, const PageStats& page, const PageStats& whole) {
   const double returning = returning_share(d.total.totals());
   const bool hub = is_hub(whole, d.settings);
-  return {
-      effective_evidence(page, whole, d.settings, returning, hub),
-      page_weights(d.model, whole, effective_evidence(whole, whole, d.settings, returning, hub), d.weights)};
+  const WeightedCounts over_all = effective_evidence(whole, whole, d.settings, returning, hub);
+  return {&page == &whole ? over_all : effective_evidence(page, whole, d.settings, returning, hub),
+          page_weights(d.model, whole, over_all, d.weights)};
+}
+
+// The page of `traffic` over the whole report: found by its key unless `traffic` is the total.
+const PageStats& whole_page(const ReportData& d, const Aggregate& traffic, std::string_view key,
+                            const PageStats& page) {
+  return &traffic == &d.total ? page : page_of(d.total, key);
 }
 
 } // namespace
@@ -42,7 +48,7 @@ Weighed weigh(const ReportData& d, std::string_view key, const PageStats& page) 
 ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
   Sums out;
   for (const auto& [key, page] : traffic.pages_with_visits()) {
-    const auto [c, w] = weigh(*this, key, *page);
+    const auto [c, w] = weigh(*this, *page, whole_page(*this, traffic, key, *page));
     for (std::size_t i = 0; i < k_evidence_count; ++i) {
       out.value[i] += c[i] * w[i].value;
       out.low[i] += c[i] * w[i].low;
@@ -68,8 +74,9 @@ ShareEstimate ReportData::estimate(const Aggregate& traffic) const {
   return estimate(sums(traffic), traffic.totals());
 }
 
-ShareEstimate ReportData::estimate(std::string_view key, const PageStats& page) const {
-  const auto [c, w] = weigh(*this, key, page);
+ShareEstimate ReportData::estimate(const Aggregate& traffic, std::string_view key,
+                                   const PageStats& page) const {
+  const auto [c, w] = weigh(*this, page, whole_page(*this, traffic, key, page));
   return estimate_share(c, page.visits, page.unknown, w);
 }
 
@@ -140,7 +147,7 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
       ++hidden;
       continue;
     }
-    rows.push_back({path, &stats, data.estimate(path, stats)});
+    rows.push_back({path, &stats, data.estimate(*period.traffic, path, stats)});
   }
   // Estimates are computed from integer counts in one order: equal counts give
   // equal doubles whatever order the arrivals were counted in (threads, shards).

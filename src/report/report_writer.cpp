@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sys/stat.h>
 
 namespace darkscan {
@@ -18,7 +19,12 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                   const std::vector<std::string>& site_hosts, std::int64_t now) {
   const bool by_period = request.by != PeriodKind::none;
   const bool file_per_period = by_period && has_time_pattern(request.output);
-  const Aggregate total = periods.total();
+  // All periods together: the one period itself when there is one (a report without --by), so that
+  // pages are not copied, looked up again in the copy and freed twice (the report's tail was 0.13 s
+  // of a 0.8 s run on 1 GB of gen-log: perf, 2 threads).
+  std::optional<Aggregate> merged;
+  if (periods.slices().size() != 1) merged = periods.total();
+  const Aggregate& total = merged ? *merged : periods.slices().begin()->second.traffic;
   // A period the lines read cover for less than 90% of it: marked, so that a last day of a few
   // hours does not read as a collapse of traffic.
   const auto partial = [&](const Period& p) {

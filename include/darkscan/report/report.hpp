@@ -51,9 +51,9 @@ struct ReportData {
   // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
   ShareEstimate estimate(const Aggregate& traffic) const;
   static ShareEstimate estimate(const Sums& sums, const TrafficTotals& totals);
-  // The estimate of one page (of any period): what the page is (a hub) and how many of its
-  // arrivals its previews explain are judged on the whole report.
-  ShareEstimate estimate(std::string_view key, const PageStats& page) const;
+  // The estimate of one page of `traffic` (the total or a period): what the page is (a hub) and how
+  // many of its arrivals its previews explain are judged on the whole report.
+  ShareEstimate estimate(const Aggregate& traffic, std::string_view key, const PageStats& page) const;
   // Estimated dark-social visits of one channel (its effective evidence, weighted).
   double channel_dark(const Sums& sums, Channel channel) const;
 };
