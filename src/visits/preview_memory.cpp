@@ -1,7 +1,5 @@
 #include <darkscan/visits/preview_memory.hpp>
 
-#include <iterator>
-
 namespace darkscan {
 
 // Inputs come one after the other: the last one is almost always the one asked for.
@@ -15,13 +13,10 @@ std::uint32_t PreviewMemory::file_index(std::string_view file) {
 
 void PreviewMemory::record(std::string_view path, std::int64_t time, const Rule* rule, std::string_view file,
                            std::uint64_t line) {
-  auto it = m_fetches.find(path);
+  // Looked up twice when it changes: fetches are few beside the arrivals that ask for them.
+  const auto it = m_fetches.find(path);
   if (it != m_fetches.end() && time < it->second.time) return;
-  const Fetch fetch{time, rule, file_index(file), line};
-  if (it != m_fetches.end())
-    it->second = fetch;
-  else
-    m_fetches.emplace(std::string(path), fetch);
+  m_fetches[path] = Fetch{time, rule, file_index(file), line};
 }
 
 const PreviewMemory::Fetch* PreviewMemory::before(std::string_view path, std::int64_t time) const {
@@ -31,10 +26,12 @@ const PreviewMemory::Fetch* PreviewMemory::before(std::string_view path, std::in
   return (age >= 0 && age <= k_window) ? &it->second : nullptr;
 }
 
+// The table has no erase: the fetches kept go into a new one (once, before a state is saved).
 void PreviewMemory::forget_before(std::int64_t time) {
-  for (auto it = m_fetches.begin(); it != m_fetches.end();) {
-    it = it->second.time < time ? m_fetches.erase(it) : std::next(it);
-  }
+  util::StringTable<Fetch> kept;
+  for (const auto& [path, fetch] : m_fetches)
+    if (fetch.time >= time) kept[path] = fetch;
+  m_fetches = std::move(kept);
 }
 
 void PreviewMemory::merge(const PreviewMemory& other) {
