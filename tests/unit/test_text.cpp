@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fmt/format.h>
+#include <random>
+#include <vector>
 
 using namespace darkscan::util;
 
@@ -68,6 +71,45 @@ TEST_CASE("text: plain numbers for machine formats", "[text]") {
   std::string out = "x";
   darkscan::util::append_plain_number(out, 0.25);
   CHECK(out == "x0.25");
+}
+
+TEST_CASE(
+    "text: plain numbers are fmt's {:.4f} with trailing zeros trimmed, on either side of the short path",
+    "[text]") {
+  // What the numbers were before the short path (number.cpp): fmt rounds the exact binary value.
+  const auto reference = [](double v) {
+    std::string s = fmt::format("{:.4f}", v);
+    while (!s.empty() && s.back() == '0')
+      s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s == "-0" ? std::string("0") : s;
+  };
+  std::vector<double> values = {0.5, 0.00005, 0.00015, 0.00025, 1.00005, 2.5e-5, 0.12345, 0.99995,
+                                107374.1823, 107374.18245, 107374.2, 107375.0, 1e5, 99999.99995, -0.00005,
+                                -0.00004, -1.23456, -107374.5, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+                                // exact ties in binary, to even: 0.0312, 0.0938, 1.0312
+                                0.03125, 0.09375, 1.03125, -0.03125, 2.2e11, 2.3e11, 1e16};
+  // Every multiple of 10^-5 up to 3 (each second one a tie in decimal, never exactly in binary),
+  // and the doubles next to them.
+  for (int i = 0; i <= 300000; ++i) {
+    const double v = i / 100000.0;
+    values.insert(values.end(), {v, std::nextafter(v, 0.0), std::nextafter(v, 4.0), -v});
+  }
+  // Spread over the whole short range and past it, from a fixed generator.
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> uniform(-200000.0, 200000.0);
+  for (int i = 0; i < 200000; ++i) {
+    const double v = uniform(rng);
+    values.insert(values.end(), {v, v / 1000.0, std::round(v) / 10000.0 + 0.00005});
+  }
+  std::size_t differ = 0;
+  for (double v : values) {
+    if (darkscan::util::plain_number(v) != reference(v)) {
+      if (++differ <= 5)
+        FAIL_CHECK(fmt::format("{:.17g}: {} against {}", v, darkscan::util::plain_number(v), reference(v)));
+    }
+  }
+  CHECK(differ == 0);
 }
 
 TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
