@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
-
 namespace darkscan {
 
 namespace {
@@ -16,7 +14,17 @@ class Json {
 public:
   explicit Json(std::string& out) : m_out(out) {}
 
-  // Keys are escaped too: app names come from rules files, which users write.
+  // A key written in this file (plain ASCII, no '"' or '\\'): as it is, not escaped byte by byte
+  // (48,000 keys took 21 M instructions of the report of 6,007 pages: callgrind).
+  template <std::size_t N> Json& key(const char (&name)[N]) {
+    comma();
+    m_out += '"';
+    m_out.append(name, N - 1);
+    m_out += "\":";
+    m_after_key = true;
+    return *this;
+  }
+  // Other keys are escaped: app names come from rules files, which users write.
   Json& key(std::string_view name) {
     comma();
     m_out += '"';
@@ -39,7 +47,8 @@ public:
   }
   Json& count(std::uint64_t value) {
     comma();
-    fmt::format_to(std::back_inserter(m_out), "{}", value);
+    const fmt::format_int digits(value); // no format string to read
+    m_out.append(digits.data(), digits.size());
     return *this;
   }
   Json& boolean(bool value) {
@@ -86,9 +95,9 @@ private:
   bool m_after_key = false;
 };
 
-void channels(Json& j, const ReportData& data, const Aggregate& traffic) {
+// `sums`: data.sums(traffic), which weighs every page of it (shared with traffic_fields).
+void channels(Json& j, const ReportData& data, const Aggregate& traffic, const ReportData::Sums& sums) {
   const TrafficTotals& t = traffic.totals();
-  const ReportData::Sums sums = data.sums(traffic);
   const bool known = ReportData::estimate(sums, t).known; // null without referrers, as the summary
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
@@ -116,12 +125,12 @@ void estimate_fields(Json& j, const ShareEstimate& e) {
   value(e.high);
 }
 
-void traffic_fields(Json& j, const ReportData& data, const Aggregate& traffic) {
+void traffic_fields(Json& j, const Aggregate& traffic, const ReportData::Sums& sums) {
   const TrafficTotals& t = traffic.totals();
   j.key("bots").count(t.bots).key("previews").count(t.previews).key("assets").count(t.assets);
   j.key("page_views").count(t.page_views).key("visits").count(t.visits);
   j.key("dark_social_visits").count(t.dark_social_visits);
-  estimate_fields(j, data.estimate(traffic));
+  estimate_fields(j, ReportData::estimate(sums, t));
 }
 
 // The site model (site_model.hpp): what the report fitted on its own pages.
@@ -182,7 +191,8 @@ public:
     j.key("lines").count(s.lines).key("parsed").count(s.parsed).key("malformed").count(s.malformed);
     j.key("empty").count(s.empty).key("overlong").count(s.overlong).key("not_records").count(s.not_records);
     j.key("invalid_requests").count(s.invalid_requests).key("bytes").count(s.bytes);
-    traffic_fields(j, data, data.total);
+    const ReportData::Sums total_sums = data.sums(data.total);
+    traffic_fields(j, data.total, total_sums);
     j.key("first_time").time(s.first_time).key("last_time").time(s.last_time);
     j.key("window_start").time(s.window_start.value_or(Hit::k_no_time));
     j.key("window_end").time(s.window_end.value_or(Hit::k_no_time));
@@ -218,14 +228,15 @@ public:
     model(j, data.model);
     j.close('}');
     j.key("channels");
-    channels(j, data, data.total);
+    channels(j, data, data.total, total_sums);
     if (data.by_period) {
       j.key("periods").open('[');
       for (const ReportPeriod& period : data.periods) {
         j.open('{').key("period").string(period.label);
-        traffic_fields(j, data, *period.traffic);
+        const ReportData::Sums sums = data.sums(*period.traffic);
+        traffic_fields(j, *period.traffic, sums);
         j.key("channels");
-        channels(j, data, *period.traffic);
+        channels(j, data, *period.traffic, sums);
         j.close('}');
       }
       j.close(']');
