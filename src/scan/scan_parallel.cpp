@@ -25,7 +25,7 @@ struct Block {
     std::uint32_t offset = 0, size = 0;
     bool overlong = false;
   };
-  std::string text;          // raw bytes: whole lines (the last one may lack its newline at the end of input)
+  util::ByteBuffer text;     // raw bytes: whole lines (the last one may lack its newline at the end of input)
   bool one_overlong = false; // the block is the capped start of a single line longer than the cap
   std::vector<Entry> entries;
   std::vector<Hit> hits;
@@ -166,29 +166,29 @@ private:
 // field is left to the parser (a line that is not a record) and changes nothing: the search goes on
 // after it, as the serial scan reads on and takes the next directive.
 std::shared_ptr<const std::vector<LogFormat>>
-cut_at_fields(Block& block, std::string& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
-  const std::string& text = block.text;
+cut_at_fields(Block& block, util::ByteBuffer& carry, std::shared_ptr<const std::vector<LogFormat>> current) {
+  const std::string_view text = block.text.view();
   if (block.one_overlong) return current;
   // The directives are found as the parser finds them (W3cFormat::is_fields_directive, any case).
   for (std::size_t at = 0; at < text.size();) {
-    if (text[at] == '#' && W3cFormat::is_fields_directive(std::string_view(text).substr(at))) {
+    if (text[at] == '#' && W3cFormat::is_fields_directive(text.substr(at))) {
       std::size_t end = text.find('\n', at);
-      end = end == std::string::npos ? text.size() : end + 1;
+      end = end == std::string_view::npos ? text.size() : end + 1;
       std::string_view line(text.data() + at, end - at);
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
         line.remove_suffix(1);
       try {
         auto next = std::make_shared<std::vector<LogFormat>>(*current);
         next->front() = LogFormat::w3c(line);
-        carry.insert(0, text, end, std::string::npos);
-        block.text.resize(end);
+        carry.prepend(text.substr(end));
+        block.text.shrink(end);
         return next;
       } catch (const Error&) {
         // Names no request field: look on.
       }
     }
     const std::size_t next = text.find("\n#", at);
-    if (next == std::string::npos) break;
+    if (next == std::string_view::npos) break;
     at = next + 1;
   }
   return current;
@@ -255,7 +255,7 @@ private:
   // The formats of the blocks read next; a "#Fields" directive replaces them (W3C logs only).
   std::shared_ptr<const std::vector<LogFormat>> m_current;
   const bool m_w3c;
-  std::string m_carry;       // bytes after the last newline of the previous read
+  util::ByteBuffer m_carry;  // bytes after the last newline of the previous read
   bool m_eof = false;        // the reader has nothing more
   bool m_skipping = false;   // inside the rest of an overlong line
   bool m_exhausted = false;  // fill() has nothing more to give
@@ -303,8 +303,8 @@ bool Scanner::ParallelScan::fill(Block& block) {
   for (;;) {
     if (m_skipping) {
       // Drop the rest of an overlong line, up to and including its newline.
-      const std::size_t nl = block.text.find('\n');
-      if (nl == std::string::npos) {
+      const std::size_t nl = block.text.view().find('\n');
+      if (nl == std::string_view::npos) {
         block.text.clear();
         if (!m_reader.read_raw(block.text, m_block_bytes)) {
           m_eof = true;
@@ -312,22 +312,22 @@ bool Scanner::ParallelScan::fill(Block& block) {
         }
         continue;
       }
-      block.text.erase(0, nl + 1);
+      block.text.erase_front(nl + 1);
       m_skipping = false;
     }
     while (!m_eof && block.text.size() < m_block_bytes) {
       if (!m_reader.read_raw(block.text, m_block_bytes - block.text.size())) m_eof = true;
     }
-    const std::size_t last_nl = block.text.rfind('\n');
-    if (last_nl != std::string::npos) {
-      m_carry.assign(block.text, last_nl + 1, std::string::npos);
-      block.text.resize(last_nl + 1);
+    const std::size_t last_nl = block.text.view().rfind('\n');
+    if (last_nl != std::string_view::npos) {
+      m_carry.assign(block.text.view().substr(last_nl + 1));
+      block.text.shrink(last_nl + 1);
       return true;
     }
     if (m_eof) return !block.text.empty(); // a last line without newline
     // No newline in a whole block: a line longer than the block.
     if (past_cap(block.text.size(), m_max_line)) {
-      block.text.resize(m_max_line);
+      block.text.shrink(m_max_line);
       block.one_overlong = true;
       m_skipping = true;
       return true;

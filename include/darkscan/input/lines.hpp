@@ -1,6 +1,7 @@
 #pragma once
 
 #include <darkscan/input/source.hpp>
+#include <darkscan/util/byte_buffer.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -73,7 +74,7 @@ public:
   // For a caller that splits lines itself (the parallel scan): appends up to
   // `size` raw bytes that next() has not returned, buffered ones first, and
   // returns false when none is left. Finishes skipping an overlong line first.
-  bool read_raw(std::string& out, std::size_t size);
+  bool read_raw(util::ByteBuffer& out, std::size_t size);
 
 private:
   bool fill();
