@@ -1,8 +1,11 @@
 #include <darkscan/visits/seen_visitors.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
+
+#include <sys/mman.h>
 
 namespace darkscan {
 
@@ -68,12 +71,19 @@ SeenVisitors& SeenVisitors::operator=(const SeenVisitors& other) {
 // few thousand visitors, so the memory is in use soon anyway.
 void SeenVisitors::allocate() {
   if (m_slots) return;
-  auto* p = static_cast<std::uint32_t*>(std::calloc(k_slots, sizeof(std::uint32_t)));
+  constexpr std::size_t bytes = k_slots * sizeof(std::uint32_t);
+  constexpr std::size_t huge = std::size_t{2} << 20; // an x86-64 huge page
+  static_assert(bytes % huge == 0);
+  // On 2 MiB pages where the system has them (transparent huge pages, asked for: Debian's default
+  // is to give them only when asked): every lookup lands on a random slot of the 16 MiB, which on
+  // 4 KiB pages was a TLB miss nearly each time (SeenVisitors' prefetch, seen and insert were 3.5%
+  // of a two-thread run's samples, all on the thread that decides hits in order).
+  auto* p = static_cast<std::uint32_t*>(std::aligned_alloc(huge, bytes));
   if (!p) throw std::bad_alloc();
-  // A write to each page (volatile: a memset after malloc is turned into calloc by the compiler).
-  volatile auto* bytes = reinterpret_cast<volatile unsigned char*>(p);
-  for (std::size_t i = 0; i < k_slots * sizeof(std::uint32_t); i += 4096)
-    bytes[i] = 0;
+#ifdef MADV_HUGEPAGE
+  ::madvise(p, bytes, MADV_HUGEPAGE); // advice: without it, 4 KiB pages as before
+#endif
+  std::memset(p, 0, bytes); // written whole now, not page by page under the workers (above)
   m_slots.reset(p);
 }
 
