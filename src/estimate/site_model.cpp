@@ -154,33 +154,20 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const Estim
   return data;
 }
 
-// The slope (first) and curvature (second, minus) of the profile log-likelihood at theta, the
-// slope corrected for the noise of the signed counts. A page's signed count s is a Poisson count
-// about its mean σ (its sharing), and the fit wants σ. A page's term of the slope,
-// t(x) = y·(x − v)/(θ·x + (1 − θ)·v) with x = s/ΣS, is concave in x (t'' = −2θ·y·v/mix³), so
-// that with x in place of σ/ΣS each term is smaller on average by about −½·t''·Var(x), with
-// Var(x) = s/ΣS² (Poisson: the variance is the mean, estimated by the count): the noise pulls θ
-// toward 0 (attenuation). Each term gets that back, θ·y·v·x/(ΣS·mix³), the small-variance
-// expansion behind corrected scores (Stefanski 1989; Nakamura 1990, Biometrika 77: the corrected
-// score's expectation over the noise is the score at the true value). ΣS, a sum over the pages, is
-// taken as exact. On the simulated sites (doc/CLASSIFIER.md, section 3) it moved sim-site's site
-// share 0.2 to 1.1 points toward the truth on every scenario and sim-alt's by at most 0.1. The
-// correction is 0 at θ = 0, so the slope's sign there is the likelihood's.
+// The slope (first) and curvature (second, minus) of the profile log-likelihood at theta.
 std::pair<double, double> profile_slope(const FitData& d, double theta) {
   double slope = 0, information = 0;
   for (const FitPoint& p : d.points) {
     if (p.y == 0) continue;
     const double u = p.s / d.s, v = p.o / d.o, mix = theta * u + (1.0 - theta) * v;
-    slope += p.y * (u - v) / mix + theta * p.y * v * u / (d.s * mix * mix * mix);
+    slope += p.y * (u - v) / mix;
     information += p.y * (u - v) * (u - v) / (mix * mix);
   }
   return {slope, information};
 }
 
-// The root of the corrected slope in [0, 1], the maximum of the profile log-likelihood when the
-// counts are exact: the likelihood is concave, so its slope falls; bisection, 52 halvings (a
-// double's precision), deterministic whatever the pages (the correction is small beside the slope,
-// so the root is the one near the maximum).
+// The maximum of the profile log-likelihood in [0, 1]: it is concave, so its slope falls; bisection,
+// 52 halvings (a double's precision), deterministic whatever the pages.
 double fit_theta(const FitData& d) {
   double low = 0, high = 1;
   for (int i = 0; i < 52; ++i) {
@@ -188,6 +175,46 @@ double fit_theta(const FitData& d) {
     (profile_slope(d, mid).first > 0 ? low : high) = mid;
   }
   return 0.5 * (low + high);
+}
+
+// What the noise of the signed counts takes from the slope at theta, on average. A page's signed
+// count s is a Poisson count about its mean σ (its sharing), and the fit wants σ. A page's term of
+// the slope, t(x) = y·(x − v)/(θ·x + (1 − θ)·v) with x = s/ΣS, is concave in x (t'' =
+// −2θ·y·v/mix³), so that with x in place of σ/ΣS each term is smaller on average by about
+// −½·t''·Var(x), with Var(x) = s/ΣS² (Poisson: the variance is the mean, estimated by the count):
+// the noise pulls θ toward 0 (attenuation). This is that loss summed, θ·y·v·x/(ΣS·mix³) a page,
+// the small-variance expansion behind corrected scores (Stefanski 1989; Nakamura 1990, Biometrika
+// 77: the corrected score's expectation over the noise is the score at the true value). ΣS, a sum
+// over the pages, is taken as exact; so are the public counts o (their own term, −(1 − θ)·y·u·v/
+// (ΣO·mix³), was tried: doc/CLASSIFIER.md, section 3).
+double noise_loss(const FitData& d, double theta) {
+  double loss = 0;
+  for (const FitPoint& p : d.points) {
+    if (p.y == 0) continue;
+    const double u = p.s / d.s, v = p.o / d.o, mix = theta * u + (1.0 - theta) * v;
+    loss += theta * p.y * v * u / (d.s * mix * mix * mix);
+  }
+  return loss;
+}
+
+// The fitted part: the root of the slope with the noise's loss given back, nearest the likelihood's
+// maximum, found by Newton's steps from there (the likelihood's curvature as the step's slope; at
+// most 50, each clamped to [0, 1], stopping when a step moves less than 1e-12). The corrected slope
+// need not fall with θ where the likelihood is flat (a small site): its root was sought by
+// bisection over [0, 1] at first, and on the 17-page sample one kind's part went from 0, where the
+// likelihood's slope is below 0 throughout, to 1 (found by a review). From a maximum at a bound
+// where the slope points out of [0, 1], the first step stays there.
+double corrected_theta(const FitData& d, double maximum) {
+  double theta = maximum;
+  for (int i = 0; i < 50; ++i) {
+    const auto [slope, information] = profile_slope(d, theta);
+    if (!(information > 0)) break;
+    const double next = std::clamp(theta + (slope + noise_loss(d, theta)) / information, 0.0, 1.0);
+    const bool settled = std::fabs(next - theta) < 1e-12;
+    theta = next;
+    if (settled) break;
+  }
+  return theta;
 }
 
 // The pages' dispersion beyond Poisson at theta: Pearson's statistic over its degrees of freedom,
@@ -217,11 +244,12 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   // share tags, a log without user agents) a cannot be told, which is not a = 0.
   if (d.with_signed < SiteModel::k_min_pages || d.with_public < SiteModel::k_min_pages || !(d.y > 0)) return;
   m.sum_signed[k] = d.s, m.sum_public[k] = d.o, m.sum_arrivals[k] = d.y;
-  const double theta = fit_theta(d);
-  const double information = profile_slope(d, theta).second;
+  const double maximum = fit_theta(d);
+  const double information = profile_slope(d, maximum).second;
   // No curvature: every page has signed and public arrivals in the same proportion (or none of
   // these arrivals), so the likelihood is flat and theta is not told apart: the rules' weight stands.
   if (!(information > 0)) return;
+  const double theta = corrected_theta(d, maximum);
   m.fitted_share[k] = theta;
   const double half = k_z * std::sqrt(dispersion(m, k, d) / information);
   m.fitted_low[k] = std::max(0.0, theta - half), m.fitted_high[k] = std::min(1.0, theta + half);

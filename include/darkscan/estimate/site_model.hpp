@@ -19,10 +19,11 @@ namespace darkscan {
 // untagged newsletters bring); the noise comes with the page's public traffic (O: search, social,
 // referral, campaign and internal arrivals: the readers who know the page).
 // Across pages, each kind's arrivals y are taken as Poisson with mean a·S + b·O, and a and b are
-// fitted by maximum likelihood (both at least 0), the likelihood's slope corrected for the
-// Poisson noise of the pages' signed counts (site_model.cpp, profile_slope). At the maximum the pages' means
-// add up to their arrivals (a·ΣS + b·ΣO = ΣY), so the fit is one number, the kind's private part θ = a·ΣS/ΣY
-// over the site, the maximum of Σ y·log(θ·s/ΣS + (1 − θ)·o/ΣO) in [0, 1]; its 95% range is read from the
+// fitted by maximum likelihood (both at least 0). At the maximum the pages' means add up to their
+// arrivals (a·ΣS + b·ΣO = ΣY), so the fit is one number, the kind's private part θ = a·ΣS/ΣY over
+// the site, the maximum of Σ y·log(θ·s/ΣS + (1 − θ)·o/ΣO) in [0, 1], then moved by one Newton step
+// that gives back what the Poisson noise of the signed counts takes from the slope (site_model.cpp,
+// noise_loss, corrected_theta); its 95% range is read from the
 // curvature there, times the pages' dispersion beyond Poisson (quasi-likelihood: McCullagh and
 // Nelder 1989, 9.2). The fit is used when at least k_min_pages pages have signed arrivals and as
 // many have public ones (else the weights.rules value stands). A page's private part of its
