@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 
 using darkscan::util::ByteBuffer;
 
@@ -61,12 +62,36 @@ TEST_CASE("byte_buffer: the same bytes as a std::string through every operation 
 TEST_CASE("byte_buffer: what extend() hands out is kept, and stays where it is until the next growth",
           "[byte_buffer]") {
   ByteBuffer buffer;
+  buffer.erase_front(0); // never allocated: nothing to move
   buffer.append("head ");
   char* at = buffer.extend(4);
   std::memcpy(at, "tail", 4);
   CHECK(buffer.view() == "head tail");
+  const char* where = buffer.data();
   buffer.shrink(100); // past the end: the size stays
   CHECK(buffer.view() == "head tail");
+  buffer.erase_front(5);
+  buffer.shrink(2);
+  buffer.extend(1)[0] = '!';
+  CHECK(buffer.view() == "ta!");
+  CHECK(buffer.data() == where); // no growth yet
   buffer.erase_front(100);
   CHECK(buffer.empty());
+}
+
+TEST_CASE("byte_buffer: assign takes a view of itself, and a moved-from buffer is empty", "[byte_buffer]") {
+  ByteBuffer buffer;
+  buffer.append("0123456789");
+  buffer.assign(buffer.view().substr(3)); // overlapping
+  CHECK(buffer.view() == "3456789");
+  buffer.assign(buffer.view().substr(0, 2));
+  CHECK(buffer.view() == "34");
+  ByteBuffer moved(std::move(buffer));
+  CHECK(moved.view() == "34");
+  CHECK(buffer.empty());         // NOLINT(bugprone-use-after-move): what a move leaves is the point
+  buffer.append("still usable"); // NOLINT(bugprone-use-after-move)
+  CHECK(buffer.view() == "still usable");
+  moved = std::move(buffer);
+  CHECK(moved.view() == "still usable");
+  CHECK(buffer.empty()); // NOLINT(bugprone-use-after-move)
 }

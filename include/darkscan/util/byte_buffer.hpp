@@ -16,6 +16,15 @@ namespace darkscan::util {
 // gen-log; the bytes were last written by the other core, which parsed the block).
 class ByteBuffer {
 public:
+  ByteBuffer() = default;
+  // A moved-from buffer is empty (not a size without bytes).
+  ByteBuffer(ByteBuffer&& other) noexcept { swap(other); }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    ByteBuffer taken(std::move(other));
+    swap(taken);
+    return *this;
+  }
+
   const char* data() const { return m_data.get(); }
   std::size_t size() const { return m_size; }
   bool empty() const { return m_size == 0; }
@@ -32,13 +41,17 @@ public:
   }
   // Keeps the first `n` bytes (n <= size()).
   void shrink(std::size_t n) { m_size = std::min(n, m_size); }
-  // `text` must not lie in this buffer.
+  // `text` must not lie in this buffer (its growth may move it).
   void append(std::string_view text) {
     if (!text.empty()) std::memcpy(extend(text.size()), text.data(), text.size());
   }
+  // `text` may lie in this buffer (a view of part of it).
   void assign(std::string_view text) {
-    m_size = 0;
-    append(text);
+    if (!text.empty()) {
+      reserve(text.size()); // moves nothing that `text` can lie in: it is longer than what is held
+      std::memmove(m_data.get(), text.data(), text.size());
+    }
+    m_size = text.size();
   }
   // `text` in front of the bytes held; it must not lie in this buffer.
   void prepend(std::string_view text) {
@@ -51,6 +64,7 @@ public:
   // Drops the first `n` bytes (n <= size()).
   void erase_front(std::size_t n) {
     n = std::min(n, m_size);
+    if (n == 0) return; // and no memmove of a buffer never allocated
     std::memmove(m_data.get(), m_data.get() + n, m_size - n);
     m_size -= n;
   }
