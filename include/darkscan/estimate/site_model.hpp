@@ -21,22 +21,22 @@ namespace darkscan {
 // Across pages, each kind's arrivals y are taken as Poisson with mean a·S + b·O, and a and b are
 // fitted by maximum likelihood (both at least 0). At the maximum the pages' means add up to their
 // arrivals (a·ΣS + b·ΣO = ΣY), so the fit is one number, the kind's private part θ = a·ΣS/ΣY over
-// the site, the maximum of Σ y·log(θ·s/ΣS + (1 − θ)·o/ΣO) in [0, 1], then moved by one Newton step
-// that gives back what the Poisson noise of the signed counts takes from the slope (site_model.cpp,
-// noise_loss, corrected_theta); its 95% range is read from the
-// curvature there, times the pages' dispersion beyond Poisson (quasi-likelihood: McCullagh and
-// Nelder 1989, 9.2). The fit is used when at least k_min_pages pages have signed arrivals and as
-// many have public ones (else the weights.rules value stands). A page's private part of its
-// arrivals of the kind is a·S / (a·S + b·O), the expected part of a Poisson mixture; it is drawn
-// toward the site's, θ, by m pseudo-arrivals, so that a page with little evidence gets the site's
-// part. m is estimated from the pages themselves (empirical Bayes, the method of moments of a
-// beta-binomial: Kleinman 1973), over the pages of the fit with at least one arrival of evidence:
-// the spread tau² of the true parts is what the pages' own parts vary beyond r(1 - r)·mean(1/n),
-// over 1 - mean(1/n), and m = r(1 - r) / tau² - 1, within [k_min_prior_arrivals,
-// k_max_prior_arrivals]: pages that differ much are drawn little. A page's part is taken as a
-// proportion of its S + O arrivals, an approximation (its delta-method variance differs by a factor
-// that depends on a, b and the page's mix). The site's part is drawn toward the weights.rules value
-// by k_site_prior_pages pages when few pages back the fit.
+// the site, the maximum of Σ y·log(θ·s/ΣS + (1 − θ)·o/ΣO) in [0, 1], then moved by Newton's steps
+// to where the slope is 0 once what the Poisson noise of the signed counts takes from it is given
+// back (site_model.cpp, noise_loss, corrected_theta); its 95% range about that part is read from
+// the likelihood's curvature at the maximum, times the pages' dispersion beyond Poisson
+// (quasi-likelihood: McCullagh and Nelder 1989, 9.2). The fit is used when at least k_min_pages
+// pages have signed arrivals and as many have public ones (else the weights.rules value stands). A
+// page's private part of its arrivals of the kind is a·S / (a·S + b·O), the expected part of a
+// Poisson mixture; it is drawn toward the site's, θ, by m pseudo-arrivals, so that a page with
+// little evidence gets the site's part. m is estimated from the pages themselves (empirical Bayes,
+// the method of moments of a beta-binomial: Kleinman 1973), over the pages of the fit with at least
+// one arrival of evidence: the spread tau² of the true parts is what the pages' own parts vary
+// beyond r(1 - r)·mean(1/n), over 1 - mean(1/n), and m = r(1 - r) / tau² - 1, within
+// [k_min_prior_arrivals, k_max_prior_arrivals]: pages that differ much are drawn little. A page's
+// part is taken as a proportion of its S + O arrivals, an approximation (its delta-method variance
+// differs by a factor that depends on a, b and the page's mix). The site's part is drawn toward the
+// weights.rules value by k_site_prior_pages pages when few pages back the fit.
 // Until this fit, new visitors' arrivals were read as (y − b·O)/y with a and b from least squares
 // ("a new visitor has no bookmark"): on a second simulator whose noise also comes from new
 // visitors, that put sites 2 to 14 points too high (bench/results/sim-alt.md). That reading is
