@@ -47,6 +47,33 @@ bool own_share(Rates r, double s, double o, double& share, double& n) {
   return true;
 }
 
+// What the site's part and its rates of kind k depend on: the rules' value `prior` and the model's
+// fit (SiteModel::Parts).
+std::array<double, 8> parts_from(const SiteModel& model, std::size_t k, double prior) {
+  return {prior,
+          model.fitted_low[k],
+          model.fitted_high[k],
+          model.fitted_share[k],
+          static_cast<double>(model.pages[k]),
+          model.sum_signed[k],
+          model.sum_public[k],
+          model.sum_arrivals[k]};
+}
+
+// The site's part and its rates at each end of theta's range and at theta, for the rules' value
+// `prior` (SiteModel::Parts).
+SiteModel::Parts part_at(const SiteModel& model, std::size_t k, double prior) {
+  SiteModel::Parts parts;
+  parts.from = parts_from(model, k, prior);
+  const std::array<double, 3> thetas = {model.fitted_low[k], model.fitted_high[k], model.fitted_share[k]};
+  for (std::size_t i = 0; i < thetas.size(); ++i) {
+    const double site = site_part(model, k, thetas[i], prior);
+    const Rates r = rates_at(model, k, site);
+    parts.at[i] = {site, r.a, r.b};
+  }
+  return parts;
+}
+
 // Moments of the pages' own parts of one kind, for the prior's pseudo-arrivals (site_model.hpp).
 struct Moments {
   double pages = 0, sum = 0, sum_sq = 0, inverse_n = 0;
@@ -154,25 +181,46 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const Estim
   return data;
 }
 
+// The fit's terms: each page's share of the signed (u) and public (v) arrivals and its arrivals of the
+// kind (y), for the pages with such arrivals (the others add nothing to the slope). Worked out once:
+// the bisection and Newton's steps below go over them about 60 times (the divisions were most of a
+// report's time on a site of 20,000 pages; the values, and so the fit, are the same bits).
+struct Term {
+  double u, v, y;
+};
+std::vector<Term> terms_of(const FitData& d) {
+  std::vector<Term> terms;
+  for (const FitPoint& p : d.points)
+    if (p.y != 0) terms.push_back({p.s / d.s, p.o / d.o, p.y});
+  return terms;
+}
+
+// The slope of the profile log-likelihood at theta.
+double slope_at(const std::vector<Term>& terms, double theta) {
+  double slope = 0;
+  for (const Term& t : terms)
+    slope += t.y * (t.u - t.v) / (theta * t.u + (1.0 - theta) * t.v);
+  return slope;
+}
+
 // The slope (first) and curvature (second, minus) of the profile log-likelihood at theta.
-std::pair<double, double> profile_slope(const FitData& d, double theta) {
+std::pair<double, double> profile_slope(const std::vector<Term>& terms, double theta) {
   double slope = 0, information = 0;
-  for (const FitPoint& p : d.points) {
-    if (p.y == 0) continue;
-    const double u = p.s / d.s, v = p.o / d.o, mix = theta * u + (1.0 - theta) * v;
-    slope += p.y * (u - v) / mix;
-    information += p.y * (u - v) * (u - v) / (mix * mix);
+  for (const Term& t : terms) {
+    const double mix = theta * t.u + (1.0 - theta) * t.v;
+    slope += t.y * (t.u - t.v) / mix;
+    information += t.y * (t.u - t.v) * (t.u - t.v) / (mix * mix);
   }
   return {slope, information};
 }
 
 // The maximum of the profile log-likelihood in [0, 1]: it is concave, so its slope falls; bisection,
 // 52 halvings (a double's precision), deterministic whatever the pages.
-double fit_theta(const FitData& d) {
+double fit_theta(const std::vector<Term>& terms) {
   double low = 0, high = 1;
   for (int i = 0; i < 52; ++i) {
     const double mid = 0.5 * (low + high);
-    (profile_slope(d, mid).first > 0 ? low : high) = mid;
+    (slope_at(terms, mid) > 0 ? low : high) = mid;
   }
   return 0.5 * (low + high);
 }
@@ -187,12 +235,11 @@ double fit_theta(const FitData& d) {
 // 77: the corrected score's expectation over the noise is the score at the true value). ΣS, a sum
 // over the pages, is taken as exact; so are the public counts o (their own term, −(1 − θ)·y·u·v/
 // (ΣO·mix³), was tried: doc/CLASSIFIER.md, section 3).
-double noise_loss(const FitData& d, double theta) {
+double noise_loss(const std::vector<Term>& terms, double sum_signed, double theta) {
   double loss = 0;
-  for (const FitPoint& p : d.points) {
-    if (p.y == 0) continue;
-    const double u = p.s / d.s, v = p.o / d.o, mix = theta * u + (1.0 - theta) * v;
-    loss += theta * p.y * v * u / (d.s * mix * mix * mix);
+  for (const Term& t : terms) {
+    const double mix = theta * t.u + (1.0 - theta) * t.v;
+    loss += theta * t.y * t.v * t.u / (sum_signed * mix * mix * mix);
   }
   return loss;
 }
@@ -204,12 +251,13 @@ double noise_loss(const FitData& d, double theta) {
 // bisection over [0, 1] at first, and on the 17-page sample one kind's part went from 0, where the
 // likelihood's slope is below 0 throughout, to 1 (found by a review). From a maximum at a bound
 // where the slope points out of [0, 1], the first step stays there.
-double corrected_theta(const FitData& d, double maximum) {
+double corrected_theta(const std::vector<Term>& terms, double sum_signed, double maximum) {
   double theta = maximum;
   for (int i = 0; i < 50; ++i) {
-    const auto [slope, information] = profile_slope(d, theta);
+    const auto [slope, information] = profile_slope(terms, theta);
     if (!(information > 0)) break;
-    const double next = std::clamp(theta + (slope + noise_loss(d, theta)) / information, 0.0, 1.0);
+    const double next =
+        std::clamp(theta + (slope + noise_loss(terms, sum_signed, theta)) / information, 0.0, 1.0);
     const bool settled = std::fabs(next - theta) < 1e-12;
     theta = next;
     if (settled) break;
@@ -244,12 +292,13 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   // share tags, a log without user agents) a cannot be told, which is not a = 0.
   if (d.with_signed < SiteModel::k_min_pages || d.with_public < SiteModel::k_min_pages || !(d.y > 0)) return;
   m.sum_signed[k] = d.s, m.sum_public[k] = d.o, m.sum_arrivals[k] = d.y;
-  const double maximum = fit_theta(d);
-  const double information = profile_slope(d, maximum).second;
+  const std::vector<Term> terms = terms_of(d);
+  const double maximum = fit_theta(terms);
+  const double information = profile_slope(terms, maximum).second;
   // No curvature: every page has signed and public arrivals in the same proportion (or none of
   // these arrivals), so the likelihood is flat and theta is not told apart: the rules' weight stands.
   if (!(information > 0)) return;
-  const double theta = corrected_theta(d, maximum);
+  const double theta = corrected_theta(terms, d.s, maximum);
   m.fitted_share[k] = theta;
   const double half = k_z * std::sqrt(dispersion(m, k, d) / information);
   m.fitted_low[k] = std::max(0.0, theta - half), m.fitted_high[k] = std::min(1.0, theta + half);
@@ -260,6 +309,7 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   m.site_share[k] = site_part(m, k, theta, prior);
   const Rates r = rates_at(m, k, m.site_share[k]);
   m.signed_rate[k] = r.a, m.public_rate[k] = r.b;
+  m.parts[k] = part_at(m, k, prior);
 }
 
 // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
@@ -330,14 +380,16 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
     // The page's part when the fit gives theta: its own drawn toward the site's by m pseudo-arrivals.
     const double m = model.prior_arrivals[k];
     const double evidence = s + o; // the arrivals a page's own part is read from
-    const auto part = [&](double theta) {
-      const double site = site_part(model, k, theta, prior.value);
+    const SiteModel::Parts parts = model.parts[k].from == parts_from(model, k, prior.value)
+                                       ? model.parts[k]
+                                       : part_at(model, k, prior.value);
+    const auto part = [&](const SiteModel::Part& at) {
       double own = 0.0, n = 0.0;
-      if (!own_share(rates_at(model, k, site), s, o, own, n)) return site;
-      return std::clamp(blend(own, n, site, m), 0.0, 1.0);
+      if (!own_share({at.a, at.b}, s, o, own, n)) return at.site;
+      return std::clamp(blend(own, n, at.site, m), 0.0, 1.0);
     };
-    const double low = part(model.fitted_low[k]), high = part(model.fitted_high[k]);
-    const double share = part(model.fitted_share[k]);
+    const double low = part(parts.at[0]), high = part(parts.at[1]);
+    const double share = part(parts.at[2]);
     // A fitted weight is less sure on a page with little evidence, and as sure as the fit.
     const double sampled = k_z * std::sqrt(share * (1.0 - share) / (evidence + m + 1.0));
     // Root of the sum of squares (std::hypot guards against overflow, which weights in [0, 1] cannot

@@ -59,8 +59,8 @@ struct SiteModel {
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
   // The pages a fit reads at most: a site with more is fitted on every k-th of its pages (in key
-  // order), so that the fit's memory (12 bytes a page and kind: 12 MiB for the four kinds) and its
-  // time (a tenth of a second) stay bounded.
+  // order), so that the fit's memory (12 bytes a page and kind: 12 MiB for the four kinds, and 24
+  // bytes a page with such arrivals for the kind being fitted: 6 MiB) and its time stay bounded.
   static constexpr std::size_t k_max_fit_pages = std::size_t{1} << 18;
 
   // In the order of k_model_kinds.
@@ -81,6 +81,19 @@ struct SiteModel {
   std::array<bool, k_kinds> fitted{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
+  // What every page's weight is read with, worked out once by the fit: the site's part and its rates
+  // a and b when theta is at fitted_low, fitted_high and fitted_share (page_weights; its divisions
+  // were most of a report's time on a site of 20,000 pages). With what they were worked out from
+  // (the rules' value, theta's range, the pages and sums): page_weights works them out anew when
+  // those differ (a model changed by hand).
+  struct Part {
+    double site = 0, a = 0, b = 0;
+  };
+  struct Parts {
+    std::array<double, 8> from{}; // prior, low, high, share, pages, sum_signed, sum_public, sum_arrivals
+    std::array<Part, 3> at{};     // low, high, share
+  };
+  std::array<Parts, k_kinds> parts{};
   bool valid = false; // made by fit_site_model (a default model leaves the weights as they are)
 };
 
