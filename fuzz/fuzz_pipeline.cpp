@@ -146,14 +146,23 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
     std::vector<ReportPeriod> periods;
     for (const auto& [start, slice] : splitter.slices()) periods.push_back({slice.period.label, &slice.traffic});
     if (periods.empty()) periods.push_back({"", &total});
-    const ReportData data{totals,
-                          total,
-                          std::move(periods),
-                          o.by != PeriodKind::none,
-                          o.limited ? std::size_t{3} : static_cast<std::size_t>(-1),
-                          o.limited ? std::uint64_t{2} : std::uint64_t{0},
-                          "fuzz",
-                          analyzer.site().hosts(), {}, f.rules.weights(), f.rules.settings(), {}, std::nullopt, std::nullopt};
+    ReportData data{totals,
+                    total,
+                    std::move(periods),
+                    o.by != PeriodKind::none,
+                    o.limited ? std::size_t{3} : static_cast<std::size_t>(-1),
+                    o.limited ? std::uint64_t{2} : std::uint64_t{0},
+                    "fuzz",
+                    analyzer.site().hosts(),
+                    {},
+                    f.rules.weights(),
+                    f.rules.settings(),
+                    {},
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    std::nullopt};
+    data.fit(); // as a report is made: the site model fitted, the pages weighed once
     result.reports = fuzz::render_and_check(data);
   } catch (const Error& e) {
     // --strict stops at the first malformed line; nothing else should throw.

@@ -180,14 +180,23 @@ void decide_log(const darkscan::Rules& rules, bool hits_tsv) {
     analyzer.add(hit);
   }
   analyzer.finish();
-  const darkscan::ReportData data{totals,
-                                  aggregate,
-                                  {{"", &aggregate}},
-                                  false,
-                                  static_cast<std::size_t>(-1),
-                                  0,
-                                  "fuzz",
-                                  analyzer.site().hosts(), {}, rules.weights(), rules.settings(), {}, std::nullopt, std::nullopt};
+  darkscan::ReportData data{totals,
+                            aggregate,
+                            {{"", &aggregate}},
+                            false,
+                            static_cast<std::size_t>(-1),
+                            0,
+                            "fuzz",
+                            analyzer.site().hosts(),
+                            {},
+                            rules.weights(),
+                            rules.settings(),
+                            {},
+                            std::nullopt,
+                            std::nullopt,
+                            {},
+                            std::nullopt};
+  data.fit(); // as a report is made: the site model fitted, the pages weighed once
   darkscan::fuzz::render_and_check(data);
 }
 

@@ -91,8 +91,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       list.push_back({slice.period.label, &slice.traffic});
     if (list.empty()) list.push_back({"", &total});
     const darkscan::ScanTotals totals = state.counters.totals();
-    darkscan::ReportData report{totals, total, std::move(list), by != darkscan::PeriodKind::none, 50, 0,
-                                "fuzz",  state.site_hosts, {}, rules().weights(), rules().settings(), {}, std::nullopt, std::nullopt};
+    darkscan::ReportData report{totals,
+                                total,
+                                std::move(list),
+                                by != darkscan::PeriodKind::none,
+                                50,
+                                0,
+                                "fuzz",
+                                state.site_hosts,
+                                {},
+                                rules().weights(),
+                                rules().settings(),
+                                {},
+                                std::nullopt,
+                                std::nullopt,
+                                {},
+                                std::nullopt};
+    report.fit(); // as a report is made: the site model fitted, the pages weighed once
     std::string json;
     darkscan::make_reporter("json", false)->write(report, json);
     darkscan::fuzz::check_json(json);

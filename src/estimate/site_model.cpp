@@ -118,8 +118,6 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c) {
 
 namespace {
 
-using Pages = std::vector<std::pair<std::string_view, const PageStats*>>;
-
 // The pages of the fit of one kind: each one's signed (s), public (o) and such (y) arrivals (floats:
 // counts, exact up to 2^24), their sums, and how many pages show each cause.
 struct FitPoint {
@@ -161,7 +159,7 @@ bool left_out(std::size_t k, const FitPage& f) {
   return k_model_kinds[k] == Evidence::direct_deep_after_mixed_preview && f.landing_rule;
 }
 
-std::array<FitData, SiteModel::k_kinds> fit_data(const Pages& pages, const EstimateSettings& settings,
+std::array<FitData, SiteModel::k_kinds> fit_data(const PageList& pages, const EstimateSettings& settings,
                                                  double returning) {
   std::array<FitData, SiteModel::k_kinds> data{};
   const std::size_t step = (pages.size() + SiteModel::k_max_fit_pages - 1) / SiteModel::k_max_fit_pages;
@@ -315,7 +313,7 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
 // How far pages differ in their own parts: the prior's weight in each (site_model.hpp).
 // Over the pages of the fit, those with at least one arrival of evidence (weighted counts can be
 // fractions: a page of 0.3 arrivals says nothing of its spread).
-void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
+void fit_prior_arrivals(SiteModel& m, const PageList& pages, const EstimateSettings& settings,
                         double returning) {
   std::array<Moments, SiteModel::k_kinds> moments{};
   for (const auto& [key, p] : pages) {
@@ -336,32 +334,44 @@ void fit_prior_arrivals(SiteModel& m, const Pages& pages, const EstimateSettings
 
 // What the pages' weights make of the site's arrivals of each kind (what the report counts). The
 // effective evidence is computed again rather than kept from the fit: 72 bytes a page would be
-// 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md).
-void measure_applied_shares(SiteModel& m, const Pages& pages, const EstimateSettings& settings,
+// 72 MB on a site of a million pages, for well under 1% of a run (bench/results/model-cost.md). A
+// report does not ask for it: it weighs the pages for its own sums (ReportData::fit).
+void measure_applied_shares(SiteModel& m, const PageList& pages, const EstimateSettings& settings,
                             const Weights& weights, double returning) {
-  std::array<double, SiteModel::k_kinds> weighed{}, all{};
+  EvidenceSums weighed{}, all{};
   for (const auto& [key, p] : pages) {
     const WeightedCounts c = effective_evidence(*p, *p, settings, returning, is_hub(*p, settings));
     const Weights w = page_weights(m, *p, c, weights);
     for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
-      weighed[k] += c[kind(k)] * w[kind(k)].value, all[k] += c[kind(k)];
+      weighed[kind(k)] += c[kind(k)] * w[kind(k)].value, all[kind(k)] += c[kind(k)];
   }
-  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
-    m.applied_share[k] = all[k] > 0 ? weighed[k] / all[k] : m.site_share[k];
+  set_applied_shares(m, weighed, all);
 }
 
 } // namespace
 
-SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
+SiteModel fit_site_rates(const Aggregate& total, const PageList& pages, const EstimateSettings& settings,
+                         const Weights& weights) {
   SiteModel m;
   m.valid = true;
   const double returning = returning_share(total.totals());
-  const Pages pages = total.pages_with_visits();
   const std::array<FitData, SiteModel::k_kinds> data = fit_data(pages, settings, returning);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
     fit_kind(m, k, data[k], settings, weights);
   fit_prior_arrivals(m, pages, settings, returning);
-  measure_applied_shares(m, pages, settings, weights, returning);
+  m.applied_share = m.site_share;
+  return m;
+}
+
+void set_applied_shares(SiteModel& m, const EvidenceSums& weighed, const EvidenceSums& arrivals) {
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k)
+    m.applied_share[k] = arrivals[kind(k)] > 0 ? weighed[kind(k)] / arrivals[kind(k)] : m.site_share[k];
+}
+
+SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights) {
+  const PageList pages = total.pages_with_visits();
+  SiteModel m = fit_site_rates(total, pages, settings, weights);
+  measure_applied_shares(m, pages, settings, weights, returning_share(total.totals()));
   return m;
 }
 

@@ -43,20 +43,36 @@ const PageStats& whole_page(const ReportData& d, const Aggregate& traffic, std::
   return &traffic == &d.total ? page : page_of(d.total, key);
 }
 
-} // namespace
-
-ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
-  Sums out;
-  for (const auto& [key, page] : traffic.pages_with_visits()) {
-    const auto [c, w] = weigh(*this, *page, whole_page(*this, traffic, key, *page));
+// The sums of `traffic` over `pages`, its pages with visits in key order.
+ReportData::Sums sums_over(const ReportData& d, const Aggregate& traffic, const PageList& pages) {
+  ReportData::Sums out;
+  for (const auto& [key, page] : pages) {
+    const auto [c, w] = weigh(d, *page, whole_page(d, traffic, key, *page));
     for (std::size_t i = 0; i < k_evidence_count; ++i) {
       out.value[i] += c[i] * w[i].value;
       out.low[i] += c[i] * w[i].low;
       out.high[i] += c[i] * w[i].high;
+      out.arrivals[i] += c[i];
       if (w[i].high > 0) out.candidates[i] += c[i];
     }
   }
   return out;
+}
+
+} // namespace
+
+void ReportData::fit() {
+  total_pages = total.pages_with_visits();
+  total_sums.reset();
+  model = fit_site_rates(total, total_pages, settings, weights);
+  // The weights do not depend on the applied shares: the sums stand once these are set.
+  total_sums = sums_over(*this, total, total_pages);
+  set_applied_shares(model, total_sums->value, total_sums->arrivals);
+}
+
+ReportData::Sums ReportData::sums(const Aggregate& traffic) const {
+  if (&traffic == &total && total_sums) return *total_sums;
+  return sums_over(*this, traffic, traffic.pages_with_visits());
 }
 
 ShareEstimate ReportData::estimate(const Sums& s, const TrafficTotals& t) {

@@ -48,14 +48,23 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         }
       }
     }
-    ReportData data{totals,           all,
-                    std::move(list),  by_period,
-                    request.top,      request.min_visits,
-                    DARKSCAN_VERSION, site_hosts,
-                    std::move(trend), request.weights,
-                    request.settings, {},
-                    std::nullopt,     std::nullopt};
-    data.model = fit_site_model(all, request.settings, request.weights);
+    ReportData data{totals,
+                    all,
+                    std::move(list),
+                    by_period,
+                    request.top,
+                    request.min_visits,
+                    DARKSCAN_VERSION,
+                    site_hosts,
+                    std::move(trend),
+                    request.weights,
+                    request.settings,
+                    {},
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    std::nullopt};
+    data.fit();
     data.since = request.since;
     data.until = request.until;
     if (from != std::numeric_limits<std::int64_t>::min())

@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace darkscan {
 
@@ -103,6 +106,19 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c);
 
 // Fits the model on the pages of `total` (effective evidence as the report counts it).
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
+
+// The pages of an aggregate with visits, in key order (Aggregate::pages_with_visits): the order every
+// sum over pages is made in, so that the same counts give the same bits whatever order they came in.
+using PageList = std::vector<std::pair<std::string_view, const PageStats*>>;
+// Evidence's arrivals summed over pages, weighed or not.
+using EvidenceSums = std::array<double, k_evidence_count>;
+
+// fit_site_model in two steps, for a report that weighs every page anyway (ReportData::fit): the
+// fit on `pages` (those of `total`), whose applied shares are then set from the report's sums of
+// the pages' arrivals of each evidence, weighed by page_weights and not.
+SiteModel fit_site_rates(const Aggregate& total, const PageList& pages, const EstimateSettings& settings,
+                         const Weights& weights);
+void set_applied_shares(SiteModel& m, const EvidenceSums& weighed, const EvidenceSums& arrivals);
 
 // The weights for one page: those of k_model_kinds become the page's fitted private parts. Their ranges
 // combine (root of the sum of squares, each side apart) the width weights.rules gives them, the page's

@@ -42,11 +42,18 @@ struct ReportData {
   // the lines read, which may be wider.
   std::optional<std::int64_t> since, until;
 
-  // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs.
+  // The weighted sums of a whole aggregate, per evidence: at the weights' values, lows, highs, and
+  // the arrivals themselves (all, and those that may be private).
   struct Sums {
-    std::array<double, k_evidence_count> value{}, low{}, high{}, candidates{};
+    EvidenceSums value{}, low{}, high{}, arrivals{}, candidates{};
   };
   Sums sums(const Aggregate& traffic) const;
+
+  // Fits `model` on `total` and weighs the pages of `total` once, for every sum over them and for
+  // the model's applied shares (what a report does before it is written).
+  void fit();
+  PageList total_pages;           // by fit(): the pages of `total` with visits, in key order
+  std::optional<Sums> total_sums; // by fit(): sums(total)
 
   // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
   ShareEstimate estimate(const Aggregate& traffic) const;

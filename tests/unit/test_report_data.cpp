@@ -1,0 +1,99 @@
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/estimate/site_model.hpp>
+#include <darkscan/report/report.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace darkscan;
+
+namespace {
+
+constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
+constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
+constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
+
+Weights weights() {
+  Weights w{};
+  w[k_new] = {0.8, 0.55, 0.95};
+  w[k_returning] = {0.4, 0.15, 0.7};
+  w[k_inapp] = {1.0, 0.9, 1.0};
+  return w;
+}
+
+// Pages of every mix of messenger arrivals, public ones and referrer-less deep arrivals.
+Aggregate site(int pages, int scale) {
+  Aggregate a;
+  for (int i = 0; i < pages; ++i) {
+    PageStats& p = a.page("/p" + std::to_string(i));
+    p.evidence[k_inapp] = static_cast<std::uint64_t>(scale * (i % 7));
+    p.evidence[k_new] = static_cast<std::uint64_t>(scale * (2 * (i % 7) + i % 3));
+    p.evidence[k_returning] = static_cast<std::uint64_t>(i % 4);
+    const auto pub = static_cast<std::uint64_t>(scale * 20 * (i % 5));
+    p.visits = p.page_views = pub + p.evidence[k_inapp] + p.evidence[k_new] + p.evidence[k_returning];
+  }
+  return a;
+}
+
+ReportData report_of(const ScanTotals& scan, const Aggregate& total) {
+  return ReportData{scan,
+                    total,
+                    {{"", &total}},
+                    false,
+                    static_cast<std::size_t>(-1),
+                    0,
+                    "test",
+                    {},
+                    {},
+                    weights(),
+                    EstimateSettings{},
+                    {},
+                    std::nullopt,
+                    std::nullopt,
+                    {},
+                    std::nullopt};
+}
+
+void check_same(const EvidenceSums& a, const EvidenceSums& b) {
+  for (std::size_t i = 0; i < a.size(); ++i)
+    CHECK(a[i] == b[i]); // the same bits: the same pages weighed in the same order
+}
+
+} // namespace
+
+TEST_CASE("report data: fit() weighs the report's pages once, as the model and the sums made afresh",
+          "[report][model]") {
+  const ScanTotals scan{};
+  const Aggregate a = site(40, 10);
+  ReportData d = report_of(scan, a);
+  d.fit();
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, weights());
+  REQUIRE(m.fitted[0]);
+  REQUIRE(d.total_sums);
+  CHECK(d.total_pages.size() == 39); // /p0 has no visit
+  for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
+    CHECK(d.model.fitted_share[k] == m.fitted_share[k]);
+    // Read from the report's sums, not from a pass of their own: the same number.
+    CHECK(d.model.applied_share[k] == m.applied_share[k]);
+  }
+  CHECK(d.model.applied_share[0] != d.model.site_share[0]);
+
+  const ReportData::Sums kept = *d.total_sums;
+  d.total_sums.reset();
+  const ReportData::Sums fresh = d.sums(a);
+  check_same(kept.value, fresh.value);
+  check_same(kept.low, fresh.low);
+  check_same(kept.high, fresh.high);
+  check_same(kept.arrivals, fresh.arrivals);
+  check_same(kept.candidates, fresh.candidates);
+  CHECK(kept.arrivals[k_new] > 0);
+
+  SECTION("another aggregate (a period) is summed over its own pages") {
+    d.total_sums = kept;
+    const Aggregate half = site(20, 10);
+    const ReportData::Sums period = d.sums(half);
+    CHECK(period.arrivals[k_new] < kept.arrivals[k_new]);
+    CHECK(period.arrivals[k_new] > 0);
+  }
+}
