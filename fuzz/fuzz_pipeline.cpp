@@ -160,7 +160,6 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
                     {},
                     std::nullopt,
                     std::nullopt,
-                    {},
                     std::nullopt};
     data.fit(); // as a report is made: the site model fitted, the pages weighed once
     result.reports = fuzz::render_and_check(data);

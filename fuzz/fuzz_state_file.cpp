@@ -105,7 +105,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 {},
                                 std::nullopt,
                                 std::nullopt,
-                                {},
                                 std::nullopt};
     report.fit(); // as a report is made: the site model fitted, the pages weighed once
     std::string json;

@@ -62,11 +62,11 @@ ReportData::Sums sums_over(const ReportData& d, const Aggregate& traffic, const 
 } // namespace
 
 void ReportData::fit() {
-  total_pages = total.pages_with_visits();
+  const PageList pages = total.pages_with_visits();
   total_sums.reset();
-  model = fit_site_rates(total, total_pages, settings, weights);
+  model = fit_site_rates(total, pages, settings, weights);
   // The weights do not depend on the applied shares: the sums stand once these are set.
-  total_sums = sums_over(*this, total, total_pages);
+  total_sums = sums_over(*this, total, pages);
   set_applied_shares(model, total_sums->value, total_sums->arrivals);
 }
 

@@ -48,21 +48,13 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         }
       }
     }
-    ReportData data{totals,
-                    all,
-                    std::move(list),
-                    by_period,
-                    request.top,
-                    request.min_visits,
-                    DARKSCAN_VERSION,
-                    site_hosts,
-                    std::move(trend),
-                    request.weights,
-                    request.settings,
-                    {},
-                    std::nullopt,
-                    std::nullopt,
-                    {},
+    ReportData data{totals,           all,
+                    std::move(list),  by_period,
+                    request.top,      request.min_visits,
+                    DARKSCAN_VERSION, site_hosts,
+                    std::move(trend), request.weights,
+                    request.settings, {},
+                    std::nullopt,     std::nullopt,
                     std::nullopt};
     data.fit();
     data.since = request.since;

@@ -85,10 +85,10 @@ struct SiteModel {
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
   // What every page's weight is read with, worked out once by the fit: the site's part and its rates
-  // a and b when theta is at fitted_low, fitted_high and fitted_share (page_weights; its divisions
-  // were most of a report's time on a site of 20,000 pages). With what they were worked out from
-  // (the rules' value, theta's range, the pages and sums): page_weights works them out anew when
-  // those differ (a model changed by hand).
+  // a and b when theta is at fitted_low, fitted_high and fitted_share (page_weights, 13% of a
+  // report's time on 1 GB of gen-log before: bench/results/profile.md). With what they were
+  // worked out from (the rules' value, theta's range, the pages and sums): page_weights works them
+  // out anew when those differ (a model changed by hand).
   struct Part {
     double site = 0, a = 0, b = 0;
   };
@@ -97,7 +97,8 @@ struct SiteModel {
     std::array<Part, 3> at{};     // low, high, share
   };
   std::array<Parts, k_kinds> parts{};
-  bool valid = false; // made by fit_site_model (a default model leaves the weights as they are)
+  // Made by fit_site_model or fit_site_rates (a default model leaves the weights as they are).
+  bool valid = false;
 };
 
 // The signed private (S) and public (O) arrivals of a page, from its effective evidence.
@@ -115,7 +116,8 @@ using EvidenceSums = std::array<double, k_evidence_count>;
 
 // fit_site_model in two steps, for a report that weighs every page anyway (ReportData::fit): the
 // fit on `pages` (those of `total`), whose applied shares are then set from the report's sums of
-// the pages' arrivals of each evidence, weighed by page_weights and not.
+// the pages' arrivals of each evidence, weighed by page_weights and not (page_weights does not
+// read them). Until then the applied shares are the site's (site_share).
 SiteModel fit_site_rates(const Aggregate& total, const PageList& pages, const EstimateSettings& settings,
                          const Weights& weights);
 void set_applied_shares(SiteModel& m, const EvidenceSums& weighed, const EvidenceSums& arrivals);

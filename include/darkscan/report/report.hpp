@@ -37,7 +37,7 @@ struct ReportData {
   std::vector<ReportPeriod> trend; // by day, for the html trend chart (may be empty)
   Weights weights{};               // applied to the arrivals' evidence counts (estimate.hpp)
   EstimateSettings settings{};     // how counts become an estimate, besides the weights
-  SiteModel model{};               // fitted on `total` (fit_site_model) before reporting
+  SiteModel model{};               // fitted on `total` by fit() before reporting
   // The window asked for (--since, --until; UTC seconds), shown in local time: not the span of
   // the lines read, which may be wider.
   std::optional<std::int64_t> since, until;
@@ -50,9 +50,9 @@ struct ReportData {
   Sums sums(const Aggregate& traffic) const;
 
   // Fits `model` on `total` and weighs the pages of `total` once, for every sum over them and for
-  // the model's applied shares (what a report does before it is written).
+  // the model's applied shares (what a report does before it is written). Call it again after
+  // changing the weights, the settings or `total`: sums(total) returns what it kept.
   void fit();
-  PageList total_pages;           // by fit(): the pages of `total` with visits, in key order
   std::optional<Sums> total_sums; // by fit(): sums(total)
 
   // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
