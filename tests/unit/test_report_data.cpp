@@ -2,25 +2,20 @@
 #include <darkscan/estimate/site_model.hpp>
 #include <darkscan/report/report.hpp>
 
+#include "model_weights.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace darkscan;
+using darkscan::test::rules_weights;
 
 namespace {
 
 constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
 constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
 constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
-
-Weights weights() {
-  Weights w{};
-  w[k_new] = {0.8, 0.55, 0.95};
-  w[k_returning] = {0.4, 0.15, 0.7};
-  w[k_inapp] = {1.0, 0.9, 1.0};
-  return w;
-}
 
 // Pages of every mix of messenger arrivals, public ones and referrer-less deep arrivals.
 Aggregate site(int pages, int scale) {
@@ -46,7 +41,7 @@ ReportData report_of(const ScanTotals& scan, const Aggregate& total) {
                     "test",
                     {},
                     {},
-                    weights(),
+                    rules_weights(),
                     EstimateSettings{},
                     {},
                     std::nullopt,
@@ -67,7 +62,7 @@ TEST_CASE("report data: fit() weighs the report's pages once, as the model and t
   const Aggregate a = site(40, 10);
   ReportData d = report_of(scan, a);
   d.fit();
-  const SiteModel m = fit_site_model(a, EstimateSettings{}, weights());
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, rules_weights());
   REQUIRE(m.fitted[0]);
   REQUIRE(d.total_sums);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {

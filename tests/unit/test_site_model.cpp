@@ -2,6 +2,8 @@
 #include <darkscan/estimate/estimate.hpp>
 #include <darkscan/estimate/site_model.hpp>
 
+#include "model_weights.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -10,20 +12,13 @@
 #include <string>
 
 using namespace darkscan;
+using darkscan::test::rules_weights;
 
 namespace {
 
 constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
 constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
 constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
-
-Weights rules_weights() {
-  Weights w{};
-  w[k_new] = {0.8, 0.55, 0.95};
-  w[k_returning] = {0.4, 0.15, 0.7};
-  w[k_inapp] = {1.0, 0.9, 1.0};
-  return w;
-}
 
 // A page with `signed` messenger arrivals, `pub` public ones (search...), and referrer-less deep
 // arrivals of new visitors: `per_signed` per signed one plus `per_public` per public one.
