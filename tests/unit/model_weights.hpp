@@ -6,12 +6,14 @@
 
 namespace darkscan::test {
 
-// The weights.rules values and ranges of the kinds the site-model tests count (the others 0): the
-// model's two deep kinds are fitted, in-app messaging is signed private evidence.
+// The evidence the site-model tests count, as indices of their counts and weights.
+inline constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
+inline constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
+inline constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
+
+// The weights.rules values and ranges of those kinds (the others 0): the model's two deep kinds are
+// fitted, in-app messaging is signed private evidence.
 inline Weights rules_weights() {
-  constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
-  constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
-  constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
   Weights w{};
   w[k_new] = {0.8, 0.55, 0.95};
   w[k_returning] = {0.4, 0.15, 0.7};

@@ -9,13 +9,12 @@
 #include <string>
 
 using namespace darkscan;
+using darkscan::test::k_inapp;
+using darkscan::test::k_new;
+using darkscan::test::k_returning;
 using darkscan::test::rules_weights;
 
 namespace {
-
-constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
-constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
-constexpr auto k_inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
 
 // Pages of every mix of messenger arrivals, public ones and referrer-less deep arrivals.
 Aggregate site(int pages, int scale) {
