@@ -241,6 +241,13 @@ int run_scan(const CommandLine& opts) {
                           note);
 
   VerdictCounts counts(plan, state != nullptr, keep_params);
+  if (state) {
+    counts.splitter.hand_off_closed(
+        [&hours = state->hours](std::int64_t start, PeriodSplitter::Slice&& hour) {
+          hours.add(start, hour.period, hour.traffic);
+        },
+        State::k_pack_after);
+  }
   Analyzer analyzer(plan.rules, sites, plan.hits.window ? *plan.hits.window : counts.sink(), note);
   analyzer.look_ahead(true);
   analyzer.keep_params(keep_params);

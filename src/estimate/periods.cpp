@@ -183,12 +183,33 @@ void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
   }
   if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
   if (!m_current || hit.time < m_current->period.start || hit.time >= m_current->period.end) {
+    if (m_closed && hit.time >= m_next_hand_off) hand_off_before(hit.time);
     Period p = period_of(m_kind, hit.time);
     Slice& s = slice(p.start);
     if (s.period.end == 0) s.period = std::move(p);
     m_current = &s;
   }
   m_current->traffic.add(hit, verdict);
+}
+
+void PeriodSplitter::hand_off_closed(ClosedSlice closed, std::int64_t lag) {
+  m_closed = std::move(closed);
+  m_lag = lag;
+}
+
+void PeriodSplitter::hand_off_before(std::int64_t time) {
+  // Once an hour of log time at most: hits that go back and forth between two days hand over
+  // each slice once an hour, not on every hit.
+  m_next_hand_off = time + 3600;
+  m_current = nullptr; // add() sets it again at once
+  for (auto it = m_slices.begin(); it != m_slices.end() && it->first < time - m_lag;) {
+    if (it->first == Hit::k_no_time || it->second.period.end > time - m_lag) {
+      ++it;
+      continue;
+    }
+    m_closed(it->first, std::move(it->second));
+    it = m_slices.erase(it);
+  }
 }
 
 Aggregate PeriodSplitter::total() const {

@@ -58,34 +58,20 @@ ScanTotals StateCounters::totals() const {
   return t;
 }
 
-void State::add_run(const ScanTotals& run, PeriodSplitter&& hours) {
+void State::add_run(const ScanTotals& run, PeriodSplitter&& run_hours) {
   counters.add(run);
-  if (slices.empty()) {
-    slices = hours.take_slices();
-    return;
-  }
-  // Moved, not copied: a run's hours are most of its memory.
-  for (auto& [start, slice] : hours.take_slices()) {
-    auto it = slices.find(start);
-    if (it == slices.end()) {
-      slices.emplace(start, std::move(slice));
-    } else {
-      it->second.traffic.merge(slice.traffic);
-    }
-  }
+  // Packed one by one, each freed once packed: a run's hours are most of its memory.
+  auto slices = run_hours.take_slices();
+  for (auto it = slices.begin(); it != slices.end(); it = slices.erase(it))
+    hours.add(it->first, it->second.period, it->second.traffic);
 }
 
 void State::merge(State&& later) {
   const EarlierHistory earlier{sessions, previews, origin, rooted};
-  for (auto& [start, slice] : later.slices)
-    slice.traffic.resolve_pending(&earlier);
-  for (auto& [start, slice] : later.slices) {
-    auto it = slices.find(start);
-    if (it == slices.end()) {
-      slices.emplace(start, std::move(slice));
-    } else {
-      it->second.traffic.merge(slice.traffic);
-    }
+  for (const auto& [start, hour] : later.hours.hours()) {
+    Aggregate traffic = later.hours.unpack(hour, later.keep_params);
+    traffic.resolve_pending(&earlier);
+    hours.add(start, hour.period, traffic);
   }
   origin = earliest(origin, later.origin);
   counters.merge(later.counters);
@@ -109,17 +95,17 @@ void State::forget_old(std::int64_t now) {
 PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
                                      std::optional<std::int64_t> until) const {
   PeriodSplitter out(by, since, until, keep_params);
-  for (const auto& [start, slice] : slices) {
+  for (const auto& [start, hour] : hours.hours()) {
     if (start == Hit::k_no_time) {
       if (since || until) continue;
-      out.slice(start).traffic.merge(slice.traffic);
+      hours.unpack_into(hour, out.slice(start).traffic);
       continue;
     }
     if ((since && start < *since) || (until && start >= *until)) continue;
     Period p = period_of(by, start);
     PeriodSplitter::Slice& s = out.slice(p.start);
     if (s.period.end == 0) s.period = std::move(p);
-    s.traffic.merge(slice.traffic);
+    hours.unpack_into(hour, s.traffic);
   }
   for (auto& [start, slice] : out.slices())
     slice.traffic.resolve_pending(nullptr);

@@ -91,22 +91,26 @@ std::string read_whole_file(const std::string& path) {
 } // namespace
 
 std::string encode_state(const State& s) {
-  std::string payload;
-  Writer w(payload);
+  // The payload is written in place after the header, whose size field is filled in after it: a
+  // state of months is tens of megabytes, not to be copied.
+  std::string out(k_magic);
+  Writer header(out);
+  header.fixed(k_version, 4);
+  header.fixed(0, 8);
+  Writer w(out);
   state_file::write_run(w, s);
   state_file::write_ledger(w, s.ledger);
   state_file::write_seen(w, s.sessions.seen());
   state_file::write_visitors(w, s.sessions);
   state_file::write_previews(w, s.previews);
-  state_file::write_traffic(w, s.slices);
+  state_file::write_traffic(w, s.hours, s.keep_params);
   w.u64(s.counters.not_records);
 
-  std::string out(k_magic);
-  Writer header(out);
-  header.fixed(k_version, 4);
-  header.fixed(payload.size(), 8);
-  out += payload;
-  header.hash(util::hash_bytes(payload));
+  const std::size_t size = out.size() - k_header_size;
+  for (std::size_t i = 0; i < 8; ++i)
+    out[k_magic.size() + 4 + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  const std::uint64_t sum = util::hash_bytes(std::string_view(out).substr(k_header_size));
+  header.hash(sum);
   return out;
 }
 

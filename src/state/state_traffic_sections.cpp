@@ -27,15 +27,16 @@ void write_stats(Writer& w, const PageStats& p) {
   w.apps(p.apps);
 }
 
+// Adds the counts read to `p`, as PageStats::merge would.
 void read_stats(Reader& r, PageStats& p) {
-  p.page_views = r.u64();
-  p.visits = r.u64();
-  p.dark_social_visits = r.u64();
-  p.unknown = r.u64();
+  p.page_views += r.u64();
+  p.visits += r.u64();
+  p.dark_social_visits += r.u64();
+  p.unknown += r.u64();
   for (std::uint64_t& e : p.evidence)
-    e = r.u64();
-  p.evidence_previews = r.u64();
-  p.internal_out = r.u64();
+    e += r.u64();
+  p.evidence_previews += r.u64();
+  p.internal_out += r.u64();
   const std::size_t targets = r.count(4);
   if (targets > PageStats::k_max_targets) r.corrupt(N_("a page has too many link targets"));
   for (std::size_t i = 0; i < targets; ++i)
@@ -44,11 +45,11 @@ void read_stats(Reader& r, PageStats& p) {
   r.apps(p.apps);
 }
 
+} // namespace
+
 // Page keys and paths are written once, in a table; hours refer to them by
 // index (a page seen in 100 hours is stored once, not 100 times).
-using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
-
-void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
+void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of) {
   const TrafficTotals& t = a.totals();
   for (std::uint64_t v : {t.bots, t.previews, t.assets, t.page_views, t.visits, t.dark_social_visits})
     w.u64(v);
@@ -60,7 +61,7 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
   // In index order, as deltas: the same state is always the same bytes.
   std::vector<std::pair<std::uint64_t, const PageStats*>> pages;
   for (const auto& [key, stats] : a.pages())
-    pages.emplace_back(ids.at(key), &stats);
+    pages.emplace_back(id_of(key), &stats);
   std::sort(pages.begin(), pages.end());
   w.u64(pages.size());
   std::uint64_t previous = 0;
@@ -73,8 +74,8 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
   for (const PendingArrival& p : a.pending()) {
     w.hash(p.visitor);
     w.i64(p.time);
-    w.u64(ids.at(p.page));
-    w.u64(ids.at(p.path));
+    w.u64(id_of(p.page));
+    w.u64(id_of(p.path));
     w.u8(static_cast<std::uint8_t>(p.channel));
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
@@ -83,6 +84,8 @@ void write_aggregate(Writer& w, const Aggregate& a, const PageIds& ids) {
     w.u32(p.signature);
   }
 }
+
+namespace {
 
 // The key or path of index `id` in the table.
 std::string_view page_key(Reader& r, const std::vector<std::string_view>& keys, std::uint64_t id) {
@@ -109,8 +112,10 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
   return p;
 }
 
+} // namespace
+
 void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys) {
-  TrafficTotals& t = a.mutable_totals();
+  TrafficTotals t;
   for (std::uint64_t* v : {&t.bots, &t.previews, &t.assets, &t.page_views, &t.visits, &t.dark_social_visits})
     *v = r.u64();
   for (std::uint64_t& e : t.evidence)
@@ -118,10 +123,12 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
   for (ChannelStats& c : t.channels)
     c.visits = r.u64();
   r.apps(t.previews_by_app);
+  a.mutable_totals().merge(t);
   std::uint64_t id = 0;
-  for (std::size_t n = r.count(12); n > 0; --n) {
+  for (std::size_t n = r.count(12), i = 0; i < n; ++i) {
     const std::uint64_t delta = r.u64();
     if (delta > keys.size()) r.corrupt(N_("a page index is out of range"));
+    if (i > 0 && delta == 0) r.corrupt(N_("a page appears twice in an hour"));
     id += delta;
     read_stats(r, a.page(page_key(r, keys, id)));
   }
@@ -129,44 +136,41 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
     a.mutable_pending().push_back(read_pending(r, keys));
 }
 
-} // namespace
-
-void write_traffic(Writer& w, const State::Slices& slices) {
-  std::vector<std::string_view> keys;
-  for (const auto& [start, slice] : slices) {
-    for (const auto& [key, stats] : slice.traffic.pages())
-      keys.push_back(key);
-    for (const PendingArrival& p : slice.traffic.pending()) {
-      keys.push_back(p.page);
-      keys.push_back(p.path);
-    }
-  }
+void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::string>& keep_params) {
+  // The file's table lists the keys in order, whatever order the store met them in: the same
+  // state is always the same bytes. Each hour is unpacked and written with the file's indices.
+  std::vector<std::string_view> keys = hours.keys();
   std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   PageIds ids;
   w.u64(keys.size());
   for (const std::string_view key : keys) {
     ids.emplace(key, ids.size());
     w.str(key);
   }
-  w.u64(slices.size());
-  for (const auto& [start, slice] : slices) {
+  w.u64(hours.hours().size());
+  for (const auto& [start, hour] : hours.hours()) {
     w.i64(start);
-    w.i64(slice.period.end);
-    w.str(slice.period.label);
-    write_aggregate(w, slice.traffic, ids);
+    w.i64(hour.period.end);
+    w.str(hour.period.label);
+    write_aggregate(w, hours.unpack(hour, keep_params), [&ids](std::string_view key) { return ids.at(key); });
   }
 }
 
 void read_traffic(Reader& r, State& s) {
+  // The store takes the file's table as it is, so each hour's bytes are kept as read, once checked.
   std::vector<std::string_view> keys(r.count(1));
-  for (std::string_view& key : keys)
+  for (std::string_view& key : keys) {
     key = r.str();
+    if (!s.hours.load_key(key)) r.corrupt(N_("a page key appears twice"));
+  }
   for (std::size_t n = r.count(3); n > 0; --n) {
     const std::int64_t start = r.i64();
-    PeriodSplitter::Slice slice{Period{start, r.i64(), std::string(r.str())}, Aggregate(s.keep_params)};
-    read_aggregate(r, slice.traffic, keys);
-    if (!s.slices.emplace(start, std::move(slice)).second) r.corrupt(N_("an hour appears twice"));
+    Period period{start, r.i64(), std::string(r.str())};
+    const std::string_view before = r.rest();
+    Aggregate check(s.keep_params);
+    read_aggregate(r, check, keys);
+    const std::string_view packed = before.substr(0, before.size() - r.rest().size());
+    if (!s.hours.load_hour(start, std::move(period), packed)) r.corrupt(N_("an hour appears twice"));
   }
 }
 

@@ -112,7 +112,8 @@ TEST_CASE("state: shards merged in time order decide their edges as one run woul
 
   const Run whole(rules, all, false);
   Run one(rules, first, true), two(rules, second, true);
-  REQUIRE_FALSE(two.state.slices.begin()->second.traffic.pending().empty());
+  const auto& first_hour = *two.state.hours.hours().begin();
+  REQUIRE_FALSE(two.state.hours.unpack(first_hour.second, {}).pending().empty());
 
   SECTION("merged") {
     one.state.merge(std::move(two.state));

@@ -3,6 +3,8 @@
 #include <darkscan/estimate/aggregate.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -100,12 +102,24 @@ public:
   // All periods merged.
   Aggregate total() const;
 
+  // Hands `closed` each slice that the hits left behind: one whose period ended more than
+  // `lag` seconds before the newest hit, looked for once an hour of log time. `closed` takes it
+  // (a State packs it: a run's hours need not all be in memory at once); a later hit of its period
+  // starts it again and hands it over again, so the parts sum to what one slice would hold.
+  using ClosedSlice = std::function<void(std::int64_t start, Slice&& slice)>;
+  void hand_off_closed(ClosedSlice closed, std::int64_t lag);
+
 private:
+  void hand_off_before(std::int64_t time);
+
   PeriodKind m_kind;
   std::optional<std::int64_t> m_since, m_until;
   std::vector<std::string> m_keep_params;
   std::map<std::int64_t, Slice> m_slices;
   Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
+  ClosedSlice m_closed;
+  std::int64_t m_lag = 0;
+  std::int64_t m_next_hand_off = std::numeric_limits<std::int64_t>::min(); // log time of the next look
 };
 
 } // namespace darkscan

@@ -5,6 +5,7 @@
 #include <darkscan/estimate/periods.hpp>
 #include <darkscan/input/ledger.hpp>
 #include <darkscan/scan/scan.hpp>
+#include <darkscan/state/hour_store.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 
@@ -15,10 +16,6 @@
 #include <vector>
 
 namespace darkscan {
-
-// Owns the app names a loaded State's counts point into (AppCounts hold
-// views). One pool serves every State of a run and outlives them.
-using NamePool = std::set<std::string, std::less<>>;
 
 // The counts of a State: ScanTotals without the per-run lists.
 struct StateCounters {
@@ -37,11 +34,14 @@ struct StateCounters {
 // What a run leaves for the next one (--state) or for a merge (--state-out,
 // `darkscan merge`): the inputs read (Ledger), visitors and previews recent
 // enough to matter, the site, and the counts by hour (so --since and --by
-// still apply to everything the state holds). It grows with pages and recent
+// still apply to everything the state holds). It grows with pages, page-hours (packed) and recent
 // visitors, not with lines.
 struct State {
   static constexpr PeriodKind k_slice_kind = PeriodKind::hour;
-  using Slices = std::map<std::int64_t, PeriodSplitter::Slice>;
+  // A run's hour is packed into `hours` once the log is an hour past its end: servers write a
+  // line when its request ends, seconds to minutes late, not hours (an hour that gets more lines
+  // after that is unpacked and merged again, so nothing depends on this but memory).
+  static constexpr std::int64_t k_pack_after = 3600;
 
   std::int64_t origin = Hit::k_no_time; // time of the first hit of its history
   // True when the state holds the whole history (--state): no earlier shard
@@ -55,11 +55,11 @@ struct State {
   std::vector<std::string> site_hosts;
   std::vector<std::string> keep_params;
   std::string format;         // the preset detected in the logs read, "" if none
-  Slices slices;              // by hour; untimed hits under Hit::k_no_time
+  HourStore hours;            // counts by hour; untimed hits under Hit::k_no_time
   std::uint64_t checksum = 0; // of the file it was loaded from (not saved)
 
-  // Adds the counts of one run, and takes its hours (`hours` is left empty).
-  void add_run(const ScanTotals& run, PeriodSplitter&& hours);
+  // Adds the counts of one run, and packs its hours (`run_hours` is left empty).
+  void add_run(const ScanTotals& run, PeriodSplitter&& run_hours);
   // Merges a shard into this one. Call in time order (by origin): the
   // shard's pending arrivals are decided with this state's history first.
   void merge(State&& later);

@@ -115,6 +115,8 @@ public:
     }
   }
   bool done() const { return m_in.empty(); }
+  // What is left to read.
+  std::string_view rest() const { return m_in; }
   // `what`: a reason marked N_().
   [[noreturn]] void corrupt(const char* what) const {
     throw Error(message(N_("state '{}' is damaged ({}); it was left as it is"), m_name, translated(what)),

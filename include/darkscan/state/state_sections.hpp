@@ -9,6 +9,11 @@
 #include <darkscan/state/state_bytes.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace darkscan::state_file {
 
@@ -33,7 +38,14 @@ void write_previews(Writer& w, const PreviewMemory& previews);
 void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules);
 
 // state_traffic_sections.cpp. The table of page keys and paths, then the counts of each hour.
-void write_traffic(Writer& w, const State::Slices& slices);
+void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::string>& keep_params);
 void read_traffic(Reader& r, State& s);
+// One hour's counts (totals, pages, pending arrivals), pages by their index in a table of keys:
+// `id_of` gives the index of each key and path of `a`, `keys` is the table. read_aggregate adds
+// what it reads to `a`, as Aggregate::merge would. HourStore keeps hours packed so.
+using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
+using IdOf = std::function<std::uint64_t(std::string_view key)>;
+void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of);
+void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys);
 
 } // namespace darkscan::state_file

@@ -1,0 +1,207 @@
+#include "rules_fixture.hpp"
+
+#include <darkscan/state/hour_store.hpp>
+#include <darkscan/state/state.hpp>
+#include <darkscan/visits/analyzer.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace darkscan;
+
+namespace {
+
+constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
+constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
+constexpr const char* k_whatsapp = "WhatsApp/2.23.20.0 A";
+
+// A hit's text, owned (a Hit only views it).
+struct TestLine {
+  std::int64_t time;
+  std::string client, path;
+  const char* ua = k_chrome;
+  std::string referer{};
+};
+
+Hit hit_of(const TestLine& l) {
+  Hit h;
+  h.time = l.time;
+  h.client = l.client;
+  h.user_agent = l.ua;
+  h.path = l.path;
+  h.target = l.path;
+  h.referer = l.referer;
+  h.status = 200;
+  h.method = "GET";
+  h.request_valid = true;
+  h.has_user_agent = true;
+  h.has_referer = true;
+  return h;
+}
+
+// Lines over three hours, with previews, internal links (targets), apps, and lines that go back to
+// an hour the log had left an hour before.
+std::vector<TestLine> three_hours() {
+  std::vector<TestLine> lines;
+  for (int i = 0; i < 40; ++i) {
+    const std::int64_t t = T0 + i * 260; // 07:15 to 10:04
+    const std::string client = "41.58.1." + std::to_string(i % 7);
+    const std::string news = "/news/" + std::to_string(i % 5);
+    lines.push_back({t, "31.13.1.1", news, k_whatsapp});
+    lines.push_back({t + 5, client, news});
+    lines.push_back(
+        {t + 9, client, "/sport/" + std::to_string(i % 3), k_chrome, "https://example.com" + news});
+    if (i % 9 == 8) lines.push_back({T0 + 30 + i, "8.8.4.4", "/news/late-" + std::to_string(i)});
+  }
+  return lines;
+}
+
+void check_identical(const Aggregate& a, const Aggregate& b) {
+  const TrafficTotals &x = a.totals(), &y = b.totals();
+  CHECK(x.bots == y.bots);
+  CHECK(x.previews == y.previews);
+  CHECK(x.assets == y.assets);
+  CHECK(x.page_views == y.page_views);
+  CHECK(x.visits == y.visits);
+  CHECK(x.dark_social_visits == y.dark_social_visits);
+  CHECK(x.evidence == y.evidence);
+  for (std::size_t i = 0; i < x.channels.size(); ++i)
+    CHECK(x.channels[i].visits == y.channels[i].visits);
+  CHECK(x.previews_by_app == y.previews_by_app);
+  REQUIRE(a.pages().size() == b.pages().size());
+  for (const auto& [key, stats] : a.pages()) {
+    INFO(key);
+    const PageStats& other = b.pages().at(key);
+    CHECK(stats.page_views == other.page_views);
+    CHECK(stats.visits == other.visits);
+    CHECK(stats.dark_social_visits == other.dark_social_visits);
+    CHECK(stats.unknown == other.unknown);
+    CHECK(stats.evidence == other.evidence);
+    CHECK(stats.evidence_previews == other.evidence_previews);
+    CHECK(stats.internal_out == other.internal_out);
+    CHECK(stats.targets == other.targets);
+    CHECK(stats.previews == other.previews);
+    CHECK(stats.apps == other.apps);
+  }
+  REQUIRE(a.pending().size() == b.pending().size());
+  for (std::size_t i = 0; i < a.pending().size(); ++i) {
+    CHECK(a.pending()[i].page == b.pending()[i].page);
+    CHECK(a.pending()[i].time == b.pending()[i].time);
+    CHECK(a.pending()[i].visitor == b.pending()[i].visitor);
+    CHECK(a.pending()[i].evidence == b.pending()[i].evidence);
+  }
+}
+
+// The hourly counts of `hits` (a shard, so that some arrivals stay pending), with the splitter's
+// hours handed to `store` as they close when `store` is given.
+PeriodSplitter count_hours(const Rules& rules, const std::vector<TestLine>& lines, HourStore* store,
+                           std::size_t* most_held = nullptr) {
+  PeriodSplitter hours(State::k_slice_kind, std::nullopt, std::nullopt);
+  if (store) {
+    hours.hand_off_closed(
+        [store](std::int64_t start, PeriodSplitter::Slice&& hour) {
+          store->add(start, hour.period, hour.traffic);
+        },
+        0);
+  }
+  Analyzer analyzer(rules, {"example.com"}, hours, {});
+  analyzer.defer_history(Hit::k_no_time);
+  for (const TestLine& l : lines) {
+    analyzer.add(hit_of(l));
+    if (most_held) *most_held = std::max(*most_held, hours.slices().size());
+  }
+  analyzer.finish();
+  return hours;
+}
+
+} // namespace
+
+TEST_CASE("hour_store: hours handed over as they close, in parts, hold what one slice each would",
+          "[hour_store][state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  const std::vector<TestLine> lines = three_hours();
+
+  const PeriodSplitter whole = count_hours(rules, lines, nullptr);
+  REQUIRE(whole.slices().size() == 4); // 07:00 to 10:00
+
+  HourStore store;
+  std::size_t most_held = 0;
+  PeriodSplitter rest = count_hours(rules, lines, &store, &most_held);
+  // Hours were handed over during the run, and some more than once (the late hits).
+  CHECK(most_held < whole.slices().size());
+  CHECK_FALSE(store.empty());
+  for (auto& [start, slice] : rest.take_slices())
+    store.add(start, slice.period, slice.traffic);
+
+  REQUIRE(store.hours().size() == whole.slices().size());
+  bool some_pending = false;
+  for (const auto& [start, slice] : whole.slices()) {
+    INFO(slice.period.label);
+    const auto it = store.hours().find(start);
+    REQUIRE(it != store.hours().end());
+    CHECK(it->second.period.label == slice.period.label);
+    CHECK(it->second.period.end == slice.period.end);
+    check_identical(store.unpack(it->second, {}), slice.traffic);
+    some_pending = some_pending || !slice.traffic.pending().empty();
+  }
+  CHECK(some_pending);
+
+  SECTION("unpack_into adds, as merge does") {
+    Aggregate twice;
+    for (const auto& [start, hour] : store.hours()) {
+      store.unpack_into(hour, twice);
+      store.unpack_into(hour, twice);
+    }
+    Aggregate expected;
+    for (const auto& [start, slice] : whole.slices()) {
+      expected.merge(slice.traffic);
+      expected.merge(slice.traffic);
+    }
+    check_identical(twice, expected);
+  }
+
+  SECTION("a copy unpacks the same once the original is gone") {
+    auto original = std::make_unique<HourStore>();
+    for (const auto& [start, slice] : whole.slices())
+      original->add(start, slice.period, slice.traffic);
+    const HourStore copy(*original);
+    HourStore assigned;
+    assigned = *original;
+    original.reset();
+    for (const auto& [start, slice] : whole.slices()) {
+      check_identical(copy.unpack(copy.hours().at(start), {}), slice.traffic);
+      check_identical(assigned.unpack(assigned.hours().at(start), {}), slice.traffic);
+    }
+  }
+}
+
+TEST_CASE("hour_store: a state's hours survive its file, and the file does not depend on the order "
+          "pages were met in",
+          "[hour_store][state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  const std::vector<TestLine> lines = three_hours();
+  PeriodSplitter whole = count_hours(rules, lines, nullptr);
+
+  // The same hours added in two orders: the store's tables differ, the files must not.
+  State forward, backward;
+  for (const auto& [start, slice] : whole.slices())
+    forward.hours.add(start, slice.period, slice.traffic);
+  for (auto it = whole.slices().rbegin(); it != whole.slices().rend(); ++it)
+    backward.hours.add(it->first, it->second.period, it->second.traffic);
+  REQUIRE(forward.hours.keys() != backward.hours.keys());
+  const std::string bytes = encode_state(forward);
+  CHECK(encode_state(backward) == bytes);
+
+  NamePool names;
+  const State loaded = decode_state(bytes, "s", rules, names);
+  CHECK(encode_state(loaded) == bytes);
+  for (const auto& [start, slice] : whole.slices())
+    check_identical(loaded.hours.unpack(loaded.hours.hours().at(start), {}), slice.traffic);
+}
