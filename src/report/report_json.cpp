@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 namespace darkscan {
 
 namespace {
@@ -173,9 +175,18 @@ void page(Json& j, const ReportData& data, const ReportPeriod& period, const Pag
   j.key("page_views").count(p.page_views).close('}');
 }
 
+// Called after each page written: Output::maybe_flush when streaming, nothing otherwise.
+using PageDone = std::function<void()>;
+
 class JsonReporter final : public Reporter {
 public:
-  void write(const ReportData& data, std::string& out) const override {
+  void write(const ReportData& data, std::string& out) const override { render(data, out, {}); }
+  void stream(const ReportData& data, Output& out) const override {
+    render(data, out.buffer(), [&out] { out.maybe_flush(); });
+  }
+
+private:
+  static void render(const ReportData& data, std::string& out, const PageDone& page_done) {
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
     std::vector<std::vector<PageRow>> rows;
@@ -243,8 +254,10 @@ public:
     }
     j.key("pages").open('[');
     for (std::size_t i = 0; i < data.periods.size(); ++i) {
-      for (const PageRow& row : rows[i])
+      for (const PageRow& row : rows[i]) {
         page(j, data, data.periods[i], row);
+        if (page_done) page_done();
+      }
     }
     j.close(']').close('}');
     out += '\n';
@@ -254,13 +267,20 @@ public:
 // NDJSON: one page object per line, as in the "pages" array of the JSON.
 class NdjsonReporter final : public Reporter {
 public:
-  void write(const ReportData& data, std::string& out) const override {
+  void write(const ReportData& data, std::string& out) const override { render(data, out, {}); }
+  void stream(const ReportData& data, Output& out) const override {
+    render(data, out.buffer(), [&out] { out.maybe_flush(); });
+  }
+
+private:
+  static void render(const ReportData& data, std::string& out, const PageDone& page_done) {
     for (const ReportPeriod& period : data.periods) {
       std::size_t hidden = 0;
       for (const PageRow& row : page_rows(data, period, hidden)) {
         Json j(out);
         page(j, data, period, row);
         out += '\n';
+        if (page_done) page_done();
       }
     }
   }

@@ -61,10 +61,8 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     data.until = request.until;
     if (from != std::numeric_limits<std::int64_t>::min())
       data.since = from, data.until = to; // its file's period
-    std::string text;
-    reporter.write(data, text);
     Output out(path);
-    out.write(text);
+    reporter.stream(data, out);
     out.finish();
   };
   if (file_per_period) {

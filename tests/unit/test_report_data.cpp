@@ -3,9 +3,12 @@
 #include <darkscan/report/report.hpp>
 
 #include "model_weights.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 using namespace darkscan;
@@ -87,5 +90,36 @@ TEST_CASE("report data: fit() weighs the report's pages once, as the model and t
     const ReportData::Sums period = d.sums(half);
     CHECK(period.arrivals[k_new] < kept.arrivals[k_new]);
     CHECK(period.arrivals[k_new] > 0);
+  }
+}
+
+TEST_CASE("report: streamed to a file as it is rendered, every format is what write() renders whole",
+          "[report]") {
+  const ScanTotals scan{};
+  // Pages enough for several megabytes of JSON: Output flushes every MiB, so the JSON object's
+  // commas and brackets must come out right across flushes.
+  Aggregate a;
+  for (int i = 0; i < 20000; ++i) {
+    PageStats& p = a.page("/news/2026/11/a-long-enough-path-for-a-real-site-" + std::to_string(i));
+    p.evidence[k_new] = static_cast<std::uint64_t>(1 + i % 5);
+    p.visits = p.page_views = p.evidence[k_new] + static_cast<std::uint64_t>(i % 11);
+  }
+  ReportData d = report_of(scan, a);
+  d.fit();
+  test::TempDir dir;
+  for (const char* name : {"json", "ndjson", "tsv", "csv", "table", "html"}) {
+    INFO(name);
+    const auto reporter = make_reporter(name, false);
+    std::string whole;
+    reporter->write(d, whole);
+    const std::string path = dir.path(std::string("report.") + name);
+    Output out(path);
+    reporter->stream(d, out);
+    out.finish();
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream streamed;
+    streamed << in.rdbuf();
+    CHECK(streamed.str().size() == whole.size());
+    CHECK(streamed.str() == whole);
   }
 }

@@ -4,6 +4,7 @@
 #include <darkscan/estimate/aggregate.hpp>
 #include <darkscan/estimate/estimate.hpp>
 #include <darkscan/estimate/site_model.hpp>
+#include <darkscan/report/output.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/util/time_parse.hpp>
 
@@ -91,11 +92,15 @@ std::string local_span(std::optional<std::int64_t> from, std::optional<std::int6
 // part and where it comes from (fitted, given in --rules, or weights.rules). In the user's language.
 std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 
-// One output format. write() renders the whole report into `out`.
+// One output format. write() renders the whole report into `out`; stream() hands it to `out` as it
+// goes, so that a report of every page (JSON, NDJSON, TSV, CSV) is never whole in memory: 145 MB of
+// JSON for 500,000 pages would take twice that as one growing string. The table and HTML, which
+// show the top pages, render whole (the default).
 class Reporter {
 public:
   virtual ~Reporter() = default;
   virtual void write(const ReportData& data, std::string& out) const = 0;
+  virtual void stream(const ReportData& data, Output& out) const;
 };
 
 // Names accepted by --output-format for the report.
