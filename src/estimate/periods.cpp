@@ -183,24 +183,28 @@ void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
   }
   if ((m_since && hit.time < *m_since) || (m_until && hit.time >= *m_until)) return;
   if (!m_current || hit.time < m_current->period.start || hit.time >= m_current->period.end) {
-    if (m_closed && hit.time >= m_next_hand_off) hand_off_before(hit.time);
+    if (m_closed && m_hits_since_look >= m_look_hits &&
+        (m_last_look == Hit::k_no_time || hit.time >= m_last_look + k_look_seconds ||
+         hit.time <= m_last_look - k_look_seconds))
+      hand_off_before(hit.time);
     Period p = period_of(m_kind, hit.time);
     Slice& s = slice(p.start);
     if (s.period.end == 0) s.period = std::move(p);
     m_current = &s;
   }
+  ++m_hits_since_look;
   m_current->traffic.add(hit, verdict);
 }
 
-void PeriodSplitter::hand_off_closed(ClosedSlice closed, std::int64_t lag) {
+void PeriodSplitter::hand_off_closed(ClosedSlice closed, std::int64_t lag, std::uint64_t look_hits) {
   m_closed = std::move(closed);
   m_lag = lag;
+  m_look_hits = look_hits;
 }
 
 void PeriodSplitter::hand_off_before(std::int64_t time) {
-  // Once an hour of log time at most: hits that go back and forth between two days hand over
-  // each slice once an hour, not on every hit.
-  m_next_hand_off = time + 3600;
+  m_last_look = time;
+  m_hits_since_look = 0;
   m_current = nullptr; // add() sets it again at once
   for (auto it = m_slices.begin(); it != m_slices.end() && it->first < time - m_lag;) {
     if (it->first == Hit::k_no_time || it->second.period.end > time - m_lag) {

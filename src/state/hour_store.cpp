@@ -7,8 +7,8 @@ namespace darkscan {
 
 namespace {
 
-// The name the Reader gives in its error messages: an hour this store packed cannot be damaged
-// unless by a bug.
+// The name the Reader gives in its error messages: an hour this store packed or checked cannot be
+// damaged unless by a bug, which this names.
 const std::string k_packed_name = "(packed hour)"; // not for translation: a bug
 
 } // namespace
@@ -52,7 +52,7 @@ void HourStore::add(std::int64_t start, const Period& period, const Aggregate& t
 void HourStore::unpack_into(const Hour& hour, Aggregate& out) const {
   state_file::Reader r(hour.packed, k_packed_name, m_names);
   state_file::read_aggregate(r, out, m_keys);
-  if (!r.done()) r.corrupt(N_("bytes left after the last section"));
+  if (!r.done()) r.corrupt(N_("bytes left after an hour's counts"));
 }
 
 Aggregate HourStore::unpack(const Hour& hour, const std::vector<std::string>& keep_params) const {

@@ -106,9 +106,9 @@ std::string encode_state(const State& s) {
   state_file::write_traffic(w, s.hours, s.keep_params);
   w.u64(s.counters.not_records);
 
-  const std::size_t size = out.size() - k_header_size;
-  for (std::size_t i = 0; i < 8; ++i)
-    out[k_magic.size() + 4 + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  std::string size;
+  Writer(size).fixed(out.size() - k_header_size, 8);
+  out.replace(k_magic.size() + 4, size.size(), size);
   const std::uint64_t sum = util::hash_bytes(std::string_view(out).substr(k_header_size));
   header.hash(sum);
   return out;

@@ -45,6 +45,9 @@ void read_stats(Reader& r, PageStats& p) {
   r.apps(p.apps);
 }
 
+// The file's index of each key (write_traffic).
+using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
+
 } // namespace
 
 // Page keys and paths are written once, in a table; hours refer to them by
@@ -157,7 +160,8 @@ void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::str
 }
 
 void read_traffic(Reader& r, State& s) {
-  // The store takes the file's table as it is, so each hour's bytes are kept as read, once checked.
+  // The store takes the file's table as it is, so each hour's bytes are kept as read, once checked:
+  // `s` is a new State (decode_state), whose store is empty, so its indices are the file's.
   std::vector<std::string_view> keys(r.count(1));
   for (std::string_view& key : keys) {
     key = r.str();

@@ -107,7 +107,8 @@ TEST_CASE("report: streamed to a file as it is rendered, every format is what wr
   ReportData d = report_of(scan, a);
   d.fit();
   test::TempDir dir;
-  for (const char* name : {"json", "ndjson", "tsv", "csv", "table", "html"}) {
+  // The formats that stream (the table and HTML render whole, by Reporter's own stream()).
+  for (const char* name : {"json", "ndjson", "tsv", "csv"}) {
     INFO(name);
     const auto reporter = make_reporter(name, false);
     std::string whole;

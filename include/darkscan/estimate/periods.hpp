@@ -102,12 +102,15 @@ public:
   // All periods merged.
   Aggregate total() const;
 
-  // Hands `closed` each slice that the hits left behind: one whose period ended more than
-  // `lag` seconds before the newest hit, looked for once an hour of log time. `closed` takes it
-  // (a State packs it: a run's hours need not all be in memory at once); a later hit of its period
-  // starts it again and hands it over again, so the parts sum to what one slice would hold.
+  // Hands `closed` each slice that the hits left behind: one whose period ended more than `lag`
+  // seconds before the hit that looks for them. A hit looks when the log has moved an hour from
+  // the last look, forward or back (a second file of the same days), and k_look_hits hits have
+  // come since (`look_hits`, k_look_hits unless a test asks for fewer). `closed` takes the slice (a State
+  // packs it: a run's hours need not all be in memory at once); a later hit of its period starts it again and
+  // hands it over again, and the parts add up to the counts one slice would hold (Aggregate::merge).
   using ClosedSlice = std::function<void(std::int64_t start, Slice&& slice)>;
-  void hand_off_closed(ClosedSlice closed, std::int64_t lag);
+  static constexpr std::uint64_t k_look_hits = 4096;
+  void hand_off_closed(ClosedSlice closed, std::int64_t lag, std::uint64_t look_hits = k_look_hits);
 
 private:
   void hand_off_before(std::int64_t time);
@@ -117,9 +120,14 @@ private:
   std::vector<std::string> m_keep_params;
   std::map<std::int64_t, Slice> m_slices;
   Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
+  // Looks at most once every m_look_hits hits and an hour of log time: a log that goes back and
+  // forth between two days hands each slice over a few times, not on every hit.
+  static constexpr std::int64_t k_look_seconds = 3600;
   ClosedSlice m_closed;
   std::int64_t m_lag = 0;
-  std::int64_t m_next_hand_off = std::numeric_limits<std::int64_t>::min(); // log time of the next look
+  std::uint64_t m_look_hits = k_look_hits;
+  std::int64_t m_last_look = Hit::k_no_time; // log time of the last look for closed slices
+  std::uint64_t m_hits_since_look = 0;
 };
 
 } // namespace darkscan

@@ -95,7 +95,8 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 // One output format. write() renders the whole report into `out`; stream() hands it to `out` as it
 // goes, so that a report of every page (JSON, NDJSON, TSV, CSV) is never whole in memory: 145 MB of
 // JSON for 500,000 pages would take twice that as one growing string. The table and HTML, which
-// show the top pages, render whole (the default).
+// show the top pages, render whole (the default). With -o a failure leaves no file (Output's
+// temporary file is removed); on standard output, what was flushed before it stays written.
 class Reporter {
 public:
   virtual ~Reporter() = default;

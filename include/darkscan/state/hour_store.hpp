@@ -14,15 +14,15 @@
 
 namespace darkscan {
 
-// Owns the app names a loaded State's counts point into (AppCounts hold
-// views). One pool serves every State of a run and outlives them.
+// Owns app names that AppCounts and previews view: a loading state's (its previews, the check of
+// its hours), and each HourStore's own for the hours it unpacks.
 using NamePool = std::set<std::string, std::less<>>;
 
 // A State's counts by hour, packed: each hour's Aggregate is kept as the bytes the state file
-// writes for it (varints, pages by their index in one table of keys), and unpacked only while a
-// report or a save reads it. An hour of a few thousand pages costs about 25 bytes a page this way
-// against about 300 as an Aggregate, so a state of months fits in memory as its file does
-// (bench/results/state-memory.md).
+// writes for it (varints, pages by their index in one table of keys), and unpacked when a report,
+// a save or a merge reads it, or when more of the hour is added. An hour of a few thousand pages costs about
+// 25 bytes a page this way against about 300 as an Aggregate, so a state of months fits in memory as its file
+// does (bench/results/state-memory.md).
 class HourStore {
 public:
   struct Hour {
@@ -43,7 +43,8 @@ public:
   void add(std::int64_t start, const Period& period, const Aggregate& traffic);
 
   // The counts of `hour` (one of hours()), with `keep_params` as the Aggregate's. Its app names
-  // are views into this store, which must outlive it.
+  // are views into this store, which must outlive it. Not for two threads at once: unpacking
+  // adds names to the store's pool.
   Aggregate unpack(const Hour& hour, const std::vector<std::string>& keep_params) const;
   // Adds the counts of `hour` to `out`, as out.merge(unpack(hour)) would, without the copy.
   void unpack_into(const Hour& hour, Aggregate& out) const;

@@ -39,8 +39,10 @@ struct StateCounters {
 struct State {
   static constexpr PeriodKind k_slice_kind = PeriodKind::hour;
   // A run's hour is packed into `hours` once the log is an hour past its end: servers write a
-  // line when its request ends, seconds to minutes late, not hours (an hour that gets more lines
-  // after that is unpacked and merged again, so nothing depends on this but memory).
+  // line when its request ends, seconds to minutes late, not hours. An hour that gets more lines
+  // after that is unpacked and merged again: its counts are the same; only which link targets a
+  // page keeps past PageStats::k_max_targets (32, all a report needs to call it a hub) may differ,
+  // as they already did between runs of one state.
   static constexpr std::int64_t k_pack_after = 3600;
 
   std::int64_t origin = Hit::k_no_time; // time of the first hit of its history

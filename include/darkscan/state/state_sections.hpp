@@ -12,7 +12,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace darkscan::state_file {
@@ -43,7 +42,6 @@ void read_traffic(Reader& r, State& s);
 // One hour's counts (totals, pages, pending arrivals), pages by their index in a table of keys:
 // `id_of` gives the index of each key and path of `a`, `keys` is the table. read_aggregate adds
 // what it reads to `a`, as Aggregate::merge would. HourStore keeps hours packed so.
-using PageIds = std::unordered_map<std::string_view, std::uint64_t>;
 using IdOf = std::function<std::uint64_t(std::string_view key)>;
 void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of);
 void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys);
