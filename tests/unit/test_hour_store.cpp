@@ -1,4 +1,5 @@
 #include "rules_fixture.hpp"
+#include "visit_hits.hpp"
 
 #include <darkscan/state/hour_store.hpp>
 #include <darkscan/state/state.hpp>
@@ -15,33 +16,11 @@ using namespace darkscan;
 
 namespace {
 
-constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
-constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
+constexpr std::int64_t T0 = test::k_t0;
 constexpr const char* k_whatsapp = "WhatsApp/2.23.20.0 A";
-
-// A hit's text, owned (a Hit only views it).
-struct TestLine {
-  std::int64_t time;
-  std::string client, path;
-  const char* ua = k_chrome;
-  std::string referer{};
-};
-
-Hit hit_of(const TestLine& l) {
-  Hit h;
-  h.time = l.time;
-  h.client = l.client;
-  h.user_agent = l.ua;
-  h.path = l.path;
-  h.target = l.path;
-  h.referer = l.referer;
-  h.status = 200;
-  h.method = "GET";
-  h.request_valid = true;
-  h.has_user_agent = true;
-  h.has_referer = true;
-  return h;
-}
+using test::hit_of;
+using test::k_chrome;
+using TestLine = test::Visit;
 
 // Lines over three hours, with previews, internal links (targets), apps, and lines that go back to
 // an hour the log had left an hour before.

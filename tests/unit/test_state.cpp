@@ -1,5 +1,6 @@
 #include "memory_source.hpp"
 #include "rules_fixture.hpp"
+#include "visit_hits.hpp"
 
 #include <darkscan/classify/visitor_key.hpp>
 #include <darkscan/common/error.hpp>
@@ -18,32 +19,10 @@ using namespace darkscan;
 
 namespace {
 
-constexpr std::int64_t T0 = 1795158902; // 2026-11-20T07:15:02Z
-constexpr const char* k_chrome = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36";
-
-struct Visit {
-  std::int64_t time;
-  std::string client;
-  std::string path;
-  std::string ua = k_chrome;
-  std::string referer{};
-};
-
-Hit hit_of(const Visit& v) {
-  Hit h;
-  h.time = v.time;
-  h.client = v.client;
-  h.user_agent = v.ua;
-  h.path = v.path;
-  h.target = v.path;
-  h.referer = v.referer;
-  h.status = 200;
-  h.method = "GET";
-  h.request_valid = true;
-  h.has_user_agent = true;
-  h.has_referer = true;
-  return h;
-}
+constexpr std::int64_t T0 = test::k_t0;
+using test::hit_of;
+using test::k_chrome;
+using test::Visit;
 
 // One analyzer run over `hits` into an hourly splitter; `shard`: a shard that
 // may be merged after an earlier one.
