@@ -39,7 +39,8 @@ public:
 
   // Adds `traffic` to the hour starting at `start` (Hit::k_no_time: untimed hits). A new hour
   // takes `period`; an hour held already keeps its own and is unpacked, merged and packed again,
-  // so an hour added in parts holds what one Aggregate fed with all of them would.
+  // so an hour added in parts holds the counts one Aggregate fed with all of them would (which link
+  // targets a page keeps past PageStats::k_max_targets may differ; their number does not).
   void add(std::int64_t start, const Period& period, const Aggregate& traffic);
 
   // The counts of `hour` (one of hours()), with `keep_params` as the Aggregate's. Its app names
