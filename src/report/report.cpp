@@ -176,10 +176,4 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
   return rows;
 }
 
-void Reporter::stream(const ReportData& data, Output& out) const {
-  std::string text;
-  write(data, text);
-  out.write(text);
-}
-
 } // namespace darkscan

@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-
 namespace darkscan {
 
 namespace {
@@ -19,14 +17,8 @@ public:
   DelimitedReporter(char separator, const char* line_end, Escape escape)
       : m_sep(separator), m_line_end(line_end), m_escape(escape) {}
 
-  void write(const ReportData& data, std::string& out) const override { render(data, out, {}); }
-  void stream(const ReportData& data, Output& out) const override {
-    render(data, out.buffer(), [&out] { out.maybe_flush(); });
-  }
-
 private:
-  // `row_done`: called after each page's row (Output::maybe_flush when streaming).
-  void render(const ReportData& data, std::string& out, const std::function<void()>& row_done) const {
+  void render(const ReportData& data, std::string& out, const PageDone& page_done) const override {
     std::vector<std::string> header = {"path",  "visits",    "dark_social", "dark_social_visits",
                                        "share", "share_low", "share_high"};
     for (std::size_t e = 0; e < k_evidence_group_count; ++e) {
@@ -63,7 +55,7 @@ private:
         cells.emplace_back(p.top_app());
         cells.push_back(std::to_string(p.page_views));
         row(out, cells);
-        if (row_done) row_done();
+        if (page_done) page_done();
       }
     }
   }

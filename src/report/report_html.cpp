@@ -347,8 +347,8 @@ void previews_section(const ReportData& data, std::string& out) {
 }
 
 class HtmlReporter final : public Reporter {
-public:
-  void write(const ReportData& data, std::string& out) const override {
+private:
+  void render(const ReportData& data, std::string& out, const PageDone& /*top pages only*/) const override {
     page_head(data, out);
     input_errors(data.scan, out);
     tiles(data, out);

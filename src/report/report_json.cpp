@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-
 namespace darkscan {
 
 namespace {
@@ -175,18 +173,9 @@ void page(Json& j, const ReportData& data, const ReportPeriod& period, const Pag
   j.key("page_views").count(p.page_views).close('}');
 }
 
-// Called after each page written: Output::maybe_flush when streaming, nothing otherwise.
-using PageDone = std::function<void()>;
-
 class JsonReporter final : public Reporter {
-public:
-  void write(const ReportData& data, std::string& out) const override { render(data, out, {}); }
-  void stream(const ReportData& data, Output& out) const override {
-    render(data, out.buffer(), [&out] { out.maybe_flush(); });
-  }
-
 private:
-  static void render(const ReportData& data, std::string& out, const PageDone& page_done) {
+  void render(const ReportData& data, std::string& out, const PageDone& page_done) const override {
     const ScanTotals& s = data.scan;
     const TrafficTotals& t = data.total.totals();
     std::vector<std::vector<PageRow>> rows;
@@ -266,14 +255,8 @@ private:
 
 // NDJSON: one page object per line, as in the "pages" array of the JSON.
 class NdjsonReporter final : public Reporter {
-public:
-  void write(const ReportData& data, std::string& out) const override { render(data, out, {}); }
-  void stream(const ReportData& data, Output& out) const override {
-    render(data, out.buffer(), [&out] { out.maybe_flush(); });
-  }
-
 private:
-  static void render(const ReportData& data, std::string& out, const PageDone& page_done) {
+  void render(const ReportData& data, std::string& out, const PageDone& page_done) const override {
     for (const ReportPeriod& period : data.periods) {
       std::size_t hidden = 0;
       for (const PageRow& row : page_rows(data, period, hidden)) {

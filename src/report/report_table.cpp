@@ -42,7 +42,8 @@ class TableReporter final : public Reporter {
 public:
   explicit TableReporter(bool colour) : m_colour(colour) {}
 
-  void write(const ReportData& data, std::string& out) const override {
+private:
+  void render(const ReportData& data, std::string& out, const PageDone& /*top pages only*/) const override {
     const ShareEstimate overall = data.estimate(data.total);
     summary_section(data, overall, out);
     channels_section(data, overall, out);
@@ -66,7 +67,6 @@ public:
     next_steps(data, out);
   }
 
-private:
   // Inputs not read, then the summary: lines, hits by class, visits, the estimate, period, site.
   void summary_section(const ReportData& data, const ShareEstimate& overall, std::string& out) const {
     const ScanTotals& s = data.scan;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,14 +95,22 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& model);
 
 // One output format. write() renders the whole report into `out`; stream() hands it to `out` as it
 // goes, so that a report of every page (JSON, NDJSON, TSV, CSV) is never whole in memory: 145 MB of
-// JSON for 500,000 pages would take twice that as one growing string. The table and HTML, which
-// show the top pages, render whole (the default). With -o a failure leaves no file (Output's
-// temporary file is removed); on standard output, what was flushed before it stays written.
+// JSON for 500,000 pages would take twice that as one growing string. With -o a failure leaves no
+// file (Output's temporary file is removed); on standard output, what was flushed stays written.
 class Reporter {
 public:
   virtual ~Reporter() = default;
-  virtual void write(const ReportData& data, std::string& out) const = 0;
-  virtual void stream(const ReportData& data, Output& out) const;
+  void write(const ReportData& data, std::string& out) const { render(data, out, {}); }
+  void stream(const ReportData& data, Output& out) const {
+    render(data, out.buffer(), [&out] { out.maybe_flush(); });
+  }
+
+protected:
+  // Called after each page a format that lists every page has written (Output::maybe_flush when
+  // streaming; empty for write()). The table and HTML, which show the top pages, need not call it.
+  using PageDone = std::function<void()>;
+  // Appends the report to `out`.
+  virtual void render(const ReportData& data, std::string& out, const PageDone& page_done) const = 0;
 };
 
 // Names accepted by --output-format for the report.
