@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ctime>
+#include <system_error>
 
 namespace darkscan {
 
@@ -36,7 +38,39 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
+// Seconds in "N" followed by a unit (m, h, d or w), at least `unit_min` seconds a unit; -1 when it
+// is not that form, or more than k_max_duration (a number too long for 64 bits was an uncaught
+// exception, and -99999999999999d an overflow, before 2026-12-05).
+constexpr std::int64_t k_max_duration = std::int64_t{200} * 366 * 86400; // 200 years
+std::int64_t duration_seconds(std::string_view v, std::int64_t unit_min) {
+  if (v.size() < 2 || !all_digits(v.substr(0, v.size() - 1))) return -1;
+  std::int64_t unit = 0;
+  switch (v.back()) {
+  case 'm': unit = 60; break;
+  case 'h': unit = 3600; break;
+  case 'd': unit = 86400; break;
+  case 'w': unit = 7 * 86400; break;
+  default: return -1;
+  }
+  if (unit < unit_min) return -1;
+  std::int64_t n = 0;
+  const std::string_view digits = v.substr(0, v.size() - 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n > k_max_duration / unit) return -1;
+  return n * unit;
+}
+
 } // namespace
+
+std::int64_t parse_duration_arg(std::string_view option, std::string_view v) {
+  const std::int64_t seconds = duration_seconds(v, 3600);
+  if (seconds <= 0) {
+    throw Error(message(N_("{}: cannot read '{}' as a duration (a whole number of hours, days or weeks: "
+                           "48h, 90d, 12w)"),
+                        option, v));
+  }
+  return seconds;
+}
 
 PeriodKind parse_period_kind(std::string_view name) {
   if (name == "hour") return PeriodKind::hour;
@@ -77,14 +111,9 @@ std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::in
   if (v == "today") return local_midnight(now, 0);
   if (v == "yesterday") return local_midnight(now, -1);
   if (v.size() >= 3 && v[0] == '-' && all_digits(v.substr(1, v.size() - 2))) {
-    const std::int64_t n = std::stoll(std::string(v.substr(1, v.size() - 2)));
-    switch (v.back()) {
-    case 'm': return now - n * 60;
-    case 'h': return now - n * 3600;
-    case 'd': return now - n * 86400;
-    case 'w': return now - n * 7 * 86400;
-    default: throw bad();
-    }
+    const std::int64_t seconds = duration_seconds(v.substr(1), 60);
+    if (seconds < 0) throw bad();
+    return now - seconds;
   }
   // Date, optionally with a time; local time unless an offset is given.
   std::int64_t utc = 0;

@@ -1279,6 +1279,10 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertUsageError(["--max-line-length", "10"], "--max-line-length")
         self.assertUsageError(["--by", "year"], "--by", "year")
         self.assertUsageError(["--since", "notatime"], "--since", "notatime")
+        # A number of days too long for 64 bits was "unexpected failure: stoll", and one that fits but
+        # overflows once in seconds a time long before the epoch (both until 2026-12-05).
+        self.assertUsageError(["--since", "-99999999999999999999d"], "--since", "as a time")
+        self.assertUsageError(["--since", "-9999999999999999d"], "--since", "as a time")
         self.assertUsageError(["--until", "2026-13-45"], "--until")
         self.assertUsageError(["--min-visits", "many"], "many")
         self.assertUsageError(["--explain"], "--hits")

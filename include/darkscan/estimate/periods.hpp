@@ -29,6 +29,9 @@ const char* period_label_pattern(PeriodKind kind);
 // midnight), "-7d", "-12h", "-30m", "-2w" (before `now`). Throws
 // Error(ExitCode::usage) naming the option.
 std::int64_t parse_time_arg(std::string_view option, std::string_view value, std::int64_t now);
+// Parses a duration, "48h", "90d", "12w" (a whole number of hours, days or weeks, more than 0, at
+// most 200 years), into seconds. Throws Error(ExitCode::usage) naming the option.
+std::int64_t parse_duration_arg(std::string_view option, std::string_view value);
 
 // The local-time period holding `utc`: its start, its end (exclusive) and its
 // label ("2026-11-20T08", "2026-11-20", "2026-W47", "2026-11"). Uses the
