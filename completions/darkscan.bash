@@ -55,9 +55,9 @@ _darkscan()
     # Options that take a value, per command (their value is never a subcommand or a FILE).
     local main_valued='-f --log-format -F --output-format -o --output -n --top --keep-param
         --min-visits --site --rules --since --until --by --salt --max-line-length --threads
-        --state --state-out --block-size'
+        --state --state-out --state-keep --block-size'
     local merge_valued='-F --output-format -o --output -n --top --min-visits --since --until
-        --by --rules --state-out'
+        --by --rules --state-out --state-keep'
 
     # Which command are we in: darkscan, merge, rules, rules check or rules ua?
     local cmd=main positionals=0 i w
@@ -107,6 +107,9 @@ _darkscan()
     --since | --until)
         [[ $cmd == main || $cmd == merge ]] && { _darkscan_reply "$times"; return; }
         ;;
+    --state-keep)
+        [[ $cmd == main || $cmd == merge ]] && { _darkscan_reply '48h 7d 30d 90d 12w 52w'; return; }
+        ;;
     --threads)
         if [[ $cmd == main ]]; then
             local n max list=''
@@ -135,7 +138,7 @@ _darkscan()
             _darkscan_reply -h --help -V --version -f --log-format -F --output-format -o --output \
                 -n --top --keep-param --no-learn-params --min-visits --site --rules --since --until --by --hits \
                 --explain --salt --show-ip --strict --max-line-length --threads --state \
-                --state-out -q --quiet --list-formats
+                --state-out --state-keep -q --quiet --list-formats
         else
             _darkscan_files
             if ((positionals == 0)); then
@@ -146,7 +149,7 @@ _darkscan()
     merge)
         if [[ $cur == -* ]]; then
             _darkscan_reply -h --help -F --output-format -o --output -n --top --min-visits \
-                --since --until --by --rules --state-out -q --quiet
+                --since --until --by --rules --state-out --state-keep -q --quiet
         else
             _darkscan_files
         fi

@@ -46,7 +46,7 @@ std::string run_footer() {
   {}
   15 2 * * * darkscan -q --since yesterday --until today -F json -o /var/lib/darkscan/daily.json /var/log/nginx/access.log.2.gz /var/log/nginx/access.log.1 /var/log/nginx/access.log
   {}
-  15 0 * * * darkscan -q --state /var/lib/darkscan/state --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
+  15 0 * * * darkscan -q --state /var/lib/darkscan/state --state-keep 90d --since -7d -F json -o /var/lib/darkscan/week.json /var/log/nginx/access.log.1 /var/log/nginx/access.log
   {}
   darkscan --state-out web1.state -o /dev/null web1/access.log   {}
   darkscan merge -F json web1.state web2.state > report.json
@@ -55,7 +55,7 @@ std::string run_footer() {
       fmt::runtime(commands),
       // TRANSLATORS: comments in --help's examples (shell comments: keep the '#').
       tr("# crontab (with PATH=/usr/local/bin:/usr/bin:/bin): yesterday's JSON summary, written atomically"),
-      tr("# crontab: read only what is new since last night, report on the last 7 days"),
+      tr("# crontab: read only what is new since last night, keep 90 days, report on the last 7"),
       tr("# one shard per server, then one report (see doc/DISTRIBUTED.md)"), tr("# on each server"));
   out += '\n';
   // TRANSLATORS: keep the statuses (0 to 3) in their column.

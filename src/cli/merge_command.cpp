@@ -1,11 +1,13 @@
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/classify/rules_dirs.hpp>
+#include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/merge_command.hpp>
 #include <darkscan/cli/report_request.hpp>
 #include <darkscan/cli/run_summary.hpp>
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/state/state.hpp>
+#include <darkscan/util/time_parse.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -28,6 +30,10 @@ int run_merge(const CommandLine& opts) {
   const auto [since, until, by] = report_window(opts, now);
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
   check_report_output(request, now); // before any state is read
+  if (!opts.state_keep.empty() && opts.state_out.empty())
+    throw Error(translated(N_("merge: --state-keep goes with --state-out")));
+  const std::int64_t keep = // not for translation: the option's name
+      opts.state_keep.empty() ? 0 : parse_duration_arg("--state-keep", opts.state_keep);
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();
@@ -38,6 +44,10 @@ int run_merge(const CommandLine& opts) {
   std::vector<InputStats> inputs;
   State merged = merge_state_files(opts.merge_states, rules, names, inputs);
   merged.forget_old(now);
+  if (keep > 0 && merged.keep_last(keep) > 0 && !opts.quiet) {
+    print_note(format_tr(N_("--state-keep {}: older hours dropped; the merged state starts at {}"),
+                         opts.state_keep, util::format_utc(merged.counters.first_time)));
+  }
 
   ScanTotals totals = merged.counters.totals();
   totals.inputs = std::move(inputs);

@@ -169,6 +169,11 @@ void add_run_options(CLI::App& app, CommandLine& opts) {
                  tr("Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
                     "receives the update instead)"))
       ->type_name("FILE");
+  app.add_option("--state-keep", opts.state_keep, // not for translation
+                 tr("With --state or --state-out: keep only the counts of the last DURATION (48h, 90d, 12w, "
+                    "back from the newest hit) in the state, so that it stops growing; older hours are "
+                    "dropped before the report (default: keep all)"))
+      ->type_name("DURATION");
   app.add_flag("-q,--quiet", opts.quiet, tr("No run summary or notes on standard error"));
   app.add_flag("--list-formats", opts.list_formats, // not for translation
                tr("Show the log format presets and exit"));
@@ -237,6 +242,10 @@ void add_merge_command(CLI::App& app, CommandLine& opts, const std::string& opti
   // not for translation: the option's name
   merge_cmd->add_option("--state-out", opts.state_out, tr("Also write the merged state to FILE"))
       ->type_name("FILE");
+  merge_cmd
+      ->add_option("--state-keep", opts.state_keep, // not for translation
+                   tr("With --state-out: keep only the counts of the last DURATION (48h, 90d, 12w)"))
+      ->type_name("DURATION");
   merge_cmd->add_flag("-q,--quiet", opts.quiet, tr("No summary on standard error"));
   commands.merge = merge_cmd;
 }

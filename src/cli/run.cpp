@@ -103,7 +103,8 @@ struct RunPlan {
   std::int64_t now = 0;
   ReportWindow window;
   ReportRequest request;
-  HitsOutput hits; // empty without --hits
+  HitsOutput hits;             // empty without --hits
+  std::int64_t state_keep = 0; // --state-keep, in seconds; 0: keep all
 };
 
 RunPlan plan_run(const CommandLine& opts) {
@@ -124,6 +125,7 @@ RunPlan plan_run(const CommandLine& opts) {
   plan.request.weights = plan.rules.weights();
   plan.request.settings = plan.rules.settings();
   check_report_output(plan.request, plan.now); // before any log is read
+  plan.state_keep = state_keep_seconds(opts);
   if (opts.hits) plan.hits = open_hits_output(opts, plan.format, plan.window);
   return plan;
 }
@@ -269,7 +271,10 @@ int run_scan(const CommandLine& opts) {
     scanner.scan(files[i], std::move(opened[i]));
   analyzer.finish();
   if (progress) progress->clear();
-  if (state) record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
+  if (state) {
+    record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
+    keep_recent_hours(*state, opts, plan.state_keep, note);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ScanTotals totals = scanner.totals();
   note_window_coverage(state ? state->counters.totals() : totals, since, until, plan.now, note);

@@ -3,6 +3,7 @@
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/parse/presets.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/time_parse.hpp>
 
 #include <cerrno>
 #include <string>
@@ -64,6 +65,26 @@ void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, Period
   state.add_run(scanner.totals(), std::move(counts)); // the analyzer sends no more verdicts
   if (!scanner.detected_format().empty()) state.format = scanner.detected_format();
   state.forget_old(now);
+}
+
+std::int64_t state_keep_seconds(const CommandLine& opts) {
+  if (opts.state_keep.empty()) return 0;
+  if (opts.state.empty() && opts.state_out.empty())
+    throw Error(translated(N_("--state-keep goes with --state or --state-out")));
+  return parse_duration_arg("--state-keep", opts.state_keep); // not for translation: the option's name
+}
+
+void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
+                       const std::function<void(const Message&)>& note) {
+  if (keep <= 0) return;
+  const std::size_t dropped = state.keep_last(keep);
+  if (dropped == 0) return;
+  note(message_n("--state-keep {}: {} hour of counts older than that dropped from the state, which now "
+                 "starts at {}",
+                 "--state-keep {}: {} hours of counts older than that dropped from the state, which now "
+                 "starts at {}",
+                 dropped, opts.state_keep, count_message(dropped),
+                 util::format_utc(state.counters.first_time)));
 }
 
 } // namespace darkscan

@@ -1,6 +1,7 @@
 #include <darkscan/state/hour_store.hpp>
 #include <darkscan/state/state_sections.hpp>
 
+#include <iterator>
 #include <utility>
 
 namespace darkscan {
@@ -59,6 +60,21 @@ Aggregate HourStore::unpack(const Hour& hour, const std::vector<std::string>& ke
   Aggregate out(keep_params);
   unpack_into(hour, out);
   return out;
+}
+
+std::size_t HourStore::drop_before(std::int64_t cutoff, const std::vector<std::string>& keep_params) {
+  std::size_t dropped = 0;
+  for (auto it = m_hours.begin(); it != m_hours.end();) {
+    const bool old = it->first != Hit::k_no_time && it->second.period.end <= cutoff;
+    it = old ? m_hours.erase(it) : std::next(it);
+    dropped += old;
+  }
+  if (dropped == 0) return 0;
+  HourStore kept;
+  for (const auto& [start, hour] : m_hours)
+    kept.add(start, hour.period, unpack(hour, keep_params));
+  *this = std::move(kept);
+  return dropped;
 }
 
 bool HourStore::load_key(std::string_view key) {

@@ -92,6 +92,17 @@ void State::forget_old(std::int64_t now) {
   ledger.prune(now);
 }
 
+std::size_t State::keep_last(std::int64_t keep) {
+  if (counters.last_time == Hit::k_no_time) return 0;
+  const std::size_t dropped = hours.drop_before(counters.last_time - keep, keep_params);
+  for (const auto& [start, hour] : hours.hours()) {
+    if (start == Hit::k_no_time) continue;
+    if (dropped > 0 && counters.first_time < start) counters.first_time = start;
+    break;
+  }
+  return dropped;
+}
+
 PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
                                      std::optional<std::int64_t> until) const {
   PeriodSplitter out(by, since, until, keep_params);

@@ -502,7 +502,7 @@ HELP_SAME_WORDS = {"table", "tsv", "csv", "json", "ndjson", "html", "caddy", "tr
                    "ua", "app", "kind", "rule", "PATH", "usr", "bin", "local", "remote_addr",
                    "remote_user", "time_local", "request", "status", "body_bytes_sent", "request_time",
                    "Referer", "User", "Agent", "host", "time", "target", "req", "url", "ip", "client",
-                   "ts", "STATE", "FILE", "DIR", "TIME", "HOST", "NAME", "PERIOD", "FMT", "BYTES", "TEXT",
+                   "ts", "STATE", "FILE", "DIR", "TIME", "HOST", "NAME", "PERIOD", "FMT", "BYTES", "TEXT", "DURATION",
                    # French words spelt as in English
                    "Formats", "OPTIONS", "Options", "compression", "configuration", "crontab", "format",
                    "option", "rotation", "secret", "standard", "terminal", "verdict", "version",

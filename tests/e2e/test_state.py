@@ -134,6 +134,45 @@ class StateTest(unittest.TestCase):
         report("--state", state, self.log)  # the same file again: nothing new
         self.assertEqual(size_once, os.path.getsize(state))
 
+    def test_state_keep_drops_old_hours_and_reports_as_since_would(self):
+        """--state-keep DURATION: a nightly state keeps the last DURATION of counts, back from its newest
+        hit; its report is the report of a state that keeps all, from the first hour kept."""
+        d = self.dir("keep")
+        kept, whole = os.path.join(d, "kept.state"), os.path.join(d, "whole.state")
+        for night, (_, day_lines) in enumerate(self.days):
+            path = os.path.join(d, f"day{night}.log")
+            with open(path, "wb") as f:
+                f.writelines(day_lines)
+            report("--state", whole, path)
+            code, out, err = run("-F", "json", "--state", kept, "--state-keep", "2d", path)
+            self.assertEqual(code, 0, err)
+            if night >= 3:  # the first two days and more are older than 2 days by then
+                self.assertRegex(err, r"note: --state-keep 2d: \d+ hours of counts older than that dropped "
+                                      r"from the state, which now starts at 2026-11-\d\dT\d\d:00:00Z")
+        last = report("--state", kept, os.devnull)
+        start = last["summary"]["first_time"]
+        self.assertRegex(start, r"^2026-11-0[3-6]T\d\d:00:00Z$")
+        since = report("--state", whole, "--since", start, os.devnull)
+        self.assertEqual(since["pages"], last["pages"])
+        self.assertEqual(since["channels"], last["channels"])
+        self.assertEqual(since["summary"]["model"], last["summary"]["model"])
+        self.assertEqual(since["summary"]["visits"], last["summary"]["visits"])
+        self.assertLess(os.path.getsize(kept), 0.7 * os.path.getsize(whole))
+        # A merge keeps the same hours of the states it merges.
+        merged = os.path.join(d, "merged.state")
+        code, _, err = run("-q", "merge", "-o", os.devnull, "--state-out", merged, "--state-keep", "2d", whole)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(report("merge", merged)["pages"], last["pages"])
+        # Values that are not a duration, and the option without a state, are usage errors.
+        for bad in ("2", "2x", "0d", "30m", "-2d", "99999999999999999999d", "1000000w"):
+            code, _, err = run("--state", kept, "--state-keep", bad, os.devnull)
+            self.assertEqual(code, 2, bad)
+            self.assertIn(f"--state-keep: cannot read '{bad}' as a duration", err)
+        code, _, err = run("--state-keep", "2d", os.devnull)
+        self.assertEqual((code, err.strip()), (2, "darkscan: error: --state-keep goes with --state or --state-out"))
+        code, _, err = run("merge", "--state-keep", "2d", kept)
+        self.assertEqual((code, err.strip()), (2, "darkscan: error: merge: --state-keep goes with --state-out"))
+
     def shards_by_time(self, d, count):
         shards = []
         per = len(self.lines) // count + 1

@@ -242,3 +242,54 @@ TEST_CASE("hour_store: a state's hours survive its file, and the file does not d
   for (const auto& [start, slice] : whole.slices())
     check_identical(loaded.hours.unpack(loaded.hours.hours().at(start), {}), slice.traffic);
 }
+
+TEST_CASE("hour_store: --state-keep drops the hours before the cutoff and the keys only they named",
+          "[hour_store][state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  std::vector<TestLine> lines = three_hours();
+  // A page read only in the first hour (07:00), and untimed counts, which no cutoff drops.
+  lines.insert(lines.begin(), {T0 + 1, "41.58.9.9", "/only/seven"});
+  const PeriodSplitter whole = count_hours(rules, lines, nullptr);
+  REQUIRE(whole.slices().size() == 4);
+  const std::int64_t second = std::next(whole.slices().begin())->first; // 08:00
+
+  State state;
+  for (const auto& [start, slice] : whole.slices())
+    state.hours.add(start, slice.period, slice.traffic);
+  Aggregate untimed;
+  untimed.page("/untimed").page_views = 3;
+  state.hours.add(Hit::k_no_time, Period{}, untimed);
+  state.counters.first_time = T0 + 1;
+  state.counters.last_time = whole.slices().rbegin()->first + 240; // 10:04
+  const auto has_key = [&](std::string_view key) {
+    const auto& keys = state.hours.keys();
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  };
+  REQUIRE(has_key("/only/seven"));
+
+  // Kept: the hours that end after the last hit less 2 h, 08:04 (07:00 ends at 08:00, 08:00 at 09:00).
+  CHECK(state.keep_last(2 * 3600) == 1);
+  CHECK(state.hours.hours().size() == 4); // 08:00 to 10:00, and the untimed hits
+  CHECK_FALSE(has_key("/only/seven"));
+  CHECK(state.counters.first_time == second);
+  for (const auto& [start, slice] : whole.slices()) {
+    if (start < second) continue;
+    INFO(slice.period.label);
+    check_identical(state.hours.unpack(state.hours.hours().at(start), {}), slice.traffic);
+  }
+  CHECK(state.hours.unpack(state.hours.hours().at(Hit::k_no_time), {}).pages().at("/untimed").page_views ==
+        3);
+  // A state written after the cutoff is the state of the hours kept, whatever came before.
+  State fresh;
+  for (const auto& [start, slice] : whole.slices())
+    if (start >= second) fresh.hours.add(start, slice.period, slice.traffic);
+  fresh.hours.add(Hit::k_no_time, Period{}, untimed);
+  fresh.counters = state.counters;
+  CHECK(encode_state(fresh) == encode_state(state));
+
+  // Nothing older than the cutoff: nothing dropped, the first hit's time as it was.
+  CHECK(state.keep_last(24 * 3600) == 0);
+  CHECK(state.counters.first_time == second);
+}

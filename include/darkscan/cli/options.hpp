@@ -38,6 +38,7 @@ struct CommandLine {
   std::size_t block_bytes = 512 << 10; // as fast as 1 MiB, and 7 MB less at peak (bench/results/visitors.md)
   std::string state;                   // --state: load if present, continue, save back
   std::string state_out;               // --state-out: save the (shard) state here
+  std::string state_keep;              // --state-keep: the counts a state keeps (48h, 90d, 12w)
   std::vector<std::string> merge_states;       // darkscan merge STATE...
   std::vector<std::string> rules_command_dirs; // darkscan rules check DIR... / rules ua --rules DIR
 };

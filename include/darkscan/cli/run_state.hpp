@@ -9,6 +9,7 @@
 #include <darkscan/visits/analyzer.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace darkscan {
@@ -31,5 +32,12 @@ void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_optio
 // forgotten. After analyzer.finish(): the analyzer sends no more verdicts.
 void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, PeriodSplitter&& counts,
                 std::int64_t now);
+
+// --state-keep: the seconds it gives, 0 without it. Throws Error on a value that is not a duration,
+// or without --state and --state-out (before any log is read).
+std::int64_t state_keep_seconds(const CommandLine& opts);
+// Drops the state's hours older than `keep` (State::keep_last), and says how many in a note.
+void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
+                       const std::function<void(const Message&)>& note);
 
 } // namespace darkscan

@@ -50,6 +50,11 @@ public:
   // Adds the counts of `hour` to `out`, as out.merge(unpack(hour)) would, without the copy.
   void unpack_into(const Hour& hour, Aggregate& out) const;
 
+  // Drops the hours that end at or before `cutoff` (not the untimed hits' hour), and the keys that
+  // only they referred to: the kept hours are unpacked and packed again into a new table, as a save
+  // does. The number of hours dropped.
+  std::size_t drop_before(std::int64_t cutoff, const std::vector<std::string>& keep_params);
+
   const Hours& hours() const { return m_hours; }
   bool empty() const { return m_hours.empty(); }
   // Every page key and path an hour refers to, by index.
