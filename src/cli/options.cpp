@@ -20,6 +20,19 @@ CLI::Validator shown(CLI::Validator validator) {
   return validator;
 }
 
+// Refuses an empty value: `--state "$STATE"` with the variable unset was the option not given, so a
+// cron job ran without its state (or its --output, --site, --since) and did not say so.
+CLI::Validator non_empty() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return value.empty()
+                   ? std::string(tr("the value is empty (an unset variable?): give one, or leave the "
+                                    "option out"))
+                   : std::string();
+      },
+      "", "NONEMPTY");
+}
+
 // What --output-format and --by take, for the run and for merge alike.
 std::vector<std::string> report_format_names() {
   return std::vector<std::string>(std::begin(k_report_formats), std::end(k_report_formats));
@@ -84,6 +97,7 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
       ->check(shown(CLI::IsMember(report_formats)))
       ->type_name("FMT");
   app.add_option("-o,--output", opts.output, tr("Write to FILE (atomically: a temporary file, then rename)"))
+      ->check(non_empty())
       ->type_name("FILE");
   commands.top = app.add_option("-n,--top", opts.top,
                                 tr("Pages to list (default: 20 on a terminal, 100 in html, all otherwise)"))
@@ -92,6 +106,7 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
   app.add_option(
          "--keep-param", opts.keep_params, // not for translation
          tr("Keep query parameter NAME in page paths (repeatable), e.g. --keep-param id for /item?id=42"))
+      ->check(non_empty())
       ->type_name("NAME")
       ->allow_extra_args(false);
   app.add_flag("--no-learn-params", opts.no_learn_params, // not for translation
@@ -104,6 +119,7 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
   app.add_option(
          "--site", opts.sites,
          tr("The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers"))
+      ->check(non_empty())
       ->type_name("HOST")
       ->allow_extra_args(false);
   app.add_option("--rules", opts.rules,
@@ -115,8 +131,10 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
          "--since", opts.since,
          tr("Count only hits at or after TIME: 2026-11-20, 2026-11-20T08:00, today, yesterday, -7d, -12h "
             "(local time unless an offset is given)"))
+      ->check(non_empty())
       ->type_name("TIME");
   app.add_option("--until", opts.until, tr("Count only hits before TIME (same forms as --since)"))
+      ->check(non_empty())
       ->type_name("TIME");
   app.add_option("--by", opts.by,
                  // TRANSLATORS: hour, day, week and month are what --by takes: other languages name them
@@ -134,6 +152,7 @@ void add_hits_options(CLI::App& app, CommandLine& opts) {
   app.add_option("--salt", opts.salt,
                  tr("With --hits: the secret mixed into visitor hashes (default: random each run, so hashes "
                     "cannot be linked across runs)"))
+      ->check(non_empty())
       ->type_name("TEXT");
   app.add_flag("--show-ip", opts.show_ip, // not for translation
                tr("With --hits: add the client address (never shown otherwise)"));
@@ -164,15 +183,18 @@ void add_run_options(CLI::App& app, CommandLine& opts) {
          "--state", opts.state,
          tr("Continue from FILE if it exists, read only what is new in the logs (recognised by content, "
             "across rotation and compression), save FILE back; the report covers all it holds"))
+      ->check(non_empty())
       ->type_name("FILE");
   app.add_option("--state-out", opts.state_out, // not for translation
                  tr("Write the state of this run to FILE (a shard for 'darkscan merge'; with --state, FILE "
                     "receives the update instead)"))
+      ->check(non_empty())
       ->type_name("FILE");
   app.add_option("--state-keep", opts.state_keep, // not for translation
                  tr("With --state or --state-out: keep only the counts of the last DURATION (48h, 90d, 12w, "
                     "back from the newest hit) in the state, so that it stops growing; older hours are "
                     "dropped before the report (default: keep all)"))
+      ->check(non_empty())
       ->type_name("DURATION");
   app.add_flag("-q,--quiet", opts.quiet, tr("No run summary or notes on standard error"));
   app.add_flag("--list-formats", opts.list_formats, // not for translation
@@ -222,7 +244,9 @@ void add_merge_command(CLI::App& app, CommandLine& opts, const std::string& opti
                    tr("table, tsv, csv, json, ndjson or html (as for a run)"))
       ->check(shown(CLI::IsMember(report_formats)))
       ->type_name("FMT");
-  merge_cmd->add_option("-o,--output", opts.output, tr("Write to FILE (atomically)"))->type_name("FILE");
+  merge_cmd->add_option("-o,--output", opts.output, tr("Write to FILE (atomically)"))
+      ->check(non_empty())
+      ->type_name("FILE");
   commands.merge_top = merge_cmd->add_option("-n,--top", opts.top, tr("Pages to list"))
                            ->check(shown(CLI::NonNegativeNumber))
                            ->type_name("N");
@@ -230,8 +254,12 @@ void add_merge_command(CLI::App& app, CommandLine& opts, const std::string& opti
       ->add_option("--min-visits", opts.min_visits, tr("Hide pages with fewer visits")) // not for translation
       ->check(shown(CLI::NonNegativeNumber))
       ->type_name("N");
-  merge_cmd->add_option("--since", opts.since, tr("Count only hours at or after TIME"))->type_name("TIME");
-  merge_cmd->add_option("--until", opts.until, tr("Count only hours before TIME"))->type_name("TIME");
+  merge_cmd->add_option("--since", opts.since, tr("Count only hours at or after TIME"))
+      ->check(non_empty())
+      ->type_name("TIME");
+  merge_cmd->add_option("--until", opts.until, tr("Count only hours before TIME"))
+      ->check(non_empty())
+      ->type_name("TIME");
   merge_cmd->add_option("--by", opts.by, tr("Split the report by hour, day, week or month"))
       ->check(shown(CLI::IsMember(period_names())))
       ->type_name("PERIOD");
@@ -241,10 +269,12 @@ void add_merge_command(CLI::App& app, CommandLine& opts, const std::string& opti
       ->check(shown(CLI::ExistingDirectory));
   // not for translation: the option's name
   merge_cmd->add_option("--state-out", opts.state_out, tr("Also write the merged state to FILE"))
+      ->check(non_empty())
       ->type_name("FILE");
   merge_cmd
       ->add_option("--state-keep", opts.state_keep, // not for translation
                    tr("With --state-out: keep only the counts of the last DURATION (48h, 90d, 12w)"))
+      ->check(non_empty())
       ->type_name("DURATION");
   merge_cmd->add_flag("-q,--quiet", opts.quiet, tr("No summary on standard error"));
   commands.merge = merge_cmd;

@@ -1289,6 +1289,17 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         for fmt in ("json", "csv", "table"):
             self.assertUsageError(["--hits", "-F", fmt], fmt)
 
+    def test_empty_values_are_refused(self):
+        # `--state "$STATE"` with the variable unset was the option not given: a cron job ran without
+        # its state, its output file, its site or its window, and said nothing (until 2026-12-05).
+        for option in ("--state", "--state-out", "-o", "--site", "--keep-param", "--since", "--until",
+                       "--state-keep", "--salt"):
+            err = self.assertUsageError([option, ""], "the value is empty (an unset variable?)")
+            self.assertIn({"-o": "--output"}.get(option, option) + ":", err)
+        p = run("merge", "--state-out", "", sample("combined.log"))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"--state-out: the value is empty", p.stderr)
+
     def test_negative_min_visits(self):
         # --min-visits -1 was once accepted (status 0) and hid every page, as if -1 were huge.
         self.assertUsageError(["--min-visits", "-1"], "--min-visits")
