@@ -143,7 +143,11 @@ std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::in
   tm.tm_hour = static_cast<int>(h);
   tm.tm_min = static_cast<int>(mi);
   tm.tm_sec = static_cast<int>(s);
-  return from_local(tm);
+  // mktime makes 2026-02-30 into 2026-03-02: a day the month does not have is a typo, not a time.
+  const std::int64_t utc_time = from_local(tm);
+  const std::tm back = local_tm(utc_time);
+  if (back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon) throw bad();
+  return utc_time;
 }
 
 Period period_of(PeriodKind kind, std::int64_t utc) {

@@ -207,9 +207,22 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
   CHECK(parse_time_arg("--since", "-7d", now) == now - 7 * 86400);
   CHECK(parse_time_arg("--since", "-12h", now) == now - 12 * 3600);
   for (const char* bad :
-       {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08"}) {
+       {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08",
+        // days the month does not have (mktime made them 2026-03-02...), numbers of days too long
+        // for 64 bits or for seconds (until 2026-12-05)
+        "2026-02-30", "2025-02-29", "2026-04-31T10:00", "2026-02-30T00:00:00Z", "-99999999999999999999d",
+        "-9999999999999999d"}) {
     INFO(bad);
     CHECK_THROWS(parse_time_arg("--since", bad, now));
+  }
+  CHECK(parse_time_arg("--since", "2024-02-29", now) == 1709161200); // a leap day, local midnight
+  CHECK(parse_duration_arg("--state-keep", "90d") == 90 * 86400);
+  CHECK(parse_duration_arg("--state-keep", "48h") == 48 * 3600);
+  CHECK(parse_duration_arg("--state-keep", "12w") == 12 * 7 * 86400);
+  for (const char* bad :
+       {"", "0d", "30m", "7", "d", "-7d", "7 d", "1.5d", "99999999999999999999d", "11000w"}) {
+    INFO(bad);
+    CHECK_THROWS(parse_duration_arg("--state-keep", bad));
   }
   Period p = period_of(PeriodKind::day, now);
   CHECK(p.label == "2026-11-20");

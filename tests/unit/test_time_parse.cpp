@@ -37,7 +37,8 @@ TEST_CASE("time_parse: Common Log Format", "[time]") {
     for (const char* bad :
          {"", "10/Oct/2000", "10/Okt/2000:13:55:36 -0700", "10/Oct/2000:24:00:00 +0000",
           "10/Oct/2000:13:61:00 +0000", "32/Oct/2000:13:55:36 +0000", "10/Oct/2000:13:55:36 0700",
-          "10/Oct/2000:13:55:36 -0700x", "10/Oct/2000:13:55:36 +2500", "10/Oct/20:13:55:36 +0000"}) {
+          "10/Oct/2000:13:55:36 -0700x", "10/Oct/2000:13:55:36 +2500", "10/Oct/20:13:55:36 +0000",
+          "31/Nov/2026:10:00:00 +0000", "29/Feb/2026:10:00:00 +0000"}) {
       INFO(bad);
       CHECK_FALSE(parse_clf_time(bad, t));
       CHECK(t == before);
@@ -85,6 +86,11 @@ TEST_CASE("time_parse: ISO 8601", "[time]") {
   CHECK(t == 1795158902);
   CHECK_FALSE(parse_iso8601("2026-11-20", t));
   CHECK_FALSE(parse_iso8601("2026-13-20T07:15:02Z", t));
+  CHECK_FALSE(parse_iso8601("2026-02-29T07:15:02Z", t)); // not a leap year
+  CHECK_FALSE(parse_iso8601("2100-02-29T07:15:02Z", t)); // nor is 2100
+  CHECK_FALSE(parse_iso8601("2026-06-31T07:15:02Z", t));
+  REQUIRE(parse_iso8601("2000-02-29T00:00:00Z", t));
+  CHECK(t == 951782400);
   CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02+01:00 ", t));
   CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02.Z", t));
 }
