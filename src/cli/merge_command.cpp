@@ -7,7 +7,6 @@
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/state/state.hpp>
-#include <darkscan/util/time_parse.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -46,7 +45,7 @@ int run_merge(const CommandLine& opts) {
   merged.forget_old(now);
   if (keep > 0 && merged.keep_last(keep) > 0 && !opts.quiet) {
     print_note(format_tr(N_("--state-keep {}: older hours dropped; the merged state starts at {}"),
-                         opts.state_keep, util::format_utc(merged.counters.first_time)));
+                         opts.state_keep, format_local("%Y-%m-%d %H:%M:%S", merged.counters.first_time)));
   }
 
   ScanTotals totals = merged.counters.totals();

@@ -59,9 +59,14 @@ void note_whole_hours(const ReportWindow& w, const CommandLine& opts) {
 // the first and last lines of the inputs, in the window or not, tell.
 void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
                           std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const Message&)>& note) {
+                          const std::function<void(const Message&)>& note, StateKeep keep) {
   if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
-  if (since && t.first_time > *since) {
+  if (since && t.first_time > *since && keep.seconds > 0 && t.last_time - keep.seconds > *since) {
+    note(message(N_("the state keeps only the hours that end after {} (--state-keep {}), not all those after "
+                    "--since {}: the report starts at {}"),
+                 format_local("%Y-%m-%d %H:%M:%S", t.last_time - keep.seconds), keep.text,
+                 format_local("%Y-%m-%d %H:%M:%S", *since), format_local("%Y-%m-%d %H:%M:%S", t.first_time)));
+  } else if (since && t.first_time > *since) {
     note(message(N_("the inputs start at {}, after --since {}: what was logged before is not in them "
                     "(an older rotated file, such as access.log.2.gz, left out?); the report misses it"),
                  format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since)));

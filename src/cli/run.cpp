@@ -277,7 +277,8 @@ int run_scan(const CommandLine& opts) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ScanTotals totals = scanner.totals();
-  note_window_coverage(state ? state->counters.totals() : totals, since, until, plan.now, note);
+  note_window_coverage(state ? state->counters.totals() : totals, since, until, plan.now, note,
+                       {opts.state_keep, plan.state_keep});
   totals.notes = std::move(notes);
   totals.window_start = since;
   totals.window_end = until;

@@ -3,7 +3,6 @@
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/parse/presets.hpp>
 #include <darkscan/util/atomic_file.hpp>
-#include <darkscan/util/time_parse.hpp>
 
 #include <cerrno>
 #include <string>
@@ -84,7 +83,7 @@ void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
                  "--state-keep {}: {} hours of counts older than that dropped from the state, which now "
                  "starts at {}",
                  dropped, opts.state_keep, count_message(dropped),
-                 util::format_utc(state.counters.first_time)));
+                 format_local("%Y-%m-%d %H:%M:%S", state.counters.first_time)));
 }
 
 } // namespace darkscan

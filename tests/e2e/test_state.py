@@ -148,7 +148,7 @@ class StateTest(unittest.TestCase):
             self.assertEqual(code, 0, err)
             if night >= 3:  # the first two days and more are older than 2 days by then
                 self.assertRegex(err, r"note: --state-keep 2d: \d+ hours of counts older than that dropped "
-                                      r"from the state, which now starts at 2026-11-\d\dT\d\d:00:00Z")
+                                      r"from the state, which now starts at 2026-11-\d\d \d\d:00:00")
         last = report("--state", kept, os.devnull)
         start = last["summary"]["first_time"]
         self.assertRegex(start, r"^2026-11-0[3-6]T\d\d:00:00Z$")
@@ -158,6 +158,12 @@ class StateTest(unittest.TestCase):
         self.assertEqual(since["summary"]["model"], last["summary"]["model"])
         self.assertEqual(since["summary"]["visits"], last["summary"]["visits"])
         self.assertLess(os.path.getsize(kept), 0.7 * os.path.getsize(whole))
+        # A --since before the hours kept is named as such, not as a rotated file left out.
+        code, _, err = run("-F", "json", "--state", kept, "--state-keep", "2d", "--since", "2026-11-01", os.devnull)
+        self.assertEqual(code, 0, err)
+        self.assertRegex(err, r"note: the state keeps only the hours that end after 2026-11-0\d \d\d:\d\d:\d\d \(--state-keep 2d\), "
+                              r"not all those after --since 2026-11-01 00:00:00: the report starts at ")
+        self.assertNotIn("rotated file", err)
         # A merge keeps the same hours of the states it merges.
         merged = os.path.join(d, "merged.state")
         code, _, err = run("-q", "merge", "-o", os.devnull, "--state-out", merged, "--state-keep", "2d", whole)

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace darkscan {
 
@@ -35,9 +36,14 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts);
 
 // Says so through `note` when the inputs do not cover the window asked for: they start after --since
-// or end before an --until that has passed.
+// or end before an --until that has passed. `keep`: a state's --state-keep (its text and seconds),
+// which explains a --since before the hours the state keeps.
+struct StateKeep {
+  std::string_view text;
+  std::int64_t seconds = 0;
+};
 void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
                           std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const Message&)>& note);
+                          const std::function<void(const Message&)>& note, StateKeep keep = {});
 
 } // namespace darkscan
