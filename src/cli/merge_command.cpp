@@ -3,6 +3,7 @@
 #include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/merge_command.hpp>
 #include <darkscan/cli/report_request.hpp>
+#include <darkscan/cli/run_state.hpp>
 #include <darkscan/cli/run_summary.hpp>
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>
@@ -43,10 +44,9 @@ int run_merge(const CommandLine& opts) {
   std::vector<InputStats> inputs;
   State merged = merge_state_files(opts.merge_states, rules, names, inputs);
   merged.forget_old(now);
-  if (keep > 0 && merged.keep_last(keep) > 0 && !opts.quiet) {
-    print_note(format_tr(N_("--state-keep {}: older hours dropped; the merged state starts at {}"),
-                         opts.state_keep, format_local("%Y-%m-%d %H:%M:%S", merged.counters.first_time)));
-  }
+  keep_recent_hours(merged, opts, keep, now, [&opts](const Message& text) {
+    if (!opts.quiet) print_note(text.local);
+  });
 
   ScanTotals totals = merged.counters.totals();
   totals.inputs = std::move(inputs);

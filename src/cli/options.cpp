@@ -191,9 +191,9 @@ void add_run_options(CLI::App& app, CommandLine& opts) {
       ->check(non_empty())
       ->type_name("FILE");
   app.add_option("--state-keep", opts.state_keep, // not for translation
-                 tr("With --state or --state-out: keep only the counts of the last DURATION (48h, 90d, 12w, "
-                    "back from the newest hit) in the state, so that it stops growing; older hours are "
-                    "dropped before the report (default: keep all)"))
+                 tr("With --state: keep only the counts of the last DURATION (48h, 90d, 12w, back from the "
+                    "newest hit) in the state, so that it stops growing; older hours are dropped before the "
+                    "report (default: keep all)"))
       ->check(non_empty())
       ->type_name("DURATION");
   app.add_flag("-q,--quiet", opts.quiet, tr("No run summary or notes on standard error"));

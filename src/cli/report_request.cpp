@@ -59,13 +59,14 @@ void note_whole_hours(const ReportWindow& w, const CommandLine& opts) {
 // the first and last lines of the inputs, in the window or not, tell.
 void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
                           std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const Message&)>& note, StateKeep keep) {
+                          const std::function<void(const Message&)>& note, std::int64_t history_start) {
   if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
-  if (since && t.first_time > *since && keep.seconds > 0 && t.last_time - keep.seconds > *since) {
-    note(message(N_("the state keeps only the hours that end after {} (--state-keep {}), not all those after "
-                    "--since {}: the report starts at {}"),
-                 format_local("%Y-%m-%d %H:%M:%S", t.last_time - keep.seconds), keep.text,
-                 format_local("%Y-%m-%d %H:%M:%S", *since), format_local("%Y-%m-%d %H:%M:%S", t.first_time)));
+  if (since && t.first_time > *since && history_start != Hit::k_no_time && history_start < t.first_time) {
+    note(message(N_("the state holds the hours from {} on, not all those after --since {}: it read logs from "
+                    "{}, and --state-keep dropped the hours before {}"),
+                 format_local("%Y-%m-%d %H:%M:%S", t.first_time), format_local("%Y-%m-%d %H:%M:%S", *since),
+                 format_local("%Y-%m-%d %H:%M:%S", history_start),
+                 format_local("%Y-%m-%d %H:%M:%S", t.first_time)));
   } else if (since && t.first_time > *since) {
     note(message(N_("the inputs start at {}, after --since {}: what was logged before is not in them "
                     "(an older rotated file, such as access.log.2.gz, left out?); the report misses it"),

@@ -273,12 +273,12 @@ int run_scan(const CommandLine& opts) {
   if (progress) progress->clear();
   if (state) {
     record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
-    keep_recent_hours(*state, opts, plan.state_keep, note);
+    keep_recent_hours(*state, opts, plan.state_keep, plan.now, note);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ScanTotals totals = scanner.totals();
   note_window_coverage(state ? state->counters.totals() : totals, since, until, plan.now, note,
-                       {opts.state_keep, plan.state_keep});
+                       state ? state->origin : Hit::k_no_time);
   totals.notes = std::move(notes);
   totals.window_start = since;
   totals.window_end = until;

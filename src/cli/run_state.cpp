@@ -68,15 +68,18 @@ void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, Period
 
 std::int64_t state_keep_seconds(const CommandLine& opts) {
   if (opts.state_keep.empty()) return 0;
-  if (opts.state.empty() && opts.state_out.empty())
-    throw Error(translated(N_("--state-keep goes with --state or --state-out")));
+  // A shard (--state-out alone) trimmed against its own last hit would leave a hole in a merge of
+  // shards split by time: merge --state-keep trims the merged state instead.
+  if (opts.state.empty())
+    throw Error(
+        translated(N_("--state-keep goes with --state (for shards: merge --state-out F --state-keep)")));
   return parse_duration_arg("--state-keep", opts.state_keep); // not for translation: the option's name
 }
 
-void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
+void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep, std::int64_t now,
                        const std::function<void(const Message&)>& note) {
   if (keep <= 0) return;
-  const std::size_t dropped = state.keep_last(keep);
+  const std::size_t dropped = state.keep_last(keep, now);
   if (dropped == 0) return;
   note(message_n("--state-keep {}: {} hour of counts older than that dropped from the state, which now "
                  "starts at {}",

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <system_error>
@@ -143,11 +144,13 @@ std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::in
   tm.tm_hour = static_cast<int>(h);
   tm.tm_min = static_cast<int>(mi);
   tm.tm_sec = static_cast<int>(s);
-  // mktime makes 2026-02-30 into 2026-03-02: a day the month does not have is a typo, not a time.
-  const std::int64_t utc_time = from_local(tm);
-  const std::tm back = local_tm(utc_time);
+  // mktime makes 2026-02-30 into 2026-03-02: a day the month does not have is a typo, not a time
+  // (checked with a leap second's :60 as :59, which mktime would take into the next day).
+  std::tm day = tm;
+  day.tm_sec = std::min(day.tm_sec, 59);
+  const std::tm back = local_tm(from_local(day));
   if (back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon) throw bad();
-  return utc_time;
+  return from_local(tm);
 }
 
 Period period_of(PeriodKind kind, std::int64_t utc) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace darkscan {
@@ -92,14 +93,19 @@ void State::forget_old(std::int64_t now) {
   ledger.prune(now);
 }
 
-std::size_t State::keep_last(std::int64_t keep) {
-  if (counters.last_time == Hit::k_no_time) return 0;
-  const std::size_t dropped = hours.drop_before(counters.last_time - keep, keep_params);
-  for (const auto& [start, hour] : hours.hours()) {
-    if (start == Hit::k_no_time) continue;
-    if (dropped > 0 && counters.first_time < start) counters.first_time = start;
-    break;
-  }
+std::size_t State::keep_last(std::int64_t keep, std::int64_t now) {
+  // Back from the last hit of the newest hour not after `now`: a line dated in the future (a clock
+  // set wrong) must not take the state's past with it, even when the logs are old ones read again.
+  const auto& held = hours.hours();
+  auto newest = held.upper_bound(now);
+  if (newest == held.begin() || std::prev(newest)->first == Hit::k_no_time) return 0;
+  --newest;
+  // (Its last second at most: the last hit's time in it is not known when the last hit is later.)
+  const std::int64_t cutoff = std::min({counters.last_time, newest->second.period.end - 1, now}) - keep;
+  const std::size_t dropped = hours.drop_before(cutoff, keep_params);
+  if (dropped == 0) return 0;
+  const auto first = hours.hours().upper_bound(Hit::k_no_time); // the first timed hour
+  counters.first_time = std::max(counters.first_time, first != hours.hours().end() ? first->first : cutoff);
   return dropped;
 }
 

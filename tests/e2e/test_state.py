@@ -158,12 +158,23 @@ class StateTest(unittest.TestCase):
         self.assertEqual(since["summary"]["model"], last["summary"]["model"])
         self.assertEqual(since["summary"]["visits"], last["summary"]["visits"])
         self.assertLess(os.path.getsize(kept), 0.7 * os.path.getsize(whole))
-        # A --since before the hours kept is named as such, not as a rotated file left out.
-        code, _, err = run("-F", "json", "--state", kept, "--state-keep", "2d", "--since", "2026-11-01", os.devnull)
-        self.assertEqual(code, 0, err)
-        self.assertRegex(err, r"note: the state keeps only the hours that end after 2026-11-0\d \d\d:\d\d:\d\d \(--state-keep 2d\), "
-                              r"not all those after --since 2026-11-01 00:00:00: the report starts at ")
-        self.assertNotIn("rotated file", err)
+        # A --since before the hours kept is named as such, not as a rotated file left out, in a run
+        # without --state-keep too.
+        for keep in (["--state-keep", "2d"], []):
+            code, _, err = run("-F", "json", "--state", kept, *keep, "--since", "2026-11-01", os.devnull)
+            self.assertEqual(code, 0, err)
+            self.assertRegex(err, r"note: the state holds the hours from (2026-11-0\d \d\d:00:00) on, not all those "
+                                  r"after --since 2026-11-01 00:00:00: it read logs from 2026-11-01 \d\d:\d\d:\d\d, "
+                                  r"and --state-keep dropped the hours before \1")
+            self.assertNotIn("rotated file", err)
+        # A line dated in the future (a clock set wrong) does not take the state's past with it.
+        future = os.path.join(d, "future.log")
+        with open(future, "w") as f:
+            f.write('203.0.113.9 - - [01/Jan/2099:00:00:00 +0000] "GET /future-dated HTTP/1.1" 200 5 "-" '
+                    '"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"\n')
+        ahead = report("--state", kept, "--state-keep", "2d", future)
+        self.assertEqual(ahead["summary"]["first_time"], start)
+        self.assertEqual(len(ahead["pages"]), len(last["pages"]) + 1)
         # A merge keeps the same hours of the states it merges.
         merged = os.path.join(d, "merged.state")
         code, _, err = run("-q", "merge", "-o", os.devnull, "--state-out", merged, "--state-keep", "2d", whole)
@@ -174,8 +185,12 @@ class StateTest(unittest.TestCase):
             code, _, err = run("--state", kept, "--state-keep", bad, os.devnull)
             self.assertEqual(code, 2, bad)
             self.assertIn(f"--state-keep: cannot read '{bad}' as a duration", err)
-        code, _, err = run("--state-keep", "2d", os.devnull)
-        self.assertEqual((code, err.strip()), (2, "darkscan: error: --state-keep goes with --state or --state-out"))
+        # A shard trimmed against its own last hit would leave a hole in a merge of shards split by
+        # time: --state-keep goes with --state, and with merge --state-out.
+        for alone in ([], ["--state-out", os.path.join(d, "shard.state")]):
+            code, _, err = run(*alone, "--state-keep", "2d", os.devnull)
+            self.assertEqual((code, err.strip()), (2, "darkscan: error: --state-keep goes with --state (for shards: "
+                                                      "merge --state-out F --state-keep)"))
         code, _, err = run("merge", "--state-keep", "2d", kept)
         self.assertEqual((code, err.strip()), (2, "darkscan: error: merge: --state-keep goes with --state-out"))
 

@@ -216,6 +216,9 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
     CHECK_THROWS(parse_time_arg("--since", bad, now));
   }
   CHECK(parse_time_arg("--since", "2024-02-29", now) == 1709161200); // a leap day, local midnight
+  // A leap second at the end of a day is that day's (mktime takes it into the next one).
+  CHECK(parse_time_arg("--since", "2016-12-31T23:59:60", now) ==
+        parse_time_arg("--since", "2017-01-01", now));
   CHECK(parse_duration_arg("--state-keep", "90d") == 90 * 86400);
   CHECK(parse_duration_arg("--state-keep", "48h") == 48 * 3600);
   CHECK(parse_duration_arg("--state-keep", "12w") == 12 * 7 * 86400);

@@ -269,8 +269,25 @@ TEST_CASE("hour_store: --state-keep drops the hours before the cutoff and the ke
   };
   REQUIRE(has_key("/only/seven"));
 
+  const std::int64_t last = state.counters.last_time;
+  // A line dated in the future (here 2099) moves the last hit, not the cutoff: now less 2 h.
+  State future = state;
+  future.counters.last_time = 4070908800; // 2099-01-01
+  CHECK(future.keep_last(2 * 3600, last) == 1);
+  CHECK(future.hours.hours().size() == 4);
+  CHECK(future.counters.first_time == second);
+  // A clock as late as that line changes nothing: the hours held are counted back from the newest
+  // (10:00, taken to its last second: 08:59:59 is the cutoff, and 08:00 ends after it).
+  State ahead = state;
+  ahead.counters.last_time = 4070908800;
+  CHECK(ahead.keep_last(2 * 3600, 4070908800 + 60) == 1);
+  CHECK(ahead.counters.first_time == second);
+  // A clock before every hour held: nothing to count back from, nothing dropped.
+  State early = state;
+  CHECK(early.keep_last(2 * 3600, T0 - 86400) == 0);
+
   // Kept: the hours that end after the last hit less 2 h, 08:04 (07:00 ends at 08:00, 08:00 at 09:00).
-  CHECK(state.keep_last(2 * 3600) == 1);
+  CHECK(state.keep_last(2 * 3600, last + 86400) == 1);
   CHECK(state.hours.hours().size() == 4); // 08:00 to 10:00, and the untimed hits
   CHECK_FALSE(has_key("/only/seven"));
   CHECK(state.counters.first_time == second);
@@ -281,6 +298,8 @@ TEST_CASE("hour_store: --state-keep drops the hours before the cutoff and the ke
   }
   CHECK(state.hours.unpack(state.hours.hours().at(Hit::k_no_time), {}).pages().at("/untimed").page_views ==
         3);
+  for (const auto& [start, hour] : state.hours.hours())
+    CHECK(future.hours.hours().at(start).packed == hour.packed);
   // A state written after the cutoff is the state of the hours kept, whatever came before.
   State fresh;
   for (const auto& [start, slice] : whole.slices())
@@ -290,6 +309,6 @@ TEST_CASE("hour_store: --state-keep drops the hours before the cutoff and the ke
   CHECK(encode_state(fresh) == encode_state(state));
 
   // Nothing older than the cutoff: nothing dropped, the first hit's time as it was.
-  CHECK(state.keep_last(24 * 3600) == 0);
+  CHECK(state.keep_last(24 * 3600, last) == 0);
   CHECK(state.counters.first_time == second);
 }

@@ -10,7 +10,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace darkscan {
 
@@ -36,14 +35,11 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts);
 
 // Says so through `note` when the inputs do not cover the window asked for: they start after --since
-// or end before an --until that has passed. `keep`: a state's --state-keep (its text and seconds),
-// which explains a --since before the hours the state keeps.
-struct StateKeep {
-  std::string_view text;
-  std::int64_t seconds = 0;
-};
+// or end before an --until that has passed. `history_start`: a state's first hit ever (State::origin),
+// earlier than the first it holds when --state-keep dropped hours, which explains a --since before them.
 void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since,
                           std::optional<std::int64_t> until, std::int64_t now,
-                          const std::function<void(const Message&)>& note, StateKeep keep = {});
+                          const std::function<void(const Message&)>& note,
+                          std::int64_t history_start = Hit::k_no_time);
 
 } // namespace darkscan

@@ -34,10 +34,10 @@ void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, Period
                 std::int64_t now);
 
 // --state-keep: the seconds it gives, 0 without it. Throws Error on a value that is not a duration,
-// or without --state and --state-out (before any log is read).
+// or without --state (before any log is read).
 std::int64_t state_keep_seconds(const CommandLine& opts);
 // Drops the state's hours older than `keep` (State::keep_last), and says how many in a note.
-void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
+void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep, std::int64_t now,
                        const std::function<void(const Message&)>& note);
 
 } // namespace darkscan

@@ -69,10 +69,12 @@ struct State {
   // inputs unseen for long.
   void forget_old(std::int64_t now);
   // --state-keep: drops the counts of the hours that ended `keep` seconds or more before the last
-  // hit, and the page keys only they named, so that a state kept by a nightly job stops growing.
-  // The first hit's time becomes the first hour kept's start when it was earlier. The counts of
-  // lines and bytes read stay the state's whole life's. The number of hours dropped.
-  std::size_t keep_last(std::int64_t keep);
+  // hit (the last of the newest hour not after `now`: not a line dated in the future), and the page
+  // keys only they named, so that a state kept by a nightly job stops growing. The first hit's time
+  // becomes the first hour kept's start when it was earlier; `origin` stays the history's first hit,
+  // which tells a report that hours were dropped. The counts of lines and bytes read stay the
+  // state's whole life's. The number of hours dropped.
+  std::size_t keep_last(std::int64_t keep, std::int64_t now);
 
   // The slices regrouped by `by` within [since, until) (hours whose start
   // falls inside), with pending arrivals decided as if nothing came before.
