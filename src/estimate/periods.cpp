@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <system_error>
@@ -137,19 +136,13 @@ std::int64_t parse_time_arg(std::string_view option, std::string_view v, std::in
       }
     }
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) throw bad();
+  if (!util::valid_civil(y, mo, d, h, mi, s)) throw bad(); // the check the logs' times have
   tm.tm_year = static_cast<int>(y) - 1900;
   tm.tm_mon = static_cast<int>(mo) - 1;
   tm.tm_mday = static_cast<int>(d);
   tm.tm_hour = static_cast<int>(h);
   tm.tm_min = static_cast<int>(mi);
   tm.tm_sec = static_cast<int>(s);
-  // mktime makes 2026-02-30 into 2026-03-02: a day the month does not have is a typo, not a time
-  // (checked with a leap second's :60 as :59, which mktime would take into the next day).
-  std::tm day = tm;
-  day.tm_sec = std::min(day.tm_sec, 59);
-  const std::tm back = local_tm(from_local(day));
-  if (back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon) throw bad();
   return from_local(tm);
 }
 

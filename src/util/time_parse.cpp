@@ -45,15 +45,6 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
   return true;
 }
 
-// A day the month has (2026-02-30 is no date: days_from_civil would make it 2026-03-02).
-bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec) {
-  if (!(y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 60))
-    return false;
-  static constexpr unsigned char k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= k_days[mo - 1] && (mo != 2 || d <= 28 || leap);
-}
-
 std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec,
                       std::int64_t offset_seconds) {
   return days_from_civil(y, mo, d) * 86400 + static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) -
@@ -93,6 +84,14 @@ bool iequals_prefix(std::string_view s, std::size_t pos, std::string_view word) 
 }
 
 } // namespace
+
+bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec) {
+  if (!(y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 60))
+    return false;
+  static constexpr unsigned char k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= k_days[mo - 1] && (mo != 2 || d <= 28 || leap);
+}
 
 unsigned month_from_abbrev(std::string_view abbrev) {
   if (abbrev.size() != 3) return 0;

@@ -21,6 +21,11 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+// Whether a civil date and time is one: 1970 to 9999, a day the month has (2026-02-30 is none:
+// days_from_civil would make it 2026-03-02), and a second up to 60 (a leap second). For the logs'
+// times and for --since/--until alike.
+bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec);
+
 // All parsers below take the field as logged and return UTC seconds since the
 // epoch; they return false (and leave `utc` alone) on anything malformed.
 // None allocates.
