@@ -1,7 +1,10 @@
 #include <darkscan/estimate/site_model.hpp>
 
+#include <darkscan/estimate/instrument_fit.hpp>
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -118,22 +121,19 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c) {
 
 namespace {
 
-// The pages of the fit of one kind: each one's signed (s), public (o) and such (y) arrivals (floats:
-// counts, exact up to 2^24), their sums, and how many pages show each cause.
-struct FitPoint {
-  float s, o, y;
-};
+// The pages of the fit of one kind (FitPoint, instrument_fit.hpp), their sums, and how many pages
+// show each cause and the instrument.
 struct FitData {
   std::vector<FitPoint> points;
-  double s = 0, o = 0, y = 0;
-  std::size_t with_signed = 0, with_public = 0;
+  double s = 0, o = 0, y = 0, z = 0;
+  std::size_t with_signed = 0, with_public = 0, with_instrument = 0;
 };
 
 // A page as the fit sees it: its effective evidence, its signed (s) and public (o) arrivals, and
 // whether it is a landing page or a hub.
 struct FitPage {
   WeightedCounts c;
-  double s = 0, o = 0;
+  double s = 0, o = 0, z = 0;
   bool landing = false;      // a landing page or a hub
   bool landing_rule = false; // a landing page (referrer-less arrivals on it are direct_landing)
 };
@@ -147,6 +147,7 @@ FitPage fit_page(const PageStats& p, const EstimateSettings& settings, double re
   f.landing_rule = p.evidence[static_cast<std::size_t>(Evidence::direct_landing)] > 0;
   f.landing = hub || f.landing_rule;
   f.s = signed_private(f.c), f.o = public_arrivals(p, f.c);
+  f.z = f.c[static_cast<std::size_t>(Evidence::inapp_messaging)];
   return f;
 }
 
@@ -170,10 +171,12 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const PageList& pages, const Es
       // A page with neither cause says nothing of their rates (its arrivals are no one's).
       if (left_out(k, f) || f.s + f.o == 0) continue;
       FitData& d = data[k];
-      d.points.push_back({static_cast<float>(f.s), static_cast<float>(f.o), static_cast<float>(y)});
-      d.s += f.s, d.o += f.o, d.y += y;
+      d.points.push_back(
+          {static_cast<float>(f.s), static_cast<float>(f.o), static_cast<float>(y), static_cast<float>(f.z)});
+      d.s += f.s, d.o += f.o, d.y += y, d.z += f.z;
       d.with_signed += f.s > 0;
       d.with_public += f.o > 0;
+      d.with_instrument += f.z > 0;
     }
   }
   return data;
@@ -278,6 +281,11 @@ double dispersion(const SiteModel& m, std::size_t k, const FitData& d) {
   return std::max(1.0, pearson / static_cast<double>(d.points.size() - 2));
 }
 
+// Whether kind k's fit is instrumented: enough pages show in-app arrivals, and some signed arrivals
+// are not in-app (when all are, the instrument is the signed count itself and the fit would be
+// least squares: the Poisson fit and its correction are kept).
+bool instrumented(const FitData& d) { return d.with_instrument >= SiteModel::k_min_pages && d.z < d.s; }
+
 // Solves the fit of kind k into `m` (sums, theta and its range, rates, site share, fitted), or
 // leaves the rules' weight.
 void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSettings& settings,
@@ -297,9 +305,11 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   // No curvature: every page has signed and public arrivals in the same proportion (or none of
   // these arrivals), so the likelihood is flat and theta is not told apart: the rules' weight stands.
   if (!(information > 0)) return;
-  const double theta = corrected_theta(terms, d.s, maximum);
+  const std::optional<InstrumentFit> iv = instrumented(d) ? instrument_fit(d.points) : std::nullopt;
+  m.instrumented[k] = iv.has_value();
+  const double theta = iv ? iv->theta : corrected_theta(terms, d.s, maximum);
   m.fitted_share[k] = theta;
-  const double half = k_z * std::sqrt(dispersion(m, k, d) / information);
+  const double half = iv ? iv->half : k_z * std::sqrt(dispersion(m, k, d) / information);
   m.fitted_low[k] = std::max(0.0, theta - half), m.fitted_high[k] = std::min(1.0, theta + half);
   m.fitted[k] = true;
   // Drawn toward the rules' value when few pages back the fit (pages as pseudo-arrivals), and the

@@ -139,6 +139,7 @@ void model(Json& j, const SiteModel& m) {
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     j.key(evidence_name(k_model_kinds[k])).open('{').key("pages").count(m.pages[k]);
     j.key("fitted").boolean(m.fitted[k]).key("given").boolean(m.given[k]);
+    j.key("instrumented").boolean(m.instrumented[k]);
     j.key("per_signed_private").number(m.signed_rate[k]).key("per_public").number(m.public_rate[k]);
     j.key("fitted_share").number(m.fitted_share[k]).key("fitted_low").number(m.fitted_low[k]);
     j.key("fitted_high").number(m.fitted_high[k]);

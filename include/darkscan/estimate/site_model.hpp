@@ -28,7 +28,10 @@ namespace darkscan {
 // to where the slope is 0 once what the Poisson noise of the signed counts takes from it is given
 // back (site_model.cpp, noise_loss, corrected_theta); its 95% range about that part is read from
 // the likelihood's curvature at the maximum, times the pages' dispersion beyond Poisson
-// (quasi-likelihood: McCullagh and Nelder 1989, 9.2). The fit is used when at least k_min_pages
+// (quasi-likelihood: McCullagh and Nelder 1989, 9.2). When at least k_min_pages pages have in-app
+// messaging arrivals and some signed arrivals are not in-app, theta comes instead from the in-app
+// arrivals as instrument for the signed ones, with a jackknife range (instrument_fit.hpp: previews
+// and tags sign whole shares, whose noise runs against y). The fit is used when at least k_min_pages
 // pages have signed arrivals and as many have public ones (else the weights.rules value stands). A
 // page's private part of its arrivals of the kind is a·S / (a·S + b·O), the expected part of a
 // Poisson mixture; it is drawn toward the site's, θ, by m pseudo-arrivals, so that a page with
@@ -62,7 +65,7 @@ struct SiteModel {
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
   // The pages a fit reads at most: a site with more is fitted on every k-th of its pages (in key
-  // order), so that the fit's memory (12 bytes a page and kind: 12 MiB for the four kinds, and 24
+  // order), so that the fit's memory (16 bytes a page and kind: 16 MiB for the four kinds, and 24
   // bytes a page with such arrivals for the kind being fitted: 6 MiB) and its time stay bounded.
   static constexpr std::size_t k_max_fit_pages = std::size_t{1} << 18;
 
@@ -82,6 +85,9 @@ struct SiteModel {
   // unfitted or not told.
   std::array<double, k_kinds> spread{};
   std::array<bool, k_kinds> fitted{};
+  // Fitted with the in-app arrivals as instrument (site_model.cpp, instrument_fit), not by the
+  // corrected Poisson likelihood.
+  std::array<bool, k_kinds> instrumented{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
   // What every page's weight is read with, worked out once by the fit: the site's part and its rates

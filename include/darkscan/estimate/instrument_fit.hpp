@@ -1,0 +1,25 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+namespace darkscan {
+
+// A page as the site model's fit of one kind sees it (site_model.cpp): its signed private (s),
+// public (o) and such (y) arrivals, and its in-app messaging arrivals (z, part of s: the
+// instrument). Floats: counts, exact up to 2^24; 16 bytes a page and kind.
+struct FitPoint {
+  float s, o, y, z;
+};
+
+// The private part theta of a kind's arrivals fitted with the in-app arrivals as instrument for the
+// signed ones (instrument_fit.cpp: why, and how), and the half width of its 95% range.
+struct InstrumentFit {
+  double theta = 0, half = 0;
+};
+
+// None when the pages do not tell the two rates apart, in the whole fit or in one of the
+// jackknife's refits.
+std::optional<InstrumentFit> instrument_fit(const std::vector<FitPoint>& points);
+
+} // namespace darkscan

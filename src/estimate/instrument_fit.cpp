@@ -1,0 +1,82 @@
+#include <darkscan/estimate/instrument_fit.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace darkscan {
+
+namespace {
+
+constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
+
+// The instrumental-variable fit (doc/CLASSIFIER.md, section 3, "Why an instrument"). A page's
+// signed count S is a noisy measure of its sharing, and not only Poisson noise: a preview fetch and
+// a share button's tag mark all the clicks of one share at once (the sender's app fetched a
+// preview or it did not), and the clicks they mark are the ones that do not arrive as referrer-less
+// arrivals. A page that happened to get a previewed group share has many signed arrivals and few
+// unsigned ones, so S's noise runs against y and the fit's a falls toward 0 by more than the
+// Poisson correction gives back. Whether a click opens in a messenger's in-app browser is decided
+// by each recipient's app, click by click, so the in-app count z follows the page's sharing with
+// far less of that noise. It is the instrument (Reiersøl 1945; Durbin 1954): a and b solve
+// Σ w·z·(y − a·s − b·o) = 0 and Σ w·o·(y − a·s − b·o) = 0 over the pages, w = 1/(1 + s + o) (a
+// page's Poisson variance grows with its arrivals), and theta = a·ΣS/(a·ΣS + b·ΣO).
+struct InstrumentSums {
+  double zs = 0, zo = 0, os = 0, oo = 0, zy = 0, oy = 0, s = 0, o = 0;
+  void add(const FitPoint& p) {
+    const double w = 1.0 / (1.0 + static_cast<double>(p.s) + static_cast<double>(p.o));
+    zs += w * p.z * p.s, zo += w * p.z * p.o, os += w * p.o * p.s, oo += w * p.o * p.o;
+    zy += w * p.z * p.y, oy += w * p.o * p.y, s += p.s, o += p.o;
+  }
+  void add(const InstrumentSums& t, double sign) {
+    zs += sign * t.zs, zo += sign * t.zo, os += sign * t.os, oo += sign * t.oo;
+    zy += sign * t.zy, oy += sign * t.oy, s += sign * t.s, o += sign * t.o;
+  }
+};
+
+// theta from the sums; none when the equations do not tell a from b (the in-app counts follow the
+// public ones), or give neither rate above 0. A rate at or below 0 puts theta at its bound.
+std::optional<double> instrument_theta(const InstrumentSums& t) {
+  const double det = t.zs * t.oo - t.zo * t.os;
+  if (!(std::fabs(det) > 1e-9 * std::fabs(t.zs * t.oo))) return std::nullopt;
+  const double a = (t.zy * t.oo - t.zo * t.oy) / det, b = (t.zs * t.oy - t.os * t.zy) / det;
+  if (!(a > 0) && !(b > 0)) return std::nullopt;
+  if (!(a > 0)) return 0.0;
+  if (!(b > 0)) return 1.0;
+  return a * t.s / (a * t.s + b * t.o);
+}
+
+} // namespace
+
+// The instrumented theta and the half width of its 95% range: 1.96 jackknife standard errors,
+// deleting one of 20 groups of pages at a time (page i in group i mod 20, in key order: the same
+// pages give the same bits), which holds the pages' departures from the model as the Poisson
+// curvature does not. None when the full fit or any of the 20 refits tells nothing.
+std::optional<InstrumentFit> instrument_fit(const std::vector<FitPoint>& points) {
+  constexpr std::size_t k_groups = 20;
+  std::array<InstrumentSums, k_groups> groups{};
+  for (std::size_t i = 0; i < points.size(); ++i)
+    groups[i % k_groups].add(points[i]);
+  InstrumentSums all;
+  for (const InstrumentSums& g : groups)
+    all.add(g, 1.0);
+  const std::optional<double> theta = instrument_theta(all);
+  if (!theta) return std::nullopt;
+  const std::size_t used = std::min(k_groups, points.size());
+  std::array<double, k_groups> refits{};
+  double mean = 0;
+  for (std::size_t g = 0; g < used; ++g) {
+    InstrumentSums rest = all;
+    rest.add(groups[g], -1.0);
+    const std::optional<double> refit = instrument_theta(rest);
+    if (!refit) return std::nullopt;
+    refits[g] = *refit, mean += *refit / static_cast<double>(used);
+  }
+  double squares = 0;
+  for (std::size_t g = 0; g < used; ++g)
+    squares += (refits[g] - mean) * (refits[g] - mean);
+  const double n = static_cast<double>(used);
+  return InstrumentFit{*theta, k_z * std::sqrt((n - 1.0) / n * squares)};
+}
+
+} // namespace darkscan
