@@ -21,18 +21,38 @@ constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal
 // far less of that noise. It is the instrument (Reiersøl 1945; Durbin 1954): a and b solve
 // Σ w·z·(y − a·s − b·o) = 0 and Σ w·o·(y − a·s − b·o) = 0 over the pages, w = 1/(1 + s + o) (a
 // page's Poisson variance grows with its arrivals), and theta = a·ΣS/(a·ΣS + b·ΣO).
+// The first stage's sums too (zz, ss, n: first_stage_f).
 struct InstrumentSums {
-  double zs = 0, zo = 0, os = 0, oo = 0, zy = 0, oy = 0, s = 0, o = 0;
+  double zs = 0, zo = 0, os = 0, oo = 0, zy = 0, oy = 0, s = 0, o = 0, zz = 0, ss = 0, n = 0;
   void add(const FitPoint& p) {
     const double w = 1.0 / (1.0 + static_cast<double>(p.s) + static_cast<double>(p.o));
     zs += w * p.z * p.s, zo += w * p.z * p.o, os += w * p.o * p.s, oo += w * p.o * p.o;
     zy += w * p.z * p.y, oy += w * p.o * p.y, s += p.s, o += p.o;
+    zz += w * p.z * p.z, ss += w * p.s * p.s, n += 1;
   }
   void add(const InstrumentSums& t, double sign) {
     zs += sign * t.zs, zo += sign * t.zo, os += sign * t.os, oo += sign * t.oo;
     zy += sign * t.zy, oy += sign * t.oy, s += sign * t.s, o += sign * t.o;
+    zz += sign * t.zz, ss += sign * t.ss, n += sign * t.n;
   }
 };
+
+// How strongly the in-app counts tell the signed ones apart from the public ones: the F statistic
+// of z in the first stage, the weighted least squares of s on z and o (its t statistic squared).
+// An instrument that barely moves s (F below k_min_first_stage_f) gives an IV estimate biased
+// toward the plain fit's and ranges that do not hold (Staiger and Stock 1997, whose rule of thumb
+// is F >= 10); bench/sim-site's and bench/sim-alt's sites give 18 to 22,000.
+constexpr double k_min_first_stage_f = 10;
+double first_stage_f(const InstrumentSums& t) {
+  const double det = t.zz * t.oo - t.zo * t.zo;
+  if (!(det > 0) || !(t.n > 2)) return 0.0;
+  const double c_z = (t.zs * t.oo - t.zo * t.os) / det, c_o = (t.zz * t.os - t.zo * t.zs) / det;
+  const double residual = std::max(0.0, t.ss - c_z * t.zs - c_o * t.os) / (t.n - 2.0);
+  const double variance = residual * t.oo / det;
+  if (!(variance > 0))
+    return c_z > 0 ? k_min_first_stage_f : 0.0; // s is exactly z and o: as strong as it gets
+  return c_z * c_z / variance;
+}
 
 // theta from the sums; none when the equations do not tell a from b (the in-app counts follow the
 // public ones), or give neither rate above 0. A rate at or below 0 puts theta at its bound.
@@ -51,7 +71,8 @@ std::optional<double> instrument_theta(const InstrumentSums& t) {
 // The instrumented theta and the half width of its 95% range: 1.96 jackknife standard errors,
 // deleting one of 20 groups of pages at a time (page i in group i mod 20, in key order: the same
 // pages give the same bits), which holds the pages' departures from the model as the Poisson
-// curvature does not. None when the full fit or any of the 20 refits tells nothing.
+// curvature does not. None when the instrument is weak (first_stage_f) or when the full fit or
+// any of the 20 refits tells nothing.
 std::optional<InstrumentFit> instrument_fit(const std::vector<FitPoint>& points) {
   constexpr std::size_t k_groups = 20;
   std::array<InstrumentSums, k_groups> groups{};
@@ -60,6 +81,7 @@ std::optional<InstrumentFit> instrument_fit(const std::vector<FitPoint>& points)
   InstrumentSums all;
   for (const InstrumentSums& g : groups)
     all.add(g, 1.0);
+  if (!(first_stage_f(all) >= k_min_first_stage_f)) return std::nullopt;
   const std::optional<double> theta = instrument_theta(all);
   if (!theta) return std::nullopt;
   const std::size_t used = std::min(k_groups, points.size());

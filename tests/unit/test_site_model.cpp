@@ -564,3 +564,24 @@ TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fi
   CHECK_FALSE(m.instrumented[0]);
   CHECK(m.fitted_share[0] * m.sum_arrivals[0] / m.sum_signed[0] == Approx(2.0).epsilon(0.06));
 }
+
+TEST_CASE("site model: a weak instrument is not used: the Poisson fit stands", "[estimate][model]") {
+  constexpr auto k_tagged = static_cast<std::size_t>(Evidence::tagged_private);
+  Weights w = rules_weights();
+  w[k_tagged] = {1.0, 0.85, 1.0};
+  // Every page has an in-app arrival or none, whatever its sharing; its tags follow its sharing:
+  // the in-app counts say next to nothing of the signed ones (first-stage F 0.7, against the
+  // rule of thumb's 10), and an estimate built on them would be noise.
+  Aggregate a;
+  for (int i = 0; i < 60; ++i) {
+    add_page(a, "/p" + std::to_string(i), static_cast<std::uint64_t>(50 * (i % 7)),
+             static_cast<std::uint64_t>(200 * (i % 5)), 2.0, 0.1);
+    PageStats& p = a.page("/p" + std::to_string(i));
+    p.evidence[k_tagged] = p.evidence[k_inapp], p.evidence[k_inapp] = (i * 7919) % 3 == 0 ? 1 : 0;
+    p.visits += p.evidence[k_inapp];
+  }
+  const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+  REQUIRE(m.fitted[0]);
+  CHECK_FALSE(m.instrumented[0]);
+  CHECK(m.fitted_share[0] * m.sum_arrivals[0] / m.sum_signed[0] == Approx(2.0).epsilon(0.06));
+}

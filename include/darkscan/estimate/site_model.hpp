@@ -29,8 +29,9 @@ namespace darkscan {
 // back (site_model.cpp, noise_loss, corrected_theta); its 95% range about that part is read from
 // the likelihood's curvature at the maximum, times the pages' dispersion beyond Poisson
 // (quasi-likelihood: McCullagh and Nelder 1989, 9.2). When at least k_min_pages pages have in-app
-// messaging arrivals and some signed arrivals are not in-app, theta comes instead from the in-app
-// arrivals as instrument for the signed ones, with a jackknife range (instrument_fit.hpp: previews
+// messaging arrivals, some signed arrivals are not in-app and the in-app ones are no weak
+// instrument, theta comes instead from the in-app arrivals as instrument for the signed ones, with
+// a jackknife range (instrument_fit.hpp: previews
 // and tags sign whole shares, whose noise runs against y). The fit is used when at least k_min_pages
 // pages have signed arrivals and as many have public ones (else the weights.rules value stands). A
 // page's private part of its arrivals of the kind is a·S / (a·S + b·O), the expected part of a
