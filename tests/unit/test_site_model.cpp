@@ -15,6 +15,7 @@ using namespace darkscan;
 using darkscan::test::k_inapp;
 using darkscan::test::k_new;
 using darkscan::test::k_returning;
+using darkscan::test::k_tagged;
 using darkscan::test::rules_weights;
 
 namespace {
@@ -486,7 +487,6 @@ TEST_CASE("site model: arrivals after a mixed preview are fitted, and are no sig
 
 TEST_CASE("site model: a share's tag marks all its clicks at once, in-app arrivals are the instrument",
           "[estimate][model]") {
-  constexpr auto k_tagged = static_cast<std::size_t>(Evidence::tagged_private);
   // 4,000 pages, each shared a Poisson number of times (mean 0.5 to 6.5), each share clicked 1 + a
   // Poisson(2) number of times. A third of the shares carry a share button's tag: all their clicks
   // are tagged (signed). The other shares' clicks open in a messenger's in-app browser (signed, and
@@ -494,8 +494,7 @@ TEST_CASE("site model: a share's tag marks all its clicks at once, in-app arriva
   // who know the page (public arrivals, mean 20 to 80) add 1 such arrival per 10. The signed
   // count's noise is mostly the tag, a whole share at a time, and it runs against y: a page whose
   // share was tagged has its clicks in S and none in y.
-  Weights w = rules_weights();
-  w[k_tagged] = {1.0, 0.85, 1.0};
+  const Weights w = rules_weights();
   std::mt19937_64 rng(20261206);
   Aggregate a, untold; // untold: the same counts, every signed arrival an in-app one
   double private_y = 0, all_y = 0;
@@ -546,9 +545,7 @@ TEST_CASE("site model: a share's tag marks all its clicks at once, in-app arriva
 
 TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fit stands",
           "[estimate][model]") {
-  constexpr auto k_tagged = static_cast<std::size_t>(Evidence::tagged_private);
-  Weights w = rules_weights();
-  w[k_tagged] = {1.0, 0.85, 1.0};
+  const Weights w = rules_weights();
   // Signed arrivals are tags on every page, in-app arrivals on four pages only: the instrument
   // cannot be told on so few.
   Aggregate a;
@@ -566,9 +563,7 @@ TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fi
 }
 
 TEST_CASE("site model: a weak instrument is not used: the Poisson fit stands", "[estimate][model]") {
-  constexpr auto k_tagged = static_cast<std::size_t>(Evidence::tagged_private);
-  Weights w = rules_weights();
-  w[k_tagged] = {1.0, 0.85, 1.0};
+  const Weights w = rules_weights();
   // Every page has an in-app arrival or none, whatever its sharing; its tags follow its sharing:
   // the in-app counts say next to nothing of the signed ones (first-stage F 0.7, against the
   // rule of thumb's 10), and an estimate built on them would be noise.
