@@ -8,7 +8,6 @@ namespace darkscan {
 
 namespace {
 
-constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
 constexpr auto k_new = static_cast<std::size_t>(Evidence::direct_deep_new);
 constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_returning);
 constexpr auto k_landing = static_cast<std::size_t>(Evidence::direct_landing);

@@ -1,5 +1,7 @@
 #include <darkscan/estimate/instrument_fit.hpp>
 
+#include <darkscan/estimate/estimate.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -8,19 +10,21 @@ namespace darkscan {
 
 namespace {
 
-constexpr double k_z = 1.959963984540054; // the 97.5th percentile of the normal law
-
-// The instrumental-variable fit (doc/CLASSIFIER.md, section 3, "Why an instrument"). A page's
-// signed count S is a noisy measure of its sharing, and not only Poisson noise: a preview fetch and
-// a share button's tag mark all the clicks of one share at once (the sender's app fetched a
-// preview or it did not), and the clicks they mark are the ones that do not arrive as referrer-less
-// arrivals. A page that happened to get a previewed group share has many signed arrivals and few
-// unsigned ones, so S's noise runs against y and the fit's a falls toward 0 by more than the
-// Poisson correction gives back. Whether a click opens in a messenger's in-app browser is decided
-// by each recipient's app, click by click, so the in-app count z follows the page's sharing with
-// far less of that noise. It is the instrument (Reiersøl 1945; Durbin 1954): a and b solve
-// Σ w·z·(y − a·s − b·o) = 0 and Σ w·o·(y − a·s − b·o) = 0 over the pages, w = 1/(1 + s + o) (a
-// page's Poisson variance grows with its arrivals), and theta = a·ΣS/(a·ΣS + b·ΣO).
+// The instrumental-variable fit, the second of the site model's two fits (doc/CLASSIFIER.md,
+// section 3, "Why two fits"). A page's signed count S is a noisy measure of its sharing, and not
+// only Poisson noise: a preview fetch and a share button's tag mark all the clicks of one share at
+// once, and the clicks they mark are the ones that do not arrive as referrer-less arrivals. A page
+// that happened to get a tagged group share has many signed arrivals and few unsigned ones, so S's
+// noise runs against y and the Poisson fit's a falls toward 0 by more than its correction gives
+// back. Whether a click opens in a messenger's in-app browser is decided by each recipient's app,
+// click by click: the in-app count z is the instrument for S (Reiersøl 1945; Durbin 1954): a and b
+// solve Σ w·z·(y − a·s − b·o) = 0 and Σ w·o·(y − a·s − b·o) = 0 over the pages, w = 1/(1 + s + o)
+// (a page's Poisson variance grows with its arrivals), and theta = a·ΣS/(a·ΣS + b·ΣO). It is not
+// a clean instrument, and its biases are the reason for two fits: z is part of S, so its own noise
+// is in both z and S and pulls theta down (where clicks are signed one by one, it comes out below
+// the truth while the Poisson fit is right); and a share's in-app and referrer-less clicks come
+// and go together, which pulls it up where shares are signed whole (a review of this fit, test
+// cases in test_site_model.cpp).
 // The first stage's sums too (zz, ss, n: first_stage_f).
 struct InstrumentSums {
   double zs = 0, zo = 0, os = 0, oo = 0, zy = 0, oy = 0, s = 0, o = 0, zz = 0, ss = 0, n = 0;
@@ -58,7 +62,8 @@ double first_stage_f(const InstrumentSums& t) {
 // public ones), or give neither rate above 0. A rate at or below 0 puts theta at its bound.
 std::optional<double> instrument_theta(const InstrumentSums& t) {
   const double det = t.zs * t.oo - t.zo * t.os;
-  if (!(std::fabs(det) > 1e-9 * std::fabs(t.zs * t.oo))) return std::nullopt;
+  if (!(std::fabs(det) > 1e-9 * std::max(std::fabs(t.zs * t.oo), std::fabs(t.zo * t.os))))
+    return std::nullopt;
   const double a = (t.zy * t.oo - t.zo * t.oy) / det, b = (t.zs * t.oy - t.os * t.zy) / det;
   if (!(a > 0) && !(b > 0)) return std::nullopt;
   if (!(a > 0)) return 0.0;
@@ -69,10 +74,10 @@ std::optional<double> instrument_theta(const InstrumentSums& t) {
 } // namespace
 
 // The instrumented theta and the half width of its 95% range: 1.96 jackknife standard errors,
-// deleting one of 20 groups of pages at a time (page i in group i mod 20, in key order: the same
-// pages give the same bits), which holds the pages' departures from the model as the Poisson
-// curvature does not. None when the instrument is weak (first_stage_f) or when the full fit or
-// any of the 20 refits tells nothing.
+// deleting one of 20 groups of pages at a time (the i-th point in group i mod 20: the points in
+// the pages' key order give the same bits, and the same groups), which holds the pages' departures from the
+// model as the Poisson curvature does not. None when the instrument is weak (first_stage_f) or when the full
+// fit or any of the 20 refits tells nothing.
 std::optional<InstrumentFit> instrument_fit(const std::vector<FitPoint>& points) {
   constexpr std::size_t k_groups = 20;
   std::array<InstrumentSums, k_groups> groups{};

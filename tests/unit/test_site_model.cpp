@@ -485,31 +485,36 @@ TEST_CASE("site model: arrivals after a mixed preview are fitted, and are no sig
   CHECK(signed_private(c) == 10.0);
 }
 
-TEST_CASE("site model: a share's tag marks all its clicks at once, in-app arrivals are the instrument",
-          "[estimate][model]") {
-  // 4,000 pages, each shared a Poisson number of times (mean 0.5 to 6.5), each share clicked 1 + a
-  // Poisson(2) number of times. A third of the shares carry a share button's tag: all their clicks
-  // are tagged (signed). The other shares' clicks open in a messenger's in-app browser (signed, and
-  // the instrument) one time in three, click by click, else arrive without a referrer (y). Readers
-  // who know the page (public arrivals, mean 20 to 80) add 1 such arrival per 10. The signed
-  // count's noise is mostly the tag, a whole share at a time, and it runs against y: a page whose
-  // share was tagged has its clicks in S and none in y.
-  const Weights w = rules_weights();
-  std::mt19937_64 rng(20261206);
-  Aggregate a, untold; // untold: the same counts, every signed arrival an in-app one
+namespace {
+
+// 4,000 pages, each shared a Poisson number of times (mean 0.5 to 6.5), each share clicked 1 + a
+// Poisson(2) number of times (`by_share`) or each page clicked a Poisson number of times (three a
+// share) (not `by_share`). With `by_share` a third of the shares carry a share button's tag, all
+// their clicks tagged (signed); else a third of the clicks are tagged, click by click. The other
+// clicks open in a messenger's in-app browser (signed, and the instrument) one time in two, click by
+// click, else arrive without a referrer (y). Readers who know the page (public arrivals, mean 20 to
+// 80) add 1 such arrival per 10. `tags_as_inapp`: the same counts with every signed arrival an
+// in-app one (no instrument: the Poisson fit alone). Returns the true private part of y.
+double shared_site(Aggregate& a, Aggregate& tags_as_inapp, bool by_share, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
   double private_y = 0, all_y = 0;
   for (int i = 0; i < 4000; ++i) {
     const double sigma = 0.5 + 6.0 * static_cast<double>((i * 37) % 100) / 100.0;
     const double pub = 20.0 + 60.0 * static_cast<double>((i * 53) % 61) / 61.0;
     std::uint64_t tagged = 0, inapp = 0, y = 0;
-    for (std::uint64_t share = poisson(rng, sigma); share > 0; --share) {
-      const std::uint64_t clicks = 1 + poisson(rng, 2.0);
-      if (rng() % 3 == 0) {
-        tagged += clicks;
-        continue;
+    const auto click = [&] { (rng() % 2 == 0 ? inapp : y) += 1; };
+    if (by_share) {
+      for (std::uint64_t share = poisson(rng, sigma); share > 0; --share) {
+        const std::uint64_t clicks = 1 + poisson(rng, 2.0);
+        if (rng() % 3 == 0)
+          tagged += clicks;
+        else
+          for (std::uint64_t c = 0; c < clicks; ++c)
+            click();
       }
-      for (std::uint64_t c = 0; c < clicks; ++c)
-        (rng() % 3 == 0 ? inapp : y) += 1;
+    } else {
+      for (std::uint64_t c = poisson(rng, 3.0 * sigma); c > 0; --c)
+        rng() % 3 == 0 ? tagged += 1 : (click(), 0);
     }
     private_y += static_cast<double>(y);
     y += poisson(rng, 0.1 * pub);
@@ -518,29 +523,63 @@ TEST_CASE("site model: a share's tag marks all its clicks at once, in-app arriva
     PageStats& p = a.page("/p" + std::to_string(i));
     p.evidence[k_tagged] = tagged, p.evidence[k_inapp] = inapp, p.evidence[k_new] = y;
     p.visits = p.page_views = tagged + inapp + y + public_arrivals;
-    PageStats& q = untold.page("/p" + std::to_string(i));
+    PageStats& q = tags_as_inapp.page("/p" + std::to_string(i));
     q = p;
     q.evidence[k_tagged] = 0, q.evidence[k_inapp] = tagged + inapp;
   }
-  // The truth here is 0.483. The instrumented fit gives 0.542: not exact, because the in-app and
-  // the referrer-less clicks of one untagged share come and go together (a share clicked often
-  // brings more of both), which the model's one rate per signed arrival does not hold. Without the
-  // instrument (the same counts with every signed arrival in-app: the corrected Poisson fit) the
-  // tags' noise pulls the part down to 0.379, and its range [0.363, 0.396] misses the truth.
-  const double truth = private_y / all_y;
-  const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+  return private_y / all_y;
+}
+
+} // namespace
+
+TEST_CASE("site model: tags sign whole shares, in-app browsers single clicks: two fits, and their middle",
+          "[estimate][model]") {
+  // Shares signed whole (by_share): the tags' noise runs against y and pulls the Poisson fit down:
+  // at the three seeds, truths 0.413, 0.409, 0.418, Poisson fits 0.365, 0.389, 0.362, whose ranges
+  // all end below the truth; the middle of the two fits 0.410, 0.429, 0.405. Clicks signed one by
+  // one: truths 0.411, 0.407, 0.411, Poisson 0.419, 0.432, 0.419 (the second's range misses), the
+  // instrumented fit low (the in-app count is part of S, with its own noise), the middle 0.366,
+  // 0.384, 0.371. The middle is within 0.05 of the truth in all six, and the range spanning both
+  // fits holds it.
+  const Weights w = rules_weights();
+  for (const std::uint64_t seed : {20261206u, 3u, 7u}) {
+    for (const bool by_share : {true, false}) {
+      CAPTURE(seed, by_share);
+      Aggregate a, untold;
+      const double truth = shared_site(a, untold, by_share, seed);
+      const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+      const SiteModel p = fit_site_model(untold, EstimateSettings{}, w);
+      REQUIRE(m.fitted[0]);
+      REQUIRE(p.fitted[0]);
+      CHECK(m.instrumented[0]);
+      CHECK_FALSE(p.instrumented[0]);
+      CHECK(p.sum_signed[0] == Approx(m.sum_signed[0]));
+      CHECK(std::fabs(m.fitted_share[0] - truth) < 0.05);
+      CHECK(m.fitted_low[0] < truth);
+      CHECK(m.fitted_high[0] > truth);
+      CHECK(m.fitted_low[0] <= p.fitted_low[0]);
+      CHECK(m.fitted_high[0] >= p.fitted_high[0]);
+      if (by_share) CHECK(p.fitted_high[0] < truth); // the Poisson fit alone misses it
+    }
+  }
+}
+
+TEST_CASE("site model: one tagged arrival among in-app ones does not switch the instrument on",
+          "[estimate][model]") {
+  // With nearly every signed arrival in-app the instrument is the signed count itself, and its fit
+  // plain least squares, attenuated: a review found one tag among 4,000 pages moving the part from
+  // 0.379 to 0.309. The Poisson fit alone stands, and the one tag changes little.
+  Aggregate a, untold;
+  shared_site(a, untold, true, 20261206);
+  Aggregate one;
+  one.merge(untold);
+  PageStats& p = one.page("/p7");
+  p.evidence[k_inapp] -= 1, p.evidence[k_tagged] = 1;
+  const SiteModel m = fit_site_model(one, EstimateSettings{}, rules_weights());
+  const SiteModel u = fit_site_model(untold, EstimateSettings{}, rules_weights());
   REQUIRE(m.fitted[0]);
-  CHECK(m.instrumented[0]);
-  const SiteModel p = fit_site_model(untold, EstimateSettings{}, w);
-  REQUIRE(p.fitted[0]);
-  CHECK_FALSE(p.instrumented[0]);
-  CHECK(p.sum_signed[0] == Approx(m.sum_signed[0]));
-  CHECK(p.fitted_share[0] < truth - 0.05);
-  CHECK(p.fitted_high[0] < truth);
-  CHECK(std::fabs(m.fitted_share[0] - truth) < 0.07);
-  CHECK(std::fabs(m.fitted_share[0] - truth) < 0.6 * std::fabs(p.fitted_share[0] - truth));
-  CHECK(m.fitted_low[0] < m.fitted_share[0]);
-  CHECK(m.fitted_high[0] > m.fitted_share[0]);
+  CHECK_FALSE(m.instrumented[0]);
+  CHECK(m.fitted_share[0] == Approx(u.fitted_share[0]).margin(0.005));
 }
 
 TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fit stands",

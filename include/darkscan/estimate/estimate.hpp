@@ -7,6 +7,9 @@
 
 namespace darkscan {
 
+// The 97.5th percentile of the normal law: the half width of a 95% range in standard errors.
+inline constexpr double k_z = 1.959963984540054;
+
 // The dark-social estimate of a page, a period or the site, from its counts.
 struct ShareEstimate {
   // False when the log does not say where most arrivals came from (no

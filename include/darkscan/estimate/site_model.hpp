@@ -29,10 +29,11 @@ namespace darkscan {
 // back (site_model.cpp, noise_loss, corrected_theta); its 95% range about that part is read from
 // the likelihood's curvature at the maximum, times the pages' dispersion beyond Poisson
 // (quasi-likelihood: McCullagh and Nelder 1989, 9.2). When at least k_min_pages pages have in-app
-// messaging arrivals, some signed arrivals are not in-app and the in-app ones are no weak
-// instrument, theta comes instead from the in-app arrivals as instrument for the signed ones, with
-// a jackknife range (instrument_fit.hpp: previews
-// and tags sign whole shares, whose noise runs against y). The fit is used when at least k_min_pages
+// messaging arrivals, as many have other signed ones (a tenth of them or more) and the in-app ones
+// are no weak instrument, a second fit takes the in-app arrivals as instrument for the signed ones
+// (instrument_fit.hpp), with a jackknife range, theta = a·ΣS/(a·ΣS + b·ΣO); the two are biased in
+// opposite directions when signatures come click by click or share by share, and the part is then
+// the middle of the two, its range spanning both. The fit is used when at least k_min_pages
 // pages have signed arrivals and as many have public ones (else the weights.rules value stands). A
 // page's private part of its arrivals of the kind is a·S / (a·S + b·O), the expected part of a
 // Poisson mixture; it is drawn toward the site's, θ, by m pseudo-arrivals, so that a page with
@@ -122,7 +123,8 @@ using PageList = std::vector<std::pair<std::string_view, const PageStats*>>;
 using EvidenceSums = std::array<double, k_evidence_count>;
 
 // fit_site_model in two steps, for a report that weighs every page anyway (ReportData::fit): the
-// fit on `pages` (those of `total`), whose applied shares are then set from the report's sums of
+// fit on `pages` (those of `total`, in key order: the instrumented fit's jackknife groups follow
+// it), whose applied shares are then set from the report's sums of
 // the pages' arrivals of each evidence, weighed by page_weights and not (page_weights does not
 // read them). Until then the applied shares are the site's (site_share).
 SiteModel fit_site_rates(const Aggregate& total, const PageList& pages, const EstimateSettings& settings,
