@@ -175,7 +175,7 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const PageList& pages, const Es
       d.with_signed += f.s > 0;
       d.with_public += f.o > 0;
       d.with_instrument += f.z > 0;
-      d.with_other_signed += f.s > f.z;
+      d.with_other_signed += f.s - f.z >= 1.0; // weighted counts: a whole arrival at least
     }
   }
   return data;

@@ -564,22 +564,35 @@ TEST_CASE("site model: tags sign whole shares, in-app browsers single clicks: tw
   }
 }
 
-TEST_CASE("site model: one tagged arrival among in-app ones does not switch the instrument on",
+TEST_CASE("site model: a few tags among in-app arrivals do not switch the instrument on",
           "[estimate][model]") {
   // With nearly every signed arrival in-app the instrument is the signed count itself, and its fit
   // plain least squares, attenuated: a review found one tag among 4,000 pages moving the part from
-  // 0.379 to 0.309. The Poisson fit alone stands, and the one tag changes little.
+  // 0.379 to 0.309. The second fit needs 5 pages with other signed arrivals, which are at least a
+  // tenth of all signed ones: one tag, one tag on each of 10 pages (5 pages, under a tenth), or
+  // many tags on one page (a tenth, on one page) leave the Poisson fit alone.
   Aggregate a, untold;
   shared_site(a, untold, true, 20261206);
-  Aggregate one;
-  one.merge(untold);
-  PageStats& p = one.page("/p7");
-  p.evidence[k_inapp] -= 1, p.evidence[k_tagged] = 1;
-  const SiteModel m = fit_site_model(one, EstimateSettings{}, rules_weights());
   const SiteModel u = fit_site_model(untold, EstimateSettings{}, rules_weights());
-  REQUIRE(m.fitted[0]);
-  CHECK_FALSE(m.instrumented[0]);
-  CHECK(m.fitted_share[0] == Approx(u.fitted_share[0]).margin(0.005));
+  REQUIRE(u.fitted[0]);
+  const auto tag = [&](int pages, std::uint64_t tags) {
+    Aggregate out;
+    out.merge(untold);
+    for (int i = 0; i < pages; ++i) {
+      PageStats& p = out.page("/p" + std::to_string(7 + 100 * i));
+      const std::uint64_t moved = std::min(tags, p.evidence[k_inapp]);
+      p.evidence[k_inapp] -= moved, p.evidence[k_tagged] = tags, p.visits += tags - moved;
+    }
+    return fit_site_model(out, EstimateSettings{}, rules_weights());
+  };
+  for (const auto& [pages, tags] : {std::pair{1, std::uint64_t{1}}, std::pair{10, std::uint64_t{1}},
+                                    std::pair{1, static_cast<std::uint64_t>(0.15 * u.sum_signed[0])}}) {
+    CAPTURE(pages, tags);
+    const SiteModel m = tag(pages, tags);
+    REQUIRE(m.fitted[0]);
+    CHECK_FALSE(m.instrumented[0]);
+  }
+  CHECK(tag(1, 1).fitted_share[0] == Approx(u.fitted_share[0]).margin(0.005));
 }
 
 TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fit stands",
@@ -602,20 +615,21 @@ TEST_CASE("site model: without enough pages with in-app arrivals, the Poisson fi
 }
 
 TEST_CASE("site model: a weak instrument is not used: the Poisson fit stands", "[estimate][model]") {
-  const Weights w = rules_weights();
-  // Every page has an in-app arrival or none, whatever its sharing; its tags follow its sharing:
-  // the in-app counts say next to nothing of the signed ones (first-stage F 0.7, against the
-  // rule of thumb's 10), and an estimate built on them would be noise.
-  Aggregate a;
-  for (int i = 0; i < 60; ++i) {
-    add_page(a, "/p" + std::to_string(i), static_cast<std::uint64_t>(50 * (i % 7)),
-             static_cast<std::uint64_t>(200 * (i % 5)), 2.0, 0.1);
-    PageStats& p = a.page("/p" + std::to_string(i));
-    p.evidence[k_tagged] = p.evidence[k_inapp], p.evidence[k_inapp] = (i * 7919) % 3 == 0 ? 1 : 0;
-    p.visits += p.evidence[k_inapp];
+  // The shared site of the tests above with every signed arrival a tag, and in-app arrivals drawn
+  // apart from the sharing (Poisson, mean 1, on every page): they say nothing of it. The first
+  // stage's F of z, for the other signed arrivals on 1, z and o, is about 0; without the
+  // intercept and with s in place of s − z it was 1,204 here (a review), and the instrumented
+  // part 0.178 for a true 0.407.
+  Aggregate a, untold;
+  shared_site(a, untold, false, 20261206);
+  std::mt19937_64 rng(11);
+  for (auto& [key, p] : untold.pages()) {
+    PageStats& q = untold.page(key);
+    q.evidence[k_tagged] = q.evidence[k_inapp];
+    q.evidence[k_inapp] = poisson(rng, 1.0);
+    q.visits += q.evidence[k_inapp];
   }
-  const SiteModel m = fit_site_model(a, EstimateSettings{}, w);
+  const SiteModel m = fit_site_model(untold, EstimateSettings{}, rules_weights());
   REQUIRE(m.fitted[0]);
   CHECK_FALSE(m.instrumented[0]);
-  CHECK(m.fitted_share[0] * m.sum_arrivals[0] / m.sum_signed[0] == Approx(2.0).epsilon(0.06));
 }

@@ -87,8 +87,8 @@ struct SiteModel {
   // unfitted or not told.
   std::array<double, k_kinds> spread{};
   std::array<bool, k_kinds> fitted{};
-  // Fitted with the in-app arrivals as instrument (site_model.cpp, instrument_fit), not by the
-  // corrected Poisson likelihood.
+  // Also fitted with the in-app arrivals as instrument (instrument_fit.hpp): the part is the middle
+  // of that fit and the corrected Poisson one, its range spanning both.
   std::array<bool, k_kinds> instrumented{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
