@@ -309,8 +309,9 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   // No curvature: every page has signed and public arrivals in the same proportion (or none of
   // these arrivals), so the likelihood is flat and theta is not told apart: the rules' weight stands.
   if (!(information > 0)) return;
-  // Two fits biased in opposite directions, whether arrivals are signed click by click or share by
-  // share (instrument_fit.cpp): the part is their middle, its range spans both (doc/CLASSIFIER.md).
+  // Two fits, biased in opposite directions in the worlds tested (arrivals signed click by click, or
+  // share by share: instrument_fit.cpp); the part is their middle, its range spans both ranges
+  // (doc/CLASSIFIER.md). The Poisson fit's part is set first: dispersion() reads it.
   const double likelihood_theta = corrected_theta(terms, d.s, maximum);
   m.fitted_share[k] = likelihood_theta;
   const double half = k_z * std::sqrt(dispersion(m, k, d) / information);

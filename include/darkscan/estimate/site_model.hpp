@@ -31,9 +31,10 @@ namespace darkscan {
 // (quasi-likelihood: McCullagh and Nelder 1989, 9.2). When at least k_min_pages pages have in-app
 // messaging arrivals, as many have other signed ones (a tenth of them or more) and the in-app ones
 // are no weak instrument, a second fit takes the in-app arrivals as instrument for the signed ones
-// (instrument_fit.hpp), with a jackknife range, theta = a·ΣS/(a·ΣS + b·ΣO); the two are biased in
-// opposite directions when signatures come click by click or share by share, and the part is then
-// the middle of the two, its range spanning both. The fit is used when at least k_min_pages
+// (instrument_fit.hpp), with a jackknife range, theta = a·ΣS/(a·ΣS + b·ΣO); in the worlds tested
+// (signatures click by click, or share by share) the two are biased in opposite directions, and
+// the part is then the middle of the two, its range spanning both (not always either side of the
+// truth: doc/CLASSIFIER.md). The fit is used when at least k_min_pages
 // pages have signed arrivals and as many have public ones (else the weights.rules value stands). A
 // page's private part of its arrivals of the kind is a·S / (a·S + b·O), the expected part of a
 // Poisson mixture; it is drawn toward the site's, θ, by m pseudo-arrivals, so that a page with
