@@ -10,6 +10,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace darkscan;
 using darkscan::test::k_inapp;
@@ -623,7 +624,10 @@ TEST_CASE("site model: a weak instrument is not used: the Poisson fit stands", "
   Aggregate a, untold;
   shared_site(a, untold, false, 20261206);
   std::mt19937_64 rng(11);
-  for (auto& [key, p] : untold.pages()) {
+  std::vector<std::string> keys;
+  for (const auto& [key, p] : untold.pages())
+    keys.emplace_back(key);
+  for (const std::string& key : keys) { // page() of a known key finds it: no entry is added
     PageStats& q = untold.page(key);
     q.evidence[k_tagged] = q.evidence[k_inapp];
     q.evidence[k_inapp] = poisson(rng, 1.0);
