@@ -107,7 +107,10 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
 
 void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
   const std::string_view ref_host = prepared.ref_host(arena);
-  if (m_guessing && !hit.host.empty()) m_guessing = false; // the log names the site on every line
+  // A line that names its site (%v, $host): from then on each line's own host says what is internal.
+  // The lines held before it, which name none, are decided first, with the host guessed from their
+  // referrers (until 2026-12-06 they were dropped: a review, mixed vhost and plain logs).
+  if (m_guessing && !hit.host.empty()) guess_site();
   if (!m_guessing) {
     decide_now(hit, prepared, ref_host);
     return;
