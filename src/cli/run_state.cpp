@@ -47,7 +47,9 @@ void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_optio
   if (!state.rooted) analyzer.defer_history(state.origin);
   scan_options.ledger = &state.ledger;
   scan_options.now = now;
-  scan_options.history_end = state.counters.last_time;
+  // Not counters.last_time: after a line dated in the future, every later night's lines would be
+  // skipped as older than what the state holds (a review, 2026-12-06).
+  scan_options.history_end = state.counters.last_past_time;
   if (!state.format.empty() && !opts.log_format_given)
     scan_options.fallback_format = resolve_format(state.format);
 }

@@ -102,6 +102,9 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
       m_totals.first_time = hit.time;
     if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
+    if (m_options.ledger && hit.time <= m_options.now &&
+        (m_totals.last_past_time == Hit::k_no_time || hit.time > m_totals.last_past_time))
+      m_totals.last_past_time = hit.time;
     if (input.max_time == Hit::k_no_time || hit.time > input.max_time)
       input.max_time = hit.time;
     else if (hit.time < input.max_time - k_out_of_order_seconds)

@@ -28,7 +28,8 @@ std::int64_t latest(std::int64_t a, std::int64_t b) {
 void StateCounters::add(const ScanTotals& run) {
   // Lines skipped as overlapping what the state holds are in it already.
   merge({run.lines - run.overlapping, run.parsed, run.malformed, run.empty, run.overlong,
-         run.invalid_requests, run.bytes, run.first_time, run.last_time, run.not_records});
+         run.invalid_requests, run.bytes, run.first_time, run.last_time, run.not_records,
+         run.last_past_time});
 }
 
 void StateCounters::merge(const StateCounters& o) {
@@ -42,6 +43,7 @@ void StateCounters::merge(const StateCounters& o) {
   not_records += o.not_records;
   first_time = earliest(first_time, o.first_time);
   last_time = latest(last_time, o.last_time);
+  last_past_time = latest(last_past_time, o.last_past_time);
 }
 
 ScanTotals StateCounters::totals() const {
@@ -56,6 +58,7 @@ ScanTotals StateCounters::totals() const {
   t.not_records = not_records;
   t.first_time = first_time;
   t.last_time = last_time;
+  t.last_past_time = last_past_time;
   return t;
 }
 
@@ -86,9 +89,10 @@ void State::merge(State&& later) {
 }
 
 void State::forget_old(std::int64_t now) {
-  if (counters.last_time != Hit::k_no_time) {
-    sessions.retire_idle(counters.last_time);
-    previews.forget_before(counters.last_time - PreviewMemory::k_window);
+  // From the last hit not in the future: a line dated years ahead would retire every visitor.
+  if (counters.last_past_time != Hit::k_no_time) {
+    sessions.retire_idle(counters.last_past_time);
+    previews.forget_before(counters.last_past_time - PreviewMemory::k_window);
   }
   ledger.prune(now);
 }

@@ -24,8 +24,9 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // Bump on any change of the payload layout; older files are then refused.
 // 3: counts per evidence, no weights (issue 13); 4: visitors who left the session table in a
 // filter of fixed size (issue 15); 5: the count of lines that are not requests, at the end
-// (issue 16). Versions 3 and 4 are still read.
-constexpr std::uint32_t k_version = 5;
+// (issue 16); 6: the last hit time not in the future, at the end (a line dated years ahead made
+// every later run skip its lines). Versions 3 to 5 are still read.
+constexpr std::uint32_t k_version = 6;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 
@@ -105,6 +106,7 @@ std::string encode_state(const State& s) {
   state_file::write_previews(w, s.previews);
   state_file::write_traffic(w, s.hours, s.keep_params);
   w.u64(s.counters.not_records);
+  w.i64(s.counters.last_past_time);
 
   std::string size;
   Writer(size).fixed(out.size() - k_header_size, 8);
@@ -127,6 +129,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   state_file::read_previews(r, s.previews, rules);
   state_file::read_traffic(r, s);
   if (file.version >= 5) s.counters.not_records = r.u64();
+  s.counters.last_past_time = file.version >= 6 ? r.i64() : s.counters.last_time;
   if (!r.done()) r.corrupt(N_("bytes left after the last section"));
   return s;
 }

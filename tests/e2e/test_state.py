@@ -281,7 +281,29 @@ class StateTest(unittest.TestCase):
         self.assert_same_report(report(os.path.join(ROOT, "samples", "combined.log")),
                                 report("--state", state, "tail.log", cwd=d))
         with open(state, "rb") as f:
-            self.assertEqual(f.read(20)[16:20], (5).to_bytes(4, "little"))
+            self.assertEqual(f.read(20)[16:20], (6).to_bytes(4, "little"))
+
+    def test_a_line_dated_in_the_future_does_not_make_later_nights_skip_their_lines(self):
+        # A clock set wrong wrote one line in 2031: the next night's lines, dated before the run's
+        # clock, are new (before 2026-12-06 they were all skipped as already counted, every night after).
+        d = self.dir("future")
+        state = os.path.join(d, "s.state")
+        nights = [day_lines for _, day_lines in self.days[:2]]
+        with open(os.path.join(d, "night0.log"), "wb") as f:
+            f.writelines(nights[0])
+            f.write(b'10.9.9.9 - - [01/Jan/2031:00:00:00 +0000] "GET /news/x HTTP/1.1" 200 5 "-" "curl/8"\n')
+        with open(os.path.join(d, "night1.log"), "wb") as f:
+            f.writelines(nights[1])
+        with open(os.path.join(d, "control0.log"), "wb") as f:
+            f.writelines(nights[0])
+        report("--state", state, "night0.log", cwd=d)
+        report("--state", os.path.join(d, "control.state"), "control0.log", cwd=d)
+        got = json.loads(run("-q", "-F", "json", "--state", state, "night1.log", cwd=d)[1])
+        want = json.loads(run("-q", "-F", "json", "--state", "control.state", "night1.log", cwd=d)[1])
+        self.assertEqual(got["summary"]["inputs"][0]["overlapping"], 0)
+        self.assertGreater(want["summary"]["inputs"][0]["parsed"], 0.9 * len(nights[1]))
+        self.assertEqual(got["summary"]["inputs"][0]["parsed"], want["summary"]["inputs"][0]["parsed"])
+        self.assertEqual(got["summary"]["visits"], want["summary"]["visits"])
 
     def test_damaged_state_is_refused_and_left_alone(self):
         d = self.dir("damaged")

@@ -89,6 +89,9 @@ struct ScanTotals {
   std::uint64_t bytes = 0;
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
+  // With a state: the last time not after the run's clock (ScanOptions::now). A line dated in the
+  // future (a clock set wrong) must not make the next run skip its lines as already counted.
+  std::int64_t last_past_time = Hit::k_no_time;
   std::vector<MalformedLine> examples; // the first few malformed lines
   std::vector<Message> notes;          // the notes of the run (filled by the CLI, for the report)
   std::optional<std::int64_t> window_start, window_end; // --since, --until (filled by the CLI)

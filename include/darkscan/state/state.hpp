@@ -24,6 +24,9 @@ struct StateCounters {
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
   std::uint64_t not_records = 0; // W3C directives, JSON records of another kind (state version 5)
+  // The last hit time not after the clock of the run that read it (ScanTotals::last_past_time):
+  // where the next run's lines start to be new (state version 6; last_time in older states).
+  std::int64_t last_past_time = Hit::k_no_time;
 
   void add(const ScanTotals& run);
   void merge(const StateCounters& other);

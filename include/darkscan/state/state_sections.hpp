@@ -19,7 +19,7 @@ namespace darkscan::state_file {
 constexpr std::int64_t k_max_time = std::int64_t{1} << 50; // seconds: no log time comes near it
 
 // state_run_sections.cpp. Origin, counters, --keep-param, format and site hosts (the counters' not_records
-// goes at the very end: it came in version 5).
+// and last_past_time go at the very end: they came in versions 5 and 6).
 void write_run(Writer& w, const State& s);
 void read_run(Reader& r, State& s);
 // The inputs read (Ledger).
