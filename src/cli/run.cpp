@@ -195,13 +195,14 @@ void write_state_report(const RunPlan& plan, const State& state, const ScanTotal
 // The end of --hits' records, or the report: of the state with one, else of this run's counts.
 void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state, const ScanTotals& totals,
                       const VerdictCounts& counts, const Analyzer& analyzer) {
-  if (plan.hits.output) {
+  // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing.
+  const bool nothing_read =
+      !opts.output.empty() && !totals.inputs.empty() && totals.inputs_failed() == totals.inputs.size();
+  if (plan.hits.output && !nothing_read) {
     plan.hits.output->finish();
-  } else if (state) {
+  } else if (state && !plan.hits.output) {
     write_state_report(plan, *state, totals);
-  } else if (!opts.output.empty() && !totals.inputs.empty() &&
-             totals.inputs_failed() == totals.inputs.size()) {
-    // Nothing could be read: yesterday's good report is worth more than a report of nothing.
+  } else if (nothing_read) {
     print_error(format_tr(N_("no input could be read: '{}' was left as it was"), opts.output));
   } else {
     write_report(plan.request, *plan.reporter, totals, counts.splitter, counts.days.get(),

@@ -166,6 +166,16 @@ class CronTest(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         with open(keep) as f:
             self.assertEqual(json.load(f)["summary"]["inputs_failed"], 1)
+        # --hits -o too (it was emptied before 2026-12-06: a review), and no temporary file is left
+        hits = os.path.join(self.work, "hits.ndjson")
+        with open(hits, "w") as f:
+            f.write("yesterday\n")
+        p = run("-q", "--hits", "-o", hits, os.path.join(self.work, "missing.log"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("was left as it was", p.stderr.decode())
+        with open(hits) as f:
+            self.assertEqual(f.read(), "yesterday\n")
+        self.assertEqual(sorted(n for n in os.listdir(self.work) if n.startswith("hits")), ["hits.ndjson"])
 
     def test_missing_output_folder_is_refused_before_reading(self):
         p = run("-o", os.path.join(self.work, "no", "r.json"), stdin=b"x" * 100)
