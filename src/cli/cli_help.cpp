@@ -15,8 +15,8 @@ std::string run_footer() {
   std::string out = tr(R"(Input:
   FILE may be plain or compressed with gzip (several members too), bzip2, xz or
   zstd: the codec is read from the first bytes, not the name. Files are read in
-  the order given, so list rotated logs oldest first. No FILE, or '-', reads
-  standard input.
+  time order (by their first lines), whatever the order given. No FILE, or '-',
+  reads standard input, as it comes.
 )");
   out += '\n';
   // TRANSLATORS: keep the two --log-format examples as they are.
