@@ -117,10 +117,13 @@ void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) c
 
 bool Scanner::unreadable(const InputStats& input) const {
   if (input.malformed == 0) return false;
+  // Lines left out as already counted by the state (overlapping) were read well (a review: a copy of
+  // a log the state had read, with one cut line, was "none of its 1 lines could be read").
+  const std::uint64_t read = input.parsed + input.overlapping;
   // What an earlier run (--state) left to read is judged on as many lines as detection uses.
-  if (input.parsed == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
+  if (read == 0) return input.skipped_lines == 0 || input.malformed >= m_options.detect_lines;
   // "Almost nothing": under 1 line in 100, on at least as many malformed lines as detection uses.
-  return input.malformed >= m_options.detect_lines && input.parsed * 100 < input.parsed + input.malformed;
+  return input.malformed >= m_options.detect_lines && read * 100 < read + input.malformed;
 }
 
 } // namespace darkscan

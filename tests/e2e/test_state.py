@@ -283,6 +283,25 @@ class StateTest(unittest.TestCase):
         with open(state, "rb") as f:
             self.assertEqual(f.read(20)[16:20], (6).to_bytes(4, "little"))
 
+    def test_a_copy_of_lines_the_state_holds_is_no_failed_input(self):
+        # The same lines under another name, one of them cut: left out as counted, and the input is
+        # not "none of its 1 lines could be read" (a review, 2026-12-06: exit 1, inputs_failed 1).
+        d = self.dir("copy")
+        day = self.days[0][1]
+        with open(os.path.join(d, "a.log"), "wb") as f:
+            f.writelines(day)
+        with open(os.path.join(d, "a-copy.log"), "wb") as f:
+            f.writelines(day[1:100])
+            f.write(day[100][:60] + b"\n")  # cut short
+            f.writelines(day[101:-1000])  # older than the state's last 10 minutes: all overlapping
+        report("--state", "s.state", "a.log", cwd=d)
+        code, out, err = run("-F", "json", "--state", "s.state", "a-copy.log", cwd=d)
+        self.assertEqual(code, 0, err)
+        summary = json.loads(out)["summary"]
+        self.assertEqual(summary["inputs_failed"], 0)
+        self.assertGreater(summary["inputs"][0]["overlapping"], 0.8 * len(day))
+        self.assertIn("a time the state already counts", err)
+
     def test_a_line_dated_in_the_future_does_not_make_later_nights_skip_their_lines(self):
         # A clock set wrong wrote one line in 2031: the next night's lines, dated before the run's
         # clock, are new (before 2026-12-06 they were all skipped as already counted, every night after).
