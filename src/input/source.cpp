@@ -3,7 +3,6 @@
 #include <darkscan/input/source.hpp>
 
 #include <boost/iostreams/categories.hpp>
-#include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filtering_streambuf.hpp>
 #include <boost/iostreams/read.hpp>
 
@@ -256,16 +255,16 @@ public:
       : Source(std::move(name), codec), m_reader(std::move(reader)) {
     switch (codec) {
     case Codec::gzip: m_decoder = make_gzip_decoder(); break;
+    case Codec::bzip2: m_decoder = make_bzip2_decoder(); break;
     case Codec::xz: m_decoder = make_xz_decoder(); break;
     case Codec::zstd: m_decoder = make_zstd_decoder(); break;
     default: break;
     }
     switch (codec) {
     case Codec::gzip:
+    case Codec::bzip2:
     case Codec::xz:
     case Codec::zstd: m_chain.push(DecoderFilter(m_decoder, std::string(codec_name(codec))), k_buffer); break;
-    // Boost's bzip2 filter reports a cut stream itself.
-    case Codec::bzip2: m_chain.push(io::bzip2_decompressor(false, k_buffer), k_buffer); break;
     case Codec::plain: break;
     }
     m_chain.push(FdDevice(*m_reader), k_buffer);
@@ -294,7 +293,7 @@ public:
 private:
   static constexpr std::streamsize k_buffer = 64 * 1024;
   std::unique_ptr<FdReader> m_reader;
-  std::shared_ptr<Decoder> m_decoder; // null for bzip2 (Boost's own filter)
+  std::shared_ptr<Decoder> m_decoder;
   io::filtering_istreambuf m_chain;
   bool m_done = false;
 };

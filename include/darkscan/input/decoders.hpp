@@ -36,6 +36,8 @@ protected:
 
 // gzip, with any number of members (as `cat a.gz b.gz` makes).
 std::unique_ptr<Decoder> make_gzip_decoder();
+// bzip2, with any number of streams.
+std::unique_ptr<Decoder> make_bzip2_decoder();
 // xz, with concatenated streams.
 std::unique_ptr<Decoder> make_xz_decoder();
 // zstd, with any number of frames.
