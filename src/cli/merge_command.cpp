@@ -38,18 +38,25 @@ int run_merge(const CommandLine& opts) {
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();
   const auto start = std::chrono::steady_clock::now();
-  note_whole_hours({since, until, by}, opts);
+  std::vector<Message> notes; // also in the JSON summary (in English), as a run's
+  const auto note = [&](const Message& text) {
+    notes.push_back(text);
+    if (!opts.quiet) print_note(text.local);
+  };
+  note_whole_hours({since, until, by}, opts, note);
 
   NamePool names;
   std::vector<InputStats> inputs;
   State merged = merge_state_files(opts.merge_states, rules, names, inputs);
   merged.forget_old(now);
-  keep_recent_hours(merged, opts, keep, now, [&opts](const Message& text) {
-    if (!opts.quiet) print_note(text.local);
-  });
+  keep_recent_hours(merged, opts, keep, now, note);
 
   ScanTotals totals = merged.counters.totals();
+  note_window_coverage(totals, since, until, now, note, merged.origin);
   totals.inputs = std::move(inputs);
+  totals.notes = std::move(notes);
+  totals.window_start = since;
+  totals.window_end = until;
   PeriodSplitter periods = merged.report_periods(by, since, until);
   std::optional<PeriodSplitter> days;
   if (format == "html") days = merged.report_periods(PeriodKind::day, since, until);

@@ -43,13 +43,13 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
 }
 
 // A state counts by hour: says so when --since/--until fall inside an hour.
-void note_whole_hours(const ReportWindow& w, const CommandLine& opts) {
-  if (opts.quiet) return;
+void note_whole_hours(const ReportWindow& w, const CommandLine& opts,
+                      const std::function<void(const Message&)>& note) {
   for (const auto& [name, value, text] :
        {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
     if (value && period_of(PeriodKind::hour, *value).start != *value) {
-      print_note(format_tr(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), name,
-                           text, format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
+      note(message(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), name, text,
+                   format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
     }
   }
 }

@@ -233,7 +233,7 @@ int run_scan(const CommandLine& opts) {
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
   const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
-  if (state) note_whole_hours(plan.window, opts);
+  if (state) note_whole_hours(plan.window, opts, note);
   std::vector<std::string> keep_params = page_key_params(opts, plan.rules, state.get(), note);
   std::vector<std::string> sites = opts.sites;
   if (state && sites.empty()) sites = state->site_hosts;

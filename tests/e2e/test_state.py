@@ -225,6 +225,15 @@ class StateTest(unittest.TestCase):
             self.assertEqual(run("-q", "--threads", "2", "--state-out", shard + ".2.state", shard)[0], 0)
             states2.append(shard + ".2.state")
         self.assert_same_report(whole, report("merge", *states2))
+        # The window and the notes of a merge are in its JSON as in a run's (they were null and []:
+        # a review, 2026-12-06).
+        code, out, err = run("-q", "merge", "-F", "json", "--since", "2026-11-02T10:30", "--until", "2026-11-04",
+                             *states)
+        self.assertEqual(code, 0, err)
+        summary = json.loads(out)["summary"]
+        self.assertTrue(summary["window_start"].startswith("2026-11-02T"))
+        self.assertTrue(summary["window_end"].startswith("2026-11-0"))
+        self.assertTrue(any("counts from the next whole hour" in n for n in summary["notes"]), summary["notes"])
 
     def test_weights_are_applied_when_the_report_is_made(self):
         """A state holds counts, never weights: a report or a merge with --rules DIR equals one run with

@@ -31,8 +31,9 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
                              std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                              PeriodKind by);
 
-// A state counts by hour: says so when --since/--until fall inside an hour (nothing with --quiet).
-void note_whole_hours(const ReportWindow& w, const CommandLine& opts);
+// A state counts by hour: says so through `note` when --since/--until fall inside an hour.
+void note_whole_hours(const ReportWindow& w, const CommandLine& opts,
+                      const std::function<void(const Message&)>& note);
 
 // Says so through `note` when the inputs do not cover the window asked for: they start after --since
 // or end before an --until that has passed. `history_start`: a state's first hit ever (State::origin),
