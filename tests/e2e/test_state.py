@@ -292,6 +292,27 @@ class StateTest(unittest.TestCase):
         with open(state, "rb") as f:
             self.assertEqual(f.read(20)[16:20], (6).to_bytes(4, "little"))
 
+    def test_a_compressed_file_read_while_it_was_written_counts_each_line_once(self):
+        # Run 1 sees access.log.2.gz cut in the middle of a line (still being written); run 2 sees it
+        # whole. Before 2026-12-06 the ledger counted the piece of the cut line as read, and its
+        # other half came back as a malformed line of run 2 (a review).
+        d = self.dir("cutgz")
+        day = b"".join(self.days[1][1])
+        packed = gzip.compress(day)
+        path = os.path.join(d, "access.log.2.gz")
+        with open(path, "wb") as f:
+            f.write(packed[: len(packed) // 2])
+        code, _, err = run("-q", "-o", os.devnull, "--state", "s.state", path, cwd=d)
+        self.assertIn("truncated gzip data", err)
+        with open(path, "wb") as f:
+            f.write(packed)
+        got = report("--state", "s.state", path, cwd=d)
+        with open(os.path.join(d, "plain.log"), "wb") as f:
+            f.write(day)
+        want = report(os.path.join(d, "plain.log"))
+        for key in ("lines", "parsed", "malformed", "page_views", "visits"):
+            self.assertEqual(got["summary"][key], want["summary"][key], key)
+
     def test_a_copy_of_lines_the_state_holds_is_no_failed_input(self):
         # The same lines under another name, one of them cut: left out as counted, and the input is
         # not "none of its 1 lines could be read" (a review, 2026-12-06: exit 1, inputs_failed 1).
