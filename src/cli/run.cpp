@@ -25,6 +25,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -132,9 +134,46 @@ RunPlan plan_run(const CommandLine& opts) {
 
 // The inputs to read: FILE..., or standard input; several are read in time order (by their first
 // lines), which `note` says when it is not the order given.
+// The file at `path` (device and inode), if it is a regular file that exists.
+std::optional<std::pair<dev_t, ino_t>> file_id(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return std::nullopt;
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+// Each file once: the same file given twice (a glob and its name, a link) would count twice (a
+// review, 2026-12-06: `darkscan access.log access.log` doubled every count, without a word). And an
+// output that is one of the inputs would replace the log with a report: refused before reading.
+std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<std::string> files,
+                                         const NoteHandler& note) {
+  std::vector<std::pair<std::optional<std::pair<dev_t, ino_t>>, std::string>> seen;
+  std::vector<std::string> out;
+  for (std::string& f : files) {
+    const auto id = file_id(f);
+    const auto same =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return id && s.first == id; });
+    if (same != seen.end()) {
+      note(message(N_("'{}' is the same file as '{}': read once"), f, same->second));
+      continue;
+    }
+    seen.emplace_back(id, f);
+    out.push_back(std::move(f));
+  }
+  for (const auto& [option, path] : // not for translation: the options' names
+       {std::pair{"-o", opts.output}, {"--state-out", opts.state_out}, {"--state", opts.state}}) {
+    const auto id = file_id(path);
+    for (const auto& [input, name] : seen)
+      if (id && input == id)
+        throw Error(message(N_("{} '{}' is the input '{}': it would be replaced; write elsewhere"), option,
+                            path, name));
+  }
+  return out;
+}
+
 std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions& scan_options,
                                      const NoteHandler& note) {
-  std::vector<std::string> files = opts.files;
+  std::vector<std::string> files = distinct_inputs(opts, opts.files, note);
   if (files.empty()) {
     files.push_back("-");
     if (::isatty(STDIN_FILENO) == 1 && !opts.quiet) {

@@ -258,6 +258,26 @@ class SmallThingsTest(unittest.TestCase):
         pages = {pg["path"]: pg["visits"] for pg in r["pages"]}
         self.assertEqual(pages, {"/news/été.html": 4, "/news/~faq": 2})
 
+    def test_the_same_file_twice_is_read_once_and_no_input_is_overwritten(self):
+        # A review, 2026-12-06: `darkscan a.log a.log` doubled every count without a word, and
+        # `-o a.log a.log` replaced the log with the report.
+        path = self.write("a.log", line(1, b"/a", b"10.0.0.1") + line(2, b"/b", b"10.0.0.2"))
+        os.symlink(path, os.path.join(self.tmp, "link.log"))
+        p, once = report("--site", "example.com", path)
+        p, twice = report("--site", "example.com", path, os.path.join(self.tmp, "link.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(twice["summary"]["page_views"], once["summary"]["page_views"])
+        self.assertIn("is the same file as", p.stderr.decode())
+        with open(path, "rb") as f:
+            before = f.read()
+        for option in ("-o", "--state-out"):
+            with self.subTest(option=option):
+                p = run("-q", option, os.path.join(self.tmp, "link.log"), path)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("it would be replaced", p.stderr.decode())
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read(), before)
+
     def test_tls_on_port_80_is_counted_once(self):
         tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'
         p, r = report("-q", self.write("tls.log", line(1, b"/a") + tls))
