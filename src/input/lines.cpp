@@ -31,6 +31,12 @@ bool LineReader::fill() {
     m_eof = true;
     return false;
   }
+  // A byte order mark at the start of an input (Windows tools write one: IIS, Notepad) is not part
+  // of its first line (a review, 2026-12-06: a JSON log's first record and IIS's first directive
+  // were malformed). It still counts among the bytes read.
+  if (m_bytes == 0 && m_number == 0 && m_end == 0 && n >= 3 && m_buffer[0] == '\xEF' &&
+      m_buffer[1] == '\xBB' && m_buffer[2] == '\xBF')
+    m_begin = 3;
   m_end += n;
   m_bytes += n;
   return true;

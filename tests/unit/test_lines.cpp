@@ -48,6 +48,12 @@ TEST_CASE("lines: line endings", "[lines]") {
   SECTION("a CR alone in the middle is not a line break") {
     CHECK(read_all("a\rb\n").lines == std::vector<std::string>{"a\rb"});
   }
+  SECTION("a byte order mark at the start is not part of the first line, and only there") {
+    const std::string bom = "\xEF\xBB\xBF";
+    CHECK(read_all(bom + "{\"a\":1}\n" + bom + "b\n").lines ==
+          std::vector<std::string>{"{\"a\":1}", bom + "b"});
+    CHECK(read_all(bom).lines.empty());
+  }
 }
 
 TEST_CASE("lines: reads of every size give the same lines", "[lines]") {
