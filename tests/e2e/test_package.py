@@ -49,8 +49,9 @@ class PackageTest(unittest.TestCase):
                                  check=True).stdout.decode().split()[-1]
         self.assertEqual(self.field("Version"), version)
         depends = self.field("Depends")
-        for library in ("libc6", "libstdc++6", "libre2-", "libfmt", "libboost-iostreams", "zlib1g", "liblzma5",
-                        "libzstd1"):
+        # Not libboost-iostreams since 2026-12-06: every codec has darkscan's own decoder, and the
+        # Boost.Iostreams parts used are templates in its headers; libbz2 instead.
+        for library in ("libc6", "libstdc++6", "libre2-", "libfmt", "libbz2", "zlib1g", "liblzma5", "libzstd1"):
             self.assertIn(library, depends)
         self.assertTrue(self.field("Description"))
 
