@@ -1,5 +1,6 @@
 #include <darkscan/common/error.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/temp_files.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -25,6 +26,7 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path
     m_tmp.clear();
     fail(errno);
   }
+  m_slot = remember_temp(m_tmp.c_str());
   // mkstemp creates 0600. A file replaced keeps its mode (a report made private with chmod 600
   // stays private) and, for root, its owner and group; a new one is as readable as any file the
   // user writes.
@@ -42,12 +44,15 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path
 AtomicFile::~AtomicFile() {
   if (m_fd >= 0) ::close(m_fd);
   if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
+  forget_temp(m_slot);
 }
 
 void AtomicFile::fail(int err) {
   if (m_fd >= 0) ::close(m_fd);
   m_fd = -1;
   if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
+  forget_temp(m_slot);
+  m_slot = -1;
   m_tmp.clear();
   throw Error(message(N_("cannot write '{}': {}"), m_path, system_message(err)), ExitCode::cannot_write);
 }
@@ -71,6 +76,8 @@ void AtomicFile::commit() {
   if (::close(fd) != 0) fail(errno);
   if (in_place) return;
   if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) fail(errno);
+  forget_temp(m_slot);
+  m_slot = -1;
   m_tmp.clear();
 }
 

@@ -278,6 +278,27 @@ class SmallThingsTest(unittest.TestCase):
                 with open(path, "rb") as f:
                     self.assertEqual(f.read(), before)
 
+    def test_a_run_stopped_by_a_signal_leaves_no_temporary_file(self):
+        # A cron job killed by its timeout, or Ctrl-C (a review, 2026-12-06: 'hits.ndjson.XXXXXX' stayed).
+        import signal
+        import time
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(sig=sig):
+                out = os.path.join(self.tmp, "hits.ndjson")
+                p = subprocess.Popen([BIN, "-q", "--hits", "-o", out, "-"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+                p.stdin.write(line(1, b"/a") * 100)
+                p.stdin.flush()
+                for _ in range(200):  # the temporary file appears once the output is opened
+                    if any(n.startswith("hits.ndjson.") for n in os.listdir(self.tmp)):
+                        break
+                    time.sleep(0.02)
+                self.assertTrue(any(n.startswith("hits.ndjson.") for n in os.listdir(self.tmp)))
+                p.send_signal(sig)
+                self.assertEqual(p.wait(timeout=30), -sig)
+                p.stdin.close()
+                self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith("hits")], [])
+
     def test_tls_on_port_80_is_counted_once(self):
         tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'
         p, r = report("-q", self.write("tls.log", line(1, b"/a") + tls))

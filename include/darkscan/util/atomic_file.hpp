@@ -27,6 +27,7 @@ private:
   std::string m_path;
   std::string m_tmp;
   int m_fd = -1;
+  int m_slot = -1; // util::remember_temp's: removed on SIGINT/SIGTERM/SIGHUP (temp_files.hpp)
 };
 
 // 0 when a file can be created at `path`: its folder exists and is writable

@@ -1,0 +1,50 @@
+#include <darkscan/util/temp_files.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <unistd.h>
+
+namespace darkscan::util {
+
+namespace {
+
+// Read by the signal handler: lock-free atomics only (async-signal-safe).
+std::atomic<const char*> g_temps[k_max_temps];
+static_assert(std::atomic<const char*>::is_always_lock_free);
+
+extern "C" void remove_temps(int sig) {
+  for (auto& slot : g_temps)
+    if (const char* path = slot.load()) ::unlink(path);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void install_handlers() {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+    struct sigaction act {};
+    act.sa_handler = remove_temps;
+    sigemptyset(&act.sa_mask);
+    ::sigaction(sig, &act, nullptr);
+  }
+}
+
+} // namespace
+
+int remember_temp(const char* path) {
+  static std::once_flag installed;
+  std::call_once(installed, install_handlers);
+  for (int i = 0; i < k_max_temps; ++i) {
+    const char* none = nullptr;
+    if (g_temps[i].compare_exchange_strong(none, path)) return i;
+  }
+  return -1;
+}
+
+void forget_temp(int slot) {
+  if (slot >= 0 && slot < k_max_temps) g_temps[slot].store(nullptr);
+}
+
+} // namespace darkscan::util
