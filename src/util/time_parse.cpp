@@ -51,6 +51,16 @@ std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned 
          offset_seconds;
 }
 
+// The UTC times a report can write (ISO 8601 with a four-digit year): a local 9999-12-31 23:59:59
+// -1200 is 10000-01-01 in UTC, written "10000-01-01T11:59:59Z" before 2026-12-06 (a review), and a
+// local 1970-01-01 00:00 +1400 is 1969 in UTC, which the local date's check let through.
+constexpr std::int64_t k_max_utc = 253402300799; // 9999-12-31T23:59:59Z
+bool set_utc(std::int64_t value, std::int64_t& utc) {
+  if (value < 0 || value > k_max_utc) return false;
+  utc = value;
+  return true;
+}
+
 // "+0700", "-07:00", "+07", "Z"; returns seconds east of UTC.
 bool parse_offset(std::string_view s, std::size_t& pos, std::int64_t& offset) {
   if (pos < s.size() && s[pos] == 'Z') {
@@ -164,8 +174,7 @@ bool parse_clf_time_whole(std::string_view s, std::int64_t& utc) {
     if (!expect(s, pos, ' ') || !parse_offset(s, pos, offset) || pos != s.size()) return false;
   }
   if (!valid_civil(y, mo, d, h, mi, sec)) return false;
-  utc = to_epoch(y, mo, d, h, mi, sec, offset);
-  return true;
+  return set_utc(to_epoch(y, mo, d, h, mi, sec, offset), utc);
 }
 
 } // namespace
@@ -191,8 +200,7 @@ bool parse_iso8601(std::string_view s, std::int64_t& utc) {
   std::int64_t offset = 0;
   if (pos < s.size() && !parse_offset(s, pos, offset)) return false;
   if (pos != s.size() || !valid_civil(y, mo, d, h, mi, sec)) return false;
-  utc = to_epoch(y, mo, d, h, mi, sec, offset);
-  return true;
+  return set_utc(to_epoch(y, mo, d, h, mi, sec, offset), utc);
 }
 
 bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
@@ -212,8 +220,7 @@ bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
     if (pos == start) return false;
   }
   if (pos != s.size()) return false;
-  utc = v / divisor;
-  return true;
+  return set_utc(static_cast<std::int64_t>(v / divisor), utc);
 }
 
 bool parse_any_time(std::string_view s, std::int64_t& utc) {
@@ -243,8 +250,7 @@ bool parse_any_time(std::string_view s, std::int64_t& utc) {
     divisor = 1000000;
   else if (digits_before_point >= 12)
     divisor = 1000;
-  utc = static_cast<std::int64_t>(v / divisor);
-  return true;
+  return set_utc(static_cast<std::int64_t>(v / divisor), utc);
 }
 
 TimePattern TimePattern::compile(std::string_view pattern) {
@@ -404,8 +410,7 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
     return true;
   }
   if (!valid_civil(f.y, f.mo, f.d, f.h, f.mi, f.sec)) return false;
-  utc = to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, f.offset);
-  return true;
+  return set_utc(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, f.offset), utc);
 }
 
 std::string format_utc(std::int64_t seconds) {

@@ -23,6 +23,13 @@ TEST_CASE("time_parse: Common Log Format", "[time]") {
     REQUIRE(parse_clf_time("31/Dec/2026:23:30:00 -0545", t)); // crosses the year
     CHECK(t == 1798780500);
   }
+  SECTION("times a report can write, 1970 to 9999 in UTC, whatever the offset") {
+    REQUIRE(parse_clf_time("31/Dec/9999:23:59:59 +0000", t));
+    CHECK(t == 253402300799);
+    CHECK_FALSE(parse_clf_time("31/Dec/9999:23:59:59 -1200", t)); // 10000-01-01 in UTC (a review)
+    CHECK_FALSE(parse_clf_time("01/Jan/1970:00:00:00 +1400", t)); // 1969 in UTC
+    CHECK_FALSE(parse_iso8601("9999-12-31T23:00:00-02:00", t));
+  }
   SECTION("month names in any case, one-digit days") {
     REQUIRE(parse_clf_time("1/JAN/2020:00:00:00 +0000", t));
     CHECK(t == 1577836800);
@@ -110,6 +117,8 @@ TEST_CASE("time_parse: epoch", "[time]") {
   CHECK_FALSE(parse_epoch("12a", 1, t));
   CHECK_FALSE(parse_epoch("1.", 1, t));
   CHECK_FALSE(parse_epoch("99999999999999999999999", 1, t));
+  CHECK_FALSE(parse_epoch("253402300800", 1, t)); // 10000-01-01
+  CHECK(parse_epoch("253402300799", 1, t));
 }
 
 TEST_CASE("time_parse: strftime patterns", "[time]") {
