@@ -153,7 +153,7 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
                     o.limited ? std::size_t{3} : static_cast<std::size_t>(-1),
                     o.limited ? std::uint64_t{2} : std::uint64_t{0},
                     "fuzz",
-                    analyzer.site().hosts(),
+                    analyzer.site_hosts(),
                     {},
                     f.rules.weights(),
                     f.rules.settings(),

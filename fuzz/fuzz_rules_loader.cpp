@@ -187,7 +187,7 @@ void decide_log(const darkscan::Rules& rules, bool hits_tsv) {
                             static_cast<std::size_t>(-1),
                             0,
                             "fuzz",
-                            analyzer.site().hosts(),
+                            analyzer.site_hosts(),
                             {},
                             rules.weights(),
                             rules.settings(),

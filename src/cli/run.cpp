@@ -245,7 +245,7 @@ void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
     print_error(format_tr(N_("no input could be read: '{}' was left as it was"), opts.output));
   } else {
     write_report(plan.request, *plan.reporter, totals, counts.splitter, counts.days.get(),
-                 analyzer.site().hosts(), plan.now);
+                 analyzer.site_hosts(), plan.now);
   }
 }
 

@@ -59,7 +59,7 @@ void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, Period
                 std::int64_t now) {
   state.sessions = std::move(analyzer.sessions());
   state.previews = std::move(analyzer.previews());
-  state.site_hosts = analyzer.site().hosts();
+  state.site_hosts = analyzer.site_hosts();
   const std::int64_t first = state.rooted ? scanner.totals().first_time : analyzer.origin();
   if (state.origin == Hit::k_no_time || (first != Hit::k_no_time && first < state.origin))
     state.origin = first;

@@ -107,19 +107,20 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
 
 void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
   const std::string_view ref_host = prepared.ref_host(arena);
-  // A line that names its site (%v, $host): from then on each line's own host says what is internal.
-  // The lines held before it, which name none, are decided first, with the host guessed from their
-  // referrers (until 2026-12-06 they were dropped: a review, mixed vhost and plain logs).
-  if (m_guessing && !hit.host.empty()) guess_site();
-  if (!m_guessing) {
+  // A line that names its site (%v, $host) says itself what is internal: it is decided at once,
+  // unless lines that name none are held before it (a visitor's hits are decided in order). Until
+  // 2026-12-06 the first such line ended the guess and the lines held before it were dropped (a
+  // review: a plain log read with a vhost one), then a guess from those few lines was applied to
+  // the vhost lines too (a second review).
+  if (!m_guessing || (!hit.host.empty() && m_held.empty())) {
     decide_now(hit, prepared, ref_host);
     return;
   }
   m_held.push_back(std::make_unique<HeldHit>(hit, prepared, ref_host));
-  // Count the referrers of human hits that no rule knows: the site's own host
-  // is the one that refers most of them.
+  // Count the referrers of human hits that no rule knows, on lines that name no host: the site's
+  // own host is the one that refers most of them.
   const HitClass cls = prepared.verdict.cls;
-  if ((cls == HitClass::page_view || cls == HitClass::asset) && !hit.referer.empty()) {
+  if ((cls == HitClass::page_view || cls == HitClass::asset) && hit.host.empty() && !hit.referer.empty()) {
     std::string host_text;
     referrer_host(hit.referer, host_text);
     const Rule* rule = nullptr;
@@ -152,7 +153,7 @@ void Analyzer::guess_site() {
   m_guessing = false;
   const auto [host, count] = m_guess.best();
   if (!host.empty()) {
-    m_site.add(host);
+    m_guessed.add(host);
     m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
                       "use --site HOST to set it"),
                    util::escape_for_terminal(host), count_message(count), count_message(m_guess.total())));
@@ -178,7 +179,9 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     return;
   }
 
-  const bool internal = !ref_host.empty() && m_site.is_internal(ref_host, hit.host);
+  // The guessed host is the site of the lines that name none; a line that names its host has it.
+  const bool internal = !ref_host.empty() && (m_site.is_internal(ref_host, hit.host) ||
+                                              (hit.host.empty() && m_guessed.is_internal(ref_host, {})));
   v.internal_referrer = internal;
   Sessions::Visitor& visitor = m_sessions.visitor(p.visitor, hit.time);
   const bool external = !ref_host.empty() && !internal;

@@ -540,6 +540,41 @@ TEST_CASE("analyzer: the site host", "[analyzer][site]") {
     REQUIRE(h.notes.size() == 1);
     CHECK_THAT(h.notes[0], Catch::Contains("'news.example'"));
   }
+  SECTION("the host guessed from lines that name none is not the site of lines that name theirs") {
+    // A second review: a partner's blog, guessed from 3 plain lines, made it internal for the vhost
+    // lines after them too.
+    Harness h(std::vector<std::string>{});
+    for (int i = 0; i < 3; ++i)
+      h.add({.time = T0 + i,
+             .client = "9.9.9." + std::to_string(i),
+             .path = "/p" + std::to_string(i),
+             .referer = "https://blog.partner.example/post"});
+    for (int i = 0; i < 3; ++i)
+      h.add({.time = T0 + 10 + i,
+             .client = "8.8.8." + std::to_string(i),
+             .path = "/q" + std::to_string(i),
+             .referer = "https://blog.partner.example/post",
+             .host = "shop.example.org"});
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 6);
+    CHECK(*h.recorder.seen[0].verdict.channel == Channel::internal);
+    for (std::size_t i = 3; i < 6; ++i)
+      CHECK(*h.recorder.seen[i].verdict.channel == Channel::referral);
+  }
+  SECTION("lines with a host, then lines without: those are decided at once, these with the guess") {
+    Harness h(std::vector<std::string>{});
+    h.add({.time = T0, .path = "/v", .referer = "https://shop.example.org/", .host = "shop.example.org"});
+    REQUIRE(h.recorder.seen.size() == 1); // nothing held before it: decided at once
+    for (int i = 0; i < 3; ++i)
+      h.add({.time = T0 + 10 + i,
+             .client = "9.9.9." + std::to_string(i),
+             .path = "/p" + std::to_string(i),
+             .referer = "https://www.news.example/front"});
+    CHECK(h.recorder.seen.size() == 1);
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 4);
+    CHECK(*h.recorder.seen[3].verdict.channel == Channel::internal); // before: external, no site host
+  }
 }
 
 TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {

@@ -59,7 +59,12 @@ public:
   void finish();
 
   // The site hosts used (given or guessed).
-  const SiteHosts& site() const { return m_site; }
+  // The site's hosts: given (--site, a state's), then guessed from referrers.
+  std::vector<std::string> site_hosts() const {
+    std::vector<std::string> hosts = m_site.hosts();
+    hosts.insert(hosts.end(), m_guessed.hosts().begin(), m_guessed.hosts().end());
+    return hosts;
+  }
   std::size_t visitors() const { return m_sessions.size(); }
 
   // What earlier runs left (a saved state): visits in progress, returning
@@ -97,6 +102,7 @@ private:
   Sessions m_sessions;
   PreviewMemory m_previews;
   SiteHosts m_site;
+  SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
   SiteGuess m_guess;
   VerdictSink& m_sink;
   NoteHandler m_note;
