@@ -28,34 +28,45 @@ public:
     }
   }
 
-  // A compressed input hands out whole lines only, until its end: the bytes after the last newline
-  // are held back until more follow. When the data then stops at damage (a .gz still being written),
-  // they are a piece of a line: left out, so that the ledger records where the next run starts that
-  // line whole (a review, 2026-12-06: its second half became a malformed line of the next run). A
-  // plain file stops at its last whole line already (complete_lines_end).
+  // A compressed input hands out whole lines only, until its end: bytes after the last newline are
+  // held back until more follow, whatever the size asked for (a parallel scan asks for what fills
+  // its block, a few bytes at times). When the data then stops at damage (a .gz still being
+  // written), they are a piece of a line: left out, so that the ledger records where the next run
+  // reads that line whole (a review, 2026-12-06: its second half was a malformed line of the next
+  // run; a second review: with --threads 2 too). A plain file stops at its last whole line already
+  // (complete_lines_end).
   std::size_t read(char* out, std::size_t size) override {
-    if (!m_error.empty() || m_position >= m_limit || size == 0) return 0;
+    if (m_position >= m_limit || size == 0) return 0;
     size = static_cast<std::size_t>(std::min<std::uint64_t>(size, m_limit - m_position));
-    const bool hold = codec() != Codec::plain;
-    std::size_t n = 0;
-    if (hold && !m_held.empty()) {
-      n = std::min(size, m_held.size());
-      std::memcpy(out, m_held.data(), n);
-      m_held.erase(0, n);
-      if (!m_held.empty()) return take(n); // more held than room: no newline in it, a long line
+    if (codec() == Codec::plain) return take(m_error.empty() ? next_bytes(out, size) : 0);
+    while (m_ready_pos == m_ready.size()) {
+      if (m_ended || !m_error.empty()) return 0;
+      m_chunk.resize(k_chunk);
+      const std::size_t got = next_bytes(m_chunk.data(), m_chunk.size());
+      if (got == 0) { // the end: the held bytes are the last line when the data is whole
+        m_ended = true;
+        m_ready.clear();
+        if (m_error.empty()) m_ready.swap(m_held);
+        m_held.clear();
+        m_ready_pos = 0;
+        continue;
+      }
+      m_held.append(m_chunk.data(), got);
+      const std::size_t last = m_held.rfind('\n');
+      if (last != std::string::npos) {
+        m_ready.assign(m_held, 0, last + 1);
+        m_held.erase(0, last + 1);
+        m_ready_pos = 0;
+      } else if (m_held.size() > k_max_held) { // a line longer than any cap: the line reader caps it
+        m_ready.swap(m_held);
+        m_held.clear();
+        m_ready_pos = 0;
+      }
     }
-    const std::size_t got = next_bytes(out + n, size - n);
-    n += got;
-    if (!hold) return take(n);
-    if (got == 0) {
-      // The end: whole when the data is, else the piece of a line is left out.
-      return m_error.empty() ? take(n) : 0;
-    }
-    const void* last = memrchr(out, '\n', n);
-    if (last == nullptr) return take(n); // a line longer than a read: the line reader caps it
-    const std::size_t keep = static_cast<std::size_t>(static_cast<const char*>(last) - out) + 1;
-    m_held.assign(out + keep, n - keep);
-    return take(keep);
+    const std::size_t n = std::min(size, m_ready.size() - m_ready_pos);
+    std::memcpy(out, m_ready.data() + m_ready_pos, n);
+    m_ready_pos += n;
+    return take(n);
   }
 
   std::uint64_t stored_position() const override { return m_inner->stored_position(); }
@@ -79,8 +90,15 @@ private:
     return n;
   }
 
+  static constexpr std::size_t k_chunk = 64 * 1024;
+  // Held at most: a line without a newline in 16 MiB is handed out as it comes (the line reader caps it).
+  static constexpr std::size_t k_max_held = 16u << 20;
+
   std::unique_ptr<Source> m_inner;
-  std::string m_held; // a compressed input's bytes after its last newline so far
+  // A compressed input's bytes: whole lines ready to hand out, and those after its last newline.
+  std::string m_ready, m_held, m_chunk;
+  std::size_t m_ready_pos = 0;
+  bool m_ended = false;
   std::string m_head;
   std::size_t m_head_pos = 0;
   std::uint64_t m_position; // decoded offset of the next byte

@@ -293,25 +293,44 @@ class StateTest(unittest.TestCase):
             self.assertEqual(f.read(20)[16:20], (6).to_bytes(4, "little"))
 
     def test_a_compressed_file_read_while_it_was_written_counts_each_line_once(self):
-        # Run 1 sees access.log.2.gz cut in the middle of a line (still being written); run 2 sees it
-        # whole. Before 2026-12-06 the ledger counted the piece of the cut line as read, and its
-        # other half came back as a malformed line of run 2 (a review).
+        # Run 1 sees access.log.2.gz ending in the middle of a line (still being written: a gzip stream
+        # flushed there, without its end); run 2 sees it whole. Before 2026-12-06 the ledger counted
+        # the piece of the cut line as read, and its other half came back as a malformed line of run
+        # 2 (a review); a parallel scan, which asks for a few bytes at times, still did (a second review).
         d = self.dir("cutgz")
+        # The second review's case: this log cut at byte 1,062,280 (found by modelling the parallel
+        # scan's reads), and the eighths of a day of the class's log.
+        seven = os.path.join(d, "seven.log")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-log"), "--lines", "20000", "--seed", "7",
+                        "-o", seven], check=True, stderr=subprocess.DEVNULL)
+        with open(seven, "rb") as f:
+            cases = [(f.read(), [1062280])]
         day = b"".join(self.days[1][1])
+        cases.append((day, [len(day) * eighth // 8 for eighth in range(1, 8)]))
+        for n, (day, cuts) in enumerate(cases):
+            self.cut_twice(d, n, day, cuts)
+
+    def cut_twice(self, d, n, day, cuts):
         packed = gzip.compress(day)
-        path = os.path.join(d, "access.log.2.gz")
-        with open(path, "wb") as f:
-            f.write(packed[: len(packed) // 2])
-        code, _, err = run("-q", "-o", os.devnull, "--state", "s.state", path, cwd=d)
-        self.assertIn("truncated gzip data", err)
-        with open(path, "wb") as f:
-            f.write(packed)
-        got = report("--state", "s.state", path, cwd=d)
-        with open(os.path.join(d, "plain.log"), "wb") as f:
+        with open(os.path.join(d, f"plain-{n}.log"), "wb") as f:
             f.write(day)
-        want = report(os.path.join(d, "plain.log"))
-        for key in ("lines", "parsed", "malformed", "page_views", "visits"):
-            self.assertEqual(got["summary"][key], want["summary"][key], key)
+        want = report(os.path.join(d, f"plain-{n}.log"))
+        for threads in ("1", "2"):
+            for eighth, cut in enumerate(cuts):
+                cut += 1 if day[cut - 1:cut] == b"\n" else 0  # in the middle of a line
+                with self.subTest(threads=threads, cut=cut):
+                    z = zlib.compressobj(wbits=31)
+                    path = os.path.join(d, f"access-{n}-{threads}-{eighth}.log.2.gz")
+                    with open(path, "wb") as f:
+                        f.write(z.compress(day[:cut]) + z.flush(zlib.Z_SYNC_FLUSH))
+                    state = os.path.join(d, f"s-{n}-{threads}-{eighth}.state")
+                    code, _, err = run("-q", "-o", os.devnull, "--threads", threads, "--state", state, path, cwd=d)
+                    self.assertIn("truncated gzip data", err)
+                    with open(path, "wb") as f:
+                        f.write(packed)
+                    got = report("--threads", threads, "--state", state, path, cwd=d)
+                    for key in ("lines", "parsed", "malformed", "page_views", "visits"):
+                        self.assertEqual(got["summary"][key], want["summary"][key], key)
 
     def test_a_copy_of_lines_the_state_holds_is_no_failed_input(self):
         # The same lines under another name, one of them cut: left out as counted, and the input is
