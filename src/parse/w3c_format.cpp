@@ -127,8 +127,10 @@ bool two_digits(std::string_view s, std::size_t at, unsigned& out) {
 // "2026-11-20" -> days since the epoch.
 bool parse_date(std::string_view s, std::int64_t& days) {
   unsigned c = 0, y = 0, m = 0, d = 0;
+  // 1970 to 9999, as util::parse_clf_time and parse_iso8601 read them (a second review, 2026-12-06:
+  // 1969 was written as it came, and 9999-12-31 23:59:60 as the year 10000).
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !two_digits(s, 0, c) || !two_digits(s, 2, y) ||
-      !two_digits(s, 5, m) || !two_digits(s, 8, d) || m < 1 || m > 12 || d < 1 || d > 31)
+      !two_digits(s, 5, m) || !two_digits(s, 8, d) || !util::valid_civil(c * 100 + y, m, d, 0, 0, 0))
     return false;
   days = util::days_from_civil(c * 100 + y, m, d);
   return true;
@@ -349,7 +351,14 @@ template <typename NextEnd>
     return false;
   }
   fields = index;
-  if (have_date && have_clock) hit.time = days * 86400 + clock;
+  if (have_date && have_clock) {
+    if (days * 86400 + clock > util::k_max_utc) {
+      error = {N_("the time is after 9999-12-31 23:59:59"), 0};
+      util::blank(hit);
+      return false;
+    }
+    hit.time = days * 86400 + clock;
+  }
   hit.has_referer = m_has_referer;
   hit.has_user_agent = m_has_user_agent;
   finish_request(hit);

@@ -54,7 +54,6 @@ std::int64_t to_epoch(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned 
 // The UTC times a report can write (ISO 8601 with a four-digit year): a local 9999-12-31 23:59:59
 // -1200 is 10000-01-01 in UTC, written "10000-01-01T11:59:59Z" before 2026-12-06 (a review), and a
 // local 1970-01-01 00:00 +1400 is 1969 in UTC, which the local date's check let through.
-constexpr std::int64_t k_max_utc = 253402300799; // 9999-12-31T23:59:59Z
 bool set_utc(std::int64_t value, std::int64_t& utc) {
   if (value < 0 || value > k_max_utc) return false;
   utc = value;
@@ -142,8 +141,7 @@ bool parse_clf_time(std::string_view s, std::int64_t& utc) {
     if (!is_digit(a) || !is_digit(b)) return false;
     const int sec = (a - '0') * 10 + (b - '0');
     if (sec > 60) return false;
-    utc = t_minute.minute_utc + sec;
-    return true;
+    return set_utc(t_minute.minute_utc + sec, utc); // a leap second at the end of 9999 (a second review)
   }
   if (!parse_clf_time_whole(s, utc)) return false;
   // Remembered only in the layout same_minute() compares: two-digit day, seconds at 18.

@@ -29,6 +29,9 @@ TEST_CASE("time_parse: Common Log Format", "[time]") {
     CHECK_FALSE(parse_clf_time("31/Dec/9999:23:59:59 -1200", t)); // 10000-01-01 in UTC (a review)
     CHECK_FALSE(parse_clf_time("01/Jan/1970:00:00:00 +1400", t)); // 1969 in UTC
     CHECK_FALSE(parse_iso8601("9999-12-31T23:00:00-02:00", t));
+    // The same minute read again, from what the line before left (a second review)
+    REQUIRE(parse_clf_time("31/Dec/9999:23:59:59 +0000", t));
+    CHECK_FALSE(parse_clf_time("31/Dec/9999:23:59:60 +0000", t));
   }
   SECTION("month names in any case, one-digit days") {
     REQUIRE(parse_clf_time("1/JAN/2020:00:00:00 +0000", t));

@@ -94,6 +94,12 @@ TEST_CASE("w3c_format: IIS", "[w3c_format]") {
     bad[5] = '9';
     CHECK_FALSE(f.parse(bad, hit, error));
     CHECK_FALSE(f.parse("2026-11-20 7:15:02" + line.substr(19), hit, error));
+    // 1970 to 9999 in UTC, as the other formats (a second review, 2026-12-06)
+    CHECK_FALSE(f.parse("1969-12-31 23:00:00" + line.substr(19), hit, error));
+    CHECK_FALSE(f.parse("9999-12-31 23:59:60" + line.substr(19), hit, error));
+    CHECK_FALSE(f.parse("2026-02-30 07:15:02" + line.substr(19), hit, error));
+    REQUIRE(f.parse("9999-12-31 23:59:59" + line.substr(19), hit, error));
+    CHECK(hit.time == 253402300799);
   }
 }
 

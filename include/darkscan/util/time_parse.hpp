@@ -26,6 +26,10 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 // times and for --since/--until alike.
 bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec);
 
+// The last UTC time a report can write (ISO 8601 with a four-digit year): 9999-12-31T23:59:59Z. Times
+// are read from 1970-01-01T00:00:00Z to it, after their offset.
+inline constexpr std::int64_t k_max_utc = 253402300799;
+
 // All parsers below take the field as logged and return UTC seconds since the
 // epoch; they return false (and leave `utc` alone) on anything malformed.
 // None allocates.
