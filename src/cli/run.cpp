@@ -234,9 +234,13 @@ void write_state_report(const RunPlan& plan, const State& state, const ScanTotal
 // The end of --hits' records, or the report: of the state with one, else of this run's counts.
 void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state, const ScanTotals& totals,
                       const VerdictCounts& counts, const Analyzer& analyzer) {
-  // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing.
-  const bool nothing_read =
-      !opts.output.empty() && !totals.inputs.empty() && totals.inputs_failed() == totals.inputs.size();
+  // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing. An
+  // input whose data broke off after lines that were read (a .gz still being written) was read (a
+  // second review: its 3,500 hits were dropped).
+  const bool nothing_read = !opts.output.empty() && !totals.inputs.empty() &&
+                            totals.inputs_failed() == totals.inputs.size() &&
+                            std::none_of(totals.inputs.begin(), totals.inputs.end(),
+                                         [](const InputStats& in) { return in.broke_off && in.parsed > 0; });
   if (plan.hits.output && !nothing_read) {
     plan.hits.output->finish();
   } else if (state && !plan.hits.output) {

@@ -50,6 +50,7 @@ void Scanner::note_input(const LogFormat& format, const InputStats& input) const
 void Scanner::judge_input(const Source& source, const LogFormat& format,
                           const std::vector<std::string>& sample, InputStats& input) {
   if (!source.error().empty()) {
+    input.broke_off = true;
     fail(input,
          message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source.error(),
                  input.lines),

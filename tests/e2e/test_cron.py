@@ -176,6 +176,22 @@ class CronTest(unittest.TestCase):
         with open(hits) as f:
             self.assertEqual(f.read(), "yesterday\n")
         self.assertEqual(sorted(n for n in os.listdir(self.work) if n.startswith("hits")), ["hits.ndjson"])
+        # A .gz cut short (still being written) was read up to the cut: its lines are reported, status 1
+        # (a second review: the report and the hits of such an input were dropped as "nothing read").
+        with open(self.path("access.log"), "rb") as f:
+            data = f.read()
+        cut = os.path.join(self.work, "cut.log.gz")
+        with open(cut, "wb") as f:
+            f.write(gzip.compress(data)[: len(gzip.compress(data)) // 2])
+        for args, path in ((("-F", "json"), keep), (("--hits",), hits)):
+            p = run("-q", *args, "-o", path, cut)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("the lines before it were read", p.stderr.decode())
+            with open(path) as f:
+                text = f.read()
+            self.assertNotEqual(text, "yesterday\n")
+            if args == ("-F", "json"):
+                self.assertGreater(json.loads(text)["summary"]["parsed"], 0)
 
     def test_missing_output_folder_is_refused_before_reading(self):
         p = run("-o", os.path.join(self.work, "no", "r.json"), stdin=b"x" * 100)

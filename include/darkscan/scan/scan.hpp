@@ -64,6 +64,7 @@ struct InputStats {
   std::uint64_t with_referer = 0, with_user_agent = 0; // parsed hits whose line logs that field
   std::uint64_t bytes = 0;                             // decoded bytes read
   Message error;                          // why the input was not read (to its end), or read nothing
+  bool broke_off = false;                 // its data broke off (corrupt or cut): the lines before were read
   Message first_malformed;                // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
   std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
