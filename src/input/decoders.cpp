@@ -89,9 +89,12 @@ public:
     while (produced < size && (!in.empty() || m_pending)) {
       if (m_between_streams) {
         if (in.empty()) break;
-        // After a stream: another one must follow ("cat a.bz2 b.bz2", pbzip2), each "BZh".
-        if (in.size() < 3) break; // too few bytes to tell: more come, or the file is cut
-        if (in.substr(0, 3) != "BZh") {
+        // After a stream: another one must follow ("cat a.bz2 b.bz2", pbzip2), each "BZh". Bytes
+        // that cannot begin one are an error at once (a second review: one or two were "truncated").
+        const std::string_view magic = "BZh";
+        const std::size_t seen = std::min(in.size(), magic.size());
+        if (in.substr(0, seen) == magic.substr(0, seen) && seen < magic.size()) break; // more may come
+        if (in.substr(0, seen) != magic.substr(0, seen)) {
           m_error = translated(N_("unexpected data after the end of a bzip2 stream"));
           break;
         }

@@ -128,9 +128,13 @@ TEST_CASE("source: truncated or corrupt compressed data", "[source]") {
     // Boost's own bzip2 filter threw and lost what it had buffered (a review, 2026-12-06: 234 of
     // 334 lines of a whole stream followed by a few bytes).
     const std::string bz = compress(text, io::bzip2_compressor());
-    auto tail = Source::open(dir.write("tail.bz2", bz + "trailing junk"));
-    CHECK(read_all(*tail) == text);
-    CHECK(tail->error().en == "unexpected data after the end of a bzip2 stream");
+    for (const std::string junk : {"trailing junk", "x", "BZ"}) {
+      auto tail = Source::open(dir.write("tail.bz2", bz + junk));
+      CHECK(read_all(*tail) == text);
+      CHECK(tail->error().en == (junk == "BZ"
+                                     ? "truncated bzip2 data (the file ends in the middle of a stream)"
+                                     : "unexpected data after the end of a bzip2 stream"));
+    }
     auto last_byte = Source::open(dir.write("last.bz2", bz.substr(0, bz.size() - 1)));
     CHECK(read_all(*last_byte) == text); // the stream's end and its check are cut, not its blocks
     CHECK(last_byte->error().en == "truncated bzip2 data (the file ends in the middle of a stream)");
