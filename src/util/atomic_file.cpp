@@ -11,13 +11,31 @@
 
 namespace darkscan::util {
 
-AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path + ".XXXXXX") {
+namespace {
+
+// Where `path` leads: a symbolic link's final target, which is replaced (the link stays a link).
+// Renaming over the link itself replaced it with a file: `-o /dev/stdout` with the output sent to
+// a file lost the report, and as root would have replaced /dev/stdout (a review, 2026-12-06).
+std::string final_target(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return path; // a link to nothing yet: it is replaced, as before
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
+}
+
+} // namespace
+
+AtomicFile::AtomicFile(std::string path)
+    : m_path(std::move(path)), m_target(final_target(m_path)), m_tmp(m_target + ".XXXXXX") {
   // A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written in place: renaming a file
   // over it would replace /dev/null itself for a run as root.
   struct stat existing {};
-  if (::stat(m_path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+  if (::stat(m_target.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
     m_tmp.clear();
-    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
+    m_fd = ::open(m_target.c_str(), O_WRONLY | O_CLOEXEC);
     if (m_fd < 0) fail(errno);
     return;
   }
@@ -31,7 +49,7 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)), m_tmp(m_path
   // stays private) and, for root, its owner and group; a new one is as readable as any file the
   // user writes.
   struct stat old {};
-  if (::stat(m_path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+  if (::stat(m_target.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
     ::fchmod(m_fd, old.st_mode & 07777);
     if (::geteuid() == 0) (void)!::fchown(m_fd, old.st_uid, old.st_gid);
   } else {
@@ -75,7 +93,7 @@ void AtomicFile::commit() {
   m_fd = -1;
   if (::close(fd) != 0) fail(errno);
   if (in_place) return;
-  if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) fail(errno);
+  if (::rename(m_tmp.c_str(), m_target.c_str()) != 0) fail(errno);
   forget_temp(m_slot);
   m_slot = -1;
   m_tmp.clear();

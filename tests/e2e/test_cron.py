@@ -315,6 +315,20 @@ class SmallThingsTest(unittest.TestCase):
                 p.stdin.close()
                 self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith("hits")], [])
 
+    def test_an_output_through_a_symbolic_link_replaces_its_target(self):
+        # The link stays a link (a review, 2026-12-06: it was replaced by a file; '-o /dev/stdout'
+        # with the output sent to a file lost the report).
+        path = self.write("a.log", line(1, b"/a"))
+        target = self.write("report.json", b"{}")
+        link = os.path.join(self.tmp, "latest.json")
+        os.symlink("report.json", link)
+        p = run("-q", "-F", "json", "-o", link, path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.islink(link))
+        with open(target) as f:
+            self.assertEqual(json.load(f)["summary"]["page_views"], 1)
+        # Not tried on /dev/stdout itself: a darkscan without the fix, run as root, would replace it.
+
     def test_tls_on_port_80_is_counted_once(self):
         tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'
         p, r = report("-q", self.write("tls.log", line(1, b"/a") + tls))

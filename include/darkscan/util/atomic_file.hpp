@@ -24,7 +24,8 @@ public:
 private:
   [[noreturn]] void fail(int err);
 
-  std::string m_path;
+  std::string m_path;   // as given, for messages
+  std::string m_target; // where it leads (a symbolic link's target): what is replaced
   std::string m_tmp;
   int m_fd = -1;
   int m_slot = -1; // util::remember_temp's: removed on SIGINT/SIGTERM/SIGHUP (temp_files.hpp)
