@@ -132,8 +132,6 @@ RunPlan plan_run(const CommandLine& opts) {
   return plan;
 }
 
-// The inputs to read: FILE..., or standard input; several are read in time order (by their first
-// lines), which `note` says when it is not the order given.
 // The file at `path` (device and inode), if it is a regular file that exists.
 std::optional<std::pair<dev_t, ino_t>> file_id(const std::string& path) {
   struct stat st {};
@@ -171,6 +169,8 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
   return out;
 }
 
+// The inputs to read: FILE..., or standard input; several are read in time order (by their first
+// lines), which `note` says when it is not the order given.
 std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions& scan_options,
                                      const NoteHandler& note) {
   std::vector<std::string> files = distinct_inputs(opts, opts.files, note);
