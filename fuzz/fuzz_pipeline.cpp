@@ -160,7 +160,8 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
                     {},
                     std::nullopt,
                     std::nullopt,
-                    std::nullopt};
+                    std::nullopt,
+                    [&](std::string_view query) { return f.rules.is_private_tag(query); }};
     data.fit(); // as a report is made: the site model fitted, the pages weighed once
     result.reports = fuzz::render_and_check(data);
   } catch (const Error& e) {

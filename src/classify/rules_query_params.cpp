@@ -97,6 +97,11 @@ const Rule* Rules::match_query(std::string_view query) const {
   return nullptr;
 }
 
+bool Rules::is_private_tag(std::string_view query) const {
+  const Rule* rule = match_query(query);
+  return rule && static_cast<TagKind>(rule->kind) == TagKind::dark_social;
+}
+
 bool Rules::is_tag_param(std::string_view name) const {
   return std::any_of(m_param_names.begin(), m_param_names.end(),
                      [&](const std::string& known) { return util::iequals(name, known); });

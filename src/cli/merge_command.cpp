@@ -37,6 +37,7 @@ int run_merge(const CommandLine& opts) {
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();
+  request.counts_private = [&rules](std::string_view query) { return rules.is_private_tag(query); };
   const auto start = std::chrono::steady_clock::now();
   std::vector<Message> notes; // also in the JSON summary (in English), as a run's
   const auto note = [&](const Message& text) {

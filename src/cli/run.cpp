@@ -261,6 +261,9 @@ int run_scan(const CommandLine& opts) {
     return 0;
   }
   RunPlan plan = plan_run(opts);
+  plan.request.counts_private = [&rules = plan.rules](std::string_view query) {
+    return rules.is_private_tag(query);
+  };
   const auto [since, until, by] = plan.window;
   std::unique_ptr<Progress> progress;
   std::vector<Message> notes; // also in the JSON summary (in English), for cron jobs that run with -q

@@ -25,6 +25,16 @@ Advice advice(const ReportData& data) {
   }
   for (const AppShare& app : apps_by_visits(data.total))
     if (app.visits > 0 && a.apps.size() < Advice::k_apps) a.apps.push_back(app);
+  // A tag the rules count as private, for the first app it fits: "utm_medium=social" is public
+  // social to the rules as to GA4, and a tag naming a public network (Facebook's own browser) is
+  // a post, not a private share (an analyst's review: the advice made the shares campaigns).
+  for (const AppShare& app : a.apps) {
+    const std::string query = share_tag(app.app);
+    if (data.counts_private && data.counts_private(query)) {
+      a.tag = "?" + query;
+      break;
+    }
+  }
   return a;
 }
 
@@ -52,7 +62,7 @@ std::vector<AppShare> apps_by_visits(const Aggregate& traffic) {
 }
 
 std::string share_tag(std::string_view app) {
-  return fmt::format("?utm_source={}&utm_medium=social", app.empty() ? "whatsapp" : app);
+  return fmt::format("utm_source={}&utm_medium=share", app.empty() ? "whatsapp" : app);
 }
 
 } // namespace darkscan

@@ -131,16 +131,16 @@ void next_steps(const ReportData& data, std::string& out) {
                       "is known only by estimate."),
                    pct(a.tagged / a.dark)) +
          "</p>";
-  if (!a.apps.empty()) {
+  if (!a.tag.empty()) {
     std::string apps;
     for (const AppShare& app : a.apps)
       apps += (apps.empty() ? "" : ", ") + h(app.app);
     // TRANSLATORS: {} are app ids ("whatsapp, facebook, line") and a link's tag
-    // ("?utm_source=whatsapp&utm_medium=social").
+    // ("?utm_source=whatsapp&utm_medium=share").
     const std::string tag_advice = format_tr(N_("People share your pages most through {}. Tag the links "
                                                 "shared there, for example <code>{}</code>, and add share "
                                                 "buttons that do it."),
-                                             apps, h(share_tag(a.apps.front().app)));
+                                             apps, h(a.tag));
     out += "<p>" + tag_advice + "</p>";
   }
   if (!a.untagged.empty()) {
@@ -173,8 +173,9 @@ void how_to_read(std::string& out) {
          "sharing. <strong>95% range</strong>: where the true share lies, given how few visits a page "
          "has and how uncertain each sign is; a page with few visits has a wide range."),
       // TRANSLATORS: HTML: keep the markup (<strong>, <code>); write & < > as &amp; &lt; &gt;.
-      N_("The signs, from surest to weakest: a visit from a chat app's own browser (Messenger, "
-         "WhatsApp…); a link tagged for a private channel (<code>utm_source=whatsapp</code>); a visit "
+      N_("The signs, from surest to weakest: a visit from a chat app, in its own browser or named as "
+         "referrer (Messenger, WhatsApp…); a link tagged for a private channel "
+         "(<code>utm_source=whatsapp</code>); a visit "
          "from a webmail or mail app; a visit without referrer shortly after a chat app fetched the page "
          "to show a link preview; a visit without referrer from a social app's browser (a direct message "
          "or a feed click); a visit without referrer straight onto an article, not the home page (a "

@@ -226,15 +226,15 @@ private:
                '\n';
       }
     }
-    if (!a.apps.empty()) {
+    if (!a.tag.empty()) {
       std::string apps;
       for (const AppShare& app : a.apps)
         apps += (apps.empty() ? "" : ", ") + util::escape_for_terminal(app.app);
       // TRANSLATORS: {} are app ids ("whatsapp, facebook, line") and a link's tag
-      // ("?utm_source=whatsapp&utm_medium=social"). Two lines; keep the two spaces after the break.
+      // ("?utm_source=whatsapp&utm_medium=share"). Two lines; keep the two spaces after the break.
       std::string tag_advice = format_tr(N_("People share your pages most through {}: tag the links shared "
                                             "there,\n  e.g. {}"),
-                                         apps, util::escape_for_terminal(share_tag(a.apps.front().app)));
+                                         apps, util::escape_for_terminal(a.tag));
       out += "  " + tag_advice + '\n';
     }
   }

@@ -55,7 +55,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                     std::move(trend), request.weights,
                     request.settings, {},
                     std::nullopt,     std::nullopt,
-                    std::nullopt};
+                    std::nullopt,     request.counts_private};
     data.fit();
     data.since = request.since;
     data.until = request.until;

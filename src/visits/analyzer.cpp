@@ -262,6 +262,14 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     return decide(Channel::dark_social, Evidence::inapp_messaging, ua, ua->id);
   if (pkg_kind == PackageKind::messaging)
     return decide(Channel::dark_social, Evidence::inapp_messaging, pkg, pkg->id);
+  // A messenger named by the referrer (android-app://com.whatsapp/, web.whatsapp.com): the link was
+  // opened from a chat, as sure a sign as the messenger's own browser, and a campaign tag forwarded
+  // in a chat is still a private share (an analyst's review, 2026-12-06: it counted as mail, or as
+  // the campaign).
+  const Rule* ref = ref_host.empty() ? nullptr : p.referrer;
+  const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
+  if (ref_kind == ReferrerKind::messaging)
+    return decide(Channel::dark_social, Evidence::inapp_messaging, ref, ref->id);
   // The site's own campaigns (a newsletter read in Gmail) are not private shares.
   if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
   // A mail app's browser (Outlook mobile) or X-Requested-With: a private channel, after the site's
@@ -270,11 +278,7 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
 
   if (!ref_host.empty()) {
-    const Rule* ref = p.referrer;
-    const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
-    if (ref_kind == ReferrerKind::mail || ref_kind == ReferrerKind::messaging) {
-      return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
-    }
+    if (ref_kind == ReferrerKind::mail) return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
     if (tag_kind == TagKind::social) return decide(Channel::social, std::nullopt, tag, tag->id);
     if (ref_kind == ReferrerKind::social) return decide(Channel::social, std::nullopt, ref, ref->id);
     if (ref_kind == ReferrerKind::search) return decide(Channel::search, std::nullopt, ref, ref->id);

@@ -743,6 +743,41 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(pages_dict(r), {"/read": 200, "/": 240})
         self.assertEqual(len([n for n in r["summary"]["notes"] if "looks like it names content" in n]), 2)
 
+    def test_advice_tag_is_one_darkscan_counts_private(self):
+        """The tag the advice suggests is one the rules count as a private share (an analyst's review:
+        "?utm_source=gmail&utm_medium=social" made the next report's Gmail shares campaigns), and no tag is
+        suggested for a public network's own browser (a tagged link posted on Facebook is a post)."""
+        def write(name, rows):
+            path = os.path.join(self.tmp, name)
+            with open(path, "w") as f:
+                for i, (query, referer, ua) in enumerate(rows):
+                    f.write('41.58.%d.%d - - [20/Nov/2026:10:%02d:00 +0000] "GET /news/story-%d%s HTTP/1.1" 200 '
+                            '512 "%s" "%s"\n' % (i // 200, i % 200, i % 60, i % 7, query, referer, ua))
+            return path
+
+        chrome = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+        gmail = "android-app://com.google.android.gm/"
+        p = run("-F", "table", "--site", "example.com", write("gmail.log", [("", gmail, chrome)] * 12))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        advice = p.stdout.decode().split("What to do next\n", 1)[1]
+        self.assertIn("People share your pages most through gmail: tag the links", advice)
+        tag = re.search(r"e\.g\. (\?\S+)", advice).group(1)
+        self.assertEqual(tag, "?utm_source=gmail&utm_medium=share")
+        # The advice followed: the tagged arrivals stay private, with or without the app's referrer.
+        p, r = run_json("--site", "example.com", write("tagged.log", [(tag, gmail, chrome), (tag, "-", chrome)] * 6))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(r["summary"]["dark_social_visits"], 12)
+        self.assertEqual(sum(pg["evidence"]["tagged_private"] for pg in r["pages"]), 12)
+
+        facebook = ("Mozilla/5.0 (Linux; Android 12; SM-A125F Build/SP1A.210812.016; wv) AppleWebKit/537.36 "
+                    "(KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36 "
+                    "[FB_IAB/FB4A;FBAV/446.0.0.33.118;]")
+        p = run("-F", "table", "--site", "example.com", write("facebook.log", [("", "-", facebook)] * 12))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        advice = p.stdout.decode().split("What to do next\n", 1)[1]
+        self.assertNotIn("tag the links", advice)
+        self.assertNotIn("utm_", advice)
+
     def test_table_reads_right(self):
         """Issue 20 in the table: the window asked for and the lines read in local time, the estimate named
         as such, channels by name, whole estimated visits, and what to do next."""
@@ -763,7 +798,7 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = out.split("What to do next\n", 1)[1]
         self.assertRegex(advice, r"\d+\.\d% of the estimated dark-social visits came through tagged links")
         self.assertRegex(advice, r"People share your pages most through \w+(, \w+)*: tag the links")
-        self.assertRegex(advice, r"e\.g\. \?utm_source=\w+&utm_medium=social")
+        self.assertRegex(advice, r"e\.g\. \?utm_source=\w+&utm_medium=share")
         # Periods the log covers in part are marked: the sample runs from 05:00 on the 20th to 19:50 on the 22nd.
         p = run("-F", "table", "--by", "day", sample("combined.log"), sample("combined.log.gz"))
         days = [l for l in p.stdout.decode().splitlines() if l.startswith("2026-11-")]

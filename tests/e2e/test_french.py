@@ -487,7 +487,7 @@ class FrenchOutputTest(unittest.TestCase):
 SAME_WORDS = {"dark", "social", "Dark", "page", "pages", "Pages", "total", "Total", "direct", "Direct",
               "site", "Site", "sites", "article", "part", "proportion", "public", "agents", "est",
               "notes", "note", "JSON", "null", "UTC", "TLS", "HTML", "darkscan", "utm_source",
-              "utm_medium", "whatsapp", "social", "common", "combined", "log", "nginx", "http_referer",
+              "utm_medium", "share", "whatsapp", "social", "common", "combined", "log", "nginx", "http_referer",
               "http_user_agent", "referer", "user", "messages", "message", "webmail", "weights", "rules",
               "Page", "HTTP", "http", "utm", "source", "medium", "agent", "HOST",
               # brands, as the report writes them

@@ -138,7 +138,7 @@ class HtmlTest(unittest.TestCase):
         self.assertRegex(body, r"whatsapp [\d,]+ dark-social visits, [\d,]+ link previews")
         self.assertIn("How to read this report", body)
         self.assertIn("What to do next", body)
-        self.assertIn("?utm_source=whatsapp&amp;utm_medium=social", text)
+        self.assertIn("?utm_source=whatsapp&amp;utm_medium=share", text)
 
     def test_top_app_counts_visits_not_previews(self):
         """A robot's preview fetch is not a visit: the app with most dark-social visits is the top app,

@@ -399,7 +399,7 @@ FEWER_AVAILABLE = {
     ("preview", "chatwork"): 1, ("preview", "clickup"): 1, ("preview", "coda"): 1, ("preview", "dingtalk"): 1,
     ("preview", "discord"): 1, ("preview-public", "discourse"): 2, ("preview-mixed", "embedly"): 3,
     ("preview", "evernote"): 1, ("preview-public", "everyonesocial"): 1, ("preview", "fastmail"): 1,
-    ("preview-public", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "gmail"): 2,
+    ("preview-public", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "gmail"): 2, ("preview", "sms"): 1,
     ("preview-public", "goodreads"): 1, ("preview", "googlechat"): 1, ("preview", "groupme"): 1,
     ("preview-public", "hatena"): 1, ("preview-mixed", "iframely"): 1, ("preview", "imessage"): 1,
     ("preview", "kakaotalk"): 1, ("preview", "keybase"): 1, ("preview", "line"): 1,

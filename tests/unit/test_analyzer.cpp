@@ -274,7 +274,20 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(gmail.app == "gmail");
     CHECK(*arrive({.referer = "android-app://com.google.android.gm/"}).verdict.channel ==
           Channel::dark_social);
-    CHECK(*arrive({.referer = "https://web.whatsapp.com/"}).verdict.channel == Channel::dark_social);
+    // A messenger named by the referrer is as sure as its in-app browser, and it beats a campaign
+    // tag: a newsletter forwarded in WhatsApp (an analyst's review: it was mail, or the campaign).
+    const Recorded wa_web = arrive({.referer = "https://web.whatsapp.com/"});
+    CHECK(*wa_web.verdict.channel == Channel::dark_social);
+    CHECK(*wa_web.verdict.evidence == Evidence::inapp_messaging);
+    CHECK(wa_web.app == "whatsapp");
+    const Recorded forwarded =
+        arrive({.query = "utm_source=newsletter&utm_medium=email", .referer = "https://web.whatsapp.com/"});
+    CHECK(*forwarded.verdict.evidence == Evidence::inapp_messaging);
+    CHECK(forwarded.reasons == std::vector<std::string>{"ref.messaging.wa"});
+    // A mail referrer still yields to the site's own campaign (its newsletter read in Gmail).
+    CHECK(
+        *arrive({.query = "utm_source=newsletter", .referer = "https://mail.google.com/"}).verdict.channel ==
+        Channel::campaign);
     CHECK(*arrive({.referer = "https://www.google.com.ng/"}).verdict.channel == Channel::search);
     CHECK(*arrive({.referer = "https://m.facebook.com/story"}).verdict.channel == Channel::social);
     const Recorded other = arrive({.referer = "https://blog.other.org/post"});

@@ -48,7 +48,8 @@ ReportData report_of(const ScanTotals& scan, const Aggregate& total) {
                     {},
                     std::nullopt,
                     std::nullopt,
-                    std::nullopt};
+                    std::nullopt,
+                    {}};
 }
 
 void check_same(const EvidenceSums& a, const EvidenceSums& b) {

@@ -64,6 +64,38 @@ TEST_CASE("rules: matching by family", "[rules]") {
     CHECK(rules.match_query("page=2&q=x") == nullptr);
     CHECK(rules.match_query("") == nullptr);
   }
+  SECTION("shipped referrers: Android Go mail apps and SMS apps (an analyst's review)") {
+    const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+    for (const char* gmail :
+         {"android-app:com.google.android.gm", "android-app:com.google.android.gm.lite"}) {
+      const Rule* r = shipped.match_referrer(gmail);
+      REQUIRE(r);
+      CHECK(static_cast<ReferrerKind>(r->kind) == ReferrerKind::mail);
+      CHECK(r->app == "gmail");
+    }
+    for (const char* sms :
+         {"android-app:com.google.android.apps.messaging", "android-app:com.samsung.android.messaging"}) {
+      const Rule* r = shipped.match_referrer(sms);
+      REQUIRE(r);
+      CHECK(static_cast<ReferrerKind>(r->kind) == ReferrerKind::messaging);
+      CHECK(r->app == "sms");
+    }
+    CHECK(shipped.match_referrer("android-app:com.google.android.apps.messagingx") == nullptr);
+    const Rule* outlook = shipped.match_referrer("android-app:com.microsoft.outlooklite");
+    REQUIRE(outlook);
+    CHECK(outlook->app == "outlook");
+  }
+  SECTION("private tags: the report's advice suggests only one of these") {
+    const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+    CHECK(shipped.is_private_tag("utm_source=whatsapp&utm_medium=share"));
+    CHECK(shipped.is_private_tag("utm_source=gmail&utm_medium=share"));
+    CHECK_FALSE(shipped.is_private_tag("utm_source=gmail&utm_medium=social"));   // public social
+    CHECK_FALSE(shipped.is_private_tag("utm_source=facebook&utm_medium=share")); // a Facebook post
+    CHECK(rules.is_private_tag("utm_source=whatsapp&utm_medium=share"));
+    CHECK_FALSE(rules.is_private_tag("utm_source=newsletter")); // a campaign
+    CHECK_FALSE(rules.is_private_tag("fbclid=IwAR0x"));
+    CHECK_FALSE(rules.is_private_tag(""));
+  }
   SECTION("landing pages match whole paths") {
     CHECK(rules.is_landing("/"));
     CHECK(rules.is_landing("/fr/"));

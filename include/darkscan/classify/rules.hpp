@@ -99,6 +99,8 @@ public:
   // The first params rule (file order) matching a parameter of `query`
   // ("a=1&b=2", without '?').
   const Rule* match_query(std::string_view query) const;
+  // True if `query` is a tag of a private share (a params rule of channel dark_social matches first).
+  bool is_private_tag(std::string_view query) const;
   // True if some params rule names the parameter `name` (any case): a tag or a click id.
   bool is_tag_param(std::string_view name) const;
 

@@ -56,6 +56,8 @@ struct ReportData {
   // changing the weights, the settings or `total`: sums(total) returns what it kept.
   void fit();
   std::optional<Sums> total_sums; // by fit(): sums(total)
+  // ReportRequest::counts_private: whether a link's query is counted a private share.
+  std::function<bool(std::string_view query)> counts_private;
 
   // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
   ShareEstimate estimate(const Aggregate& traffic) const;

@@ -3,6 +3,7 @@
 #include <darkscan/report/report.hpp>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,12 +29,15 @@ struct Advice {
   double tagged = 0.0;           // of which through tagged links (utm_source=whatsapp...)
   std::vector<PageRow> untagged; // most estimated dark social and no tagged private arrival
   std::vector<AppShare> apps;    // apps the dark-social arrivals came through (apps_by_visits)
+  std::string tag;               // "?utm_source=whatsapp&utm_medium=share": for the first of `apps`
+                                 // whose share_tag the rules count as private; empty: none is
 };
 
 // The advice for the whole report (`data.total`).
 Advice advice(const ReportData& data);
 
-// The tag to put on links shared through `app` ("?utm_source=whatsapp&utm_medium=social").
+// The query to tag links shared through `app` with ("utm_source=whatsapp&utm_medium=share": a
+// share medium, which params.rules reads as private unless the source is a public network).
 std::string share_tag(std::string_view app);
 
 } // namespace darkscan

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace darkscan {
@@ -21,6 +23,10 @@ struct ReportRequest {
   PeriodKind by = PeriodKind::none;
   Weights weights{}; // weights.rules of the rules the report is made with
   EstimateSettings settings{};
+  // Whether the rules the report is made with count a link's query ("utm_source=gmail&utm_medium=
+  // share") as a private share: the advice suggests only a tag they count (report_advice.hpp).
+  // Unset: no tag is suggested.
+  std::function<bool(std::string_view query)> counts_private;
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`
