@@ -45,7 +45,10 @@ std::string wrap(std::string_view payload) {
   for (int i = 0; i < 8; ++i)
     out += static_cast<char>((payload.size() >> (8 * i)) & 0xff);
   out += payload;
-  const std::uint64_t sum = darkscan::util::hash_bytes(payload);
+  std::uint32_t version = 0;
+  for (int i = 0; i < 4; ++i)
+    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(empty[16 + i])) << (8 * i);
+  const std::uint64_t sum = darkscan::state_checksum(version, payload);
   for (int i = 0; i < 8; ++i)
     out += static_cast<char>((sum >> (8 * i)) & 0xff);
   return out;

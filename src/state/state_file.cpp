@@ -25,8 +25,10 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // 3: counts per evidence, no weights (issue 13); 4: visitors who left the session table in a
 // filter of fixed size (issue 15); 5: the count of lines that are not requests, at the end
 // (issue 16); 6: the last hit time not in the future, at the end (a line dated years ahead made
-// every later run skip its lines). Versions 3 to 5 are still read.
-constexpr std::uint32_t k_version = 6;
+// every later run skip its lines); 7: a visitor's visit "linked" (it had an internal referrer) and
+// an arrival "bare" (no referrer, no tag), flag bits of bytes that were 0 or 1 (a page view without
+// referrer in a linked visit starts a visit). Versions 3 to 6 are still read.
+constexpr std::uint32_t k_version = 7;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 
@@ -60,7 +62,7 @@ Framed unframe(std::string_view bytes, const std::string& name, NamePool& names)
   }
   const std::string_view payload = bytes.substr(k_header_size, size);
   Reader sum(bytes.substr(k_header_size + size), name, names);
-  if (sum.hash() != util::hash_bytes(payload))
+  if (sum.hash() != state_checksum(version, payload))
     refuse(message(N_("state '{}' is damaged (its checksum does not match); it was left as it is"), name));
   return {payload, version};
 }
@@ -91,6 +93,13 @@ std::string read_whole_file(const std::string& path) {
 
 } // namespace
 
+// Since version 7 the checksum holds the version too: version 7 with one bit flipped is 6, which
+// reads the same payload (a damaged file that was read).
+std::uint64_t state_checksum(std::uint32_t version, std::string_view payload) {
+  const std::uint64_t sum = util::hash_bytes(payload);
+  return version >= 7 ? sum ^ (0x9E3779B97F4A7C15ULL * version) : sum;
+}
+
 std::string encode_state(const State& s) {
   // The payload is written in place after the header, whose size field is filled in after it: a
   // state of months is tens of megabytes, not to be copied.
@@ -111,7 +120,7 @@ std::string encode_state(const State& s) {
   std::string size;
   Writer(size).fixed(out.size() - k_header_size, 8);
   out.replace(k_magic.size() + 4, size.size(), size);
-  const std::uint64_t sum = util::hash_bytes(std::string_view(out).substr(k_header_size));
+  const std::uint64_t sum = state_checksum(k_version, std::string_view(out).substr(k_header_size));
   header.hash(sum);
   return out;
 }

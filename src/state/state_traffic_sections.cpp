@@ -83,7 +83,7 @@ void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of) {
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
     w.u8(p.open);
-    w.u8(p.forced ? 1 : 0);
+    w.u8(static_cast<std::uint8_t>((p.forced ? 1 : 0) | (p.bare ? 2 : 0)));
     w.u32(p.signature);
   }
 }
@@ -110,7 +110,10 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
   if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
   p.app = r.name();
   p.open = r.u8();
-  p.forced = r.flag();
+  const std::uint8_t flags = r.u8(); // bare since state version 7
+  if (flags > 3) r.corrupt(N_("an arrival has unknown flags"));
+  p.forced = flags & 1;
+  p.bare = flags & 2;
   p.signature = r.u32();
   return p;
 }

@@ -52,7 +52,7 @@ void write_visitors(Writer& w, const Sessions& sessions) {
   for (const Sessions::Visitor& v : visitors) {
     w.hash(v.key);
     w.i64(v.last_page_view);
-    w.u8(static_cast<std::uint8_t>((v.seen ? 1 : 0) | (v.timed ? 2 : 0)));
+    w.u8(static_cast<std::uint8_t>((v.seen ? 1 : 0) | (v.timed ? 2 : 0) | (v.linked ? 4 : 0)));
     w.u32(v.arrival);
     w.u32(v.last_page);
   }
@@ -69,9 +69,10 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version) {
       v.timed = v.last_page_view != 0;
     } else {
       const std::uint8_t flags = r.u8();
-      if (flags > 3) r.corrupt(N_("a visitor has unknown flags"));
+      if (flags > (version >= 7 ? 7 : 3)) r.corrupt(N_("a visitor has unknown flags"));
       v.seen = flags & 1;
       v.timed = flags & 2;
+      v.linked = flags & 4; // since version 7
     }
     if (v.last_page_view < -k_max_time || v.last_page_view > k_max_time)
       r.corrupt(N_("a visitor's time is out of range"));

@@ -196,10 +196,18 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
   // Without timestamps, a visit is everything a visitor does.
   const bool within = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
+  // A page view without referrer (one is logged) and without tag, in a visit whose links sent an
+  // internal referrer, was not reached by a link of the site: another shared link tapped, a typed
+  // address, a bookmark, or another person behind the same address and agent (carrier NAT, one
+  // reduced Chrome agent for all). It starts a visit unless it repeats the visit's arrival (the back
+  // button) (an analyst's review, 2026-12-06: they were all internal navigation).
+  const bool bare = !forced && !internal && hit.has_referer;
+  const bool unlinked = bare && within && visitor.linked;
+  const bool starts = forced || unlinked; // a page view that starts a visit unless it repeats the arrival
   // Needed to compare a forced page view with the visit's arrival, or to become the new arrival's.
-  const std::uint32_t signature = forced || !within ? arrival_signature(hit.path, hit.query, hit.referer) : 0;
-  const bool continues = hit.time == Hit::k_no_time ? within && (!forced || visitor.arrival == signature)
-                                                    : continues_visit(visitor, hit.time, signature, forced);
+  const std::uint32_t signature = starts || !within ? arrival_signature(hit.path, hit.query, hit.referer) : 0;
+  const bool continues = hit.time == Hit::k_no_time ? within && (!starts || visitor.arrival == signature)
+                                                    : continues_visit(visitor, hit.time, signature, starts);
   const bool seen_before = visitor.seen;
   v.returning = m_sessions.returning(visitor, hit.time);
   if (hit.time != Hit::k_no_time) {
@@ -208,16 +216,19 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
   visitor.seen = true;
   visitor.last_page = page;
+  visitor.linked = (continues && visitor.linked) || internal;
   if (continues) {
-    v.add_reason(forced ? "visit.reload" : "visit.continues");
+    v.add_reason(starts ? "visit.reload" : "visit.continues");
     m_sink.add(hit, v);
     return;
   }
   visitor.arrival = signature;
   v.visit_start = true;
-  v.forced = forced;
+  v.forced = starts;
+  v.bare = bare;
   v.signature = signature;
   arrival(hit, p, ref_host, internal, v);
+  if (unlinked) v.add_reason("visit.unlinked");
   if (v.evidence) v.weight = m_rules.weight(*v.evidence);
   if (m_defer && hit.time != Hit::k_no_time) mark_open(hit.time, seen_before, v);
   m_sink.add(hit, v);

@@ -432,6 +432,43 @@ TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app
   }
 }
 
+TEST_CASE("analyzer: a page view without referrer in a visit whose links send one starts a visit",
+          "[analyzer][sessions]") {
+  // An analyst's review (2026-12-06): a second shared link tapped, or another reader behind the same
+  // carrier address and reduced Chrome agent, was internal navigation. The site's links send a
+  // referrer (one was seen in the visit), so a page view without one was not reached by them.
+  Harness h;
+  REQUIRE(h.feed({.time = T0, .path = "/news/a"}).verdict.visit_start);
+  SECTION("no internal referrer seen in the visit: the visit goes on, as before") {
+    const Recorded& next = h.feed({.time = T0 + 300, .path = "/news/b"});
+    CHECK_FALSE(next.verdict.visit_start);
+    CHECK(next.reasons == std::vector<std::string>{"visit.continues"});
+  }
+  SECTION("after an internal click") {
+    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
+                      .verdict.visit_start);
+    const Recorded& other = h.feed({.time = T0 + 300, .path = "/news/c"});
+    CHECK(other.verdict.visit_start);
+    CHECK(*other.verdict.channel == Channel::dark_social);
+    CHECK(*other.verdict.evidence == Evidence::direct_deep_returning);
+    CHECK(other.reasons == std::vector<std::string>{"ref.none.deep", "visitor.returning", "visit.unlinked"});
+    // It starts a visit of its own, which has no internal referrer yet.
+    CHECK_FALSE(h.feed({.time = T0 + 400, .path = "/news/d"}).verdict.visit_start);
+  }
+  SECTION("the back button to the visit's arrival is no new arrival") {
+    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
+                      .verdict.visit_start);
+    const Recorded& back = h.feed({.time = T0 + 200, .path = "/news/a"});
+    CHECK_FALSE(back.verdict.visit_start);
+    CHECK(back.reasons == std::vector<std::string>{"visit.reload"});
+  }
+  SECTION("a line that does not log the referrer says nothing") {
+    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
+                      .verdict.visit_start);
+    CHECK_FALSE(h.feed({.time = T0 + 300, .path = "/news/c", .referer_logged = false}).verdict.visit_start);
+  }
+}
+
 TEST_CASE("analyzer: a reload of the visit's arrival continues the visit", "[analyzer][sessions]") {
   Harness h;
   SECTION("a shared, tagged link reloaded three times in a minute is one arrival") {

@@ -73,15 +73,19 @@ TEST_CASE("state: shards merged in time order decide their edges as one run woul
   test::TempDir dir;
   test::write_rules(dir);
   const Rules rules = Rules::load({dir.path("")});
-  const std::string a = "41.58.1.2", b = "41.58.9.9", c = "102.89.3.3";
+  const std::string a = "41.58.1.2", b = "41.58.9.9", c = "102.89.3.3", d = "102.89.4.4";
   const std::vector<Visit> first = {
       {T0, a, "/news/one"}, // a: new visitor
       {T0 + 2400, a, "/news/two", k_chrome, "https://example.com/news/one"},
       {T0 + 2500, "31.13.1.1", "/news/shared", "WhatsApp/2.23.20.0 A"}, // a preview of /news/shared
       {T0 + 2600, c, "/news/c"},                                        // c: seen, will return
+      {T0 + 2700, d, "/news/d1"},                                       // d: no link clicked yet
   };
   const std::vector<Visit> second = {
-      {T0 + 3500, a, "/news/three"},  // 1100 s after a's last view: continues the visit
+      // 1100 s after a's last view, without referrer, in a visit whose link sent one: not a click on
+      // the site's links, a new arrival (visit.unlinked), decided across the edge as one run would
+      {T0 + 3500, a, "/news/three"},
+      {T0 + 3600, d, "/news/d2"},     // 900 s after d's view, in a visit without a link: continues
       {T0 + 4000, b, "/news/shared"}, // direct, deep, after the preview in the first shard
       {T0 + 9000, c, "/news/c2"},     // c returns after more than 30 min: returning, not new
       {T0 + 9100, "8.8.4.4", "/news/new"},
@@ -98,12 +102,14 @@ TEST_CASE("state: shards merged in time order decide their edges as one run woul
     one.state.merge(std::move(two.state));
     check_same(total_of(whole.state), total_of(one.state));
     const Aggregate merged = total_of(one.state);
-    CHECK(merged.pages().at("/news/three").visits == 0);
+    CHECK(merged.pages().at("/news/three").visits == 1);
+    CHECK(merged.pages().at("/news/d2").visits == 0);
     CHECK(merged.pages().at("/news/shared").apps == AppCounts{{"whatsapp", 1}});
   }
   SECTION("without the first shard, the second's edges are decided as a start") {
     const Aggregate alone = total_of(two.state);
     CHECK(alone.pages().at("/news/three").visits == 1);
+    CHECK(alone.pages().at("/news/d2").visits == 1);
     CHECK(alone.pages().at("/news/shared").apps.empty());
   }
   SECTION("a round trip through the file keeps what the merge needs") {

@@ -43,6 +43,7 @@ struct Verdict {
   std::uint64_t visitor = 0;        // page views: visitor key (a hash of address and user agent)
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
+  bool bare = false;                // arrivals: no referrer (one was logged) and no tag
   bool internal_referrer = false;   // page views: the referrer is a page of the site
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
   // Arrivals after a preview: the fetch they follow (--explain); preview_line 0 when not known.

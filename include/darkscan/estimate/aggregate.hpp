@@ -97,6 +97,7 @@ struct PendingArrival {
   std::string_view app;  // a view into the Rules or a State's names
   std::uint8_t open = 0; // k_open_* bits
   bool forced = false;   // Verdict::forced
+  bool bare = false;     // Verdict::bare: starts a visit whose links sent a referrer (Visitor::linked)
   std::uint32_t signature = 0;
 };
 

@@ -104,6 +104,8 @@ State load_state(const std::string& path, const Rules& rules, NamePool& names);
 void save_state(const State& state, const std::string& path);
 // The bytes of a state file (save_state writes them).
 std::string encode_state(const State& state);
+// The checksum a state file of format `version` ends with (XXH3 of the payload; the version too since 7).
+std::uint64_t state_checksum(std::uint32_t version, std::string_view payload);
 State decode_state(std::string_view bytes, const std::string& name, const Rules& rules, NamePool& names);
 
 } // namespace darkscan
