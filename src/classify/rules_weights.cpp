@@ -86,6 +86,13 @@ bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
     settings.hub_min_follow = value;
     return true;
   }
+  if (key == "hub_min_views_per_visit") {
+    if (!number || !(value >= 0.0 && value <= 1e6))
+      throw Error(
+          message(N_("{}: hub_min_views_per_visit '{}' is not a number of 0 or more"), line.origin, text));
+    settings.hub_min_views_per_visit = value;
+    return true;
+  }
   return false;
 }
 

@@ -171,7 +171,9 @@ void page(Json& j, const ReportData& data, const ReportPeriod& period, const Pag
   j.close('}').key("previews").apps(p.previews).key("top_app");
   const std::string_view top = p.top_app();
   top.empty() ? j.null() : j.string(top);
-  j.key("page_views").count(p.page_views).close('}');
+  j.key("page_views").count(p.page_views);
+  // Judged over the whole report, as its estimate: a front learned from the log (a hub).
+  j.key("learned_front").boolean(is_hub(page_of(data.total, row.path), data.settings)).close('}');
 }
 
 class JsonReporter final : public Reporter {

@@ -778,6 +778,39 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertNotIn("tag the links", advice)
         self.assertNotIn("utm_", advice)
 
+    def test_learned_fronts_are_named_and_shared_pages_are_not_fronts(self):
+        """A front is learned when its readers follow its links to many pages and most reach it through
+        the site's own links; a shared product page whose readers go on to the cart is no front (an
+        analyst's review: it counted 0% dark social). JSON names the learned fronts."""
+        chrome = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+        site = "https://shop.example.com"
+        rows = []
+        for i in range(16):
+            ip, t = "41.58.7.%d" % i, i * 120
+            rows += [(ip, t, "/", "-"), (ip, t + 10, "/sport/", site + "/"),
+                     (ip, t + 20, "/sport/story-%d" % i, site + "/sport/")]
+            if i < 3:  # typed or bookmarked: the front's few arrivals from outside
+                rows += [("41.58.9.%d" % i, t + 5, "/sport/", "-"),
+                         ("41.58.9.%d" % i, t + 25, "/sport/story-x%d" % i, site + "/sport/")]
+            ip = "41.58.8.%d" % i
+            rows.append((ip, t, "/product/ankara-dress/", "-"))
+            if i < 12:
+                rows.append((ip, t + 15, ["/cart/", "/checkout/"][i % 2] if i < 4 else "/product/p-%d/" % i,
+                             site + "/product/ankara-dress/"))
+        rows.sort(key=lambda r: r[1])
+        path = os.path.join(self.tmp, "shop.log")
+        with open(path, "w") as f:
+            for ip, t, page, ref in rows:
+                f.write('%s - - [20/Nov/2026:10:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "%s" "%s"\n'
+                        % (ip, t // 60, t % 60, page, ref, chrome))
+        p, r = run_json("--site", "shop.example.com", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pages = {pg["path"]: pg for pg in r["pages"]}
+        self.assertFalse(pages["/product/ankara-dress/"]["learned_front"])
+        self.assertGreater(pages["/product/ankara-dress/"]["share"], 0.3)
+        self.assertEqual([k for k, pg in pages.items() if pg["learned_front"]], ["/sport/"])
+        self.assertEqual(pages["/sport/"]["share"], 0)
+
     def test_table_reads_right(self):
         """Issue 20 in the table: the window asked for and the lines read in local time, the estimate named
         as such, channels by name, whole estimated visits, and what to do next."""

@@ -665,28 +665,48 @@ TEST_CASE("aggregate: per-page estimates add up", "[aggregate]") {
 }
 
 TEST_CASE("aggregate: internal links are counted on the page they come from (hubs)", "[aggregate]") {
-  Harness h;
-  Aggregate agg;
-  std::vector<std::string> paths;
-  for (int i = 0; i < 12; ++i) {
-    const std::string client = "41.58.2." + std::to_string(i);
-    h.feed({.time = T0 + 100 * i, .client = client, .path = "/sport/"});
-    paths.emplace_back("/sport/");
-    h.feed({.time = T0 + 100 * i + 30, .client = client, .path = "/sport/story-" + std::to_string(i),
-            .referer = "https://www.example.com/sport/"});
-    paths.push_back("/sport/story-" + std::to_string(i));
-  }
-  for (std::size_t i = 0; i < h.recorder.seen.size(); ++i) {
-    Hit hit;
-    hit.path = paths[i];
-    hit.referer = i % 2 ? "https://www.example.com/sport/" : "";
-    hit.request_valid = true;
-    agg.add(hit, h.recorder.seen[i].verdict);
-  }
+  // `via_home`: readers reach /sport/ from the home page (a front); else they arrive on it from
+  // outside (a shared page whose readers click on: a product page, an article).
+  auto front_of = [](bool via_home) {
+    Harness h;
+    Aggregate agg;
+    std::vector<std::pair<std::string, std::string>> hits; // path, referrer
+    auto view = [&](std::int64_t time, const std::string& client, const std::string& path,
+                    const std::string& referer) {
+      h.feed({.time = time, .client = client, .path = path, .referer = referer});
+      hits.emplace_back(path, referer);
+    };
+    for (int i = 0; i < 12; ++i) {
+      const std::string client = "41.58.2." + std::to_string(i);
+      if (via_home) view(T0 + 100 * i, client, "/", "");
+      view(T0 + 100 * i + 10, client, "/sport/", via_home ? "https://www.example.com/" : "");
+      view(T0 + 100 * i + 30, client, "/sport/story-" + std::to_string(i), "https://www.example.com/sport/");
+    }
+    for (std::size_t i = 0; i < h.recorder.seen.size(); ++i) {
+      Hit hit;
+      hit.path = hits[i].first;
+      hit.referer = hits[i].second;
+      hit.request_valid = true;
+      agg.add(hit, h.recorder.seen[i].verdict);
+    }
+    return agg;
+  };
+  const Aggregate agg = front_of(true);
   const PageStats& front = agg.pages().at("/sport/");
   CHECK(front.page_views == 12);
+  CHECK(front.visits == 0);
   CHECK(front.internal_out == 12);
   CHECK(front.targets.size() == 12);
   CHECK(is_hub(front, EstimateSettings{}));
   CHECK_FALSE(is_hub(agg.pages().at("/sport/story-3"), EstimateSettings{}));
+  // The same follow from a page whose views are all arrivals from outside: no front (an analyst's
+  // review: a shared product page whose readers went on to the cart counted 0%).
+  const Aggregate shared = front_of(false);
+  const PageStats& product = shared.pages().at("/sport/");
+  CHECK(product.visits == 12);
+  CHECK(product.targets.size() == 12);
+  CHECK_FALSE(is_hub(product, EstimateSettings{}));
+  EstimateSettings off;
+  off.hub_min_views_per_visit = 0;
+  CHECK(is_hub(product, off));
 }
