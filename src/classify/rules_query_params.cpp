@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // The words of params.rules' channel column, in TagKind order (not for translation).
-constexpr std::array<std::string_view, 4> tag_kinds = {"none", "dark_social", "social", "campaign"};
+constexpr std::array<std::string_view, 5> tag_kinds = {"none", "dark_social", "social", "campaign",
+                                                       "broadcast"};
 
 // One params.rules file: "id channel app parameter value-pattern".
 std::vector<Rule> load_params_file(const std::string& path) {

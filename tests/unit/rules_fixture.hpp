@@ -32,6 +32,7 @@ ref.social.facebook   social     facebook   (^|\.)facebook\.com$
 ref.search.google     search     google     ^(www\.)?google\.[a-z.]+$
 )");
   dir.write(p + "params.rules", R"(# test params
+tag.broadcast.medium  broadcast   -         utm_medium  (?i)^channel$
 tag.private.whatsapp  dark_social whatsapp  utm_source  (?i)^whatsapp$
 tag.social.fbclid     social      facebook  fbclid      *
 tag.campaign.utm      campaign    -         utm_source  *

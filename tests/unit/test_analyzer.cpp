@@ -285,6 +285,14 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*forwarded.verdict.evidence == Evidence::inapp_messaging);
     CHECK(forwarded.reasons == std::vector<std::string>{"ref.messaging.wa"});
     // A mail referrer still yields to the site's own campaign (its newsletter read in Gmail).
+    // The site's own channel in a messenger, tagged so, is its campaign even in the messenger's own
+    // browser (a third simulator's publisher channels).
+    const Recorded channel = arrive({.ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
+                                     .query = "utm_source=whatsapp&utm_medium=channel"});
+    CHECK(*channel.verdict.channel == Channel::campaign);
+    CHECK(channel.reasons == std::vector<std::string>{"tag.broadcast.medium"});
+    CHECK(*arrive({.ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]", .query = "utm_source=whatsapp"})
+               .verdict.channel == Channel::dark_social);
     CHECK(
         *arrive({.query = "utm_source=newsletter", .referer = "https://mail.google.com/"}).verdict.channel ==
         Channel::campaign);

@@ -50,7 +50,9 @@ constexpr bool is_preview(AgentKind kind) {
 // What a referrer host is (referrers.rules).
 enum class ReferrerKind : std::uint8_t { other, mail, messaging, social, search };
 // What a URL parameter says (params.rules).
-enum class TagKind : std::uint8_t { none, dark_social, social, campaign };
+// broadcast: the site's own channel in a messenger (a WhatsApp or Telegram channel): a campaign
+// decided before the messenger's browser says "a chat".
+enum class TagKind : std::uint8_t { none, dark_social, social, campaign, broadcast };
 // What an X-Requested-With package is (xrw.rules).
 enum class PackageKind : std::uint8_t { browser, messaging, social, mail, app };
 
