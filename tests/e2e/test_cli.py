@@ -458,8 +458,8 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         with open(os.path.join(ROOT, "rules", "weights.rules"), encoding="utf-8") as f:
             fitted = [line for line in f if line.split()[:1] in (["direct_deep_new"], ["direct_deep_returning"],
                                                                ["inapp_social_noref"],
-                                                               ["direct_deep_after_mixed_preview"])]
-        self.assertEqual(len(fitted), 4)
+                                                               ["direct_deep_after_mixed_preview"], ["mail"])]
+        self.assertEqual(len(fitted), 5)
         with tempfile.TemporaryDirectory(prefix="darkscan-given-") as rules:
             with open(os.path.join(rules, "weights.rules"), "w", encoding="utf-8") as f:
                 f.writelines(fitted)

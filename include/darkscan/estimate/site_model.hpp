@@ -54,10 +54,11 @@ namespace darkscan {
 // visitors, referrer-less arrivals from social apps' in-app browsers (a direct message, private,
 // or a feed click, public: SIGNALS.md 2), and referrer-less arrivals after a preview that serves
 // private and public shares alike (facebookexternalhit for Messenger and for the site's own posts:
-// SIGNALS.md 3), which are therefore not signed private arrivals either.
-inline constexpr std::array<Evidence, 4> k_model_kinds = {
+// SIGNALS.md 3), which are therefore not signed private arrivals either, and mail arrivals (a mail
+// forwarded by a reader, private, or the site's own untagged newsletter, not: weights.rules).
+inline constexpr std::array<Evidence, 5> k_model_kinds = {
     Evidence::direct_deep_new, Evidence::direct_deep_returning, Evidence::inapp_social_noref,
-    Evidence::direct_deep_after_mixed_preview};
+    Evidence::direct_deep_after_mixed_preview, Evidence::mail};
 
 struct SiteModel {
   static constexpr std::size_t k_kinds = k_model_kinds.size();
@@ -68,7 +69,7 @@ struct SiteModel {
   // a large page's own evidence). Unfitted kinds keep the rules' weight and no m.
   static constexpr double k_min_prior_arrivals = 1, k_max_prior_arrivals = 100;
   // The pages a fit reads at most: a site with more is fitted on every k-th of its pages (in key
-  // order), so that the fit's memory (16 bytes a page and kind: 16 MiB for the four kinds, and 24
+  // order), so that the fit's memory (16 bytes a page and kind: 20 MiB for the five kinds, and 24
   // bytes a page with such arrivals for the kind being fitted: 6 MiB) and its time stay bounded.
   static constexpr std::size_t k_max_fit_pages = std::size_t{1} << 18;
 
