@@ -171,7 +171,7 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   if (!v.visit_start || !v.channel) return;
   if (v.open) {
     m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(key), *v.channel, v.evidence,
-                         v.app, v.open, v.forced, v.bare, v.signature});
+                         v.app, v.open, v.forced, v.bare, v.page, v.signature});
     return;
   }
   count_arrival(stats, *v.channel, v.evidence, v.app);
@@ -212,7 +212,8 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
         return !earlier->whole && earlier->origin != Hit::k_no_time && a.time - earlier->origin < window;
       };
       if (a.open & k_open_session) {
-        if (before && continues_visit(*before, a.time, a.signature, a.forced || (a.bare && before->linked)))
+        const bool unlinked = a.bare && before && before->linked && a.page_signature != before->last_page;
+        if (before && continues_visit(*before, a.time, a.signature, a.forced || unlinked))
           continue; // not an arrival
         if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;
       }

@@ -23,17 +23,16 @@ Advice advice(const ReportData& data) {
     if (row.stats->evidence[static_cast<std::size_t>(Evidence::tagged_private)] == 0)
       a.untagged.push_back(row);
   }
-  for (const AppShare& app : apps_by_visits(data.total))
-    if (app.visits > 0 && a.apps.size() < Advice::k_apps) a.apps.push_back(app);
-  // A tag the rules count as private, for the first app it fits: "utm_medium=social" is public
-  // social to the rules as to GA4, and a tag naming a public network (Facebook's own browser) is
-  // a post, not a private share (an analyst's review: the advice made the shares campaigns).
-  for (const AppShare& app : a.apps) {
+  // The apps whose tag the rules count as private: "utm_medium=social" is public social to the rules
+  // as to GA4, and a tag naming a public network (Facebook's own browser) is a post, not a private
+  // share (an analyst's review: the advice made the shares campaigns; a second review: it still
+  // named Facebook among the apps to tag links in).
+  for (const AppShare& app : apps_by_visits(data.total)) {
+    if (app.visits == 0 || a.apps.size() == Advice::k_apps) continue;
     const std::string query = share_tag(app.app);
-    if (data.counts_private && data.counts_private(query)) {
-      a.tag = "?" + query;
-      break;
-    }
+    if (!data.counts_private || !data.counts_private(query)) continue;
+    if (a.apps.empty()) a.tag = "?" + query;
+    a.apps.push_back(app);
   }
   return a;
 }

@@ -85,6 +85,7 @@ void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of) {
     w.u8(p.open);
     w.u8(static_cast<std::uint8_t>((p.forced ? 1 : 0) | (p.bare ? 2 : 0)));
     w.u32(p.signature);
+    if (p.bare) w.u32(p.page_signature); // state version 7
   }
 }
 
@@ -115,6 +116,7 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
   p.forced = flags & 1;
   p.bare = flags & 2;
   p.signature = r.u32();
+  if (p.bare) p.page_signature = r.u32(); // written only then: older states have no bare arrival
   return p;
 }
 

@@ -200,9 +200,10 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   // internal referrer, was not reached by a link of the site: another shared link tapped, a typed
   // address, a bookmark, or another person behind the same address and agent (carrier NAT, one
   // reduced Chrome agent for all). It starts a visit unless it repeats the visit's arrival (the back
-  // button) (an analyst's review, 2026-12-06: they were all internal navigation).
+  // button) or the page just viewed (re-entered in the address bar: a second review found one on a
+  // real log) (an analyst's review, 2026-12-06: they were all internal navigation).
   const bool bare = !forced && !internal && hit.has_referer;
-  const bool unlinked = bare && within && visitor.linked;
+  const bool unlinked = bare && within && visitor.linked && page != visitor.last_page;
   const bool starts = forced || unlinked; // a page view that starts a visit unless it repeats the arrival
   // Needed to compare a forced page view with the visit's arrival, or to become the new arrival's.
   const std::uint32_t signature = starts || !within ? arrival_signature(hit.path, hit.query, hit.referer) : 0;
@@ -226,6 +227,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   v.visit_start = true;
   v.forced = starts;
   v.bare = bare;
+  v.page = page;
   v.signature = signature;
   arrival(hit, p, ref_host, internal, v);
   if (unlinked) v.add_reason("visit.unlinked");

@@ -777,6 +777,11 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertNotIn("tag the links", advice)
         self.assertNotIn("utm_", advice)
+        # Among other apps, the public network is not named as a place to tag links (a second review).
+        p = run("-F", "table", "--site", "example.com",
+                write("mixed.log", [("", "-", facebook)] * 12 + [("", gmail, chrome)] * 4))
+        advice = p.stdout.decode().split("What to do next\n", 1)[1]
+        self.assertIn("People share your pages most through gmail: tag the links", advice)
 
     def test_learned_fronts_are_named_and_shared_pages_are_not_fronts(self):
         """A front is learned when its readers follow its links to many pages and most reach it through

@@ -470,6 +470,14 @@ TEST_CASE("analyzer: a page view without referrer in a visit whose links send on
     CHECK_FALSE(back.verdict.visit_start);
     CHECK(back.reasons == std::vector<std::string>{"visit.reload"});
   }
+  SECTION("the page just viewed, requested again without referrer, is no new arrival") {
+    // Re-entered in the address bar (a second review: a real log's page 4 s after its view).
+    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
+                      .verdict.visit_start);
+    const Recorded& again = h.feed({.time = T0 + 124, .path = "/news/b"});
+    CHECK_FALSE(again.verdict.visit_start);
+    CHECK(again.reasons == std::vector<std::string>{"visit.continues"});
+  }
   SECTION("a line that does not log the referrer says nothing") {
     REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
                       .verdict.visit_start);

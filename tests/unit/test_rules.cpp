@@ -124,7 +124,7 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
   dir.write("mine/weights.rules", "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\nhub_min_views_per_visit 0\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
   CHECK(rules.settings().hub_min_views_per_visit == 0.0);
-  CHECK(Rules::load({dir.path("base")}).settings().hub_min_views_per_visit == 2.0);
+  CHECK(Rules::load({dir.path("base")}).settings().hub_min_views_per_visit == 1.5);
   // Weights set in a directory of the user's own are given: the site model does not fit them.
   CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::direct_deep_new)]);
   CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::mail)]);

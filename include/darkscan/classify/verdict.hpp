@@ -44,6 +44,7 @@ struct Verdict {
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
   bool bare = false;                // arrivals: no referrer (one was logged) and no tag
+  std::uint32_t page = 0;           // arrivals: page_signature() of the path (Visitor::last_page)
   bool internal_referrer = false;   // page views: the referrer is a page of the site
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
   // Arrivals after a preview: the fetch they follow (--explain); preview_line 0 when not known.

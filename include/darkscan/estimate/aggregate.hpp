@@ -98,6 +98,7 @@ struct PendingArrival {
   std::uint8_t open = 0; // k_open_* bits
   bool forced = false;   // Verdict::forced
   bool bare = false;     // Verdict::bare: starts a visit whose links sent a referrer (Visitor::linked)
+  std::uint32_t page_signature = 0; // Verdict::page: unless it is the visit's last page
   std::uint32_t signature = 0;
 };
 

@@ -28,9 +28,10 @@ struct Advice {
   double dark = 0.0;             // estimated dark-social visits
   double tagged = 0.0;           // of which through tagged links (utm_source=whatsapp...)
   std::vector<PageRow> untagged; // most estimated dark social and no tagged private arrival
-  std::vector<AppShare> apps;    // apps the dark-social arrivals came through (apps_by_visits)
-  std::string tag;               // "?utm_source=whatsapp&utm_medium=share": for the first of `apps`
-                                 // whose share_tag the rules count as private; empty: none is
+  std::vector<AppShare> apps;    // apps the dark-social arrivals came through (apps_by_visits) whose
+                                 // share_tag the rules count as private (not a public network's)
+  std::string tag;               // "?utm_source=whatsapp&utm_medium=share": the first app's; empty
+                                 // when `apps` is
 };
 
 // The advice for the whole report (`data.total`).
