@@ -270,7 +270,7 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // Messenger in-app reader clicking a link after a pause is not a new private share).
   if (internal) return decide(Channel::internal, std::nullopt, nullptr, "ref.internal");
   // The site's own broadcast channel in a messenger, tagged so: one-to-many, posted by the site,
-  // whichever browser opens it (a third simulator's publisher channels: 1,128 tagged clicks counted
+  // whichever browser opens it (bench/sim-third's publisher channels: 1,128 tagged clicks counted
   // as private shares).
   if (tag_kind == TagKind::broadcast) return decide(Channel::campaign, std::nullopt, tag, tag->id);
   if (tag_kind == TagKind::dark_social)
