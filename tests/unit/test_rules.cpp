@@ -81,6 +81,12 @@ TEST_CASE("rules: matching by family", "[rules]") {
       CHECK(r->app == "sms");
     }
     CHECK(shipped.match_referrer("android-app:com.google.android.apps.messagingx") == nullptr);
+    // t.me serves public channels' pages: social, not a messenger (a second review)
+    const Rule* tme = shipped.match_referrer("t.me");
+    REQUIRE(tme);
+    CHECK(static_cast<ReferrerKind>(tme->kind) == ReferrerKind::social);
+    CHECK(static_cast<ReferrerKind>(shipped.match_referrer("web.telegram.org")->kind) ==
+          ReferrerKind::messaging);
     const Rule* outlook = shipped.match_referrer("android-app:com.microsoft.outlooklite");
     REQUIRE(outlook);
     CHECK(outlook->app == "outlook");
