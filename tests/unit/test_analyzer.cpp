@@ -447,14 +447,18 @@ TEST_CASE("analyzer: a page view without referrer in a visit whose links send on
   // referrer (one was seen in the visit), so a page view without one was not reached by them.
   Harness h;
   REQUIRE(h.feed({.time = T0, .path = "/news/a"}).verdict.visit_start);
+  // The visit follows a link of the site: /news/a to /news/b.
+  auto click_on = [&] {
+    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
+                      .verdict.visit_start);
+  };
   SECTION("no internal referrer seen in the visit: the visit goes on, as before") {
     const Recorded& next = h.feed({.time = T0 + 300, .path = "/news/b"});
     CHECK_FALSE(next.verdict.visit_start);
     CHECK(next.reasons == std::vector<std::string>{"visit.continues"});
   }
   SECTION("after an internal click") {
-    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
-                      .verdict.visit_start);
+    click_on();
     const Recorded& other = h.feed({.time = T0 + 300, .path = "/news/c"});
     CHECK(other.verdict.visit_start);
     CHECK(*other.verdict.channel == Channel::dark_social);
@@ -464,23 +468,20 @@ TEST_CASE("analyzer: a page view without referrer in a visit whose links send on
     CHECK_FALSE(h.feed({.time = T0 + 400, .path = "/news/d"}).verdict.visit_start);
   }
   SECTION("the back button to the visit's arrival is no new arrival") {
-    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
-                      .verdict.visit_start);
+    click_on();
     const Recorded& back = h.feed({.time = T0 + 200, .path = "/news/a"});
     CHECK_FALSE(back.verdict.visit_start);
     CHECK(back.reasons == std::vector<std::string>{"visit.reload"});
   }
   SECTION("the page just viewed, requested again without referrer, is no new arrival") {
     // Re-entered in the address bar (a second review: a real log's page 4 s after its view).
-    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
-                      .verdict.visit_start);
+    click_on();
     const Recorded& again = h.feed({.time = T0 + 124, .path = "/news/b"});
     CHECK_FALSE(again.verdict.visit_start);
     CHECK(again.reasons == std::vector<std::string>{"visit.continues"});
   }
   SECTION("a line that does not log the referrer says nothing") {
-    REQUIRE_FALSE(h.feed({.time = T0 + 120, .path = "/news/b", .referer = "https://www.example.com/news/a"})
-                      .verdict.visit_start);
+    click_on();
     CHECK_FALSE(h.feed({.time = T0 + 300, .path = "/news/c", .referer_logged = false}).verdict.visit_start);
   }
 }
