@@ -20,8 +20,8 @@ bool is_hub(const PageStats& page, const EstimateSettings& settings) {
   const auto views = static_cast<double>(page.page_views), out = static_cast<double>(page.internal_out);
   // More requests naming the page as referrer than twice its views: its own lazily loaded resources
   // (images, fragments fetched as the reader scrolls), not readers following links.
-  // A front is reached mostly through the site's own links (home page, menus); a page most of whose
-  // views are arrivals from outside is an article or a product that readers click on from.
+  // A front is reached in part through the site's own links (home page, menus); a page whose views
+  // are nearly all arrivals from outside is an article or a product that readers click on from.
   return page.targets.size() >= settings.hub_min_targets && views > 0 &&
          out >= settings.hub_min_follow * views && out <= k_max_follow_per_view * views &&
          views >= settings.hub_min_views_per_visit * static_cast<double>(page.visits);

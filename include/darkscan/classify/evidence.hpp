@@ -55,8 +55,7 @@ struct EstimateSettings {
   std::uint32_t hub_min_targets = 10; // at most k_max_hub_targets
   double hub_min_follow = 0.5;
   // ... and its page views are at least this many times its visits: a third of them come through
-  // the site's own links, not all from outside (a shared product page whose readers go on to the cart is no
-  // front).
+  // the site's own links (a shared product page whose readers go on to the cart is all arrivals).
   double hub_min_views_per_visit = 1.5;
   // The weights a user set in a --rules directory of their own: the site model takes them as
   // given instead of fitting them (site_model.hpp).
