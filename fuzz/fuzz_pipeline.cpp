@@ -161,7 +161,8 @@ RunOutput run(const Fixture& f, const RunOptions& o, std::size_t threads, std::s
                     std::nullopt,
                     std::nullopt,
                     std::nullopt,
-                    [&](std::string_view query) { return f.rules.is_private_tag(query); }};
+                    [&](std::string_view query) { return f.rules.is_private_tag(query); },
+                    f.rules.public_apps()};
     data.fit(); // as a report is made: the site model fitted, the pages weighed once
     result.reports = fuzz::render_and_check(data);
   } catch (const Error& e) {

@@ -195,7 +195,8 @@ void decide_log(const darkscan::Rules& rules, bool hits_tsv) {
                             std::nullopt,
                             std::nullopt,
                             std::nullopt,
-                            {}};
+                            {},
+                            rules.public_apps()};
   data.fit(); // as a report is made: the site model fitted, the pages weighed once
   darkscan::fuzz::render_and_check(data);
 }

@@ -109,7 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 std::nullopt,
                                 std::nullopt,
                                 std::nullopt,
-                                {}};
+                                {},
+                                rules().public_apps()};
     report.fit(); // as a report is made: the site model fitted, the pages weighed once
     std::string json;
     darkscan::make_reporter("json", false)->write(report, json);

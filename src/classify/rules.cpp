@@ -3,7 +3,9 @@
 #include <darkscan/classify/rules_reading.hpp>
 #include <darkscan/common/error.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 
 namespace darkscan {
 
@@ -82,5 +84,28 @@ const Rule* Rules::match_package(std::string_view package) const { return m_pack
 std::vector<std::pair<std::string, std::size_t>> Rules::counts() const { return m_counts; }
 
 const std::vector<Rule>& Rules::agents() const { return m_agents->rules(); }
+
+PublicApps Rules::public_apps() const {
+  std::vector<std::string> public_previews, private_previews, named;
+  for (const Rule& r : agents()) {
+    if (r.app.empty()) continue;
+    named.push_back(r.app);
+    const auto kind = static_cast<AgentKind>(r.kind);
+    if (is_preview(kind)) (is_evidence_preview(kind) ? private_previews : public_previews).push_back(r.app);
+  }
+  for (const RuleFamily* family : {m_referrers.get(), m_packages.get()})
+    for (const Rule& r : family->rules())
+      if (!r.app.empty()) named.push_back(r.app);
+  for (std::vector<std::string>* v : {&public_previews, &private_previews, &named}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  PublicApps out;
+  std::set_difference(public_previews.begin(), public_previews.end(), private_previews.begin(),
+                      private_previews.end(), std::back_inserter(out.previewers));
+  for (const std::string& app : named) // the advice's share tag (report_advice.cpp)
+    if (!is_private_tag("utm_source=" + app + "&utm_medium=share")) out.networks.push_back(app);
+  return out;
+}
 
 } // namespace darkscan

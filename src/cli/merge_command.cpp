@@ -38,6 +38,7 @@ int run_merge(const CommandLine& opts) {
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();
   request.counts_private = [&rules](std::string_view query) { return rules.is_private_tag(query); };
+  request.public_apps = rules.public_apps();
   const auto start = std::chrono::steady_clock::now();
   std::vector<Message> notes; // also in the JSON summary (in English), as a run's
   const auto note = [&](const Message& text) {

@@ -264,6 +264,7 @@ int run_scan(const CommandLine& opts) {
   plan.request.counts_private = [&rules = plan.rules](std::string_view query) {
     return rules.is_private_tag(query);
   };
+  plan.request.public_apps = plan.rules.public_apps();
   const auto [since, until, by] = plan.window;
   std::unique_ptr<Progress> progress;
   std::vector<Message> notes; // also in the JSON summary (in English), for cron jobs that run with -q

@@ -86,10 +86,12 @@ std::array<std::uint64_t, k_evidence_group_count> PageStats::groups() const {
   return out;
 }
 
-std::string_view PageStats::top_app() const {
-  AppCounts all = previews;
+std::string_view PageStats::top_app(const PublicApps& public_apps) const {
+  AppCounts all;
+  for (const auto& [app, n] : previews)
+    if (!public_apps.is_previewer(app) && !public_apps.is_network(app)) add_app(all, app, n);
   for (const auto& [app, n] : apps)
-    add_app(all, app, n);
+    if (!public_apps.is_network(app)) add_app(all, app, n);
   std::string_view best;
   std::uint64_t best_n = 0;
   for (const auto& [app, n] : all) {

@@ -37,17 +37,18 @@ Advice advice(const ReportData& data) {
   return a;
 }
 
-std::vector<AppShare> apps_by_visits(const Aggregate& traffic) {
+std::vector<AppShare> apps_by_visits(const Aggregate& traffic, const PublicApps& public_apps) {
   AppCounts visits;
   for (const auto& [key, page] : traffic.pages())
     for (const auto& [app, n] : page.apps)
-      add_app(visits, app, n);
+      if (!public_apps.is_network(app)) add_app(visits, app, n);
   std::vector<AppShare> out;
   for (const auto& [app, n] : visits)
     out.push_back({app, n, 0});
   for (const auto& entry : traffic.totals().previews_by_app) {
     // Not a structured binding: clang 14 (the fuzz build) refuses one captured by a lambda.
     const auto& app = entry.first;
+    if (public_apps.is_previewer(app) || public_apps.is_network(app)) continue;
     auto it = std::find_if(out.begin(), out.end(), [&](const AppShare& a) { return a.app == app; });
     if (it == out.end()) it = out.insert(out.end(), AppShare{app, 0, 0});
     it->previews += entry.second;

@@ -52,7 +52,7 @@ private:
           previews += fmt::format("{}{}:{}", i ? "," : "", apps[i].first, apps[i].second);
         }
         cells.push_back(previews);
-        cells.emplace_back(p.top_app());
+        cells.emplace_back(data.top_app(p));
         cells.push_back(std::to_string(p.page_views));
         row(out, cells);
         if (page_done) page_done();

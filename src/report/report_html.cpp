@@ -58,7 +58,7 @@ void input_errors(const ScanTotals& s, std::string& out) {
 void tiles(const ReportData& data, std::string& out) {
   const TrafficTotals& t = data.total.totals();
   const ShareEstimate e = data.estimate(data.total);
-  const std::vector<AppShare> apps = apps_by_visits(data.total);
+  const std::vector<AppShare> apps = apps_by_visits(data.total, data.public_apps);
   const AppShare top = apps.empty() ? AppShare{} : apps.front();
   auto tile = [&](std::string_view key, const std::string& value, std::string_view note) {
     out += fmt::format(
@@ -86,7 +86,8 @@ void tiles(const ReportData& data, std::string& out) {
   out += "</section>\n";
 }
 
-void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::string& out) {
+void page_table(const ReportData& data, const std::vector<PageRow>& rows, std::size_t hidden,
+                std::string& out) {
   out += fmt::format(
       // not for translation: markup
       R"(<table class="pages"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th class="num">{}</th></tr></thead><tbody>)",
@@ -101,7 +102,7 @@ void page_table(const std::vector<PageRow>& rows, std::size_t hidden, std::strin
         // not for translation: markup
         R"(<tr><td class="path">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
         h(r.path), count(r.stats->visits), dark_text(r.estimate), share_text(r.estimate),
-        range_text(r.estimate, "–"), h(r.stats->top_app()), previews, count(r.stats->page_views));
+        range_text(r.estimate, "–"), h(data.top_app(*r.stats)), previews, count(r.stats->page_views));
   }
   out += "</tbody></table>\n";
   if (hidden > 0) {
@@ -117,7 +118,7 @@ void period_section(const ReportData& data, const ReportPeriod& period, std::str
   const std::vector<PageRow> rows = page_rows(data, period, hidden);
   page_chart(rows, out);
   out += "<details><summary>" + std::string(tr(N_("All listed pages"))) + "</summary>";
-  page_table(rows, hidden, out);
+  page_table(data, rows, hidden, out);
   out += "</details>\n";
 }
 

@@ -169,7 +169,7 @@ void page(Json& j, const ReportData& data, const ReportPeriod& period, const Pag
     j.key(evidence_group_name(static_cast<EvidenceGroup>(e))).count(groups[e]);
   }
   j.close('}').key("previews").apps(p.previews).key("top_app");
-  const std::string_view top = p.top_app();
+  const std::string_view top = data.top_app(p);
   top.empty() ? j.null() : j.string(top);
   j.key("page_views").count(p.page_views);
   // Judged over the whole report, as its estimate: a front learned from the log (a hub).

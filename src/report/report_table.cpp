@@ -181,7 +181,8 @@ private:
       const PageStats& p = *r.stats;
       const ShareEstimate& e = r.estimate;
       line(e.known ? whole(e.dark) : n_a, number_text(p.visits), e.known ? percent_text(e.share) : n_a,
-           e.known ? range(e.low, e.high) : n_a, util::escape_for_terminal(util::shorten(p.top_app(), 10)),
+           e.known ? range(e.low, e.high) : n_a,
+           util::escape_for_terminal(util::shorten(data.top_app(p), 10)),
            util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
     std::size_t listed = 0;

@@ -48,14 +48,23 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         }
       }
     }
-    ReportData data{totals,           all,
-                    std::move(list),  by_period,
-                    request.top,      request.min_visits,
-                    DARKSCAN_VERSION, site_hosts,
-                    std::move(trend), request.weights,
-                    request.settings, {},
-                    std::nullopt,     std::nullopt,
-                    std::nullopt,     request.counts_private};
+    ReportData data{totals,
+                    all,
+                    std::move(list),
+                    by_period,
+                    request.top,
+                    request.min_visits,
+                    DARKSCAN_VERSION,
+                    site_hosts,
+                    std::move(trend),
+                    request.weights,
+                    request.settings,
+                    {},
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    request.counts_private,
+                    request.public_apps};
     data.fit();
     data.since = request.since;
     data.until = request.until;

@@ -1,6 +1,7 @@
 #include <darkscan/estimate/aggregate.hpp>
 #include <darkscan/estimate/site_model.hpp>
 #include <darkscan/report/report.hpp>
+#include <darkscan/report/report_advice.hpp>
 
 #include "model_weights.hpp"
 #include "temp_dir.hpp"
@@ -49,6 +50,7 @@ ReportData report_of(const ScanTotals& scan, const Aggregate& total) {
                     std::nullopt,
                     std::nullopt,
                     std::nullopt,
+                    {},
                     {}};
 }
 
@@ -124,4 +126,39 @@ TEST_CASE("report: streamed to a file as it is rendered, every format is what wr
     CHECK(streamed.str().size() == whole.size());
     CHECK(streamed.str() == whole);
   }
+}
+
+TEST_CASE("report: a page's top app and the site's apps leave out signs of public posts", "[report]") {
+  PublicApps public_apps;
+  public_apps.previewers = {"linkedin", "twitter"};
+  public_apps.networks = {"facebook", "twitter"};
+  PageStats page;
+  add_app(page.previews, "twitter", 3);
+  add_app(page.previews, "whatsapp", 1);
+  CHECK(page.top_app() == "twitter"); // every preview counted
+  CHECK(page.top_app(public_apps) == "whatsapp");
+  add_app(page.apps, "facebook", 4); // in Facebook's browser without referrer: 0.4 private at most
+  CHECK(page.top_app(public_apps) == "whatsapp");
+  add_app(page.previews, "facebook", 2); // Facebook's fetcher, for posts and Messenger alike
+  CHECK(page.top_app(public_apps) == "whatsapp");
+  PageStats posted;
+  add_app(posted.previews, "linkedin", 2);
+  CHECK(posted.top_app(public_apps).empty()); // no sign of a private share: no top app
+  add_app(posted.apps, "linkedin"); // a dark-social arrival in LinkedIn's browser (a message) counts
+  CHECK(posted.top_app(public_apps) == "linkedin");
+
+  Aggregate a;
+  a.page("/a") = page;
+  a.page("/b") = posted;
+  add_app(a.mutable_totals().previews_by_app, "twitter", 3);
+  add_app(a.mutable_totals().previews_by_app, "whatsapp", 1);
+  add_app(a.mutable_totals().previews_by_app, "linkedin", 2);
+  const auto names = [&](const PublicApps& filter) {
+    std::vector<std::string> out;
+    for (const AppShare& app : apps_by_visits(a, filter))
+      out.emplace_back(app.app);
+    return out;
+  };
+  CHECK(names(public_apps) == std::vector<std::string>{"linkedin", "whatsapp"});
+  CHECK(names({}) == std::vector<std::string>{"facebook", "linkedin", "twitter", "whatsapp"});
 }

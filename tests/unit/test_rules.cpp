@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -203,6 +204,37 @@ TEST_CASE("rules: the shipped rules load", "[rules]") {
     INFO(file);
     CHECK(count > 0);
   }
+}
+
+TEST_CASE("rules: public apps, whose previews or in-app arrivals are no sign of a private share", "[rules]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const auto has = [](const std::vector<std::string>& apps, const char* app) {
+    CHECK(std::is_sorted(apps.begin(), apps.end()));
+    return std::find(apps.begin(), apps.end(), app) != apps.end();
+  };
+  const PublicApps fixture = Rules::load({dir.path("")}).public_apps();
+  CHECK(has(fixture.previewers, "linkedin"));  // preview-public
+  CHECK(!has(fixture.previewers, "facebook")); // preview-mixed: evidence
+  CHECK(!has(fixture.previewers, "whatsapp")); // preview: evidence
+
+  // An app with a public and a private previewer keeps its previews (both counted as evidence would be).
+  dir.write("extra/agents.rules", "ua.preview.linkedin-dm   preview  linkedin  LinkedInDM/\n");
+  CHECK(!has(Rules::load({dir.path(""), dir.path("extra")}).public_apps().previewers, "linkedin"));
+
+  // The shipped rules: X/Twitter, LinkedIn and Flipboard previews are of public posts; Facebook,
+  // Instagram and X are public networks (their share tag is a post); the messengers are neither.
+  const PublicApps shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR}).public_apps();
+  for (const char* app : {"twitter", "linkedin", "flipboard"})
+    CHECK(has(shipped.previewers, app));
+  for (const char* app : {"facebook", "instagram", "twitter"})
+    CHECK(has(shipped.networks, app));
+  for (const char* app : {"whatsapp", "telegram", "messenger", "imessage", "slack", "signal", "gmail"}) {
+    INFO(app);
+    CHECK(!has(shipped.previewers, app));
+    CHECK(!has(shipped.networks, app));
+  }
+  CHECK(!has(shipped.previewers, "facebook")); // also Messenger's previews
 }
 
 TEST_CASE("rules: the asset-extension test gives the byte loop's answer on paths of every length",

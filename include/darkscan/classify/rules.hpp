@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +73,27 @@ Evidence after_preview_evidence(const Rule& preview);
 
 class RuleFamily;
 
+// Apps whose signs say nothing of a private share, sorted, so that a page's top app and the report's
+// apps name the channels people share through privately (an analyst's review, 2026-12-06: a page's top
+// app was Flipboard, or Facebook for in-app arrivals the site model counts 0.4 private).
+struct PublicApps {
+  // Apps whose link previews all come from public posts (agents.rules kind preview-public only: X,
+  // LinkedIn, Flipboard...): their previews are not counted.
+  std::vector<std::string> previewers;
+  // Public networks: apps whose share tag (utm_source=APP&utm_medium=share) params.rules counts as a
+  // public post, not a private share (Facebook, Instagram, X...): neither their previews nor their
+  // arrivals are counted (Facebook's fetcher serves Messenger too, but Messenger's own browser names
+  // Messenger).
+  std::vector<std::string> networks;
+
+  bool is_previewer(std::string_view app) const {
+    return std::binary_search(previewers.begin(), previewers.end(), app);
+  }
+  bool is_network(std::string_view app) const {
+    return std::binary_search(networks.begin(), networks.end(), app);
+  }
+};
+
 // The classification knowledge of darkscan: all rules files of one or more
 // directories, compiled once (RE2::Set per family). Immutable after load();
 // matching costs one pass of a compiled set, so callers cache the results for
@@ -137,6 +159,8 @@ public:
 
   // Every rule of the agents file, in match order (for tests and --explain).
   const std::vector<Rule>& agents() const;
+  // The apps these rules hold for public (PublicApps), for a page's top app.
+  PublicApps public_apps() const;
 
 private:
   static Rules load_dirs(const std::vector<std::string>& dirs);

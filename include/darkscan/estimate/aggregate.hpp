@@ -1,11 +1,12 @@
 #pragma once
 
+#include <darkscan/classify/rules.hpp>
+#include <darkscan/classify/verdict.hpp>
+#include <darkscan/util/hash.hpp>
+#include <darkscan/util/string_table.hpp>
 #include <darkscan/visits/analyzer.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
-#include <darkscan/util/hash.hpp>
-#include <darkscan/util/string_table.hpp>
-#include <darkscan/classify/verdict.hpp>
 
 #include <array>
 #include <cmath>
@@ -63,8 +64,9 @@ struct PageStats {
   void merge(const PageStats& other);
   // Arrivals per evidence group (JSON "evidence").
   std::array<std::uint64_t, k_evidence_group_count> groups() const;
-  // The app with most previews plus dark-social arrivals ("" if none).
-  std::string_view top_app() const;
+  // The app with most previews plus dark-social arrivals ("" if none), leaving out the previews and
+  // arrivals that `public_apps` (Rules::public_apps) says are no sign of a private share.
+  std::string_view top_app(const PublicApps& public_apps = {}) const;
 };
 
 // Arrivals of one channel.

@@ -58,6 +58,10 @@ struct ReportData {
   std::optional<Sums> total_sums; // by fit(): sums(total)
   // ReportRequest::counts_private: whether a link's query is counted a private share.
   std::function<bool(std::string_view query)> counts_private;
+  // ReportRequest::public_apps: previews and arrivals that do not make a page's top app.
+  PublicApps public_apps;
+  // The page's top app as reports show it.
+  std::string_view top_app(const PageStats& page) const { return page.top_app(public_apps); }
 
   // The estimate of a whole aggregate (the report, a period, a day); from its sums and totals.
   ShareEstimate estimate(const Aggregate& traffic) const;

@@ -17,8 +17,10 @@ struct AppShare {
 };
 
 // The apps of `traffic` by dark-social visits; ties go to the app with more previews (the surer
-// sign of a private share), then by name; apps with previews only come last, by previews.
-std::vector<AppShare> apps_by_visits(const Aggregate& traffic);
+// sign of a private share), then by name; apps with previews only come last, by previews. What
+// `public_apps` says is no sign of a private share is not counted, and an app left with nothing is
+// left out.
+std::vector<AppShare> apps_by_visits(const Aggregate& traffic, const PublicApps& public_apps = {});
 
 // What to do next, computed from the report (the advice the dark-social literature ends with:
 // tag the links people share, add share buttons that do it, watch what is shared privately).

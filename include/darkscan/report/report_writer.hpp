@@ -27,6 +27,8 @@ struct ReportRequest {
   // share") as a private share: the advice suggests only a tag they count (report_advice.hpp).
   // Unset: no tag is suggested.
   std::function<bool(std::string_view query)> counts_private;
+  // Rules::public_apps of the rules the report is made with: a page's top app leaves out their signs.
+  PublicApps public_apps;
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`
