@@ -62,7 +62,9 @@ void referrer_host(std::string_view referer, std::string& out) {
     ++end;
   std::string_view host = rest.substr(0, end);
   if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
-  const bool web = scheme.empty() || scheme == "http" || scheme == "https";
+  // Schemes are case-insensitive (RFC 3986 3.1): "HTTPS://www.google.com/" is Google (a second
+  // analyst's review, 2026-12-06: it was a referral, keyed "https:www.google.com").
+  const bool web = scheme.empty() || util::iequals(scheme, "http") || util::iequals(scheme, "https");
   if (web && !host.empty() && host.front() != '[') {
     if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
   }

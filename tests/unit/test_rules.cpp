@@ -92,6 +92,49 @@ TEST_CASE("rules: matching by family", "[rules]") {
     REQUIRE(outlook);
     CHECK(outlook->app == "outlook");
   }
+  SECTION(
+      "shipped referrers and X-Requested-With: West Africa's phones and apps (a second analyst's review)") {
+    const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+    struct Case {
+      const char* referrer;
+      ReferrerKind kind;
+      const char* app;
+    };
+    for (const Case& c :
+         {Case{"android-app:com.ayoba.ayoba", ReferrerKind::messaging, "ayoba"},
+          Case{"android-app:com.gbwhatsapp", ReferrerKind::messaging, "whatsapp"},
+          Case{"android-app:com.imo.android.imoim", ReferrerKind::messaging, "imo"},
+          Case{"android-app:com.truecaller", ReferrerKind::messaging, "truecaller"},
+          Case{"android-app:com.android.mms", ReferrerKind::messaging, "sms"},
+          Case{"android-app:com.google.android.apps.dynamite", ReferrerKind::messaging, "google-chat"},
+          Case{"android-app:com.samsung.android.email.provider", ReferrerKind::mail, "samsung-mail"},
+          Case{"android-app:ch.protonmail.android", ReferrerKind::mail, "proton"},
+          Case{"android-app:com.google.android.apps.searchlite", ReferrerKind::search, "google"},
+          Case{"android-app:com.microsoft.bing", ReferrerKind::search, "bing"},
+          Case{"android-app:com.instagram.lite", ReferrerKind::social, "instagram"}}) {
+      INFO(c.referrer);
+      const Rule* r = shipped.match_referrer(c.referrer);
+      REQUIRE(r);
+      CHECK(static_cast<ReferrerKind>(r->kind) == c.kind);
+      CHECK(r->app == c.app);
+    }
+    CHECK(shipped.match_referrer("android-app:com.gbwhatsappx") == nullptr);
+    struct Package {
+      const char* name;
+      PackageKind kind;
+    };
+    for (const Package& p : {Package{"com.ayoba.ayoba", PackageKind::messaging},
+                             Package{"com.yowhatsapp", PackageKind::messaging},
+                             Package{"com.google.android.apps.searchlite", PackageKind::app},
+                             Package{"com.opera.app.news", PackageKind::app},
+                             Package{"com.transsion.hilauncher", PackageKind::app},
+                             Package{"com.transsion.XOSLauncher", PackageKind::app}}) {
+      INFO(p.name);
+      const Rule* r = shipped.match_package(p.name);
+      REQUIRE(r);
+      CHECK(static_cast<PackageKind>(r->kind) == p.kind);
+    }
+  }
   SECTION("private tags: the report's advice suggests only one of these") {
     const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
     CHECK(shipped.is_private_tag("utm_source=whatsapp&utm_medium=share"));

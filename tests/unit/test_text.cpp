@@ -227,6 +227,8 @@ TEST_CASE("text: host keys: lower case, no trailing dot, the referrer's and the 
       {"", ""},
       {"https://[2001:db8::1]:443/", "[2001:db8::1]:443"}, // brackets: the port stays
       {"x:https://a.example/", "x:https:a.example"},       // the first "://" ends the scheme, not a web one
+      {"HTTPS://WWW.Google.COM:443/", "www.google.com"},   // schemes in any case (RFC 3986 3.1)
+      {"Http://a.example/", "a.example"},
   };
   for (const auto& [url, host] : cases) {
     INFO(url);
