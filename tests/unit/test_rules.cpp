@@ -141,6 +141,14 @@ TEST_CASE("rules: matching by family", "[rules]") {
     CHECK(shipped.is_private_tag("utm_source=gmail&utm_medium=share"));
     CHECK_FALSE(shipped.is_private_tag("utm_source=gmail&utm_medium=social"));   // public social
     CHECK_FALSE(shipped.is_private_tag("utm_source=facebook&utm_medium=share")); // a Facebook post
+    // A second analyst's review: WhatsApp's and Telegram's short names, a network's DMs, a network
+    // named by its host.
+    for (const char* q : {"utm_source=wa", "utm_source=WA_share", "utm_medium=wa", "utm_source=tg",
+                          "utm_source=instagram_dm", "utm_source=fb-dm&utm_medium=social", "utm_medium=dm"})
+      CHECK(shipped.is_private_tag(q));
+    for (const char* q : {"utm_source=wall", "utm_source=tgv", "utm_source=m.facebook.com&utm_medium=share",
+                          "utm_source=l.instagram.com&utm_medium=share", "utm_source=instagram"})
+      CHECK_FALSE(shipped.is_private_tag(q));
     CHECK(rules.is_private_tag("utm_source=whatsapp&utm_medium=share"));
     CHECK_FALSE(rules.is_private_tag("utm_source=newsletter")); // a campaign
     CHECK_FALSE(rules.is_private_tag("fbclid=IwAR0x"));
