@@ -146,7 +146,7 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   case HitClass::preview:
     ++m_totals.previews;
     // Previews of pages, not of their og:image: these are the shares.
-    if (hit.request_valid && !v.asset_path) {
+    if (hit.request_valid && v.shared_page) {
       const std::string_view app = v.app.empty() ? "other" : v.app;
       add_app(m_totals.previews_by_app, app);
       PageStats& p = page(page_key(hit));

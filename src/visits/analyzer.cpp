@@ -171,7 +171,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   if (v.cls == HitClass::preview) {
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
     const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));
-    if (evidence && hit.request_valid && hit.time != Hit::k_no_time)
+    if (evidence && v.shared_page && hit.request_valid && hit.time != Hit::k_no_time)
       m_previews.record(page_key(hit), hit.time, v.rules[0], hit.file, hit.line);
   }
   if (v.cls != HitClass::page_view) {
@@ -273,6 +273,22 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // whichever browser opens it (bench/sim-third's publisher channels: 1,128 tagged clicks counted
   // as private shares).
   if (tag_kind == TagKind::broadcast) return decide(Channel::campaign, std::nullopt, tag, tag->id);
+  const Rule* ref = ref_host.empty() ? nullptr : p.referrer;
+  const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
+  const bool messenger = ua_kind == AgentKind::messaging || pkg_kind == PackageKind::messaging;
+  // A private share's tag with a search engine's or a social network's referrer, outside a
+  // messenger's own browser: the tagged link was clicked where the referrer says, in search results
+  // that kept the tag or a post that copied it; a chat sends no such referrer ("anyone can link to a
+  // URL with specific campaign parameters", Parse.ly, SIGNALS.md 1.1; a second analyst's review,
+  // 2026-12-06: utm_source=whatsapp from www.google.com was a private share). In Messenger's browser
+  // the referrer is Facebook's link shim and the tag stands.
+  if (tag_kind == TagKind::dark_social && !messenger &&
+      (ref_kind == ReferrerKind::search || ref_kind == ReferrerKind::social)) {
+    const Channel channel = ref_kind == ReferrerKind::search ? Channel::search : Channel::social;
+    decide(channel, std::nullopt, ref, ref->id);
+    v.add_reason(tag->id, tag);
+    return;
+  }
   if (tag_kind == TagKind::dark_social)
     return decide(Channel::dark_social, Evidence::tagged_private, tag, tag->id);
   if (ua_kind == AgentKind::messaging)
@@ -283,8 +299,6 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // opened from a chat, as sure a sign as the messenger's own browser, and a campaign tag forwarded
   // in a chat is still a private share (an analyst's review, 2026-12-06: it counted as mail, or as
   // the campaign).
-  const Rule* ref = ref_host.empty() ? nullptr : p.referrer;
-  const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
   if (ref_kind == ReferrerKind::messaging)
     return decide(Channel::dark_social, Evidence::inapp_messaging, ref, ref->id);
   // The site's own campaigns (a newsletter read in Gmail) are not private shares.

@@ -304,9 +304,24 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     CHECK(*arrive({.referer = "https://example.com/a"}).verdict.channel == Channel::internal);
   }
   SECTION("tags") {
-    const Recorded wa = arrive({.query = "utm_source=whatsapp", .referer = "https://www.google.com/"});
+    const Recorded wa = arrive({.query = "utm_source=whatsapp", .referer = "https://blog.other.org/"});
     CHECK(*wa.verdict.channel == Channel::dark_social);
     CHECK(wa.app == "whatsapp");
+    // A search engine's or a social network's referrer says where a private share's tagged link was
+    // clicked: search results that kept the tag, a post that copied it (a second analyst's review).
+    const Recorded searched = arrive({.query = "utm_source=whatsapp", .referer = "https://www.google.com/"});
+    CHECK(*searched.verdict.channel == Channel::search);
+    CHECK(searched.reasons == std::vector<std::string>{"ref.search.google", "tag.private.whatsapp"});
+    CHECK(*arrive({.query = "utm_medium=share", .referer = "https://l.facebook.com/"}).verdict.channel ==
+          Channel::social);
+    // In Messenger's own browser Facebook's link shim is the referrer, and the tag stands.
+    CHECK(*arrive({.ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
+                   .query = "utm_source=whatsapp",
+                   .referer = "https://l.facebook.com/"})
+               .verdict.channel == Channel::dark_social);
+    // A messenger's or a mail's referrer keeps it.
+    CHECK(*arrive({.query = "utm_source=whatsapp", .referer = "https://mail.google.com/"}).verdict.channel ==
+          Channel::dark_social);
     CHECK(*arrive({.query = "utm_source=newsletter"}).verdict.channel == Channel::campaign);
     CHECK(*arrive({.query = "fbclid=IwAR", .referer = "https://blog.other.org/"}).verdict.channel ==
           Channel::social);
@@ -337,6 +352,43 @@ TEST_CASE("analyzer: only private channels' previews are evidence of a private s
   // A private channel's fetcher (WhatsApp) is the strongest.
   h.feed({.time = T0, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/c"});
   CHECK(h.feed({.time = T0 + 60, .client = "41.58.3.3", .path = "/news/c"}).verdict.weight == Approx(1.0));
+}
+
+TEST_CASE("analyzer: a preview answered by a redirect or an error is no page's share",
+          "[analyzer][preview]") {
+  Harness h;
+  const char* whatsapp = "WhatsApp/2.23.20.0 A";
+  // One share: the fetcher asks for the address shared, is redirected, fetches the page and its image.
+  const Recorded moved =
+      h.feed({.time = T0, .client = "1.1.1.1", .ua = whatsapp, .path = "/news/a", .status = 301});
+  CHECK(moved.verdict.cls == HitClass::preview);
+  CHECK_FALSE(moved.verdict.shared_page);
+  CHECK(moved.reasons == std::vector<std::string>{"ua.preview.whatsapp", "status.not_ok"});
+  const Recorded page = h.feed({.time = T0 + 1, .client = "1.1.1.1", .ua = whatsapp, .path = "/news/a/"});
+  CHECK(page.verdict.shared_page);
+  const Recorded image = h.feed({.time = T0 + 2, .client = "1.1.1.1", .ua = whatsapp, .path = "/img/a.jpg"});
+  CHECK_FALSE(image.verdict.shared_page);
+  // A fetch of a page that does not exist leaves no preview to explain a click on it.
+  const Recorded missing =
+      h.feed({.time = T0 + 3, .client = "1.1.1.2", .ua = whatsapp, .path = "/news/zz", .status = 404});
+  CHECK_FALSE(missing.verdict.shared_page);
+  const Recorded click = h.feed({.time = T0 + 60, .client = "41.58.3.9", .path = "/news/zz"});
+  CHECK(*click.verdict.evidence == Evidence::direct_deep_new);
+  CHECK(*h.feed({.time = T0 + 60, .client = "41.58.3.8", .path = "/news/a/"}).verdict.evidence ==
+        Evidence::direct_deep_after_preview);
+
+  Aggregate agg;
+  for (std::size_t i = 0; i < 4; ++i) {
+    Hit hit;
+    hit.path = std::vector<std::string>{"/news/a", "/news/a/", "/img/a.jpg", "/news/zz"}[i];
+    hit.request_valid = true;
+    agg.add(hit, h.recorder.seen[i].verdict);
+  }
+  CHECK(agg.totals().previews == 4); // fetches, all counted
+  REQUIRE(agg.totals().previews_by_app.size() == 1);
+  CHECK(agg.totals().previews_by_app[0].second == 1); // one page's preview: one share
+  CHECK(agg.pages().find("/news/zz") == agg.pages().end());
+  CHECK(agg.pages().at("/news/a/").evidence_previews == 1);
 }
 
 TEST_CASE("analyzer: a newsletter read in a mail app is the site's campaign", "[analyzer][channels]") {

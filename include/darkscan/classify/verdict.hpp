@@ -36,6 +36,7 @@ struct Verdict {
   bool visit_start = false;         // page views only: the first of a visit (an arrival)
   bool returning = false;           // the visitor was seen earlier in the input
   bool asset_path = false;          // the path is a static file (assets.rules), whatever the class
+  bool shared_page = false;         // previews: of a page (not a static file), answered 2xx or 304
   std::optional<Channel> channel;   // arrivals only
   std::optional<Evidence> evidence; // arrivals whose channel is dark_social or direct
   double weight = 0.0;              // dark-social weight of an arrival, 0..1
