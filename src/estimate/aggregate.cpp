@@ -214,7 +214,11 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
         return !earlier->whole && earlier->origin != Hit::k_no_time && a.time - earlier->origin < window;
       };
       if (a.open & k_open_session) {
-        const bool unlinked = a.bare && before && before->linked && a.page_signature != before->last_page;
+        // A bare arrival's evidence is inapp_messaging only in a messenger's own browser.
+        const bool messenger = a.evidence == Evidence::inapp_messaging;
+        const bool unlinked =
+            a.bare && before &&
+            unlinked_view(*before, a.page_signature, earlier->visitors.site_links(), messenger);
         if (before && continues_visit(*before, a.time, a.signature, a.forced || unlinked))
           continue; // not an arrival
         if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;

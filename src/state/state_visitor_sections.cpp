@@ -56,6 +56,7 @@ void write_visitors(Writer& w, const Sessions& sessions) {
     w.u32(v.arrival);
     w.u32(v.last_page);
   }
+  w.u64(sessions.internal_views());
 }
 
 void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version) {
@@ -78,6 +79,12 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version) {
       r.corrupt(N_("a visitor's time is out of range"));
     v.arrival = r.u32();
     v.last_page = r.u32();
+  }
+  if (version >= 8) {
+    const std::uint64_t internal_views = r.u64();
+    if (internal_views > Sessions::k_links_learned)
+      r.corrupt(N_("the count of internal page views is out of range"));
+    sessions.set_internal_views(internal_views);
   }
 }
 

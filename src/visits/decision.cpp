@@ -26,6 +26,11 @@ bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::ui
   return gap >= 0 && gap <= k_subresource_seconds && page_signature(util::url_path(referer)) == visitor.last_page;
 }
 
+bool unlinked_view(const Sessions::Visitor& visitor, std::uint32_t page, bool site_links, bool messenger) {
+  if (page == visitor.last_page) return false;
+  return visitor.linked || (site_links && messenger);
+}
+
 bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {
   if (!Sessions::continues(visitor, time)) return false;
   return !forced || visitor.arrival == signature;

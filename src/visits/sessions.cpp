@@ -74,6 +74,7 @@ void Sessions::merge(const Sessions& other) {
     if (!v.seen || (o.seen && o.last_page_view > v.last_page_view)) v = o;
   });
   m_seen.merge(other.m_seen);
+  set_internal_views(m_internal_views + other.m_internal_views);
 }
 
 // Idle visitors are retired when the table fills up, against the hit being read (or, without its

@@ -290,7 +290,7 @@ class StateTest(unittest.TestCase):
         self.assert_same_report(report(os.path.join(ROOT, "samples", "combined.log")),
                                 report("--state", state, "tail.log", cwd=d))
         with open(state, "rb") as f:
-            self.assertEqual(f.read(20)[16:20], (7).to_bytes(4, "little"))
+            self.assertEqual(f.read(20)[16:20], (8).to_bytes(4, "little"))
 
     def test_a_compressed_file_read_while_it_was_written_counts_each_line_once(self):
         # Run 1 sees access.log.2.gz ending in the middle of a line (still being written: a gzip stream

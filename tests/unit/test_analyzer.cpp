@@ -538,6 +538,45 @@ TEST_CASE("analyzer: a page view without referrer in a visit whose links send on
   }
 }
 
+TEST_CASE(
+    "analyzer: in a messenger's browser, each link tapped in a chat is an arrival once the site's links "
+    "are known to send a referrer",
+    "[analyzer][sessions]") {
+  // A second analyst's review (2026-12-06): three articles tapped in WhatsApp within minutes, with no
+  // click on the site's links in between, were one arrival.
+  Harness h;
+  const char* messenger = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]";
+  const auto tap = [&](std::int64_t t, const char* path) {
+    return h.feed({.time = t, .client = "41.58.9.9", .ua = messenger, .path = path});
+  };
+  const auto others_click = [&](int n) { // other readers follow the site's links
+    for (int i = 0; i < n; ++i)
+      h.feed({.time = T0 + i,
+              .client = "102.89.0." + std::to_string(i),
+              .path = "/news/x",
+              .referer = "https://www.example.com/"});
+  };
+  SECTION("the log's links send a referrer: a tap on another page starts a visit") {
+    others_click(static_cast<int>(Sessions::k_links_learned));
+    REQUIRE(tap(T0 + 60, "/news/a").verdict.visit_start);
+    const Recorded second = tap(T0 + 240, "/news/b");
+    CHECK(second.verdict.visit_start);
+    CHECK(*second.verdict.evidence == Evidence::inapp_messaging);
+    CHECK(second.reasons == std::vector<std::string>{"ua.inapp.messenger", "visit.unlinked"});
+    CHECK_FALSE(tap(T0 + 250, "/news/b").verdict.visit_start); // the page just viewed, again
+  }
+  SECTION("not before: a site whose links send no referrer has internal navigation without one") {
+    others_click(static_cast<int>(Sessions::k_links_learned) - 1);
+    REQUIRE(tap(T0 + 60, "/news/a").verdict.visit_start);
+    CHECK_FALSE(tap(T0 + 240, "/news/b").verdict.visit_start);
+  }
+  SECTION("not in another browser: scrapers walk pages without referrer") {
+    others_click(static_cast<int>(Sessions::k_links_learned));
+    REQUIRE(h.feed({.time = T0 + 60, .client = "41.58.9.8", .path = "/news/a"}).verdict.visit_start);
+    CHECK_FALSE(h.feed({.time = T0 + 240, .client = "41.58.9.8", .path = "/news/b"}).verdict.visit_start);
+  }
+}
+
 TEST_CASE("analyzer: a reload of the visit's arrival continues the visit", "[analyzer][sessions]") {
   Harness h;
   SECTION("a shared, tagged link reloaded three times in a minute is one arrival") {

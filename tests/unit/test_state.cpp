@@ -140,6 +140,26 @@ TEST_CASE("state: visitors who left the session table are still returning after 
   CHECK_FALSE(loaded.sessions.returning(visitor_key("102.89.3.4", "", k_chrome), T0 + 86400));
 }
 
+TEST_CASE("state: whether the site's links send a referrer is kept and merged (version 8)", "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  Run run(rules, {{T0, "41.58.1.2", "/news/one"}}, false);
+  State& state = run.state;
+  NamePool names;
+  CHECK_FALSE(decode_state(encode_state(state), "s", rules, names).sessions.site_links());
+  for (std::uint64_t i = 1; i < Sessions::k_links_learned; ++i)
+    state.sessions.count_internal_view();
+  const State loaded = decode_state(encode_state(state), "s", rules, names);
+  CHECK(loaded.sessions.internal_views() == Sessions::k_links_learned - 1);
+  CHECK_FALSE(loaded.sessions.site_links());
+  Sessions other;
+  other.count_internal_view();
+  state.sessions.merge(other); // shards add up
+  CHECK(state.sessions.site_links());
+  CHECK(decode_state(encode_state(state), "s", rules, names).sessions.site_links());
+}
+
 TEST_CASE("state: runs shorter than a day, each from the state of the one before, still forget after 30 days",
           "[state]") {
   test::TempDir dir;

@@ -32,6 +32,14 @@ inline constexpr std::int64_t k_subresource_seconds = 2;
 bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
                     std::string_view referer);
 
+// True if a page view of `page` (page_signature()), without referrer (one is logged) and without
+// tag, that falls within `visitor`'s visit was not reached by a link of the site, and so starts a
+// visit unless it repeats the arrival: the visit followed a link of the site (its links send a
+// referrer), or the view is in a messenger's own browser (`messenger`: each link tapped in a chat
+// opens it afresh) on a site whose links send one (`site_links`: Sessions::site_links). Never for the
+// page just viewed (re-entered in the address bar).
+bool unlinked_view(const Sessions::Visitor& visitor, std::uint32_t page, bool site_links, bool messenger);
+
 // True if a page view at `time` continues `visitor`'s visit. A page view that
 // would start a visit by itself (`forced`: it has an external referrer or a
 // tag) continues it only when it repeats the visit's arrival, same page, same

@@ -2,6 +2,7 @@
 
 #include <darkscan/visits/seen_visitors.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,18 @@ public:
   // the later page view wins.
   void merge(const Sessions& other);
 
+  // Page views with a referrer on the site itself, counted up to k_links_learned: once there are
+  // that many, the site's links are known to send a referrer (a site whose pages all say
+  // "Referrer-Policy: no-referrer" never gets there), and a referrer-less page view of another page
+  // within a visit is no click on them (Analyzer). 3: a site that sends none has none, and one stray
+  // line (a browser extension that forges the referrer) is not enough; a real log has thousands.
+  // Saved in a state and summed by merge(), so that chained runs decide as one.
+  static constexpr std::uint64_t k_links_learned = 3;
+  void count_internal_view() { m_internal_views += m_internal_views < k_links_learned; }
+  bool site_links() const { return m_internal_views >= k_links_learned; }
+  std::uint64_t internal_views() const { return m_internal_views; }
+  void set_internal_views(std::uint64_t n) { m_internal_views = std::min(n, k_links_learned); }
+
   std::size_t size() const { return m_size; }
   const SeenVisitors& seen() const { return m_seen; }
   SeenVisitors& seen() { return m_seen; }
@@ -94,6 +107,7 @@ private:
   std::vector<Visitor> m_spare;    // the slots before the last rebuild, reused by the next
   std::vector<Visitor> m_retiring; // the visitors a rebuild moves to the filter (room reused)
   std::size_t m_size = 0;
+  std::uint64_t m_internal_views = 0;
   SeenVisitors m_seen{k_returning_window};
 };
 
