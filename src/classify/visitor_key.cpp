@@ -19,6 +19,21 @@ std::string_view first_of_list(std::string_view list) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+// The address of an X-Forwarded-For entry without its port: "197.210.5.5:51234" (Azure Application
+// Gateway and some proxies add the client's port) and "[2001:db8::1]:443" (RFC 7239 form) are the
+// addresses before them (a second analyst's review, 2026-12-06: each port made another visitor).
+std::string_view without_port(std::string_view item) {
+  if (!item.empty() && item.front() == '[') {
+    const std::size_t close = item.find(']');
+    return close == std::string_view::npos ? item : item.substr(1, close - 1);
+  }
+  const std::size_t colon = item.find(':');
+  if (colon != std::string_view::npos && item.find(':', colon + 1) == std::string_view::npos &&
+      item.substr(0, colon).find('.') != std::string_view::npos)
+    return item.substr(0, colon); // one colon after a dotted address: IPv4 and a port
+  return item;
+}
+
 // An IPv4 or IPv6 address, by its characters ("unknown" and junk are not).
 bool looks_like_address(std::string_view s) {
   if (s.size() < 2 || s.size() > 45) return false;
@@ -60,13 +75,18 @@ bool is_private_address(std::string_view a) {
 namespace {
 
 // The first public address of an X-Forwarded-For list ("10.0.0.5, 203.0.113.7"): the entries a
-// proxy or the client's own network added (private, loopback, carrier NAT) say nothing of who
-// the visitor is, and two clients behind different proxies can both send "10.0.0.5". "" if none.
-std::string_view first_public(std::string_view list) {
+// proxy or the client's own network added (private, loopback, carrier NAT) do not name the visitor
+// alone, as two clients behind different proxies can both send "10.0.0.5". "" if none; then
+// `first_private` gets the first address of the list, if any.
+std::string_view first_public(std::string_view list, std::string_view& first_private) {
+  first_private = {};
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    const std::string_view item = first_of_list(list.substr(0, comma));
-    if (looks_like_address(item) && !is_private_address(item)) return item;
+    const std::string_view item = without_port(first_of_list(list.substr(0, comma)));
+    if (looks_like_address(item)) {
+      if (!is_private_address(item)) return item;
+      if (first_private.empty()) first_private = item;
+    }
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -82,13 +102,22 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
 
 std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
                                  std::uint64_t user_agent_hash) {
-  // Behind a proxy or CDN the client is the first public X-Forwarded-For address.
+  // Behind a proxy or CDN the client is the first public X-Forwarded-For address. With none, the
+  // proxy's address and the first private one it passed on: the readers behind one proxy (Opera
+  // Mini's servers, a carrier's gateway that forwards 100.64.0.0/10 addresses) are told apart, and
+  // two proxies that both send 10.0.0.5 still name two visitors (a second analyst's review,
+  // 2026-12-06: the proxy's address alone made them one).
   std::string_view address = first_of_list(client);
+  std::string_view behind; // the first private address, when no public one was passed on
   if (!forwarded_for.empty()) {
-    const std::string_view forwarded = first_public(forwarded_for);
-    if (!forwarded.empty()) address = forwarded;
+    const std::string_view forwarded = first_public(forwarded_for, behind);
+    if (!forwarded.empty()) {
+      address = forwarded;
+      behind = {};
+    }
   }
-  const std::uint64_t a = util::hash_bytes(address);
+  std::uint64_t a = util::hash_bytes(address);
+  if (!behind.empty()) a = a * 0x9E3779B97F4A7C15ULL ^ util::hash_bytes(behind);
   const std::uint64_t u = user_agent_hash;
   const std::uint64_t key = a ^ (u + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
   return key == 0 ? 1 : key;

@@ -453,7 +453,17 @@ TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public addre
   const std::string_view ua = "UA";
   // Two clients behind different proxies that both send 10.0.0.5 are two visitors.
   CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) != visitor_key("203.0.113.2", "10.0.0.5", ua));
-  CHECK(visitor_key("203.0.113.1", "10.0.0.5", ua) == visitor_key("203.0.113.1", "", ua));
+  // Behind one proxy that passes on no public address, its readers' private addresses tell them apart
+  // (Opera Mini's servers, a carrier's gateway in 100.64.0.0/10: a second analyst's review).
+  CHECK(visitor_key("82.145.222.10", "100.70.1.1", ua) != visitor_key("82.145.222.10", "100.70.1.2", ua));
+  CHECK(visitor_key("82.145.222.10", "100.70.1.1", ua) ==
+        visitor_key("82.145.222.10", "100.70.1.1, 10.0.0.1", ua));
+  CHECK(visitor_key("82.145.222.10", "100.70.1.1", ua) != visitor_key("82.145.222.10", "", ua));
+  CHECK(visitor_key("203.0.113.1", "unknown", ua) == visitor_key("203.0.113.1", "", ua));
+  // A port after the address is not part of it.
+  CHECK(visitor_key("10.0.0.1", "197.210.5.5:51234", ua) == visitor_key("10.0.0.1", "197.210.5.5", ua));
+  CHECK(visitor_key("10.0.0.1", "[2001:db8::1]:443", ua) == visitor_key("10.0.0.2", "2001:db8::1", ua));
+  CHECK(visitor_key("10.0.0.1", "2001:db8::1", ua) != visitor_key("10.0.0.1", "2001:db8::2", ua));
   // The first public entry names the visitor, whichever proxy passed it on.
   CHECK(visitor_key("203.0.113.1", "10.0.0.5, 41.58.1.1", ua) ==
         visitor_key("198.51.100.7", "41.58.1.1", ua));
