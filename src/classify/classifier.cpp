@@ -141,13 +141,15 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
     verdict.cls = is_preview(kind) ? HitClass::preview : HitClass::bot;
     verdict.add_reason(ua->id, ua);
     // A preview of an og:image is not a preview of a page; nor is a fetch answered by a redirect (the
-    // fetcher follows it: one share, fetched twice) or an error (a second analyst's review,
-    // 2026-12-06: a 301 then a 200 counted two shares, a 404 made a page of its own).
+    // fetcher follows it: one share, fetched twice) or by "no such page" (a second analyst's review,
+    // 2026-12-06: a 301 then a 200 counted two shares, a 404 made a page of its own). A fetch refused
+    // (403, 429: a firewall, a rate limit) or failed (5xx) still says that the link was pasted.
     if (is_preview(kind)) {
       verdict.asset_path = m_paths.asset(hit.path);
-      const bool ok = hit.status == 0 || is_success(hit.status);
-      verdict.shared_page = ok && !verdict.asset_path;
-      if (!ok) verdict.add_reason("status.not_ok");
+      const int s = hit.status;
+      const bool elsewhere = s != 304 && ((s >= 300 && s < 400) || s == 404 || s == 410);
+      verdict.shared_page = !elsewhere && !verdict.asset_path;
+      if (elsewhere) verdict.add_reason("status.not_ok");
     }
     return;
   }

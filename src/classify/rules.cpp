@@ -85,26 +85,43 @@ std::vector<std::pair<std::string, std::size_t>> Rules::counts() const { return 
 
 const std::vector<Rule>& Rules::agents() const { return m_agents->rules(); }
 
+std::string share_tag(std::string_view app) {
+  return "utm_source=" + std::string(app.empty() ? "whatsapp" : app) + "&utm_medium=share";
+}
+
 PublicApps Rules::public_apps() const {
-  std::vector<std::string> public_previews, private_previews, named;
+  // `chats`: apps some rule files as a messenger or a mail app (Snapchat, Google Chat), whatever a
+  // tag naming them says (a review: "google" in a tag made Google Chat a public network).
+  std::vector<std::string> public_previews, private_previews, named, chats;
   for (const Rule& r : agents()) {
     if (r.app.empty()) continue;
     named.push_back(r.app);
     const auto kind = static_cast<AgentKind>(r.kind);
     if (is_preview(kind)) (is_evidence_preview(kind) ? private_previews : public_previews).push_back(r.app);
+    if (kind == AgentKind::messaging || kind == AgentKind::mail) chats.push_back(r.app);
   }
-  for (const RuleFamily* family : {m_referrers.get(), m_packages.get()})
-    for (const Rule& r : family->rules())
-      if (!r.app.empty()) named.push_back(r.app);
-  for (std::vector<std::string>* v : {&public_previews, &private_previews, &named}) {
+  for (const Rule& r : m_referrers->rules()) {
+    if (r.app.empty()) continue;
+    named.push_back(r.app);
+    const auto kind = static_cast<ReferrerKind>(r.kind);
+    if (kind == ReferrerKind::messaging || kind == ReferrerKind::mail) chats.push_back(r.app);
+  }
+  for (const Rule& r : m_packages->rules()) {
+    if (r.app.empty()) continue;
+    named.push_back(r.app);
+    const auto kind = static_cast<PackageKind>(r.kind);
+    if (kind == PackageKind::messaging || kind == PackageKind::mail) chats.push_back(r.app);
+  }
+  for (std::vector<std::string>* v : {&public_previews, &private_previews, &named, &chats}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   PublicApps out;
   std::set_difference(public_previews.begin(), public_previews.end(), private_previews.begin(),
                       private_previews.end(), std::back_inserter(out.previewers));
-  for (const std::string& app : named) // the advice's share tag (report_advice.cpp)
-    if (!is_private_tag("utm_source=" + app + "&utm_medium=share")) out.networks.push_back(app);
+  for (const std::string& app : named)
+    if (!std::binary_search(chats.begin(), chats.end(), app) && !is_private_tag(share_tag(app)))
+      out.networks.push_back(app);
   return out;
 }
 

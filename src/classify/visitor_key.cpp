@@ -1,5 +1,6 @@
 // Who a hit's visitor is: the client address (the first public X-Forwarded-For entry behind a
-// proxy) and the user agent, hashed. Apart from the session table, which only keeps the keys.
+// proxy; with none, the client address and the first private entry) and the user agent, hashed. Apart from
+// the session table, which only keeps the keys.
 #include <darkscan/classify/visitor_key.hpp>
 #include <darkscan/util/hash.hpp>
 

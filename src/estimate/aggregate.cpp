@@ -173,7 +173,8 @@ void Aggregate::add(const Hit& hit, const Verdict& v) {
   if (!v.visit_start || !v.channel) return;
   if (v.open) {
     m_pending.push_back({v.visitor, hit.time, std::string(key), std::string(key), *v.channel, v.evidence,
-                         v.app, v.open, v.forced, v.bare, v.page, v.signature});
+                         v.app, v.open, v.forced, v.bare, v.page, v.signature, v.messenger,
+                         v.internal_views});
     return;
   }
   count_arrival(stats, *v.channel, v.evidence, v.app);
@@ -214,11 +215,13 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
         return !earlier->whole && earlier->origin != Hit::k_no_time && a.time - earlier->origin < window;
       };
       if (a.open & k_open_session) {
-        // A bare arrival's evidence is inapp_messaging only in a messenger's own browser.
-        const bool messenger = a.evidence == Evidence::inapp_messaging;
+        // Whether the site's links send a referrer, as one run would have known it: what the earlier
+        // shard showed and what this one had shown before the arrival (a review: a quiet earlier shard
+        // lost the later one's).
+        const bool site_links =
+            earlier->visitors.internal_views() + a.internal_views >= Sessions::k_links_learned;
         const bool unlinked =
-            a.bare && before &&
-            unlinked_view(*before, a.page_signature, earlier->visitors.site_links(), messenger);
+            a.bare && before && unlinked_view(*before, a.page_signature, site_links, a.messenger);
         if (before && continues_visit(*before, a.time, a.signature, a.forced || unlinked))
           continue; // not an arrival
         if (before || !reaches(Sessions::k_visit_gap)) a.open &= ~k_open_session;

@@ -61,8 +61,4 @@ std::vector<AppShare> apps_by_visits(const Aggregate& traffic, const PublicApps&
   return out;
 }
 
-std::string share_tag(std::string_view app) {
-  return fmt::format("utm_source={}&utm_medium=share", app.empty() ? "whatsapp" : app);
-}
-
 } // namespace darkscan

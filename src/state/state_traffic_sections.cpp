@@ -83,7 +83,9 @@ void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of) {
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
     w.u8(p.open);
-    w.u8(static_cast<std::uint8_t>((p.forced ? 1 : 0) | (p.bare ? 2 : 0)));
+    // messenger and internal_views (0 to 3) since state version 8
+    w.u8(static_cast<std::uint8_t>((p.forced ? 1 : 0) | (p.bare ? 2 : 0) | (p.messenger ? 4 : 0) |
+                                   (std::min<std::uint8_t>(p.internal_views, 3) << 3)));
     w.u32(p.signature);
     if (p.bare) w.u32(p.page_signature); // state version 7
   }
@@ -111,10 +113,12 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
   if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
   p.app = r.name();
   p.open = r.u8();
-  const std::uint8_t flags = r.u8(); // bare since state version 7
-  if (flags > 3) r.corrupt(N_("an arrival has unknown flags"));
+  const std::uint8_t flags = r.u8(); // bare since state version 7, messenger and internal_views since 8
+  if (flags > 31) r.corrupt(N_("an arrival has unknown flags"));
   p.forced = flags & 1;
   p.bare = flags & 2;
+  p.messenger = flags & 4;
+  p.internal_views = static_cast<std::uint8_t>(flags >> 3);
   p.signature = r.u32();
   if (p.bare) p.page_signature = r.u32(); // written only then: older states have no bare arrival
   return p;

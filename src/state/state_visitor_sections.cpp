@@ -85,6 +85,12 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version) {
     if (internal_views > Sessions::k_links_learned)
       r.corrupt(N_("the count of internal page views is out of range"));
     sessions.set_internal_views(internal_views);
+  } else {
+    // An older state keeps no count; a visit it holds that followed a link of the site shows that
+    // the site's links send a referrer (a review: the count started again at 0).
+    bool linked = false;
+    sessions.for_each([&](const Sessions::Visitor& v) { linked = linked || v.linked; });
+    if (linked) sessions.set_internal_views(Sessions::k_links_learned);
   }
 }
 

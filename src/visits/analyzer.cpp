@@ -235,6 +235,8 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   v.visit_start = true;
   v.forced = starts;
   v.bare = bare;
+  v.messenger = messenger;
+  v.internal_views = static_cast<std::uint8_t>(m_sessions.internal_views());
   v.page = page;
   v.signature = signature;
   arrival(hit, p, ref_host, internal, v);
@@ -289,9 +291,10 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // that kept the tag or a post that copied it; a chat sends no such referrer ("anyone can link to a
   // URL with specific campaign parameters", Parse.ly, SIGNALS.md 1.1; a second analyst's review,
   // 2026-12-06: utm_source=whatsapp from www.google.com was a private share). In Messenger's browser
-  // the referrer is Facebook's link shim and the tag stands.
+  // the referrer is Facebook's link shim and the tag stands; so it does when the tag names the
+  // referrer's own network (utm_source=instagram_dm from l.instagram.com: its direct messages).
   if (tag_kind == TagKind::dark_social && !messenger &&
-      (ref_kind == ReferrerKind::search || ref_kind == ReferrerKind::social)) {
+      (ref_kind == ReferrerKind::search || ref_kind == ReferrerKind::social) && tag->app != ref->app) {
     const Channel channel = ref_kind == ReferrerKind::search ? Channel::search : Channel::social;
     decide(channel, std::nullopt, ref, ref->id);
     v.add_reason(tag->id, tag);

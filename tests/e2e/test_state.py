@@ -277,6 +277,27 @@ class StateTest(unittest.TestCase):
         visits = lambda r: {p["path"]: (p["visits"], p["page_views"]) for p in r["pages"]}
         self.assertEqual(visits(whole), visits(merged))
 
+    def test_a_version_7_state_that_followed_the_sites_links_knows_they_send_a_referrer(self):
+        # tests/data/state/messenger-head.v7.state: written by darkscan at 99af5e3 (state format 7)
+        # with `darkscan -q --site www.example.com --state messenger-head.v7.state messenger-head.log`.
+        # A reader follows three of the site's links, then a Messenger reader taps a shared link; the
+        # tail is that reader's second tap, 4 minutes later: an arrival (visit.unlinked), as in one run,
+        # only if the format 7 state's linked visit tells that the site's links send a referrer.
+        d = self.dir("v7")
+        data = os.path.join(ROOT, "tests", "data", "state")
+        state = os.path.join(d, "s.state")
+        shutil.copy(os.path.join(data, "messenger-head.v7.state"), state)
+        with open(os.path.join(d, "all.log"), "wb") as f:
+            f.writelines(lines_of(os.path.join(data, "messenger-head.log")) +
+                         lines_of(os.path.join(data, "messenger-tail.log")))
+        whole = report("--site", "www.example.com", os.path.join(d, "all.log"))
+        chained = report("--site", "www.example.com", "--state", state, os.path.join(data, "messenger-tail.log"))
+        visits = lambda r: {p["path"]: p["visits"] for p in r["pages"]}
+        self.assertEqual(visits(whole)["/news/2026/12/06/naira-rate"], 1)
+        self.assertEqual(visits(whole), visits(chained))
+        with open(state, "rb") as f:
+            self.assertEqual(f.read(20)[16:20], (8).to_bytes(4, "little"))
+
     def test_a_version_3_state_is_read_and_rewritten_as_the_current_version(self):
         # tests/data/state/combined-head200.v3.state: written by darkscan at 1a90f72 (state format 3)
         # with `darkscan -q -F json --state-out combined-head200.v3.state head.log`, head.log being

@@ -34,6 +34,7 @@ ref.search.google     search     google     ^(www\.)?google\.[a-z.]+$
   dir.write(p + "params.rules", R"(# test params
 tag.broadcast.medium  broadcast   -         utm_medium  (?i)^channel$
 tag.private.whatsapp  dark_social whatsapp  utm_source  (?i)^whatsapp$
+tag.private.fb-dm     dark_social facebook  utm_source  (?i)^fb_dm$
 tag.social.fbclid     social      facebook  fbclid      *
 tag.campaign.utm      campaign    -         utm_source  *
 )");

@@ -312,8 +312,10 @@ TEST_CASE("analyzer: channels of arrivals", "[analyzer][channels]") {
     const Recorded searched = arrive({.query = "utm_source=whatsapp", .referer = "https://www.google.com/"});
     CHECK(*searched.verdict.channel == Channel::search);
     CHECK(searched.reasons == std::vector<std::string>{"ref.search.google", "tag.private.whatsapp"});
-    CHECK(*arrive({.query = "utm_medium=share", .referer = "https://l.facebook.com/"}).verdict.channel ==
-          Channel::social);
+    // Unless the tag names the referrer's own network: its direct messages.
+    const Recorded dm = arrive({.query = "utm_source=fb_dm", .referer = "https://l.facebook.com/"});
+    CHECK(*dm.verdict.channel == Channel::dark_social);
+    CHECK(dm.reasons == std::vector<std::string>{"tag.private.fb-dm"});
     // In Messenger's own browser Facebook's link shim is the referrer, and the tag stands.
     CHECK(*arrive({.ua = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]",
                    .query = "utm_source=whatsapp",
@@ -372,6 +374,18 @@ TEST_CASE("analyzer: a preview answered by a redirect or an error is no page's s
   const Recorded missing =
       h.feed({.time = T0 + 3, .client = "1.1.1.2", .ua = whatsapp, .path = "/news/zz", .status = 404});
   CHECK_FALSE(missing.verdict.shared_page);
+  // A fetch refused (a firewall, a rate limit) or failed still says the link was pasted (a review).
+  for (const int status : {403, 429, 500, 503}) {
+    INFO(status);
+    CHECK(h.feed({.time = T0 + 4, .client = "1.1.1.3", .ua = whatsapp, .path = "/news/q", .status = status})
+              .verdict.shared_page);
+    h.recorder.seen.pop_back();
+  }
+  CHECK_FALSE(h.feed({.time = T0 + 4, .client = "1.1.1.3", .ua = whatsapp, .path = "/news/g", .status = 410})
+                  .verdict.shared_page);
+  CHECK_FALSE(h.feed({.time = T0 + 4, .client = "1.1.1.3", .ua = whatsapp, .path = "/news/r", .status = 302})
+                  .verdict.shared_page);
+  h.recorder.seen.resize(4);
   const Recorded click = h.feed({.time = T0 + 60, .client = "41.58.3.9", .path = "/news/zz"});
   CHECK(*click.verdict.evidence == Evidence::direct_deep_new);
   CHECK(*h.feed({.time = T0 + 60, .client = "41.58.3.8", .path = "/news/a/"}).verdict.evidence ==

@@ -144,11 +144,21 @@ TEST_CASE("rules: matching by family", "[rules]") {
     // A second analyst's review: WhatsApp's and Telegram's short names, a network's DMs, a network
     // named by its host.
     for (const char* q : {"utm_source=wa", "utm_source=WA_share", "utm_medium=wa", "utm_source=tg",
-                          "utm_source=instagram_dm", "utm_source=fb-dm&utm_medium=social", "utm_medium=dm"})
+                          "utm_source=instagram_dm", "utm_source=fb-dm&utm_medium=social",
+                          "utm_medium=direct_message", "utm_source=google_chat", "utm_source=wa.me"}) {
+      INFO(q);
       CHECK(shipped.is_private_tag(q));
-    for (const char* q : {"utm_source=wall", "utm_source=tgv", "utm_source=m.facebook.com&utm_medium=share",
-                          "utm_source=l.instagram.com&utm_medium=share", "utm_source=instagram"})
+    }
+    // Not a newsletter's "edm" (electronic direct mail), nor direct mail on paper, nor a source that
+    // only starts with wa or tg (a review of the review).
+    for (const char* q :
+         {"utm_source=wall", "utm_source=tgv", "utm_source=m.facebook.com&utm_medium=share",
+          "utm_source=l.instagram.com&utm_medium=share", "utm_source=mbasic.facebook.com&utm_medium=share",
+          "utm_source=instagram", "utm_source=edm&utm_medium=email", "utm_source=adm", "utm_medium=dm",
+          "utm_source=wa-gov&utm_medium=cpc"}) {
+      INFO(q);
       CHECK_FALSE(shipped.is_private_tag(q));
+    }
     CHECK(rules.is_private_tag("utm_source=whatsapp&utm_medium=share"));
     CHECK_FALSE(rules.is_private_tag("utm_source=newsletter")); // a campaign
     CHECK_FALSE(rules.is_private_tag("fbclid=IwAR0x"));
@@ -286,6 +296,20 @@ TEST_CASE("rules: public apps, whose previews or in-app arrivals are no sign of 
     CHECK(!has(shipped.networks, app));
   }
   CHECK(!has(shipped.previewers, "facebook")); // also Messenger's previews
+  // No app that a rule files as a messenger or a mail app is a public network, whatever a tag naming
+  // it says ("google" made Google Chat one; Snapchat's chats: a review).
+  const Rules all = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+  for (const Rule& r : all.agents()) {
+    const auto kind = static_cast<AgentKind>(r.kind);
+    if (kind == AgentKind::messaging || kind == AgentKind::mail) {
+      INFO(r.id);
+      CHECK(!has(shipped.networks, r.app.c_str()));
+    }
+  }
+  for (const char* app : {"google-chat", "snapchat", "ayoba", "sms"}) {
+    INFO(app);
+    CHECK(!has(shipped.networks, app));
+  }
 }
 
 TEST_CASE("rules: the asset-extension test gives the byte loop's answer on paths of every length",

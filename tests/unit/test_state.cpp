@@ -121,6 +121,32 @@ TEST_CASE("state: shards merged in time order decide their edges as one run woul
   }
 }
 
+TEST_CASE("state: at the seam, the site's links are known from both shards, as one run knows them",
+          "[state]") {
+  // A review: a messenger reader's second tap, after the later shard's own internal clicks, was lost
+  // in a merge whose earlier shard had shown none.
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  const std::string reader = "41.58.7.7";
+  const char* messenger = "Mozilla/5.0 [FB_IAB/MESSENGER;FBAV/400.0]";
+  const std::vector<Visit> first = {{T0, reader, "/news/a", messenger}};
+  std::vector<Visit> second;
+  for (std::uint64_t i = 0; i < Sessions::k_links_learned; ++i)
+    second.push_back({T0 + 100 + static_cast<std::int64_t>(i), "102.89.0." + std::to_string(i), "/news/x",
+                      k_chrome, "https://example.com/"});
+  second.push_back({T0 + 300, reader, "/news/b", messenger}); // a second tap, 5 minutes on
+  std::vector<Visit> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  const Run whole(rules, all, false);
+  REQUIRE(total_of(whole.state).pages().at("/news/b").visits == 1);
+  Run one(rules, first, true), two(rules, second, true);
+  NamePool names;
+  State loaded = decode_state(encode_state(two.state), "two.state", rules, names);
+  one.state.merge(std::move(loaded));
+  check_same(total_of(whole.state), total_of(one.state));
+}
+
 TEST_CASE("state: visitors who left the session table are still returning after a round trip", "[state]") {
   test::TempDir dir;
   test::write_rules(dir);

@@ -73,6 +73,11 @@ Evidence after_preview_evidence(const Rule& preview);
 
 class RuleFamily;
 
+// The tag a share button that names `app` would add to its links ("utm_source=whatsapp&utm_medium=
+// share"; WhatsApp's when `app` is empty): the report's advice suggests it, and an app whose tag the
+// rules count as a public post is a public network (PublicApps).
+std::string share_tag(std::string_view app);
+
 // Apps whose signs say nothing of a private share, sorted, so that a page's top app and the report's
 // apps name the channels people share through privately (an analyst's review, 2026-12-06: a page's top
 // app was Flipboard, or Facebook for in-app arrivals the site model counts 0.4 private).

@@ -36,7 +36,7 @@ struct Verdict {
   bool visit_start = false;         // page views only: the first of a visit (an arrival)
   bool returning = false;           // the visitor was seen earlier in the input
   bool asset_path = false;          // the path is a static file (assets.rules), whatever the class
-  bool shared_page = false;         // previews: of a page (not a static file), answered 2xx or 304
+  bool shared_page = false;         // previews: of a page (not a static file), neither redirected nor 404/410
   std::optional<Channel> channel;   // arrivals only
   std::optional<Evidence> evidence; // arrivals whose channel is dark_social or direct
   double weight = 0.0;              // dark-social weight of an arrival, 0..1
@@ -45,6 +45,9 @@ struct Verdict {
   std::uint8_t open = 0;            // arrivals of a shard: k_open_* bits (Analyzer::defer_history)
   bool forced = false;              // arrivals: an external referrer or a tag started the visit
   bool bare = false;                // arrivals: no referrer (one was logged) and no tag
+  bool messenger = false;           // arrivals: in a messenger's own browser (agents or xrw kind messaging)
+  std::uint8_t internal_views = 0;  // arrivals: Sessions::internal_views when decided (the merge seam adds
+                                    // the earlier shard's to know Sessions::site_links as one run would)
   std::uint32_t page = 0;           // arrivals: page_signature() of the path (Visitor::last_page)
   bool internal_referrer = false;   // page views: the referrer is a page of the site
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)

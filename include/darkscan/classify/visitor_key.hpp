@@ -6,8 +6,9 @@
 namespace darkscan {
 
 // The visitor key of a hit: its client address (the first public address of
-// the X-Forwarded-For list when the log has one, as behind a proxy or CDN) and
-// its user agent, hashed together. Never 0.
+// the X-Forwarded-For list when the log has one, as behind a proxy or CDN; with
+// none, the client address and the list's first private one; ports left out)
+// and its user agent, hashed together. Never 0.
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
                           std::string_view user_agent);
 // The same, given util::hash_bytes(user_agent): the classifier has hashed the agent already

@@ -102,6 +102,8 @@ struct PendingArrival {
   bool bare = false;     // Verdict::bare: starts a visit whose links sent a referrer (Visitor::linked)
   std::uint32_t page_signature = 0; // Verdict::page: unless it is the visit's last page
   std::uint32_t signature = 0;
+  bool messenger = false;          // Verdict::messenger
+  std::uint8_t internal_views = 0; // Verdict::internal_views
 };
 
 // What an earlier shard leaves for deciding a later shard's pending arrivals.

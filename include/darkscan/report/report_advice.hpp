@@ -39,8 +39,4 @@ struct Advice {
 // The advice for the whole report (`data.total`).
 Advice advice(const ReportData& data);
 
-// The query to tag links shared through `app` with ("utm_source=whatsapp&utm_medium=share": a
-// share medium, which params.rules reads as private unless the source is a public network).
-std::string share_tag(std::string_view app);
-
 } // namespace darkscan

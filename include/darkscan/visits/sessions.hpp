@@ -87,7 +87,7 @@ public:
   // within a visit is no click on them (Analyzer). 3: a site that sends none has none, and one stray
   // line (a browser extension that forges the referrer) is not enough; a real log has thousands.
   // Saved in a state and summed by merge(), so that chained runs decide as one.
-  static constexpr std::uint64_t k_links_learned = 3;
+  static constexpr std::uint64_t k_links_learned = 3; // at most 3: a state keeps it in 2 bits of a flag byte
   void count_internal_view() { m_internal_views += m_internal_views < k_links_learned; }
   bool site_links() const { return m_internal_views >= k_links_learned; }
   std::uint64_t internal_views() const { return m_internal_views; }
