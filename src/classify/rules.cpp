@@ -93,24 +93,22 @@ PublicApps Rules::public_apps() const {
   // `chats`: apps some rule files as a messenger or a mail app (Snapchat, Google Chat), whatever a
   // tag naming them says (a review: "google" in a tag made Google Chat a public network).
   std::vector<std::string> public_previews, private_previews, named, chats;
+  // Each family's apps, and those it files as a messenger or a mail app.
+  const auto collect = [&](const std::vector<Rule>& rules, auto messaging, auto mail) {
+    for (const Rule& r : rules) {
+      if (r.app.empty()) continue;
+      named.push_back(r.app);
+      const auto kind = static_cast<decltype(messaging)>(r.kind);
+      if (kind == messaging || kind == mail) chats.push_back(r.app);
+    }
+  };
+  collect(agents(), AgentKind::messaging, AgentKind::mail);
+  collect(m_referrers->rules(), ReferrerKind::messaging, ReferrerKind::mail);
+  collect(m_packages->rules(), PackageKind::messaging, PackageKind::mail);
   for (const Rule& r : agents()) {
-    if (r.app.empty()) continue;
-    named.push_back(r.app);
     const auto kind = static_cast<AgentKind>(r.kind);
-    if (is_preview(kind)) (is_evidence_preview(kind) ? private_previews : public_previews).push_back(r.app);
-    if (kind == AgentKind::messaging || kind == AgentKind::mail) chats.push_back(r.app);
-  }
-  for (const Rule& r : m_referrers->rules()) {
-    if (r.app.empty()) continue;
-    named.push_back(r.app);
-    const auto kind = static_cast<ReferrerKind>(r.kind);
-    if (kind == ReferrerKind::messaging || kind == ReferrerKind::mail) chats.push_back(r.app);
-  }
-  for (const Rule& r : m_packages->rules()) {
-    if (r.app.empty()) continue;
-    named.push_back(r.app);
-    const auto kind = static_cast<PackageKind>(r.kind);
-    if (kind == PackageKind::messaging || kind == PackageKind::mail) chats.push_back(r.app);
+    if (!r.app.empty() && is_preview(kind))
+      (is_evidence_preview(kind) ? private_previews : public_previews).push_back(r.app);
   }
   for (std::vector<std::string>* v : {&public_previews, &private_previews, &named, &chats}) {
     std::sort(v->begin(), v->end());

@@ -28,7 +28,8 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // every later run skip its lines); 7: a visitor's visit "linked" (it had an internal referrer) and
 // an arrival "bare" (no referrer, no tag), flag bits of bytes that were 0 or 1 (a page view without
 // referrer in a linked visit starts a visit); 8: the count of page views with an internal referrer,
-// after the visitors (Sessions::site_links). Versions 3 to 7 are still read.
+// after the visitors (Sessions::site_links), and for each pending arrival the count its shard had seen
+// and whether it was in a messenger's browser, in its flag byte. Versions 3 to 7 are still read.
 constexpr std::uint32_t k_version = 8;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;

@@ -83,9 +83,11 @@ void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of) {
     w.u8(p.evidence ? static_cast<std::uint8_t>(*p.evidence) + 1 : 0);
     w.str(p.app);
     w.u8(p.open);
-    // messenger and internal_views (0 to 3) since state version 8
-    w.u8(static_cast<std::uint8_t>((p.forced ? 1 : 0) | (p.bare ? 2 : 0) | (p.messenger ? 4 : 0) |
-                                   (std::min<std::uint8_t>(p.internal_views, 3) << 3)));
+    // messenger and internal_views (0 to Sessions::k_links_learned, in two bits) since state version 8
+    static_assert(Sessions::k_links_learned <= 3);
+    w.u8(static_cast<std::uint8_t>(
+        (p.forced ? 1 : 0) | (p.bare ? 2 : 0) | (p.messenger ? 4 : 0) |
+        (std::min<std::uint64_t>(p.internal_views, Sessions::k_links_learned) << 3)));
     w.u32(p.signature);
     if (p.bare) w.u32(p.page_signature); // state version 7
   }
