@@ -392,9 +392,10 @@ TEST_CASE("analyzer: a preview answered by a redirect or an error is no page's s
         Evidence::direct_deep_after_preview);
 
   Aggregate agg;
-  for (std::size_t i = 0; i < 4; ++i) {
+  const std::vector<std::string> paths = {"/news/a", "/news/a/", "/img/a.jpg", "/news/zz"};
+  for (std::size_t i = 0; i < paths.size(); ++i) {
     Hit hit;
-    hit.path = std::vector<std::string>{"/news/a", "/news/a/", "/img/a.jpg", "/news/zz"}[i];
+    hit.path = paths[i]; // a view: the paths outlive the hits
     hit.request_valid = true;
     agg.add(hit, h.recorder.seen[i].verdict);
   }
