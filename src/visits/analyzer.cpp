@@ -285,7 +285,7 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   if (tag_kind == TagKind::broadcast) return decide(Channel::campaign, std::nullopt, tag, tag->id);
   const Rule* ref = ref_host.empty() ? nullptr : p.referrer;
   const auto ref_kind = ref ? static_cast<ReferrerKind>(ref->kind) : ReferrerKind::other;
-  const bool messenger = ua_kind == AgentKind::messaging || pkg_kind == PackageKind::messaging;
+  const bool messenger = v.messenger; // decide_now() worked it out for visit.unlinked
   // A private share's tag with a search engine's or a social network's referrer, outside a
   // messenger's own browser: the tagged link was clicked where the referrer says, in search results
   // that kept the tag or a post that copied it; a chat sends no such referrer ("anyone can link to a
