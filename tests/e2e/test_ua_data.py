@@ -223,10 +223,16 @@ NOT_SHARE_PREVIEWS = [
 #     (SIGNALS.md 2); we say messenger.
 #   - uap-core "Pinterest" for "Pinterest/0.1" and "Pinterest/0.2 (+http://www.pinterest.com/)":
 #     Pinterest's fetcher (SIGNALS.md 3: "Pinterest/0.2"); we say preview, app pinterest.
-# (b) plain browsers: 882 / 886
+# (b) plain browsers: 860 / 886
 #   - Tools we call bots though a source files them as browsers: "Laravel Reaver" and Assetnote
 #     (security scanners) and a SQL-injection probe (isbot browsers.yml "glitches"); uap-core's
 #     "Chrome" for "(KHTML, like Gecko; Google Web Preview)" (Google's search-result renderer).
+#   - Apps' own HTTP stacks (22 strings, agents.rules ua.bot.app-http): "Dalvik/2.1.0 (Linux; U;
+#     Android ...)", "ESPN App/6.12.0 Dalvik/...", "AppName/1 CFNetwork/758.1.2 Darwin/15.0.0",
+#     "Safari/9537.71 CFNetwork/..." and Apple's "com.apple.WebKit.Networking/... CFNetwork/...".
+#     isbot files them as browsers because a person's app sends them; they are not pages anyone
+#     opened (API calls, images, favicons: in ../shared/data/logs every CFNetwork line fetches an
+#     icon, every Dalvik line an image), so darkscan counts them with the bots, out of the visits.
 # (c) crawlers: 2575 / 2582
 #   - WeChat developer tools (6 strings, isbot and crawler-user-agents): they carry WeChat's
 #     "MicroMessenger/" token, and RE2 cannot exclude the "wechatdevtools" that follows it; taken for
