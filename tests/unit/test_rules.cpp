@@ -141,6 +141,11 @@ TEST_CASE("rules: matching by family", "[rules]") {
     CHECK(shipped.is_private_tag("utm_source=gmail&utm_medium=share"));
     CHECK_FALSE(shipped.is_private_tag("utm_source=gmail&utm_medium=social"));   // public social
     CHECK_FALSE(shipped.is_private_tag("utm_source=facebook&utm_medium=share")); // a Facebook post
+    // A share button named in the campaign (a fourth simulator's e-mail share button), not a
+    // newsletter issue, and not when a public network is named.
+    CHECK(shipped.is_private_tag("utm_source=email&utm_medium=email&utm_campaign=share"));
+    CHECK_FALSE(shipped.is_private_tag("utm_source=newsletter&utm_medium=email&utm_campaign=weekly"));
+    CHECK_FALSE(shipped.is_private_tag("utm_source=facebook&utm_campaign=share"));
     // A second analyst's review: WhatsApp's and Telegram's short names, a network's DMs, a network
     // named by its host.
     for (const char* q : {"utm_source=wa", "utm_source=WA_share", "utm_medium=wa", "utm_source=tg",
