@@ -232,8 +232,18 @@ void write_state_report(const RunPlan& plan, const State& state, const ScanTotal
 }
 
 // The end of --hits' records, or the report: of the state with one, else of this run's counts.
-void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state, const ScanTotals& totals,
+bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state, const ScanTotals& totals,
                       const VerdictCounts& counts, const Analyzer& analyzer) {
+  // No FILE named and standard input empty (cron's /dev/null), with -o naming a file that exists: a
+  // variable that came out empty (`-o $OUT access.log` with OUT unset) or a forgotten option value
+  // took the log's name for the output, and a report of nothing would have replaced the log (a
+  // review, 2026-12-06). A pipe that brings no line leaves yesterday's report too.
+  if (opts.files.empty() && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
+      file_id(opts.output)) {
+    print_error(format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
+                          opts.output));
+    return false;
+  }
   // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing. An
   // input whose data broke off after lines that were read (a .gz still being written) was read (a
   // second review: its 3,500 hits were dropped).
@@ -251,6 +261,7 @@ void write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
     write_report(plan.request, *plan.reporter, totals, counts.splitter, counts.days.get(),
                  analyzer.site_hosts(), plan.now);
   }
+  return true;
 }
 
 } // namespace
@@ -331,7 +342,10 @@ int run_scan(const CommandLine& opts) {
   totals.window_start = since;
   totals.window_end = until;
 
-  write_run_output(opts, plan, state.get(), totals, counts, analyzer);
+  if (!write_run_output(opts, plan, state.get(), totals, counts, analyzer)) {
+    if (!opts.quiet) print_run_summary(totals, seconds);
+    return static_cast<int>(ExitCode::input_failed);
+  }
   if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;
     save_state(*state, path);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,10 +27,36 @@ std::string final_target(const std::string& path) {
   return out;
 }
 
+// The descriptor of this process that `path` names, or -1: "-", /dev/stdout, /dev/stderr, /dev/fd/N,
+// /proc/self/fd/N. Resolved as a link, /dev/stdout led to the file the shell had opened for the
+// output, and the report was renamed over it: `-o /dev/stdout >> history.log` lost the history, and
+// anything else the shell wrote there (a review, 2026-12-06). Written through the descriptor, the
+// report goes where the shell sends it, appended when it appends.
+int own_descriptor(const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (const std::string_view prefix : {std::string_view("/dev/fd/"), std::string_view("/proc/self/fd/")}) {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) continue;
+    int fd = 0;
+    for (std::size_t i = prefix.size(); i < path.size(); ++i) {
+      if (path[i] < '0' || path[i] > '9' || fd > 100000) return -1;
+      fd = fd * 10 + (path[i] - '0');
+    }
+    return fd;
+  }
+  return -1;
+}
+
 } // namespace
 
 AtomicFile::AtomicFile(std::string path)
     : m_path(std::move(path)), m_target(final_target(m_path)), m_tmp(m_target + ".XXXXXX") {
+  if (const int own = own_descriptor(m_path); own >= 0) {
+    m_tmp.clear();
+    m_fd = ::fcntl(own, F_DUPFD_CLOEXEC, 3);
+    if (m_fd < 0) fail(errno);
+    return;
+  }
   // A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written in place: renaming a file
   // over it would replace /dev/null itself for a run as root.
   struct stat existing {};

@@ -329,6 +329,43 @@ class SmallThingsTest(unittest.TestCase):
             self.assertEqual(json.load(f)["summary"]["page_views"], 1)
         # Not tried on /dev/stdout itself: a darkscan without the fix, run as root, would replace it.
 
+    def test_an_output_naming_a_descriptor_is_written_through_it(self):
+        # '-o /dev/stdout >> history.log' followed the link to history.log and renamed the report over
+        # it: the history was lost (a review, 2026-12-06). '-o -' wrote a file named '-'.
+        path = self.write("a.log", line(1, b"/a"))
+        history = self.write("history.log", b"line 1 of history\n")
+        for name in ("/dev/stdout", "/dev/fd/1", "-"):
+            with self.subTest(name=name), open(history, "ab") as out:
+                p = subprocess.run([BIN, "-q", "-F", "csv", "-o", name, path], stdout=out,
+                                   stderr=subprocess.PIPE, env=ENV, cwd=self.tmp)
+                self.assertEqual(p.returncode, 0, p.stderr)
+        with open(history) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "line 1 of history")
+        self.assertEqual(sum(1 for l in lines if l.startswith("path,visits")), 3)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "-")))
+
+    def test_no_file_and_empty_input_leave_an_existing_output(self):
+        # 'OUT=; darkscan -o $OUT access.log' under cron (stdin /dev/null): the log became the output
+        # and was replaced by a report of nothing, status 0 (a review, 2026-12-06).
+        log = self.write("access.log", line(1, b"/a"))
+        with open(log, "rb") as f:
+            before = f.read()
+        with open(os.devnull, "rb") as null:
+            p = subprocess.run([BIN, "-q", "-F", "json", "-o", log], stdin=null, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=ENV)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("standard input was empty", p.stderr.decode())
+        with open(log, "rb") as f:
+            self.assertEqual(f.read(), before)
+        # A new file is written: a report of an empty pipe is still a report.
+        new = os.path.join(self.tmp, "new.json")
+        with open(os.devnull, "rb") as null:
+            p = subprocess.run([BIN, "-q", "-F", "json", "-o", new], stdin=null, env=ENV)
+        self.assertEqual(p.returncode, 0)
+        with open(new) as f:
+            self.assertEqual(json.load(f)["summary"]["lines"], 0)
+
     def test_tls_on_port_80_is_counted_once(self):
         tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'
         p, r = report("-q", self.write("tls.log", line(1, b"/a") + tls))

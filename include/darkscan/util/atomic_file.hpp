@@ -9,7 +9,9 @@ namespace darkscan::util {
 // directory, and commit() fsyncs it and renames it over `path`. Readers see
 // the old file or the whole new one, never half of it; a run that fails before
 // commit() leaves the old file as it was (the destructor removes the
-// temporary). A `path` that is a device or a pipe (/dev/null, a FIFO) is written in place.
+// temporary). A `path` that is a device or a pipe (/dev/null, a FIFO) is written in place; one
+// that names a descriptor of this process ("-", /dev/stdout, /dev/stderr, /dev/fd/N,
+// /proc/self/fd/N) is written through that descriptor, wherever the shell sent it.
 // Errors throw Error(ExitCode::cannot_write) naming the path.
 class AtomicFile {
 public:
