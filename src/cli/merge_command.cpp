@@ -24,6 +24,7 @@ namespace darkscan {
 int run_merge(const CommandLine& opts) {
   const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
   std::string format = opts.output_format;
+  if (format.empty()) format = format_of_name(opts.output);
   if (format.empty()) format = to_terminal ? "table" : "tsv";
   const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));

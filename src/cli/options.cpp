@@ -93,7 +93,8 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
                                                            // TRANSLATORS: the values (table, tsv, csv, json,
                                                            // ndjson, html) are what --output-format takes.
                  tr("table, tsv, csv, json, ndjson or html (one page with charts) for the report (default: "
-                    "table on a terminal, tsv otherwise); ndjson or tsv with --hits (default ndjson)"))
+                    "the -o file's extension, .json, .csv, .html...; else table on a terminal, tsv "
+                    "otherwise); ndjson or tsv with --hits (default ndjson)"))
       ->check(shown(CLI::IsMember(report_formats)))
       ->type_name("FMT");
   app.add_option("-o,--output", opts.output, tr("Write to FILE (atomically: a temporary file, then rename)"))

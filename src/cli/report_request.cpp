@@ -26,6 +26,19 @@ ReportWindow report_window(const CommandLine& opts, std::int64_t now) {
 }
 
 // The report's destination, pages and time, from the options.
+std::string format_of_name(const std::string& path) {
+  const std::size_t dot = path.rfind('.'), slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (ext == "json" || ext == "csv" || ext == "tsv" || ext == "html" || ext == "ndjson") return ext;
+  if (ext == "htm") return "html";
+  if (ext == "jsonl") return "ndjson";
+  if (ext == "txt") return "table";
+  return {};
+}
+
 ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
                              std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                              PeriodKind by) {

@@ -50,7 +50,13 @@ using NoteHandler = Analyzer::NoteHandler;
 // options that go with it, or not, are mixed up.
 std::string output_format(const CommandLine& opts, bool to_terminal) {
   std::string format = opts.output_format;
-  if (format.empty()) format = opts.hits ? "ndjson" : to_terminal ? "table" : "tsv";
+  if (format.empty()) {
+    const std::string named = format_of_name(opts.output);
+    if (opts.hits)
+      format = named == "tsv" ? "tsv" : "ndjson";
+    else
+      format = !named.empty() ? named : to_terminal ? "table" : "tsv";
+  }
   if (opts.hits && format != "ndjson" && format != "tsv") {
     throw Error(message(N_("--hits writes ndjson or tsv, not '{}'"), format));
   }

@@ -345,6 +345,27 @@ class SmallThingsTest(unittest.TestCase):
         self.assertEqual(sum(1 for l in lines if l.startswith("path,visits")), 3)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "-")))
 
+    def test_the_output_file_name_chooses_the_format(self):
+        # '-o report.json' wrote TSV, which jq refused (a review, 2026-12-06). -F still wins.
+        path = self.write("a.log", line(1, b"/a"))
+        starts = {"json": "{", "csv": "path,", "tsv": "path\t", "html": "<!DOCTYPE html>", "ndjson": "{\"path\"",
+                  "txt": "Summary"}
+        for ext, start in starts.items():
+            with self.subTest(ext=ext):
+                out = os.path.join(self.tmp, "report." + ext.upper() if ext == "csv" else "report." + ext)
+                p = run("-q", "-o", out, path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                with open(out) as f:
+                    self.assertTrue(f.read().startswith(start), ext)
+        out = os.path.join(self.tmp, "forced.json")
+        self.assertEqual(run("-q", "-F", "tsv", "-o", out, path).returncode, 0)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("path\t"))
+        hits = os.path.join(self.tmp, "hits.tsv")
+        self.assertEqual(run("-q", "--hits", "-o", hits, path).returncode, 0)
+        with open(hits) as f:
+            self.assertFalse(f.read().startswith("{"))
+
     def test_no_file_and_empty_input_leave_an_existing_output(self):
         # 'OUT=; darkscan -o $OUT access.log' under cron (stdin /dev/null): the log became the output
         # and was replaced by a report of nothing, status 0 (a review, 2026-12-06).

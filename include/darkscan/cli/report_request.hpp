@@ -26,6 +26,11 @@ struct ReportWindow {
 // cannot be read, or a --since not before --until.
 ReportWindow report_window(const CommandLine& opts, std::int64_t now);
 
+// The format that an output file's name asks for when -F is not given: report.json, daily.csv,
+// out/%Y-%m-%d.html, hits.ndjson (.jsonl too), .tsv, .txt (the table); empty for another name. A
+// report written with -o report.json was TSV, which jq then refused (a review, 2026-12-06).
+std::string format_of_name(const std::string& path);
+
 // The report's destination, pages and time, from the options; the weights and settings are the caller's.
 ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
                              std::optional<std::int64_t> since, std::optional<std::int64_t> until,
