@@ -185,7 +185,10 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   v.internal_referrer = internal;
   Sessions::Visitor& visitor = m_sessions.visitor(p.visitor, hit.time);
   const bool external = !ref_host.empty() && !internal;
-  const bool forced = external || p.tag != nullptr;
+  // A tag starts a visit, unless the site's own link carries it (a tagged promotion of a related
+  // article, a login page's return to the tagged article): the visit goes on (an analyst's review,
+  // 2026-12-06: each such click was a new visit of its page, channel internal, weight 0).
+  const bool forced = external || (p.tag != nullptr && !internal);
   const std::uint32_t page = page_signature(hit.path);
   if (internal && hit.time != Hit::k_no_time && is_subresource(visitor, hit.time, page, hit.referer)) {
     // Fetched by the page it names as referrer while it loaded: not a page, never an arrival.

@@ -453,6 +453,15 @@ TEST_CASE("analyzer: an internal referrer wins over the browser and the tag", "[
                                   .query = "utm_source=whatsapp",
                                   .referer = "https://www.example.com/a"});
   CHECK(*tagged.verdict.channel == Channel::internal);
+  // Within a visit, a tagged link of the site's own pages (a promotion of a related article) goes
+  // on with the visit: it was a new visit of its page (an analyst's review, 2026-12-06).
+  const Recorded promoted = h.feed({.time = T0 + 91 * 60,
+                                    .client = "41.58.9.9",
+                                    .path = "/c",
+                                    .query = "utm_source=related&utm_medium=internal",
+                                    .referer = "https://www.example.com/b"});
+  CHECK_FALSE(promoted.verdict.visit_start);
+  CHECK(promoted.reasons == std::vector<std::string>{"visit.continues"});
 }
 
 TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public address", "[analyzer][sessions]") {
