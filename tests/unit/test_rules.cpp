@@ -175,6 +175,18 @@ TEST_CASE("rules: matching by family", "[rules]") {
     CHECK_FALSE(rules.is_landing("/fr/article"));
     CHECK_FALSE(rules.is_landing("/index.html/x"));
   }
+  SECTION("the site's functional pages are landing pages, not articles (shipped rules)") {
+    const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
+    for (const char* path : {"/login", "/Login/", "/cart", "/checkout/", "/my-account/orders", "/account/orders",
+                             "/search", "/unsubscribe", "/sign-in", "/contact-us/", "/wp-login.php"}) {
+      INFO(path);
+      CHECK(shipped.is_landing(path));
+    }
+    for (const char* path : {"/news/login-tips", "/contact-lens-review", "/carton-recycling", "/searchlight/2026/x"}) {
+      INFO(path);
+      CHECK_FALSE(shipped.is_landing(path));
+    }
+  }
   SECTION("assets by extension, any case, and by path") {
     CHECK(rules.is_asset("/a/b/site.CSS"));
     CHECK(rules.is_asset("/favicon.ico"));
