@@ -106,6 +106,7 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
 }
 
 void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
+  m_named.count(hit.host);
   const std::string_view ref_host = prepared.ref_host(arena);
   // A line that names its site (%v, $host) says itself what is internal: it is decided at once,
   // unless lines that name none are held before it (a visitor's hits are decided in order). Until
@@ -147,6 +148,22 @@ void Analyzer::defer_history(std::int64_t origin) {
 void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
+  const auto named = m_named.hosts();
+  if (named.size() > 1) {
+    Message each; // "example.com 1,234, other.org 56" (lines), in both languages
+    for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
+      const std::string host = util::escape_for_terminal(named[i].first);
+      const Message lines = count_message(named[i].second);
+      each.en += (i ? ", " : "") + host + " " + lines.en;
+      each.local += (i ? ", " : "") + host + " " + lines.local;
+    }
+    if (named.size() > 5 || m_named.others() > 0) each.en += ", ...", each.local += ", ...";
+    m_note(message(
+        N_("the lines name {} hosts (lines: {}): they are counted as one site, and the pages of one path "
+           "on different hosts as one page; if they are different sites, report each apart "
+           "(split the log by host)"),
+        count_message(named.size() + (m_named.others() > 0 ? 1 : 0)), each));
+  }
 }
 
 void Analyzer::guess_site() {

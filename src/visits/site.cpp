@@ -36,6 +36,39 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
   return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
 }
 
+void NamedHosts::count(std::string_view vhost) {
+  if (vhost.empty()) return;
+  if (!m_last.empty() && vhost == m_last) {
+    ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
+    return;
+  }
+  m_last.assign(vhost);
+  std::string_view host = vhost;
+  if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon)
+    host = host.substr(0, colon);
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  const std::string name = normalize_host(host);
+  const auto it =
+      std::find_if(m_hosts.begin(), m_hosts.end(), [&](const auto& h) { return h.first == name; });
+  if (it != m_hosts.end()) {
+    m_last_index = static_cast<std::size_t>(it - m_hosts.begin());
+  } else if (m_hosts.size() < k_max) {
+    m_last_index = m_hosts.size();
+    m_hosts.emplace_back(name, 0);
+  } else {
+    m_last_index = k_max; // counted with the others
+  }
+  ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> NamedHosts::hosts() const {
+  auto out = m_hosts;
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
 std::pair<std::string, std::uint64_t> SiteGuess::best() const {
   // Fold "www.x" into "x" before choosing.
   std::unordered_map<std::string, std::uint64_t> folded;

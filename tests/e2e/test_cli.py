@@ -386,6 +386,22 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         self.assertEqual(r["summary"]["inputs"][0]["name"], sample("combined.log"))
         self.assertEqual(r["summary"]["lines"], 334)
 
+    def test_a_log_of_several_sites_says_so(self):
+        # A vhost_combined log of two sites merged their pages without a word (an analyst's review,
+        # 2026-12-06). www., the port and the case name one host.
+        ua = FIREFOX.decode()
+        lines = "".join('%s 41.58.1.%d - - [20/Nov/2026:10:00:0%d +0000] "GET /news/a HTTP/1.1" 200 500 "-" "%s"\n'
+                        % (host, i, i, ua) for i, host in enumerate(
+                            ["www.example.com:443", "Example.com:80", "example.com", "www.othersite.org:443"]))
+        p, r = run_json("-f", "vhost_combined", stdin=lines.encode())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        notes = [n for n in r["summary"]["notes"] if "hosts" in n]
+        self.assertEqual(len(notes), 1, r["summary"]["notes"])
+        self.assertIn("2 hosts (lines: example.com 3, othersite.org 1)", notes[0])
+        one = "".join(l for l in lines.splitlines(True) if "othersite" not in l)
+        p, r = run_json("-f", "vhost_combined", stdin=one.encode())
+        self.assertFalse([n for n in r["summary"]["notes"] if "hosts" in n])
+
     def test_preset_aliases_and_wrong_preset(self):
         for alias, name in [("clf", "common.log"), ("nginx-main-xff", "combined-xff.log"),
                             ("vhost_combined", "vcombined.log"), ("combined", "combined.log")]:

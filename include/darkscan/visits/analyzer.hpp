@@ -104,6 +104,7 @@ private:
   SiteHosts m_site;
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
   SiteGuess m_guess;
+  NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says
   VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;

@@ -24,6 +24,24 @@ private:
   std::vector<std::string> m_hosts;
 };
 
+// The hosts that a log's lines name ($host, %v, vhost_combined), folded as SiteHosts folds them
+// (case, port, "www."): a log of several virtual hosts (Debian's other_vhosts_access.log) is counted
+// as one site, the pages of one path merged, and the run says so (an analyst's review, 2026-12-06).
+class NamedHosts {
+public:
+  static constexpr std::size_t k_max = 16; // hosts told apart; more are counted together
+  void count(std::string_view vhost);
+  // The hosts with their lines, most lines first (ties by name); empty when the lines name none.
+  std::vector<std::pair<std::string, std::uint64_t>> hosts() const;
+  std::uint64_t others() const { return m_others; } // lines of hosts beyond k_max
+
+private:
+  std::string m_last;           // the last host named, as the line spelled it
+  std::size_t m_last_index = 0; // its entry
+  std::vector<std::pair<std::string, std::uint64_t>> m_hosts;
+  std::uint64_t m_others = 0;
+};
+
 // Counts referrer hosts to guess the site's host when neither the log nor
 // --site gives it: the host that refers most hits is almost always the site
 // itself (its pages refer their own images, scripts and links).
