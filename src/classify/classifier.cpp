@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::size_t k_cache_limit = 100000;
 
-bool is_success(int status) { return (status >= 200 && status < 300) || status == 304; }
+// A page was shown: 2xx, or 304 (the browser's copy). Not 204, No Content: a beacon or a form's
+// answer, nothing to read (an analyst's review, 2026-12-06: a 204 was a dark-social arrival).
+bool is_success(int status) { return (status >= 200 && status < 300 && status != 204) || status == 304; }
 
 } // namespace
 

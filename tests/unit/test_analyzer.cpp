@@ -186,6 +186,8 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
   CHECK(h.feed({.method = "POST"}).reasons == std::vector<std::string>{"req.method"});
   CHECK(h.feed({.status = 404}).reasons == std::vector<std::string>{"status.not_ok"});
   CHECK(h.feed({.status = 304}).verdict.cls == HitClass::page_view);
+  CHECK(h.feed({.status = 204}).reasons == std::vector<std::string>{"status.not_ok"}); // nothing to read
+  CHECK(h.feed({.status = 206}).verdict.cls == HitClass::page_view);
   CHECK(h.feed({.path = "/report.pdf"}).verdict.cls == HitClass::page_view);
 }
 

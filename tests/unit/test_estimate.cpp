@@ -202,12 +202,19 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
   CHECK(parse_time_arg("--since", "2026-11-20 08:15:02", now) == 1795158902);
   CHECK(parse_time_arg("--since", "2026-11-20T07:15:02Z", now) == 1795158902); // explicit offset
   CHECK(parse_time_arg("--since", "2026-11-20T09:15:02+02:00", now) == 1795158902);
+  // An offset after the minutes, and offsets without a colon (a review, 2026-12-06: refused)
+  CHECK(parse_time_arg("--since", "2026-11-20T08:15+01:00", now) == 1795158900);
+  CHECK(parse_time_arg("--since", "2026-11-20T07:15Z", now) == 1795158900);
+  CHECK(parse_time_arg("--since", "2026-11-20T08:15+0100", now) == 1795158900);
+  CHECK(parse_time_arg("--since", "2026-11-20T03:15-04", now) == 1795158900);
+  CHECK(parse_time_arg("--since", "2026-11-20T08:15:02+0100", now) == 1795158902);
   CHECK(parse_time_arg("--since", "today", now) == 1795129200);
   CHECK(parse_time_arg("--since", "yesterday", now) == 1795129200 - 86400);
   CHECK(parse_time_arg("--since", "-7d", now) == now - 7 * 86400);
   CHECK(parse_time_arg("--since", "-12h", now) == now - 12 * 3600);
   for (const char* bad :
        {"", "tomorrow", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "-7x", "2026-11-20T08",
+        "2026-11-20T08:15+1", "2026-11-20T08:15+01:0", "2026-11-20T08:15+25:00", "2026-11-20T08:15Zulu",
         // days the month does not have (mktime made them 2026-03-02...), numbers of days too long
         // for 64 bits or for seconds (until 2026-12-05)
         "2026-02-30", "2025-02-29", "2026-04-31T10:00", "2026-02-30T00:00:00Z", "-99999999999999999999d",
