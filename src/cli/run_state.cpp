@@ -21,7 +21,8 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   // Fail before reading any log when the state could not be saved after it.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
   if (const int err = util::folder_error(out)) {
-    throw Error(message(N_("cannot write the state '{}': {}"), out, system_message(err)),
+    throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), out, util::folder_of(out),
+                        system_message(err)),
                 ExitCode::cannot_write);
   }
   auto state = std::make_unique<State>();

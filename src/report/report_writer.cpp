@@ -139,7 +139,10 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
     throw Error(message(N_("cannot write '{}': it is a directory"), path), ExitCode::cannot_write);
   }
   if (const int err = util::folder_error(path)) {
-    throw Error(message(N_("cannot write '{}': {}"), path, system_message(err)), ExitCode::cannot_write);
+    throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
+                           "then renamed)"),
+                        path, util::folder_of(path), system_message(err)),
+                ExitCode::cannot_write);
   }
 }
 

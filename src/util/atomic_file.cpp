@@ -68,8 +68,14 @@ AtomicFile::AtomicFile(std::string path)
   }
   m_fd = ::mkstemp(m_tmp.data());
   if (m_fd < 0) {
+    const int err = errno;
     m_tmp.clear();
-    fail(errno);
+    // The file may be writable and its folder not: say which (a review, 2026-12-06: "Permission
+    // denied" on a file the user could write).
+    throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
+                           "then renamed)"),
+                        m_path, folder_of(m_target), system_message(err)),
+                ExitCode::cannot_write);
   }
   m_slot = remember_temp(m_tmp.c_str());
   // mkstemp creates 0600. A file replaced keeps its mode (a report made private with chmod 600
@@ -126,11 +132,12 @@ void AtomicFile::commit() {
   m_tmp.clear();
 }
 
-int folder_error(const std::string& path) {
+std::string folder_of(const std::string& path) {
   const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  return ::access(dir.c_str(), W_OK) == 0 ? 0 : errno;
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
+
+int folder_error(const std::string& path) { return ::access(folder_of(path).c_str(), W_OK) == 0 ? 0 : errno; }
 
 void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile file(path);

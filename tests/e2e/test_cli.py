@@ -1220,6 +1220,26 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         p = run("-q", "-o", self.tmp, sample("combined.log"))  # a directory as output
         self.assertEqual(p.returncode, 1)
         self.assertEqual(os.listdir(self.tmp), [])
+        self.assertIn("its folder '%s': No such file or directory" % os.path.dirname(out), run(
+            "-q", "-o", out, sample("combined.log")).stderr.decode())
+
+    def test_output_in_a_folder_that_cannot_be_written(self):
+        # The file can be written, its folder not: the message says the folder (a review,
+        # 2026-12-06: "Permission denied" on a file the user could write).
+        folder = os.path.join(self.tmp, "ro")
+        os.mkdir(folder)
+        out = os.path.join(folder, "daily.tsv")
+        with open(out, "w") as f:
+            f.write("old\n")
+        os.chmod(out, 0o666)
+        os.chmod(folder, 0o555)
+        try:
+            p = run("-q", "-o", out, sample("combined.log"), as_user=True)
+        finally:
+            os.chmod(folder, 0o755)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("its folder '%s': Permission denied" % folder, p.stderr.decode())
+        self.assertEqual(read_bytes(out), b"old\n")
 
 
 class ErrorsTest(TempDirMixin, unittest.TestCase):

@@ -38,6 +38,9 @@ private:
 // end); else the errno that says why not.
 int folder_error(const std::string& path);
 
+// The folder a file at `path` goes in: "." for a bare name.
+std::string folder_of(const std::string& path);
+
 // Writes `content` to `path` through an AtomicFile.
 void write_file_atomically(const std::string& path, std::string_view content);
 
