@@ -1,5 +1,6 @@
 #include <darkscan/common/error.hpp>
 #include <darkscan/util/file_lock.hpp>
+#include <darkscan/util/temp_files.hpp>
 
 #include <fmt/format.h>
 
@@ -35,14 +36,17 @@ FileLock::FileLock(std::string path) : m_path(std::move(path)) {
     struct stat held {
     }, named{};
     if (::fstat(m_fd, &held) == 0 && ::stat(m_path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
-        held.st_ino == named.st_ino)
+        held.st_ino == named.st_ino) {
+      m_slot = remember_temp(m_path.c_str());
       return;
+    }
     ::close(m_fd); // removed by the run that held it: take the new one
   }
 }
 
 FileLock::~FileLock() {
   if (m_fd < 0) return;
+  forget_temp(m_slot);
   ::unlink(m_path.c_str()); // while still locked: no lock file is left behind
   ::close(m_fd);            // closing releases the lock
 }

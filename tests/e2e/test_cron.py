@@ -314,6 +314,21 @@ class SmallThingsTest(unittest.TestCase):
                 self.assertEqual(p.wait(timeout=30), -sig)
                 p.stdin.close()
                 self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith("hits")], [])
+        # Nor the state's lock, which the state keeps unchanged (a review, 2026-12-06: 's.lock' stayed).
+        state = os.path.join(self.tmp, "s.state")
+        p = subprocess.Popen([BIN, "-q", "--state", state, "-o", os.path.join(self.tmp, "r.json"), "-"],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        p.stdin.write(line(1, b"/a") * 100)
+        p.stdin.flush()
+        for _ in range(200):
+            if os.path.exists(state + ".lock"):
+                break
+            time.sleep(0.02)
+        self.assertTrue(os.path.exists(state + ".lock"))
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=30), -signal.SIGTERM)
+        p.stdin.close()
+        self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith("s.state")], [])
 
     def test_an_output_through_a_symbolic_link_replaces_its_target(self):
         # The link stays a link (a review, 2026-12-06: it was replaced by a file; '-o /dev/stdout'
