@@ -8,6 +8,7 @@
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/state/state.hpp>
+#include <darkscan/util/atomic_file.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -35,6 +36,15 @@ int run_merge(const CommandLine& opts) {
     throw Error(translated(N_("merge: --state-keep goes with --state-out")));
   const std::int64_t keep = // not for translation: the option's name
       opts.state_keep.empty() ? 0 : parse_duration_arg("--state-keep", opts.state_keep);
+  // Before any state is read, as a run's (a review, 2026-12-06: the report was written, then the
+  // merged state could not be).
+  if (!opts.state_out.empty()) {
+    if (const int err = util::folder_error(opts.state_out)) {
+      throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), opts.state_out,
+                          util::folder_of(opts.state_out), system_message(err)),
+                  ExitCode::cannot_write);
+    }
+  }
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();

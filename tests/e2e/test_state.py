@@ -193,6 +193,12 @@ class StateTest(unittest.TestCase):
                                                       "merge --state-out F --state-keep)"))
         code, _, err = run("merge", "--state-keep", "2d", kept)
         self.assertEqual((code, err.strip()), (2, "darkscan: error: merge: --state-keep goes with --state-out"))
+        # A merged state that cannot be written is refused before the report is (a review, 2026-12-06).
+        out = os.path.join(d, "m.json")
+        code, _, err = run("merge", "-o", out, "--state-out", os.path.join(d, "nodir", "x"), kept)
+        self.assertEqual(code, 1)
+        self.assertIn("its folder", err)
+        self.assertFalse(os.path.exists(out))
 
     def shards_by_time(self, d, count):
         shards = []
