@@ -60,7 +60,10 @@ int run_merge(const CommandLine& opts) {
 
   NamePool names;
   std::vector<InputStats> inputs;
-  State merged = merge_state_files(opts.merge_states, rules, names, inputs);
+  std::vector<Message> overlaps;
+  State merged = merge_state_files(opts.merge_states, rules, names, inputs, overlaps);
+  for (const Message& overlap : overlaps)
+    note(overlap);
   merged.forget_old(now);
   keep_recent_hours(merged, opts, keep, now, note);
 

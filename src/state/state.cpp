@@ -133,8 +133,22 @@ PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> 
   return out;
 }
 
+namespace {
+
+// The name under which shard `b` read a log that shard `a` read too, if any.
+const LedgerEntry* shared_log(const Ledger& a, const Ledger& b) {
+  for (const LedgerEntry& x : b.entries())
+    for (const LedgerEntry& y : a.entries())
+      if (x.fingerprint == y.fingerprint && x.fingerprint_size == y.fingerprint_size && x.offset > 0 &&
+          y.offset > 0)
+        return &x;
+  return nullptr;
+}
+
+} // namespace
+
 State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
-                        std::vector<InputStats>& inputs) {
+                        std::vector<InputStats>& inputs, std::vector<Message>& overlaps) {
   if (paths.empty()) throw Error(translated(N_("no state to merge")), ExitCode::usage);
   std::vector<State> states;
   for (const std::string& path : paths) {
@@ -144,6 +158,14 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
       if (states[i].checksum == s.checksum) {
         throw Error(
             message(N_("'{}' holds the same shard as '{}': it would be counted twice"), path, paths[i]));
+      }
+    }
+    for (std::size_t i = 0; i + 1 < states.size(); ++i) {
+      if (const LedgerEntry* log = shared_log(states[i].ledger, s.ledger)) {
+        overlaps.push_back(
+            message(N_("'{}' and '{}' both read the log '{}' (the same first lines): the lines "
+                       "both read are counted twice; merge shards of different logs or times"),
+                    paths[i], path, log->name));
       }
     }
     if (s.keep_params != states.front().keep_params) {

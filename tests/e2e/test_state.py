@@ -225,6 +225,15 @@ class StateTest(unittest.TestCase):
         self.assertEqual(run("-q", "merge", "-o", os.devnull, "--state-out", a, states[0], states[1])[0], 0)
         self.assertEqual(run("-q", "merge", "-o", os.devnull, "--state-out", b, states[2], states[3])[0], 0)
         self.assert_same_report(whole, report("merge", b, a))
+        notes_of = lambda *args: json.loads(run("-q", "-F", "json", *args)[1])["summary"]["notes"]
+        self.assertFalse([n for n in notes_of("merge", b, a) if "counted twice" in n])
+        # Shards that both read one log are added up, and the merge says so (a review, 2026-12-06:
+        # without a word).
+        both = os.path.join(d, "both.state")
+        self.assertEqual(run("-q", "--state-out", both, "-o", os.devnull, self.shards_by_time(d, 4)[1],
+                             self.shards_by_time(d, 4)[2])[0], 0)
+        notes = notes_of("merge", states[1], both)
+        self.assertEqual(len([n for n in notes if "counted twice" in n]), 1, notes)
         # With two worker threads per shard too.
         states2 = []
         for shard in self.shards_by_time(d, 3):

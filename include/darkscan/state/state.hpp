@@ -88,9 +88,13 @@ struct State {
 // Loads the state files at `paths` and merges them in time order (their
 // first hit), so that each shard's pending arrivals are decided with what came
 // before it. Refuses (Error) a file given twice (same content), and states made
-// with different --keep-param. `inputs` gets one entry per file, for the report.
+// with different --keep-param. `inputs` gets one entry per file, for the report. `overlaps` gets a
+// note for each two shards that read the same log (the same first bytes: each shard made by a run
+// without --state read it from its start), whose lines are then counted twice (a review,
+// 2026-12-06: two nightly shards that each read access.log.1 and access.log were added up without a
+// word).
 State merge_state_files(const std::vector<std::string>& paths, const Rules& rules, NamePool& names,
-                        std::vector<InputStats>& inputs);
+                        std::vector<InputStats>& inputs, std::vector<Message>& overlaps);
 
 // state_file.cpp. The file: a magic line, a format version, the payload size,
 // the payload and its XXH3 checksum.
