@@ -189,7 +189,14 @@ std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions&
   }
   if (files.size() > 1) {
     bool moved = false;
-    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved);
+    std::vector<std::pair<std::string, std::string>> copies;
+    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved, &copies);
+    for (const auto& [first, copy] : copies) {
+      note(message(
+          N_("'{}' starts with the same lines as '{}': one is probably a copy of the other (as gzip -k "
+             "leaves); both are read, and the lines they share count twice"),
+          copy, first));
+    }
     if (moved) {
       note(message(N_("inputs read in time order (by their first lines), not in the order given: {}"),
                    fmt::join(files, " ")));

@@ -11,7 +11,7 @@
 namespace darkscan {
 
 std::optional<std::int64_t> first_time_of(const std::string& path, const std::optional<LogFormat>& format,
-                                          std::size_t lines) {
+                                          std::size_t lines, std::string* head) {
   // A stream can be read once only: standard input, a pipe (<(zcat x.gz)), a device.
   struct stat st {};
   if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
@@ -22,6 +22,11 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
     Line line;
     while (sample.size() < lines && reader.next(line))
       sample.push_back(line.overlong ? std::string() : std::string(line.text));
+    if (head) {
+      head->clear();
+      for (const std::string& text : sample)
+        head->append(text).push_back('\n');
+    }
     const std::vector<LogFormat> formats =
         format ? std::vector<LogFormat>{*format} : detect_formats(sample, path);
     std::optional<std::int64_t> first;
@@ -42,14 +47,21 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
 }
 
 std::vector<std::string> order_by_time(const std::vector<std::string>& files,
-                                       const std::optional<LogFormat>& format, std::size_t lines,
-                                       bool& moved) {
+                                       const std::optional<LogFormat>& format, std::size_t lines, bool& moved,
+                                       std::vector<std::pair<std::string, std::string>>* copies) {
   std::vector<std::size_t> timed; // indices of the files with a known first time
   std::vector<std::int64_t> times(files.size(), 0);
+  std::vector<std::string> heads(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (const auto t = first_time_of(files[i], format, lines)) {
+    if (const auto t = first_time_of(files[i], format, lines, &heads[i])) {
       times[i] = *t;
       timed.push_back(i);
+      if (!copies) continue;
+      for (std::size_t j : timed)
+        if (j != i && heads[j] == heads[i]) {
+          copies->emplace_back(files[j], files[i]);
+          break;
+        }
     }
   }
   std::vector<std::size_t> sorted = timed;
