@@ -148,7 +148,7 @@ class StateTest(unittest.TestCase):
             self.assertEqual(code, 0, err)
             if night >= 3:  # the first two days and more are older than 2 days by then
                 self.assertRegex(err, r"note: --state-keep 2d: \d+ hours of counts older than that dropped "
-                                      r"from the state, which now starts at 2026-11-\d\d \d\d:00:00")
+                                      r"from the state, which now starts at 2026-11-\d\dT\d\d:00:00Z")
         last = report("--state", kept, os.devnull)
         start = last["summary"]["first_time"]
         self.assertRegex(start, r"^2026-11-0[3-6]T\d\d:00:00Z$")
