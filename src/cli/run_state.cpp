@@ -3,9 +3,9 @@
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/parse/presets.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/time_parse.hpp>
 
 #include <cerrno>
-#include <ctime>
 #include <string>
 #include <sys/stat.h>
 #include <utility>
@@ -80,20 +80,6 @@ std::int64_t state_keep_seconds(const CommandLine& opts) {
   return parse_duration_arg("--state-keep", opts.state_keep); // not for translation: the option's name
 }
 
-namespace {
-
-// "2026-11-21T06:00:00Z": the JSON report's times, whatever TZ (a review, 2026-12-06: the note gave
-// local time without its zone, and the JSON summary's notes then depended on TZ).
-std::string utc_text(std::int64_t utc) {
-  const std::time_t t = static_cast<std::time_t>(utc);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm));
-}
-
-} // namespace
-
 void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep, std::int64_t now,
                        const std::function<void(const Message&)>& note) {
   if (keep <= 0) return;
@@ -103,7 +89,7 @@ void keep_recent_hours(State& state, const CommandLine& opts, std::int64_t keep,
                  "starts at {}",
                  "--state-keep {}: {} hours of counts older than that dropped from the state, which now "
                  "starts at {}",
-                 dropped, opts.state_keep, count_message(dropped), utc_text(state.counters.first_time)));
+                 dropped, opts.state_keep, count_message(dropped), util::format_utc(state.counters.first_time)));
 }
 
 } // namespace darkscan
