@@ -39,11 +39,13 @@ void Scanner::note_input(const LogFormat& format, const InputStats& input) const
   if (input.overlapping > 0 && m_options.note) {
     m_options.note(message(
         N_("'{}' holds {} new lines from {} to {}, a time the state already counts (up to {}): they were "
-           "left out, so that no line counts twice (the same lines under another name, or a copy that "
-           "goes on where a file the state read stops?). Another server's log of the same time goes into "
-           "a state of its own: --state-out, then 'darkscan merge'"),
+           "left out, so that they do not count twice (the same lines under another name, or a copy that "
+           "goes on where a file the state read stops?); its lines of the last {} minutes the state counts "
+           "were read, as logs are not quite in time order, and count twice if the state held them. Another "
+           "server's log of the same time goes into a state of its own: --state-out, then 'darkscan merge'"),
         input.name, count_message(input.overlapping), util::format_utc(input.overlap_first),
-        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end)));
+        util::format_utc(input.overlap_last), util::format_utc(m_options.history_end),
+        k_out_of_order_seconds / 60));
   }
 }
 
