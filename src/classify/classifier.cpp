@@ -150,8 +150,13 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
       verdict.asset_path = m_paths.asset(hit.path);
       const int s = hit.status;
       const bool elsewhere = s != 304 && ((s >= 300 && s < 400) || s == 404 || s == 410);
-      verdict.shared_page = !elsewhere && !verdict.asset_path;
+      // A HEAD asks what a GET then fetches: one paste, not two (an analyst's review, 2026-12-06:
+      // Slack's HEAD and GET of one link counted two shares, and so six clicks explained).
+      const std::string_view m = hit.method;
+      const bool head = m.size() == 4 && m[0] == 'H' && m[1] == 'E' && m[2] == 'A' && m[3] == 'D';
+      verdict.shared_page = !elsewhere && !head && !verdict.asset_path;
       if (elsewhere) verdict.add_reason("status.not_ok");
+      if (head) verdict.add_reason("req.method");
     }
     return;
   }

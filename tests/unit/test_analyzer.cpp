@@ -372,6 +372,12 @@ TEST_CASE("analyzer: a preview answered by a redirect or an error is no page's s
   CHECK(page.verdict.shared_page);
   const Recorded image = h.feed({.time = T0 + 2, .client = "1.1.1.1", .ua = whatsapp, .path = "/img/a.jpg"});
   CHECK_FALSE(image.verdict.shared_page);
+  // A HEAD before the GET is the same paste: the GET counts it (Slack's fetcher sends both).
+  const Recorded asked =
+      h.feed({.time = T0 + 3, .client = "2.2.2.2", .ua = whatsapp, .path = "/news/b", .method = "HEAD"});
+  CHECK(asked.verdict.cls == HitClass::preview);
+  CHECK_FALSE(asked.verdict.shared_page);
+  CHECK(h.feed({.time = T0 + 4, .client = "2.2.2.2", .ua = whatsapp, .path = "/news/b"}).verdict.shared_page);
   // A fetch of a page that does not exist leaves no preview to explain a click on it.
   const Recorded missing =
       h.feed({.time = T0 + 3, .client = "1.1.1.2", .ua = whatsapp, .path = "/news/zz", .status = 404});
