@@ -39,6 +39,7 @@ int run_merge(const CommandLine& opts) {
   // Before any state is read, as a run's (a review, 2026-12-06: the report was written, then the
   // merged state could not be).
   if (!opts.state_out.empty()) {
+    refuse_standard_stream_state(opts);
     if (const int err = util::folder_error(opts.state_out)) {
       throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), opts.state_out,
                           util::folder_of(opts.state_out), system_message(err)),

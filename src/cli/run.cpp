@@ -190,7 +190,9 @@ std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions&
   if (files.size() > 1) {
     bool moved = false;
     std::vector<std::pair<std::string, std::string>> copies;
-    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved, &copies);
+    // With --state the ledger reads a copy's lines once: no note (a review, 2026-12-06).
+    files = order_by_time(files, scan_options.format, scan_options.detect_lines, moved,
+                          opts.state.empty() ? &copies : nullptr);
     for (const auto& [first, copy] : copies) {
       note(message(
           N_("'{}' starts with the same lines as '{}': one is probably a copy of the other (as gzip -k "
@@ -251,7 +253,9 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
   // variable that came out empty (`-o $OUT access.log` with OUT unset) or a forgotten option value
   // took the log's name for the output, and a report of nothing would have replaced the log (a
   // review, 2026-12-06). A pipe that brings no line leaves yesterday's report too.
-  if (opts.files.empty() && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
+  // With --state the report covers the state: made again from it, with nothing new, it is no report
+  // of nothing (`--state s -o r.json < /dev/null`).
+  if (opts.files.empty() && !state && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
       file_id(opts.output)) {
     print_error(format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
                           opts.output));

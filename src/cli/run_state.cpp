@@ -12,11 +12,22 @@
 
 namespace darkscan {
 
+void refuse_standard_stream_state(const CommandLine& opts) {
+  // "-" is standard input or output for the logs and the report; a state read from a file named
+  // "-" and saved to standard output would never be continued (a review, 2026-12-06).
+  for (const auto& [option, path] : {std::pair{"--state", opts.state}, {"--state-out", opts.state_out}}) {
+    if (path == "-")
+      throw Error(
+          message(N_("{} '-': a state is a file; give it a name ('-' is standard input or output)"), option));
+  }
+}
+
 // The state of --state (loaded if the file exists) or a new one for
 // --state-out; nullptr without either.
 std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
                                   std::unique_ptr<util::FileLock>& lock) {
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
+  refuse_standard_stream_state(opts);
   // Two runs updating one state would each miss what the other read.
   if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
   // Fail before reading any log when the state could not be saved after it.

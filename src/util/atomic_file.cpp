@@ -137,7 +137,14 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
-int folder_error(const std::string& path) { return ::access(folder_of(path).c_str(), W_OK) == 0 ? 0 : errno; }
+int folder_error(const std::string& path) {
+  // A descriptor or a device is written in place: its folder (/dev) need not be writable (a review,
+  // 2026-12-06: '-o /dev/stdout' and '-o /dev/null' were refused to users other than root).
+  if (own_descriptor(path) >= 0) return 0;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 0;
+  return ::access(folder_of(path).c_str(), W_OK) == 0 ? 0 : errno;
+}
 
 void write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile file(path);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace darkscan {
@@ -106,7 +107,6 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
 }
 
 void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
-  m_named.count(hit.host);
   const std::string_view ref_host = prepared.ref_host(arena);
   // A line that names its site (%v, $host) says itself what is internal: it is decided at once,
   // unless lines that name none are held before it (a visitor's hits are decided in order). Until
@@ -148,21 +148,26 @@ void Analyzer::defer_history(std::int64_t origin) {
 void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
+  // Hosts of --site are one site; without it, the page views of two hosts are two sites.
   const auto named = m_named.hosts();
-  if (named.size() > 1) {
-    Message each; // "example.com 1,234, other.org 56" (lines), in both languages
+  const bool others = std::any_of(named.begin(), named.end(),
+                                  [&](const auto& h) { return !m_site.is_internal(h.first, {}); });
+  if ((m_site.empty() ? named.size() > 1 : others) || m_named.others() > 0) {
+    Message each; // "example.com 1,234, other.org 56" (page views), in both languages
     for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
-      const std::string host = util::escape_for_terminal(named[i].first);
-      const Message lines = count_message(named[i].second);
-      each.en += (i ? ", " : "") + host + " " + lines.en;
-      each.local += (i ? ", " : "") + host + " " + lines.local;
+      std::string host = util::escape_for_terminal(named[i].first);
+      if (host.size() > 60) host = host.substr(0, 60) + "...";
+      const Message views = count_message(named[i].second);
+      each.en += (i ? ", " : "") + host + " " + views.en;
+      each.local += (i ? ", " : "") + host + " " + views.local;
     }
     if (named.size() > 5 || m_named.others() > 0) each.en += ", ...", each.local += ", ...";
-    m_note(message(
-        N_("the lines name {} hosts (lines: {}): they are counted as one site, and the pages of one path "
-           "on different hosts as one page; if they are different sites, report each apart "
-           "(split the log by host)"),
-        count_message(named.size() + (m_named.others() > 0 ? 1 : 0)), each));
+    const Message count = m_named.others() > 0 ? message(N_("more than {}"), count_message(NamedHosts::k_max))
+                                               : count_message(named.size());
+    m_note(message(N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
+                      "pages of one path on different hosts as one page; if they are different sites, report "
+                      "each apart (split the log by host, or give the site's hosts with --site)"),
+                   count, each));
   }
 }
 
@@ -195,6 +200,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     m_sink.add(hit, v);
     return;
   }
+  m_named.count(hit.host); // page views only: bots and scanners ask for any host
 
   // The guessed host is the site of the lines that name none; a line that names its host has it.
   const bool internal = !ref_host.empty() && (m_site.is_internal(ref_host, hit.host) ||

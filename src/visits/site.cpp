@@ -36,10 +36,23 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
   return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
 }
 
+namespace {
+
+// A host that names no site: an address (a scanner asking for http://203.0.113.5/), nginx's
+// catch-all "_", "localhost", a name without a dot (a review, 2026-12-06: such lines made a log of one
+// site a log of three).
+bool names_no_site(std::string_view host) {
+  if (host.empty() || host.front() == '[' || host.find('.') == std::string_view::npos) return true;
+  return host.find_first_not_of("0123456789.:") == std::string_view::npos;
+}
+
+} // namespace
+
 void NamedHosts::count(std::string_view vhost) {
   if (vhost.empty()) return;
   if (!m_last.empty() && vhost == m_last) {
-    ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
+    if (m_last_index != k_ignored)
+      ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
     return;
   }
   m_last.assign(vhost);
@@ -47,6 +60,10 @@ void NamedHosts::count(std::string_view vhost) {
   if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon)
     host = host.substr(0, colon);
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (names_no_site(host)) {
+    m_last_index = k_ignored;
+    return;
+  }
   const std::string name = normalize_host(host);
   const auto it =
       std::find_if(m_hosts.begin(), m_hosts.end(), [&](const auto& h) { return h.first == name; });

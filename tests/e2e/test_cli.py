@@ -397,9 +397,17 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         notes = [n for n in r["summary"]["notes"] if "hosts" in n]
         self.assertEqual(len(notes), 1, r["summary"]["notes"])
-        self.assertIn("2 hosts (lines: example.com 3, othersite.org 1)", notes[0])
+        self.assertIn("2 hosts (page views: example.com 3, othersite.org 1)", notes[0])
         one = "".join(l for l in lines.splitlines(True) if "othersite" not in l)
+        # A scanner's address or nginx's catch-all "_" names no site (a review, 2026-12-06: they made
+        # a log of one site a log of three).
+        one += '203.0.113.5:80 41.58.9.9 - - [20/Nov/2026:10:00:09 +0000] "GET / HTTP/1.1" 200 5 "-" "%s"\n' % ua
+        one += '_:443 41.58.9.8 - - [20/Nov/2026:10:00:09 +0000] "GET /x HTTP/1.1" 200 5 "-" "%s"\n' % ua
         p, r = run_json("-f", "vhost_combined", stdin=one.encode())
+        self.assertFalse([n for n in r["summary"]["notes"] if "hosts" in n])
+        # Both given with --site: one site.
+        p, r = run_json("-f", "vhost_combined", "--site", "example.com", "--site", "othersite.org",
+                        stdin=lines.encode())
         self.assertFalse([n for n in r["summary"]["notes"] if "hosts" in n])
 
     def test_preset_aliases_and_wrong_preset(self):
@@ -711,6 +719,10 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(r["summary"]["lines"], 2 * 334)
         p, r = run_json(sample("combined.log"), sample("combined.log.gz"))  # two days, no copy
         self.assertFalse([n for n in r["summary"]["notes"] if "probably a copy" in n])
+        # With --state the ledger reads the copy's lines once: no note.
+        p, r = run_json("--state", os.path.join(self.tmp, "s.state"), plain, packed)
+        self.assertFalse([n for n in r["summary"]["notes"] if "probably a copy" in n])
+        self.assertEqual(r["summary"]["lines"], 334)
 
     def test_stdin_equals_file(self):
         data = read_bytes(sample("vcombined.log"))
@@ -1236,6 +1248,19 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(os.listdir(self.tmp), [])
         self.assertIn("its folder '%s': No such file or directory" % os.path.dirname(out), run(
             "-q", "-o", out, sample("combined.log")).stderr.decode())
+
+    def test_devices_and_descriptors_need_no_writable_folder(self):
+        # /dev is not writable for a user: '-o /dev/null' (the --help example) and '-o /dev/stdout'
+        # were refused (a review, 2026-12-06).
+        for out in ("/dev/null", "/dev/stdout", "-"):
+            with self.subTest(out=out):
+                p = run("-q", "-o", out, sample("combined.log"), as_user=True)
+                self.assertEqual(p.returncode, 0, p.stderr)
+        # A state is a file: '-' is refused.
+        for option in ("--state", "--state-out"):
+            p = run("-q", option, "-", sample("combined.log"))
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("a state is a file", p.stderr.decode())
 
     def test_output_in_a_folder_that_cannot_be_written(self):
         # The file can be written, its folder not: the message says the folder (a review,

@@ -394,6 +394,17 @@ class SmallThingsTest(unittest.TestCase):
         self.assertIn("standard input was empty", p.stderr.decode())
         with open(log, "rb") as f:
             self.assertEqual(f.read(), before)
+        # With --state the report covers the state: made again from it with nothing new, it is written.
+        state = os.path.join(self.tmp, "s.state")
+        self.assertEqual(run("-q", "--state", state, "-o", os.devnull, log).returncode, 0)
+        kept = os.path.join(self.tmp, "kept.json")
+        with open(kept, "w") as f:
+            f.write("{}")
+        with open(os.devnull, "rb") as null:
+            p = subprocess.run([BIN, "-q", "-F", "json", "--state", state, "-o", kept], stdin=null, env=ENV)
+        self.assertEqual(p.returncode, 0)
+        with open(kept) as f:
+            self.assertEqual(json.load(f)["summary"]["page_views"], 1)
         # A new file is written: a report of an empty pipe is still a report.
         new = os.path.join(self.tmp, "new.json")
         with open(os.devnull, "rb") as null:

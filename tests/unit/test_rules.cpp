@@ -146,6 +146,7 @@ TEST_CASE("rules: matching by family", "[rules]") {
     CHECK(shipped.is_private_tag("utm_source=email&utm_medium=email&utm_campaign=share"));
     CHECK_FALSE(shipped.is_private_tag("utm_source=newsletter&utm_medium=email&utm_campaign=weekly"));
     CHECK_FALSE(shipped.is_private_tag("utm_source=facebook&utm_campaign=share"));
+    CHECK_FALSE(shipped.is_private_tag("gclid=abc&utm_campaign=share")); // an ad's campaign name
     // A second analyst's review: WhatsApp's and Telegram's short names, a network's DMs, a network
     // named by its host.
     for (const char* q : {"utm_source=wa", "utm_source=WA_share", "utm_medium=wa", "utm_source=tg",
@@ -177,12 +178,16 @@ TEST_CASE("rules: matching by family", "[rules]") {
   }
   SECTION("the site's functional pages are landing pages, not articles (shipped rules)") {
     const Rules shipped = Rules::load({DARKSCAN_SOURCE_RULES_DIR});
-    for (const char* path : {"/login", "/Login/", "/cart", "/checkout/", "/my-account/orders", "/account/orders",
-                             "/search", "/unsubscribe", "/sign-in", "/contact-us/", "/wp-login.php"}) {
+    for (const char* path :
+         {"/login", "/Login/", "/cart", "/checkout/", "/my-account/orders", "/account/orders", "/search",
+          "/unsubscribe", "/sign-in", "/contact-us/", "/wp-login.php", "/search.html", "/contact.php",
+          "/fr/contact", "/en-us/search/"}) {
       INFO(path);
       CHECK(shipped.is_landing(path));
     }
-    for (const char* path : {"/news/login-tips", "/contact-lens-review", "/carton-recycling", "/searchlight/2026/x"}) {
+    for (const char* path : {"/news/login-tips", "/contact-lens-review", "/carton-recycling",
+                             "/searchlight/2026/x", "/register/voter-registration-guide",
+                             "/contact/press-release-2026", "/search-engine-optimisation-guide"}) {
       INFO(path);
       CHECK_FALSE(shipped.is_landing(path));
     }

@@ -17,6 +17,9 @@ namespace darkscan {
 // A run's state (--state, --state-out): opened before any log is read, the analyzer and the scanner
 // going on from it, this run recorded in it after the scan.
 
+// Throws Error (usage) on --state - or --state-out -: a state is a file.
+void refuse_standard_stream_state(const CommandLine& opts);
+
 // The state of --state (loaded if the file exists, `lock` taken on it) or a new one for --state-out;
 // nullptr without either. Throws Error when the state cannot be read, or could not be saved after
 // the run.

@@ -33,7 +33,8 @@ private:
   int m_slot = -1; // util::remember_temp's: removed on SIGINT/SIGTERM/SIGHUP (temp_files.hpp)
 };
 
-// 0 when a file can be created at `path`: its folder exists and is writable
+// 0 when a file can be created at `path`: its folder exists and is writable, or `path` is written
+// in place (a descriptor of this process, a device, a pipe)
 // (checked before a long run, whose output would otherwise be lost at the
 // end); else the errno that says why not.
 int folder_error(const std::string& path);

@@ -30,6 +30,7 @@ private:
 class NamedHosts {
 public:
   static constexpr std::size_t k_max = 16; // hosts told apart; more are counted together
+  // Counts a page view's host; addresses, "_", "localhost" and names without a dot name no site.
   void count(std::string_view vhost);
   // The hosts with their lines, most lines first (ties by name); empty when the lines name none.
   std::vector<std::pair<std::string, std::uint64_t>> hosts() const;
@@ -37,7 +38,8 @@ public:
 
 private:
   std::string m_last;           // the last host named, as the line spelled it
-  std::size_t m_last_index = 0; // its entry
+  static constexpr std::size_t k_ignored = static_cast<std::size_t>(-1);
+  std::size_t m_last_index = 0; // its entry, k_max for the others, k_ignored for no site
   std::vector<std::pair<std::string, std::uint64_t>> m_hosts;
   std::uint64_t m_others = 0;
 };
