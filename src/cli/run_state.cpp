@@ -15,7 +15,9 @@ namespace darkscan {
 void refuse_standard_stream_state(const CommandLine& opts) {
   // "-" is standard input or output for the logs and the report; a state read from a file named
   // "-" and saved to standard output would never be continued (a review, 2026-12-06).
-  for (const auto& [option, path] : {std::pair{"--state", opts.state}, {"--state-out", opts.state_out}}) {
+  for (const auto& [option, path] :
+       {std::pair{"--state", opts.state},
+        {"--state-out", opts.state_out}}) { // not for translation: the options' names
     if (path == "-")
       throw Error(
           message(N_("{} '-': a state is a file; give it a name ('-' is standard input or output)"), option));
