@@ -47,6 +47,12 @@ int own_descriptor(const std::string& path) {
   return -1;
 }
 
+// A device, a pipe or a socket that exists at `path` (a link followed): written in place.
+bool is_device(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 } // namespace
 
 AtomicFile::AtomicFile(std::string path)
@@ -59,8 +65,7 @@ AtomicFile::AtomicFile(std::string path)
   }
   // A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is written in place: renaming a file
   // over it would replace /dev/null itself for a run as root.
-  struct stat existing {};
-  if (::stat(m_target.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+  if (is_device(m_target)) {
     m_tmp.clear();
     m_fd = ::open(m_target.c_str(), O_WRONLY | O_CLOEXEC);
     if (m_fd < 0) fail(errno);
@@ -140,9 +145,7 @@ std::string folder_of(const std::string& path) {
 int folder_error(const std::string& path) {
   // A descriptor or a device is written in place: its folder (/dev) need not be writable (a review,
   // 2026-12-06: '-o /dev/stdout' and '-o /dev/null' were refused to users other than root).
-  if (own_descriptor(path) >= 0) return 0;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 0;
+  if (own_descriptor(path) >= 0 || is_device(path)) return 0;
   return ::access(folder_of(path).c_str(), W_OK) == 0 ? 0 : errno;
 }
 

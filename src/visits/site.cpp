@@ -11,6 +11,12 @@ std::string_view without_www(std::string_view host) {
   return host.substr(0, 4) == "www." ? host.substr(4) : host;
 }
 
+// "example.com:443" -> "example.com"; an IPv6 address (two colons or more) is left whole.
+std::string_view without_port(std::string_view host) {
+  const std::size_t colon = host.rfind(':');
+  return colon != std::string_view::npos && host.find(':') == colon ? host.substr(0, colon) : host;
+}
+
 } // namespace
 
 std::string normalize_host(std::string_view host) {
@@ -22,10 +28,7 @@ std::string normalize_host(std::string_view host) {
 void SiteHosts::add(std::string_view host) {
   // Accept what users paste: "https://www.example.com/", "example.com:443".
   if (std::size_t scheme = host.find("://"); scheme != std::string_view::npos) host.remove_prefix(scheme + 3);
-  host = host.substr(0, host.find_first_of("/?#"));
-  if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon) {
-    host = host.substr(0, colon);
-  }
+  host = without_port(host.substr(0, host.find_first_of("/?#")));
   std::string h = normalize_host(host);
   if (!h.empty() && std::find(m_hosts.begin(), m_hosts.end(), h) == m_hosts.end()) m_hosts.push_back(h);
 }
@@ -50,32 +53,24 @@ bool names_no_site(std::string_view host) {
 
 void NamedHosts::count(std::string_view vhost) {
   if (vhost.empty()) return;
-  if (!m_last.empty() && vhost == m_last) {
-    if (m_last_index != k_ignored)
-      ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
-    return;
+  if (m_last.empty() || vhost != m_last) {
+    m_last.assign(vhost);
+    m_last_index = index_of(vhost);
   }
-  m_last.assign(vhost);
-  std::string_view host = vhost;
-  if (std::size_t colon = host.rfind(':'); colon != std::string_view::npos && host.find(':') == colon)
-    host = host.substr(0, colon);
-  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  if (names_no_site(host)) {
-    m_last_index = k_ignored;
-    return;
-  }
+  if (m_last_index != k_ignored) ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
+}
+
+std::size_t NamedHosts::index_of(std::string_view vhost) {
+  std::string_view host = without_port(vhost);
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1); // "example.com." has a dot too
+  if (names_no_site(host)) return k_ignored;
   const std::string name = normalize_host(host);
   const auto it =
       std::find_if(m_hosts.begin(), m_hosts.end(), [&](const auto& h) { return h.first == name; });
-  if (it != m_hosts.end()) {
-    m_last_index = static_cast<std::size_t>(it - m_hosts.begin());
-  } else if (m_hosts.size() < k_max) {
-    m_last_index = m_hosts.size();
-    m_hosts.emplace_back(name, 0);
-  } else {
-    m_last_index = k_max; // counted with the others
-  }
-  ++(m_last_index < m_hosts.size() ? m_hosts[m_last_index].second : m_others);
+  if (it != m_hosts.end()) return static_cast<std::size_t>(it - m_hosts.begin());
+  if (m_hosts.size() >= k_max) return k_max; // counted with the others
+  m_hosts.emplace_back(name, 0);
+  return m_hosts.size() - 1;
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> NamedHosts::hosts() const {

@@ -37,6 +37,9 @@ public:
   std::uint64_t others() const { return m_others; } // lines of hosts beyond k_max
 
 private:
+  // The entry of a host as a line spells it: k_max for the hosts beyond k_max, k_ignored for no site.
+  std::size_t index_of(std::string_view vhost);
+
   std::string m_last;           // the last host named, as the line spelled it
   static constexpr std::size_t k_ignored = static_cast<std::size_t>(-1);
   std::size_t m_last_index = 0; // its entry, k_max for the others, k_ignored for no site
