@@ -58,10 +58,39 @@ WeightRange parse_weight(const std::string& text, const std::string& origin) {
   return {numbers[0], numbers[1], numbers[2]};
 }
 
+// "unfitted KIND low high": where KIND's private part lay across sites (EstimateSettings::unfitted).
+void parse_unfitted(const RuleLine& line, EstimateSettings& settings) {
+  const std::string& text = line.columns[1];
+  const std::size_t space = text.find_first_of(" \t");
+  const std::string name = text.substr(0, space);
+  const auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), name);
+  if (it == k_evidence_names.end())
+    throw Error(message(N_("{}: unknown evidence '{}' (see doc/RULES.md)"), line.origin, name));
+  const std::string numbers = space == std::string::npos ? std::string() : text.substr(space + 1);
+  double low = 0.0, high = 0.0;
+  char* end = nullptr;
+  low = std::strtod(numbers.c_str(), &end);
+  const bool first = end != numbers.c_str();
+  const char* rest = end;
+  high = std::strtod(rest, &end);
+  while (*end == ' ' || *end == '\t')
+    ++end;
+  if (!first || end == rest || *end != '\0' || !(low >= 0.0 && low <= high && high <= 1.0)) {
+    throw Error(message(N_("{}: expected 'unfitted EVIDENCE low high', numbers from 0 to 1 and low <= high, "
+                           "found '{}'"),
+                        line.origin, text));
+  }
+  settings.unfitted[static_cast<std::size_t>(it - k_evidence_names.begin())] = {0.0, low, high};
+}
+
 // The settings of the estimate in weights.rules ("clicks_per_preview 3"); false for another key.
 bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
   const std::string& key = line.columns[0];
   const std::string& text = line.columns[1];
+  if (key == "unfitted") {
+    parse_unfitted(line, settings);
+    return true;
+  }
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   const bool number = end != text.c_str() && *end == '\0';

@@ -298,6 +298,11 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   const double prior = weights[kind(k)].value;
   m.site_share[k] = prior;
   m.given[k] = settings.weight_given[kind(k)];
+  const WeightRange& rules = weights[kind(k)];
+  const WeightRange& across = settings.unfitted[kind(k)];
+  const bool spread = !m.given[k] && across.low <= across.high;
+  m.unfitted_low[k] = spread ? std::min(rules.low, across.low) : rules.low;
+  m.unfitted_high[k] = spread ? std::max(rules.high, across.high) : rules.high;
   if (m.given[k]) return;
   // Each rate needs pages that show its cause: without signed private arrivals (a blog without
   // share tags, a log without user agents) a cannot be told, which is not a = 0.
@@ -406,9 +411,10 @@ Weights page_weights(const SiteModel& model, const PageStats& whole, const Weigh
   const double s = signed_private(c), o = public_arrivals(whole, c);
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const WeightRange& prior = weights[kind(k)];
-    if (!model.fitted[k]) {
-      out[kind(k)] = {model.site_share[k], std::max(0.0, model.site_share[k] - (prior.value - prior.low)),
-                      std::min(1.0, model.site_share[k] + (prior.high - prior.value))};
+    if (!model.fitted[k]) { // the rules' weight, in its range across sites (a user's own: as given)
+      out[kind(k)] = {model.site_share[k],
+                      std::max(0.0, model.site_share[k] - (prior.value - model.unfitted_low[k])),
+                      std::min(1.0, model.site_share[k] + (model.unfitted_high[k] - prior.value))};
       continue;
     }
     // The page's part when the fit gives theta: its own drawn toward the site's by m pseudo-arrivals.

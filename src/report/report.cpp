@@ -113,15 +113,21 @@ std::array<std::string, SiteModel::k_kinds> model_lines(const SiteModel& m) {
   for (std::size_t k = 0; k < SiteModel::k_kinds; ++k) {
     const std::string share = percent_text(m.applied_share[k]);
     if (m.fitted[k]) {
-      // English says "pages" for one page too, as it always has.
-      out[k] = format_trn("{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
-                          "{} private (fitted on {} pages: {} per signed private arrival, {} per public one)",
-                          m.pages[k], share, count_message(m.pages[k]), significant_text(m.signed_rate[k]),
+      // The fit's range and the arrivals it read: a part fitted on 8 arrivals is not a part fitted on
+      // 8,000, whatever the pages (an analyst's review: "96.3% private" with a range of 0 to 100%).
+      const auto arrivals = static_cast<std::uint64_t>(std::llround(m.sum_arrivals[k]));
+      out[k] = format_trn("{} private (fitted on {} arrival, 95% range {} to {}: {} per signed private "
+                          "arrival, {} per public one)",
+                          "{} private (fitted on {} arrivals, 95% range {} to {}: {} per signed private "
+                          "arrival, {} per public one)",
+                          arrivals, share, count_message(arrivals), percent_text(m.fitted_low[k]),
+                          percent_text(m.fitted_high[k]), significant_text(m.signed_rate[k]),
                           significant_text(m.public_rate[k]));
     } else if (m.given[k]) {
       out[k] = format_tr(N_("{} private (set in --rules, taken as given)"), share);
     } else {
-      out[k] = format_tr(N_("{} private (weights.rules: the pages do not support a fit)"), share);
+      out[k] = format_tr(N_("{} private, within {} to {} (weights.rules: the pages do not support a fit)"),
+                         share, percent_text(m.unfitted_low[k]), percent_text(m.unfitted_high[k]));
     }
   }
   return out;

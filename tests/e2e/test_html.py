@@ -113,7 +113,7 @@ class HtmlTest(unittest.TestCase):
         self.assertIn("/news/2026/11/lagos-floods-relief-4411", body)
         # The site model says what it did: too few pages in the sample to fit, so the rules' weights.
         self.assertIn('<h2 id="model">Site model</h2>', text)
-        self.assertIn("New visitors: 80.0% private (weights.rules: the pages do not support a fit)", body)
+        self.assertIn("New visitors: 80.0% private, within 0.0% to 95.0% (weights.rules: the pages do not support a fit)", body)
 
     def test_reads_right_without_the_readme(self):
         """Issue 20: one name per figure, whole visits, the window asked for in local time, partial days

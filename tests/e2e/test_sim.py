@@ -139,7 +139,7 @@ class SiteModelTest(unittest.TestCase):
             p = subprocess.run([BIN, "-q", "-F", "table", "--rules", rules, log], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
             self.assertRegex(p.stdout, r"new visitors +50\.0% private \(set in --rules, taken as given\)")
-            self.assertRegex(p.stdout, r"returning visitors +\d+\.\d% private \(fitted on \d+ pages")
+            self.assertRegex(p.stdout, r"returning visitors +\d+\.\d% private \(fitted on \d+ arrivals, 95% range")
 
 
 class SimOracleTest(unittest.TestCase):

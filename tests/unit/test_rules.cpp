@@ -211,10 +211,18 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
   test::write_rules(dir, "base");
   dir.write("mine/agents.rules", "ua.inapp.newapp   messaging  newapp   NewChatApp/\n"
                                  "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
-  dir.write("mine/weights.rules", "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\nhub_min_views_per_visit 0\n");
+  dir.write(
+      "mine/weights.rules",
+      "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\nhub_min_views_per_visit 0\nunfitted direct_deep_new 0 0.9\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
   CHECK(rules.settings().hub_min_views_per_visit == 0.0);
   CHECK(Rules::load({dir.path("base")}).settings().hub_min_views_per_visit == 1.5);
+  // Where a fitted kind lay across sites; unset for the others (low > high).
+  const WeightRange across = rules.settings().unfitted[static_cast<std::size_t>(Evidence::direct_deep_new)];
+  CHECK(across.low == 0.0);
+  CHECK(across.high == 0.9);
+  CHECK(rules.settings().unfitted[static_cast<std::size_t>(Evidence::inapp_messaging)].low >
+        rules.settings().unfitted[static_cast<std::size_t>(Evidence::inapp_messaging)].high);
   // Weights set in a directory of the user's own are given: the site model does not fit them.
   CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::direct_deep_new)]);
   CHECK(rules.settings().weight_given[static_cast<std::size_t>(Evidence::mail)]);
@@ -263,6 +271,13 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
              Catch::Contains("weights.rules:1: hub_min_views_per_visit '-1' is not a number of 0 or more"));
   CHECK_THAT(with("weights.rules", "hub_min_views_per_visit two\n"),
              Catch::Contains("hub_min_views_per_visit 'two' is not a number"));
+  CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.9 0.1\n"),
+             Catch::Contains("weights.rules:1: expected 'unfitted EVIDENCE low high'"));
+  CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.1\n"),
+             Catch::Contains("'unfitted EVIDENCE low high'"));
+  CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.1 0.5 0.7\n"),
+             Catch::Contains("'unfitted EVIDENCE low high'"));
+  CHECK_THAT(with("weights.rules", "unfitted typo 0.1 0.5\n"), Catch::Contains("unknown evidence 'typo'"));
   CHECK_THAT(with("assets.rules", "extension css\n"), Catch::Contains("expected 'ext' or 'path'"));
   CHECK_THAT(with("params.rules", "tag.x none - utm_source *\n"), Catch::Contains("'none' is not a channel"));
   CHECK_THAT(error_of({dir.path("nowhere")}), Catch::Contains("not a directory"));

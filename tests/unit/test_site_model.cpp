@@ -192,6 +192,30 @@ TEST_CASE("site model: the private part of referrer-less arrivals is fitted on t
     CHECK(page_weights(s, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false), rules_weights())[k_new]
               .value == Approx(0.8));
   }
+  SECTION("an unfitted kind's range takes in where it lay across sites; a user's weight keeps its own") {
+    Aggregate small;
+    add_page(small, "/a", 5, 5, 1.0, 0.1);
+    EstimateSettings across;
+    across.unfitted[k_new] = {0.0, 0.05, 0.9};
+    const SiteModel s = fit_site_model(small, across, rules_weights());
+    REQUIRE_FALSE(s.fitted[0]);
+    const PageStats& p = small.pages().at("/a");
+    const WeightRange w =
+        page_weights(s, p, effective_evidence(p, p, across, 0.5, false), rules_weights())[k_new];
+    CHECK(w.value == Approx(0.8));
+    CHECK(w.low == Approx(0.05));
+    CHECK(w.high == Approx(0.95)); // the rules' own high end is higher
+    // Without the line: the rules' range, 0.55 to 0.95.
+    const SiteModel plain = fit_site_model(small, EstimateSettings{}, rules_weights());
+    CHECK(page_weights(plain, p, effective_evidence(p, p, EstimateSettings{}, 0.5, false),
+                       rules_weights())[k_new]
+              .low == Approx(rules_weights()[k_new].low));
+    // A weight of the user's own --rules: its range as given.
+    across.weight_given[k_new] = true;
+    const SiteModel given = fit_site_model(small, across, rules_weights());
+    CHECK(page_weights(given, p, effective_evidence(p, p, across, 0.5, false), rules_weights())[k_new].low ==
+          Approx(rules_weights()[k_new].low));
+  }
   SECTION("landing pages are left out of the fit") {
     const SiteModel s =
         fit_site_model(with_home_page(a, 2000, k_new, 0, 10000), EstimateSettings{}, rules_weights());

@@ -60,6 +60,14 @@ struct EstimateSettings {
   // The weights a user set in a --rules directory of their own: the site model takes them as
   // given instead of fitting them (site_model.hpp).
   std::array<bool, k_evidence_count> weight_given{};
+  // Where a kind's private part lay across sites whose logs fitted it ("unfitted KIND low high"):
+  // the range of the rules' weight when this log cannot fit it, its low and high taken in (only
+  // the kinds the site model fits use it; low > high: none given).
+  std::array<WeightRange, k_evidence_count> unfitted{};
+  EstimateSettings() {
+    for (WeightRange& r : unfitted)
+      r = {0.0, 1.0, 0.0};
+  }
 };
 
 } // namespace darkscan

@@ -93,6 +93,9 @@ struct SiteModel {
   // of that fit and the corrected Poisson one, its range spanning both.
   std::array<bool, k_kinds> instrumented{};
   std::array<bool, k_kinds> given{};        // set in the user's --rules: not fitted, taken as given
+  // The range of the rules' weight of a kind this log does not fit: the weights.rules range with
+  // where the part lay on sites that fitted it ("unfitted" in weights.rules) taken in.
+  std::array<double, k_kinds> unfitted_low{}, unfitted_high{};
   std::array<std::size_t, k_kinds> pages{}; // pages the fit of each kind used
   // What every page's weight is read with, worked out once by the fit: the site's part and its rates
   // a and b when theta is at fitted_low, fitted_high and fitted_share (page_weights, 13% of a
