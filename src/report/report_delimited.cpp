@@ -39,7 +39,7 @@ private:
         cells.push_back(std::to_string(p.visits));
         // Empty when the log does not record referrers: nothing is known.
         const ShareEstimate& e = r.estimate;
-        cells.push_back(e.known ? util::plain_number(e.dark) : "");
+        cells.push_back(e.counted() ? util::plain_number(e.dark) : "");
         cells.push_back(std::to_string(p.dark_social_visits));
         cells.push_back(e.known ? util::plain_number(e.share) : "");
         cells.push_back(e.known ? util::plain_number(e.low) : "");

@@ -71,8 +71,9 @@ void tiles(const ReportData& data, std::string& out) {
   tile(tr(N_("Visits")), count(t.visits),
        format_trn("{} page views", "{} page views", t.page_views, count(t.page_views)));
   tile(tr(N_("Dark-social share (estimate)")), share_text(e),
-       e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
-               : std::string(tr(N_("the log does not record referrers"))));
+       e.known       ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
+       : e.no_visits ? std::string(tr(N_("no visits: only bots, link previews or assets")))
+                     : std::string(tr(N_("the log does not record referrers"))));
   tile(tr(N_("Estimated dark-social visits")), dark_text(e),
        format_trn("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
                   t.dark_social_visits, count(t.dark_social_visits)));

@@ -98,7 +98,7 @@ private:
 // `sums`: data.sums(traffic), which weighs every page of it (shared with traffic_fields).
 void channels(Json& j, const ReportData& data, const Aggregate& traffic, const ReportData::Sums& sums) {
   const TrafficTotals& t = traffic.totals();
-  const bool known = ReportData::estimate(sums, t).known; // null without referrers, as the summary
+  const bool known = ReportData::estimate(sums, t).counted(); // null without referrers, as the summary
   j.open('{');
   for (std::size_t c = 0; c < k_channel_count; ++c) {
     const ChannelStats& cs = t.channels[c];
@@ -112,11 +112,12 @@ void channels(Json& j, const ReportData& data, const Aggregate& traffic, const R
   j.close('}');
 }
 
-// A share, its range and the estimated dark-social visits; null when the log does not record referrers.
+// A share, its range and the estimated dark-social visits; null when the log does not record referrers,
+// the share and its range null without visits.
 void estimate_fields(Json& j, const ShareEstimate& e) {
   auto value = [&](double v) -> Json& { return e.known ? j.number(v) : j.null(); };
   j.key("dark_social");
-  value(e.dark);
+  e.counted() ? j.number(e.dark) : j.null();
   j.key("share");
   value(e.share);
   j.key("share_low");

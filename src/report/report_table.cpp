@@ -55,10 +55,11 @@ private:
         const TrafficTotals& pt = period.traffic->totals();
         const ShareEstimate e = data.estimate(*period.traffic);
         // English says "visits" for one visit too, as it always has.
-        out += heading(format_trn(
-            "{}{}: {} visits, dark social {} ({})", "{}{}: {} visits, dark social {} ({})", pt.visits,
-            period.label, period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
-            number_text(pt.visits), e.known ? whole(e.dark) : n_a, e.known ? percent_text(e.share) : n_a));
+        out += heading(format_trn("{}{}: {} visits, dark social {} ({})",
+                                  "{}{}: {} visits, dark social {} ({})", pt.visits, period.label,
+                                  period.partial ? tr(N_(" (partial: the log covers part of it)")) : "",
+                                  number_text(pt.visits), e.counted() ? whole(e.dark) : n_a,
+                                  e.known ? percent_text(e.share) : n_a));
       } else {
         out += heading(tr(N_("Pages by estimated dark-social visits")));
       }
@@ -105,6 +106,8 @@ private:
       row(N_("dark social"),
           format_tr(N_("{:>12}  estimated visits, {} of visits (95% range {} to {})"), whole(overall.dark),
                     percent_text(overall.share), percent_text(overall.low), percent_text(overall.high)));
+    } else if (overall.no_visits) {
+      row(N_("dark social"), format_tr(N_("{:>12}  no visits: only bots, link previews or assets"), n_a));
     } else {
       row(N_("dark social"), format_tr(N_("{:>12}  the log does not record referrers"), n_a));
     }
@@ -180,7 +183,7 @@ private:
     for (const PageRow& r : rows) {
       const PageStats& p = *r.stats;
       const ShareEstimate& e = r.estimate;
-      line(e.known ? whole(e.dark) : n_a, number_text(p.visits), e.known ? percent_text(e.share) : n_a,
+      line(e.counted() ? whole(e.dark) : n_a, number_text(p.visits), e.known ? percent_text(e.share) : n_a,
            e.known ? range(e.low, e.high) : n_a,
            util::escape_for_terminal(util::shorten(data.top_app(p), 10)),
            util::escape_for_terminal(util::shorten(r.path, k_path_width)));

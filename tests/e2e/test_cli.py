@@ -144,7 +144,9 @@ def as_csv(rows):
 
 
 def number_text(x):
-    """How a JSON number is written in TSV/CSV: 3 -> '3', 0.25 -> '0.25'."""
+    """How a JSON number is written in TSV/CSV: 3 -> '3', 0.25 -> '0.25', null -> ''."""
+    if x is None:
+        return ""
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
@@ -994,7 +996,8 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         s = r["summary"]
         self.assertEqual((s["lines"], s["parsed"], s["malformed"], s["visits"], s["page_views"]),
                          (0, 0, 0, 0, 0))
-        self.assertEqual(s["share"], 0)
+        # No visits: no share (0 of 0), and 0 estimated dark-social visits.
+        self.assertEqual((s["share"], s["share_low"], s["share_high"], s["dark_social"]), (None, None, None, 0))
         self.assertEqual(r["pages"], [])
         self.assertIsNone(s["first_time"])
         p = run(path)

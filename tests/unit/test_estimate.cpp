@@ -185,11 +185,13 @@ TEST_CASE("estimate: arrivals whose referrer is not logged", "[estimate]") {
     CHECK(e.low <= 5.0 / 100);
     CHECK(e.high >= 10.0 / 100);
   }
-  SECTION("no visits: a known zero with the widest range") {
+  SECTION("no visits: no share (null, n/a), and 0 estimated visits") {
     const ShareEstimate e = estimate_share(EvidenceCounts{}, 0, 0, w);
-    CHECK(e.known);
-    CHECK(e.share == 0.0);
-    CHECK(e.high == 1.0);
+    CHECK_FALSE(e.known);
+    CHECK(e.no_visits);
+    CHECK(e.counted());
+    CHECK(e.dark == 0.0);
+    CHECK_FALSE(estimate_share(c, 100, 5, w).no_visits);
   }
 }
 

@@ -15,7 +15,12 @@ struct ShareEstimate {
   // False when the log does not say where most arrivals came from (no
   // referrer field: Common Log Format): share and range cannot be known.
   bool known = true;
+  // No visits (only bots, previews or assets): no share to tell either, and `known` is false; the
+  // estimated dark-social visits are a count still, 0.
+  bool no_visits = false;
   double dark = 0.0; // estimated dark-social visits: each arrival's weight, summed
+  // The estimated dark-social visits can be told: the log records referrers, or there were none.
+  bool counted() const { return known || no_visits; }
   double share = 0.0;
   double low = 0.0;
   double high = 1.0;

@@ -50,7 +50,7 @@ inline std::string range_text(const ShareEstimate& e, std::string_view dash) {
 // Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
 inline std::uint64_t whole(double visits) { return static_cast<std::uint64_t>(std::max(0.0, visits) + 0.5); }
 inline std::string dark_text(const ShareEstimate& e) {
-  return e.known ? count(whole(e.dark)) : not_available();
+  return e.counted() ? count(whole(e.dark)) : not_available();
 }
 
 } // namespace darkscan::html
