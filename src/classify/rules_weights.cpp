@@ -115,6 +115,13 @@ bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
     settings.hub_min_follow = value;
     return true;
   }
+  if (key == "hub_targets_vs_median") {
+    if (!number || !(value >= 0.0 && value <= 1e6))
+      throw Error(
+          message(N_("{}: hub_targets_vs_median '{}' is not a number of 0 or more"), line.origin, text));
+    settings.hub_targets_vs_median = value;
+    return true;
+  }
   if (key == "hub_min_views_per_visit") {
     if (!number || !(value >= 0.0 && value <= 1e6))
       throw Error(

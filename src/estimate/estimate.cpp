@@ -27,6 +27,20 @@ bool is_hub(const PageStats& page, const EstimateSettings& settings) {
          views >= settings.hub_min_views_per_visit * static_cast<double>(page.visits);
 }
 
+std::uint32_t hub_min_targets_of(const PageList& pages, const EstimateSettings& settings) {
+  constexpr std::uint64_t k_min_views = 10; // a page read this often has shown where its readers go
+  constexpr std::size_t k_min_pages = 10;   // a median of fewer is one page's whim
+  std::vector<std::uint32_t> targets;
+  for (const auto& [key, page] : pages)
+    if (page->page_views >= k_min_views) targets.push_back(static_cast<std::uint32_t>(page->targets.size()));
+  if (targets.size() < k_min_pages || !(settings.hub_targets_vs_median > 0)) return settings.hub_min_targets;
+  const auto middle = targets.begin() + static_cast<std::ptrdiff_t>(targets.size() / 2);
+  std::nth_element(targets.begin(), middle, targets.end());
+  const double relative = std::min(settings.hub_targets_vs_median * static_cast<double>(*middle),
+                                   static_cast<double>(PageStats::k_max_targets));
+  return std::max(settings.hub_min_targets, static_cast<std::uint32_t>(std::ceil(relative)));
+}
+
 double returning_share(const TrafficTotals& totals) {
   const auto n = static_cast<double>(totals.evidence[k_new]),
              r = static_cast<double>(totals.evidence[k_returning]);

@@ -63,6 +63,7 @@ ReportData::Sums sums_over(const ReportData& d, const Aggregate& traffic, const 
 
 void ReportData::fit() {
   const PageList pages = total.pages_with_visits();
+  settings.hub_min_targets = hub_min_targets_of(pages, settings); // before anything asks is_hub
   total_sums.reset();
   model = fit_site_rates(total, pages, settings, weights);
   // The weights do not depend on the applied shares: the sums stand once these are set.

@@ -167,6 +167,39 @@ TEST_CASE("estimate: a hub's referrer-less arrivals are direct, as on a landing 
     article.targets.resize(5);
     CHECK_FALSE(is_hub(article, settings));
   }
+  SECTION("on a site whose every page leads on to many, a front must stand out") {
+    // 30 posts read 20 times, each leading to 12 pages (a blog's related posts), and one front.
+    std::vector<PageStats> posts(30, front);
+    PageStats wide = front;
+    for (std::uint32_t t = 13; t <= 32; ++t)
+      add_target(wide.targets, t);
+    PageStats rare = front; // read 9 times: not among the pages the median is taken on
+    rare.page_views = 9;
+    rare.targets.clear();
+    PageList pages;
+    for (const PageStats& p : posts)
+      pages.emplace_back("/post", &p);
+    pages.emplace_back("/", &wide);
+    for (int i = 0; i < 40; ++i)
+      pages.emplace_back("/rare", &rare);
+    EstimateSettings site = settings;
+    site.hub_min_targets = hub_min_targets_of(pages, site);
+    CHECK(site.hub_min_targets == 24); // twice the median of 12
+    CHECK_FALSE(is_hub(front, site));
+    CHECK(is_hub(wide, site));
+    // Turned off, or a site whose median page leads to few: hub_min_targets alone.
+    site = settings;
+    site.hub_targets_vs_median = 0;
+    CHECK(hub_min_targets_of(pages, site) == 10);
+    PageStats quiet = front;
+    quiet.targets.resize(3);
+    PageList few(20, {"/a", &quiet});
+    few.emplace_back("/c", &wide);
+    CHECK(hub_min_targets_of(few, settings) == 10);
+    // Never more than the targets a page keeps; and no median of fewer than 10 pages.
+    CHECK(hub_min_targets_of(PageList(10, {"/c", &wide}), settings) == PageStats::k_max_targets);
+    CHECK(hub_min_targets_of(PageList(9, {"/c", &wide}), settings) == 10);
+  }
 }
 
 TEST_CASE("estimate: arrivals whose referrer is not logged", "[estimate]") {

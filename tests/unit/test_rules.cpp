@@ -271,6 +271,8 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
              Catch::Contains("weights.rules:1: hub_min_views_per_visit '-1' is not a number of 0 or more"));
   CHECK_THAT(with("weights.rules", "hub_min_views_per_visit two\n"),
              Catch::Contains("hub_min_views_per_visit 'two' is not a number"));
+  CHECK_THAT(with("weights.rules", "hub_targets_vs_median -2\n"),
+             Catch::Contains("weights.rules:1: hub_targets_vs_median '-2' is not a number of 0 or more"));
   CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.9 0.1\n"),
              Catch::Contains("weights.rules:1: expected 'unfitted EVIDENCE low high'"));
   CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.1\n"),

@@ -57,6 +57,9 @@ struct EstimateSettings {
   // ... and its page views are at least this many times its visits: a third of them come through
   // the site's own links (a shared product page whose readers go on to the cart is all arrivals).
   double hub_min_views_per_visit = 1.5;
+  // ... and they lead to at least this many times as many distinct pages as the site's median page
+  // (hub_min_targets_of): a front stands out from the site's pages (0: hub_min_targets alone).
+  double hub_targets_vs_median = 2.0;
   // The weights a user set in a --rules directory of their own: the site model takes them as
   // given instead of fitting them (site_model.hpp).
   std::array<bool, k_evidence_count> weight_given{};

@@ -114,6 +114,10 @@ struct EarlierHistory {
   bool whole;          // nothing came before it
 };
 
+// The pages of an aggregate with visits, in key order (Aggregate::pages_with_visits): the order every
+// sum over pages is made in, so that the same counts give the same bits whatever order they came in.
+using PageList = std::vector<std::pair<std::string_view, const PageStats*>>;
+
 // Per-page and overall counters, fed with verdicts. Memory grows with the
 // number of distinct pages. merge() combines per-thread or per-shard parts.
 class Aggregate final : public VerdictSink {
@@ -145,7 +149,7 @@ public:
   const Pages& pages() const { return m_pages; }
   // The pages with arrivals, in key order: sums over them are the same to the last bit whatever
   // order the map holds them in.
-  std::vector<std::pair<std::string_view, const PageStats*>> pages_with_visits() const;
+  PageList pages_with_visits() const;
   const std::vector<std::string>& keep_params() const { return m_keep_params; }
 
   // For loading a saved state.

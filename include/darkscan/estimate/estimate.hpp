@@ -47,6 +47,13 @@ inline constexpr double k_max_follow_per_view = 2.0;
 // True when `page` is a hub (EstimateSettings): its referrer-less deep arrivals count as direct.
 bool is_hub(const PageStats& page, const EstimateSettings& settings);
 
+// The distinct pages a hub of this site leads to at least: settings.hub_min_targets, or
+// hub_targets_vs_median times the median of the pages that have at least 10 page views (when there
+// are 10 such pages or more), when that is more (at most PageStats::k_max_targets). A front stands out from
+// the site's own pages: on a site whose readers click on from every page, no page is one. One pass over the
+// pages.
+std::uint32_t hub_min_targets_of(const PageList& pages, const EstimateSettings& settings);
+
 // The page's arrivals per evidence, adjusted with what the page as a whole says (`whole`: the
 // same page over the whole report, so that the periods of a report add up to it): arrivals after
 // a preview beyond settings.clicks_per_preview per private fetch count as referrer-less deep

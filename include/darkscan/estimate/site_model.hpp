@@ -121,9 +121,6 @@ double public_arrivals(const PageStats& page, const WeightedCounts& c);
 // Fits the model on the pages of `total` (effective evidence as the report counts it).
 SiteModel fit_site_model(const Aggregate& total, const EstimateSettings& settings, const Weights& weights);
 
-// The pages of an aggregate with visits, in key order (Aggregate::pages_with_visits): the order every
-// sum over pages is made in, so that the same counts give the same bits whatever order they came in.
-using PageList = std::vector<std::pair<std::string_view, const PageStats*>>;
 // Evidence's arrivals summed over pages, weighed or not.
 using EvidenceSums = std::array<double, k_evidence_count>;
 
