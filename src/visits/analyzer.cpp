@@ -148,6 +148,7 @@ void Analyzer::defer_history(std::int64_t origin) {
 void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
+  note_busy_visitors();
   // Hosts of --site are one site; without it, the page views of two hosts are two sites.
   const auto named = m_named.hosts();
   const bool others = std::any_of(named.begin(), named.end(),
@@ -169,6 +170,25 @@ void Analyzer::finish() {
                       "each apart (split the log by host, or give the site's hosts with --site)"),
                    count, each));
   }
+}
+
+// A few visitors who start a large part of the visits: each of their page views without a referrer
+// may be an arrival, dark social on a deep page (an analyst's review, 2026-12-06: 20 addresses with
+// a browser's agent, each fetching an article every 40 minutes, made 2,398 of a blog's 2,815 visits
+// and its 39% dark social, without a word; one carrier address for all readers, with one agent,
+// made its 849 visits 632). 16 visitors making a quarter of 200 visits or more is no readership.
+void Analyzer::note_busy_visitors() {
+  constexpr std::size_t k_top = 16;
+  constexpr std::uint64_t k_min_visits = 200;
+  const std::uint64_t visits = m_busy.visits();
+  const BusyVisitors::Top top = m_busy.top(k_top);
+  if (visits < k_min_visits || top.visits * 4 < visits) return;
+  const auto percent = static_cast<std::uint64_t>(100 * top.visits / visits);
+  m_note(message(N_("{} visitors (address and agent) started {} of the {} visits ({}%): scrapers or monitors "
+                    "with a browser's agent, or many readers behind one carrier address? Each of their page "
+                    "views without a referrer can be an arrival; see them with --hits --show-ip"),
+                 count_message(top.visitors), count_message(top.visits), count_message(visits),
+                 count_message(percent)));
 }
 
 void Analyzer::guess_site() {
@@ -259,6 +279,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
   visitor.arrival = signature;
   v.visit_start = true;
+  m_busy.count(p.visitor);
   v.forced = starts;
   v.bare = bare;
   v.messenger = messenger;

@@ -4,6 +4,7 @@
 #include <darkscan/classify/prepared.hpp>
 #include <darkscan/classify/verdict.hpp>
 #include <darkscan/scan/scan.hpp>
+#include <darkscan/visits/busy_visitors.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 #include <darkscan/visits/site.hpp>
@@ -95,6 +96,7 @@ private:
   void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
   void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
+  void note_busy_visitors();
   void mark_open(std::int64_t time, bool seen_before, Verdict& v);
 
   const Rules& m_rules;
@@ -105,6 +107,7 @@ private:
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
   SiteGuess m_guess;
   NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says
+  BusyVisitors m_busy; // who starts the most visits: a few who start many are named by finish()
   VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;

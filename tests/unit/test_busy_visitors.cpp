@@ -1,0 +1,42 @@
+#include <darkscan/visits/busy_visitors.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+
+using namespace darkscan;
+
+TEST_CASE("busy visitors: the few who start many visits are found, never overstated", "[busy_visitors]") {
+  BusyVisitors busy;
+  // 5,000 readers with one visit each, and 3 scrapers with 300 visits each, interleaved.
+  std::uint64_t next_reader = 1000;
+  for (int round = 0; round < 300; ++round) {
+    for (std::uint64_t scraper = 1; scraper <= 3; ++scraper)
+      busy.count(scraper);
+    for (int i = 0; i < 16; ++i)
+      busy.count(next_reader++);
+  }
+  for (int i = 0; i < 5000 - 300 * 16; ++i)
+    busy.count(next_reader++);
+  REQUIRE(busy.visits() == 900 + 5000);
+  // The three busiest are sure to have started most of their 900 visits, and not more.
+  const BusyVisitors::Top three = busy.top(3);
+  CHECK(three.visitors == 3);
+  CHECK(three.visits <= 900);
+  CHECK(three.visits >= 900 - 3 * busy.visits() / BusyVisitors::k_slots);
+  // Readers of one visit each are not among them.
+  CHECK(busy.top(16).visitors == 3);
+  SECTION("a site of readers only: no one stands out") {
+    BusyVisitors readers;
+    for (std::uint64_t r = 1; r <= 10000; ++r)
+      readers.count(r);
+    CHECK(readers.top(16).visitors == 0);
+  }
+  SECTION("one visitor for all (one carrier address, one agent)") {
+    BusyVisitors one;
+    for (int i = 0; i < 500; ++i)
+      one.count(42);
+    CHECK(one.top(16).visitors == 1);
+    CHECK(one.top(16).visits == 500);
+  }
+}
