@@ -540,6 +540,24 @@ class BoundedMemoryTest(TempDirMixin, unittest.TestCase):
                 self.assertLess(rss, MAX_RSS_KB, "peak RSS %d KiB for a %d MB gzip bomb"
                                 % (rss, size // 1000000))
 
+    def test_millions_of_blank_or_junk_lines_in_bounded_memory(self):
+        """5 MB of blank lines, or of one-byte junk lines, after a few good ones: the parallel scan kept a
+        hit and its preparation (520 bytes) for every line of a block in flight, 1.2 GB for the blank
+        lines (a robustness review, 2026-12-06). Counted as ever: empty, or malformed."""
+        good = b"".join(log_line(i, b"/page/%d" % i, client=b"41.58.1.%d" % i) for i in range(100))
+        for name, filler, kind in (("blank.log", b"\n", "empty"), ("junk.log", b"x\n", "malformed")):
+            path = self.tmpfile(name, good + filler * 5000000)
+            for threads in ("1", "2"):
+                with self.subTest(name=name, threads=threads):
+                    out = self.path(name + ".json")
+                    rc, rss, err, _ = run_measured(out, "-q", "-F", "json", "--threads", threads, path)
+                    self.assertIn(rc, (0, 1), err[-2000:])
+                    with open(out, "rb") as f:
+                        s = strict_json(f.read())["summary"]
+                    self.assertEqual((s["lines"], s["parsed"]), (5000100, 100))
+                    self.assertEqual(s[kind], 5000000)
+                    self.assertLess(rss, MAX_RSS_KB, "peak RSS %d KiB for %s" % (rss, name))
+
     def test_gzip_of_one_huge_line_in_bounded_memory(self):
         path, size = self._gzip_stream("noline.gz", b"A" * (1 << 20), 100 * 1024 * 1024)
         out = self.path("noline.json")
