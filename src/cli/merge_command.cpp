@@ -9,6 +9,7 @@
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/state/state.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/file_identity.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -32,6 +33,19 @@ int run_merge(const CommandLine& opts) {
   const auto [since, until, by] = report_window(opts, now);
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);
   check_report_output(request, now); // before any state is read
+  // The report onto a state it merges, or onto the merged state: one would be lost (a robustness
+  // review, 2026-12-06: `merge -o s.state s.state` replaced the state with a report).
+  for (const std::string& state : opts.merge_states) {
+    if (util::same_target(opts.output, state))
+      throw Error(message(N_("{} '{}' is the input '{}': it would be replaced; write elsewhere"), "-o",
+                          opts.output, state));
+  }
+  if (!opts.state_out.empty() && util::same_target(opts.output, opts.state_out)) {
+    throw Error(message(N_("-o '{}' is the state file of {}: the report and the state would replace each "
+                           "other; write the report elsewhere"),
+                        opts.output, "--state-out"));
+  }
+  request.keep = opts.merge_states;
   if (!opts.state_keep.empty() && opts.state_out.empty())
     throw Error(translated(N_("merge: --state-keep goes with --state-out")));
   const std::int64_t keep = // not for translation: the option's name

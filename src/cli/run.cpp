@@ -19,6 +19,7 @@
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/state/state.hpp>
+#include <darkscan/util/file_identity.hpp>
 #include <darkscan/util/file_lock.hpp>
 #include <darkscan/visits/analyzer.hpp>
 
@@ -138,13 +139,7 @@ RunPlan plan_run(const CommandLine& opts) {
   return plan;
 }
 
-// The file at `path` (device and inode), if it is a regular file that exists.
-std::optional<std::pair<dev_t, ino_t>> file_id(const std::string& path) {
-  struct stat st {};
-  if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    return std::nullopt;
-  return std::pair{st.st_dev, st.st_ino};
-}
+using util::file_identity;
 
 // Each file once: the same file given twice (a glob and its name, a link) would count twice (a
 // review, 2026-12-06: `darkscan access.log access.log` doubled every count, without a word). And an
@@ -154,7 +149,7 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
   std::vector<std::pair<std::optional<std::pair<dev_t, ino_t>>, std::string>> seen;
   std::vector<std::string> out;
   for (std::string& f : files) {
-    const auto id = file_id(f);
+    const auto id = file_identity(f);
     const auto same =
         std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return id && s.first == id; });
     if (same != seen.end()) {
@@ -166,11 +161,21 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
   }
   for (const auto& [option, path] : // not for translation: the options' names
        {std::pair{"-o", opts.output}, {"--state-out", opts.state_out}, {"--state", opts.state}}) {
-    const auto id = file_id(path);
+    const auto id = file_identity(path);
     for (const auto& [input, name] : seen)
       if (id && input == id)
         throw Error(message(N_("{} '{}' is the input '{}': it would be replaced; write elsewhere"), option,
                             path, name));
+  }
+  // The report and the state in one file: one would replace the other (a robustness review,
+  // 2026-12-06: `--state s -o s` kept the state and lost the report, without a word).
+  for (const auto& [option, state] : // not for translation: the options' names
+       {std::pair{"--state", opts.state}, {"--state-out", opts.state_out}}) {
+    if (!opts.output.empty() && !state.empty() && util::same_target(opts.output, state))
+      throw Error(message(N_("-o '{}' is the state file of {}: the report and the state would replace each "
+                             "other; write the report elsewhere"),
+                          opts.output, option),
+                  ExitCode::usage);
   }
   return out;
 }
@@ -256,7 +261,7 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
   // With --state the report covers the state: made again from it, with nothing new, it is no report
   // of nothing (`--state s -o r.json < /dev/null`).
   if (opts.files.empty() && !state && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
-      file_id(opts.output)) {
+      file_identity(opts.output)) {
     print_error(format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
                           opts.output));
     return false;
@@ -308,6 +313,8 @@ int run_scan(const CommandLine& opts) {
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
   const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
+  plan.request.keep = files;
+  if (!opts.state.empty()) plan.request.keep.push_back(opts.state);
   if (state) note_whole_hours(plan.window, opts, note);
   std::vector<std::string> keep_params = page_key_params(opts, plan.rules, state.get(), note);
   std::vector<std::string> sites = opts.sites;

@@ -3,6 +3,7 @@
 
 #include <darkscan/common/error.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/file_identity.hpp>
 
 #include <fmt/format.h>
 
@@ -75,6 +76,24 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     out.finish();
   };
   if (file_per_period) {
+    // A period's name that is an input (`--by day -o '%Y-%m-%d.log' 2026-11-20.log`) would replace
+    // it with a report (a robustness review, 2026-12-06): all names are checked before any is written.
+    std::vector<std::string> names;
+    for (const auto& [start_time, slice] : periods.slices())
+      names.push_back(format_local(request.output, start_time));
+    if (periods.slices().empty())
+      names.push_back(format_local(request.output, period_of(request.by, request.since.value_or(now)).start));
+    for (const std::string& name : names) {
+      const auto id = util::file_identity(name);
+      for (const std::string& kept : request.keep) {
+        if (id && id == util::file_identity(kept)) {
+          throw Error(message(N_("-o '{}' names '{}' for a period, which is the input '{}': it would be "
+                                 "replaced; write elsewhere"),
+                              request.output, name, kept),
+                      ExitCode::cannot_write);
+        }
+      }
+    }
     for (const auto& [start_time, slice] : periods.slices()) {
       report(slice.traffic, {{slice.period.label, &slice.traffic, partial(slice.period)}},
              format_local(request.output, start_time), slice.period.start, slice.period.end);

@@ -827,6 +827,36 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertIn("People share your pages most through gmail: tag the links", advice)
 
+    def test_no_output_replaces_an_input_or_a_state(self):
+        """A report is never written over an input or a state, under any name (a robustness review,
+        2026-12-06: `--by day -o '%Y-%m-%d.log' 2026-11-20.log` replaced the log with its report,
+        `merge -o s.state s.state` the state, and `--state s -o s` kept the state and lost the report)."""
+        log = os.path.join(self.tmp, "2026-11-20.log")
+        shutil.copy(sample("combined.log"), log)
+        with open(log, "rb") as f:
+            kept = f.read()
+        p = run("--by", "day", "-o", os.path.join(self.tmp, "%Y-%m-%d.log"), log)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(b"which is the input", p.stderr)
+        with open(log, "rb") as f:
+            self.assertEqual(f.read(), kept)
+        state = os.path.join(self.tmp, "s.state")
+        p = run("-q", "--state-out", state, "-o", os.devnull, log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(state, "rb") as f:
+            saved = f.read()
+        for args, said in ((["merge", "-q", "-o", state, state], b"is the input"),
+                           (["-q", "--state", state, "-o", state, log], b"is the state file of --state"),
+                           (["merge", "-q", "--state-out", os.path.join(self.tmp, "m.state"), "-o",
+                             os.path.join(self.tmp, ".", "m.state"), state], b"is the state file of --state-out")):
+            with self.subTest(args=args):
+                p = run(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(said, p.stderr)
+                with open(state, "rb") as f:
+                    self.assertEqual(f.read(), saved)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "m.state")))
+
     def test_a_few_busy_visitors_are_named_in_a_note(self):
         """A few visitors (address and agent) who start a large part of the visits, as scrapers with a
         browser's agent do, get a note; a site of many readers does not (an analyst's review: 20 such

@@ -29,6 +29,9 @@ struct ReportRequest {
   std::function<bool(std::string_view query)> counts_private;
   // Rules::public_apps of the rules the report is made with: a page's top app leaves out their signs.
   PublicApps public_apps;
+  // Files no report may replace (the inputs, the states read): a file per period whose name is one
+  // of them is refused before any period is written.
+  std::vector<std::string> keep;
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`
