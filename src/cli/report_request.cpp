@@ -74,6 +74,15 @@ void note_window_coverage(const ScanTotals& t, std::optional<std::int64_t> since
                           std::optional<std::int64_t> until, std::int64_t now,
                           const std::function<void(const Message&)>& note, std::int64_t history_start) {
   if (t.first_time == Hit::k_no_time) return; // nothing was read: the errors say why
+  // The window misses the inputs whole: an empty report, which the notes below would call a gap (a
+  // robustness review, 2026-12-06: `--since today` on last month's log said nothing).
+  if ((since && t.last_time < *since) || (until && t.first_time >= *until)) {
+    note(message(N_("no line of the inputs falls in the window asked for: they run from {} to {}; the "
+                    "report is empty (a --since or --until of the wrong day, or the wrong logs?)"),
+                 format_local("%Y-%m-%d %H:%M:%S", t.first_time),
+                 format_local("%Y-%m-%d %H:%M:%S", t.last_time)));
+    return;
+  }
   if (since && t.first_time > *since && history_start != Hit::k_no_time && history_start < t.first_time) {
     note(message(N_("the state holds the hours from {} on, not all those after --since {}: it read logs from "
                     "{}, and --state-keep dropped the hours before {}"),

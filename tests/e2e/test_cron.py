@@ -220,6 +220,19 @@ class CronTest(unittest.TestCase):
                       *[self.path(n) for n in ("access.log.2.gz", "access.log.1", "access.log")])
         self.assertNotIn(b"misses it", p.stderr)
 
+    def test_window_that_misses_the_inputs_whole_is_named(self):
+        # `--since` after the last line, or `--until` before the first: an empty report, said (a
+        # robustness review, 2026-12-06: nothing was said)
+        for window in (["--since", "2030-01-01"], ["--until", "2020-01-01"],
+                       ["--since", "1970-01-01", "--until", "1970-01-02"]):
+            with self.subTest(window=window):
+                p, r = report(*window, self.path("access.log.1"))
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(b"no line of the inputs falls in the window asked for", p.stderr)
+                self.assertNotIn(b"misses it", p.stderr)
+                self.assertEqual(r["summary"]["visits"], 0)
+                self.assertEqual(len([n for n in r["summary"]["notes"] if "falls in the window" in n]), 1)
+
     # 6. a state fed the same lines twice
 
     def test_state_does_not_count_the_same_lines_twice(self):
