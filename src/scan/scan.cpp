@@ -97,7 +97,7 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   ++input.parsed;
   input.with_referer += hit.has_referer;
   input.with_user_agent += hit.has_user_agent;
-  if (!hit.request_valid) ++m_totals.invalid_requests;
+  if (!hit.request_valid) ++m_totals.invalid_requests, ++input.invalid_requests;
   if (hit.time != Hit::k_no_time) {
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
       m_totals.first_time = hit.time;

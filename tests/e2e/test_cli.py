@@ -827,6 +827,19 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertIn("People share your pages most through gmail: tag the links", advice)
 
+    def test_a_custom_format_that_reads_no_request_fails(self):
+        """A --log-format whose request field does not match the log (an unquoted %r last takes the rest
+        of each line) parses every line and reads no request: an error, not an empty report (a
+        robustness review, 2026-12-06: "334 parsed, 0 malformed", exit 0)."""
+        for fmt in ("%h %l %u %t %r", "$remote_addr - $remote_user [$time_local] $request"):
+            with self.subTest(fmt=fmt):
+                p = run("-q", "-f", fmt, sample("combined.log"))
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn(b"none of its 334 lines holds a request that can be read", p.stderr)
+        # a preset's log of TLS probes and "-" requests only is a quiet night, not an error
+        p = run("-q", stdin=b'1.2.3.4 - - [20/Nov/2026:10:00:00 +0000] "-" 400 0 "-" "-"\n')
+        self.assertEqual(p.returncode, 0, p.stderr)
+
     def test_no_output_replaces_an_input_or_a_state(self):
         """A report is never written over an input or a state, under any name (a robustness review,
         2026-12-06: `--by day -o '%Y-%m-%d.log' 2026-11-20.log` replaced the log with its report,

@@ -62,6 +62,7 @@ struct InputStats {
   std::uint64_t other_format = 0; // parsed by a preset other than `format` (mixed file)
   std::uint64_t not_records = 0;  // lines of the format that are not requests (see ScanTotals)
   std::uint64_t with_referer = 0, with_user_agent = 0; // parsed hits whose line logs that field
+  std::uint64_t invalid_requests = 0; // parsed hits whose request is no request ("-", TLS bytes)
   std::uint64_t bytes = 0;                             // decoded bytes read
   Message error;                          // why the input was not read (to its end), or read nothing
   bool broke_off = false;                 // its data broke off (corrupt or cut): the lines before were read
