@@ -4,6 +4,7 @@
 #include <darkscan/common/error.hpp>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <iterator>
 
@@ -31,6 +32,32 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   for (const std::string& dir : dirs) {
     if (!fs::is_directory(dir))
       throw Error(message(N_("cannot read rules directory '{}': not a directory"), dir));
+  }
+  // A directory of the user's (after the first) whose files darkscan would not read: a misnamed file
+  // ("agent.rules") or an empty folder was silently no rule at all (a robustness review, 2026-12-06).
+  static constexpr std::array<std::string_view, 8> k_files = {
+      // not for translation: file names
+      "agents.rules",  "referrers.rules", "xrw.rules",     "params.rules",
+      "landing.rules", "assets.rules",    "content.rules", "weights.rules"};
+  for (std::size_t d = 1; d < dirs.size(); ++d) {
+    bool any = false;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dirs[d])) {
+      const std::string name = entry.path().filename().string();
+      const bool known = std::find(k_files.begin(), k_files.end(), name) != k_files.end();
+      any = any || known;
+      if (!known && entry.path().extension() == ".rules") {
+        throw Error(message(N_("{}: not a rules file darkscan reads (they are agents.rules, referrers.rules, "
+                               "xrw.rules, params.rules, landing.rules, assets.rules, content.rules and "
+                               "weights.rules)"),
+                            entry.path().string()));
+      }
+    }
+    if (!any) {
+      throw Error(
+          message(N_("rules directory '{}' holds none of the rules files (agents.rules, referrers.rules, "
+                     "xrw.rules, params.rules, landing.rules, assets.rules, content.rules, weights.rules)"),
+                  dirs[d]));
+    }
   }
   Rules out;
   std::vector<Rule> agents = read_agents_rules(dirs);

@@ -144,8 +144,20 @@ WeightRules read_weights_rules(const std::vector<std::string>& dirs) {
   for (std::size_t d = 0; d < dirs.size(); ++d) {
     const std::string path = (fs::path(dirs[d]) / "weights.rules").string();
     if (d > 0 && !fs::exists(path)) continue;
+    std::vector<std::pair<std::string, std::string>> seen; // key (with the kind of "unfitted"), origin
     for (RuleLine& line : read_rule_file(path, 2)) {
       ++out.count;
+      // A key twice in one file: the second silently won (a robustness review, 2026-12-06).
+      const std::string key =
+          line.columns[0] == "unfitted"
+              ? line.columns[0] + " " + line.columns[1].substr(0, line.columns[1].find_first_of(" \t"))
+              : line.columns[0];
+      const auto twice =
+          std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+      if (twice != seen.end())
+        throw Error(
+            message(N_("{}: '{}' is set twice in one file (first at {})"), line.origin, key, twice->second));
+      seen.emplace_back(key, line.origin);
       if (parse_setting(line, out.settings)) continue;
       auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), line.columns[0]);
       if (it == k_evidence_names.end()) {

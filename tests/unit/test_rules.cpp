@@ -271,6 +271,17 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
              Catch::Contains("weights.rules:1: hub_min_views_per_visit '-1' is not a number of 0 or more"));
   CHECK_THAT(with("weights.rules", "hub_min_views_per_visit two\n"),
              Catch::Contains("hub_min_views_per_visit 'two' is not a number"));
+  CHECK_THAT(with("weights.rules", "mail 0.9\nmail 0.1\n"),
+             Catch::Contains("weights.rules:2: 'mail' is set twice in one file (first at") &&
+                 Catch::Contains("weights.rules:1)"));
+  CHECK_THAT(with("weights.rules", "unfitted mail 0 1\nunfitted mail 0 0.5\n"),
+             Catch::Contains("'unfitted mail' is set twice"));
+  CHECK(with("weights.rules", "unfitted mail 0 1\nunfitted direct_deep_new 0 0.9\n").empty());
+  // A file darkscan does not read, or a folder of none: what the user meant is no rule at all.
+  CHECK_THAT(with("agent.rules", "ua.bot.x bot - x\n"),
+             Catch::Contains("agent.rules: not a rules file darkscan reads"));
+  CHECK(with("README", "notes\n").find("holds none of the rules files") != std::string::npos);
+  CHECK(with("README", "notes\n").find(dir.path("bad")) != std::string::npos);
   CHECK_THAT(with("weights.rules", "hub_targets_vs_median -2\n"),
              Catch::Contains("weights.rules:1: hub_targets_vs_median '-2' is not a number of 0 or more"));
   CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.9 0.1\n"),
