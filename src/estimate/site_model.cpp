@@ -1,6 +1,7 @@
 #include <darkscan/estimate/site_model.hpp>
 
 #include <darkscan/estimate/instrument_fit.hpp>
+#include <darkscan/estimate/likelihood_fit.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -181,89 +182,13 @@ std::array<FitData, SiteModel::k_kinds> fit_data(const PageList& pages, const Es
   return data;
 }
 
-// The fit's terms: each page's share of the signed (u) and public (v) arrivals and its arrivals of the
-// kind (y), for the pages with such arrivals (the others add nothing to the slope). Worked out once:
-// the bisection and Newton's steps below go over them about 60 times (on 1 GB of gen-log, 19,532
-// pages, the fit took 22 ms with them worked out on each pass, 13 ms now, of a report of about 55
-// ms: bench/results/profile.md, eighth round; the values, and so the fit, are the same bits).
-struct Term {
-  double u, v, y;
-};
-std::vector<Term> terms_of(const FitData& d) {
-  std::vector<Term> terms;
+// The fit's terms (likelihood_fit.hpp) of the pages with such arrivals (the others add nothing to
+// the slope).
+std::vector<LikelihoodTerm> terms_of(const FitData& d) {
+  std::vector<LikelihoodTerm> terms;
   for (const FitPoint& p : d.points)
     if (p.y != 0) terms.push_back({p.s / d.s, p.o / d.o, p.y});
   return terms;
-}
-
-// The slope of the profile log-likelihood at theta.
-double slope_at(const std::vector<Term>& terms, double theta) {
-  double slope = 0;
-  for (const Term& t : terms)
-    slope += t.y * (t.u - t.v) / (theta * t.u + (1.0 - theta) * t.v);
-  return slope;
-}
-
-// The slope (first) and curvature (second, minus) of the profile log-likelihood at theta.
-std::pair<double, double> profile_slope(const std::vector<Term>& terms, double theta) {
-  double slope = 0, information = 0;
-  for (const Term& t : terms) {
-    const double mix = theta * t.u + (1.0 - theta) * t.v;
-    slope += t.y * (t.u - t.v) / mix;
-    information += t.y * (t.u - t.v) * (t.u - t.v) / (mix * mix);
-  }
-  return {slope, information};
-}
-
-// The maximum of the profile log-likelihood in [0, 1]: it is concave, so its slope falls; bisection,
-// 52 halvings (a double's precision), deterministic whatever the pages.
-double fit_theta(const std::vector<Term>& terms) {
-  double low = 0, high = 1;
-  for (int i = 0; i < 52; ++i) {
-    const double mid = 0.5 * (low + high);
-    (slope_at(terms, mid) > 0 ? low : high) = mid;
-  }
-  return 0.5 * (low + high);
-}
-
-// What the noise of the signed counts takes from the slope at theta, on average. A page's signed
-// count s is a Poisson count about its mean σ (its sharing), and the fit wants σ. A page's term of
-// the slope, t(x) = y·(x − v)/(θ·x + (1 − θ)·v) with x = s/ΣS, is concave in x (t'' =
-// −2θ·y·v/mix³), so that with x in place of σ/ΣS each term is smaller on average by about
-// −½·t''·Var(x), with Var(x) = s/ΣS² (Poisson: the variance is the mean, estimated by the count):
-// the noise pulls θ toward 0 (attenuation). This is that loss summed, θ·y·v·x/(ΣS·mix³) a page,
-// the small-variance expansion behind corrected scores (Stefanski 1989; Nakamura 1990, Biometrika
-// 77: the corrected score's expectation over the noise is the score at the true value). ΣS, a sum
-// over the pages, is taken as exact; so are the public counts o (their own term, −(1 − θ)·y·u·v/
-// (ΣO·mix³), was tried: doc/CLASSIFIER.md, section 3).
-double noise_loss(const std::vector<Term>& terms, double sum_signed, double theta) {
-  double loss = 0;
-  for (const Term& t : terms) {
-    const double mix = theta * t.u + (1.0 - theta) * t.v;
-    loss += theta * t.y * t.v * t.u / (sum_signed * mix * mix * mix);
-  }
-  return loss;
-}
-
-// The fitted part: the root of the slope with the noise's loss given back, nearest the likelihood's
-// maximum, found by Newton's steps from there (the likelihood's curvature as the step's slope; at
-// most 50, each clamped to [0, 1], stopping when a step moves less than 1e-12). The corrected slope
-// need not fall with θ where the likelihood is flat (a small site): its root was sought by
-// bisection over [0, 1] at first, and on the 17-page sample one kind's part went from 0, where the
-// likelihood's slope is below 0 throughout, to 1 (found by a review). From a maximum at a bound
-// where the slope points out of [0, 1], the first step stays there.
-double corrected_theta(const std::vector<Term>& terms, double sum_signed, double maximum) {
-  double theta = maximum;
-  for (int i = 0; i < 50; ++i) {
-    const auto [slope, information] = profile_slope(terms, theta);
-    if (!(information > 0)) break;
-    const double next =
-        std::clamp(theta + (slope + noise_loss(terms, sum_signed, theta)) / information, 0.0, 1.0);
-    const bool settled = std::fabs(next - theta) < 1e-12;
-    theta = next;
-    if (settled) break;
-  }
-  return theta;
 }
 
 // The pages' dispersion beyond Poisson at theta: Pearson's statistic over its degrees of freedom,
@@ -308,7 +233,7 @@ void fit_kind(SiteModel& m, std::size_t k, const FitData& d, const EstimateSetti
   // share tags, a log without user agents) a cannot be told, which is not a = 0.
   if (d.with_signed < SiteModel::k_min_pages || d.with_public < SiteModel::k_min_pages || !(d.y > 0)) return;
   m.sum_signed[k] = d.s, m.sum_public[k] = d.o, m.sum_arrivals[k] = d.y;
-  const std::vector<Term> terms = terms_of(d);
+  const std::vector<LikelihoodTerm> terms = terms_of(d);
   const double maximum = fit_theta(terms);
   const double information = profile_slope(terms, maximum).second;
   // No curvature: every page has signed and public arrivals in the same proportion (or none of
