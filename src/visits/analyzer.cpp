@@ -149,6 +149,19 @@ void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
   note_busy_visitors();
+  // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
+  // search alone has no internal referrer either.
+  if (const auto [host, count] = m_site_check.likely();
+      m_site_check.wrong() && count >= 10 && count * 10 >= m_site_check.referred()) {
+    std::string hosts;
+    for (const std::string& h : m_site.hosts())
+      hosts += (hosts.empty() ? "" : ", ") + h;
+    m_note(message(N_("none of the {} page views with a referrer was referred by the site's own host ({}, "
+                      "from --site), but {} of them by '{}': the site's links count as referrals from "
+                      "outside and every click on them as an arrival; is --site right?"),
+                   count_message(m_site_check.referred()), util::escape_for_terminal(hosts),
+                   count_message(count), util::escape_for_terminal(host)));
+  }
   // Hosts of --site are one site; without it, the page views of two hosts are two sites.
   const auto named = m_named.hosts();
   const bool others = std::any_of(named.begin(), named.end(),
@@ -226,6 +239,10 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   const bool internal = !ref_host.empty() && (m_site.is_internal(ref_host, hit.host) ||
                                               (hit.host.empty() && m_guessed.is_internal(ref_host, {})));
   v.internal_referrer = internal;
+  if (!m_site.empty() && !ref_host.empty()) { // --site given: are its hosts the log's?
+    const bool sample = !internal && m_site_check.sampling();
+    m_site_check.see(ref_host, internal, sample && m_rules.match_referrer(ref_host) != nullptr);
+  }
   Sessions::Visitor& visitor = m_sessions.visitor(p.visitor, hit.time);
   const bool external = !ref_host.empty() && !internal;
   // A tag starts a visit, unless the site's own link carries it (a tagged promotion of a related

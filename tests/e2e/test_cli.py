@@ -827,6 +827,24 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertIn("People share your pages most through gmail: tag the links", advice)
 
+    def test_a_site_host_the_log_never_refers_from_is_named(self):
+        """--site with a typo: the site's own links count as outside referrals, every click an arrival;
+        a note names the host the pages do refer from (a robustness review, 2026-12-06: nothing said)."""
+        chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+        path = os.path.join(self.tmp, "site.log")
+        with open(path, "w") as f:
+            for i in range(60):
+                f.write('102.89.1.%d - - [20/Nov/2026:10:%02d:00 +0000] "GET /news/story-%d HTTP/1.1" 200 512 '
+                        '"https://www.mysite.org/" "%s"\n' % (i, i, i, chrome))
+        p, r = run_json("--site", "mysite.com", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        notes = [n for n in r["summary"]["notes"] if "is --site right?" in n]
+        self.assertEqual(len(notes), 1, r["summary"]["notes"])
+        self.assertIn("none of the 60 page views with a referrer was referred by the site's own host "
+                      "(mysite.com, from --site), but 60 of them by 'mysite.org'", notes[0])
+        p, r = run_json("--site", "mysite.org", path)
+        self.assertFalse([n for n in r["summary"]["notes"] if "is --site right?" in n])
+
     def test_a_custom_format_that_reads_no_request_fails(self):
         """A --log-format whose request field does not match the log (an unquoted %r last takes the rest
         of each line) parses every line and reads no request: an error, not an empty report (a

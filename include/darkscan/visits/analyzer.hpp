@@ -108,6 +108,7 @@ private:
   SiteGuess m_guess;
   NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says
   BusyVisitors m_busy; // who starts the most visits: a few who start many are named by finish()
+  SiteCheck m_site_check; // whether the hosts of --site refer the log's page views: finish() says when not
   VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;

@@ -65,6 +65,36 @@ private:
   std::uint64_t m_total = 0;
 };
 
+// Whether the hosts given with --site are the log's: a site whose pages never refer from them has
+// its own links counted as referrals from outside, and its readers' every click as an arrival (a
+// robustness review, 2026-12-06: `--site exmaple.com`, a typo, said nothing). The first referrers
+// not of the site are counted, to name the host the pages do refer from.
+class SiteCheck {
+public:
+  static constexpr std::uint64_t k_min_referred = 50; // page views with a referrer, to judge
+  static constexpr std::uint64_t k_sampled = 5000;    // outside referrers counted, at most
+
+  // A page view's referrer host (not empty), and whether it is the site's. `known`: a referrer rule
+  // names it (a search engine, a network: not the site).
+  void see(std::string_view ref_host, bool internal, bool known) {
+    ++m_referred;
+    m_internal += internal;
+    if (!internal && !known && sampling()) m_guess.count(ref_host);
+  }
+  // Outside referrers are still counted: none of the site's was seen, and fewer than k_sampled.
+  bool sampling() const { return m_internal == 0 && m_guess.total() < k_sampled; }
+  // True when enough page views have a referrer and none of them is the site's.
+  bool wrong() const { return m_referred >= k_min_referred && m_internal == 0; }
+  std::uint64_t referred() const { return m_referred; }
+  // The host that referred most of the page views counted ("" when none), and how many.
+  std::pair<std::string, std::uint64_t> likely() const { return m_guess.best(); }
+  std::uint64_t counted() const { return m_guess.total(); }
+
+private:
+  std::uint64_t m_referred = 0, m_internal = 0;
+  SiteGuess m_guess;
+};
+
 // `host` without a leading "www." and a trailing dot, in lower case.
 std::string normalize_host(std::string_view host);
 
