@@ -10,13 +10,40 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
 #include <exception>
+#include <iostream>
 #include <new>
 #include <string>
 
 namespace darkscan {
 
-int run_cli(int argc, char** argv) {
+namespace {
+
+// What was written to standard output reached it, or the run fails: `rules ua > /dev/full`, --help
+// and --version into a closed stdout exited 0 (a robustness review, 2026-12-06). A report checks
+// its own writes (Output); this is for the rest. A closed pipe (EPIPE: `| head`) is no error to tell.
+int with_stdout_checked(int code) {
+  if (code != 0) return code; // the failure is told already
+  errno = 0;
+  std::cout.flush();
+  const bool failed = !std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!failed || errno == EPIPE) return code;
+  print_error(
+      format_tr(N_("cannot write to standard output: {}"), system_message(errno ? errno : EIO).local));
+  return static_cast<int>(ExitCode::cannot_write);
+}
+
+int run_command(int argc, char** argv);
+
+} // namespace
+
+int run_cli(int argc, char** argv) { return with_stdout_checked(run_command(argc, argv)); }
+
+namespace {
+
+int run_command(int argc, char** argv) {
   i18n::init(); // before any text is made: --help's descriptions are translated as they are added
   CLI::App app{
       format_tr(N_("darkscan {} - find the dark-social traffic (private shares through WhatsApp, "
@@ -61,5 +88,7 @@ int run_cli(int argc, char** argv) {
     return static_cast<int>(ExitCode::input_failed);
   }
 }
+
+} // namespace
 
 } // namespace darkscan

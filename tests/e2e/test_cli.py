@@ -827,6 +827,20 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertIn("People share your pages most through gmail: tag the links", advice)
 
+    @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
+    def test_every_command_fails_when_standard_output_cannot_be_written(self):
+        """`rules ua`, --help and --version into a full device exited 0 (a robustness review,
+        2026-12-06); a report did not. Exit 1 and a message, as the man page says."""
+        for args, stdin in ((["rules", "ua"], b"Mozilla/5.0\n" * 100000), (["--help"], b""),
+                            (["--version"], b""), (["rules", "check"], b""),
+                            (["-q", sample("combined.log")], b"")):
+            with self.subTest(args=args):
+                with open("/dev/full", "wb") as full:
+                    p = subprocess.run([BIN, *args], input=stdin, stdout=full, stderr=subprocess.PIPE,
+                                       timeout=120, env=dict(os.environ, TZ="UTC"))
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertEqual(p.stderr.count(b"cannot write to standard output"), 1, p.stderr)
+
     def test_a_site_host_the_log_never_refers_from_is_named(self):
         """--site with a typo: the site's own links count as outside referrals, every click an arrival;
         a note names the host the pages do refer from (a robustness review, 2026-12-06: nothing said)."""
