@@ -151,7 +151,11 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
                         request.output));
   }
   if (pattern) check_pattern_separates_periods(request.output, request.by, now);
-  // The folder the (first) file goes to must exist and be writable; the output must not be one.
+  // The folder the (first) file goes to must exist and be writable; the output must not be one. A
+  // folder named by the date ('reports/%Y/%m-%d.tsv') is each period's: today's need not exist for
+  // last year's report (a robustness review, 2026-12-06: refused for the wrong year), and a period's
+  // folder that does not exist is told when its file is written.
+  if (pattern && has_time_pattern(util::folder_of(request.output))) return;
   const std::string path = pattern ? format_local(request.output, now) : request.output;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {

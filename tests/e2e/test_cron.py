@@ -193,6 +193,20 @@ class CronTest(unittest.TestCase):
             if args == ("-F", "json"):
                 self.assertGreater(json.loads(text)["summary"]["parsed"], 0)
 
+    def test_a_folder_named_by_the_date_is_each_periods(self):
+        # 'reports/%Y/%m-%d.tsv': last year's folder exists, today's need not (a robustness review,
+        # 2026-12-06: refused, naming today's date); a period's missing folder is named when written
+        log = self.path("access.log.1")
+        first = json.loads(run("-q", "-F", "json", log).stdout)["summary"]["first_time"]
+        year = first[:4]
+        os.makedirs(os.path.join(self.work, "reports", year))
+        p = run("-q", "--by", "day", "-o", os.path.join(self.work, "reports", "%Y", "%m-%d.tsv"), log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.listdir(os.path.join(self.work, "reports", year)))
+        p = run("-q", "--by", "day", "-o", os.path.join(self.work, "none", "%Y", "%m-%d.tsv"), log)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(os.path.join(self.work, "none", year).encode(), p.stderr)
+
     def test_missing_output_folder_is_refused_before_reading(self):
         p = run("-o", os.path.join(self.work, "no", "r.json"), stdin=b"x" * 100)
         self.assertEqual(p.returncode, 1)
