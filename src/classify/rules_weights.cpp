@@ -66,6 +66,16 @@ void parse_unfitted(const RuleLine& line, EstimateSettings& settings) {
   const auto it = std::find(k_evidence_names.begin(), k_evidence_names.end(), name);
   if (it == k_evidence_names.end())
     throw Error(message(N_("{}: unknown evidence '{}' (see doc/RULES.md)"), line.origin, name));
+  // Only the kinds the site model fits (doc/CLASSIFIER.md section 4): another's line would do nothing.
+  static constexpr std::array<std::string_view, 5> k_fitted = {// not for translation: evidence names
+                                                               "direct_deep_new", "direct_deep_returning",
+                                                               "inapp_social_noref",
+                                                               "direct_deep_after_mixed_preview", "mail"};
+  if (std::find(k_fitted.begin(), k_fitted.end(), name) == k_fitted.end())
+    throw Error(
+        message(N_("{}: '{}' is not fitted by the site model: 'unfitted' is for direct_deep_new, "
+                   "direct_deep_returning, inapp_social_noref, direct_deep_after_mixed_preview and mail"),
+                line.origin, name));
   const std::string numbers = space == std::string::npos ? std::string() : text.substr(space + 1);
   double low = 0.0, high = 0.0;
   char* end = nullptr;

@@ -46,6 +46,7 @@ int run_merge(const CommandLine& opts) {
                         opts.output, "--state-out"));
   }
   request.keep = opts.merge_states;
+  if (!opts.state_out.empty()) request.keep.push_back(opts.state_out);
   if (!opts.state_keep.empty() && opts.state_out.empty())
     throw Error(translated(N_("merge: --state-keep goes with --state-out")));
   const std::int64_t keep = // not for translation: the option's name

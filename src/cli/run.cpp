@@ -314,7 +314,8 @@ int run_scan(const CommandLine& opts) {
   std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
   const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
   plan.request.keep = files;
-  if (!opts.state.empty()) plan.request.keep.push_back(opts.state);
+  for (const std::string& state_file : {opts.state, opts.state_out})
+    if (!state_file.empty()) plan.request.keep.push_back(state_file);
   if (state) note_whole_hours(plan.window, opts, note);
   std::vector<std::string> keep_params = page_key_params(opts, plan.rules, state.get(), note);
   std::vector<std::string> sites = opts.sites;
@@ -335,6 +336,7 @@ int run_scan(const CommandLine& opts) {
   }
   Analyzer analyzer(plan.rules, sites, plan.hits.window ? *plan.hits.window : counts.sink(), note);
   analyzer.look_ahead(true);
+  analyzer.busy_window(since.value_or(INT64_MIN), until.value_or(INT64_MAX));
   analyzer.keep_params(keep_params);
   if (plan.hits.writer) plan.hits.writer->keep_params(keep_params), plan.hits.writer->rules(&plan.rules);
   if (state) resume_from_state(*state, analyzer, plan.scan_options, opts, plan.now);

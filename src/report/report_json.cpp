@@ -104,7 +104,8 @@ void channels(Json& j, const ReportData& data, const Aggregate& traffic, const R
     const ChannelStats& cs = t.channels[c];
     j.key(channel_name(static_cast<Channel>(c))).open('{');
     j.key("visits").count(cs.visits);
-    j.key("share").number(t.visits ? static_cast<double>(cs.visits) / static_cast<double>(t.visits) : 0.0);
+    j.key("share"); // of no visits, no share (as the summary's)
+    t.visits ? j.number(static_cast<double>(cs.visits) / static_cast<double>(t.visits)) : j.null();
     j.key("dark_social");
     known ? j.number(data.channel_dark(sums, static_cast<Channel>(c))) : j.null();
     j.close('}');

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <limits>
 #include <map>
 #include <optional>
@@ -83,15 +84,23 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
       names.push_back(format_local(request.output, start_time));
     if (periods.slices().empty())
       names.push_back(format_local(request.output, period_of(request.by, request.since.value_or(now)).start));
+    // A state not written yet (--state-out, a first --state) is a path: same_target compares paths.
+    // Each period's folder too, so that no period is written when a later one could not be.
     for (const std::string& name : names) {
-      const auto id = util::file_identity(name);
       for (const std::string& kept : request.keep) {
-        if (id && id == util::file_identity(kept)) {
-          throw Error(message(N_("-o '{}' names '{}' for a period, which is the input '{}': it would be "
-                                 "replaced; write elsewhere"),
-                              request.output, name, kept),
-                      ExitCode::cannot_write);
+        if (util::same_target(name, kept)) {
+          throw Error(
+              message(N_("-o '{}' names '{}' for a period, which is '{}', an input or the state of this "
+                         "run: it would be replaced; write elsewhere"),
+                      request.output, name, kept),
+              ExitCode::cannot_write);
         }
+      }
+      if (const int err = util::folder_error(name)) {
+        throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
+                               "then renamed)"),
+                            name, util::folder_of(name), system_message(err)),
+                    ExitCode::cannot_write);
       }
     }
     for (const auto& [start_time, slice] : periods.slices()) {
@@ -153,9 +162,19 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
   if (pattern) check_pattern_separates_periods(request.output, request.by, now);
   // The folder the (first) file goes to must exist and be writable; the output must not be one. A
   // folder named by the date ('reports/%Y/%m-%d.tsv') is each period's: today's need not exist for
-  // last year's report (a robustness review, 2026-12-06: refused for the wrong year), and a period's
-  // folder that does not exist is told when its file is written.
-  if (pattern && has_time_pattern(util::folder_of(request.output))) return;
+  // last year's report (a robustness review, 2026-12-06: refused for the wrong year); the folders
+  // before the first '%' must, and each period's is checked before any file is written.
+  if (pattern && has_time_pattern(util::folder_of(request.output))) {
+    const std::string fixed = util::folder_of(request.output.substr(0, request.output.find('%')) + "x");
+    struct stat folder {};
+    if (::stat(fixed.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) {
+      throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
+                             "then renamed)"),
+                          request.output, fixed, system_message(ENOENT)),
+                  ExitCode::cannot_write);
+    }
+    return;
+  }
   const std::string path = pattern ? format_local(request.output, now) : request.output;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {

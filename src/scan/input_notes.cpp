@@ -65,12 +65,13 @@ void Scanner::judge_input(const Source& source, const LogFormat& format,
                     "naming its keys (see --list-formats)"),
                  input.name, count_message(input.not_records)),
          ExitCode::input_failed);
-  } else if (input.parsed > 0 && input.invalid_requests == input.parsed &&
+  } else if (input.parsed >= 10 && input.skipped_lines == 0 && input.invalid_requests == input.parsed &&
              format.name() == "custom") { // not for translation: a format's name
     // Every line parsed, none with a request: a format of the user's whose request field does not
     // match the log (an unquoted %r at the end of the format takes the rest of each line; a
     // robustness review, 2026-12-06: "334 parsed, 0 malformed", an empty report and exit 0). With a
-    // preset, such lines are TLS probes and "-" requests, a quiet night's log of scanners.
+    // preset, such lines are TLS probes and "-" requests, a quiet night's log of scanners; and a few
+    // such lines, or the new lines of an input read before (--state), are no sign of a wrong format.
     fail(input,
          message(
              N_("'{}': none of its {} lines holds a request that can be read (\"GET /path HTTP/1.1\") with "

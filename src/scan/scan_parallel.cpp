@@ -31,8 +31,10 @@ struct Block {
   // Hits (and their preparation) of the lines that parsed, errors of those that did not, and per
   // line its result and its index in one of these. A line that is neither (empty, not a record)
   // holds none: a block of 512 KiB of blank lines held 512 Ki hits of 520 bytes with their
-  // preparation, and four blocks in flight 1.2 GB (a robustness review, 2026-12-06); a hit needs a
-  // line of 40 bytes or more, so a block holds at most about 13,000.
+  // preparation, and four blocks in flight 1.2 GB (a robustness review, 2026-12-06). A preset's hit
+  // needs a line of 40 bytes or more, so a block holds at most about 13,000; a format of the user's
+  // that reads a line of a few bytes ('"%r"' on '"-"') still holds one a line (a second review:
+  // 5,000,000 such lines, 304 MB with two threads, 21 MB with one).
   std::vector<Hit> hits;
   std::vector<Prepared> prepared;
   std::vector<ParseError> errors;

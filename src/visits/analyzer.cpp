@@ -197,7 +197,8 @@ void Analyzer::note_busy_visitors() {
   const BusyVisitors::Top top = m_busy.top(k_top);
   if (visits < k_min_visits || top.visits * 4 < visits) return;
   const auto percent = static_cast<std::uint64_t>(100 * top.visits / visits);
-  m_note(message(N_("{} visitors (address and agent) started {} of the {} visits ({}%): scrapers or monitors "
+  m_note(message(N_("{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
+                    "scrapers or monitors "
                     "with a browser's agent, or many readers behind one carrier address? Each of their page "
                     "views without a referrer can be an arrival; see them with --hits --show-ip"),
                  count_message(top.visitors), count_message(top.visits), count_message(visits),
@@ -296,7 +297,8 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
   visitor.arrival = signature;
   v.visit_start = true;
-  m_busy.count(p.visitor);
+  if (hit.time == Hit::k_no_time || (hit.time >= m_busy_since && hit.time < m_busy_until))
+    m_busy.count(p.visitor);
   v.forced = starts;
   v.bare = bare;
   v.messenger = messenger;

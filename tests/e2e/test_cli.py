@@ -882,7 +882,7 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
             kept = f.read()
         p = run("--by", "day", "-o", os.path.join(self.tmp, "%Y-%m-%d.log"), log)
         self.assertEqual(p.returncode, 1, p.stderr)
-        self.assertIn(b"which is the input", p.stderr)
+        self.assertIn(b"an input or the state of this run", p.stderr)
         with open(log, "rb") as f:
             self.assertEqual(f.read(), kept)
         state = os.path.join(self.tmp, "s.state")
@@ -901,6 +901,21 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
                 with open(state, "rb") as f:
                     self.assertEqual(f.read(), saved)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "m.state")))
+        # a period's file that is the state to write, or the state of a first run (not there yet)
+        for option in ("--state-out", "--state"):
+            with self.subTest(option=option):
+                target = os.path.join(self.tmp, "p-2026-11-20.json")
+                p = run("-q", "--by", "day", "-F", "json", "-o", os.path.join(self.tmp, "p-%Y-%m-%d.json"),
+                        option, target, log)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn(b"an input or the state of this run", p.stderr)
+                self.assertFalse(os.path.exists(target))
+        # every period's folder is checked before any period is written
+        os.makedirs(os.path.join(self.tmp, "rep", "2026-11-20"))
+        p = run("-q", "--by", "day", "-o", os.path.join(self.tmp, "rep", "%Y-%m-%d", "r.tsv"), sample("combined.log"))
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(b"rep/2026-11-21", p.stderr)
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "rep", "2026-11-20")), [])
 
     def test_a_few_busy_visitors_are_named_in_a_note(self):
         """A few visitors (address and agent) who start a large part of the visits, as scrapers with a
@@ -925,9 +940,13 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         notes = [n for n in r["summary"]["notes"] if "visitors (address and agent)" in n]
         self.assertEqual(len(notes), 1, r["summary"]["notes"])
-        self.assertRegex(notes[0], r"^5 visitors \(address and agent\) started 360 of the 660 visits \(54%\)")
+        self.assertRegex(notes[0], r"^5 visitors \(address and agent\) started 360 of the 660 visits in the lines read \(54%\)")
         self.assertIn("--hits --show-ip", notes[0])
         p, r = run_json("--site", "example.com", write("readers.log", 0))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse([n for n in r["summary"]["notes"] if "visitors (address and agent)" in n])
+        # the visits of the report's window only (a review: the note counted the lines outside it)
+        p, r = run_json("--site", "example.com", "--since", "2026-11-22", write("scraped.log", 5))
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertFalse([n for n in r["summary"]["notes"] if "visitors (address and agent)" in n])
 

@@ -203,9 +203,15 @@ class CronTest(unittest.TestCase):
         p = run("-q", "--by", "day", "-o", os.path.join(self.work, "reports", "%Y", "%m-%d.tsv"), log)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertTrue(os.listdir(os.path.join(self.work, "reports", year)))
+        # the part before the first '%' is checked before reading; each period's folder before writing
+        p = run("--by", "day", "-o", os.path.join(self.work, "none", "%Y", "%m-%d.tsv"), log)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"its folder '%s'" % os.path.join(self.work, "none").encode(), p.stderr)
+        self.assertNotIn(b"lines (", p.stderr)
+        os.makedirs(os.path.join(self.work, "none"))
         p = run("-q", "--by", "day", "-o", os.path.join(self.work, "none", "%Y", "%m-%d.tsv"), log)
         self.assertEqual(p.returncode, 1)
-        self.assertIn(os.path.join(self.work, "none", year).encode(), p.stderr)
+        self.assertIn(b"its folder '%s'" % os.path.join(self.work, "none", year).encode(), p.stderr)
 
     def test_missing_output_folder_is_refused_before_reading(self):
         p = run("-o", os.path.join(self.work, "no", "r.json"), stdin=b"x" * 100)

@@ -291,6 +291,8 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
   CHECK_THAT(with("weights.rules", "unfitted direct_deep_new 0.1 0.5 0.7\n"),
              Catch::Contains("'unfitted EVIDENCE low high'"));
   CHECK_THAT(with("weights.rules", "unfitted typo 0.1 0.5\n"), Catch::Contains("unknown evidence 'typo'"));
+  CHECK_THAT(with("weights.rules", "unfitted inapp_messaging 0 0.5\n"),
+             Catch::Contains("'inapp_messaging' is not fitted by the site model"));
   CHECK_THAT(with("assets.rules", "extension css\n"), Catch::Contains("expected 'ext' or 'path'"));
   CHECK_THAT(with("params.rules", "tag.x none - utm_source *\n"), Catch::Contains("'none' is not a channel"));
   CHECK_THAT(error_of({dir.path("nowhere")}), Catch::Contains("not a directory"));

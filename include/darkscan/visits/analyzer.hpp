@@ -67,6 +67,8 @@ public:
     return hosts;
   }
   std::size_t visitors() const { return m_sessions.size(); }
+  // The window of the report (--since, --until): the busy visitors' note counts the visits in it.
+  void busy_window(std::int64_t since, std::int64_t until) { m_busy_since = since, m_busy_until = until; }
 
   // What earlier runs left (a saved state): visits in progress, returning
   // visitors, recent previews. Set before the first hit; read after finish().
@@ -108,6 +110,7 @@ private:
   SiteGuess m_guess;
   NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says
   BusyVisitors m_busy; // who starts the most visits: a few who start many are named by finish()
+  std::int64_t m_busy_since = INT64_MIN, m_busy_until = INT64_MAX; // the visits it counts
   SiteCheck m_site_check; // whether the hosts of --site refer the log's page views: finish() says when not
   VerdictSink& m_sink;
   NoteHandler m_note;
