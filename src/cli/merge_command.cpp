@@ -40,11 +40,7 @@ int run_merge(const CommandLine& opts) {
       throw Error(message(N_("{} '{}' is the input '{}': it would be replaced; write elsewhere"), "-o",
                           opts.output, state));
   }
-  if (!opts.state_out.empty() && util::same_target(opts.output, opts.state_out)) {
-    throw Error(message(N_("-o '{}' is the state file of {}: the report and the state would replace each "
-                           "other; write the report elsewhere"),
-                        opts.output, "--state-out"));
-  }
+  refuse_report_onto_state(opts); // merge has no --state: --state-out only
   request.keep = opts.merge_states;
   if (!opts.state_out.empty()) request.keep.push_back(opts.state_out);
   if (!opts.state_keep.empty() && opts.state_out.empty())

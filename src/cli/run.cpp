@@ -167,16 +167,7 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
         throw Error(message(N_("{} '{}' is the input '{}': it would be replaced; write elsewhere"), option,
                             path, name));
   }
-  // The report and the state in one file: one would replace the other (a robustness review,
-  // 2026-12-06: `--state s -o s` kept the state and lost the report, without a word).
-  for (const auto& [option, state] : // not for translation: the options' names
-       {std::pair{"--state", opts.state}, {"--state-out", opts.state_out}}) {
-    if (!opts.output.empty() && !state.empty() && util::same_target(opts.output, state))
-      throw Error(message(N_("-o '{}' is the state file of {}: the report and the state would replace each "
-                             "other; write the report elsewhere"),
-                          opts.output, option),
-                  ExitCode::usage);
-  }
+  refuse_report_onto_state(opts);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/parse/presets.hpp>
 #include <darkscan/util/atomic_file.hpp>
+#include <darkscan/util/file_identity.hpp>
 #include <darkscan/util/time_parse.hpp>
 
 #include <cerrno>
@@ -21,6 +22,17 @@ void refuse_standard_stream_state(const CommandLine& opts) {
     if (path == "-")
       throw Error(
           message(N_("{} '-': a state is a file; give it a name ('-' is standard input or output)"), option));
+  }
+}
+
+void refuse_report_onto_state(const CommandLine& opts) {
+  for (const auto& [option, state] :
+       {std::pair{"--state", opts.state},
+        {"--state-out", opts.state_out}}) { // not for translation: the options' names
+    if (!opts.output.empty() && !state.empty() && util::same_target(opts.output, state))
+      throw Error(message(N_("-o '{}' is the state file of {}: the report and the state would replace each "
+                             "other; write the report elsewhere"),
+                          opts.output, option));
   }
 }
 

@@ -16,6 +16,18 @@
 
 namespace darkscan {
 
+namespace {
+
+// Why `path` cannot be written: its folder `folder` does not exist or cannot be written (`err`).
+Error folder_refusal(const std::string& path, const std::string& folder, int err) {
+  return Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
+                          "then renamed)"),
+                       path, folder, system_message(err)),
+               ExitCode::cannot_write);
+}
+
+} // namespace
+
 void write_report(const ReportRequest& request, const Reporter& reporter, const ScanTotals& totals,
                   const PeriodSplitter& periods, const PeriodSplitter* days,
                   const std::vector<std::string>& site_hosts, std::int64_t now) {
@@ -97,10 +109,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         }
       }
       if (const int err = util::folder_error(name)) {
-        throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
-                               "then renamed)"),
-                            name, util::folder_of(name), system_message(err)),
-                    ExitCode::cannot_write);
+        throw folder_refusal(name, util::folder_of(name), err);
       }
     }
     for (const auto& [start_time, slice] : periods.slices()) {
@@ -168,10 +177,7 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
     const std::string fixed = util::folder_of(request.output.substr(0, request.output.find('%')) + "x");
     struct stat folder {};
     if (::stat(fixed.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) {
-      throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
-                             "then renamed)"),
-                          request.output, fixed, system_message(ENOENT)),
-                  ExitCode::cannot_write);
+      throw folder_refusal(request.output, fixed, ENOENT);
     }
     return;
   }
@@ -181,10 +187,7 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
     throw Error(message(N_("cannot write '{}': it is a directory"), path), ExitCode::cannot_write);
   }
   if (const int err = util::folder_error(path)) {
-    throw Error(message(N_("cannot write '{}': its folder '{}': {} (the file is written beside it first, "
-                           "then renamed)"),
-                        path, util::folder_of(path), system_message(err)),
-                ExitCode::cannot_write);
+    throw folder_refusal(path, util::folder_of(path), err);
   }
 }
 

@@ -20,6 +20,10 @@ namespace darkscan {
 // Throws Error (usage) on --state - or --state-out -: a state is a file.
 void refuse_standard_stream_state(const CommandLine& opts);
 
+// Throws Error (usage) when -o names the file of --state or --state-out: the report and the state
+// would replace each other (a robustness review, 2026-12-06: `--state s -o s` lost the report).
+void refuse_report_onto_state(const CommandLine& opts);
+
 // The state of --state (loaded if the file exists, `lock` taken on it) or a new one for --state-out;
 // nullptr without either. Throws Error when the state cannot be read, or could not be saved after
 // the run.
