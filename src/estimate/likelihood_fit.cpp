@@ -66,8 +66,12 @@ double corrected_theta(const std::vector<LikelihoodTerm>& terms, double sum_sign
   for (int i = 0; i < 50; ++i) {
     const auto [slope, information] = profile_slope(terms, theta);
     if (!(information > 0)) break;
-    const double next =
-        std::clamp(theta + (slope + noise_loss(terms, sum_signed, theta)) / information, 0.0, 1.0);
+    double next = std::clamp(theta + (slope + noise_loss(terms, sum_signed, theta)) / information, 0.0, 1.0);
+    // A step onto a bound where a page's mean is 0 (at theta = 1, a page with arrivals of the kind
+    // and no signed ones) lands where its arrivals cannot be: the likelihood is minus infinity there
+    // and the next step not a number ("-nan%" in a report). The step is halved until it lands inside.
+    for (int h = 0; h < 64 && !std::isfinite(slope_at(terms, next)); ++h)
+      next = 0.5 * (theta + next);
     const bool settled = std::fabs(next - theta) < 1e-12;
     theta = next;
     if (settled) break;
