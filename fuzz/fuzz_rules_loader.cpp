@@ -66,7 +66,7 @@ constexpr std::array<std::string_view, 7> k_small_base = {
     "ext css js png\npath ^/static/\n",
     "inapp_messaging 1.0\ntagged_private 1.0\nmail 0.9\ninapp_social_noref 0.6\n"
     "direct_deep_after_preview 1.0\ndirect_deep_new 0.8\ndirect_deep_returning 0.4\ndirect_landing 0\n"
-    "direct_deep_after_mixed_preview 0.7\n",
+    "direct_deep_after_mixed_preview 0.7\ndirect_deep_after_preview_late 0.75\n",
 };
 
 struct Dirs {

@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, k_evidence_count> k_evidence_names = {
     "direct_deep_new",
     "direct_deep_returning",
     "direct_landing",
-    "direct_deep_after_mixed_preview"};
+    "direct_deep_after_mixed_preview",
+    "direct_deep_after_preview_late"};
 
 // "0.8 0.6 0.9" (value, low, high) or "0.8" (exact), each from 0 to 1, kept to 4 decimals.
 WeightRange parse_weight(const std::string& text, const std::string& origin) {

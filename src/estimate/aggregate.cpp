@@ -25,6 +25,7 @@ bool evidence_group(Evidence evidence, EvidenceGroup& group) {
   case Evidence::inapp_social_noref: group = EvidenceGroup::inapp_social; return true;
   case Evidence::direct_deep_after_preview:
   case Evidence::direct_deep_after_mixed_preview:
+  case Evidence::direct_deep_after_preview_late:
   case Evidence::direct_deep_new:
   case Evidence::direct_deep_returning: group = EvidenceGroup::direct_deep; return true;
   case Evidence::direct_landing: return false;
@@ -229,7 +230,7 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
       if (a.open & k_open_preview) {
         if (const PreviewMemory::Fetch* fetch = earlier->previews.before(a.path, a.time)) {
           const Rule* preview = fetch->rule;
-          a.evidence = deep_evidence(preview, false);
+          a.evidence = deep_evidence(preview, false, a.time - fetch->time);
           a.channel = Channel::dark_social;
           if (a.app.empty()) a.app = preview->app;
           a.open &= ~(k_open_preview | k_open_returning);
@@ -240,7 +241,7 @@ void Aggregate::resolve_pending(const EarlierHistory* earlier) {
       if (a.open & k_open_returning) {
         // Not seen within the window before: history before the earlier shard may still know it.
         const bool seen = earlier->visitors.returning(a.visitor, a.time);
-        if (seen) a.evidence = deep_evidence(nullptr, true);
+        if (seen) a.evidence = deep_evidence(nullptr, true, 0);
         if (seen || before || !reaches(Sessions::k_returning_window)) a.open &= ~k_open_returning;
       }
       if (a.open) {

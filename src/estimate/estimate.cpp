@@ -13,6 +13,7 @@ constexpr auto k_returning = static_cast<std::size_t>(Evidence::direct_deep_retu
 constexpr auto k_landing = static_cast<std::size_t>(Evidence::direct_landing);
 constexpr auto k_after = static_cast<std::size_t>(Evidence::direct_deep_after_preview);
 constexpr auto k_after_mixed = static_cast<std::size_t>(Evidence::direct_deep_after_mixed_preview);
+constexpr auto k_after_late = static_cast<std::size_t>(Evidence::direct_deep_after_preview_late);
 
 } // namespace
 
@@ -59,12 +60,14 @@ WeightedCounts effective_evidence(const PageStats& page, const PageStats& whole,
   for (std::size_t i = 0; i < k_evidence_count; ++i)
     c[i] = static_cast<double>(page.evidence[i]);
   // The part of the arrivals after a preview that the page's fetches explain, over the whole report.
-  const double after = static_cast<double>(whole.evidence[k_after] + whole.evidence[k_after_mixed]);
+  const double after = static_cast<double>(whole.evidence[k_after] + whole.evidence[k_after_late] +
+                                           whole.evidence[k_after_mixed]);
   const double explained = settings.clicks_per_preview * static_cast<double>(whole.evidence_previews);
   if (after > explained) {
     const double keep = explained / after;
-    const double excess = (c[k_after] + c[k_after_mixed]) * (1.0 - keep);
+    const double excess = (c[k_after] + c[k_after_late] + c[k_after_mixed]) * (1.0 - keep);
     c[k_after] *= keep;
+    c[k_after_late] *= keep;
     c[k_after_mixed] *= keep;
     const auto n = static_cast<double>(whole.evidence[k_new]),
                r = static_cast<double>(whole.evidence[k_returning]);

@@ -29,8 +29,10 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // an arrival "bare" (no referrer, no tag), flag bits of bytes that were 0 or 1 (a page view without
 // referrer in a linked visit starts a visit); 8: the count of page views with an internal referrer,
 // after the visitors (Sessions::site_links), and for each pending arrival the count its shard had seen
-// and whether it was in a messenger's browser, in its flag byte. Versions 3 to 7 are still read.
-constexpr std::uint32_t k_version = 8;
+// and whether it was in a messenger's browser, in its flag byte; 9: ten kinds of evidence, arrivals
+// an hour or more after a private preview apart (direct_deep_after_preview_late). Versions 3 to 8
+// are still read (state_traffic_sections.cpp, evidence_kinds).
+constexpr std::uint32_t k_version = 9;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 
@@ -138,7 +140,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   if (file.version >= 4) state_file::read_seen(r, s.sessions.seen());
   state_file::read_visitors(r, s.sessions, file.version);
   state_file::read_previews(r, s.previews, rules);
-  state_file::read_traffic(r, s);
+  state_file::read_traffic(r, s, file.version);
   if (file.version >= 5) s.counters.not_records = r.u64();
   s.counters.last_past_time = file.version >= 6 ? r.i64() : s.counters.last_time;
   if (!r.done()) r.corrupt(N_("bytes left after the last section"));

@@ -28,13 +28,13 @@ void write_stats(Writer& w, const PageStats& p) {
 }
 
 // Adds the counts read to `p`, as PageStats::merge would.
-void read_stats(Reader& r, PageStats& p) {
+void read_stats(Reader& r, PageStats& p, std::size_t kinds) {
   p.page_views += r.u64();
   p.visits += r.u64();
   p.dark_social_visits += r.u64();
   p.unknown += r.u64();
-  for (std::uint64_t& e : p.evidence)
-    e += r.u64();
+  for (std::size_t i = 0; i < kinds; ++i)
+    p.evidence[i] += r.u64();
   p.evidence_previews += r.u64();
   p.internal_out += r.u64();
   const std::size_t targets = r.count(4);
@@ -101,7 +101,7 @@ std::string_view page_key(Reader& r, const std::vector<std::string_view>& keys, 
   return keys[static_cast<std::size_t>(id)];
 }
 
-PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys) {
+PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys, std::size_t kinds) {
   PendingArrival p;
   p.visitor = r.hash();
   p.time = r.i64();
@@ -111,7 +111,7 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
   if (channel >= k_channel_count) r.corrupt(N_("an unknown channel"));
   p.channel = static_cast<Channel>(channel);
   const std::uint8_t evidence = r.u8();
-  if (evidence > k_evidence_count) r.corrupt(N_("an unknown kind of evidence"));
+  if (evidence > kinds) r.corrupt(N_("an unknown kind of evidence"));
   if (evidence > 0) p.evidence = static_cast<Evidence>(evidence - 1);
   p.app = r.name();
   p.open = r.u8();
@@ -128,12 +128,18 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
 
 } // namespace
 
-void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys) {
+std::size_t evidence_kinds(std::uint32_t version) {
+  // 9: direct_deep_after_preview_late, split from direct_deep_after_preview (an arrival an hour or
+  // more after the fetch). An older state's arrivals keep the kind they were counted with.
+  return version >= 9 ? k_evidence_count : 9;
+}
+
+void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys, std::size_t kinds) {
   TrafficTotals t;
   for (std::uint64_t* v : {&t.bots, &t.previews, &t.assets, &t.page_views, &t.visits, &t.dark_social_visits})
     *v = r.u64();
-  for (std::uint64_t& e : t.evidence)
-    e = r.u64();
+  for (std::size_t i = 0; i < kinds; ++i)
+    t.evidence[i] = r.u64();
   for (ChannelStats& c : t.channels)
     c.visits = r.u64();
   r.apps(t.previews_by_app);
@@ -144,10 +150,10 @@ void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>
     if (delta > keys.size()) r.corrupt(N_("a page index is out of range"));
     if (i > 0 && delta == 0) r.corrupt(N_("a page appears twice in an hour"));
     id += delta;
-    read_stats(r, a.page(page_key(r, keys, id)));
+    read_stats(r, a.page(page_key(r, keys, id)), kinds);
   }
   for (std::size_t n = r.count(8 + 9); n > 0; --n)
-    a.mutable_pending().push_back(read_pending(r, keys));
+    a.mutable_pending().push_back(read_pending(r, keys, kinds));
 }
 
 void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::string>& keep_params) {
@@ -170,7 +176,7 @@ void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::str
   }
 }
 
-void read_traffic(Reader& r, State& s) {
+void read_traffic(Reader& r, State& s, std::uint32_t version) {
   // The store takes the file's table as it is, so each hour's bytes are kept as read, once checked:
   // `s` is a new State (decode_state), whose store is empty, so its indices are the file's.
   std::vector<std::string_view> keys(r.count(1));
@@ -183,9 +189,14 @@ void read_traffic(Reader& r, State& s) {
     Period period{start, r.i64(), std::string(r.str())};
     const std::string_view before = r.rest();
     Aggregate check(s.keep_params);
-    read_aggregate(r, check, keys);
+    const std::size_t kinds = evidence_kinds(version);
+    read_aggregate(r, check, keys, kinds);
     const std::string_view packed = before.substr(0, before.size() - r.rest().size());
-    if (!s.hours.load_hour(start, std::move(period), packed)) r.corrupt(N_("an hour appears twice"));
+    if (s.hours.hours().count(start)) r.corrupt(N_("an hour appears twice"));
+    if (kinds == k_evidence_count)
+      s.hours.load_hour(start, std::move(period), packed);
+    else // packed again with this version's kinds: the store reads its hours so
+      s.hours.add(start, period, check);
   }
 }
 

@@ -415,7 +415,8 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   const PreviewMemory::Fetch* fetch =
       hit.time == Hit::k_no_time ? nullptr : m_previews.before(page_key(hit), hit.time);
   const Rule* preview = fetch ? fetch->rule : nullptr;
-  decide(Channel::dark_social, deep_evidence(preview, v.returning), nullptr, "ref.none.deep");
+  decide(Channel::dark_social, deep_evidence(preview, v.returning, fetch ? hit.time - fetch->time : 0),
+         nullptr, "ref.none.deep");
   if (preview) {
     v.add_reason(preview->id, preview);
     if (v.app.empty()) v.app = preview->app;

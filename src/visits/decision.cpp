@@ -1,6 +1,7 @@
-#include <darkscan/visits/decision.hpp>
 #include <darkscan/util/hash.hpp>
 #include <darkscan/util/url_path.hpp>
+#include <darkscan/visits/decision.hpp>
+#include <darkscan/visits/preview_memory.hpp>
 
 namespace darkscan {
 
@@ -36,8 +37,13 @@ bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::u
   return !forced || visitor.arrival == signature;
 }
 
-Evidence deep_evidence(const Rule* preview, bool returning) {
-  if (preview) return after_preview_evidence(*preview);
+Evidence deep_evidence(const Rule* preview, bool returning, std::int64_t since) {
+  if (preview) {
+    const Evidence evidence = after_preview_evidence(*preview);
+    return evidence == Evidence::direct_deep_after_preview && since > PreviewMemory::k_soon
+               ? Evidence::direct_deep_after_preview_late
+               : evidence;
+  }
   return returning ? Evidence::direct_deep_returning : Evidence::direct_deep_new;
 }
 

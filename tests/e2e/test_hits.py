@@ -50,8 +50,8 @@ CHECKS = {"ua.empty", "req.invalid", "req.method", "status.not_ok", "path.asset"
           "ref.other", "ref.none", "ref.none.landing", "ref.none.deep", "visit.continues",
           "visitor.new", "visitor.returning", "visit.reload", "ref.unlogged"}
 WEIGHTS = {"inapp_messaging": 1.0, "tagged_private": 1.0, "mail": 0.9, "inapp_social_noref": 0.4,
-           "direct_deep_after_preview": 0.9, "direct_deep_after_mixed_preview": 0.7, "direct_deep_new": 0.8,
-           "direct_deep_returning": 0.4}
+           "direct_deep_after_preview": 0.9, "direct_deep_after_preview_late": 0.75,
+           "direct_deep_after_mixed_preview": 0.7, "direct_deep_new": 0.8, "direct_deep_returning": 0.4}
 
 QUOTED = r'"((?:[^"\\]|\\.)*)"'
 CLF = r'(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?:\d+|-)'
@@ -215,7 +215,9 @@ class ScriptedEventsTest(unittest.TestCase):
                                           self.lines[name][r["line"]]["request"])
                         else:
                             after_preview += 1
-                            self.assertEqual(r["weight"], WEIGHTS["direct_deep_after_preview"])
+                            self.assertIn(r["evidence"], ("direct_deep_after_preview",
+                                                          "direct_deep_after_preview_late"), r["line"])
+                            self.assertEqual(r["weight"], WEIGHTS[r["evidence"]])
                 self.assertGreaterEqual(after_preview, 5)
 
     def test_messaging_in_app_arrivals(self):
@@ -404,7 +406,8 @@ class RecordsTest(unittest.TestCase):
                     self.assertEqual(r, p)  # --explain only adds `rules` and `preview_fetch`
                     # An arrival after a preview cites the fetch: a preview of the same page, at most
                     # 48 hours before, by the fetcher its reasons name.
-                    after_preview = r["evidence"] == "direct_deep_after_preview" or (
+                    after_preview = r["evidence"] in ("direct_deep_after_preview",
+                                                      "direct_deep_after_preview_late") or (
                         "ref.none.deep" in r["reasons"] and any(x.startswith("ua.preview.") for x in r["reasons"]))
                     self.assertEqual(fetch is not None, after_preview, (name, r["line"]))
                     if fetch:
@@ -416,6 +419,11 @@ class RecordsTest(unittest.TestCase):
                         self.assertIn(fetched["reasons"][0], r["reasons"], fetch)
                         age = utc(r["time"]) - utc(fetch["time"])
                         self.assertTrue(datetime.timedelta(0) <= age <= datetime.timedelta(hours=48), fetch)
+                        # Within the hour a click follows the fetch soon; later it is a late one.
+                        if r["evidence"] == "direct_deep_after_preview":
+                            self.assertLessEqual(age, datetime.timedelta(hours=1), fetch)
+                        elif r["evidence"] == "direct_deep_after_preview_late":
+                            self.assertGreater(age, datetime.timedelta(hours=1), fetch)
                         fetches += 1
                     ids = [x["id"] for x in rules]
                     for reason in r["reasons"]:  # every reason that is a rule is explained

@@ -311,7 +311,30 @@ class StateTest(unittest.TestCase):
         self.assertEqual(visits(whole)["/news/2026/12/06/naira-rate"], 1)
         self.assertEqual(visits(whole), visits(chained))
         with open(state, "rb") as f:
-            self.assertEqual(f.read(20)[16:20], (8).to_bytes(4, "little"))
+            self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
+
+    def test_a_version_8_state_keeps_its_arrivals_after_a_preview_as_they_were_counted(self):
+        # tests/data/state/preview-head.v8.state: written by darkscan at 2508e8b (state format 8, nine
+        # kinds of evidence) with `darkscan -q --site www.example.com --state-out preview-head.v8.state
+        # preview-head.log`. A WhatsApp fetch at 10:00, referrer-less arrivals at 10:05 and 13:00
+        # (both direct_deep_after_preview then, 0.9 each), a search arrival; the tail's arrival at
+        # 20:00 is 10 hours after the fetch: direct_deep_after_preview_late (0.75) since format 9.
+        d = self.dir("v8")
+        data = os.path.join(ROOT, "tests", "data", "state")
+        state = os.path.join(d, "s.state")
+        shutil.copy(os.path.join(data, "preview-head.v8.state"), state)
+        tail = os.path.join(data, "preview-tail.log")
+        chained = report("--site", "www.example.com", "--state", state, tail)
+        whole = report("--site", "www.example.com", os.path.join(data, "preview-head.log"), tail)
+        page = lambda r: next(p for p in r["pages"] if p["path"] == "/news/2026/12/06/lagos-flood")
+        self.assertEqual(page(chained)["visits"], 3)
+        self.assertEqual(page(whole)["visits"], 3)
+        self.assertAlmostEqual(page(chained)["dark_social"], 0.9 + 0.9 + 0.75)
+        self.assertAlmostEqual(page(whole)["dark_social"], 0.9 + 0.75 + 0.75)
+        with open(state, "rb") as f:
+            self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
+        # The state rewritten as format 9 reads back with the same counts.
+        self.assertAlmostEqual(page(report("merge", state))["dark_social"], page(chained)["dark_social"])
 
     def test_a_version_3_state_is_read_and_rewritten_as_the_current_version(self):
         # tests/data/state/combined-head200.v3.state: written by darkscan at 1a90f72 (state format 3)
@@ -326,7 +349,7 @@ class StateTest(unittest.TestCase):
         self.assert_same_report(report(os.path.join(ROOT, "samples", "combined.log")),
                                 report("--state", state, "tail.log", cwd=d))
         with open(state, "rb") as f:
-            self.assertEqual(f.read(20)[16:20], (8).to_bytes(4, "little"))
+            self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
 
     def test_a_compressed_file_read_while_it_was_written_counts_each_line_once(self):
         # Run 1 sees access.log.2.gz ending in the middle of a line (still being written: a gzip stream

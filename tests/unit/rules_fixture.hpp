@@ -51,6 +51,7 @@ mail 0.9
 inapp_social_noref 0.6
 direct_deep_after_preview 1.0
 direct_deep_after_mixed_preview 0.7
+direct_deep_after_preview_late 0.75
 direct_deep_new 0.8
 direct_deep_returning 0.4
 direct_landing 0

@@ -353,6 +353,9 @@ TEST_CASE("analyzer: only private channels' previews are evidence of a private s
   CHECK(*after_mixed.verdict.evidence == Evidence::direct_deep_after_mixed_preview);
   CHECK(after_mixed.verdict.weight == Approx(0.7));
   CHECK(after_mixed.app == "facebook");
+  // Hours later too: the site model fits these arrivals whenever they come.
+  CHECK(*h.feed({.time = T0 + 5 * 3600, .client = "41.58.3.4", .path = "/news/b"}).verdict.evidence ==
+        Evidence::direct_deep_after_mixed_preview);
   // A private channel's fetcher (WhatsApp) is the strongest.
   h.feed({.time = T0, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/c"});
   CHECK(h.feed({.time = T0 + 60, .client = "41.58.3.3", .path = "/news/c"}).verdict.weight == Approx(1.0));
@@ -523,6 +526,22 @@ TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app
   SECTION("not on another page") {
     CHECK(*h.feed({.time = T0 + 90, .client = "3.3.3.3", .path = "/news/other"}).verdict.evidence ==
           Evidence::direct_deep_new);
+  }
+  SECTION("an hour after the fetch, a late arrival at its own weight, up to 48 hours") {
+    const Recorded hour = h.feed({.time = T0 + 3600, .client = "4.4.4.1", .path = "/news/shared"});
+    CHECK(*hour.verdict.evidence == Evidence::direct_deep_after_preview);
+    const Recorded late = h.feed({.time = T0 + 3601, .client = "4.4.4.2", .path = "/news/shared"});
+    CHECK(*late.verdict.evidence == Evidence::direct_deep_after_preview_late);
+    CHECK(late.verdict.weight == Approx(0.75));
+    CHECK(late.app == "whatsapp");
+    CHECK(late.verdict.preview_time == T0);
+    CHECK(*h.feed({.time = T0 + 48 * 3600, .client = "4.4.4.3", .path = "/news/shared"}).verdict.evidence ==
+          Evidence::direct_deep_after_preview_late);
+    // A new fetch makes the next click soon again.
+    h.feed(
+        {.time = T0 + 47 * 3600, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/shared"});
+    CHECK(*h.feed({.time = T0 + 47 * 3600 + 60, .client = "4.4.4.5", .path = "/news/shared"})
+               .verdict.evidence == Evidence::direct_deep_after_preview);
   }
   SECTION("not after 48 hours") {
     CHECK(*h.feed({.time = T0 + 49 * 3600, .client = "4.4.4.4", .path = "/news/shared"}).verdict.evidence ==

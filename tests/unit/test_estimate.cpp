@@ -125,6 +125,14 @@ TEST_CASE("estimate: a preview fetch explains a few arrivals, not a page's every
   // The other 30 are judged as without a fetch, in the page's own new:returning proportion (1:3).
   CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_new)] == Approx(10 + 7.5));
   CHECK(c[static_cast<std::size_t>(Evidence::direct_deep_returning)] == Approx(30 + 22.5));
+  SECTION("arrivals an hour or more after a fetch count toward its clicks too") {
+    page.evidence[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] = 30;
+    page.evidence[static_cast<std::size_t>(Evidence::direct_deep_after_preview_late)] = 30;
+    const WeightedCounts split = effective_evidence(page, page, settings, 0.5, false);
+    CHECK(split[static_cast<std::size_t>(Evidence::direct_deep_after_preview)] == Approx(15));
+    CHECK(split[static_cast<std::size_t>(Evidence::direct_deep_after_preview_late)] == Approx(15));
+    CHECK(split[static_cast<std::size_t>(Evidence::direct_deep_new)] == Approx(10 + 7.5));
+  }
   SECTION("enough fetches: nothing changes") {
     page.evidence_previews = 20;
     CHECK(effective_evidence(page, page, settings, 0.5, false)[static_cast<std::size_t>(

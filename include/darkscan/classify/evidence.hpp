@@ -20,8 +20,9 @@ enum class Evidence : std::uint8_t {
   direct_deep_returning,
   direct_landing,
   direct_deep_after_mixed_preview,
+  direct_deep_after_preview_late,
 };
-inline constexpr std::size_t k_evidence_count = 9;
+inline constexpr std::size_t k_evidence_count = 10;
 std::string_view evidence_name(Evidence evidence);
 
 // Arrivals per kind of evidence: what a page, an hour or a state keeps. The

@@ -38,12 +38,18 @@ void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules);
 
 // state_traffic_sections.cpp. The table of page keys and paths, then the counts of each hour.
 void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::string>& keep_params);
-void read_traffic(Reader& r, State& s);
+// A state of `version` 8 or older has nine kinds of evidence, not ten: its hours are read and
+// packed again as the store keeps them.
+void read_traffic(Reader& r, State& s, std::uint32_t version);
 // One hour's counts (totals, pages, pending arrivals), pages by their index in a table of keys:
 // `id_of` gives the index of each key and path of `a`, `keys` is the table. read_aggregate adds
-// what it reads to `a`, as Aggregate::merge would. HourStore keeps hours packed so.
+// what it reads to `a`, as Aggregate::merge would; `kinds` counts of evidence a page (fewer in an
+// older state: the kinds added since read 0). HourStore keeps hours packed so.
 using IdOf = std::function<std::uint64_t(std::string_view key)>;
 void write_aggregate(Writer& w, const Aggregate& a, const IdOf& id_of);
-void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys);
+void read_aggregate(Reader& r, Aggregate& a, const std::vector<std::string_view>& keys,
+                    std::size_t kinds = k_evidence_count);
+// The kinds of evidence a state of `version` counts (k_evidence_count since version 9).
+std::size_t evidence_kinds(std::uint32_t version);
 
 } // namespace darkscan::state_file

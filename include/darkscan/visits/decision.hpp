@@ -49,7 +49,8 @@ bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::u
 
 // The evidence of a referrer-less arrival on a deep page: after a fetch of the
 // page by a private or mixed channel's previewer (`preview`, within
-// PreviewMemory::k_window), else by a returning or a new visitor.
-Evidence deep_evidence(const Rule* preview, bool returning);
+// PreviewMemory::k_window; a private one soon after it or `since` more than
+// PreviewMemory::k_soon seconds later), else by a returning or a new visitor.
+Evidence deep_evidence(const Rule* preview, bool returning, std::int64_t since);
 
 } // namespace darkscan

@@ -16,6 +16,9 @@ namespace darkscan {
 class PreviewMemory {
 public:
   static constexpr std::int64_t k_window = 48 * 3600; // seconds a preview stays evidence
+  // Seconds after a private fetch within which a click follows it "soon" (direct_deep_after_preview;
+  // later: direct_deep_after_preview_late, weights.rules gives the reasons).
+  static constexpr std::int64_t k_soon = 3600;
 
   struct Fetch {
     std::int64_t time;
