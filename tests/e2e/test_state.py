@@ -313,6 +313,38 @@ class StateTest(unittest.TestCase):
         with open(state, "rb") as f:
             self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
 
+    def test_a_shard_of_preview_fetches_alone_is_merged_in_its_place(self):
+        # Hourly shards of a quiet site: the first hour holds only a WhatsApp fetch and a bot, the
+        # next the clicks. Before 2026-12-06 a shard without a page view had no start and sorted last
+        # in the merge, so its fetch decided none of the later shard's clicks (a review: 1 arrival
+        # after a preview where the one run had 3).
+        d = self.dir("preview-shard")
+        ua = ("Mozilla/5.0 (Linux; Android 14; TECNO KL8) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/141.0.0.0 Mobile Safari/537.36")
+        first = ['57.141.0.1 - - [06/Dec/2026:10:50:00 +0000] "GET /news/a HTTP/1.1" 200 5000 "-" '
+                 '"WhatsApp/2.24.1.5 A"\n',
+                 '66.249.66.1 - - [06/Dec/2026:10:55:00 +0000] "GET /news/a HTTP/1.1" 200 5000 "-" '
+                 '"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"\n']
+        # A fetch again at 14:30: the merged state remembers only a page's latest fetch, so the
+        # clicks before it are decided by the first shard's fetch or not at all.
+        second = [f'102.89.3.{n} - - [06/Dec/2026:{t} +0000] "GET /news/a HTTP/1.1" 200 5000 "-" "{ua}"\n'
+                  for n, t in ((1, "11:00:00"), (2, "13:30:00"))]
+        second += ['57.141.0.2 - - [06/Dec/2026:14:30:00 +0000] "GET /news/a HTTP/1.1" 200 5000 "-" '
+                   '"WhatsApp/2.24.1.5 A"\n',
+                   f'102.89.3.3 - - [06/Dec/2026:14:40:00 +0000] "GET /news/a HTTP/1.1" 200 5000 "-" "{ua}"\n']
+        for name, lines in (("10.log", first), ("11.log", second), ("all.log", first + second)):
+            with open(os.path.join(d, name), "w") as f:
+                f.writelines(lines)
+        for name in ("10", "11"):
+            self.assertEqual(run("-q", "--state-out", name + ".state", name + ".log", cwd=d)[0], 0)
+        whole = report(os.path.join(d, "all.log"))
+        for order in (("10.state", "11.state"), ("11.state", "10.state")):
+            merged = report("merge", *order, cwd=d)
+            self.assertEqual(merged["pages"], whole["pages"], order)
+            self.assertEqual(merged["summary"]["dark_social"], whole["summary"]["dark_social"], order)
+        # 0.9 within the hour of the first fetch, 0.75 after it, 0.9 within the hour of the second.
+        self.assertAlmostEqual(whole["summary"]["dark_social"], 0.9 + 0.75 + 0.9)
+
     def test_a_version_8_state_keeps_its_arrivals_after_a_preview_as_they_were_counted(self):
         # tests/data/state/preview-head.v8.state: written by darkscan at 2508e8b (state format 8, nine
         # kinds of evidence) with `darkscan -q --site www.example.com --state-out preview-head.v8.state
