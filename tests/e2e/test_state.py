@@ -367,6 +367,12 @@ class StateTest(unittest.TestCase):
             self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
         # The state rewritten as format 9 reads back with the same counts.
         self.assertAlmostEqual(page(report("merge", state))["dark_social"], page(chained)["dark_social"])
+        # A format 8 file and its rewrite in format 9 are the same shard: refused, not counted twice.
+        old = os.path.join(data, "preview-head.v8.state")
+        self.assertEqual(run("-q", "merge", old, "--state-out", "v9.state", "-o", os.devnull, cwd=d)[0], 0)
+        code, _, err = run("-q", "merge", old, "v9.state", cwd=d)
+        self.assertEqual(code, 2, err)
+        self.assertIn("holds the same shard", err)
 
     def test_a_version_3_state_is_read_and_rewritten_as_the_current_version(self):
         # tests/data/state/combined-head200.v3.state: written by darkscan at 1a90f72 (state format 3)
