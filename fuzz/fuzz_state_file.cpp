@@ -4,7 +4,9 @@
 // with a valid checksum: that is the input here.
 //
 // Input: byte 0 even: the rest is a payload, wrapped in a valid header and
-// checksum; byte 0 odd: the rest is the whole file as it is. Checks: no memory
+// checksum, of the current format version less bits 1 to 3 of byte 0 (older
+// formats are read and packed again: state_traffic_sections.cpp); byte 0 odd:
+// the rest is the whole file as it is. Checks: no memory
 // error or exception other than darkscan::Error; a state that decodes encodes
 // to bytes that decode to a state that encodes the same (canonical form); it
 // merges with itself and reports by hour, day and in total (pending arrivals
@@ -38,16 +40,20 @@ const darkscan::Rules& rules() {
   return loaded;
 }
 
-// The file for a payload: magic, version, size, payload, checksum (state_file.cpp).
-std::string wrap(std::string_view payload) {
+// The file for a payload: magic, version (the current one less `older`), size, payload, checksum
+// (state_file.cpp).
+std::string wrap(std::string_view payload, std::uint32_t older) {
   const std::string empty = darkscan::encode_state(darkscan::State{});
-  std::string out(empty.substr(0, 20)); // magic and version
-  for (int i = 0; i < 8; ++i)
-    out += static_cast<char>((payload.size() >> (8 * i)) & 0xff);
-  out += payload;
   std::uint32_t version = 0;
   for (int i = 0; i < 4; ++i)
     version |= static_cast<std::uint32_t>(static_cast<unsigned char>(empty[16 + i])) << (8 * i);
+  version -= older;
+  std::string out(empty.substr(0, 16)); // magic
+  for (int i = 0; i < 4; ++i)
+    out += static_cast<char>((version >> (8 * i)) & 0xff);
+  for (int i = 0; i < 8; ++i)
+    out += static_cast<char>((payload.size() >> (8 * i)) & 0xff);
+  out += payload;
   const std::uint64_t sum = darkscan::state_checksum(version, payload);
   for (int i = 0; i < 8; ++i)
     out += static_cast<char>((sum >> (8 * i)) & 0xff);
@@ -64,7 +70,7 @@ std::string wrap(std::string_view payload) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const std::string file = (data[0] & 1) ? std::string(rest) : wrap(rest);
+  const std::string file = (data[0] & 1) ? std::string(rest) : wrap(rest, (data[0] >> 1) & 7u);
   darkscan::NamePool names;
   darkscan::State state;
   try {

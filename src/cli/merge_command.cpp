@@ -69,6 +69,7 @@ int run_merge(const CommandLine& opts) {
     if (!opts.quiet) print_note(text.local);
   };
   note_whole_hours({since, until, by}, opts, note);
+  note_partial_weights(rules, note);
 
   NamePool names;
   std::vector<InputStats> inputs;

@@ -55,6 +55,17 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
   return r;
 }
 
+void note_partial_weights(const Rules& rules, const std::function<void(const Message&)>& note) {
+  const auto given = [&](Evidence e) { return rules.settings().weight_given[static_cast<std::size_t>(e)]; };
+  if (given(Evidence::direct_deep_after_preview) && !given(Evidence::direct_deep_after_preview_late)) {
+    note(message(N_("{}: direct_deep_after_preview now counts the arrivals within an hour of a preview; "
+                    "those from an hour to 48 hours after it weigh direct_deep_after_preview_late ({}), "
+                    "which your rules do not set"),
+                 rules.weight_rule(Evidence::direct_deep_after_preview).origin,
+                 rules.weight(Evidence::direct_deep_after_preview_late)));
+  }
+}
+
 // A state counts by hour: says so when --since/--until fall inside an hour.
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts,
                       const std::function<void(const Message&)>& note) {

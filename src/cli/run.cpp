@@ -303,6 +303,9 @@ int run_scan(const CommandLine& opts) {
   NamePool names;
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
+  if (state)
+    if (auto older = older_format_note(*state, opts.state)) note(*older);
+  note_partial_weights(plan.rules, note);
   const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
   plan.request.keep = files;
   for (const std::string& state_file : {opts.state, opts.state_out})

@@ -178,8 +178,9 @@ void how_to_read(std::string& out) {
       N_("The signs, from surest to weakest: a visit from a chat app, in its own browser or named as "
          "referrer (Messenger, WhatsApp…); a link tagged for a private channel "
          "(<code>utm_source=whatsapp</code>); a visit "
-         "from a webmail or mail app; a visit without referrer shortly after a chat app fetched the page "
-         "to show a link preview; a visit without referrer from a social app's browser (a direct message "
+         "from a webmail or mail app; a visit without referrer within the hour after a chat app fetched "
+         "the page to show a link preview (less so up to two days later); a visit without referrer from a "
+         "social app's browser (a direct message "
          "or a feed click); a visit without referrer straight onto an article, not the home page (a "
          "shared link, or a bookmark or typed address: the report weighs how often each happens on this "
          "site)."),

@@ -154,6 +154,7 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
   for (const std::string& path : paths) {
     states.push_back(load_state(path, rules, names));
     const State& s = states.back();
+    if (auto older = older_format_note(s, path)) overlaps.push_back(std::move(*older));
     for (std::size_t i = 0; i + 1 < states.size(); ++i) {
       if (states[i].checksum == s.checksum) {
         throw Error(

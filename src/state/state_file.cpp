@@ -30,7 +30,7 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // referrer in a linked visit starts a visit); 8: the count of page views with an internal referrer,
 // after the visitors (Sessions::site_links), and for each pending arrival the count its shard had seen
 // and whether it was in a messenger's browser, in its flag byte; 9: ten kinds of evidence, arrivals
-// an hour or more after a private preview apart (direct_deep_after_preview_late). Versions 3 to 8
+// more than an hour after a private preview apart (direct_deep_after_preview_late). Versions 3 to 8
 // are still read (state_traffic_sections.cpp, evidence_kinds).
 constexpr std::uint32_t k_version = 9;
 constexpr std::uint32_t k_oldest_read = 3;
@@ -135,6 +135,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   Reader r(file.payload, name, names);
   State s;
   s.checksum = util::hash_bytes(file.payload);
+  s.file_format = file.version;
   state_file::read_run(r, s);
   state_file::read_ledger(r, s.ledger);
   if (file.version >= 4) state_file::read_seen(r, s.sessions.seen());
@@ -153,6 +154,16 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
         util::hash_bytes(std::string_view(now).substr(k_header_size, now.size() - k_header_size - 8));
   }
   return s;
+}
+
+std::optional<Message> older_format_note(const State& state, const std::string& path) {
+  if (state.file_format == 0 || state.file_format >= 9) return std::nullopt;
+  // Format 9 split the arrivals after a preview (state_traffic_sections.cpp, evidence_kinds).
+  return message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it holds from more "
+                    "than an hour after a preview count as direct_deep_after_preview, not "
+                    "direct_deep_after_preview_late; written again, it is in format {}, which older "
+                    "darkscan cannot read"),
+                 path, state.file_format, k_version);
 }
 
 State load_state(const std::string& path, const Rules& rules, NamePool& names) {

@@ -516,6 +516,24 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         for page in r["pages"]:
             self.assertAlmostEqual(page["dark_social"], weights[page["path"]], 3, page["path"])
 
+    def test_a_weight_for_the_first_hour_after_a_preview_alone_gets_a_note(self):
+        # Rules written when direct_deep_after_preview took every arrival within 48 hours of a
+        # preview: the later ones now weigh direct_deep_after_preview_late, which such rules leave at
+        # the built-in value (a review, 2026-12-06: a cautious 0.5 gave way to 0.75 without a word).
+        with tempfile.TemporaryDirectory(prefix="darkscan-partial-") as rules:
+            path = os.path.join(rules, "weights.rules")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("direct_deep_after_preview 0.5 0.3 0.7\n")
+            p = run("--rules", rules, "-o", os.devnull, sample("combined.log"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(path + ":1: direct_deep_after_preview now counts the arrivals within an hour",
+                          p.stderr.decode())
+            with open(path, "a", encoding="utf-8") as f:
+                f.write("direct_deep_after_preview_late 0.4 0.2 0.6\n")
+            p = run("--rules", rules, "-o", os.devnull, sample("combined.log"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertNotIn("direct_deep_after_preview now counts", p.stderr.decode())
+
     def test_page_previews_exclude_static_files(self):
         p, hits = run_hits(sample("combined.log"))
         _, r = run_json(sample("combined.log"))

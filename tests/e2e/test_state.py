@@ -367,6 +367,13 @@ class StateTest(unittest.TestCase):
             self.assertEqual(f.read(20)[16:20], (9).to_bytes(4, "little"))
         # The state rewritten as format 9 reads back with the same counts.
         self.assertAlmostEqual(page(report("merge", state))["dark_social"], page(chained)["dark_social"])
+        # A note says so, once: the file is in format 9 after the first run.
+        again = os.path.join(d, "again.state")
+        shutil.copy(os.path.join(data, "preview-head.v8.state"), again)
+        for expected in (True, False):
+            code, _, err = run("--site", "www.example.com", "--state", again, "-o", os.devnull, tail)
+            self.assertEqual(code, 0, err)
+            self.assertEqual("is in format 8, from an older darkscan" in err, expected, err)
         # A format 8 file and its rewrite in format 9 are the same shard: refused, not counted twice.
         old = os.path.join(data, "preview-head.v8.state")
         self.assertEqual(run("-q", "merge", old, "--state-out", "v9.state", "-o", os.devnull, cwd=d)[0], 0)

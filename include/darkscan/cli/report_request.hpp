@@ -1,5 +1,6 @@
 #pragma once
 
+#include <darkscan/classify/rules.hpp>
 #include <darkscan/cli/options.hpp>
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/estimate/periods.hpp>
@@ -35,6 +36,11 @@ std::string format_of_name(const std::string& path);
 ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,
                              std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                              PeriodKind by);
+
+// Says so through `note` when a --rules directory sets direct_deep_after_preview and not
+// direct_deep_after_preview_late: a weight written when the first took every arrival within 48 h
+// of a preview now covers the first hour only.
+void note_partial_weights(const Rules& rules, const std::function<void(const Message&)>& note);
 
 // A state counts by hour: says so through `note` when --since/--until fall inside an hour.
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts,

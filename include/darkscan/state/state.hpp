@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ struct State {
   std::string format;         // the preset detected in the logs read, "" if none
   HourStore hours;            // counts by hour; untimed hits under Hit::k_no_time
   std::uint64_t checksum = 0; // of the file it was loaded from (not saved)
+  std::uint32_t file_format = 0; // the format version of that file (not saved; 0: a new state)
 
   // Adds the counts of one run, and packs its hours (`run_hours` is left empty).
   void add_run(const ScanTotals& run, PeriodSplitter&& run_hours);
@@ -111,5 +113,8 @@ std::string encode_state(const State& state);
 // The checksum a state file of format `version` ends with (XXH3 of the payload; the version too since 7).
 std::uint64_t state_checksum(std::uint32_t version, std::string_view payload);
 State decode_state(std::string_view bytes, const std::string& name, const Rules& rules, NamePool& names);
+// What a state loaded from `path` in an older format holds that this version would count otherwise
+// (a note for the user), or nothing.
+std::optional<Message> older_format_note(const State& state, const std::string& path);
 
 } // namespace darkscan
