@@ -62,7 +62,7 @@ void note_partial_weights(const Rules& rules, const std::function<void(const Mes
                     "those from an hour to 48 hours after it weigh direct_deep_after_preview_late ({}), "
                     "which your rules do not set"),
                  rules.weight_rule(Evidence::direct_deep_after_preview).origin,
-                 rules.weight(Evidence::direct_deep_after_preview_late)));
+                 decimal_text(rules.weight(Evidence::direct_deep_after_preview_late), 2)));
   }
 }
 

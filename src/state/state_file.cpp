@@ -159,8 +159,8 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
 std::optional<Message> older_format_note(const State& state, const std::string& path) {
   if (state.file_format == 0 || state.file_format >= 9) return std::nullopt;
   // Format 9 split the arrivals after a preview (state_traffic_sections.cpp, evidence_kinds).
-  return message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it holds from more "
-                    "than an hour after a preview count as direct_deep_after_preview, not "
+  return message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it has counted from "
+                    "more than an hour after a preview count as direct_deep_after_preview, not "
                     "direct_deep_after_preview_late; written again, it is in format {}, which older "
                     "darkscan cannot read"),
                  path, state.file_format, k_version);

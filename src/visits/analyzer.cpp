@@ -224,10 +224,12 @@ void Analyzer::guess_site() {
 
 void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view ref_host) {
   Verdict v = p.verdict;
-  // A shard starts at its first timed hit, whatever its class: a shard of preview fetches and
-  // bots alone had no start, sorted last in a merge, and its fetches decided none of the later
-  // shards' arrivals (a review, 2026-12-06: one run gave 3 arrivals after a preview, the merge 1).
-  if (m_defer && m_origin == Hit::k_no_time && hit.time != Hit::k_no_time) m_origin = hit.time;
+  // A shard without arrivals starts at its first timed hit: a shard of preview fetches and bots
+  // alone had no start, sorted last in a merge, and its fetches decided none of the later shards'
+  // arrivals (a review, 2026-12-06: one run gave 3 arrivals after a preview, the merge 1). Not
+  // for a shard with arrivals: a bot's line dated before the rotation (Apache's %t is when a slow
+  // request began) would set its start early, and its arrivals would not stay open (a second review).
+  if (m_defer && m_first_timed == Hit::k_no_time && hit.time != Hit::k_no_time) m_first_timed = hit.time;
   if (v.cls == HitClass::preview) {
     // A fetch for a public post is no evidence of a private share (SIGNALS.md 3): not remembered.
     const bool evidence = is_evidence_preview(static_cast<AgentKind>(v.rules[0]->kind));

@@ -345,6 +345,39 @@ class StateTest(unittest.TestCase):
         # 0.9 within the hour of the first fetch, 0.75 after it, 0.9 within the hour of the second.
         self.assertAlmostEqual(whole["summary"]["dark_social"], 0.9 + 0.75 + 0.9)
 
+    def test_a_shard_that_opens_with_an_early_dated_bot_line_is_merged_as_one_run(self):
+        # A second review (2026-12-06): with the shard's start taken from its first timed line of any
+        # class, a bot's line dated before the rotation (Apache's %t is when a slow request began)
+        # set the next day's start early; a visitor last seen at 23:50 who came back at 00:15 was
+        # not kept open for the earlier shard and counted as a new arrival (7 visits for 6).
+        d = self.dir("early-bot")
+        ua = ("Mozilla/5.0 (Linux; Android 14; TECNO KL8) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/141.0.0.0 Mobile Safari/537.36")
+        bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+        def line(ip, t, path, agent=ua):
+            return f'{ip} - - [{t} +0000] "GET {path} HTTP/1.1" 200 5000 "-" "{agent}"\n'
+        first = [line("102.89.3.7", "06/Dec/2026:23:00:00", "/"),
+                 line("102.89.3.1", "06/Dec/2026:23:50:00", "/news/a"),
+                 line("57.141.0.1", "06/Dec/2026:23:52:00", "/news/p", "WhatsApp/2.24.1.5 A"),
+                 line("102.89.3.9", "06/Dec/2026:23:55:00", "/news/q")]
+        for when in ("06/Dec/2026:23:40:00", "01/Nov/2025:19:00:00"):
+            second = [line("66.249.66.1", when, "/robots.txt", bot),
+                      line("102.89.3.1", "07/Dec/2026:00:15:00", "/news/c"),
+                      line("102.89.3.2", "07/Dec/2026:00:40:00", "/news/p"),
+                      line("102.89.3.9", "07/Dec/2026:00:35:00", "/news/z"),
+                      line("102.89.3.3", "07/Dec/2026:02:40:00", "/news/p")]
+            for name, lines in (("1.log", first), ("2.log", second), ("all.log", first + second)):
+                with open(os.path.join(d, name), "w") as f:
+                    f.writelines(lines)
+            for name in ("1", "2"):
+                self.assertEqual(run("-q", "--site", "www.example.com", "--state-out", name + ".state",
+                                     name + ".log", "-o", os.devnull, cwd=d)[0], 0)
+            whole = report("--site", "www.example.com", os.path.join(d, "all.log"))
+            merged = report("merge", "1.state", "2.state", cwd=d)
+            self.assertEqual(whole["summary"]["visits"], 6, when)
+            self.assertEqual(merged["pages"], whole["pages"], when)
+
     def test_a_version_8_state_keeps_its_arrivals_after_a_preview_as_they_were_counted(self):
         # tests/data/state/preview-head.v8.state: written by darkscan at 2508e8b (state format 8, nine
         # kinds of evidence) with `darkscan -q --site www.example.com --state-out preview-head.v8.state

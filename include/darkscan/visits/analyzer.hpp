@@ -83,7 +83,8 @@ public:
   // The query parameters that stay in page keys (the Aggregate's): previews are remembered
   // by page, so that a fetch of "/?p=1" is no evidence for "/?p=2".
   void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
-  std::int64_t origin() const { return m_origin; }
+  // The first arrival's time, or for a shard without arrivals its first timed hit's.
+  std::int64_t origin() const { return m_origin != Hit::k_no_time ? m_origin : m_first_timed; }
 
 private:
   struct HeldHit;
@@ -116,7 +117,8 @@ private:
   NoteHandler m_note;
   bool m_guessing;
   bool m_defer = false;
-  std::int64_t m_origin = Hit::k_no_time;
+  std::int64_t m_origin = Hit::k_no_time;      // the shard's start: its first arrival (mark_open)
+  std::int64_t m_first_timed = Hit::k_no_time; // its first timed hit of any class
   std::vector<std::unique_ptr<HeldHit>> m_held;
   bool m_look_ahead = false;
   // add()'s hits: the one it prepares into (m_next), and the page view it holds (the other one,
