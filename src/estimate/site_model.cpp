@@ -104,9 +104,9 @@ struct Moments {
 
 double signed_private(const WeightedCounts& c) {
   // Not mail: the site's own untagged newsletters arrive as mail too (weights.rules), and a mailing
-  // brings its readers' bookmarks and typed visits with it, not private shares. Not arrivals an
-  // more than an hour after a preview: on a page shared daily its readers fill the windows as much as
-  // its shares do (doc/CLASSIFIER.md section 4).
+  // brings its readers' bookmarks and typed visits with it, not private shares. Not arrivals more
+  // than an hour after a preview: on a page shared daily its readers fill the windows as much as its
+  // shares do (doc/CLASSIFIER.md section 4).
   return c[static_cast<std::size_t>(Evidence::inapp_messaging)] +
          c[static_cast<std::size_t>(Evidence::tagged_private)] +
          c[static_cast<std::size_t>(Evidence::direct_deep_after_preview)];

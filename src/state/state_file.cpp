@@ -157,8 +157,9 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
 }
 
 std::optional<Message> older_format_note(const State& state, const std::string& path) {
-  if (state.file_format == 0 || state.file_format >= 9) return std::nullopt;
   // Format 9 split the arrivals after a preview (state_traffic_sections.cpp, evidence_kinds).
+  if (state.file_format == 0 || state_file::evidence_kinds(state.file_format) == k_evidence_count)
+    return std::nullopt;
   return message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it has counted from "
                     "more than an hour after a preview count as direct_deep_after_preview, not "
                     "direct_deep_after_preview_late; written again, it is in format {}, which older "

@@ -129,8 +129,8 @@ PendingArrival read_pending(Reader& r, const std::vector<std::string_view>& keys
 } // namespace
 
 std::size_t evidence_kinds(std::uint32_t version) {
-  // 9: direct_deep_after_preview_late, split from direct_deep_after_preview (an arrival an hour or
-  // more after the fetch). An older state's arrivals keep the kind they were counted with.
+  // 9: direct_deep_after_preview_late, split from direct_deep_after_preview (an arrival more than an
+  // hour after the fetch). An older state's arrivals keep the kind they were counted with.
   return version >= 9 ? k_evidence_count : 9;
 }
 
@@ -179,6 +179,7 @@ void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::str
 void read_traffic(Reader& r, State& s, std::uint32_t version) {
   // The store takes the file's table as it is, so each hour's bytes are kept as read, once checked:
   // `s` is a new State (decode_state), whose store is empty, so its indices are the file's.
+  const std::size_t kinds = evidence_kinds(version);
   std::vector<std::string_view> keys(r.count(1));
   for (std::string_view& key : keys) {
     key = r.str();
@@ -189,7 +190,6 @@ void read_traffic(Reader& r, State& s, std::uint32_t version) {
     Period period{start, r.i64(), std::string(r.str())};
     const std::string_view before = r.rest();
     Aggregate check(s.keep_params);
-    const std::size_t kinds = evidence_kinds(version);
     read_aggregate(r, check, keys, kinds);
     const std::string_view packed = before.substr(0, before.size() - r.rest().size());
     if (s.hours.hours().count(start)) r.corrupt(N_("an hour appears twice"));
