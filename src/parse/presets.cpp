@@ -244,11 +244,14 @@ std::vector<LogFormat> compile_candidates(const std::vector<std::string>& sample
 // parsed, then fields found in them (combined beats common on a mixed file), then fewer fields in
 // the format (common beats combined on a file with no referer and user agent at all). A line of the
 // format that is not a request (a W3C directive, a JSON record of another kind) counts as parsed,
-// with no field. With no line to go by: `combined`, the most common format.
+// with no field, but only for a format that read at least one request (if any did): every JSON preset but one
+// takes an nginx JSON log's records for records of another kind, and one bad value in the sample
+// must not hand the file to a preset that reads none of it. With no line to go by: `combined`, the
+// most common format.
 std::size_t best_candidate(const std::vector<LogFormat>& compiled, const std::vector<std::string>& sample,
                            std::size_t non_empty, std::size_t combined, std::size_t& best_lines) {
   struct Score {
-    std::size_t lines = 0, fields = 0;
+    std::size_t lines = 0, fields = 0, requests = 0;
   };
   std::vector<Score> scores(compiled.size());
   Hit hit;
@@ -260,12 +263,17 @@ std::size_t best_candidate(const std::vector<LogFormat>& compiled, const std::ve
       error = {};
       if (compiled[i].parse(line, hit, error, false, fields)) {
         ++scores[i].lines;
+        ++scores[i].requests;
         scores[i].fields += fields;
       } else if (error.not_a_record) {
         ++scores[i].lines;
       }
     }
   }
+  const bool any_request =
+      std::any_of(scores.begin(), scores.end(), [](const Score& s) { return s.requests > 0; });
+  for (Score& score : scores)
+    if (any_request && score.requests == 0) score.lines = 0;
   auto better = [&](std::size_t a, std::size_t b) {
     if (scores[a].lines != scores[b].lines) return scores[a].lines > scores[b].lines;
     if (scores[a].fields != scores[b].fields) return scores[a].fields > scores[b].fields;

@@ -97,6 +97,14 @@ TEST_CASE("presets: JSON lines are recognised by their keys", "[presets][json]")
     const std::string start = R"({"level":"info","ts":1795154400.1,"msg":"serving initial configuration"})";
     CHECK(detected({start, caddy, start, caddy}) == "caddy");
   }
+  SECTION("one record with a bad value does not hand the file to a preset that reads none of it") {
+    // A review, 2026-12-06: caddy read every nginx record as "not a request", 11 lines to 10.
+    std::string bad = nginx;
+    bad.replace(bad.find("\"200\""), 5, "\"abc\"");
+    CHECK(detected({nginx, nginx, bad, nginx}) == "nginx-json");
+    const std::string bad_caddy = std::string(caddy).replace(caddy.find(":200}"), 5, ":\"abc\"}");
+    CHECK(detected({caddy, bad_caddy, caddy}) == "caddy");
+  }
   SECTION("a combined log is not taken for JSON") { CHECK(detected({k_combined, k_combined}) == "combined"); }
   SECTION("every preset reads the same request the same way") {
     for (const std::string* line : {&caddy, &traefik, &cloudflare, &nginx}) {
