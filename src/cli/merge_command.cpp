@@ -51,6 +51,7 @@ int run_merge(const CommandLine& opts) {
   // merged state could not be).
   if (!opts.state_out.empty()) {
     refuse_standard_stream_state(opts);
+    refuse_state_onto_other_file(opts.state_out);
     if (const int err = util::folder_error(opts.state_out)) {
       throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), opts.state_out,
                           util::folder_of(opts.state_out), system_message(err)),

@@ -159,6 +159,10 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
     seen.emplace_back(id, f);
     out.push_back(std::move(f));
   }
+  // Standard input redirected from a file is an input too (a review, 2026-12-06: `-o x.log - <
+  // x.log` replaced the log with its report).
+  if (out.empty() || std::find(out.begin(), out.end(), "-") != out.end())
+    if (const auto id = util::stdin_identity()) seen.emplace_back(id, "-");
   for (const auto& [option, path] : // not for translation: the options' names
        {std::pair{"-o", opts.output}, {"--state-out", opts.state_out}, {"--state", opts.state}}) {
     const auto id = file_identity(path);
@@ -251,10 +255,15 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
   // review, 2026-12-06). A pipe that brings no line leaves yesterday's report too.
   // With --state the report covers the state: made again from it, with nothing new, it is no report
   // of nothing (`--state s -o r.json < /dev/null`).
-  if (opts.files.empty() && !state && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
+  // `-` named alone is the same run (`zcat access.log.*.gz | darkscan - -o r.json` when the glob
+  // matches nothing: a review, 2026-12-06).
+  const bool stdin_only = opts.files.empty() || (opts.files.size() == 1 && opts.files.front() == "-");
+  if (stdin_only && !state && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
       file_identity(opts.output)) {
-    print_error(format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
-                          opts.output));
+    print_error(opts.files.empty()
+                    ? format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
+                                opts.output)
+                    : format_tr(N_("standard input was empty: '{}' was left as it was"), opts.output));
     return false;
   }
   // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing. An

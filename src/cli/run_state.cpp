@@ -25,6 +25,14 @@ void refuse_standard_stream_state(const CommandLine& opts) {
   }
 }
 
+void refuse_state_onto_other_file(const std::string& state_out) {
+  // A review, 2026-12-06: `--state-out a.log.gz b.log` replaced a gzip log with a state.
+  if (!state_out.empty() && !may_hold_state(state_out))
+    throw Error(message(N_("--state-out '{}' is a file that is not a darkscan state: it would be replaced; "
+                           "give another name, or remove the file first"),
+                        state_out));
+}
+
 void refuse_report_onto_state(const CommandLine& opts) {
   for (const auto& [option, state] :
        {std::pair{"--state", opts.state},
@@ -42,6 +50,7 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
                                   std::unique_ptr<util::FileLock>& lock) {
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
   refuse_standard_stream_state(opts);
+  refuse_state_onto_other_file(opts.state_out);
   // Two runs updating one state would each miss what the other read.
   if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
   // Fail before reading any log when the state could not be saved after it.

@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <fstream>
+#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,6 +171,15 @@ std::optional<Message> older_format_note(const State& state, const std::string& 
 
 State load_state(const std::string& path, const Rules& rules, NamePool& names) {
   return decode_state(read_whole_file(path), path, rules, names);
+}
+
+bool may_hold_state(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return true; // missing (or unreadable: the write will say)
+  std::string head(k_magic.size(), '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head.empty() || head == k_magic;
 }
 
 void save_state(const State& state, const std::string& path) {

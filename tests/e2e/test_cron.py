@@ -327,6 +327,36 @@ class SmallThingsTest(unittest.TestCase):
                 with open(path, "rb") as f:
                     self.assertEqual(f.read(), before)
 
+    def test_no_log_or_report_is_replaced_through_standard_input_or_a_state(self):
+        # A review, 2026-12-06: `-o x.log - < x.log` replaced the log with its report, `--state-out`
+        # replaced any file with a state (a gzip log), and `-o r.json - < /dev/null` emptied the
+        # report that the same run without `-` keeps.
+        path = self.write("a.log", line(1, b"/a", b"10.0.0.1") + line(2, b"/b", b"10.0.0.2"))
+        with open(path, "rb") as f:
+            before = f.read()
+        for args in (("-o", path, "-"), ("--state-out", path, "-o", os.devnull, "-")):
+            with self.subTest(args=args), open(path, "rb") as log:
+                p = subprocess.run([BIN, "-q", *args], stdin=log, capture_output=True, env=ENV, timeout=60)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("it would be replaced", p.stderr.decode())
+        other = self.write("b.log", line(3, b"/c", b"10.0.0.3"))
+        p = run("-q", "--state-out", path, "-o", os.devnull, other)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("not a darkscan state", p.stderr.decode())
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), before)
+        # an empty file, or a state, may be written over
+        empty = self.write("s.state", b"")
+        for _ in range(2):
+            p = run("-q", "--state-out", empty, "-o", os.devnull, other)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        keep = self.write("r.json", b"yesterday\n")
+        p = run("-q", "-o", keep, "-")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("was left as it was", p.stderr.decode())
+        with open(keep, "rb") as f:
+            self.assertEqual(f.read(), b"yesterday\n")
+
     def test_a_run_stopped_by_a_signal_leaves_no_temporary_file(self):
         # A cron job killed by its timeout, or Ctrl-C (a review, 2026-12-06: 'hits.ndjson.XXXXXX' stayed).
         import signal

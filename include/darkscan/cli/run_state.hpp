@@ -20,6 +20,9 @@ namespace darkscan {
 // Throws Error (usage) on --state - or --state-out -: a state is a file.
 void refuse_standard_stream_state(const CommandLine& opts);
 
+// Throws Error (usage) when `state_out` is a file that holds something other than a state.
+void refuse_state_onto_other_file(const std::string& state_out);
+
 // Throws Error (usage) when -o names the file of --state or --state-out: the report and the state
 // would replace each other (a robustness review, 2026-12-06: `--state s -o s` lost the report).
 void refuse_report_onto_state(const CommandLine& opts);

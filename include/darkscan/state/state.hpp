@@ -106,6 +106,9 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
 // version. Preview rules are found again by id in `rules` (unknown ones are
 // dropped); app names are kept in `names`.
 State load_state(const std::string& path, const Rules& rules, NamePool& names);
+// False when `path` is a file with something in it that is not a state (a log, a report): a state
+// written there would replace it.
+bool may_hold_state(const std::string& path);
 // Writes `state` to `path` atomically (a temporary file, then rename).
 void save_state(const State& state, const std::string& path);
 // The bytes of a state file (save_state writes them).

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utility>
 
 namespace darkscan::util {
@@ -14,6 +15,13 @@ inline std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& p
   struct stat st {};
   if (path.empty() || path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     return std::nullopt;
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+// The identity of the regular file on standard input (`darkscan -o x.log - < x.log`), if it is one.
+inline std::optional<std::pair<dev_t, ino_t>> stdin_identity() {
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   return std::pair{st.st_dev, st.st_ino};
 }
 
