@@ -139,7 +139,7 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
   agent_rule = ua;
   const auto kind = ua ? static_cast<AgentKind>(ua->kind) : AgentKind::browser;
   if (ua) verdict.app = ua->app;
-  if (is_preview(kind) || kind == AgentKind::bot) {
+  if (is_preview(kind) || is_bot(kind)) {
     verdict.cls = is_preview(kind) ? HitClass::preview : HitClass::bot;
     verdict.add_reason(ua->id, ua);
     // A preview of an og:image is not a preview of a page; nor is a fetch answered by a redirect (the

@@ -28,7 +28,7 @@ bool ContentParamLearner::robot(const Hit& hit) {
   if (it == m_agent_is_robot.end()) {
     const Rule* rule = m_rules.match_agent(hit.user_agent);
     const auto kind = rule ? static_cast<AgentKind>(rule->kind) : AgentKind::browser;
-    it = m_agent_is_robot.emplace(m_agent, kind == AgentKind::bot || is_preview(kind)).first;
+    it = m_agent_is_robot.emplace(m_agent, is_bot(kind) || is_preview(kind)).first;
   }
   return it->second;
 }

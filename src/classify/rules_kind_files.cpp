@@ -10,9 +10,10 @@ namespace darkscan {
 namespace {
 
 // The words of the kind columns, in the order of their enums (AgentKind, ReferrerKind, PackageKind).
-constexpr std::array<std::string_view, 9> agent_kinds = {
+constexpr std::array<std::string_view, 10> agent_kinds = {
     // not for translation: words of the rules files
-    "browser", "preview", "messaging", "social", "app", "bot", "preview-public", "preview-mixed", "mail"};
+    "browser", "preview",        "messaging",     "social", "app",
+    "bot",     "preview-public", "preview-mixed", "mail",   "bot-first"};
 constexpr std::array<std::string_view, 5> referrer_kinds = {"other", "mail", "messaging", "social", "search"};
 constexpr std::array<std::string_view, 5> package_kinds = {"browser", "messaging", "social", "mail", "app"};
 
@@ -36,14 +37,16 @@ load_kind_rules(const std::string& path,
   return rules;
 }
 
-// agents.rules' match order (doc/RULES.md): previews, then in-app kinds, then bots.
+// agents.rules' match order (doc/RULES.md): previews, then bots that carry an app's token, then
+// in-app kinds, then bots.
 int agent_priority(std::uint8_t kind) {
   switch (static_cast<AgentKind>(kind)) {
   case AgentKind::preview:
   case AgentKind::preview_public:
   case AgentKind::preview_mixed: return 0;
-  case AgentKind::bot: return 2;
-  default: return 1;
+  case AgentKind::bot_first: return 1;
+  case AgentKind::bot: return 3;
+  default: return 2;
   }
 }
 

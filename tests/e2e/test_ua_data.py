@@ -223,7 +223,11 @@ NOT_SHARE_PREVIEWS = [
 #     (SIGNALS.md 2); we say messenger.
 #   - uap-core "Pinterest" for "Pinterest/0.1" and "Pinterest/0.2 (+http://www.pinterest.com/)":
 #     Pinterest's fetcher (SIGNALS.md 3: "Pinterest/0.2"); we say preview, app pinterest.
-# (b) plain browsers: 860 / 886
+# (b) plain browsers: 854 / 886
+#   - Microsoft Office's fetches of a link (6 strings: "ms-office", "Microsoft Office/16.0 (...;
+#     Microsoft Outlook ...)", PowerPoint): isbot files them as the browsers Outlook, Office and
+#     PowerPoint; they are Outlook's previews and the fetch an Office app makes of a clicked link
+#     before the browser opens it (agents.rules ua.preview.office): we say preview, app office.
 #   - Tools we call bots though a source files them as browsers: "Laravel Reaver" and Assetnote
 #     (security scanners) and a SQL-injection probe (isbot browsers.yml "glitches"); uap-core's
 #     "Chrome" for "(KHTML, like Gecko; Google Web Preview)" (Google's search-result renderer).
@@ -233,12 +237,9 @@ NOT_SHARE_PREVIEWS = [
 #     isbot files them as browsers because a person's app sends them; they are not pages anyone
 #     opened (API calls, images, favicons: in ../shared/data/logs every CFNetwork line fetches an
 #     icon, every Dalvik line an image), so darkscan counts them with the bots, out of the visits.
-# (c) crawlers: 2575 / 2582
-#   - WeChat developer tools (6 strings, isbot and crawler-user-agents): they carry WeChat's
-#     "MicroMessenger/" token, and RE2 cannot exclude the "wechatdevtools" that follows it; taken for
-#     WeChat's in-app browser.
-#   - "... Twitter for iPhone BrandVerity/1.0 (http://...)": a brand monitor posing as X's in-app
-#     browser; in-app rules come before bot rules.
+# (c) crawlers: 2582 / 2582. WeChat's developer tools (6 strings, "MicroMessenger/... wechatdevtools")
+#   and "... Twitter for iPhone BrandVerity/1.0" carry an in-app browser's token: agents.rules has
+#   them as `bot-first`, tried before the in-app kinds (they were taken for readers until 2026-12-06).
 # (d) previews: 116 / 116; the social-preview fetchers that follow no share are in NOT_SHARE_PREVIEWS.
 # Left out of every set: the strings one source calls a bot and another a browser (load_sets "both":
 # MetaIAB Facebook, an Instagram string, GTmetrix, Miniature.io, VS Code, Trae, Fluid, YLT, TSM).
@@ -347,7 +348,7 @@ def rates(sets, verdicts):
                                  and verdicts[c[0]][1] == c[1]),
         "b_browsers_plain": measure(sets["browsers"], lambda ua: verdicts[ua][0] == "browser"),
         "c_crawlers_bot_or_preview": measure(sets["crawlers"],
-                                             lambda ua: verdicts[ua][0] == "bot"
+                                             lambda ua: verdicts[ua][0] in ("bot", "bot-first")
                                              or verdicts[ua][0].startswith("preview")),
         "d_previews_preview": measure(sets["previews"], lambda ua: verdicts[ua][0].startswith("preview")),
     }

@@ -23,6 +23,8 @@ namespace darkscan {
 // `preview_public` a public post (counted, never evidence), `preview_mixed` either (Facebook's
 // fetcher serves Messenger and public posts alike: evidence at its own weight). `mail`: a mail
 // app's in-app browser (Outlook mobile), a private channel after the site's own campaign tags.
+// `bot_first`: a bot whose agent carries an app's token ("Twitter for iPhone BrandVerity/1.0",
+// WeChat's developer tools), tried before the in-app kinds.
 enum class AgentKind : std::uint8_t {
   browser,
   preview,
@@ -32,7 +34,8 @@ enum class AgentKind : std::uint8_t {
   bot,
   preview_public,
   preview_mixed,
-  mail
+  mail,
+  bot_first
 };
 
 // The word for `kind` in agents.rules ("preview-public").
@@ -43,6 +46,9 @@ std::string_view agent_kind_name(AgentKind kind);
 constexpr bool is_evidence_preview(AgentKind kind) {
   return kind == AgentKind::preview || kind == AgentKind::preview_mixed;
 }
+
+// True for the two bot kinds.
+constexpr bool is_bot(AgentKind kind) { return kind == AgentKind::bot || kind == AgentKind::bot_first; }
 
 // True for the three preview kinds.
 constexpr bool is_preview(AgentKind kind) {
