@@ -30,9 +30,11 @@ void Scanner::note_input(const LogFormat& format, const InputStats& input) const
     note_missing_fields(format, input);
   if (input.out_of_order > 0 && m_options.note) {
     m_options.note(message(
-        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them; the "
-           "first: {}. Visits and previews are decided in reading order, so the estimate is off: give the "
-           "files themselves (darkscan reads them in time order), or concatenate them oldest first"),
+        N_("'{}' is not in time order: {} lines are more than {} minutes older than a line before them (in "
+           "it or in an input read before it); the first: {}. Visits and previews are decided in reading "
+           "order, so the estimate is off: give the files themselves (darkscan reads them in time order), or "
+           "concatenate them oldest first; two servers' logs of the same hours go into a state each "
+           "(--state-out), then 'darkscan merge'"),
         input.name, count_message(input.out_of_order), k_out_of_order_seconds / 60,
         input.first_out_of_order));
   }

@@ -85,6 +85,18 @@ class CronTest(unittest.TestCase):
         self.assertEqual([i["name"] for i in got["summary"]["inputs"]], oldest_first)
         self.assertTrue(any("time order" in n for n in got["summary"]["notes"]))
 
+    def test_an_input_older_than_the_one_read_before_it_is_named(self):
+        # A review, 2026-12-06: a newer file, then an older standard input, or two servers' logs of
+        # the same hours given one after the other, changed the visits without a word.
+        p, r = report("-q", self.path("access.log"), "-", stdin=self.parts[0])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ins = r["summary"]["inputs"]
+        self.assertEqual([i["out_of_order"] for i in ins], [0, 10000])
+        self.assertTrue(any("'(stdin)' is not in time order" in n and "read before it" in n
+                            for n in r["summary"]["notes"]))
+        p, r = report("-q", self.path("access.log.1"), "-", stdin=self.parts[2])  # oldest first: no note
+        self.assertEqual([i["out_of_order"] for i in r["summary"]["inputs"]], [0, 0])
+
     def test_pipes_are_read_once_and_whole(self):
         # Ordering peeks at each file's first lines: a pipe (<(zcat x.gz)) cannot be peeked at.
         fifo = os.path.join(self.work, "pipe")

@@ -215,8 +215,9 @@ private:
   [[gnu::cold, gnu::noinline]] void malformed_line(const Line& line, const ParseError* error,
                                                    const LogFormat& format, InputStats& input);
   void fail(InputStats& input, Message why, ExitCode code);
-  // Counts a line of `input` older than k_out_of_order_seconds before its latest one.
-  static void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time);
+  // Counts a line of `input` older by k_out_of_order_seconds than `latest`, the latest line read
+  // before it in this input or an earlier one.
+  static void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time, std::int64_t latest);
 
   ScanOptions m_options;
   HitSink& m_sink;
@@ -225,6 +226,7 @@ private:
   Hit m_hit;
   std::string m_detected;
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
+  std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
 };
 
 } // namespace darkscan
