@@ -75,6 +75,11 @@ ScanOptions scan_options_from(const CommandLine& opts) {
   if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
+  constexpr std::size_t k_min_block = 64, k_max_block = std::size_t{256} << 20;
+  if (opts.block_bytes < k_min_block || opts.block_bytes > k_max_block) {
+    throw Error(message(N_("{}: Value {} not in range {} to {}"), "--block-size", opts.block_bytes,
+                        number_text(k_min_block), number_text(k_max_block)));
+  }
   scan_options.block_bytes = opts.block_bytes;
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   return scan_options;

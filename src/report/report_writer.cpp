@@ -149,8 +149,8 @@ void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind
     Period p = period_of(kind, t);
     const auto [it, fresh] = seen.emplace(format_local(pattern, p.start), p);
     if (!fresh && it->second.label != p.label) {
-      throw Error(message(N_("-o '{}' names one file for two periods of --by {} ({} and {}): each would "
-                             "overwrite the last; make the pattern tell them apart (e.g. {})"),
+      throw Error(message(N_("-o '{}' names one file for two periods of --by {} (such as {} and {}): each "
+                             "would overwrite the last; make the pattern tell them apart (e.g. {})"),
                           pattern, period_kind_name(kind), it->second.label, p.label,
                           period_label_pattern(kind)));
     }
