@@ -26,7 +26,8 @@ namespace darkscan {
 int run_merge(const CommandLine& opts) {
   const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
   std::string format = opts.output_format;
-  if (format.empty()) format = format_of_name(opts.output);
+  const std::string named = format_of_name(opts.output); // throws on a compressed file's name
+  if (format.empty()) format = named;
   if (format.empty()) format = to_terminal ? "table" : "tsv";
   const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <tuple>
+#include <utility>
 
 namespace darkscan {
 
@@ -32,6 +33,19 @@ std::string format_of_name(const std::string& path) {
   std::string ext = path.substr(dot + 1);
   for (char& c : ext)
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  // A review, 2026-12-06: '-o out.json.gz' wrote a plain TSV report under a gzip name.
+  for (const auto& [suffix, tool] : {std::pair{"gz", "gzip"},
+                                     {"tgz", "gzip"},
+                                     {"bz2", "bzip2"},
+                                     {"xz", "xz"},
+                                     {"zst", "zstd"},
+                                     {"zip", "zip"}}) { // not for translation
+    if (ext == suffix) {
+      throw Error(message(N_("-o '{}': darkscan writes its output uncompressed; name the file without "
+                             "'.{}', or compress the standard output (darkscan ... | {} > '{}')"),
+                          path, path.substr(dot + 1), tool, path));
+    }
+  }
   if (ext == "json" || ext == "csv" || ext == "tsv" || ext == "html" || ext == "ndjson") return ext;
   if (ext == "htm") return "html";
   if (ext == "jsonl") return "ndjson";

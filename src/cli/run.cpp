@@ -51,10 +51,12 @@ using NoteHandler = Analyzer::NoteHandler;
 // options that go with it, or not, are mixed up.
 std::string output_format(const CommandLine& opts, bool to_terminal) {
   std::string format = opts.output_format;
+  const std::string named = format_of_name(opts.output); // throws on a compressed file's name
   if (format.empty()) {
-    const std::string named = format_of_name(opts.output);
+    // NDJSON is JSON lines: '-o hits.json' writes them; '-o hits.csv' asks for what --hits cannot
+    // write (a review, 2026-12-06: it wrote NDJSON without a word).
     if (opts.hits)
-      format = named == "tsv" ? "tsv" : "ndjson";
+      format = named.empty() || named == "json" ? "ndjson" : named;
     else
       format = !named.empty() ? named : to_terminal ? "table" : "tsv";
   }
