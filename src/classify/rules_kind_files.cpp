@@ -10,10 +10,10 @@ namespace darkscan {
 namespace {
 
 // The words of the kind columns, in the order of their enums (AgentKind, ReferrerKind, PackageKind).
-constexpr std::array<std::string_view, 10> agent_kinds = {
-    // not for translation: words of the rules files
-    "browser", "preview",        "messaging",     "social", "app",
-    "bot",     "preview-public", "preview-mixed", "mail",   "bot-first"};
+// clang-format off
+constexpr std::array<std::string_view, 10> agent_kinds = { // not for translation: words of the rules files
+    "browser", "preview", "messaging", "social", "app", "bot", "preview-public", "preview-mixed", "mail", "bot-first"};
+// clang-format on
 constexpr std::array<std::string_view, 5> referrer_kinds = {"other", "mail", "messaging", "social", "search"};
 constexpr std::array<std::string_view, 5> package_kinds = {"browser", "messaging", "social", "mail", "app"};
 
