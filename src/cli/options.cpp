@@ -178,7 +178,7 @@ void add_run_options(CLI::App& app, CommandLine& opts) {
   // For tests of determinism across block sizes; not in --help. Its range is checked by
   // scan_options_from: CLI11 names no hidden option in its messages (": Value 1 not in range").
   // not for translation (hidden)
-  app.add_option("--block-size", opts.block_bytes, "Bytes per block in a parallel scan")->group("");
+  app.add_option("--block-size", opts.block_size, "Bytes per block in a parallel scan")->group("");
   app.add_option(
          "--state", opts.state,
          tr("Continue from FILE if it exists, read only what is new in the logs (recognised by content, "

@@ -34,12 +34,12 @@ std::string format_of_name(const std::string& path) {
   for (char& c : ext)
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   // A review, 2026-12-06: '-o out.json.gz' wrote a plain TSV report under a gzip name.
-  for (const auto& [suffix, tool] : {std::pair{"gz", "gzip"},
-                                     {"tgz", "gzip"},
-                                     {"bz2", "bzip2"},
-                                     {"xz", "xz"},
-                                     {"zst", "zstd"},
-                                     {"zip", "zip"}}) { // not for translation
+  // clang-format off
+  for (const auto& [suffix, tool] : // not for translation: names of files and tools
+       {std::pair{"gz", "gzip"}, {"tgz", "gzip"}, {"z", "compress"}, {"bz2", "bzip2"}, {"tbz2", "bzip2"}, {"xz", "xz"},
+        {"txz", "xz"}, {"lzma", "xz"}, {"zst", "zstd"}, {"lz4", "lz4"}, {"br", "brotli"}, {"lz", "lzip"},
+        {"zip", "zip"}, {"7z", "7z"}}) {
+    // clang-format on
     if (ext == suffix) {
       throw Error(message(N_("-o '{}': darkscan writes its output uncompressed; name the file without "
                              "'.{}', or compress the standard output (darkscan ... | {} > '{}')"),

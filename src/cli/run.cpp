@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -53,10 +54,10 @@ std::string output_format(const CommandLine& opts, bool to_terminal) {
   std::string format = opts.output_format;
   const std::string named = format_of_name(opts.output); // throws on a compressed file's name
   if (format.empty()) {
-    // NDJSON is JSON lines: '-o hits.json' writes them; '-o hits.csv' asks for what --hits cannot
-    // write (a review, 2026-12-06: it wrote NDJSON without a word).
+    // NDJSON is JSON lines: '-o hits.json' or hits.txt writes them; '-o hits.csv' asks for what
+    // --hits cannot write (a review, 2026-12-06: it wrote NDJSON without a word).
     if (opts.hits)
-      format = named.empty() || named == "json" ? "ndjson" : named;
+      format = named == "tsv" || named == "csv" || named == "html" ? named : "ndjson";
     else
       format = !named.empty() ? named : to_terminal ? "table" : "tsv";
   }
@@ -77,12 +78,18 @@ ScanOptions scan_options_from(const CommandLine& opts) {
   if (opts.log_format_given) scan_options.format = resolve_format(opts.log_format);
   scan_options.strict = opts.strict;
   scan_options.max_line = opts.max_line;
-  constexpr std::size_t k_min_block = 64, k_max_block = std::size_t{256} << 20;
-  if (opts.block_bytes < k_min_block || opts.block_bytes > k_max_block) {
-    throw Error(message(N_("{}: Value {} not in range {} to {}"), "--block-size", opts.block_bytes,
-                        number_text(k_min_block), number_text(k_max_block)));
+  if (!opts.block_size.empty()) {
+    // Read here, not by CLI11, which names no hidden option in its messages.
+    constexpr std::size_t k_min_block = 64, k_max_block = std::size_t{256} << 20;
+    std::size_t bytes = 0;
+    const char* end = opts.block_size.data() + opts.block_size.size();
+    const auto [stop, error] = std::from_chars(opts.block_size.data(), end, bytes);
+    if (error != std::errc() || stop != end || bytes < k_min_block || bytes > k_max_block) {
+      throw Error(message(N_("{}: Value {} not in range {} to {}"), "--block-size", opts.block_size,
+                          number_text(k_min_block), number_text(k_max_block)));
+    }
+    scan_options.block_bytes = bytes;
   }
-  scan_options.block_bytes = opts.block_bytes;
   scan_options.threads = opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   return scan_options;
 }
@@ -156,7 +163,8 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
   std::vector<std::pair<std::optional<std::pair<dev_t, ino_t>>, std::string>> seen;
   std::vector<std::string> out;
   for (std::string& f : files) {
-    const auto id = file_identity(f);
+    // '-' redirected from a named input (`darkscan a.log - < a.log`) is that file too: read once.
+    const auto id = f == "-" ? util::stdin_identity() : file_identity(f);
     const auto same =
         std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return id && s.first == id; });
     if (same != seen.end()) {
@@ -168,7 +176,7 @@ std::vector<std::string> distinct_inputs(const CommandLine& opts, std::vector<st
   }
   // Standard input redirected from a file is an input too (a review, 2026-12-06: `-o x.log - <
   // x.log` replaced the log with its report).
-  if (out.empty() || std::find(out.begin(), out.end(), "-") != out.end())
+  if (out.empty())
     if (const auto id = util::stdin_identity()) seen.emplace_back(id, "-");
   for (const auto& [option, path] : // not for translation: the options' names
        {std::pair{"-o", opts.output}, {"--state-out", opts.state_out}, {"--state", opts.state}}) {

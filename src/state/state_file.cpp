@@ -174,6 +174,10 @@ State load_state(const std::string& path, const Rules& rules, NamePool& names) {
 }
 
 bool may_hold_state(const std::string& path) {
+  // Only a regular file is read: a pipe (`--state-out >(ssh host 'cat > s')`) would wait for
+  // itself (a review, 2026-12-06).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return true;
   std::ifstream in(path, std::ios::binary);
   if (!in) return true; // missing (or unreadable: the write will say)
   std::string head(k_magic.size(), '\0');

@@ -1328,16 +1328,17 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
     def test_output_name_that_asks_for_what_is_not_written_is_refused(self):
         # A review, 2026-12-06: '-o out.json.gz' wrote plain TSV under a gzip name, and
         # '--hits -o hits.csv' NDJSON under a CSV name.
-        for args in (("-o", "out.json.gz"), ("-F", "json", "-o", "out.JSON.GZ"), ("-o", "o.tsv.zst"),
+        for args in (("-o", "out.json.gz"), ("-F", "json", "-o", "out.JSON.GZ"), ("-o", "o.tsv.zst"), ("-o", "o.br"),
                      ("--hits", "-o", "hits.csv"), ("--hits", "-o", "hits.html")):
             with self.subTest(args=args):
                 p = run("-q", *args[:-1], os.path.join(self.tmp, args[-1]), sample("combined.log"))
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertEqual(os.listdir(self.tmp), [])
-        p = run("-q", "--hits", "-o", os.path.join(self.tmp, "hits.json"), sample("combined.log"))
-        self.assertEqual(p.returncode, 0, p.stderr)
-        first = read_bytes(os.path.join(self.tmp, "hits.json")).split(b"\n")[0]
-        self.assertIn("path", json.loads(first))  # JSON lines
+        for name in ("hits.json", "hits.txt"):
+            p = run("-q", "--hits", "-o", os.path.join(self.tmp, name), sample("combined.log"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            first = read_bytes(os.path.join(self.tmp, name)).split(b"\n")[0]
+            self.assertIn("path", json.loads(first))  # JSON lines
 
     def test_output_untouched_when_the_run_fails(self):
         out = os.path.join(self.tmp, "report.tsv")

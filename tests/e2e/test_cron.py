@@ -357,6 +357,15 @@ class SmallThingsTest(unittest.TestCase):
         self.assertIn("not a darkscan state", p.stderr.decode())
         with open(path, "rb") as f:
             self.assertEqual(f.read(), before)
+        # a pipe is not read to see what it holds (a second review: it waited for itself)
+        p = run("-q", "--state-out", "/dev/stdout", "-o", os.devnull, other)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(p.stdout.startswith(b"DARKSCAN-STATE\n"), p.stdout[:20])
+        # standard input that is a named input is read once
+        with open(other, "rb") as log:
+            q = subprocess.run([BIN, "-F", "json", other, "-"], stdin=log, capture_output=True, env=ENV, timeout=60)
+        self.assertEqual(json.loads(q.stdout)["summary"]["lines"], 1, q.stderr)
+        self.assertIn(b"is the same file as", q.stderr)
         # an empty file, or a state, may be written over
         empty = self.write("s.state", b"")
         for _ in range(2):

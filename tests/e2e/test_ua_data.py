@@ -223,8 +223,8 @@ NOT_SHARE_PREVIEWS = [
 #     (SIGNALS.md 2); we say messenger.
 #   - uap-core "Pinterest" for "Pinterest/0.1" and "Pinterest/0.2 (+http://www.pinterest.com/)":
 #     Pinterest's fetcher (SIGNALS.md 3: "Pinterest/0.2"); we say preview, app pinterest.
-# (b) plain browsers: 854 / 886
-#   - Microsoft Office's fetches of a link (6 strings: "ms-office", "Microsoft Office/16.0 (...;
+# (b) plain browsers: 853 / 886
+#   - Microsoft Office's fetches of a link (7 strings: "ms-office", "MSOffice 12", "Microsoft Office/16.0 (...;
 #     Microsoft Outlook ...)", PowerPoint): isbot files them as the browsers Outlook, Office and
 #     PowerPoint; they are Outlook's previews and the fetch an Office app makes of a clicked link
 #     before the browser opens it (agents.rules ua.preview.office): we say preview, app office.

@@ -35,7 +35,7 @@ struct CommandLine {
   bool list_formats = false;
   std::size_t max_line = LineReader::k_default_max_line;
   std::size_t threads = 0;             // 0: one per core
-  std::size_t block_bytes = 512 << 10; // as fast as 1 MiB, and 7 MB less at peak (bench/results/visitors.md)
+  std::string block_size;              // --block-size, bytes as typed (hidden); empty: ScanOptions' 512 KiB
   std::string state;                   // --state: load if present, continue, save back
   std::string state_out;               // --state-out: save the (shard) state here
   std::string state_keep;              // --state-keep: the counts a state keeps (48h, 90d, 12w)
