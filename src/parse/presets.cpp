@@ -331,6 +331,21 @@ std::size_t covered_lines(const std::vector<LogFormat>& compiled, const std::vec
 
 } // namespace
 
+bool sample_has_request(const std::vector<std::string>& sample, std::size_t from) {
+  std::size_t combined = 0;
+  const std::vector<LogFormat> compiled = compile_candidates(sample, combined);
+  Hit hit;
+  ParseError error;
+  for (std::size_t i = from; i < sample.size(); ++i) {
+    if (sample[i].empty()) continue;
+    for (const LogFormat& format : compiled) {
+      error = {};
+      if (format.parse(sample[i], hit, error)) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
   std::size_t combined = 0;

@@ -170,9 +170,26 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   LineReader reader(*source, m_options.max_line, resume.lines);
   FirstLines first;
   Line line;
-  while (first.kept.size() < m_options.detect_lines && reader.next(line)) {
-    first.kept.push_back({std::string(line.text), line.number, line.overlong});
-    first.sample.push_back(line.overlong ? std::string() : std::string(line.text));
+  const auto keep = [&first](const Line& l) {
+    first.kept.push_back({std::string(l.text), l.number, l.overlong});
+    first.sample.push_back(l.overlong ? std::string() : std::string(l.text));
+  };
+  while (first.kept.size() < m_options.detect_lines && reader.next(line))
+    keep(line);
+  // Not one request among them (a Caddy journal's start-up and certificate records before its
+  // first access record: a review, 2026-12-06, saw 60 of them make the file unreadable): more
+  // lines, a block at a time, up to k_detect_more_lines or k_detect_more_bytes, until one is.
+  if (!m_options.format && first.kept.size() == m_options.detect_lines) {
+    std::size_t bytes = 0, from = 0;
+    while (!sample_has_request(first.sample, from) && first.kept.size() < k_detect_more_lines &&
+           bytes < k_detect_more_bytes) {
+      from = first.kept.size();
+      while (first.kept.size() < from + m_options.detect_lines && reader.next(line)) {
+        keep(line);
+        bytes += line.text.size();
+      }
+      if (first.kept.size() == from) break; // the end of the input
+    }
   }
   std::vector<LogFormat> formats;
   if (!choose_formats(first, formats, input)) return;

@@ -352,6 +352,21 @@ class JsonErrorsTest(unittest.TestCase):
                 self.assertEqual(r["summary"]["malformed"], 0)
                 self.assertEqual(r["summary"]["inputs_failed"], 1)
 
+    def test_a_journal_that_starts_with_many_records_of_another_kind(self):
+        # A review, 2026-12-06: 60 start-up records before Caddy's first access record (a journal
+        # piped in) made the whole file "none of its records is a request".
+        startup = b'{"level":"info","ts":1795150800.1,"logger":"http","msg":"server running","name":"srv0"}\n'
+        caddy = read(os.path.join(SAMPLES, "caddy.log"))
+        requests = caddy.count(b"\n")
+        path = self.path("journal.log", startup * 60 + caddy)
+        for parallel in ((), ("--threads", "2", "--block-size", "4096")):
+            with self.subTest(parallel=parallel):
+                p = run("-F", "json", "--site", SITE, *parallel, path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                s = json.loads(p.stdout)["summary"]
+                self.assertEqual(s["inputs"][0]["format"], "caddy")
+                self.assertEqual((s["parsed"], s["not_records"]), (requests, 60))
+
     def test_malformed_lines_in_a_caddy_log(self):
         combined = read(os.path.join(SAMPLES, "combined.log"))
         good = lf.lines_of(lf.convert("caddy", combined))

@@ -36,6 +36,10 @@ LogFormat resolve_format(std::string_view value);
 // non-empty lines.
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample, const std::string& source_name);
 
+// True when a line of `sample` from index `from` on is a request to some preset (the sample's
+// W3C #Fields directive, if any, read as detect_formats does).
+bool sample_has_request(const std::vector<std::string>& sample, std::size_t from);
+
 // What `sample` (an input's first lines) is when it is plainly not an access log, as a message
 // marked N_() whose one {} is the input's name: "'{}' is a binary file ...", "'{}' is an nginx error
 // log ..."; nullptr otherwise.

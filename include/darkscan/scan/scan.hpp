@@ -43,6 +43,9 @@ public:
 // at most its request's duration, and the default timeouts that bound it are 60 s (nginx
 // send_timeout, proxy_read_timeout; Apache Timeout). Ten minutes leaves room for slow downloads.
 inline constexpr std::int64_t k_out_of_order_seconds = 600;
+// How far detection reads on when no line of the first detect_lines is a request to any preset.
+inline constexpr std::size_t k_detect_more_lines = 10000;
+inline constexpr std::size_t k_detect_more_bytes = std::size_t{4} << 20;
 
 // A malformed line kept for the run summary.
 struct MalformedLine {
