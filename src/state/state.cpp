@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 namespace darkscan {
 
@@ -136,13 +137,14 @@ PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> 
 namespace {
 
 // The name under which shard `b` read a log that shard `a` read too, if any.
-const LedgerEntry* shared_log(const Ledger& a, const Ledger& b) {
+// The entries of `a` and `b` for a log both read (the same first lines), if any.
+std::pair<const LedgerEntry*, const LedgerEntry*> shared_log(const Ledger& a, const Ledger& b) {
   for (const LedgerEntry& x : b.entries())
     for (const LedgerEntry& y : a.entries())
       if (x.fingerprint == y.fingerprint && x.fingerprint_size == y.fingerprint_size && x.offset > 0 &&
           y.offset > 0)
-        return &x;
-  return nullptr;
+        return {&y, &x};
+  return {nullptr, nullptr};
 }
 
 } // namespace
@@ -162,12 +164,19 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
       }
     }
     for (std::size_t i = 0; i + 1 < states.size(); ++i) {
-      if (const LedgerEntry* log = shared_log(states[i].ledger, s.ledger)) {
-        overlaps.push_back(
-            message(N_("'{}' and '{}' both read the log '{}' (the same first lines): the lines "
-                       "both read are counted twice; merge shards of different logs or times"),
-                    paths[i], path, log->name));
-      }
+      const auto [earlier, later] = shared_log(states[i].ledger, s.ledger);
+      if (!earlier) continue;
+      // Each shard's own name for the log (a review, 2026-12-06: the note gave the second's name
+      // to both, so it named a log the first had never read).
+      overlaps.push_back(earlier->name == later->name
+                             ? message(N_("'{}' and '{}' both read the log '{}' (the same first lines): the "
+                                          "lines both read are counted twice; merge shards of different logs "
+                                          "or times"),
+                                       paths[i], path, later->name)
+                             : message(N_("'{}' read '{}' and '{}' read '{}', logs that start with the same "
+                                          "lines: the lines both read are counted twice; merge shards of "
+                                          "different logs or times"),
+                                       paths[i], earlier->name, path, later->name));
     }
     if (s.keep_params != states.front().keep_params) {
       throw Error(message(N_("'{}' and '{}' were made with different --keep-param: their pages do not match"),

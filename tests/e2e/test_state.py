@@ -234,6 +234,16 @@ class StateTest(unittest.TestCase):
                              self.shards_by_time(d, 4)[2])[0], 0)
         notes = notes_of("merge", states[1], both)
         self.assertEqual(len([n for n in notes if "counted twice" in n]), 1, notes)
+        # Each shard's own name for the log (a review: the note gave the second's name to both).
+        shard = self.shards_by_time(d, 4)[1]
+        longer, longer_state = os.path.join(d, "longer.log"), os.path.join(d, "longer.state")
+        with open(shard, "rb") as f, open(self.shards_by_time(d, 4)[2], "rb") as g, open(longer, "wb") as out:
+            out.write(f.read() + g.read())
+        self.assertEqual(run("-q", "--state-out", longer_state, "-o", os.devnull, longer)[0], 0)
+        notes = [n for n in notes_of("merge", states[1], longer_state) if "counted twice" in n]
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn("read '%s'" % shard, notes[0])
+        self.assertIn("read '%s'" % longer, notes[0])
         # With two worker threads per shard too.
         states2 = []
         for shard in self.shards_by_time(d, 3):
