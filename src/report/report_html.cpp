@@ -71,7 +71,9 @@ void tiles(const ReportData& data, std::string& out) {
   tile(tr(N_("Visits")), count(t.visits),
        format_trn("{} page views", "{} page views", t.page_views, count(t.page_views)));
   tile(tr(N_("Dark-social share (estimate)")), share_text(e),
-       e.known       ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
+       e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
+       : e.no_visits && (data.since || data.until)
+           ? std::string(tr(N_("no visits in the window asked for (--since, --until)")))
        : e.no_visits ? std::string(tr(N_("no visits: only bots, link previews or assets")))
                      : std::string(tr(N_("the log does not record referrers"))));
   tile(tr(N_("Estimated dark-social visits")), dark_text(e),
@@ -87,8 +89,8 @@ void tiles(const ReportData& data, std::string& out) {
   out += "</section>\n";
 }
 
-void page_table(const ReportData& data, const std::vector<PageRow>& rows, std::size_t hidden,
-                std::string& out) {
+void page_table(const ReportData& data, const ReportPeriod& period, const std::vector<PageRow>& rows,
+                std::size_t hidden, std::string& out) {
   out += fmt::format(
       // not for translation: markup
       R"(<table class="pages"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th class="num">{}</th></tr></thead><tbody>)",
@@ -106,6 +108,16 @@ void page_table(const ReportData& data, const std::vector<PageRow>& rows, std::s
         range_text(r.estimate, "–"), h(data.top_app(*r.stats)), previews, count(r.stats->page_views));
   }
   out += "</tbody></table>\n";
+  // Pages beyond --top: said, as the table says them (a review, 2026-12-06: 12 of 14 pages left out
+  // without a word).
+  std::size_t listed = 0;
+  for (const auto& [path, stats] : period.traffic->pages())
+    listed += stats.visits > 0 || !stats.previews.empty();
+  if (rows.size() + hidden < listed) {
+    const std::size_t more = listed - rows.size() - hidden;
+    out += note(format_trn("{} more page is not listed (--top N lists more).",
+                           "{} more pages are not listed (--top N lists more).", more, count(more)));
+  }
   if (hidden > 0) {
     // English keeps its plural for one page too, as it always has.
     out += note(format_trn("{} pages with fewer visits than --min-visits are not listed.",
@@ -119,7 +131,7 @@ void period_section(const ReportData& data, const ReportPeriod& period, std::str
   const std::vector<PageRow> rows = page_rows(data, period, hidden);
   page_chart(rows, out);
   out += "<details><summary>" + std::string(tr(N_("All listed pages"))) + "</summary>";
-  page_table(data, rows, hidden, out);
+  page_table(data, period, rows, hidden, out);
   out += "</details>\n";
 }
 

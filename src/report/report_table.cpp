@@ -106,6 +106,10 @@ private:
       row(N_("dark social"),
           format_tr(N_("{:>12}  estimated visits, {} of visits (95% range {} to {})"), whole(overall.dark),
                     percent_text(overall.share), percent_text(overall.low), percent_text(overall.high)));
+    } else if (overall.no_visits && (data.since || data.until)) {
+      // A review, 2026-12-06: a window the log does not reach was blamed on bots.
+      row(N_("dark social"),
+          format_tr(N_("{:>12}  no visits in the window asked for (--since, --until)"), n_a));
     } else if (overall.no_visits) {
       row(N_("dark social"), format_tr(N_("{:>12}  no visits: only bots, link previews or assets"), n_a));
     } else {
@@ -193,9 +197,8 @@ private:
       listed += stats.visits > 0 || !stats.previews.empty();
     if (rows.size() + hidden < listed) {
       const std::size_t more = listed - rows.size() - hidden;
-      // English says "pages" for one page too, as it always has.
       out += "  " +
-             format_trn("... {} more pages (--top N shows more)", "... {} more pages (--top N shows more)",
+             format_trn("... {} more page (--top N shows more)", "... {} more pages (--top N shows more)",
                         more, count_message(more)) +
              '\n';
     }

@@ -47,8 +47,12 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         p.end == std::numeric_limits<std::int64_t>::max() || p.end <= p.start ||
         totals.first_time == Hit::k_no_time)
       return false;
-    const std::int64_t covered = std::min(p.end, totals.last_time + 1) - std::max(p.start, totals.first_time);
-    return covered < (p.end - p.start) * 9 / 10;
+    // The window cuts a period too (a review, 2026-12-06: '--since 12:00 --by day' showed half a day
+    // as a whole one).
+    std::int64_t from = std::max(p.start, totals.first_time), to = std::min(p.end, totals.last_time + 1);
+    if (totals.window_start) from = std::max(from, *totals.window_start);
+    if (totals.window_end) to = std::min(to, *totals.window_end);
+    return to - from < (p.end - p.start) * 9 / 10;
   };
   // `from`, `to`: the time this report covers (its file's period, with one file per period).
   auto report = [&](const Aggregate& all, std::vector<ReportPeriod> list, const std::string& path,

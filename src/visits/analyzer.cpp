@@ -197,12 +197,16 @@ void Analyzer::note_busy_visitors() {
   const BusyVisitors::Top top = m_busy.top(k_top);
   if (visits < k_min_visits || top.visits * 4 < visits) return;
   const auto percent = static_cast<std::uint64_t>(100 * top.visits / visits);
-  m_note(message(N_("{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
-                    "scrapers or monitors "
-                    "with a browser's agent, or many readers behind one carrier address? Each of their page "
-                    "views without a referrer can be an arrival; see them with --hits --show-ip"),
-                 count_message(top.visitors), count_message(top.visits), count_message(visits),
-                 count_message(percent)));
+  m_note(
+      message_n("{} visitor (address and agent) started {} of the {} visits in the lines read ({}%): "
+                "a scraper or monitor with a browser's agent, or many readers behind one carrier address? "
+                "Each of its page views without a referrer can be an arrival; see it with --hits --show-ip",
+                "{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
+                "scrapers or monitors "
+                "with a browser's agent, or many readers behind one carrier address? Each of their page "
+                "views without a referrer can be an arrival; see them with --hits --show-ip",
+                top.visitors, count_message(top.visitors), count_message(top.visits), count_message(visits),
+                count_message(percent)));
 }
 
 void Analyzer::guess_site() {
