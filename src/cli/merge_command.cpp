@@ -86,8 +86,8 @@ int run_merge(const CommandLine& opts) {
   note_window_coverage(totals, since, until, now, note, merged.origin);
   totals.inputs = std::move(inputs);
   totals.notes = std::move(notes);
-  totals.window_start = since;
-  totals.window_end = until;
+  totals.window_start = whole_hour(since); // the hours a state counts
+  totals.window_end = whole_hour(until);
   PeriodSplitter periods = merged.report_periods(by, since, until);
   std::optional<PeriodSplitter> days;
   if (format == "html") days = merged.report_periods(PeriodKind::day, since, until);

@@ -80,16 +80,25 @@ void note_partial_weights(const Rules& rules, const std::function<void(const Mes
   }
 }
 
-// A state counts by hour: says so when --since/--until fall inside an hour.
+// A state counts by hour: says so when --since/--until fall inside an hour. --since counts from the
+// next whole hour; --until to the end of its hour, which holds lines before it (a review,
+// 2026-12-06: the note said 'from the next whole hour' for --until too).
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts,
                       const std::function<void(const Message&)>& note) {
-  for (const auto& [name, value, text] :
-       {std::tuple{"--since", w.since, opts.since}, {"--until", w.until, opts.until}}) {
-    if (value && period_of(PeriodKind::hour, *value).start != *value) {
-      note(message(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), name, text,
-                   format_local("%Y-%m-%d %H:00", period_of(PeriodKind::hour, *value).end)));
-    }
+  if (w.since && whole_hour(w.since) != w.since) {
+    note(message(N_("a state counts by the hour: {} {} counts from the next whole hour, {}"), "--since",
+                 opts.since, format_local("%Y-%m-%d %H:00", *whole_hour(w.since))));
   }
+  if (w.until && whole_hour(w.until) != w.until) {
+    note(message(N_("a state counts by the hour: --until {} counts to the end of its hour, {}"), opts.until,
+                 format_local("%Y-%m-%d %H:00", *whole_hour(w.until))));
+  }
+}
+
+std::optional<std::int64_t> whole_hour(std::optional<std::int64_t> t) {
+  if (!t) return t;
+  const Period hour = period_of(PeriodKind::hour, *t);
+  return hour.start == *t ? *t : hour.end;
 }
 
 // Says so when the inputs do not cover the window asked for: they start after --since (an earlier

@@ -252,8 +252,8 @@ void write_state_report(const RunPlan& plan, const State& state, const ScanTotal
   report_totals.inputs = totals.inputs;
   report_totals.examples = totals.examples;
   report_totals.notes = totals.notes;
-  report_totals.window_start = since;
-  report_totals.window_end = until;
+  report_totals.window_start = whole_hour(since); // the hours the state's report counts
+  report_totals.window_end = whole_hour(until);
   PeriodSplitter periods = state.report_periods(by, since, until);
   std::optional<PeriodSplitter> state_days;
   if (plan.format == "html") state_days = state.report_periods(PeriodKind::day, since, until);

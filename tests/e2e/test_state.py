@@ -259,6 +259,14 @@ class StateTest(unittest.TestCase):
         self.assertTrue(summary["window_start"].startswith("2026-11-02T"))
         self.assertTrue(summary["window_end"].startswith("2026-11-0"))
         self.assertTrue(any("counts from the next whole hour" in n for n in summary["notes"]), summary["notes"])
+        # The window is the hours counted (a review: it showed 10:30 where 11:00 was meant; TZ is
+        # Africa/Lagos, UTC+1), and an --until inside an hour counts to its end.
+        self.assertEqual(summary["window_start"], "2026-11-02T10:00:00Z")
+        code, out, err = run("-q", "merge", "-F", "json", "--until", "2026-11-03T08:30", *states)
+        summary = json.loads(out)["summary"]
+        self.assertEqual(summary["window_end"], "2026-11-03T08:00:00Z")
+        self.assertTrue(any("counts to the end of its hour, 2026-11-03 09:00" in n for n in summary["notes"]),
+                        summary["notes"])
 
     def test_weights_are_applied_when_the_report_is_made(self):
         """A state holds counts, never weights: a report or a merge with --rules DIR equals one run with

@@ -43,6 +43,10 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
 // of a preview now covers the first hour only.
 void note_partial_weights(const Rules& rules, const std::function<void(const Message&)>& note);
 
+// A time of the window as a state's report counts it: the start of the next whole hour when it
+// falls inside one (the same time when it is whole).
+std::optional<std::int64_t> whole_hour(std::optional<std::int64_t> t);
+
 // A state counts by hour: says so through `note` when --since/--until fall inside an hour.
 void note_whole_hours(const ReportWindow& w, const CommandLine& opts,
                       const std::function<void(const Message&)>& note);
