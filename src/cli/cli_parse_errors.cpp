@@ -81,8 +81,10 @@ std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
                                 "The following arguments were not expected: {}", one ? 1 : 2, m.str(1)));
     }
   } else if (dynamic_cast<const CLI::RequiredError*>(&e)) {
-    const Message subcommand = translated(N_("A subcommand is required"));
-    if (text == subcommand.en) return reworded(subcommand);
+    // Only `rules` requires one: its subcommands named (a review, 2026-12-06: `darkscan rules bogus`
+    // said no more than CLI11's "A subcommand is required").
+    if (text == "A subcommand is required") // not for translation: CLI11's text
+      return std::string(tr(N_("rules: give a subcommand, 'check' or 'ua' (see 'darkscan rules --help')")));
     // TRANSLATORS: {} is an argument's name (STATE).
     if (is(required)) return reworded(message(N_("{} is required"), m.str(1)));
   } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {

@@ -1636,6 +1636,11 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         p = run("rules", "check", rules)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn(agents + ":1:", p.stderr.decode())
+        # `darkscan rules` without its subcommand names them (it said "A subcommand is required")
+        for args in (("rules",), ("rules", "bogus")):
+            p = run(*args)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("'check' or 'ua'", p.stderr.decode())
 
     def test_rules_extend_the_built_in_ones(self):
         rules = os.path.join(self.tmp, "rules")
