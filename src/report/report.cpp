@@ -161,11 +161,24 @@ std::string local_span(std::optional<std::int64_t> from, std::optional<std::int6
                    to ? at(*to) : tr(N_("the last line")), zone);
 }
 
+namespace {
+
+bool listable(const PageStats& stats) { return stats.visits > 0 || !stats.previews.empty(); }
+
+} // namespace
+
+std::size_t listable_pages(const ReportPeriod& period) {
+  std::size_t n = 0;
+  for (const auto& [path, stats] : period.traffic->pages())
+    n += listable(stats);
+  return n;
+}
+
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
   std::vector<PageRow> rows;
   hidden = 0;
   for (const auto& [path, stats] : period.traffic->pages()) {
-    if (stats.visits == 0 && stats.previews.empty()) continue;
+    if (!listable(stats)) continue;
     if (stats.visits < data.min_visits) {
       ++hidden;
       continue;

@@ -110,9 +110,7 @@ void page_table(const ReportData& data, const ReportPeriod& period, const std::v
   out += "</tbody></table>\n";
   // Pages beyond --top: said, as the table says them (a review, 2026-12-06: 12 of 14 pages left out
   // without a word).
-  std::size_t listed = 0;
-  for (const auto& [path, stats] : period.traffic->pages())
-    listed += stats.visits > 0 || !stats.previews.empty();
+  const std::size_t listed = listable_pages(period);
   if (rows.size() + hidden < listed) {
     const std::size_t more = listed - rows.size() - hidden;
     out += note(format_trn("{} more page is not listed (--top N lists more).",

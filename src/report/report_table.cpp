@@ -192,9 +192,7 @@ private:
            util::escape_for_terminal(util::shorten(data.top_app(p), 10)),
            util::escape_for_terminal(util::shorten(r.path, k_path_width)));
     }
-    std::size_t listed = 0;
-    for (const auto& [path, stats] : period.traffic->pages())
-      listed += stats.visits > 0 || !stats.previews.empty();
+    const std::size_t listed = listable_pages(period);
     if (rows.size() + hidden < listed) {
       const std::size_t more = listed - rows.size() - hidden;
       out += "  " +

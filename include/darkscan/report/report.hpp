@@ -85,6 +85,10 @@ struct PageRow {
 // path), at most `top`. `hidden` gets the number left out by min_visits.
 std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
 
+// The pages of `period` that page_rows would list without min_visits and top: the table and the
+// HTML say how many --top left out.
+std::size_t listable_pages(const ReportPeriod& period);
+
 // A channel as people read it in the table and the HTML, in their language ("dark_social" is
 // "dark-social signs": every arrival with any sign of a private share, counted whole, not the
 // estimate). The machine formats keep channel_name.
