@@ -40,10 +40,12 @@ void set_header_kind(std::string_view arg, Step& step) {
 void set_time_kind(std::string_view arg, Step& step, FormatBuilder& builder) {
   step.kind = FieldKind::time;
   std::string_view fmt_arg = arg;
-  if (fmt_arg.substr(0, 6) == "begin:")
+  if (fmt_arg.substr(0, 6) == "begin:") {
     fmt_arg.remove_prefix(6);
-  else if (fmt_arg.substr(0, 4) == "end:")
+  } else if (fmt_arg.substr(0, 4) == "end:") {
     fmt_arg.remove_prefix(4);
+    step.rank = -1; // the time the response ended: "%t" (its start) wins when both are logged
+  }
   if (fmt_arg == "sec")
     step.time_kind = TimeKind::epoch_seconds;
   else if (fmt_arg == "msec")
@@ -52,6 +54,8 @@ void set_time_kind(std::string_view arg, Step& step, FormatBuilder& builder) {
     step.time_kind = TimeKind::epoch_micros;
   else if (fmt_arg == "msec_frac" || fmt_arg == "usec_frac")
     step.kind = FieldKind::skip;
+  else if (fmt_arg == "%z")
+    step.time_kind = TimeKind::zone;
   else {
     step.time_kind = TimeKind::pattern;
     builder.time_pattern(fmt_arg);
@@ -62,8 +66,10 @@ void set_time_kind(std::string_view arg, Step& step, FormatBuilder& builder) {
 // not have.
 bool set_letter_kind(char letter, std::string_view arg, Step& step) {
   switch (letter) {
-  case 'h':
-  case 'a': step.kind = FieldKind::client; break;
+  case 'h': step.kind = FieldKind::client; break;
+  case 'a': // "%{c}a" is the peer's address (the proxy's, behind mod_remoteip), not the client's
+    if (arg != "c") step.kind = FieldKind::client;
+    break;
   case 'u': step.kind = FieldKind::user; break;
   case 'r': step.kind = FieldKind::request; break;
   case 'm': step.kind = FieldKind::method; break;
@@ -99,6 +105,7 @@ bool set_letter_kind(char letter, std::string_view arg, Step& step) {
   case 'R':
   case 'S':
   case 'X':
+  case 'x': // mod_ssl's %{SSL_PROTOCOL}x
   case 'I':
   case 'M': break;
   default: return false;
@@ -152,9 +159,10 @@ private:
   std::size_t directive(std::size_t column) {
     std::size_t i = column + 1;
     // Status-conditional and redirect modifiers: %400,501{...}i  %!200s  %>s  %<s
+    bool final = false;
     while (i < m_s.size() && (std::isdigit(static_cast<unsigned char>(m_s[i])) || m_s[i] == ',' ||
                               m_s[i] == '!' || m_s[i] == '<' || m_s[i] == '>'))
-      ++i;
+      final |= m_s[i++] == '>';
     std::string_view arg;
     if (i < m_s.size() && m_s[i] == '{') {
       std::size_t close = m_s.find('}', i + 1);
@@ -191,6 +199,7 @@ private:
     } else if (!set_letter_kind(letter, arg, step)) {
       throw Error(message(N_("--log-format: unknown Apache directive '{}' at column {}"), label, column + 1));
     }
+    if (final) step.rank = 1; // "%>s": the final status, over "%s" and "%<s" (the original request's)
     field(std::move(step), column);
     return i;
   }

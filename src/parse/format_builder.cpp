@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace darkscan {
@@ -14,22 +15,32 @@ void FormatBuilder::literal(std::string_view text) {
 
 void FormatBuilder::field(LogFormat::Step step, std::size_t column) {
   auto& steps = m_format.m_steps;
-  if (!steps.empty() && steps.back().literal_after.empty() && steps.back().kind == FieldKind::path &&
-      step.kind == FieldKind::query) {
-    // Apache's "%U%q": the query starts with '?', so the pair is the target.
-    steps.back().kind = FieldKind::target;
-    steps.back().label += step.label;
-    return;
-  }
   if (!steps.empty() && steps.back().literal_after.empty()) {
+    LogFormat::Step& back = steps.back();
+    if (back.kind == FieldKind::path && step.label == "$is_args") {
+      back.label += step.label; // nginx's "$uri$is_args$args": '?' when there is a query
+      return;
+    }
+    if (back.kind == FieldKind::path && step.kind == FieldKind::query) {
+      // Apache's "%U%q", nginx's "$uri$is_args$args": the query starts with '?', so the pair is the target.
+      back.kind = FieldKind::target;
+      back.label += step.label;
+      return;
+    }
+    if (back.kind == FieldKind::host && (step.kind == FieldKind::target || step.kind == FieldKind::path)) {
+      back.scan = LogFormat::Scan::host; // "$host$request_uri": the host ends where the path starts
+      steps.push_back(std::move(step));
+      return;
+    }
     throw Error(message(N_("--log-format: '{}' and '{}' (column {}) have nothing between them, so "
                            "darkscan cannot tell where one ends; put a space or quote between them"),
-                        m_format.m_steps.back().label, step.label, column + 1));
+                        back.label, step.label, column + 1));
   }
-  m_format.m_steps.push_back(std::move(step));
+  steps.push_back(std::move(step));
 }
 
 void FormatBuilder::time_pattern(std::string_view pattern) {
+  if (m_format.m_time_pattern) return; // a second pattern's field is skipped (one_field_per_kind)
   m_format.m_time_pattern = std::make_shared<util::TimePattern>(util::TimePattern::compile(pattern));
 }
 
@@ -40,6 +51,8 @@ void FormatBuilder::finish() {
                            "($remote_addr), an Apache one %directives (%h)"),
                         m_format.m_spec));
   }
+  check_quotes();
+  one_field_per_kind();
   bool has_request = false;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     auto& step = steps[i];
@@ -50,6 +63,8 @@ void FormatBuilder::finish() {
       step.scan = Scan::quoted;
     } else if (!before.empty() && before.back() == '[' && !after.empty() && after.front() == ']') {
       step.scan = Scan::spaced;
+    } else if (step.scan == Scan::value_list || step.scan == Scan::host) {
+      // chosen with the field (nginx_syntax.cpp, field())
     } else if (step.kind == FieldKind::client || step.kind == FieldKind::forwarded_for) {
       step.scan = Scan::client_list;
     } else if (step.kind == FieldKind::time && step.time_kind == TimeKind::pattern &&
@@ -74,6 +89,46 @@ void FormatBuilder::finish() {
     throw Error(message(N_("--log-format: '{}' has no field with the requested page ($request, "
                            "$request_uri, $uri, %r or %U); darkscan needs it"),
                         m_format.m_spec));
+  }
+}
+
+void FormatBuilder::check_quotes() const {
+  std::size_t quotes =
+      static_cast<std::size_t>(std::count(m_format.m_lead.begin(), m_format.m_lead.end(), '"'));
+  for (const auto& step : m_format.m_steps)
+    quotes += static_cast<std::size_t>(std::count(step.literal_after.begin(), step.literal_after.end(), '"'));
+  if (quotes % 2 != 0) {
+    throw Error(message(N_("--log-format: '{}' opens a quote that it does not close, so a quoted field "
+                           "would run on to the end of the line; check the quotes"),
+                        m_format.m_spec));
+  }
+}
+
+void FormatBuilder::one_field_per_kind() {
+  auto& steps = m_format.m_steps;
+  // The offset of "%{%z}t" is applied to the time read before it.
+  auto group = [](const LogFormat::Step& s) {
+    return static_cast<int>(s.kind) * 2 + (s.kind == FieldKind::time && s.time_kind == TimeKind::zone);
+  };
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (steps[j].kind == FieldKind::skip || group(steps[j]) != group(steps[i])) continue;
+      // Of two fields of one kind the higher rank is read; of equal ranks, the first.
+      LogFormat::Step& dropped = steps[i].rank > steps[j].rank ? steps[j] : steps[i];
+      dropped.kind = FieldKind::skip;
+      if (&dropped == &steps[i]) break;
+    }
+  }
+  bool time_before = false;
+  for (const auto& step : steps) {
+    if (step.kind != FieldKind::time) continue;
+    if (step.time_kind != TimeKind::zone) {
+      time_before = true;
+    } else if (!time_before) {
+      throw Error(message(N_("--log-format: '{}' gives the offset of the time written before it; put "
+                             "it after that time"),
+                          step.label));
+    }
   }
 }
 

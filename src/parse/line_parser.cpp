@@ -64,7 +64,8 @@ std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::stri
 inline std::size_t token_end(std::string_view line, std::size_t pos, const LogFormat::Step& step) {
   const std::string_view after = step.literal_after;
   const std::size_t n = line.size();
-  const char stop = after.empty() ? ' ' : after[0];
+  const char stop = step.scan == LogFormat::Scan::host ? '/' : after.empty() ? ' ' : after[0];
+  const bool list = step.scan == LogFormat::Scan::client_list || step.scan == LogFormat::Scan::value_list;
   std::size_t end = pos;
   while (end < n) {
     // The bytes of the token first, with one test each; then what the byte that stopped it means.
@@ -72,8 +73,12 @@ inline std::size_t token_end(std::string_view line, std::size_t pos, const LogFo
       ++end;
     if (end == n) break;
     const char c = line[end];
-    if (c == ' ' && step.scan == LogFormat::Scan::client_list && end > pos && line[end - 1] == ',') {
+    if (c == ' ' && list && end > pos && line[end - 1] == ',') {
       ++end; // "10.0.0.2, 10.0.0.1"
+      continue;
+    }
+    if (c == ' ' && step.scan == LogFormat::Scan::value_list && literal_at(line, end, " : ")) {
+      end += 3; // "0.001, 0.002 : 0.003": nginx's upstreams tried, then those of an internal redirect
       continue;
     }
     if (c == stop && literal_at(line, end, after, step.packed_after)) break;
@@ -104,6 +109,12 @@ bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const 
     case TimeKind::epoch_millis: return util::parse_epoch(value, 1000, hit.time);
     case TimeKind::epoch_micros: return util::parse_epoch(value, 1000000, hit.time);
     case TimeKind::pattern: return m_time_pattern->parse(value, hit.time);
+    case TimeKind::zone: {
+      std::int64_t offset = 0; // the time before it was read as UTC (FormatBuilder::finish)
+      if (!util::parse_utc_offset(value, offset) || hit.time == Hit::k_no_time) return false;
+      hit.time -= offset;
+      return true;
+    }
     }
     return false;
   case FieldKind::duration: return parse_duration(value, step.duration_scale, hit.duration_us);
@@ -151,7 +162,9 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
       }
       break;
     case Scan::token:
-    case Scan::client_list: end = token_end(line, pos, step); break;
+    case Scan::client_list:
+    case Scan::value_list:
+    case Scan::host: end = token_end(line, pos, step); break;
     }
     const std::string_view value = line.substr(pos, end - pos);
     // The fields kept as they are, here; the others through store(), whose call was a tenth of

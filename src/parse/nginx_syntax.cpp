@@ -15,8 +15,15 @@ bool is_var_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) ||
 // The step of the variable `name` (without its '$'): a field of darkscan's, or skip.
 LogFormat::Step nginx_step(std::string_view name) {
   LogFormat::Step step = make_step(FieldKind::skip, "$" + std::string(name));
-  if (name == "remote_addr" || name == "realip_remote_addr" || name == "binary_remote_addr") {
+  if (name == "remote_addr") {
     step.kind = FieldKind::client;
+  } else if (name == "realip_remote_addr") {
+    // The address before the realip module replaced it (the proxy's): the client only when the
+    // format logs nothing better.
+    step.kind = FieldKind::client;
+    step.rank = -1;
+  } else if (name.substr(0, 9) == "upstream_") {
+    step.scan = LogFormat::Scan::value_list; // one value per upstream tried: "0.001, 0.002 : 0.003"
   } else if (name == "remote_user") {
     step.kind = FieldKind::user;
   } else if (name == "time_local") {

@@ -94,6 +94,14 @@ bool iequals_prefix(std::string_view s, std::size_t pos, std::string_view word) 
 
 } // namespace
 
+bool parse_utc_offset(std::string_view text, std::int64_t& seconds) {
+  std::size_t pos = 0;
+  std::int64_t offset = 0;
+  if (!parse_offset(text, pos, offset) || pos != text.size()) return false;
+  seconds = offset;
+  return true;
+}
+
 bool valid_civil(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec) {
   if (!(y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 60))
     return false;

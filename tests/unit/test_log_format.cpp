@@ -354,12 +354,82 @@ TEST_CASE("log_format: custom Apache LogFormat", "[log_format][apache]") {
     const Hit h = parse_ok(f, R"(1.2.3.4 [20/Nov/2026 08:15:02 +0100] "GET / HTTP/1.1" 200 5)");
     CHECK(h.time == 1795158902);
   }
+  SECTION("mod_ssl's %{VAR}x, skipped (Debian's ssl_request_log)") {
+    const LogFormat f = LogFormat::compile(R"(%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x \"%r\" %b)");
+    CHECK(
+        parse_ok(
+            f, R"([20/Nov/2026:10:00:01 +0000] 1.2.3.4 TLSv1.3 TLS_AES_256_GCM_SHA384 "GET /n/a HTTP/1.1" 5)")
+            .path == "/n/a");
+  }
   SECTION("a whole LogFormat line, and status-conditional modifiers") {
     const LogFormat f = LogFormat::compile(
         R"(LogFormat "%h %l %u %t \"%r\" %>s %O \"%400,501{Referer}i\" \"%!200{User-Agent}i\"" combined)");
     const Hit h = parse_ok(f, k_combined_line);
     CHECK(h.status == 200);
     CHECK(h.bytes == 5123);
+  }
+}
+
+TEST_CASE("log_format: of two fields of one kind, the one that means it is read", "[log_format]") {
+  SECTION("the client, not the proxy: $realip_remote_addr and %{c}a") {
+    const LogFormat n = LogFormat::compile(
+        R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent $realip_remote_addr)");
+    CHECK(
+        parse_ok(n, R"(1.2.3.4 - - [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 5 10.0.0.1)").client ==
+        "1.2.3.4");
+    const LogFormat a = LogFormat::compile(R"(%a %{c}a %l %u %t "%r" %>s %b)");
+    CHECK(
+        parse_ok(a, R"(5.6.7.8 10.0.0.1 - - [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 5)").client ==
+        "5.6.7.8");
+    const LogFormat only = LogFormat::compile(R"($realip_remote_addr "$request" $status)");
+    CHECK(parse_ok(only, R"(10.0.0.1 "GET /a HTTP/1.1" 200)").client == "10.0.0.1");
+  }
+  SECTION("the final status %>s, before or after %s and %<s") {
+    const LogFormat after = LogFormat::compile(R"(%h %t "%r" %>s %b %<s)");
+    CHECK(parse_ok(after, R"(1.2.3.4 [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 5 302)").status ==
+          200);
+    const LogFormat before = LogFormat::compile(R"(%h %t "%r" %s %>s %b)");
+    CHECK(parse_ok(before, R"(1.2.3.4 [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 302 200 5)").status ==
+          200);
+  }
+  SECTION("the request's time, not its end") {
+    const LogFormat f = LogFormat::compile(R"(%h %t "%r" %>s %{end:sec}t)");
+    CHECK(parse_ok(f, R"(1.2.3.4 [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 1795172000)").time ==
+          1795168801);
+  }
+  SECTION("mod_log_config's time in parts: %{...}t.%{msec_frac}t %{%z}t") {
+    const LogFormat f = LogFormat::compile(R"(%h [%{%d/%b/%Y:%H:%M:%S}t.%{msec_frac}t %{%z}t] "%r" %>s)");
+    CHECK(parse_ok(f, R"(1.2.3.4 [20/Nov/2026:10:00:01.123 +0100] "GET /a HTTP/1.1" 200)").time ==
+          1795168801 - 3600);
+    CHECK(parse_fail(LogFormat::compile(R"(%h [%{%d/%b/%Y:%H:%M:%S}t %{%z}t] "%r" %>s)"),
+                     R"(1.2.3.4 [20/Nov/2026:10:00:01 +01:00x] "GET /a HTTP/1.1" 200)")
+              .reason == std::string_view("the timestamp is not in the format's time format"));
+  }
+}
+
+TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log_format][nginx]") {
+  SECTION("$upstream_* lists: retries and internal redirects") {
+    const LogFormat f = LogFormat::compile(
+        R"($remote_addr [$time_local] "$request" $status $upstream_response_time "$http_referer" $upstream_addr rt=$request_time)");
+    const Hit h = parse_ok(
+        f,
+        R"(1.2.3.4 [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 0.001, 0.002 : 0.003 "https://t.co/x" 10.0.0.1:80, 10.0.0.2:80 rt=0.004)");
+    CHECK(h.referer == "https://t.co/x");
+    CHECK(h.duration_us == 4000);
+  }
+  SECTION("$uri$is_args$args and $scheme://$host$request_uri") {
+    const LogFormat f =
+        LogFormat::compile(R"($remote_addr "$request_method $uri$is_args$args $server_protocol" $status)");
+    const Hit h = parse_ok(f, R"(1.2.3.4 "GET /a/b?x=1 HTTP/1.1" 200)");
+    CHECK(h.path == "/a/b");
+    CHECK(h.query == "x=1");
+    CHECK(parse_ok(f, R"(1.2.3.4 "GET /a/b HTTP/1.1" 200)").query.empty());
+    const LogFormat g = LogFormat::compile(
+        R"($remote_addr "$request_method $scheme://$host$request_uri $server_protocol" $status)");
+    const Hit k = parse_ok(g, R"(1.2.3.4 "GET https://news.example/a/b?x=1 HTTP/1.1" 200)");
+    CHECK(k.host == "news.example");
+    CHECK(k.path == "/a/b");
+    CHECK(k.query == "x=1");
   }
 }
 
@@ -384,6 +454,9 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   CHECK_THAT(message(R"($remote_addr [$time_local] $status)"), Catch::Contains("requested page"));
   CHECK_THAT(message(R"(%h "%r" %{%Q}t)"), Catch::Contains("'%Q' is not supported"));
   CHECK_THAT(message("log_format main '$remote_addr \"$request\""), Catch::Contains("unbalanced"));
+  CHECK_THAT(message(R"(%h %t "%r" %>s %b "%{Referer}i)"), Catch::Contains("does not close"));
+  CHECK_THAT(message(R"($remote_addr "$request" "$http_referer)"), Catch::Contains("does not close"));
+  CHECK_THAT(message(R"(%h %{%z}t %t "%r")"), Catch::Contains("put it after that time"));
   try {
     resolve_format("combinedd");
     FAIL("an unknown preset name was accepted");

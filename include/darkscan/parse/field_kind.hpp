@@ -28,7 +28,9 @@ enum class FieldKind : std::uint8_t {
 };
 
 // How a time field is written.
-enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, epoch_micros, pattern };
+// `zone` is Apache's "%{%z}t" after a time written without its offset: the offset, applied to the
+// time read before it (mod_log_config's "%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t").
+enum class TimeKind : std::uint8_t { clf, iso8601, epoch_seconds, epoch_millis, epoch_micros, pattern, zone };
 
 // Where a parse failed: a static description and the byte column (0-based).
 // Owns nothing, so failing costs nothing. `reason` is an English literal marked N_(): translated

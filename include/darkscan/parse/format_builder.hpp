@@ -18,7 +18,8 @@ public:
   // Text that must follow the last field (or lead the line, before the first one).
   void literal(std::string_view text);
   // The next field; `column` (of the format string) is for messages. Throws Error when the field
-  // follows the previous one with no literal between them (Apache's "%U%q" excepted: one target).
+  // follows the previous one with no literal between them (the path and its query, "%U%q" or
+  // "$uri$is_args$args", are one target; "$host$request_uri" a host that ends at the path's '/').
   void field(LogFormat::Step step, std::size_t column);
   // The strftime-like pattern of the format's time field. Throws Error on a pattern it cannot read.
   void time_pattern(std::string_view pattern);
@@ -27,6 +28,12 @@ public:
   void finish();
 
 private:
+  // Throws Error when the format's text holds an odd number of '"'.
+  void check_quotes() const;
+  // Of the fields of one kind ("%s" and "%>s", "$remote_addr" and "$realip_remote_addr", two times)
+  // one is read, the others skipped (LogFormat::Step::rank). Throws Error when "%{%z}t" precedes
+  // every time.
+  void one_field_per_kind();
   static LogFormat::PackedLiteral pack(const std::string& literal);
   static LogFormat::FastPath fast_path(const LogFormat& format);
 

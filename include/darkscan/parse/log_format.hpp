@@ -91,6 +91,8 @@ public:
     client_list, // like token, but ", " may occur ("10.0.0.2, 10.0.0.1")
     quoted,      // between quotes, honouring backslash escapes
     spaced,      // may hold spaces: up to the next literal ("[...]", time patterns)
+    value_list,  // like client_list, but " : " may occur too ($upstream_*: "0.001, 0.002 : 0.003")
+    host,        // a host glued to the path that follows ("$host$request_uri"): up to its '/'
   };
 
   // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
@@ -105,6 +107,9 @@ public:
     Scan scan = Scan::token;
     TimeKind time_kind = TimeKind::clf;
     std::int64_t duration_scale = 0; // µs per unit: 1000000 for seconds, 1 for µs
+    // Among the fields of one kind, the one of the highest rank is read and the others skipped
+    // (FormatBuilder::finish): "%>s" (the final status, 1) over "%s", "%t" over "%{end:sec}t" (-1).
+    int rank = 0;
     std::string literal_after;       // text that must follow the field
     std::string label;               // "$http_referer", "%{Referer}i": for messages
     PackedLiteral packed_after{};    // literal_after, packed by FormatBuilder::finish()

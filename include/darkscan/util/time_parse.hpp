@@ -55,6 +55,9 @@ bool parse_epoch(std::string_view text, std::int64_t divisor, std::int64_t& utc)
 // 1973 to 5138; seconds before 1973 are taken for seconds too.
 bool parse_any_time(std::string_view text, std::int64_t& utc);
 
+// A UTC offset alone, "+0100", "-07:00", "+07" or "Z" (Apache's "%{%z}t"), in seconds east of UTC.
+bool parse_utc_offset(std::string_view text, std::int64_t& seconds);
+
 // Month number 1..12 from an English abbreviation ("Jan"), 0 if none.
 unsigned month_from_abbrev(std::string_view abbrev);
 
