@@ -51,8 +51,8 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   if (opts.state.empty() && opts.state_out.empty()) return nullptr;
   refuse_standard_stream_state(opts);
   refuse_state_onto_other_file(opts.state_out);
-  // Two runs updating one state would each miss what the other read.
-  if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(opts.state + ".lock");
+  // Two runs updating one state would each miss what the other read; one through a link to it too.
+  if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(util::final_target(opts.state) + ".lock");
   // Fail before reading any log when the state could not be saved after it.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
   if (const int err = util::folder_error(out)) {

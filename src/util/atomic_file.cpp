@@ -14,19 +14,6 @@ namespace darkscan::util {
 
 namespace {
 
-// Where `path` leads: a symbolic link's final target, which is replaced (the link stays a link).
-// Renaming over the link itself replaced it with a file: `-o /dev/stdout` with the output sent to
-// a file lost the report, and as root would have replaced /dev/stdout (a review, 2026-12-06).
-std::string final_target(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
-  char* resolved = ::realpath(path.c_str(), nullptr);
-  if (resolved == nullptr) return path; // a link to nothing yet: it is replaced, as before
-  std::string out(resolved);
-  std::free(resolved);
-  return out;
-}
-
 // The descriptor of this process that `path` names, or -1: "-", /dev/stdout, /dev/stderr, /dev/fd/N,
 // /proc/self/fd/N. Resolved as a link, /dev/stdout led to the file the shell had opened for the
 // output, and the report was renamed over it: `-o /dev/stdout >> history.log` lost the history, and
@@ -54,6 +41,29 @@ bool is_device(const std::string& path) {
 }
 
 } // namespace
+
+// Renaming over a link replaced it with a file: `-o /dev/stdout` with the output sent to a file lost
+// the report, and as root would have replaced /dev/stdout (a review, 2026-12-06). A link to nothing
+// yet (a report's first night) leads to where its target will be, as the shell's '>' does.
+std::string final_target(const std::string& path) {
+  std::string at = path;
+  for (int hops = 0; hops < 40; ++hops) { // as the kernel's limit on links followed (ELOOP)
+    struct stat st {};
+    if (::lstat(at.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
+    std::string link(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096), '\0');
+    const ssize_t n = ::readlink(at.c_str(), link.data(), link.size());
+    if (n <= 0) break;
+    link.resize(static_cast<std::size_t>(n));
+    const std::size_t slash = at.rfind('/');
+    at = link.front() == '/' || slash == std::string::npos ? link : at.substr(0, slash + 1) + link;
+  }
+  if (at == path) return path;
+  char* resolved = ::realpath(at.c_str(), nullptr);
+  if (resolved == nullptr) return at; // the target does not exist yet
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
+}
 
 AtomicFile::AtomicFile(std::string path)
     : m_path(std::move(path)), m_target(final_target(m_path)), m_tmp(m_target + ".XXXXXX") {

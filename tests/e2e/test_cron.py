@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import harness
@@ -381,7 +382,6 @@ class SmallThingsTest(unittest.TestCase):
     def test_a_run_stopped_by_a_signal_leaves_no_temporary_file(self):
         # A cron job killed by its timeout, or Ctrl-C (a review, 2026-12-06: 'hits.ndjson.XXXXXX' stayed).
         import signal
-        import time
         for sig in (signal.SIGTERM, signal.SIGINT):
             with self.subTest(sig=sig):
                 out = os.path.join(self.tmp, "hits.ndjson")
@@ -427,6 +427,43 @@ class SmallThingsTest(unittest.TestCase):
         with open(target) as f:
             self.assertEqual(json.load(f)["summary"]["page_views"], 1)
         # Not tried on /dev/stdout itself: a darkscan without the fix, run as root, would replace it.
+
+    def test_a_link_to_nothing_yet_creates_its_target(self):
+        # The first night: the link was replaced by a regular file and its target never made (a
+        # review, 2026-12-07). The shell's '>' creates the target; so does -o, and so does --state.
+        path = self.write("a.log", line(1, b"/a"))
+        os.mkdir(os.path.join(self.tmp, "reports"))
+        for option, name in (("-o", "latest.json"), ("--state", "state")):
+            with self.subTest(option=option):
+                link = os.path.join(self.tmp, name)
+                os.symlink(os.path.join("reports", name), link)
+                p = run("-q", "-F", "json", option, link, *(["-o", os.devnull] if option == "--state" else []), path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertTrue(os.path.islink(link))
+                self.assertTrue(os.path.isfile(os.path.join(self.tmp, "reports", name)))
+
+    def test_a_state_through_a_link_takes_the_states_lock(self):
+        # A run through a link to a state took 'link.lock', so two runs updated the state at once and
+        # the slower one's rename lost the other's lines (a review, 2026-12-07).
+        path = self.write("a.log", line(1, b"/a"))
+        state = os.path.join(self.tmp, "s.state")
+        p = run("-q", "--state-out", state, "-o", os.devnull, path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        link = os.path.join(self.tmp, "link.state")
+        os.symlink("s.state", link)
+        p = subprocess.Popen([BIN, "-q", "--state", state, "-o", os.devnull, "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=self.tmp)
+        try:
+            for _ in range(200):
+                if os.path.exists(state + ".lock"):
+                    break
+                time.sleep(0.02)
+            second = run("-q", "--state", link, "-o", os.devnull, path)
+            self.assertEqual(second.returncode, 1, second.stderr)
+            self.assertIn(b"is locked", second.stderr)
+        finally:
+            p.stdin.close()
+            p.wait(timeout=30)
 
     def test_an_output_naming_a_descriptor_is_written_through_it(self):
         # '-o /dev/stdout >> history.log' followed the link to history.log and renamed the report over

@@ -33,6 +33,11 @@ private:
   int m_slot = -1; // util::remember_temp's: removed on SIGINT/SIGTERM/SIGHUP (temp_files.hpp)
 };
 
+// Where `path` leads through symbolic links: the file an AtomicFile replaces, and the name a lock
+// of that file is made from (a link to a state locks the state). A link to nothing yet leads to its
+// target's path (it is created there); a path that is no link is returned as it is.
+std::string final_target(const std::string& path);
+
 // 0 when a file can be created at `path`: its folder exists and is writable, or `path` is written
 // in place (a descriptor of this process, a device, a pipe)
 // (checked before a long run, whose output would otherwise be lost at the
