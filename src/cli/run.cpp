@@ -19,6 +19,7 @@
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/state/state.hpp>
+#include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/file_identity.hpp>
 #include <darkscan/util/file_lock.hpp>
 #include <darkscan/visits/analyzer.hpp>
@@ -271,14 +272,17 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
   // With --state the report covers the state: made again from it, with nothing new, it is no report
   // of nothing (`--state s -o r.json < /dev/null`).
   // `-` named alone is the same run (`zcat access.log.*.gz | darkscan - -o r.json` when the glob
-  // matches nothing: a review, 2026-12-06).
+  // matches nothing: a review, 2026-12-06). A file that does not exist yet is not made: the status
+  // is the same whether it existed or not, as for -o /dev/stdout and -o - (a review, 2026-12-07);
+  // those, and devices, are written as standard output is.
   const bool stdin_only = opts.files.empty() || (opts.files.size() == 1 && opts.files.front() == "-");
   if (stdin_only && !state && totals.inputs.size() == 1 && totals.inputs.front().bytes == 0 &&
-      file_identity(opts.output)) {
-    print_error(opts.files.empty()
-                    ? format_tr(N_("no FILE was named and standard input was empty: '{}' was left as it was"),
-                                opts.output)
-                    : format_tr(N_("standard input was empty: '{}' was left as it was"), opts.output));
+      !opts.output.empty() && !util::written_in_place(opts.output)) {
+    print_error(
+        opts.files.empty()
+            ? format_tr(N_("no FILE was named and standard input was empty: nothing was written to '{}'"),
+                        opts.output)
+            : format_tr(N_("standard input was empty: nothing was written to '{}'"), opts.output));
     return false;
   }
   // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing. An

@@ -152,10 +152,12 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
+bool written_in_place(const std::string& path) { return own_descriptor(path) >= 0 || is_device(path); }
+
 int folder_error(const std::string& path) {
   // A descriptor or a device is written in place: its folder (/dev) need not be writable (a review,
   // 2026-12-06: '-o /dev/stdout' and '-o /dev/null' were refused to users other than root).
-  if (own_descriptor(path) >= 0 || is_device(path)) return 0;
+  if (written_in_place(path)) return 0;
   return ::access(folder_of(path).c_str(), W_OK) == 0 ? 0 : errno;
 }
 

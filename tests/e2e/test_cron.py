@@ -375,7 +375,7 @@ class SmallThingsTest(unittest.TestCase):
         keep = self.write("r.json", b"yesterday\n")
         p = run("-q", "-o", keep, "-")
         self.assertEqual(p.returncode, 1)
-        self.assertIn("was left as it was", p.stderr.decode())
+        self.assertIn("nothing was written to", p.stderr.decode())
         with open(keep, "rb") as f:
             self.assertEqual(f.read(), b"yesterday\n")
 
@@ -526,13 +526,19 @@ class SmallThingsTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         with open(kept) as f:
             self.assertEqual(json.load(f)["summary"]["page_views"], 1)
-        # A new file is written: a report of an empty pipe is still a report.
+        # A new file is not made either: the status does not hang on whether the file was there
+        # (status 0 for a new file, 1 the next night: a review, 2026-12-07).
         new = os.path.join(self.tmp, "new.json")
         with open(os.devnull, "rb") as null:
             p = subprocess.run([BIN, "-q", "-F", "json", "-o", new], stdin=null, env=ENV)
-        self.assertEqual(p.returncode, 0)
-        with open(new) as f:
-            self.assertEqual(json.load(f)["summary"]["lines"], 0)
+        self.assertEqual(p.returncode, 1)
+        self.assertFalse(os.path.exists(new))
+        # Standard output, however named, gets the report of nothing, status 0.
+        for name in ("-", "/dev/stdout"):
+            with open(os.devnull, "rb") as null:
+                p = subprocess.run([BIN, "-q", "-F", "json", "-o", name], stdin=null, stdout=subprocess.PIPE, env=ENV)
+            self.assertEqual(p.returncode, 0, name)
+            self.assertEqual(json.loads(p.stdout)["summary"]["lines"], 0)
 
     def test_tls_on_port_80_is_counted_once(self):
         tls = b'41.58.1.9 - - [20/Nov/2026:08:00:09 +0000] "\\x16\\x03\\x01\\x00" 400 0 "-" "-"\n'

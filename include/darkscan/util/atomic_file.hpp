@@ -38,6 +38,10 @@ private:
 // target's path (it is created there); a path that is no link is returned as it is.
 std::string final_target(const std::string& path);
 
+// True when `path` is written in place, not replaced: a descriptor of this process ("-",
+// /dev/stdout, /dev/fd/N...), a device or a pipe.
+bool written_in_place(const std::string& path);
+
 // 0 when a file can be created at `path`: its folder exists and is writable, or `path` is written
 // in place (a descriptor of this process, a device, a pipe)
 // (checked before a long run, whose output would otherwise be lost at the
