@@ -56,8 +56,10 @@ void Scanner::judge_input(const Source& source, const LogFormat& format,
   if (!source.error().empty()) {
     input.broke_off = true;
     fail(input,
-         message(N_("'{}': {} after line {}; the lines before it were read"), input.name, source.error(),
-                 input.lines),
+         input.lines == 0
+             ? message(N_("'{}': {} at its start: not one line could be read"), input.name, source.error())
+             : message(N_("'{}': {} after line {}; the lines before it were read"), input.name,
+                       source.error(), input.lines),
          ExitCode::input_failed);
   } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
              format.syntax() == LogFormat::Syntax::json) {

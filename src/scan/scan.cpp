@@ -192,7 +192,7 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
     }
   }
   std::vector<LogFormat> formats;
-  if (!choose_formats(first, formats, input)) return;
+  if (!choose_formats(first, *source, formats, input)) return;
   for (const FirstLines::Kept& k : first.kept)
     process(Line{k.text, k.number, k.overlong}, formats, input);
   scan_rest(reader, *source, formats, input);
@@ -235,7 +235,8 @@ bool Scanner::resume_input(std::unique_ptr<Source>& source, Resume& resume, Inpu
   return false;
 }
 
-bool Scanner::choose_formats(const FirstLines& first, std::vector<LogFormat>& formats, InputStats& input) {
+bool Scanner::choose_formats(const FirstLines& first, const Source& source, std::vector<LogFormat>& formats,
+                             InputStats& input) {
   if (m_options.format) {
     formats.push_back(*m_options.format);
     return true;
@@ -257,6 +258,16 @@ bool Scanner::choose_formats(const FirstLines& first, std::vector<LogFormat>& fo
           ++input.malformed;
           ++m_totals.malformed;
         }
+      }
+      // A .gz broken in its first lines gave garbage or nothing to detect on: the damage is the
+      // cause, not the format (a review, 2026-12-07, was sent to --log-format by a CRC error).
+      if (!source.error().empty()) {
+        input.broke_off = true;
+        fail(input,
+             message(N_("'{}': {} after line {}, before its format could be recognised; '{}' was skipped"),
+                     input.name, source.error(), first.kept.size(), input.name),
+             ExitCode::input_failed);
+        return false;
       }
       fail(input, message(N_("{}\n  '{}' was skipped"), e.text(), input.name), e.code());
       return false;

@@ -486,6 +486,22 @@ class DamagedCompressionTest(TempDirMixin, unittest.TestCase):
                 self.assertEqual(s["bytes"], len(self.data))
                 self.assertIsNotNone(s["inputs"][0]["error"])
 
+    def test_gzip_broken_in_its_first_lines_names_the_damage(self):
+        # A CRC error, or a file cut before its first line: the format was blamed ("cannot recognise
+        # the log format ... give --log-format"), or "after line 0; the lines before it were read"
+        # (a review, 2026-12-07).
+        packed = bytearray(gzip.compress(self.data))
+        packed[300:304] = b"\xff\xff\xff\xff"  # the deflate data, in the first lines
+        crc = self.tmpfile("crc.log.gz", bytes(packed))
+        short = self.tmpfile("short.log.gz", gzip.compress(self.data)[:20])
+        for path, words in ((crc, "before its format could be recognised"), (short, "not one line could be read")):
+            with self.subTest(os.path.basename(path)):
+                p = run(path)
+                err = p.stderr.decode("utf-8", "replace")
+                self.assertEqual(p.returncode, 1, err)
+                self.assertIn(words, err)
+                self.assertNotIn("--log-format", err)
+
     def test_truncated_xz(self):
         packed = self._cli_pack("xz", "-c", "-T1")
         cut = self._cut("cut.log.xz", packed)

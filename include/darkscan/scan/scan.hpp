@@ -172,7 +172,8 @@ private:
   // With a ledger (--state): `source` moves on to where earlier runs stopped; false when they read it all.
   bool resume_input(std::unique_ptr<Source>& source, Resume& resume, InputStats& input);
   // --log-format, or the format detected on the first lines; false when none fits (counted, failed).
-  bool choose_formats(const FirstLines& first, std::vector<LogFormat>& formats, InputStats& input);
+  bool choose_formats(const FirstLines& first, const Source& source, std::vector<LogFormat>& formats,
+                      InputStats& input);
   // The lines after the first ones, on one thread or several.
   void scan_rest(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                  InputStats& input);
