@@ -5,6 +5,7 @@
 #include <darkscan/cli/report_request.hpp>
 #include <darkscan/cli/run_state.hpp>
 #include <darkscan/cli/run_summary.hpp>
+#include <darkscan/cli/terminal.hpp>
 #include <darkscan/report/report.hpp>
 #include <darkscan/report/report_writer.hpp>
 #include <darkscan/state/state.hpp>
@@ -29,7 +30,7 @@ int run_merge(const CommandLine& opts) {
   const std::string named = format_of_name(opts.output); // throws on a compressed file's name
   if (format.empty()) format = named;
   if (format.empty()) format = to_terminal ? "table" : "tsv";
-  const auto reporter = make_reporter(format, to_terminal && std::getenv("NO_COLOR") == nullptr);
+  const auto reporter = make_reporter(format, to_terminal && colour_allowed());
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);

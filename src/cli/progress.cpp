@@ -67,11 +67,13 @@ void Progress::update(const Source& source, bool done) {
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
   m_shown = true;
+  m_width = std::max(m_width, util::display_width(line));
 }
 
 void Progress::clear() {
   if (!m_shown) return;
-  std::fputs("\r\x1b[K", stderr);
+  // Spaces over the line, not the erase escape, which a dumb terminal prints as text.
+  std::fputs(("\r" + std::string(m_width, ' ') + "\r").c_str(), stderr);
   std::fflush(stderr);
   m_shown = false;
 }

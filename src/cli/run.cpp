@@ -8,6 +8,7 @@
 #include <darkscan/cli/run.hpp>
 #include <darkscan/cli/run_state.hpp>
 #include <darkscan/cli/run_summary.hpp>
+#include <darkscan/cli/terminal.hpp>
 #include <darkscan/common/error.hpp>
 #include <darkscan/common/i18n.hpp>
 #include <darkscan/estimate/periods.hpp>
@@ -136,7 +137,7 @@ RunPlan plan_run(const CommandLine& opts) {
   const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
   const bool to_terminal = opts.output.empty() && stdout_tty;
   plan.format = output_format(opts, to_terminal);
-  const bool colour = to_terminal && std::getenv("NO_COLOR") == nullptr;
+  const bool colour = to_terminal && colour_allowed();
   if (!opts.hits) plan.reporter = make_reporter(plan.format, colour); // checks the name before any reading
   plan.scan_options = scan_options_from(opts);
   plan.rules = Rules::load(rules_dirs(opts.rules));

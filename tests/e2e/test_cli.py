@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import unittest.mock
 import zlib
 
 import harness
@@ -1438,6 +1439,42 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("its folder '%s': Permission denied" % folder, p.stderr.decode())
         self.assertEqual(read_bytes(out), b"old\n")
+
+
+class TerminalTest(unittest.TestCase):
+    """The table on a terminal: bold titles, unless NO_COLOR is set or the terminal is dumb."""
+
+    def table_on_a_terminal(self, **env):
+        import pty
+        leader, follower = pty.openpty()
+        try:
+            p = subprocess.run([BIN, "-q", os.path.join(SAMPLES, "combined.log")], stdout=follower,
+                               stderr=subprocess.PIPE, env=dict(os.environ, TZ="UTC", **env), timeout=60)
+            os.close(follower)
+            follower = -1
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            if follower >= 0:
+                os.close(follower)
+            os.close(leader)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return out
+
+    def test_escapes_only_where_a_terminal_shows_them(self):
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        with unittest.mock.patch.dict(os.environ, env, clear=True):
+            self.assertIn(b"\x1b[1m", self.table_on_a_terminal(TERM="xterm"))
+            # TERM=dumb (an editor's shell) printed the escapes as text (a review, 2026-12-07).
+            self.assertNotIn(b"\x1b", self.table_on_a_terminal(TERM="dumb"))
+            self.assertNotIn(b"\x1b", self.table_on_a_terminal(TERM="xterm", NO_COLOR="1"))
 
 
 class ErrorsTest(TempDirMixin, unittest.TestCase):

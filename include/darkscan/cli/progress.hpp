@@ -30,6 +30,7 @@ private:
   std::uint64_t m_finished = 0; // stored bytes of the inputs already read
   std::chrono::steady_clock::time_point m_start, m_last;
   bool m_shown = false;
+  std::size_t m_width = 0; // the widest line shown, which clear() covers with spaces
 };
 
 } // namespace darkscan
