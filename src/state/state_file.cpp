@@ -55,7 +55,14 @@ Framed unframe(std::string_view bytes, const std::string& name, NamePool& names)
   Reader header(bytes.substr(k_magic.size(), 12), name, names);
   const auto version = static_cast<std::uint32_t>(header.fixed(4));
   const std::uint64_t size = header.fixed(8);
-  if (version < k_oldest_read || version > k_version) {
+  if (version > k_version) {
+    // Written by a newer darkscan (a fleet upgraded in turn, a package rolled back): rebuilding it
+    // would lose the history of logs already rotated away (a review, 2026-12-07).
+    refuse(message(N_("state '{}' has format version {}, written by a newer darkscan than this one (which "
+                      "reads versions {} to {}); run the newer darkscan on it; it was left as it is"),
+                   name, version, k_oldest_read, k_version));
+  }
+  if (version < k_oldest_read) {
     refuse(
         message(N_("state '{}' has format version {}, and this darkscan reads versions {} to {}; rebuild it "
                    "from the logs (run again without the state); it was left as it is"),

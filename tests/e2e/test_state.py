@@ -540,9 +540,12 @@ class StateTest(unittest.TestCase):
             "empty": b"",
             "not a state": b"".join(self.lines[:5]),
             "version": good[:16] + (99).to_bytes(4, "little") + good[20:],
+            "old version": good[:16] + (2).to_bytes(4, "little") + good[20:],
         }
+        # A newer darkscan's state is not to be rebuilt: its logs may be gone (a review, 2026-12-07).
         words = {"flipped": "checksum", "truncated": "truncated", "empty": "not a darkscan state",
-                 "not a state": "not a darkscan state", "version": "version 99"}
+                 "not a state": "not a darkscan state", "version": "written by a newer darkscan",
+                 "old version": "rebuild it from the logs"}
         out = os.path.join(d, "report.json")
         for name, data in cases.items():
             with open(state, "wb") as f:
