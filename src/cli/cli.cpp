@@ -63,9 +63,17 @@ int run_command(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const CLI::App& command = commands.merge->parsed() ? *commands.merge : app;
-    print_error(
-        localised_parse_error(e).value_or(e.what()) + did_you_mean(command, argc, argv) + "\n  " +
-        (commands.merge->parsed() ? tr("(see 'darkscan merge --help')") : tr("(see 'darkscan --help')")));
+    // `darkscan rules chek`: CLI11 says no more than that a subcommand is required (a review,
+    // 2026-12-07); the word typed is named, and the subcommand it is closest to.
+    const bool rules = dynamic_cast<const CLI::RequiredError*>(&e) && commands.rules->parsed();
+    if (const auto typo = rules ? unknown_rules_subcommand(argc, argv) : std::nullopt) {
+      print_error(*typo);
+    } else {
+      print_error(localised_parse_error(e).value_or(e.what()) + did_you_mean(command, argc, argv) + "\n  " +
+                  (commands.merge->parsed() ? tr("(see 'darkscan merge --help')")
+                   : rules                  ? tr("(see 'darkscan rules --help')")
+                                            : tr("(see 'darkscan --help')")));
+    }
     return static_cast<int>(ExitCode::usage);
   }
   opts.top_given = commands.top->count() > 0 || commands.merge_top->count() > 0;

@@ -40,6 +40,50 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
 
 namespace {
 
+// The name of `names` at most 2 edits from `word` (and fewer than a third of its letters), or "".
+std::string closest_name(std::string_view word, std::initializer_list<std::string_view> names) {
+  std::size_t best = word.size() / 3 + 1;
+  std::string closest;
+  for (const std::string_view name : names) {
+    const std::size_t d = util::edit_distance(word, name);
+    if (d < best && d <= 2) {
+      best = d;
+      closest = name;
+    }
+  }
+  return closest;
+}
+
+} // namespace
+
+std::optional<std::string> unknown_rules_subcommand(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) != "rules") continue; // not for translation: the command's name
+    const std::string_view word = argv[i + 1];
+    if (word.empty() || word.front() == '-') return std::nullopt;
+    const std::string closest = closest_name(word, {"check", "ua"});
+    const std::string typed = util::escape_for_terminal(word);
+    return closest.empty()
+               ? format_tr(N_("rules: '{}' is not one of its subcommands, 'check' or 'ua' (see 'darkscan "
+                              "rules --help')"),
+                           typed)
+               : format_tr(
+                     N_("rules: '{}' is not one of its subcommands, 'check' or 'ua': did you mean '{}'?"),
+                     typed, closest);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> subcommand_typo(const std::string& file) {
+  if (file.find_first_of("/.") != std::string::npos) return std::nullopt; // a log's name, as typed
+  const std::string closest = closest_name(file, {"merge", "rules"});
+  if (closest.empty()) return std::nullopt;
+  return format_tr(N_("'{}' is no file: did you mean the subcommand '{}'? (see 'darkscan --help')"),
+                   util::escape_for_terminal(file), closest);
+}
+
+namespace {
+
 // A CLI11 message rebuilt in the user's language: nothing when the language is English, so that
 // CLI11's own words are kept (some of these messages word it otherwise).
 std::optional<std::string> reworded(const Message& message) {
@@ -84,7 +128,7 @@ std::optional<std::string> localised_parse_error(const CLI::ParseError& e) {
     // Only `rules` requires one: its subcommands named (a review, 2026-12-06: `darkscan rules bogus`
     // said no more than CLI11's "A subcommand is required").
     if (text == "A subcommand is required") // not for translation: CLI11's text
-      return std::string(tr(N_("rules: give a subcommand, 'check' or 'ua' (see 'darkscan rules --help')")));
+      return std::string(tr(N_("rules: give a subcommand, 'check' or 'ua'")));
     // TRANSLATORS: {} is an argument's name (STATE).
     if (is(required)) return reworded(message(N_("{} is required"), m.str(1)));
   } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {

@@ -204,8 +204,8 @@ void add_run_options(CLI::App& app, CommandLine& opts) {
 // `darkscan rules check` and `darkscan rules ua`.
 void add_rules_commands(CLI::App& app, CommandLine& opts, const std::string& options_group,
                         Commands& commands) {
-  auto* rules_cmd = add_command(app, options_group, "rules",
-                                tr("Check or try the classification rules (see doc/RULES.md)"));
+  auto* rules_cmd = commands.rules = add_command(
+      app, options_group, "rules", tr("Check or try the classification rules (see doc/RULES.md)"));
   rules_cmd->require_subcommand(1);
   rules_cmd->footer(
       tr("The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES)."));

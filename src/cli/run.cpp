@@ -1,6 +1,7 @@
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/classify/rules_dirs.hpp>
 #include <darkscan/cli/cli_help.hpp>
+#include <darkscan/cli/cli_parse_errors.hpp>
 #include <darkscan/cli/diagnostics.hpp>
 #include <darkscan/cli/page_keys.hpp>
 #include <darkscan/cli/progress.hpp>
@@ -31,6 +32,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -133,6 +135,12 @@ struct RunPlan {
 };
 
 RunPlan plan_run(const CommandLine& opts) {
+  // `darkscan rule` read a log named "rule" that is not there (a review, 2026-12-07).
+  for (const std::string& file : opts.files) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 && errno == ENOENT)
+      if (const auto typo = subcommand_typo(file)) throw Error(*typo, ExitCode::usage);
+  }
   RunPlan plan;
   const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
   const bool to_terminal = opts.output.empty() && stdout_tty;

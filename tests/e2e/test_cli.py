@@ -1678,6 +1678,16 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
             p = run(*args)
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertIn("'check' or 'ua'", p.stderr.decode())
+        # A typo is named, with the subcommand it is closest to; a subcommand's typo taken for a FILE
+        # ("cannot open 'rule'" and an empty report, status 1: a review, 2026-12-07) is one too.
+        p = run("rules", "chek")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("'chek' is not one of its subcommands", p.stderr.decode())
+        self.assertIn("did you mean 'check'?", p.stderr.decode())
+        for typo, meant in (("rule", "rules"), ("merg", "merge")):
+            p = run(typo)
+            self.assertEqual((p.returncode, p.stdout), (2, b""), p.stderr)
+            self.assertIn("did you mean the subcommand '%s'?" % meant, p.stderr.decode())
 
     def test_rules_extend_the_built_in_ones(self):
         rules = os.path.join(self.tmp, "rules")

@@ -45,6 +45,7 @@ struct CommandLine {
 
 // The commands and options that run_cli asks about after parsing; owned by the app.
 struct Commands {
+  CLI::App* rules = nullptr;
   CLI::App* rules_check = nullptr;
   CLI::App* rules_ua = nullptr;
   CLI::App* merge = nullptr;
