@@ -66,6 +66,11 @@ std::string output_format(const CommandLine& opts, bool to_terminal) {
       format = !named.empty() ? named : to_terminal ? "table" : "tsv";
   }
   if (opts.hits && format != "ndjson" && format != "tsv") {
+    // The format may come from -o's name alone: say so (a review, 2026-12-07, saw no -F csv given).
+    if (opts.output_format.empty())
+      throw Error(message(N_("--hits writes ndjson or tsv, not '{}' (taken from the name '{}'): name the "
+                             "file .ndjson or .tsv, or give -F"),
+                          format, opts.output));
     throw Error(message(N_("--hits writes ndjson or tsv, not '{}'"), format));
   }
   if (opts.explain && !opts.hits) throw Error(translated(N_("--explain goes with --hits")));

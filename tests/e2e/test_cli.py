@@ -1335,6 +1335,8 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
                 p = run("-q", *args[:-1], os.path.join(self.tmp, args[-1]), sample("combined.log"))
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertEqual(os.listdir(self.tmp), [])
+                if args[0] == "--hits":  # the format came from the name: it is said (a review, 2026-12-07)
+                    self.assertIn(b"taken from the name", p.stderr)
         for name in ("hits.json", "hits.txt"):
             p = run("-q", "--hits", "-o", os.path.join(self.tmp, name), sample("combined.log"))
             self.assertEqual(p.returncode, 0, p.stderr)
