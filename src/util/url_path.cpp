@@ -65,8 +65,15 @@ void append_escape(std::string& out, unsigned char c) {
 } // namespace
 
 bool normalise_path(std::string_view path, std::string& out) {
+  // Raw bytes that are not ASCII too: a byte that is not UTF-8 was kept raw, then written as U+FFFD
+  // in JSON, so that two pages had one name there, and a third spelling in TSV (a review, 2026-12-07).
+  const auto raw_high = [](std::string_view p) {
+    for (const char c : p)
+      if (static_cast<unsigned char>(c) >= 0x80) return true;
+    return false;
+  };
   if (std::memchr(path.data(), '%', path.size()) == nullptr &&
-      std::memchr(path.data(), '\\', path.size()) == nullptr)
+      std::memchr(path.data(), '\\', path.size()) == nullptr && !raw_high(path))
     return false;
   out.clear();
   for (std::size_t i = 0; i < path.size();) {
@@ -107,6 +114,7 @@ std::string_view page_key(std::string_view raw_path, std::string_view query,
   const std::string_view path =
       util::normalise_path(raw_path, path_buf) ? std::string_view(path_buf) : raw_path;
   if (keep.empty() || query.empty()) return path;
+  query = query.substr(0, query.find('#')); // "/?p=123#comments" is "/?p=123" (a review, 2026-12-07)
   key_buf.assign(path);
   char sep = '?';
   for (QueryParam param; next_param(query, param);) {

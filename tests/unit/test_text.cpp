@@ -202,6 +202,18 @@ TEST_CASE("url_path: one page, one key", "[text]") {
     CHECK(canonical("/100%") == "/100%"); // a lone % is not an escape
     CHECK(canonical("/%zz") == "/%zz");
   }
+  SECTION("raw bytes: UTF-8 kept, the others escaped as their %XX spelling is") {
+    CHECK(canonical("/caf\xC3\xA9") == "/caf\xC3\xA9");
+    CHECK(canonical("/x\xFF/a") == "/x%FF/a");
+    CHECK(canonical("/x\xFF/a") == canonical("/x%FF/a"));
+    CHECK(canonical("/n/\xFF\xC3-2") == canonical("/n/\\xFF\\xC3-2")); // raw, and nginx's escape
+  }
+  SECTION("a fragment is no part of a kept parameter") {
+    std::string path_buf, key_buf;
+    const std::vector<std::string> keep{"p"};
+    CHECK(darkscan::util::page_key("/", "p=123#comments", keep, path_buf, key_buf) == "/?p=123");
+    CHECK(darkscan::util::page_key("/", "p=123", keep, path_buf, key_buf) == "/?p=123");
+  }
 }
 
 TEST_CASE("text: host keys: lower case, no trailing dot, the referrer's and the site's alike", "[text]") {
