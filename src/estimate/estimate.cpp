@@ -110,6 +110,7 @@ ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std
   unknown = std::min(unknown, visits);
   const std::uint64_t known = visits - unknown;
   e.dark = dark;
+  e.visits = visits, e.unknown = unknown;
   if (visits == 0) { // 0 of 0 is no share (an analyst's review: "0.0% (95% range 0.0% to 100.0%)")
     e.known = false;
     e.no_visits = true;

@@ -75,7 +75,11 @@ void tiles(const ReportData& data, std::string& out) {
        : e.no_visits && (data.since || data.until)
            ? std::string(tr(N_("no visits in the window asked for (--since, --until)")))
        : e.no_visits ? std::string(tr(N_("no visits: only bots, link previews or assets")))
-                     : std::string(tr(N_("the log does not record referrers"))));
+       : e.unknown < e.visits
+           ? format_tr(N_("{} of the {} visits come from lines without a referrer field (a tenth is the most "
+                          "an estimate allows)"),
+                       count(e.unknown), count(e.visits))
+           : std::string(tr(N_("the log does not record referrers"))));
   tile(tr(N_("Estimated dark-social visits")), dark_text(e),
        format_trn("of {} visits with a dark-social sign", "of {} visits with a dark-social sign",
                   t.dark_social_visits, count(t.dark_social_visits)));

@@ -339,6 +339,13 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         table = subprocess.run([BIN, "-q", "-F", "table", sample("common.log")], stdout=subprocess.PIPE,
                                check=True, text=True).stdout
         self.assertRegex(table, r"dark social\s+n/a")
+        # A combined log with a few common-format lines: the table names them, it does not say the log
+        # records no referrer (a review, 2026-12-07).
+        combined = read_bytes(sample("combined.log")).splitlines(keepends=True)[:40]
+        common = read_bytes(sample("common.log")).splitlines(keepends=True)[:10]
+        table = subprocess.run([BIN, "-q", "-F", "table", "-"], input=b"".join(combined + common),
+                               stdout=subprocess.PIPE, check=True).stdout.decode()
+        self.assertRegex(table, r"dark social\s+n/a\s+\d+ of the \d+ visits come from lines without a referrer")
         # A combined log of the same traffic does give one.
         p, r = run_json(sample("combined.log"))
         self.assertIsNotNone(r["summary"]["share"])

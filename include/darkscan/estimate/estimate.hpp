@@ -24,6 +24,10 @@ struct ShareEstimate {
   double share = 0.0;
   double low = 0.0;
   double high = 1.0;
+  // The arrivals, and those of them whose referrer was not logged (common-format lines): why a
+  // share is not known, when not all of them are (a review, 2026-12-07: 2 of 20 made the table say
+  // that the log records no referrers).
+  std::uint64_t visits = 0, unknown = 0;
 };
 
 // Arrivals whose referrer was not logged, as a share of all arrivals, from
