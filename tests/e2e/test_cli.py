@@ -1195,7 +1195,7 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         self.assertEqual((s["lines"], s["parsed"], s["malformed"]), (5, 4, 1))
         self.assertEqual([e["line"] for e in s["malformed_examples"]], [3])
         self.assertEqual(s["visits"], 1)
-        self.assertIn("\ufffd", r["pages"][0]["path"])
+        self.assertIn("%FF%FE", r["pages"][0]["path"])  # not U+FFFD: bytes that are not UTF-8 keep their value
         p, hits = run_hits("-f", "combined", path)  # NDJSON is decoded strictly too
         self.assertEqual([h["line"] for h in hits], [1, 2, 4, 5])
         self.assertEqual(hits[1]["path"], "/robots.txt")  # junk in the UA does not matter
