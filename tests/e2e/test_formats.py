@@ -377,7 +377,7 @@ class JsonErrorsTest(unittest.TestCase):
         # Well-formed JSON with invalid UTF-8 inside a string value (the path and the user agent):
         # darkscan reads such a value with its bytes as they are (src/parse/json_format.hpp: nginx's
         # escape=json writes bytes >= 0x80 raw), so it is a hit, not a malformed line; the report
-        # shows those bytes as U+FFFD.
+        # shows the path's bytes that are not UTF-8 as their %XX escape.
         invalid_utf8 = re.sub(rb'"uri":"[^"]*"', b'"uri":"/news/caf\xe9-\xff"', good[100], count=1)
         invalid_utf8 = invalid_utf8.replace(b'"User-Agent":["', b'"User-Agent":["\xc3(', 1)
         self.assertNotEqual(invalid_utf8, good[100])
@@ -404,7 +404,7 @@ class JsonErrorsTest(unittest.TestCase):
                 self.assertEqual(s["parsed"], 332 - 3 + 1)
                 p, h = hits("--site", SITE, *parallel, path)
                 self.assertEqual(len(h), 330)
-                self.assertEqual(sum(x["path"] == "/news/caf\ufffd-\ufffd" for x in h), 1)
+                self.assertEqual(sum(x["path"] == "/news/caf%E9-%FF" for x in h), 1)
 
 
 class SamplesTest(unittest.TestCase):
