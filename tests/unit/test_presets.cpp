@@ -35,6 +35,18 @@ TEST_CASE("presets: detection picks the format that fits", "[presets]") {
     CHECK(formats.front().name() == "combined");
     CHECK(formats.size() == presets().size());
   }
+  SECTION("5 requests read whole decide, whatever the rest of the sample is") {
+    // 30 error-log lines of 50 made the file "an nginx error log": its 4,970 requests were dropped
+    // (a review, 2026-12-07).
+    std::vector<std::string> sample(30, "2026/11/20 08:15:02 [error] 31#31: *46 connect() failed");
+    sample.insert(sample.end(), 20, k_combined);
+    CHECK(detected(sample) == "combined");
+    std::vector<std::string> few(45, "garbage");
+    few.insert(few.end(), 5, k_combined);
+    CHECK(detected(few) == "combined");
+    few[45] = "garbage"; // 4 requests of 50: not enough
+    CHECK_THROWS_AS(detected(few), Error);
+  }
   SECTION("an empty sample falls back to the most common format") {
     CHECK(detect_formats({}, "empty.log").front().name() == "combined");
     CHECK(detect_formats({"", ""}, "empty.log").front().name() == "combined");
