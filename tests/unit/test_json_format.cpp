@@ -121,6 +121,19 @@ TEST_CASE("json_format: Traefik, Cloudflare and nginx escape=json", "[json_forma
     CHECK(hit.user_agent == R"(Mozilla/5.0 "quoted" \ end)");
     CHECK(hit.duration_us == 4000);
   }
+  SECTION(
+      "nginx escape=json: a TLS handshake or '-' as the request is an invalid request, not another record") {
+    const LogFormat f = preset("nginx-json");
+    for (const char* request : {R"(\u0016\u0003\u0001\u0000)", "-", "hello"}) {
+      INFO(request);
+      const std::string line =
+          std::string(R"({"time_local":"20/Nov/2026:08:15:02 +0100","remote_addr":"1.2.3.4",)") +
+          R"("request":")" + request + R"(","status":"400","http_referer":"","http_user_agent":""})";
+      error = {};
+      REQUIRE(f.parse(line, hit, error));
+      CHECK_FALSE(hit.request_valid);
+    }
+  }
 }
 
 TEST_CASE("json_format: bad input is malformed, never a crash", "[json_format]") {
