@@ -6,6 +6,8 @@
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/util/time_parse.hpp>
 
+#include <algorithm>
+
 namespace darkscan {
 
 namespace {
@@ -60,6 +62,17 @@ void Scanner::judge_input(const Source& source, const LogFormat& format,
              ? message(N_("'{}': {} at its start: not one line could be read"), input.name, source.error())
              : message(N_("'{}': {} after line {}; the lines before it were read"), input.name,
                        source.error(), input.lines),
+         ExitCode::input_failed);
+  } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
+             format.syntax() == LogFormat::Syntax::json &&
+             std::any_of(sample.begin(), sample.end(),
+                         [](const std::string& l) { return l.find("\\x") != std::string::npos; })) {
+    // Every value nginx escaped its way ("\x22"): no JSON preset reads the record's request.
+    fail(input,
+         message(N_("'{}': its JSON records hold \\xHH escapes, which JSON does not have: nginx writes them "
+                    "when its log_format lacks escape=json; add escape=json to it (log_format name "
+                    "escape=json '{{...}}')"),
+                 input.name),
          ExitCode::input_failed);
   } else if (input.parsed == 0 && input.malformed == 0 && input.not_records > 0 &&
              format.syntax() == LogFormat::Syntax::json) {

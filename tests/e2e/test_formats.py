@@ -337,6 +337,17 @@ class JsonErrorsTest(unittest.TestCase):
     def path(self, name, data):
         return write(os.path.join(self._tmp.name, name), data)
 
+    def test_nginx_json_without_escape_json_is_named(self):
+        # nginx's default escaping ("\x22", "\xD0\x9F") in a JSON log_format: "Problem while parsing a
+        # string", or "none of its JSON records is a request", with no word of the cause (a review,
+        # 2026-12-07).
+        record = (b'{"time_local":"20/Nov/2026:10:00:0%d +0000","remote_addr":"1.2.3.4","request":"GET /n/a-%d '
+                  b'HTTP/1.1","status":"200","http_referer":"","http_user_agent":"Foo \\x22Q\\x22"}\n')
+        path = self.path("njx.log", b"".join(record % (i, i) for i in range(3)))
+        p = run(path)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(b"escape=json", p.stderr)
+
     def test_records_that_are_not_requests_fail(self):
         data = (b'{"level":"info","ts":1795150804.5,"logger":"admin","msg":"admin endpoint started"}\n'
                 b'{"level":"info","msg":"serving"}\n' * 4)
