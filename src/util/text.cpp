@@ -25,6 +25,21 @@ bool is_c1(std::string_view s, std::size_t i, std::size_t len) {
   return len == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
 }
 
+// A character that changes how the text around it is shown, invisible itself: the bidirectional
+// overrides and isolates (U+202A..U+202E, U+2066..U+2069: "Trojan Source", CVE-2021-42574), the
+// direction marks and zero-width characters (U+200B..U+200F, U+2060..U+2064, U+FEFF), the line and
+// paragraph separators (U+2028, U+2029). A path could show reversed or hide a part (a review,
+// 2026-12-07).
+bool is_invisible_format(std::string_view s, std::size_t i, std::size_t len) {
+  if (len != 3) return false;
+  const auto a = static_cast<unsigned char>(s[i]), b = static_cast<unsigned char>(s[i + 1]),
+             c = static_cast<unsigned char>(s[i + 2]);
+  if (a == 0xEF) return b == 0xBB && c == 0xBF;
+  if (a != 0xE2) return false;
+  if (b == 0x80) return (c >= 0x8B && c <= 0x8F) || (c >= 0xA8 && c <= 0xAE);
+  return b == 0x81 && ((c >= 0xA0 && c <= 0xA4) || (c >= 0xA6 && c <= 0xA9));
+}
+
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
@@ -54,7 +69,8 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // Appends `text` with nothing a terminal could take for a control: bytes that are
-// not valid UTF-8 and the C1 controls as UTF-8 (U+0080..U+009F, e.g. CSI) become
+// not valid UTF-8, the invisible characters that reorder or hide text (is_invisible_format) and
+// the C1 controls as UTF-8 (U+0080..U+009F, e.g. CSI) become
 // \xHH (a lone 0x9B is CSI to a terminal that is not in UTF-8 mode); ASCII bytes
 // go through `ascii(out, c)`, which escapes what its format needs.
 template <class Ascii> void append_visible(std::string& out, std::string_view text, Ascii ascii) {
@@ -66,7 +82,7 @@ template <class Ascii> void append_visible(std::string& out, std::string_view te
       continue;
     }
     const std::size_t len = utf8_length(text, i);
-    const bool c1 = is_c1(text, i, len);
+    const bool c1 = is_c1(text, i, len) || is_invisible_format(text, i, len);
     if (len == 0 || c1) {
       const std::size_t n = len == 0 ? 1 : len;
       for (std::size_t k = 0; k < n; ++k)

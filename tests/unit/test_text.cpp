@@ -41,6 +41,15 @@ TEST_CASE("text: terminal output never carries control sequences", "[text]") {
   CHECK(escape_for_terminal("\x9b[31m") == "\\x9B[31m");      // a lone 8-bit CSI
   CHECK(escape_for_terminal("a\xff\xfe"
                             "b") == "a\\xFF\\xFEb"); // invalid UTF-8
+  // Invisible characters that reorder or hide the text around them ("Trojan Source")
+  CHECK(escape_for_terminal("/bidi\xE2\x80\xAE/a") == "/bidi\\xE2\\x80\\xAE/a"); // U+202E
+  CHECK(escape_for_terminal("a\xE2\x81\xA6"
+                            "b") == "a\\xE2\\x81\\xA6b"); // U+2066
+  CHECK(escape_for_terminal("a\xE2\x80\x8B"
+                            "b") == "a\\xE2\\x80\\x8Bb"); // U+200B
+  CHECK(escape_for_terminal("\xEF\xBB\xBF"
+                            "a") == "\\xEF\\xBB\\xBFa");                                  // U+FEFF
+  CHECK(escape_for_terminal("\xE2\x80\x94 \xE2\x82\xAC") == "\xE2\x80\x94 \xE2\x82\xAC"); // a dash, a euro
 }
 
 TEST_CASE("text: JSON strings are escaped and valid UTF-8", "[text]") {
