@@ -185,23 +185,38 @@ bool apache_error_line(std::string_view l) {
 
 } // namespace
 
-const char* not_an_access_log(const std::vector<std::string>& sample) {
-  std::size_t lines = 0, bytes = 0, controls = 0, nginx = 0, apache = 0;
+namespace {
+
+// Why `sample` is a binary file's lines, or nullptr.
+const char* binary_problem(const std::vector<std::string>& sample) {
+  std::size_t bytes = 0, controls = 0;
   for (const std::string& line : sample) {
-    if (line.empty()) continue;
-    ++lines;
     bytes += line.size();
     for (const char c : line) {
       const auto u = static_cast<unsigned char>(c);
       if (u == 0) return N_("'{}' is a binary file (it holds NUL bytes), not an access log");
       controls += u < 0x20 && u != '\t' && u != '\r';
     }
+  }
+  if (controls * 10 > bytes)
+    return N_("'{}' is a binary file (one byte in ten is a control byte), not an access log");
+  return nullptr;
+}
+
+bool looks_binary(const std::vector<std::string>& sample) { return binary_problem(sample) != nullptr; }
+
+} // namespace
+
+const char* not_an_access_log(const std::vector<std::string>& sample) {
+  std::size_t lines = 0, nginx = 0, apache = 0;
+  for (const std::string& line : sample) {
+    if (line.empty()) continue;
+    ++lines;
     nginx += nginx_error_line(line);
     apache += apache_error_line(line);
   }
   if (lines == 0) return nullptr;
-  if (controls * 10 > bytes)
-    return N_("'{}' is a binary file (one byte in ten is a control byte), not an access log");
+  if (const char* binary = binary_problem(sample)) return binary;
   if (nginx * 2 > lines)
     return N_(
         "'{}' is an nginx error log (\"2026/11/20 08:00:01 [error] ...\"), not an access log: give the file "
@@ -240,7 +255,8 @@ std::vector<LogFormat> compile_candidates(const std::vector<std::string>& sample
   return compiled;
 }
 
-// The index of the format that reads `sample` best; `best_lines`: the lines it parsed. Score: lines
+// The index of the format that reads `sample` best; `best_lines`: the lines it parsed, of which
+// `best_requests` requests. Score: lines
 // parsed, then fields found in them (combined beats common on a mixed file), then fewer fields in
 // the format (common beats combined on a file with no referer and user agent at all). A line of the
 // format that is not a request (a W3C directive, a JSON record of another kind) counts as parsed,
@@ -249,7 +265,8 @@ std::vector<LogFormat> compile_candidates(const std::vector<std::string>& sample
 // must not hand the file to a preset that reads none of it. With no line to go by: `combined`, the
 // most common format.
 std::size_t best_candidate(const std::vector<LogFormat>& compiled, const std::vector<std::string>& sample,
-                           std::size_t non_empty, std::size_t combined, std::size_t& best_lines) {
+                           std::size_t non_empty, std::size_t combined, std::size_t& best_lines,
+                           std::size_t& best_requests) {
   struct Score {
     std::size_t lines = 0, fields = 0, requests = 0;
   };
@@ -283,6 +300,7 @@ std::size_t best_candidate(const std::vector<LogFormat>& compiled, const std::ve
   for (std::size_t i = 0; i < compiled.size(); ++i)
     if (non_empty > 0 && better(i, best_index)) best_index = i;
   best_lines = scores[best_index].lines;
+  best_requests = scores[best_index].requests;
   return best_index;
 }
 
@@ -358,13 +376,16 @@ std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
   std::size_t non_empty = 0;
   for (const auto& line : sample)
     non_empty += !line.empty();
-  std::size_t best_count = 0;
-  const std::size_t best_index = best_candidate(compiled, sample, non_empty, combined, best_count);
+  std::size_t best_count = 0, best_requests = 0;
+  const std::size_t best_index =
+      best_candidate(compiled, sample, non_empty, combined, best_count, best_requests);
   const std::size_t covered = covered_lines(compiled, sample, best_index);
   // Most of the sample, or enough requests that the rest is noise in an access log (error-log lines
   // or a tool's output mixed in: a review, 2026-12-07, saw 30 such lines in the first 50 drop a file
   // of 4,970 requests). The lines no format reads are then counted malformed, with their numbers.
-  if (non_empty == 0 || covered * 2 > non_empty || covered >= k_enough_requests) {
+  // Not a binary file's: a line of it may look like a W3C directive.
+  if (non_empty == 0 || covered * 2 > non_empty ||
+      (best_requests >= k_enough_requests && !looks_binary(sample))) {
     std::rotate(compiled.begin(), compiled.begin() + static_cast<std::ptrdiff_t>(best_index),
                 compiled.begin() + static_cast<std::ptrdiff_t>(best_index) + 1);
     return compiled;
