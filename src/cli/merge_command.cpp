@@ -30,7 +30,8 @@ int run_merge(const CommandLine& opts) {
   const std::string named = format_of_name(opts.output); // throws on a compressed file's name
   if (format.empty()) format = named;
   if (format.empty()) format = to_terminal ? "table" : "tsv";
-  const auto reporter = make_reporter(format, to_terminal && colour_allowed());
+  const auto reporter =
+      make_reporter(format, to_terminal && colour_allowed(), to_terminal ? terminal_columns() : 0);
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto [since, until, by] = report_window(opts, now);
   ReportRequest request = report_request(opts, format, to_terminal, since, until, by);

@@ -151,7 +151,9 @@ RunPlan plan_run(const CommandLine& opts) {
   const bool to_terminal = opts.output.empty() && stdout_tty;
   plan.format = output_format(opts, to_terminal);
   const bool colour = to_terminal && colour_allowed();
-  if (!opts.hits) plan.reporter = make_reporter(plan.format, colour); // checks the name before any reading
+  if (!opts.hits)
+    plan.reporter = make_reporter(plan.format, colour,
+                                  to_terminal ? terminal_columns() : 0); // checks the name before any reading
   plan.scan_options = scan_options_from(opts);
   plan.rules = Rules::load(rules_dirs(opts.rules));
   plan.now = static_cast<std::int64_t>(std::time(nullptr));

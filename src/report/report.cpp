@@ -9,8 +9,8 @@
 
 namespace darkscan {
 
-std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour) {
-  if (name == "table") return make_table_reporter(colour);
+std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour, std::size_t columns) {
+  if (name == "table") return make_table_reporter(colour, columns);
   if (name == "tsv") return make_tsv_reporter();
   if (name == "csv") return make_csv_reporter();
   if (name == "json") return make_json_reporter();

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -19,7 +20,8 @@ namespace darkscan {
 
 namespace {
 
-constexpr std::size_t k_path_width = 60;
+// The narrowest a path is cut to on a narrow terminal: a path's end names the page.
+constexpr std::size_t k_min_path_width = 24;
 constexpr std::size_t k_label_width = 20; // the column of the summary's and the channels' labels
 
 // Labels and their values, the labels in one column: k_label_width, or one more than the widest.
@@ -40,7 +42,7 @@ std::size_t share_width(std::size_t least, std::string_view header = {}) {
 
 class TableReporter final : public Reporter {
 public:
-  explicit TableReporter(bool colour) : m_colour(colour) {}
+  TableReporter(bool colour, std::size_t columns) : m_colour(colour), m_columns(columns) {}
 
 private:
   void render(const ReportData& data, std::string& out, const PageDone& /*top pages only*/) const override {
@@ -183,6 +185,10 @@ private:
                       visits_w = util::column_width(7, {visits_head}), share_w = share_width(6, share_head),
                       range_w = util::column_width(13, {range_head, range(1.0, 1.0)}),
                       app_w = util::column_width(10, {app_head});
+    // On a terminal, the path takes what the other columns leave of its width (a review, 2026-12-07:
+    // rows of 112 columns wrapped on 80, and a file or a wide terminal lost the paths' ends).
+    const std::size_t before_path = 2 + dark_w + 1 + visits_w + 1 + share_w + 2 + range_w + 1 + app_w + 1;
+    const std::size_t path_w = path_width(before_path);
     auto line = [&](std::string_view dark, std::string_view visits, std::string_view share,
                     std::string_view range, std::string_view app, std::string_view path) {
       out += fmt::format("  {:>{}} {:>{}} {:>{}}  {:<{}} {:<{}} {}\n", dark, dark_w, visits, visits_w, share,
@@ -195,7 +201,7 @@ private:
       line(e.counted() ? whole(e.dark) : n_a, number_text(p.visits), e.known ? percent_text(e.share) : n_a,
            e.known ? range(e.low, e.high) : n_a,
            util::escape_for_terminal(util::shorten(data.top_app(p), 10)),
-           util::escape_for_terminal(util::shorten(r.path, k_path_width)));
+           util::escape_for_terminal(util::shorten(r.path, path_w)));
     }
     const std::size_t listed = listable_pages(period);
     if (rows.size() + hidden < listed) {
@@ -232,7 +238,7 @@ private:
       for (const PageRow& r : a.untagged) {
         out += "    " +
                format_tr(N_("{:>6} estimated  {}"), whole(r.estimate.dark),
-                         util::escape_for_terminal(util::shorten(r.path, k_path_width))) +
+                         util::escape_for_terminal(util::shorten(r.path, path_width(4 + 6 + 12)))) +
                '\n';
       }
     }
@@ -247,6 +253,13 @@ private:
                                          apps, util::escape_for_terminal(a.tag));
       out += "  " + tag_advice + '\n';
     }
+  }
+
+  // How wide a path may be after `before` columns: the terminal's rest, at least k_min_path_width;
+  // whole (no limit) when the table is not shown on a terminal.
+  std::size_t path_width(std::size_t before) const {
+    if (m_columns == 0) return std::numeric_limits<std::size_t>::max();
+    return std::max(k_min_path_width, m_columns > before + 1 ? m_columns - before - 1 : 0);
   }
 
   // Visits are whole: an estimate is shown rounded (JSON keeps its fraction).
@@ -264,10 +277,13 @@ private:
   }
 
   bool m_colour;
+  std::size_t m_columns; // the terminal's width, 0 when not on a terminal
 };
 
 } // namespace
 
-std::unique_ptr<Reporter> make_table_reporter(bool colour) { return std::make_unique<TableReporter>(colour); }
+std::unique_ptr<Reporter> make_table_reporter(bool colour, std::size_t columns) {
+  return std::make_unique<TableReporter>(colour, columns);
+}
 
 } // namespace darkscan

@@ -1453,11 +1453,16 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
 class TerminalTest(unittest.TestCase):
     """The table on a terminal: bold titles, unless NO_COLOR is set or the terminal is dumb."""
 
-    def table_on_a_terminal(self, **env):
+    def table_on_a_terminal(self, log=None, columns=None, **env):
+        import fcntl
         import pty
+        import struct
+        import termios
         leader, follower = pty.openpty()
+        if columns:
+            fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
         try:
-            p = subprocess.run([BIN, "-q", os.path.join(SAMPLES, "combined.log")], stdout=follower,
+            p = subprocess.run([BIN, "-q", log or os.path.join(SAMPLES, "combined.log")], stdout=follower,
                                stderr=subprocess.PIPE, env=dict(os.environ, TZ="UTC", **env), timeout=60)
             os.close(follower)
             follower = -1
@@ -1484,6 +1489,26 @@ class TerminalTest(unittest.TestCase):
             # TERM=dumb (an editor's shell) printed the escapes as text (a review, 2026-12-07).
             self.assertNotIn(b"\x1b", self.table_on_a_terminal(TERM="dumb"))
             self.assertNotIn(b"\x1b", self.table_on_a_terminal(TERM="xterm", NO_COLOR="1"))
+
+    def test_paths_fit_the_terminal_and_are_whole_in_a_file(self):
+        # Rows were 112 columns whatever the terminal, and a table written to a file lost the paths'
+        # ends (a review, 2026-12-07).
+        long_path = b"/news/" + b"very-long-segment-" * 12 + b"1"
+        line = (b'203.0.113.1 - - [20/Nov/2026:10:00:01 +0000] "GET ' + long_path +
+                b' HTTP/1.1" 200 1 "-" "Mozilla/5.0 (Linux; Android 14) Chrome/131.0.0.0 Mobile Safari/537.36"\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "long.log")
+            with open(log, "wb") as f:
+                f.write(line)
+            for columns in (80, 100):
+                out = self.table_on_a_terminal(log=log, columns=columns, NO_COLOR="1").decode()
+                rows = [l for l in out.replace("\r", "").split("\n") if "/news/" in l]
+                self.assertTrue(rows, out)
+                self.assertTrue(all(len(r) <= columns for r in rows), (columns, rows))
+            report = os.path.join(tmp, "report.txt")
+            p = run("-q", "-o", report, log)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(long_path.decode(), read_bytes(report).decode())
 
 
 class ErrorsTest(TempDirMixin, unittest.TestCase):

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace darkscan {
 
@@ -11,6 +14,18 @@ namespace darkscan {
 inline bool colour_allowed() {
   const char* term = std::getenv("TERM");
   return std::getenv("NO_COLOR") == nullptr && !(term != nullptr && std::strcmp(term, "dumb") == 0);
+}
+
+// The width of the terminal standard output is shown on: its size as the kernel knows it, else
+// COLUMNS, else 80.
+inline std::size_t terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    const long n = std::strtol(columns, nullptr, 10);
+    if (n > 0 && n < 10000) return static_cast<std::size_t>(n);
+  }
+  return 80;
 }
 
 } // namespace darkscan

@@ -127,10 +127,12 @@ protected:
 inline constexpr const char* k_report_formats[] = {"table", "tsv", "csv", "json", "ndjson", "html"};
 
 // The reporter for `name` (see k_report_formats); throws Error(ExitCode::usage)
-// for an unknown one. `colour` applies to the table only.
-std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour);
+// for an unknown one. `colour` and `columns` apply to the table only: `columns` is the width of the
+// terminal it is shown on (its paths are cut to fit), 0 for a table written to a file or a pipe
+// (paths whole).
+std::unique_ptr<Reporter> make_reporter(std::string_view name, bool colour, std::size_t columns = 0);
 
-std::unique_ptr<Reporter> make_table_reporter(bool colour);
+std::unique_ptr<Reporter> make_table_reporter(bool colour, std::size_t columns);
 std::unique_ptr<Reporter> make_tsv_reporter();
 std::unique_ptr<Reporter> make_csv_reporter();
 std::unique_ptr<Reporter> make_json_reporter();
