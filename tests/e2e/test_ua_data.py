@@ -406,7 +406,7 @@ FEWER_AVAILABLE = {
     ("preview", "chatwork"): 1, ("preview", "clickup"): 1, ("preview", "coda"): 1, ("preview", "dingtalk"): 1,
     ("preview", "discord"): 1, ("preview-public", "discourse"): 2, ("preview-mixed", "embedly"): 3,
     ("preview", "evernote"): 1, ("preview-public", "everyonesocial"): 1, ("preview", "fastmail"): 1,
-    ("preview-public", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "gmail"): 2, ("preview", "sms"): 1,
+    ("preview-public", "fediverse"): 3, ("preview", "gg"): 1, ("preview", "github"): 1, ("preview", "sms"): 1,
     ("preview-public", "goodreads"): 1, ("preview", "googlechat"): 1, ("preview", "groupme"): 1,
     ("preview-public", "hatena"): 1, ("preview-mixed", "iframely"): 1, ("preview", "imessage"): 1,
     ("preview", "kakaotalk"): 1, ("preview", "keybase"): 1, ("preview", "line"): 1,
@@ -414,10 +414,10 @@ FEWER_AVAILABLE = {
     ("preview-public", "mastodon"): 2, ("preview", "matrix"): 2, ("preview", "mattermost"): 1,
     ("preview-public", "medium"): 1, ("preview-mixed", "microsoft"): 1, ("preview-public", "ning"): 1, ("preview", "notion"): 1,
     ("preview-public", "ok"): 2, ("preview", "opengraph"): 1, ("preview-public", "orlo"): 1, ("preview-public", "pinterest"): 4,
-    ("preview-public", "quora"): 2, ("preview-public", "reddit"): 1, ("preview", "shortwave"): 1, ("preview", "signal"): 1,
+    ("preview-public", "quora"): 2, ("preview-public", "reddit"): 1, ("preview", "signal"): 1,
     ("preview-mixed", "snapchat"): 2, ("preview", "steam"): 2, ("preview", "teams"): 3, ("preview", "telegram"): 1,
     ("preview-public", "tumblr"): 1, ("preview", "twilio"): 1, ("preview-public", "twitter"): 2, ("preview", "viber"): 1,
-    ("preview-public", "vk"): 1, ("preview-public", "xing"): 1, ("preview", "yahoo-mail"): 2, ("social", "linkedin"): 1,
+    ("preview-public", "vk"): 1, ("preview-public", "xing"): 1, ("preview", "yahoo-mail"): 1, ("social", "linkedin"): 1,
     ("social", "threads"): 1,
 }
 
