@@ -41,7 +41,8 @@ void FormatBuilder::field(LogFormat::Step step, std::size_t column) {
 
 void FormatBuilder::time_pattern(std::string_view pattern) {
   if (m_format.m_time_pattern) return; // a second pattern's field is skipped (one_field_per_kind)
-  m_format.m_time_pattern = std::make_shared<util::TimePattern>(util::TimePattern::compile(pattern));
+  m_pattern = std::make_shared<util::TimePattern>(util::TimePattern::compile(pattern));
+  m_format.m_time_pattern = m_pattern;
 }
 
 void FormatBuilder::finish() {
@@ -128,6 +129,8 @@ void FormatBuilder::one_field_per_kind() {
       throw Error(message(N_("--log-format: '{}' gives the offset of the time written before it; put "
                              "it after that time"),
                           step.label));
+    } else if (m_pattern) {
+      m_pattern->read_as_utc(); // the offset is logged: the time before it is not local time
     }
   }
 }

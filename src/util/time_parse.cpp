@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstring>
+#include <ctime>
+#include <limits>
 
 namespace darkscan::util {
 
@@ -320,6 +322,7 @@ TimePattern TimePattern::compile(std::string_view pattern) {
     case 'z':
     case 'Z':
     case 's':
+      if (conv == 'z' || conv == 'Z' || conv == 's') tp.m_local = false;
       tp.m_items.push_back({conv == 'h' ? 'b' : conv, {}});
       if (conv == 'e') tp.m_contains_space = true; // day padded with a space
       break;
@@ -399,6 +402,31 @@ bool read_conversion(char conversion, std::string_view s, std::size_t& pos, Patt
 
 } // namespace
 
+namespace {
+
+// Seconds east of UTC of the local time zone (TZ) at the local time `naive` (its fields read as if
+// UTC). mktime once an hour of log and thread: it takes the time zone's lock and is slow. In the hour
+// a clock is set back, the first of the two readings (mktime's choice).
+std::int64_t local_offset_at(std::int64_t naive) {
+  struct Cache {
+    std::int64_t hour = std::numeric_limits<std::int64_t>::min();
+    std::int64_t offset = 0;
+  };
+  thread_local Cache cache;
+  const std::int64_t hour = naive >= 0 ? naive / 3600 : (naive - 3599) / 3600;
+  if (hour == cache.hour) return cache.offset;
+  const auto t = static_cast<std::time_t>(hour * 3600);
+  std::tm fields{};
+  if (::gmtime_r(&t, &fields) == nullptr) return 0;
+  fields.tm_isdst = -1;
+  const std::time_t local = std::mktime(&fields);
+  cache.hour = hour;
+  cache.offset = local == static_cast<std::time_t>(-1) ? 0 : hour * 3600 - static_cast<std::int64_t>(local);
+  return cache.offset;
+}
+
+} // namespace
+
 bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
   std::size_t pos = 0;
   PatternFields f;
@@ -416,6 +444,7 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
     return true;
   }
   if (!valid_civil(f.y, f.mo, f.d, f.h, f.mi, f.sec)) return false;
+  if (m_local) f.offset = local_offset_at(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, 0));
   return set_utc(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, f.offset), utc);
 }
 

@@ -3,7 +3,38 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+#include <string>
+
 using namespace darkscan::util;
+
+namespace {
+
+// TZ set for a test's time, the process's own put back after it.
+class TimeZone {
+public:
+  explicit TimeZone(const char* tz) {
+    if (const char* old = std::getenv("TZ")) m_old = old;
+    ::setenv("TZ", tz, 1);
+    ::tzset();
+  }
+  ~TimeZone() {
+    if (m_old)
+      ::setenv("TZ", m_old->c_str(), 1);
+    else
+      ::unsetenv("TZ");
+    ::tzset();
+  }
+  TimeZone(const TimeZone&) = delete;
+  TimeZone& operator=(const TimeZone&) = delete;
+
+private:
+  std::optional<std::string> m_old;
+};
+
+} // namespace
 
 TEST_CASE("time_parse: days_from_civil", "[time]") {
   STATIC_REQUIRE(days_from_civil(1970, 1, 1) == 0);
@@ -125,6 +156,7 @@ TEST_CASE("time_parse: epoch", "[time]") {
 }
 
 TEST_CASE("time_parse: strftime patterns", "[time]") {
+  const TimeZone utc("UTC");
   std::int64_t t = 0;
   SECTION("Apache's own %t as a pattern") {
     const TimePattern p = TimePattern::compile("%d/%b/%Y:%H:%M:%S %z");
@@ -142,6 +174,28 @@ TEST_CASE("time_parse: strftime patterns", "[time]") {
     CHECK(t == 1795158902);
     REQUIRE(TimePattern::compile("%D %R").parse("11/20/26 07:15", t));
     CHECK(t == 1795158900);
+  }
+  SECTION("a time without its offset is local time, as Apache writes it") {
+    // It was read as UTC, an hour off in Lagos and 5 off in New York (a review, 2026-12-07).
+    const TimePattern p = TimePattern::compile("%d/%b/%Y:%H:%M:%S");
+    CHECK(p.local());
+    CHECK_FALSE(TimePattern::compile("%F %T %z").local());
+    {
+      const TimeZone lagos("Africa/Lagos");
+      REQUIRE(p.parse("20/Nov/2026:08:15:02", t));
+      CHECK(t == 1795158902);
+    }
+    {
+      const TimeZone new_york("America/New_York");
+      REQUIRE(p.parse("20/Nov/2026:02:15:02", t)); // EST, UTC-5
+      CHECK(t == 1795158902);
+      REQUIRE(p.parse("01/Jul/2026:10:00:00", t)); // EDT, UTC-4
+      CHECK(t == 1782914400);
+    }
+    TimePattern as_utc = p;
+    as_utc.read_as_utc();
+    REQUIRE(as_utc.parse("20/Nov/2026:07:15:02", t));
+    CHECK(t == 1795158902);
   }
   SECTION("unsupported conversions are refused when compiled") {
     CHECK_THROWS_AS(TimePattern::compile("%Y %Q"), darkscan::Error);

@@ -3,6 +3,7 @@
 #include <darkscan/parse/log_format.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,7 @@ private:
   static LogFormat::FastPath fast_path(const LogFormat& format);
 
   LogFormat& m_format;
+  std::shared_ptr<util::TimePattern> m_pattern; // the format's time pattern, m_format's, still to finish
 };
 
 // A step of this kind, labelled as the format string names it ("$http_referer", "%{Referer}i").

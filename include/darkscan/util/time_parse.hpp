@@ -73,6 +73,11 @@ public:
   bool parse(std::string_view text, std::int64_t& utc) const;
 
   bool contains_space() const { return m_contains_space; }
+  // True when the pattern gives no offset (no %z, %Z or %s): Apache writes %{...}t in the server's
+  // local time, so its times are read in the time zone of TZ, as --since is; false makes them UTC
+  // (an offset logged apart, "%{%z}t", is applied by the caller).
+  bool local() const { return m_local; }
+  void read_as_utc() { m_local = false; }
 
 private:
   struct Item {
@@ -81,6 +86,7 @@ private:
   };
   std::vector<Item> m_items;
   bool m_contains_space = false;
+  bool m_local = true;
 };
 
 } // namespace darkscan::util
