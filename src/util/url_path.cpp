@@ -1,5 +1,6 @@
 #include <darkscan/util/url_path.hpp>
 
+#include <cstdint>
 #include <cstring>
 
 namespace darkscan::util {
@@ -67,9 +68,16 @@ void append_escape(std::string& out, unsigned char c) {
 bool normalise_path(std::string_view path, std::string& out) {
   // Raw bytes that are not ASCII too: a byte that is not UTF-8 was kept raw, then written as U+FFFD
   // in JSON, so that two pages had one name there, and a third spelling in TSV (a review, 2026-12-07).
+  // Eight bytes a test: byte by byte, this was 1.2% of a run's instructions (callgrind, 200,000 lines).
   const auto raw_high = [](std::string_view p) {
-    for (const char c : p)
-      if (static_cast<unsigned char>(c) >= 0x80) return true;
+    std::size_t i = 0;
+    for (; i + 8 <= p.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p.data() + i, 8);
+      if (word & 0x8080808080808080ULL) return true;
+    }
+    for (; i < p.size(); ++i)
+      if (static_cast<unsigned char>(p[i]) >= 0x80) return true;
     return false;
   };
   if (std::memchr(path.data(), '%', path.size()) == nullptr &&
