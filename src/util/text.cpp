@@ -69,11 +69,12 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // Appends `text` with nothing a terminal could take for a control: bytes that are
-// not valid UTF-8, the invisible characters that reorder or hide text (is_invisible_format) and
-// the C1 controls as UTF-8 (U+0080..U+009F, e.g. CSI) become
+// not valid UTF-8, with `invisible` the invisible characters that reorder or hide text
+// (is_invisible_format), and the C1 controls as UTF-8 (U+0080..U+009F, e.g. CSI) become
 // \xHH (a lone 0x9B is CSI to a terminal that is not in UTF-8 mode); ASCII bytes
 // go through `ascii(out, c)`, which escapes what its format needs.
-template <class Ascii> void append_visible(std::string& out, std::string_view text, Ascii ascii) {
+template <class Ascii>
+void append_visible(std::string& out, std::string_view text, Ascii ascii, bool invisible = false) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
@@ -82,7 +83,7 @@ template <class Ascii> void append_visible(std::string& out, std::string_view te
       continue;
     }
     const std::size_t len = utf8_length(text, i);
-    const bool c1 = is_c1(text, i, len) || is_invisible_format(text, i, len);
+    const bool c1 = is_c1(text, i, len) || (invisible && is_invisible_format(text, i, len));
     if (len == 0 || c1) {
       const std::size_t n = len == 0 ? 1 : len;
       for (std::size_t k = 0; k < n; ++k)
@@ -100,12 +101,15 @@ template <class Ascii> void append_visible(std::string& out, std::string_view te
 std::string escape_for_terminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  append_visible(out, text, [](std::string& o, unsigned char c) {
-    if (is_control(c))
-      append_hex_escape(o, c);
-    else
-      o += static_cast<char>(c);
-  });
+  append_visible(
+      out, text,
+      [](std::string& o, unsigned char c) {
+        if (is_control(c))
+          append_hex_escape(o, c);
+        else
+          o += static_cast<char>(c);
+      },
+      true); // on a terminal only: in TSV and CSV a page keeps the name it has in JSON
   return out;
 }
 

@@ -125,6 +125,10 @@ TEST_CASE("text: TSV fields stay on one line and in one column", "[text]") {
   CHECK(tsv("a\tb\nc\rd\\e") == R"(a\tb\nc\rd\\e)");
   CHECK(tsv("\x1b[0m") == "\\x1B[0m");
   CHECK(tsv("\x9b[2J caf\xc3\xa9 \xc2\x9b") == "\\x9B[2J caf\xc3\xa9 \\xC2\\x9B"); // C1, raw or UTF-8
+  // A bidi override is the page's name, as in JSON: escaped on the terminal only (a review, 2026-12-07)
+  CHECK(tsv("/r\xE2\x80\xAE"
+            "b") == "/r\xE2\x80\xAE"
+                    "b");
 }
 
 TEST_CASE("text: CSV fields cannot attack a terminal", "[text]") {
