@@ -120,16 +120,21 @@ void FormatBuilder::one_field_per_kind() {
       if (&dropped == &steps[i]) break;
     }
   }
-  bool time_before = false;
+  const LogFormat::Step* time_before = nullptr;
   for (const auto& step : steps) {
     if (step.kind != FieldKind::time) continue;
     if (step.time_kind != TimeKind::zone) {
-      time_before = true;
+      time_before = &step;
     } else if (!time_before) {
       throw Error(message(N_("--log-format: '{}' gives the offset of the time written before it; put "
                              "it after that time"),
                           step.label));
-    } else if (m_pattern) {
+    } else if (time_before->time_kind != TimeKind::pattern || !m_pattern || !m_pattern->local()) {
+      // "%t %{%z}t": the offset was applied twice (a review, 2026-12-07).
+      throw Error(message(N_("--log-format: '{}' gives an offset to '{}', which has its own; leave one "
+                             "of them out"),
+                          step.label, time_before->label));
+    } else {
       m_pattern->read_as_utc(); // the offset is logged: the time before it is not local time
     }
   }

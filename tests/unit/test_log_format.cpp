@@ -457,6 +457,9 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   CHECK_THAT(message(R"(%h %t "%r" %>s %b "%{Referer}i)"), Catch::Contains("does not close"));
   CHECK_THAT(message(R"($remote_addr "$request" "$http_referer)"), Catch::Contains("does not close"));
   CHECK_THAT(message(R"(%h %{%z}t %t "%r")"), Catch::Contains("put it after that time"));
+  CHECK_THAT(message(R"(%h %t %{%z}t "%r")"), Catch::Contains("which has its own"));
+  CHECK_THAT(message(R"(%h %{sec}t %{%z}t "%r")"), Catch::Contains("which has its own"));
+  CHECK_THAT(message(R"(%h [%{%d/%b/%Y:%T %z}t %{%z}t] "%r")"), Catch::Contains("which has its own"));
   try {
     resolve_format("combinedd");
     FAIL("an unknown preset name was accepted");
