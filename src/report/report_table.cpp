@@ -21,7 +21,7 @@ namespace darkscan {
 namespace {
 
 // The narrowest a path is cut to on a narrow terminal: a path's end names the page.
-constexpr std::size_t k_min_path_width = 24;
+constexpr std::size_t k_min_path_width = 16;
 constexpr std::size_t k_label_width = 20; // the column of the summary's and the channels' labels
 
 // Labels and their values, the labels in one column: k_label_width, or one more than the widest.

@@ -135,6 +135,9 @@ std::string_view page_key(std::string_view raw_path, std::string_view query,
       }
     }
   }
+  // The parameters' bytes as the path's are (/?p=\xE9 and /?p=%E9: one page, one name in every
+  // format: a review, 2026-12-07); path_buf, copied into key_buf, is free again.
+  if (key_buf.size() > path.size() && normalise_path(key_buf, path_buf)) return path_buf;
   return key_buf;
 }
 

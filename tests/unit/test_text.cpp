@@ -226,6 +226,10 @@ TEST_CASE("url_path: one page, one key", "[text]") {
     const std::vector<std::string> keep{"p"};
     CHECK(darkscan::util::page_key("/", "p=123#comments", keep, path_buf, key_buf) == "/?p=123");
     CHECK(darkscan::util::page_key("/", "p=123", keep, path_buf, key_buf) == "/?p=123");
+    // A kept parameter's bytes are spelled as the path's are (a review, 2026-12-07)
+    CHECK(darkscan::util::page_key("/", "p=\xE9", keep, path_buf, key_buf) == "/?p=%E9");
+    CHECK(darkscan::util::page_key("/", "p=%e9", keep, path_buf, key_buf) == "/?p=%E9");
+    CHECK(darkscan::util::page_key("/caf%C3%A9", "p=1", keep, path_buf, key_buf) == "/caf\xC3\xA9?p=1");
   }
 }
 
