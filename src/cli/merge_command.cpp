@@ -25,7 +25,7 @@ namespace darkscan {
 // `darkscan merge STATE...`: shard states combined, in time order, into one
 // report (and, with --state-out, one state).
 int run_merge(const CommandLine& opts) {
-  const bool to_terminal = opts.output.empty() && ::isatty(STDOUT_FILENO) == 1;
+  const bool to_terminal = to_standard_output(opts.output) && ::isatty(STDOUT_FILENO) == 1;
   std::string format = opts.output_format;
   const std::string named = format_of_name(opts.output); // throws on a compressed file's name
   if (format.empty()) format = named;

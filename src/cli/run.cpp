@@ -148,7 +148,7 @@ RunPlan plan_run(const CommandLine& opts) {
   }
   RunPlan plan;
   const bool stdout_tty = ::isatty(STDOUT_FILENO) == 1;
-  const bool to_terminal = opts.output.empty() && stdout_tty;
+  const bool to_terminal = to_standard_output(opts.output) && stdout_tty;
   plan.format = output_format(opts, to_terminal);
   const bool colour = to_terminal && colour_allowed();
   if (!opts.hits)

@@ -1453,7 +1453,7 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
 class TerminalTest(unittest.TestCase):
     """The table on a terminal: bold titles, unless NO_COLOR is set or the terminal is dumb."""
 
-    def table_on_a_terminal(self, log=None, columns=None, **env):
+    def table_on_a_terminal(self, log=None, columns=None, args=(), **env):
         import fcntl
         import pty
         import struct
@@ -1462,7 +1462,7 @@ class TerminalTest(unittest.TestCase):
         if columns:
             fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
         try:
-            p = subprocess.run([BIN, "-q", log or os.path.join(SAMPLES, "combined.log")], stdout=follower,
+            p = subprocess.run([BIN, "-q", *args, log or os.path.join(SAMPLES, "combined.log")], stdout=follower,
                                stderr=subprocess.PIPE, env=dict(os.environ, TZ="UTC", **env), timeout=60)
             os.close(follower)
             follower = -1
@@ -1500,8 +1500,8 @@ class TerminalTest(unittest.TestCase):
             log = os.path.join(tmp, "long.log")
             with open(log, "wb") as f:
                 f.write(line)
-            for columns in (80, 100):
-                out = self.table_on_a_terminal(log=log, columns=columns, NO_COLOR="1").decode()
+            for columns, args in ((80, ()), (100, ()), (80, ("-o", "-")), (80, ("-o", "/dev/stdout"))):
+                out = self.table_on_a_terminal(log=log, columns=columns, args=args, NO_COLOR="1").decode()
                 rows = [l for l in out.replace("\r", "").split("\n") if "/news/" in l]
                 self.assertTrue(rows, out)
                 self.assertTrue(all(len(r) <= columns for r in rows), (columns, rows))

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -14,6 +15,12 @@ namespace darkscan {
 inline bool colour_allowed() {
   const char* term = std::getenv("TERM");
   return std::getenv("NO_COLOR") == nullptr && !(term != nullptr && std::strcmp(term, "dumb") == 0);
+}
+
+// True when the report goes to standard output: no -o, or "-o -" or "-o /dev/stdout" (which, on a
+// terminal, get the table, its colours and its width, as no -o does: a review, 2026-12-07).
+inline bool to_standard_output(const std::string& output) {
+  return output.empty() || output == "-" || output == "/dev/stdout";
 }
 
 // The width of the terminal standard output is shown on: its size as the kernel knows it, else
