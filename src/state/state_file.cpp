@@ -193,6 +193,20 @@ bool may_hold_state(const std::string& path) {
   return head.empty() || head == k_magic;
 }
 
+bool newer_state(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string head(k_magic.size() + 4, '\0');
+  if (!in.read(head.data(), static_cast<std::streamsize>(head.size())) ||
+      head.compare(0, k_magic.size(), k_magic) != 0)
+    return false;
+  std::uint32_t version = 0;
+  for (std::size_t i = 0; i < 4; ++i) // little-endian, as Writer::fixed writes it
+    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(head[k_magic.size() + i])) << (8 * i);
+  return version > k_version;
+}
+
 void save_state(const State& state, const std::string& path) {
   util::write_file_atomically(path, encode_state(state));
 }

@@ -559,6 +559,14 @@ class StateTest(unittest.TestCase):
             self.assertFalse(os.path.exists(out), name)  # nothing written
             code, stdout, err = run("merge", state)
             self.assertEqual((code, stdout), (1, ""), name)
+        # --state-out does not replace a newer darkscan's state either (a review, 2026-12-07)
+        with open(state, "wb") as f:
+            f.write(cases["version"])
+        code, stdout, err = run("--state-out", state, "-o", out, self.log)
+        self.assertEqual(code, 1, err)
+        self.assertIn("newer darkscan", err)
+        with open(state, "rb") as f:
+            self.assertEqual(f.read(), cases["version"])
 
     def test_usage_errors(self):
         d = self.dir("usage")

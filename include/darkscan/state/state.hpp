@@ -109,6 +109,8 @@ State load_state(const std::string& path, const Rules& rules, NamePool& names);
 // False when `path` is a file with something in it that is not a state (a log, a report): a state
 // written there would replace it.
 bool may_hold_state(const std::string& path);
+// True when `path` is a regular file holding a state of a format newer than this darkscan writes.
+bool newer_state(const std::string& path);
 // Writes `state` to `path` atomically (a temporary file, then rename).
 void save_state(const State& state, const std::string& path);
 // The bytes of a state file (save_state writes them).
