@@ -153,6 +153,17 @@ TEST_CASE("text: CSV fields cannot attack a terminal", "[text]") {
   }
 }
 
+TEST_CASE("text: edit_distance counts a swap of two letters as one edit", "[text]") {
+  using darkscan::util::edit_distance;
+  CHECK(edit_distance("rules", "rules") == 0);
+  CHECK(edit_distance("rulse", "rules") == 1); // a review, 2026-12-07: it was 2, too far for a hint
+  CHECK(edit_distance("--sicne", "--since") == 1);
+  CHECK(edit_distance("rule", "rules") == 1);
+  CHECK(edit_distance("chek", "check") == 1);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+}
+
 TEST_CASE("text: shorten and group_thousands", "[text]") {
   CHECK(shorten("short", 10) == "short");
   CHECK(shorten("/news/2026/11/a-very-long-article-slug", 15) == "/news/2\xE2\x80\xA6le-slug");
