@@ -1,4 +1,5 @@
 #include <darkscan/common/error.hpp>
+#include <darkscan/util/local_time.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/time_parse.hpp>
 
@@ -6,8 +7,6 @@
 
 #include <array>
 #include <cstring>
-#include <ctime>
-#include <limits>
 
 namespace darkscan::util {
 
@@ -398,31 +397,6 @@ bool read_conversion(char conversion, std::string_view s, std::size_t& pos, Patt
   }
   default: return false;
   }
-}
-
-} // namespace
-
-namespace {
-
-// Seconds east of UTC of the local time zone (TZ) at the local time `naive` (its fields read as if
-// UTC). mktime once an hour of log and thread: it takes the time zone's lock and is slow. In the hour
-// a clock is set back, the first of the two readings (mktime's choice).
-std::int64_t local_offset_at(std::int64_t naive) {
-  struct Cache {
-    std::int64_t hour = std::numeric_limits<std::int64_t>::min();
-    std::int64_t offset = 0;
-  };
-  thread_local Cache cache;
-  const std::int64_t hour = naive >= 0 ? naive / 3600 : (naive - 3599) / 3600;
-  if (hour == cache.hour) return cache.offset;
-  const auto t = static_cast<std::time_t>(hour * 3600);
-  std::tm fields{};
-  if (::gmtime_r(&t, &fields) == nullptr) return 0;
-  fields.tm_isdst = -1;
-  const std::time_t local = std::mktime(&fields);
-  cache.hour = hour;
-  cache.offset = local == static_cast<std::time_t>(-1) ? 0 : hour * 3600 - static_cast<std::int64_t>(local);
-  return cache.offset;
 }
 
 } // namespace
