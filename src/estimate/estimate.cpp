@@ -104,6 +104,28 @@ ShareEstimate estimate_share(const WeightedCounts& counts, std::uint64_t visits,
   return estimate_from_sums({dark, dark_low, dark_high, candidates}, visits, unknown);
 }
 
+namespace {
+
+// The 97.5th percentile of Binomial(m, high / m), m rounded: the most private visits among m
+// arrivals whose chances add up to `high`. m + 1 (no bound) past 500 arrivals, where the normal
+// range above is the narrower.
+double binomial_upper(double m_real, double high) {
+  const auto m = static_cast<int>(std::lround(m_real));
+  if (m <= 0 || m > 500) return m_real + 1.0;
+  const double q = std::clamp(high / m, 0.0, 1.0);
+  if (q >= 1.0) return m;
+  double pmf = std::pow(1.0 - q, m), cdf = pmf;
+  int k = 0;
+  while (cdf < 0.975 && k < m) {
+    pmf *= static_cast<double>(m - k) / static_cast<double>(k + 1) * q / (1.0 - q);
+    ++k;
+    cdf += pmf;
+  }
+  return k;
+}
+
+} // namespace
+
 ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std::uint64_t unknown) {
   const double dark = sums.dark, dark_low = sums.low, dark_high = sums.high;
   ShareEstimate e;
@@ -135,7 +157,15 @@ ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std
   const double half =
       candidates > 0 ? k_z * std::sqrt(candidates * q * (1.0 - q) + k_z * k_z / 4.0) / n : 0.0;
   // At most all of them: a page whose one arrival of three came from Messenger has at most a third.
-  const double sampled_low = std::max(0.0, p - half), sampled_high = std::min(candidates / n, p + half);
+  // And at most what their weights' high ends allow: two typed visits to the home page (0 to 0.1
+  // each) had a range up to 100% (a review, 2026-12-07). Each of the m is private with a chance of
+  // at most its high end; their number is then at most Binomial(m, mean high end)'s 97.5th
+  // percentile (a sum of independent trials is no more spread than the binomial of the same mean:
+  // Hoeffding 1956, theorem 4).
+  const double sampled_low = std::max(0.0, p - half),
+               sampled_high =
+                   std::min({candidates / n, p + half,
+                             binomial_upper(candidates, std::clamp(dark_high, 0.0, candidates)) / n});
   const double below = std::hypot(p - sampled_low, p - std::clamp(dark_low / n, 0.0, p));
   const double above = std::hypot(sampled_high - p, std::clamp(dark_high / n, p, 1.0) - p);
   // The arrivals whose referrer is unknown: none of them dark at the low end, all at the high end.

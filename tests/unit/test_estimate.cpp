@@ -105,6 +105,20 @@ TEST_CASE("estimate: the range holds the weights' own uncertainty", "[estimate]"
   CHECK(unsure.high > 0.9);
   CHECK(unsure.high < 0.9 + 0.04);
   CHECK(sure.high - sure.low < 0.07);
+  SECTION("a few arrivals of low weight are at most what their high ends allow") {
+    // Two typed visits to the home page (0 to 0.1 each) had a range up to 100% (a review, 2026-12-07):
+    // at most one of them, Binomial(2, 0.1)'s 97.5th percentile.
+    const auto landing = static_cast<std::size_t>(Evidence::direct_landing);
+    Weights l = exact(0.0);
+    l[landing] = {0.0, 0.0, 0.1};
+    const ShareEstimate two = estimate_share(counts_of(Evidence::direct_landing, 2), 2, 0, l);
+    CHECK(two.share == 0.0);
+    CHECK(two.high == Approx(0.5));
+    // Weights of 1 at their high end bound nothing.
+    w[deep] = {0.6, 0.4, 1.0};
+    const ShareEstimate sure_high = estimate_share(counts_of(Evidence::direct_deep_new, 2), 2, 0, w);
+    CHECK(sure_high.high == Approx(1.0));
+  }
   SECTION("arrivals without evidence (search, social) weigh 0 for sure") {
     const ShareEstimate diluted = estimate_share(c, 2000, 0, w);
     CHECK(diluted.share == Approx(0.3));
