@@ -192,7 +192,8 @@ void Classifier::prepare(const Hit& hit, Prepared& out, std::string& arena) {
   if (out.verdict.cls != HitClass::page_view) return;
   // classify() looked the agent up, and hashed it, unless the agent is empty.
   out.visitor = visitor_key_hashed(hit.client, hit.forwarded_for,
-                                   m_agent_looked_up ? m_last_agent_hash : util::hash_bytes(hit.user_agent));
+                                   m_agent_looked_up ? m_last_agent_hash : util::hash_bytes(hit.user_agent),
+                                   m_rules.trusted_proxies());
   out.verdict.visitor = out.visitor;
   out.ua = ua;
   if (!hit.requested_with.empty()) out.package = package(hit.requested_with);

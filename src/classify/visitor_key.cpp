@@ -96,6 +96,43 @@ std::string_view first_public(std::string_view list, std::string_view& first_pri
 
 } // namespace
 
+namespace {
+
+// The visitor's address behind trusted proxies: the last address of `list` that is not one of
+// them, or the first of the list when all are; "" when the list holds no address.
+std::string_view last_untrusted(std::string_view list, const std::vector<util::Cidr>& trusted) {
+  std::string_view first;
+  while (!list.empty()) {
+    const std::size_t comma = list.rfind(',');
+    const std::string_view item =
+        without_port(first_of_list(comma == std::string_view::npos ? list : list.substr(comma + 1)));
+    if (looks_like_address(item)) {
+      if (!util::in_ranges(item, trusted)) return item;
+      first = item;
+    }
+    if (comma == std::string_view::npos) break;
+    list = list.substr(0, comma);
+  }
+  return first;
+}
+
+} // namespace
+
+std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
+                                 std::uint64_t user_agent_hash, const std::vector<util::Cidr>& trusted) {
+  if (trusted.empty()) return visitor_key_hashed(client, forwarded_for, user_agent_hash);
+  // A client that is no proxy of the user's sends what it likes in X-Forwarded-For: one reader
+  // sending another address on each request was five visitors (a review, 2026-12-07).
+  std::string_view address = without_port(first_of_list(client));
+  if (!forwarded_for.empty() && util::in_ranges(address, trusted)) {
+    const std::string_view forwarded = last_untrusted(forwarded_for, trusted);
+    if (!forwarded.empty()) address = forwarded;
+  }
+  const std::uint64_t a = util::hash_bytes(address);
+  const std::uint64_t key = a ^ (user_agent_hash + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  return key == 0 ? 1 : key;
+}
+
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
                           std::string_view user_agent) {
   return visitor_key_hashed(client, forwarded_for, util::hash_bytes(user_agent));

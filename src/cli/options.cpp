@@ -123,6 +123,15 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
       ->check(non_empty())
       ->type_name("HOST")
       ->allow_extra_args(false);
+  app.add_option(
+         "--trusted-proxy", opts.trusted_proxies, // not for translation
+         tr("An address or range (CIDR) of your proxies or CDN, as for nginx's realip module (repeatable): "
+            "X-Forwarded-For is then believed only from them, and the visitor is its last address that is "
+            "not one of them; e.g. --trusted-proxy 10.0.0.0/8. Default: the first public address of "
+            "X-Forwarded-For"))
+      ->check(non_empty())
+      ->type_name("CIDR")
+      ->allow_extra_args(false);
   app.add_option("--rules", opts.rules,
                  tr("Load rules from DIR on top of the built-in ones (repeatable; see doc/RULES.md)"))
       ->type_name("DIR")

@@ -1723,6 +1723,22 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
             self.assertEqual((p.returncode, p.stdout), (2, b""), p.stderr)
             self.assertIn("did you mean the subcommand '%s'?" % meant, p.stderr.decode())
 
+    def test_trusted_proxy_believes_x_forwarded_for_from_them_only(self):
+        # One reader sending another X-Forwarded-For on each request was 5 visitors (a review,
+        # 2026-12-07); issue 13, point 8: --trusted-proxy, as nginx's set_real_ip_from.
+        lines = [log_line(i, b"/a/story-%d" % i, client=b"41.58.9.9").rstrip(b"\n") + b' "1.2.3.%d"\n' % (i + 1)
+                 for i in range(5)]
+        lines += [log_line(10 + i, b"/b/story-%d" % i, client=b"10.0.0.7").rstrip(b"\n") + b' "1.2.4.%d, 10.0.0.3"\n' % (i + 1)
+                  for i in range(3)]
+        path = self.tmpfile("xff.log", b"".join(lines))
+        p, r = run_json("-f", "combined-xff", path)
+        self.assertEqual(r["summary"]["visits"], 8, p.stderr)
+        p, r = run_json("-f", "combined-xff", "--trusted-proxy", "10.0.0.0/8", path)
+        self.assertEqual(r["summary"]["visits"], 1 + 3, p.stderr)  # the direct client once; 3 behind the proxy
+        p = run("--trusted-proxy", "10.0.0.0/40", path)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"--trusted-proxy: '10.0.0.0/40'", p.stderr)
+
     def test_rules_extend_the_built_in_ones(self):
         rules = os.path.join(self.tmp, "rules")
         os.mkdir(rules)

@@ -493,7 +493,7 @@ SAME_WORDS = {"dark", "social", "Dark", "page", "pages", "Pages", "total", "Tota
               # brands, as the report writes them
               "WhatsApp", "Instagram", "Messenger", "Telegram", "Facebook", "LinkedIn", "iMessage"}
 # --help names formats, fields and keys that stay as they are (presets, nginx variables, FIELD names).
-HELP_SAME_WORDS = {"extension", "table", "tsv", "csv", "json", "ndjson", "html", "caddy", "traefik", "cloudflare",
+HELP_SAME_WORDS = {"CDN", "CIDR", "X", "Forwarded", "For", "realip", "module", "extension", "table", "tsv", "csv", "json", "ndjson", "html", "caddy", "traefik", "cloudflare",
                    "cloudfront", "vcombined", "xff", "nginx", "Nginx", "Apache", "LogFormat", "log_format",
                    "Fields", "key", "field", "escape", "Caddy", "Traefik", "Cloudflare", "Logpush", "IIS",
                    "CloudFront", "content", "today", "yesterday", "hour", "day", "week", "month", "out",

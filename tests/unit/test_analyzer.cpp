@@ -505,6 +505,40 @@ TEST_CASE("analyzer: X-Forwarded-For names the visitor by its first public addre
   CHECK(visitor_key("203.0.113.1", "unknown, 41.58.1.1", ua) == visitor_key("203.0.113.9", "41.58.1.1", ua));
 }
 
+TEST_CASE("analyzer: with --trusted-proxy, X-Forwarded-For is believed from those proxies only",
+          "[analyzer][sessions]") {
+  using darkscan::util::parse_cidr;
+  CHECK_FALSE(parse_cidr("10.0.0.0/33"));
+  CHECK_FALSE(parse_cidr("10.0.0/8"));
+  CHECK_FALSE(parse_cidr("10.0.0.0/"));
+  CHECK_FALSE(parse_cidr("2001:db8::/129"));
+  REQUIRE(parse_cidr("2001:db8::/32"));
+  const std::vector<darkscan::util::Cidr> trusted{*parse_cidr("10.0.0.0/8"), *parse_cidr("2001:db8::/32"),
+                                                  *parse_cidr("198.51.100.7")};
+  CHECK(darkscan::util::in_ranges("10.255.0.1", trusted));
+  CHECK_FALSE(darkscan::util::in_ranges("11.0.0.1", trusted));
+  CHECK(darkscan::util::in_ranges("2001:db8:1::5", trusted));
+  CHECK(darkscan::util::in_ranges("198.51.100.7", trusted));
+  CHECK_FALSE(darkscan::util::in_ranges("198.51.100.8", trusted));
+  const std::uint64_t ua = 42;
+  const auto key = [&](std::string_view client, std::string_view xff) {
+    return visitor_key_hashed(client, xff, ua, trusted);
+  };
+  // A client that is no proxy of the user's: its X-Forwarded-For is not believed (a review,
+  // 2026-12-07: one reader sending another address on each request was five visitors).
+  CHECK(key("41.58.9.9", "1.2.3.1") == key("41.58.9.9", "1.2.3.2"));
+  CHECK(key("41.58.9.9", "1.2.3.1") == key("41.58.9.9", ""));
+  // Through a trusted proxy: the last address that is not one of them, as nginx's real_ip_recursive.
+  CHECK(key("10.0.0.1", "1.2.3.1") == key("198.51.100.7", "1.2.3.1"));
+  CHECK(key("10.0.0.1", "6.6.6.6, 1.2.3.1, 10.0.0.9") == key("10.0.0.2", "1.2.3.1"));
+  CHECK(key("10.0.0.1", "6.6.6.6, 1.2.3.1") != key("10.0.0.1", "6.6.6.6, 1.2.3.2"));
+  // All trusted: the first of the list.
+  CHECK(key("10.0.0.1", "10.0.0.5, 10.0.0.9") == key("10.0.0.2", "10.0.0.5"));
+  // Without ranges, the first public address, as before.
+  CHECK(visitor_key_hashed("10.0.0.1", "6.6.6.6, 1.2.3.1", ua, {}) ==
+        visitor_key_hashed("10.0.0.1", "6.6.6.6", ua));
+}
+
 TEST_CASE("analyzer: a direct arrival after a preview fetch is the preview's app", "[analyzer][preview]") {
   Harness h;
   h.feed({.time = T0, .client = "1.1.1.1", .ua = "WhatsApp/2.23.20.0 A", .path = "/news/shared"});

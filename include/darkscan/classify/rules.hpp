@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <darkscan/classify/evidence.hpp>
+#include <darkscan/util/cidr.hpp>
 #include <darkscan/util/word_set.hpp>
 
 namespace re2 {
@@ -157,6 +158,10 @@ public:
   // Adds content parameters learned from the log (content_params.hpp), before the first match:
   // they then act as if content.rules named them. Names already present are skipped.
   void add_content_params(const std::vector<std::string>& names);
+  // The proxies whose X-Forwarded-For is believed (--trusted-proxy; visitor_key.hpp): given on the
+  // command line, not in a rules file, and set before the first hit, as learned content parameters are.
+  const std::vector<util::Cidr>& trusted_proxies() const { return m_trusted_proxies; }
+  void set_trusted_proxies(std::vector<util::Cidr> ranges) { m_trusted_proxies = std::move(ranges); }
   bool is_asset(std::string_view path) const; // by extension or path rule
   // Whether the last segment of `path` ends in an asset extension (is_asset's first half: a
   // few instructions, asked before any cache of is_asset's answers).
@@ -190,6 +195,7 @@ private:
   std::array<Rule, k_evidence_count> m_weight_rules;
   std::string m_landing_files;
   std::vector<std::string> m_never_content_params;
+  std::vector<util::Cidr> m_trusted_proxies;
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };
 

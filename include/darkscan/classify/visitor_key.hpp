@@ -1,7 +1,10 @@
 #pragma once
 
+#include <darkscan/util/cidr.hpp>
+
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace darkscan {
 
@@ -15,6 +18,12 @@ std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_fo
 // when it looked it up, and hashing a 120-byte agent twice a line was a third of visitor_key's cost.
 std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
                                  std::uint64_t user_agent_hash);
+// With the proxies the user trusts (--trusted-proxy, as nginx's set_real_ip_from with
+// real_ip_recursive): X-Forwarded-For is believed only when the client address is one of them, and
+// the visitor is its last address that is not (the first of the list when all are); otherwise the
+// client address. Empty `trusted`: as above.
+std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
+                                 std::uint64_t user_agent_hash, const std::vector<util::Cidr>& trusted);
 
 // True for the special-purpose addresses that do not name a visitor: loopback,
 // private (RFC 1918, fc00::/7), link-local, carrier NAT (100.64/10), 0/8,

@@ -23,6 +23,7 @@ struct CommandLine {
   std::uint64_t min_visits = 0;
   std::vector<std::string> rules;
   std::vector<std::string> sites;
+  std::vector<std::string> trusted_proxies; // --trusted-proxy CIDR
   std::string since, until, by;
   std::vector<std::string> keep_params;
   bool no_learn_params = false;
