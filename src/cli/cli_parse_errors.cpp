@@ -9,8 +9,27 @@
 
 namespace darkscan {
 
+namespace {
+
+// The name of `names` at most 2 edits from `word` (and fewer than a third of its letters), or "":
+// "--since" for "--sinse", "rules" for "rulse".
+template <typename Names> std::string closest_name(std::string_view word, const Names& names) {
+  std::size_t best = word.size() / 3 + 1;
+  std::string closest;
+  for (const auto& name : names) {
+    const std::size_t d = util::edit_distance(word, name);
+    if (d < best && d <= 2) {
+      best = d;
+      closest = name;
+    }
+  }
+  return closest;
+}
+
+} // namespace
+
 // "\n  did you mean --since (not --sinse)?" for each long option of argv that `command` does not know
-// but has one close to (at most 2 edits, and fewer than a third of its letters: "--sinse", "--by-day").
+// but has one close to (closest_name: "--sinse", "--by-day").
 std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
   std::vector<std::string> known;
   for (const CLI::Option* option : command.get_options())
@@ -23,45 +42,19 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
     if (arg.substr(0, 2) != "--") continue;
     arg = arg.substr(0, arg.find('='));
     if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
-    std::size_t best = arg.size() / 3 + 1;
-    std::string closest;
-    for (const std::string& name : known) {
-      const std::size_t d = util::edit_distance(arg, name);
-      if (d < best && d <= 2) {
-        best = d;
-        closest = name;
-      }
-    }
+    const std::string closest = closest_name(arg, known);
     if (!closest.empty())
       out += "\n  " + format_tr(N_("did you mean {} (not {})?"), closest, util::escape_for_terminal(arg));
   }
   return out;
 }
 
-namespace {
-
-// The name of `names` at most 2 edits from `word` (and fewer than a third of its letters), or "".
-std::string closest_name(std::string_view word, std::initializer_list<std::string_view> names) {
-  std::size_t best = word.size() / 3 + 1;
-  std::string closest;
-  for (const std::string_view name : names) {
-    const std::size_t d = util::edit_distance(word, name);
-    if (d < best && d <= 2) {
-      best = d;
-      closest = name;
-    }
-  }
-  return closest;
-}
-
-} // namespace
-
 std::optional<std::string> unknown_rules_subcommand(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string_view(argv[i]) != "rules") continue; // not for translation: the command's name
     const std::string_view word = argv[i + 1];
     if (word.empty() || word.front() == '-') return std::nullopt;
-    const std::string closest = closest_name(word, {"check", "ua"});
+    const std::string closest = closest_name(word, std::initializer_list<std::string_view>{"check", "ua"});
     const std::string typed = util::escape_for_terminal(word);
     return closest.empty()
                ? format_tr(N_("rules: '{}' is not one of its subcommands, 'check' or 'ua' (see 'darkscan "
@@ -76,7 +69,7 @@ std::optional<std::string> unknown_rules_subcommand(int argc, char** argv) {
 
 std::optional<std::string> subcommand_typo(const std::string& file) {
   if (file.find_first_of("/.") != std::string::npos) return std::nullopt; // a log's name, as typed
-  const std::string closest = closest_name(file, {"merge", "rules"});
+  const std::string closest = closest_name(file, std::initializer_list<std::string_view>{"merge", "rules"});
   if (closest.empty()) return std::nullopt;
   return format_tr(N_("'{}' is no file: did you mean the subcommand '{}'? (see 'darkscan --help')"),
                    util::escape_for_terminal(file), closest);
