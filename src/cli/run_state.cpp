@@ -26,15 +26,17 @@ void refuse_standard_stream_state(const CommandLine& opts) {
 }
 
 void refuse_state_onto_other_file(const std::string& state_out) {
+  if (state_out.empty()) return;
+  const StateTarget target = state_target(state_out);
   // A newer darkscan's state, which this one cannot read, is no state to replace either (a review,
   // 2026-12-07: its history was lost without a word).
-  if (!state_out.empty() && newer_state(state_out))
+  if (target == StateTarget::newer_state)
     throw Error(message(N_("--state-out '{}' is a state written by a newer darkscan: it would be replaced; "
                            "give another name, or run the newer darkscan"),
                         state_out),
                 ExitCode::input_failed);
   // A review, 2026-12-06: `--state-out a.log.gz b.log` replaced a gzip log with a state.
-  if (!state_out.empty() && !may_hold_state(state_out))
+  if (target == StateTarget::other_file)
     throw Error(message(N_("--state-out '{}' is a file that is not a darkscan state: it would be replaced; "
                            "give another name, or remove the file first"),
                         state_out));

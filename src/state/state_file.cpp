@@ -180,31 +180,23 @@ State load_state(const std::string& path, const Rules& rules, NamePool& names) {
   return decode_state(read_whole_file(path), path, rules, names);
 }
 
-bool may_hold_state(const std::string& path) {
+StateTarget state_target(const std::string& path) {
   // Only a regular file is read: a pipe (`--state-out >(ssh host 'cat > s')`) would wait for
   // itself (a review, 2026-12-06).
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return true;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return StateTarget::replaceable;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return true; // missing (or unreadable: the write will say)
-  std::string head(k_magic.size(), '\0');
+  if (!in) return StateTarget::replaceable; // missing (or unreadable: the write will say)
+  std::string head(k_magic.size() + 4, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
-  return head.empty() || head == k_magic;
-}
-
-bool newer_state(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  std::ifstream in(path, std::ios::binary);
-  std::string head(k_magic.size() + 4, '\0');
-  if (!in.read(head.data(), static_cast<std::streamsize>(head.size())) ||
-      head.compare(0, k_magic.size(), k_magic) != 0)
-    return false;
+  if (head.empty()) return StateTarget::replaceable;
+  if (head.compare(0, k_magic.size(), k_magic) != 0) return StateTarget::other_file;
+  if (head.size() < k_magic.size() + 4) return StateTarget::replaceable; // a state cut in its header
   std::uint32_t version = 0;
-  for (std::size_t i = 0; i < 4; ++i) // little-endian, as Writer::fixed writes it
-    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(head[k_magic.size() + i])) << (8 * i);
-  return version > k_version;
+  for (std::size_t i = k_magic.size(); i < head.size(); ++i) // little-endian, as Writer::fixed writes it
+    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(head[i])) << (8 * (i - k_magic.size()));
+  return version > k_version ? StateTarget::newer_state : StateTarget::replaceable;
 }
 
 void save_state(const State& state, const std::string& path) {

@@ -106,11 +106,11 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
 // version. Preview rules are found again by id in `rules` (unknown ones are
 // dropped); app names are kept in `names`.
 State load_state(const std::string& path, const Rules& rules, NamePool& names);
-// False when `path` is a file with something in it that is not a state (a log, a report): a state
-// written there would replace it.
-bool may_hold_state(const std::string& path);
-// True when `path` is a regular file holding a state of a format newer than this darkscan writes.
-bool newer_state(const std::string& path);
+// What a state written to `path` would replace, read from the file's first bytes: nothing worth
+// keeping (no file, an empty one, not a regular file, a state this darkscan writes), a state of a
+// newer format, or a file with something in it that is not a state (a log, a report).
+enum class StateTarget { replaceable, newer_state, other_file };
+StateTarget state_target(const std::string& path);
 // Writes `state` to `path` atomically (a temporary file, then rename).
 void save_state(const State& state, const std::string& path);
 // The bytes of a state file (save_state writes them).
