@@ -188,6 +188,14 @@ void append_html_text(std::string& out, std::string_view text) {
           i += 2;
           continue;
         }
+        if (is_invisible_format(text, i, len)) {
+          // Shown as the terminal shows it: a path with U+202E read "/invoice-exe.pdf" in a
+          // browser's table and chart (a review, 2026-12-07).
+          for (std::size_t k = 0; k < len; ++k)
+            append_hex_escape(out, static_cast<unsigned char>(text[i + k]));
+          i += len;
+          continue;
+        }
         out.append(text.substr(i, len));
         i += len;
         continue;

@@ -191,6 +191,15 @@ TEST_CASE("text: HTML text cannot open a tag or an attribute", "[text]") {
   // C1 controls are valid UTF-8 (U+0080..U+009F: "\xC2\x80".."\xC2\x9F"), but no text; U+00A0 is.
   CHECK(html("a\u0080b\u008C\u009F") == "a\uFFFDb\uFFFD\uFFFD");
   CHECK(html("\xC2\xA0\xC2\xA9") == "\xC2\xA0\xC2\xA9");
+  // Characters that reorder or hide text are shown as the terminal shows them: "/invoice-<U+202E>fdp.exe"
+  // read "/invoice-exe.pdf" in a browser. The narrow no-break space (U+202F) of French text stays.
+  CHECK(html("/invoice-\xE2\x80\xAE"
+             "fdp.exe") == "/invoice-\\xE2\\x80\\xAE"
+                           "fdp.exe");
+  CHECK(html("a\xE2\x80\x8B"
+             "b\xE2\x81\xA6") == "a\\xE2\\x80\\x8B"
+                                 "b\\xE2\\x81\\xA6");
+  CHECK(html("95\xE2\x80\xAF%") == "95\xE2\x80\xAF%");
 }
 
 TEST_CASE("url_path: one page, one key", "[text]") {
