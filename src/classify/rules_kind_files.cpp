@@ -62,7 +62,6 @@ Evidence after_preview_evidence(const Rule& preview) {
 
 std::vector<Rule> read_agents_rules(const std::vector<std::string>& dirs) {
   auto agent_kind = [](const std::string& word, const std::string& origin) {
-    if (word == "browser") throw Error(message(N_("{}: kind 'browser' is what no rule means"), origin));
     return parse_kind(word, agent_kinds, origin, "agents.rules");
   };
   std::vector<Rule> agents =
