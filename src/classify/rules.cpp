@@ -76,7 +76,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_params = std::move(params.rules);
   out.m_param_patterns = std::move(params.patterns);
   out.m_param_names = std::move(params.names);
-  out.m_counts.emplace_back("params.rules", out.m_params.size());
+  out.m_counts.emplace_back("params.rules", params.written);
 
   LandingRules landing = read_landing_rules(dirs);
   out.m_counts.emplace_back("landing.rules", landing.rules.size());

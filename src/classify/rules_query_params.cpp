@@ -18,6 +18,17 @@ namespace {
 constexpr std::array<std::string_view, 5> tag_kinds = {"none", "dark_social", "social", "campaign",
                                                        "broadcast"};
 
+// The names of a parameter column: "utm_source|mtm_source" names two.
+std::vector<std::string_view> names_of(std::string_view column) {
+  std::vector<std::string_view> names;
+  for (std::size_t from = 0;;) {
+    const std::size_t bar = column.find('|', from);
+    names.push_back(column.substr(from, bar == std::string_view::npos ? std::string_view::npos : bar - from));
+    if (bar == std::string_view::npos) return names;
+    from = bar + 1;
+  }
+}
+
 // One params.rules file: "id channel app parameter value-pattern".
 std::vector<Rule> load_params_file(const std::string& path) {
   std::vector<Rule> rules;
@@ -31,6 +42,10 @@ std::vector<Rule> load_params_file(const std::string& path) {
     r.app = app_name(line.columns[2], r.origin);
     r.param = line.columns[3];
     std::transform(r.param.begin(), r.param.end(), r.param.begin(), util::ascii_lower);
+    for (const std::string_view name : names_of(r.param)) {
+      if (name.empty() || name.find_first_of("=&?#") != std::string_view::npos)
+        throw Error(message(N_("{}: '{}' is not a parameter name"), r.origin, line.columns[3]));
+    }
     r.pattern = line.columns[4];
     if (r.pattern != "*") check_pattern(r.pattern, r.origin);
     rules.push_back(std::move(r));
@@ -42,7 +57,16 @@ std::vector<Rule> load_params_file(const std::string& path) {
 
 ParamRules read_params_rules(const std::vector<std::string>& dirs) {
   ParamRules params;
-  params.rules = merge_dirs(dirs, "params.rules", load_params_file);
+  // A rule of several names ("utm_source|mtm_source": GA's tag and Matomo's) is one rule per name,
+  // side by side, so that the first rule that matches still wins.
+  for (Rule& rule : merge_dirs(dirs, "params.rules", load_params_file)) {
+    ++params.written;
+    for (const std::string_view name : names_of(rule.param)) {
+      Rule one = rule;
+      one.param = std::string(name);
+      params.rules.push_back(std::move(one));
+    }
+  }
   for (const Rule& r : params.rules) {
     params.patterns.push_back(r.pattern == "*" ? nullptr
                                                : std::make_unique<RE2>(r.pattern, pattern_options()));
