@@ -187,11 +187,18 @@ Period period_of(PeriodKind kind, std::int64_t utc) {
   case PeriodKind::none:
     return {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(), ""};
   case PeriodKind::hour: {
-    tm.tm_min = tm.tm_sec = 0;
-    p.start = from_local(tm);
-    tm.tm_hour += 1;
-    p.end = from_local(tm);
+    // An hour is 3600 seconds, also the one the clocks go back, which is lived twice: each has its
+    // own offset in its label ("2026-10-25T02+02:00", "2026-10-25T02+01:00"). mktime made them one
+    // period of two hours, twice the traffic of its neighbours (a review, 2026-12-07).
+    p.start = utc - (tm.tm_min * 60 + tm.tm_sec);
+    p.end = p.start + 3600;
     p.label = format_local(period_label_pattern(kind), p.start);
+    if (format_local(period_label_pattern(kind), p.start - 3600) == p.label ||
+        format_local(period_label_pattern(kind), p.start + 3600) == p.label) {
+      std::string zone = format_local("%z", p.start); // "+0200"
+      if (zone.size() == 5) zone.insert(3, ":");
+      p.label += zone;
+    }
     return p;
   }
   case PeriodKind::day:

@@ -153,8 +153,20 @@ std::string_view channel_label(Channel channel) {
 
 std::string local_span(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
   const auto at = [](std::int64_t t) { return format_local("%Y-%m-%d %H:%M", t); };
-  std::string zone = format_local("%z", from ? *from : to ? *to : 0); // "+0100"
-  if (zone.size() == 5) zone.insert(3, ":");
+  const auto zone_at = [](std::int64_t t) {
+    std::string zone = format_local("%z", t); // "+0100"
+    if (zone.size() == 5) zone.insert(3, ":");
+    return zone;
+  };
+  const std::string zone = zone_at(from ? *from : to ? *to : 0);
+  if (from && to && zone_at(*to) != zone) {
+    // Across a change of the clocks, each end in its own offset (a review, 2026-12-07: the end was
+    // given in the offset of the start, an hour off).
+    // TRANSLATORS: a time span across a change of the clocks: "2026-10-24 02:00 to 2026-11-03
+    // 00:30 (local time, UTC+02:00 at the start, UTC+01:00 at the end)".
+    return format_tr(N_("{} to {} (local time, UTC{} at the start, UTC{} at the end)"), at(*from), at(*to),
+                     zone, zone_at(*to));
+  }
   // TRANSLATORS: a time span: "2026-11-20 06:00 to 2026-11-21 22:50 (local time, UTC+01:00)"; either
   // end may be "the first line" or "the last line".
   return format_tr(N_("{} to {} (local time, UTC{})"), from ? at(*from) : tr(N_("the first line")),

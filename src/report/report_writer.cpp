@@ -116,9 +116,27 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         throw folder_refusal(name, util::folder_of(name), err);
       }
     }
-    for (const auto& [start_time, slice] : periods.slices()) {
-      report(slice.traffic, {{slice.period.label, &slice.traffic, partial(slice.period)}},
-             format_local(request.output, start_time), slice.period.start, slice.period.end);
+    // The hour lived twice when the clocks go back is two periods; a pattern without %z names one
+    // file for both, which then holds both.
+    const auto& slices = periods.slices();
+    for (auto first = slices.begin(); first != slices.end();) {
+      const std::string name = format_local(request.output, first->first);
+      auto last = std::next(first);
+      while (last != slices.end() && format_local(request.output, last->first) == name)
+        ++last;
+      std::vector<ReportPeriod> list;
+      for (auto it = first; it != last; ++it)
+        list.push_back({it->second.period.label, &it->second.traffic, partial(it->second.period)});
+      if (std::next(first) == last) {
+        report(first->second.traffic, std::move(list), name, first->second.period.start,
+               first->second.period.end);
+      } else {
+        Aggregate both = first->second.traffic;
+        for (auto it = std::next(first); it != last; ++it)
+          both.merge(it->second.traffic);
+        report(both, std::move(list), name, first->second.period.start, std::prev(last)->second.period.end);
+      }
+      first = last;
     }
     if (periods.slices().empty()) {
       // No hit in the window: a nightly job still gets its (empty) report.
@@ -152,7 +170,8 @@ void check_pattern_separates_periods(const std::string& pattern, PeriodKind kind
   for (std::int64_t t = now - span; t < now;) {
     Period p = period_of(kind, t);
     const auto [it, fresh] = seen.emplace(format_local(pattern, p.start), p);
-    if (!fresh && it->second.label != p.label) {
+    if (!fresh && format_local(period_label_pattern(kind), it->second.start) !=
+                      format_local(period_label_pattern(kind), p.start)) {
       throw Error(message(N_("-o '{}' names one file for two periods of --by {} (such as {} and {}): each "
                              "would overwrite the last; make the pattern tell them apart (e.g. {})"),
                           pattern, period_kind_name(kind), it->second.label, p.label,

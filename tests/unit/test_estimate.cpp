@@ -1,6 +1,7 @@
 #include <darkscan/estimate/aggregate.hpp>
 #include <darkscan/estimate/estimate.hpp>
 #include <darkscan/estimate/periods.hpp>
+#include <darkscan/report/report.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -304,6 +305,35 @@ TEST_CASE("periods: --since/--until values and --by periods in local time", "[pe
   p = period_of(PeriodKind::month, now);
   CHECK(p.label == "2026-11");
   CHECK(format_local("out/%Y-%m-%d.tsv", now) == "out/2026-11-20.tsv");
+  ::unsetenv("TZ");
+  ::tzset();
+}
+
+TEST_CASE("periods: the hour lived twice when the clocks go back is two hours, each with its offset",
+          "[estimate][periods]") {
+  ::setenv("TZ", "Europe/Paris", 1);
+  ::tzset();
+  const std::int64_t first = 1792886400; // 2026-10-25T00:00Z: 02:00 summer time (UTC+02:00)
+  Period a = period_of(PeriodKind::hour, first + 1800);
+  Period b = period_of(PeriodKind::hour, first + 3600 + 1800); // 02:30 again, winter time
+  CHECK(a.start == first);
+  CHECK(a.end == first + 3600);
+  CHECK(b.start == first + 3600);
+  CHECK(b.end == first + 7200);
+  CHECK(a.label == "2026-10-25T02+02:00");
+  CHECK(b.label == "2026-10-25T02+01:00");
+  CHECK(period_of(PeriodKind::hour, first - 1).label == "2026-10-25T01");
+  CHECK(period_of(PeriodKind::hour, first + 7200).label == "2026-10-25T03");
+  // The hour skipped in spring: 01:59 then 03:00, each an hour long.
+  const Period spring = period_of(PeriodKind::hour, 1774746000 - 1); // 2026-03-29T01:00Z is 03:00 local
+  CHECK(spring.label == "2026-03-29T01");
+  CHECK(spring.end == 1774746000);
+  CHECK(period_of(PeriodKind::hour, 1774746000).label == "2026-03-29T03");
+  // Each end of a span in its own offset.
+  CHECK(local_span(first - 86400, first + 86400) ==
+        "2026-10-24 02:00 to 2026-10-26 01:00 (local time, UTC+02:00 at the start, UTC+01:00 at the end)");
+  CHECK(local_span(first + 7200, first + 86400) ==
+        "2026-10-25 03:00 to 2026-10-26 01:00 (local time, UTC+01:00)");
   ::unsetenv("TZ");
   ::tzset();
 }
