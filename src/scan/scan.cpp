@@ -102,9 +102,7 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
       m_totals.first_time = hit.time;
     if (m_totals.last_time == Hit::k_no_time || hit.time > m_totals.last_time) m_totals.last_time = hit.time;
-    if (m_options.ledger && hit.time <= m_options.now &&
-        (m_totals.last_past_time == Hit::k_no_time || hit.time > m_totals.last_past_time))
-      m_totals.last_past_time = hit.time;
+    if (m_options.ledger && hit.time <= m_options.now) note_past_time(hit.time);
     // Older than the input's latest line, or than the inputs read before it (two servers' logs of
     // the same hours, given one after the other: a review, 2026-12-06, found them silent).
     const std::int64_t latest = std::max(input.max_time, m_read_until);
@@ -113,6 +111,29 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     if (input.max_time == Hit::k_no_time || hit.time > input.max_time) input.max_time = hit.time;
   }
   return true;
+}
+
+// A line's time moves the end of what the state holds only when the next line agrees with it
+// (is not more than k_out_of_order_seconds older): one line dated a year ahead (a clock set wrong,
+// a line from another server) made every later run skip all its lines as already counted (a
+// review, 2026-12-07). A time within k_out_of_order_seconds of the accepted end is taken as it
+// comes: a line logged late by a slow request is within what the next run allows.
+void Scanner::note_past_time(std::int64_t t) {
+  if (m_time_pending != Hit::k_no_time) {
+    if (t >= m_time_pending - k_out_of_order_seconds) accept_past_time(m_time_pending);
+    m_time_pending = Hit::k_no_time;
+  }
+  if (m_time_accepted != Hit::k_no_time && t <= m_time_accepted + k_out_of_order_seconds)
+    accept_past_time(t);
+  else
+    m_time_pending = t;
+}
+
+void Scanner::accept_past_time(std::int64_t t) {
+  if (m_time_accepted == Hit::k_no_time || t > m_time_accepted) m_time_accepted = t;
+  m_totals.last_past_time = m_past_before_input == Hit::k_no_time
+                                ? m_time_accepted
+                                : std::max(m_past_before_input, m_time_accepted);
 }
 
 void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
@@ -164,6 +185,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   const std::uint64_t stored_size = source->stored_size();
   Resume resume;
   if (m_options.ledger && !resume_input(source, resume, input)) return;
+  m_past_before_input = m_totals.last_past_time;
+  m_time_accepted = m_time_pending = Hit::k_no_time;
   m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
                       ? m_options.history_end - k_out_of_order_seconds
                       : Hit::k_no_time;
@@ -196,6 +219,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   for (const FirstLines::Kept& k : first.kept)
     process(Line{k.text, k.number, k.overlong}, formats, input);
   scan_rest(reader, *source, formats, input);
+  // An input of one timed line: nothing contradicts it.
+  if (m_time_accepted == Hit::k_no_time && m_time_pending != Hit::k_no_time) accept_past_time(m_time_pending);
 
   note_input(formats.front(), input);
   m_read_until = std::max(m_read_until, input.max_time);

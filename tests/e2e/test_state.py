@@ -528,6 +528,35 @@ class StateTest(unittest.TestCase):
         self.assertEqual(got["summary"]["inputs"][0]["parsed"], want["summary"]["inputs"][0]["parsed"])
         self.assertEqual(got["summary"]["visits"], want["summary"]["visits"])
 
+    def test_a_line_dated_ahead_in_the_past_does_not_make_later_nights_skip_their_lines(self):
+        # One line dated weeks ahead of its neighbours, but before the run's clock (a line from
+        # another server, an archive imported month by month), last of its file and in the middle
+        # of another: the next night's lines are new (until 2026-12-07 every later run skipped all
+        # its lines as already counted, with status 0).
+        d = self.dir("ahead")
+        nights = [day_lines for _, day_lines in self.days[:3]]
+        ahead = b'10.9.9.9 - - [01/Dec/2026:00:00:00 +0000] "GET /news/x HTTP/1.1" 200 5 "-" "curl/8"\n'
+        with open(os.path.join(d, "night0.log"), "wb") as f:
+            f.writelines(nights[0][:100])
+            f.write(ahead)
+            f.writelines(nights[0][100:])
+        with open(os.path.join(d, "night1.log"), "wb") as f:
+            f.writelines(nights[1])
+            f.write(ahead)
+        with open(os.path.join(d, "night2.log"), "wb") as f:
+            f.writelines(nights[2])
+        state = os.path.join(d, "s.state")
+        report("--state", state, "night0.log", cwd=d)
+        report("--state", state, "night1.log", cwd=d)
+        got = json.loads(run("-q", "-F", "json", "--state", state, "night2.log", cwd=d)[1])
+        self.assertEqual(got["summary"]["inputs"][0]["overlapping"], 0)
+        self.assertGreater(got["summary"]["inputs"][0]["parsed"], 0.9 * len(nights[2]))
+        # The state's guard still works: night 1 again, under another name, is skipped.
+        with open(os.path.join(d, "copy1.log"), "wb") as f:
+            f.writelines(nights[1][:-200])
+        again = json.loads(run("-q", "-F", "json", "--state", state, "copy1.log", cwd=d)[1])
+        self.assertEqual(again["summary"]["inputs"][0]["parsed"], 0)
+
     def test_damaged_state_is_refused_and_left_alone(self):
         d = self.dir("damaged")
         state = os.path.join(d, "s.state")

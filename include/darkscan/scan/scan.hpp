@@ -94,8 +94,9 @@ struct ScanTotals {
   std::uint64_t bytes = 0;
   std::int64_t first_time = Hit::k_no_time;
   std::int64_t last_time = Hit::k_no_time;
-  // With a state: the last time not after the run's clock (ScanOptions::now). A line dated in the
-  // future (a clock set wrong) must not make the next run skip its lines as already counted.
+  // With a state: the time of each input's last line not after the run's clock (ScanOptions::now),
+  // the latest over the inputs. A line dated in the future (a clock set wrong), or ahead of the
+  // lines after it, must not make the next run skip its lines as already counted.
   std::int64_t last_past_time = Hit::k_no_time;
   std::vector<MalformedLine> examples; // the first few malformed lines
   std::vector<Message> notes;          // the notes of the run (filled by the CLI, for the report)
@@ -203,6 +204,9 @@ private:
   bool account(const Line& line, LineResult result, const ParseError& error,
                const std::vector<LogFormat>& formats, Hit& hit, InputStats& input);
   void process(const Line& line, std::vector<LogFormat>& formats, InputStats& input);
+  // With a state: a hit's time, toward last_past_time (scan.cpp).
+  void note_past_time(std::int64_t t);
+  void accept_past_time(std::int64_t t);
   void scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                    InputStats& input);
   // scan_parallel.cpp: blocks of lines parsed and prepared on worker threads,
@@ -231,6 +235,9 @@ private:
   std::string m_detected;
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
+  std::int64_t m_past_before_input = Hit::k_no_time; // last_past_time when this input began
+  std::int64_t m_time_accepted = Hit::k_no_time;     // this input's end so far (note_past_time)
+  std::int64_t m_time_pending = Hit::k_no_time;      // a time ahead of it, until the next line agrees
 };
 
 } // namespace darkscan
