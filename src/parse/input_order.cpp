@@ -29,18 +29,25 @@ std::optional<std::int64_t> first_time_of(const std::string& path, const std::op
     }
     const std::vector<LogFormat> formats =
         format ? std::vector<LogFormat>{*format} : detect_formats(sample, path);
-    std::optional<std::int64_t> first;
+    std::vector<std::int64_t> times;
     Hit hit;
     ParseError error;
     for (const std::string& text : sample) {
       for (const LogFormat& f : formats) {
         if (!text.empty() && f.parse(text, hit, error) && hit.time != Hit::k_no_time) {
-          if (!first || hit.time < *first) first = hit.time;
+          times.push_back(hit.time);
           break;
         }
       }
     }
-    return first;
+    if (times.empty()) return std::nullopt;
+    // The median, not the earliest: Apache logs a request with the time it came in, so a slow
+    // download that ends after the rotation opens the new file with a time older than the old
+    // file's last lines (a review, 2026-12-07: the files were read in the wrong order, 40 visits
+    // became 80). One outlier among the first lines cannot move the median.
+    const auto middle = times.begin() + static_cast<std::ptrdiff_t>((times.size() - 1) / 2);
+    std::nth_element(times.begin(), middle, times.end());
+    return *middle;
   } catch (const Error&) {
     return std::nullopt; // not openable or of no known format: the scan says so
   }

@@ -11,6 +11,7 @@ Binary from DARKSCAN (default build/darkscan under the repo root).
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,19 @@ class CronTest(unittest.TestCase):
         self.assertIn("inputs read in time order", p.stderr.decode())
         self.assertEqual([i["name"] for i in got["summary"]["inputs"]], oldest_first)
         self.assertTrue(any("time order" in n for n in got["summary"]["notes"]))
+
+    def test_a_slow_request_logged_after_the_rotation_does_not_reorder_the_files(self):
+        # Apache logs a request with the time it came in: a download that ends after the rotation
+        # opens the new file with a time older than the old file's last lines. The files were
+        # ordered by their earliest first line, and were read newest first (a review, 2026-12-07).
+        slow = re.sub(rb"^\S+", b"198.51.100.7", self.lines[5000])
+        newest = os.path.join(self.work, "access.log")
+        with open(newest, "wb") as f:
+            f.write(slow + self.parts[2])
+        p, got = report("-q", self.path("access.log.1"), newest)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([i["name"] for i in got["summary"]["inputs"]], [self.path("access.log.1"), newest])
+        self.assertFalse([n for n in got["summary"]["notes"] if "inputs read in time order" in n])
 
     def test_an_input_older_than_the_one_read_before_it_is_named(self):
         # A review, 2026-12-06: a newer file, then an older standard input, or two servers' logs of

@@ -10,13 +10,12 @@
 
 namespace darkscan {
 
-// The time of the earliest of the first `lines` lines of the file at `path`
-// that parse (with `format`, or the preset detected on them), UTC seconds;
-// nullopt for standard input ("-"), a file that cannot be opened, or one with
-// no time in its first lines (the scan reports those), and for anything but a
-// regular file (a pipe such as <(zcat x.gz) can be read once only). Reads and
-// decompresses only the start of the file.
-// `head`, when given, gets the first lines read (joined), to tell copies apart.
+// The median time of the first `lines` lines of the file at `path` (one slow
+// request logged late cannot move it) that parse (with `format`, or the preset detected on them), UTC
+// seconds; nullopt for standard input ("-"), a file that cannot be opened, or one with no time in its first
+// lines (the scan reports those), and for anything but a regular file (a pipe such as <(zcat x.gz) can be
+// read once only). Reads and decompresses only the start of the file. `head`, when given, gets the first
+// lines read (joined), to tell copies apart.
 std::optional<std::int64_t> first_time_of(const std::string& path, const std::optional<LogFormat>& format,
                                           std::size_t lines, std::string* head = nullptr);
 
