@@ -38,6 +38,11 @@ Codec detect_codec(std::string_view head) {
                               6)))
     return Codec::xz;
   if (starts("\x28\xb5\x2f\xfd")) return Codec::zstd;
+  // A skippable frame first (magic 0x184D2A50..5F, little-endian: RFC 8878, 3.1.2), as pzstd
+  // writes: valid zstd, which was refused as a binary file (a review, 2026-12-07).
+  if (head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xF0) == 0x50 &&
+      head.substr(1, 3) == "\x2a\x4d\x18")
+    return Codec::zstd;
   return Codec::plain;
 }
 

@@ -54,6 +54,9 @@ TEST_CASE("source: codec from magic bytes", "[source]") {
                                       "7zXZ\0",
                                       6)) == Codec::xz);
   CHECK(detect_codec("\x28\xb5\x2f\xfd") == Codec::zstd);
+  CHECK(detect_codec("\x50\x2a\x4d\x18") == Codec::zstd); // a skippable frame first (pzstd)
+  CHECK(detect_codec("\x5f\x2a\x4d\x18") == Codec::zstd);
+  CHECK(detect_codec("\x60\x2a\x4d\x18") == Codec::plain);
   CHECK(detect_codec("1.2.3.4 - -") == Codec::plain);
   CHECK(detect_codec("") == Codec::plain);
   CHECK(detect_codec("\x1f") == Codec::plain);
@@ -81,6 +84,19 @@ TEST_CASE("source: every codec decodes to the same text, whatever the file name"
     CHECK(read_all(*source) == text);
     CHECK(source->error().empty());
   }
+}
+
+TEST_CASE("source: zstd that opens with a skippable frame, as pzstd writes it", "[source]") {
+  test::TempDir dir;
+  const std::string text = sample_text(2000);
+  // Magic 0x184D2A50 (little-endian), a 4-byte frame size, that many bytes (RFC 8878, 3.1.2).
+  const std::string skippable("\x50\x2a\x4d\x18\x04\x00\x00\x00"
+                              "abcd",
+                              12);
+  auto source = Source::open(dir.write("p.zst", skippable + compress(text, io::zstd_compressor())));
+  CHECK(source->codec() == Codec::zstd);
+  CHECK(read_all(*source) == text);
+  CHECK(source->error().empty());
 }
 
 TEST_CASE("source: gzip with several members (appended rotations)", "[source]") {
