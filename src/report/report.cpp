@@ -186,7 +186,8 @@ std::size_t listable_pages(const ReportPeriod& period) {
   return n;
 }
 
-std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden) {
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden,
+                               std::size_t* cut) {
   std::vector<PageRow> rows;
   hidden = 0;
   for (const auto& [path, stats] : period.traffic->pages()) {
@@ -204,6 +205,7 @@ std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& perio
     if (a.stats->visits != b.stats->visits) return a.stats->visits > b.stats->visits;
     return a.path < b.path;
   });
+  if (cut) *cut = rows.size() > data.top ? rows.size() - data.top : 0;
   if (rows.size() > data.top) rows.resize(data.top);
   return rows;
 }

@@ -76,8 +76,8 @@ void tiles(const ReportData& data, std::string& out) {
            ? std::string(tr(N_("no visits in the window asked for (--since, --until)")))
        : e.no_visits ? std::string(tr(N_("no visits: only bots, link previews or assets")))
        : e.unknown < e.visits
-           ? format_tr(N_("{} of the {} visits come from lines without a referrer field (a tenth is the most "
-                          "an estimate allows)"),
+           ? format_tr(N_("{} of the {} visits cannot be judged: their lines do not record the referrer "
+                          "(a tenth is the most an estimate allows)"),
                        count(e.unknown), count(e.visits))
            : std::string(tr(N_("the log does not record referrers"))));
   tile(tr(N_("Estimated dark-social visits")), dark_text(e),

@@ -116,8 +116,8 @@ private:
       row(N_("dark social"), format_tr(N_("{:>12}  no visits: only bots, link previews or assets"), n_a));
     } else if (overall.unknown < overall.visits) {
       row(N_("dark social"),
-          format_tr(N_("{:>12}  {} of the {} visits come from lines without a referrer field (a tenth is "
-                       "the most an estimate allows)"),
+          format_tr(N_("{:>12}  {} of the {} visits cannot be judged: their lines do not record the "
+                       "referrer (a tenth is the most an estimate allows)"),
                     n_a, number_text(overall.unknown), number_text(overall.visits)));
     } else {
       row(N_("dark social"), format_tr(N_("{:>12}  the log does not record referrers"), n_a));

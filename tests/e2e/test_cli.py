@@ -345,7 +345,7 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         common = read_bytes(sample("common.log")).splitlines(keepends=True)[:10]
         table = subprocess.run([BIN, "-q", "-F", "table", "-"], input=b"".join(combined + common),
                                stdout=subprocess.PIPE, check=True).stdout.decode()
-        self.assertRegex(table, r"dark social\s+n/a\s+\d+ of the \d+ visits come from lines without a referrer")
+        self.assertRegex(table, r"dark social\s+n/a\s+\d+ of the \d+ visits cannot be judged: their lines do not record the referrer")
         # A combined log of the same traffic does give one.
         p, r = run_json(sample("combined.log"))
         self.assertIsNotNone(r["summary"]["share"])
@@ -682,7 +682,13 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         s = r["summary"]
         self.assertEqual(s["pages_hidden"], len(fewer))
         self.assertEqual(s["pages"] + s["pages_hidden"], full["summary"]["pages"])
+        self.assertEqual(s["pages_cut"], 0)
         self.assertEqual(r["pages"], [pg for pg in full["pages"] if pg["visits"] >= 3])
+        # --top says how many it left out (a review, 2026-12-07: "pages": 3 read as a site of 3 pages)
+        _, top = run_json("-n", "3", "--min-visits", "3", sample("combined.log"))
+        self.assertEqual(top["summary"]["pages"], 3)
+        self.assertEqual(top["summary"]["pages_cut"], s["pages"] - 3)
+        self.assertEqual(top["summary"]["pages_hidden"], s["pages_hidden"])
         self.assertLess(sum(pg["visits"] for pg in r["pages"]), s["visits"])
         self.assertEqual(s["visits"], full["summary"]["visits"])  # hiding does not change totals
         rows = tsv_rows(run("--min-visits", "3", sample("combined.log")).stdout)

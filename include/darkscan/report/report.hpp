@@ -82,8 +82,10 @@ struct PageRow {
 
 // The pages of `period` to show: those with visits or previews and at least
 // `min_visits` visits, by estimated dark-social visits (then visits, then
-// path), at most `top`. `hidden` gets the number left out by min_visits.
-std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden);
+// path), at most `top`. `hidden` gets the number left out by min_visits, `cut` (when given) the
+// number left out by top.
+std::vector<PageRow> page_rows(const ReportData& data, const ReportPeriod& period, std::size_t& hidden,
+                               std::size_t* cut = nullptr);
 
 // The pages of `period` that page_rows would list without min_visits and top: the table and the
 // HTML say how many --top left out.
