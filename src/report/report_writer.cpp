@@ -191,6 +191,16 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
                            "--by hour|day|week|month, or a file name without %"),
                         request.output));
   }
+  // %Y is the calendar year, %V the ISO week: the week of 2025-12-29 is 2026-W01, which
+  // '%Y-W%V' names 2025-W01, a file of the year before (a review, 2026-12-07).
+  const std::string& out = request.output;
+  if (pattern && out.find("%V") != std::string::npos && out.find("%Y") != std::string::npos &&
+      out.find("%G") == std::string::npos) {
+    throw Error(
+        message(N_("-o '{}': %V is the ISO week, and its year is %G, not %Y (the week of 2025-12-29 is "
+                   "2026-W01, which %Y would name 2025-W01): write %G-W%V"),
+                out));
+  }
   if (pattern) check_pattern_separates_periods(request.output, request.by, now);
   // The folder the (first) file goes to must exist and be writable; the output must not be one. A
   // folder named by the date ('reports/%Y/%m-%d.tsv') is each period's: today's need not exist for

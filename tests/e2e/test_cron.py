@@ -170,6 +170,13 @@ class CronTest(unittest.TestCase):
         p = run("-o", os.path.join(self.work, "%Y-%m-%d.json"), self.path("access.log"))
         self.assertEqual(p.returncode, 2)
         self.assertIn("no --by", p.stderr.decode())
+        # The ISO week's year is %G: '%Y-W%V' names 2026-W01 (from 2025-12-29) 2025-W01 (a review).
+        p = run("--by", "week", "-o", os.path.join(self.work, "%Y-W%V.json"), self.path("access.log"))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("write %G-W%V", p.stderr.decode())
+        self.assertEqual(os.listdir(self.work), [])
+        p = run("--by", "week", "-o", os.path.join(self.work, "%G-W%V.json"), self.path("access.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
         for by, pattern in (("hour", "%Y%m%d-%H.json"), ("day", "%F.json"), ("week", "%G-W%V.json"),
                             ("month", "%Y/%m.json".replace("/", "-"))):
             with self.subTest(by=by, pattern=pattern):
