@@ -239,7 +239,9 @@ private:
     if (data.by_period) {
       j.key("periods").open('[');
       for (const ReportPeriod& period : data.periods) {
-        j.open('{').key("period").string(period.label);
+        // partial: the lines read cover less than 90% of it (a first or last day of a few hours),
+        // as the table and the HTML mark it, so that a script does not read a collapse of traffic.
+        j.open('{').key("period").string(period.label).key("partial").boolean(period.partial);
         const ReportData::Sums sums = data.sums(*period.traffic);
         traffic_fields(j, *period.traffic, sums);
         j.key("channels");

@@ -26,6 +26,61 @@ Error folder_refusal(const std::string& path, const std::string& folder, int err
                ExitCode::cannot_write);
 }
 
+// A period of the report: a slice of the splitter, or a period without a hit.
+struct PeriodRow {
+  std::int64_t key; // the slice's key (its start; the lowest time for hits without one)
+  Period period;
+  const Aggregate* traffic;
+};
+
+// The most periods filled in between those with hits (a year of hours): past it, the periods
+// with hits alone, as before.
+constexpr std::size_t k_max_filled_periods = 9000;
+
+// The periods of `slices` in time order, and those without a hit between the first and the last,
+// or across the window when both its ends are given (`--since yesterday --until today`): a day
+// without traffic (a logging outage, a dead day) is a row of zeros, not a gap in the trend, and a
+// nightly job gets one file per period (a review, 2026-12-07: 2026-12-30 was missing from a
+// window that asked for it). `empty` stands for each period without a hit.
+std::vector<PeriodRow> every_period(const PeriodSplitter& splitter, PeriodKind kind,
+                                    std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                                    const Aggregate& empty) {
+  std::vector<PeriodRow> rows, timed;
+  std::int64_t from = std::numeric_limits<std::int64_t>::max(), to = std::numeric_limits<std::int64_t>::min();
+  for (const auto& [key, slice] : splitter.slices()) {
+    if (key == std::numeric_limits<std::int64_t>::min() || kind == PeriodKind::none) {
+      rows.push_back({key, slice.period, &slice.traffic});
+      continue;
+    }
+    timed.push_back({key, slice.period, &slice.traffic});
+    from = std::min(from, slice.period.start), to = std::max(to, slice.period.end);
+  }
+  if (timed.empty()) return rows;
+  const auto walk = [&](std::int64_t a, std::int64_t b) {
+    std::vector<PeriodRow> out;
+    std::size_t found = 0;
+    for (std::int64_t t = a; t < b && out.size() <= k_max_filled_periods;) {
+      Period p = period_of(kind, t);
+      const auto it = splitter.slices().find(p.start);
+      if (it != splitter.slices().end()) {
+        out.push_back({it->first, it->second.period, &it->second.traffic});
+        ++found;
+      } else {
+        out.push_back({p.start, p, &empty});
+      }
+      t = p.end > t ? p.end : t + 1;
+    }
+    // Every period with hits, in order, and not too many: else none is filled in.
+    return found == timed.size() && out.size() <= k_max_filled_periods ? out : std::vector<PeriodRow>();
+  };
+  std::vector<PeriodRow> filled;
+  if (since && until && *since < *until) filled = walk(std::min(from, *since), std::max(to, *until));
+  if (filled.empty()) filled = walk(from, to);
+  if (filled.empty()) filled = std::move(timed);
+  rows.insert(rows.end(), filled.begin(), filled.end());
+  return rows;
+}
+
 } // namespace
 
 void write_report(const ReportRequest& request, const Reporter& reporter, const ScanTotals& totals,
@@ -39,6 +94,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   std::optional<Aggregate> merged;
   if (periods.slices().size() != 1) merged = periods.total();
   const Aggregate& total = merged ? *merged : periods.slices().begin()->second.traffic;
+  const Aggregate empty; // each period without a hit
   // A period the lines read cover for less than 90% of it: marked, so that a last day of a few
   // hours does not read as a collapse of traffic.
   const auto partial = [&](const Period& p) {
@@ -60,9 +116,9 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                     std::int64_t to = std::numeric_limits<std::int64_t>::max()) {
     std::vector<ReportPeriod> trend;
     if (days) {
-      for (const auto& [start_time, day] : days->slices()) {
-        if (start_time != Hit::k_no_time && start_time >= from && start_time < to) {
-          trend.push_back({day.period.label, &day.traffic, partial(day.period)});
+      for (const PeriodRow& day : every_period(*days, PeriodKind::day, request.since, request.until, empty)) {
+        if (day.key != Hit::k_no_time && day.key >= from && day.key < to) {
+          trend.push_back({day.period.label, day.traffic, partial(day.period)});
         }
       }
     }
@@ -92,12 +148,13 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     reporter.stream(data, out);
     out.finish();
   };
+  const std::vector<PeriodRow> rows = every_period(periods, request.by, request.since, request.until, empty);
   if (file_per_period) {
     // A period's name that is an input (`--by day -o '%Y-%m-%d.log' 2026-11-20.log`) would replace
     // it with a report (a robustness review, 2026-12-06): all names are checked before any is written.
     std::vector<std::string> names;
-    for (const auto& [start_time, slice] : periods.slices())
-      names.push_back(format_local(request.output, start_time));
+    for (const PeriodRow& row : rows)
+      names.push_back(format_local(request.output, row.key));
     if (periods.slices().empty())
       names.push_back(format_local(request.output, period_of(request.by, request.since.value_or(now)).start));
     // A state not written yet (--state-out, a first --state) is a path: same_target compares paths.
@@ -118,23 +175,21 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     }
     // The hour lived twice when the clocks go back is two periods; a pattern without %z names one
     // file for both, which then holds both.
-    const auto& slices = periods.slices();
-    for (auto first = slices.begin(); first != slices.end();) {
-      const std::string name = format_local(request.output, first->first);
+    for (auto first = rows.begin(); first != rows.end();) {
+      const std::string name = format_local(request.output, first->key);
       auto last = std::next(first);
-      while (last != slices.end() && format_local(request.output, last->first) == name)
+      while (last != rows.end() && format_local(request.output, last->key) == name)
         ++last;
       std::vector<ReportPeriod> list;
       for (auto it = first; it != last; ++it)
-        list.push_back({it->second.period.label, &it->second.traffic, partial(it->second.period)});
+        list.push_back({it->period.label, it->traffic, partial(it->period)});
       if (std::next(first) == last) {
-        report(first->second.traffic, std::move(list), name, first->second.period.start,
-               first->second.period.end);
+        report(*first->traffic, std::move(list), name, first->period.start, first->period.end);
       } else {
-        Aggregate both = first->second.traffic;
+        Aggregate both = *first->traffic;
         for (auto it = std::next(first); it != last; ++it)
-          both.merge(it->second.traffic);
-        report(both, std::move(list), name, first->second.period.start, std::prev(last)->second.period.end);
+          both.merge(*it->traffic);
+        report(both, std::move(list), name, first->period.start, std::prev(last)->period.end);
       }
       first = last;
     }
@@ -145,8 +200,8 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     }
   } else {
     std::vector<ReportPeriod> list;
-    for (const auto& [start_time, slice] : periods.slices())
-      list.push_back({slice.period.label, &slice.traffic, partial(slice.period)});
+    for (const PeriodRow& row : rows)
+      list.push_back({row.period.label, row.traffic, partial(row.period)});
     if (list.empty()) list.push_back({"", &total});
     report(total, std::move(list), request.output);
   }

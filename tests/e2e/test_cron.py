@@ -158,6 +158,36 @@ class CronTest(unittest.TestCase):
 
     # 3. -o patterns
 
+    def test_a_day_without_hits_is_a_period_of_zeros_and_a_file(self):
+        # A review, 2026-12-07: 2026-12-30, without a hit, was missing from the periods (the trend
+        # went from the 29th to the 31st), and a two-day window wrote one file where a one-day
+        # window wrote an empty one.
+        ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+        lines = []
+        for day in (28, 29, 31):
+            for hour in (1, 12, 23):
+                lines.append(f'6.0.{day}.{hour} - - [{day}/Dec/2026:{hour:02d}:30:00 +0000] "GET /story/{hour} '
+                             f'HTTP/1.1" 200 1 "-" "{ua}"\n')
+        log = os.path.join(self.work, "gap.log")
+        with open(log, "w") as f:
+            f.writelines(lines)
+        p, r = report("-q", "--by", "day", log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = [(x["period"], x["visits"], x["partial"]) for x in r["periods"]]
+        self.assertEqual(got, [("2026-12-28", 3, False), ("2026-12-29", 3, False), ("2026-12-30", 0, False),
+                               ("2026-12-31", 3, False)])
+        p, r = report("-q", "--by", "day", "--since", "2026-12-27", "--until", "2027-01-01", log)
+        self.assertEqual([(x["period"], x["partial"]) for x in r["periods"]][0], ("2026-12-27", True))
+        self.assertEqual(len(r["periods"]), 5)
+        out = os.path.join(self.work, "out")
+        os.mkdir(out)
+        p = run("-q", "--by", "day", "--since", "2026-12-29", "--until", "2026-12-31", "-o",
+                os.path.join(out, "%Y-%m-%d.json"), log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(out)), ["2026-12-29.json", "2026-12-30.json"])
+        with open(os.path.join(out, "2026-12-30.json")) as f:
+            self.assertEqual(json.load(f)["summary"]["visits"], 0)
+
     def test_output_pattern_coarser_than_by_is_refused_before_reading(self):
         for by, pattern in (("hour", "%Y-%m-%d.json"), ("day", "%Y-%m.json"), ("week", "%Y-%m.json"),
                             ("month", "%Y.json"), ("day", "%d.json")):
