@@ -240,6 +240,23 @@ TEST_CASE("url_path: one page, one key", "[text]") {
     CHECK(canonical("/x\xFF/a") == "/x%FF/a");
     CHECK(canonical("/x\xFF/a") == canonical("/x%FF/a"));
     CHECK(canonical("/n/\xFF\xC3-2") == canonical("/n/\\xFF\\xC3-2")); // raw, and nginx's escape
+    // Raw control bytes (a JSON log decodes them) as a text log's escape: one page, one name
+    CHECK(canonical("/nl\nhere") == "/nl%0Ahere");
+    CHECK(canonical("/nl\nhere") == canonical("/nl\\x0Ahere"));
+    CHECK(canonical(std::string_view("/long-path-of-16/\x7f", 18)) == "/long-path-of-16/%7F");
+    CHECK(canonical("/long-path-of-16/\x1b[31m") == "/long-path-of-16/%1B[31m");
+    std::string out;
+    CHECK_FALSE(darkscan::util::normalise_path("/long/path/of/more/than/16 ~bytes!", out)); // 0x20..0x7E
+    // The eight-bytes-at-a-time test gives the byte loop's answer, for every byte at every place.
+    for (std::size_t at = 0; at < 19; ++at) {
+      for (int c = 1; c < 256; ++c) {
+        std::string path(19, 'a');
+        path[at] = static_cast<char>(c);
+        const bool expected = c < 0x20 || c >= 0x7F || c == '%' || c == '\\';
+        INFO(at << " " << c);
+        CHECK(darkscan::util::normalise_path(path, out) == expected);
+      }
+    }
   }
   SECTION("a fragment is no part of a kept parameter") {
     std::string path_buf, key_buf;
