@@ -188,7 +188,30 @@ bool apache_error_line(std::string_view l) {
 namespace {
 
 // Why `sample` is a binary file's lines, or nullptr.
+// True when `line` is UTF-16 text: a byte-order mark, or most bytes of one parity NUL (ASCII in
+// UTF-16: "1\0" "2\0" ...).
+bool utf16_text(const std::string& line) {
+  if (line.size() >= 2 &&
+      ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF')))
+    return true;
+  std::size_t nul[2] = {0, 0};
+  for (std::size_t i = 0; i < line.size(); ++i)
+    nul[i % 2] += line[i] == '\0';
+  const std::size_t half = line.size() / 2;
+  return half >= 8 && std::max(nul[0], nul[1]) * 10 >= half * 9 && std::min(nul[0], nul[1]) * 10 <= half;
+}
+
 const char* binary_problem(const std::vector<std::string>& sample) {
+  // A log saved in UTF-16 (Windows tools do): "binary" told the user nothing to do (a review,
+  // 2026-12-07).
+  for (const std::string& line : sample) {
+    if (line.empty()) continue;
+    if (utf16_text(line))
+      return N_(
+          "'{}' is in UTF-16, not UTF-8 or ASCII as access logs are: convert it first (iconv -f UTF-16 -t "
+          "UTF-8 FILE | darkscan -)");
+    break;
+  }
   std::size_t bytes = 0, controls = 0;
   for (const std::string& line : sample) {
     bytes += line.size();
@@ -371,6 +394,14 @@ constexpr std::size_t k_enough_requests = 5;
 
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
+  // A tar archive (access.log.tar.gz caught by access.log*): its first header holds "ustar" at
+  // byte 257, and the log inside it was read as a log, counted again (a review, 2026-12-07).
+  if (!sample.empty() && sample.front().size() >= 262 && sample.front().compare(257, 5, "ustar") == 0) {
+    throw Error(message(N_("'{}' is a tar archive, not an access log: give the files it holds (tar -xOf FILE "
+                           "| darkscan -)"),
+                        source_name),
+                ExitCode::input_failed);
+  }
   std::size_t combined = 0;
   std::vector<LogFormat> compiled = compile_candidates(sample, combined);
   std::size_t non_empty = 0;

@@ -69,6 +69,39 @@ TEST_CASE("presets: an unknown format is explained", "[presets]") {
   }
 }
 
+TEST_CASE("presets: a tar archive and a UTF-16 log are named as such (a review)", "[presets]") {
+  const auto message_of = [](const std::vector<std::string>& sample) {
+    try {
+      detect_formats(sample, "x.log");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::input_failed);
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  // A tar header: the member's name, NULs, "ustar" at byte 257; then the log it holds.
+  std::string header = "access.log";
+  header.resize(257, '\0');
+  header += std::string("ustar\0"
+                        "00",
+                        8);
+  header.resize(512, '\0');
+  std::vector<std::string> tar(20, k_combined);
+  tar.front() = header + k_combined;
+  CHECK_THAT(message_of(tar), Catch::Contains("'x.log' is a tar archive") && Catch::Contains("tar -xOf"));
+  // UTF-16, little-endian with its byte-order mark, and big-endian without one.
+  std::string le = "\xFF\xFE", be;
+  for (const char c : k_combined) {
+    le += c, le += '\0';
+    be += '\0', be += c;
+  }
+  CHECK_THAT(message_of({le, le.substr(2), le.substr(2)}),
+             Catch::Contains("is in UTF-16") && Catch::Contains("iconv"));
+  CHECK_THAT(message_of({be, be, be}), Catch::Contains("is in UTF-16"));
+  // NUL bytes at random are no UTF-16: a binary file.
+  CHECK_THAT(message_of({std::string("\0\0\0abc\0defg\0\0\0hi", 17)}), Catch::Contains("holds NUL bytes"));
+}
+
 TEST_CASE("presets: names and aliases", "[presets]") {
   LogFormat f;
   for (const Preset& p : presets()) {
