@@ -346,6 +346,21 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
     got += static_cast<std::size_t>(n);
   }
   head.resize(got);
+  // An empty file named as compressed: a compression cut short (a full disk) leaves one, and its
+  // lines are lost; it read as an empty log, status 0 (a review, 2026-12-07). Even an empty log
+  // compresses to a header of 20 bytes or more.
+  if (got == 0 && path != "-") {
+    static constexpr std::string_view k_compressed[] = {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lzma"};
+    for (const std::string_view ext : k_compressed) {
+      if (path.size() > ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0) {
+        throw Error(
+            message(N_("'{}' is empty, though its name says it is compressed: a compression cut short "
+                       "(a full disk?) leaves such a file, and the lines it held are lost"),
+                    name),
+            ExitCode::input_failed);
+      }
+    }
+  }
   const Codec codec = detect_codec(head);
   reader->unread(std::move(head));
   std::unique_ptr<Source> source;

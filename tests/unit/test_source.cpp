@@ -99,6 +99,24 @@ TEST_CASE("source: zstd that opens with a skippable frame, as pzstd writes it", 
   CHECK(source->error().empty());
 }
 
+TEST_CASE("source: an empty file named as compressed is lost data, an empty log is not (a review)",
+          "[source]") {
+  test::TempDir dir;
+  for (const char* name : {"access.log.2.gz", "a.bz2", "a.xz", "a.zst"}) {
+    INFO(name);
+    try {
+      Source::open(dir.write(name, ""));
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::input_failed);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("is empty, though its name says it is compressed"));
+    }
+  }
+  auto plain = Source::open(dir.write("access.log", ""));
+  CHECK(read_all(*plain).empty());
+  CHECK(plain->error().empty());
+}
+
 TEST_CASE("source: gzip with several members (appended rotations)", "[source]") {
   test::TempDir dir;
   const std::string a = sample_text(1000), b = sample_text(7), c = sample_text(300);
