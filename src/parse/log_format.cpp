@@ -131,13 +131,17 @@ LogFormat LogFormat::json(std::string_view key_map, std::string name) {
   return format;
 }
 
-LogFormat LogFormat::w3c(std::string_view fields, std::string name) {
+LogFormat LogFormat::w3c(std::string_view fields, std::string name, bool cloudfront) {
   LogFormat format;
   format.m_syntax = Syntax::w3c;
-  format.m_w3c = W3cFormat::compile(fields);
+  format.m_w3c = W3cFormat::compile(fields, cloudfront || name == "cloudfront");
   format.m_name = name.empty() ? std::string(format.m_w3c->name()) : std::move(name);
   format.m_spec = format.m_w3c->spec();
   return format;
+}
+
+LogFormat LogFormat::w3c_after(std::string_view fields) const {
+  return w3c(fields, {}, m_w3c && m_w3c->cloudfront());
 }
 
 bool LogFormat::parse_structured(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,

@@ -218,8 +218,18 @@ bool W3cFormat::is_fields_directive(std::string_view line) {
   return line.size() >= k_directive.size() && util::iequals(line.substr(0, k_directive.size()), k_directive);
 }
 
-std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
+// Fields that CloudFront's standard logs have and IIS's do not (docs.aws.amazon.com, AmazonCloudFront,
+// "Standard logging reference", the fields of v1 and v2): CloudFront's v2 lets the user choose the
+// fields, so that a list without x-edge-* is still CloudFront's (a review, 2026-12-07: such a log
+// was read as IIS's, its %20-encoded agents not decoded, a WhatsApp preview taken for a bot).
+constexpr std::string_view k_cloudfront_only[] = {
+    "x-host-header",  "cs-protocol",          "ssl-protocol", "ssl-cipher",         "cs-protocol-version",
+    "fle-status",     "fle-encrypted-fields", "c-port",       "time-to-first-byte", "sc-content-type",
+    "sc-content-len", "sc-range-start",       "sc-range-end"};
+
+std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields, bool cloudfront) {
   auto format = std::make_shared<W3cFormat>();
+  format->m_cloudfront = cloudfront;
   if (is_fields_directive(fields)) fields.remove_prefix(k_directive.size());
   std::vector<std::string_view> names;
   std::size_t pos = 0;
@@ -231,8 +241,11 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields) {
     pos = end;
   }
   if (names.empty()) throw Error(translated(N_("#Fields: the directive names no field")), ExitCode::usage);
-  for (std::string_view name : names)
+  for (std::string_view name : names) {
     if (name.size() > 7 && util::iequals(name.substr(0, 7), "x-edge-")) format->m_cloudfront = true;
+    for (const std::string_view own : k_cloudfront_only)
+      if (util::iequals(name, own)) format->m_cloudfront = true;
+  }
   bool request = false;
   format->m_spec = "#Fields:";
   for (std::string_view name : names) {

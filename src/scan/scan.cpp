@@ -141,17 +141,18 @@ void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputSt
   const LineResult result = parse_line(line, formats, m_hit, error);
   if (result == LineResult::not_record && formats.front().syntax() == LogFormat::Syntax::w3c &&
       W3cFormat::is_fields_directive(line.text)) {
-    if (auto next = fields_directive(line, input)) formats.front() = std::move(*next);
+    if (auto next = fields_directive(line, formats.front(), input)) formats.front() = std::move(*next);
     return;
   }
   if (account(line, result, error, formats, m_hit, input)) m_sink.add(m_hit);
 }
 
-std::optional<LogFormat> Scanner::fields_directive(const Line& line, InputStats& input) {
+std::optional<LogFormat> Scanner::fields_directive(const Line& line, const LogFormat& current,
+                                                   InputStats& input) {
   ++m_totals.lines;
   ++input.lines;
   try {
-    LogFormat next = LogFormat::w3c(line.text);
+    LogFormat next = current.w3c_after(line.text);
     ++m_totals.not_records;
     ++input.not_records;
     return next;

@@ -187,7 +187,7 @@ cut_at_fields(Block& block, util::ByteBuffer& carry, std::shared_ptr<const std::
         line.remove_suffix(1);
       try {
         auto next = std::make_shared<std::vector<LogFormat>>(*current);
-        next->front() = LogFormat::w3c(line);
+        next->front() = current->front().w3c_after(line);
         carry.prepend(text.substr(end));
         block.text.shrink(end);
         return next;
@@ -400,7 +400,8 @@ void Scanner::ParallelScan::commit(Block& block) {
     const Line line = block.line(i, m_next_line);
     const auto result = static_cast<LineResult>(block.results[i]);
     if (w3c_block && result == LineResult::not_record && W3cFormat::is_fields_directive(line.text)) {
-      scanner.fields_directive(line, input); // counted; cut_at_fields gave its format to the blocks after it
+      scanner.fields_directive(line, block.formats->front(),
+                               input); // counted; cut_at_fields gave its format to the blocks after it
       continue;
     }
     const bool has_hit = result == LineResult::parsed || result == LineResult::parsed_other;

@@ -130,6 +130,29 @@ TEST_CASE("w3c_format: CloudFront", "[w3c_format]") {
     REQUIRE(g.parse("2026-11-20\t07:15:02\t41.58.12.7\tGET\t-\t/a\td1.cloudfront.net\tLOS50", hit, error));
     CHECK(hit.host.empty());
   }
+  SECTION(
+      "CloudFront's v2 fields without x-edge-*: by a field of its own, by the preset, after a directive") {
+    // A review, 2026-12-07: such a log was IIS's, "%20" left in agents (a WhatsApp preview a bot).
+    const std::string fields =
+        "#Fields: date time c-ip cs-method cs(Host) cs-uri-stem sc-status cs(User-Agent)";
+    const std::string v2 =
+        "2026-11-20\t05:00:00\t31.13.0.1\tGET\td1.cloudfront.net\t/a\t200\tWhatsApp/2.24%20A";
+    const LogFormat iis = LogFormat::compile(fields);
+    CHECK(iis.name() == "w3c"); // nothing says CloudFront: IIS's, unless told
+    const LogFormat own = LogFormat::compile(fields + " c-port");
+    CHECK(own.name() == "cloudfront");
+    REQUIRE(own.parse(v2 + "\t443", hit, error));
+    CHECK(hit.user_agent == "WhatsApp/2.24 A");
+    CHECK(hit.host.empty());
+    const LogFormat told = LogFormat::w3c(fields, "cloudfront");
+    REQUIRE(told.parse(v2, hit, error));
+    CHECK(hit.user_agent == "WhatsApp/2.24 A");
+    const LogFormat after = f.w3c_after(fields); // a later directive in a CloudFront log
+    CHECK(after.name() == "cloudfront");
+    REQUIRE(after.parse(v2, hit, error));
+    CHECK(hit.user_agent == "WhatsApp/2.24 A");
+    CHECK(iis.w3c_after(fields).name() == "w3c");
+  }
   SECTION("outside CloudFront, an empty better field does not clear a worse one") {
     const LogFormat g = LogFormat::compile("#Fields: date time c-ip cs-method cs(Host) cs-uri-stem cs-host");
     REQUIRE(g.parse("2026-11-20 07:15:02 41.58.12.7 GET www.example.com /a -", hit, error));

@@ -37,7 +37,10 @@ public:
   static LogFormat json(std::string_view key_map, std::string name);
   // A W3C extended format from a "#Fields:" directive (w3c_format.hpp); named "cloudfront" or
   // "w3c" unless `name` is given. Throws Error.
-  static LogFormat w3c(std::string_view fields, std::string name = {});
+  static LogFormat w3c(std::string_view fields, std::string name = {}, bool cloudfront = false);
+  // A "#Fields:" directive met in the lines read with this format: CloudFront's still if this one
+  // is (a log of CloudFront's whose later directive names no field of CloudFront's own).
+  LogFormat w3c_after(std::string_view fields) const;
 
   // How lines of the format are written.
   enum class Syntax : std::uint8_t { text, json, w3c };

@@ -29,8 +29,9 @@ class W3cFormat {
 public:
   // From a "#Fields:" directive or its list of fields. Fields darkscan does not use are skipped.
   // Throws Error(ExitCode::usage) when the list is empty or holds no request field (cs-uri-stem,
-  // cs-uri).
-  static std::shared_ptr<const W3cFormat> compile(std::string_view fields);
+  // cs-uri). CloudFront's (percent-encoded agents and referrers, cs(Host) the distribution's name)
+  // when `cloudfront`, or when a field is CloudFront's own (x-edge-*, x-host-header, c-port...).
+  static std::shared_ptr<const W3cFormat> compile(std::string_view fields, bool cloudfront = false);
 
   // Whether `line` is a "#Fields:" directive.
   static bool is_fields_directive(std::string_view line);
@@ -43,8 +44,9 @@ public:
 
   bool has(FieldKind kind) const;
   std::size_t field_count() const { return m_fields.size(); }
-  // "cloudfront" (it has x-edge- fields) or "w3c".
+  // "cloudfront" (CloudFront's own fields, or compiled as CloudFront's) or "w3c".
   const char* name() const { return m_cloudfront ? "cloudfront" : "w3c"; }
+  bool cloudfront() const { return m_cloudfront; }
   // "#Fields: ..." as compiled.
   const std::string& spec() const { return m_spec; }
 

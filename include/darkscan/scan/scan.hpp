@@ -199,7 +199,7 @@ private:
   // it for the lines after it; or as malformed when it names no request field (nothing returned:
   // the lines after it are read with the fields before it). The serial and the parallel scan both
   // count directives here, so that their totals agree.
-  std::optional<LogFormat> fields_directive(const Line& line, InputStats& input);
+  std::optional<LogFormat> fields_directive(const Line& line, const LogFormat& current, InputStats& input);
   // Counts the line; true when `hit` is a parsed hit for the sink.
   bool account(const Line& line, LineResult result, const ParseError& error,
                const std::vector<LogFormat>& formats, Hit& hit, InputStats& input);
