@@ -11,6 +11,7 @@
 #include <darkscan/state/state.hpp>
 #include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/file_identity.hpp>
+#include <darkscan/util/file_lock.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -61,6 +62,10 @@ int run_merge(const CommandLine& opts) {
                   ExitCode::cannot_write);
     }
   }
+  // The state it replaces may be a nightly run's (merge --state-out S S other): that run would
+  // write over the merge, or the merge over its update (a review, 2026-12-07). Its lock, as a run's.
+  std::optional<util::FileLock> lock;
+  if (!opts.state_out.empty()) lock.emplace(util::final_target(opts.state_out) + ".lock");
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();

@@ -325,7 +325,8 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
                                          [](const InputStats& in) { return in.broke_off && in.parsed > 0; });
   if (plan.hits.output && !nothing_read) {
     plan.hits.output->finish();
-  } else if (state && !plan.hits.output) {
+  } else if (state && !plan.hits.output && !(nothing_read && opts.state.empty())) {
+    // A history (--state) has its report without new lines; a shard of nothing has none.
     write_state_report(plan, *state, totals);
   } else if (nothing_read) {
     print_error(format_tr(N_("no input could be read: '{}' was left as it was"), opts.output));
@@ -425,7 +426,16 @@ int run_scan(const CommandLine& opts) {
     if (!opts.quiet) print_run_summary(totals, seconds);
     return static_cast<int>(ExitCode::input_failed);
   }
-  if (state) {
+  // A shard of nothing (no input could be read) would be merged as a server's quiet night, and
+  // DISTRIBUTED.md merges a shard of status 1 as one read in part (a review, 2026-12-07).
+  const bool shard_of_nothing =
+      state && opts.state.empty() && !totals.inputs.empty() &&
+      totals.inputs_failed() == totals.inputs.size() &&
+      std::none_of(totals.inputs.begin(), totals.inputs.end(),
+                   [](const InputStats& in) { return in.broke_off && in.parsed > 0; });
+  if (shard_of_nothing) {
+    print_error(format_tr(N_("no input could be read: the state '{}' was not written"), opts.state_out));
+  } else if (state) {
     const std::string& path = opts.state_out.empty() ? opts.state : opts.state_out;
     save_state(*state, path);
   }

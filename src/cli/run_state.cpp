@@ -61,9 +61,11 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   refuse_standard_stream_state(opts);
   refuse_state_onto_other_file(opts.state_out);
   // Two runs updating one state would each miss what the other read; one through a link to it too.
-  if (!opts.state.empty()) lock = std::make_unique<util::FileLock>(util::final_target(opts.state) + ".lock");
-  // Fail before reading any log when the state could not be saved after it.
+  // The state written is locked: --state-out S while a --state S run goes on would lose one of the
+  // two (a review, 2026-12-07), as merge --state-out S does.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
+  lock = std::make_unique<util::FileLock>(util::final_target(out) + ".lock");
+  // Fail before reading any log when the state could not be saved after it.
   if (const int err = util::folder_error(out)) {
     throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), out, util::folder_of(out),
                         system_message(err)),

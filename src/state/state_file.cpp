@@ -86,6 +86,13 @@ std::string read_whole_file(const std::string& path) {
     throw Error(message(N_("cannot open state '{}': {}"), path, system_message(errno)),
                 ExitCode::input_failed);
   }
+  // A device is no state: /dev/zero was read until memory ran out (a review, 2026-12-07).
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+    ::close(fd);
+    throw Error(message(N_("'{}' is a device, not a state written by darkscan"), path),
+                ExitCode::input_failed);
+  }
   std::string out;
   char buf[65536];
   for (;;) {
@@ -99,6 +106,9 @@ std::string read_whole_file(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
+    // Not a state from its first bytes (a pipe of something else): read no further, and the
+    // decoder says what it is not.
+    if (out.size() >= k_magic.size() && out.compare(0, k_magic.size(), k_magic) != 0) break;
   }
   ::close(fd);
   return out;

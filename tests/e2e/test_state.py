@@ -624,6 +624,36 @@ class StateTest(unittest.TestCase):
             self.assertIn("another darkscan is using this state", err)
             self.assertFalse(os.path.exists(state))
         self.assertEqual(run("-q", "--state", state, "-o", os.devnull, self.log)[0], 0)
+        # The state a run writes with --state-out, or a merge, is locked too: while a nightly run
+        # updates it, either would have lost one of the two updates (a review, 2026-12-07).
+        shard = os.path.join(d, "shard.state")
+        self.assertEqual(run("-q", "--state-out", shard, "-o", os.devnull, self.log)[0], 0)
+        before = os.path.getmtime(state)
+        with open(state + ".lock", "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            code, _, err = run("-q", "--state-out", state, "-o", os.devnull, self.log)
+            self.assertEqual(code, 1)
+            self.assertIn("another darkscan is using this state", err)
+            code, _, err = run("merge", "-q", "--state-out", state, "-o", os.devnull, state, shard)
+            self.assertEqual(code, 1)
+            self.assertIn("another darkscan is using this state", err)
+        self.assertEqual(os.path.getmtime(state), before)
+
+    def test_a_shard_of_nothing_and_a_device_as_state_are_refused(self):
+        # A review, 2026-12-07: an unreadable log gave an empty shard (and a report of nothing),
+        # which a merge took for a quiet night; /dev/zero as a state was read until memory ran out.
+        d = self.dir("nothing")
+        shard, out = os.path.join(d, "x.state"), os.path.join(d, "x.json")
+        code, _, err = run("-q", "--state-out", shard, "-o", out, os.path.join(d, "missing.log"))
+        self.assertEqual(code, 1)
+        self.assertIn("the state '%s' was not written" % shard, err)
+        self.assertFalse(os.path.exists(shard))
+        self.assertFalse(os.path.exists(out))
+        for args in (["--state", "/dev/zero", "-o", os.devnull, self.log], ["merge", "-q", "/dev/zero"]):
+            p = subprocess.run([BIN, "-q", *args] if args[0] != "merge" else [BIN, *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, timeout=60)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn(b"'/dev/zero' is a device, not a state written by darkscan", p.stderr)
 
     def test_rotated_file_is_recognised_by_content(self):
         d = self.dir("rename")
