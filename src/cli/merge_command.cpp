@@ -88,6 +88,7 @@ int run_merge(const CommandLine& opts) {
     note(overlap);
   merged.forget_old(now);
   keep_recent_hours(merged, opts, keep, now, note);
+  if (const int minutes = merged.hours_offset_minutes()) note(note_hours_of_another_zone(minutes));
 
   ScanTotals totals = merged.counters.totals();
   note_window_coverage(totals, since, until, now, note, merged.origin);

@@ -413,6 +413,7 @@ int run_scan(const CommandLine& opts) {
   if (state) {
     record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
     keep_recent_hours(*state, opts, plan.state_keep, plan.now, note);
+    if (const int minutes = state->hours_offset_minutes()) note(note_hours_of_another_zone(minutes));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ScanTotals totals = scanner.totals();

@@ -114,6 +114,24 @@ std::size_t State::keep_last(std::int64_t keep, std::int64_t now) {
   return dropped;
 }
 
+int State::hours_offset_minutes() const {
+  for (const auto& [start, hour] : hours.hours()) {
+    if (start == Hit::k_no_time) continue;
+    const std::int64_t local = period_of(PeriodKind::hour, start).start;
+    if (local != start) return static_cast<int>((start - local) / 60);
+  }
+  return 0;
+}
+
+Message note_hours_of_another_zone(int minutes) {
+  return message(
+      N_("the state's hours start {} minutes past this time zone's hours: it was written under "
+         "another TZ (one whose offset is not whole hours, as India's or Nepal's), and each of its "
+         "hours is placed whole in this report's days and window, up to {} minutes off at their "
+         "edges; write and read states under the same TZ"),
+      minutes, minutes);
+}
+
 PeriodSplitter State::report_periods(PeriodKind by, std::optional<std::int64_t> since,
                                      std::optional<std::int64_t> until) const {
   PeriodSplitter out(by, since, until, keep_params);

@@ -639,6 +639,25 @@ class StateTest(unittest.TestCase):
             self.assertIn("another darkscan is using this state", err)
         self.assertEqual(os.path.getmtime(state), before)
 
+    def test_a_state_of_another_time_zones_hours_is_named(self):
+        # A review, 2026-12-07: hours counted under TZ=Asia/Kolkata (UTC+05:30) start at :30 UTC;
+        # read under UTC, each was placed whole in its days, without a word.
+        d = self.dir("zone")
+        shard = os.path.join(d, "k.state")
+        log = os.path.join(d, "day.log")
+        with open(log, "wb") as f:
+            f.writelines(self.days[0][1])
+        run_in = lambda tz, *args: subprocess.run([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                  env=dict(ENV, TZ=tz), timeout=120)
+        self.assertEqual(run_in("Asia/Kolkata", "-q", "--state-out", shard, "-o", os.devnull, log).returncode, 0)
+        notes = json.loads(run_in("UTC", "merge", "-q", "-F", "json", shard).stdout)["summary"]["notes"]
+        self.assertTrue(any("hours start 30 minutes past this time zone's hours" in n for n in notes), notes)
+        notes = json.loads(run_in("Asia/Kolkata", "merge", "-q", "-F", "json", shard).stdout)["summary"]["notes"]
+        self.assertFalse(any("minutes past" in n for n in notes), notes)
+        notes = json.loads(run_in("Africa/Lagos", "merge", "-q", "-F", "json",  # whole hours: UTC's
+                                  os.path.join(d, "k.state")).stdout)["summary"]["notes"]
+        self.assertTrue(any("30 minutes past" in n for n in notes), notes)
+
     def test_a_shard_of_nothing_and_a_device_as_state_are_refused(self):
         # A review, 2026-12-07: an unreadable log gave an empty shard (and a report of nothing),
         # which a merge took for a quiet night; /dev/zero as a state was read until memory ran out.

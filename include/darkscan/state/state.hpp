@@ -85,7 +85,15 @@ struct State {
   // falls inside), with pending arrivals decided as if nothing came before.
   PeriodSplitter report_periods(PeriodKind by, std::optional<std::int64_t> since,
                                 std::optional<std::int64_t> until) const;
+
+  // How many minutes past this time zone's hours the state's hours start (0: they are this zone's):
+  // hours are counted from the local hour, so that a state written under TZ=Asia/Kolkata (UTC+05:30)
+  // and read under UTC has its hours at :30 (a review, 2026-12-07).
+  int hours_offset_minutes() const;
 };
+
+// The note for a state whose hours are not this time zone's (hours_offset_minutes() != 0).
+Message note_hours_of_another_zone(int minutes);
 
 // Loads the state files at `paths` and merges them in time order (their
 // first hit), so that each shard's pending arrivals are decided with what came
