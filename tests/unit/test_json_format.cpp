@@ -93,6 +93,20 @@ TEST_CASE("json_format: Traefik, Cloudflare and nginx escape=json", "[json_forma
     REQUIRE(f.parse(dropped, hit, error));
     CHECK_FALSE(hit.has_referer);
     CHECK_FALSE(hit.has_user_agent);
+    // Traefik's "redact" mode: the header is not logged (a review, 2026-12-07: a referral, a bot)
+    const std::string redacted = R"({"ClientHost":"41.58.12.7","DownstreamStatus":200,"RequestMethod":"GET",)"
+                                 R"("RequestPath":"/a","StartUTC":"2026-11-20T07:15:02Z",)"
+                                 R"("request_User-Agent":"curl/8.0","request_Referer":"REDACTED"})";
+    REQUIRE(f.parse(redacted, hit, error));
+    CHECK_FALSE(hit.has_referer);
+    CHECK(hit.referer.empty());
+    CHECK(hit.user_agent == "curl/8.0");
+    const std::string both =
+        R"({"ClientHost":"41.58.12.7","DownstreamStatus":200,"RequestMethod":"GET",)"
+        R"("RequestPath":"/a","request_User-Agent":"REDACTED","request_Referer":"REDACTED"})";
+    REQUIRE(f.parse(both, hit, error));
+    CHECK_FALSE(hit.has_user_agent);
+    CHECK(hit.user_agent.empty());
   }
   SECTION("Cloudflare: unix nanoseconds, RFC 3339 or seconds") {
     const LogFormat f = preset("cloudflare");
