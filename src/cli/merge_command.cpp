@@ -65,7 +65,8 @@ int run_merge(const CommandLine& opts) {
   // The state it replaces may be a nightly run's (merge --state-out S S other): that run would
   // write over the merge, or the merge over its update (a review, 2026-12-07). Its lock, as a run's.
   std::optional<util::FileLock> lock;
-  if (!opts.state_out.empty()) lock.emplace(util::final_target(opts.state_out) + ".lock");
+  if (!opts.state_out.empty() && !util::written_in_place(opts.state_out))
+    lock.emplace(util::final_target(opts.state_out) + ".lock");
   const Rules rules = Rules::load(rules_dirs(opts.rules));
   request.weights = rules.weights(); // a merge weighs with its own --rules, as a run does
   request.settings = rules.settings();

@@ -222,10 +222,12 @@ bool W3cFormat::is_fields_directive(std::string_view line) {
 // "Standard logging reference", the fields of v1 and v2): CloudFront's v2 lets the user choose the
 // fields, so that a list without x-edge-* is still CloudFront's (a review, 2026-12-07: such a log
 // was read as IIS's, its %20-encoded agents not decoded, a WhatsApp preview taken for a bot).
-constexpr std::string_view k_cloudfront_only[] = {
-    "x-host-header",  "cs-protocol",          "ssl-protocol", "ssl-cipher",         "cs-protocol-version",
-    "fle-status",     "fle-encrypted-fields", "c-port",       "time-to-first-byte", "sc-content-type",
-    "sc-content-len", "sc-range-start",       "sc-range-end"};
+// clang-format off
+constexpr std::string_view k_cloudfront_only[] = { // not for translation: field names
+    "x-host-header", "cs-protocol", "ssl-protocol", "ssl-cipher", "cs-protocol-version", // not for translation
+    "fle-status", "fle-encrypted-fields", "c-port", "time-to-first-byte", "sc-content-type", // not for translation
+    "sc-content-len", "sc-range-start", "sc-range-end"}; // not for translation
+// clang-format on
 
 std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields, bool cloudfront) {
   auto format = std::make_shared<W3cFormat>();
