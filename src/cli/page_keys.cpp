@@ -27,7 +27,8 @@ std::vector<std::string> page_key_params(const CommandLine& opts, const Rules& r
   for (const std::string& p : rules.content_params())
     if (std::find(keep_params.begin(), keep_params.end(), p) == keep_params.end()) keep_params.push_back(p);
   if (!state) return keep_params;
-  if (!opts.keep_params.empty() && keep_params != state->keep_params && state->counters.lines > 0) {
+  if (!opts.keep_params.empty() && !same_key_params(keep_params, state->keep_params) &&
+      state->counters.lines > 0) {
     if (state->keep_params.empty()) {
       throw Error(translated(N_("--keep-param differs from the state's (none): page keys would not match; "
                                 "give the same ones, or none")));
@@ -36,7 +37,8 @@ std::vector<std::string> page_key_params(const CommandLine& opts, const Rules& r
                            "give the same ones, or none"),
                         fmt::format("{}", fmt::join(state->keep_params, " "))));
   }
-  if (opts.keep_params.empty() && state->counters.lines > 0 && keep_params != state->keep_params) {
+  if (opts.keep_params.empty() && state->counters.lines > 0 &&
+      !same_key_params(keep_params, state->keep_params)) {
     note(message(N_("the state was written with page-key parameters '{}', these rules name '{}': "
                     "pages keep the state's keys (start a new state to change them)"),
                  fmt::join(state->keep_params, " "), fmt::join(keep_params, " ")));

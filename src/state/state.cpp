@@ -114,6 +114,14 @@ std::size_t State::keep_last(std::int64_t keep, std::int64_t now) {
   return dropped;
 }
 
+bool same_key_params(std::vector<std::string> a, std::vector<std::string> b) {
+  for (auto* list : {&a, &b}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return a == b;
+}
+
 int State::hours_offset_minutes() const {
   for (const auto& [start, hour] : hours.hours()) {
     if (start == Hit::k_no_time) continue;
@@ -196,7 +204,7 @@ State merge_state_files(const std::vector<std::string>& paths, const Rules& rule
                                           "different logs or times"),
                                        paths[i], earlier->name, path, later->name));
     }
-    if (s.keep_params != states.front().keep_params) {
+    if (!same_key_params(s.keep_params, states.front().keep_params)) {
       throw Error(message(N_("'{}' and '{}' were made with different --keep-param: their pages do not match"),
                           paths.front(), path));
     }

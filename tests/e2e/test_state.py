@@ -607,6 +607,13 @@ class StateTest(unittest.TestCase):
         code, _, err = run("--state", state, "--keep-param", "page", self.log)
         self.assertEqual(code, 2)
         self.assertIn("--keep-param", err)
+        # A --keep-param that content.rules already names changes no key: its state merges with
+        # one made without it (a review, 2026-12-07: "made with different --keep-param")
+        plain, kept = os.path.join(d, "plain.state"), os.path.join(d, "kept.state")
+        report("--state-out", plain, self.log)
+        report("--state-out", kept, "--keep-param", "id", self.log)
+        code, _, err = run("merge", "-q", "-o", os.devnull, plain, kept)
+        self.assertNotIn("different --keep-param", err)
         code, _, err = run("merge", os.path.join(d, "missing.state"))
         self.assertEqual(code, 1)
         self.assertIn("missing.state", err)

@@ -92,6 +92,11 @@ struct State {
   int hours_offset_minutes() const;
 };
 
+// Whether two lists of page-key parameters keep the same ones: a key is built in the URL's order,
+// so that the lists' own order says nothing (a review, 2026-12-07: `--keep-param id`, which
+// content.rules already names, made a state that no other would merge with).
+bool same_key_params(std::vector<std::string> a, std::vector<std::string> b);
+
 // The note for a state whose hours are not this time zone's (hours_offset_minutes() != 0).
 Message note_hours_of_another_zone(int minutes);
 
