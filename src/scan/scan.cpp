@@ -108,7 +108,8 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
     const std::int64_t latest = std::max(input.max_time, m_read_until);
     if (latest != Hit::k_no_time && hit.time < latest - k_out_of_order_seconds)
       out_of_order(input, line.number, hit.time, latest);
-    if (input.max_time == Hit::k_no_time || hit.time > input.max_time) input.max_time = hit.time;
+    if (input.max_time == Hit::k_no_time || hit.time > input.max_time)
+      input.max_time = hit.time, input.max_time_line = line.number;
   }
   return true;
 }
@@ -330,8 +331,15 @@ void Scanner::record_in_ledger(const Resume& resume, Codec codec, std::uint64_t 
 
 void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time, std::int64_t latest) {
   if (input.out_of_order++ == 0) {
+    // The line that set the time it comes after, when it is this input's: one line dated ahead of
+    // the rest (a clock set wrong) is the one to look at, not the hundreds after it (a review,
+    // 2026-12-07).
     input.first_out_of_order =
-        message(N_("line {} ({}) comes after {}"), line_no, util::format_utc(time), util::format_utc(latest));
+        latest == input.max_time
+            ? message(N_("line {} ({}) comes after line {} ({})"), line_no, util::format_utc(time),
+                      input.max_time_line, util::format_utc(latest))
+            : message(N_("line {} ({}) comes after {}"), line_no, util::format_utc(time),
+                      util::format_utc(latest));
   }
 }
 

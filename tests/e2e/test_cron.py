@@ -131,6 +131,11 @@ class CronTest(unittest.TestCase):
         p, r = report(stdin=b"".join(self.parts))  # oldest first: no note
         self.assertEqual(r["summary"]["inputs"][0]["out_of_order"], 0)
         self.assertNotIn(b"time order", p.stderr)
+        # One line dated ahead of the rest is named, not only the first of the lines after it (a review)
+        ahead = re.sub(rb"/\d{4}:", b"/2031:", self.lines[500], count=1)
+        p, r = report(stdin=b"".join(self.lines[:500]) + ahead + b"".join(self.lines[501:1000]))
+        self.assertIn("the first: line 502 (", r["summary"]["notes"][0])
+        self.assertIn(") comes after line 501 (2031-", r["summary"]["notes"][0])
 
     # 2. a format that fits nothing
 

@@ -71,6 +71,7 @@ struct InputStats {
   bool broke_off = false;                 // its data broke off (corrupt or cut): the lines before were read
   Message first_malformed;                // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
+  std::uint64_t max_time_line = 0;        // the line that has it
   std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
   Message first_out_of_order;             // "line N (time) after time", for the note
   std::uint64_t overlapping = 0;          // lines skipped: older than what the state (--state) holds
