@@ -76,6 +76,7 @@ Rules Rules::load_dirs(const std::vector<std::string>& dirs) {
   out.m_params = std::move(params.rules);
   out.m_param_patterns = std::move(params.patterns);
   out.m_param_names = std::move(params.names);
+  out.m_param_name_of = std::move(params.name_of);
   out.m_counts.emplace_back("params.rules", params.written);
 
   LandingRules landing = read_landing_rules(dirs);

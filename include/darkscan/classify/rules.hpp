@@ -184,6 +184,7 @@ private:
   std::vector<Rule> m_params;
   std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
   std::vector<std::string> m_param_names;                  // distinct, lower case
+  std::vector<std::uint16_t> m_param_name_of;              // each rule's, an index into m_param_names
   std::vector<std::string> m_asset_extensions;             // lower case, sorted
   // Those of 1-7 bytes as words (extension_word): a lookup on every line, where a binary search of
   // the 50 shipped extensions took six branches the processor cannot predict (70 instructions a
