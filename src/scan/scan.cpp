@@ -114,27 +114,52 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   return true;
 }
 
-// A line's time moves the end of what the state holds only when the next line agrees with it
-// (is not more than k_out_of_order_seconds older): one line dated a year ahead (a clock set wrong,
-// a line from another server) made every later run skip all its lines as already counted (a
-// review, 2026-12-07). A time within k_out_of_order_seconds of the accepted end is taken as it
-// comes: a line logged late by a slow request is within what the next run allows.
+// A line's time moves the end of what the state holds (last_past_time) only when the lines after it
+// agree (are not more than k_out_of_order_seconds older): one line dated a year ahead (a clock set
+// wrong, a line from another server) made every later run skip all its lines as already counted (a
+// review, 2026-12-07). A time within k_out_of_order_seconds of the end is taken as it comes (a line
+// logged late by a slow request is within what the next run allows). A time further ahead waits for
+// the next line to agree, or for the end of its input; one more than k_far_ahead ahead waits for
+// k_votes_far lines that agree (two lines a month ahead in a row still poisoned the state: a review
+// of the review), across inputs if need be, and is dropped when the run ends first.
+namespace {
+constexpr std::int64_t k_far_ahead = 86400;
+constexpr int k_votes_far = 3;
+} // namespace
+
 void Scanner::note_past_time(std::int64_t t) {
   if (m_time_pending != Hit::k_no_time) {
-    if (t >= m_time_pending - k_out_of_order_seconds) accept_past_time(m_time_pending);
+    if (t < m_time_pending - k_out_of_order_seconds) {
+      m_time_pending = Hit::k_no_time; // contradicted: a line out of its place
+    } else {
+      const bool far = m_time_accepted != Hit::k_no_time && m_time_pending - m_time_accepted > k_far_ahead;
+      if (++m_pending_votes < (far ? k_votes_far : 1)) return; // t agrees, but more must
+      accept_past_time(m_time_pending);
+      m_time_pending = Hit::k_no_time;
+    }
+  }
+  if (m_time_accepted != Hit::k_no_time && t <= m_time_accepted + k_out_of_order_seconds) {
+    accept_past_time(t);
+  } else {
+    m_time_pending = t;
+    m_pending_votes = 0;
+  }
+}
+
+// The end of an input: a time ahead by less than k_far_ahead is its last line after a quiet hour
+// (a small site's night), not a clock set wrong: left out, the next run counted that line twice (a
+// review of the review). One further ahead goes on waiting for lines that agree.
+void Scanner::end_past_time() {
+  if (m_time_pending == Hit::k_no_time) return;
+  if (m_time_accepted == Hit::k_no_time || m_time_pending - m_time_accepted <= k_far_ahead) {
+    accept_past_time(m_time_pending);
     m_time_pending = Hit::k_no_time;
   }
-  if (m_time_accepted != Hit::k_no_time && t <= m_time_accepted + k_out_of_order_seconds)
-    accept_past_time(t);
-  else
-    m_time_pending = t;
 }
 
 void Scanner::accept_past_time(std::int64_t t) {
   if (m_time_accepted == Hit::k_no_time || t > m_time_accepted) m_time_accepted = t;
-  m_totals.last_past_time = m_past_before_input == Hit::k_no_time
-                                ? m_time_accepted
-                                : std::max(m_past_before_input, m_time_accepted);
+  m_totals.last_past_time = m_time_accepted;
 }
 
 void Scanner::process(const Line& line, std::vector<LogFormat>& formats, InputStats& input) {
@@ -187,8 +212,6 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   const std::uint64_t stored_size = source->stored_size();
   Resume resume;
   if (m_options.ledger && !resume_input(source, resume, input)) return;
-  m_past_before_input = m_totals.last_past_time;
-  m_time_accepted = m_time_pending = Hit::k_no_time;
   m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
                       ? m_options.history_end - k_out_of_order_seconds
                       : Hit::k_no_time;
@@ -221,8 +244,7 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   for (const FirstLines::Kept& k : first.kept)
     process(Line{k.text, k.number, k.overlong}, formats, input);
   scan_rest(reader, *source, formats, input);
-  // An input of one timed line: nothing contradicts it.
-  if (m_time_accepted == Hit::k_no_time && m_time_pending != Hit::k_no_time) accept_past_time(m_time_pending);
+  end_past_time();
 
   note_input(formats.front(), input);
   m_read_until = std::max(m_read_until, input.max_time);

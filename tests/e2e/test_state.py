@@ -557,6 +557,32 @@ class StateTest(unittest.TestCase):
         again = json.loads(run("-q", "-F", "json", "--state", state, "copy1.log", cwd=d)[1])
         self.assertEqual(again["summary"]["inputs"][0]["parsed"], 0)
 
+    def test_the_state_ends_with_an_inputs_last_line_after_a_quiet_hour_not_with_two_lines_a_month_ahead(self):
+        # A review of the review (2026-12-07): the last line of an input after a quiet hour was left
+        # out of the state's end, so a standard input that holds it again counted it twice; two
+        # lines a month ahead in a row still made the next night skip all its lines.
+        d = self.dir("ends")
+        ua = b"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+        line = lambda ip, when, path: b'10.0.%d.%d - - [%s +0000] "GET /%s HTTP/1.1" 200 5 "-" "%s"\n' % (
+            ip // 250, ip % 250 + 1, when.encode(), path.encode(), ua)
+        first = [line(1, "20/Nov/2026:10:00:00", "a"), line(2, "20/Nov/2026:10:05:00", "b"),
+                 line(3, "20/Nov/2026:10:30:00", "c"), line(4, "20/Nov/2026:12:00:00", "d")]
+        state = os.path.join(d, "s.state")
+        self.assertEqual(run("-q", "--state", state, "-o", os.devnull, "-", stdin=b"".join(first))[0], 0)
+        again = first[1:] + [line(5, "20/Nov/2026:13:00:00", "e")]
+        got = json.loads(run("-q", "-F", "json", "--state", state, "-", stdin=b"".join(again))[1])
+        self.assertEqual(got["summary"]["inputs"][0]["overlapping"], 2)  # 10:05 and 10:30: before 12:00
+        ahead = [line(10 + i, "01/Nov/2026:10:0%d:00" % i, "x%d" % i) for i in range(6)]
+        ahead += [line(20, "25/Nov/2026:10:00:00", "y"), line(21, "25/Nov/2026:10:01:00", "z")]
+        with open(os.path.join(d, "ahead.log"), "wb") as f:
+            f.writelines(ahead)
+        with open(os.path.join(d, "next.log"), "wb") as f:
+            f.writelines(line(30 + i, "02/Nov/2026:10:0%d:00" % i, "n%d" % i) for i in range(6))
+        state = os.path.join(d, "t.state")
+        report("--state", state, "ahead.log", cwd=d)
+        got = json.loads(run("-q", "-F", "json", "--state", state, "next.log", cwd=d)[1])
+        self.assertEqual([got["summary"]["inputs"][0][k] for k in ("parsed", "overlapping")], [6, 0])
+
     def test_damaged_state_is_refused_and_left_alone(self):
         d = self.dir("damaged")
         state = os.path.join(d, "s.state")

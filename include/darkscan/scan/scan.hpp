@@ -207,6 +207,7 @@ private:
   void process(const Line& line, std::vector<LogFormat>& formats, InputStats& input);
   // With a state: a hit's time, toward last_past_time (scan.cpp).
   void note_past_time(std::int64_t t);
+  void end_past_time();
   void accept_past_time(std::int64_t t);
   void scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                    InputStats& input);
@@ -236,9 +237,9 @@ private:
   std::string m_detected;
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
-  std::int64_t m_past_before_input = Hit::k_no_time; // last_past_time when this input began
-  std::int64_t m_time_accepted = Hit::k_no_time;     // this input's end so far (note_past_time)
-  std::int64_t m_time_pending = Hit::k_no_time;      // a time ahead of it, until the next line agrees
+  std::int64_t m_time_accepted = Hit::k_no_time; // the end of the inputs so far (note_past_time)
+  std::int64_t m_time_pending = Hit::k_no_time;  // a time ahead of it, until lines after it agree
+  int m_pending_votes = 0;                       // the lines that agreed so far
 };
 
 } // namespace darkscan
