@@ -38,14 +38,16 @@ load_kind_rules(const std::string& path,
 }
 
 // agents.rules' match order (doc/RULES.md): previews, then bots that carry an app's token, then
-// in-app kinds, then bots.
+// in-app kinds, then bots and browsers in file order (a browser rule goes after the named bots
+// and before the generic ones: a crawler that adds a browser's token stays a bot).
 int agent_priority(std::uint8_t kind) {
   switch (static_cast<AgentKind>(kind)) {
   case AgentKind::preview:
   case AgentKind::preview_public:
   case AgentKind::preview_mixed: return 0;
   case AgentKind::bot_first: return 1;
-  case AgentKind::bot: return 3;
+  case AgentKind::bot:
+  case AgentKind::browser: return 3;
   default: return 2;
   }
 }
