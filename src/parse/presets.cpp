@@ -230,6 +230,15 @@ bool looks_binary(const std::vector<std::string>& sample) { return binary_proble
 
 } // namespace
 
+const char* tar_archive(const std::vector<std::string>& sample) {
+  // access.log.tar.gz caught by access.log*: its first header holds "ustar" at byte 257, and the
+  // log inside it was read as a log, counted again (a review, 2026-12-07).
+  if (!sample.empty() && sample.front().size() >= 262 && sample.front().compare(257, 5, "ustar") == 0)
+    return N_(
+        "'{}' is a tar archive, not an access log: give the files it holds (tar -xOf FILE | darkscan -)");
+  return nullptr;
+}
+
 const char* not_an_access_log(const std::vector<std::string>& sample) {
   std::size_t lines = 0, nginx = 0, apache = 0;
   for (const std::string& line : sample) {
@@ -394,14 +403,8 @@ constexpr std::size_t k_enough_requests = 5;
 
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
-  // A tar archive (access.log.tar.gz caught by access.log*): its first header holds "ustar" at
-  // byte 257, and the log inside it was read as a log, counted again (a review, 2026-12-07).
-  if (!sample.empty() && sample.front().size() >= 262 && sample.front().compare(257, 5, "ustar") == 0) {
-    throw Error(message(N_("'{}' is a tar archive, not an access log: give the files it holds (tar -xOf FILE "
-                           "| darkscan -)"),
-                        source_name),
-                ExitCode::input_failed);
-  }
+  if (const char* archive = tar_archive(sample))
+    throw Error(message(archive, source_name), ExitCode::input_failed);
   std::size_t combined = 0;
   std::vector<LogFormat> compiled = compile_candidates(sample, combined);
   std::size_t non_empty = 0;

@@ -286,11 +286,17 @@ bool Scanner::resume_input(std::unique_ptr<Source>& source, Resume& resume, Inpu
 
 bool Scanner::choose_formats(const FirstLines& first, const Source& source, std::vector<LogFormat>& formats,
                              InputStats& input) {
+  const std::vector<std::string>& sample = first.sample;
   if (m_options.format) {
+    // With --log-format too: an archive's first line is its header, the log inside it a log.
+    if (const char* archive = tar_archive(sample)) {
+      fail(input, message(N_("{}\n  '{}' was skipped"), message(archive, input.name), input.name),
+           ExitCode::input_failed);
+      return false;
+    }
     formats.push_back(*m_options.format);
     return true;
   }
-  const std::vector<std::string>& sample = first.sample;
   try {
     formats = detect_formats(sample, input.name);
     if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))

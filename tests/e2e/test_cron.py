@@ -163,6 +163,20 @@ class CronTest(unittest.TestCase):
 
     # 3. -o patterns
 
+    def test_a_tar_archive_caught_by_a_glob_is_not_read_as_a_log(self):
+        # access.log.tar.gz caught by access.log*: its log was counted again, with -f combined too
+        # (a review, 2026-12-07, and a review of the fix).
+        import tarfile
+        archive = os.path.join(self.work, "access.log.tar.gz")
+        with tarfile.open(archive, "w:gz") as tar:
+            tar.add(self.path("access.log.1"), arcname="access.log.1")
+        for args in ((), ("-f", "combined")):
+            with self.subTest(args=args):
+                p, r = report("-q", *args, self.path("access.log.1"), archive)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("is a tar archive, not an access log", p.stderr.decode())
+                self.assertEqual(r["summary"]["parsed"], 10000)  # the log inside is not counted again
+
     def test_a_day_without_hits_is_a_period_of_zeros_and_a_file(self):
         # A review, 2026-12-07: 2026-12-30, without a hit, was missing from the periods (the trend
         # went from the 29th to the 31st), and a two-day window wrote one file where a one-day
