@@ -64,15 +64,16 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   // The state written is locked: --state-out S while a --state S run goes on would lose one of the
   // two (a review, 2026-12-07), as merge --state-out S does.
   const std::string out = opts.state_out.empty() ? opts.state : opts.state_out;
-  // Not a pipe or a descriptor (--state-out /dev/stdout, >(ssh host 'cat > s')): no file to replace.
-  if (!util::written_in_place(out))
-    lock = std::make_unique<util::FileLock>(util::final_target(out) + ".lock");
-  // Fail before reading any log when the state could not be saved after it.
+  // Fail before reading any log when the state could not be saved after it (before its lock, which
+  // would be refused for the same reason in words less clear).
   if (const int err = util::folder_error(out)) {
     throw Error(message(N_("cannot write the state '{}': its folder '{}': {}"), out, util::folder_of(out),
                         system_message(err)),
                 ExitCode::cannot_write);
   }
+  // Not a pipe or a descriptor (--state-out /dev/stdout, >(ssh host 'cat > s')): no file to replace.
+  if (!util::written_in_place(out))
+    lock = std::make_unique<util::FileLock>(util::final_target(out) + ".lock");
   auto state = std::make_unique<State>();
   struct stat st {};
   if (!opts.state.empty() && ::stat(opts.state.c_str(), &st) == 0) {

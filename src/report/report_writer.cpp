@@ -33,18 +33,20 @@ struct PeriodRow {
   const Aggregate* traffic;
 };
 
-// The most periods filled in between those with hits (a year of hours): past it, the periods
-// with hits alone, as before.
-constexpr std::size_t k_max_filled_periods = 9000;
+// The most periods listed with those without a hit (more than five years of days, twelve weeks of
+// hours): past it, the periods with hits alone, as before (a review of the fix: a year of sparse
+// hours gave 7,332 files and an HTML page of 59 MB).
+constexpr std::size_t k_max_filled_periods = 2000;
 
-// The periods of `slices` in time order, and those without a hit between the first and the last,
-// or across the window when both its ends are given (`--since yesterday --until today`): a day
-// without traffic (a logging outage, a dead day) is a row of zeros, not a gap in the trend, and a
-// nightly job gets one file per period (a review, 2026-12-07: 2026-12-30 was missing from a
-// window that asked for it). `empty` stands for each period without a hit.
+// The periods of `slices` in time order, and those without a hit across the window when both its
+// ends are given (`--since yesterday --until today`), else (`between`) between the first and the
+// last with hits; never after `now`. A day without traffic (a logging outage, a dead day) is a row
+// of zeros, not a gap in the trend, and a nightly job gets one file per period (a review,
+// 2026-12-07: 2026-12-30 was missing from a window that asked for it). `empty` stands for each
+// period without a hit.
 std::vector<PeriodRow> every_period(const PeriodSplitter& splitter, PeriodKind kind,
                                     std::optional<std::int64_t> since, std::optional<std::int64_t> until,
-                                    const Aggregate& empty) {
+                                    bool between, std::int64_t now, const Aggregate& empty) {
   std::vector<PeriodRow> rows, timed;
   std::int64_t from = std::numeric_limits<std::int64_t>::max(), to = std::numeric_limits<std::int64_t>::min();
   for (const auto& [key, slice] : splitter.slices()) {
@@ -56,7 +58,9 @@ std::vector<PeriodRow> every_period(const PeriodSplitter& splitter, PeriodKind k
     from = std::min(from, slice.period.start), to = std::max(to, slice.period.end);
   }
   if (timed.empty()) return rows;
+  const std::int64_t present = period_of(kind, now).end;
   const auto walk = [&](std::int64_t a, std::int64_t b) {
+    b = std::max(std::min(b, present), to); // no period after now, but every one with hits
     std::vector<PeriodRow> out;
     std::size_t found = 0;
     for (std::int64_t t = a; t < b && out.size() <= k_max_filled_periods;) {
@@ -75,7 +79,7 @@ std::vector<PeriodRow> every_period(const PeriodSplitter& splitter, PeriodKind k
   };
   std::vector<PeriodRow> filled;
   if (since && until && *since < *until) filled = walk(std::min(from, *since), std::max(to, *until));
-  if (filled.empty()) filled = walk(from, to);
+  if (filled.empty() && between) filled = walk(from, to);
   if (filled.empty()) filled = std::move(timed);
   rows.insert(rows.end(), filled.begin(), filled.end());
   return rows;
@@ -116,7 +120,8 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
                     std::int64_t to = std::numeric_limits<std::int64_t>::max()) {
     std::vector<ReportPeriod> trend;
     if (days) {
-      for (const PeriodRow& day : every_period(*days, PeriodKind::day, request.since, request.until, empty)) {
+      for (const PeriodRow& day :
+           every_period(*days, PeriodKind::day, request.since, request.until, true, now, empty)) {
         if (day.key != Hit::k_no_time && day.key >= from && day.key < to) {
           trend.push_back({day.period.label, day.traffic, partial(day.period)});
         }
@@ -148,7 +153,10 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     reporter.stream(data, out);
     out.finish();
   };
-  const std::vector<PeriodRow> rows = every_period(periods, request.by, request.since, request.until, empty);
+  // Files: a period without a hit gets one inside a window asked for, not between hits (a year of
+  // sparse hours was 7,332 files).
+  const std::vector<PeriodRow> rows =
+      every_period(periods, request.by, request.since, request.until, !file_per_period, now, empty);
   if (file_per_period) {
     // A period's name that is an input (`--by day -o '%Y-%m-%d.log' 2026-11-20.log`) would replace
     // it with a report (a robustness review, 2026-12-06): all names are checked before any is written.
@@ -249,8 +257,10 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
   // %Y is the calendar year, %V the ISO week: the week of 2025-12-29 is 2026-W01, which
   // '%Y-W%V' names 2025-W01, a file of the year before (a review, 2026-12-07).
   const std::string& out = request.output;
-  if (pattern && out.find("%V") != std::string::npos && out.find("%Y") != std::string::npos &&
-      out.find("%G") == std::string::npos) {
+  const bool calendar_year = out.find("%Y") != std::string::npos || out.find("%y") != std::string::npos ||
+                             out.find("%C") != std::string::npos;
+  if (pattern && out.find("%V") != std::string::npos && calendar_year &&
+      out.find("%G") == std::string::npos && out.find("%g") == std::string::npos) {
     throw Error(
         message(N_("-o '{}': %V is the ISO week, and its year is %G, not %Y (the week of 2025-12-29 is "
                    "2026-W01, which %Y would name 2025-W01): write %G-W%V"),
