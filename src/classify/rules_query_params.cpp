@@ -59,17 +59,19 @@ ParamRules read_params_rules(const std::vector<std::string>& dirs) {
   ParamRules params;
   // A rule of several names ("utm_source|mtm_source": GA's tag and Matomo's) is one rule per name,
   // side by side, so that the first rule that matches still wins.
+  // Its pattern is compiled once for all its names.
   for (Rule& rule : merge_dirs(dirs, "params.rules", load_params_file)) {
     ++params.written;
+    const std::shared_ptr<const RE2> pattern =
+        rule.pattern == "*" ? nullptr : std::make_shared<const RE2>(rule.pattern, pattern_options());
     for (const std::string_view name : names_of(rule.param)) {
       Rule one = rule;
       one.param = std::string(name);
       params.rules.push_back(std::move(one));
+      params.patterns.push_back(pattern);
     }
   }
   for (const Rule& r : params.rules) {
-    params.patterns.push_back(r.pattern == "*" ? nullptr
-                                               : std::make_unique<RE2>(r.pattern, pattern_options()));
     const auto known = std::find(params.names.begin(), params.names.end(), r.param);
     params.name_of.push_back(static_cast<std::uint16_t>(known - params.names.begin()));
     if (known == params.names.end()) params.names.push_back(r.param);

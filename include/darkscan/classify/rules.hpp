@@ -182,7 +182,7 @@ private:
   static Rules load_dirs(const std::vector<std::string>& dirs);
   std::unique_ptr<RuleFamily> m_agents, m_referrers, m_packages, m_landing, m_asset_paths;
   std::vector<Rule> m_params;
-  std::vector<std::unique_ptr<re2::RE2>> m_param_patterns; // null for "*"
+  std::vector<std::shared_ptr<const re2::RE2>> m_param_patterns; // null for "*"; one for a rule's names
   std::vector<std::string> m_param_names;                  // distinct, lower case
   std::vector<std::uint16_t> m_param_name_of;              // each rule's, an index into m_param_names
   std::vector<std::string> m_asset_extensions;             // lower case, sorted

@@ -82,7 +82,7 @@ inline std::uint64_t extension_word(std::string_view ext) {
 
 struct ParamRules {
   std::vector<Rule> rules;                         // "id channel app parameter value-pattern"
-  std::vector<std::unique_ptr<re2::RE2>> patterns; // the rules' value patterns, null for "*"
+  std::vector<std::shared_ptr<const re2::RE2>> patterns; // the rules' value patterns, null for "*"
   std::vector<std::string> names;                  // the parameters named, distinct, lower case
   std::vector<std::uint16_t> name_of;              // each rule's, an index into `names`
   std::size_t written = 0; // rules as written (one per line): `rules` has one per name
