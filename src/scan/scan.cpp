@@ -119,46 +119,69 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
 // wrong, a line from another server) made every later run skip all its lines as already counted (a
 // review, 2026-12-07). A time within k_out_of_order_seconds of the end is taken as it comes (a line
 // logged late by a slow request is within what the next run allows). A time further ahead waits for
-// the next line to agree, or for the end of its input; one more than k_far_ahead ahead waits for
-// k_votes_far lines that agree (two lines a month ahead in a row still poisoned the state: a review
-// of the review), across inputs if need be, and is dropped when the run ends first.
+// the next line to agree, or for the end of its input. One far ahead (far_ahead) waits for
+// k_votes_far lines that agree: two lines a month ahead in a row still poisoned the state (a review
+// of the review). The end starts at the state's (history_end), so that a run's first lines are
+// judged against it too (a third review).
 namespace {
 constexpr std::int64_t k_far_ahead = 86400;
 constexpr int k_votes_far = 3;
 } // namespace
+
+// Far ahead: more than a day, or ten times the mean gap between the lines taken so far (a site with
+// a line every 30 hours is no clock gone wrong at each line: a third review found its lines counted
+// twice from a standard input that sent them again).
+bool Scanner::far_ahead(std::int64_t t) const {
+  if (m_time_accepted == Hit::k_no_time) return false;
+  std::int64_t limit = k_far_ahead;
+  if (m_times_taken >= 2)
+    limit = std::max(limit,
+                     10 * ((m_time_accepted - m_time_first) / static_cast<std::int64_t>(m_times_taken - 1)));
+  return t - m_time_accepted > limit;
+}
 
 void Scanner::note_past_time(std::int64_t t) {
   if (m_time_pending != Hit::k_no_time) {
     if (t < m_time_pending - k_out_of_order_seconds) {
       m_time_pending = Hit::k_no_time; // contradicted: a line out of its place
     } else {
-      const bool far = m_time_accepted != Hit::k_no_time && m_time_pending - m_time_accepted > k_far_ahead;
-      if (++m_pending_votes < (far ? k_votes_far : 1)) return; // t agrees, but more must
+      m_pending_latest = std::max(m_pending_latest, t);
+      if (++m_pending_votes < (far_ahead(m_time_pending) ? k_votes_far : 1)) return; // more must agree
       accept_past_time(m_time_pending);
+      accept_past_time(m_pending_latest);
       m_time_pending = Hit::k_no_time;
+      return;
     }
   }
   if (m_time_accepted != Hit::k_no_time && t <= m_time_accepted + k_out_of_order_seconds) {
     accept_past_time(t);
   } else {
-    m_time_pending = t;
+    m_time_pending = m_pending_latest = t;
     m_pending_votes = 0;
   }
 }
 
-// The end of an input: a time ahead by less than k_far_ahead is its last line after a quiet hour
-// (a small site's night), not a clock set wrong: left out, the next run counted that line twice (a
-// review of the review). One further ahead goes on waiting for lines that agree.
+// The end of an input: a time not far ahead is its last line after a quiet spell (a small site's
+// night), not a clock set wrong (left out, the next run counted that line twice: a review of the
+// review). So is one far ahead whose lines after it agree and spread over a tenth of its jump at
+// least: a sparse log going on after a quiet spell (a line every 30 hours: a third review), where a
+// clock gone wrong bunches its lines (two lines a month ahead, a minute apart, at an input's end).
+// Else it goes on waiting for lines that agree, in the next input.
 void Scanner::end_past_time() {
   if (m_time_pending == Hit::k_no_time) return;
-  if (m_time_accepted == Hit::k_no_time || m_time_pending - m_time_accepted <= k_far_ahead) {
+  const bool spread =
+      m_pending_votes > 0 && (m_pending_latest - m_time_pending) * 10 >= m_time_pending - m_time_accepted;
+  if (!far_ahead(m_time_pending) || spread) {
     accept_past_time(m_time_pending);
+    accept_past_time(m_pending_latest);
     m_time_pending = Hit::k_no_time;
   }
 }
 
 void Scanner::accept_past_time(std::int64_t t) {
+  if (m_time_accepted == Hit::k_no_time) m_time_first = t;
   if (m_time_accepted == Hit::k_no_time || t > m_time_accepted) m_time_accepted = t;
+  ++m_times_taken;
   m_totals.last_past_time = m_time_accepted;
 }
 
@@ -212,6 +235,9 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   const std::uint64_t stored_size = source->stored_size();
   Resume resume;
   if (m_options.ledger && !resume_input(source, resume, input)) return;
+  // The state's end is where this run's starts (note_past_time).
+  if (m_options.ledger && m_options.history_end != Hit::k_no_time && m_time_accepted == Hit::k_no_time)
+    m_time_accepted = m_time_first = m_options.history_end;
   m_skip_before = m_options.history_end != Hit::k_no_time && m_options.ledger
                       ? m_options.history_end - k_out_of_order_seconds
                       : Hit::k_no_time;

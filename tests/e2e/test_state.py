@@ -4,6 +4,7 @@ over all the logs: a growing log read night after night through rotation and com
 by time or by server, unfinished last lines, and damaged states refused without loss.
 Binary from DARKSCAN (default build/darkscan under the repo root); the log from bench/gen-log."""
 
+import datetime
 import gzip
 import hashlib
 import json
@@ -582,6 +583,27 @@ class StateTest(unittest.TestCase):
         report("--state", state, "ahead.log", cwd=d)
         got = json.loads(run("-q", "-F", "json", "--state", state, "next.log", cwd=d)[1])
         self.assertEqual([got["summary"]["inputs"][0][k] for k in ("parsed", "overlapping")], [6, 0])
+
+    def test_a_sparse_log_sent_again_on_standard_input_is_not_counted_twice(self):
+        # A line every 30 hours, three new ones a night, each night's standard input the night before
+        # and the new lines (zcat -f access.log.1.gz access.log | darkscan --state s -): a third review
+        # found every night counting the night before again (6 lines a night where 4 are: the 3 new
+        # ones and the state's last, which the 10-minute allowance takes again).
+        d = self.dir("sparse")
+        ua = b"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+        start = datetime.datetime(2026, 10, 1, tzinfo=datetime.timezone.utc)
+        lines = []
+        for i in range(18):
+            when = (start + datetime.timedelta(hours=30 * i)).strftime("%d/%b/%Y:%H:%M:%S").encode()
+            lines.append(b'10.0.0.%d - - [%s +0000] "GET /p%d HTTP/1.1" 200 5 "-" "%s"\n' % (i + 1, when, i, ua))
+        nights = [lines[k:k + 3] for k in range(0, 18, 3)]
+        state = os.path.join(d, "s.state")
+        parsed = []
+        for k, new in enumerate(nights):
+            window = b"".join((nights[k - 1] if k else []) + new)
+            got = json.loads(run("-q", "-F", "json", "--state", state, "-", stdin=window)[1])
+            parsed.append(got["summary"]["inputs"][0]["parsed"])
+        self.assertEqual(parsed, [3, 3, 4, 4, 4, 4])
 
     def test_damaged_state_is_refused_and_left_alone(self):
         d = self.dir("damaged")

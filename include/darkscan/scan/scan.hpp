@@ -208,6 +208,7 @@ private:
   // With a state: a hit's time, toward last_past_time (scan.cpp).
   void note_past_time(std::int64_t t);
   void end_past_time();
+  bool far_ahead(std::int64_t t) const;
   void accept_past_time(std::int64_t t);
   void scan_serial(LineReader& reader, const Source& source, std::vector<LogFormat>& formats,
                    InputStats& input);
@@ -238,7 +239,10 @@ private:
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
   std::int64_t m_time_accepted = Hit::k_no_time; // the end of the inputs so far (note_past_time)
+  std::int64_t m_time_first = Hit::k_no_time;    // the first time taken, for the mean gap
+  std::uint64_t m_times_taken = 0;               // the times taken
   std::int64_t m_time_pending = Hit::k_no_time;  // a time ahead of it, until lines after it agree
+  std::int64_t m_pending_latest = Hit::k_no_time; // the latest of it and the lines that agreed
   int m_pending_votes = 0;                       // the lines that agreed so far
 };
 
