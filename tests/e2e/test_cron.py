@@ -8,6 +8,7 @@ do not cover, a state fed the same lines twice. Logs come from bench/gen-log (fi
 Binary from DARKSCAN (default build/darkscan under the repo root).
 """
 
+import datetime
 import gzip
 import json
 import os
@@ -206,6 +207,22 @@ class CronTest(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(out)), ["2026-11-27.json", "2026-11-28.json"])
         with open(os.path.join(out, "2026-11-28.json")) as f:
             self.assertEqual(json.load(f)["summary"]["visits"], 0)
+
+    def test_no_period_without_hits_after_the_present(self):
+        # A line dated 40 days ahead of the clock filled every day up to it with zeros (a third
+        # review): days without hits are listed up to today, then only days with hits.
+        ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+        days = [today - datetime.timedelta(days=d) for d in (5, 3)] + [today + datetime.timedelta(days=40)]
+        log = os.path.join(self.work, "ahead.log")
+        with open(log, "w") as f:
+            for n, day in enumerate(days):
+                f.write(f'6.1.0.{n + 1} - - [{day:%d/%b/%Y:%H:%M:%S} +0000] "GET /s/{n} HTTP/1.1" 200 1 "-" "{ua}"\n')
+        p, r = report("-q", "--by", "day", log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = [x["period"] for x in r["periods"]]
+        want = [f"{today - datetime.timedelta(days=d):%Y-%m-%d}" for d in (5, 4, 3, 2, 1, 0)]
+        self.assertEqual(got, want + [f"{days[-1]:%Y-%m-%d}"])
 
     def test_output_pattern_coarser_than_by_is_refused_before_reading(self):
         for by, pattern in (("hour", "%Y-%m-%d.json"), ("day", "%Y-%m.json"), ("week", "%Y-%m.json"),
