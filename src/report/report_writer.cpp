@@ -263,11 +263,19 @@ void check_report_output(const ReportRequest& request, std::int64_t now) {
   }
   // %Y is the calendar year, %V the ISO week: the week of 2025-12-29 is 2026-W01, which
   // '%Y-W%V' names 2025-W01, a file of the year before (a review, 2026-12-07).
+  // The conversions are read without strftime's E and O modifiers (%EY is %Y: a third review), and
+  // "%%" is no conversion.
   const std::string& out = request.output;
-  const bool calendar_year = out.find("%Y") != std::string::npos || out.find("%y") != std::string::npos ||
-                             out.find("%C") != std::string::npos;
-  if (pattern && out.find("%V") != std::string::npos && calendar_year &&
-      out.find("%G") == std::string::npos && out.find("%g") == std::string::npos) {
+  std::string conversions;
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] != '%') continue;
+    std::size_t k = i + 1;
+    if (k + 1 < out.size() && (out[k] == 'E' || out[k] == 'O')) ++k;
+    conversions += out[k];
+    i = k;
+  }
+  const auto has = [&](const char* any) { return conversions.find_first_of(any) != std::string::npos; };
+  if (pattern && has("V") && has("YyC") && !has("Gg")) {
     throw Error(
         message(N_("-o '{}': %V is the ISO week, and its year is %G, not %Y (the week of 2025-12-29 is "
                    "2026-W01, which %Y would name 2025-W01): write %G-W%V"),

@@ -313,13 +313,14 @@ bool Scanner::resume_input(std::unique_ptr<Source>& source, Resume& resume, Inpu
 bool Scanner::choose_formats(const FirstLines& first, const Source& source, std::vector<LogFormat>& formats,
                              InputStats& input) {
   const std::vector<std::string>& sample = first.sample;
+  // With --log-format too: an archive's first line is its header, the log inside it a log. Its
+  // text as read, also when it is overlong (the sample holds "" for such a line: a third review).
+  if (const char* archive = first.kept.empty() ? nullptr : tar_archive({first.kept.front().text})) {
+    fail(input, message(N_("{}\n  '{}' was skipped"), message(archive, input.name), input.name),
+         ExitCode::input_failed);
+    return false;
+  }
   if (m_options.format) {
-    // With --log-format too: an archive's first line is its header, the log inside it a log.
-    if (const char* archive = tar_archive(sample)) {
-      fail(input, message(N_("{}\n  '{}' was skipped"), message(archive, input.name), input.name),
-           ExitCode::input_failed);
-      return false;
-    }
     formats.push_back(*m_options.format);
     return true;
   }
