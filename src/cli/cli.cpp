@@ -76,6 +76,18 @@ int run_command(int argc, char** argv) {
     }
     return static_cast<int>(ExitCode::usage);
   }
+  // `darkscan access.log merge web1.state`: the FILE before the subcommand was dropped without a
+  // word, and --hits before `merge` too (a review, 2026-12-07).
+  if ((commands.merge->parsed() || commands.rules->parsed()) && (!opts.files.empty() || opts.hits)) {
+    print_error(
+        format_tr(N_("'{}' comes before the subcommand '{}', which does not read it: a run's logs and "
+                     "--hits go without a subcommand; a subcommand's arguments go after its name"),
+                  opts.files.empty() ? std::string("--hits") : opts.files.front(), // not for translation
+                  commands.merge->parsed() ? "merge" : "rules") +                  // not for translation
+        "\n  " +
+        tr("(see 'darkscan --help')"));
+    return static_cast<int>(ExitCode::usage);
+  }
   opts.top_given = commands.top->count() > 0 || commands.merge_top->count() > 0;
   opts.log_format_given = commands.log_format->count() > 0;
 

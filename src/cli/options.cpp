@@ -80,7 +80,9 @@ CLI::App* add_command(CLI::App& parent, const std::string& options_group, const 
 void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
   const std::vector<std::string> report_formats = report_format_names();
   // Option names and metavariables are what users type: only the descriptions are for translation.
-  app.add_option("FILE", opts.files, tr("Access logs to read, in order ('-' or none: standard input)"))
+  app.add_option(
+         "FILE", opts.files,
+         tr("Access logs to read, in any order: they are read oldest first ('-' or none: standard input)"))
       ->type_name("");
   commands.log_format =
       app.add_option("-f,--log-format", opts.log_format, // not for translation
@@ -218,9 +220,9 @@ void add_rules_commands(CLI::App& app, CommandLine& opts, const std::string& opt
   rules_cmd->require_subcommand(1);
   rules_cmd->footer(
       tr("The rules files, their syntax and how to add your own: doc/RULES.md, man darkscan (RULES FILES)."));
-  commands.rules_check = add_command(
-      *rules_cmd, options_group, "check",
-      tr("Load the built-in rules with DIR... on top (as --rules would) and print the rules per file"));
+  commands.rules_check = add_command(*rules_cmd, options_group, "check",
+                                     tr("Load the built-in rules with DIR... on top (as --rules would) and "
+                                        "print how many rules each file has"));
   // CLI11 names their values TEXT ("DIR TEXT:DIR ..."), in English only: "DIR ..." in other languages.
   const bool english = i18n::language() == "en";
   commands.rules_check->add_option("DIR", opts.rules_command_dirs, tr("Rules directories"))

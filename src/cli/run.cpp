@@ -319,8 +319,9 @@ bool write_run_output(const CommandLine& opts, RunPlan& plan, const State* state
   // Nothing could be read: yesterday's good report (or hits) is worth more than one of nothing. An
   // input whose data broke off after lines that were read (a .gz still being written) was read (a
   // second review: its 3,500 hits were dropped).
-  const bool nothing_read = !opts.output.empty() && !totals.inputs.empty() &&
-                            totals.inputs_failed() == totals.inputs.size() &&
+  // `-o -` and /dev/stdout are standard output, as without -o: the empty report (a review, 2026-12-07).
+  const bool nothing_read = !opts.output.empty() && !util::written_in_place(opts.output) &&
+                            !totals.inputs.empty() && totals.inputs_failed() == totals.inputs.size() &&
                             std::none_of(totals.inputs.begin(), totals.inputs.end(),
                                          [](const InputStats& in) { return in.broke_off && in.parsed > 0; });
   if (plan.hits.output && !nothing_read) {

@@ -164,6 +164,15 @@ class CronTest(unittest.TestCase):
 
     # 3. -o patterns
 
+    def test_files_before_a_subcommand_are_refused(self):
+        # `darkscan access.log merge web1.state`: the log was dropped without a word, status 0 (a review)
+        for args in ((self.path("access.log"), "merge", "x.state"), ("--hits", "merge", "x.state"),
+                     (self.path("access.log"), "rules", "check")):
+            with self.subTest(args=args):
+                p = run(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("comes before the subcommand", p.stderr.decode())
+
     def test_a_tar_archive_caught_by_a_glob_is_not_read_as_a_log(self):
         # access.log.tar.gz caught by access.log*: its log was counted again, with -f combined too
         # (a review, 2026-12-07, and a review of the fix).
@@ -263,6 +272,11 @@ class CronTest(unittest.TestCase):
         self.assertIn("was left as it was", p.stderr.decode())
         with open(keep) as f:
             self.assertEqual(f.read(), "yesterday\n")
+        # -o - is standard output, as without -o: the empty report, status 1 (a review, 2026-12-07)
+        for out in ([], ["-o", "-"]):
+            p = run("-q", "-F", "json", *out, os.path.join(self.work, "missing.log"))
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(json.loads(p.stdout)["summary"]["inputs_failed"], 1)
         # one input read of two: the report is written, status 1
         p = run("-q", "-F", "json", "-o", keep, os.path.join(self.work, "missing.log"), self.path("access.log"))
         self.assertEqual(p.returncode, 1)
