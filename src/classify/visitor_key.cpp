@@ -133,6 +133,20 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
   return key == 0 ? 1 : key;
 }
 
+bool from_ranges(std::string_view client, std::string_view forwarded_for,
+                 const std::vector<util::Cidr>& ranges) {
+  if (ranges.empty()) return false;
+  if (util::in_ranges(without_port(first_of_list(client)), ranges)) return true;
+  while (!forwarded_for.empty()) {
+    const std::size_t comma = forwarded_for.find(',');
+    const std::string_view item = without_port(first_of_list(forwarded_for.substr(0, comma)));
+    if (looks_like_address(item) && util::in_ranges(item, ranges)) return true;
+    if (comma == std::string_view::npos) break;
+    forwarded_for.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,
                           std::string_view user_agent) {
   return visitor_key_hashed(client, forwarded_for, util::hash_bytes(user_agent));

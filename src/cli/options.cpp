@@ -121,7 +121,8 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
       ->type_name("N");
   app.add_option(
          "--site", opts.sites,
-         tr("The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers"))
+         tr("The site's own host (repeatable); lines that name another host ($host, %v) are left out, "
+            "with a note. Default: $host/%v from the log, else guessed from referrers"))
       ->check(non_empty())
       ->type_name("HOST")
       ->allow_extra_args(false);
@@ -131,6 +132,13 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
             "X-Forwarded-For is then believed only from them, and the visitor is its last address that is "
             "not one of them; e.g. --trusted-proxy 10.0.0.0/8. Default: the first public address of "
             "X-Forwarded-For"))
+      ->check(non_empty())
+      ->type_name("CIDR")
+      ->allow_extra_args(false);
+  app.add_option("--exclude-ip", opts.excluded_addresses, // not for translation
+                 tr("Leave out the lines from this address or range (CIDR), as client or in X-Forwarded-For "
+                    "(repeatable): your office, a monitor; e.g. --exclude-ip 196.1.95.0/24. The run says how "
+                    "many"))
       ->check(non_empty())
       ->type_name("CIDR")
       ->allow_extra_args(false);

@@ -139,15 +139,16 @@ struct RunPlan {
   std::int64_t state_keep = 0; // --state-keep, in seconds; 0: keep all
 };
 
-// The ranges of --trusted-proxy; throws Error naming one that is not an address or a range.
-std::vector<util::Cidr> trusted_proxies(const std::vector<std::string>& given) {
+// The ranges of --trusted-proxy or --exclude-ip (`option`); throws Error naming one that is not an
+// address or a range.
+std::vector<util::Cidr> address_ranges(const char* option, const std::vector<std::string>& given) {
   std::vector<util::Cidr> ranges;
   for (const std::string& text : given) {
     const auto range = util::parse_cidr(text);
     if (!range)
-      throw Error(message(N_("--trusted-proxy: '{}' is not an address or a range (such as 10.0.0.0/8, "
+      throw Error(message(N_("{}: '{}' is not an address or a range (such as 10.0.0.0/8, "
                              "203.0.113.7 or 2001:db8::/32)"),
-                          text));
+                          option, text));
     ranges.push_back(*range);
   }
   return ranges;
@@ -170,7 +171,8 @@ RunPlan plan_run(const CommandLine& opts) {
                                   to_terminal ? terminal_columns() : 0); // checks the name before any reading
   plan.scan_options = scan_options_from(opts);
   plan.rules = Rules::load(rules_dirs(opts.rules));
-  plan.rules.set_trusted_proxies(trusted_proxies(opts.trusted_proxies));
+  plan.rules.set_trusted_proxies(address_ranges("--trusted-proxy", opts.trusted_proxies));
+  plan.rules.set_excluded_addresses(address_ranges("--exclude-ip", opts.excluded_addresses));
   plan.now = static_cast<std::int64_t>(std::time(nullptr));
   plan.window = report_window(opts, plan.now);
   const auto [since, until, by] = plan.window;

@@ -107,13 +107,14 @@ void Analyzer::decide(const Hit& hit, const Prepared& prepared, std::string_view
 }
 
 void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::string_view arena) {
+  if (!m_filter.keep(hit)) return;
   const std::string_view ref_host = prepared.ref_host(arena);
   // A line that names its site (%v, $host) says itself what is internal: it is decided at once,
   // unless lines that name none are held before it (a visitor's hits are decided in order). Until
   // 2026-12-06 the first such line ended the guess and the lines held before it were dropped (a
   // review: a plain log read with a vhost one), then a guess from those few lines was applied to
   // the vhost lines too (a second review).
-  if (!m_guessing || (!hit.host.empty() && m_held.empty())) {
+  if (!m_guessing || (names_a_site(hit.host) && m_held.empty())) {
     decide_now(hit, prepared, ref_host);
     return;
   }
@@ -121,7 +122,8 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
   // Count the referrers of human hits that no rule knows, on lines that name no host: the site's
   // own host is the one that refers most of them.
   const HitClass cls = prepared.verdict.cls;
-  if ((cls == HitClass::page_view || cls == HitClass::asset) && hit.host.empty() && !hit.referer.empty()) {
+  if ((cls == HitClass::page_view || cls == HitClass::asset) && !names_a_site(hit.host) &&
+      !hit.referer.empty()) {
     std::string host_text;
     referrer_host(hit.referer, host_text);
     const Rule* rule = nullptr;
@@ -149,6 +151,7 @@ void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
   note_busy_visitors();
+  m_filter.note(m_note);
   // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
   // search alone has no internal referrer either.
   if (const auto [host, count] = m_site_check.likely();
@@ -197,16 +200,18 @@ void Analyzer::note_busy_visitors() {
   const BusyVisitors::Top top = m_busy.top(k_top);
   if (visits < k_min_visits || top.visits * 4 < visits) return;
   const auto percent = static_cast<std::uint64_t>(100 * top.visits / visits);
-  m_note(
-      message_n("{} visitor (address and agent) started {} of the {} visits in the lines read ({}%): "
-                "a scraper or monitor with a browser's agent, or many readers behind one carrier address? "
-                "Each of its page views without a referrer can be an arrival; see it with --hits --show-ip",
-                "{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
-                "scrapers or monitors "
-                "with a browser's agent, or many readers behind one carrier address? Each of their page "
-                "views without a referrer can be an arrival; see them with --hits --show-ip",
-                top.visitors, count_message(top.visitors), count_message(top.visits), count_message(visits),
-                count_message(percent)));
+  m_note(message_n(
+      "{} visitor (address and agent) started {} of the {} visits in the lines read ({}%): "
+      "a scraper or monitor with a browser's agent, or many readers behind one carrier address? "
+      "Each of its page views without a referrer can be an arrival; see it with --hits --show-ip, leave it "
+      "out with --exclude-ip",
+      "{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
+      "scrapers or monitors "
+      "with a browser's agent, or many readers behind one carrier address? Each of their page "
+      "views without a referrer can be an arrival; see them with --hits --show-ip, leave them out with "
+      "--exclude-ip",
+      top.visitors, count_message(top.visitors), count_message(top.visits), count_message(visits),
+      count_message(percent)));
 }
 
 void Analyzer::guess_site() {
@@ -247,8 +252,9 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   m_named.count(hit.host); // page views only: bots and scanners ask for any host
 
   // The guessed host is the site of the lines that name none; a line that names its host has it.
-  const bool internal = !ref_host.empty() && (m_site.is_internal(ref_host, hit.host) ||
-                                              (hit.host.empty() && m_guessed.is_internal(ref_host, {})));
+  const bool internal =
+      !ref_host.empty() && (m_site.is_internal(ref_host, hit.host) ||
+                            (!names_a_site(hit.host) && m_guessed.is_internal(ref_host, {})));
   v.internal_referrer = internal;
   if (!m_site.empty() && !ref_host.empty()) { // --site given: are its hosts the log's?
     const bool sample = !internal && m_site_check.sampling();

@@ -17,7 +17,26 @@ std::string_view without_port(std::string_view host) {
   return colon != std::string_view::npos && host.find(':') == colon ? host.substr(0, colon) : host;
 }
 
+// A host as a line names it ($host, %v: "WWW.Example.COM:443", "example.com."), as a view that
+// compares with iequals() to SiteHosts' keys: without its port, trailing dot and "www." (any case).
+std::string_view folded_view(std::string_view vhost) {
+  std::string_view host = without_port(vhost);
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (util::iequals(host.substr(0, 4), "www.")) host.remove_prefix(4);
+  return host;
+}
+
+// A host that names no site: an address (a scanner asking for http://203.0.113.5/), nginx's
+// catch-all "_", "localhost", a name without a dot (a review, 2026-12-06: such lines made a log of one
+// site a log of three).
+bool names_no_site(std::string_view host) {
+  if (host.empty() || host.front() == '[' || host.find('.') == std::string_view::npos) return true;
+  return host.find_first_not_of("0123456789.:") == std::string_view::npos;
+}
+
 } // namespace
+
+bool names_a_site(std::string_view vhost) { return !names_no_site(folded_view(vhost)); }
 
 std::string normalize_host(std::string_view host) {
   std::string out;
@@ -35,21 +54,18 @@ void SiteHosts::add(std::string_view host) {
 
 bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const {
   const std::string_view h = without_www(host);
-  if (!vhost.empty() && util::iequals(h, without_www(vhost))) return true;
+  // The line's own host in any case: Apache's %v is the ServerName as written (a review,
+  // 2026-12-07: "WWW.CLIENT1.SN" made every link of the site a referral).
+  if (!vhost.empty() && util::iequals(h, folded_view(vhost))) return true;
   return std::find(m_hosts.begin(), m_hosts.end(), h) != m_hosts.end();
 }
 
-namespace {
-
-// A host that names no site: an address (a scanner asking for http://203.0.113.5/), nginx's
-// catch-all "_", "localhost", a name without a dot (a review, 2026-12-06: such lines made a log of one
-// site a log of three).
-bool names_no_site(std::string_view host) {
-  if (host.empty() || host.front() == '[' || host.find('.') == std::string_view::npos) return true;
-  return host.find_first_not_of("0123456789.:") == std::string_view::npos;
+bool SiteHosts::is_other_site(std::string_view vhost) const {
+  const std::string_view host = folded_view(vhost);
+  if (m_hosts.empty() || names_no_site(host)) return false;
+  return std::none_of(m_hosts.begin(), m_hosts.end(),
+                      [&](const std::string& h) { return util::iequals(h, host); });
 }
-
-} // namespace
 
 void NamedHosts::count(std::string_view vhost) {
   if (vhost.empty()) return;
@@ -61,15 +77,14 @@ void NamedHosts::count(std::string_view vhost) {
 }
 
 std::size_t NamedHosts::index_of(std::string_view vhost) {
-  std::string_view host = without_port(vhost);
-  if (!host.empty() && host.back() == '.') host.remove_suffix(1); // "example.com." has a dot too
+  const std::string_view host = folded_view(vhost);
   if (names_no_site(host)) return k_ignored;
-  const std::string name = normalize_host(host);
-  const auto it =
-      std::find_if(m_hosts.begin(), m_hosts.end(), [&](const auto& h) { return h.first == name; });
+  // Compared as the line spells it: a log of interleaved hosts allocates nothing once each is known.
+  const auto it = std::find_if(m_hosts.begin(), m_hosts.end(),
+                               [&](const auto& h) { return util::iequals(h.first, host); });
   if (it != m_hosts.end()) return static_cast<std::size_t>(it - m_hosts.begin());
   if (m_hosts.size() >= k_max) return k_max; // counted with the others
-  m_hosts.emplace_back(name, 0);
+  m_hosts.emplace_back(normalize_host(host), 0);
   return m_hosts.size() - 1;
 }
 

@@ -1,10 +1,11 @@
 #include "rules_fixture.hpp"
 
-#include <darkscan/estimate/aggregate.hpp>
-#include <darkscan/visits/analyzer.hpp>
-#include <darkscan/estimate/estimate.hpp>
-#include <darkscan/visits/sessions.hpp>
 #include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/estimate/aggregate.hpp>
+#include <darkscan/estimate/estimate.hpp>
+#include <darkscan/util/cidr.hpp>
+#include <darkscan/visits/analyzer.hpp>
+#include <darkscan/visits/sessions.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -30,6 +31,7 @@ struct HitSpec {
   std::string method = "GET";
   std::string host{};
   std::string xrw{};
+  std::string xff{};
   bool referer_logged = true; // false: a line without a referrer field (Common Log Format)
 };
 
@@ -94,6 +96,7 @@ public:
     h.method = s.method;
     h.host = s.host;
     h.requested_with = s.xrw;
+    h.forwarded_for = s.xff;
     h.request_valid = true;
     h.has_user_agent = true;
     h.has_referer = s.referer_logged;
@@ -101,6 +104,8 @@ public:
   }
   void finish() { m_analyzer->finish(); }
   void look_ahead(bool on) { m_analyzer->look_ahead(on); }
+  // --exclude-ip: the analyzer reads the rules' ranges, set here after it was made.
+  void exclude(const std::string& range) { m_rules.set_excluded_addresses({*util::parse_cidr(range)}); }
 
   Recorder recorder;
   std::vector<std::string> notes;
@@ -827,6 +832,85 @@ TEST_CASE("analyzer: the site host", "[analyzer][site]") {
     h.finish();
     REQUIRE(h.recorder.seen.size() == 4);
     CHECK(*h.recorder.seen[3].verdict.channel == Channel::internal); // before: external, no site host
+  }
+}
+
+TEST_CASE("analyzer: lines left out (--site of a log of several sites, --exclude-ip)", "[analyzer][site]") {
+  SECTION("--site leaves out the lines that name another host, and says so") {
+    // An agency's review, 2026-12-07: `--site client1.sn` on a log of three sites headed one client's
+    // report with the other sites' pages.
+    Harness h({"client1.sn"});
+    const bool parallel = GENERATE(false, true);
+    const auto give = [&](const HitSpec& s) { parallel ? h.decide(s) : h.add(s); };
+    give({.time = T0, .client = "1.1.1.1", .path = "/a", .host = "www.client1.sn:443"});
+    give({.time = T0 + 1, .client = "2.2.2.2", .path = "/shop", .host = "boutique.example.ci"});
+    give({.time = T0 + 2, .client = "2.2.2.3", .path = "/a", .host = "Boutique.Example.CI"});
+    give({.time = T0 + 3, .client = "3.3.3.3", .path = "/b", .host = "CLIENT1.SN."});
+    give({.time = T0 + 4, .client = "4.4.4.4", .path = "/c", .host = "127.0.1.1"}); // names no site: kept
+    give({.time = T0 + 5, .client = "5.5.5.5", .path = "/d"});                      // no host: kept
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 4);
+    CHECK(h.recorder.seen[0].line == 1);
+    CHECK(h.recorder.seen[1].line == 4);
+    REQUIRE(h.notes.size() == 1);
+    CHECK_THAT(h.notes[0], Catch::Contains("2 lines name other hosts") &&
+                               Catch::Contains("boutique.example.ci 2") &&
+                               Catch::Contains("counts client1.sn only"));
+  }
+  SECTION("without --site, every host is kept") {
+    Harness h(std::vector<std::string>{});
+    h.add({.time = T0, .client = "1.1.1.1", .path = "/a", .host = "www.client1.sn"});
+    h.add({.time = T0 + 1, .client = "2.2.2.2", .path = "/shop", .host = "boutique.example.ci"});
+    h.finish();
+    CHECK(h.recorder.seen.size() == 2);
+  }
+  SECTION("the line's own host is the site in any case (Apache's %v as ServerName spells it)") {
+    Harness h(std::vector<std::string>{});
+    h.add({.time = T0,
+           .client = "1.1.1.1",
+           .path = "/a",
+           .referer = "https://www.google.com/",
+           .host = "WWW.CLIENT1.SN"});
+    const Recorded& next = h.feed({.time = T0 + 60,
+                                   .client = "1.1.1.1",
+                                   .path = "/b",
+                                   .referer = "https://www.client1.sn/a",
+                                   .host = "WWW.CLIENT1.SN"});
+    CHECK_FALSE(next.verdict.visit_start);
+    CHECK(next.verdict.internal_referrer);
+  }
+  SECTION("a host that names no site (Debian's 127.0.1.1, a server's name) leaves the site to guess") {
+    // A formats review, 2026-12-07: every internal click of such a vhost_combined log was a referral.
+    Harness h(std::vector<std::string>{});
+    for (int i = 0; i < 3; ++i) {
+      const std::string client = "9.9.9." + std::to_string(i);
+      h.add({.time = T0 + 10 * i, .client = client, .path = "/home", .host = "127.0.1.1"});
+      h.add({.time = T0 + 10 * i + 5,
+             .client = client,
+             .path = "/post-" + std::to_string(i),
+             .referer = "https://www.example.com/home",
+             .host = "web01"});
+    }
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 6);
+    for (std::size_t i = 1; i < 6; i += 2) {
+      CHECK(h.recorder.seen[i].verdict.internal_referrer);
+      CHECK_FALSE(h.recorder.seen[i].verdict.visit_start);
+    }
+    REQUIRE_FALSE(h.notes.empty());
+    CHECK_THAT(h.notes[0], Catch::Contains("'example.com'"));
+  }
+  SECTION("--exclude-ip leaves out the lines of an address, as client or in X-Forwarded-For") {
+    Harness h;
+    h.exclude("196.1.95.0/24");
+    h.add({.time = T0, .client = "196.1.95.10", .path = "/a"});
+    h.add({.time = T0 + 1, .client = "10.0.0.1", .path = "/b", .xff = "196.1.95.11, 10.0.0.1"});
+    h.add({.time = T0 + 2, .client = "196.1.96.1", .path = "/c"});
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 1);
+    CHECK(h.recorder.seen[0].line == 3);
+    REQUIRE(h.notes.size() == 1);
+    CHECK_THAT(h.notes[0], Catch::Contains("2 lines came from the addresses of --exclude-ip"));
   }
 }
 

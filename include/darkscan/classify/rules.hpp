@@ -162,6 +162,9 @@ public:
   // command line, not in a rules file, and set before the first hit, as learned content parameters are.
   const std::vector<util::Cidr>& trusted_proxies() const { return m_trusted_proxies; }
   void set_trusted_proxies(std::vector<util::Cidr> ranges) { m_trusted_proxies = std::move(ranges); }
+  // The addresses whose lines are left out (--exclude-ip: the site's own office, a monitor).
+  const std::vector<util::Cidr>& excluded_addresses() const { return m_excluded_addresses; }
+  void set_excluded_addresses(std::vector<util::Cidr> ranges) { m_excluded_addresses = std::move(ranges); }
   bool is_asset(std::string_view path) const; // by extension or path rule
   // Whether the last segment of `path` ends in an asset extension (is_asset's first half: a
   // few instructions, asked before any cache of is_asset's answers).
@@ -197,6 +200,7 @@ private:
   std::string m_landing_files;
   std::vector<std::string> m_never_content_params;
   std::vector<util::Cidr> m_trusted_proxies;
+  std::vector<util::Cidr> m_excluded_addresses;
   std::vector<std::pair<std::string, std::size_t>> m_counts;
 };
 

@@ -25,6 +25,11 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
 std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
                                  std::uint64_t user_agent_hash, const std::vector<util::Cidr>& trusted);
 
+// True when the client address, or an address of the X-Forwarded-For list (an office behind a CDN
+// is in it), lies in one of `ranges` (--exclude-ip). No allocation.
+bool from_ranges(std::string_view client, std::string_view forwarded_for,
+                 const std::vector<util::Cidr>& ranges);
+
 // True for the special-purpose addresses that do not name a visitor: loopback,
 // private (RFC 1918, fc00::/7), link-local, carrier NAT (100.64/10), 0/8,
 // 192.0.0/24, 198.18/15 (RFC 6890).

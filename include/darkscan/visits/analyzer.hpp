@@ -5,6 +5,7 @@
 #include <darkscan/classify/verdict.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/visits/busy_visitors.hpp>
+#include <darkscan/visits/line_filter.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 #include <darkscan/visits/site.hpp>
@@ -67,6 +68,7 @@ public:
     return hosts;
   }
   std::size_t visitors() const { return m_sessions.size(); }
+  const LineFilter& filter() const { return m_filter; }
   // The window of the report (--since, --until): the busy visitors' note counts the visits in it.
   void busy_window(std::int64_t since, std::int64_t until) { m_busy_since = since, m_busy_until = until; }
 
@@ -107,6 +109,7 @@ private:
   Sessions m_sessions;
   PreviewMemory m_previews;
   SiteHosts m_site;
+  LineFilter m_filter{m_site, m_rules.excluded_addresses()}; // lines of other sites and addresses
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
   SiteGuess m_guess;
   NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says

@@ -19,6 +19,10 @@ public:
   // True if `host` (a lower-case referrer host) is the site: one of its hosts,
   // or `vhost`, the host the hit itself was served for ($host, %v).
   bool is_internal(std::string_view host, std::string_view vhost) const;
+  // True when `vhost`, the host a line names ($host, %v; any case, with its port), is a site that is
+  // none of these hosts. False for a host that names no site (an address, "_", "localhost"). No
+  // allocation: asked of every line when --site is given.
+  bool is_other_site(std::string_view vhost) const;
 
 private:
   std::vector<std::string> m_hosts;
@@ -94,6 +98,10 @@ private:
   std::uint64_t m_referred = 0, m_internal = 0;
   SiteGuess m_guess;
 };
+
+// True when the host a line names ($host, %v) names a site: not an address, nginx's "_", "localhost"
+// or a name without a dot (a server's own name, "web01", as Debian's vhost_combined may log it).
+bool names_a_site(std::string_view vhost);
 
 // `host` without a leading "www." and a trailing dot, in lower case.
 std::string normalize_host(std::string_view host);

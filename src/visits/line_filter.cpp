@@ -1,0 +1,39 @@
+// The lines a run leaves out (--site of a log of several sites, --exclude-ip), counted and said.
+#include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/util/text.hpp>
+#include <darkscan/visits/line_filter.hpp>
+
+namespace darkscan {
+
+bool LineFilter::from_excluded(const Hit& hit) const {
+  return from_ranges(hit.client, hit.forwarded_for, m_excluded);
+}
+
+void LineFilter::note(const std::function<void(const Message&)>& to) const {
+  if (m_other_lines > 0) {
+    Message each; // "other.org 1234, shop.example 56" (lines), in both languages
+    const auto hosts = m_other_sites.hosts();
+    for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) {
+      std::string host = util::escape_for_terminal(hosts[i].first);
+      if (host.size() > 60) host = host.substr(0, 60) + "...";
+      const Message lines = count_message(hosts[i].second);
+      each.en += (i ? ", " : "") + host + " " + lines.en;
+      each.local += (i ? ", " : "") + host + " " + lines.local;
+    }
+    if (hosts.size() > 5 || m_other_sites.others() > 0) each.en += ", ...", each.local += ", ...";
+    std::string site;
+    for (const std::string& h : m_site.hosts())
+      site += (site.empty() ? "" : ", ") + util::escape_for_terminal(h);
+    to(message_n("{} line names another host than --site's ({}): it was left out, and the report counts {} "
+                 "only",
+                 "{} lines name other hosts than --site's ({}): they were left out, and the report counts {} "
+                 "only",
+                 m_other_lines, count_message(m_other_lines), each, Message(site)));
+  }
+  if (m_excluded_lines > 0)
+    to(message_n("{} line came from an address of --exclude-ip: it was left out",
+                 "{} lines came from the addresses of --exclude-ip: they were left out", m_excluded_lines,
+                 count_message(m_excluded_lines)));
+}
+
+} // namespace darkscan
