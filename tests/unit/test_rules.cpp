@@ -169,7 +169,11 @@ TEST_CASE("rules: matching by family", "[rules]") {
     // counted as private shares; Matomo's mtm_source=whatsapp was a campaign.
     for (const char* q :
          {"utm_source=WhatsApp+Channel", "utm_source=whatsapp%20channel",
-          "utm_medium=Telegram+Channel&utm_source=punchng", "mtm_medium=channel&mtm_source=whatsapp"}) {
+          "utm_medium=Telegram+Channel&utm_source=punchng", "mtm_medium=channel&mtm_source=whatsapp",
+          // An agency's review, 2026-12-07: the French words, in either order.
+          "utm_source=whatsapp&utm_medium=chaine", "utm_source=whatsapp&utm_medium=cha%C3%AEne",
+          "utm_source=whatsapp&utm_medium=canal-whatsapp", "utm_source=chaine_whatsapp",
+          "utm_source=telegram+canal", "utm_medium=canales"}) {
       INFO(q);
       const Rule* r = shipped.match_query(q);
       REQUIRE(r);
@@ -198,13 +202,17 @@ TEST_CASE("rules: matching by family", "[rules]") {
     for (const char* path :
          {"/login", "/Login/", "/cart", "/checkout/", "/my-account/orders", "/account/orders", "/search",
           "/unsubscribe", "/sign-in", "/contact-us/", "/wp-login.php", "/search.html", "/contact.php",
-          "/fr/contact", "/en-us/search/"}) {
+          "/fr/contact", "/en-us/search/",
+          // An agency's review, 2026-12-07: a French shop's /mon-compte/ was its page "shared" the most.
+          "/panier/", "/mon-compte/", "/mon-compte/commandes/", "/commande/", "/connexion/", "/recherche/",
+          "/contactez-nous/", "/categorie/sport/", "/carrinho/", "/minha-conta/", "/mi-cuenta/", "/carrito"}) {
       INFO(path);
       CHECK(shipped.is_landing(path));
     }
     for (const char* path : {"/news/login-tips", "/contact-lens-review", "/carton-recycling",
                              "/searchlight/2026/x", "/register/voter-registration-guide",
-                             "/contact/press-release-2026", "/search-engine-optimisation-guide"}) {
+                             "/contact/press-release-2026", "/search-engine-optimisation-guide",
+                             "/panier-garni-recette", "/commande-publique/2026/appel", "/recherche-scientifique/x"}) {
       INFO(path);
       CHECK_FALSE(shipped.is_landing(path));
     }
