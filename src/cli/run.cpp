@@ -171,8 +171,10 @@ RunPlan plan_run(const CommandLine& opts) {
                                   to_terminal ? terminal_columns() : 0); // checks the name before any reading
   plan.scan_options = scan_options_from(opts);
   plan.rules = Rules::load(rules_dirs(opts.rules));
-  plan.rules.set_trusted_proxies(address_ranges("--trusted-proxy", opts.trusted_proxies));
-  plan.rules.set_excluded_addresses(address_ranges("--exclude-ip", opts.excluded_addresses));
+  plan.rules.set_trusted_proxies(
+      address_ranges("--trusted-proxy", opts.trusted_proxies)); // not for translation
+  plan.rules.set_excluded_addresses(
+      address_ranges("--exclude-ip", opts.excluded_addresses)); // not for translation
   plan.now = static_cast<std::int64_t>(std::time(nullptr));
   plan.window = report_window(opts, plan.now);
   const auto [since, until, by] = plan.window;

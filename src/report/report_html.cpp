@@ -55,6 +55,18 @@ void input_errors(const ScanTotals& s, std::string& out) {
          "</ul></div>\n";
 }
 
+// The run's notes (a site guessed, lines left out, a few visitors who start many visits...): the
+// HTML goes to people who never see the run's standard error (an agency's review, 2026-12-07: a
+// client's report said nothing of what the notes said).
+void notes_section(const ScanTotals& s, std::string& out) {
+  if (s.notes.empty()) return;
+  out += R"(<details class="note" id="notes" open><summary>)" + // not for translation
+         format_tr(N_("Notes on this report ({})"), number_text(s.notes.size())) + "</summary><ul>";
+  for (const Message& note : s.notes)
+    out += "<li>" + h(note.local) + "</li>";
+  out += "</ul></details>\n";
+}
+
 void tiles(const ReportData& data, std::string& out) {
   const TrafficTotals& t = data.total.totals();
   const ShareEstimate e = data.estimate(data.total);
@@ -370,6 +382,7 @@ private:
     page_head(data, out);
     input_errors(data.scan, out);
     tiles(data, out);
+    notes_section(data.scan, out);
     trend_section(data, out);
     pages_section(data, out);
     channels_section(data, out);

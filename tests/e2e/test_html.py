@@ -169,6 +169,22 @@ class HtmlTest(unittest.TestCase):
         body = " ".join(self.parse(render("--site", "example.com", path)).text)
         self.assertIn("whatsapp 3 dark-social visits, 6 link previews", body)
 
+    def test_the_run_notes_are_in_the_report(self):
+        """The HTML goes to people who never see the run's standard error: its notes (here the site's
+        host, guessed, and lines of another host left out by --site) are in it, escaped."""
+        body = " ".join(self.parse(render(self.hostile)).text)
+        self.assertIn("Notes on this report (1)", body)
+        self.assertIn("site host not given", body)
+        path = os.path.join(self.tmp, "vhosts.log")
+        with open(path, "w") as f:
+            for i, host in enumerate(["www.client1.sn", "shop.example.ci", "shop.example.ci"]):
+                f.write('%s:443 41.58.3.%d - - [20/Nov/2026:10:00:0%d +0000] "GET /a HTTP/1.1" 200 1 "-" '
+                        '"Mozilla/5.0 (X11) Firefox/120.0"\n' % (host, i, i))
+        page = self.parse(render("--site", "client1.sn", path))
+        self.assert_inert(page)
+        self.assertIn("2 lines name other hosts than --site's (shop.example.ci 2)", " ".join(page.text))
+        self.assertNotIn("Notes on this report", " ".join(self.parse(render("--site", "client1.sn", SAMPLE)).text))
+
     def test_hostile_log_content_is_text(self):
         text = render("--site", "example.com", self.hostile)
         page = self.parse(text)
