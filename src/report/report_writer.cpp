@@ -159,6 +159,15 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
     Output out(path);
     reporter.stream(data, out);
     out.finish();
+    if (request.on_cut && (request.top != static_cast<std::size_t>(-1) || request.min_visits > 0)) {
+      std::size_t hidden = 0, cut = 0;
+      for (const ReportPeriod& period : data.periods) {
+        std::size_t h = 0, c = 0;
+        page_rows(data, period, h, &c);
+        hidden += h, cut += c;
+      }
+      if (hidden + cut > 0) request.on_cut(hidden, cut);
+    }
   };
   // Files: a period without a hit gets one inside a window asked for, not between hits (a year of
   // sparse hours was 7,332 files).

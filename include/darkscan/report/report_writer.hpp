@@ -32,6 +32,9 @@ struct ReportRequest {
   // Files no report may replace (the inputs, the states read): a file per period whose name is one
   // of them is refused before any period is written.
   std::vector<std::string> keep;
+  // Told the pages a report leaves out (--min-visits, then --top), when it leaves out any: formats
+  // that carry no count of them (TSV, CSV, NDJSON) say it on standard error. Unset: not asked.
+  std::function<void(std::size_t hidden, std::size_t cut)> on_cut;
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`
