@@ -415,6 +415,11 @@ int run_scan(const CommandLine& opts) {
     scanner.scan(files[i], std::move(opened[i]));
   analyzer.finish();
   if (progress) progress->clear();
+  if (const std::uint64_t untimed = counts.splitter.untimed_left_out()) {
+    note(message_n("{} line has no time: --since and --until cannot place it, and it was left out",
+                   "{} lines have no time: --since and --until cannot place them, and they were left out",
+                   untimed, count_message(untimed)));
+  }
   if (state) {
     record_run(*state, analyzer, scanner, std::move(counts.splitter), plan.now);
     keep_recent_hours(*state, opts, plan.state_keep, plan.now, note);

@@ -246,7 +246,10 @@ PeriodSplitter::Slice& PeriodSplitter::slice(std::int64_t start) {
 
 void PeriodSplitter::add(const Hit& hit, const Verdict& verdict) {
   if (hit.time == Hit::k_no_time) {
-    if (m_since || m_until) return;
+    if (m_since || m_until) {
+      ++m_untimed_left_out; // said by the run (a robustness review, 2026-12-07: lost without a word)
+      return;
+    }
     if (!m_current) m_current = &slice(std::numeric_limits<std::int64_t>::min());
     m_current->traffic.add(hit, verdict);
     return;

@@ -176,6 +176,14 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
   if (file_per_period) {
     // A period's name that is an input (`--by day -o '%Y-%m-%d.log' 2026-11-20.log`) would replace
     // it with a report (a robustness review, 2026-12-06): all names are checked before any is written.
+    // Lines without a time (a format that logs none) have no period to name a file by: the name was
+    // the year -219246529's (a robustness review, 2026-12-07).
+    if (!rows.empty() &&
+        std::all_of(rows.begin(), rows.end(), [](const PeriodRow& row) { return row.key == Hit::k_no_time; }))
+      throw Error(message(N_("the lines read have no time: --by cannot split them into files by period "
+                             "('{}'); give a log format with a time, or leave out --by"),
+                          request.output),
+                  ExitCode::usage);
     std::vector<std::string> names;
     for (const PeriodRow& row : rows)
       names.push_back(format_local(request.output, row.key));

@@ -749,6 +749,28 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
                                 for i in inputs]
         self.assertEqual(strip(ia), strip(ib))
 
+    def test_lines_without_a_time_are_never_lost_silently(self):
+        # A robustness review, 2026-12-07: --since dropped a JSON log's records without a time without
+        # a word, and --by wrote a format without time to a file of the year -219246529.
+        rec = ('{"time_local":"20/Nov/2026:10:0%d:00 +0000","remote_addr":"1.2.3.%d","request":"GET /news/%d '
+               'HTTP/1.1","status":"200","body_bytes_sent":"1","http_referer":"","http_user_agent":"Mozilla/5.0 (iPhone) Safari/604.1"}')
+        lines = [rec % (i, i, i) for i in range(3)]
+        lines[1] = lines[1].replace('"time_local":"20/Nov/2026:10:01:00 +0000",', "")
+        path = self.tmpfile("nt.log", ("\n".join(lines) + "\n").encode())
+        _, whole = run_json(path)
+        self.assertEqual(whole["summary"]["page_views"], 3)
+        p, r = run_json("--since", "2026-11-01", path)
+        self.assertEqual(r["summary"]["page_views"], 2)
+        self.assertIn("1 line has no time: --since and --until cannot place it, and it was left out",
+                      r["summary"]["notes"])
+        timeless = self.tmpfile("notime.log", b"1.2.3.4 \"GET /a HTTP/1.1\" 200\n")
+        out = os.path.join(self.tmp, "per-day")
+        os.mkdir(out)
+        p = run("-f", '$remote_addr "$request" $status', "--by", "day", "-o", out + "/%Y-%m-%d.json", timeless)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"the lines read have no time", p.stderr)
+        self.assertEqual(os.listdir(out), [])
+
     def test_a_copy_of_an_input_is_noted(self):
         # access.log.1 and the access.log.1.gz that gzip -k left: every line counted twice, without a
         # word (a review, 2026-12-06). Both are read; the note says why the counts doubled.

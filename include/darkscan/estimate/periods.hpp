@@ -114,6 +114,8 @@ public:
   using ClosedSlice = std::function<void(std::int64_t start, Slice&& slice)>;
   static constexpr std::uint64_t k_look_hits = 4096;
   void hand_off_closed(ClosedSlice closed, std::int64_t lag, std::uint64_t look_hits = k_look_hits);
+  // Hits without a time that a window (--since, --until) left out: they cannot be placed in it.
+  std::uint64_t untimed_left_out() const { return m_untimed_left_out; }
 
 private:
   void hand_off_before(std::int64_t time);
@@ -122,6 +124,7 @@ private:
   std::optional<std::int64_t> m_since, m_until;
   std::vector<std::string> m_keep_params;
   std::map<std::int64_t, Slice> m_slices;
+  std::uint64_t m_untimed_left_out = 0;
   Slice* m_current = nullptr; // the slice of the last hit: most hits fall in it
   // Looks at most once every m_look_hits hits and an hour of log time: a log that goes back and
   // forth between two days hands each slice over a few times, not on every hit.
