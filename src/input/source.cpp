@@ -217,6 +217,7 @@ public:
       m_error = system_message(errno);
       return 0;
     }
+    if (n == 0) note_cut_short();
     return static_cast<std::size_t>(n);
   }
 
@@ -251,6 +252,19 @@ public:
   }
 
 private:
+  // At the end of a regular file: one that now holds fewer bytes than were read from it was cut short
+  // while it was read (logrotate's copytruncate, a rotation by a hand): the bytes after the ones read
+  // went to the copy (a robustness review, 2026-12-07: 67,098 of 137,906 lines read, status 0).
+  void note_cut_short() {
+    struct stat st {};
+    if (::fstat(m_reader->fd(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size >= m_reader->position()) return;
+    m_error = message(N_("cut short while it was read, to {} bytes of the {} read (logrotate's copytruncate? "
+                         "what followed is in the copy it was rotated to: read it too)"),
+                      count_message(size), count_message(m_reader->position()));
+  }
+
   std::unique_ptr<FdReader> m_reader;
 };
 

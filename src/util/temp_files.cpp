@@ -20,8 +20,12 @@ extern "C" void remove_temps(int sig) {
   std::raise(sig);
 }
 
+// The signals whose default ends the run (a robustness review, 2026-12-07: SIGQUIT, Ctrl-\\, left a
+// 32 MB temporary file; so did SIGUSR1, SIGALRM and SIGXCPU, a CPU limit of cron's). SIGPIPE too: a
+// report written to a file while standard error goes to a pipe that closed.
 void install_handlers() {
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (const int sig :
+       {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGPIPE}) {
     struct sigaction old {};
     if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
     struct sigaction act {};

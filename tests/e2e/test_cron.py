@@ -485,7 +485,7 @@ class SmallThingsTest(unittest.TestCase):
     def test_a_run_stopped_by_a_signal_leaves_no_temporary_file(self):
         # A cron job killed by its timeout, or Ctrl-C (a review, 2026-12-06: 'hits.ndjson.XXXXXX' stayed).
         import signal
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGALRM, signal.SIGXCPU):
             with self.subTest(sig=sig):
                 out = os.path.join(self.tmp, "hits.ndjson")
                 p = subprocess.Popen([BIN, "-q", "--hits", "-o", out, "-"], stdin=subprocess.PIPE,

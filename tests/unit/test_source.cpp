@@ -12,6 +12,8 @@
 #include <boost/iostreams/filtering_stream.hpp>
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace darkscan;
@@ -115,6 +117,29 @@ TEST_CASE("source: an empty file named as compressed is lost data, an empty log 
   auto plain = Source::open(dir.write("access.log", ""));
   CHECK(read_all(*plain).empty());
   CHECK(plain->error().empty());
+}
+
+TEST_CASE("source: a file cut short while it is read is an input that failed (copytruncate)", "[source]") {
+  // A robustness review, 2026-12-07: logrotate's copytruncate during a run lost half a log, status 0.
+  test::TempDir dir;
+  const std::string path = dir.write("access.log", std::string(200000, 'x'));
+  auto source = Source::open(path);
+  std::string buf(1000, '\0');
+  REQUIRE(source->read(buf.data(), buf.size()) > 0);
+  std::filesystem::resize_file(path, 0);
+  while (source->read(buf.data(), buf.size()) > 0) {
+  }
+  CHECK_THAT(source->error().en, Catch::Contains("cut short while it was read, to 0 bytes"));
+  // A file that only grew, or stayed as it was, is read to its end without an error.
+  const std::string other = dir.write("other.log", std::string(5000, 'y'));
+  auto whole = Source::open(other);
+  std::size_t total = whole->read(buf.data(), buf.size());
+  REQUIRE(total > 0);
+  std::ofstream(other, std::ios::app) << std::string(3000, 'z');
+  while (const std::size_t n = whole->read(buf.data(), buf.size()))
+    total += n;
+  CHECK(total == 8000);
+  CHECK(whole->error().empty());
 }
 
 TEST_CASE("source: gzip with several members (appended rotations)", "[source]") {
