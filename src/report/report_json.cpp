@@ -231,6 +231,14 @@ private:
     j.close(']').key("notes").open('[');
     for (const Message& note : s.notes)
       j.string(note.en);
+    // Why the share is null when some lines log no referrer: the table and HTML say it, a cron job
+    // reads only this (an analyst's review, 2026-12-07). JSON is English, as its other notes.
+    if (const ShareEstimate e = data.estimate(data.total); !e.known && !e.no_visits && e.unknown < e.visits)
+      j.string(fmt::format(
+          "the share is null: {} of the {} visits cannot be judged, their lines do not " // not for
+                                                                                         // translation
+          "record the referrer (a tenth is the most an estimate allows)", // not for translation
+          e.unknown, e.visits));
     j.close(']').key("model");
     model(j, data.model);
     j.close('}');

@@ -346,6 +346,13 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         table = subprocess.run([BIN, "-q", "-F", "table", "-"], input=b"".join(combined + common),
                                stdout=subprocess.PIPE, check=True).stdout.decode()
         self.assertRegex(table, r"dark social\s+n/a\s+\d+ of the \d+ visits cannot be judged: their lines do not record the referrer")
+        # The JSON says why its share is null, for a cron job that reads only it (a review, 2026-12-07).
+        p, mixed = run_json("-", stdin=b"".join(combined + common))
+        self.assertIsNone(mixed["summary"]["share"])
+        self.assertTrue([n for n in mixed["summary"]["notes"] if re.match(
+            r"the share is null: \d+ of the \d+ visits cannot be judged, their lines do not record the referrer", n)])
+        p, full = run_json(sample("combined.log"))
+        self.assertFalse([n for n in full["summary"]["notes"] if n.startswith("the share is null")])
         # A combined log of the same traffic does give one.
         p, r = run_json(sample("combined.log"))
         self.assertIsNotNone(r["summary"]["share"])
