@@ -756,6 +756,17 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
                                 for i in inputs]
         self.assertEqual(strip(ia), strip(ib))
 
+    def test_a_format_without_client_address_is_noted(self):
+        # A formats review, 2026-12-07: three readers were one visitor, without a word.
+        path = self.tmpfile("nc.log", b"".join(
+            b'[10/Mar/2025:12:00:0%d +0000] "GET /a%d HTTP/1.1" 200 "-" "Mozilla/5.0 (iPhone) Safari/604.1"\n'
+            % (i, i) for i in range(3)))
+        fmt = '[$time_local] "$request" $status "$http_referer" "$http_user_agent"'
+        _, r = run_json("-f", fmt, path)
+        self.assertTrue([n for n in r["summary"]["notes"] if "logs no client address" in n], r["summary"]["notes"])
+        _, r = run_json("-f", "$remote_addr " + fmt, self.tmpfile("c.log", b"1.2.3.4 " + read_bytes(path)))
+        self.assertFalse([n for n in r["summary"]["notes"] if "logs no client address" in n])
+
     def test_lines_without_a_time_are_never_lost_silently(self):
         # A robustness review, 2026-12-07: --since dropped a JSON log's records without a time without
         # a word, and --by wrote a format without time to a file of the year -219246529.
