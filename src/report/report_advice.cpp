@@ -20,7 +20,9 @@ Advice advice(const ReportData& data) {
   std::size_t hidden = 0;
   for (const PageRow& row : page_rows(all_pages, {"", &data.total}, hidden)) {
     if (a.untagged.size() == Advice::k_pages || row.estimate.dark < 1.0) break;
-    if (row.stats->evidence[static_cast<std::size_t>(Evidence::tagged_private)] == 0)
+    // A page whose share cannot be judged (its lines record no referrer) is not named with a figure
+    // the report calls n/a (an analyst's review, 2026-12-07).
+    if (row.estimate.known && row.stats->evidence[static_cast<std::size_t>(Evidence::tagged_private)] == 0)
       a.untagged.push_back(row);
   }
   // The apps whose tag the rules count as private: "utm_medium=social" is public social to the rules

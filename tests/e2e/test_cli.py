@@ -908,6 +908,25 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         advice = p.stdout.decode().split("What to do next\n", 1)[1]
         self.assertIn("People share your pages most through gmail: tag the links", advice)
 
+    def test_advice_names_no_page_whose_share_cannot_be_judged(self):
+        # An analyst's review, 2026-12-07: "4 estimated /news/B" for a page the report calls n/a (one
+        # of its 6 arrivals came from a common-format line).
+        ua = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+        lines = []
+        for i in range(1, 6):
+            for page, net in (("A", 1), ("B", 2)):
+                lines.append('41.1.%d.%d - - [20/Nov/2026:10:0%d:%d0 +0000] "GET /news/%s HTTP/1.1" 200 1 "-" "%s"'
+                             % (net, i, i, net, page, ua))
+        lines.append('41.1.3.1 - - [20/Nov/2026:10:09:00 +0000] "GET /news/B HTTP/1.1" 200 1')
+        path = os.path.join(self.tmp, "nullp.log")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        out = run("-F", "table", "--site", "example.com", path).stdout.decode()
+        self.assertRegex(out, r"n/a\s+6\s+n/a\s+n/a\s+/news/B")
+        advice = out.split("What to do next\n", 1)[1]
+        self.assertIn("/news/A", advice)
+        self.assertNotIn("/news/B", advice)
+
     @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
     def test_every_command_fails_when_standard_output_cannot_be_written(self):
         """`rules ua`, --help and --version into a full device exited 0 (a robustness review,
