@@ -165,11 +165,10 @@ void Analyzer::finish() {
                    count_message(m_site_check.referred()), util::escape_for_terminal(hosts),
                    count_message(count), util::escape_for_terminal(host)));
   }
-  // Hosts of --site are one site; without it, the page views of two hosts are two sites.
+  // Without --site, the page views of two hosts may be two sites: said. With it, the lines of other
+  // sites were left out (m_filter), and what is left is the site's.
   const auto named = m_named.hosts();
-  const bool others = std::any_of(named.begin(), named.end(),
-                                  [&](const auto& h) { return !m_site.is_internal(h.first, {}); });
-  if ((m_site.empty() ? named.size() > 1 : others) || m_named.others() > 0) {
+  if (m_site.empty() && (named.size() > 1 || m_named.others() > 0)) {
     Message each; // "example.com 1,234, other.org 56" (page views), in both languages
     for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
       std::string host = util::escape_for_terminal(named[i].first);

@@ -63,8 +63,12 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
 bool SiteHosts::is_other_site(std::string_view vhost) const {
   const std::string_view host = folded_view(vhost);
   if (m_hosts.empty() || names_no_site(host)) return false;
-  return std::none_of(m_hosts.begin(), m_hosts.end(),
-                      [&](const std::string& h) { return util::iequals(h, host); });
+  // A name under the site's is the site's: a CDN's origin ("origin.example.com" in $host behind it)
+  // or a mobile host ("m.example.com"), whose lines --site example.com must not lose.
+  return std::none_of(m_hosts.begin(), m_hosts.end(), [&](const std::string& h) {
+    return util::iequals(h, host) || (host.size() > h.size() && host[host.size() - h.size() - 1] == '.' &&
+                                      util::iequals(host.substr(host.size() - h.size()), h));
+  });
 }
 
 void NamedHosts::count(std::string_view vhost) {

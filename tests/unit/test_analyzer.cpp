@@ -848,12 +848,14 @@ TEST_CASE("analyzer: lines left out (--site of a log of several sites, --exclude
     give({.time = T0 + 3, .client = "3.3.3.3", .path = "/b", .host = "CLIENT1.SN."});
     give({.time = T0 + 4, .client = "4.4.4.4", .path = "/c", .host = "127.0.1.1"}); // names no site: kept
     give({.time = T0 + 5, .client = "5.5.5.5", .path = "/d"});                      // no host: kept
+    give({.time = T0 + 6, .client = "6.6.6.6", .path = "/e", .host = "origin.client1.sn"}); // under it: kept
+    give({.time = T0 + 7, .client = "7.7.7.7", .path = "/f", .host = "notclient1.sn"});
     h.finish();
-    REQUIRE(h.recorder.seen.size() == 4);
+    REQUIRE(h.recorder.seen.size() == 5);
     CHECK(h.recorder.seen[0].line == 1);
     CHECK(h.recorder.seen[1].line == 4);
     REQUIRE(h.notes.size() == 1);
-    CHECK_THAT(h.notes[0], Catch::Contains("2 lines name other hosts") &&
+    CHECK_THAT(h.notes[0], Catch::Contains("3 lines name other hosts") &&
                                Catch::Contains("boutique.example.ci 2") &&
                                Catch::Contains("counts client1.sn only"));
   }

@@ -20,8 +20,9 @@ public:
   // or `vhost`, the host the hit itself was served for ($host, %v).
   bool is_internal(std::string_view host, std::string_view vhost) const;
   // True when `vhost`, the host a line names ($host, %v; any case, with its port), is a site that is
-  // none of these hosts. False for a host that names no site (an address, "_", "localhost"). No
-  // allocation: asked of every line when --site is given.
+  // none of these hosts nor a name under one of them (origin.example.com, m.example.com). False for a
+  // host that names no site (an address, "_", "localhost"). No allocation: asked of every line when
+  // --site is given.
   bool is_other_site(std::string_view vhost) const;
 
 private:
