@@ -426,6 +426,13 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         p, r = run_json("-f", "vhost_combined", "--site", "example.com", "--site", "othersite.org",
                         stdin=lines.encode())
         self.assertFalse([n for n in r["summary"]["notes"] if "hosts" in n])
+        self.assertEqual(r["summary"]["page_views"], 4)
+        # One of them: its report, the other's lines left out and counted (an agency's review,
+        # 2026-12-07: a client's report listed the other clients' pages).
+        p, r = run_json("-f", "vhost_combined", "--site", "example.com", stdin=lines.encode())
+        self.assertEqual(r["summary"]["page_views"], 3)
+        self.assertIn("1 line names another host than --site's (othersite.org 1): it was left out, and the "
+                      "report counts example.com only", r["summary"]["notes"])
 
     def test_preset_aliases_and_wrong_preset(self):
         for alias, name in [("clf", "common.log"), ("nginx-main-xff", "combined-xff.log"),
