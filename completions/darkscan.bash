@@ -54,7 +54,7 @@ _darkscan()
 
     # Options that take a value, per command (their value is never a subcommand or a FILE).
     local main_valued='-f --log-format -F --output-format -o --output -n --top --keep-param
-        --min-visits --site --trusted-proxy --exclude-ip --rules --since --until --by --salt --max-line-length --threads
+        --min-visits --site --host --trusted-proxy --exclude-ip --rules --since --until --by --salt --max-line-length --threads
         --state --state-out --state-keep'
     local merge_valued='-F --output-format -o --output -n --top --min-visits --since --until
         --by --rules --state-out --state-keep'
@@ -126,7 +126,7 @@ _darkscan()
     --rules)
         [[ $cmd == main || $cmd == merge || $cmd == rules_ua ]] && { _darkscan_files -d; return; }
         ;;
-    -n | --top | --min-visits | --keep-param | --site | --trusted-proxy | --exclude-ip | --salt | --max-line-length)
+    -n | --top | --min-visits | --keep-param | --site | --host | --trusted-proxy | --exclude-ip | --salt | --max-line-length)
         [[ $cmd == main || $cmd == merge ]] && return  # free text: nothing to offer
         ;;
     esac
@@ -136,7 +136,7 @@ _darkscan()
     main)
         if [[ $cur == -* ]]; then
             _darkscan_reply -h --help -V --version -f --log-format -F --output-format -o --output \
-                -n --top --keep-param --no-learn-params --min-visits --site --trusted-proxy --exclude-ip --rules --since --until --by --hits \
+                -n --top --keep-param --no-learn-params --min-visits --site --host --trusted-proxy --exclude-ip --rules --since --until --by --hits \
                 --explain --salt --show-ip --strict --max-line-length --threads --state \
                 --state-out --state-keep -q --quiet --list-formats
         else

@@ -133,18 +133,44 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
   return key == 0 ? 1 : key;
 }
 
-bool from_ranges(std::string_view client, std::string_view forwarded_for,
-                 const std::vector<util::Cidr>& ranges) {
+namespace {
+
+// "::ffff:196.1.95.12", as a dual-stack server logs an IPv4 client, is that IPv4 address.
+std::string_view unmapped(std::string_view address) {
+  if (address.size() > 7 && address.find('.') != std::string_view::npos &&
+      (starts_with(address, "::ffff:") || starts_with(address, "::FFFF:")))
+    address.remove_prefix(7);
+  return address;
+}
+
+bool in(std::string_view address, const std::vector<util::Cidr>& ranges) {
+  return !address.empty() && util::in_ranges(unmapped(address), ranges);
+}
+
+} // namespace
+
+bool visitor_in_ranges(std::string_view client, std::string_view forwarded_for,
+                       const std::vector<util::Cidr>& trusted, const std::vector<util::Cidr>& ranges) {
   if (ranges.empty()) return false;
-  if (util::in_ranges(without_port(first_of_list(client)), ranges)) return true;
-  while (!forwarded_for.empty()) {
-    const std::size_t comma = forwarded_for.find(',');
-    const std::string_view item = without_port(first_of_list(forwarded_for.substr(0, comma)));
-    if (looks_like_address(item) && util::in_ranges(item, ranges)) return true;
-    if (comma == std::string_view::npos) break;
-    forwarded_for.remove_prefix(comma + 1);
+  // The address the visitor key is made of, as visitor_key_hashed() finds it: a load balancer or a
+  // proxy hop is not the visitor (a review, 2026-12-07: --exclude-ip with the balancer's address,
+  // which --show-ip showed, left out every line).
+  std::string_view address = without_port(first_of_list(client));
+  if (!trusted.empty()) {
+    if (!forwarded_for.empty() && util::in_ranges(address, trusted)) {
+      const std::string_view forwarded = last_untrusted(forwarded_for, trusted);
+      if (!forwarded.empty()) address = forwarded;
+    }
+    return in(address, ranges);
   }
-  return false;
+  std::string_view behind;
+  if (!forwarded_for.empty()) {
+    const std::string_view forwarded = first_public(forwarded_for, behind);
+    if (!forwarded.empty()) return in(forwarded, ranges);
+  }
+  // No public address passed on: the proxy's, and the private one it passed on (an office's own
+  // network behind its proxy, which --exclude-ip 10.1.0.0/16 names).
+  return in(address, ranges) || in(behind, ranges);
 }
 
 std::uint64_t visitor_key(std::string_view client, std::string_view forwarded_for,

@@ -121,8 +121,7 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
       ->type_name("N");
   app.add_option(
          "--site", opts.sites,
-         tr("The site's own host (repeatable); lines that name another host ($host, %v) are left out, "
-            "with a note. Default: $host/%v from the log, else guessed from referrers"))
+         tr("The site's own host (repeatable); default: $host/%v from the log, else guessed from referrers"))
       ->check(non_empty())
       ->type_name("HOST")
       ->allow_extra_args(false);
@@ -135,10 +134,18 @@ void add_report_options(CLI::App& app, CommandLine& opts, Commands& commands) {
       ->check(non_empty())
       ->type_name("CIDR")
       ->allow_extra_args(false);
-  app.add_option("--exclude-ip", opts.excluded_addresses, // not for translation
-                 tr("Leave out the lines from this address or range (CIDR), as client or in X-Forwarded-For "
-                    "(repeatable): your office, a monitor; e.g. --exclude-ip 196.1.95.0/24. The run says how "
-                    "many"))
+  app.add_option("--host", opts.only_hosts, // not for translation
+                 tr("Count only the lines that name this host ($host, %v), or a name under it (repeatable): "
+                    "one site of a log of several sites; the lines of other hosts are left out, with a note. "
+                    "Lines that name no host are kept"))
+      ->check(non_empty())
+      ->type_name("HOST")
+      ->allow_extra_args(false);
+  app.add_option(
+         "--exclude-ip", opts.excluded_addresses, // not for translation
+         tr("Leave out the lines of visitors from this address or range (CIDR; the visitor's address, "
+            "behind proxies as for --trusted-proxy) (repeatable): your office, a monitor; e.g. "
+            "--exclude-ip 196.1.95.0/24. The run says how many"))
       ->check(non_empty())
       ->type_name("CIDR")
       ->allow_extra_args(false);

@@ -66,10 +66,17 @@ ReportRequest report_request(const CommandLine& opts, const std::string& format,
   // TSV, CSV and NDJSON carry no count of the pages they leave out (an analyst's review, 2026-12-07:
   // a sum over the TSV came out short without a word); the table, HTML and JSON say it themselves.
   if (!opts.quiet && (format == "tsv" || format == "csv" || format == "ndjson")) {
-    r.on_cut = [](std::size_t hidden, std::size_t cut) {
-      print_note(format_tr(N_("the report leaves out {} pages with fewer visits than --min-visits and {} "
-                              "more past --top: sums over its rows are not the site's"),
-                           number_text(hidden), number_text(cut)));
+    r.on_cut = [](const std::string& file, std::size_t hidden, std::size_t cut) {
+      std::string what =
+          hidden == 0 ? format_tr(N_("{} page rows past --top"), number_text(cut))
+          : cut == 0
+              ? format_tr(N_("{} page rows with fewer visits than --min-visits"), number_text(hidden))
+              : format_tr(N_("{} page rows with fewer visits than --min-visits and {} more past --top"),
+                          number_text(hidden), number_text(cut));
+      print_note(
+          file.empty()
+              ? format_tr(N_("the report leaves out {}: sums over its rows are not the site's"), what)
+              : format_tr(N_("'{}' leaves out {}: sums over its rows are not the site's"), file, what));
     };
   }
   r.since = since;

@@ -1,5 +1,6 @@
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/classify/rules_dirs.hpp>
+#include <darkscan/cli/address_ranges.hpp>
 #include <darkscan/cli/cli_help.hpp>
 #include <darkscan/cli/cli_parse_errors.hpp>
 #include <darkscan/cli/diagnostics.hpp>
@@ -138,21 +139,6 @@ struct RunPlan {
   HitsOutput hits;             // empty without --hits
   std::int64_t state_keep = 0; // --state-keep, in seconds; 0: keep all
 };
-
-// The ranges of --trusted-proxy or --exclude-ip (`option`); throws Error naming one that is not an
-// address or a range.
-std::vector<util::Cidr> address_ranges(const char* option, const std::vector<std::string>& given) {
-  std::vector<util::Cidr> ranges;
-  for (const std::string& text : given) {
-    const auto range = util::parse_cidr(text);
-    if (!range)
-      throw Error(message(N_("{}: '{}' is not an address or a range (such as 10.0.0.0/8, "
-                             "203.0.113.7 or 2001:db8::/32)"),
-                          option, text));
-    ranges.push_back(*range);
-  }
-  return ranges;
-}
 
 RunPlan plan_run(const CommandLine& opts) {
   // `darkscan rule` read a log named "rule" that is not there (a review, 2026-12-07).
@@ -395,6 +381,7 @@ int run_scan(const CommandLine& opts) {
   }
   Analyzer analyzer(plan.rules, sites, plan.hits.window ? *plan.hits.window : counts.sink(), note);
   analyzer.look_ahead(true);
+  analyzer.only_hosts(opts.only_hosts);
   analyzer.busy_window(since.value_or(INT64_MIN), until.value_or(INT64_MAX));
   analyzer.keep_params(keep_params);
   if (plan.hits.writer) plan.hits.writer->keep_params(keep_params), plan.hits.writer->rules(&plan.rules);

@@ -166,7 +166,7 @@ void write_report(const ReportRequest& request, const Reporter& reporter, const 
         page_rows(data, period, h, &c);
         hidden += h, cut += c;
       }
-      if (hidden + cut > 0) request.on_cut(hidden, cut);
+      if (hidden + cut > 0) request.on_cut(file_per_period ? path : std::string(), hidden, cut);
     }
   };
   // Files: a period without a hit gets one inside a window asked for, not between hits (a year of

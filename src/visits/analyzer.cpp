@@ -114,7 +114,9 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
   // 2026-12-06 the first such line ended the guess and the lines held before it were dropped (a
   // review: a plain log read with a vhost one), then a guess from those few lines was applied to
   // the vhost lines too (a second review).
-  if (!m_guessing || (names_a_site(hit.host) && m_held.empty())) {
+  const bool names_site = names_a_site(hit.host);
+  if (m_guessing) ++(names_site ? m_site_lines : m_no_site_lines);
+  if (!m_guessing || (names_site && m_held.empty())) {
     decide_now(hit, prepared, ref_host);
     return;
   }
@@ -131,7 +133,9 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
       rule = m_rules.match_referrer(host_text);
     if (!host_text.empty() && host_text.find(':') == std::string::npos && !rule) m_guess.count(host_text);
   }
-  if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) guess_site();
+  if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held ||
+      (m_site_lines >= 100 && m_site_lines > 10 * m_no_site_lines))
+    guess_site();
 }
 
 void Analyzer::prefetch(const Prepared& prepared) const {
@@ -165,10 +169,12 @@ void Analyzer::finish() {
                    count_message(m_site_check.referred()), util::escape_for_terminal(hosts),
                    count_message(count), util::escape_for_terminal(host)));
   }
-  // Without --site, the page views of two hosts may be two sites: said. With it, the lines of other
-  // sites were left out (m_filter), and what is left is the site's.
+  // Hosts of --site are one site; without it, the page views of two hosts are two sites. With --host,
+  // the lines of other hosts were left out (m_filter): what is left is the ones asked for.
   const auto named = m_named.hosts();
-  if (m_site.empty() && (named.size() > 1 || m_named.others() > 0)) {
+  const bool others = std::any_of(named.begin(), named.end(),
+                                  [&](const auto& h) { return !m_site.is_internal(h.first, {}); });
+  if (!m_filter.filters_hosts() && ((m_site.empty() ? named.size() > 1 : others) || m_named.others() > 0)) {
     Message each; // "example.com 1,234, other.org 56" (page views), in both languages
     for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
       std::string host = util::escape_for_terminal(named[i].first);
@@ -180,10 +186,11 @@ void Analyzer::finish() {
     if (named.size() > 5 || m_named.others() > 0) each.en += ", ...", each.local += ", ...";
     const Message count = m_named.others() > 0 ? message(N_("more than {}"), count_message(NamedHosts::k_max))
                                                : count_message(named.size());
-    m_note(message(N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
-                      "pages of one path on different hosts as one page; if they are different sites, report "
-                      "each apart (split the log by host, or give the site's hosts with --site)"),
-                   count, each));
+    m_note(message(
+        N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
+           "pages of one path on different hosts as one page; if they are different sites, report "
+           "each apart with --host HOST (its lines only); if they are one, give them all with --site"),
+        count, each));
   }
 }
 
@@ -215,8 +222,13 @@ void Analyzer::note_busy_visitors() {
 
 void Analyzer::guess_site() {
   m_guessing = false;
-  const auto [host, count] = m_guess.best();
-  if (!host.empty()) {
+  // A log whose lines name their site (vhost_combined), with a few that name none (scanners asking
+  // for the server by its address): those few are no site to guess, and the note that referrers
+  // count as external was false (a review, 2026-12-07; a spam referrer on them was taken as the site).
+  const bool named_log = m_site_lines > m_no_site_lines;
+  const auto [host, count] = named_log ? std::pair<std::string, std::uint64_t>{} : m_guess.best();
+  if (named_log) {
+  } else if (!host.empty()) {
     m_guessed.add(host);
     m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
                       "use --site HOST to set it"),

@@ -1,4 +1,4 @@
-// The lines a run leaves out (--site of a log of several sites, --exclude-ip), counted and said.
+// The lines a run leaves out (--host of a log of several sites, --exclude-ip), counted and said.
 #include <darkscan/classify/visitor_key.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/visits/line_filter.hpp>
@@ -6,7 +6,8 @@
 namespace darkscan {
 
 bool LineFilter::from_excluded(const Hit& hit) const {
-  return from_ranges(hit.client, hit.forwarded_for, m_excluded);
+  return visitor_in_ranges(hit.client, hit.forwarded_for, m_rules.trusted_proxies(),
+                           m_rules.excluded_addresses());
 }
 
 void LineFilter::note(const std::function<void(const Message&)>& to) const {
@@ -22,11 +23,11 @@ void LineFilter::note(const std::function<void(const Message&)>& to) const {
     }
     if (hosts.size() > 5 || m_other_sites.others() > 0) each.en += ", ...", each.local += ", ...";
     std::string site;
-    for (const std::string& h : m_site.hosts())
+    for (const std::string& h : m_hosts.hosts())
       site += (site.empty() ? "" : ", ") + util::escape_for_terminal(h);
-    to(message_n("{} line names another host than --site's ({}): it was left out, and the report counts {} "
+    to(message_n("{} line names another host than --host's ({}): it was left out, and the report counts {} "
                  "only",
-                 "{} lines name other hosts than --site's ({}): they were left out, and the report counts {} "
+                 "{} lines name other hosts than --host's ({}): they were left out, and the report counts {} "
                  "only",
                  m_other_lines, count_message(m_other_lines), each, Message(site)));
   }

@@ -429,10 +429,14 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         self.assertEqual(r["summary"]["page_views"], 4)
         # One of them: its report, the other's lines left out and counted (an agency's review,
         # 2026-12-07: a client's report listed the other clients' pages).
-        p, r = run_json("-f", "vhost_combined", "--site", "example.com", stdin=lines.encode())
+        p, r = run_json("-f", "vhost_combined", "--host", "example.com", stdin=lines.encode())
         self.assertEqual(r["summary"]["page_views"], 3)
-        self.assertIn("1 line names another host than --site's (othersite.org 1): it was left out, and the "
+        self.assertIn("1 line names another host than --host's (othersite.org 1): it was left out, and the "
                       "report counts example.com only", r["summary"]["notes"])
+        # --site alone leaves nothing out: its hosts may be guessed, a state's, or not the lines' own
+        # (a CDN's name in $host) (a review, 2026-12-07).
+        p, r = run_json("-f", "vhost_combined", "--site", "example.com", stdin=lines.encode())
+        self.assertEqual(r["summary"]["page_views"], 4)
 
     def test_preset_aliases_and_wrong_preset(self):
         for alias, name in [("clf", "common.log"), ("nginx-main-xff", "combined-xff.log"),
@@ -713,9 +717,11 @@ class SamplesTest(ReportChecks, unittest.TestCase):
         # analyst's review, 2026-12-07: a sum over the TSV came out short without a word).
         for fmt in ("tsv", "csv", "ndjson"):
             err = run("-F", fmt, "-n", "3", "--min-visits", "3", sample("combined.log")).stderr.decode()
-            self.assertIn("leaves out %d pages with fewer visits than --min-visits and %d more past --top"
-                          % (s["pages_hidden"], s["pages"] - 3), err)
+            self.assertIn("the report leaves out %d page rows with fewer visits than --min-visits and %d more "
+                          "past --top" % (s["pages_hidden"], s["pages"] - 3), err)
             self.assertNotIn("leaves out", run("-F", fmt, "-q", "-n", "3", sample("combined.log")).stderr.decode())
+        self.assertIn("leaves out %d page rows past --top:" % (full["summary"]["pages"] - 3),
+                      run("-F", "csv", "-n", "3", sample("combined.log")).stderr.decode())
         self.assertNotIn("leaves out", run("-F", "tsv", sample("combined.log")).stderr.decode())
         self.assertNotIn("leaves out", run("-F", "json", "-n", "3", sample("combined.log")).stderr.decode())
 

@@ -180,9 +180,9 @@ class HtmlTest(unittest.TestCase):
             for i, host in enumerate(["www.client1.sn", "shop.example.ci", "shop.example.ci"]):
                 f.write('%s:443 41.58.3.%d - - [20/Nov/2026:10:00:0%d +0000] "GET /a HTTP/1.1" 200 1 "-" '
                         '"Mozilla/5.0 (X11) Firefox/120.0"\n' % (host, i, i))
-        page = self.parse(render("--site", "client1.sn", path))
+        page = self.parse(render("--host", "client1.sn", path))
         self.assert_inert(page)
-        self.assertIn("2 lines name other hosts than --site's (shop.example.ci 2)", " ".join(page.text))
+        self.assertIn("2 lines name other hosts than --host's (shop.example.ci 2)", " ".join(page.text))
         self.assertNotIn("Notes on this report", " ".join(self.parse(render("--site", "client1.sn", SAMPLE)).text))
 
     def test_hostile_log_content_is_text(self):

@@ -25,10 +25,12 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
 std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwarded_for,
                                  std::uint64_t user_agent_hash, const std::vector<util::Cidr>& trusted);
 
-// True when the client address, or an address of the X-Forwarded-For list (an office behind a CDN
-// is in it), lies in one of `ranges` (--exclude-ip). No allocation.
-bool from_ranges(std::string_view client, std::string_view forwarded_for,
-                 const std::vector<util::Cidr>& ranges);
+// True when the visitor's address, as the visitor key takes it (behind `trusted` proxies, or the first
+// public X-Forwarded-For address, or the client's and the first private one it passed on), lies in
+// one of `ranges` (--exclude-ip). An IPv4 address mapped in IPv6 ("::ffff:1.2.3.4") is the IPv4 one.
+// No allocation.
+bool visitor_in_ranges(std::string_view client, std::string_view forwarded_for,
+                       const std::vector<util::Cidr>& trusted, const std::vector<util::Cidr>& ranges);
 
 // True for the special-purpose addresses that do not name a visitor: loopback,
 // private (RFC 1918, fc00::/7), link-local, carrier NAT (100.64/10), 0/8,

@@ -25,6 +25,7 @@ struct CommandLine {
   std::vector<std::string> sites;
   std::vector<std::string> trusted_proxies; // --trusted-proxy CIDR
   std::vector<std::string> excluded_addresses; // --exclude-ip CIDR
+  std::vector<std::string> only_hosts;         // --host HOST
   std::string since, until, by;
   std::vector<std::string> keep_params;
   bool no_learn_params = false;

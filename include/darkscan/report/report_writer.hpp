@@ -32,9 +32,10 @@ struct ReportRequest {
   // Files no report may replace (the inputs, the states read): a file per period whose name is one
   // of them is refused before any period is written.
   std::vector<std::string> keep;
-  // Told the pages a report leaves out (--min-visits, then --top), when it leaves out any: formats
-  // that carry no count of them (TSV, CSV, NDJSON) say it on standard error. Unset: not asked.
-  std::function<void(std::size_t hidden, std::size_t cut)> on_cut;
+  // Told the page rows a report leaves out (--min-visits, then --top; with --by, of every period), when
+  // it leaves out any, and the file (with one file per period; "" otherwise): formats that carry no
+  // count of them (TSV, CSV, NDJSON) say it on standard error. Unset: not asked.
+  std::function<void(const std::string& file, std::size_t hidden, std::size_t cut)> on_cut;
 };
 
 // Renders `periods` (their total, and each period with --by) with `reporter`

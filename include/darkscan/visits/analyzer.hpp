@@ -69,6 +69,8 @@ public:
   }
   std::size_t visitors() const { return m_sessions.size(); }
   const LineFilter& filter() const { return m_filter; }
+  // --host: only the lines that name these hosts (or names under them) are counted.
+  void only_hosts(const std::vector<std::string>& hosts) { m_filter.only_hosts(hosts); }
   // The window of the report (--since, --until): the busy visitors' note counts the visits in it.
   void busy_window(std::int64_t since, std::int64_t until) { m_busy_since = since, m_busy_until = until; }
 
@@ -109,7 +111,7 @@ private:
   Sessions m_sessions;
   PreviewMemory m_previews;
   SiteHosts m_site;
-  LineFilter m_filter{m_site, m_rules.excluded_addresses()}; // lines of other sites and addresses
+  LineFilter m_filter{m_rules}; // lines of other hosts (--host) and of --exclude-ip's visitors
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
   SiteGuess m_guess;
   NamedHosts m_named; // the hosts the lines name: several are counted as one site, which finish() says
@@ -119,6 +121,7 @@ private:
   VerdictSink& m_sink;
   NoteHandler m_note;
   bool m_guessing;
+  std::uint64_t m_site_lines = 0, m_no_site_lines = 0; // while guessing: lines that name a site, and not
   bool m_defer = false;
   std::int64_t m_origin = Hit::k_no_time;      // the shard's start: its first arrival (mark_open)
   std::int64_t m_first_timed = Hit::k_no_time; // its first timed hit of any class
