@@ -154,7 +154,7 @@ void Analyzer::defer_history(std::int64_t origin) {
 void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
-  note_busy_visitors();
+  if (auto busy = m_busy.note()) m_note(*busy);
   m_filter.note(m_note);
   // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
   // search alone has no internal referrer either.
@@ -192,32 +192,6 @@ void Analyzer::finish() {
            "each apart with --host HOST (its lines only); if they are one, give them all with --site"),
         count, each));
   }
-}
-
-// A few visitors who start a large part of the visits: each of their page views without a referrer
-// may be an arrival, dark social on a deep page (an analyst's review, 2026-12-06: 20 addresses with
-// a browser's agent, each fetching an article every 40 minutes, made 2,398 of a blog's 2,815 visits
-// and its 39% dark social, without a word; one carrier address for all readers, with one agent,
-// made its 849 visits 632). 16 visitors making a quarter of 200 visits or more is no readership.
-void Analyzer::note_busy_visitors() {
-  constexpr std::size_t k_top = 16;
-  constexpr std::uint64_t k_min_visits = 200;
-  const std::uint64_t visits = m_busy.visits();
-  const BusyVisitors::Top top = m_busy.top(k_top);
-  if (visits < k_min_visits || top.visits * 4 < visits) return;
-  const auto percent = static_cast<std::uint64_t>(100 * top.visits / visits);
-  m_note(message_n(
-      "{} visitor (address and agent) started {} of the {} visits in the lines read ({}%): "
-      "a scraper or monitor with a browser's agent, or many readers behind one carrier address? "
-      "Each of its page views without a referrer can be an arrival; see it with --hits --show-ip, leave it "
-      "out with --exclude-ip",
-      "{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
-      "scrapers or monitors "
-      "with a browser's agent, or many readers behind one carrier address? Each of their page "
-      "views without a referrer can be an arrival; see them with --hits --show-ip, leave them out with "
-      "--exclude-ip",
-      top.visitors, count_message(top.visitors), count_message(top.visits), count_message(visits),
-      count_message(percent)));
 }
 
 void Analyzer::guess_site() {

@@ -1,5 +1,7 @@
 #include <darkscan/visits/busy_visitors.hpp>
 
+#include <darkscan/common/i18n.hpp>
+
 #include <algorithm>
 #include <vector>
 
@@ -33,6 +35,32 @@ BusyVisitors::Top BusyVisitors::top(std::size_t top) const {
   for (; out.visitors < sure.size() && out.visitors < top; ++out.visitors)
     out.visits += sure[out.visitors];
   return out;
+}
+
+// A few visitors who start a large part of the visits: each of their page views without a referrer
+// may be an arrival, dark social on a deep page (an analyst's review, 2026-12-06: 20 addresses with
+// a browser's agent, each fetching an article every 40 minutes, made 2,398 of a blog's 2,815 visits
+// and its 39% dark social, without a word; one carrier address for all readers, with one agent,
+// made its 849 visits 632). 16 visitors making a quarter of 200 visits or more is no readership.
+std::optional<Message> BusyVisitors::note() const {
+  constexpr std::size_t k_top = 16;
+  constexpr std::uint64_t k_min_visits = 200;
+  const std::uint64_t all = visits();
+  const Top busiest = top(k_top);
+  if (all < k_min_visits || busiest.visits * 4 < all) return std::nullopt;
+  const auto percent = static_cast<std::uint64_t>(100 * busiest.visits / all);
+  return message_n(
+      "{} visitor (address and agent) started {} of the {} visits in the lines read ({}%): "
+      "a scraper or monitor with a browser's agent, or many readers behind one carrier address? "
+      "Each of its page views without a referrer can be an arrival; see it with --hits --show-ip, leave it "
+      "out with --exclude-ip",
+      "{} visitors (address and agent) started {} of the {} visits in the lines read ({}%): "
+      "scrapers or monitors "
+      "with a browser's agent, or many readers behind one carrier address? Each of their page "
+      "views without a referrer can be an arrival; see them with --hits --show-ip, leave them out with "
+      "--exclude-ip",
+      busiest.visitors, count_message(busiest.visitors), count_message(busiest.visits), count_message(all),
+      count_message(percent));
 }
 
 } // namespace darkscan

@@ -103,7 +103,6 @@ private:
   void decide_now(const Hit& hit, const Prepared& prepared, std::string_view ref_host);
   void arrival(const Hit& hit, const Prepared& p, std::string_view ref_host, bool internal, Verdict& v);
   void guess_site();
-  void note_busy_visitors();
   void mark_open(std::int64_t time, bool seen_before, Verdict& v);
 
   const Rules& m_rules;

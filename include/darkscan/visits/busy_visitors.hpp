@@ -1,8 +1,11 @@
 #pragma once
 
+#include <darkscan/common/i18n.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace darkscan {
 
@@ -29,6 +32,8 @@ public:
     std::uint64_t visits = 0;
   };
   Top top(std::size_t top) const;
+  // Said when 16 visitors or fewer start a quarter of 200 visits or more; nothing otherwise.
+  std::optional<Message> note() const;
 
 private:
   std::array<std::uint64_t, k_slots> m_keys{};
