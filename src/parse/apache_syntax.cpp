@@ -58,7 +58,7 @@ void set_time_kind(std::string_view arg, Step& step, FormatBuilder& builder) {
     step.time_kind = TimeKind::zone;
   else {
     step.time_kind = TimeKind::pattern;
-    builder.time_pattern(fmt_arg);
+    builder.time_pattern(fmt_arg, step);
   }
 }
 

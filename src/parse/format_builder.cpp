@@ -39,10 +39,18 @@ void FormatBuilder::field(LogFormat::Step step, std::size_t column) {
   steps.push_back(std::move(step));
 }
 
-void FormatBuilder::time_pattern(std::string_view pattern) {
-  if (m_format.m_time_pattern) return; // a second pattern's field is skipped (one_field_per_kind)
-  m_pattern = std::make_shared<util::TimePattern>(util::TimePattern::compile(pattern));
-  m_format.m_time_pattern = m_pattern;
+void FormatBuilder::time_pattern(std::string_view pattern, LogFormat::Step& step) {
+  auto compiled = std::make_shared<util::TimePattern>(util::TimePattern::compile(pattern));
+  step.time_pattern = compiled;
+  if (!m_pattern) {
+    m_pattern = compiled;
+    m_pattern_rank = step.rank;
+  } else if ((m_pattern->gives() & compiled->gives()) == 0 && step.rank == m_pattern_rank) {
+    // The date and the clock in two fields: the second was skipped, every time read at midnight
+    // (a review, 2026-12-07). The first pattern makes the time of both.
+    m_pattern->add_part(*compiled);
+    step.time_part = true;
+  }
 }
 
 void FormatBuilder::finish() {
@@ -69,7 +77,7 @@ void FormatBuilder::finish() {
     } else if (step.kind == FieldKind::client || step.kind == FieldKind::forwarded_for) {
       step.scan = Scan::client_list;
     } else if (step.kind == FieldKind::time && step.time_kind == TimeKind::pattern &&
-               m_format.m_time_pattern->contains_space()) {
+               step.time_pattern->contains_space()) {
       step.scan = Scan::spaced;
     } else {
       step.scan = Scan::token;
@@ -112,17 +120,26 @@ void FormatBuilder::one_field_per_kind() {
     return static_cast<int>(s.kind) * 2 + (s.kind == FieldKind::time && s.time_kind == TimeKind::zone);
   };
   for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].time_part) continue;
     for (std::size_t j = 0; j < i; ++j) {
-      if (steps[j].kind == FieldKind::skip || group(steps[j]) != group(steps[i])) continue;
+      if (steps[j].kind == FieldKind::skip || steps[j].time_part || group(steps[j]) != group(steps[i]))
+        continue;
       // Of two fields of one kind the higher rank is read; of equal ranks, the first.
       LogFormat::Step& dropped = steps[i].rank > steps[j].rank ? steps[j] : steps[i];
       dropped.kind = FieldKind::skip;
       if (&dropped == &steps[i]) break;
     }
   }
+  finish_times();
   const LogFormat::Step* time_before = nullptr;
+  const LogFormat::Step* zone = nullptr;
   for (const auto& step : steps) {
     if (step.kind != FieldKind::time) continue;
+    if (step.time_part && zone) {
+      throw Error(message(N_("--log-format: '{}' gives the offset of the time written before it; put "
+                             "it after that time"),
+                          zone->label));
+    }
     if (step.time_kind != TimeKind::zone) {
       time_before = &step;
     } else if (!time_before) {
@@ -137,7 +154,27 @@ void FormatBuilder::one_field_per_kind() {
     } else {
       m_pattern->read_as_utc(); // the offset is logged: the time before it is not local time
     }
+    if (step.time_kind == TimeKind::zone) zone = &step;
   }
+}
+
+void FormatBuilder::finish_times() {
+  auto& steps = m_format.m_steps;
+  const bool first_read = std::any_of(steps.begin(), steps.end(), [&](const LogFormat::Step& s) {
+    return s.kind == FieldKind::time && s.time_pattern == m_pattern;
+  });
+  LogFormat::Step* last_part = nullptr;
+  for (auto& step : steps) {
+    if (step.kind != FieldKind::time || step.time_kind != TimeKind::pattern) continue;
+    if (step.time_part && !first_read) {
+      step.kind = FieldKind::skip; // the parts of a time that another one wins over
+    } else if (step.time_part || step.time_pattern == m_pattern) {
+      last_part = &step;
+    } else {
+      step.time_finisher = step.time_pattern;
+    }
+  }
+  if (last_part) last_part->time_finisher = m_pattern;
 }
 
 // The combined format in Apache's spelling (the preset's) or nginx's (" - " as text), with its

@@ -108,7 +108,7 @@ bool LogFormat::store(const Step& step, std::string_view value, Hit& hit) const 
     case TimeKind::epoch_seconds: return util::parse_epoch(value, 1, hit.time);
     case TimeKind::epoch_millis: return util::parse_epoch(value, 1000, hit.time);
     case TimeKind::epoch_micros: return util::parse_epoch(value, 1000000, hit.time);
-    case TimeKind::pattern: return m_time_pattern->parse(value, hit.time);
+    case TimeKind::pattern: return step.time_pattern->parse(value, hit.time); // parse_text reads it
     case TimeKind::zone: {
       std::int64_t offset = 0; // the time before it was read as UTC (FormatBuilder::finish)
       if (!util::parse_utc_offset(value, offset) || hit.time == Hit::k_no_time) return false;
@@ -141,6 +141,7 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
   }
   std::size_t pos = m_lead.size();
   const std::size_t n = line.size();
+  util::TimePattern::Fields time_fields; // a time logged in parts, read part by part
   for (std::size_t i = 0; i < m_steps.size(); ++i) {
     const Step& step = m_steps[i];
     const std::string_view after = step.literal_after;
@@ -176,6 +177,14 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     case FieldKind::referer: hit.referer = none_if_dash(value); break;
     case FieldKind::user_agent: hit.user_agent = none_if_dash(value); break;
     case FieldKind::forwarded_for: hit.forwarded_for = none_if_dash(value); break;
+    case FieldKind::time:
+      if (step.time_kind == TimeKind::pattern) {
+        stored = step.time_pattern->read(value, time_fields) &&
+                 (!step.time_finisher || step.time_finisher->finish(time_fields, hit.time));
+        break;
+      }
+      stored = store(step, value, hit);
+      break;
     default: stored = store(step, value, hit); break;
     }
     if (!stored) {

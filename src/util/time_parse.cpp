@@ -280,6 +280,7 @@ TimePattern TimePattern::compile(std::string_view pattern) {
     case 'n':
     case 't': add_literal(conv == 'n' ? '\n' : '\t'); break;
     case 'T': // %H:%M:%S
+      tp.m_gives |= k_gives_clock;
       tp.m_items.push_back({'H', {}});
       add_literal(':');
       tp.m_items.push_back({'M', {}});
@@ -287,11 +288,13 @@ TimePattern TimePattern::compile(std::string_view pattern) {
       tp.m_items.push_back({'S', {}});
       break;
     case 'R': // %H:%M
+      tp.m_gives |= k_gives_clock;
       tp.m_items.push_back({'H', {}});
       add_literal(':');
       tp.m_items.push_back({'M', {}});
       break;
     case 'F': // %Y-%m-%d
+      tp.m_gives |= k_gives_date;
       tp.m_items.push_back({'Y', {}});
       add_literal('-');
       tp.m_items.push_back({'m', {}});
@@ -299,6 +302,7 @@ TimePattern TimePattern::compile(std::string_view pattern) {
       tp.m_items.push_back({'d', {}});
       break;
     case 'D': // %m/%d/%y
+      tp.m_gives |= k_gives_date;
       tp.m_items.push_back({'m', {}});
       add_literal('/');
       tp.m_items.push_back({'d', {}});
@@ -322,6 +326,11 @@ TimePattern TimePattern::compile(std::string_view pattern) {
     case 'Z':
     case 's':
       if (conv == 'z' || conv == 'Z' || conv == 's') tp.m_local = false;
+      tp.m_gives |= conv == 's'                                 ? k_gives_epoch
+                    : conv == 'z' || conv == 'Z'                ? k_gives_offset
+                    : conv == 'H' || conv == 'M' || conv == 'S' ? k_gives_clock
+                    : conv == 'a' || conv == 'A'                ? 0
+                                                                : k_gives_date;
       tp.m_items.push_back({conv == 'h' ? 'b' : conv, {}});
       if (conv == 'e') tp.m_contains_space = true; // day padded with a space
       break;
@@ -337,16 +346,9 @@ TimePattern TimePattern::compile(std::string_view pattern) {
 
 namespace {
 
-// The fields a pattern's conversions fill, with their defaults.
-struct PatternFields {
-  unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
-  std::int64_t offset = 0;
-  std::int64_t epoch = -1;
-};
-
 // Reads one strftime conversion ('Y', 'b', 'z', ...) at `pos` of `s` into `f`; false if the text
 // there does not fit it.
-bool read_conversion(char conversion, std::string_view s, std::size_t& pos, PatternFields& f) {
+bool read_conversion(char conversion, std::string_view s, std::size_t& pos, TimePattern::Fields& f) {
   unsigned v = 0;
   switch (conversion) {
   case 'Y': return digits(s, pos, 4, f.y);
@@ -401,9 +403,8 @@ bool read_conversion(char conversion, std::string_view s, std::size_t& pos, Patt
 
 } // namespace
 
-bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
+bool TimePattern::read(std::string_view s, Fields& f) const {
   std::size_t pos = 0;
-  PatternFields f;
   for (const Item& item : m_items) {
     if (item.conversion == 0) {
       if (s.substr(pos, item.literal.size()) != item.literal) return false;
@@ -412,14 +413,18 @@ bool TimePattern::parse(std::string_view s, std::int64_t& utc) const {
       return false;
     }
   }
-  if (pos != s.size()) return false;
+  return pos == s.size();
+}
+
+bool TimePattern::finish(const Fields& f, std::int64_t& utc) const {
   if (f.epoch >= 0) {
     utc = f.epoch;
     return true;
   }
   if (!valid_civil(f.y, f.mo, f.d, f.h, f.mi, f.sec)) return false;
-  if (m_local) f.offset = local_offset_at(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, 0));
-  return set_utc(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, f.offset), utc);
+  const std::int64_t offset =
+      m_local ? local_offset_at(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, 0)) : f.offset;
+  return set_utc(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, offset), utc);
 }
 
 std::string format_utc(std::int64_t seconds) {

@@ -407,6 +407,27 @@ TEST_CASE("log_format: of two fields of one kind, the one that means it is read"
   }
 }
 
+TEST_CASE("log_format: a time logged in parts, the date and the clock apart (a review)", "[log_format]") {
+  // The second part was skipped: every line read at midnight.
+  const LogFormat f = LogFormat::compile(R"(%h [%{%Y-%m-%d}t] [%{%H:%M:%S %z}t] "%r" %>s)");
+  CHECK(parse_ok(f, R"(203.0.113.5 [2025-03-10] [12:00:00 +0100] "GET /a HTTP/1.1" 200)").time == 1741604400);
+  SECTION("the clock first, the offset logged after both") {
+    const LogFormat g = LogFormat::compile(R"(%h [%{%H:%M:%S}t %{%d/%m/%Y}t %{%z}t] "%r" %>s)");
+    CHECK(parse_ok(g, R"(203.0.113.5 [12:00:00 10/03/2025 +0000] "GET /a HTTP/1.1" 200)").time == 1741608000);
+  }
+  SECTION("two whole times are still one read, one skipped") {
+    const LogFormat g = LogFormat::compile(R"(%h [%{%Y-%m-%d %T %z}t] [%{%d/%b/%Y:%T %z}t] "%r" %>s)");
+    CHECK(parse_ok(
+              g,
+              R"(203.0.113.5 [2025-03-10 12:00:00 +0000] [10/Mar/2025:13:00:00 +0000] "GET /a HTTP/1.1" 200)")
+              .time == 1741608000);
+  }
+  SECTION("an offset between the parts is refused") {
+    CHECK_THROWS_WITH(LogFormat::compile(R"(%h [%{%Y-%m-%d}t %{%z}t %{%H:%M:%S}t] "%r")"),
+                      Catch::Contains("put it after that time"));
+  }
+}
+
 TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log_format][nginx]") {
   SECTION("$upstream_* lists: retries and internal redirects") {
     const LogFormat f = LogFormat::compile(

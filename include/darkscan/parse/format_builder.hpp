@@ -22,8 +22,10 @@ public:
   // follows the previous one with no literal between them (the path and its query, "%U%q" or
   // "$uri$is_args$args", are one target; "$host$request_uri" a host that ends at the path's '/').
   void field(LogFormat::Step step, std::size_t column);
-  // The strftime-like pattern of the format's time field. Throws Error on a pattern it cannot read.
-  void time_pattern(std::string_view pattern);
+  // Compiles the strftime-like pattern of the time field `step`. A pattern that gives what the
+  // first one does not ("%{%Y-%m-%d}t" then "%{%H:%M:%S}t") is a part of its time; another one is a
+  // second time (one_field_per_kind). Throws Error on a pattern it cannot read.
+  void time_pattern(std::string_view pattern, LogFormat::Step& step);
   // Chooses each field's scan and packs the literals. Throws Error when the format has no field,
   // none holding the request, or a field that may hold spaces with no text after it.
   void finish();
@@ -32,14 +34,17 @@ private:
   // Throws Error when the format's text holds an odd number of '"'.
   void check_quotes() const;
   // Of the fields of one kind ("%s" and "%>s", "$remote_addr" and "$realip_remote_addr", two times)
-  // one is read, the others skipped (LogFormat::Step::rank). Throws Error when "%{%z}t" precedes
-  // every time.
+  // one is read, the others skipped (LogFormat::Step::rank); the parts of a time are read together.
+  // Throws Error when "%{%z}t" precedes every time, or a part of it.
   void one_field_per_kind();
+  // Sets the field that ends each time read with a pattern (Step::time_finisher).
+  void finish_times();
   static LogFormat::PackedLiteral pack(const std::string& literal);
   static LogFormat::FastPath fast_path(const LogFormat& format);
 
   LogFormat& m_format;
-  std::shared_ptr<util::TimePattern> m_pattern; // the format's time pattern, m_format's, still to finish
+  std::shared_ptr<util::TimePattern> m_pattern; // the format's first time pattern, still to finish
+  int m_pattern_rank = 0;
 };
 
 // A step of this kind, labelled as the format string names it ("$http_referer", "%{Referer}i").

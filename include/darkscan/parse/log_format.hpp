@@ -113,6 +113,10 @@ public:
     // Among the fields of one kind, the one of the highest rank is read and the others skipped
     // (FormatBuilder::finish): "%>s" (the final status, 1) over "%s", "%t" over "%{end:sec}t" (-1).
     int rank = 0;
+    // TimeKind::pattern: the pattern that reads the field, and the one that makes the time of what
+    // was read, on the field that ends it: a time may be logged in parts ("%{%F}t ... %{%T}t").
+    std::shared_ptr<const util::TimePattern> time_pattern, time_finisher;
+    bool time_part = false;          // a later part of a time in parts (FormatBuilder::time_pattern)
     std::string literal_after;       // text that must follow the field
     std::string label;               // "$http_referer", "%{Referer}i": for messages
     PackedLiteral packed_after{};    // literal_after, packed by FormatBuilder::finish()
@@ -134,7 +138,6 @@ private:
   std::string m_lead; // literal text before the first field
   PackedLiteral m_packed_lead{};
   std::vector<Step> m_steps;
-  std::shared_ptr<const util::TimePattern> m_time_pattern;
   std::size_t m_optional_from = static_cast<std::size_t>(-1);
   bool m_trailing_fields = true;
   bool m_has_user_agent = false;

@@ -70,7 +70,31 @@ public:
   // Throws darkscan::Error naming the unsupported conversion.
   static TimePattern compile(std::string_view pattern);
 
-  bool parse(std::string_view text, std::int64_t& utc) const;
+  bool parse(std::string_view text, std::int64_t& utc) const {
+    Fields fields;
+    return read(text, fields) && finish(fields, utc);
+  }
+
+  // The values of a time, as its conversions read them: the defaults where none does.
+  struct Fields {
+    unsigned y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
+    std::int64_t offset = 0;
+    std::int64_t epoch = -1;
+  };
+  // Reads `text` into the fields this pattern's conversions give, leaving the others: a time logged
+  // in parts ("%{%Y-%m-%d}t ... %{%H:%M:%S}t") is read part by part into one Fields. False when
+  // `text` does not fit the pattern.
+  bool read(std::string_view text, Fields& fields) const;
+  // The UTC time of `fields`, in the time zone of TZ when local(). False when it is no valid time.
+  bool finish(const Fields& fields, std::int64_t& utc) const;
+  // What the conversions give, as bits: k_gives_date, k_gives_clock, k_gives_offset, k_gives_epoch.
+  static constexpr unsigned k_gives_date = 1, k_gives_clock = 2, k_gives_offset = 4, k_gives_epoch = 8;
+  unsigned gives() const { return m_gives; }
+  // Makes this pattern the finisher of a time whose other part `part` reads (gives() disjoint).
+  void add_part(const TimePattern& part) {
+    m_gives |= part.m_gives;
+    m_local = m_local && part.m_local;
+  }
 
   bool contains_space() const { return m_contains_space; }
   // True when the pattern gives no offset (no %z, %Z or %s): Apache writes %{...}t in the server's
@@ -87,6 +111,7 @@ private:
   std::vector<Item> m_items;
   bool m_contains_space = false;
   bool m_local = true;
+  unsigned m_gives = 0;
 };
 
 } // namespace darkscan::util
