@@ -159,10 +159,17 @@ private:
   std::size_t directive(std::size_t column) {
     std::size_t i = column + 1;
     // Status-conditional and redirect modifiers: %400,501{...}i  %!200s  %>s  %<s
-    bool final = false;
+    bool final = false, conditional = false;
+    std::string plain = "%"; // the directive without its status condition
     while (i < m_s.size() && (std::isdigit(static_cast<unsigned char>(m_s[i])) || m_s[i] == ',' ||
-                              m_s[i] == '!' || m_s[i] == '<' || m_s[i] == '>'))
-      final |= m_s[i++] == '>';
+                              m_s[i] == '!' || m_s[i] == '<' || m_s[i] == '>')) {
+      final |= m_s[i] == '>';
+      if (m_s[i] == '<' || m_s[i] == '>')
+        plain += m_s[i];
+      else
+        conditional = true;
+      ++i;
+    }
     std::string_view arg;
     if (i < m_s.size() && m_s[i] == '{') {
       std::size_t close = m_s.find('}', i + 1);
@@ -200,6 +207,15 @@ private:
       throw Error(message(N_("--log-format: unknown Apache directive '{}' at column {}"), label, column + 1));
     }
     if (final) step.rank = 1; // "%>s": the final status, over "%s" and "%<s" (the original request's)
+    if (conditional && step.kind != FieldKind::skip) {
+      // "%!200{Referer}i" logs "-" for the other statuses, which read as "no referrer": a page view
+      // became a dark-social arrival, or a bot (a review, 2026-12-07).
+      plain += label.substr(label.find_first_not_of("%0123456789,!<>"));
+      throw Error(message(N_("--log-format: '{}' at column {} logs its value only for some statuses, "
+                             "and '-' for the others, which darkscan would take for \"none\" (no "
+                             "referrer, no user agent); log '{}' instead"),
+                          label, column + 1, plain));
+    }
     field(std::move(step), column);
     return i;
   }

@@ -361,12 +361,13 @@ TEST_CASE("log_format: custom Apache LogFormat", "[log_format][apache]") {
             f, R"([20/Nov/2026:10:00:01 +0000] 1.2.3.4 TLSv1.3 TLS_AES_256_GCM_SHA384 "GET /n/a HTTP/1.1" 5)")
             .path == "/n/a");
   }
-  SECTION("a whole LogFormat line, and status-conditional modifiers") {
+  SECTION("a whole LogFormat line, and status-conditional modifiers on fields darkscan skips") {
     const LogFormat f = LogFormat::compile(
-        R"(LogFormat "%h %l %u %t \"%r\" %>s %O \"%400,501{Referer}i\" \"%!200{User-Agent}i\"" combined)");
-    const Hit h = parse_ok(f, k_combined_line);
+        R"(LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %!200{Cookie}i" combined)");
+    const Hit h = parse_ok(f, std::string(k_combined_line) + " -");
     CHECK(h.status == 200);
     CHECK(h.bytes == 5123);
+    CHECK(h.user_agent == "Mozilla/5.0 (Linux; Android 13) WhatsApp");
   }
 }
 
@@ -480,6 +481,13 @@ TEST_CASE("log_format: format strings that cannot work are refused", "[log_forma
   CHECK_THAT(message(R"(%h %{%z}t %t "%r")"), Catch::Contains("put it after that time"));
   CHECK_THAT(message(R"(%h %t %{%z}t "%r")"), Catch::Contains("which has its own"));
   CHECK_THAT(message(R"(%h %{sec}t %{%z}t "%r")"), Catch::Contains("which has its own"));
+  // A field logged only for some statuses is "-" for the others: no referrer, no agent (a review).
+  CHECK_THAT(message(R"(%h %t "%r" %>s "%404{Referer}i")"),
+             Catch::Contains("'%404{Referer}i' at column 17 logs its value only for some statuses") &&
+                 Catch::Contains("log '%{Referer}i' instead"));
+  CHECK_THAT(message(R"(%h %t "%r" %>s "%!200,304{User-Agent}i")"), Catch::Contains("log '%{User-Agent}i'"));
+  CHECK_THAT(message(R"(%h %t "%400,501r" %>s)"), Catch::Contains("log '%r' instead"));
+  CHECK_THAT(message(R"(%h %t "%r" %!200>s)"), Catch::Contains("log '%>s' instead"));
   CHECK_THAT(message(R"(%h [%{%d/%b/%Y:%T %z}t %{%z}t] "%r")"), Catch::Contains("which has its own"));
   try {
     resolve_format("combinedd");
