@@ -24,9 +24,10 @@ std::string_view trim(std::string_view s) {
 }
 
 // Joins the quoted pieces of a config value: `'a' "b"` -> `ab`, stopping at
-// ';'. Inside double quotes `\"` and `\\` are unescaped (Apache config and
-// nginx both use them). Returns false when a quote is left open.
-bool join_quoted(std::string_view s, std::string& out, bool first_only) {
+// ';'. A backslash before the quote or a backslash is dropped (Apache's config);
+// with `nginx`, nginx's escapes are read (nginx_escape: a pasted log_format's
+// \" read nothing, a review). Returns false when a quote is left open.
+bool join_quoted(std::string_view s, std::string& out, bool first_only, bool nginx) {
   std::size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -44,6 +45,11 @@ bool join_quoted(std::string_view s, std::string& out, bool first_only) {
     bool closed = false;
     while (i < s.size()) {
       char d = s[i];
+      if (d == '\\' && i + 1 < s.size() && nginx && nginx_escape(s[i + 1])) {
+        out += nginx_escape(s[i + 1]);
+        i += 2;
+        continue;
+      }
       if (d == '\\' && i + 1 < s.size() && (s[i + 1] == quote || s[i + 1] == '\\')) {
         out += s[i + 1];
         i += 2;
@@ -63,8 +69,10 @@ bool join_quoted(std::string_view s, std::string& out, bool first_only) {
   return true;
 }
 
-// Accepts a bare format string or a whole config line, and returns the format.
-std::string strip_config_syntax(std::string_view spec) {
+// Accepts a bare format string or a whole config line, and returns the format; `unescaped` tells
+// whether nginx's escapes were read (an nginx config line).
+std::string strip_config_syntax(std::string_view spec, bool& unescaped) {
+  unescaped = false;
   std::string_view s = trim(spec);
   auto starts_with_word = [&](std::string_view word) {
     return s.size() > word.size() && s.substr(0, word.size()) == word &&
@@ -79,8 +87,9 @@ std::string strip_config_syntax(std::string_view spec) {
     s = trim(s.substr(name_end));
     if (s.substr(0, 7) == "escape=") s = trim(s.substr(std::min(s.find_first_of(" \t"), s.size())));
     std::string out;
-    if (!join_quoted(s, out, false))
+    if (!join_quoted(s, out, false, true))
       throw Error(translated(N_("--log-format: unbalanced quotes in the 'log_format' line")));
+    unescaped = true;
     return out;
   }
   if (starts_with_word("LogFormat") || starts_with_word("CustomLog")) {
@@ -93,14 +102,16 @@ std::string strip_config_syntax(std::string_view spec) {
       s = s.substr(q);
     }
     std::string out;
-    if (!join_quoted(s, out, true))
+    if (!join_quoted(s, out, true, false))
       throw Error(translated(N_("--log-format: unbalanced quotes in the 'LogFormat' line")));
     return out;
   }
   if (!s.empty() && s.front() == '\'') {
     // The quoted pieces of an nginx log_format value: 'a ' 'b';
     std::string out;
-    if (!join_quoted(s, out, false)) throw Error(translated(N_("--log-format: unbalanced single quotes")));
+    if (!join_quoted(s, out, false, true))
+      throw Error(translated(N_("--log-format: unbalanced single quotes")));
+    unescaped = true;
     return out;
   }
   return std::string(s);
@@ -166,7 +177,8 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   }
   LogFormat format;
   format.m_name = std::move(name);
-  format.m_spec = strip_config_syntax(spec);
+  bool unescaped = false;
+  format.m_spec = strip_config_syntax(spec, unescaped);
   if (format.m_spec.empty()) {
     throw Error(translated(N_("--log-format is empty: give a preset name (combined, common, vcombined, "
                               "combined-xff) or an Nginx log_format / Apache LogFormat string")));
@@ -176,7 +188,7 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   const bool nginx = looks_like_nginx(format.m_spec, nginx_at);
   const bool apache = looks_like_apache(format.m_spec, apache_at);
   if (nginx && (!apache || nginx_at < apache_at))
-    compile_nginx(format.m_spec, builder);
+    compile_nginx(format.m_spec, builder, !unescaped); // a bare string as nginx.conf holds it too
   else if (apache)
     compile_apache(format.m_spec, builder);
   builder.finish();

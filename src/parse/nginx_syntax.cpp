@@ -80,13 +80,19 @@ bool looks_like_nginx(std::string_view s, std::size_t& first) {
   return false;
 }
 
-void compile_nginx(std::string_view s, FormatBuilder& builder) {
+void compile_nginx(std::string_view s, FormatBuilder& builder, bool config_escapes) {
   std::size_t i = 0;
   while (i < s.size()) {
     if (s[i] != '$') {
       std::size_t next = s.find('$', i);
       if (next == std::string_view::npos) next = s.size();
-      builder.literal(s.substr(i, next - i));
+      std::string text;
+      for (std::size_t k = i; k < next; ++k) {
+        const char escaped = config_escapes && s[k] == '\\' && k + 1 < next ? nginx_escape(s[k + 1]) : 0;
+        text += escaped ? escaped : s[k];
+        k += escaped != 0;
+      }
+      builder.literal(text);
       i = next;
       continue;
     }

@@ -321,6 +321,22 @@ TEST_CASE("log_format: custom nginx log_format", "[log_format][nginx]") {
     CHECK(k.status == 200);
     CHECK(k.user_agent == "Mozilla/5.0 (Linux; Android 13) WhatsApp");
   }
+  SECTION("nginx.conf's escapes, in a pasted log_format line or a bare string (a review)") {
+    // \" inside nginx's quotes is a quote (ngx_conf_read_token): no line was read.
+    for (
+        const char* spec :
+        {R"(log_format main '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"';)",
+         R"(log_format main "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";)",
+         R"('$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"')",
+         R"($remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\")"}) {
+      INFO(spec);
+      const Hit k = parse_ok(LogFormat::compile(spec), k_combined_line);
+      CHECK(k.path == "/news/2026/11/lagos-floods-relief-4411");
+      CHECK(k.user_agent == "Mozilla/5.0 (Linux; Android 13) WhatsApp");
+    }
+    const LogFormat tabs = LogFormat::compile(R"(log_format tsv '$remote_addr\t$request_uri\t$status';)");
+    CHECK(parse_ok(tabs, "1.2.3.4\t/a?b=1\t200").query == "b=1");
+  }
   SECTION("$uri and $args") {
     const LogFormat g = LogFormat::compile(R"($remote_addr "$uri" "$args" $status)");
     const Hit k = parse_ok(g, R"(1.2.3.4 "/a/b" "x=1" 200)");

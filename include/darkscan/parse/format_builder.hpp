@@ -58,8 +58,24 @@ inline LogFormat::Step make_step(FieldKind kind, std::string label) {
 // The nginx log_format syntax (nginx_syntax.cpp): $name or ${name}. looks_like_nginx() is true,
 // with `first` set to its column, when `format` holds a variable.
 bool looks_like_nginx(std::string_view format, std::size_t& first);
-// Reads `format` into `builder`. Throws Error naming the column of a '$' without a name.
-void compile_nginx(std::string_view format, FormatBuilder& builder);
+// Reads `format` into `builder`; with `config_escapes`, the backslash escapes of nginx.conf
+// (nginx_escape) in its text are read as nginx reads them. Throws Error naming the column of a '$'
+// without a name.
+void compile_nginx(std::string_view format, FormatBuilder& builder, bool config_escapes);
+
+// The character that "\c" stands for in nginx.conf (ngx_conf_read_token: \" \' \\ \t \r \n), or 0
+// when nginx keeps the backslash and `c` as they are.
+inline char nginx_escape(char c) {
+  switch (c) {
+  case '"':
+  case '\'':
+  case '\\': return c;
+  case 't': return '\t';
+  case 'r': return '\r';
+  case 'n': return '\n';
+  default: return 0;
+  }
+}
 
 // The Apache LogFormat syntax (apache_syntax.cpp): %[modifiers][{arg}]letter, %% and backslash
 // escapes. looks_like_apache() is true, with `first` set to its column, when `format` holds a
