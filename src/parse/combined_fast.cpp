@@ -95,7 +95,7 @@ bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
   const std::size_t n = line.size();
   // %h: up to the first space; "10.0.0.2, 10.0.0.1" goes on in the generic walker.
   std::size_t end = token_stop(p, 0, n);
-  if (end == 0 || end >= n || p[end] != ' ' || p[end - 1] == ',') return false;
+  if (end == 0 || end >= n || p[end] != ' ' || p[end - 1] == ',' || (end == 1 && p[0] == '-')) return false;
   hit.client = span(p, 0, end);
   std::size_t pos = end + 1;
   if (ident_field) { // %l

@@ -74,6 +74,8 @@ void FormatBuilder::finish() {
       step.scan = Scan::spaced;
     } else if (step.scan == Scan::value_list || step.scan == Scan::host) {
       // chosen with the field (nginx_syntax.cpp, field())
+    } else if (step.kind == FieldKind::user && after.size() >= 2 && after[0] == ' ' && after[1] != ' ') {
+      step.scan = Scan::user_name;
     } else if (step.kind == FieldKind::client || step.kind == FieldKind::forwarded_for) {
       step.scan = Scan::client_list;
     } else if (step.kind == FieldKind::time && step.time_kind == TimeKind::pattern &&
@@ -197,7 +199,7 @@ LogFormat::FastPath FormatBuilder::fast_path(const LogFormat& format) {
   if (steps.size() != user + 1 + std::size(k_tail) || steps[0].kind != K::client ||
       steps[0].literal_after != (ident ? " " : " - ") ||
       (ident && (steps[1].scan != S::token || steps[1].literal_after != " ")) ||
-      steps[user].kind != K::user || steps[user].scan != S::token || steps[user].literal_after != " [")
+      steps[user].kind != K::user || steps[user].scan != S::user_name || steps[user].literal_after != " [")
     return LogFormat::FastPath::none;
   for (std::size_t i = 0; i < std::size(k_tail); ++i) {
     const LogFormat::Step& step = steps[user + 1 + i];

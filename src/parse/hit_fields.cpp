@@ -130,7 +130,10 @@ std::string_view client_without_port(std::string_view addr) {
 bool store_field(FieldKind kind, std::string_view value, Hit& hit) {
   switch (kind) {
   case FieldKind::skip: return true;
-  case FieldKind::client: hit.client = value; return !value.empty();
+  case FieldKind::client: // "-" is no address: a line of another format ("%v %h" read "a - b" as host "a",
+                          // client "-")
+    hit.client = value;
+    return !value.empty() && !(value.size() == 1 && value[0] == '-');
   case FieldKind::user: hit.user = value; return true;
   case FieldKind::request: split_request(value, hit); return true;
   case FieldKind::method: hit.method = value; return true;

@@ -162,6 +162,15 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
         return false;
       }
       break;
+    case Scan::user_name:
+      end = token_end(line, pos, step);
+      // "Jane Doe": up to the literal after it; "- -" is a line of another format ("host client - -").
+      if (end < n && line[end] == ' ' && !literal_at(line, end, after, step.packed_after) &&
+          !(end == pos + 1 && line[pos] == '-')) {
+        const std::size_t found = line.find(after, end);
+        if (found != std::string_view::npos) end = found;
+      }
+      break;
     case Scan::token:
     case Scan::client_list:
     case Scan::value_list:

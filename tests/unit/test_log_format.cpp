@@ -137,6 +137,21 @@ TEST_CASE("log_format: clients", "[log_format]") {
   CHECK(parse_ok(f, "unix:" + rest).client == "unix:");
   // Two space-separated tokens are two fields, not one client.
   parse_fail(f, "example.com 10.0.0.2" + rest);
+  SECTION("a user name with a space; a client '-' is none (a review)") {
+    // Apache and nginx do not escape the space: vcombined read "1.2.3.4 - Jane Doe [" as host
+    // 1.2.3.4, client "-".
+    const std::string line =
+        R"(203.0.113.1 - Jane Doe [10/Mar/2025:13:01:00 +0000] "GET /members/report HTTP/1.1" 200 1 "-" "Mozilla/5.0")";
+    Hit h = parse_ok(f, line);
+    CHECK(h.client == "203.0.113.1");
+    CHECK(h.user == "Jane Doe");
+    CHECK(h.path == "/members/report");
+    const LogFormat nginx = LogFormat::compile(
+        R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent")");
+    CHECK(parse_ok(nginx, line).user == "Jane Doe");
+    CHECK(parse_fail(preset("vcombined"), line).reason == std::string_view("the client address is empty"));
+    CHECK(parse_fail(f, "-" + rest).reason == std::string_view("the client address is empty"));
+  }
 }
 
 TEST_CASE("log_format: escapes inside quoted fields", "[log_format]") {

@@ -47,6 +47,20 @@ TEST_CASE("presets: detection picks the format that fits", "[presets]") {
     few[45] = "garbage"; // 4 requests of 50: not enough
     CHECK_THROWS_AS(detected(few), Error);
   }
+  SECTION("user names with a space are combined, not vcombined with a client '-' (a review)") {
+    std::vector<std::string> sample;
+    for (const char* user : {"Jane Doe", "John Smith", "A B C", "-"})
+      sample.push_back("203.0.113.7 - " + std::string(user) +
+                       R"( [10/Mar/2025:13:01:00 +0000] "GET /a HTTP/1.1" 200 1 "-" "Mozilla/5.0")");
+    const auto formats = detect_formats(sample, "users.log");
+    CHECK(formats.front().name() == "combined");
+    for (const std::string& line : sample) {
+      Hit hit;
+      ParseError error;
+      REQUIRE(formats.front().parse(line, hit, error));
+      CHECK(hit.client == "203.0.113.7");
+    }
+  }
   SECTION("an empty sample falls back to the most common format") {
     CHECK(detect_formats({}, "empty.log").front().name() == "combined");
     CHECK(detect_formats({"", ""}, "empty.log").front().name() == "combined");

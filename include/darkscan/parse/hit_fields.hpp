@@ -14,7 +14,7 @@ namespace darkscan {
 // Stores `value`, as logged, as the field `kind` of `hit`, for every kind but time and duration
 // (whose units the format knows). "-" is "none" where the log writes it so. False when the value is
 // not what the kind holds: a status that is not 3 digits, a byte count that is not a number, an
-// empty client.
+// empty client or "-".
 bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 
 // "-" (the log's "none") as empty; any other value as it is.

@@ -96,6 +96,8 @@ public:
     spaced,      // may hold spaces: up to the next literal ("[...]", time patterns)
     value_list,  // like client_list, but " : " may occur too ($upstream_*: "0.001, 0.002 : 0.003")
     host,        // a host glued to the path that follows ("$host$request_uri"): up to its '/'
+    user_name,   // like token, but may hold spaces up to the literal after it, which Apache's %u and
+                 // nginx's $remote_user do not escape ("Jane Doe"); not when its first word is "-"
   };
 
   // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
