@@ -98,9 +98,9 @@ bool set_letter_kind(char letter, std::string_view arg, Step& step) {
   case 'k':
   case 'l':
   case 'L':
+  case 'p': step.port = true; break;
   case 'n':
   case 'o':
-  case 'p':
   case 'P':
   case 'R':
   case 'S':

@@ -72,6 +72,8 @@ void FormatBuilder::finish() {
       step.scan = Scan::quoted;
     } else if (!before.empty() && before.back() == '[' && !after.empty() && after.front() == ']') {
       step.scan = Scan::spaced;
+    } else if (after == ":" && i + 1 < steps.size() && steps[i + 1].port) {
+      step.scan = Scan::before_port; // "$remote_addr:$remote_port" cut an IPv6 client at its first ':'
     } else if (step.scan == Scan::value_list || step.scan == Scan::host) {
       // chosen with the field (nginx_syntax.cpp, field())
     } else if (step.kind == FieldKind::user && after.size() >= 2 && after[0] == ' ' && after[1] != ' ') {

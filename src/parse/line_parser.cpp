@@ -171,6 +171,16 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
         if (found != std::string_view::npos) end = found;
       }
       break;
+    case Scan::before_port: {
+      // The address and its port run up to a space or the port's literal; the port holds no ':'.
+      const std::string_view port_after = m_steps[i + 1].literal_after;
+      const char stop = port_after.empty() ? ' ' : port_after[0];
+      while (end < n && line[end] != ' ' && line[end] != '\t' && line[end] != stop)
+        ++end;
+      const std::size_t colon = line.substr(pos, end - pos).rfind(':');
+      if (colon != std::string_view::npos) end = pos + colon;
+      break;
+    }
     case Scan::token:
     case Scan::client_list:
     case Scan::value_list:

@@ -24,6 +24,9 @@ LogFormat::Step nginx_step(std::string_view name) {
     step.rank = -1;
   } else if (name.substr(0, 9) == "upstream_") {
     step.scan = LogFormat::Scan::value_list; // one value per upstream tried: "0.001, 0.002 : 0.003"
+  } else if (name == "remote_port" || name == "server_port" || name == "realip_remote_port" ||
+             name == "proxy_protocol_port") {
+    step.port = true;
   } else if (name == "remote_user") {
     step.kind = FieldKind::user;
   } else if (name == "time_local") {

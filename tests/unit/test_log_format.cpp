@@ -470,6 +470,22 @@ TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log
     CHECK(h.referer == "https://t.co/x");
     CHECK(h.duration_us == 4000);
   }
+  SECTION("an IPv6 client before ':' and its port (a review)") {
+    // The client was cut at its first ':': "2001", every IPv6 visitor one.
+    const LogFormat f = LogFormat::compile(
+        R"($remote_addr:$remote_port [$time_local] "$request" $status "$http_referer" "$http_user_agent")");
+    const std::string rest = R"( [10/Mar/2025:12:00:00 +0000] "GET /a HTTP/1.1" 200 "-" "Mozilla/5.0")";
+    CHECK(parse_ok(f, "2001:db8:aaaa::1:51000" + rest).client == "2001:db8:aaaa::1");
+    CHECK(parse_ok(f, "203.0.113.5:51000" + rest).client == "203.0.113.5");
+    const LogFormat a = LogFormat::compile(R"(%a:%{remote}p|%t "%r" %>s)");
+    CHECK(parse_ok(a, R"(2001:db8::2:443|[10/Mar/2025:12:00:00 +0000] "GET /a HTTP/1.1" 200)").client ==
+          "2001:db8::2");
+    const LogFormat v = LogFormat::compile(R"(%v:%p %h %t "%r" %>s)");
+    const Hit h =
+        parse_ok(v, R"(www.example.com:443 ::1 [10/Mar/2025:12:00:00 +0000] "GET /a HTTP/1.1" 200)");
+    CHECK(h.host == "www.example.com");
+    CHECK(h.client == "::1");
+  }
   SECTION("$uri$is_args$args and $scheme://$host$request_uri") {
     const LogFormat f =
         LogFormat::compile(R"($remote_addr "$request_method $uri$is_args$args $server_protocol" $status)");

@@ -98,6 +98,7 @@ public:
     host,        // a host glued to the path that follows ("$host$request_uri"): up to its '/'
     user_name,   // like token, but may hold spaces up to the literal after it, which Apache's %u and
                  // nginx's $remote_user do not escape ("Jane Doe"); not when its first word is "-"
+    before_port, // an address before ":" and a port: up to the last ':' ("2001:db8::1:51000")
   };
 
   // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
@@ -119,6 +120,7 @@ public:
     // was read, on the field that ends it: a time may be logged in parts ("%{%F}t ... %{%T}t").
     std::shared_ptr<const util::TimePattern> time_pattern, time_finisher;
     bool time_part = false;          // a later part of a time in parts (FormatBuilder::time_pattern)
+    bool port = false;               // a port ($remote_port, %p, %{remote}p): digits only
     std::string literal_after;       // text that must follow the field
     std::string label;               // "$http_referer", "%{Referer}i": for messages
     PackedLiteral packed_after{};    // literal_after, packed by FormatBuilder::finish()
