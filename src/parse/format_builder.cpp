@@ -9,6 +9,17 @@
 
 namespace darkscan {
 
+namespace {
+
+// Whether a field of this kind may hold spaces as logged: an agent, a referrer, the request line,
+// a decoded path ($uri).
+bool may_hold_spaces(FieldKind kind) {
+  return kind == FieldKind::user_agent || kind == FieldKind::referer || kind == FieldKind::request ||
+         kind == FieldKind::target || kind == FieldKind::path;
+}
+
+} // namespace
+
 void FormatBuilder::literal(std::string_view text) {
   (m_format.m_steps.empty() ? m_format.m_lead : m_format.m_steps.back().literal_after) += text;
 }
@@ -76,6 +87,8 @@ void FormatBuilder::finish() {
       step.scan = Scan::before_port; // "$remote_addr:$remote_port" cut an IPv6 client at its first ':'
     } else if (step.scan == Scan::value_list || step.scan == Scan::host) {
       // chosen with the field (nginx_syntax.cpp, field())
+    } else if (i + 1 == steps.size() && after.empty() && may_hold_spaces(step.kind)) {
+      step.scan = Scan::rest; // an unquoted agent was cut at its first space, the rest taken for more fields
     } else if (step.kind == FieldKind::user && after.size() >= 2 && after[0] == ' ' && after[1] != ' ') {
       step.scan = Scan::user_name;
     } else if (step.kind == FieldKind::client || step.kind == FieldKind::forwarded_for) {

@@ -181,6 +181,7 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
       if (colon != std::string_view::npos) end = pos + colon;
       break;
     }
+    case Scan::rest: end = n; break;
     case Scan::token:
     case Scan::client_list:
     case Scan::value_list:

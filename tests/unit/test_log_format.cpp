@@ -486,6 +486,25 @@ TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log
     CHECK(h.host == "www.example.com");
     CHECK(h.client == "::1");
   }
+  SECTION("an unquoted last field that holds spaces takes the rest of the line (a review)") {
+    // The agent was cut at its first space: "Mozilla/5.0", a bot.
+    const std::string agent = "Mozilla/5.0 (Linux; Android 13; wv) AppleWebKit/537.36 Chrome/120 Mobile "
+                              "Safari/537.36 [FB_IAB/Orca-Android;FBAV/441.0.0.23.110;]";
+    const LogFormat f =
+        LogFormat::compile(R"($remote_addr [$time_local] "$request" $status $http_referer $http_user_agent)");
+    const Hit h = parse_ok(f, R"(203.0.113.5 [10/Mar/2025:12:00:00 +0000] "GET /a HTTP/1.1" 200 - )" + agent);
+    CHECK(h.user_agent == agent);
+    CHECK(h.referer.empty());
+    const LogFormat a = LogFormat::compile(R"(%h %t "%r" %>s %{User-Agent}i)");
+    CHECK(parse_ok(a, R"(203.0.113.5 [10/Mar/2025:12:00:00 +0000] "GET /a HTTP/1.1" 200 )" + agent)
+              .user_agent == agent);
+    const LogFormat r = LogFormat::compile(R"($remote_addr $status $request)");
+    const Hit k = parse_ok(r, "203.0.113.5 200 GET /a/b?c=1 HTTP/1.1");
+    CHECK(k.path == "/a/b");
+    CHECK(k.protocol == "HTTP/1.1");
+    const LogFormat u = LogFormat::compile(R"($remote_addr $status $uri)");
+    CHECK(parse_ok(u, "203.0.113.5 200 /a b/c").path == "/a b/c");
+  }
   SECTION("$uri$is_args$args and $scheme://$host$request_uri") {
     const LogFormat f =
         LogFormat::compile(R"($remote_addr "$request_method $uri$is_args$args $server_protocol" $status)");

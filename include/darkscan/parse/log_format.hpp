@@ -99,6 +99,7 @@ public:
     user_name,   // like token, but may hold spaces up to the literal after it, which Apache's %u and
                  // nginx's $remote_user do not escape ("Jane Doe"); not when its first word is "-"
     before_port, // an address before ":" and a port: up to the last ':' ("2001:db8::1:51000")
+    rest,        // the rest of the line: an unquoted last field that may hold spaces (a user agent)
   };
 
   // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
