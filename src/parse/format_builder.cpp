@@ -87,6 +87,9 @@ void FormatBuilder::finish() {
       step.scan = Scan::before_port; // "$remote_addr:$remote_port" cut an IPv6 client at its first ':'
     } else if (step.scan == Scan::value_list || step.scan == Scan::host) {
       // chosen with the field (nginx_syntax.cpp, field())
+    } else if (step.kind == FieldKind::time && step.time_kind == TimeKind::clf &&
+               (after.empty() || after[0] == ' ' || after[0] == '\t')) {
+      step.scan = Scan::two_words; // "10/Mar/2025:12:00:00 +0100" out of brackets: every line was malformed
     } else if (i + 1 == steps.size() && after.empty() && may_hold_spaces(step.kind)) {
       step.scan = Scan::rest; // an unquoted agent was cut at its first space, the rest taken for more fields
     } else if (step.kind == FieldKind::user && after.size() >= 2 && after[0] == ' ' && after[1] != ' ') {

@@ -182,6 +182,10 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
       break;
     }
     case Scan::rest: end = n; break;
+    case Scan::two_words:
+      end = token_end(line, pos, step);
+      if (end < n && line[end] == ' ') end = token_end(line, end + 1, step);
+      break;
     case Scan::token:
     case Scan::client_list:
     case Scan::value_list:

@@ -505,6 +505,16 @@ TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log
     const LogFormat u = LogFormat::compile(R"($remote_addr $status $uri)");
     CHECK(parse_ok(u, "203.0.113.5 200 /a b/c").path == "/a b/c");
   }
+  SECTION("$time_local out of brackets: two words (a review)") {
+    // Every line was malformed: the time was cut at its space.
+    const LogFormat f = LogFormat::compile(R"($remote_addr $time_local "$request" $status)");
+    const Hit h = parse_ok(f, R"(203.0.113.5 10/Mar/2025:12:00:00 +0100 "GET /a HTTP/1.1" 200)");
+    CHECK(h.time == 1741604400);
+    CHECK(h.status == 200);
+    const LogFormat last = LogFormat::compile(R"($remote_addr "$request" $status $time_local)");
+    CHECK(parse_ok(last, R"(203.0.113.5 "GET /a HTTP/1.1" 200 10/Mar/2025:12:00:00 +0100)").time ==
+          1741604400);
+  }
   SECTION("$uri$is_args$args and $scheme://$host$request_uri") {
     const LogFormat f =
         LogFormat::compile(R"($remote_addr "$request_method $uri$is_args$args $server_protocol" $status)");

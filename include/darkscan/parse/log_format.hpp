@@ -100,6 +100,7 @@ public:
                  // nginx's $remote_user do not escape ("Jane Doe"); not when its first word is "-"
     before_port, // an address before ":" and a port: up to the last ':' ("2001:db8::1:51000")
     rest,        // the rest of the line: an unquoted last field that may hold spaces (a user agent)
+    two_words,   // two tokens and the space between them: $time_local out of brackets
   };
 
   // A literal of at most 8 bytes as a word and a mask, compared with one load where the line has 8
