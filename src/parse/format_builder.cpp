@@ -94,6 +94,8 @@ void FormatBuilder::finish() {
       step.scan = Scan::rest; // an unquoted agent was cut at its first space, the rest taken for more fields
     } else if (step.kind == FieldKind::user && after.size() >= 2 && after[0] == ' ' && after[1] != ' ') {
       step.scan = Scan::user_name;
+    } else if (!after.empty() && after[0] != ' ') {
+      step.scan = Scan::spaced; // "|" or a tab between fields: a value runs up to it, spaces and all
     } else if (step.kind == FieldKind::client || step.kind == FieldKind::forwarded_for) {
       step.scan = Scan::client_list;
     } else if (step.kind == FieldKind::time && step.time_kind == TimeKind::pattern &&

@@ -515,6 +515,23 @@ TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log
     CHECK(parse_ok(last, R"(203.0.113.5 "GET /a HTTP/1.1" 200 10/Mar/2025:12:00:00 +0100)").time ==
           1741604400);
   }
+  SECTION("fields separated by '|' or a tab run up to it, spaces and all (a review)") {
+    // No line was read: every field stopped at its first space.
+    const LogFormat f =
+        LogFormat::compile(R"($remote_addr|$time_local|$request|$status|$http_referer|$http_user_agent)");
+    const Hit h =
+        parse_ok(f, "203.0.113.5|10/Mar/2025:12:00:00 +0100|GET /a?b=1 HTTP/1.1|200|-|Mozilla/5.0 (X11) x");
+    CHECK(h.time == 1741604400);
+    CHECK(h.path == "/a");
+    CHECK(h.query == "b=1");
+    CHECK(h.status == 200);
+    CHECK(h.user_agent == "Mozilla/5.0 (X11) x");
+    const LogFormat t = LogFormat::compile("$remote_addr\t$time_local\t$request\t$status\t$http_user_agent");
+    const Hit k =
+        parse_ok(t, "203.0.113.5\t10/Mar/2025:12:00:00 +0100\tGET /a HTTP/1.1\t200\tMozilla/5.0 (X11) x");
+    CHECK(k.path == "/a");
+    CHECK(k.user_agent == "Mozilla/5.0 (X11) x");
+  }
   SECTION("$uri$is_args$args and $scheme://$host$request_uri") {
     const LogFormat f =
         LogFormat::compile(R"($remote_addr "$request_method $uri$is_args$args $server_protocol" $status)");
