@@ -114,9 +114,13 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
   // 2026-12-06 the first such line ended the guess and the lines held before it were dropped (a
   // review: a plain log read with a vhost one), then a guess from those few lines was applied to
   // the vhost lines too (a second review).
+  if (!m_guessing) {
+    decide_now(hit, prepared, ref_host);
+    return;
+  }
   const bool names_site = names_a_site(hit.host);
-  if (m_guessing) ++(names_site ? m_site_lines : m_no_site_lines);
-  if (!m_guessing || (names_site && m_held.empty())) {
+  ++(names_site ? m_site_lines : m_no_site_lines);
+  if (names_site && m_held.empty()) {
     decide_now(hit, prepared, ref_host);
     return;
   }

@@ -61,8 +61,9 @@ bool SiteHosts::is_internal(std::string_view host, std::string_view vhost) const
 }
 
 bool SiteHosts::is_other_site(std::string_view vhost) const {
+  if (m_hosts.empty()) return false;
   const std::string_view host = folded_view(vhost);
-  if (m_hosts.empty() || names_no_site(host)) return false;
+  if (names_no_site(host)) return false;
   // A name under the site's is the site's: a CDN's origin ("origin.example.com" in $host behind it)
   // or a mobile host ("m.example.com"), whose lines --site example.com must not lose.
   return std::none_of(m_hosts.begin(), m_hosts.end(), [&](const std::string& h) {
