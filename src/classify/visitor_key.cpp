@@ -47,6 +47,20 @@ bool looks_like_address(std::string_view s) {
   return digit;
 }
 
+// "::ffff:196.1.95.12", as a dual-stack server logs an IPv4 client, is that IPv4 address.
+std::string_view unmapped(std::string_view address) {
+  if (address.size() > 7 && address.find('.') != std::string_view::npos &&
+      (starts_with(address, "::ffff:") || starts_with(address, "::FFFF:")))
+    address.remove_prefix(7);
+  return address;
+}
+
+// Whether `address` lies in `ranges`, an IPv4 address mapped in IPv6 as the IPv4 one (a second
+// review, 2026-12-07: a balancer logged as ::ffff:10.0.0.4 was no --trusted-proxy 10.0.0.0/8).
+bool in_trusted(std::string_view address, const std::vector<util::Cidr>& ranges) {
+  return util::in_ranges(unmapped(address), ranges);
+}
+
 } // namespace
 
 // The second number of a dotted IPv4 address that starts with `first` ("172."), or -1.
@@ -107,7 +121,7 @@ std::string_view last_untrusted(std::string_view list, const std::vector<util::C
     const std::string_view item =
         without_port(first_of_list(comma == std::string_view::npos ? list : list.substr(comma + 1)));
     if (looks_like_address(item)) {
-      if (!util::in_ranges(item, trusted)) return item;
+      if (!in_trusted(item, trusted)) return item;
       first = item;
     }
     if (comma == std::string_view::npos) break;
@@ -124,7 +138,7 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
   // A client that is no proxy of the user's sends what it likes in X-Forwarded-For: one reader
   // sending another address on each request was five visitors (a review, 2026-12-07).
   std::string_view address = without_port(first_of_list(client));
-  if (!forwarded_for.empty() && util::in_ranges(address, trusted)) {
+  if (!forwarded_for.empty() && in_trusted(address, trusted)) {
     const std::string_view forwarded = last_untrusted(forwarded_for, trusted);
     if (!forwarded.empty()) address = forwarded;
   }
@@ -134,14 +148,6 @@ std::uint64_t visitor_key_hashed(std::string_view client, std::string_view forwa
 }
 
 namespace {
-
-// "::ffff:196.1.95.12", as a dual-stack server logs an IPv4 client, is that IPv4 address.
-std::string_view unmapped(std::string_view address) {
-  if (address.size() > 7 && address.find('.') != std::string_view::npos &&
-      (starts_with(address, "::ffff:") || starts_with(address, "::FFFF:")))
-    address.remove_prefix(7);
-  return address;
-}
 
 bool in(std::string_view address, const std::vector<util::Cidr>& ranges) {
   return !address.empty() && util::in_ranges(unmapped(address), ranges);
@@ -157,7 +163,7 @@ bool visitor_in_ranges(std::string_view client, std::string_view forwarded_for,
   // which --show-ip showed, left out every line).
   std::string_view address = without_port(first_of_list(client));
   if (!trusted.empty()) {
-    if (!forwarded_for.empty() && util::in_ranges(address, trusted)) {
+    if (!forwarded_for.empty() && in_trusted(address, trusted)) {
       const std::string_view forwarded = last_untrusted(forwarded_for, trusted);
       if (!forwarded.empty()) address = forwarded;
     }

@@ -11,11 +11,12 @@ namespace darkscan {
 
 namespace {
 
-// Whether a field of this kind may hold spaces as logged: an agent, a referrer, the request line,
-// a decoded path ($uri).
+// Whether a field of this kind, unquoted and last, takes the rest of the line: an agent or a
+// referrer, whose spaces are their own, and a request line of three words (line_parser.cpp). Not a
+// path: a field the format leaves out after it ($request_time) was taken into every path, one page
+// per request time (a second review, 2026-12-07).
 bool may_hold_spaces(FieldKind kind) {
-  return kind == FieldKind::user_agent || kind == FieldKind::referer || kind == FieldKind::request ||
-         kind == FieldKind::target || kind == FieldKind::path;
+  return kind == FieldKind::user_agent || kind == FieldKind::referer || kind == FieldKind::request;
 }
 
 } // namespace

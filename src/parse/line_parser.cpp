@@ -6,6 +6,7 @@
 #include <darkscan/parse/log_format.hpp>
 #include <darkscan/util/blank.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 namespace darkscan {
@@ -165,8 +166,10 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     case Scan::user_name:
       end = token_end(line, pos, step);
       // "Jane Doe": up to the literal after it; "- -" is a line of another format ("host client - -").
+      // Only after an ident "-" (%l, or nginx's literal " - "): "host 1.2.3.4, 10.0.0.3 10.0.0.4 - - ["
+      // read as combined with the host as client, every hit one visitor (a second review, 2026-12-07).
       if (end < n && line[end] == ' ' && !literal_at(line, end, after, step.packed_after) &&
-          !(end == pos + 1 && line[pos] == '-')) {
+          !(end == pos + 1 && line[pos] == '-') && pos >= 3 && line.compare(pos - 3, 3, " - ") == 0) {
         const std::size_t found = line.find(after, end);
         if (found != std::string_view::npos) end = found;
       }
@@ -181,7 +184,13 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
       if (colon != std::string_view::npos) end = pos + colon;
       break;
     }
-    case Scan::rest: end = n; break;
+    case Scan::rest:
+      end = n;
+      // A request line is three words: more are a field the format leaves out ($request_time).
+      if (step.kind == FieldKind::request &&
+          std::count(line.begin() + static_cast<std::ptrdiff_t>(pos), line.end(), ' ') != 2)
+        end = token_end(line, pos, step);
+      break;
     case Scan::two_words:
       end = token_end(line, pos, step);
       if (end < n && line[end] == ' ') end = token_end(line, end + 1, step);

@@ -118,8 +118,14 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
     decide_now(hit, prepared, ref_host);
     return;
   }
-  const bool names_site = names_a_site(hit.host);
+  // A line of a log that names its site whose host is an address (a scanner asking for the server by
+  // it) is no line to guess from, and is decided with its own host (a review, 2026-12-07: a vhost log
+  // with a few such lines guessed from them, noted falsely that referrers counted as external, or
+  // took a spam referrer for the site). A log whose every host is an address or a server's own name
+  // (Debian's 127.0.1.1, web01), and a log without hosts, are guessed from.
+  const bool names_site = names_a_site(hit.host) || (!hit.host.empty() && m_site_lines > 0);
   ++(names_site ? m_site_lines : m_no_site_lines);
+  m_hostless_lines += hit.host.empty();
   if (names_site && m_held.empty()) {
     decide_now(hit, prepared, ref_host);
     return;
@@ -128,8 +134,7 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
   // Count the referrers of human hits that no rule knows, on lines that name no host: the site's
   // own host is the one that refers most of them.
   const HitClass cls = prepared.verdict.cls;
-  if ((cls == HitClass::page_view || cls == HitClass::asset) && !names_a_site(hit.host) &&
-      !hit.referer.empty()) {
+  if ((cls == HitClass::page_view || cls == HitClass::asset) && !names_site && !hit.referer.empty()) {
     std::string host_text;
     referrer_host(hit.referer, host_text);
     const Rule* rule = nullptr;
@@ -137,9 +142,16 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
       rule = m_rules.match_referrer(host_text);
     if (!host_text.empty() && host_text.find(':') == std::string::npos && !rule) m_guess.count(host_text);
   }
-  if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held ||
-      (m_site_lines >= 100 && m_site_lines > 10 * m_no_site_lines))
+  if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) {
     guess_site();
+  } else if (m_hostless_lines == 0 && m_site_lines >= 100 && m_site_lines > 10 * m_no_site_lines) {
+    // Lines that name their site held behind a few that name none: decided now (they need no guess),
+    // and the guess waits for lines without a host, if any come (a plain log read after a vhost one:
+    // a second review found its links external when the guess ended here).
+    auto held = std::move(m_held);
+    for (const auto& h : held)
+      decide_now(h->hit, h->prepared, h->ref_host);
+  }
 }
 
 void Analyzer::prefetch(const Prepared& prepared) const {
@@ -203,7 +215,7 @@ void Analyzer::guess_site() {
   // A log whose lines name their site (vhost_combined), with a few that name none (scanners asking
   // for the server by its address): those few are no site to guess, and the note that referrers
   // count as external was false (a review, 2026-12-07; a spam referrer on them was taken as the site).
-  const bool named_log = m_site_lines > m_no_site_lines;
+  const bool named_log = m_site_lines > m_no_site_lines && m_hostless_lines == 0;
   const auto [host, count] = named_log ? std::pair<std::string, std::uint64_t>{} : m_guess.best();
   if (named_log) {
   } else if (!host.empty()) {

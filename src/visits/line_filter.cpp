@@ -35,6 +35,12 @@ void LineFilter::note(const std::function<void(const Message&)>& to) const {
     to(message_n("{} line came from an address of --exclude-ip: it was left out",
                  "{} lines came from the addresses of --exclude-ip: they were left out", m_excluded_lines,
                  count_message(m_excluded_lines)));
+  else if (!m_rules.excluded_addresses().empty())
+    // A proxy's address, which --hits --show-ip shows as the client, is no visitor's (a second review,
+    // 2026-12-07: excluding it left out nothing, without a word).
+    to(translated(N_("--exclude-ip left out no line: no visitor's address is in its ranges (behind a proxy, "
+                     "the visitor's address is the first public X-Forwarded-For address, or the last one "
+                     "that is not a --trusted-proxy)")));
 }
 
 } // namespace darkscan

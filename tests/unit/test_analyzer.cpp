@@ -106,6 +106,7 @@ public:
   void look_ahead(bool on) { m_analyzer->look_ahead(on); }
   // --exclude-ip: the analyzer reads the rules' ranges, set here after it was made.
   void only_hosts(const std::vector<std::string>& hosts) { m_analyzer->only_hosts(hosts); }
+  void trust(const std::string& range) { m_rules.set_trusted_proxies({*util::parse_cidr(range)}); }
   void exclude(const std::string& range) { m_rules.set_excluded_addresses({*util::parse_cidr(range)}); }
 
   Recorder recorder;
@@ -856,8 +857,9 @@ TEST_CASE("analyzer: lines left out (--host of a log of several sites, --exclude
     REQUIRE(h.recorder.seen.size() == 5);
     CHECK(h.recorder.seen[0].line == 1);
     CHECK(h.recorder.seen[1].line == 4);
-    REQUIRE(h.notes.size() == 1);
-    CHECK_THAT(h.notes[0], Catch::Contains("3 lines name other hosts than --host's") &&
+    REQUIRE(h.notes.size() == 2); // and the line without a host: no site to guess from
+    CHECK_THAT(h.notes[0], Catch::Contains("no referrers to guess it from"));
+    CHECK_THAT(h.notes[1], Catch::Contains("3 lines name other hosts than --host's") &&
                                Catch::Contains("boutique.example.ci 2") &&
                                Catch::Contains("counts client1.sn only"));
   }
@@ -923,6 +925,29 @@ TEST_CASE("analyzer: lines left out (--host of a log of several sites, --exclude
     CHECK(h.recorder.seen.size() == 121);
     CHECK(h.notes.empty());
   }
+  SECTION("a plain log read after a vhost log still guesses its site") {
+    // A second review, 2026-12-07: the guess had ended with the vhost lines, and the plain log's
+    // internal links were referrals from outside.
+    Harness h(std::vector<std::string>{});
+    h.add({.time = T0, .client = "6.6.6.6", .path = "/wp-login.php", .host = "203.0.113.5"});
+    for (int i = 0; i < 120; ++i)
+      h.add({.time = T0 + 1 + i,
+             .client = "9.9.9." + std::to_string(i % 200),
+             .path = "/p",
+             .referer = "https://www.example.com/",
+             .host = "www.example.com"});
+    for (int i = 0; i < 5; ++i)
+      h.add({.time = T0 + 200 + i,
+             .client = "8.8.8." + std::to_string(i),
+             .path = "/q",
+             .referer = "https://www.example.com/x"});
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 126);
+    for (std::size_t i = 121; i < 126; ++i)
+      CHECK(h.recorder.seen[i].verdict.internal_referrer);
+    REQUIRE(h.notes.size() == 1);
+    CHECK_THAT(h.notes[0], Catch::Contains("taking 'example.com'"));
+  }
   SECTION("--exclude-ip leaves out the lines of a visitor's address, as the visitor key takes it") {
     Harness h;
     h.exclude("196.1.95.0/24");
@@ -939,6 +964,27 @@ TEST_CASE("analyzer: lines left out (--host of a log of several sites, --exclude
     CHECK(h.recorder.seen[1].line == 4);
     REQUIRE(h.notes.size() == 1);
     CHECK_THAT(h.notes[0], Catch::Contains("3 lines came from the addresses of --exclude-ip"));
+  }
+  SECTION("--exclude-ip behind a --trusted-proxy that a dual-stack server logs as ::ffff:") {
+    // A second review, 2026-12-07: the balancer ::ffff:10.0.0.4 was not trusted, so excluding a
+    // visitor did nothing and excluding the balancer's range left out everyone behind it.
+    Harness h;
+    h.trust("10.0.0.0/8");
+    h.exclude("41.58.1.1");
+    h.add({.time = T0, .client = "::ffff:10.0.0.4", .path = "/a", .xff = "41.58.1.1"});
+    h.add({.time = T0 + 1, .client = "::ffff:10.0.0.4", .path = "/b", .xff = "41.58.1.2"});
+    h.finish();
+    REQUIRE(h.recorder.seen.size() == 1);
+    CHECK(h.recorder.seen[0].line == 2);
+  }
+  SECTION("--exclude-ip that leaves out nothing says so (a proxy's address is no visitor's)") {
+    Harness h;
+    h.exclude("10.0.0.4");
+    h.add({.time = T0, .client = "10.0.0.4", .path = "/a", .xff = "41.58.1.1"});
+    h.finish();
+    CHECK(h.recorder.seen.size() == 1);
+    REQUIRE(h.notes.size() == 1);
+    CHECK_THAT(h.notes[0], Catch::Contains("--exclude-ip left out no line"));
   }
 }
 

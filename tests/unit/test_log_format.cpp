@@ -151,6 +151,12 @@ TEST_CASE("log_format: clients", "[log_format]") {
     CHECK(parse_ok(nginx, line).user == "Jane Doe");
     CHECK(parse_fail(preset("vcombined"), line).reason == std::string_view("the client address is empty"));
     CHECK(parse_fail(f, "-" + rest).reason == std::string_view("the client address is empty"));
+    // Only after an ident "-": a host, an X-Forwarded-For list and a client read as combined with the
+    // host as client, every hit one visitor (a second review, 2026-12-07).
+    parse_fail(
+        f,
+        R"(www.example.com 41.58.1.1, 10.0.0.3 10.0.0.4 - - [20/Nov/2026:08:01:00 +0100] "GET /a HTTP/1.1" )"
+        R"(200 100 "-" "Mozilla/5.0")");
   }
 }
 
@@ -502,8 +508,11 @@ TEST_CASE("log_format: nginx fields that hold lists or run into the next", "[log
     const Hit k = parse_ok(r, "203.0.113.5 200 GET /a/b?c=1 HTTP/1.1");
     CHECK(k.path == "/a/b");
     CHECK(k.protocol == "HTTP/1.1");
+    // Not a path, nor a request of more than three words: what the format leaves out after it (a
+    // request time) was taken into every path (a second review, 2026-12-07).
     const LogFormat u = LogFormat::compile(R"($remote_addr $status $uri)");
-    CHECK(parse_ok(u, "203.0.113.5 200 /a b/c").path == "/a b/c");
+    CHECK(parse_ok(u, "203.0.113.5 200 /news/a 0.123").path == "/news/a");
+    CHECK(parse_ok(r, "203.0.113.5 200 GET /news/a HTTP/1.1 0.123").path != "/news/a HTTP/1.1 0.123");
   }
   SECTION("$time_local out of brackets: two words (a review)") {
     // Every line was malformed: the time was cut at its space.

@@ -121,6 +121,7 @@ private:
   NoteHandler m_note;
   bool m_guessing;
   std::uint64_t m_site_lines = 0, m_no_site_lines = 0; // while guessing: lines that name a site, and not
+  std::uint64_t m_hostless_lines = 0;                  // and of these, lines that name no host at all
   bool m_defer = false;
   std::int64_t m_origin = Hit::k_no_time;      // the shard's start: its first arrival (mark_open)
   std::int64_t m_first_timed = Hit::k_no_time; // its first timed hit of any class
