@@ -3,8 +3,6 @@
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/time_parse.hpp>
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstring>
 
@@ -177,10 +175,10 @@ bool parse_clf_time_whole(std::string_view s, std::int64_t& utc) {
       !digits(s, pos, 2, sec))
     return false;
   std::int64_t offset = 0;
-  if (pos < s.size()) {
-    if (!expect(s, pos, ' ') || !parse_offset(s, pos, offset) || pos != s.size()) return false;
-  }
+  const bool has_offset = pos < s.size();
+  if (has_offset && (!expect(s, pos, ' ') || !parse_offset(s, pos, offset) || pos != s.size())) return false;
   if (!valid_civil(y, mo, d, h, mi, sec)) return false;
+  if (!has_offset) offset = local_offset_at(to_epoch(y, mo, d, h, mi, sec, 0)); // local time, as %{...}t
   return set_utc(to_epoch(y, mo, d, h, mi, sec, offset), utc);
 }
 
@@ -205,8 +203,10 @@ bool parse_iso8601(std::string_view s, std::int64_t& utc) {
     if (pos == start) return false;
   }
   std::int64_t offset = 0;
-  if (pos < s.size() && !parse_offset(s, pos, offset)) return false;
+  const bool has_offset = pos < s.size();
+  if (has_offset && !parse_offset(s, pos, offset)) return false;
   if (pos != s.size() || !valid_civil(y, mo, d, h, mi, sec)) return false;
+  if (!has_offset) offset = local_offset_at(to_epoch(y, mo, d, h, mi, sec, 0)); // local time, as %{...}t
   return set_utc(to_epoch(y, mo, d, h, mi, sec, offset), utc);
 }
 
@@ -425,26 +425,6 @@ bool TimePattern::finish(const Fields& f, std::int64_t& utc) const {
   const std::int64_t offset =
       m_local ? local_offset_at(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, 0)) : f.offset;
   return set_utc(to_epoch(f.y, f.mo, f.d, f.h, f.mi, f.sec, offset), utc);
-}
-
-std::string format_utc(std::int64_t seconds) {
-  std::int64_t days = seconds / 86400;
-  std::int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  // civil_from_days (H. Hinnant)
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60);
 }
 
 } // namespace darkscan::util

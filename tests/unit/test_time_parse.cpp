@@ -123,8 +123,6 @@ TEST_CASE("time_parse: ISO 8601", "[time]") {
   CHECK(t == 1795158902);
   REQUIRE(parse_iso8601("2026-11-20 07:15:02.123456Z", t));
   CHECK(t == 1795158902);
-  REQUIRE(parse_iso8601("2026-11-20T07:15:02", t)); // no offset: UTC
-  CHECK(t == 1795158902);
   CHECK_FALSE(parse_iso8601("2026-11-20", t));
   CHECK_FALSE(parse_iso8601("2026-13-20T07:15:02Z", t));
   CHECK_FALSE(parse_iso8601("2026-02-29T07:15:02Z", t)); // not a leap year
@@ -134,6 +132,27 @@ TEST_CASE("time_parse: ISO 8601", "[time]") {
   CHECK(t == 951782400);
   CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02+01:00 ", t));
   CHECK_FALSE(parse_iso8601("2026-11-20T07:15:02.Z", t));
+}
+
+TEST_CASE("time_parse: a CLF or ISO 8601 time without its offset is local time", "[time]") {
+  // Read as UTC whatever TZ said, while %{...}t patterns read local time (a review, 2026-12-07).
+  std::int64_t t = 0;
+  {
+    const TimeZone paris("Europe/Paris"); // UTC+1 in November, +2 in July
+    REQUIRE(parse_clf_time("20/Nov/2026:08:15:02", t));
+    CHECK(t == 1795158902);
+    REQUIRE(parse_iso8601("2026-11-20T08:15:02", t));
+    CHECK(t == 1795158902);
+    REQUIRE(parse_iso8601("2026-07-20 09:15:02.5", t));
+    CHECK(t == 1784531702);
+    REQUIRE(parse_clf_time("20/Nov/2026:07:15:02 +0000", t)); // an offset still wins
+    CHECK(t == 1795158902);
+  }
+  {
+    const TimeZone utc("UTC");
+    REQUIRE(parse_iso8601("2026-11-20T07:15:02", t));
+    CHECK(t == 1795158902);
+  }
 }
 
 TEST_CASE("time_parse: epoch", "[time]") {

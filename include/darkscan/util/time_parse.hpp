@@ -35,11 +35,11 @@ inline constexpr std::int64_t k_max_utc = 253402300799;
 // None allocates.
 
 // Common Log Format time, "10/Oct/2000:13:55:36 -0700" (nginx $time_local,
-// Apache %t without the brackets).
+// Apache %t without the brackets); without its offset, local time (TZ), as %{...}t patterns.
 bool parse_clf_time(std::string_view text, std::int64_t& utc);
 
 // ISO 8601 as nginx $time_iso8601 writes it, "2000-10-10T13:55:36-07:00";
-// also accepts "Z", a space for "T", fractional seconds and "+0700".
+// also accepts "Z", a space for "T", fractional seconds and "+0700"; without an offset, local time.
 bool parse_iso8601(std::string_view text, std::int64_t& utc);
 
 // Epoch time with optional fraction, "1548117974" or "1548117974.123" (nginx
