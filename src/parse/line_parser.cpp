@@ -35,11 +35,14 @@ inline bool literal_at(std::string_view line, std::size_t pos, std::string_view 
   return literal_at(line, pos, literal);
 }
 
+constexpr std::size_t k_raw_quote = std::string_view::npos - 1;
+
 // Index of the closing quote of a quoted field starting at `pos`: a '"' not
 // escaped by a backslash and followed by `after` (so a raw quote inside a
-// value, as `escape=none` writes it, does not end the field). npos if none.
+// value, as `escape=none` writes it, does not end the field). npos if none;
+// k_raw_quote at a raw quote inside when `refuse_raw` (the server escapes them).
 std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::string_view after,
-                               const LogFormat::PackedLiteral& packed, bool last) {
+                               const LogFormat::PackedLiteral& packed, bool last, bool refuse_raw) {
   const char* data = line.data();
   while (pos < line.size()) {
     const void* hit = std::memchr(data + pos, '"', line.size() - pos);
@@ -54,6 +57,7 @@ std::size_t find_closing_quote(std::string_view line, std::size_t pos, std::stri
         const std::size_t tail = q + after.size();
         if (tail == line.size() || data[tail] == ' ' || data[tail] == '\t') return q;
       }
+      if (refuse_raw) return k_raw_quote;
     }
     pos = q + 1;
   }
@@ -150,7 +154,18 @@ bool LogFormat::parse_text(std::string_view line, Hit& hit, ParseError& error, b
     std::size_t end = pos;
     switch (step.scan) {
     case Scan::quoted:
-      end = find_closing_quote(line, pos, after, step.packed_after, last);
+      end = find_closing_quote(line, pos, after, step.packed_after, last, step.raw_quote_refused);
+      if (end == k_raw_quote) {
+        // Two records glued (a torn write), or lines that end in a lone CR read as one.
+        error = {std::memchr(line.data(), '\r', n)
+                     ? N_("lines end in CR only (old Mac line ends): convert "
+                          "them with tr '\\r' '\\n'")
+                     : N_("a quote inside a quoted field is not escaped: two "
+                          "records on one line (a torn write?), or a "
+                          "log_format with escape=none (give it with --log-format)"),
+                 pos};
+        return false;
+      }
       if (end == std::string_view::npos) {
         error = {N_("a quoted field is not closed (line cut short?)"), pos};
         return false;

@@ -70,9 +70,11 @@ bool join_quoted(std::string_view s, std::string& out, bool first_only, bool ngi
 }
 
 // Accepts a bare format string or a whole config line, and returns the format; `unescaped` tells
-// whether nginx's escapes were read (an nginx config line).
-std::string strip_config_syntax(std::string_view spec, bool& unescaped) {
+// whether nginx's escapes were read (an nginx config line), `raw_quotes` whether the log writes '"'
+// as it came (nginx's escape=none).
+std::string strip_config_syntax(std::string_view spec, bool& unescaped, bool& raw_quotes) {
   unescaped = false;
+  raw_quotes = false;
   std::string_view s = trim(spec);
   auto starts_with_word = [&](std::string_view word) {
     return s.size() > word.size() && s.substr(0, word.size()) == word &&
@@ -85,6 +87,8 @@ std::string strip_config_syntax(std::string_view spec, bool& unescaped) {
     if (name_end == std::string_view::npos)
       throw Error(translated(N_("--log-format: 'log_format' line has no format string")));
     s = trim(s.substr(name_end));
+    raw_quotes = s.substr(0, 11) == "escape=none" &&
+                 (s.size() == 11 || std::isspace(static_cast<unsigned char>(s[11])));
     if (s.substr(0, 7) == "escape=") s = trim(s.substr(std::min(s.find_first_of(" \t"), s.size())));
     std::string out;
     if (!join_quoted(s, out, false, true))
@@ -177,8 +181,8 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   }
   LogFormat format;
   format.m_name = std::move(name);
-  bool unescaped = false;
-  format.m_spec = strip_config_syntax(spec, unescaped);
+  bool unescaped = false, raw_quotes = false;
+  format.m_spec = strip_config_syntax(spec, unescaped, raw_quotes);
   if (format.m_spec.empty()) {
     throw Error(translated(N_("--log-format is empty: give a preset name (combined, common, vcombined, "
                               "combined-xff) or an Nginx log_format / Apache LogFormat string")));
@@ -192,6 +196,11 @@ LogFormat LogFormat::compile(std::string_view spec, std::string name) {
   else if (apache)
     compile_apache(format.m_spec, builder);
   builder.finish();
+  // nginx (but with escape=none) and Apache escape a '"' in these fields: a raw one is a torn line.
+  for (Step& step : format.m_steps)
+    step.raw_quote_refused = !raw_quotes && step.scan == Scan::quoted &&
+                             (step.kind == FieldKind::request || step.kind == FieldKind::referer ||
+                              step.kind == FieldKind::user_agent || step.kind == FieldKind::forwarded_for);
   return format;
 }
 

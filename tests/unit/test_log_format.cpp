@@ -184,10 +184,42 @@ TEST_CASE("log_format: escapes inside quoted fields", "[log_format]") {
     CHECK(h.user_agent == R"(a \"b\" c)");
   }
   SECTION("a raw quote (escape=none) that is not followed by the next field stays inside") {
-    const Hit h =
-        parse_ok(f, R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "http://x/"a" "UA")");
+    const LogFormat none = LogFormat::compile(
+        R"(log_format raw escape=none '$remote_addr - $remote_user [$time_local] "$request" $status )"
+        R"($body_bytes_sent "$http_referer" "$http_user_agent"';)");
+    const std::string line =
+        R"(1.2.3.4 - - [20/Nov/2026:08:15:02 +0100] "GET / HTTP/1.1" 200 1 "http://x/"a" "UA")";
+    const Hit h = parse_ok(none, line);
     CHECK(h.referer == R"(http://x/"a)");
     CHECK(h.user_agent == "UA");
+    // nginx's default escaping and Apache's write no raw quote: the line is no line they wrote.
+    CHECK(std::string_view(parse_fail(f, line).reason).find("torn write") != std::string_view::npos);
+  }
+}
+
+TEST_CASE("log_format: two records on one line (a torn write) are one malformed line", "[log_format]") {
+  // Each was read as one valid record: the other one lost, the fields wrong (a review, 2026-12-07).
+  const std::string a = R"(1.2.3.5 - - [20/Nov/2026:10:00:01 +0000] "GET /fa)";
+  const std::string b = R"(5.6.7.8 - - [20/Nov/2026:10:00:02 +0000] "GET /news/b HTTP/1.1" 200 5 "-" )"
+                        R"("WhatsApp/2.23.20.0 A")";
+  const std::string c = R"(1.2.3.6 - - [20/Nov/2026:10:00:03 +0000] "GET /news/c HTTP/1.1" 200 5 "-" )"
+                        R"("Mozilla/5.0 (Linux; Android 12) Chrome/120 Mobil)";
+  const std::string d = R"(9.9.9.9 - - [20/Nov/2026:10:00:04 +0000] "GET /news/d HTTP/1.1" 200 5 )"
+                        R"("https://www.google.com/" "Mozilla/5.0 (iPhone) Safari/604.1")";
+  const LogFormat apache =
+      LogFormat::compile(R"(%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\")");
+  for (const LogFormat& f : {preset("combined"), preset("vcombined"), apache}) {
+    const std::string v = f.name() == "vcombined" ? "example.com:443 " : "";
+    for (const std::string& line : {v + a + v + b, v + c + v + d}) {
+      INFO(line);
+      CHECK(std::string_view(parse_fail(f, line).reason).find("torn write") != std::string_view::npos);
+    }
+    parse_ok(f, v + b);
+    parse_ok(f, v + d);
+  }
+  SECTION("lines that end in a lone CR, read as one") {
+    const std::string reason = parse_fail(preset("combined"), d + "\r" + b + "\r").reason;
+    CHECK(reason.find("CR only") != std::string::npos);
   }
 }
 

@@ -123,6 +123,7 @@ public:
     std::shared_ptr<const util::TimePattern> time_pattern, time_finisher;
     bool time_part = false;          // a later part of a time in parts (FormatBuilder::time_pattern)
     bool port = false;               // a port ($remote_port, %p, %{remote}p): digits only
+    bool raw_quote_refused = false;  // a quoted field the server escapes '"' in: a raw one, a torn line
     std::string literal_after;       // text that must follow the field
     std::string label;               // "$http_referer", "%{Referer}i": for messages
     PackedLiteral packed_after{};    // literal_after, packed by FormatBuilder::finish()
