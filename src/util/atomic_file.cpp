@@ -81,9 +81,15 @@ AtomicFile::AtomicFile(std::string path)
     if (m_fd < 0) fail(errno);
     return;
   }
+  // Remembered before mkstemp fills in and creates the name: a signal that arrives as soon as the file
+  // exists removes it (CI, 2026-12-07: SIGALRM and SIGXCPU sent the moment 'hits.ndjson.XXXXXX'
+  // appeared left it, when the name was remembered only after mkstemp returned).
+  m_slot = remember_temp(m_tmp.c_str());
   m_fd = ::mkstemp(m_tmp.data());
   if (m_fd < 0) {
     const int err = errno;
+    forget_temp(m_slot);
+    m_slot = -1;
     m_tmp.clear();
     // The file may be writable and its folder not: say which (a review, 2026-12-06: "Permission
     // denied" on a file the user could write).
@@ -92,7 +98,6 @@ AtomicFile::AtomicFile(std::string path)
                         m_path, folder_of(m_target), system_message(err)),
                 ExitCode::cannot_write);
   }
-  m_slot = remember_temp(m_tmp.c_str());
   // mkstemp creates 0600. A file replaced keeps its mode (a report made private with chmod 600
   // stays private) and, for root, its owner and group; a new one is as readable as any file the
   // user writes.

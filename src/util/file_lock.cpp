@@ -16,6 +16,9 @@ FileLock::FileLock(std::string path) : m_path(std::move(path)) {
   // The file is removed when the lock is released. A run that opened it just before could then
   // lock a file that no longer has the name: so a lock counts only when the name still leads to
   // the file locked, else try again with the new one.
+  // Signals wait until the file created is remembered (or closed): one that came between would
+  // leave the lock file behind.
+  const SignalsHeld held_back;
   for (;;) {
     m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0) {

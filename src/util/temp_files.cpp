@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace darkscan::util {
@@ -23,9 +24,11 @@ extern "C" void remove_temps(int sig) {
 // The signals whose default ends the run (a robustness review, 2026-12-07: SIGQUIT, Ctrl-\\, left a
 // 32 MB temporary file; so did SIGUSR1, SIGALRM and SIGXCPU, a CPU limit of cron's). SIGPIPE too: a
 // report written to a file while standard error goes to a pipe that closed.
+constexpr int k_signals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT, SIGUSR1,
+                             SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGPIPE};
+
 void install_handlers() {
-  for (const int sig :
-       {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGPIPE}) {
+  for (const int sig : k_signals) {
     struct sigaction old {};
     if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
     struct sigaction act {};
@@ -46,6 +49,16 @@ int remember_temp(const char* path) {
   }
   return -1;
 }
+
+SignalsHeld::SignalsHeld() {
+  sigset_t held;
+  sigemptyset(&held);
+  for (const int sig : k_signals)
+    sigaddset(&held, sig);
+  ::pthread_sigmask(SIG_BLOCK, &held, &m_before);
+}
+
+SignalsHeld::~SignalsHeld() { ::pthread_sigmask(SIG_SETMASK, &m_before, nullptr); }
 
 void forget_temp(int slot) {
   if (slot >= 0 && slot < k_max_temps) g_temps[slot].store(nullptr);
