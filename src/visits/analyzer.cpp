@@ -191,22 +191,13 @@ void Analyzer::finish() {
   const bool others = std::any_of(named.begin(), named.end(),
                                   [&](const auto& h) { return !m_site.is_internal(h.first, {}); });
   if (!m_filter.filters_hosts() && ((m_site.empty() ? named.size() > 1 : others) || m_named.others() > 0)) {
-    Message each; // "example.com 1,234, other.org 56" (page views), in both languages
-    for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
-      std::string host = util::escape_for_terminal(named[i].first);
-      if (host.size() > 60) host = host.substr(0, 60) + "...";
-      const Message views = count_message(named[i].second);
-      each.en += (i ? ", " : "") + host + " " + views.en;
-      each.local += (i ? ", " : "") + host + " " + views.local;
-    }
-    if (named.size() > 5 || m_named.others() > 0) each.en += ", ...", each.local += ", ...";
     const Message count = m_named.others() > 0 ? message(N_("more than {}"), count_message(NamedHosts::k_max))
                                                : count_message(named.size());
     m_note(message(
         N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
            "pages of one path on different hosts as one page; if they are different sites, report "
            "each apart with --host HOST (its lines only); if they are one, give them all with --site"),
-        count, each));
+        count, m_named.listed()));
   }
 }
 

@@ -12,16 +12,6 @@ bool LineFilter::from_excluded(const Hit& hit) const {
 
 void LineFilter::note(const std::function<void(const Message&)>& to) const {
   if (m_other_lines > 0) {
-    Message each; // "other.org 1234, shop.example 56" (lines), in both languages
-    const auto hosts = m_other_sites.hosts();
-    for (std::size_t i = 0; i < hosts.size() && i < 5; ++i) {
-      std::string host = util::escape_for_terminal(hosts[i].first);
-      if (host.size() > 60) host = host.substr(0, 60) + "...";
-      const Message lines = count_message(hosts[i].second);
-      each.en += (i ? ", " : "") + host + " " + lines.en;
-      each.local += (i ? ", " : "") + host + " " + lines.local;
-    }
-    if (hosts.size() > 5 || m_other_sites.others() > 0) each.en += ", ...", each.local += ", ...";
     std::string site;
     for (const std::string& h : m_hosts.hosts())
       site += (site.empty() ? "" : ", ") + util::escape_for_terminal(h);
@@ -29,7 +19,7 @@ void LineFilter::note(const std::function<void(const Message&)>& to) const {
                  "only",
                  "{} lines name other hosts than --host's ({}): they were left out, and the report counts {} "
                  "only",
-                 m_other_lines, count_message(m_other_lines), each, Message(site)));
+                 m_other_lines, count_message(m_other_lines), m_other_sites.listed(), Message(site)));
   }
   if (m_excluded_lines > 0)
     to(message_n("{} line came from an address of --exclude-ip: it was left out",

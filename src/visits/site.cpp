@@ -113,4 +113,18 @@ std::pair<std::string, std::uint64_t> SiteGuess::best() const {
   return best;
 }
 
+Message NamedHosts::listed() const {
+  Message each;
+  const auto named = hosts();
+  for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
+    std::string host = util::escape_for_terminal(named[i].first);
+    if (host.size() > 60) host = host.substr(0, 60) + "...";
+    const Message count = count_message(named[i].second);
+    each.en += (i ? ", " : "") + host + " " + count.en;
+    each.local += (i ? ", " : "") + host + " " + count.local;
+  }
+  if (named.size() > 5 || m_others > 0) each.en += ", ...", each.local += ", ...";
+  return each;
+}
+
 } // namespace darkscan

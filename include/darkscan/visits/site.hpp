@@ -1,5 +1,7 @@
 #pragma once
 
+#include <darkscan/common/i18n.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +42,9 @@ public:
   // The hosts with their lines, most lines first (ties by name); empty when the lines name none.
   std::vector<std::pair<std::string, std::uint64_t>> hosts() const;
   std::uint64_t others() const { return m_others; } // lines of hosts beyond k_max
+  // "example.com 1,234, other.org 56, ..." for a note: the first five hosts with their counts, names
+  // made safe for a terminal and cut at 60 bytes, "..." when there are more; in both languages.
+  Message listed() const;
 
 private:
   // The entry of a host as a line spells it: k_max for the hosts beyond k_max, k_ignored for no site.
