@@ -124,6 +124,16 @@ double binomial_upper(double m_real, double high) {
   return k;
 }
 
+// The 2.5th percentile of Binomial(m, low / m), m rounded: the fewest private visits among m
+// arrivals whose chances add up to `low`. 0 (no bound) past 500 arrivals, as above.
+double binomial_lower(double m_real, double low) {
+  const auto m = static_cast<int>(std::lround(m_real));
+  if (m <= 0 || m > 500) return 0.0;
+  const double q = std::clamp(low / m, 0.0, 1.0);
+  if (q <= 0.0) return 0.0;
+  return m - binomial_upper(m, (1.0 - q) * m); // the arrivals not private, counted from the top
+}
+
 } // namespace
 
 ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std::uint64_t unknown) {
@@ -162,7 +172,12 @@ ShareEstimate estimate_from_sums(const DarkSums& sums, std::uint64_t visits, std
   // at most its high end; their number is then at most Binomial(m, mean high end)'s 97.5th
   // percentile (a sum of independent trials is no more spread than the binomial of the same mean:
   // Hoeffding 1956, theorem 4).
-  const double sampled_low = std::max(0.0, p - half),
+  // And at least what their weights' low ends hold, the same way: two arrivals from WhatsApp's
+  // in-app browser (0.9 to 1.0 each) of eight visits had a range from 0% (a review, 2026-12-07), as
+  // if neither could be sure; at least one of them is private at 97.5%.
+  const double sampled_low = std::max(
+                   {0.0, p - half,
+                    std::min(p, binomial_lower(candidates, std::clamp(dark_low, 0.0, candidates)) / n)}),
                sampled_high =
                    std::min({candidates / n, p + half,
                              binomial_upper(candidates, std::clamp(dark_high, 0.0, candidates)) / n});

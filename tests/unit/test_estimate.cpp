@@ -57,7 +57,7 @@ TEST_CASE("estimate: weights are applied to counts when the report is made", "[e
     one[static_cast<std::size_t>(Evidence::inapp_messaging)] = 1; // and 2 search visits
     const ShareEstimate third = estimate_share(one, 3, 0, w);
     CHECK(third.share == Approx(1.0 / 3));
-    CHECK(third.low == 0.0);
+    CHECK(third.low == Approx(1.0 / 3)); // of weight 1 at its low end: private for sure
     CHECK(third.high == Approx(1.0 / 3));
   }
   SECTION("no arrival that may be private: none is, for sure") {
@@ -69,10 +69,15 @@ TEST_CASE("estimate: weights are applied to counts when the report is made", "[e
   SECTION("a low end under half a visit is no private visit") {
     EvidenceCounts three{};
     three[static_cast<std::size_t>(Evidence::direct_deep_new)] = 3; // 2.4 of 40 visits
+    w[static_cast<std::size_t>(Evidence::direct_deep_new)] = {0.8, 0.7, 0.9};
     const ShareEstimate low = estimate_share(three, 40, 0, w);
-    // 2.4 ± 1.96·sqrt(3·0.8·0.2 + 1.96²/4) = 2.4 ± 2.35 visits: 0.05 to 4.75 (at most 3), so 0 to 3.
+    // 2.4 ± 1.96·sqrt(3·0.8·0.2 + 1.96²/4) = 2.4 ± 2.35 visits: 0.05 to 4.75 (at most 3); the
+    // weights' ranges (2.1 to 2.7) widen it to 0.03 below, so 0 to 3. (At exactly 0.8 each, at least
+    // one of the three is private at 97.5%, Binomial(3, 0.8)'s 2.5th percentile: 1 to 3.)
     CHECK(low.low == 0.0);
     CHECK(low.high * 40 == Approx(3.0));
+    w[static_cast<std::size_t>(Evidence::direct_deep_new)] = {0.8, 0.8, 0.8};
+    CHECK(estimate_share(three, 40, 0, w).low * 40 == Approx(1.0));
   }
   SECTION("rounding never leaves the share outside its range") {
     for (std::uint64_t visits = 1; visits < 60; ++visits) {
@@ -119,6 +124,21 @@ TEST_CASE("estimate: the range holds the weights' own uncertainty", "[estimate]"
     w[deep] = {0.6, 0.4, 1.0};
     const ShareEstimate sure_high = estimate_share(counts_of(Evidence::direct_deep_new, 2), 2, 0, w);
     CHECK(sure_high.high == Approx(1.0));
+  }
+  SECTION("a few arrivals of high weight are at least what their low ends hold") {
+    // Two arrivals from WhatsApp's in-app browser (0.9 to 1.0) and six from Google: the range was 0%
+    // to 25% (a first-time user's review, 2026-12-07). At least one of the two is private at 97.5%:
+    // Binomial(2, 0.9)'s 2.5th percentile.
+    const auto inapp = static_cast<std::size_t>(Evidence::inapp_messaging);
+    Weights m = exact(0.0);
+    m[inapp] = {0.95, 0.9, 1.0};
+    const ShareEstimate eight = estimate_share(counts_of(Evidence::inapp_messaging, 2), 8, 0, m);
+    CHECK(eight.share == Approx(0.2375));
+    CHECK(eight.low == Approx(0.125));
+    CHECK(eight.high == Approx(0.25));
+    // Weights of 0 at their low end hold nothing up: the range of a typed deep visit reaches 0.
+    w[deep] = {0.6, 0.0, 1.0};
+    CHECK(estimate_share(counts_of(Evidence::direct_deep_new, 2), 8, 0, w).low == 0.0);
   }
   SECTION("arrivals without evidence (search, social) weigh 0 for sure") {
     const ShareEstimate diluted = estimate_share(c, 2000, 0, w);
