@@ -337,7 +337,7 @@ class ScriptedEventsTest(unittest.TestCase):
                     self.assertEqual((r["class"], r["reasons"]), ("asset", ["req.method"]))
                 elif not (200 <= status < 300 or status == 304):
                     self.assertEqual((r["class"], r["reasons"]), ("asset", ["status.not_ok"]))
-                elif re.match(r"^/(static|media)/|^/favicon\.ico", request[1]):
+                elif re.match(r"^/(static|media)/|^/favicon\.ico|^/admin(/|$)", request[1]):
                     self.assertEqual((r["class"], r["reasons"]), ("asset", ["path.asset"]))
                 else:
                     self.assertEqual(r["class"], "page_view")
