@@ -17,9 +17,13 @@ namespace darkscan {
 // empty client or "-".
 bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 
-// "-" (the log's "none") as empty; any other value as it is.
+// "-" (the log's "none") as empty, and "(null)", which Fastly's VCL writes for a header the request
+// did not send (developer.fastly.com/reference/vcl/types/string: a CDN review, 2026-12-07, found its
+// referrers taken for a site named "(null)", every referrer-less visit internal); any other value as
+// it is.
 inline std::string_view none_if_dash(std::string_view s) {
-  return s.size() == 1 && s[0] == '-' ? std::string_view() : s;
+  if (s.size() == 1 && s[0] == '-') return {};
+  return s.size() == 6 && s == "(null)" ? std::string_view() : s;
 }
 
 // The status written as three digits at `p` (which holds at least three bytes) into `status`; false,
