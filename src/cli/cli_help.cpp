@@ -39,7 +39,7 @@ std::string run_footer() {
   // The commands are not for translation, their comments are.
   const char* commands = R"(  darkscan /var/log/nginx/access.log
   darkscan access.log.3.gz access.log.2.gz access.log.1 access.log
-  zcat access.log.*.gz | darkscan -
+  zcat -f access.log.2.gz access.log.1 | darkscan -
   darkscan --output-format json access.log | jq .summary
   darkscan --hits --explain access.log | jq 'select(.visit_start)'
   darkscan rules check ~/my-rules && darkscan --rules ~/my-rules access.log

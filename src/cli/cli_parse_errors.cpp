@@ -42,9 +42,27 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
     if (arg.substr(0, 2) != "--") continue;
     arg = arg.substr(0, arg.find('='));
     if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
-    const std::string closest = closest_name(arg, known);
-    if (!closest.empty())
-      out += "\n  " + format_tr(N_("did you mean {} (not {})?"), closest, util::escape_for_terminal(arg));
+    // Every name as close (a first-time user's review, 2026-12-07: --sice was "--site", meant
+    // "--since"), else the names that end in the word ("--format": --output-format, --log-format).
+    std::size_t best = arg.size() / 3 + 1;
+    std::vector<std::string> closest;
+    for (const std::string& name : known) {
+      const std::size_t d = util::edit_distance(arg, name);
+      if (d > 2 || d > best) continue;
+      if (d < best) closest.clear(), best = d;
+      closest.push_back(name);
+    }
+    if (closest.empty() && arg.size() > 4) {
+      const std::string tail = "-" + std::string(arg.substr(2));
+      for (const std::string& name : known)
+        if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0)
+          closest.push_back(name);
+    }
+    if (closest.empty()) continue;
+    std::string names = closest.front();
+    for (std::size_t k = 1; k < closest.size(); ++k)
+      names += (k + 1 == closest.size() ? tr(" or ") : ", ") + closest[k];
+    out += "\n  " + format_tr(N_("did you mean {} (not {})?"), names, util::escape_for_terminal(arg));
   }
   return out;
 }

@@ -46,6 +46,15 @@ std::string format_of_name(const std::string& path) {
                           path, path.substr(dot + 1), tool, path));
     }
   }
+  // A first-time user's review, 2026-12-07: '-o report.xlsx' wrote a TSV file that Excel refused.
+  for (const char* office : {"xlsx", "xls", "xlsm", "ods", "numbers", "pdf", "doc", "docx", "odt"}) {
+    if (ext == office) {
+      throw Error(
+          message(N_("-o '{}': darkscan cannot write a .{} file; write CSV, which spreadsheets open "
+                     "(-o report.csv), or an HTML page to open in a browser or print (-o report.html)"),
+                  path, path.substr(dot + 1)));
+    }
+  }
   if (ext == "json" || ext == "csv" || ext == "tsv" || ext == "html" || ext == "ndjson") return ext;
   if (ext == "htm") return "html";
   if (ext == "jsonl") return "ndjson";

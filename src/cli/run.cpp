@@ -233,7 +233,8 @@ std::vector<std::string> input_files(const CommandLine& opts, const ScanOptions&
     for (const auto& [first, copy] : copies) {
       note(message(
           N_("'{}' starts with the same lines as '{}': one is probably a copy of the other (as gzip -k "
-             "leaves); both are read, and the lines they share count twice"),
+             "leaves); both are read: the page views, previews and bots of the lines they share count "
+             "twice, their visits mostly once (a line read again continues its visit); give one of them"),
           copy, first));
     }
     if (moved) {

@@ -341,7 +341,13 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
       ::close(fd);
-      throw Error(message(N_("cannot open '{}': {}"), path, system_message(EISDIR)), ExitCode::input_failed);
+      // A first-time user's review, 2026-12-07: "Is a directory", and what to give instead went unsaid.
+      throw Error(
+          message(N_("cannot open '{}': it is a folder; give the logs in it, e.g. '{}/access.log*' or "
+                     "'{}/*'"),
+                  path, path.substr(0, path.find_last_not_of('/') + 1),
+                  path.substr(0, path.find_last_not_of('/') + 1)),
+          ExitCode::input_failed);
     }
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

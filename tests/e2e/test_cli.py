@@ -1600,6 +1600,56 @@ class TerminalTest(unittest.TestCase):
 
 
 class ErrorsTest(TempDirMixin, unittest.TestCase):
+    def test_what_a_first_time_user_gets_wrong_is_named(self):
+        # A first-time user's review, 2026-12-07: each of these was a generic message or a silent wrong file.
+        folder = os.path.join(self.tmp, "logs")
+        os.mkdir(folder)
+        p = run(folder)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("it is a folder; give the logs in it, e.g. '%s/access.log*'" % folder, p.stderr.decode())
+        p = run("-o", os.path.join(self.tmp, "report.xlsx"), sample("combined.log"))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("darkscan cannot write a .xlsx file; write CSV", p.stderr.decode())
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "report.xlsx")))
+        zipped = self.tmpfile("logs.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4)
+        p = run(zipped)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is a zip archive", p.stderr.decode())
+        page = self.tmpfile("raw.log", b"<!DOCTYPE html>\n<html><head><title>cPanel</title></head>\n<body>x</body></html>\n")
+        p = run(page)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is a web page (HTML or XML), not an access log", p.stderr.decode())
+        # An empty download is said to be empty, not blamed on bots.
+        p = run("-F", "table", self.tmpfile("empty.log", b""))
+        self.assertIn("no visits: no line was read (the input is empty)", p.stdout.decode())
+        # Every option as close is named, and an option's last word finds it.
+        p = run("--sice", "-1d", sample("combined.log"))
+        self.assertIn("did you mean --site or --since (not --sice)?", p.stderr.decode())
+        p = run("--format", "json", sample("combined.log"))
+        self.assertIn("did you mean --log-format or --output-format (not --format)?", p.stderr.decode())
+
+    def test_a_shops_fronts_and_back_offices_are_no_shared_pages(self):
+        # A first-time user's review, 2026-12-07: each was a dark-social arrival at 0.8.
+        paths = {b"/shop/": "page_view", b"/boutique/": "page_view", b"/product-category/dresses/": "page_view",
+                 b"/categorie-produit/robes/enfants/": "page_view", b"/search/jollof/": "page_view",
+                 b"/administrator/": "asset", b"/user/login": "asset", b"/admin/": "asset",
+                 b"/product/ankara-dress/": "page_view"}
+        lines = b"".join(log_line(i * 60, path, client=b"41.58.2.%d" % i) for i, path in enumerate(paths, 1))
+        p, records = run_hits(stdin=lines)
+        self.assertEqual([r["class"] for r in records], list(paths.values()), p.stderr)
+        dark = [r["path"] for r in records if r["channel"] == "dark_social"]
+        self.assertEqual(dark, ["/product/ankara-dress/"])
+
+    def test_fastly_null_is_no_referrer(self):
+        # A CDN review, 2026-12-07: Fastly's VCL logs "(null)" for a header the request lacked; the site
+        # was guessed to be "(null)" and every referrer-less visit internal.
+        lines = b"".join(log_line(i * 60, b"/news/story-%d" % i, client=b"41.58.1.%d" % i, referer=b"(null)")
+                         for i in range(1, 6))
+        p, r = run_json(stdin=lines)
+        self.assertEqual(r["summary"]["site"], [], p.stderr)
+        self.assertEqual(r["channels"]["dark_social"]["visits"], 5)
+        self.assertEqual(r["channels"]["internal"]["visits"], 0)
+
     def assertUsageError(self, args, *needles):
         p = run(*args, sample("combined.log"))
         self.assertEqual(p.returncode, 2, (args, p.stderr))

@@ -234,7 +234,7 @@ TEST_CASE("source: files that cannot be opened", "[source]") {
     Source::open(dir.path(""));
     FAIL("opened a directory");
   } catch (const Error& e) {
-    CHECK_THAT(std::string(e.what()), Catch::Contains("Is a directory"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("it is a folder; give the logs in it"));
   }
 }
 

@@ -49,4 +49,7 @@ const char* not_an_access_log(const std::vector<std::string>& sample);
 // format given: the log inside would be counted again; nullptr otherwise.
 const char* tar_archive(const std::vector<std::string>& sample);
 
+// Whether `sample` is a binary file's lines (NUL bytes, UTF-16, a zip, many control bytes).
+bool looks_binary(const std::vector<std::string>& sample);
+
 } // namespace darkscan
