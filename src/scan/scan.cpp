@@ -273,7 +273,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   end_past_time();
 
   note_input(formats.front(), input);
-  m_read_until = std::max(m_read_until, input.max_time);
+  if (input.max_time != Hit::k_no_time && (m_read_until == Hit::k_no_time || input.max_time > m_read_until))
+    m_read_until = input.max_time, m_read_until_input = input.name;
   if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
     m_detected = formats.front().spec();
   // A detected format is named only if the input held text to detect it on.
@@ -384,8 +385,10 @@ void Scanner::record_in_ledger(const Resume& resume, Codec codec, std::uint64_t 
                            input.name, m_options.now);
 }
 
-void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time, std::int64_t latest) {
+void Scanner::out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time,
+                           std::int64_t latest) const {
   if (input.out_of_order++ == 0) {
+    if (latest != input.max_time) input.out_of_order_after = m_read_until_input;
     // The line that set the time it comes after, when it is this input's: one line dated ahead of
     // the rest (a clock set wrong) is the one to look at, not the hundreds after it (a review,
     // 2026-12-07).

@@ -1,3 +1,4 @@
+#include <darkscan/classify/cdn_edges.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
 #include <darkscan/visits/analyzer.hpp>
@@ -313,7 +314,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   visitor.arrival = signature;
   v.visit_start = true;
   if (hit.time == Hit::k_no_time || (hit.time >= m_busy_since && hit.time < m_busy_until))
-    m_busy.count(p.visitor);
+    m_busy.count(p.visitor, hit.forwarded_for.empty() && is_cloudflare_edge(hit.client));
   v.forced = starts;
   v.bare = bare;
   v.messenger = messenger;

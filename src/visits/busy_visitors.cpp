@@ -7,8 +7,9 @@
 
 namespace darkscan {
 
-void BusyVisitors::count(std::uint64_t visitor) {
+void BusyVisitors::count(std::uint64_t visitor, bool edge) {
   ++m_visits;
+  m_edge_visits += edge;
   std::size_t least = 0;
   for (std::size_t i = 0; i < k_slots; ++i) {
     if (m_counts[i] != 0 && m_keys[i] == visitor) {
@@ -46,6 +47,16 @@ std::optional<Message> BusyVisitors::note() const {
   constexpr std::size_t k_top = 16;
   constexpr std::uint64_t k_min_visits = 200;
   const std::uint64_t all = visits();
+  if (all >= 50 && m_edge_visits * 2 >= all) {
+    return message(
+        N_("{} of the {} visits came from Cloudflare's addresses: the server logs Cloudflare's edge, "
+           "not the visitor, so readers are merged and their visits misjudged. Log the visitor's "
+           "address: nginx's real_ip module (set_real_ip_from Cloudflare's ranges; real_ip_header "
+           "CF-Connecting-IP), Apache's mod_remoteip (RemoteIPHeader CF-Connecting-IP), or add "
+           "\"$http_x_forwarded_for\" or \"%{{X-Forwarded-For}}i\" to the log format, which darkscan "
+           "reads. Do not leave these addresses out with --exclude-ip: they are your readers'"),
+        count_message(m_edge_visits), count_message(all));
+  }
   const Top busiest = top(k_top);
   if (all < k_min_visits || busiest.visits * 4 < all) return std::nullopt;
   const auto percent = static_cast<std::uint64_t>(100 * busiest.visits / all);

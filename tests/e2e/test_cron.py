@@ -112,6 +112,20 @@ class CronTest(unittest.TestCase):
                             for n in r["summary"]["notes"]))
         p, r = report("-q", self.path("access.log.1"), "-", stdin=self.parts[2])  # oldest first: no note
         self.assertEqual([i["out_of_order"] for i in r["summary"]["inputs"]], [0, 0])
+        # Two files of the same hours, both given (a site's http and https logs): "give the files
+        # themselves" told the user to do what they had done (a first-time user's review, 2026-12-07).
+        odd, even = os.path.join(self.work, "odd.log"), os.path.join(self.work, "even.log")
+        lines = b"".join(self.parts).splitlines(keepends=True)
+        with open(odd, "wb") as f:
+            f.writelines(lines[0::2])
+        with open(even, "wb") as f:
+            f.writelines(lines[1::2])
+        p, r = report("-q", odd, even)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        notes = [n for n in r["summary"]["notes"] if "covers hours that" in n]
+        self.assertEqual(len(notes), 1, r["summary"]["notes"])
+        self.assertIn("'%s' covers hours that '%s', read before it, covers too" % (even, odd), notes[0])
+        self.assertNotIn("give the files themselves", notes[0])
 
     def test_pipes_are_read_once_and_whole(self):
         # Ordering peeks at each file's first lines: a pipe (<(zcat x.gz)) cannot be peeked at.

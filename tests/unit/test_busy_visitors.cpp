@@ -1,3 +1,4 @@
+#include <darkscan/classify/cdn_edges.hpp>
 #include <darkscan/visits/busy_visitors.hpp>
 
 #include <catch2/catch.hpp>
@@ -39,4 +40,28 @@ TEST_CASE("busy visitors: the few who start many visits are found, never oversta
     CHECK(one.top(16).visitors == 1);
     CHECK(one.top(16).visits == 500);
   }
+}
+
+TEST_CASE("busy visitors: a server behind Cloudflare that logs Cloudflare's addresses is told so",
+          "[busy_visitors]") {
+  CHECK(is_cloudflare_edge("172.70.34.12"));
+  CHECK(is_cloudflare_edge("162.158.1.1"));
+  CHECK(is_cloudflare_edge("::ffff:104.23.1.9"));
+  CHECK(is_cloudflare_edge("2a06:98c3::1"));
+  CHECK_FALSE(is_cloudflare_edge("172.80.34.12"));
+  CHECK_FALSE(is_cloudflare_edge("105.112.0.1"));
+  CHECK_FALSE(is_cloudflare_edge("not an address"));
+  // 4 edge addresses for 400 readers: the note says what to log, and not to leave them out.
+  BusyVisitors busy;
+  for (std::uint64_t i = 0; i < 400; ++i)
+    busy.count(i % 4, true);
+  const auto note = busy.note();
+  REQUIRE(note);
+  CHECK_THAT(note->en, Catch::StartsWith("400 of the 400 visits came from Cloudflare's addresses") &&
+                           Catch::Contains("CF-Connecting-IP") && Catch::Contains("%{X-Forwarded-For}i"));
+  // A few edge visits among many readers' (a visitor on a Cloudflare WARP address): no note.
+  BusyVisitors mixed;
+  for (std::uint64_t i = 0; i < 400; ++i)
+    mixed.count(1000 + i, i < 20);
+  CHECK_FALSE(mixed.note());
 }

@@ -74,6 +74,7 @@ struct InputStats {
   std::uint64_t max_time_line = 0;        // the line that has it
   std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
   Message first_out_of_order;             // "line N (time) after time", for the note
+  std::string out_of_order_after;         // the input read before whose last line it goes back, or ""
   std::uint64_t overlapping = 0;          // lines skipped: older than what the state (--state) holds
   std::int64_t overlap_first = Hit::k_no_time, overlap_last = Hit::k_no_time;
   std::uint64_t skipped_bytes = 0; // decoded bytes read by earlier runs (--state), not read again
@@ -228,7 +229,7 @@ private:
   void fail(InputStats& input, Message why, ExitCode code);
   // Counts a line of `input` older by k_out_of_order_seconds than `latest`, the latest line read
   // before it in this input or an earlier one.
-  static void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time, std::int64_t latest);
+  void out_of_order(InputStats& input, std::uint64_t line_no, std::int64_t time, std::int64_t latest) const;
 
   ScanOptions m_options;
   HitSink& m_sink;
@@ -238,6 +239,7 @@ private:
   std::string m_detected;
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
+  std::string m_read_until_input;              // the input that line is in
   std::int64_t m_time_accepted = Hit::k_no_time; // the end of the inputs so far (note_past_time)
   std::int64_t m_time_first = Hit::k_no_time;    // the first time taken, for the mean gap
   std::uint64_t m_times_taken = 0;               // the times taken

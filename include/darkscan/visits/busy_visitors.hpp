@@ -19,8 +19,9 @@ class BusyVisitors {
 public:
   static constexpr std::size_t k_slots = 64;
 
-  // A visit started by `visitor` (Prepared::visitor). Constant time: a scan of the slots.
-  void count(std::uint64_t visitor);
+  // A visit started by `visitor` (Prepared::visitor), `edge` when its address is a CDN's edge server
+  // (cdn_edges.hpp). Constant time: a scan of the slots.
+  void count(std::uint64_t visitor, bool edge = false);
 
   // Visits counted.
   std::uint64_t visits() const { return m_visits; }
@@ -32,7 +33,8 @@ public:
     std::uint64_t visits = 0;
   };
   Top top(std::size_t top) const;
-  // Said when 16 visitors or fewer start a quarter of 200 visits or more; nothing otherwise.
+  // Said when half of 50 visits or more came from a CDN's edge addresses (the server logs the CDN, not
+  // the visitor), or when 16 visitors or fewer start a quarter of 200 visits or more; else nothing.
   std::optional<Message> note() const;
 
 private:
@@ -40,6 +42,7 @@ private:
   std::array<std::uint64_t, k_slots> m_counts{}; // 0: a free slot
   std::array<std::uint64_t, k_slots> m_errors{};
   std::uint64_t m_visits = 0;
+  std::uint64_t m_edge_visits = 0;
 };
 
 } // namespace darkscan
