@@ -73,11 +73,25 @@ int hex_value(char c) {
 // `value` decoded into `scratch`, or `value` itself when it holds nothing to decode (or no room).
 std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scratch& scratch) {
   if (how == W3cFormat::Decode::none || value.empty()) return value;
-  // IIS agents nearly always hold a '+': decoded without looking first.
-  if (how == W3cFormat::Decode::percent && std::memchr(value.data(), '%', value.size()) == nullptr)
-    return value;
+  // A CloudFront log whose fields IIS has too is read as IIS's; its agents have %20 for spaces, no
+  // '+' (a CDN review, 2026-12-07: a WhatsApp preview, "WhatsApp/2.23.20.0%20A", was a bot). IIS
+  // agents nearly always hold a '+', found at once.
+  if (how == W3cFormat::Decode::plus && std::memchr(value.data(), '+', value.size()) == nullptr &&
+      std::memchr(value.data(), '%', value.size()) != nullptr)
+    how = W3cFormat::Decode::percent;
+  if (how != W3cFormat::Decode::plus && std::memchr(value.data(), '%', value.size()) == nullptr) return value;
   char* out = scratch.reserve(value.size());
   if (!out) return value;
+  if (how == W3cFormat::Decode::reencoded) {
+    // A path keeps its own escapes ("%3F" is no query), as a text log's: only CloudFront's %25 for the
+    // request's '%' is undone ("/caf%25C3%25A9" -> "/caf%C3%A9", read as "/café" as a text log's).
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      out[n++] = value[i];
+      if (value[i] == '%' && i + 2 < value.size() && value[i + 1] == '2' && value[i + 2] == '5') i += 2;
+    }
+    return scratch.keep(n);
+  }
   if (how == W3cFormat::Decode::plus) {
     // One branch-free pass: the loop shared with percent-decoding was a sixth of the parser's work, a
     // memchr per '+' (a dozen in an agent) a tenth. (Eight bytes at a time by hand took more
@@ -106,16 +120,22 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
     return scratch.keep(n);
   }
   std::size_t n = 0;
+  bool again = false;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
     if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 && hex_value(value[i + 2]) >= 0) {
-      out[n++] = static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]));
+      out[n] = static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]));
+      again |= out[n] == '%';
+      ++n;
       i += 2;
     } else {
       out[n++] = c;
     }
   }
-  return scratch.keep(n);
+  const std::string_view once = scratch.keep(n);
+  // CloudFront encodes a '%' of the request again, as %25: "caf%25C3%25A9", "WhatsApp/2.23.20.0%2520A"
+  // (a CDN review, 2026-12-07; Matomo's log importer decodes such fields twice): decoded once more.
+  return again ? decode(once, W3cFormat::Decode::percent, scratch) : once;
 }
 
 bool two_digits(std::string_view s, std::size_t at, unsigned& out) {
@@ -262,6 +282,7 @@ std::shared_ptr<const W3cFormat> W3cFormat::compile(std::string_view fields, boo
       if (k.kind == FieldKind::user_agent)
         field.decode = format->m_cloudfront ? Decode::percent : Decode::plus;
       if (k.kind == FieldKind::referer && format->m_cloudfront) field.decode = Decode::percent;
+      if (k.kind == FieldKind::path && format->m_cloudfront) field.decode = Decode::reencoded;
       request |= k.kind == FieldKind::path || k.kind == FieldKind::target;
     }
     field.ignored = field.kind == FieldKind::skip && field.special == Special::none;

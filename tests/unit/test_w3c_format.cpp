@@ -153,6 +153,33 @@ TEST_CASE("w3c_format: CloudFront", "[w3c_format]") {
     CHECK(hit.user_agent == "WhatsApp/2.24 A");
     CHECK(iis.w3c_after(fields).name() == "w3c");
   }
+  SECTION("read as IIS's, an agent without '+' is percent-decoded") {
+    // A CDN review, 2026-12-07: the v2 fields IIS has too, no -f: the preview was a bot.
+    const LogFormat iis =
+        LogFormat::compile("#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent)");
+    REQUIRE(iis.parse("2026-11-20\t05:00:00\t31.13.0.1\tGET\t/a\t200\tWhatsApp/2.24%20A", hit, error));
+    CHECK(hit.user_agent == "WhatsApp/2.24 A");
+    REQUIRE(iis.parse("2026-11-20 05:00:00 41.58.12.7 GET /a 200 Mozilla/5.0+(Linux;+Android+14)+100%25", hit,
+                      error));
+    CHECK(hit.user_agent == "Mozilla/5.0 (Linux; Android 14) 100%25"); // IIS's: '+' only
+  }
+  SECTION("CloudFront's '%' encoded again (%25) is undone: agents decoded twice, paths keep their escapes") {
+    // A CDN review, 2026-12-07: "/caf%25C3%25A9" was another page than a text log's "/caf%C3%A9", and
+    // "WhatsApp/2.23.20.0%2520A" a bot.
+    const LogFormat g =
+        LogFormat::compile("#Fields: date time x-edge-location c-ip cs-method cs-uri-stem sc-status "
+                           "cs(Referer) cs(User-Agent)");
+    REQUIRE(g.parse("2026-11-20\t05:00:00\tLOS50\t41.58.12.7\tGET\t/caf%25C3%25A9-a%3Fb\t200\t"
+                    "https://www.google.com/search%253Fq%253Dx\tWhatsApp/2.23.20.0%2520A",
+                    hit, error));
+    CHECK(hit.path == "/caf%C3%A9-a%3Fb");
+    CHECK(hit.referer == "https://www.google.com/search?q=x");
+    CHECK(hit.user_agent == "WhatsApp/2.23.20.0 A");
+    REQUIRE(g.parse("2026-11-20\t05:00:00\tLOS50\t41.58.12.7\tGET\t/caf%C3%A9\t200\t-\tWhatsApp/2%20A", hit,
+                    error));
+    CHECK(hit.path == "/caf%C3%A9"); // encoded once: as it is
+    CHECK(hit.user_agent == "WhatsApp/2 A");
+  }
   SECTION("outside CloudFront, an empty better field does not clear a worse one") {
     const LogFormat g = LogFormat::compile("#Fields: date time c-ip cs-method cs(Host) cs-uri-stem cs-host");
     REQUIRE(g.parse("2026-11-20 07:15:02 41.58.12.7 GET www.example.com /a -", hit, error));

@@ -51,7 +51,10 @@ public:
   const std::string& spec() const { return m_spec; }
 
   enum class Special : std::uint8_t { none, date, time };
-  enum class Decode : std::uint8_t { none, percent, plus };
+  // percent: %XX (CloudFront's agents and referrers; a '%' encoded again as %25 is decoded twice);
+  // plus: '+' for a space (IIS's agents; %XX when there is no '+'); reencoded: only %25 -> '%'
+  // (CloudFront's paths, which keep their own escapes).
+  enum class Decode : std::uint8_t { none, percent, plus, reencoded };
   struct Field {
     FieldKind kind = FieldKind::skip;
     Special special = Special::none;
