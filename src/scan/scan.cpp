@@ -322,11 +322,12 @@ bool Scanner::choose_formats(const FirstLines& first, const Source& source, std:
     return false;
   }
   if (m_options.format) {
-    formats.push_back(*m_options.format);
+    formats.push_back(m_options.format->told_by(sample));
     return true;
   }
   try {
     formats = detect_formats(sample, input.name);
+    formats.front() = formats.front().told_by(sample);
     if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
       m_detected = formats.front().name();
   } catch (const Error& e) {
