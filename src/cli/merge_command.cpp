@@ -28,7 +28,8 @@ namespace darkscan {
 int run_merge(const CommandLine& opts) {
   const bool to_terminal = to_standard_output(opts.output) && ::isatty(STDOUT_FILENO) == 1;
   std::string format = opts.output_format;
-  const std::string named = format_of_name(opts.output); // throws on a compressed file's name
+  const std::string named = // throws on a compressed file's name, and an office file's without -F
+      format_of_name(opts.output, !opts.output_format.empty());
   if (format.empty()) format = named;
   if (format.empty()) format = to_terminal ? "table" : "tsv";
   const auto reporter =

@@ -27,7 +27,7 @@ ReportWindow report_window(const CommandLine& opts, std::int64_t now) {
 }
 
 // The report's destination, pages and time, from the options.
-std::string format_of_name(const std::string& path) {
+std::string format_of_name(const std::string& path, bool format_given, bool hits) {
   const std::size_t dot = path.rfind('.'), slash = path.rfind('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
   std::string ext = path.substr(dot + 1);
@@ -46,9 +46,16 @@ std::string format_of_name(const std::string& path) {
                           path, path.substr(dot + 1), tool, path));
     }
   }
-  // A first-time user's review, 2026-12-07: '-o report.xlsx' wrote a TSV file that Excel refused.
+  // A first-time user's review, 2026-12-07: '-o report.xlsx' wrote a TSV file that Excel refused. With
+  // -F, the name is the user's choice (a CSV named .xls, as some do: a review of the fix).
   for (const char* office : {"xlsx", "xls", "xlsm", "ods", "numbers", "pdf", "doc", "docx", "odt"}) {
-    if (ext == office) {
+    if (ext == office && !format_given && hits) {
+      throw Error(
+          message(N_("-o '{}': darkscan cannot write a .{} file; --hits writes NDJSON (-o hits.ndjson) "
+                     "or TSV (-o hits.tsv)"),
+                  path, path.substr(dot + 1)));
+    }
+    if (ext == office && !format_given) {
       throw Error(
           message(N_("-o '{}': darkscan cannot write a .{} file; write CSV, which spreadsheets open "
                      "(-o report.csv), or an HTML page to open in a browser or print (-o report.html)"),

@@ -57,7 +57,8 @@ using NoteHandler = Analyzer::NoteHandler;
 // options that go with it, or not, are mixed up.
 std::string output_format(const CommandLine& opts, bool to_terminal) {
   std::string format = opts.output_format;
-  const std::string named = format_of_name(opts.output); // throws on a compressed file's name
+  const std::string named = // throws on a compressed file's name, and an office file's without -F
+      format_of_name(opts.output, !opts.output_format.empty(), opts.hits);
   if (format.empty()) {
     // NDJSON is JSON lines: '-o hits.json' or hits.txt writes them; '-o hits.csv' asks for what
     // --hits cannot write (a review, 2026-12-06: it wrote NDJSON without a word).

@@ -50,12 +50,6 @@ bool utf16_text(const std::string& line) {
 }
 
 const char* binary_problem(const std::vector<std::string>& sample) {
-  // A zip of logs (cPanel's and Plesk's downloads, Windows' "send to compressed folder") or a
-  // spreadsheet (xlsx is a zip): "binary" told a first-time user nothing to do (a review, 2026-12-07).
-  if (!sample.empty() && sample.front().compare(0, 4, std::string_view("PK\x03\x04", 4)) == 0)
-    return N_(
-        "'{}' is a zip archive (or a file made of one, as .xlsx is), not an access log: unzip it and give "
-        "the logs it holds (unzip -p FILE | darkscan -)");
   // A log saved in UTF-16 (Windows tools do): "binary" told the user nothing to do (a review,
   // 2026-12-07).
   for (const std::string& line : sample) {
@@ -84,12 +78,19 @@ const char* binary_problem(const std::vector<std::string>& sample) {
 
 bool looks_binary(const std::vector<std::string>& sample) { return binary_problem(sample) != nullptr; }
 
-const char* tar_archive(const std::vector<std::string>& sample) {
+const char* archive_problem(const std::vector<std::string>& sample) {
   // access.log.tar.gz caught by access.log*: its first header holds "ustar" at byte 257, and the
   // log inside it was read as a log, counted again (a review, 2026-12-07).
   if (!sample.empty() && sample.front().size() >= 262 && sample.front().compare(257, 5, "ustar") == 0)
     return N_(
         "'{}' is a tar archive, not an access log: give the files it holds (tar -xOf FILE | darkscan -)");
+  // A zip of logs (cPanel's and Plesk's downloads, Windows' "send to compressed folder") or a
+  // spreadsheet (xlsx is a zip), stored or deflated: a stored one's log was read as a log (a review of
+  // the fix): "binary" told a first-time user nothing to do (a review, 2026-12-07).
+  if (!sample.empty() && sample.front().compare(0, 4, std::string_view("PK\x03\x04", 4)) == 0)
+    return N_(
+        "'{}' is a zip archive (or a file made of one, as .xlsx is), not an access log: unzip it and give "
+        "the logs it holds (unzip -p FILE | darkscan -)");
   return nullptr;
 }
 

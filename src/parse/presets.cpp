@@ -304,7 +304,7 @@ constexpr std::size_t k_enough_requests = 5;
 
 std::vector<LogFormat> detect_formats(const std::vector<std::string>& sample,
                                       const std::string& source_name) {
-  if (const char* archive = tar_archive(sample))
+  if (const char* archive = archive_problem(sample))
     throw Error(message(archive, source_name), ExitCode::input_failed);
   std::size_t combined = 0;
   std::vector<LogFormat> compiled = compile_candidates(sample, combined);

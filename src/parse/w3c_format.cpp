@@ -119,23 +119,29 @@ std::string_view decode(std::string_view value, W3cFormat::Decode how, util::Scr
       out[i] = in[i] == '+' ? ' ' : in[i];
     return scratch.keep(n);
   }
-  std::size_t n = 0;
-  bool again = false;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 && hex_value(value[i + 2]) >= 0) {
-      out[n] = static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]));
-      again |= out[n] == '%';
-      ++n;
-      i += 2;
-    } else {
-      out[n++] = c;
-    }
-  }
-  const std::string_view once = scratch.keep(n);
   // CloudFront encodes a '%' of the request again, as %25: "caf%25C3%25A9", "WhatsApp/2.23.20.0%2520A"
-  // (a CDN review, 2026-12-07; Matomo's log importer decodes such fields twice): decoded once more.
-  return again ? decode(once, W3cFormat::Decode::percent, scratch) : once;
+  // (a CDN review, 2026-12-07; Matomo's log importer decodes such fields twice): decoded once more,
+  // in place (a decoded value is never longer: a second room for it was not always there).
+  const char* in = value.data();
+  std::size_t size = value.size();
+  for (bool again = true; again;) {
+    again = false;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const char c = in[i];
+      if (c == '%' && i + 2 < size && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+        out[n] = static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+        again |= out[n] == '%';
+        ++n;
+        i += 2;
+      } else {
+        out[n++] = c;
+      }
+    }
+    in = out;
+    size = n;
+  }
+  return scratch.keep(size);
 }
 
 bool two_digits(std::string_view s, std::size_t at, unsigned& out) {

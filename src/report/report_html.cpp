@@ -86,7 +86,7 @@ void tiles(const ReportData& data, std::string& out) {
        e.known ? format_tr(N_("95% range {} to {}"), pct(e.low), pct(e.high))
        : e.no_visits && (data.since || data.until)
            ? std::string(tr(N_("no visits in the window asked for (--since, --until)")))
-       : e.no_visits && data.scan.lines == 0
+       : e.no_visits && data.scan.lines == 0 && data.scan.inputs_failed() == 0
            ? std::string(tr(N_("no visits: no line was read (the input is empty)")))
        : e.no_visits && data.scan.parsed == 0
            ? std::string(tr(N_("no visits: no line was read as a request")))

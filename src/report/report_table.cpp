@@ -115,8 +115,9 @@ private:
     } else if (overall.no_visits && s.parsed == 0) {
       // A review, 2026-12-07: an empty download was blamed on bots too.
       row(N_("dark social"),
-          s.lines == 0 ? format_tr(N_("{:>12}  no visits: no line was read (the input is empty)"), n_a)
-                       : format_tr(N_("{:>12}  no visits: no line was read as a request"), n_a));
+          s.lines == 0 && s.inputs_failed() == 0
+              ? format_tr(N_("{:>12}  no visits: no line was read (the input is empty)"), n_a)
+              : format_tr(N_("{:>12}  no visits: no line was read as a request"), n_a));
     } else if (overall.no_visits) {
       row(N_("dark social"), format_tr(N_("{:>12}  no visits: only bots, link previews or assets"), n_a));
     } else if (overall.unknown < overall.visits) {

@@ -30,11 +30,12 @@ Message fitting_preset(const std::vector<std::string>& sample, const std::string
 void Scanner::note_input(const LogFormat& format, const InputStats& input) const {
   if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
     note_missing_fields(format, input);
-  // Lines older than an input read before it, and its own last line after that input's: the two
-  // overlap (two files given are read in the order of their first lines). All older: read in the wrong
-  // order (standard input after a newer file), which the note after this one says.
+  // Lines older than the end of an input read before it, and its own last line after the start of the
+  // inputs read before it: they overlap (two files given are read in the order of their first lines;
+  // a sparse http log may end before the https one: a review of the fixes). All older: read in the
+  // wrong order (standard input after a newer file), which the note after this one says.
   if (input.out_of_order > 0 && m_options.note && !input.out_of_order_after.empty() &&
-      input.max_time + k_out_of_order_seconds >= m_read_until) {
+      input.max_time + k_out_of_order_seconds >= m_read_from) {
     // Two logs of the same hours, both given: "give the files themselves" told the user to do what
     // they had done (a first-time user's and a CDN review, 2026-12-07: a site's http and https logs,
     // CloudFront's several files of one hour).

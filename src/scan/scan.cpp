@@ -110,6 +110,7 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
       out_of_order(input, line.number, hit.time, latest);
     if (input.max_time == Hit::k_no_time || hit.time > input.max_time)
       input.max_time = hit.time, input.max_time_line = line.number;
+    if (input.min_time == Hit::k_no_time || hit.time < input.min_time) input.min_time = hit.time;
   }
   return true;
 }
@@ -275,6 +276,8 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   note_input(formats.front(), input);
   if (input.max_time != Hit::k_no_time && (m_read_until == Hit::k_no_time || input.max_time > m_read_until))
     m_read_until = input.max_time, m_read_until_input = input.name;
+  if (input.min_time != Hit::k_no_time && (m_read_from == Hit::k_no_time || input.min_time < m_read_from))
+    m_read_from = input.min_time;
   if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
     m_detected = formats.front().spec();
   // A detected format is named only if the input held text to detect it on.
@@ -316,7 +319,7 @@ bool Scanner::choose_formats(const FirstLines& first, const Source& source, std:
   const std::vector<std::string>& sample = first.sample;
   // With --log-format too: an archive's first line is its header, the log inside it a log. Its
   // text as read, also when it is overlong (the sample holds "" for such a line: a third review).
-  if (const char* archive = first.kept.empty() ? nullptr : tar_archive({first.kept.front().text})) {
+  if (const char* archive = first.kept.empty() ? nullptr : archive_problem({first.kept.front().text})) {
     fail(input, message(N_("{}\n  '{}' was skipped"), message(archive, input.name), input.name),
          ExitCode::input_failed);
     return false;

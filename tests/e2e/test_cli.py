@@ -1627,18 +1627,44 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertIn("did you mean --site or --since (not --sice)?", p.stderr.decode())
         p = run("--format", "json", sample("combined.log"))
         self.assertIn("did you mean --log-format or --output-format (not --format)?", p.stderr.decode())
+        # A review of the fix: short words drew far names ("--o": --top or --by); a start is a lead.
+        p = run("--out", "r.json", sample("combined.log"))
+        self.assertRegex(p.stderr.decode(), r"did you mean [^\n]*--output[, ][^\n]*\(not --out\)\?")
+        for word in ("--o", "--ip", "--foo"):
+            self.assertNotIn("did you mean", run(word, sample("combined.log")).stderr.decode(), word)
+        # With -F, the name is the user's choice: a CSV named .xls.
+        xls = os.path.join(self.tmp, "report.xls")
+        p = run("-q", "-F", "csv", "-o", xls, sample("combined.log"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(open(xls, "rb").read().startswith(b"path,"))
+        p = run("--hits", "-o", os.path.join(self.tmp, "h.pdf"), sample("combined.log"))
+        self.assertIn("--hits writes NDJSON (-o hits.ndjson) or TSV", p.stderr.decode())
+        # A stored zip (no compression) holds its log as text: refused too, not read as a log.
+        import zipfile
+        stored = os.path.join(self.tmp, "stored.zip")
+        with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+            z.write(sample("combined.log"), "access.log")
+        p = run(stored)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is a zip archive", p.stderr.decode())
+        # An input that could not be opened is not said to be empty.
+        p = run("-F", "table", os.path.join(self.tmp, "missing.log"))
+        self.assertNotIn("the input is empty", p.stdout.decode())
+        self.assertIn("no visits: no line was read as a request", p.stdout.decode())
 
     def test_a_shops_fronts_and_back_offices_are_no_shared_pages(self):
         # A first-time user's review, 2026-12-07: each was a dark-social arrival at 0.8.
         paths = {b"/shop/": "page_view", b"/boutique/": "page_view", b"/product-category/dresses/": "page_view",
                  b"/categorie-produit/robes/enfants/": "page_view", b"/search/jollof/": "page_view",
                  b"/administrator/": "asset", b"/user/login": "asset", b"/admin/": "asset",
+                 b"/fr/user/login": "asset", b"/en/admin/content": "asset", b"/fr/boutique/": "page_view",
+                 b"/admin-news/2026/story": "page_view", b"/user/login-guide": "page_view",
                  b"/product/ankara-dress/": "page_view"}
         lines = b"".join(log_line(i * 60, path, client=b"41.58.2.%d" % i) for i, path in enumerate(paths, 1))
         p, records = run_hits(stdin=lines)
         self.assertEqual([r["class"] for r in records], list(paths.values()), p.stderr)
         dark = [r["path"] for r in records if r["channel"] == "dark_social"]
-        self.assertEqual(dark, ["/product/ankara-dress/"])
+        self.assertEqual(dark, ["/admin-news/2026/story", "/user/login-guide", "/product/ankara-dress/"])
 
     def test_fastly_null_is_no_referrer(self):
         # A CDN review, 2026-12-07: Fastly's VCL logs "(null)" for a header the request lacked; the site
@@ -1649,6 +1675,12 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(r["summary"]["site"], [], p.stderr)
         self.assertEqual(r["channels"]["dark_social"]["visits"], 5)
         self.assertEqual(r["channels"]["internal"]["visits"], 0)
+        # An intranet's host has no dot: it is still the site (a review of the fix).
+        lines = b"".join(log_line(i * 60, b"/wiki/page-%d" % (i % 3), client=b"10.1.0.%d" % (i % 10),
+                                  referer=b"http://intranet/wiki/home") for i in range(1, 31))
+        p, r = run_json(stdin=lines)
+        self.assertEqual(r["summary"]["site"], ["intranet"], p.stderr)
+        self.assertEqual(r["channels"]["referral"]["visits"], 0)
 
     def assertUsageError(self, args, *needles):
         p = run(*args, sample("combined.log"))

@@ -179,6 +179,16 @@ TEST_CASE("w3c_format: CloudFront", "[w3c_format]") {
                     error));
     CHECK(hit.path == "/caf%C3%A9"); // encoded once: as it is
     CHECK(hit.user_agent == "WhatsApp/2 A");
+    // A long agent on a short line: decoded twice in the room of the line (a review of the fix: the
+    // second pass found no room, and Instagram's in-app agent kept its %20s).
+    std::string agent =
+        "Mozilla/5.0%2520(iPhone;%2520CPU%2520iPhone%2520OS%252017_4%2520like%2520Mac%2520OS%2520X)"
+        "%2520AppleWebKit/605.1.15%2520(KHTML,%2520like%2520Gecko)%2520Mobile/15E148%2520Instagram"
+        "%2520330.0.0.40.92%2520(iPhone14,5;%2520iOS%252017_4;%2520en_US)";
+    REQUIRE(g.parse("2026-11-20\t05:00:00\tLOS50\t41.58.12.7\tGET\t/a\t200\t-\t" + agent, hit, error));
+    CHECK(hit.user_agent ==
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+          "like Gecko) Mobile/15E148 Instagram 330.0.0.40.92 (iPhone14,5; iOS 17_4; en_US)");
   }
   SECTION("outside CloudFront, an empty better field does not clear a worse one") {
     const LogFormat g = LogFormat::compile("#Fields: date time c-ip cs-method cs(Host) cs-uri-stem cs-host");

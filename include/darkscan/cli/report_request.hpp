@@ -30,8 +30,10 @@ ReportWindow report_window(const CommandLine& opts, std::int64_t now);
 // The format that an output file's name asks for when -F is not given: report.json, daily.csv,
 // out/%Y-%m-%d.html, hits.ndjson (.jsonl too), .tsv, .txt (the table); empty for another name. A
 // report written with -o report.json was TSV, which jq then refused (a review, 2026-12-06).
-// Throws Error for the name of a compressed file (.gz, .bz2, .xz, .zst...): the output is not.
-std::string format_of_name(const std::string& path);
+// Throws Error for the name of a compressed file (.gz, .bz2, .xz, .zst...): the output is not; and,
+// unless `format_given` (-F), of an office file (.xlsx, .pdf...), saying what to write instead (for
+// --hits when `hits`).
+std::string format_of_name(const std::string& path, bool format_given = false, bool hits = false);
 
 // The report's destination, pages and time, from the options; the weights and settings are the caller's.
 ReportRequest report_request(const CommandLine& opts, const std::string& format, bool to_terminal,

@@ -23,7 +23,7 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 // it is.
 inline std::string_view none_if_dash(std::string_view s) {
   if (s.size() == 1 && s[0] == '-') return {};
-  return s.size() == 6 && s == "(null)" ? std::string_view() : s;
+  return s.size() == 6 && (s == "(null)" || s == "(NULL)") ? std::string_view() : s;
 }
 
 // The status written as three digits at `p` (which holds at least three bytes) into `status`; false,

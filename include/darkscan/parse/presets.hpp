@@ -45,9 +45,9 @@ bool sample_has_request(const std::vector<std::string>& sample, std::size_t from
 // log ..."; nullptr otherwise.
 const char* not_an_access_log(const std::vector<std::string>& sample);
 
-// The message (N_(), one {} for the input's name) when `sample` opens a tar archive, whatever the
-// format given: the log inside would be counted again; nullptr otherwise.
-const char* tar_archive(const std::vector<std::string>& sample);
+// The message (N_(), one {} for the input's name) when `sample` opens a tar or zip archive, whatever
+// the format given: the log inside would be counted again; nullptr otherwise.
+const char* archive_problem(const std::vector<std::string>& sample);
 
 // Whether `sample` is a binary file's lines (NUL bytes, UTF-16, a zip, many control bytes).
 bool looks_binary(const std::vector<std::string>& sample);

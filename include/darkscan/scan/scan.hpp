@@ -71,6 +71,7 @@ struct InputStats {
   bool broke_off = false;                 // its data broke off (corrupt or cut): the lines before were read
   Message first_malformed;                // "line N: reason" of its first malformed line, if any
   std::int64_t max_time = Hit::k_no_time; // the latest time read so far
+  std::int64_t min_time = Hit::k_no_time; // the earliest
   std::uint64_t max_time_line = 0;        // the line that has it
   std::uint64_t out_of_order = 0;         // lines more than k_out_of_order older than a line before them
   Message first_out_of_order;             // "line N (time) after time", for the note
@@ -240,6 +241,7 @@ private:
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
   std::string m_read_until_input;              // the input that line is in
+  std::int64_t m_read_from = Hit::k_no_time;   // the earliest line of the inputs read before this one
   std::int64_t m_time_accepted = Hit::k_no_time; // the end of the inputs so far (note_past_time)
   std::int64_t m_time_first = Hit::k_no_time;    // the first time taken, for the mean gap
   std::uint64_t m_times_taken = 0;               // the times taken
