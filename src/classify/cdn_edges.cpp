@@ -1,6 +1,8 @@
 #include <darkscan/classify/cdn_edges.hpp>
 #include <darkscan/util/cidr.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace darkscan {
@@ -31,6 +33,26 @@ bool is_cloudflare_edge(std::string_view address) {
   if (address.size() > 7 && (address.substr(0, 7) == "::ffff:" || address.substr(0, 7) == "::FFFF:") &&
       address.find('.') != std::string_view::npos)
     address.remove_prefix(7);
+  // The first word of the address first: it names none of the ranges for most visitors, and reading
+  // the address whole for each visit was 2% of a run (callgrind, 200,000 lines of gen-log).
+  std::size_t i = 0;
+  unsigned first = 0;
+  while (i < address.size() && i < 4 && address[i] >= '0' && address[i] <= '9')
+    first = first * 10 + static_cast<unsigned>(address[i++] - '0');
+  if (i < address.size() && address[i] == '.') {
+    constexpr unsigned k_firsts[] = {103, 104, 108, 131, 141, 162, 172, 173, 188, 190, 197, 198};
+    if (std::find(std::begin(k_firsts), std::end(k_firsts), first) == std::end(k_firsts)) return false;
+  } else {
+    if (address.size() < 5 || address[0] != '2' || address[4] != ':') return false;
+    char word[4];
+    for (int k = 0; k < 4; ++k)
+      word[k] =
+          static_cast<char>(address[k] >= 'A' && address[k] <= 'F' ? address[k] - 'A' + 'a' : address[k]);
+    const std::string_view head(word, 4);
+    if (head != "2400" && head != "2405" && head != "2606" && head != "2803" && head != "2a06" &&
+        head != "2c0f")
+      return false;
+  }
   return util::in_ranges(address, edges());
 }
 

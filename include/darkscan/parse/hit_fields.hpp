@@ -21,9 +21,11 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 // did not send (developer.fastly.com/reference/vcl/types/string: a CDN review, 2026-12-07, found its
 // referrers taken for a site named "(null)", every referrer-less visit internal); any other value as
 // it is.
-inline std::string_view none_if_dash(std::string_view s) {
-  if (s.size() == 1 && s[0] == '-') return {};
-  return s.size() == 6 && (s == "(null)" || s == "(NULL)") ? std::string_view() : s;
+[[gnu::always_inline]] inline std::string_view none_if_dash(std::string_view s) {
+  if (s.size() != 1 && s.size() != 6) [[likely]]
+    return s;
+  if (s.size() == 1) return s[0] == '-' ? std::string_view() : s;
+  return s[0] == '(' && (s == "(null)" || s == "(NULL)") ? std::string_view() : s;
 }
 
 // The status written as three digits at `p` (which holds at least three bytes) into `status`; false,
