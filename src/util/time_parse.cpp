@@ -232,6 +232,14 @@ bool parse_epoch(std::string_view s, std::int64_t divisor, std::int64_t& utc) {
 
 bool parse_any_time(std::string_view s, std::int64_t& utc) {
   if (s.size() >= 10 && s[4] == '-') return parse_iso8601(s, utc);
+  // Caddy's time_format wall, wall_milli, wall_nano: "2026/03/10 08:00:00[.000]", local time (a CDN
+  // review, 2026-12-07: its records were "no request"). Read as ISO 8601 without an offset.
+  if (s.size() >= 19 && s.size() <= 40 && s[4] == '/' && s[7] == '/' && s[10] == ' ') {
+    char iso[40];
+    std::memcpy(iso, s.data(), s.size());
+    iso[4] = iso[7] = '-';
+    return parse_iso8601(std::string_view(iso, s.size()), utc);
+  }
   if (s.size() >= 20 && s[2] == '/') return parse_clf_time(s, utc);
   std::size_t pos = 0;
   std::uint64_t v = 0;

@@ -239,8 +239,16 @@ TEST_CASE("time_parse: a time known only by its value", "[time_parse]") {
     REQUIRE(darkscan::util::parse_any_time(s, t));
     CHECK(t == 1795158902);
   }
-  for (const char* s : {"", "yesterday", "12345678901234567890", "1795158902.", "1795158902x", "-5"}) {
+  for (const char* s : {"", "yesterday", "12345678901234567890", "1795158902.", "1795158902x", "-5",
+                        "2026/11/20-07:15:02", "2026/13/20 07:15:02"}) {
     INFO(s);
     CHECK_FALSE(darkscan::util::parse_any_time(s, t));
+  }
+  // Caddy's time_format wall and wall_milli: local time (a CDN review, 2026-12-07).
+  const TimeZone lagos("Africa/Lagos");
+  for (const char* s : {"2026/11/20 08:15:02", "2026/11/20 08:15:02.987"}) {
+    INFO(s);
+    REQUIRE(darkscan::util::parse_any_time(s, t));
+    CHECK(t == 1795158902);
   }
 }
