@@ -213,13 +213,12 @@ void Analyzer::guess_site() {
   // for the server by its address): those few are no site to guess, and the note that referrers
   // count as external was false (a review, 2026-12-07; a spam referrer on them was taken as the site).
   const bool named_log = m_site_lines > m_no_site_lines && m_hostless_lines == 0;
-  const auto [host, count] = named_log ? std::pair<std::string, std::uint64_t>{} : m_guess.best();
+  const std::string host = named_log ? std::string() : m_guess.best().first;
   if (named_log) {
   } else if (!host.empty()) {
     m_guessed.add(host);
-    m_note(message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
-                      "use --site HOST to set it"),
-                   util::escape_for_terminal(host), count_message(count), count_message(m_guess.total())));
+    for (const Message& note : m_guess.notes())
+      m_note(note);
   } else if (!m_held.empty()) {
     m_note(translated(N_("site host not given and no referrers to guess it from: every referrer counts as "
                          "external; use --site HOST to set it")));

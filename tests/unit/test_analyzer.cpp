@@ -1071,3 +1071,27 @@ TEST_CASE("aggregate: internal links are counted on the page they come from (hub
   off.hub_min_views_per_visit = 0;
   CHECK(is_hub(product, off));
 }
+
+TEST_CASE("site guess: a second host that refers as much is named", "[site]") {
+  // A first-time user's review, 2026-12-07: two sites in one log without a host field; the note named
+  // one, and the other's links were referrals without a word.
+  SiteGuess two;
+  for (int i = 0; i < 240; ++i)
+    two.count("boutique.com.ng");
+  for (int i = 0; i < 230; ++i)
+    two.count(i % 2 ? "www.example.com" : "example.com"); // folded as one
+  const auto notes = two.notes();
+  REQUIRE(notes.size() == 2);
+  CHECK_THAT(notes[0].en,
+             Catch::StartsWith("site host not given: taking 'boutique.com.ng' (the referrer of 240 of 470"));
+  CHECK_THAT(notes[1].en, Catch::StartsWith("'example.com' refers 230 of the referred hits too") &&
+                              Catch::Contains("--site boutique.com.ng --site example.com"));
+  // A partner that links a little: no second note.
+  SiteGuess one;
+  for (int i = 0; i < 400; ++i)
+    one.count("example.com");
+  for (int i = 0; i < 60; ++i)
+    one.count("partner.org");
+  CHECK(one.notes().size() == 1);
+  CHECK(SiteGuess().notes().empty());
+}

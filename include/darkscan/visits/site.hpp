@@ -67,8 +67,11 @@ public:
     ++m_total;
   }
   std::uint64_t total() const { return m_total; }
-  // The most counted host ("" when none), and how many hits named it.
-  std::pair<std::string, std::uint64_t> best() const;
+  // The most counted host ("" when none), and how many hits named it; with `rank` 1, the next one.
+  std::pair<std::string, std::uint64_t> best(std::size_t rank = 0) const;
+  // What the run says when it takes best() for the site: the host and its share of referred hits, and
+  // a second host that refers a quarter as many (two sites in one log). Empty when nothing is taken.
+  std::vector<Message> notes() const;
 
 private:
   std::unordered_map<std::string, std::uint64_t> m_counts;
