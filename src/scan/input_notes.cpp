@@ -151,6 +151,15 @@ void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) c
                               "whose visits merge; log $remote_addr (nginx) or %h (Apache)"),
                            input.name, f.name()));
   }
+  // A Logpush job without EdgeStartTimestamp: silent, and --by day made one period named "" (a CDN
+  // review, 2026-12-07).
+  if (input.parsed > 0 && input.max_time == Hit::k_no_time) {
+    m_options.note(
+        message(N_("'{}' ({}) logs no time: visits cannot be told apart by time, and --since, --until "
+                   "and --by cannot place its lines; log the request's time "
+                   "($time_local in nginx, %t in Apache, EdgeStartTimestamp in a Logpush job)"),
+                input.name, f.name()));
+  }
   if (!referer && !agent) {
     m_options.note(
         message(N_("'{}' ({}) logs no referrer and no user agent: where visitors came from cannot "

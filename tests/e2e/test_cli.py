@@ -1666,6 +1666,14 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         dark = [r["path"] for r in records if r["channel"] == "dark_social"]
         self.assertEqual(dark, ["/admin-news/2026/story", "/user/login-guide", "/product/ankara-dress/"])
 
+    def test_a_log_without_times_is_named(self):
+        # A CDN review, 2026-12-07: a Logpush job without EdgeStartTimestamp was read without a word.
+        record = b'{"ip":"41.58.1.%d","req":"GET /news/a-%d HTTP/1.1","st":200,"ref":"","ua":"Mozilla/5.0"}\n'
+        log = self.tmpfile("notime.json", b"".join(record % (i, i) for i in range(12)))
+        p = run("-q", "-F", "json", "-f", "json: ip=client req=request st=status ref=referer ua=user_agent", log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(any("logs no time" in n for n in json.loads(p.stdout)["summary"]["notes"]))
+
     def test_fastly_null_is_no_referrer(self):
         # A CDN review, 2026-12-07: Fastly's VCL logs "(null)" for a header the request lacked; the site
         # was guessed to be "(null)" and every referrer-less visit internal.
