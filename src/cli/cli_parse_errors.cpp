@@ -42,23 +42,26 @@ std::string did_you_mean(const CLI::App& command, int argc, char** argv) {
     if (arg.substr(0, 2) != "--") continue;
     arg = arg.substr(0, arg.find('='));
     if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
-    // Every name as close (a first-time user's review, 2026-12-07: --sice was "--site", meant
-    // "--since"), within closest_name's bounds; else the names that start with the word ("--out":
-    // --output, --output-format) or end with it ("--format": --log-format, --output-format).
-    const std::string one = closest_name(arg, known);
+    // The names the word starts ("--keep": --keep-param, not --help two letters away: a second
+    // review; "--out": --output...), else every name as close (a first-time user's review, 2026-12-07:
+    // --sice was "--site", meant "--since") within closest_name's bounds, else the names that end with
+    // the word ("--format": --log-format, --output-format). No guess among more than four.
     std::vector<std::string> closest;
-    if (!one.empty()) {
+    if (arg.size() > 4)
+      for (const std::string& name : known)
+        if (name.size() > arg.size() && name.compare(0, arg.size(), arg) == 0) closest.push_back(name);
+    if (const std::string one = closest.empty() ? closest_name(arg, known) : std::string(); !one.empty()) {
       const std::size_t d = util::edit_distance(arg, one);
       for (const std::string& name : known)
         if (util::edit_distance(arg, name) == d) closest.push_back(name);
-    } else if (arg.size() > 4) {
+    }
+    if (closest.empty() && arg.size() > 4) {
       const std::string tail = "-" + std::string(arg.substr(2));
       for (const std::string& name : known)
-        if ((name.size() > arg.size() && name.compare(0, arg.size(), arg) == 0) ||
-            (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0))
+        if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0)
           closest.push_back(name);
-      if (closest.size() > 4) closest.clear(); // "--lo": no guess among many
     }
+    if (closest.size() > 4) closest.clear();
     if (closest.empty()) continue;
     std::string names = closest.front();
     for (std::size_t k = 1; k < closest.size(); ++k)

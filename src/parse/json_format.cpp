@@ -367,10 +367,8 @@ bool JsonFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::
     }
     fields = w.fields;
     const bool headers = m_has_headers_marker && w.headers;
-    hit.has_referer =
-        (headers && m_referer_kept) || (w.present & (1u << static_cast<unsigned>(FieldKind::referer)));
-    hit.has_user_agent =
-        (headers && m_agent_kept) || (w.present & (1u << static_cast<unsigned>(FieldKind::user_agent)));
+    hit.has_referer = headers || (w.present & (1u << static_cast<unsigned>(FieldKind::referer)));
+    hit.has_user_agent = headers || (w.present & (1u << static_cast<unsigned>(FieldKind::user_agent)));
     // Traefik's accessLog.fields.headers "redact" mode writes the header's value as "REDACTED": a
     // header not logged, not a referrer from a site of that name (referral) or an agent of that
     // name (a bot): a review, 2026-12-07, saw a share of 0% without a note.
@@ -392,33 +390,6 @@ bool JsonFormat::parse(std::string_view line, Hit& hit, ParseError& error, std::
     return false;
   }
   return true;
-}
-
-std::shared_ptr<const JsonFormat> JsonFormat::told_by(const std::vector<std::string>& sample) const {
-  if (m_headers_prefix.empty() || !m_has_headers_marker) return nullptr;
-  // Read with neither vouched for: then has_referer and has_user_agent say whether the key was there.
-  JsonFormat plain(*this);
-  plain.m_referer_kept = plain.m_agent_kept = false;
-  std::size_t records = 0, referers = 0, agents = 0;
-  std::vector<char> room;
-  for (const std::string& line : sample) {
-    if (line.empty()) continue;
-    room.resize(line.size() + 64);
-    util::Scratch scratch(room.data(), room.size());
-    Hit hit;
-    ParseError error;
-    std::size_t fields = 0;
-    if (!plain.parse(line, hit, error, fields, scratch)) continue;
-    ++records;
-    referers += hit.has_referer;
-    agents += hit.has_user_agent;
-  }
-  constexpr std::size_t k_enough = 20;
-  if (records < k_enough || (referers > 0 && agents > 0)) return nullptr;
-  auto told = std::make_shared<JsonFormat>(*this);
-  told->m_referer_kept = referers > 0;
-  told->m_agent_kept = agents > 0;
-  return told;
 }
 
 } // namespace darkscan

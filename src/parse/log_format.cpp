@@ -155,13 +155,6 @@ LogFormat LogFormat::w3c(std::string_view fields, std::string name, bool cloudfr
   return format;
 }
 
-LogFormat LogFormat::told_by(const std::vector<std::string>& sample) const {
-  if (!m_json) return *this;
-  LogFormat told = *this;
-  if (auto json = m_json->told_by(sample)) told.m_json = std::move(json);
-  return told;
-}
-
 LogFormat LogFormat::w3c_after(std::string_view fields) const {
   return w3c(fields, {}, m_w3c && m_w3c->cloudfront());
 }

@@ -88,6 +88,7 @@ void tiles(const ReportData& data, std::string& out) {
            ? std::string(tr(N_("no visits in the window asked for (--since, --until)")))
        : e.no_visits && data.scan.lines == 0 && data.scan.inputs_failed() == 0
            ? std::string(tr(N_("no visits: no line was read (the input is empty)")))
+       : e.no_visits && data.scan.lines == 0 ? std::string(tr(N_("no visits: no input could be read")))
        : e.no_visits && data.scan.parsed == 0
            ? std::string(tr(N_("no visits: no line was read as a request")))
        : e.no_visits ? std::string(tr(N_("no visits: only bots, link previews or assets")))

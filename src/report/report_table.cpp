@@ -117,7 +117,8 @@ private:
       row(N_("dark social"),
           s.lines == 0 && s.inputs_failed() == 0
               ? format_tr(N_("{:>12}  no visits: no line was read (the input is empty)"), n_a)
-              : format_tr(N_("{:>12}  no visits: no line was read as a request"), n_a));
+          : s.lines == 0 ? format_tr(N_("{:>12}  no visits: no input could be read (see above)"), n_a)
+                         : format_tr(N_("{:>12}  no visits: no line was read as a request"), n_a));
     } else if (overall.no_visits) {
       row(N_("dark social"), format_tr(N_("{:>12}  no visits: only bots, link previews or assets"), n_a));
     } else if (overall.unknown < overall.visits) {

@@ -30,12 +30,13 @@ Message fitting_preset(const std::vector<std::string>& sample, const std::string
 void Scanner::note_input(const LogFormat& format, const InputStats& input) const {
   if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
     note_missing_fields(format, input);
-  // Lines older than the end of an input read before it, and its own last line after the start of the
-  // inputs read before it: they overlap (two files given are read in the order of their first lines;
-  // a sparse http log may end before the https one: a review of the fixes). All older: read in the
-  // wrong order (standard input after a newer file), which the note after this one says.
+  // Lines older than the end of an input read before it, and its own last line after that input's
+  // first: they overlap (the start of another input read before both is no overlap: a second review) (two
+  // files given are read in the order of their first lines; a sparse http log may end before the https one: a
+  // review of the fixes). All older: read in the wrong order (standard input after a newer file), which the
+  // note after this one says.
   if (input.out_of_order > 0 && m_options.note && !input.out_of_order_after.empty() &&
-      input.max_time + k_out_of_order_seconds >= m_read_from) {
+      input.max_time > m_read_until_from + k_out_of_order_seconds) {
     // Two logs of the same hours, both given: "give the files themselves" told the user to do what
     // they had done (a first-time user's and a CDN review, 2026-12-07: a site's http and https logs,
     // CloudFront's several files of one hour).
@@ -156,9 +157,24 @@ void Scanner::note_missing_fields(const LogFormat& f, const InputStats& input) c
   if (input.parsed > 0 && input.max_time == Hit::k_no_time) {
     m_options.note(
         message(N_("'{}' ({}) logs no time: visits cannot be told apart by time, and --since, --until "
-                   "and --by cannot place its lines; log the request's time "
-                   "($time_local in nginx, %t in Apache, EdgeStartTimestamp in a Logpush job)"),
-                input.name, f.name()));
+                   "and --by cannot place its lines; log the request's time ({})"),
+                input.name, f.name(),
+                f.syntax() == LogFormat::Syntax::w3c
+                    ? translated(N_("the date and time fields"))
+                    : translated(N_("$time_local in nginx, %t in Apache, EdgeStartTimestamp in a "
+                                    "Logpush job"))));
+  }
+  // Traefik keeps each header or not: User-Agent kept and Referer not reads every visit as
+  // referrer-less (a CDN review, 2026-12-07: 77% dark social). Said, not decided: a file that opens
+  // with health checks has no Referer in its first lines (a review of a first fix that decided).
+  const bool traefik = f.name() == "traefik-json"; // not for translation: a preset name
+  if (traefik && input.parsed >= 20 && input.referred == 0 && input.with_user_agent > 0 && referer) {
+    m_options.note(
+        message(N_("'{}' (traefik-json): none of its {} records has a request_Referer: if Traefik does "
+                   "not keep that header (accessLog.fields.headers.names.Referer=keep), every visit "
+                   "from another site is counted as one without a referrer, and the estimate is too "
+                   "high"),
+                input.name, count_message(input.parsed)));
   }
   if (!referer && !agent) {
     m_options.note(

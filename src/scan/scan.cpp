@@ -97,6 +97,7 @@ bool Scanner::account(const Line& line, LineResult result, const ParseError& err
   ++input.parsed;
   input.with_referer += hit.has_referer;
   input.with_user_agent += hit.has_user_agent;
+  input.referred += !hit.referer.empty();
   if (!hit.request_valid) ++m_totals.invalid_requests, ++input.invalid_requests;
   if (hit.time != Hit::k_no_time) {
     if (m_totals.first_time == Hit::k_no_time || hit.time < m_totals.first_time)
@@ -274,10 +275,10 @@ void Scanner::scan(const std::string& path, std::unique_ptr<Source> opened) {
   end_past_time();
 
   note_input(formats.front(), input);
-  if (input.max_time != Hit::k_no_time && (m_read_until == Hit::k_no_time || input.max_time > m_read_until))
+  if (input.max_time != Hit::k_no_time && (m_read_until == Hit::k_no_time || input.max_time > m_read_until)) {
     m_read_until = input.max_time, m_read_until_input = input.name;
-  if (input.min_time != Hit::k_no_time && (m_read_from == Hit::k_no_time || input.min_time < m_read_from))
-    m_read_from = input.min_time;
+    m_read_until_from = input.min_time;
+  }
   if (!m_detected.empty() && !m_options.format && formats.front().syntax() == LogFormat::Syntax::w3c)
     m_detected = formats.front().spec();
   // A detected format is named only if the input held text to detect it on.
@@ -325,12 +326,11 @@ bool Scanner::choose_formats(const FirstLines& first, const Source& source, std:
     return false;
   }
   if (m_options.format) {
-    formats.push_back(m_options.format->told_by(sample));
+    formats.push_back(*m_options.format);
     return true;
   }
   try {
     formats = detect_formats(sample, input.name);
-    formats.front() = formats.front().told_by(sample);
     if (std::any_of(sample.begin(), sample.end(), [](const std::string& l) { return !l.empty(); }))
       m_detected = formats.front().name();
   } catch (const Error& e) {

@@ -142,11 +142,14 @@ void Analyzer::decide_in_order(const Hit& hit, const Prepared& prepared, std::st
     if (!host_text.empty() && host_text.find(':') == std::string::npos)
       rule = m_rules.match_referrer(host_text);
     // Only a name of the bytes of host names: no site is "(null)" (a CDN review, 2026-12-07: a Fastly
-    // log's "(null)" referrers made the site "(null)"); an intranet's "wiki" or "localhost" is one.
-    const bool name = std::all_of(host_text.begin(), host_text.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    });
-    if (name && !rule) m_guess.count(host_text);
+    // log's "(null)" referrers made the site "(null)"), "", or a word loggers write for none ("unknown":
+    // a second review); an intranet's "wiki" or "localhost" is one.
+    const bool name =
+        !host_text.empty() && host_text != "unknown" && host_text != "null" && host_text != "none" &&
+        host_text != "undefined" && std::all_of(host_text.begin(), host_text.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+        });
+    if (name && !rule) m_guess.count(host_text, cls == HitClass::asset);
   }
   if (m_guess.total() >= k_guess_referred || m_held.size() >= k_guess_max_held) {
     guess_site();

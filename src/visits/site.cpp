@@ -105,7 +105,7 @@ std::pair<std::string, std::uint64_t> SiteGuess::best(std::size_t rank) const {
   // Fold "www.x" into "x" before choosing.
   std::unordered_map<std::string, std::uint64_t> folded;
   for (const auto& [host, n] : m_counts)
-    folded[normalize_host(host)] += n;
+    folded[normalize_host(host)] += n.first;
   std::vector<std::pair<std::string, std::uint64_t>> hosts(folded.begin(), folded.end());
   std::sort(hosts.begin(), hosts.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -135,8 +135,16 @@ std::vector<Message> SiteGuess::notes() const {
                  "use --site HOST to set it"),
               util::escape_for_terminal(host), count_message(count), count_message(total()))};
   // A log of two sites without a host field: the other one's links were referrals, unsaid (a
-  // first-time user's review, 2026-12-07: 240 and 230 of 480 referred hits).
-  if (const auto [other, n] = best(1); !other.empty() && n >= 20 && n * 4 >= count)
+  // first-time user's review, 2026-12-07: 240 and 230 of 480 referred hits). Its pages load assets; a
+  // site that links here (GitHub, Wikipedia) refers pages only (a second review: it was told to give
+  // github.com as --site).
+  std::uint64_t assets = 0, other_assets = 0;
+  const auto [other, n] = best(1);
+  for (const auto& [h, c] : m_counts) {
+    if (normalize_host(h) == host) assets += c.second;
+    if (normalize_host(h) == other) other_assets += c.second;
+  }
+  if (!other.empty() && other_assets >= 20 && other_assets * 4 >= assets)
     out.push_back(message(N_("'{}' refers {} of the referred hits too: if the log holds that site's lines as "
                              "well, give both (--site {} --site {}), or the links between its pages count as "
                              "referrals"),

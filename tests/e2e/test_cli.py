@@ -1650,7 +1650,9 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         # An input that could not be opened is not said to be empty.
         p = run("-F", "table", os.path.join(self.tmp, "missing.log"))
         self.assertNotIn("the input is empty", p.stdout.decode())
-        self.assertIn("no visits: no line was read as a request", p.stdout.decode())
+        self.assertIn("no visits: no input could be read (see above)", p.stdout.decode())
+        # '--keep' is --keep-param's start, not --help two letters away (a second review).
+        self.assertIn("did you mean --keep-param (not --keep)?", run("--keep", "id", sample("combined.log")).stderr.decode())
 
     def test_a_shops_fronts_and_back_offices_are_no_shared_pages(self):
         # A first-time user's review, 2026-12-07: each was a dark-social arrival at 0.8.
@@ -1665,6 +1667,20 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual([r["class"] for r in records], list(paths.values()), p.stderr)
         dark = [r["path"] for r in records if r["channel"] == "dark_social"]
         self.assertEqual(dark, ["/admin-news/2026/story", "/user/login-guide", "/product/ankara-dress/"])
+
+    def test_traefik_without_referers_is_named(self):
+        # A CDN review, 2026-12-07: User-Agent kept, Referer not: every visit from Google was referrer-less.
+        # Said, not decided: a file that opens with health checks has no Referer at first (a second review).
+        record = (b'{"ClientHost":"41.58.4.%d","DownstreamStatus":200,"RequestMethod":"GET","RequestPath":"/news/a-%d",'
+                  b'"StartUTC":"2026-11-20T07:%02d:00Z","request_User-Agent":"Mozilla/5.0 (X11; Linux x86_64)"}\n')
+        log = self.tmpfile("traefik.json", b"".join(record % (i, i, i) for i in range(25)))
+        p = run("-q", "-F", "json", log)
+        notes = json.loads(p.stdout)["summary"]["notes"]
+        self.assertTrue(any("none of its 25 records has a request_Referer" in n for n in notes), notes)
+        with_referer = record.replace(b'"request_User-Agent"', b'"request_Referer":"https://www.google.com/","request_User-Agent"')
+        log = self.tmpfile("traefik2.json", b"".join(record % (i, i, i) for i in range(25)) + with_referer % (30, 30, 30))
+        notes = json.loads(run("-q", "-F", "json", log).stdout)["summary"]["notes"]
+        self.assertFalse(any("request_Referer" in n for n in notes), notes)
 
     def test_a_log_without_times_is_named(self):
         # A CDN review, 2026-12-07: a Logpush job without EdgeStartTimestamp was read without a word.
@@ -1683,6 +1699,11 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertEqual(r["summary"]["site"], [], p.stderr)
         self.assertEqual(r["channels"]["dark_social"]["visits"], 5)
         self.assertEqual(r["channels"]["internal"]["visits"], 0)
+        # A word loggers write for none is no site (a second review: 'unknown' was taken for it).
+        lines = b"".join(log_line(i * 60, b"/news/story-%d" % i, client=b"41.58.3.%d" % i, referer=b"unknown")
+                         for i in range(1, 30))
+        p, r = run_json(stdin=lines)
+        self.assertEqual(r["summary"]["site"], [], p.stderr)
         # An intranet's host has no dot: it is still the site (a review of the fix).
         lines = b"".join(log_line(i * 60, b"/wiki/page-%d" % (i % 3), client=b"10.1.0.%d" % (i % 10),
                                   referer=b"http://intranet/wiki/home") for i in range(1, 31))

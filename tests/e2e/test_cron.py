@@ -131,6 +131,11 @@ class CronTest(unittest.TestCase):
             f.writelines(lines[1:len(lines) // 2:2])
         p, r = report("-q", odd, even)
         self.assertTrue(any("covers hours that" in n for n in r["summary"]["notes"]), r["summary"]["notes"])
+        # Days 1 and 3, then day 2 on standard input: read out of order, no overlap (a second review).
+        p, r = report("-q", self.path("access.log.2.gz"), self.path("access.log"), "-", stdin=self.parts[1])
+        notes = r["summary"]["notes"]
+        self.assertFalse(any("covers hours that" in n for n in notes), notes)
+        self.assertTrue(any("'(stdin)' is not in time order" in n for n in notes), notes)
 
     def test_pipes_are_read_once_and_whole(self):
         # Ordering peeks at each file's first lines: a pipe (<(zcat x.gz)) cannot be peeked at.

@@ -44,13 +44,6 @@ public:
   bool parse(std::string_view line, Hit& hit, ParseError& error, std::size_t& fields,
              util::Scratch& scratch) const;
 
-  // This format, told by an input's first lines which headers its records keep, when its map names
-  // them by a prefix (Traefik's request_*: accessLog.fields.headers keeps each header or not): a
-  // Referer or User-Agent that no record of 20 or more has is not kept, and then says nothing when
-  // missing (a CDN review, 2026-12-07: User-Agent kept, Referer dropped made every Google visit an
-  // arrival without a referrer, 77% dark social). nullptr when it is this one.
-  std::shared_ptr<const JsonFormat> told_by(const std::vector<std::string>& sample) const;
-
   // Whether the map has a key for this field.
   bool has(FieldKind kind) const { return m_has[static_cast<std::size_t>(kind)]; }
   std::size_t field_count() const { return m_leaves; }
@@ -92,7 +85,6 @@ private:
   std::array<bool, 32> m_has{};
   std::size_t m_leaves = 0;
   bool m_has_headers_marker = false;
-  bool m_referer_kept = true, m_agent_kept = true; // with the marker: a missing one means none sent
 
   bool walk(Walk& w, void* object, std::size_t node, int depth) const;
 };

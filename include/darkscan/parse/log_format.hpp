@@ -41,9 +41,6 @@ public:
   // A "#Fields:" directive met in the lines read with this format: CloudFront's still if this one
   // is (a log of CloudFront's whose later directive names no field of CloudFront's own).
   LogFormat w3c_after(std::string_view fields) const;
-  // This format as an input's first lines tell it which headers a JSON log keeps
-  // (JsonFormat::told_by); itself for the others.
-  LogFormat told_by(const std::vector<std::string>& sample) const;
 
   // How lines of the format are written.
   enum class Syntax : std::uint8_t { text, json, w3c };

@@ -65,6 +65,7 @@ struct InputStats {
   std::uint64_t other_format = 0; // parsed by a preset other than `format` (mixed file)
   std::uint64_t not_records = 0;  // lines of the format that are not requests (see ScanTotals)
   std::uint64_t with_referer = 0, with_user_agent = 0; // parsed hits whose line logs that field
+  std::uint64_t referred = 0;                          // parsed hits with a referrer
   std::uint64_t invalid_requests = 0; // parsed hits whose request is no request ("-", TLS bytes)
   std::uint64_t bytes = 0;                             // decoded bytes read
   Message error;                          // why the input was not read (to its end), or read nothing
@@ -241,7 +242,7 @@ private:
   std::int64_t m_skip_before = Hit::k_no_time; // for the input being read: see history_end
   std::int64_t m_read_until = Hit::k_no_time;  // the latest line of the inputs read before this one
   std::string m_read_until_input;              // the input that line is in
-  std::int64_t m_read_from = Hit::k_no_time;   // the earliest line of the inputs read before this one
+  std::int64_t m_read_until_from = Hit::k_no_time; // the earliest line of that input
   std::int64_t m_time_accepted = Hit::k_no_time; // the end of the inputs so far (note_past_time)
   std::int64_t m_time_first = Hit::k_no_time;    // the first time taken, for the mean gap
   std::uint64_t m_times_taken = 0;               // the times taken

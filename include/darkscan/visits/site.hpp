@@ -62,19 +62,23 @@ private:
 // itself (its pages refer their own images, scripts and links).
 class SiteGuess {
 public:
-  void count(std::string_view host) {
-    ++m_counts[std::string(host)];
+  // A hit referred by `host`; `asset` when the hit is an asset (a site's own pages load its images).
+  void count(std::string_view host, bool asset = false) {
+    auto& c = m_counts[std::string(host)];
+    ++c.first;
+    c.second += asset;
     ++m_total;
   }
   std::uint64_t total() const { return m_total; }
   // The most counted host ("" when none), and how many hits named it; with `rank` 1, the next one.
   std::pair<std::string, std::uint64_t> best(std::size_t rank = 0) const;
   // What the run says when it takes best() for the site: the host and its share of referred hits, and
-  // a second host that refers a quarter as many (two sites in one log). Empty when nothing is taken.
+  // a second host whose pages load a quarter as many assets (two sites in one log; another site's
+  // links refer pages, not assets). Empty when nothing is taken.
   std::vector<Message> notes() const;
 
 private:
-  std::unordered_map<std::string, std::uint64_t> m_counts;
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>> m_counts; // all, assets
   std::uint64_t m_total = 0;
 };
 
