@@ -30,11 +30,11 @@ Message fitting_preset(const std::vector<std::string>& sample, const std::string
 void Scanner::note_input(const LogFormat& format, const InputStats& input) const {
   if (m_options.note && (m_options.format || input.parsed > 0) && !unreadable(input))
     note_missing_fields(format, input);
-  // Lines older than the end of an input read before it, and its own last line after that input's
-  // first: they overlap (the start of another input read before both is no overlap: a second review) (two
-  // files given are read in the order of their first lines; a sparse http log may end before the https one: a
-  // review of the fixes). All older: read in the wrong order (standard input after a newer file), which the
-  // note after this one says.
+  // Two inputs overlap when this one has lines older than the end of an input read before it and its
+  // own last line is later than that input's first. Inputs are read in the order of their first lines,
+  // so a sparse http log may end before the https one (a review of the fixes); the start of a third
+  // input read before both is no overlap (a second review). When every line is older, the inputs were
+  // read in the wrong order (standard input after a newer file): the next note says so.
   if (input.out_of_order > 0 && m_options.note && !input.out_of_order_after.empty() &&
       input.max_time > m_read_until_from + k_out_of_order_seconds) {
     // Two logs of the same hours, both given: "give the files themselves" told the user to do what

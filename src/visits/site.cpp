@@ -101,7 +101,7 @@ std::vector<std::pair<std::string, std::uint64_t>> NamedHosts::hosts() const {
   return out;
 }
 
-std::pair<std::string, std::uint64_t> SiteGuess::best(std::size_t rank) const {
+std::vector<std::pair<std::string, std::uint64_t>> SiteGuess::ranked() const {
   // Fold "www.x" into "x" before choosing.
   std::unordered_map<std::string, std::uint64_t> folded;
   for (const auto& [host, n] : m_counts)
@@ -110,7 +110,12 @@ std::pair<std::string, std::uint64_t> SiteGuess::best(std::size_t rank) const {
   std::sort(hosts.begin(), hosts.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
-  return rank < hosts.size() ? hosts[rank] : std::pair<std::string, std::uint64_t>{};
+  return hosts;
+}
+
+std::pair<std::string, std::uint64_t> SiteGuess::best() const {
+  const auto hosts = ranked();
+  return hosts.empty() ? std::pair<std::string, std::uint64_t>{} : hosts.front();
 }
 
 Message NamedHosts::listed() const {
@@ -128,8 +133,9 @@ Message NamedHosts::listed() const {
 }
 
 std::vector<Message> SiteGuess::notes() const {
-  const auto [host, count] = best();
-  if (host.empty()) return {};
+  const auto hosts = ranked();
+  if (hosts.empty()) return {};
+  const auto& [host, count] = hosts.front();
   std::vector<Message> out{
       message(N_("site host not given: taking '{}' (the referrer of {} of {} referred hits); "
                  "use --site HOST to set it"),
@@ -139,7 +145,8 @@ std::vector<Message> SiteGuess::notes() const {
   // site that links here (GitHub, Wikipedia) refers pages only (a second review: it was told to give
   // github.com as --site).
   std::uint64_t assets = 0, other_assets = 0;
-  const auto [other, n] = best(1);
+  static const std::pair<std::string, std::uint64_t> k_none;
+  const auto& [other, n] = hosts.size() > 1 ? hosts[1] : k_none;
   for (const auto& [h, c] : m_counts) {
     if (normalize_host(h) == host) assets += c.second;
     if (normalize_host(h) == other) other_assets += c.second;

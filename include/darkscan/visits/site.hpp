@@ -70,14 +70,17 @@ public:
     ++m_total;
   }
   std::uint64_t total() const { return m_total; }
-  // The most counted host ("" when none), and how many hits named it; with `rank` 1, the next one.
-  std::pair<std::string, std::uint64_t> best(std::size_t rank = 0) const;
+  // The most counted host ("" when none), and how many hits named it.
+  std::pair<std::string, std::uint64_t> best() const;
   // What the run says when it takes best() for the site: the host and its share of referred hits, and
   // a second host whose pages load a quarter as many assets (two sites in one log; another site's
   // links refer pages, not assets). Empty when nothing is taken.
   std::vector<Message> notes() const;
 
 private:
+  // The hosts ("www." folded), most counted first.
+  std::vector<std::pair<std::string, std::uint64_t>> ranked() const;
+
   std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>> m_counts; // all, assets
   std::uint64_t m_total = 0;
 };
