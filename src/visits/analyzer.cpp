@@ -1,4 +1,5 @@
 #include <darkscan/classify/cdn_edges.hpp>
+#include <darkscan/parse/hit_copy.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
 #include <darkscan/visits/analyzer.hpp>
@@ -7,7 +8,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace darkscan {
 
@@ -28,25 +28,6 @@ private:
   Classifier m_classifier;
 };
 
-// Copies the text that `hit` views into `text` (reused: it allocates only to grow) and points the
-// views there.
-void own_text(Hit& hit, std::string& text) {
-  std::string_view* fields[] = {&hit.client,  &hit.user,       &hit.host,          &hit.method,
-                                &hit.target,  &hit.path,       &hit.query,         &hit.protocol,
-                                &hit.referer, &hit.user_agent, &hit.forwarded_for, &hit.requested_with,
-                                &hit.file};
-  std::size_t size = 0;
-  for (const auto* f : fields)
-    size += f->size();
-  text.resize(size); // allocates only to grow; then plain copies (append() cost 30 instructions a field)
-  char* out = text.data();
-  for (auto* f : fields) {
-    if (!f->empty()) std::memcpy(out, f->data(), f->size());
-    *f = std::string_view(out, f->size());
-    out += f->size();
-  }
-}
-
 } // namespace
 
 // A copy of a Hit, with its Prepared and referrer host, that owns its text.
@@ -57,7 +38,7 @@ struct Analyzer::HeldHit {
   std::string ref_host;
 
   HeldHit(const Hit& h, const Prepared& p, std::string_view host) : hit(h), prepared(p), ref_host(host) {
-    own_text(hit, text);
+    own_hit_text(hit, text);
   }
 };
 
@@ -85,7 +66,7 @@ void Analyzer::add(const Hit& hit) {
   prefetch(next.prepared);
   decide_held();
   next.hit = hit;
-  own_text(next.hit, next.text);
+  own_hit_text(next.hit, next.text);
   m_holding = true;
   m_next ^= 1;
 }
@@ -176,9 +157,15 @@ void Analyzer::defer_history(std::int64_t origin) {
   m_origin = origin;
 }
 
+void Analyzer::flush() {
+  decide_held();
+  m_sink.flush();
+}
+
 void Analyzer::finish() {
   decide_held();
   if (m_guessing) guess_site();
+  m_sink.flush();
   if (auto busy = m_busy.note()) m_note(*busy);
   m_filter.note(m_note);
   // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
@@ -274,6 +261,19 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     m_sink.add(hit, v);
     return;
   }
+  const bool no_referrer = hit.has_referer && hit.referer.empty();
+  if (no_referrer && hit.time != Hit::k_no_time && machine_view(visitor, hit.time, page)) {
+    // A second page opened without referrer within seconds: a machine's, and so was the first.
+    v.machine_pair = !visitor.machine;
+    MachineFilter::make_machine(v);
+    visitor.machine = visitor.seen = true;
+    visitor.last_page_view = hit.time;
+    visitor.last_page = page;
+    m_sink.add(hit, v);
+    return;
+  }
+  visitor.machine = false;
+  visitor.last_bare = no_referrer;
   // Without timestamps, a visit is everything a visitor does.
   const bool within = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
   // A page view without referrer (one is logged) and without tag, in a visit whose links sent an

@@ -27,6 +27,13 @@ bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::ui
   return gap >= 0 && gap <= k_subresource_seconds && page_signature(util::url_path(referer)) == visitor.last_page;
 }
 
+bool machine_view(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page) {
+  if (!visitor.seen || !visitor.timed || !visitor.last_bare) return false;
+  if (visitor.machine) return Sessions::continues(visitor, time); // for the rest of its visit
+  const std::int64_t gap = time - visitor.last_page_view;
+  return gap >= -k_machine_seconds && gap <= k_machine_seconds && page != visitor.last_page;
+}
+
 bool unlinked_view(const Sessions::Visitor& visitor, std::uint32_t page, bool site_links, bool messenger) {
   if (page == visitor.last_page) return false;
   return visitor.linked || (site_links && messenger);

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -51,7 +53,9 @@ public:
       r.reasons.emplace_back(v.reasons[i]);
     seen.push_back(std::move(r));
   }
+  bool needs_order() const override { return ordered; }
   std::vector<Recorded> seen;
+  bool ordered = false; // as --hits: the verdicts in input order
 };
 
 class Harness {
@@ -67,6 +71,7 @@ public:
   // Feeds a hit and returns its verdict (the analyzer must not be holding hits back).
   const Recorded& feed(const HitSpec& s) {
     add(s);
+    m_analyzer->flush(); // a page view without referrer is held a few seconds (MachineFilter)
     REQUIRE_FALSE(recorder.seen.empty());
     return recorder.seen.back();
   }
@@ -195,7 +200,8 @@ TEST_CASE("analyzer: classes of hits", "[analyzer]") {
   CHECK(h.feed({.status = 304}).verdict.cls == HitClass::page_view);
   CHECK(h.feed({.status = 204}).reasons == std::vector<std::string>{"status.not_ok"}); // nothing to read
   CHECK(h.feed({.status = 206}).verdict.cls == HitClass::page_view);
-  CHECK(h.feed({.path = "/report.pdf"}).verdict.cls == HitClass::page_view);
+  // A minute later: another page without referrer within seconds is a machine's (visitor.machine).
+  CHECK(h.feed({.time = T0 + 60, .path = "/report.pdf"}).verdict.cls == HitClass::page_view);
 }
 
 TEST_CASE("analyzer: visits and the 30-minute gap", "[analyzer][sessions]") {
@@ -1095,4 +1101,71 @@ TEST_CASE("site guess: a second host that refers as much is named", "[site]") {
     one.count("github.com");
   CHECK(one.notes().size() == 1);
   CHECK(SiteGuess().notes().empty());
+}
+
+TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds is a machine",
+          "[analyzer][sessions]") {
+  const bool ordered = GENERATE(false, true);
+  Harness h;
+  h.recorder.ordered = ordered;
+  const std::string scanner = "40.94.42.100", reader = "41.58.1.2";
+  // A mail scanner opens a newsletter's links within seconds of its delivery; a reader opens one
+  // of them meanwhile, and a second one later; a third visitor opens one page twice (a reload).
+  h.add({.time = T0, .client = scanner, .path = "/news/a"});         // line 1
+  h.add({.time = T0, .client = reader, .path = "/news/a"});          // 2
+  h.add({.time = T0 + 1, .client = scanner, .path = "/news/b"});     // 3
+  h.add({.time = T0 + 1, .client = "41.58.7.7", .path = "/news/c"}); // 4
+  h.add({.time = T0 + 2, .client = scanner, .path = "/news/c"});     // 5
+  h.add({.time = T0 + 2, .client = "41.58.7.7", .path = "/news/c"}); // 6: the same page again
+  h.add({.time = T0 + 3, .client = scanner, .path = "/style.css"});  // 7: an asset in between
+  h.add({.time = T0 + 4, .client = scanner, .path = "/news/a"});     // 8: still within seconds
+  h.add({.time = T0 + 40, .client = reader, .path = "/news/b"});     // 9: a reader is slower
+  h.add({.time = T0 + 40, .client = scanner, .path = "/news/d"});    // 10: the machine, slower
+  h.add({.time = T0 + 60, .client = reader, .path = "/news/e", .referer = "https://www.example.com/news/b"});
+  h.finish();
+  REQUIRE(h.recorder.seen.size() == 11);
+  std::vector<const Recorded*> by_line(12);
+  std::vector<std::uint64_t> order;
+  for (const Recorded& r : h.recorder.seen) {
+    by_line.at(r.line) = &r;
+    order.push_back(r.line);
+  }
+  for (std::uint64_t line : {1, 3, 5, 8, 10}) {
+    CAPTURE(line);
+    CHECK(by_line[line]->verdict.cls == HitClass::bot);
+    CHECK_FALSE(by_line[line]->verdict.visit_start);
+    CHECK_FALSE(by_line[line]->verdict.channel);
+    CHECK(by_line[line]->verdict.weight == 0.0);
+    CHECK(by_line[line]->reasons == std::vector<std::string>{"visitor.machine"});
+  }
+  for (std::uint64_t line : {2, 4, 6, 9, 11}) {
+    CAPTURE(line);
+    CHECK(by_line[line]->verdict.cls == HitClass::page_view);
+  }
+  CHECK(by_line[2]->verdict.visit_start);
+  CHECK(by_line[4]->verdict.visit_start);
+  CHECK_FALSE(by_line[6]->verdict.visit_start); // a reload continues the visit
+  CHECK(by_line[7]->verdict.cls == HitClass::asset);
+  // --hits writes its records in input order; the report takes the held page views late.
+  if (ordered)
+    CHECK(std::is_sorted(order.begin(), order.end()));
+  else
+    CHECK_FALSE(std::is_sorted(order.begin(), order.end()));
+}
+
+TEST_CASE("analyzer: a machine's first page is withdrawn only while it is held", "[analyzer][sessions]") {
+  Harness h;
+  // Held until the log moves MachineFilter::k_hold_seconds on: a page view 10 seconds later
+  // releases it, and a line without a time releases everything.
+  h.add({.time = T0, .client = "40.94.1.1", .path = "/news/a"});
+  CHECK(h.recorder.seen.empty());
+  h.add({.time = T0 + 10, .client = "41.58.1.2", .path = "/news/z", .referer = "https://www.google.com/"});
+  REQUIRE(h.recorder.seen.size() == 2);
+  CHECK(h.recorder.seen[0].line == 1);
+  CHECK(h.recorder.seen[0].verdict.visit_start);
+  h.add({.time = T0 + 20, .client = "40.94.2.2", .path = "/news/a"});
+  h.add({.time = Hit::k_no_time, .client = "41.58.3.3", .path = "/news/y"});
+  REQUIRE(h.recorder.seen.size() == 4);
+  CHECK(h.recorder.seen[2].line == 3);
+  CHECK(h.recorder.seen[3].line == 4);
 }

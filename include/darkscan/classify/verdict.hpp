@@ -50,6 +50,8 @@ struct Verdict {
                                     // the earlier shard's to know Sessions::site_links as one run would)
   std::uint32_t page = 0;           // arrivals: page_signature() of the path (Visitor::last_page)
   bool internal_referrer = false;   // page views: the referrer is a page of the site
+  bool machine_pair = false;        // bots (visitor.machine): the visitor's page view before this one is a
+                                    // machine's too (MachineFilter holds it and makes it one)
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)
   // Arrivals after a preview: the fetch they follow (--explain); preview_line 0 when not known.
   std::string_view preview_file;

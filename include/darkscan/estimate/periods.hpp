@@ -58,6 +58,7 @@ public:
     }
     m_next.add(hit, verdict);
   }
+  bool needs_order() const override { return m_next.needs_order(); }
 
 private:
   VerdictSink& m_next;
@@ -72,6 +73,7 @@ public:
     m_a.add(hit, verdict);
     m_b.add(hit, verdict);
   }
+  bool needs_order() const override { return m_a.needs_order() || m_b.needs_order(); }
 
 private:
   VerdictSink& m_a;

@@ -23,6 +23,7 @@ public:
   HitsWriter(Output& out, Format format, bool explain, std::string salt, bool show_ip);
 
   void add(const Hit& hit, const Verdict& verdict) override;
+  bool needs_order() const override { return true; } // records in input order
   // The query parameters that stay in page keys: `path` is then the report's page ("/?p=123").
   void keep_params(std::vector<std::string> params) { m_keep_params = std::move(params); }
   // With --explain, the rules also cite the weights.rules line of the evidence and, for an arrival

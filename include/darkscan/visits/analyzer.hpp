@@ -6,6 +6,7 @@
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/visits/busy_visitors.hpp>
 #include <darkscan/visits/line_filter.hpp>
+#include <darkscan/visits/machine_filter.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 #include <darkscan/visits/site.hpp>
@@ -17,13 +18,6 @@
 #include <vector>
 
 namespace darkscan {
-
-// Receives every hit with its verdict, in input order.
-class VerdictSink {
-public:
-  virtual ~VerdictSink() = default;
-  virtual void add(const Hit& hit, const Verdict& verdict) = 0;
-};
 
 // Turns hits into verdicts: what each hit is (Classifier), which page views
 // start a visit (Sessions), and where each arrival came from, with the
@@ -59,6 +53,9 @@ public:
   // in tables of megabytes that decide() would otherwise wait for.
   void prefetch(const Prepared& prepared) const override;
   void finish();
+  // Decides the page view held for look-ahead and hands on every verdict held back (MachineFilter):
+  // finish() does; a caller that needs each verdict at once (a test) calls it after each hit.
+  void flush();
 
   // The site hosts used (given or guessed).
   // The site's hosts: given (--site, a state's), then guessed from referrers.
@@ -117,7 +114,7 @@ private:
   BusyVisitors m_busy; // who starts the most visits: a few who start many are named by finish()
   std::int64_t m_busy_since = INT64_MIN, m_busy_until = INT64_MAX; // the visits it counts
   SiteCheck m_site_check; // whether the hosts of --site refer the log's page views: finish() says when not
-  VerdictSink& m_sink;
+  MachineFilter m_sink;   // the sink given, behind the holding back of page views without referrer
   NoteHandler m_note;
   bool m_guessing;
   std::uint64_t m_site_lines = 0, m_no_site_lines = 0; // while guessing: lines that name a site, and not

@@ -37,6 +37,8 @@ public:
     std::uint32_t last_page = 0; // page_signature() of the last page view
     bool linked = false;         // a page view of the current visit had an internal referrer: the
                                  // site's links send one (Analyzer: a page view without is not a click)
+    bool last_bare = false;      // the last page view had no referrer (the line logs the field)
+    bool machine = false;        // the last page view was a machine's (machine_view())
   };
 
   Sessions();
