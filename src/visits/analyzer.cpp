@@ -262,13 +262,12 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     return;
   }
   const bool no_referrer = hit.has_referer && hit.referer.empty();
-  if (no_referrer && hit.time != Hit::k_no_time && machine_view(visitor, hit.time, page)) {
-    // A second page opened without referrer within seconds: a machine's, and so was the first.
-    v.machine_pair = !visitor.machine;
+  // A second page opened without referrer within seconds: a machine's, and so was the first. Not on a
+  // site whose links send no referrer: its readers' clicks and frames have none (a review).
+  if (no_referrer && hit.time != Hit::k_no_time && m_sessions.site_links() &&
+      machine_view(visitor, hit.time, page)) {
+    v.machine_pair = record_machine_view(visitor, hit.time, page);
     MachineFilter::make_machine(v);
-    visitor.machine = visitor.seen = true;
-    visitor.last_page_view = hit.time;
-    visitor.last_page = page;
     m_sink.add(hit, v);
     return;
   }
@@ -284,10 +283,8 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   // real log) (an analyst's review, 2026-12-06: they were all internal navigation).
   const bool bare = !forced && !internal && hit.has_referer;
   // In a messenger's own browser the site's links are also known from the whole log, not the visit
-  // alone (a second analyst's review, 2026-12-06: three articles tapped in WhatsApp within minutes
-  // were one arrival). Not in other browsers: scrapers and mail scanners with a browser's agent walk
-  // pages without referrer, and each page became an arrival (on bench/sim-third's whatsapp-news,
-  // 3,555 of 3,776 such arrivals; on its newsletter-heavy, 6,082 of 6,133, a minute apart).
+  // alone (three articles tapped in WhatsApp were one arrival). Not in other browsers: scrapers and
+  // mail scanners walk pages without referrer a minute apart (doc/CLASSIFIER.md, visit.unlinked).
   if (internal) m_sessions.count_internal_view();
   const bool messenger = (p.ua && static_cast<AgentKind>(p.ua->kind) == AgentKind::messaging) ||
                          (p.package && static_cast<PackageKind>(p.package->kind) == PackageKind::messaging);

@@ -24,14 +24,23 @@ bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::ui
   if (!visitor.seen || page == visitor.last_page) return false;
   const std::int64_t gap = time - visitor.last_page_view;
   // The cheap tests first: most page views come more than 2 seconds after the last one.
-  return gap >= 0 && gap <= k_subresource_seconds && page_signature(util::url_path(referer)) == visitor.last_page;
+  return gap >= 0 && gap <= k_subresource_seconds &&
+         page_signature(util::url_path(referer)) == visitor.last_page;
 }
 
 bool machine_view(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page) {
   if (!visitor.seen || !visitor.timed || !visitor.last_bare) return false;
-  if (visitor.machine) return Sessions::continues(visitor, time); // for the rest of its visit
   const std::int64_t gap = time - visitor.last_page_view;
-  return gap >= -k_machine_seconds && gap <= k_machine_seconds && page != visitor.last_page;
+  return gap >= -k_machine_seconds && gap <= k_machine_seconds &&
+         (visitor.machine || page != visitor.last_page);
+}
+
+bool record_machine_view(Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page) {
+  const bool first = !visitor.machine;
+  visitor.machine = visitor.seen = visitor.timed = true;
+  visitor.last_page_view = time;
+  visitor.last_page = page;
+  return first;
 }
 
 bool unlinked_view(const Sessions::Visitor& visitor, std::uint32_t page, bool site_links, bool messenger) {
@@ -39,7 +48,8 @@ bool unlinked_view(const Sessions::Visitor& visitor, std::uint32_t page, bool si
   return visitor.linked || (site_links && messenger);
 }
 
-bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature, bool forced) {
+bool continues_visit(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t signature,
+                     bool forced) {
   if (!Sessions::continues(visitor, time)) return false;
   return !forced || visitor.arrival == signature;
 }

@@ -31,63 +31,131 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     m_next.add(hit, verdict);
     return;
   }
-  m_latest = std::max(m_latest, hit.time);
-  release_before(m_latest - k_hold_seconds);
+  close_before(hit.time);
   if (verdict.machine_pair) {
-    // The visitor's page view before this one: the latest held page view of the same visitor.
-    for (std::size_t i = m_size; i-- > 0;) {
-      Held& h = m_ring[(m_head + i) % m_ring.size()];
-      if (h.verdict.cls == HitClass::page_view && h.verdict.visitor == verdict.visitor) {
-        make_machine(h.verdict);
-        ++m_withdrawn;
-        break;
-      }
+    if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view) {
+      make_machine(first->verdict);
+      ++m_withdrawn;
     }
   }
-  const bool candidate = verdict.cls == HitClass::page_view && hit.has_referer && hit.referer.empty() &&
-                         !verdict.internal_referrer;
-  if (candidate || (m_ordered == 1 && m_size > 0))
-    hold(hit, verdict);
+  emit_closed();
+  const bool open = verdict.cls == HitClass::page_view && hit.has_referer && hit.referer.empty() &&
+                    !verdict.internal_referrer;
+  if (open || (m_ordered == 1 && m_size > 0))
+    hold(hit, verdict, open);
   else
     m_next.add(hit, verdict);
 }
 
-void MachineFilter::hold(const Hit& hit, const Verdict& verdict) {
+void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
+  // Bounded: the oldest open one closes when k_max_open are, whatever the sink (a log of thousands of
+  // page views a second); with --hits, lines behind it wait too, up to k_max_held.
+  if ((open && m_open == k_max_open) || m_size == k_max_held) {
+    close_before(INT64_MAX);
+    emit_closed();
+  }
   if (m_size == m_ring.size()) { // full: grow, oldest first again
     std::vector<Held> grown(std::max<std::size_t>(64, m_ring.size() * 2));
     for (std::size_t i = 0; i < m_size; ++i) {
       const Held& from = m_ring[(m_head + i) % m_ring.size()];
       grown[i].hit = from.hit; // its views point into from.text, copied here
       grown[i].verdict = from.verdict;
+      grown[i].open = from.open;
       own_hit_text(grown[i].hit, grown[i].text);
     }
     m_ring = std::move(grown);
     m_head = 0;
   }
-  Held& slot = m_ring[(m_head + m_size) % m_ring.size()];
+  const std::uint64_t seq = m_head_seq + m_size;
+  ++m_size;
+  Held& slot = at(seq);
   slot.hit = hit;
   slot.verdict = verdict;
+  slot.open = open;
   own_hit_text(slot.hit, slot.text);
-  ++m_size;
+  if (open) {
+    ++m_open;
+    index(verdict.visitor, seq);
+  }
 }
 
-void MachineFilter::release_front() {
-  Held& h = m_ring[m_head];
-  m_head = (m_head + 1) % m_ring.size();
-  --m_size;
-  m_next.add(h.hit, h.verdict);
+// Closes the open page views, oldest first, that no page view at `time` (or later) can pair with;
+// with INT64_MAX, the oldest one whatever its time.
+void MachineFilter::close_before(std::int64_t time) {
+  const std::uint64_t end = m_head_seq + m_size;
+  m_first_open = std::max(m_first_open, m_head_seq);
+  for (; m_first_open < end; ++m_first_open) {
+    Held& h = at(m_first_open);
+    if (!h.open) continue;
+    const std::int64_t t = h.hit.time;
+    if (time != INT64_MAX && t >= time - k_hold_seconds && t <= time + k_far_seconds) break;
+    h.open = false;
+    --m_open;
+    if (time == INT64_MAX) {
+      ++m_first_open;
+      break;
+    }
+  }
 }
 
-void MachineFilter::release_before(std::int64_t time) {
-  // In input order: a held line behind the front waits for it (only with needs_order do other lines
-  // wait at all; without, only page views without referrer are held, and they leave in turn).
-  while (m_size > 0 && m_ring[m_head].hit.time < time)
-    release_front();
+void MachineFilter::emit_closed() {
+  while (m_size > 0 && !m_ring[m_head].open) {
+    Held& h = m_ring[m_head];
+    m_head = (m_head + 1) % m_ring.size();
+    --m_size;
+    ++m_head_seq;
+    m_next.add(h.hit, h.verdict);
+  }
 }
 
 void MachineFilter::flush() {
-  while (m_size > 0)
-    release_front();
+  for (std::size_t i = 0; i < m_size; ++i)
+    m_ring[(m_head + i) % m_ring.size()].open = false;
+  m_open = 0;
+  emit_closed();
+  m_first_open = m_head_seq;
+}
+
+MachineFilter::Held* MachineFilter::open_of(std::uint64_t visitor) {
+  if (m_index.empty()) return nullptr;
+  const std::size_t mask = m_index.size() - 1;
+  for (std::size_t i = visitor & mask;; i = (i + 1) & mask) {
+    const auto& [key, seq] = m_index[i];
+    if (key == 0) return nullptr;
+    if (key != visitor) continue;
+    if (seq < m_head_seq || seq >= m_head_seq + m_size) return nullptr; // handed on
+    Held& h = at(seq);
+    return h.open && h.verdict.visitor == visitor ? &h : nullptr;
+  }
+}
+
+// The number of `visitor`'s latest open page view; visitors whose page views were closed stay until
+// the index fills to half, then it is made again from the open page views (twice as large when they
+// fill a quarter of it).
+void MachineFilter::index(std::uint64_t visitor, std::uint64_t seq) {
+  if (visitor == 0) return;
+  if ((m_index_used + 1) * 2 > m_index.size()) rebuild_index();
+  const std::size_t mask = m_index.size() - 1;
+  for (std::size_t i = visitor & mask;; i = (i + 1) & mask) {
+    auto& [key, at_seq] = m_index[i];
+    if (key == 0) ++m_index_used, key = visitor;
+    if (key == visitor) {
+      at_seq = seq;
+      return;
+    }
+  }
+}
+
+void MachineFilter::rebuild_index() {
+  std::size_t size = std::max<std::size_t>(m_index.size(), 256);
+  while ((m_open + 1) * 4 > size)
+    size *= 2;
+  m_index.assign(size, {0, 0});
+  m_index_used = 0;
+  for (std::size_t i = 0; i < m_size; ++i) {
+    const Held& h = m_ring[(m_head + i) % m_ring.size()];
+    if (h.open) index(h.verdict.visitor, m_head_seq + i);
+  }
 }
 
 } // namespace darkscan

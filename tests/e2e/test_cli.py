@@ -1498,7 +1498,10 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
         # Mail security scanners open every link of a message within seconds of its delivery, with a
         # browser's agent (SIGNALS.md 1.2): on bench/sim-fifth's b2b-newsletter they were 4,870 of
         # 27,049 arrivals, most of them counted as dark social.
-        lines = []
+        # A reader follows three of the site's links first: they send a referrer (a site whose links
+        # send none has readers whose clicks look like this).
+        lines = [log_line(i, b"/news/more-%d" % i, client=b"41.58.9.9", referer=b"https://www.example.com/")
+                 for i in (-300, -200, -100)]
         for k in range(3):  # three scanner addresses, each opening the message's 4 links in 2 seconds
             for j in range(4):
                 lines.append(log_line(3 * k + j // 2, b"/news/story-%d" % j, client=b"40.94.1.%d" % k))
@@ -1509,12 +1512,12 @@ class InputTest(TempDirMixin, ReportChecks, unittest.TestCase):
             p, r = run_json("--threads", threads, "--site", "www.example.com", path)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual((r["summary"]["visits"], r["summary"]["bots"], r["summary"]["page_views"]),
-                             (2, 12, 2), p.stderr)
+                             (3, 12, 5), p.stderr)
         p = run("--hits", "--site", "www.example.com", path)
         records = [json.loads(l) for l in p.stdout.decode().splitlines()]
-        self.assertEqual([h["line"] for h in records], list(range(1, 15)))  # in input order
-        self.assertEqual([h["reasons"] for h in records[:12]], [["visitor.machine"]] * 12)
-        self.assertEqual([h["visit_start"] for h in records[12:]], [True, True])
+        self.assertEqual([h["line"] for h in records], list(range(1, 18)))  # in input order
+        self.assertEqual([h["reasons"] for h in records[3:15]], [["visitor.machine"]] * 12)
+        self.assertEqual([h["visit_start"] for h in records[15:]], [True, True])
 
     def test_output_into_missing_directory(self):
         out = os.path.join(self.tmp, "missing", "report.json")

@@ -1109,6 +1109,12 @@ TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds 
   Harness h;
   h.recorder.ordered = ordered;
   const std::string scanner = "40.94.42.100", reader = "41.58.1.2";
+  // The site's links send a referrer (Sessions::site_links): a reader clicks three of them first.
+  for (int i = 0; i < 3; ++i)
+    h.add({.time = T0 - 600 + 60 * i,
+           .client = "41.58.5.5",
+           .path = "/news/x" + std::to_string(i),
+           .referer = "https://www.example.com/"});
   // A mail scanner opens a newsletter's links within seconds of its delivery; a reader opens one
   // of them meanwhile, and a second one later; a third visitor opens one page twice (a reload).
   h.add({.time = T0, .client = scanner, .path = "/news/a"});         // line 1
@@ -1120,17 +1126,18 @@ TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds 
   h.add({.time = T0 + 3, .client = scanner, .path = "/style.css"});  // 7: an asset in between
   h.add({.time = T0 + 4, .client = scanner, .path = "/news/a"});     // 8: still within seconds
   h.add({.time = T0 + 40, .client = reader, .path = "/news/b"});     // 9: a reader is slower
-  h.add({.time = T0 + 40, .client = scanner, .path = "/news/d"});    // 10: the machine, slower
+  h.add({.time = T0 + 40, .client = scanner, .path = "/news/d"});    // 10: slower: a page view again
   h.add({.time = T0 + 60, .client = reader, .path = "/news/e", .referer = "https://www.example.com/news/b"});
   h.finish();
-  REQUIRE(h.recorder.seen.size() == 11);
+  REQUIRE(h.recorder.seen.size() == 14);
   std::vector<const Recorded*> by_line(12);
   std::vector<std::uint64_t> order;
   for (const Recorded& r : h.recorder.seen) {
-    by_line.at(r.line) = &r;
+    if (r.line <= 3) continue; // the three clicks
+    by_line.at(r.line - 3) = &r;
     order.push_back(r.line);
   }
-  for (std::uint64_t line : {1, 3, 5, 8, 10}) {
+  for (std::uint64_t line : {1, 3, 5, 8}) {
     CAPTURE(line);
     CHECK(by_line[line]->verdict.cls == HitClass::bot);
     CHECK_FALSE(by_line[line]->verdict.visit_start);
@@ -1138,10 +1145,11 @@ TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds 
     CHECK(by_line[line]->verdict.weight == 0.0);
     CHECK(by_line[line]->reasons == std::vector<std::string>{"visitor.machine"});
   }
-  for (std::uint64_t line : {2, 4, 6, 9, 11}) {
+  for (std::uint64_t line : {2, 4, 6, 9, 10, 11}) {
     CAPTURE(line);
     CHECK(by_line[line]->verdict.cls == HitClass::page_view);
   }
+  CHECK_FALSE(by_line[10]->verdict.visit_start); // it goes on with the visit the machine had started
   CHECK(by_line[2]->verdict.visit_start);
   CHECK(by_line[4]->verdict.visit_start);
   CHECK_FALSE(by_line[6]->verdict.visit_start); // a reload continues the visit
@@ -1153,7 +1161,7 @@ TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds 
     CHECK_FALSE(std::is_sorted(order.begin(), order.end()));
 }
 
-TEST_CASE("analyzer: a machine's first page is withdrawn only while it is held", "[analyzer][sessions]") {
+TEST_CASE("analyzer: a page view without referrer is held back a few seconds", "[analyzer][sessions]") {
   Harness h;
   // Held until the log moves MachineFilter::k_hold_seconds on: a page view 10 seconds later
   // releases it, and a line without a time releases everything.
@@ -1168,4 +1176,18 @@ TEST_CASE("analyzer: a machine's first page is withdrawn only while it is held",
   REQUIRE(h.recorder.seen.size() == 4);
   CHECK(h.recorder.seen[2].line == 3);
   CHECK(h.recorder.seen[3].line == 4);
+}
+
+TEST_CASE("analyzer: on a site whose links send no referrer, pages opened fast are a reader's",
+          "[analyzer][sessions]") {
+  Harness h;
+  // No page view with an internal referrer yet (Referrer-Policy: no-referrer): a page and the page
+  // it frames, a second apart, are not a machine's.
+  h.add({.time = T0, .path = "/news/a"});
+  h.add({.time = T0 + 1, .path = "/embed/video-1"});
+  h.finish();
+  REQUIRE(h.recorder.seen.size() == 2);
+  CHECK(h.recorder.seen[0].verdict.cls == HitClass::page_view);
+  CHECK(h.recorder.seen[0].verdict.visit_start);
+  CHECK(h.recorder.seen[1].verdict.cls == HitClass::page_view);
 }

@@ -44,8 +44,12 @@ inline constexpr std::int64_t k_machine_seconds = 2;
 
 // True if a page view of `page` at `time`, without referrer (one is logged), is a machine's: the
 // visitor's last page view, also without referrer, was of another page at most k_machine_seconds
-// before, or was a machine's within the visit gap (its later fetches, a little slower).
+// before, or was a machine's as close (a reader behind the same carrier address and agent a minute
+// later is not: a review found twelve such readers all taken for one machine).
 bool machine_view(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page);
+// Records a machine's page view of `page` at `time` (machine_view()); true for its first: the page
+// view before it, still held back (MachineFilter), is the machine's too (Verdict::machine_pair).
+bool record_machine_view(Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page);
 
 // True if a page view of `page` (page_signature()), without referrer (one is logged) and without
 // tag, that falls within `visitor`'s visit was not reached by a link of the site, and so starts a

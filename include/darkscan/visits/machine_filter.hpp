@@ -12,13 +12,20 @@ namespace darkscan {
 // still make it a machine's when the same visitor opens another page without referrer right after
 // (machine_view(), Verdict::machine_pair): a mail scanner's first fetch is no reader's arrival either,
 // though nothing told it apart when it came. Then hands every verdict on to `next`: in input order
-// when next.needs_order(), else only the held ones late. Holding copies a hit's text to slots that
-// are reused: no allocation once they have grown.
+// when next.needs_order(), else only the held ones late. Whether a page view is still open to be
+// made a machine's depends on the times of the lines read since, never on the order the sink wants,
+// so --hits and the report agree. Holding copies a hit's text to slots that are reused: no
+// allocation once they have grown.
 class MachineFilter final : public VerdictSink {
 public:
-  // Log seconds a page view is held: Analyzer's k_machine_seconds, and as much again for lines a
+  // Log seconds a page view stays open: Analyzer's k_machine_seconds, and as much again for lines a
   // little out of order (Apache's %t is when a request began).
   static constexpr std::int64_t k_hold_seconds = 4;
+  // A line this much older than a held page view (a second file of the same hours, a line dated in
+  // the future before it) closes it at once: the log went elsewhere in time.
+  static constexpr std::int64_t k_far_seconds = 600;
+  static constexpr std::size_t k_max_open = std::size_t{1} << 16; // page views open at once, at most
+  static constexpr std::size_t k_max_held = std::size_t{1} << 18; // hits held, at most (--hits)
 
   explicit MachineFilter(VerdictSink& next) : m_next(next) {}
 
@@ -37,16 +44,26 @@ private:
     std::string text;
     Hit hit;
     Verdict verdict;
+    bool open = false; // a page view without referrer that a machine_pair may still withdraw
   };
-  void hold(const Hit& hit, const Verdict& verdict);
-  void release_before(std::int64_t time);
-  void release_front();
+  Held& at(std::uint64_t seq) { return m_ring[(m_head + (seq - m_head_seq)) % m_ring.size()]; }
+  void hold(const Hit& hit, const Verdict& verdict, bool open);
+  void close_before(std::int64_t time);
+  void emit_closed();
+  // The latest open page view of `visitor`, or nullptr (an index by visitor, rebuilt as it fills).
+  Held* open_of(std::uint64_t visitor);
+  void index(std::uint64_t visitor, std::uint64_t seq);
+  void rebuild_index();
 
   VerdictSink& m_next;
   std::vector<Held> m_ring; // a ring: m_size held from m_head on, oldest first
   std::size_t m_head = 0, m_size = 0;
-  std::int64_t m_latest = INT64_MIN; // the latest time seen
-  int m_ordered = -1;                // next.needs_order(), asked once (-1: not yet)
+  std::uint64_t m_head_seq = 0;   // the number of the hit at m_head (hits are numbered as held)
+  std::uint64_t m_first_open = 0; // no hit before this number is open
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_index; // visitor, number; open addressing
+  std::size_t m_index_used = 0;
+  std::size_t m_open = 0; // open page views held
+  int m_ordered = -1;     // next.needs_order(), asked once (-1: not yet)
   std::uint64_t m_withdrawn = 0;
 };
 
