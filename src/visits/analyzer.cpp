@@ -393,13 +393,19 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     return decide(Channel::dark_social, Evidence::inapp_messaging, ref, ref->id);
   // The site's own campaigns (a newsletter read in Gmail) are not private shares.
   if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
-  // A mail app's browser (Outlook mobile) or X-Requested-With: a private channel, after the site's
-  // own newsletters (their campaign tags win, above).
-  if (ua_kind == AgentKind::mail) return decide(Channel::dark_social, Evidence::mail, ua, ua->id);
-  if (pkg_kind == PackageKind::mail) return decide(Channel::dark_social, Evidence::mail, pkg, pkg->id);
-
+  // A mail app's browser (Outlook mobile), X-Requested-With or a webmail referrer: a private channel,
+  // after the site's own newsletters: their campaign tags win (above), and untagged, their many clicks
+  // within the hour make a mailing (MailBursts).
+  const Rule* mail = ua_kind == AgentKind::mail       ? ua
+                     : pkg_kind == PackageKind::mail  ? pkg
+                     : ref_kind == ReferrerKind::mail ? ref
+                                                      : nullptr;
+  if (mail && hit.time != Hit::k_no_time && m_mail.mailing(page_key(hit), hit.time)) {
+    decide(Channel::campaign, std::nullopt, mail, mail->id);
+    return v.add_reason("mail.mailing");
+  }
+  if (mail) return decide(Channel::dark_social, Evidence::mail, mail, mail->id);
   if (!ref_host.empty()) {
-    if (ref_kind == ReferrerKind::mail) return decide(Channel::dark_social, Evidence::mail, ref, ref->id);
     if (tag_kind == TagKind::social) return decide(Channel::social, std::nullopt, tag, tag->id);
     if (ref_kind == ReferrerKind::social) return decide(Channel::social, std::nullopt, ref, ref->id);
     if (ref_kind == ReferrerKind::search) return decide(Channel::search, std::nullopt, ref, ref->id);

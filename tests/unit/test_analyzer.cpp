@@ -1178,6 +1178,32 @@ TEST_CASE("analyzer: a page view without referrer is held back a few seconds", "
   CHECK(h.recorder.seen[3].line == 4);
 }
 
+TEST_CASE("analyzer: many mail arrivals on a page within the hour are the site's mailing",
+          "[analyzer][channels]") {
+  Harness h;
+  const auto from_mail = [&](std::int64_t time, int reader, const std::string& path = "/news/2026/11/story") {
+    return h.feed({.time = time,
+                   .client = "41.58.2." + std::to_string(reader),
+                   .path = path,
+                   .referer = "https://mail.google.com/"});
+  };
+  // A reader's message reaches a few people: each of their clicks is a private share.
+  for (int i = 0; i < 5; ++i) {
+    const Recorded& r = from_mail(T0 + 60 * i, i);
+    CHECK(*r.verdict.channel == Channel::dark_social);
+    CHECK(*r.verdict.evidence == Evidence::mail);
+  }
+  // The sixth within the hour: the site's newsletter, a campaign even untagged (MailBursts).
+  const Recorded& sixth = from_mail(T0 + 3000, 5);
+  CHECK(*sixth.verdict.channel == Channel::campaign);
+  CHECK_FALSE(sixth.verdict.evidence);
+  CHECK(sixth.verdict.weight == 0.0);
+  CHECK(sixth.reasons.back() == "mail.mailing");
+  // Another page is counted apart; an hour and more after the last five, a click is private again.
+  CHECK(*from_mail(T0 + 3001, 6, "/news/2026/11/other").verdict.channel == Channel::dark_social);
+  CHECK(*from_mail(T0 + 3000 + 3601, 7).verdict.channel == Channel::dark_social);
+}
+
 TEST_CASE("analyzer: on a site whose links send no referrer, pages opened fast are a reader's",
           "[analyzer][sessions]") {
   Harness h;

@@ -7,6 +7,7 @@
 #include <darkscan/visits/busy_visitors.hpp>
 #include <darkscan/visits/line_filter.hpp>
 #include <darkscan/visits/machine_filter.hpp>
+#include <darkscan/visits/mail_bursts.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 #include <darkscan/visits/site.hpp>
@@ -106,6 +107,7 @@ private:
   Classifier m_classifier; // for the serial path
   Sessions m_sessions;
   PreviewMemory m_previews;
+  MailBursts m_mail; // mail arrivals per page: many within the hour are the site's mailing
   SiteHosts m_site;
   LineFilter m_filter{m_rules}; // lines of other hosts (--host) and of --exclude-ip's visitors
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)
