@@ -57,7 +57,7 @@ void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
   if (m_size == m_ring.size()) { // full: grow, oldest first again
     std::vector<Held> grown(std::max<std::size_t>(64, m_ring.size() * 2));
     for (std::size_t i = 0; i < m_size; ++i) {
-      const Held& from = m_ring[(m_head + i) % m_ring.size()];
+      const Held& from = m_ring[(m_head + i) & (m_ring.size() - 1)];
       grown[i].hit = from.hit; // its views point into from.text, copied here
       grown[i].verdict = from.verdict;
       grown[i].open = from.open;
@@ -82,6 +82,7 @@ void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
 // Closes the open page views, oldest first, that no page view at `time` (or later) can pair with;
 // with INT64_MAX, the oldest one whatever its time.
 void MachineFilter::close_before(std::int64_t time) {
+  if (m_open == 0) return;
   const std::uint64_t end = m_head_seq + m_size;
   m_first_open = std::max(m_first_open, m_head_seq);
   for (; m_first_open < end; ++m_first_open) {
@@ -101,7 +102,7 @@ void MachineFilter::close_before(std::int64_t time) {
 void MachineFilter::emit_closed() {
   while (m_size > 0 && !m_ring[m_head].open) {
     Held& h = m_ring[m_head];
-    m_head = (m_head + 1) % m_ring.size();
+    m_head = (m_head + 1) & (m_ring.size() - 1);
     --m_size;
     ++m_head_seq;
     m_next.add(h.hit, h.verdict);
@@ -110,7 +111,7 @@ void MachineFilter::emit_closed() {
 
 void MachineFilter::flush() {
   for (std::size_t i = 0; i < m_size; ++i)
-    m_ring[(m_head + i) % m_ring.size()].open = false;
+    m_ring[(m_head + i) & (m_ring.size() - 1)].open = false;
   m_open = 0;
   emit_closed();
   m_first_open = m_head_seq;
@@ -153,7 +154,7 @@ void MachineFilter::rebuild_index() {
   m_index.assign(size, {0, 0});
   m_index_used = 0;
   for (std::size_t i = 0; i < m_size; ++i) {
-    const Held& h = m_ring[(m_head + i) % m_ring.size()];
+    const Held& h = m_ring[(m_head + i) & (m_ring.size() - 1)];
     if (h.open) index(h.verdict.visitor, m_head_seq + i);
   }
 }

@@ -46,7 +46,8 @@ private:
     Verdict verdict;
     bool open = false; // a page view without referrer that a machine_pair may still withdraw
   };
-  Held& at(std::uint64_t seq) { return m_ring[(m_head + (seq - m_head_seq)) % m_ring.size()]; }
+  // The ring's size is a power of two: a mask, not a division, on every line.
+  Held& at(std::uint64_t seq) { return m_ring[(m_head + (seq - m_head_seq)) & (m_ring.size() - 1)]; }
   void hold(const Hit& hit, const Verdict& verdict, bool open);
   void close_before(std::int64_t time);
   void emit_closed();
