@@ -126,6 +126,13 @@ bool parse_setting(const RuleLine& line, EstimateSettings& settings) {
     settings.hub_min_follow = value;
     return true;
   }
+  if (key == "mailing_min_arrivals") {
+    if (!number || !(value >= 0.0 && value <= k_max_mailing_min) || value != std::floor(value))
+      throw Error(message(N_("{}: mailing_min_arrivals '{}' is not a whole number from 0 to {}"), line.origin,
+                          text, k_max_mailing_min));
+    settings.mailing_min_arrivals = static_cast<std::uint32_t>(value);
+    return true;
+  }
   if (key == "hub_targets_vs_median") {
     if (!number || !(value >= 0.0 && value <= 1e6))
       throw Error(

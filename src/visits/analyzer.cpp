@@ -167,6 +167,7 @@ void Analyzer::finish() {
   if (m_guessing) guess_site();
   m_sink.flush();
   if (auto busy = m_busy.note()) m_note(*busy);
+  if (auto mailed = m_mail.note()) m_note(*mailed);
   m_filter.note(m_note);
   // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
   // search alone has no internal referrer either.
@@ -393,9 +394,8 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
     return decide(Channel::dark_social, Evidence::inapp_messaging, ref, ref->id);
   // The site's own campaigns (a newsletter read in Gmail) are not private shares.
   if (tag_kind == TagKind::campaign) return decide(Channel::campaign, std::nullopt, tag, tag->id);
-  // A mail app's browser (Outlook mobile), X-Requested-With or a webmail referrer: a private channel,
-  // after the site's own newsletters: their campaign tags win (above), and untagged, their many clicks
-  // within the hour make a mailing (MailBursts).
+  // A mail app's browser (Outlook mobile), X-Requested-With or a webmail referrer: private, after the
+  // site's newsletters: tagged (above), or untagged, many clicks within the hour (MailBursts).
   const Rule* mail = ua_kind == AgentKind::mail       ? ua
                      : pkg_kind == PackageKind::mail  ? pkg
                      : ref_kind == ReferrerKind::mail ? ref

@@ -32,6 +32,10 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     return;
   }
   close_before(hit.time);
+  while (m_open > 0 && m_lines - at(m_first_open).line >= k_max_lines) { // bounded, in both modes alike
+    close_before(INT64_MAX);
+    close_before(hit.time);
+  }
   if (verdict.machine_pair) {
     if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view) {
       make_machine(first->verdict);
@@ -45,12 +49,11 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     hold(hit, verdict, open);
   else
     m_next.add(hit, verdict);
+  ++m_lines;
 }
 
 void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
-  // Bounded: the oldest open one closes when k_max_open are, whatever the sink (a log of thousands of
-  // page views a second); with --hits, lines behind it wait too, up to k_max_held.
-  if ((open && m_open == k_max_open) || m_size == k_max_held) {
+  if (open && m_open == k_max_open) {
     close_before(INT64_MAX);
     emit_closed();
   }
@@ -72,6 +75,7 @@ void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
   slot.hit = hit;
   slot.verdict = verdict;
   slot.open = open;
+  slot.line = m_lines;
   own_hit_text(slot.hit, slot.text);
   if (open) {
     ++m_open;

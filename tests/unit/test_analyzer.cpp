@@ -5,6 +5,7 @@
 #include <darkscan/estimate/estimate.hpp>
 #include <darkscan/util/cidr.hpp>
 #include <darkscan/visits/analyzer.hpp>
+#include <darkscan/visits/mail_bursts.hpp>
 #include <darkscan/visits/sessions.hpp>
 
 #include <catch2/catch.hpp>
@@ -1216,4 +1217,24 @@ TEST_CASE("analyzer: on a site whose links send no referrer, pages opened fast a
   CHECK(h.recorder.seen[0].verdict.cls == HitClass::page_view);
   CHECK(h.recorder.seen[0].verdict.visit_start);
   CHECK(h.recorder.seen[1].verdict.cls == HitClass::page_view);
+}
+
+TEST_CASE("mail bursts: the arrivals of the hour before, whatever order they are read in",
+          "[analyzer][channels]") {
+  constexpr std::int64_t hour = MailBursts::k_window;
+  MailBursts m(6);
+  for (int i = 0; i < 5; ++i)
+    CHECK_FALSE(m.mailing("/a", T0 + 7 * hour + 60 * i)); // a second server's log, read first
+  // The first server's arrivals of that morning, read after: not within the hour before them.
+  CHECK_FALSE(m.mailing("/a", T0));
+  CHECK_FALSE(m.mailing("/a", T0 + hour));
+  CHECK_FALSE(m.note());
+  MailBursts off(0), every(1);
+  for (int i = 0; i < 10; ++i) {
+    CHECK_FALSE(off.mailing("/b", T0 + i));
+    CHECK(every.mailing("/b", T0 + i));
+  }
+  REQUIRE(every.note());
+  CHECK(every.note()->en.find("10 mail arrivals came 1 or more to a page within an hour (pages: 1)") !=
+        std::string::npos);
 }

@@ -238,9 +238,12 @@ TEST_CASE("rules: a later directory overrides by id and adds new rules first", "
                                  "ua.bot.curl       bot        -        ^curl/[0-7]\\.\n");
   dir.write(
       "mine/weights.rules",
-      "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\nhub_min_views_per_visit 0\nunfitted direct_deep_new 0 0.9\n");
+      "mail 0.5\ndirect_deep_new 0.6 0.5 0.7\nhub_min_views_per_visit 0\nunfitted direct_deep_new 0 0.9\n"
+      "mailing_min_arrivals 0\n");
   const Rules rules = Rules::load({dir.path("base"), dir.path("mine")});
   CHECK(rules.settings().hub_min_views_per_visit == 0.0);
+  CHECK(rules.settings().mailing_min_arrivals == 0);
+  CHECK(Rules::load({dir.path("base")}).settings().mailing_min_arrivals == 6);
   CHECK(Rules::load({dir.path("base")}).settings().hub_min_views_per_visit == 1.5);
   // Where a fitted kind lay across sites; unset for the others (low > high).
   const WeightRange across = rules.settings().unfitted[static_cast<std::size_t>(Evidence::direct_deep_new)];
@@ -294,6 +297,9 @@ TEST_CASE("rules: bad rules stop the run with file and line", "[rules][errors]")
   CHECK_THAT(with("weights.rules", "typo 0.5\n"), Catch::Contains("unknown evidence 'typo'"));
   CHECK_THAT(with("weights.rules", "hub_min_views_per_visit -1\n"),
              Catch::Contains("weights.rules:1: hub_min_views_per_visit '-1' is not a number of 0 or more"));
+  CHECK_THAT(
+      with("weights.rules", "mailing_min_arrivals 2.5\n"),
+      Catch::Contains("weights.rules:1: mailing_min_arrivals '2.5' is not a whole number from 0 to 64"));
   CHECK_THAT(with("weights.rules", "hub_min_views_per_visit two\n"),
              Catch::Contains("hub_min_views_per_visit 'two' is not a number"));
   CHECK_THAT(with("weights.rules", "mail 0.9\nmail 0.1\n"),

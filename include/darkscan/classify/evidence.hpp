@@ -43,6 +43,8 @@ using Weights = std::array<WeightRange, k_evidence_count>;
 // The most distinct link targets a page keeps (enough to tell a hub).
 inline constexpr std::size_t k_max_hub_targets = 32;
 
+inline constexpr std::uint32_t k_max_mailing_min = 64; // weights.rules mailing_min_arrivals, at most
+
 // How the report turns counts into an estimate, besides the weights (weights.rules; the reasons
 // for the defaults are written there).
 struct EstimateSettings {
@@ -61,6 +63,9 @@ struct EstimateSettings {
   // ... and they lead to at least this many times as many distinct pages as the site's median page
   // (hub_min_targets_of): a front stands out from the site's pages (0: hub_min_targets alone).
   double hub_targets_vs_median = 2.0;
+  // Mail arrivals on a page within an hour from which they are the site's own mailing, not mail
+  // that readers send each other (MailBursts; 0: never).
+  std::uint32_t mailing_min_arrivals = 6; // at most k_max_mailing_min
   // The weights a user set in a --rules directory of their own: the site model takes them as
   // given instead of fitting them (site_model.hpp).
   std::array<bool, k_evidence_count> weight_given{};

@@ -107,7 +107,7 @@ private:
   Classifier m_classifier; // for the serial path
   Sessions m_sessions;
   PreviewMemory m_previews;
-  MailBursts m_mail; // mail arrivals per page: many within the hour are the site's mailing
+  MailBursts m_mail{m_rules.settings().mailing_min_arrivals}; // many mail arrivals within the hour: a mailing
   SiteHosts m_site;
   LineFilter m_filter{m_rules}; // lines of other hosts (--host) and of --exclude-ip's visitors
   SiteHosts m_guessed; // from referrers, for the lines that name no host (guess_site)

@@ -22,10 +22,14 @@ public:
   // little out of order (Apache's %t is when a request began).
   static constexpr std::int64_t k_hold_seconds = 4;
   // A line this much older than a held page view (a second file of the same hours, a line dated in
-  // the future before it) closes it at once: the log went elsewhere in time.
-  static constexpr std::int64_t k_far_seconds = 600;
-  static constexpr std::size_t k_max_open = std::size_t{1} << 16; // page views open at once, at most
-  static constexpr std::size_t k_max_held = std::size_t{1} << 18; // hits held, at most (--hits)
+  // the future before it) closes it at once: the log went elsewhere in time. Page views close oldest
+  // first: one dated ahead, kept open, would keep the later ones open too (a review: a line dated 5
+  // minutes ahead made another visitor's page a machine's).
+  static constexpr std::int64_t k_far_seconds = 2 * k_hold_seconds;
+  // Bounds, whatever the sink: page views open at once, and lines read since the oldest open one (a
+  // log of thousands of page views a second; with --hits, every line behind it is held).
+  static constexpr std::size_t k_max_open = std::size_t{1} << 16;
+  static constexpr std::uint64_t k_max_lines = std::uint64_t{1} << 16;
 
   explicit MachineFilter(VerdictSink& next) : m_next(next) {}
 
@@ -45,6 +49,7 @@ private:
     Hit hit;
     Verdict verdict;
     bool open = false; // a page view without referrer that a machine_pair may still withdraw
+    std::uint64_t line = 0; // the number of lines given to add() before it
   };
   // The ring's size is a power of two: a mask, not a division, on every line.
   Held& at(std::uint64_t seq) { return m_ring[(m_head + (seq - m_head_seq)) & (m_ring.size() - 1)]; }
@@ -63,7 +68,8 @@ private:
   std::uint64_t m_first_open = 0; // no hit before this number is open
   std::vector<std::pair<std::uint64_t, std::uint64_t>> m_index; // visitor, number; open addressing
   std::size_t m_index_used = 0;
-  std::size_t m_open = 0; // open page views held
+  std::size_t m_open = 0;    // open page views held
+  std::uint64_t m_lines = 0; // lines given to add()
   int m_ordered = -1;     // next.needs_order(), asked once (-1: not yet)
   std::uint64_t m_withdrawn = 0;
 };

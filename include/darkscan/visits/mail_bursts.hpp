@@ -1,10 +1,13 @@
 #pragma once
 
+#include <darkscan/classify/evidence.hpp>
+#include <darkscan/common/i18n.hpp>
 #include <darkscan/util/string_table.hpp>
 
-#include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace darkscan {
 
@@ -15,23 +18,32 @@ namespace darkscan {
 // it: SIGNALS.md 1.1). On bench/sim-fifth's b2b-newsletter (an untagged weekly newsletter), 1,853 of
 // its 2,297 mail arrivals come after 5 others on their page within the hour, and 163 of the 471
 // private ones (mostly the newsletter forwarded to colleagues in that hour); on sim-fourth's shop and
-// sim-alt's mobile-africa, no mail arrival does. The 5 and the hour are an assumption: no source
-// gives how many people a reader's message reaches.
+// sim-alt's mobile-africa, no mail arrival does. The 6 (weights.rules mailing_min_arrivals) and the
+// hour are an assumption: no source gives how many people a reader's message reaches. A page that
+// readers mail each other more than 5 times an hour has its mail taken for a mailing: note() says so.
 class MailBursts {
 public:
-  static constexpr std::size_t k_before = 5;     // mail arrivals on the page before this one...
-  static constexpr std::int64_t k_window = 3600; // ...within this many seconds: a mailing
+  static constexpr std::int64_t k_window = 3600; // seconds
 
-  // Counts a mail arrival on `page` at `time`; true when it is part of a mailing: k_before others
-  // came within k_window before it. Lines a little out of order count as at their time.
+  // `min_arrivals`: a mail arrival is part of a mailing when it is at least the min_arrivals-th on
+  // its page within k_window (0: never).
+  explicit MailBursts(std::uint32_t min_arrivals = 6) : m_min(min_arrivals) {}
+
+  // Counts a mail arrival on `page` at `time`; true when it is part of a mailing: min_arrivals - 1
+  // others came within the k_window seconds before it (lines out of order: only those before it).
   bool mailing(std::string_view page, std::int64_t time);
+  // How many arrivals were taken for a mailing, on how many pages, when any were.
+  std::optional<Message> note() const;
 
 private:
   struct Recent {
-    std::array<std::int64_t, k_before> times{}; // a ring of the last k_before arrivals' times
-    std::size_t next = 0, count = 0;
+    std::vector<std::int64_t> times; // a ring of the last min_arrivals - 1 arrivals' times
+    std::size_t next = 0;
+    bool counted = false; // a mailing arrival came on the page (note())
   };
+  std::uint32_t m_min;
   util::StringTable<Recent> m_pages;
+  std::uint64_t m_mailing = 0, m_pages_mailed = 0;
 };
 
 } // namespace darkscan
