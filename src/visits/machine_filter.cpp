@@ -37,10 +37,8 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     close_before(hit.time);
   }
   if (verdict.machine_pair) {
-    if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view) {
+    if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view)
       make_machine(first->verdict);
-      ++m_withdrawn;
-    }
   }
   emit_closed();
   const bool open = verdict.cls == HitClass::page_view && hit.has_referer && hit.referer.empty() &&

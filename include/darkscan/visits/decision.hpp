@@ -37,9 +37,9 @@ bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::ui
 // from their own addresses with a browser's agent (SIGNALS.md 1.2: Safe Links, Proofpoint,
 // Mimecast, Barracuda; "clicks within seconds of delivery, every link clicked"), and scrapers walk
 // pages without referrer; a reader who taps a link, reads and goes back to tap the next takes
-// longer. On bench/sim-fifth's b2b-newsletter, 37,038 of its 46,080 scanner hits come within 2
-// seconds of the same address and agent's last one, and none of the readers' page views
-// (mobile-africa: a redirect and its target, which is no page view here; see doc/CLASSIFIER.md).
+// longer. On bench/sim-fifth's b2b-newsletter, 39,360 of its 46,080 scanner hits are found so, and
+// 2 readers' page views; on sim-alt's mobile-africa (carrier NAT, reduced Chrome agents), 4 of its
+// 33,000 visits (labels joined with --hits; see doc/CLASSIFIER.md).
 inline constexpr std::int64_t k_machine_seconds = 2;
 
 // True if a page view of `page` at `time`, without referrer (one is logged), is a machine's: the

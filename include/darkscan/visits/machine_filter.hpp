@@ -37,8 +37,6 @@ public:
   bool needs_order() const override { return m_next.needs_order(); }
   // Hands on every verdict held (at the end of the input; a test that wants each verdict at once).
   void flush();
-  // Page views made a machine's after they were held (the first of each machine's pages).
-  std::uint64_t withdrawn() const { return m_withdrawn; }
 
   // What a machine's page view becomes: a bot, no arrival, reason visitor.machine.
   static void make_machine(Verdict& verdict);
@@ -70,8 +68,7 @@ private:
   std::size_t m_index_used = 0;
   std::size_t m_open = 0;    // open page views held
   std::uint64_t m_lines = 0; // lines given to add()
-  int m_ordered = -1;     // next.needs_order(), asked once (-1: not yet)
-  std::uint64_t m_withdrawn = 0;
+  int m_ordered = -1;        // next.needs_order(), asked once (-1: not yet)
 };
 
 } // namespace darkscan
