@@ -32,11 +32,11 @@ bool MailBursts::mailing(std::string_view page, std::int64_t time) {
 std::optional<Message> MailBursts::note() const {
   if (m_mailing == 0) return std::nullopt;
   return message(
-      N_("{} mail arrivals came {} or more to a page within an hour (pages: {}): they are counted as "
-         "the site's own mailing (channel campaign, reason mail.mailing), not as mail readers sent "
-         "each other; if the site sends no newsletter, set mailing_min_arrivals 0 in a weights.rules "
+      N_("{} mail arrivals came after {} others on their page within an hour (pages: {}): they are "
+         "counted as the site's own mailing (channel campaign, reason mail.mailing), not as mail readers "
+         "sent each other; if the site sends no newsletter, set mailing_min_arrivals 0 in a weights.rules "
          "of your own (--rules)"),
-      count_message(m_mailing), m_min, count_message(m_pages_mailed));
+      count_message(m_mailing), m_min - 1, count_message(m_pages_mailed));
 }
 
 } // namespace darkscan
