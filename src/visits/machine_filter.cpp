@@ -62,6 +62,7 @@ void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
       grown[i].hit = from.hit; // its views point into from.text, copied here
       grown[i].verdict = from.verdict;
       grown[i].open = from.open;
+      grown[i].line = from.line;
       own_hit_text(grown[i].hit, grown[i].text);
     }
     m_ring = std::move(grown);

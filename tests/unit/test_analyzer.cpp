@@ -5,6 +5,7 @@
 #include <darkscan/estimate/estimate.hpp>
 #include <darkscan/util/cidr.hpp>
 #include <darkscan/visits/analyzer.hpp>
+#include <darkscan/visits/machine_filter.hpp>
 #include <darkscan/visits/mail_bursts.hpp>
 #include <darkscan/visits/sessions.hpp>
 
@@ -1238,4 +1239,34 @@ TEST_CASE("mail bursts: the arrivals of the hour before, whatever order they are
   CHECK(
       every.note()->en.find("10 mail arrivals came after 0 others on their page within an hour (pages: 1)") !=
       std::string::npos);
+}
+
+TEST_CASE("analyzer: page views held while the ring grows, late in a log, stay open",
+          "[analyzer][sessions]") {
+  // The bound on lines held (MachineFilter::k_max_lines) counts from each page view's own line: a
+  // page view moved when the ring grew kept its place in the log (a reading of the diff found it
+  // reset to line 0, which closed every page view held at a growth after 65,536 lines).
+  Harness h;
+  h.recorder.ordered = GENERATE(false, true);
+  for (int i = 0; i < 3; ++i) // the site's links send a referrer
+    h.add({.time = T0 + i,
+           .client = "41.58.5.5",
+           .path = "/news/x" + std::to_string(i),
+           .referer = "https://www.example.com/"});
+  std::int64_t t = T0 + 10;
+  for (std::uint64_t i = 0; i < MachineFilter::k_max_lines + 10; ++i, t += (i % 50 == 0))
+    h.add({.time = t, .client = "41.58.6.6", .path = "/news/y", .referer = "https://www.google.com/"});
+  t += 100;
+  h.add({.time = t, .client = "40.94.1.1", .path = "/news/a"}); // the machine's first page
+  for (int i = 0; i < 300; ++i) // 300 readers' page views within the second: the ring grows
+    h.add({.time = t, .client = "41.60.0." + std::to_string(i), .path = "/news/r" + std::to_string(i)});
+  h.add({.time = t + 1, .client = "40.94.1.1", .path = "/news/b"});
+  h.finish();
+  std::size_t machines = 0, arrivals = 0;
+  for (const Recorded& r : h.recorder.seen) {
+    machines += r.reasons == std::vector<std::string>{"visitor.machine"};
+    arrivals += r.verdict.visit_start && r.verdict.channel == Channel::dark_social;
+  }
+  CHECK(machines == 2);
+  CHECK(arrivals == 300);
 }
