@@ -58,11 +58,9 @@ void MachineFilter::hold(const Hit& hit, const Verdict& verdict, bool open) {
   if (m_size == m_ring.size()) { // full: grow, oldest first again
     std::vector<Held> grown(std::max<std::size_t>(64, m_ring.size() * 2));
     for (std::size_t i = 0; i < m_size; ++i) {
-      const Held& from = m_ring[(m_head + i) & (m_ring.size() - 1)];
-      grown[i].hit = from.hit; // its views point into from.text, copied here
-      grown[i].verdict = from.verdict;
-      grown[i].open = from.open;
-      grown[i].line = from.line;
+      // Every field copied (a field copied one by one was once left behind: f207e3b), then the hit's
+      // views, still into from.text, pointed into the copy's own text.
+      grown[i] = m_ring[(m_head + i) & (m_ring.size() - 1)];
       own_hit_text(grown[i].hit, grown[i].text);
     }
     m_ring = std::move(grown);
