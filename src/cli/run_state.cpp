@@ -94,6 +94,11 @@ void resume_from_state(State& state, Analyzer& analyzer, ScanOptions& scan_optio
                        std::int64_t now) {
   analyzer.sessions() = std::move(state.sessions);
   analyzer.previews() = std::move(state.previews);
+  state.mail.for_each([&](std::string_view page, const std::vector<std::int64_t>& times) {
+    for (const std::int64_t t : times)
+      analyzer.mail_bursts().remember(page, t);
+  });
+  state.mail = MailBursts(k_max_mailing_min);
   if (!state.rooted) analyzer.defer_history(state.origin);
   scan_options.ledger = &state.ledger;
   scan_options.now = now;
@@ -109,6 +114,7 @@ void record_run(State& state, Analyzer& analyzer, const Scanner& scanner, Period
                 std::int64_t now) {
   state.sessions = std::move(analyzer.sessions());
   state.previews = std::move(analyzer.previews());
+  state.mail = std::move(analyzer.mail_bursts());
   state.site_hosts = analyzer.site_hosts();
   const std::int64_t first = state.rooted ? scanner.totals().first_time : analyzer.origin();
   if (state.origin == Hit::k_no_time || (first != Hit::k_no_time && first < state.origin))

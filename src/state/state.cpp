@@ -83,6 +83,7 @@ void State::merge(State&& later) {
   ledger.merge(later.ledger);
   sessions.merge(later.sessions);
   previews.merge(later.previews);
+  mail.merge(later.mail);
   if (format.empty()) format = later.format;
   for (const std::string& host : later.site_hosts) {
     if (std::find(site_hosts.begin(), site_hosts.end(), host) == site_hosts.end()) site_hosts.push_back(host);
@@ -94,6 +95,7 @@ void State::forget_old(std::int64_t now) {
   if (counters.last_past_time != Hit::k_no_time) {
     sessions.retire_idle(counters.last_past_time);
     previews.forget_before(counters.last_past_time - PreviewMemory::k_window);
+    mail.forget_before(counters.last_past_time - MailBursts::k_window);
   }
   ledger.prune(now);
 }

@@ -32,9 +32,11 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // referrer in a linked visit starts a visit); 8: the count of page views with an internal referrer,
 // after the visitors (Sessions::site_links), and for each pending arrival the count its shard had seen
 // and whether it was in a messenger's browser, in its flag byte; 9: ten kinds of evidence, arrivals
-// more than an hour after a private preview apart (direct_deep_after_preview_late). Versions 3 to 8
-// are still read (state_traffic_sections.cpp, evidence_kinds).
-constexpr std::uint32_t k_version = 9;
+// more than an hour after a private preview apart (direct_deep_after_preview_late); 10: a visitor's
+// last page view "bare" and "machine" (machine_view()), flag bits, and the last hour's mail arrivals
+// by page (MailBursts), at the end. Versions 3 to 9 are still read (state_traffic_sections.cpp,
+// evidence_kinds); they hold neither.
+constexpr std::uint32_t k_version = 10;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
 
@@ -139,6 +141,7 @@ std::string encode_state(const State& s) {
   state_file::write_traffic(w, s.hours, s.keep_params);
   w.u64(s.counters.not_records);
   w.i64(s.counters.last_past_time);
+  state_file::write_mail(w, s.mail);
 
   std::string size;
   Writer(size).fixed(out.size() - k_header_size, 8);
@@ -163,6 +166,7 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   state_file::read_traffic(r, s, file.version);
   if (file.version >= 5) s.counters.not_records = r.u64();
   s.counters.last_past_time = file.version >= 6 ? r.i64() : s.counters.last_time;
+  if (file.version >= 10) state_file::read_mail(r, s.mail);
   if (!r.done()) r.corrupt(N_("bytes left after the last section"));
   // An older format's file and its rewrite in this one hold the same shard: the checksum that tells
   // them apart in a merge is of the payload this format writes (a review: a format 8 state merged

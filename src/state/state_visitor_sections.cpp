@@ -52,7 +52,8 @@ void write_visitors(Writer& w, const Sessions& sessions) {
   for (const Sessions::Visitor& v : visitors) {
     w.hash(v.key);
     w.i64(v.last_page_view);
-    w.u8(static_cast<std::uint8_t>((v.seen ? 1 : 0) | (v.timed ? 2 : 0) | (v.linked ? 4 : 0)));
+    w.u8(static_cast<std::uint8_t>((v.seen ? 1 : 0) | (v.timed ? 2 : 0) | (v.linked ? 4 : 0) |
+                                   (v.last_bare ? 8 : 0) | (v.machine ? 16 : 0)));
     w.u32(v.arrival);
     w.u32(v.last_page);
   }
@@ -70,10 +71,12 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version) {
       v.timed = v.last_page_view != 0;
     } else {
       const std::uint8_t flags = r.u8();
-      if (flags > (version >= 7 ? 7 : 3)) r.corrupt(N_("a visitor has unknown flags"));
+      if (flags > (version >= 10 ? 31 : version >= 7 ? 7 : 3)) r.corrupt(N_("a visitor has unknown flags"));
       v.seen = flags & 1;
       v.timed = flags & 2;
-      v.linked = flags & 4; // since version 7
+      v.linked = flags & 4;    // since version 7
+      v.last_bare = flags & 8; // since version 10 (machine_view())
+      v.machine = flags & 16;
     }
     if (v.last_page_view < -k_max_time || v.last_page_view > k_max_time)
       r.corrupt(N_("a visitor's time is out of range"));
@@ -120,6 +123,35 @@ void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules) {
     // A preview rule removed since: its fetches are no longer evidence.
     if (auto it = previews_by_id.find(id); it != previews_by_id.end())
       previews.record(path, time, it->second);
+  }
+}
+
+// By page, each page's times oldest read first.
+void write_mail(Writer& w, const MailBursts& mail) {
+  std::vector<std::pair<std::string_view, std::vector<std::int64_t>>> pages;
+  mail.for_each([&](std::string_view page, const std::vector<std::int64_t>& times) {
+    pages.emplace_back(page, times);
+  });
+  std::sort(pages.begin(), pages.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  w.u32(static_cast<std::uint32_t>(pages.size()));
+  for (const auto& [page, times] : pages) {
+    w.str(page);
+    w.u32(static_cast<std::uint32_t>(times.size()));
+    for (const std::int64_t t : times)
+      w.i64(t);
+  }
+}
+
+void read_mail(Reader& r, MailBursts& mail) {
+  for (std::size_t n = r.count(1 + 1); n > 0; --n) {
+    const std::string_view page = r.str();
+    const std::size_t times = r.count(1);
+    if (times == 0 || times >= k_max_mailing_min) r.corrupt(N_("a page's mail arrivals are out of range"));
+    for (std::size_t i = 0; i < times; ++i) {
+      const std::int64_t t = r.i64();
+      if (t < -k_max_time || t > k_max_time) r.corrupt(N_("a mail arrival's time is out of range"));
+      mail.remember(page, t);
+    }
   }
 }
 

@@ -40,6 +40,7 @@ struct Run {
     state.add_run(totals, std::move(hours));
     state.sessions = std::move(analyzer.sessions());
     state.previews = std::move(analyzer.previews());
+    state.mail = std::move(analyzer.mail_bursts());
   }
   PeriodSplitter hours;
   Analyzer analyzer;
@@ -184,6 +185,53 @@ TEST_CASE("state: whether the site's links send a referrer is kept and merged (v
   state.sessions.merge(other); // shards add up
   CHECK(state.sessions.site_links());
   CHECK(decode_state(encode_state(state), "s", rules, names).sessions.site_links());
+}
+
+TEST_CASE("state: the machine and mailing rules' history is kept, forgotten and merged (version 10)",
+          "[state]") {
+  test::TempDir dir;
+  test::write_rules(dir);
+  const Rules rules = Rules::load({dir.path("")});
+  Run run(rules, {{T0, "41.58.1.2", "/news/one"}}, false);
+  State& state = run.state;
+  Sessions::Visitor& v = state.sessions.visitor(visitor_key("41.58.1.2", "", k_chrome), T0);
+  REQUIRE(v.seen);
+  v.last_bare = true;
+  v.machine = true;
+  constexpr std::int64_t hour = MailBursts::k_window;
+  for (int i = 0; i < 5; ++i)
+    state.mail.remember("/news/letter", T0 + 60 * i);
+  state.mail.remember("/news/old", T0 - 2 * hour);
+  NamePool names;
+  State loaded = decode_state(encode_state(state), "s", rules, names);
+  CHECK(encode_state(loaded) == encode_state(state));
+  const Sessions::Visitor* back = loaded.sessions.find(visitor_key("41.58.1.2", "", k_chrome));
+  REQUIRE(back);
+  CHECK(back->last_bare);
+  CHECK(back->machine);
+  // Five arrivals kept: a sixth within the hour is a mailing, as in one run.
+  MailBursts next(6);
+  loaded.mail.for_each([&](std::string_view page, const std::vector<std::int64_t>& times) {
+    for (const std::int64_t t : times)
+      next.remember(page, t);
+  });
+  CHECK(next.mailing("/news/letter", T0 + 1800));
+  CHECK_FALSE(next.mailing("/news/old", T0 - hour));
+  // An hour after the last hit, a page's arrivals before it are forgotten.
+  loaded.mail.forget_before(T0);
+  CHECK(loaded.mail.pages() == 1);
+  // A later shard's arrivals come after this one's; the ring keeps the latest.
+  MailBursts later(6);
+  CHECK_FALSE(later.mailing("/news/letter", T0 + 600));
+  State merged = decode_state(encode_state(state), "s", rules, names);
+  merged.mail = MailBursts(6);
+  merged.mail.merge(loaded.mail);
+  merged.mail.merge(later);
+  std::vector<std::int64_t> kept;
+  merged.mail.for_each([&](std::string_view page, const std::vector<std::int64_t>& times) {
+    if (page == "/news/letter") kept = times;
+  });
+  CHECK(kept == std::vector<std::int64_t>{T0 + 60, T0 + 120, T0 + 180, T0 + 240, T0 + 600});
 }
 
 TEST_CASE("state: runs shorter than a day, each from the state of the one before, still forget after 30 days",

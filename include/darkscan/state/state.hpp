@@ -6,6 +6,7 @@
 #include <darkscan/input/ledger.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/state/hour_store.hpp>
+#include <darkscan/visits/mail_bursts.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 #include <darkscan/visits/sessions.hpp>
 
@@ -58,6 +59,8 @@ struct State {
   Ledger ledger;
   Sessions sessions;
   PreviewMemory previews;
+  // The last hour's mail arrivals by page (state version 10), as many as any weights.rules counts.
+  MailBursts mail{k_max_mailing_min};
   std::vector<std::string> site_hosts;
   std::vector<std::string> keep_params;
   std::string format;         // the preset detected in the logs read, "" if none

@@ -35,6 +35,9 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version);
 // Preview fetches, their rule by id: one no longer in `rules` is dropped.
 void write_previews(Writer& w, const PreviewMemory& previews);
 void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules);
+// The mail arrivals of the last hour by page (MailBursts; version 10 on, after everything else).
+void write_mail(Writer& w, const MailBursts& mail);
+void read_mail(Reader& r, MailBursts& mail);
 
 // state_traffic_sections.cpp. The table of page keys and paths, then the counts of each hour.
 void write_traffic(Writer& w, const HourStore& hours, const std::vector<std::string>& keep_params);

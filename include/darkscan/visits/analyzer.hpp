@@ -73,9 +73,10 @@ public:
   void busy_window(std::int64_t since, std::int64_t until) { m_busy_since = since, m_busy_until = until; }
 
   // What earlier runs left (a saved state): visits in progress, returning
-  // visitors, recent previews. Set before the first hit; read after finish().
+  // visitors, recent previews, the last hour's mail arrivals. Set before the first hit; read after finish().
   Sessions& sessions() { return m_sessions; }
   PreviewMemory& previews() { return m_previews; }
+  MailBursts& mail_bursts() { return m_mail; }
 
   // For a shard that may later be merged after an earlier one: arrivals that
   // history before `origin` (the shard's first hit; Hit::k_no_time: this

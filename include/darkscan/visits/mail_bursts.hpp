@@ -35,12 +35,35 @@ public:
   // How many arrivals were taken for a mailing, on how many pages, when any were.
   std::optional<Message> note() const;
 
+  // The history a state keeps, so that chained runs and merges count a mailing as one run would.
+  // Counts an arrival of an earlier run on `page` at `time`, as mailing() does, and takes no part in
+  // note().
+  void remember(std::string_view page, std::int64_t time);
+  // Calls fn(page, times) for every page with arrivals held, their times oldest read first (a
+  // std::vector<std::int64_t>), in no particular order.
+  template <typename Fn> void for_each(Fn&& fn) const {
+    std::vector<std::int64_t> times;
+    for (const auto& [page, recent] : m_pages) {
+      times.clear();
+      for (std::size_t i = 0; i < recent.times.size(); ++i)
+        times.push_back(recent.times[(recent.next + i) % recent.times.size()]);
+      fn(std::string_view(page), times);
+    }
+  }
+  // Forgets the arrivals before `time`, and the pages left without any.
+  void forget_before(std::int64_t time);
+  // Takes in the arrivals of `other` (a later shard), after this one's.
+  void merge(const MailBursts& other);
+  std::size_t pages() const { return m_pages.size(); }
+
 private:
   struct Recent {
     std::vector<std::int64_t> times; // a ring of the last min_arrivals - 1 arrivals' times
     std::size_t next = 0;
     bool counted = false; // a mailing arrival came on the page (note())
   };
+  void push(Recent& r, std::int64_t time) const;
+
   std::uint32_t m_min;
   util::StringTable<Recent> m_pages;
   std::uint64_t m_mailing = 0, m_pages_mailed = 0;
