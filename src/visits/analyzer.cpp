@@ -152,6 +152,12 @@ std::string_view Analyzer::page_key(const Hit& hit) {
   return util::page_key(hit.path, hit.query, m_keep_params, m_key_path, m_key);
 }
 
+std::uint32_t Analyzer::page_of(std::string_view path, std::string_view query) {
+  if (query.empty() || m_keep_params.empty() || !util::has_param(query, m_keep_params))
+    return page_signature(path);
+  return page_signature(util::page_key(path, query, m_keep_params, m_key_path, m_key));
+}
+
 void Analyzer::defer_history(std::int64_t origin) {
   m_defer = true;
   m_origin = origin;
@@ -169,33 +175,8 @@ void Analyzer::finish() {
   if (auto busy = m_busy.note()) m_note(*busy);
   if (auto mailed = m_mail.note()) m_note(*mailed);
   m_filter.note(m_note);
-  // Said when one host no rule knows refers a tenth of them: a site of landing pages reached from
-  // search alone has no internal referrer either.
-  if (const auto [host, count] = m_site_check.likely();
-      m_site_check.wrong() && count >= 10 && count * 10 >= m_site_check.referred()) {
-    std::string hosts;
-    for (const std::string& h : m_site.hosts())
-      hosts += (hosts.empty() ? "" : ", ") + h;
-    m_note(message(N_("none of the {} page views with a referrer was referred by the site's own host ({}, "
-                      "from --site), but {} of them by '{}': the site's links count as referrals from "
-                      "outside and every click on them as an arrival; is --site right?"),
-                   count_message(m_site_check.referred()), util::escape_for_terminal(hosts),
-                   count_message(count), util::escape_for_terminal(host)));
-  }
-  // Hosts of --site are one site; without it, the page views of two hosts are two sites. With --host,
-  // the lines of other hosts were left out (m_filter): what is left is the ones asked for.
-  const auto named = m_named.hosts();
-  const bool others = std::any_of(named.begin(), named.end(),
-                                  [&](const auto& h) { return !m_site.is_internal(h.first, {}); });
-  if (!m_filter.filters_hosts() && ((m_site.empty() ? named.size() > 1 : others) || m_named.others() > 0)) {
-    const Message count = m_named.others() > 0 ? message(N_("more than {}"), count_message(NamedHosts::k_max))
-                                               : count_message(named.size());
-    m_note(message(
-        N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
-           "pages of one path on different hosts as one page; if they are different sites, report "
-           "each apart with --host HOST (its lines only); if they are one, give them all with --site"),
-        count, m_named.listed()));
-  }
+  if (auto wrong_site = m_site_check.note(m_site)) m_note(*wrong_site);
+  if (auto several = m_named.note(m_site, m_filter.filters_hosts())) m_note(*several);
 }
 
 void Analyzer::guess_site() {
@@ -254,8 +235,13 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   // article, a login page's return to the tagged article): the visit goes on (an analyst's review,
   // 2026-12-06: each such click was a new visit of its page, channel internal, weight 0).
   const bool forced = external || (p.tag != nullptr && !internal);
-  const std::uint32_t page = page_signature(hit.path);
-  if (internal && hit.time != Hit::k_no_time && is_subresource(visitor, hit.time, page, hit.referer)) {
+  const std::uint32_t page = page_of(hit.path, hit.query);
+  const auto referer_page = [&] {
+    std::string_view path, query;
+    util::url_path_query(hit.referer, path, query);
+    return page_of(path, query);
+  };
+  if (internal && hit.time != Hit::k_no_time && is_subresource(visitor, hit.time, page, referer_page)) {
     // Fetched by the page it names as referrer while it loaded: not a page, never an arrival.
     v.cls = HitClass::asset;
     v.add_reason("asset.subresource");
@@ -270,6 +256,9 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
     v.machine_pair = record_machine_view(visitor, hit.time, page);
     MachineFilter::make_machine(v);
     m_sink.add(hit, v);
+    if (const std::int64_t t = m_sink.withdrawn_visit();
+        t != Hit::k_no_time && t >= m_busy_since && t < m_busy_until)
+      m_busy.uncount(p.visitor, hit.forwarded_for.empty() && is_cloudflare_edge(hit.client));
     return;
   }
   visitor.machine = false;

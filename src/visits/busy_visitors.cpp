@@ -24,6 +24,17 @@ void BusyVisitors::count(std::uint64_t visitor, bool edge) {
   ++m_counts[least];
 }
 
+void BusyVisitors::uncount(std::uint64_t visitor, bool edge) {
+  m_visits -= m_visits > 0;
+  m_edge_visits -= edge && m_edge_visits > 0;
+  for (std::size_t i = 0; i < k_slots; ++i) {
+    if (m_counts[i] != 0 && m_keys[i] == visitor) {
+      m_counts[i] -= m_counts[i] > m_errors[i];
+      return;
+    }
+  }
+}
+
 BusyVisitors::Top BusyVisitors::top(std::size_t top) const {
   // Only visitors surely above visits()/k_slots: every one of them holds a slot (the sketch's
   // guarantee), and a reader of a visit or two who happens to hold one is not named.

@@ -1,5 +1,4 @@
 #include <darkscan/util/hash.hpp>
-#include <darkscan/util/url_path.hpp>
 #include <darkscan/visits/decision.hpp>
 #include <darkscan/visits/preview_memory.hpp>
 
@@ -17,15 +16,6 @@ std::uint32_t page_signature(std::string_view path) {
   const std::uint64_t h = util::hash_bytes(path);
   const auto s = static_cast<std::uint32_t>(h ^ (h >> 32));
   return s == 0 ? 1 : s;
-}
-
-bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
-                    std::string_view referer) {
-  if (!visitor.seen || page == visitor.last_page) return false;
-  const std::int64_t gap = time - visitor.last_page_view;
-  // The cheap tests first: most page views come more than 2 seconds after the last one.
-  return gap >= 0 && gap <= k_subresource_seconds &&
-         page_signature(util::url_path(referer)) == visitor.last_page;
 }
 
 bool machine_view(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page) {

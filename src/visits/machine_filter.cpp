@@ -36,9 +36,12 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     close_before(INT64_MAX);
     close_before(hit.time);
   }
+  m_withdrawn = Hit::k_no_time;
   if (verdict.machine_pair) {
-    if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view)
+    if (Held* first = open_of(verdict.visitor); first && first->verdict.cls == HitClass::page_view) {
+      if (first->verdict.visit_start) m_withdrawn = first->hit.time;
       make_machine(first->verdict);
+    }
   }
   emit_closed();
   const bool open = verdict.cls == HitClass::page_view && hit.has_referer && hit.referer.empty() &&

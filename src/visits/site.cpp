@@ -160,4 +160,33 @@ std::vector<Message> SiteGuess::notes() const {
   return out;
 }
 
+std::optional<Message> SiteCheck::note(const SiteHosts& site) const {
+  const auto [host, count] = likely();
+  if (!wrong() || count < 10 || count * 10 < referred()) return std::nullopt;
+  std::string hosts;
+  for (const std::string& h : site.hosts())
+    hosts += (hosts.empty() ? "" : ", ") + h;
+  return message(N_("none of the {} page views with a referrer was referred by the site's own host ({}, "
+                    "from --site), but {} of them by '{}': the site's links count as referrals from "
+                    "outside and every click on them as an arrival; is --site right?"),
+                 count_message(referred()), util::escape_for_terminal(hosts), count_message(count),
+                 util::escape_for_terminal(host));
+}
+
+// Hosts of --site are one site; without it, the page views of two hosts are two sites. With --host,
+// the lines of other hosts were left out: what is left is the ones asked for.
+std::optional<Message> NamedHosts::note(const SiteHosts& site, bool filtered) const {
+  const auto named = hosts();
+  const bool others =
+      std::any_of(named.begin(), named.end(), [&](const auto& h) { return !site.is_internal(h.first, {}); });
+  if (filtered || !((site.empty() ? named.size() > 1 : others) || m_others > 0)) return std::nullopt;
+  const Message count =
+      m_others > 0 ? message(N_("more than {}"), count_message(k_max)) : count_message(named.size());
+  return message(
+      N_("the page views name {} hosts (page views: {}): they are counted as one site, and the "
+         "pages of one path on different hosts as one page; if they are different sites, report "
+         "each apart with --host HOST (its lines only); if they are one, give them all with --site"),
+      count, listed());
+}
+
 } // namespace darkscan

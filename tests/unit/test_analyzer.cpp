@@ -12,7 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-
+#include <map>
 #include <string>
 #include <vector>
 
@@ -113,6 +113,7 @@ public:
   void look_ahead(bool on) { m_analyzer->look_ahead(on); }
   // --exclude-ip: the analyzer reads the rules' ranges, set here after it was made.
   void only_hosts(const std::vector<std::string>& hosts) { m_analyzer->only_hosts(hosts); }
+  void keep_params(std::vector<std::string> params) { m_analyzer->keep_params(std::move(params)); }
   void trust(const std::string& range) { m_rules.set_trusted_proxies({*util::parse_cidr(range)}); }
   void exclude(const std::string& range) { m_rules.set_excluded_addresses({*util::parse_cidr(range)}); }
 
@@ -1161,6 +1162,71 @@ TEST_CASE("analyzer: a visitor that opens pages without referrer within seconds 
     CHECK(std::is_sorted(order.begin(), order.end()));
   else
     CHECK_FALSE(std::is_sorted(order.begin(), order.end()));
+}
+
+TEST_CASE("analyzer: a machine's pages are told apart by the parameters kept in page keys",
+          "[analyzer][sessions]") {
+  Harness h;
+  h.keep_params({"id"});
+  for (int i = 0; i < 3; ++i) // the site's links send a referrer
+    h.add({.time = T0 - 600 + 60 * i,
+           .client = "41.58.5.5",
+           .path = "/news/x",
+           .referer = "https://www.example.com/"});
+  // A scanner opens two articles of one script a second apart; a reader reloads one, with a tag.
+  h.add({.time = T0, .client = "40.94.1.1", .path = "/article", .query = "id=100"});
+  h.add({.time = T0 + 1, .client = "40.94.1.1", .path = "/article", .query = "id=101&utm_source=mail"});
+  h.add({.time = T0, .client = "41.58.1.9", .path = "/article", .query = "id=7"});
+  h.add({.time = T0 + 1, .client = "41.58.1.9", .path = "/article", .query = "utm_source=x&id=7"});
+  // An image that the page /article?id=7 asks for as it loads, however its path looks.
+  h.add({.time = T0 + 2,
+         .client = "41.58.1.9",
+         .path = "/image/27142",
+         .referer = "https://www.example.com/article?id=7&utm_source=x"});
+  h.finish();
+  REQUIRE(h.recorder.seen.size() == 8);
+  std::map<std::uint64_t, const Recorded*> by_line;
+  for (const Recorded& r : h.recorder.seen)
+    by_line[r.line] = &r;
+  CHECK(by_line[4]->verdict.cls == HitClass::bot);
+  CHECK(by_line[5]->verdict.cls == HitClass::bot);
+  CHECK(by_line[6]->verdict.cls == HitClass::page_view);
+  CHECK(by_line[7]->verdict.cls == HitClass::page_view);
+  CHECK(by_line[8]->verdict.cls == HitClass::asset);
+  CHECK(by_line[8]->reasons.back() == "asset.subresource");
+}
+
+TEST_CASE("analyzer: a machine's first pages are not counted among the busy visitors' visits",
+          "[analyzer][sessions]") {
+  Harness h;
+  for (int i = 0; i < 3; ++i) // the site's links send a referrer
+    h.add({.time = T0 - 600 + 60 * i,
+           .client = "41.58.5.5",
+           .path = "/news/x",
+           .referer = "https://www.example.com/"});
+  // 200 readers from search, one every 12 minutes, and a mail scanner that opens a message's two links
+  // every 31 minutes: each message's first page started a visit of the scanner until the second made
+  // it a machine's. Counted, its 80 visits were 28% of all, and a note named it.
+  for (std::int64_t t = T0, reader = 0, scan = 0; reader < 200 || scan < 80; t += 60) {
+    if ((t - T0) % 720 == 0 && reader < 200) {
+      h.add({.time = t,
+             .client = "41.60." + std::to_string(reader / 100) + "." + std::to_string(reader % 100),
+             .path = "/news/r" + std::to_string(reader),
+             .referer = "https://www.google.com/"});
+      ++reader;
+    }
+    if ((t - T0) % 1860 == 0 && scan < 80) {
+      h.add({.time = t, .client = "40.94.1.1", .path = "/news/a" + std::to_string(scan)});
+      h.add({.time = t + 1, .client = "40.94.1.1", .path = "/news/b" + std::to_string(scan)});
+      ++scan;
+    }
+  }
+  h.finish();
+  std::size_t starts = 0;
+  for (const Recorded& r : h.recorder.seen)
+    starts += r.verdict.visit_start;
+  CHECK(starts == 201);
+  CHECK(h.notes.empty());
 }
 
 TEST_CASE("analyzer: a page view without referrer is held back a few seconds", "[analyzer][sessions]") {

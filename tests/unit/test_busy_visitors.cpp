@@ -42,6 +42,20 @@ TEST_CASE("busy visitors: the few who start many visits are found, never oversta
   }
 }
 
+TEST_CASE("busy visitors: a visit taken back is no longer counted", "[busy_visitors]") {
+  BusyVisitors busy;
+  for (int i = 0; i < 10; ++i)
+    busy.count(7);
+  for (int i = 0; i < 4; ++i)
+    busy.uncount(7);
+  CHECK(busy.visits() == 6);
+  CHECK(busy.top(1).visits == 6);
+  CHECK(busy.top(1).visitors == 1);
+  BusyVisitors none;
+  none.uncount(7);
+  CHECK(none.visits() == 0);
+}
+
 TEST_CASE("busy visitors: a server behind Cloudflare that logs Cloudflare's addresses is told so",
           "[busy_visitors]") {
   CHECK(is_cloudflare_edge("172.70.34.12"));

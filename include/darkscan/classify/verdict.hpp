@@ -48,7 +48,7 @@ struct Verdict {
   bool messenger = false;           // arrivals: in a messenger's own browser (agents or xrw kind messaging)
   std::uint8_t internal_views = 0;  // arrivals: Sessions::internal_views when decided (the merge seam adds
                                     // the earlier shard's to know Sessions::site_links as one run would)
-  std::uint32_t page = 0;           // arrivals: page_signature() of the path (Visitor::last_page)
+  std::uint32_t page = 0;           // arrivals: the page's signature (Analyzer::page_of, Visitor::last_page)
   bool internal_referrer = false;   // page views: the referrer is a page of the site
   bool machine_pair = false;        // bots (visitor.machine): the visitor's page view before this one is a
                                     // machine's too (MachineFilter holds it and makes it one)

@@ -135,6 +135,9 @@ private:
   std::vector<std::string> m_keep_params;
   std::string m_key, m_key_path; // buffers of page_key()
   std::string_view page_key(const Hit& hit);
+  // The page's page_signature(): of its path, or of its page key when the query has a parameter kept
+  // in it (a machine that opens /article?id=100 then ?id=101 opens two pages).
+  std::uint32_t page_of(std::string_view path, std::string_view query);
 };
 
 } // namespace darkscan

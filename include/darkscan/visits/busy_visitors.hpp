@@ -22,6 +22,9 @@ public:
   // A visit started by `visitor` (Prepared::visitor), `edge` when its address is a CDN's edge server
   // (cdn_edges.hpp). Constant time: a scan of the slots.
   void count(std::uint64_t visitor, bool edge = false);
+  // Takes back a visit count() counted (a machine's first page, made a bot later): the visitor's slot
+  // loses it unless its count is all error.
+  void uncount(std::uint64_t visitor, bool edge = false);
 
   // Visits counted.
   std::uint64_t visits() const { return m_visits; }

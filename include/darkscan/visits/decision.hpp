@@ -18,7 +18,8 @@ namespace darkscan {
 // tags) and the referrer, hashed. Never 0.
 std::uint32_t arrival_signature(std::string_view path, std::string_view query, std::string_view referer);
 
-// What identifies a page for sub-resources: its path, hashed. Never 0.
+// What identifies a page: its path, hashed (the Analyzer hashes the page key instead when the query
+// has a parameter kept in page keys: /?p=1 and /?p=2 are two pages). Never 0.
 std::uint32_t page_signature(std::string_view path);
 
 // Seconds after a page view within which a request from the same visitor that names that page as
@@ -27,10 +28,17 @@ std::uint32_t page_signature(std::string_view path);
 // link that fast.
 inline constexpr std::int64_t k_subresource_seconds = 2;
 
-// True if a page view of `page` (page_signature()) at `time` whose referrer is `referer`, a page of
-// the site, is a sub-resource of the visitor's last page view.
+// True if a page view of `page` (page_signature()) at `time` whose referrer is a page of the site is
+// a sub-resource of the visitor's last page view: `referer_page()` gives the referrer's page as
+// `page` is given, called only when the times tell nothing.
+template <typename RefererPage>
 bool is_subresource(const Sessions::Visitor& visitor, std::int64_t time, std::uint32_t page,
-                    std::string_view referer);
+                    RefererPage&& referer_page) {
+  if (!visitor.seen || page == visitor.last_page) return false;
+  const std::int64_t gap = time - visitor.last_page_view;
+  // The cheap tests first: most page views come more than 2 seconds after the last one.
+  return gap >= 0 && gap <= k_subresource_seconds && referer_page() == visitor.last_page;
+}
 
 // Seconds within which one visitor's page views without referrer, of two different pages, are a
 // machine's: mail security scanners open every link of a message within seconds of its delivery,

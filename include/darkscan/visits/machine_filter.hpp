@@ -38,6 +38,10 @@ public:
   // Hands on every verdict held (at the end of the input; a test that wants each verdict at once).
   void flush();
 
+  // The time of the held page view that the last add() made a machine's when it had started a visit,
+  // else Hit::k_no_time (the Analyzer takes that visit back from its busy visitors' count).
+  std::int64_t withdrawn_visit() const { return m_withdrawn; }
+
   // What a machine's page view becomes: a bot, no arrival, reason visitor.machine.
   static void make_machine(Verdict& verdict);
 
@@ -69,6 +73,7 @@ private:
   std::size_t m_open = 0;    // open page views held
   std::uint64_t m_lines = 0; // lines given to add()
   int m_ordered = -1;        // next.needs_order(), asked once (-1: not yet)
+  std::int64_t m_withdrawn = Hit::k_no_time; // withdrawn_visit()
 };
 
 } // namespace darkscan

@@ -34,7 +34,7 @@ public:
     bool seen = false;           // had a page view earlier in the input
     bool timed = false;          // last_page_view holds a time (lines with no time leave it 0)
     std::uint32_t arrival = 0;   // arrival_signature() of the current visit's first page view
-    std::uint32_t last_page = 0; // page_signature() of the last page view
+    std::uint32_t last_page = 0; // the last page view's page (Analyzer::page_of())
     bool linked = false;         // a page view of the current visit had an internal referrer: the
                                  // site's links send one (Analyzer: a page view without is not a click)
     bool last_bare = false;      // the last page view had no referrer (the line logs the field)

@@ -3,6 +3,7 @@
 #include <darkscan/common/i18n.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +46,9 @@ public:
   // "example.com 1,234, other.org 56, ..." for a note: the first five hosts with their counts, names
   // made safe for a terminal and cut at 60 bytes, "..." when there are more; in both languages.
   Message listed() const;
+  // When the page views name several sites that `site` (--site) does not make one, and `filtered` is
+  // false (--host left the other hosts' lines out): a note that they are counted as one site.
+  std::optional<Message> note(const SiteHosts& site, bool filtered) const;
 
 private:
   // The entry of a host as a line spells it: k_max for the hosts beyond k_max, k_ignored for no site.
@@ -109,6 +113,10 @@ public:
   // The host that referred most of the page views counted ("" when none), and how many.
   std::pair<std::string, std::uint64_t> likely() const { return m_guess.best(); }
   std::uint64_t counted() const { return m_guess.total(); }
+  // When wrong() and one host no rule knows referred a tenth of the page views or more: a note that
+  // `site` (--site) may be wrong. A site of landing pages reached from search alone has no internal
+  // referrer either.
+  std::optional<Message> note(const SiteHosts& site) const;
 
 private:
   std::uint64_t m_referred = 0, m_internal = 0;
