@@ -263,6 +263,7 @@ void Analyzer::decide_now(const Hit& hit, const Prepared& p, std::string_view re
   }
   visitor.machine = false;
   visitor.last_bare = no_referrer;
+  v.pairable = no_referrer && hit.time != Hit::k_no_time && m_sessions.site_links();
   // Without timestamps, a visit is everything a visitor does.
   const bool within = hit.time == Hit::k_no_time ? visitor.seen : Sessions::continues(visitor, hit.time);
   // A page view without referrer (one is logged) and without tag, in a visit whose links sent an

@@ -44,8 +44,7 @@ void MachineFilter::add(const Hit& hit, const Verdict& verdict) {
     }
   }
   emit_closed();
-  const bool open = verdict.cls == HitClass::page_view && hit.has_referer && hit.referer.empty() &&
-                    !verdict.internal_referrer;
+  const bool open = verdict.cls == HitClass::page_view && verdict.pairable;
   if (open || (m_ordered == 1 && m_size > 0))
     hold(hit, verdict, open);
   else

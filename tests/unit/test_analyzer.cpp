@@ -1231,19 +1231,30 @@ TEST_CASE("analyzer: a machine's first pages are not counted among the busy visi
 
 TEST_CASE("analyzer: a page view without referrer is held back a few seconds", "[analyzer][sessions]") {
   Harness h;
+  // On a site whose links have not been seen to send a referrer, nothing can pair it: it is handed on
+  // at once.
+  h.add({.time = T0 - 600, .client = "40.94.1.1", .path = "/news/q"});
+  REQUIRE(h.recorder.seen.size() == 1);
+  for (int i = 0; i < 3; ++i)
+    h.add({.time = T0 - 300 + i,
+           .client = "41.58.5.5",
+           .path = "/news/x",
+           .referer = "https://www.example.com/"});
+  REQUIRE(h.recorder.seen.size() == 4);
   // Held until the log moves MachineFilter::k_hold_seconds on: a page view 10 seconds later
   // releases it, and a line without a time releases everything.
-  h.add({.time = T0, .client = "40.94.1.1", .path = "/news/a"});
-  CHECK(h.recorder.seen.empty());
+  h.add({.time = T0, .client = "40.94.1.9", .path = "/news/a"});
+  CHECK(h.recorder.seen.size() == 4);
   h.add({.time = T0 + 10, .client = "41.58.1.2", .path = "/news/z", .referer = "https://www.google.com/"});
-  REQUIRE(h.recorder.seen.size() == 2);
-  CHECK(h.recorder.seen[0].line == 1);
-  CHECK(h.recorder.seen[0].verdict.visit_start);
+  REQUIRE(h.recorder.seen.size() == 6);
+  CHECK(h.recorder.seen[4].line == 5);
+  CHECK(h.recorder.seen[4].verdict.visit_start);
   h.add({.time = T0 + 20, .client = "40.94.2.2", .path = "/news/a"});
+  CHECK(h.recorder.seen.size() == 6);
   h.add({.time = Hit::k_no_time, .client = "41.58.3.3", .path = "/news/y"});
-  REQUIRE(h.recorder.seen.size() == 4);
-  CHECK(h.recorder.seen[2].line == 3);
-  CHECK(h.recorder.seen[3].line == 4);
+  REQUIRE(h.recorder.seen.size() == 8);
+  CHECK(h.recorder.seen[6].line == 7);
+  CHECK(h.recorder.seen[7].line == 8);
 }
 
 TEST_CASE("analyzer: many mail arrivals on a page within the hour are the site's mailing",

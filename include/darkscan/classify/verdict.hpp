@@ -50,6 +50,9 @@ struct Verdict {
                                     // the earlier shard's to know Sessions::site_links as one run would)
   std::uint32_t page = 0;           // arrivals: the page's signature (Analyzer::page_of, Visitor::last_page)
   bool internal_referrer = false;   // page views: the referrer is a page of the site
+  bool pairable = false;            // page views: without referrer (one is logged), timed, on a site whose
+                                    // links send one: the next page view may make it a machine's
+                                    // (machine_view()), so MachineFilter holds it back
   bool machine_pair = false;        // bots (visitor.machine): the visitor's page view before this one is a
                                     // machine's too (MachineFilter holds it and makes it one)
   std::uint32_t signature = 0;      // arrivals: arrival_signature() (a reload continues the visit)

@@ -8,7 +8,8 @@
 
 namespace darkscan {
 
-// Holds back each page view without referrer for a few seconds of log time, so that the Analyzer can
+// Holds back each page view that may be paired (Verdict::pairable: without referrer, on a site whose
+// links send one) for a few seconds of log time, so that the Analyzer can
 // still make it a machine's when the same visitor opens another page without referrer right after
 // (machine_view(), Verdict::machine_pair): a mail scanner's first fetch is no reader's arrival either,
 // though nothing told it apart when it came. Then hands every verdict on to `next`: in input order
