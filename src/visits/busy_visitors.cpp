@@ -7,32 +7,93 @@
 
 namespace darkscan {
 
+BusyVisitors::BusyVisitors() {
+  for (std::size_t i = 0; i < k_slots; ++i)
+    m_order[i] = m_place[i] = static_cast<std::uint8_t>(i);
+}
+
+std::size_t BusyVisitors::find(std::uint64_t key) const {
+  for (std::size_t i = home(key);; i = (i + 1) & (k_index_size - 1)) {
+    if (m_index[i] == 0) return k_slots;
+    if (m_keys[m_index[i] - 1] == key) return m_index[i] - 1;
+  }
+}
+
+void BusyVisitors::index(std::size_t slot) {
+  std::size_t i = home(m_keys[slot]);
+  while (m_index[i] != 0)
+    i = (i + 1) & (k_index_size - 1);
+  m_index[i] = static_cast<std::uint8_t>(slot + 1);
+  m_held[slot] = true;
+}
+
+void BusyVisitors::unindex(std::size_t slot) {
+  constexpr std::size_t mask = k_index_size - 1;
+  std::size_t hole = home(m_keys[slot]);
+  while (m_index[hole] != slot + 1)
+    hole = (hole + 1) & mask;
+  // Each entry after the hole, up to an empty one, moves into it unless its home lies after the hole.
+  for (std::size_t j = (hole + 1) & mask; m_index[j] != 0; j = (j + 1) & mask) {
+    const std::size_t h = home(m_keys[m_index[j] - 1]);
+    if (((j - h) & mask) >= ((j - hole) & mask)) {
+      m_index[hole] = m_index[j];
+      hole = j;
+    }
+  }
+  m_index[hole] = 0;
+  m_held[slot] = false;
+}
+
+// The slot moves to the last place of its count's run of places, then its count grows: the order holds.
+void BusyVisitors::bump(std::size_t slot) {
+  const std::uint64_t c = m_counts[slot];
+  std::size_t lo = m_place[slot], hi = k_slots; // m_counts[m_order[lo]] == c
+  while (hi - lo > 1) {
+    const std::size_t mid = (lo + hi) / 2;
+    (m_counts[m_order[mid]] == c ? lo : hi) = mid;
+  }
+  std::swap(m_order[m_place[slot]], m_order[lo]);
+  m_place[m_order[m_place[slot]]] = m_place[slot];
+  m_place[slot] = static_cast<std::uint8_t>(lo);
+  ++m_counts[slot];
+}
+
+// The same to the first place of the run, then its count shrinks.
+void BusyVisitors::drop(std::size_t slot) {
+  const std::uint64_t c = m_counts[slot];
+  std::size_t lo = 0, hi = m_place[slot]; // m_counts[m_order[hi]] == c
+  while (hi > lo) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (m_counts[m_order[mid]] == c)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  std::swap(m_order[m_place[slot]], m_order[hi]);
+  m_place[m_order[m_place[slot]]] = m_place[slot];
+  m_place[slot] = static_cast<std::uint8_t>(hi);
+  --m_counts[slot];
+}
+
 void BusyVisitors::count(std::uint64_t visitor, bool edge) {
   ++m_visits;
   m_edge_visits += edge;
-  std::size_t least = 0;
-  for (std::size_t i = 0; i < k_slots; ++i) {
-    if (m_counts[i] != 0 && m_keys[i] == visitor) {
-      ++m_counts[i];
-      return;
-    }
-    if (m_counts[i] < m_counts[least]) least = i;
+  std::size_t slot = find(visitor);
+  if (slot == k_slots) {
+    // Not held: it takes the least counted slot (a free one first), whose count it may have had.
+    slot = m_order[0];
+    if (m_held[slot]) unindex(slot);
+    m_errors[slot] = m_counts[slot];
+    m_keys[slot] = visitor;
+    index(slot);
   }
-  // Not held: it takes the least counted slot (a free one first), whose count it may have had.
-  m_errors[least] = m_counts[least];
-  m_keys[least] = visitor;
-  ++m_counts[least];
+  bump(slot);
 }
 
 void BusyVisitors::uncount(std::uint64_t visitor, bool edge) {
   m_visits -= m_visits > 0;
   m_edge_visits -= edge && m_edge_visits > 0;
-  for (std::size_t i = 0; i < k_slots; ++i) {
-    if (m_counts[i] != 0 && m_keys[i] == visitor) {
-      m_counts[i] -= m_counts[i] > m_errors[i];
-      return;
-    }
-  }
+  if (const std::size_t slot = find(visitor); slot != k_slots && m_counts[slot] > m_errors[slot]) drop(slot);
 }
 
 BusyVisitors::Top BusyVisitors::top(std::size_t top) const {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <map>
 
 using namespace darkscan;
 
@@ -40,6 +41,52 @@ TEST_CASE("busy visitors: the few who start many visits are found, never oversta
     CHECK(one.top(16).visitors == 1);
     CHECK(one.top(16).visits == 500);
   }
+}
+
+TEST_CASE("busy visitors: the sketch's bounds hold on a long mixed stream", "[busy_visitors]") {
+  // 40,000 visits from a fixed pseudo-random sequence: 20 heavy visitors, a long tail, and now and
+  // then a visit taken back. Every visitor above visits()/k_slots holds a slot, and a slot's count
+  // and error bound the visits its visitor started.
+  BusyVisitors busy;
+  std::map<std::uint64_t, std::uint64_t> truth;
+  std::uint64_t state = 12345;
+  const auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int i = 0; i < 40000; ++i) {
+    const std::uint64_t r = next() >> 33;
+    const std::uint64_t visitor = r % 3 == 0 ? 1 + r % 20 : 1000 + r % 30000;
+    busy.count(visitor);
+    ++truth[visitor];
+    if (r % 97 == 0) {
+      busy.uncount(visitor);
+      if (--truth[visitor] == 0) truth.erase(visitor);
+    }
+  }
+  std::uint64_t all = 0;
+  for (const auto& [visitor, n] : truth)
+    all += n;
+  REQUIRE(busy.visits() == all);
+  std::size_t heavy = 0;
+  for (const auto& [visitor, n] : truth) {
+    const auto held = busy.held(visitor);
+    if (n > all / BusyVisitors::k_slots) {
+      ++heavy;
+      REQUIRE(held);
+    }
+    if (held) {
+      CAPTURE(visitor, n, held->count, held->error);
+      CHECK(held->count >= n);
+      CHECK(held->count - held->error <= n);
+    }
+  }
+  CHECK(heavy == 20);
+  // Those named surely started what top() says: never a reader of the tail, never more visits.
+  std::uint64_t heavy_visits = 0;
+  for (std::uint64_t visitor = 1; visitor <= 20; ++visitor)
+    heavy_visits += truth[visitor];
+  const BusyVisitors::Top top = busy.top(BusyVisitors::k_slots);
+  CHECK(top.visitors > 0);
+  CHECK(top.visitors <= 20);
+  CHECK(top.visits <= heavy_visits);
 }
 
 TEST_CASE("busy visitors: a visit taken back is no longer counted", "[busy_visitors]") {
