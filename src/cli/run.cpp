@@ -357,7 +357,8 @@ int run_scan(const CommandLine& opts) {
   std::unique_ptr<util::FileLock> state_lock;
   std::unique_ptr<State> state = open_state(opts, plan.rules, names, state_lock);
   if (state)
-    if (auto older = older_format_note(*state, opts.state)) note(*older);
+    for (const Message& older : older_format_notes(*state, opts.state))
+      note(older);
   note_partial_weights(plan.rules, note);
   const std::vector<std::string> files = input_files(opts, plan.scan_options, note);
   plan.request.keep = files;

@@ -7,6 +7,7 @@
 #include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/hash.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -179,15 +180,30 @@ State decode_state(std::string_view bytes, const std::string& name, const Rules&
   return s;
 }
 
-std::optional<Message> older_format_note(const State& state, const std::string& path) {
+std::vector<Message> older_format_notes(const State& state, const std::string& path) {
+  std::vector<Message> notes;
+  if (state.file_format == 0 || state.file_format == k_version) return notes;
   // Format 9 split the arrivals after a preview (state_traffic_sections.cpp, evidence_kinds).
-  if (state.file_format == 0 || state_file::evidence_kinds(state.file_format) == k_evidence_count)
-    return std::nullopt;
-  return message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it has counted from "
-                    "more than an hour after a preview count as direct_deep_after_preview, not "
-                    "direct_deep_after_preview_late; written again, it is in format {}, which older "
-                    "darkscan cannot read"),
-                 path, state.file_format, k_version);
+  if (state_file::evidence_kinds(state.file_format) != k_evidence_count) {
+    notes.push_back(
+        message(N_("state '{}' is in format {}, from an older darkscan: the arrivals it has counted "
+                   "from more than an hour after a preview count as direct_deep_after_preview, not "
+                   "direct_deep_after_preview_late; written again, it is in format {}, which older "
+                   "darkscan cannot read"),
+                path, state.file_format, k_version));
+  }
+  // Format 10 tells a visitor's last page by its page key, older ones by its path: on a site whose
+  // page keys keep parameters, a visit that goes on across the seam is compared with the wrong page
+  // (a review: /?p=2 re-entered after /?p=2 became an arrival).
+  const auto& keys = state.hours.keys();
+  if (std::any_of(keys.begin(), keys.end(), [](std::string_view k) { return k.find('?') != k.npos; })) {
+    notes.push_back(
+        message(N_("state '{}' is in format {}, from an older darkscan, which told a visitor's last "
+                   "page by its path alone: a visit that goes on in this run from a page with kept "
+                   "parameters (/?p=2) may count one arrival more"),
+                path, state.file_format));
+  }
+  return notes;
 }
 
 State load_state(const std::string& path, const Rules& rules, NamePool& names) {

@@ -59,7 +59,9 @@ struct State {
   Ledger ledger;
   Sessions sessions;
   PreviewMemory previews;
-  // The last hour's mail arrivals by page (state version 10), as many as any weights.rules counts.
+  // The mail arrivals of the last hour and k_out_of_order_seconds by page (state version 10): after a
+  // run, the mailing_min_arrivals - 1 latest of each page (its weights.rules'); a state loaded or
+  // merged keeps up to k_max_mailing_min - 1.
   MailBursts mail{k_max_mailing_min};
   std::vector<std::string> site_hosts;
   std::vector<std::string> keep_params;
@@ -135,7 +137,7 @@ std::string encode_state(const State& state);
 std::uint64_t state_checksum(std::uint32_t version, std::string_view payload);
 State decode_state(std::string_view bytes, const std::string& name, const Rules& rules, NamePool& names);
 // What a state loaded from `path` in an older format holds that this version would count otherwise
-// (a note for the user), or nothing.
-std::optional<Message> older_format_note(const State& state, const std::string& path);
+// (notes for the user), or nothing.
+std::vector<Message> older_format_notes(const State& state, const std::string& path);
 
 } // namespace darkscan
