@@ -34,9 +34,9 @@ constexpr std::string_view k_magic{"DARKSCAN-STATE\n\x1a", 16}; // not for trans
 // after the visitors (Sessions::site_links), and for each pending arrival the count its shard had seen
 // and whether it was in a messenger's browser, in its flag byte; 9: ten kinds of evidence, arrivals
 // more than an hour after a private preview apart (direct_deep_after_preview_late); 10: a visitor's
-// last page view "bare" and "machine" (machine_view()), flag bits, and the last hour's mail arrivals
-// by page (MailBursts), at the end. Versions 3 to 9 are still read (state_traffic_sections.cpp,
-// evidence_kinds); they hold neither.
+// last page view "bare" and "machine" (machine_view()), flag bits, and the mail arrivals of the last
+// hour and ten minutes by page (MailBursts), at the end. Versions 3 to 9 are still read
+// (state_traffic_sections.cpp, evidence_kinds); they hold neither.
 constexpr std::uint32_t k_version = 10;
 constexpr std::uint32_t k_oldest_read = 3;
 constexpr std::size_t k_header_size = k_magic.size() + 4 + 8;
@@ -193,14 +193,15 @@ std::vector<Message> older_format_notes(const State& state, const std::string& p
                 path, state.file_format, k_version));
   }
   // Format 10 tells a visitor's last page by its page key, older ones by its path: on a site whose
-  // page keys keep parameters, a visit that goes on across the seam is compared with the wrong page
-  // (a review: /?p=2 re-entered after /?p=2 became an arrival).
+  // page keys keep parameters, a visit still open that goes on across the seam is compared with the
+  // wrong page (reviews: /?p=2 re-entered after /?p=2 became an arrival; / typed after /?p=2 did not).
   const auto& keys = state.hours.keys();
-  if (std::any_of(keys.begin(), keys.end(), [](std::string_view k) { return k.find('?') != k.npos; })) {
+  if (state.sessions.size() > 0 &&
+      std::any_of(keys.begin(), keys.end(), [](std::string_view k) { return k.find('?') != k.npos; })) {
     notes.push_back(
         message(N_("state '{}' is in format {}, from an older darkscan, which told a visitor's last "
-                   "page by its path alone: a visit that goes on in this run from a page with kept "
-                   "parameters (/?p=2) may count one arrival more"),
+                   "page by its path alone: a visit still open in it that goes on from a page with "
+                   "kept parameters (/?p=2) may count one arrival more or one fewer"),
                 path, state.file_format));
   }
   return notes;

@@ -3,14 +3,10 @@
 #include <darkscan/common/i18n.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <vector>
 
 namespace darkscan {
-
-BusyVisitors::BusyVisitors() {
-  for (std::size_t i = 0; i < k_slots; ++i)
-    m_order[i] = m_place[i] = static_cast<std::uint8_t>(i);
-}
 
 std::size_t BusyVisitors::find(std::uint64_t key) const {
   for (std::size_t i = home(key);; i = (i + 1) & (k_index_size - 1)) {
@@ -44,35 +40,24 @@ void BusyVisitors::unindex(std::size_t slot) {
   m_held[slot] = false;
 }
 
-// The slot moves to the last place of its count's run of places, then its count grows: the order holds.
 void BusyVisitors::bump(std::size_t slot) {
-  const std::uint64_t c = m_counts[slot];
-  std::size_t lo = m_place[slot], hi = k_slots; // m_counts[m_order[lo]] == c
-  while (hi - lo > 1) {
-    const std::size_t mid = (lo + hi) / 2;
-    (m_counts[m_order[mid]] == c ? lo : hi) = mid;
-  }
-  std::swap(m_order[m_place[slot]], m_order[lo]);
-  m_place[m_order[m_place[slot]]] = m_place[slot];
-  m_place[slot] = static_cast<std::uint8_t>(lo);
-  ++m_counts[slot];
+  if (m_counts[slot]++ != m_least) return;
+  m_least_slots &= ~(std::uint64_t{1} << slot);
+  if (m_least_slots != 0) return;
+  // Every slot was counted past the least count: find the least again.
+  m_least = *std::min_element(m_counts.begin(), m_counts.end());
+  for (std::size_t i = 0; i < k_slots; ++i)
+    m_least_slots |= std::uint64_t{m_counts[i] == m_least} << i;
 }
 
-// The same to the first place of the run, then its count shrinks.
 void BusyVisitors::drop(std::size_t slot) {
-  const std::uint64_t c = m_counts[slot];
-  std::size_t lo = 0, hi = m_place[slot]; // m_counts[m_order[hi]] == c
-  while (hi > lo) {
-    const std::size_t mid = (lo + hi) / 2;
-    if (m_counts[m_order[mid]] == c)
-      hi = mid;
-    else
-      lo = mid + 1;
+  const std::uint64_t c = --m_counts[slot];
+  if (c < m_least) {
+    m_least = c;
+    m_least_slots = std::uint64_t{1} << slot;
+  } else if (c == m_least) {
+    m_least_slots |= std::uint64_t{1} << slot;
   }
-  std::swap(m_order[m_place[slot]], m_order[hi]);
-  m_place[m_order[m_place[slot]]] = m_place[slot];
-  m_place[slot] = static_cast<std::uint8_t>(hi);
-  --m_counts[slot];
 }
 
 void BusyVisitors::count(std::uint64_t visitor, bool edge) {
@@ -81,7 +66,7 @@ void BusyVisitors::count(std::uint64_t visitor, bool edge) {
   std::size_t slot = find(visitor);
   if (slot == k_slots) {
     // Not held: it takes the least counted slot (a free one first), whose count it may have had.
-    slot = m_order[0];
+    slot = static_cast<std::size_t>(std::countr_zero(m_least_slots));
     if (m_held[slot]) unindex(slot);
     m_errors[slot] = m_counts[slot];
     m_keys[slot] = visitor;

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 
@@ -87,6 +88,46 @@ TEST_CASE("busy visitors: the sketch's bounds hold on a long mixed stream", "[bu
   CHECK(top.visitors > 0);
   CHECK(top.visitors <= 20);
   CHECK(top.visits <= heavy_visits);
+}
+
+TEST_CASE("busy visitors: the slots chosen are those of a scan of every slot", "[busy_visitors]") {
+  // The sketch as first written (a scan for the key, and for the lowest-numbered least counted slot):
+  // the same choices give the same counts, errors and notes (a review found a faster order that
+  // made the note come less often near its threshold).
+  struct Scan {
+    std::array<std::uint64_t, BusyVisitors::k_slots> keys{}, counts{}, errors{};
+    void count(std::uint64_t visitor) {
+      std::size_t least = 0;
+      for (std::size_t i = 0; i < BusyVisitors::k_slots; ++i) {
+        if (counts[i] != 0 && keys[i] == visitor) {
+          ++counts[i];
+          return;
+        }
+        if (counts[i] < counts[least]) least = i;
+      }
+      errors[least] = counts[least];
+      keys[least] = visitor;
+      ++counts[least];
+    }
+  };
+  const std::uint64_t universe = GENERATE(40, 64, 65, 200, 5000);
+  BusyVisitors busy;
+  Scan scan;
+  std::uint64_t state = universe;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::uint64_t r = state >> 33;
+    const std::uint64_t visitor = r % 4 == 0 ? r % 8 : r % universe; // a few busy ones in the crowd
+    busy.count(visitor);
+    scan.count(visitor);
+  }
+  for (std::size_t i = 0; i < BusyVisitors::k_slots; ++i) {
+    if (scan.counts[i] == 0) continue;
+    const auto held = busy.held(scan.keys[i]);
+    REQUIRE(held);
+    CHECK(held->count == scan.counts[i]);
+    CHECK(held->error == scan.errors[i]);
+  }
 }
 
 TEST_CASE("busy visitors: a visit taken back is no longer counted", "[busy_visitors]") {

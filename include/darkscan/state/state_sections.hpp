@@ -35,7 +35,8 @@ void read_visitors(Reader& r, Sessions& sessions, std::uint32_t version);
 // Preview fetches, their rule by id: one no longer in `rules` is dropped.
 void write_previews(Writer& w, const PreviewMemory& previews);
 void read_previews(Reader& r, PreviewMemory& previews, const Rules& rules);
-// The mail arrivals of the last hour by page (MailBursts; version 10 on, after everything else).
+// The mail arrivals of the last hour and ten minutes by page (MailBursts; version 10 on, after
+// everything else).
 void write_mail(Writer& w, const MailBursts& mail);
 void read_mail(Reader& r, MailBursts& mail);
 

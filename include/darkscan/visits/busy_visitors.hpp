@@ -15,16 +15,18 @@ namespace darkscan {
 // never more than the visits that visitor started. A few visitors who start a large part of a
 // site's visits are scrapers or monitors with a browser's agent, or many readers behind one carrier
 // address: every referrer-less page view of theirs can be an arrival (Analyzer::finish says so).
-// The slots are kept in order of their counts and found by key in a small hash table, so that a
-// visit is counted in a few dozen instructions (a scan of the 64 slots for the key and the least
-// count was 2% of a run's instructions: callgrind, 200,000 lines of bench/gen-log, 782 a visit).
+// The slots are found by key in a small hash table, and the least counted ones are kept as a bit
+// mask, so that a visit is counted in a few dozen instructions (a scan of the 64 slots for the key
+// and the least count was 2% of a run's instructions: callgrind, 200,000 lines of bench/gen-log, 782
+// a visit). A new visitor takes the lowest-numbered slot of the least count, as the scan chose (a
+// review: a choice by another order made the note come less often near its threshold).
 class BusyVisitors {
 public:
   static constexpr std::size_t k_slots = 64;
-  BusyVisitors();
 
   // A visit started by `visitor` (Prepared::visitor), `edge` when its address is a CDN's edge server
-  // (cdn_edges.hpp). A lookup by key and a binary search of the slots' order.
+  // (cdn_edges.hpp). A lookup by key; the least counted slots are found again (a scan) only once all
+  // of them have been counted past.
   void count(std::uint64_t visitor, bool edge = false);
   // Takes back a visit count() counted (a machine's first page, made a bot later): the visitor's slot
   // loses it unless its count is all error.
@@ -60,15 +62,16 @@ private:
   std::size_t find(std::uint64_t key) const; // the slot holding `key`, or k_slots
   void index(std::size_t slot);              // m_keys[slot] into the index
   void unindex(std::size_t slot);            // and out of it (backward shift: no tombstones)
-  void bump(std::size_t slot);               // +1 to its count, the order kept
+  void bump(std::size_t slot);               // +1 to its count, the least ones kept
   void drop(std::size_t slot);               // -1
 
   std::array<std::uint64_t, k_slots> m_keys{};
   std::array<std::uint64_t, k_slots> m_counts{}; // 0: a free slot (or one whose visits were taken back)
   std::array<std::uint64_t, k_slots> m_errors{};
   std::array<bool, k_slots> m_held{};               // the slot's key is in the index
-  std::array<std::uint8_t, k_slots> m_order{};      // the slots by count, least first
-  std::array<std::uint8_t, k_slots> m_place{};      // a slot's place in m_order
+  static_assert(k_slots == 64, "m_least_slots has a bit a slot");
+  std::uint64_t m_least = 0;                        // the least count of a slot
+  std::uint64_t m_least_slots = ~std::uint64_t{0};  // the slots that have it, a bit each (k_slots is 64)
   std::array<std::uint8_t, k_index_size> m_index{}; // open addressing by key: slot + 1, 0 empty
   std::uint64_t m_visits = 0;
   std::uint64_t m_edge_visits = 0;
