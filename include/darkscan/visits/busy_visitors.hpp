@@ -69,7 +69,7 @@ private:
   std::array<std::uint64_t, k_slots> m_counts{}; // 0: a free slot (or one whose visits were taken back)
   std::array<std::uint64_t, k_slots> m_errors{};
   std::array<bool, k_slots> m_held{};               // the slot's key is in the index
-  static_assert(k_slots == 64, "m_least_slots has a bit a slot");
+  static_assert(k_slots == 64); // m_least_slots has a bit a slot
   std::uint64_t m_least = 0;                        // the least count of a slot
   std::uint64_t m_least_slots = ~std::uint64_t{0};  // the slots that have it, a bit each (k_slots is 64)
   std::array<std::uint8_t, k_index_size> m_index{}; // open addressing by key: slot + 1, 0 empty
