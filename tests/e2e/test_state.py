@@ -447,6 +447,15 @@ class StateTest(unittest.TestCase):
             self.assertEqual(whole["summary"]["visits"], 6, when)
             self.assertEqual(merged["pages"], whole["pages"], when)
 
+    def assert_noted_once(self, old_state, copy, tail, text):
+        """Runs TAIL twice on COPY, a copy of tests/data/state/OLD_STATE: TEXT is in the first run's
+        notes only (the state is then in the current format)."""
+        shutil.copy(os.path.join(ROOT, "tests", "data", "state", old_state), copy)
+        for expected in (True, False):
+            code, _, err = run("--site", "www.example.com", "--state", copy, "-o", os.devnull, tail)
+            self.assertEqual(code, 0, err)
+            self.assertEqual(text in err, expected, err)
+
     def test_a_version_8_state_keeps_its_arrivals_after_a_preview_as_they_were_counted(self):
         # tests/data/state/preview-head.v8.state: written by darkscan at 2508e8b (state format 8, nine
         # kinds of evidence) with `darkscan -q --site www.example.com --state-out preview-head.v8.state
@@ -470,12 +479,8 @@ class StateTest(unittest.TestCase):
         # The state rewritten in the current format reads back with the same counts.
         self.assertAlmostEqual(page(report("merge", state))["dark_social"], page(chained)["dark_social"])
         # A note says so, once: the file is in the current format after the first run.
-        again = os.path.join(d, "again.state")
-        shutil.copy(os.path.join(data, "preview-head.v8.state"), again)
-        for expected in (True, False):
-            code, _, err = run("--site", "www.example.com", "--state", again, "-o", os.devnull, tail)
-            self.assertEqual(code, 0, err)
-            self.assertEqual("is in format 8, from an older darkscan" in err, expected, err)
+        self.assert_noted_once("preview-head.v8.state", os.path.join(d, "again.state"), tail,
+                               "is in format 8, from an older darkscan")
         # A format 8 file and its rewrite in the current format are the same shard: refused, not counted twice.
         old = os.path.join(data, "preview-head.v8.state")
         self.assertEqual(run("-q", "merge", old, "--state-out", "v9.state", "-o", os.devnull, cwd=d)[0], 0)
@@ -491,15 +496,11 @@ class StateTest(unittest.TestCase):
         # page: one arrival more than one run counts (a review, 2026-12-07). A note says so, once.
         d = self.dir("v9")
         data = os.path.join(ROOT, "tests", "data", "state")
-        state = os.path.join(d, "s.state")
-        shutil.copy(os.path.join(data, "wordpress-head.v9.state"), state)
         tail = os.path.join(data, "wordpress-tail.log")
         whole = report("--site", "www.example.com", os.path.join(data, "wordpress-head.log"), tail)
         self.assertEqual(whole["summary"]["visits"], 2)
-        for expected in (True, False):
-            code, _, err = run("--site", "www.example.com", "--state", state, "-o", os.devnull, tail)
-            self.assertEqual(code, 0, err)
-            self.assertEqual("told a visitor's last page by its path alone" in err, expected, err)
+        self.assert_noted_once("wordpress-head.v9.state", os.path.join(d, "s.state"), tail,
+                               "told a visitor's last page by its path alone")
         # A state without a page of kept parameters gets no such note.
         plain = os.path.join(d, "plain.state")
         shutil.copy(os.path.join(data, "preview-head.v8.state"), plain)
