@@ -80,6 +80,9 @@ std::string output_format(const CommandLine& opts, bool to_terminal) {
     throw Error(translated(N_("--show-ip and --salt go with --hits")));
   if (opts.hits && (!opts.state.empty() || !opts.state_out.empty()))
     throw Error(translated(N_("--state and --state-out go with the report, not with --hits")));
+  // A review, 2026-12-07: `--hits --top 3` wrote every hit and said nothing.
+  if (opts.hits && (opts.top_given || opts.min_visits > 0))
+    throw Error(translated(N_("--top and --min-visits go with the report, not with --hits")));
   return format;
 }
 

@@ -28,6 +28,19 @@ bool parse_address(std::string_view text, std::array<unsigned char, 16>& bytes, 
   return false;
 }
 
+// An IPv4 address mapped in IPv6 (::ffff:1.2.3.4), as a dual-stack server logs an IPv4 client, made
+// the IPv4 one, with `bits` of the IPv6 prefix made the IPv4 one's: ::ffff:198.51.100.0/120 is
+// 198.51.100.0/24 (a review, 2026-12-07: --exclude-ip in the mapped form left out nothing). False,
+// and nothing changed, for any other address, or a prefix shorter than the mapping's 96 bits.
+bool unmap(std::array<unsigned char, 16>& bytes, bool& v6, int& bits) {
+  static constexpr std::array<unsigned char, 12> k_mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  if (!v6 || bits < 96 || std::memcmp(bytes.data(), k_mapped.data(), k_mapped.size()) != 0) return false;
+  std::memmove(bytes.data(), bytes.data() + 12, 4);
+  std::memset(bytes.data() + 4, 0, 12);
+  v6 = false, bits -= 96;
+  return true;
+}
+
 } // namespace
 
 std::optional<Cidr> parse_cidr(std::string_view text) {
@@ -43,6 +56,7 @@ std::optional<Cidr> parse_cidr(std::string_view text) {
         out.bits > most)
       return std::nullopt;
   }
+  unmap(out.bytes, out.v6, out.bits);
   return out;
 }
 
@@ -50,6 +64,8 @@ bool in_ranges(std::string_view address, const std::vector<Cidr>& ranges) {
   std::array<unsigned char, 16> bytes{};
   bool v6 = false;
   if (ranges.empty() || !parse_address(address, bytes, v6)) return false;
+  int bits = 128;
+  unmap(bytes, v6, bits);
   for (const Cidr& range : ranges) {
     if (range.v6 != v6) continue;
     const int whole = range.bits / 8, rest = range.bits % 8;

@@ -1888,6 +1888,10 @@ class ErrorsTest(TempDirMixin, unittest.TestCase):
         self.assertUsageError(["--until", "2026-13-45"], "--until")
         self.assertUsageError(["--min-visits", "many"], "many")
         self.assertUsageError(["--explain"], "--hits")
+        # The report's own options are refused with --hits, not ignored (they were until 2026-12-07).
+        for args in (["--top", "3"], ["-n", "0"], ["--min-visits", "3"]):
+            self.assertUsageError(["--hits"] + args, {"-n": "--top"}.get(args[0], args[0]), "not with --hits")
+        self.assertEqual(run("--hits", "--min-visits", "0", "-o", os.devnull, sample("combined.log")).returncode, 0)
         for fmt in ("json", "csv", "table"):
             self.assertUsageError(["--hits", "-F", fmt], fmt)
 

@@ -536,6 +536,18 @@ TEST_CASE("analyzer: with --trusted-proxy, X-Forwarded-For is believed from thos
   CHECK(darkscan::util::in_ranges("2001:db8:1::5", trusted));
   CHECK(darkscan::util::in_ranges("198.51.100.7", trusted));
   CHECK_FALSE(darkscan::util::in_ranges("198.51.100.8", trusted));
+  // An IPv4 address or range in the mapped form is the IPv4 one, on either side (a review,
+  // 2026-12-07: --exclude-ip ::ffff:198.51.100.7 left out nothing).
+  const std::vector<darkscan::util::Cidr> mapped{*parse_cidr("::ffff:198.51.100.0/120"),
+                                                 *parse_cidr("::FFFF:203.0.113.7")};
+  CHECK(darkscan::util::in_ranges("198.51.100.200", mapped));
+  CHECK(darkscan::util::in_ranges("::ffff:198.51.100.9", mapped));
+  CHECK_FALSE(darkscan::util::in_ranges("198.51.101.1", mapped));
+  CHECK(darkscan::util::in_ranges("203.0.113.7", mapped));
+  CHECK_FALSE(darkscan::util::in_ranges("203.0.113.8", mapped));
+  CHECK(darkscan::util::in_ranges("::ffff:198.51.100.7", trusted));
+  CHECK(darkscan::util::in_ranges("198.51.100.7", {*parse_cidr("::ffff:0:0/96")}));
+  CHECK_FALSE(darkscan::util::in_ranges("2001:db8::1", {*parse_cidr("::ffff:0:0/96")}));
   const std::uint64_t ua = 42;
   const auto key = [&](std::string_view client, std::string_view xff) {
     return visitor_key_hashed(client, xff, ua, trusted);
