@@ -1,5 +1,6 @@
 #include <darkscan/classify/classifier.hpp>
 #include <darkscan/classify/visitor_key.hpp>
+#include <darkscan/parse/hit_fields.hpp>
 #include <darkscan/util/blank.hpp>
 #include <darkscan/util/text.hpp>
 #include <darkscan/util/url_path.hpp>
@@ -15,6 +16,20 @@ constexpr std::size_t k_cache_limit = 100000;
 // A page was shown: 2xx, or 304 (the browser's copy). Not 204, No Content: a beacon or a form's
 // answer, nothing to read (an analyst's review, 2026-12-06: a 204 was a dark-social arrival).
 bool is_success(int status) { return (status >= 200 && status < 300 && status != 204) || status == 304; }
+
+// The host a whole URL names, without user and port: "http://u@Example.com:8080/a" -> "Example.com".
+std::string_view url_host(std::string_view url) {
+  const std::size_t slashes = url.find("//");
+  if (slashes == std::string_view::npos) return {};
+  std::string_view authority = url.substr(slashes + 2);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
+  return strip_port(authority);
+}
+
+// Whether two host names are the same (case aside); never when either is empty.
+bool same_host(std::string_view a, std::string_view b) { return !a.empty() && util::iequals(a, b); }
 
 } // namespace
 
@@ -158,6 +173,16 @@ void Classifier::classify(const Hit& hit, Verdict& verdict, const Rule*& agent_r
       if (elsewhere) verdict.add_reason("status.not_ok");
       if (head) verdict.add_reason("req.method");
     }
+    return;
+  }
+  // A whole URL in the request line is what a client sends a forward proxy: a browser sends a site's
+  // server the path alone (RFC 9112, 3.2.2). Proxy checkers send it to any server that answers
+  // ("GET http://azenv.net/azenv.php", answered 200 by a default server): unless the URL names the
+  // host the line logs, it is no page of the site (a review, 2026-12-07: such probes were dark-social
+  // arrivals at 0.8).
+  if (hit.absolute_form && !same_host(url_host(hit.target), hit.host)) {
+    verdict.cls = HitClass::bot;
+    verdict.add_reason("req.absolute");
     return;
   }
   if (!hit.requested_with.empty() && verdict.app.empty()) {

@@ -81,6 +81,7 @@ void split_request(std::string_view r, Hit& hit) {
   hit.method = method;
   hit.protocol = protocol;
   hit.target = rest;
+  hit.absolute_form = is_absolute_url(rest);
   hit.request_valid = true;
 }
 

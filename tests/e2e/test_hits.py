@@ -21,8 +21,10 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import harness
@@ -46,7 +48,7 @@ CLASSES = {"page_view", "asset", "preview", "bot", "invalid"}
 CHANNELS = {"dark_social", "direct", "search", "social", "campaign", "referral", "internal", "unknown"}
 REASON_RE = re.compile(r"^[a-z]+(\.[a-z0-9_-]+)+$")
 # reasons that are checks in the code, not rules in rules/ (doc/CLASSIFIER.md)
-CHECKS = {"ua.empty", "req.invalid", "req.method", "status.not_ok", "path.asset", "ref.internal",
+CHECKS = {"ua.empty", "req.invalid", "req.absolute", "req.method", "status.not_ok", "path.asset", "ref.internal",
           "ref.other", "ref.none", "ref.none.landing", "ref.none.deep", "visit.continues",
           "visitor.new", "visitor.returning", "visit.reload", "ref.unlogged"}
 WEIGHTS = {"inapp_messaging": 1.0, "tagged_private": 1.0, "mail": 0.9, "inapp_social_noref": 0.4,
@@ -357,6 +359,52 @@ class ScriptedEventsTest(unittest.TestCase):
         for name, r, m in self.each(lambda m, r: r["path"] is None):
             self.assertEqual((r["class"], r["reasons"]), ("invalid", ["req.invalid"]),
                              (name, r["line"]))
+
+
+class AbsoluteFormTest(unittest.TestCase):
+    """A request line with a whole URL is what a client sends a forward proxy (RFC 9112, 3.2.2):
+    proxy checkers send them to any server, and they were dark-social arrivals at 0.8 until 2026-12-07."""
+
+    UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/120.0.0.0 Safari/537.36")
+
+    def records(self, lines, *extra):
+        d = tempfile.mkdtemp(prefix="darkscan-absolute-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "absolute.log")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(line.replace("UA", self.UA) + "\n" for line in lines)
+        p = run("-q", "--hits", *extra, path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        report = run("-q", "-F", "json", *extra, path)
+        self.assertEqual(report.returncode, 0, report.stderr)
+        return [json.loads(r) for r in p.stdout.decode().splitlines()], json.loads(report.stdout)
+
+    def test_a_whole_url_for_another_host_is_a_bot(self):
+        t = '[20/Nov/2026:08:0%d:00 +0000]'
+        records, report = self.records([
+            '203.0.113.9 - - %s "GET http://azenv.net/azenv.php HTTP/1.1" 200 512 "-" "UA"' % (t % 0),
+            '203.0.113.9 - - %s "GET https://u@AZENV.net:443/judge?x=1 HTTP/1.1" 200 512 "-" "UA"' % (t % 1),
+            '198.51.100.7 - - %s "GET /news/a-1 HTTP/1.1" 200 512 "-" "UA"' % (t % 2),
+        ], "--site", SITE)
+        self.assertEqual([(r["class"], r["reasons"]) for r in records[:2]], [("bot", ["req.absolute"])] * 2)
+        self.assertEqual(records[2]["class"], "page_view")
+        self.assertEqual([p["path"] for p in report["pages"]], ["/news/a-1"])
+        self.assertEqual(report["summary"]["bots"], 2)
+
+    def test_a_whole_url_naming_the_logged_host_is_the_sites_page(self):
+        # A vhost log says which host answered: a whole URL that names it is that page (a CDN or an
+        # old proxy may pass one on); another host is still a probe.
+        t = '[20/Nov/2026:08:0%d:00 +0000]'
+        records, report = self.records([
+            'www.example.com:443 198.51.100.8 - - %s "GET http://WWW.example.com:80/news/b HTTP/1.1" 200 1 "-" "UA"'
+            % (t % 0),
+            'www.example.com:443 203.0.113.9 - - %s "GET http://azenv.net/azenv.php HTTP/1.1" 200 1 "-" "UA"'
+            % (t % 1),
+        ])
+        self.assertEqual([(r["class"], r["path"]) for r in records],
+                         [("page_view", "/news/b"), ("bot", "/azenv.php")])
+        self.assertEqual([p["path"] for p in report["pages"]], ["/news/b"])
 
 
 class RecordsTest(unittest.TestCase):

@@ -35,6 +35,10 @@ struct Hit {
   // False when the request line is not "METHOD TARGET [PROTOCOL]": TLS
   // handshakes on port 80, "-", "", probes. Such a line is a valid log line.
   bool request_valid = false;
+  // Whether the request line's target is a whole URL ("GET http://azenv.net/azenv.php HTTP/1.1"), as
+  // a client sends a forward proxy; not for a format that logs the URL apart ($request_uri, a JSON
+  // log's full request URL), which a server or CDN may write whole.
+  bool absolute_form = false;
 
   // Whether the line logs the user agent at all: without one (Common Log
   // Format, or a common line in a combined log), an empty user agent says
