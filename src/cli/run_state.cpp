@@ -5,6 +5,7 @@
 #include <darkscan/util/atomic_file.hpp>
 #include <darkscan/util/file_identity.hpp>
 #include <darkscan/util/time_parse.hpp>
+#include <darkscan/visits/site.hpp>
 
 #include <cerrno>
 #include <string>
@@ -87,6 +88,24 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
     state->rooted = !opts.state.empty();
   }
   return state;
+}
+
+std::optional<Message> other_site_note(const State& state, const std::vector<std::string>& sites,
+                                       const std::string& path) {
+  if (sites.empty() || state.site_hosts.empty()) return std::nullopt;
+  for (const std::string& site : sites)
+    for (const std::string& kept : state.site_hosts)
+      if (normalize_host(site) == normalize_host(kept)) return std::nullopt;
+  const auto joined = [](const std::vector<std::string>& hosts) {
+    std::string out;
+    for (const std::string& host : hosts)
+      out += (out.empty() ? "" : ", ") + host;
+    return out;
+  };
+  return message(N_("state '{}' was kept for the site {}, and this run's --site is {}: their counts are "
+                    "added up as one site's; give every run of a state the same --site, or each site a "
+                    "state of its own"),
+                 path, joined(state.site_hosts), joined(sites));
 }
 
 // The analyzer and the scanner go on from where the state's last run stopped.

@@ -447,6 +447,25 @@ class StateTest(unittest.TestCase):
             self.assertEqual(whole["summary"]["visits"], 6, when)
             self.assertEqual(merged["pages"], whole["pages"], when)
 
+    def test_a_state_continued_with_another_site_says_so(self):
+        # A review, 2026-12-07: a state kept for www.example.com, continued with --site other.org, added
+        # the two sites' counts up and named other.org alone, without a word.
+        d = self.dir("other-site")
+        head = os.path.join(d, "head.log")
+        with open(head, "wb") as f:
+            f.writelines(self.days[0][1][:2000])
+        state = os.path.join(d, "s.state")
+        code, _, err = run("--site", "www.example.com", "--state", state, "-o", os.devnull, head)
+        self.assertEqual(code, 0, err)
+        for sites, noted in ((["--site", "other.org"], True), (["--site", "EXAMPLE.com"], False), ([], False),
+                             (["--site", "other.org", "--site", "www.example.com"], False)):
+            copy = os.path.join(d, "copy.state")
+            shutil.copy(state, copy)
+            code, _, err = run(*sites, "--state", copy, "-o", os.devnull, head)
+            self.assertEqual(code, 0, err)
+            self.assertEqual("was kept for the site example.com, and this run's --site is other.org" in err,
+                             noted, (sites, err))
+
     def assert_noted_once(self, old_state, copy, tail, text):
         """Runs TAIL twice on COPY, a copy of tests/data/state/OLD_STATE: TEXT is in the first run's
         notes only (the state is then in the current format)."""

@@ -2,6 +2,7 @@
 
 #include <darkscan/classify/rules.hpp>
 #include <darkscan/cli/options.hpp>
+#include <darkscan/common/i18n.hpp>
 #include <darkscan/estimate/periods.hpp>
 #include <darkscan/scan/scan.hpp>
 #include <darkscan/state/state.hpp>
@@ -11,6 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace darkscan {
 
@@ -32,6 +36,12 @@ void refuse_report_onto_state(const CommandLine& opts);
 // the run.
 std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
                                   std::unique_ptr<util::FileLock>& lock);
+
+// A note when this run's --site names none of the hosts the state was kept for: the two sites' counts
+// would be added up as one site's, and the report would name the last one only (a review,
+// 2026-12-07). Hosts compare as SiteHosts compares them (case, "www.").
+std::optional<Message> other_site_note(const State& state, const std::vector<std::string>& sites,
+                                       const std::string& path);
 
 // The analyzer and the scanner go on from where the state's last run stopped: its visitors and
 // previews move to the analyzer.
