@@ -95,7 +95,8 @@ inline std::size_t token_end(std::string_view line, std::size_t pos, const LogFo
 
 // Why a field's value was refused (LogFormat::store returned false).
 const char* store_problem(FieldKind kind) {
-  return kind == FieldKind::time     ? N_("the timestamp is not in the format's time format")
+  return kind == FieldKind::time
+             ? N_("the timestamp is not in the format's time format, or not a time from 1970 to 9999")
          : kind == FieldKind::status ? N_("the status is not a 3-digit number")
          : kind == FieldKind::bytes  ? N_("the byte count is not a number")
          : kind == FieldKind::client ? N_("the client address is empty")
