@@ -369,9 +369,7 @@ int run_scan(const CommandLine& opts) {
     if (!state_file.empty()) plan.request.keep.push_back(state_file);
   if (state) note_whole_hours(plan.window, opts, note);
   std::vector<std::string> keep_params = page_key_params(opts, plan.rules, state.get(), note);
-  std::vector<std::string> sites = opts.sites;
-  if (state && sites.empty()) sites = state->site_hosts;
-  if (const auto other = state ? other_site_note(*state, opts.sites, opts.state) : std::nullopt) note(*other);
+  const std::vector<std::string> sites = run_sites(opts, state.get(), note);
   std::vector<std::unique_ptr<Source>> opened(files.size()); // read ahead to learn from, then scanned whole
   // A state that holds lines keeps its keys: nothing to learn (its first run said what it saw).
   if (!opts.no_learn_params && !(state && state->counters.lines > 0))

@@ -90,12 +90,10 @@ std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, N
   return state;
 }
 
-std::optional<Message> other_site_note(const State& state, const std::vector<std::string>& sites,
-                                       const std::string& path) {
-  if (sites.empty() || state.site_hosts.empty()) return std::nullopt;
-  for (const std::string& site : sites)
-    for (const std::string& kept : state.site_hosts)
-      if (normalize_host(site) == normalize_host(kept)) return std::nullopt;
+namespace {
+
+// The note of run_sites() when --site names none of the state's hosts.
+Message other_site(const State& state, const CommandLine& opts) {
   const auto joined = [](const std::vector<std::string>& hosts) {
     std::string out;
     for (const std::string& host : hosts)
@@ -105,7 +103,20 @@ std::optional<Message> other_site_note(const State& state, const std::vector<std
   return message(N_("state '{}' was kept for the site {}, and this run's --site is {}: their counts are "
                     "added up as one site's; give every run of a state the same --site, or each site a "
                     "state of its own"),
-                 path, joined(state.site_hosts), joined(sites));
+                 opts.state, joined(state.site_hosts), joined(opts.sites));
+}
+
+} // namespace
+
+std::vector<std::string> run_sites(const CommandLine& opts, const State* state,
+                                   const std::function<void(const Message&)>& note) {
+  if (!state) return opts.sites;
+  if (opts.sites.empty()) return state->site_hosts;
+  for (const std::string& site : opts.sites)
+    for (const std::string& kept : state->site_hosts)
+      if (normalize_host(site) == normalize_host(kept)) return opts.sites;
+  if (!state->site_hosts.empty()) note(other_site(*state, opts));
+  return opts.sites;
 }
 
 // The analyzer and the scanner go on from where the state's last run stopped.

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,11 +36,12 @@ void refuse_report_onto_state(const CommandLine& opts);
 std::unique_ptr<State> open_state(const CommandLine& opts, const Rules& rules, NamePool& names,
                                   std::unique_ptr<util::FileLock>& lock);
 
-// A note when this run's --site names none of the hosts the state was kept for: the two sites' counts
-// would be added up as one site's, and the report would name the last one only (a review,
-// 2026-12-07). Hosts compare as SiteHosts compares them (case, "www.").
-std::optional<Message> other_site_note(const State& state, const std::vector<std::string>& sites,
-                                       const std::string& path);
+// The run's site hosts: --site, else those the state (if any) was kept for. With a note when --site
+// names none of the state's: the two sites' counts would be added up as one site's, and the report
+// would name the last one only (a review, 2026-12-07). Hosts compare as SiteHosts compares them
+// (case, "www.").
+std::vector<std::string> run_sites(const CommandLine& opts, const State* state,
+                                   const std::function<void(const Message&)>& note);
 
 // The analyzer and the scanner go on from where the state's last run stopped: its visitors and
 // previews move to the analyzer.
