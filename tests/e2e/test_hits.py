@@ -361,24 +361,57 @@ class ScriptedEventsTest(unittest.TestCase):
                              (name, r["line"]))
 
 
+CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/120.0.0.0 Safari/537.36")
+
+
+def records_and_report(test, lines, *extra):
+    """The --hits records and the JSON report of a log of `lines` ("UA" in them is CHROME)."""
+    d = tempfile.mkdtemp(prefix="darkscan-hits-")
+    test.addCleanup(shutil.rmtree, d, True)
+    path = os.path.join(d, "access.log")
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(line.replace('"UA"', '"%s"' % CHROME) + "\n" for line in lines)
+    p = run("-q", "--hits", *extra, path)
+    test.assertEqual(p.returncode, 0, p.stderr)
+    report = run("-q", "-F", "json", *extra, path)
+    test.assertEqual(report.returncode, 0, report.stderr)
+    return [json.loads(r) for r in p.stdout.decode().splitlines()], json.loads(report.stdout)
+
+
+class OwnClientsTest(unittest.TestCase):
+    """Mail and chat apps' own clients fetch a link; the reader's browser follows (an analyst's review,
+    2026-12-07: Outlook's engine, Outlook for Mac and Skype for Business were arrivals at 0.8, and the
+    click a second arrival; Outlook for iOS's API client one more)."""
+
+    def test_a_mail_or_chat_clients_fetch_is_a_preview_and_the_click_one_visit(self):
+        line = '203.0.113.%d - - [20/Nov/2026:%02d:00:%02d +0000] "GET /articles/%s HTTP/1.1" 200 5120 "-" "%s"'
+        clients = [
+            ("budget", "office", "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/6.0; "
+                                 "Microsoft Outlook 15.0.4420)"),
+            ("pension", "office", "MacOutlook/15.27.0.161010 (Intelx64 Mac OS X Version 10.11.6 (Build 15G1108))"),
+            ("loans", "teams", "OC/15.0.5071.1000 (Skype for Business)"),
+        ]
+        lines = []
+        for i, (page, _, agent) in enumerate(clients):
+            lines += [line % (7 + i, 8 + i, 0, page, agent), line % (7 + i, 8 + i, 1, page, "UA")]
+        lines.append(line % (20, 12, 0, "rent", "Outlook-iOS/665.29827.prod.iphone (2.63.0)"))
+        records, report = records_and_report(self, lines, "--site", "example.com")
+        for i, (page, app, _) in enumerate(clients):
+            fetch, click = records[2 * i], records[2 * i + 1]
+            self.assertEqual((fetch["class"], fetch["app"]), ("preview", app), page)
+            self.assertEqual((click["class"], click["evidence"]), ("page_view", "direct_deep_after_preview"), page)
+        self.assertEqual(records[-1]["reasons"], ["ua.bot.outlook-ios-api"])
+        self.assertEqual(report["summary"]["visits"], 3)
+        self.assertEqual(report["summary"]["bots"], 1)
+
+
 class AbsoluteFormTest(unittest.TestCase):
     """A request line with a whole URL is what a client sends a forward proxy (RFC 9112, 3.2.2):
     proxy checkers send them to any server, and they were dark-social arrivals at 0.8 until 2026-12-07."""
 
-    UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-          "Chrome/120.0.0.0 Safari/537.36")
-
     def records(self, lines, *extra):
-        d = tempfile.mkdtemp(prefix="darkscan-absolute-")
-        self.addCleanup(shutil.rmtree, d, True)
-        path = os.path.join(d, "absolute.log")
-        with open(path, "w", encoding="utf-8") as f:
-            f.writelines(line.replace("UA", self.UA) + "\n" for line in lines)
-        p = run("-q", "--hits", *extra, path)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        report = run("-q", "-F", "json", *extra, path)
-        self.assertEqual(report.returncode, 0, report.stderr)
-        return [json.loads(r) for r in p.stdout.decode().splitlines()], json.loads(report.stdout)
+        return records_and_report(self, lines, *extra)
 
     def test_a_whole_url_for_another_host_is_a_bot(self):
         t = '[20/Nov/2026:08:0%d:00 +0000]'

@@ -223,11 +223,12 @@ NOT_SHARE_PREVIEWS = [
 #     (SIGNALS.md 2); we say messenger.
 #   - uap-core "Pinterest" for "Pinterest/0.1" and "Pinterest/0.2 (+http://www.pinterest.com/)":
 #     Pinterest's fetcher (SIGNALS.md 3: "Pinterest/0.2"); we say preview, app pinterest.
-# (b) plain browsers: 853 / 886
-#   - Microsoft Office's fetches of a link (7 strings: "ms-office", "MSOffice 12", "Microsoft Office/16.0 (...;
-#     Microsoft Outlook ...)", PowerPoint): isbot files them as the browsers Outlook, Office and
-#     PowerPoint; they are Outlook's previews and the fetch an Office app makes of a clicked link
-#     before the browser opens it (agents.rules ua.preview.office): we say preview, app office.
+# (b) plain browsers: 852 / 886
+#   - Microsoft Office's fetches of a link (8 strings: "ms-office", "MSOffice 12", "Microsoft Office/16.0 (...;
+#     Microsoft Outlook ...)", "(compatible; MSIE 7.0; ...; Microsoft Outlook 15.0.4420)", PowerPoint):
+#     isbot and uap-core file them as the browsers Outlook, Office and PowerPoint; they are Outlook's
+#     previews and the fetch an Office app makes of a clicked link before the browser opens it
+#     (agents.rules ua.preview.office): we say preview, app office.
 #   - Tools we call bots though a source files them as browsers: "Laravel Reaver" and Assetnote
 #     (security scanners) and a SQL-injection probe (isbot browsers.yml "glitches"); uap-core's
 #     "Chrome" for "(KHTML, like Gecko; Google Web Preview)" (Google's search-result renderer).
@@ -240,7 +241,9 @@ NOT_SHARE_PREVIEWS = [
 # (c) crawlers: 2582 / 2582. WeChat's developer tools (6 strings, "MicroMessenger/... wechatdevtools")
 #   and "... Twitter for iPhone BrandVerity/1.0" carry an in-app browser's token: agents.rules has
 #   them as `bot-first`, tried before the in-app kinds (they were taken for readers until 2026-12-06).
-# (d) previews: 116 / 116; the social-preview fetchers that follow no share are in NOT_SHARE_PREVIEWS.
+# (d) previews: 113 / 116; the social-preview fetchers that follow no share are in NOT_SHARE_PREVIEWS.
+#   The 3 misses are mail image proxies (GoogleImageProxy, YahooMailProxy, Shortwave Image Fetcher):
+#   they fetch a mail's images when it is opened, not a shared page (agents.rules ua.bot.mail-image-proxy).
 # Left out of every set: the strings one source calls a bot and another a browser (load_sets "both":
 # MetaIAB Facebook, an Instagram string, GTmetrix, Miniature.io, VS Code, Trae, Fluid, YLT, TSM).
 
