@@ -133,7 +133,7 @@ bool parse_combined(std::string_view line, bool ident_field, Hit& hit) {
   // "%{Referer}i", then " \""
   end = closing_quote(p, pos, n);
   if (end + 2 >= n || p[end + 1] != ' ' || p[end + 2] != '"') return false;
-  hit.referer = none_if_dash(span(p, pos, end));
+  hit.referer = referrer_or_none(span(p, pos, end));
   pos = end + 3;
   // "%{User-Agent}i", the end of the line
   end = closing_quote(p, pos, n);

@@ -149,7 +149,7 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit) {
       return true;
     }
     return parse_uint(value, hit.bytes);
-  case FieldKind::referer: hit.referer = none_if_dash(value); return true;
+  case FieldKind::referer: hit.referer = referrer_or_none(value); return true;
   case FieldKind::user_agent: hit.user_agent = none_if_dash(value); return true;
   case FieldKind::forwarded_for: hit.forwarded_for = none_if_dash(value); return true;
   case FieldKind::requested_with: hit.requested_with = none_if_dash(value); return true;

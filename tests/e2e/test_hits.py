@@ -406,6 +406,18 @@ class OwnClientsTest(unittest.TestCase):
         self.assertEqual(report["summary"]["bots"], 1)
 
 
+class BlankReferrerTest(unittest.TestCase):
+    def test_about_blank_is_no_referrer(self):
+        # A new tab or a window a script opened names no page (an analyst's review, 2026-12-07: it was
+        # an external site's referral, weight 0).
+        line = '198.51.100.31 - - [20/Nov/2026:08:00:00 +0000] "GET /articles/b HTTP/1.1" 200 900 "%s" "UA"'
+        blank, dash = (records_and_report(self, [line % ref], "--site", "example.com")[0][0]
+                       for ref in ("about:blank", "-"))
+        self.assertEqual((blank["channel"], blank["evidence"]), ("dark_social", "direct_deep_new"))
+        same = lambda r: {k: v for k, v in r.items() if k not in ("visitor", "file")}
+        self.assertEqual(same(blank), same(dash))
+
+
 class AbsoluteFormTest(unittest.TestCase):
     """A request line with a whole URL is what a client sends a forward proxy (RFC 9112, 3.2.2):
     proxy checkers send them to any server, and they were dark-social arrivals at 0.8 until 2026-12-07."""

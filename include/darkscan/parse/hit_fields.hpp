@@ -28,6 +28,15 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit);
   return s[0] == '(' && (s == "(null)" || s == "(NULL)") ? std::string_view() : s;
 }
 
+// A referrer field's value, empty when it names no page: "-", "(null)", and "about:blank" (a new tab,
+// a window a script opened: nothing to come from; an analyst's review, 2026-12-07: it was an
+// external site's referral).
+[[gnu::always_inline]] inline std::string_view referrer_or_none(std::string_view s) {
+  if (s.size() == 11 && s[0] == 'a' && s == "about:blank") [[unlikely]]
+    return {};
+  return none_if_dash(s);
+}
+
 // The status written as three digits at `p` (which holds at least three bytes) into `status`; false,
 // and `status` untouched, when they are not all digits. Inline: every parser reads it once a line.
 inline bool read_status(const char* p, int& status) {
