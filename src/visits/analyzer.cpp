@@ -372,10 +372,18 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   }
   if (tag_kind == TagKind::dark_social)
     return decide(Channel::dark_social, Evidence::tagged_private, tag, tag->id);
-  if (ua_kind == AgentKind::messaging)
-    return decide(Channel::dark_social, Evidence::inapp_messaging, ua, ua->id);
-  if (pkg_kind == PackageKind::messaging)
-    return decide(Channel::dark_social, Evidence::inapp_messaging, pkg, pkg->id);
+  // In a messenger's own browser, another site's referrer says where the click was made: the chat
+  // shared that page (a thread, a post, a search), and the reader followed its link here (an
+  // analyst's review, 2026-12-07: news.ycombinator.com in Messenger's browser was a private share at
+  // 1.0). Not Facebook's in Messenger's: its links pass Facebook's shim (l.facebook.com).
+  const Rule* inapp = ua_kind == AgentKind::messaging      ? ua
+                      : pkg_kind == PackageKind::messaging ? pkg
+                                                           : nullptr;
+  const bool shim =
+      ref_kind == ReferrerKind::social && inapp && inapp->app == "messenger" && ref->app == "facebook";
+  const bool followed =
+      !ref_host.empty() && ref_kind != ReferrerKind::mail && ref_kind != ReferrerKind::messaging && !shim;
+  if (inapp && !followed) return decide(Channel::dark_social, Evidence::inapp_messaging, inapp, inapp->id);
   // A messenger named by the referrer (android-app://com.whatsapp/, web.whatsapp.com): the link was
   // opened from a chat, as sure a sign as the messenger's own browser, and a campaign tag forwarded
   // in a chat is still a private share (an analyst's review, 2026-12-06: it counted as mail, or as
