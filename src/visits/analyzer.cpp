@@ -375,12 +375,13 @@ void Analyzer::arrival(const Hit& hit, const Prepared& p, std::string_view ref_h
   // In a messenger's own browser, another site's referrer says where the click was made: the chat
   // shared that page (a thread, a post, a search), and the reader followed its link here (an
   // analyst's review, 2026-12-07: news.ycombinator.com in Messenger's browser was a private share at
-  // 1.0). Not Facebook's in Messenger's: its links pass Facebook's shim (l.facebook.com).
+  // 1.0). Not the messenger's own (t.me in Telegram's), nor Facebook's in Messenger's: its links pass
+  // Facebook's shim (l.facebook.com).
   const Rule* inapp = ua_kind == AgentKind::messaging      ? ua
                       : pkg_kind == PackageKind::messaging ? pkg
                                                            : nullptr;
   const bool shim =
-      ref_kind == ReferrerKind::social && inapp && inapp->app == "messenger" && ref->app == "facebook";
+      ref && inapp && (ref->app == inapp->app || (inapp->app == "messenger" && ref->app == "facebook"));
   const bool followed =
       !ref_host.empty() && ref_kind != ReferrerKind::mail && ref_kind != ReferrerKind::messaging && !shim;
   if (inapp && !followed) return decide(Channel::dark_social, Evidence::inapp_messaging, inapp, inapp->id);

@@ -410,17 +410,22 @@ class MessengerBrowserTest(unittest.TestCase):
     def test_a_referrer_of_search_or_another_site_decides_in_a_messengers_browser(self):
         # A chat shared another page (a thread, a search), whose link the reader followed here in the
         # messenger's browser (an analyst's review, 2026-12-07: all three were private shares at 1.0).
-        # Facebook's link shim and no referrer stay the messenger's.
+        # Facebook's link shim, the messenger's own pages (t.me in Telegram's browser) and no referrer
+        # stay the messenger's.
         orca = ("Mozilla/5.0 (Linux; Android 9; SM-G960F Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, "
                 "like Gecko) Version/4.0 Chrome/74.0.3729.157 Mobile Safari/537.36 [FBAN/Orca-Android;FBAV/210.0.0.15.120;]")
         line = '198.51.100.%d - - [20/Nov/2026:08:%02d:00 +0000] "GET /articles/budget HTTP/1.1" 200 5120 "%s" "%s"'
         cases = [("https://news.ycombinator.com/", "social"), ("https://www.google.com/", "search"),
                  ("https://blog.example.org/post/12", "referral"),
                  ("https://l.facebook.com/", "dark_social"), ("-", "dark_social")]
-        records, _ = records_and_report(self, [line % (i + 1, 10 * i, ref, orca) for i, (ref, _) in enumerate(cases)],
-                                        "--site", "example.com")
-        self.assertEqual([r["channel"] for r in records], [channel for _, channel in cases])
-        self.assertEqual([r["evidence"] for r in records[3:]], ["inapp_messaging"] * 2)
+        telegram = ("Mozilla/5.0 (Linux; Android 9; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.7204.180 "
+                    "Safari/537.36 Telegram-Android/12.3.1 (Xiaomi 2304FPN6DG; Android 9; SDK 28; AVERAGE)")
+        lines = [line % (i + 1, 10 * i, ref, orca) for i, (ref, _) in enumerate(cases)]
+        lines += [line % (9, 50, "https://t.me/", telegram), line % (10, 51, "https://t.me/", orca)]
+        records, _ = records_and_report(self, lines, "--site", "example.com")
+        self.assertEqual([r["channel"] for r in records],
+                         [channel for _, channel in cases] + ["dark_social", "social"])
+        self.assertEqual([r["evidence"] for r in records[3:6]], ["inapp_messaging"] * 3)
 
 
 class BlankReferrerTest(unittest.TestCase):
