@@ -32,7 +32,7 @@ bool store_field(FieldKind kind, std::string_view value, Hit& hit);
 // a window a script opened: nothing to come from; an analyst's review, 2026-12-07: it was an
 // external site's referral).
 [[gnu::always_inline]] inline std::string_view referrer_or_none(std::string_view s) {
-  if (s.size() == 11 && s[0] == 'a' && s == "about:blank") [[unlikely]]
+  if (s.size() == 11 && s[0] == 'a' && s == "about:blank") [[unlikely]] // not for translation
     return {};
   return none_if_dash(s);
 }
